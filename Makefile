@@ -1,0 +1,20 @@
+# The two commands of the README. Everything else is a step of theirs.
+MVN ?= mvn
+MVN_FLAGS ?= -B -ntp
+
+.PHONY: demo test setup build clean
+
+demo: setup build
+	bin/smm sandbox up
+
+test: setup
+	$(MVN) $(MVN_FLAGS) verify
+
+setup:
+	scripts/setup
+
+build:
+	$(MVN) $(MVN_FLAGS) -q package -DskipTests
+
+clean:
+	$(MVN) $(MVN_FLAGS) -q clean

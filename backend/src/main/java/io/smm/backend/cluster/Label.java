@@ -1,0 +1,3 @@
+package io.smm.backend.cluster;
+
+public record Label(String key, String value) {}

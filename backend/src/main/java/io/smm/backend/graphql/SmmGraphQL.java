@@ -1,0 +1,58 @@
+package io.smm.backend.graphql;
+
+import graphql.GraphQL;
+import graphql.schema.DataFetcher;
+import graphql.schema.GraphQLSchema;
+import graphql.schema.idl.RuntimeWiring;
+import graphql.schema.idl.SchemaGenerator;
+import graphql.schema.idl.SchemaParser;
+import graphql.schema.idl.TypeDefinitionRegistry;
+import io.smm.backend.BuildInfo;
+import io.smm.backend.cluster.ClusterQueries;
+import io.smm.backend.cluster.NamespaceFeed;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+/** Wires the SDL in graphql/schema.graphqls to the resolvers. */
+public final class SmmGraphQL {
+
+  private SmmGraphQL() {}
+
+  /**
+   * @param blocking where resolvers that call the Kubernetes API run, so they never block the
+   *     HTTP event loop
+   */
+  public static GraphQL create(BuildInfo build, ClusterQueries clusters, NamespaceFeed namespaceFeed, Executor blocking) {
+    RuntimeWiring wiring = RuntimeWiring.newRuntimeWiring()
+        .type("Query", t -> t
+            .dataFetcher("version", env -> Map.of("version", build.version()))
+            .dataFetcher("clusters", async(clusters::clusters, blocking))
+            .dataFetcher("namespaces", async(clusters::namespaces, blocking)))
+        .type("Subscription", t -> t
+            .dataFetcher("namespaces", env -> namespaceFeed.publisher()))
+        .build();
+    GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(loadSchema(), wiring);
+    return GraphQL.newGraphQL(schema).build();
+  }
+
+  private static <T> DataFetcher<CompletableFuture<T>> async(Supplier<T> call, Executor executor) {
+    return env -> CompletableFuture.supplyAsync(call, executor);
+  }
+
+  static TypeDefinitionRegistry loadSchema() {
+    try (InputStream in = SmmGraphQL.class.getResourceAsStream("/graphql/schema.graphqls")) {
+      if (in == null) {
+        throw new IllegalStateException("graphql/schema.graphqls is missing from the classpath");
+      }
+      return new SchemaParser().parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package io.smm.backend.http;
+
+import graphql.GraphQL;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.smm.backend.BuildInfo;
+import io.smm.backend.cluster.ClusterQueries;
+import io.smm.backend.cluster.NamespaceFeed;
+import io.smm.backend.graphql.SmmGraphQL;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.handler.graphql.GraphQLHandler;
+import io.vertx.ext.web.handler.graphql.ws.GraphQLWSHandler;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The `smm server` role: GraphQL API, health endpoints, own metrics and the dashboard, on one
+ * HTTP port.
+ */
+public class SmmServer implements AutoCloseable {
+
+  private final Vertx vertx = Vertx.vertx();
+  private final ExecutorService blocking = Executors.newFixedThreadPool(8, daemonThreads("smm-kube"));
+  private final KubernetesClient client;
+  private final NamespaceFeed namespaceFeed;
+  private final ServerMetrics metrics = new ServerMetrics();
+  private final ClusterQueries clusters;
+  private HttpServer server;
+
+  public SmmServer(KubernetesClient client, String fallbackClusterName) {
+    this.client = client;
+    this.clusters = new ClusterQueries(client, fallbackClusterName);
+    this.namespaceFeed = new NamespaceFeed(client);
+  }
+
+  /** Starts listening and returns the bound port; {@link ListenFailedException} when the port is taken. */
+  public int start(ServerOptions options) {
+    GraphQL graphQL = SmmGraphQL.create(BuildInfo.load(), clusters, namespaceFeed, blocking);
+    Router router = Router.router(vertx);
+    router.route().handler(metrics::instrument);
+    router.get("/healthz").handler(rc -> rc.response().putHeader("Content-Type", "text/plain").end("ok"));
+    router.get("/readyz").handler(this::ready);
+    router.get("/metrics").handler(metrics::serve);
+    // Two routes on one path: WebSocket upgrades (graphql-transport-ws) are taken before any body
+    // handling, everything else falls through to GraphQL over HTTP.
+    router.route("/api/graphql").handler(GraphQLWSHandler.create(graphQL));
+    router.route("/api/graphql").handler(BodyHandler.create().setBodyLimit(1024 * 1024))
+        .handler(GraphQLHandler.create(graphQL));
+    router.route("/*").handler(StaticHandler.create("dashboard").setIndexPage("index.html"));
+    try {
+      server = vertx.createHttpServer()
+          .requestHandler(router)
+          .listen(options.port(), options.host())
+          .toCompletionStage().toCompletableFuture().join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw new ListenFailedException(options, e.getCause() != null ? e.getCause() : e);
+    }
+    return server.actualPort();
+  }
+
+  /** Ready when the Kubernetes API answers; the reason is in the body either way. */
+  private void ready(RoutingContext rc) {
+    vertx.<String>executeBlocking(() -> client.getKubernetesVersion().getGitVersion(), false)
+        .onSuccess(v -> rc.json(new JsonObject().put("ready", true).put("kubernetes", v)))
+        .onFailure(e -> rc.response().setStatusCode(503).putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("ready", false).put("reason", "Kubernetes API: " + e.getMessage()).encode()));
+  }
+
+  @Override
+  public void close() {
+    namespaceFeed.close();
+    if (server != null) {
+      server.close().toCompletionStage().toCompletableFuture().join();
+    }
+    vertx.close().toCompletionStage().toCompletableFuture().join();
+    blocking.shutdownNow();
+    try {
+      blocking.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

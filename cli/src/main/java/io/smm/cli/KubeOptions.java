@@ -1,0 +1,82 @@
+package io.smm.cli;
+
+import io.fabric8.kubernetes.api.model.NamedContext;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The seed's global flags for reaching a cluster: -c/--kubeconfig and --context. */
+public class KubeOptions {
+
+  @Option(names = {"-c", "--kubeconfig"}, description = "Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config).",
+      scope = picocli.CommandLine.ScopeType.INHERIT)
+  Path kubeconfig;
+
+  @Option(names = "--context", description = "Name of the kubeconfig context to use.", scope = picocli.CommandLine.ScopeType.INHERIT)
+  String context;
+
+  /** A client for the chosen cluster, with the cluster name to show when no ControlPlane names it. */
+  public record Connection(KubernetesClient client, String clusterName, String server) {}
+
+  /** Builds a client and checks that the API server answers; one clear line otherwise. */
+  public Connection connect() {
+    Config config = config();
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+    try {
+      client.getKubernetesVersion();
+    } catch (RuntimeException e) {
+      client.close();
+      throw new CliException("cannot reach the Kubernetes API server at " + config.getMasterUrl() + ": " + rootMessage(e), 1);
+    }
+    NamedContext current = config.getCurrentContext();
+    String clusterName = current != null && current.getContext() != null && current.getContext().getCluster() != null
+        ? current.getContext().getCluster() : "kubernetes";
+    return new Connection(client, clusterName, config.getMasterUrl());
+  }
+
+  Config config() {
+    Path file = kubeconfig != null ? kubeconfig : defaultKubeconfig();
+    String content;
+    try {
+      content = Files.readString(file);
+    } catch (IOException e) {
+      throw new CliException("cannot read kubeconfig " + file + ": " + rootMessage(e), 1);
+    }
+    try {
+      Config config = Config.fromKubeconfig(context, content, file.toString());
+      // Fail fast: a wrong URL should answer within seconds, not after the default minute.
+      return new ConfigBuilder(config).withConnectionTimeout(5_000).withRequestTimeout(15_000)
+          .withRequestRetryBackoffLimit(1).build();
+    } catch (RuntimeException e) {
+      throw new CliException("cannot use kubeconfig " + file + (context != null ? " (context " + context + ")" : "")
+          + ": " + rootMessage(e), 1);
+    }
+  }
+
+  private static Path defaultKubeconfig() {
+    String env = System.getenv("KUBECONFIG");
+    if (env != null && !env.isBlank()) {
+      return Path.of(env.split(java.io.File.pathSeparator)[0]);
+    }
+    return Path.of(System.getProperty("user.home"), ".kube", "config");
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String m = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    return t == e ? m : (e.getMessage() != null && !e.getMessage().equals(m) ? firstLine(e.getMessage()) + " (" + m + ")" : m);
+  }
+
+  private static String firstLine(String s) {
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}

@@ -1,0 +1,138 @@
+package io.smm.cli;
+
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.smm.backend.http.ServerOptions;
+import io.smm.backend.http.SmmServer;
+import io.smm.sandbox.Sandbox;
+import io.smm.sandbox.SandboxAlreadyRunningException;
+import io.smm.sandbox.SandboxHome;
+import io.smm.sandbox.SandboxOptions;
+import io.smm.sandbox.SandboxProcesses;
+import io.smm.sandbox.SandboxState;
+import io.smm.sandbox.kube.Kubeconfig;
+import io.smm.sandbox.kube.PortInUseException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** `smm sandbox up|down|status`: a whole cluster stand-in on this machine (see sandbox/README.md). */
+@Command(name = "sandbox", mixinStandardHelpOptions = true,
+    description = "Run a local stand-in for a cluster (embedded Kubernetes API, sandbox kubelet, real Prometheus and Alertmanager).",
+    subcommands = {SandboxCommand.Up.class, SandboxCommand.Down.class, SandboxCommand.Status.class})
+class SandboxCommand {
+
+  @Command(name = "up", mixinStandardHelpOptions = true,
+      description = "Start the sandbox and the SMM backend in the foreground; Ctrl-C stops everything.")
+  static class Up implements Runnable {
+    @Option(names = "--kube-port", defaultValue = "0", description = "Port of the embedded Kubernetes API (default: a free port).")
+    int kubePort;
+
+    @Option(names = "--prometheus-port", defaultValue = "0", description = "Port of Prometheus (default: a free port).")
+    int prometheusPort;
+
+    @Option(names = "--alertmanager-port", defaultValue = "0", description = "Port of Alertmanager (default: a free port).")
+    int alertmanagerPort;
+
+    @Option(names = "--port", defaultValue = "" + ServerOptions.DEFAULT_PORT, description = "Dashboard port (default: ${DEFAULT-VALUE}).")
+    int dashboardPort;
+
+    @Override
+    public void run() {
+      SandboxHome home = SandboxHome.fromEnvironment();
+      long t0 = System.nanoTime();
+      System.out.println("Starting the smm sandbox in " + home.root());
+      Sandbox sandbox;
+      try {
+        sandbox = Sandbox.up(home, new SandboxOptions(kubePort, prometheusPort, alertmanagerPort), List.of(), System.out);
+      } catch (SandboxAlreadyRunningException | PortInUseException e) {
+        throw new CliException(e.getMessage(), 1);
+      }
+      SmmServer server = null;
+      try {
+        // Until `smm install` exists, the product runs in-process against the sandbox, through
+        // the same kubeconfig a user would use.
+        server = new SmmServer(sandbox.client(), Kubeconfig.CLUSTER);
+        int port = ServerStarter.start(server, new ServerOptions("127.0.0.1", dashboardPort));
+        String url = "http://127.0.0.1:" + port;
+        sandbox.dashboardStarted(url);
+        System.out.printf("Sandbox ready in %.1fs.%n", (System.nanoTime() - t0) / 1e9);
+        System.out.println("  kubectl --kubeconfig " + home.kubeconfig() + " get nodes");
+        System.out.println("  Prometheus:   " + sandbox.state().prometheus());
+        System.out.println("  Alertmanager: " + sandbox.state().alertmanager());
+        System.out.println("Dashboard: " + url);
+        System.out.println("Press Ctrl-C to stop (or run `smm sandbox down`).");
+      } catch (RuntimeException e) {
+        if (server != null) {
+          server.close();
+        }
+        sandbox.close();
+        throw e;
+      }
+      CountDownLatch stopped = new CountDownLatch(1);
+      SmmServer running = server;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        System.out.println("Stopping the sandbox ...");
+        running.close();
+        sandbox.close();
+        System.out.println("Sandbox stopped.");
+        stopped.countDown();
+      }, "smm-sandbox-shutdown"));
+      ServerCommand.await(stopped);
+    }
+  }
+
+  @Command(name = "down", mixinStandardHelpOptions = true, description = "Stop the running sandbox and every process it started.")
+  static class Down implements Runnable {
+    @Override
+    public void run() {
+      SandboxHome home = SandboxHome.fromEnvironment();
+      Optional<SandboxState> state = SandboxState.read(home.stateFile());
+      if (state.isEmpty()) {
+        System.out.println("No sandbox is running (no " + home.stateFile() + ").");
+        return;
+      }
+      SandboxState s = state.get();
+      SandboxProcesses.find(s.pid(), "sandbox").ifPresent(p -> {
+        System.out.println("Stopping sandbox (pid " + s.pid() + ") ...");
+        // SIGTERM runs its shutdown hook, which stops Prometheus and Alertmanager itself.
+        SandboxProcesses.stop(p, Duration.ofSeconds(30));
+      });
+      List<String> survivors = Sandbox.stopChildren(home, s, System.out);
+      try {
+        Files.deleteIfExists(home.stateFile());
+      } catch (IOException e) {
+        throw new CliException("cannot remove " + home.stateFile() + ": " + e.getMessage(), 1);
+      }
+      if (!survivors.isEmpty()) {
+        throw new CliException("could not stop: " + String.join(", ", survivors), 1);
+      }
+      System.out.println("Sandbox stopped; no process of it is left.");
+    }
+  }
+
+  @Command(name = "status", mixinStandardHelpOptions = true, description = "Show the URLs of the running sandbox.")
+  static class Status implements Runnable {
+    @Option(names = {"-o", "--output"}, description = "Output format: text or json.", defaultValue = "text")
+    String output;
+
+    @Override
+    public void run() {
+      SandboxHome home = SandboxHome.fromEnvironment();
+      SandboxState s = SandboxState.read(home.stateFile())
+          .filter(st -> SandboxProcesses.find(st.pid(), "sandbox").isPresent())
+          .orElseThrow(() -> new CliException("no sandbox is running; start one with `smm sandbox up`", 1));
+      if ("json".equals(output)) {
+        System.out.println(Serialization.asJson(s.urls()));
+      } else if ("text".equals(output)) {
+        s.urls().forEach((k, v) -> System.out.printf("%-13s %s%n", k + ":", v == null ? "(starting)" : v));
+      } else {
+        throw new CliException("unknown output format '" + output + "' (use text or json)", 1);
+      }
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package io.smm.cli;
+
+import io.smm.backend.http.ServerOptions;
+import io.smm.backend.http.SmmServer;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** `smm server`: the backend role (GraphQL API and dashboard). Runs until stopped. */
+@Command(name = "server", mixinStandardHelpOptions = true, description = "Run the SMM backend: GraphQL API and dashboard.")
+class ServerCommand implements Runnable {
+
+  @ParentCommand
+  Smm parent;
+
+  @Option(names = "--address", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+  String address;
+
+  @Option(names = "--port", defaultValue = "" + ServerOptions.DEFAULT_PORT, description = "Port to listen on (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Override
+  public void run() {
+    KubeOptions.Connection kube = parent.kube.connect();
+    SmmServer server = new SmmServer(kube.client(), kube.clusterName());
+    int bound = ServerStarter.start(server, new ServerOptions(address, port));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      kube.client().close();
+      stopped.countDown();
+    }, "smm-server-shutdown"));
+    System.out.println("SMM backend for " + kube.server() + " listening on http://" + address + ":" + bound);
+    await(stopped);
+  }
+
+  static void await(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package io.smm.cli;
+
+import io.smm.backend.BuildInfo;
+import io.smm.sandbox.prometheus.MissingBinaryException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** `smm`: the CLI, and the entry point of every role of the distribution. */
+@Command(name = "smm", mixinStandardHelpOptions = true, versionProvider = Smm.Version.class,
+    description = "Service Mesh Manager: Istio lifecycle, observability and traffic management.",
+    subcommands = {ServerCommand.class, SandboxCommand.class, CommandLine.HelpCommand.class})
+public class Smm implements Runnable {
+
+  @Mixin
+  KubeOptions kube;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  static int execute(String... args) {
+    return execute(new java.io.PrintWriter(System.err, true), args);
+  }
+
+  static int execute(java.io.PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new Smm());
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof CliException c) {
+        cmd.getErr().println("Error: " + c.getMessage());
+        return c.exitCode();
+      }
+      if (e instanceof MissingBinaryException) {
+        cmd.getErr().println("Error: " + e.getMessage());
+        return 2;
+      }
+      cmd.getErr().println("Error: " + KubeOptions.rootMessage(e));
+      return 1;
+    });
+    return cli.execute(args);
+  }
+
+  static class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"smm " + BuildInfo.load().version()};
+    }
+  }
+}

@@ -1,0 +1,46 @@
+// Minimal GraphQL-over-HTTP client: the backend answers at /api/graphql (same origin).
+
+export interface GraphQLError {
+  message: string;
+  path?: (string | number)[];
+}
+
+export class GraphQLRequestError extends Error {
+  constructor(message: string, readonly errors: GraphQLError[] = []) {
+    super(message);
+    this.name = 'GraphQLRequestError';
+  }
+}
+
+export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
+
+export async function graphql<T>(
+  query: string,
+  variables: Record<string, unknown> = {},
+  fetchImpl: Fetch = (input, init) => fetch(input, init),
+): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetchImpl('api/graphql', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
+  } catch (e) {
+    throw new GraphQLRequestError(`The SMM backend cannot be reached (${(e as Error).message}).`);
+  }
+  let body: { data?: T; errors?: GraphQLError[] };
+  try {
+    body = await response.json();
+  } catch {
+    throw new GraphQLRequestError(`The SMM backend answered HTTP ${response.status} without a GraphQL response.`);
+  }
+  if (body.errors && body.errors.length > 0) {
+    // Partial data is not shown: a page that silently drops a failing part would hide the truth.
+    throw new GraphQLRequestError(body.errors.map((e) => e.message).join('; '), body.errors);
+  }
+  if (!response.ok || body.data === undefined) {
+    throw new GraphQLRequestError(`The SMM backend answered HTTP ${response.status}.`);
+  }
+  return body.data;
+}

@@ -1,0 +1,219 @@
+package io.smm.sandbox;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.smm.sandbox.kube.ClusterSeed;
+import io.smm.sandbox.kube.EmbeddedApiServer;
+import io.smm.sandbox.kube.Kubeconfig;
+import io.smm.sandbox.kube.PortInUseException;
+import io.smm.sandbox.kubelet.PodRuntime;
+import io.smm.sandbox.kubelet.SandboxKubelet;
+import io.smm.sandbox.prometheus.AlertmanagerServer;
+import io.smm.sandbox.prometheus.Binaries;
+import io.smm.sandbox.prometheus.PrometheusServer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A one-machine stand-in for a cluster: embedded Kubernetes API, sandbox kubelet, and the real
+ * Prometheus and Alertmanager binaries as child processes. {@link #up} starts everything or
+ * nothing; {@link #close} stops everything it started.
+ */
+public final class Sandbox implements AutoCloseable {
+
+  private final SandboxHome home;
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private volatile SandboxState state;
+  private EmbeddedApiServer api;
+  private KubernetesClient client;
+  private PrometheusServer prometheus;
+
+  private Sandbox(SandboxHome home) {
+    this.home = home;
+  }
+
+  /**
+   * Starts the sandbox. On failure everything already started is stopped again and the exception
+   * is rethrown.
+   *
+   * @throws SandboxAlreadyRunningException when the recorded sandbox process is still alive
+   * @throws io.smm.sandbox.prometheus.MissingBinaryException when prometheus or alertmanager is missing
+   * @throws PortInUseException when a requested port is taken
+   */
+  public static Sandbox up(SandboxHome home, SandboxOptions options, List<PodRuntime> runtimes, PrintStream progress) {
+    // Fail before starting anything when a binary is missing.
+    Binaries.require("prometheus", "prometheus");
+    Binaries.require("prometheus-alertmanager", "prometheus-alertmanager");
+    recoverStale(home, progress);
+    int promPort = port(options.prometheusPort(), "Prometheus");
+    int amPort = port(options.alertmanagerPort(), "Alertmanager");
+
+    Sandbox sandbox = new Sandbox(home);
+    try {
+      sandbox.start(options, promPort, amPort, runtimes, progress);
+      return sandbox;
+    } catch (RuntimeException e) {
+      sandbox.close();
+      throw e;
+    }
+  }
+
+  private void start(SandboxOptions options, int promPort, int amPort, List<PodRuntime> runtimes, PrintStream progress) {
+    try {
+      Files.createDirectories(home.root());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + home.root(), e);
+    }
+    state = new SandboxState(ProcessHandle.current().pid(), home.kubeconfig().toString(), null,
+        "http://127.0.0.1:" + promPort, "http://127.0.0.1:" + amPort, null, new LinkedHashMap<>());
+    // Recorded at once: a crash from here on leaves enough behind for the next `up` to clean.
+    state.write(home.stateFile());
+
+    progress.println("[1/4] Kubernetes API (embedded) ...");
+    api = EmbeddedApiServer.start(options.kubePort());
+    started.push(api);
+    client = api.newClient();
+    started.push(client::close);
+    ClusterSeed.apply(client);
+    Kubeconfig.write(home.kubeconfig(), api.url());
+    updateState(s -> new SandboxState(s.pid(), s.kubeconfig(), api.url(), s.prometheus(), s.alertmanager(), s.dashboard(), s.children()));
+    progress.println("      " + api.url() + "  (kubeconfig " + home.kubeconfig() + ")");
+
+    progress.println("[2/4] sandbox kubelet ...");
+    SandboxKubelet kubelet = new SandboxKubelet(client, ClusterSeed.nodeName(), runtimes);
+    kubelet.start();
+    started.push(kubelet);
+
+    progress.println("[3/4] Alertmanager ...");
+    AlertmanagerServer alertmanager = new AlertmanagerServer(home.alertmanagerDir(), amPort, pid -> recordChild("alertmanager", pid));
+    started.push(alertmanager);
+    alertmanager.start();
+    progress.println("      " + alertmanager.url());
+
+    progress.println("[4/4] Prometheus ...");
+    prometheus = new PrometheusServer(home.prometheusDir(), promPort, alertmanager.address(), List.of(),
+        // In-process workloads are not reachable at their pod IPs; until a runtime says where a
+        // pod listens, its targets point at the pod IP and are reported down, which is the truth.
+        (pod, port) -> pod.getStatus().getPodIP() + ":" + port,
+        pid -> recordChild("prometheus", pid));
+    started.push(prometheus);
+    prometheus.start(client);
+    progress.println("      " + prometheus.url());
+  }
+
+  private synchronized void recordChild(String name, long pid) {
+    updateState(s -> s.withChild(name, pid));
+  }
+
+  private synchronized void updateState(java.util.function.UnaryOperator<SandboxState> change) {
+    state = change.apply(state);
+    state.write(home.stateFile());
+  }
+
+  /** Records the dashboard URL once the product is installed into the sandbox. */
+  public void dashboardStarted(String url) {
+    updateState(s -> s.withDashboard(url));
+  }
+
+  public SandboxState state() {
+    return state;
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public PrometheusServer prometheus() {
+    return prometheus;
+  }
+
+  public SandboxHome home() {
+    return home;
+  }
+
+  /** Stops everything started, newest first, and removes the state file. */
+  @Override
+  public synchronized void close() {
+    while (!started.isEmpty()) {
+      try {
+        started.pop().close();
+      } catch (Exception e) {
+        System.err.println("smm sandbox: while stopping: " + e.getMessage());
+      }
+    }
+    try {
+      SandboxState.read(home.stateFile()).filter(s -> s.pid() == ProcessHandle.current().pid())
+          .ifPresent(s -> deleteState());
+    } catch (RuntimeException e) {
+      // best effort
+    }
+  }
+
+  private void deleteState() {
+    try {
+      Files.deleteIfExists(home.stateFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Cleans up after a sandbox that was killed: stops the children it recorded (only if they still
+   * are the binaries it started) and forgets its state. Refuses when that sandbox is still running.
+   */
+  static void recoverStale(SandboxHome home, PrintStream progress) {
+    var previous = SandboxState.read(home.stateFile());
+    if (previous.isEmpty()) {
+      return;
+    }
+    SandboxState s = previous.get();
+    if (s.pid() != ProcessHandle.current().pid() && SandboxProcesses.find(s.pid(), "sandbox").isPresent()) {
+      throw new SandboxAlreadyRunningException(s);
+    }
+    stopChildren(home, s, progress);
+    try {
+      Files.deleteIfExists(home.stateFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Stops recorded children that are still alive; returns the names of those that could not be stopped. */
+  public static List<String> stopChildren(SandboxHome home, SandboxState s, PrintStream progress) {
+    Map<String, String> markers = Map.of("prometheus", home.prometheusDir().toString(),
+        "alertmanager", home.alertmanagerDir().toString());
+    List<String> survivors = new java.util.ArrayList<>();
+    s.children().forEach((name, pid) -> SandboxProcesses.find(pid, markers.getOrDefault(name, home.root().toString()))
+        .ifPresent(p -> {
+          progress.println("stopping leftover " + name + " (pid " + pid + ") of an earlier sandbox");
+          if (!SandboxProcesses.stop(p, Duration.ofSeconds(10))) {
+            survivors.add(name + " (pid " + pid + ")");
+          }
+        }));
+    return survivors;
+  }
+
+  private static int port(int requested, String what) {
+    if (requested == 0) {
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        return s.getLocalPort();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    try (ServerSocket s = new ServerSocket(requested, 1, InetAddress.getLoopbackAddress())) {
+      return requested;
+    } catch (IOException e) {
+      throw new PortInUseException(what, requested, e);
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package io.smm.sandbox.kube;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.VersionInfo;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The sandbox's stand-in for kube-apiserver: fabric8's CRUD mock server on 127.0.0.1 (plain
+ * HTTP), behind {@link SandboxDispatcher} for discovery and /scale.
+ */
+public class EmbeddedApiServer implements AutoCloseable {
+
+  static final String KUBERNETES_VERSION = "v1.32.0-smm-sandbox";
+
+  // JUL loggers are weakly referenced: keep it, or the level set here is lost. The mock logs every
+  // request at INFO, which would flood the sandbox's output.
+  private final Logger mockLogger = Logger.getLogger(MockWebServer.class.getName());
+  private final KubernetesMockServer server;
+  private final ScheduledExecutorService drain = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "sandbox-api-drain");
+    t.setDaemon(true);
+    return t;
+  });
+  private final int port;
+
+  private EmbeddedApiServer(int port) {
+    mockLogger.setLevel(Level.WARNING);
+    VersionInfo version = new VersionInfo.Builder().withMajor("1").withMinor("32").withGitVersion(KUBERNETES_VERSION)
+        .withPlatform(System.getProperty("os.name").toLowerCase() + "/" + System.getProperty("os.arch"))
+        .withGoVersion("n/a (sandbox)").build();
+    KubernetesCrudDispatcher store = new KubernetesCrudDispatcher();
+    this.port = port;
+    MockWebServer web = new MockWebServer();
+    server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), web, new HashMap<>(),
+        new SandboxDispatcher(store, version, "127.0.0.1:" + port), false);
+  }
+
+  /**
+   * Starts on 127.0.0.1.
+   *
+   * @param port the port, or 0 for a free one
+   * @throws PortInUseException when the port is taken
+   */
+  public static EmbeddedApiServer start(int port) {
+    int chosen = port == 0 ? freePort() : port;
+    EmbeddedApiServer api = new EmbeddedApiServer(chosen);
+    try {
+      api.server.init(InetAddress.getLoopbackAddress(), chosen);
+    } catch (RuntimeException e) {
+      api.drain.shutdownNow();
+      throw new PortInUseException("Kubernetes API", chosen, e);
+    }
+    // The mock records every request in an unbounded queue for tests to inspect; a long-running
+    // sandbox must not keep them.
+    api.drain.scheduleWithFixedDelay(api::dropRecordedRequests, 1, 1, TimeUnit.SECONDS);
+    return api;
+  }
+
+  private void dropRecordedRequests() {
+    try {
+      while (server.takeRequest(0, TimeUnit.MILLISECONDS) != null) {
+        // discard
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** A fabric8 client configured exactly like one built from the kubeconfig this sandbox writes. */
+  public KubernetesClient newClient() {
+    Config config = Kubeconfig.clientConfig(url());
+    return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  @Override
+  public void close() {
+    drain.shutdownNow();
+    server.destroy();
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

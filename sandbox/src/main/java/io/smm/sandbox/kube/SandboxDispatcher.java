@@ -1,0 +1,245 @@
+package io.smm.sandbox.kube;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.APIGroupBuilder;
+import io.fabric8.kubernetes.api.model.APIGroupListBuilder;
+import io.fabric8.kubernetes.api.model.APIResourceBuilder;
+import io.fabric8.kubernetes.api.model.APIResourceListBuilder;
+import io.fabric8.kubernetes.api.model.APIVersionsBuilder;
+import io.fabric8.kubernetes.api.model.GroupVersionForDiscoveryBuilder;
+import io.fabric8.kubernetes.api.model.ServerAddressByClientCIDRBuilder;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionList;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
+import io.fabric8.kubernetes.client.VersionInfo;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.Headers;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Puts what kube-apiserver answers but fabric8's CRUD mock does not in front of it: discovery
+ * (/api, /apis, /api/v1, /apis/group/version, /version) for built-in kinds and every CRD created,
+ * and the /scale subresource of Deployments, StatefulSets and ReplicaSets. Everything else is the
+ * CRUD store's.
+ */
+final class SandboxDispatcher extends Dispatcher {
+
+  static final List<String> VERBS = List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
+  private static final Pattern GROUP_VERSION = Pattern.compile("/apis/([^/]+)/([^/]+)/?");
+  private static final Pattern SCALE = Pattern.compile(
+      "(/apis/apps/v1/namespaces/[^/]+/(deployments|statefulsets|replicasets)/[^/]+)/scale");
+  private static final String CRD_PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+
+  private final KubernetesCrudDispatcher store;
+  private final VersionInfo version;
+  private final String serverAddress;
+
+  SandboxDispatcher(KubernetesCrudDispatcher store, VersionInfo version, String serverAddress) {
+    this.store = store;
+    this.version = version;
+    this.serverAddress = serverAddress;
+  }
+
+  @Override
+  public MockResponse dispatch(RecordedRequest request) {
+    try {
+      return route(request);
+    } catch (RuntimeException e) {
+      // The mock answers nothing when a handler throws; a client would hang until its timeout.
+      return status(HttpURLConnection.HTTP_INTERNAL_ERROR, "InternalError",
+          "sandbox API server failed on " + request.getMethod() + " " + request.getPath() + ": " + e.getMessage());
+    }
+  }
+
+  private MockResponse route(RecordedRequest request) {
+    String contentType = request.getHeader("Content-Type");
+    if (contentType != null && contentType.contains("protobuf")) {
+      // Only JSON bodies are understood; client-go retries a 415 in JSON.
+      return status(415, "UnsupportedMediaType", "the sandbox API server accepts JSON request bodies only, not " + contentType);
+    }
+    String path = request.getPath();
+    String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+    Matcher scale = SCALE.matcher(bare);
+    if (scale.matches()) {
+      return scale(request, scale.group(1));
+    }
+    if (request.method() == HttpMethod.GET) {
+      MockResponse discovery = discovery(bare);
+      if (discovery != null) {
+        return discovery;
+      }
+    }
+    return store.dispatch(request);
+  }
+
+  private MockResponse discovery(String path) {
+    switch (path) {
+      case "/version":
+        return json(version);
+      case "/api":
+      case "/api/":
+        return json(new APIVersionsBuilder().withVersions("v1")
+            .withServerAddressByClientCIDRs(new ServerAddressByClientCIDRBuilder()
+                .withClientCIDR("0.0.0.0/0").withServerAddress(serverAddress).build())
+            .build());
+      case "/apis":
+      case "/apis/":
+        return json(groupList());
+      case "/api/v1":
+      case "/api/v1/":
+        return json(resourceList("", "v1"));
+      case "/openapi/v2":
+      case "/openapi/v3":
+        // No OpenAPI documents: clients fall back (kubectl apply needs --validate=false).
+        return status(HttpURLConnection.HTTP_NOT_FOUND, "NotFound", "the sandbox API server serves no OpenAPI documents");
+      default:
+        break;
+    }
+    Matcher gv = GROUP_VERSION.matcher(path);
+    if (gv.matches()) {
+      String group = gv.group(1);
+      String version = gv.group(2);
+      boolean known = BuiltInResources.ALL.stream().anyMatch(r -> r.group().equals(group) && r.version().equals(version))
+          || customResources().stream().anyMatch(r -> r.group().equals(group) && r.version().equals(version));
+      return known ? json(resourceList(group, version))
+          : status(HttpURLConnection.HTTP_NOT_FOUND, "NotFound", "the server could not find the requested resource");
+    }
+    return null;
+  }
+
+  private Object groupList() {
+    // group -> versions, built-in first, in a stable order
+    Map<String, Set<String>> groups = new LinkedHashMap<>();
+    List<BuiltInResources.Resource> all = new ArrayList<>(BuiltInResources.ALL);
+    all.addAll(customResources());
+    for (BuiltInResources.Resource r : all) {
+      if (!r.group().isEmpty()) {
+        groups.computeIfAbsent(r.group(), g -> new LinkedHashSet<>()).add(r.version());
+      }
+    }
+    APIGroupListBuilder list = new APIGroupListBuilder();
+    groups.forEach((group, versions) -> {
+      APIGroupBuilder g = new APIGroupBuilder().withName(group);
+      versions.forEach(v -> g.addToVersions(new GroupVersionForDiscoveryBuilder().withGroupVersion(group + "/" + v).withVersion(v).build()));
+      String preferred = versions.iterator().next();
+      g.withPreferredVersion(new GroupVersionForDiscoveryBuilder().withGroupVersion(group + "/" + preferred).withVersion(preferred).build());
+      list.addToGroups(g.build());
+    });
+    return list.build();
+  }
+
+  private Object resourceList(String group, String version) {
+    APIResourceListBuilder list = new APIResourceListBuilder().withGroupVersion(group.isEmpty() ? version : group + "/" + version);
+    List<BuiltInResources.Resource> all = new ArrayList<>(BuiltInResources.ALL);
+    all.addAll(customResources());
+    for (BuiltInResources.Resource r : all) {
+      if (r.group().equals(group) && r.version().equals(version)) {
+        list.addToResources(new APIResourceBuilder().withName(r.plural()).withKind(r.kind())
+            .withSingularName(r.kind().toLowerCase()).withNamespaced(r.namespaced())
+            .withShortNames(r.shortNames()).withVerbs(VERBS).build());
+        list.addToResources(new APIResourceBuilder().withName(r.plural() + "/status").withKind(r.kind())
+            .withSingularName("").withNamespaced(r.namespaced()).withVerbs("get", "patch", "update").build());
+      }
+    }
+    return list.build();
+  }
+
+  /** Served versions of every CRD in the store; read on each discovery call, so new CRDs show at once. */
+  private List<BuiltInResources.Resource> customResources() {
+    MockResponse response = store.handleGet(CRD_PATH);
+    if (response.code() != HttpURLConnection.HTTP_OK) {
+      return List.of();
+    }
+    CustomResourceDefinitionList crds = Serialization.unmarshal(
+        new String(response.getBody().getBytes(), StandardCharsets.UTF_8), CustomResourceDefinitionList.class);
+    List<BuiltInResources.Resource> result = new ArrayList<>();
+    for (CustomResourceDefinition crd : crds.getItems()) {
+      var spec = crd.getSpec();
+      List<String> shortNames = spec.getNames().getShortNames() == null ? List.of() : spec.getNames().getShortNames();
+      for (CustomResourceDefinitionVersion v : spec.getVersions()) {
+        if (Boolean.FALSE.equals(v.getServed())) {
+          continue;
+        }
+        result.add(new BuiltInResources.Resource(spec.getGroup(), v.getName(), spec.getNames().getPlural(),
+            spec.getNames().getKind(), "Namespaced".equals(spec.getScope()), shortNames));
+      }
+    }
+    return result;
+  }
+
+  /** The autoscaling/v1 Scale view of a workload, read and written through its spec.replicas. */
+  private MockResponse scale(RecordedRequest request, String objectPath) {
+    if (request.method() != HttpMethod.GET) {
+      Integer replicas = requestedReplicas(request);
+      if (replicas == null || replicas < 0) {
+        return status(422, "Invalid", "spec.replicas must be a non-negative integer");
+      }
+      MockResponse patched = store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.PATCH, objectPath,
+          Headers.builder().add("Content-Type", "application/merge-patch+json").build(),
+          new Buffer(("{\"spec\":{\"replicas\":" + replicas + "}}").getBytes(StandardCharsets.UTF_8))));
+      if (patched.code() / 100 != 2) {
+        return patched;
+      }
+    }
+    MockResponse current = store.handleGet(objectPath);
+    if (current.code() != HttpURLConnection.HTTP_OK) {
+      return current;
+    }
+    JsonNode object = Serialization.unmarshal(new String(current.getBody().getBytes(), StandardCharsets.UTF_8), JsonNode.class);
+    ObjectNode scale = Serialization.jsonMapper().createObjectNode();
+    scale.put("apiVersion", "autoscaling/v1").put("kind", "Scale");
+    ObjectNode metadata = scale.putObject("metadata");
+    metadata.set("name", object.path("metadata").path("name"));
+    metadata.set("namespace", object.path("metadata").path("namespace"));
+    metadata.set("resourceVersion", object.path("metadata").path("resourceVersion"));
+    metadata.set("uid", object.path("metadata").path("uid"));
+    scale.putObject("spec").put("replicas", object.path("spec").path("replicas").asInt(1));
+    scale.putObject("status").put("replicas", object.path("status").path("replicas").asInt(0));
+    return json(scale);
+  }
+
+  private static Integer requestedReplicas(RecordedRequest request) {
+    JsonNode body = Serialization.unmarshal(new String(request.getBody().getBytes(), StandardCharsets.UTF_8), JsonNode.class);
+    if (body == null) {
+      return null;
+    }
+    if (body.isArray()) { // JSON patch
+      for (JsonNode op : body) {
+        if ("/spec/replicas".equals(op.path("path").asText()) && op.path("value").canConvertToInt()) {
+          return op.path("value").asInt();
+        }
+      }
+      return null;
+    }
+    JsonNode replicas = body.path("spec").path("replicas");
+    return replicas.canConvertToInt() ? replicas.asInt() : null;
+  }
+
+  private static MockResponse json(Object body) {
+    return new MockResponse().setResponseCode(HttpURLConnection.HTTP_OK)
+        .setHeader("Content-Type", "application/json").setBody(Serialization.asJson(body));
+  }
+
+  private static MockResponse status(int code, String reason, String message) {
+    return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
+        .setBody(Serialization.asJson(new StatusBuilder().withStatus("Failure").withCode(code)
+            .withReason(reason).withMessage(message).build()));
+  }
+}

@@ -1,0 +1,99 @@
+package io.smm.sandbox.kubelet;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodIPBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/** Builds pods the way the controllers and kubelet of a real cluster would name, label and report them. */
+final class PodFactory {
+
+  // Kubernetes' rand.String alphabet: no vowels or look-alike characters.
+  private static final String SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+  private final Random random = new Random();
+  private final String nodeName;
+
+  PodFactory(String nodeName) {
+    this.nodeName = nodeName;
+  }
+
+  String randomSuffix() {
+    StringBuilder sb = new StringBuilder(5);
+    for (int i = 0; i < 5; i++) {
+      sb.append(SUFFIX_ALPHABET.charAt(random.nextInt(SUFFIX_ALPHABET.length())));
+    }
+    return sb.toString();
+  }
+
+  /** A pod from a template, owned (as controller) by {@code owner}, not yet bound. */
+  Pod fromTemplate(HasMetadata owner, PodTemplateSpec template, String name, Map<String, String> extraLabels) {
+    Map<String, String> labels = new HashMap<>();
+    if (template.getMetadata() != null && template.getMetadata().getLabels() != null) {
+      labels.putAll(template.getMetadata().getLabels());
+    }
+    labels.putAll(extraLabels);
+    Map<String, String> annotations = template.getMetadata() == null || template.getMetadata().getAnnotations() == null
+        ? Map.of() : template.getMetadata().getAnnotations();
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(owner.getMetadata().getNamespace())
+        .withLabels(labels)
+        .withAnnotations(new HashMap<>(annotations))
+        .withCreationTimestamp(Instant.now().toString())
+        .withOwnerReferences(new OwnerReferenceBuilder()
+            .withApiVersion(owner.getApiVersion()).withKind(owner.getKind())
+            .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid())
+            .withController(true).withBlockOwnerDeletion(true).build())
+        .endMetadata()
+        .withSpec(template.getSpec())
+        .build();
+  }
+
+  /** The status a kubelet reports once all containers started and passed readiness. */
+  PodStatus running(Pod pod, String podIp) {
+    String now = Instant.now().toString();
+    List<PodCondition> conditions = new ArrayList<>();
+    for (String type : new String[] {"PodScheduled", "Initialized", "ContainersReady", "Ready"}) {
+      conditions.add(new PodConditionBuilder().withType(type).withStatus("True").withLastTransitionTime(now).build());
+    }
+    List<ContainerStatus> containers = new ArrayList<>();
+    for (Container c : pod.getSpec().getContainers()) {
+      containers.add(new ContainerStatusBuilder()
+          .withName(c.getName()).withImage(c.getImage()).withImageID(c.getImage())
+          .withContainerID("sandbox://" + pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName() + "/" + c.getName())
+          .withReady(true).withStarted(true).withRestartCount(0)
+          .withNewState().withNewRunning().withStartedAt(now).endRunning().endState()
+          .build());
+    }
+    return new PodStatusBuilder()
+        .withPhase("Running")
+        .withHostIP("127.0.0.1")
+        .withPodIP(podIp)
+        .withPodIPs(new PodIPBuilder().withIp(podIp).build())
+        .withStartTime(now)
+        .withQosClass("BestEffort")
+        .withConditions(conditions)
+        .withContainerStatuses(containers)
+        .build();
+  }
+
+  String nodeName() {
+    return nodeName;
+  }
+}

@@ -1,0 +1,21 @@
+package io.smm.sandbox.kubelet;
+
+import io.fabric8.kubernetes.api.model.Pod;
+
+/**
+ * Extension point of the sandbox kubelet: what actually runs for a pod. Pods no runtime claims are
+ * reported Running with nothing behind them (enough for controllers and the API to behave as on
+ * a cluster). The demo application registers a runtime that runs its images as in-process
+ * workloads.
+ */
+public interface PodRuntime {
+
+  /** Whether this runtime runs the pod, typically decided by its container images. */
+  boolean runs(Pod pod);
+
+  /** Called once when the pod is bound to the node and reported Running. */
+  void start(Pod pod);
+
+  /** Called once when the pod is deleted. */
+  void stop(Pod pod);
+}

@@ -1,0 +1,191 @@
+package io.smm.sandbox.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class EmbeddedApiServerTest {
+
+  static EmbeddedApiServer api;
+  static KubernetesClient client;
+  final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() {
+    api = EmbeddedApiServer.start(0);
+    client = api.newClient();
+    ClusterSeed.apply(client);
+    client.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
+        .withNewMetadata().withName("widgets.example.smm.io").endMetadata()
+        .withNewSpec().withGroup("example.smm.io").withScope("Namespaced")
+        .withNewNames().withKind("Widget").withPlural("widgets").withSingular("widget").withShortNames("wdg").endNames()
+        .addNewVersion().withName("v1").withServed(true).withStorage(true)
+        .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true)
+        .endOpenAPIV3Schema().endSchema().withNewSubresources().withNewStatus().endStatus().endSubresources().endVersion()
+        .endSpec().build()).create();
+  }
+
+  @AfterAll
+  static void stop() {
+    client.close();
+    api.close();
+  }
+
+  JsonNode get(String path) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api.url() + path)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(path).isEqualTo(200);
+    return Serialization.unmarshal(r.body(), JsonNode.class);
+  }
+
+  @Test
+  void seedsSystemNamespacesAndOneNodeForThisMachine() {
+    assertThat(client.namespaces().list().getItems()).extracting(n -> n.getMetadata().getName())
+        .contains("default", "kube-system");
+    var nodes = client.nodes().list().getItems();
+    assertThat(nodes).hasSize(1);
+    var node = nodes.get(0);
+    assertThat(node.getStatus().getCapacity().get("cpu").getAmount())
+        .isEqualTo(Integer.toString(Runtime.getRuntime().availableProcessors()));
+    assertThat(node.getStatus().getConditions()).anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
+    assertThat(client.getKubernetesVersion().getGitVersion()).isEqualTo(EmbeddedApiServer.KUBERNETES_VERSION);
+  }
+
+  @Test
+  void servesDiscoveryForBuiltInKinds() throws Exception {
+    assertThat(get("/api").path("versions").get(0).asText()).isEqualTo("v1");
+    JsonNode core = get("/api/v1");
+    JsonNode namespaces = find(core, "namespaces");
+    assertThat(namespaces.path("namespaced").asBoolean()).isFalse();
+    assertThat(namespaces.path("shortNames").get(0).asText()).isEqualTo("ns");
+    assertThat(find(get("/apis/apps/v1"), "deployments").path("shortNames").get(0).asText()).isEqualTo("deploy");
+    assertThat(get("/apis").path("groups").findValuesAsText("name")).contains("apps", "rbac.authorization.k8s.io");
+  }
+
+  @Test
+  void announcesEveryCrdOnceCreatedAndStoresItsObjects() throws Exception {
+    assertThat(get("/apis").path("groups").findValuesAsText("name")).contains("example.smm.io");
+    JsonNode widgets = find(get("/apis/example.smm.io/v1"), "widgets");
+    assertThat(widgets.path("kind").asText()).isEqualTo("Widget");
+    assertThat(widgets.path("shortNames").get(0).asText()).isEqualTo("wdg");
+
+    // The generic client resolves the kind through discovery, as operators and kubectl do.
+    GenericKubernetesResource w = new GenericKubernetesResourceBuilder().withApiVersion("example.smm.io/v1").withKind("Widget")
+        .withNewMetadata().withName("w1").withNamespace("default").addToLabels("tier", "gold").endMetadata()
+        .addToAdditionalProperties("spec", Map.of("size", 3)).build();
+    client.genericKubernetesResources("example.smm.io/v1", "Widget").inNamespace("default").resource(w).create();
+    assertThat(client.genericKubernetesResources("example.smm.io/v1", "Widget").inNamespace("default")
+        .withLabel("tier", "gold").list().getItems()).hasSize(1);
+  }
+
+  @Test
+  void supportsWatchLabelSelectorsStatusAndPatches() throws Exception {
+    List<String> events = new CopyOnWriteArrayList<>();
+    try (var watch = client.configMaps().inNamespace("default").withLabel("watched", "yes").watch(new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, io.fabric8.kubernetes.api.model.ConfigMap resource) {
+        events.add(action + " " + resource.getMetadata().getName());
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {}
+    })) {
+      client.configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata().withName("cm1")
+          .addToLabels("watched", "yes").endMetadata().addToData("a", "1").build()).create();
+      client.configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata().withName("cm2")
+          .addToLabels("watched", "no").endMetadata().build()).create();
+      client.configMaps().inNamespace("default").withName("cm1")
+          .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"data\":{\"b\":\"2\"}}");
+      client.configMaps().inNamespace("default").withName("cm1")
+          .patch(PatchContext.of(PatchType.JSON), "[{\"op\":\"replace\",\"path\":\"/data/a\",\"value\":\"3\"}]");
+      client.configMaps().inNamespace("default").withName("cm1").delete();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (events.size() < 4 && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+    }
+    assertThat(events).containsExactly("ADDED cm1", "MODIFIED cm1", "MODIFIED cm1", "DELETED cm1");
+    assertThat(client.configMaps().inNamespace("default").withLabel("watched", "no").list().getItems()).hasSize(1);
+
+    // Status of a custom resource with the status subresource: written through /status only,
+    // and a status in a spec update is ignored, as kube-apiserver does.
+    var widgets = client.genericKubernetesResources("example.smm.io/v1", "Widget").inNamespace("default");
+    GenericKubernetesResource w = widgets.resource(new GenericKubernetesResourceBuilder().withApiVersion("example.smm.io/v1")
+        .withKind("Widget").withNewMetadata().withName("with-status").endMetadata()
+        .addToAdditionalProperties("spec", Map.of("size", 1)).build()).create();
+    w.getAdditionalProperties().put("status", Map.of("phase", "Ready"));
+    widgets.resource(w).updateStatus();
+    assertThat(widgets.withName("with-status").get().getAdditionalProperties().get("status")).isEqualTo(Map.of("phase", "Ready"));
+    GenericKubernetesResource latest = widgets.withName("with-status").get();
+    latest.getAdditionalProperties().put("status", Map.of("phase", "Forged"));
+    latest.getAdditionalProperties().put("spec", Map.of("size", 2));
+    widgets.resource(latest).update();
+    GenericKubernetesResource after = widgets.withName("with-status").get();
+    assertThat(after.getAdditionalProperties().get("spec")).isEqualTo(Map.of("size", 2));
+    assertThat(after.getAdditionalProperties().get("status")).isEqualTo(Map.of("phase", "Ready"));
+  }
+
+  @Test
+  void scaleSubresourceReadsAndWritesReplicas() throws Exception {
+    client.apps().deployments().inNamespace("default").resource(new DeploymentBuilder()
+        .withNewMetadata().withName("scaled").endMetadata()
+        .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", "scaled").endSelector()
+        .withNewTemplate().withNewMetadata().addToLabels("app", "scaled").endMetadata()
+        .withNewSpec().addNewContainer().withName("c").withImage("nginx").endContainer().endSpec().endTemplate()
+        .endSpec().build()).create();
+    String path = "/apis/apps/v1/namespaces/default/deployments/scaled/scale";
+    assertThat(get(path).path("spec").path("replicas").asInt()).isEqualTo(2);
+    HttpResponse<String> patched = http.send(HttpRequest.newBuilder(URI.create(api.url() + path))
+        .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"spec\":{\"replicas\":5}}"))
+        .header("Content-Type", "application/merge-patch+json").build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(patched.statusCode()).isEqualTo(200);
+    assertThat(Serialization.unmarshal(patched.body(), JsonNode.class).path("kind").asText()).isEqualTo("Scale");
+    assertThat(client.apps().deployments().inNamespace("default").withName("scaled").get().getSpec().getReplicas()).isEqualTo(5);
+  }
+
+  @Test
+  void refusesProtobufBodiesWithAClearStatusInsteadOfHanging() throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api.url() + "/api/v1/namespaces/default/configmaps"))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {'k', '8', 's', 0}))
+        .header("Content-Type", "application/vnd.kubernetes.protobuf").build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(415);
+    assertThat(r.body()).contains("JSON");
+  }
+
+  @Test
+  void refusesAPortInUse() {
+    assertThatThrownBy(() -> EmbeddedApiServer.start(api.port())).isInstanceOf(PortInUseException.class)
+        .hasMessageContaining(Integer.toString(api.port()));
+  }
+
+  private static JsonNode find(JsonNode resourceList, String name) {
+    for (JsonNode r : resourceList.path("resources")) {
+      if (r.path("name").asText().equals(name)) {
+        return r;
+      }
+    }
+    throw new AssertionError(name + " not in " + resourceList);
+  }
+}

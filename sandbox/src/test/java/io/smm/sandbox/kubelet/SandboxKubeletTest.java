@@ -1,0 +1,188 @@
+package io.smm.sandbox.kubelet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.smm.sandbox.kube.ClusterSeed;
+import io.smm.sandbox.kube.EmbeddedApiServer;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SandboxKubeletTest {
+
+  EmbeddedApiServer api;
+  KubernetesClient client;
+  SandboxKubelet kubelet;
+  final List<String> runtimeEvents = new CopyOnWriteArrayList<>();
+
+  /** A runtime that claims pods of the image "demo" and records what the kubelet asks of it. */
+  final PodRuntime recording = new PodRuntime() {
+    @Override
+    public boolean runs(Pod pod) {
+      return pod.getSpec().getContainers().stream().anyMatch(c -> c.getImage().equals("demo"));
+    }
+
+    @Override
+    public void start(Pod pod) {
+      runtimeEvents.add("start " + pod.getMetadata().getName());
+    }
+
+    @Override
+    public void stop(Pod pod) {
+      runtimeEvents.add("stop " + pod.getMetadata().getName());
+    }
+  };
+
+  @BeforeEach
+  void start() {
+    api = EmbeddedApiServer.start(0);
+    client = api.newClient();
+    ClusterSeed.apply(client);
+    kubelet = new SandboxKubelet(client, "node-1", List.of(recording));
+    kubelet.start();
+  }
+
+  @AfterEach
+  void stop() {
+    kubelet.close();
+    client.close();
+    api.close();
+  }
+
+  static Deployment deployment(String name, int replicas, String image) {
+    return new DeploymentBuilder().withNewMetadata().withName(name).withNamespace("default").endMetadata()
+        .withNewSpec().withReplicas(replicas).withNewSelector().addToMatchLabels("app", name).endSelector()
+        .withNewTemplate().withNewMetadata().addToLabels("app", name).addToLabels("version", "v1").endMetadata()
+        .withNewSpec().addNewContainer().withName("main").withImage(image).endContainer().endSpec().endTemplate()
+        .endSpec().build();
+  }
+
+  List<Pod> runningPods(String app) {
+    return client.pods().inNamespace("default").withLabel("app", app).list().getItems().stream()
+        .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase())).toList();
+  }
+
+  static void eventually(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  @Test
+  void deploymentGetsAReplicaSetAndRunningReadyPodsWithRealisticMetadata() throws Exception {
+    Deployment d = client.apps().deployments().inNamespace("default").resource(deployment("web", 3, "nginx")).create();
+    eventually(() -> runningPods("web").size() == 3, "3 pods run");
+
+    var rss = client.apps().replicaSets().inNamespace("default").list().getItems();
+    assertThat(rss).hasSize(1);
+    var rs = rss.get(0);
+    String hash = rs.getMetadata().getLabels().get(SandboxKubelet.POD_TEMPLATE_HASH);
+    assertThat(rs.getMetadata().getName()).isEqualTo("web-" + hash);
+    assertThat(rs.getMetadata().getOwnerReferences().get(0).getUid()).isEqualTo(d.getMetadata().getUid());
+
+    Set<String> ips = new HashSet<>();
+    for (Pod p : runningPods("web")) {
+      assertThat(p.getMetadata().getName()).matches("web-" + hash + "-[bcdfghjklmnpqrstvwxz2456789]{5}");
+      assertThat(p.getMetadata().getLabels()).containsEntry("pod-template-hash", hash).containsEntry("version", "v1");
+      assertThat(p.getMetadata().getOwnerReferences().get(0).getKind()).isEqualTo("ReplicaSet");
+      assertThat(p.getSpec().getNodeName()).isEqualTo("node-1");
+      assertThat(p.getStatus().getPodIP()).startsWith("10.244.");
+      assertThat(SandboxKubelet.isReady(p)).isTrue();
+      assertThat(p.getStatus().getContainerStatuses().get(0).getReady()).isTrue();
+      ips.add(p.getStatus().getPodIP());
+    }
+    assertThat(ips).as("pod IPs are unique").hasSize(3);
+    eventually(() -> {
+      var st = client.apps().deployments().inNamespace("default").withName("web").get().getStatus();
+      return st != null && Integer.valueOf(3).equals(st.getReadyReplicas());
+    }, "deployment status shows 3 ready replicas");
+  }
+
+  @Test
+  void scalesUpAndDownAndDeletesPodsWithTheirOwner() throws Exception {
+    client.apps().deployments().inNamespace("default").resource(deployment("api", 3, "nginx")).create();
+    eventually(() -> runningPods("api").size() == 3, "3 pods run");
+    client.apps().deployments().inNamespace("default").withName("api").scale(1);
+    eventually(() -> client.pods().inNamespace("default").withLabel("app", "api").list().getItems().size() == 1, "1 pod left");
+    client.apps().deployments().inNamespace("default").withName("api").scale(4);
+    eventually(() -> runningPods("api").size() == 4, "4 pods run");
+
+    client.apps().deployments().inNamespace("default").withName("api").delete();
+    eventually(() -> client.pods().inNamespace("default").withLabel("app", "api").list().getItems().isEmpty()
+        && client.apps().replicaSets().inNamespace("default").list().getItems().isEmpty(), "pods and replica sets are collected");
+  }
+
+  @Test
+  void aNewPodTemplateRollsOutANewReplicaSetAndScalesTheOldOneToZero() throws Exception {
+    client.apps().deployments().inNamespace("default").resource(deployment("roll", 2, "nginx")).create();
+    eventually(() -> runningPods("roll").size() == 2, "2 pods run");
+    client.apps().deployments().inNamespace("default").withName("roll").edit(d -> {
+      d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("nginx:2");
+      return d;
+    });
+    eventually(() -> runningPods("roll").size() == 2
+        && runningPods("roll").stream().allMatch(p -> p.getSpec().getContainers().get(0).getImage().equals("nginx:2")), "new pods run");
+    var rss = client.apps().replicaSets().inNamespace("default").list().getItems();
+    assertThat(rss).hasSize(2);
+    assertThat(rss).extracting(rs -> rs.getSpec().getReplicas()).containsExactlyInAnyOrder(0, 2);
+  }
+
+  @Test
+  void statefulSetPodsAreNamedByOrdinal() throws Exception {
+    client.apps().statefulSets().inNamespace("default").resource(new StatefulSetBuilder()
+        .withNewMetadata().withName("db").endMetadata()
+        .withNewSpec().withReplicas(2).withServiceName("db").withNewSelector().addToMatchLabels("app", "db").endSelector()
+        .withNewTemplate().withNewMetadata().addToLabels("app", "db").endMetadata()
+        .withNewSpec().addNewContainer().withName("db").withImage("postgres").endContainer().endSpec().endTemplate()
+        .endSpec().build()).create();
+    eventually(() -> runningPods("db").size() == 2, "2 pods run");
+    assertThat(runningPods("db")).extracting(p -> p.getMetadata().getName()).containsExactlyInAnyOrder("db-0", "db-1");
+    client.apps().statefulSets().inNamespace("default").withName("db").scale(1);
+    eventually(() -> client.pods().inNamespace("default").withLabel("app", "db").list().getItems().size() == 1, "db-1 removed");
+    assertThat(client.pods().inNamespace("default").withName("db-0").get()).isNotNull();
+  }
+
+  @Test
+  void daemonSetRunsOnePodOnTheNode() throws Exception {
+    client.apps().daemonSets().inNamespace("default").resource(new DaemonSetBuilder()
+        .withNewMetadata().withName("agent").endMetadata()
+        .withNewSpec().withNewSelector().addToMatchLabels("app", "agent").endSelector()
+        .withNewTemplate().withNewMetadata().addToLabels("app", "agent").endMetadata()
+        .withNewSpec().addNewContainer().withName("a").withImage("agent").endContainer().endSpec().endTemplate()
+        .endSpec().build()).create();
+    eventually(() -> runningPods("agent").size() == 1, "1 pod runs");
+    kubelet.reconcileOnce();
+    assertThat(client.pods().inNamespace("default").withLabel("app", "agent").list().getItems()).hasSize(1);
+  }
+
+  @Test
+  void barePodsAreBoundAndRunAndRuntimesStartAndStopTheirPods() throws Exception {
+    client.pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("solo").addToLabels("app", "solo")
+        .endMetadata().withNewSpec().addNewContainer().withName("c").withImage("demo").endContainer().endSpec().build()).create();
+    eventually(() -> runningPods("solo").size() == 1, "the bare pod runs");
+    assertThat(runningPods("solo").get(0).getSpec().getNodeName()).isEqualTo("node-1");
+    eventually(() -> runtimeEvents.contains("start solo"), "the runtime started it");
+    client.apps().deployments().inNamespace("default").resource(deployment("plain", 1, "nginx")).create();
+    eventually(() -> runningPods("plain").size() == 1, "the plain pod runs");
+    client.pods().inNamespace("default").withName("solo").delete();
+    eventually(() -> runtimeEvents.contains("stop solo"), "the runtime stopped it");
+    assertThat(runtimeEvents).as("pods of other images are not the runtime's").containsExactly("start solo", "stop solo");
+  }
+}
