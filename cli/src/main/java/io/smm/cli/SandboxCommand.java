@@ -45,7 +45,6 @@ class SandboxCommand {
     public void run() {
       SandboxHome home = SandboxHome.fromEnvironment();
       long t0 = System.nanoTime();
-      System.out.println("Starting the smm sandbox in " + home.root());
       Sandbox sandbox;
       try {
         sandbox = Sandbox.up(home, new SandboxOptions(kubePort, prometheusPort, alertmanagerPort), List.of(), System.out);

@@ -36,17 +36,22 @@ public class Smm implements Runnable {
     cli.setErr(err);
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof CliException c) {
-        cmd.getErr().println("Error: " + c.getMessage());
+        cmd.getErr().println("Error: " + oneLine(c.getMessage()));
         return c.exitCode();
       }
       if (e instanceof MissingBinaryException) {
-        cmd.getErr().println("Error: " + e.getMessage());
+        cmd.getErr().println("Error: " + oneLine(e.getMessage()));
         return 2;
       }
-      cmd.getErr().println("Error: " + KubeOptions.rootMessage(e));
+      cmd.getErr().println("Error: " + oneLine(KubeOptions.rootMessage(e)));
       return 1;
     });
     return cli.execute(args);
+  }
+
+  /** Errors are one line: libraries (YAML parsers, HTTP clients) like to spread theirs over several. */
+  static String oneLine(String message) {
+    return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " ");
   }
 
   static class Version implements CommandLine.IVersionProvider {

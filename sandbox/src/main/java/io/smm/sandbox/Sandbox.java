@@ -54,6 +54,7 @@ public final class Sandbox implements AutoCloseable {
     Binaries.require("prometheus", "prometheus");
     Binaries.require("prometheus-alertmanager", "prometheus-alertmanager");
     recoverStale(home, progress);
+    progress.println("Starting the smm sandbox in " + home.root());
     int promPort = port(options.prometheusPort(), "Prometheus");
     int amPort = port(options.alertmanagerPort(), "Alertmanager");
 

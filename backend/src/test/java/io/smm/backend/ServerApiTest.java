@@ -1,0 +1,195 @@
+package io.smm.backend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.smm.backend.http.ServerOptions;
+import io.smm.backend.http.SmmServer;
+import io.smm.sandbox.kube.ClusterSeed;
+import io.smm.sandbox.kube.EmbeddedApiServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The backend's HTTP surface against the sandbox's Kubernetes API stand-in. */
+class ServerApiTest {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  static EmbeddedApiServer api;
+  static KubernetesClient client;
+  static SmmServer server;
+  static String base;
+  final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() {
+    api = EmbeddedApiServer.start(0);
+    client = api.newClient();
+    ClusterSeed.apply(client);
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("smm-demo")
+        .addToLabels("istio.io/rev", "cp-v115x.istio-system").endMetadata().build()).create();
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("legacy")
+        .addToLabels("istio-injection", "enabled").endMetadata().build()).create();
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("opted-out")
+        .addToLabels("istio-injection", "disabled").addToLabels("istio.io/rev", "cp-v115x.istio-system").endMetadata().build()).create();
+    server = new SmmServer(client, "kubeconfig-cluster");
+    base = "http://127.0.0.1:" + server.start(new ServerOptions("127.0.0.1", 0));
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+    client.close();
+    api.close();
+  }
+
+  JsonNode graphql(String query) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/graphql"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("query", query)))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    return JSON.readTree(r.body());
+  }
+
+  @Test
+  void clustersReportsNameVersionAndNodeCount() throws Exception {
+    JsonNode cluster = graphql("{ clusters { name kubernetesVersion nodeCount local } }").path("data").path("clusters").get(0);
+    assertThat(cluster.path("name").asText()).isEqualTo("kubeconfig-cluster");
+    assertThat(cluster.path("kubernetesVersion").asText()).isEqualTo(client.getKubernetesVersion().getGitVersion());
+    assertThat(cluster.path("nodeCount").asInt()).isEqualTo(1);
+    assertThat(cluster.path("local").asBoolean()).isTrue();
+  }
+
+  @Test
+  void theControlPlaneClusterNameWinsOverTheKubeconfigOne() throws Exception {
+    client.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
+        .withNewMetadata().withName("controlplanes.smm.cisco.com").endMetadata()
+        .withNewSpec().withGroup("smm.cisco.com").withScope("Cluster")
+        .withNewNames().withKind("ControlPlane").withPlural("controlplanes").withSingular("controlplane").withShortNames("cp").endNames()
+        .addNewVersion().withName("v1alpha1").withServed(true).withStorage(true)
+        .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true)
+        .endOpenAPIV3Schema().endSchema().endVersion().endSpec().build()).create();
+    var controlPlanes = client.genericKubernetesResources("smm.cisco.com/v1alpha1", "ControlPlane");
+    controlPlanes.resource(new GenericKubernetesResourceBuilder().withApiVersion("smm.cisco.com/v1alpha1").withKind("ControlPlane")
+        .withNewMetadata().withName("smm").endMetadata()
+        .addToAdditionalProperties("spec", Map.of("clusterName", "primary")).build()).create();
+    try {
+      assertThat(graphql("{ clusters { name } }").path("data").path("clusters").get(0).path("name").asText()).isEqualTo("primary");
+    } finally {
+      controlPlanes.withName("smm").delete();
+    }
+  }
+
+  @Test
+  void namespacesShowWhatIstiosInjectorWouldDo() throws Exception {
+    JsonNode namespaces = graphql("{ namespaces { name istioRevision sidecarInjection labels { key value } } }")
+        .path("data").path("namespaces");
+    Map<String, JsonNode> byName = new java.util.HashMap<>();
+    namespaces.forEach(n -> byName.put(n.path("name").asText(), n));
+    assertThat(byName).containsKeys("default", "kube-system", "smm-demo", "legacy", "opted-out");
+    assertThat(byName.get("smm-demo").path("sidecarInjection").asBoolean()).isTrue();
+    assertThat(byName.get("smm-demo").path("istioRevision").asText()).isEqualTo("cp-v115x.istio-system");
+    assertThat(byName.get("legacy").path("sidecarInjection").asBoolean()).isTrue();
+    assertThat(byName.get("opted-out").path("sidecarInjection").asBoolean()).as("istio-injection=disabled wins").isFalse();
+    assertThat(byName.get("default").path("sidecarInjection").asBoolean()).isFalse();
+    assertThat(namespaces.findValuesAsText("name")).isSorted();
+  }
+
+  @Test
+  void invalidQueriesGetGraphQLErrorsNotServerErrors() throws Exception {
+    JsonNode r = graphql("{ clusters { nope } }");
+    assertThat(r.path("errors").get(0).path("message").asText()).contains("nope");
+  }
+
+  @Test
+  void healthReadinessAndOwnMetrics() throws Exception {
+    assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).build(), HttpResponse.BodyHandlers.ofString()).body())
+        .isEqualTo("ok");
+    HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(ready.statusCode()).isEqualTo(200);
+    graphql("{ version { version } }");
+    String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(metrics).contains("smm_http_requests_total{code=\"200\",route=\"/api/graphql\"}").contains("jvm_memory_used_bytes");
+  }
+
+  @Test
+  void servesTheDashboard() throws Exception {
+    HttpResponse<String> index = http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(index.statusCode()).isEqualTo(200);
+    assertThat(index.body()).contains("<div id=\"root\">");
+  }
+
+  @Test
+  void readinessFailsWithTheReasonWhenTheApiServerIsDown() throws Exception {
+    EmbeddedApiServer gone = EmbeddedApiServer.start(0);
+    KubernetesClient orphan = new KubernetesClientBuilder().withConfig(new ConfigBuilder(gone.newClient().getConfiguration())
+        .withRequestRetryBackoffLimit(0).withConnectionTimeout(1000).build()).build();
+    gone.close();
+    try (SmmServer lonely = new SmmServer(orphan, "x")) {
+      String url = "http://127.0.0.1:" + lonely.start(new ServerOptions("127.0.0.1", 0));
+      HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(url + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(ready.statusCode()).isEqualTo(503);
+      assertThat(JSON.readTree(ready.body()).path("reason").asText()).startsWith("Kubernetes API");
+    } finally {
+      orphan.close();
+    }
+  }
+
+  @Test
+  void namespaceSubscriptionSendsTheListAndEveryChange() throws Exception {
+    BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
+    WebSocket ws = http.newWebSocketBuilder().subprotocols("graphql-transport-ws")
+        .buildAsync(URI.create(base.replace("http", "ws") + "/api/graphql"), new WebSocket.Listener() {
+          final StringBuilder partial = new StringBuilder();
+
+          @Override
+          public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+              try {
+                messages.add(JSON.readTree(partial.toString()));
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+              partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+          }
+        }).get(5, TimeUnit.SECONDS);
+    try {
+      ws.sendText("{\"type\":\"connection_init\"}", true).get();
+      assertThat(messages.poll(5, TimeUnit.SECONDS).path("type").asText()).isEqualTo("connection_ack");
+      ws.sendText("{\"id\":\"1\",\"type\":\"subscribe\",\"payload\":{\"query\":\"subscription { namespaces { name } }\"}}", true).get();
+      JsonNode first = messages.poll(10, TimeUnit.SECONDS);
+      assertThat(first.path("type").asText()).isEqualTo("next");
+      assertThat(first.path("payload").path("data").path("namespaces").findValuesAsText("name")).contains("default").doesNotContain("fresh");
+
+      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("fresh").endMetadata().build()).create();
+      JsonNode update;
+      do {
+        update = messages.poll(10, TimeUnit.SECONDS);
+        assertThat(update).as("an update arrives").isNotNull();
+      } while (!update.path("payload").path("data").path("namespaces").findValuesAsText("name").contains("fresh"));
+    } finally {
+      ws.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package io.smm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `smm` with a kubeconfig it cannot use: one clear line on stderr and exit code 1. */
+class KubeAccessErrorsTest {
+
+  record Result(int exitCode, String err) {}
+
+  static Result run(String... args) {
+    StringWriter err = new StringWriter();
+    int code = Smm.execute(new PrintWriter(err, true), args);
+    return new Result(code, err.toString());
+  }
+
+  @Test
+  void missingKubeconfig(@TempDir Path dir) {
+    Path missing = dir.resolve("nope/config");
+    Result r = run("-c", missing.toString(), "server", "--port", "0");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).isEqualTo("Error: cannot read kubeconfig " + missing + ": " + missing + System.lineSeparator());
+  }
+
+  @Test
+  void kubeconfigThatIsNotYaml(@TempDir Path dir) throws Exception {
+    Path bad = dir.resolve("config");
+    Files.writeString(bad, "clusters: [this is: not: yaml");
+    Result r = run("--kubeconfig", bad.toString(), "server", "--port", "0");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).startsWith("Error: cannot use kubeconfig " + bad).hasLineCount(1);
+  }
+
+  @Test
+  void unreachableApiServer(@TempDir Path dir) throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    Path config = dir.resolve("config");
+    Files.writeString(config, """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: gone
+          cluster: {server: "http://127.0.0.1:%d"}
+        users:
+        - name: u
+          user: {token: t}
+        contexts:
+        - name: gone
+          context: {cluster: gone, user: u}
+        current-context: gone
+        """.formatted(closedPort));
+    Result r = run("-c", config.toString(), "server", "--port", "0");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).startsWith("Error: cannot reach the Kubernetes API server at http://127.0.0.1:" + closedPort)
+        .hasLineCount(1);
+  }
+}

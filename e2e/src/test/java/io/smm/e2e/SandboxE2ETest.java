@@ -1,0 +1,183 @@
+package io.smm.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.File;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The issue's acceptance run: `bin/smm sandbox up` as a user starts it, kubectl against its
+ * kubeconfig, Prometheus ready, a Deployment scaled by the sandbox kubelet, the dashboard in real
+ * headless Chromium, and `sandbox down` leaving no process behind.
+ */
+class SandboxE2ETest {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  final HttpClient http = HttpClient.newHttpClient();
+
+  static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  static void eventually(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  static List<ProcessHandle> processesMentioning(String text) {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().map(c -> c.contains(text)).orElse(false))
+        .filter(p -> p.pid() != ProcessHandle.current().pid())
+        .toList();
+  }
+
+  @Test
+  void sandboxUpServesKubectlPrometheusPodsAndTheDashboardAndDownLeavesNothing(@TempDir Path smmHome) throws Exception {
+    Map<String, String> env = Map.of("SMM_HOME", smmHome.toString());
+    int dashboardPort = freePort();
+    SmmProcess up = SmmProcess.start(env, "sandbox", "up", "--port", Integer.toString(dashboardPort));
+    try {
+      String dashboardLine = up.awaitLine("Dashboard: ", Duration.ofMinutes(2));
+      String dashboard = dashboardLine.substring("Dashboard: ".length()).trim();
+      assertThat(dashboard).isEqualTo("http://127.0.0.1:" + dashboardPort);
+
+      SmmProcess.Result status = SmmProcess.run(env, "sandbox", "status", "-o", "json");
+      assertThat(status.exitCode()).as(status.output()).isZero();
+      JsonNode urls = JSON.readTree(status.output());
+      assertThat(urls.fieldNames()).toIterable().containsExactly("kubeconfig", "kubeApi", "prometheus", "alertmanager", "dashboard");
+      Path kubeconfig = Path.of(urls.path("kubeconfig").asText());
+      assertThat(kubeconfig).isEqualTo(smmHome.resolve("sandbox/kubeconfig"));
+      assertThat(urls.path("dashboard").asText()).isEqualTo(dashboard);
+
+      SmmProcess.Result second = SmmProcess.run(env, "sandbox", "up", "--port", Integer.toString(freePort()));
+      assertThat(second.exitCode()).isEqualTo(1);
+      assertThat(second.output()).contains("already running");
+
+      checkKubectl(kubeconfig);
+      assertThat(httpGet(urls.path("prometheus").asText() + "/-/ready").statusCode()).isEqualTo(200);
+      assertThat(httpGet(urls.path("alertmanager").asText() + "/-/ready").statusCode()).isEqualTo(200);
+      checkDeploymentScaling(kubeconfig);
+      checkDashboardInChromium(dashboard);
+
+      SmmProcess.Result down = SmmProcess.run(env, "sandbox", "down");
+      assertThat(down.exitCode()).as(down.output()).isZero();
+      assertThat(up.process.waitFor(30, TimeUnit.SECONDS)).as("sandbox up has ended").isTrue();
+      assertThat(up.all).contains("Sandbox stopped.");
+      assertThat(processesMentioning(smmHome.toString())).as("no process of the sandbox is left").isEmpty();
+      assertThat(smmHome.resolve("sandbox/state.json")).doesNotExist();
+    } finally {
+      if (up.process.isAlive()) {
+        up.process.destroyForcibly();
+      }
+      processesMentioning(smmHome.toString()).forEach(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  void checkKubectl(Path kubeconfig) throws Exception {
+    String kubectl = findOnPath("kubectl");
+    if (kubectl == null) {
+      System.out.println("SKIPPED kubectl check: kubectl is not on PATH");
+      return;
+    }
+    Process p = new ProcessBuilder(kubectl, "--kubeconfig", kubeconfig.toString(), "get", "nodes,ns").redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(out).contains("node/").contains("namespace/default").contains("namespace/kube-system");
+  }
+
+  void checkDeploymentScaling(Path kubeconfig) throws Exception {
+    Config config = Config.fromKubeconfig(null, Files.readString(kubeconfig), kubeconfig.toString());
+    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+      client.apps().deployments().inNamespace("default").resource(new DeploymentBuilder()
+          .withNewMetadata().withName("e2e").endMetadata()
+          .withNewSpec().withReplicas(3).withNewSelector().addToMatchLabels("app", "e2e").endSelector()
+          .withNewTemplate().withNewMetadata().addToLabels("app", "e2e").endMetadata()
+          .withNewSpec().addNewContainer().withName("c").withImage("nginx").endContainer().endSpec().endTemplate()
+          .endSpec().build()).create();
+      eventually(() -> running(client).size() == 3, Duration.ofSeconds(30), "3 pods are Running");
+      client.apps().deployments().inNamespace("default").withName("e2e").scale(1);
+      eventually(() -> client.pods().inNamespace("default").withLabel("app", "e2e").list().getItems().size() == 1
+          && running(client).size() == 1, Duration.ofSeconds(30), "1 pod is left");
+    }
+  }
+
+  static List<Pod> running(KubernetesClient client) {
+    return client.pods().inNamespace("default").withLabel("app", "e2e").list().getItems().stream()
+        .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase())).toList();
+  }
+
+  void checkDashboardInChromium(String dashboard) throws Exception {
+    String chromium = findOnPath("chromium");
+    assertThat(chromium).as("chromium is installed by scripts/setup").isNotNull();
+    Path screenshots = Path.of(System.getProperty("smm.screenshots", "target/screenshots"));
+    Files.createDirectories(screenshots);
+    Path profile = Files.createTempDirectory("smm-chromium");
+    List<String> base = List.of(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--user-data-dir=" + profile, "--window-size=1280,900",
+        // Virtual time runs until the page is idle (the GraphQL request answered and rendered).
+        "--virtual-time-budget=20000");
+    String dom = chromium(base, "--dump-dom", dashboard + "/#/overview");
+    assertThat(dom).as("the Overview shows the sandbox cluster by name")
+        .contains("<td class=\"cluster-name\">smm-sandbox</td>")
+        .contains("Namespaces")
+        .doesNotContain("data-state=\"error\"");
+    Path png = screenshots.resolve("overview.png");
+    chromium(base, "--screenshot=" + png, dashboard + "/#/overview");
+    assertThat(png).exists();
+    assertThat(Files.size(png)).isGreaterThan(10_000);
+  }
+
+  static String chromium(List<String> base, String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(base);
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("chromium finished").isTrue();
+    return out;
+  }
+
+  HttpResponse<String> httpGet(String url) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static String findOnPath(String binary) {
+    for (String dir : System.getenv("PATH").split(File.pathSeparator)) {
+      Path p = Path.of(dir, binary);
+      if (Files.isExecutable(p)) {
+        return p.toString();
+      }
+    }
+    return null;
+  }
+}

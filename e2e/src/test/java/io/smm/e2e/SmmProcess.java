@@ -1,0 +1,79 @@
+package io.smm.e2e;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** Runs bin/smm as a user would, collecting its output lines. */
+final class SmmProcess {
+
+  static final Path ROOT = Path.of(System.getProperty("smm.root", "..")).toAbsolutePath().normalize();
+
+  final Process process;
+  final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+  final List<String> all = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  private SmmProcess(Process process) {
+    this.process = process;
+    Thread reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          lines.add(line);
+          all.add(line);
+        }
+      } catch (IOException e) {
+        // process ended
+      }
+    }, "smm-output");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  static SmmProcess start(Map<String, String> env, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(ROOT.resolve("bin/smm").toString());
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    pb.environment().putIfAbsent("JAVA_HOME", System.getProperty("java.home"));
+    return new SmmProcess(pb.start());
+  }
+
+  /** Runs to completion and returns the exit code. */
+  static Result run(Map<String, String> env, String... args) throws Exception {
+    SmmProcess p = start(env, args);
+    if (!p.process.waitFor(2, TimeUnit.MINUTES)) {
+      p.process.destroyForcibly();
+      throw new AssertionError("smm " + String.join(" ", args) + " did not finish: " + p.all);
+    }
+    Thread.sleep(50); // let the reader drain
+    return new Result(p.process.exitValue(), String.join("\n", p.all));
+  }
+
+  record Result(int exitCode, String output) {}
+
+  /** Waits for a line starting with {@code prefix}; fails with everything printed so far. */
+  String awaitLine(String prefix, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      String line = lines.poll(200, TimeUnit.MILLISECONDS);
+      if (line != null && line.startsWith(prefix)) {
+        return line;
+      }
+      if (line == null && !process.isAlive() && lines.isEmpty()) {
+        break;
+      }
+    }
+    throw new AssertionError("no line starting with '" + prefix + "'; output was:\n" + String.join("\n", all));
+  }
+}
