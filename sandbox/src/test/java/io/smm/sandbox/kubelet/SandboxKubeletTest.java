@@ -133,10 +133,20 @@ class SandboxKubeletTest {
   void aNewPodTemplateRollsOutANewReplicaSetAndScalesTheOldOneToZero() throws Exception {
     client.apps().deployments().inNamespace("default").resource(deployment("roll", 2, "nginx")).create();
     eventually(() -> runningPods("roll").size() == 2, "2 pods run");
-    client.apps().deployments().inNamespace("default").withName("roll").edit(d -> {
-      d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("nginx:2");
-      return d;
-    });
+    // The kubelet writes the Deployment's status concurrently; like client-go's RetryOnConflict.
+    for (int attempt = 0; ; attempt++) {
+      try {
+        client.apps().deployments().inNamespace("default").withName("roll").edit(d -> {
+          d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("nginx:2");
+          return d;
+        });
+        break;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
     eventually(() -> runningPods("roll").size() == 2
         && runningPods("roll").stream().allMatch(p -> p.getSpec().getContainers().get(0).getImage().equals("nginx:2")), "new pods run");
     var rss = client.apps().replicaSets().inNamespace("default").list().getItems();
