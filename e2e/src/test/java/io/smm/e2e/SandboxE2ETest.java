@@ -86,6 +86,7 @@ class SandboxE2ETest {
       assertThat(httpGet(urls.path("prometheus").asText() + "/-/ready").statusCode()).isEqualTo(200);
       assertThat(httpGet(urls.path("alertmanager").asText() + "/-/ready").statusCode()).isEqualTo(200);
       checkDeploymentScaling(kubeconfig);
+      checkSmmServerWithKubeconfig(kubeconfig);
       checkDashboardInChromium(dashboard);
 
       SmmProcess.Result down = SmmProcess.run(env, "sandbox", "down");
@@ -113,6 +114,38 @@ class SandboxE2ETest {
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(out).isZero();
     assertThat(out).contains("node/").contains("namespace/default").contains("namespace/kube-system");
+
+    // The everyday write path: apply, change, apply again (strategic merge patch), delete.
+    Path manifest = Files.createTempFile("applied", ".yaml");
+    String yaml = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: applied, namespace: default}
+        spec:
+          replicas: %d
+          selector: {matchLabels: {app: applied}}
+          template:
+            metadata: {labels: {app: applied}}
+            spec:
+              containers: [{name: app, image: "%s"}]
+        """;
+    Files.writeString(manifest, yaml.formatted(2, "app:1"));
+    assertThat(kubectl(kubectl, kubeconfig, "apply", "-f", manifest.toString())).contains("deployment.apps/applied created");
+    Files.writeString(manifest, yaml.formatted(1, "app:2"));
+    assertThat(kubectl(kubectl, kubeconfig, "apply", "-f", manifest.toString())).contains("deployment.apps/applied configured");
+    assertThat(kubectl(kubectl, kubeconfig, "get", "deploy", "applied", "-o", "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}"))
+        .isEqualTo("1 app:2");
+    assertThat(kubectl(kubectl, kubeconfig, "delete", "-f", manifest.toString())).contains("deleted");
+  }
+
+  static String kubectl(String kubectl, Path kubeconfig, String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of(kubectl, "--kubeconfig", kubeconfig.toString()));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as("kubectl " + String.join(" ", args) + ": " + out).isZero();
+    return out.trim();
   }
 
   void checkDeploymentScaling(Path kubeconfig) throws Exception {
@@ -128,6 +161,25 @@ class SandboxE2ETest {
       client.apps().deployments().inNamespace("default").withName("e2e").scale(1);
       eventually(() -> client.pods().inNamespace("default").withLabel("app", "e2e").list().getItems().size() == 1
           && running(client).size() == 1, Duration.ofSeconds(30), "1 pod is left");
+    }
+  }
+
+  /** `smm -c <kubeconfig> server`: the backend role reaching the sandbox the way it reaches any cluster. */
+  void checkSmmServerWithKubeconfig(Path kubeconfig) throws Exception {
+    int port = freePort();
+    SmmProcess server = SmmProcess.start(Map.of(), "-c", kubeconfig.toString(), "server", "--port", Integer.toString(port));
+    try {
+      server.awaitLine("SMM backend for", Duration.ofSeconds(60));
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/graphql"))
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"{ clusters { name nodeCount } }\"}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      JsonNode cluster = JSON.readTree(r.body()).path("data").path("clusters").get(0);
+      assertThat(cluster.path("name").asText()).isEqualTo("smm-sandbox");
+      assertThat(cluster.path("nodeCount").asInt()).isEqualTo(1);
+    } finally {
+      server.process.destroy();
+      assertThat(server.process.waitFor(30, TimeUnit.SECONDS)).as("smm server stops on SIGTERM").isTrue();
     }
   }
 

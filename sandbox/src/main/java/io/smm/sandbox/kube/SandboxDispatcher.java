@@ -45,6 +45,7 @@ final class SandboxDispatcher extends Dispatcher {
   private static final Pattern GROUP_VERSION = Pattern.compile("/apis/([^/]+)/([^/]+)/?");
   private static final Pattern SCALE = Pattern.compile(
       "(/apis/apps/v1/namespaces/[^/]+/(deployments|statefulsets|replicasets)/[^/]+)/scale");
+  private static final Pattern OPENAPI_GROUP_VERSION = Pattern.compile("/openapi/v3/(?:api|apis/([^/]+))/([^/]+)");
   private static final String CRD_PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
 
   private final KubernetesCrudDispatcher store;
@@ -80,6 +81,9 @@ final class SandboxDispatcher extends Dispatcher {
     if (scale.matches()) {
       return scale(request, scale.group(1));
     }
+    if (request.method() == HttpMethod.PATCH && contentType != null && contentType.startsWith("application/strategic-merge-patch+json")) {
+      return strategicMergePatch(request, bare);
+    }
     if (request.method() == HttpMethod.GET) {
       MockResponse discovery = discovery(bare);
       if (discovery != null) {
@@ -105,19 +109,24 @@ final class SandboxDispatcher extends Dispatcher {
       case "/api/v1":
       case "/api/v1/":
         return json(resourceList("", "v1"));
-      case "/openapi/v2":
       case "/openapi/v3":
-        // No OpenAPI documents: clients fall back (kubectl apply needs --validate=false).
-        return status(HttpURLConnection.HTTP_NOT_FOUND, "NotFound", "the sandbox API server serves no OpenAPI documents");
+        return json(OpenApiDocuments.root(allResources()));
+      case "/openapi/v2":
+        // Clients that find v3 do not ask; schemas are not served either way.
+        return status(HttpURLConnection.HTTP_NOT_FOUND, "NotFound", "the sandbox API server serves OpenAPI v3 path documents only");
       default:
         break;
+    }
+    Matcher openApi = OPENAPI_GROUP_VERSION.matcher(path);
+    if (openApi.matches()) {
+      String group = openApi.group(1) == null ? "" : openApi.group(1);
+      return json(OpenApiDocuments.groupVersion(group, openApi.group(2), allResources()));
     }
     Matcher gv = GROUP_VERSION.matcher(path);
     if (gv.matches()) {
       String group = gv.group(1);
       String version = gv.group(2);
-      boolean known = BuiltInResources.ALL.stream().anyMatch(r -> r.group().equals(group) && r.version().equals(version))
-          || customResources().stream().anyMatch(r -> r.group().equals(group) && r.version().equals(version));
+      boolean known = allResources().stream().anyMatch(r -> r.group().equals(group) && r.version().equals(version));
       return known ? json(resourceList(group, version))
           : status(HttpURLConnection.HTTP_NOT_FOUND, "NotFound", "the server could not find the requested resource");
     }
@@ -127,9 +136,7 @@ final class SandboxDispatcher extends Dispatcher {
   private Object groupList() {
     // group -> versions, built-in first, in a stable order
     Map<String, Set<String>> groups = new LinkedHashMap<>();
-    List<BuiltInResources.Resource> all = new ArrayList<>(BuiltInResources.ALL);
-    all.addAll(customResources());
-    for (BuiltInResources.Resource r : all) {
+    for (BuiltInResources.Resource r : allResources()) {
       if (!r.group().isEmpty()) {
         groups.computeIfAbsent(r.group(), g -> new LinkedHashSet<>()).add(r.version());
       }
@@ -147,9 +154,7 @@ final class SandboxDispatcher extends Dispatcher {
 
   private Object resourceList(String group, String version) {
     APIResourceListBuilder list = new APIResourceListBuilder().withGroupVersion(group.isEmpty() ? version : group + "/" + version);
-    List<BuiltInResources.Resource> all = new ArrayList<>(BuiltInResources.ALL);
-    all.addAll(customResources());
-    for (BuiltInResources.Resource r : all) {
+    for (BuiltInResources.Resource r : allResources()) {
       if (r.group().equals(group) && r.version().equals(version)) {
         list.addToResources(new APIResourceBuilder().withName(r.plural()).withKind(r.kind())
             .withSingularName(r.kind().toLowerCase()).withNamespaced(r.namespaced())
@@ -159,6 +164,12 @@ final class SandboxDispatcher extends Dispatcher {
       }
     }
     return list.build();
+  }
+
+  private List<BuiltInResources.Resource> allResources() {
+    List<BuiltInResources.Resource> all = new ArrayList<>(BuiltInResources.ALL);
+    all.addAll(customResources());
+    return all;
   }
 
   /** Served versions of every CRD in the store; read on each discovery call, so new CRDs show at once. */
@@ -213,6 +224,26 @@ final class SandboxDispatcher extends Dispatcher {
     scale.putObject("spec").put("replicas", object.path("spec").path("replicas").asInt(1));
     scale.putObject("status").put("replicas", object.path("status").path("replicas").asInt(0));
     return json(scale);
+  }
+
+  /** Computes the patched object here and stores it with an update that keeps the optimistic-lock check. */
+  private MockResponse strategicMergePatch(RecordedRequest request, String path) {
+    String objectPath = path.endsWith("/status") ? path.substring(0, path.length() - "/status".length()) : path;
+    MockResponse current = store.handleGet(objectPath);
+    if (current.code() != HttpURLConnection.HTTP_OK) {
+      return current;
+    }
+    JsonNode patch;
+    try {
+      patch = Serialization.jsonMapper().readTree(request.getBody().getBytes());
+    } catch (java.io.IOException e) {
+      return status(HttpURLConnection.HTTP_BAD_REQUEST, "BadRequest", "the patch is not JSON: " + e.getMessage());
+    }
+    JsonNode object = Serialization.unmarshal(new String(current.getBody().getBytes(), StandardCharsets.UTF_8), JsonNode.class);
+    JsonNode patched = StrategicMergePatch.apply(object, patch);
+    return store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.PUT, path,
+        Headers.builder().add("Content-Type", "application/json").build(),
+        new Buffer(Serialization.asJson(patched).getBytes(StandardCharsets.UTF_8))));
   }
 
   private static Integer requestedReplicas(RecordedRequest request) {
