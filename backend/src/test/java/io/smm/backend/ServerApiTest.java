@@ -147,6 +147,13 @@ class ServerApiTest {
       HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(url + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(ready.statusCode()).isEqualTo(503);
       assertThat(JSON.readTree(ready.body()).path("reason").asText()).startsWith("Kubernetes API");
+      HttpResponse<String> clusters = http.send(HttpRequest.newBuilder(URI.create(url + "/api/graphql"))
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"{ clusters { name } }\"}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      JsonNode error = JSON.readTree(clusters.body()).path("errors").get(0);
+      assertThat(error.path("message").asText()).startsWith("Kubernetes API: ").contains("Connection refused");
+      assertThat(error.path("path").get(0).asText()).isEqualTo("clusters");
     } finally {
       orphan.close();
     }

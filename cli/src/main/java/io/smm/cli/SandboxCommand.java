@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -72,16 +71,13 @@ class SandboxCommand {
         sandbox.close();
         throw e;
       }
-      CountDownLatch stopped = new CountDownLatch(1);
       SmmServer running = server;
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      Foreground.runUntilStopped("smm-sandbox", () -> {
         System.out.println("Stopping the sandbox ...");
         running.close();
         sandbox.close();
         System.out.println("Sandbox stopped.");
-        stopped.countDown();
-      }, "smm-sandbox-shutdown"));
-      ServerCommand.await(stopped);
+      });
     }
   }
 

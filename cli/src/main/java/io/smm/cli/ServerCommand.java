@@ -2,7 +2,6 @@ package io.smm.cli;
 
 import io.smm.backend.http.ServerOptions;
 import io.smm.backend.http.SmmServer;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -25,21 +24,10 @@ class ServerCommand implements Runnable {
     KubeOptions.Connection kube = parent.kube.connect();
     SmmServer server = new SmmServer(kube.client(), kube.clusterName());
     int bound = ServerStarter.start(server, new ServerOptions(address, port));
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    System.out.println("SMM backend for " + kube.server() + " listening on http://" + address + ":" + bound);
+    Foreground.runUntilStopped("smm-server", () -> {
       server.close();
       kube.client().close();
-      stopped.countDown();
-    }, "smm-server-shutdown"));
-    System.out.println("SMM backend for " + kube.server() + " listening on http://" + address + ":" + bound);
-    await(stopped);
-  }
-
-  static void await(CountDownLatch latch) {
-    try {
-      latch.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    });
   }
 }

@@ -38,7 +38,7 @@ public final class SmmGraphQL {
             .dataFetcher("namespaces", env -> namespaceFeed.publisher()))
         .build();
     GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(loadSchema(), wiring);
-    return GraphQL.newGraphQL(schema).build();
+    return GraphQL.newGraphQL(schema).defaultDataFetcherExceptionHandler(new ClearErrors()).build();
   }
 
   private static <T> DataFetcher<CompletableFuture<T>> async(Supplier<T> call, Executor executor) {

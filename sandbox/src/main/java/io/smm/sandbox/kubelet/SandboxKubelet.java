@@ -16,9 +16,9 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.smm.sandbox.kube.OnAnyChange;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -84,22 +84,7 @@ public class SandboxKubelet implements AutoCloseable {
   }
 
   private <T extends HasMetadata> SharedIndexInformer<T> watch(SharedIndexInformer<T> informer) {
-    informer.addEventHandler(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(T obj) {
-        schedulePass();
-      }
-
-      @Override
-      public void onUpdate(T oldObj, T newObj) {
-        schedulePass();
-      }
-
-      @Override
-      public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-        schedulePass();
-      }
-    });
+    informer.addEventHandler(new OnAnyChange<>(this::schedulePass));
     informer.start();
     return informer;
   }

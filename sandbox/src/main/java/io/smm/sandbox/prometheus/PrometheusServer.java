@@ -2,9 +2,9 @@ package io.smm.sandbox.prometheus;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.smm.sandbox.kube.OnAnyChange;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -73,22 +73,7 @@ public class PrometheusServer implements AutoCloseable {
     process.start();
     process.awaitReady(url() + "/-/ready", Duration.ofSeconds(60));
     podInformer = client.pods().inAnyNamespace().runnableInformer(0);
-    podInformer.addEventHandler(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Pod obj) {
-        refresh();
-      }
-
-      @Override
-      public void onUpdate(Pod oldObj, Pod newObj) {
-        refresh();
-      }
-
-      @Override
-      public void onDelete(Pod obj, boolean deletedFinalStateUnknown) {
-        refresh();
-      }
-    });
+    podInformer.addEventHandler(new OnAnyChange<>(this::refresh));
     podInformer.start();
   }
 

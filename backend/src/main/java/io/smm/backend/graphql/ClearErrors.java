@@ -1,0 +1,57 @@
+package io.smm.backend.graphql;
+
+import graphql.GraphqlErrorBuilder;
+import graphql.execution.DataFetcherExceptionHandler;
+import graphql.execution.DataFetcherExceptionHandlerParameters;
+import graphql.execution.DataFetcherExceptionHandlerResult;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns resolver failures into messages a user can act on ("Kubernetes API: connection refused")
+ * instead of graphql-java's "Exception while fetching data (/x) : java.util.concurrent...".
+ */
+final class ClearErrors implements DataFetcherExceptionHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClearErrors.class);
+
+  @Override
+  public CompletableFuture<DataFetcherExceptionHandlerResult> handleException(DataFetcherExceptionHandlerParameters params) {
+    Throwable e = params.getException();
+    while (e instanceof CompletionException && e.getCause() != null) {
+      e = e.getCause();
+    }
+    String message;
+    if (e instanceof KubernetesClientException k) {
+      message = "Kubernetes API: " + firstLine(k.getCode() > 0 && k.getStatus() != null && k.getStatus().getMessage() != null
+          ? k.getStatus().getMessage() : rootMessage(k));
+    } else {
+      LOG.warn("resolver {} failed", params.getPath(), e);
+      message = "internal error: " + firstLine(rootMessage(e));
+    }
+    return CompletableFuture.completedFuture(DataFetcherExceptionHandlerResult.newResult()
+        .error(GraphqlErrorBuilder.newError().message(message).path(params.getPath())
+            .location(params.getSourceLocation()).build())
+        .build());
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String root = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    return t == e ? root : firstLine(e.getMessage()) + " (" + root + ")";
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}
