@@ -1,0 +1,81 @@
+package io.smm.api.controlplane;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.smm.api.crd.SmmCrds;
+import io.smm.api.schema.InvalidResourceException;
+import io.smm.api.schema.SchemaValidator;
+import io.smm.api.schema.SchemaValidator.Violation;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads a ControlPlane the user wrote (file, stdin or the cluster) and refuses it, with every
+ * problem and its field path, before anything is written: YAML syntax (with line and column),
+ * kind and apiVersion, the spec schema, and the YAML inside istioCROverrides.
+ */
+public final class ControlPlaneInput {
+
+  static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private ControlPlaneInput() {}
+
+  public static ObjectNode parse(String yaml, String source) {
+    JsonNode doc;
+    try {
+      doc = YAML.readTree(yaml);
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      throw new InvalidResourceException(source, List.of(new Violation("(document)", "not valid YAML" + where + ": "
+          + e.getOriginalMessage().lines().findFirst().orElse(""))));
+    }
+    if (doc == null || !doc.isObject()) {
+      throw new InvalidResourceException(source, List.of(new Violation("(document)", "must be a ControlPlane object")));
+    }
+    ObjectNode cp = (ObjectNode) doc;
+    List<Violation> problems = new ArrayList<>();
+    if (cp.has("kind") && !SmmCrds.CONTROL_PLANE.kind().equals(cp.path("kind").asText())) {
+      problems.add(new Violation(".kind", "must be ControlPlane, got \"" + cp.path("kind").asText() + "\""));
+    }
+    if (cp.has("apiVersion") && !SmmCrds.CONTROL_PLANE.apiVersion().equals(cp.path("apiVersion").asText())) {
+      problems.add(new Violation(".apiVersion", "must be " + SmmCrds.CONTROL_PLANE.apiVersion() + ", got \""
+          + cp.path("apiVersion").asText() + "\""));
+    }
+    problems.addAll(validateSpec(cp.path("spec")));
+    if (!problems.isEmpty()) {
+      throw new InvalidResourceException(source, problems);
+    }
+    return cp;
+  }
+
+  /** Schema and embedded-YAML checks of a spec; an empty list when it is fine. */
+  public static List<Violation> validateSpec(JsonNode spec) {
+    if (spec.isMissingNode() || spec.isNull()) {
+      return List.of();
+    }
+    List<Violation> problems = new ArrayList<>(SchemaValidator.validate(spec, ControlPlaneSchema.SPEC, ".spec"));
+    JsonNode overrides = spec.path("meshManager").path("istio").path("istioCROverrides");
+    if (overrides.isTextual() && !overrides.asText().isBlank()) {
+      String path = ".spec.meshManager.istio.istioCROverrides";
+      try {
+        JsonNode parsed = YAML.readTree(overrides.asText());
+        if (parsed != null && !parsed.isObject()) {
+          problems.add(new Violation(path, "must be a YAML object (an IstioControlPlane fragment such as 'spec: ...')"));
+        } else if (parsed != null && parsed.has("spec")) {
+          problems.addAll(SchemaValidator.validate(parsed.get("spec"), io.smm.api.istio.IstioSchemas.CONTROL_PLANE_SPEC,
+              path + "(spec)"));
+        }
+      } catch (JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        problems.add(new Violation(path, "not valid YAML" + (at == null ? "" : " at line " + at.getLineNr()
+            + ", column " + at.getColumnNr()) + ": " + e.getOriginalMessage().lines().findFirst().orElse("")));
+      }
+    }
+    return problems;
+  }
+}

@@ -1,0 +1,74 @@
+package io.smm.api.crd;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinitionBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.smm.api.controlplane.ControlPlaneSchema;
+import io.smm.api.istio.IstioSchemas;
+import io.smm.api.schema.CrdSchemas;
+import io.smm.api.schema.Schema;
+import io.smm.api.schema.Schema.ObjectSchema;
+import java.util.List;
+
+/** The CRDs the product installs, generated from the same schemas the CLI validates with. */
+public final class SmmCrds {
+
+  /** A custom kind of ours: where it lives and how kubectl shows it. */
+  public record Kind(String group, String version, String kind, String plural, boolean namespaced, List<String> shortNames,
+      ObjectSchema spec, List<CustomResourceColumnDefinition> columns) {
+
+    public String apiVersion() {
+      return group + "/" + version;
+    }
+
+    public String crdName() {
+      return plural + "." + group;
+    }
+  }
+
+  public static final Kind CONTROL_PLANE = new Kind("smm.cisco.com", "v1alpha1", "ControlPlane", "controlplanes", false,
+      List.of("cp"), ControlPlaneSchema.SPEC, List.of(
+          column("Status", ".status.status"), column("Message", ".status.message"), column("Age", ".metadata.creationTimestamp", "date")));
+
+  public static final Kind ISTIO_CONTROL_PLANE = new Kind("servicemesh.cisco.com", "v1alpha1", "IstioControlPlane",
+      "istiocontrolplanes", true, List.of("icp"), IstioSchemas.CONTROL_PLANE_SPEC, List.of(
+          column("Mode", ".spec.mode"), column("Network", ".spec.networkName"), column("Status", ".status.status"),
+          column("Mesh Expansion", ".spec.meshExpansion.enabled"), column("Error", ".status.errorMessage"),
+          column("Age", ".metadata.creationTimestamp", "date")));
+
+  public static final Kind ISTIO_MESH_GATEWAY = new Kind("servicemesh.cisco.com", "v1alpha1", "IstioMeshGateway",
+      "istiomeshgateways", true, List.of("imgw"), IstioSchemas.MESH_GATEWAY_SPEC, List.of(
+          column("Type", ".spec.type"), column("Service Type", ".spec.service.type"), column("Status", ".status.Status"),
+          column("Ingress IPs", ".status.GatewayAddress"), column("Error", ".status.ErrorMessage"),
+          column("Age", ".metadata.creationTimestamp", "date")));
+
+  public static final List<Kind> ALL = List.of(CONTROL_PLANE, ISTIO_CONTROL_PLANE, ISTIO_MESH_GATEWAY);
+
+  private SmmCrds() {}
+
+  public static CustomResourceDefinition crd(Kind k) {
+    ObjectSchema resource = Schema.object(k.kind())
+        .field("apiVersion", Schema.string("")).field("kind", Schema.string("")).field("metadata", Schema.openObject(""))
+        .field("spec", k.spec()).field("status", Schema.openObject("Observed state, written by the operator."));
+    return new CustomResourceDefinitionBuilder()
+        .withNewMetadata().withName(k.crdName()).addToLabels("app.kubernetes.io/part-of", "smm").endMetadata()
+        .withNewSpec().withGroup(k.group()).withScope(k.namespaced() ? "Namespaced" : "Cluster")
+        .withNewNames().withKind(k.kind()).withPlural(k.plural()).withSingular(k.kind().toLowerCase())
+        .withListKind(k.kind() + "List").withShortNames(k.shortNames()).addToCategories("smm").endNames()
+        .addNewVersion().withName(k.version()).withServed(true).withStorage(true)
+        .withNewSchema().withOpenAPIV3Schema(CrdSchemas.toOpenApi(resource)).endSchema()
+        .withNewSubresources().withNewStatus().endStatus().endSubresources()
+        .withAdditionalPrinterColumns(k.columns())
+        .endVersion()
+        .endSpec().build();
+  }
+
+  private static CustomResourceColumnDefinition column(String name, String path) {
+    return column(name, path, "string");
+  }
+
+  private static CustomResourceColumnDefinition column(String name, String path, String type) {
+    return new CustomResourceColumnDefinitionBuilder().withName(name).withJsonPath(path).withType(type).build();
+  }
+}
