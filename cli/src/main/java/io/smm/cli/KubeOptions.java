@@ -39,6 +39,13 @@ public class KubeOptions {
     return new Connection(client, clusterName, config.getMasterUrl());
   }
 
+  /** The cluster name of the kubeconfig's current (or chosen) context, without contacting the cluster. */
+  public String contextClusterName() {
+    NamedContext current = config().getCurrentContext();
+    return current != null && current.getContext() != null && current.getContext().getCluster() != null
+        ? current.getContext().getCluster() : "kubernetes";
+  }
+
   Config config() {
     Path file = kubeconfig != null ? kubeconfig : defaultKubeconfig();
     String content;

@@ -38,6 +38,7 @@ public class EmbeddedApiServer implements AutoCloseable {
     return t;
   });
   private final int port;
+  private final SandboxDispatcher dispatcher;
 
   private EmbeddedApiServer(int port) {
     mockLogger.setLevel(Level.WARNING);
@@ -47,8 +48,8 @@ public class EmbeddedApiServer implements AutoCloseable {
     KubernetesCrudDispatcher store = new KubernetesCrudDispatcher();
     this.port = port;
     MockWebServer web = new MockWebServer();
-    server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), web, new HashMap<>(),
-        new SandboxDispatcher(store, version, "127.0.0.1:" + port), false);
+    dispatcher = new SandboxDispatcher(store, version, "127.0.0.1:" + port);
+    server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), web, new HashMap<>(), dispatcher, false);
   }
 
   /**
@@ -80,6 +81,16 @@ public class EmbeddedApiServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Write requests (POST, PUT, PATCH, DELETE) served so far; tests use it to prove a no-op is a no-op. */
+  public long writeRequests() {
+    return dispatcher.writes();
+  }
+
+  /** Fault injection for tests: the n-th write request from now (1-based) is answered 500, once. */
+  public void failWrite(long n) {
+    dispatcher.failWrite(n);
   }
 
   public String url() {

@@ -49,6 +49,8 @@ final class SandboxDispatcher extends Dispatcher {
   private static final String CRD_PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
 
   private final KubernetesCrudDispatcher store;
+  private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong failAtWrite = new java.util.concurrent.atomic.AtomicLong(-1);
   private final VersionInfo version;
   private final String serverAddress;
 
@@ -69,7 +71,23 @@ final class SandboxDispatcher extends Dispatcher {
     }
   }
 
+  /** Write requests (POST, PUT, PATCH, DELETE) answered so far. */
+  long writes() {
+    return writes.get();
+  }
+
+  /** Makes the {@code n}-th write from now on (1-based) fail with 500, once: for fault-injection tests. */
+  void failWrite(long n) {
+    failAtWrite.set(writes.get() + n);
+  }
+
   private MockResponse route(RecordedRequest request) {
+    if (request.method() != HttpMethod.GET) {
+      long count = writes.incrementAndGet();
+      if (failAtWrite.compareAndSet(count, -1)) {
+        return status(HttpURLConnection.HTTP_INTERNAL_ERROR, "InternalError", "injected fault on write #" + count);
+      }
+    }
     String contentType = request.getHeader("Content-Type");
     if (contentType != null && contentType.contains("protobuf")) {
       // Only JSON bodies are understood; client-go retries a 415 in JSON.

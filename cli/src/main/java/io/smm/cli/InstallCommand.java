@@ -1,0 +1,121 @@
+package io.smm.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.smm.api.controlplane.ClusterNames;
+import io.smm.api.schema.InvalidResourceException;
+import io.smm.operator.Installer;
+import io.smm.operator.ManifestDump;
+import io.smm.operator.ReconcileReport;
+import io.smm.operator.components.Components;
+import io.smm.operator.components.JsonMerge;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** `smm install`: the imperative mode: creates the ControlPlane and reconciles it from this machine. */
+@Command(name = "install", mixinStandardHelpOptions = true, description = "Install Service Mesh Manager and Istio into the cluster.")
+class InstallCommand implements Runnable {
+
+  static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  @ParentCommand
+  Smm parent;
+
+  @Option(names = {"-a", "--run-everything"}, description = "Install every default component without asking.")
+  boolean runEverything;
+
+  @Option(names = "--dump-resources", description = "Print the resources an install would create, as YAML; write nothing.")
+  boolean dumpResources;
+
+  @Option(names = "--cluster-name", description = "Name of the cluster in the mesh (default: the kubeconfig's cluster; converted to a valid name).")
+  String clusterName;
+
+  @Option(names = "--platform", description = "kubernetes or openshift.")
+  String platform;
+
+  @Option(names = "--istio-namespace", description = "Namespace of the Istio control plane (default istio-system).")
+  String istioNamespace;
+
+  @Option(names = "--istio-cr-file", description = "An IstioControlPlane YAML whose spec is merged over the default one.")
+  Path istioCrFile;
+
+  @Option(names = "--additional-cp-settings", description = "YAML merged into the ControlPlane spec (a 'spec:' document).")
+  Path additionalSettings;
+
+  @Option(names = "--anonymous-auth", description = "Let anyone who reaches the dashboard use it without login (explicit opt-in).")
+  boolean anonymousAuth;
+
+  @Option(names = "--timeout", defaultValue = "120", description = "Seconds to wait for the Istio control plane to become available (default: ${DEFAULT-VALUE}).")
+  int timeoutSeconds;
+
+  @Override
+  public void run() {
+    if (dumpResources) {
+      ObjectNode spec = userSpec(clusterName != null ? clusterName : parent.kube.contextClusterName());
+      System.out.print(ManifestDump.yaml("smm", spec));
+      return;
+    }
+    KubeOptions.Connection kube = parent.kube.connect();
+    try {
+      ObjectNode spec = userSpec(clusterName != null ? clusterName : kube.clusterName());
+      System.out.println("Installing Service Mesh Manager into " + kube.server() + " (cluster " + spec.path("clusterName").asText() + ")");
+      ReconcileReport report = new Installer(kube.client()).install("smm", spec,
+          new ProgressPrinter(System.out, Components.all().size()), Duration.ofSeconds(timeoutSeconds));
+      Summary.print(report, "installed");
+    } catch (InvalidResourceException e) {
+      throw new CliException(e.getMessage(), 1);
+    } finally {
+      kube.client().close();
+    }
+  }
+
+  ObjectNode userSpec(String cluster) {
+    ObjectNode spec = YAML.createObjectNode();
+    spec.put("clusterName", ClusterNames.convert(cluster));
+    if (platform != null) {
+      spec.put("platform", platform);
+    }
+    if (istioNamespace != null) {
+      spec.with("meshManager").with("istio").with("istioCRRef").put("namespace", istioNamespace);
+    }
+    if (anonymousAuth) {
+      spec.with("smm").with("auth").put("mode", "anonymous");
+    }
+    if (istioCrFile != null) {
+      JsonNode icp = readYaml(istioCrFile);
+      spec.with("meshManager").with("istio").put("istioCROverrides", toYaml(YAML.createObjectNode().set("spec", icp.path("spec"))));
+    }
+    if (additionalSettings != null) {
+      JsonNode extra = readYaml(additionalSettings);
+      spec = (ObjectNode) JsonMerge.merge(spec, extra.has("spec") ? extra.get("spec") : extra);
+    }
+    return spec;
+  }
+
+  static JsonNode readYaml(Path file) {
+    try {
+      JsonNode n = YAML.readTree(Files.readString(file));
+      if (n == null || !n.isObject()) {
+        throw new CliException(file + " must contain a YAML object", 1);
+      }
+      return n;
+    } catch (IOException e) {
+      throw new CliException("cannot read " + file + ": " + e.getMessage(), 1);
+    }
+  }
+
+  static String toYaml(JsonNode n) {
+    try {
+      return YAML.writeValueAsString(n).replaceFirst("^---\\s*\n", "");
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,254 @@
+package io.smm.operator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.smm.api.controlplane.ControlPlaneInput;
+import io.smm.api.crd.SmmCrds;
+import io.smm.api.schema.InvalidResourceException;
+import io.smm.operator.components.Component;
+import io.smm.operator.components.ControlPlaneConfig;
+import io.smm.operator.components.ControlPlaneDefaults;
+import io.smm.operator.components.IstioControlPlaneComponent;
+import io.smm.operator.istio.IstioControlPlaneReconciler;
+import io.smm.operator.resources.ApplyOutcome;
+import io.smm.operator.resources.DesiredResource;
+import io.smm.operator.resources.ResourceApplier;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The one reconcile flow behind `smm install`, `smm reconcile` and the operator: validate, then
+ * every component's present resources in order, then absent ones in reverse order, then the
+ * Istio control plane's own reconcile, then the ControlPlane's status. Writes nothing when the
+ * cluster already matches.
+ */
+public class ControlPlaneReconciler {
+
+  private final KubernetesClient client;
+  private final List<Component> components;
+  private final ResourceApplier applier;
+  private final IstioControlPlaneReconciler istio;
+
+  public ControlPlaneReconciler(KubernetesClient client, List<Component> components) {
+    this.client = client;
+    this.components = components;
+    this.applier = new ResourceApplier(client);
+    this.istio = new IstioControlPlaneReconciler(client, applier);
+  }
+
+  /**
+   * @param istioWait how long to wait for the IstioControlPlane to become Available (zero: do not wait)
+   * @throws InvalidResourceException before any write when the spec is invalid
+   */
+  public ReconcileReport reconcile(String name, JsonNode userSpec, ReconcileProgress progress, Duration istioWait) {
+    List<io.smm.api.schema.SchemaValidator.Violation> problems = ControlPlaneInput.validateSpec(userSpec == null ? missing() : userSpec);
+    if (!problems.isEmpty()) {
+      throw new InvalidResourceException("ControlPlane " + name, problems);
+    }
+    Instant start = Instant.now();
+    ControlPlaneConfig config = ControlPlaneDefaults.effective(name, userSpec);
+    Map<String, Counts> counts = new LinkedHashMap<>();
+    Map<String, List<DesiredResource>> desired = new LinkedHashMap<>();
+    for (Component c : components) {
+      desired.put(c.name(), c.desired(config));
+      counts.put(c.name(), new Counts());
+    }
+    String failedComponent = null;
+    String failure = null;
+    // Phase 1: what should exist, in order.
+    for (Component c : components) {
+      progress.started(c.name());
+      try {
+        for (DesiredResource r : desired.get(c.name())) {
+          if (r.present()) {
+            counts.get(c.name()).add(applier.apply(r, c.name(), config.owner()));
+          }
+        }
+      } catch (RuntimeException e) {
+        failedComponent = c.name();
+        failure = describe(e);
+        break;
+      }
+    }
+    // Phase 2: what should not exist, newest component first, so namespaces go last.
+    if (failedComponent == null) {
+      List<Component> reversed = new ArrayList<>(components);
+      Collections.reverse(reversed);
+      for (Component c : reversed) {
+        try {
+          List<DesiredResource> absent = new ArrayList<>(desired.get(c.name()).stream().filter(r -> !r.present()).toList());
+          Collections.reverse(absent);
+          for (DesiredResource r : absent) {
+            if (c instanceof IstioControlPlaneComponent) {
+              removeIstiod(r);
+            }
+            counts.get(c.name()).add(applier.apply(r, c.name(), config.owner()));
+          }
+        } catch (RuntimeException e) {
+          failedComponent = c.name();
+          failure = describe(e);
+          break;
+        }
+      }
+    }
+    String istioStatus = null;
+    if (failedComponent == null && config.enabled("meshManager.istio")) {
+      istioStatus = awaitIstio(config, istioWait);
+    }
+    List<ComponentResult> results = new ArrayList<>();
+    boolean reached = true;
+    for (Component c : components) {
+      Counts n = counts.get(c.name());
+      boolean anyPresent = desired.get(c.name()).stream().anyMatch(DesiredResource::present);
+      String status;
+      String message = null;
+      if (c.name().equals(failedComponent)) {
+        status = ComponentResult.FAILED;
+        message = failure;
+        reached = false;
+      } else if (!reached) {
+        status = ComponentResult.FAILED;
+        message = "not reconciled: " + failedComponent + " failed first";
+      } else {
+        status = anyPresent ? ComponentResult.AVAILABLE : ComponentResult.REMOVED;
+      }
+      ComponentResult r = new ComponentResult(c.name(), status, n.get(ApplyOutcome.CREATED), n.get(ApplyOutcome.UPDATED),
+          n.get(ApplyOutcome.DELETED), n.get(ApplyOutcome.UNCHANGED), message);
+      results.add(r);
+      if (reached || c.name().equals(failedComponent)) {
+        progress.finished(r);
+      }
+    }
+    ReconcileReport report = new ReconcileReport(results, istioStatus, Duration.between(start, Instant.now()));
+    writeStatus(name, report);
+    return report;
+  }
+
+  /** Removes everything the product created for this ControlPlane; CRDs and user objects stay. */
+  public ReconcileReport uninstall(String name, JsonNode userSpec, ReconcileProgress progress) {
+    Instant start = Instant.now();
+    ControlPlaneConfig config = ControlPlaneDefaults.effective(name, userSpec);
+    List<Component> reversed = new ArrayList<>(components);
+    Collections.reverse(reversed);
+    List<ComponentResult> results = new ArrayList<>();
+    for (Component c : reversed) {
+      if (c.name().equals("crds")) {
+        continue;
+      }
+      progress.started(c.name());
+      Counts n = new Counts();
+      String message = null;
+      try {
+        List<DesiredResource> all = new ArrayList<>(c.desired(config));
+        Collections.reverse(all);
+        for (DesiredResource r : all) {
+          DesiredResource gone = DesiredResource.absent(r.object());
+          if (c instanceof IstioControlPlaneComponent) {
+            removeIstiod(gone);
+          }
+          n.add(applier.apply(gone, c.name(), config.owner()));
+        }
+      } catch (RuntimeException e) {
+        message = describe(e);
+      }
+      ComponentResult r = new ComponentResult(c.name(), message == null ? ComponentResult.REMOVED : ComponentResult.FAILED,
+          0, 0, n.get(ApplyOutcome.DELETED), 0, message);
+      results.add(r);
+      progress.finished(r);
+    }
+    return new ReconcileReport(results, null, Duration.between(start, Instant.now()));
+  }
+
+  private void removeIstiod(DesiredResource icpResource) {
+    GenericKubernetesResource existing = client.genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(),
+        SmmCrds.ISTIO_CONTROL_PLANE.kind()).inNamespace(icpResource.object().getMetadata().getNamespace())
+        .withName(icpResource.object().getMetadata().getName()).get();
+    if (existing != null) {
+      istio.remove(existing);
+    }
+  }
+
+  private String awaitIstio(ControlPlaneConfig config, Duration wait) {
+    Instant deadline = Instant.now().plus(wait);
+    while (true) {
+      String status = istio.reconcile(config.istioNamespace(), config.istioName());
+      if (IstioControlPlaneReconciler.AVAILABLE.equals(status) || !Instant.now().isBefore(deadline)) {
+        return status;
+      }
+      try {
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return status;
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private void writeStatus(String name, ReconcileReport report) {
+    var controlPlanes = client.genericKubernetesResources(SmmCrds.CONTROL_PLANE.apiVersion(), SmmCrds.CONTROL_PLANE.kind());
+    GenericKubernetesResource cp;
+    try {
+      cp = controlPlanes.withName(name).get();
+    } catch (KubernetesClientException e) {
+      return; // the CRD itself may be missing when the CRDs component failed
+    }
+    if (cp == null) {
+      return;
+    }
+    Map<String, Object> components = new LinkedHashMap<>();
+    report.components().forEach(c -> {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("status", c.status());
+      if (c.message() != null) {
+        entry.put("message", c.message());
+      }
+      components.put(c.component(), entry);
+    });
+    Map<String, Object> next = new LinkedHashMap<>();
+    next.put("status", report.succeeded() ? "Succeeded" : "Failed");
+    next.put("message", report.succeeded() ? "all components reconciled"
+        : report.components().stream().filter(c -> ComponentResult.FAILED.equals(c.status())).findFirst()
+            .map(c -> c.component() + ": " + c.message()).orElse(""));
+    next.put("components", components);
+    if (report.istioStatus() != null) {
+      next.put("istioControlPlane", report.istioStatus());
+    }
+    if (Objects.equals(cp.getAdditionalProperties().get("status"), next)) {
+      return;
+    }
+    cp.getAdditionalProperties().put("status", next);
+    controlPlanes.resource(cp).updateStatus();
+  }
+
+  private static String describe(RuntimeException e) {
+    String m = e instanceof KubernetesClientException k && k.getStatus() != null && k.getStatus().getMessage() != null
+        ? k.getStatus().getMessage() : e.getMessage();
+    return m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+  }
+
+  private static JsonNode missing() {
+    return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+  }
+
+  private static final class Counts {
+    private final EnumMap<ApplyOutcome, Integer> n = new EnumMap<>(ApplyOutcome.class);
+
+    void add(ApplyOutcome o) {
+      n.merge(o, 1, Integer::sum);
+    }
+
+    int get(ApplyOutcome o) {
+      return n.getOrDefault(o, 0);
+    }
+  }
+}

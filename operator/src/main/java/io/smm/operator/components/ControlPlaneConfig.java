@@ -1,0 +1,61 @@
+package io.smm.operator.components;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** Read access to the effective ControlPlane spec (defaults, user values and managed settings merged). */
+public record ControlPlaneConfig(String name, ObjectNode spec) {
+
+  /** The value at a dotted path such as "smm.tracing.enabled"; missing when absent. */
+  public JsonNode at(String dottedPath) {
+    return spec.at("/" + dottedPath.replace('.', '/'));
+  }
+
+  /** Enabled when the component and every component it is part of ("smm" for "smm.tracing") are enabled. */
+  public boolean enabled(String componentPath) {
+    String[] parts = componentPath.split("\\.");
+    StringBuilder path = new StringBuilder();
+    for (String part : parts) {
+      path.append(path.length() == 0 ? "" : ".").append(part);
+      if (!at(path + ".enabled").asBoolean(false)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  public String text(String dottedPath, String fallback) {
+    JsonNode n = at(dottedPath);
+    return n.isTextual() && !n.asText().isEmpty() ? n.asText() : fallback;
+  }
+
+  public int integer(String dottedPath, int fallback) {
+    JsonNode n = at(dottedPath);
+    return n.canConvertToInt() ? n.asInt() : fallback;
+  }
+
+  public String smmNamespace() {
+    return text("smm.namespace", "smm-system");
+  }
+
+  public String clusterName() {
+    return text("clusterName", "");
+  }
+
+  public String istioName() {
+    return text("meshManager.istio.istioCRRef.name", "cp-v115x");
+  }
+
+  public String istioNamespace() {
+    return text("meshManager.istio.istioCRRef.namespace", "istio-system");
+  }
+
+  /** The injection revision label value, "cp-v115x.istio-system" (seed). */
+  public String istioRevision() {
+    return istioName() + "." + istioNamespace();
+  }
+
+  public String owner() {
+    return "ControlPlane/" + name;
+  }
+}

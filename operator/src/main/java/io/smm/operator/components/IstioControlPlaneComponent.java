@@ -1,0 +1,91 @@
+package io.smm.operator.components;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.smm.api.crd.SmmCrds;
+import io.smm.operator.resources.DesiredResource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The IstioControlPlane named by meshManager.istio.istioCRRef (default cp-v115x in istio-system),
+ * built from the product's defaults with istioCROverrides merged over them. The istiod resources
+ * themselves come from the IstioControlPlane reconciler (the Istio operator part).
+ */
+public final class IstioControlPlaneComponent implements Component {
+
+  static final String DEFAULT_SPEC = """
+      version: 1.15.3
+      mode: ACTIVE
+      distribution: cisco
+      meshID: mesh1
+      networkName: network1
+      meshConfig:
+        enableEnvoyAccessLogService: true
+        enableTracing: true
+        outboundTrafficPolicy:
+          mode: ALLOW_ANY
+        defaultConfig:
+          holdApplicationUntilProxyStarts: true
+          envoyAccessLogService:
+            address: smm-als.%s.svc.cluster.local:50600
+            tlsSettings:
+              mode: ISTIO_MUTUAL
+            tcpKeepalive:
+              interval: 10s
+              probes: 3
+              time: 10s
+          proxyMetadata:
+            ISTIO_META_ALS_ENABLED: "true"
+      istiod:
+        deployment:
+          replicas:
+            count: 1
+      """;
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  @Override
+  public String name() {
+    return "istio-control-plane";
+  }
+
+  @Override
+  public List<DesiredResource> desired(ControlPlaneConfig config) {
+    boolean enabled = config.enabled("meshManager") && config.enabled("meshManager.istio");
+    return List.of(new DesiredResource(istioControlPlane(config), enabled));
+  }
+
+  GenericKubernetesResource istioControlPlane(ControlPlaneConfig config) {
+    ObjectNode spec;
+    try {
+      spec = (ObjectNode) YAML.readTree(DEFAULT_SPEC.formatted(config.smmNamespace()));
+      if (!config.clusterName().isEmpty()) {
+        spec.put("clusterID", config.clusterName());
+      }
+      JsonNode overrides = config.at("meshManager.istio.istioCROverrides");
+      if (overrides.isTextual() && !overrides.asText().isBlank()) {
+        JsonNode parsed = YAML.readTree(overrides.asText());
+        if (parsed != null && parsed.has("spec")) {
+          spec = (ObjectNode) JsonMerge.merge(spec, parsed.get("spec"));
+        }
+      }
+    } catch (IOException e) {
+      // Validated before reconciling; reaching this is a bug.
+      throw new UncheckedIOException(e);
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> specMap = Serialization.jsonMapper().convertValue(spec, Map.class);
+    return new GenericKubernetesResourceBuilder()
+        .withApiVersion(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion()).withKind(SmmCrds.ISTIO_CONTROL_PLANE.kind())
+        .withNewMetadata().withName(config.istioName()).withNamespace(config.istioNamespace()).endMetadata()
+        .addToAdditionalProperties("spec", specMap)
+        .build();
+  }
+}

@@ -1,0 +1,45 @@
+package io.smm.operator.components;
+
+import io.smm.operator.resources.DesiredResource;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The namespaces every other component needs. A namespace is present while an enabled component
+ * uses it; otherwise absent, and, being first in the order, removed last, after what was in it.
+ */
+public final class NamespacesComponent implements Component {
+
+  private final List<Component> users;
+
+  public NamespacesComponent(List<Component> users) {
+    this.users = users;
+  }
+
+  @Override
+  public String name() {
+    return "namespaces";
+  }
+
+  @Override
+  public List<DesiredResource> desired(ControlPlaneConfig config) {
+    Set<String> used = new LinkedHashSet<>();
+    Set<String> all = new LinkedHashSet<>();
+    for (Component c : users) {
+      for (DesiredResource r : c.desired(config)) {
+        String ns = r.object().getMetadata().getNamespace();
+        if (ns != null) {
+          all.add(ns);
+          if (r.present()) {
+            used.add(ns);
+          }
+        }
+      }
+    }
+    List<DesiredResource> out = new ArrayList<>();
+    all.forEach(ns -> out.add(new DesiredResource(Workloads.namespace(ns), used.contains(ns))));
+    return out;
+  }
+}

@@ -1,0 +1,77 @@
+package io.smm.operator.components;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.smm.operator.resources.OwnershipLabels;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The shape most components share: a ServiceAccount, a Deployment and a Service, labelled the way
+ * Kubernetes recommends. Pod templates carry the managed-by label too, so pods are recognisably ours.
+ */
+public final class Workloads {
+
+  /** A named container port. */
+  public record Port(String name, int port) {}
+
+  /** Image registry settings from spec.repositoryOverride. */
+  public record Images(String host, String prefix) {
+    public static Images of(ControlPlaneConfig c) {
+      return new Images(c.text("repositoryOverride.host", "ghcr.io"), c.text("repositoryOverride.prefix", "smm"));
+    }
+
+    public String image(String name, String tag) {
+      return host + "/" + prefix + "/" + name + ":" + tag;
+    }
+  }
+
+  private Workloads() {}
+
+  public static Namespace namespace(String name) {
+    return new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build();
+  }
+
+  static Map<String, String> labels(String app, String component) {
+    Map<String, String> l = new LinkedHashMap<>();
+    l.put("app.kubernetes.io/name", app);
+    l.put("app.kubernetes.io/part-of", "smm");
+    l.put("app", app);
+    l.put(OwnershipLabels.MANAGED_BY, OwnershipLabels.MANAGED_BY_VALUE);
+    l.put(OwnershipLabels.COMPONENT, component);
+    return l;
+  }
+
+  /** ServiceAccount, Deployment and (when there are ports) Service named {@code app}. */
+  public static List<HasMetadata> service(String app, String namespace, String component, String image, int replicas,
+      List<Port> ports, Map<String, String> podAnnotations) {
+    Map<String, String> labels = labels(app, component);
+    Map<String, String> selector = Map.of("app.kubernetes.io/name", app, "app", app);
+    List<HasMetadata> out = new ArrayList<>();
+    out.add(new ServiceAccountBuilder().withNewMetadata().withName(app).withNamespace(namespace).withLabels(labels).endMetadata().build());
+    var container = new io.fabric8.kubernetes.api.model.ContainerBuilder().withName(app).withImage(image);
+    ports.forEach(p -> container.addNewPort().withName(p.name()).withContainerPort(p.port()).endPort());
+    out.add(new DeploymentBuilder()
+        .withNewMetadata().withName(app).withNamespace(namespace).withLabels(labels).endMetadata()
+        .withNewSpec().withReplicas(replicas).withNewSelector().withMatchLabels(selector).endSelector()
+        .withNewTemplate().withNewMetadata().withLabels(labels).withAnnotations(podAnnotations).endMetadata()
+        .withNewSpec().withServiceAccountName(app).withContainers(container.build()).endSpec()
+        .endTemplate().endSpec().build());
+    if (!ports.isEmpty()) {
+      out.add(new ServiceBuilder().withNewMetadata().withName(app).withNamespace(namespace).withLabels(labels).endMetadata()
+          .withNewSpec().withSelector(selector)
+          .withPorts(ports.stream().map(p -> new ServicePortBuilder().withName(p.name()).withPort(p.port())
+              .withTargetPort(new IntOrString(p.port())).build()).toList())
+          .endSpec().build());
+    }
+    return out;
+  }
+}

@@ -1,0 +1,82 @@
+package io.smm.operator.istio;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.smm.api.crd.SmmCrds;
+import io.smm.operator.resources.DesiredResource;
+import io.smm.operator.resources.ResourceApplier;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The Istio operator part: turns an IstioControlPlane into its istiod resources and reports
+ * status (MODE/STATUS/ERROR columns) from the istiod Deployment's readiness.
+ */
+public class IstioControlPlaneReconciler {
+
+  public static final String AVAILABLE = "Available";
+  public static final String RECONCILING = "Reconciling";
+  public static final String FAILED = "ReconcileFailed";
+
+  private final KubernetesClient client;
+  private final ResourceApplier applier;
+
+  public IstioControlPlaneReconciler(KubernetesClient client, ResourceApplier applier) {
+    this.client = client;
+    this.applier = applier;
+  }
+
+  /** Applies the istiod resources and updates status; returns the status written (or kept). */
+  public String reconcile(String namespace, String name) {
+    var icps = client.genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(), SmmCrds.ISTIO_CONTROL_PLANE.kind());
+    GenericKubernetesResource icp = icps.inNamespace(namespace).withName(name).get();
+    if (icp == null) {
+      return null;
+    }
+    String owner = "IstioControlPlane/" + namespace + "/" + name;
+    String status;
+    String error = null;
+    try {
+      for (HasMetadata r : IstiodResources.of(icp)) {
+        applier.apply(DesiredResource.present(r), "istiod", owner);
+      }
+      Deployment istiod = client.apps().deployments().inNamespace(namespace).withName(IstiodResources.istiodName(icp)).get();
+      boolean ready = istiod != null && istiod.getStatus() != null && istiod.getStatus().getReadyReplicas() != null
+          && istiod.getStatus().getReadyReplicas() >= 1;
+      status = ready ? AVAILABLE : RECONCILING;
+    } catch (RuntimeException e) {
+      status = FAILED;
+      error = e.getMessage();
+    }
+    writeStatus(icp, status, error);
+    return status;
+  }
+
+  /** Removes the istiod resources of a control plane (before the IstioControlPlane itself goes). */
+  public void remove(GenericKubernetesResource icp) {
+    String owner = "IstioControlPlane/" + icp.getMetadata().getNamespace() + "/" + icp.getMetadata().getName();
+    var resources = new java.util.ArrayList<>(IstiodResources.of(icp));
+    java.util.Collections.reverse(resources);
+    resources.forEach(r -> applier.apply(DesiredResource.absent(r), "istiod", owner));
+  }
+
+  @SuppressWarnings("unchecked")
+  private void writeStatus(GenericKubernetesResource icp, String status, String error) {
+    Map<String, Object> previous = (Map<String, Object>) icp.getAdditionalProperties().get("status");
+    Map<String, Object> next = new LinkedHashMap<>();
+    next.put("status", status);
+    next.put("istiodRevision", IstiodResources.revision(icp));
+    if (error != null) {
+      next.put("errorMessage", error);
+    }
+    if (Objects.equals(previous, next)) {
+      return; // no write when nothing changed
+    }
+    icp.getAdditionalProperties().put("status", next);
+    client.genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(), SmmCrds.ISTIO_CONTROL_PLANE.kind())
+        .inNamespace(icp.getMetadata().getNamespace()).resource(icp).updateStatus();
+  }
+}

@@ -1,0 +1,154 @@
+package io.smm.operator.resources;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * Brings one resource to its desired state with server-side-apply-like semantics, written by
+ * hand because the sandbox's API server has no server-side apply: the desired object is stamped
+ * with owner labels and the hash of what we want; an object whose stamp matches is left alone
+ * (no write at all), anything else is replaced; only objects carrying our managed-by label are
+ * ever updated or deleted. Conflicts, 5xx and timeouts are retried with backoff.
+ */
+public class ResourceApplier {
+
+  private final KubernetesClient client;
+  private final int attempts;
+  private final Duration firstBackoff;
+
+  public ResourceApplier(KubernetesClient client) {
+    this(client, 5, Duration.ofMillis(100));
+  }
+
+  ResourceApplier(KubernetesClient client, int attempts, Duration firstBackoff) {
+    this.client = client;
+    this.attempts = attempts;
+    this.firstBackoff = firstBackoff;
+  }
+
+  public ApplyOutcome apply(DesiredResource desired, String component, String owner) {
+    KubernetesClientException last = null;
+    for (int attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        return desired.present() ? ensurePresent(stamp(desired.object(), component, owner)) : ensureAbsent(desired.object());
+      } catch (KubernetesClientException e) {
+        if (!retriable(e)) {
+          throw e;
+        }
+        last = e;
+        sleep(firstBackoff.multipliedBy(1L << (attempt - 1)));
+      }
+    }
+    throw last;
+  }
+
+  private ApplyOutcome ensurePresent(HasMetadata wanted) {
+    HasMetadata existing = client.resource(wanted).get();
+    if (existing == null) {
+      client.resource(wanted).create();
+      return ApplyOutcome.CREATED;
+    }
+    Map<String, String> annotations = existing.getMetadata().getAnnotations();
+    String hash = wanted.getMetadata().getAnnotations().get(OwnershipLabels.DESIRED_HASH);
+    if (annotations != null && hash.equals(annotations.get(OwnershipLabels.DESIRED_HASH))) {
+      return ApplyOutcome.UNCHANGED;
+    }
+    if (!managedByUs(existing)) {
+      if (existing.getKind().equals("Namespace")) {
+        return ApplyOutcome.UNCHANGED; // a namespace the user made is used, never taken over
+      }
+      throw new ForeignResourceException(wanted);
+    }
+    wanted.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+    client.resource(wanted).update();
+    return ApplyOutcome.UPDATED;
+  }
+
+  private ApplyOutcome ensureAbsent(HasMetadata unwanted) {
+    HasMetadata existing = client.resource(unwanted).get();
+    if (existing == null || !managedByUs(existing)) {
+      return ApplyOutcome.ALREADY_ABSENT;
+    }
+    if (existing.getKind().equals("Namespace") && holdsForeignObjects(existing.getMetadata().getName())) {
+      // Deleting it would delete the user's objects with it.
+      return ApplyOutcome.UNCHANGED;
+    }
+    client.resource(existing).delete();
+    return ApplyOutcome.DELETED;
+  }
+
+  private boolean holdsForeignObjects(String namespace) {
+    java.util.List<HasMetadata> objects = new java.util.ArrayList<>();
+    objects.addAll(client.pods().inNamespace(namespace).list().getItems());
+    objects.addAll(client.services().inNamespace(namespace).list().getItems());
+    objects.addAll(client.apps().deployments().inNamespace(namespace).list().getItems());
+    objects.addAll(client.apps().statefulSets().inNamespace(namespace).list().getItems());
+    objects.addAll(client.configMaps().inNamespace(namespace).list().getItems());
+    // Pods and ReplicaSets of our own Deployments carry the Deployment's labels.
+    return objects.stream().anyMatch(o -> !managedByUs(o) && !"kube-root-ca.crt".equals(o.getMetadata().getName()));
+  }
+
+  static boolean managedByUs(HasMetadata obj) {
+    Map<String, String> labels = obj.getMetadata().getLabels();
+    return labels != null && OwnershipLabels.MANAGED_BY_VALUE.equals(labels.get(OwnershipLabels.MANAGED_BY));
+  }
+
+  /** A copy of the object with our labels and the hash of everything else we set. */
+  public static HasMetadata stamp(HasMetadata object, String component, String owner) {
+    HasMetadata copy = Serialization.clone(object);
+    Map<String, String> labels = new HashMap<>(copy.getMetadata().getLabels() == null ? Map.of() : copy.getMetadata().getLabels());
+    labels.put(OwnershipLabels.MANAGED_BY, OwnershipLabels.MANAGED_BY_VALUE);
+    labels.put(OwnershipLabels.COMPONENT, component);
+    copy.getMetadata().setLabels(labels);
+    Map<String, String> annotations = new HashMap<>(copy.getMetadata().getAnnotations() == null ? Map.of() : copy.getMetadata().getAnnotations());
+    annotations.put(OwnershipLabels.OWNER, owner);
+    annotations.remove(OwnershipLabels.DESIRED_HASH);
+    copy.getMetadata().setAnnotations(annotations);
+    annotations.put(OwnershipLabels.DESIRED_HASH, sha256(canonicalJson(copy)));
+    return copy;
+  }
+
+  /** JSON with map keys sorted, so the hash does not depend on a map's iteration order (Map.of varies per JVM). */
+  static String canonicalJson(HasMetadata object) {
+    try {
+      return CANONICAL.writeValueAsString(CANONICAL.readTree(Serialization.asJson(object)));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper CANONICAL = new com.fasterxml.jackson.databind.ObjectMapper()
+      .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
+      .configure(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.WRITE_PROPERTIES_SORTED, true);
+
+  private static boolean retriable(KubernetesClientException e) {
+    int code = e.getCode();
+    return code == 409 || code == 429 || code >= 500 || code == 0;
+  }
+
+  static String sha256(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while retrying", e);
+    }
+  }
+}

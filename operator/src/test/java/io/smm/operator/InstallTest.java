@@ -1,0 +1,175 @@
+package io.smm.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.smm.api.crd.SmmCrds;
+import io.smm.api.schema.InvalidResourceException;
+import io.smm.operator.resources.OwnershipLabels;
+import io.smm.sandbox.kube.ClusterSeed;
+import io.smm.sandbox.kube.EmbeddedApiServer;
+import io.smm.sandbox.kubelet.SandboxKubelet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** `smm install`, `reconcile` and `uninstall` against the sandbox's API server and kubelet. */
+class InstallTest {
+
+  static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  EmbeddedApiServer api;
+  KubernetesClient client;
+  SandboxKubelet kubelet;
+  Installer installer;
+
+  @BeforeEach
+  void start() {
+    api = EmbeddedApiServer.start(0);
+    client = api.newClient();
+    ClusterSeed.apply(client);
+    kubelet = new SandboxKubelet(client, "node-1", List.of());
+    kubelet.start();
+    installer = new Installer(client);
+  }
+
+  @AfterEach
+  void stop() {
+    kubelet.close();
+    client.close();
+    api.close();
+  }
+
+  static JsonNode spec(String yaml) throws Exception {
+    return YAML.readTree(yaml);
+  }
+
+  GenericKubernetesResource controlPlane() {
+    return client.genericKubernetesResources(SmmCrds.CONTROL_PLANE.apiVersion(), SmmCrds.CONTROL_PLANE.kind()).withName("smm").get();
+  }
+
+  GenericKubernetesResource istioControlPlane() {
+    return client.genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(), SmmCrds.ISTIO_CONTROL_PLANE.kind())
+        .inNamespace("istio-system").withName("cp-v115x").get();
+  }
+
+  @SuppressWarnings("unchecked")
+  static Object status(GenericKubernetesResource r, String key) {
+    return ((Map<String, Object>) r.getAdditionalProperties().get("status")).get(key);
+  }
+
+  @Test
+  void installEndsSucceededWithIstioAvailableAndASecondReconcileWritesNothing() throws Exception {
+    JsonNode userSpec = spec("clusterName: demo_cluster.eu\n");
+    ReconcileReport report = installer.install("smm", userSpec, ReconcileProgress.SILENT, Duration.ofSeconds(30));
+
+    assertThat(report.succeeded()).as(report.toString()).isTrue();
+    assertThat(report.components()).allSatisfy(c -> assertThat(c.status()).as(c.component()).isIn("Available", "Removed"));
+    assertThat(report.components()).filteredOn(c -> c.component().equals("tracing")).singleElement()
+        .extracting(ComponentResult::status).isEqualTo("Available");
+    assertThat(report.istioStatus()).isEqualTo("Available");
+    assertThat(status(controlPlane(), "status")).isEqualTo("Succeeded");
+    assertThat(status(istioControlPlane(), "status")).isEqualTo("Available");
+    assertThat(client.apps().deployments().inNamespace("istio-system").withName("istiod-cp-v115x").get()).isNotNull();
+    assertThat(client.apps().deployments().inNamespace("smm-system").withName("smm").get()).isNotNull();
+    @SuppressWarnings("unchecked")
+    var icpSpec = (Map<String, Object>) istioControlPlane().getAdditionalProperties().get("spec");
+    assertThat(icpSpec.get("clusterID")).as("managed, converted cluster name").isEqualTo("demo-cluster-eu");
+
+    // The cluster is settled: stop the kubelet so only the reconciler could write.
+    kubelet.close();
+    long before = api.writeRequests();
+    ReconcileReport again = installer.install("smm", userSpec, ReconcileProgress.SILENT, Duration.ofSeconds(5));
+    assertThat(again.succeeded()).isTrue();
+    assertThat(api.writeRequests() - before).as("write requests of a no-op reconcile").isZero();
+  }
+
+  @Test
+  void disablingAComponentRemovesItsResourcesAndOnlyThose() throws Exception {
+    installer.install("smm", spec("{}"), ReconcileProgress.SILENT, Duration.ofSeconds(30));
+    assertThat(client.apps().deployments().inNamespace("smm-system").withName("smm-tracing").get()).isNotNull();
+
+    ReconcileReport report = installer.install("smm", spec("smm: {tracing: {enabled: false}}"), ReconcileProgress.SILENT,
+        Duration.ofSeconds(30));
+    assertThat(report.components()).filteredOn(c -> c.component().equals("tracing")).singleElement()
+        .satisfies(c -> assertThat(c.status()).isEqualTo("Removed")).satisfies(c -> assertThat(c.deleted()).isEqualTo(3));
+    assertThat(client.apps().deployments().inNamespace("smm-system").withName("smm-tracing").get()).isNull();
+    assertThat(client.services().inNamespace("smm-system").withName("smm-tracing").get()).isNull();
+    assertThat(client.apps().deployments().inNamespace("smm-system").withName("smm-grafana").get()).isNotNull();
+    assertThat(report.writes()).isEqualTo(3);
+  }
+
+  @Test
+  void anInvalidSpecIsRejectedBeforeAnyWrite() throws Exception {
+    long before = api.writeRequests();
+    assertThatThrownBy(() -> installer.install("smm", spec("smm: {tracing: {enabeld: false}}"), ReconcileProgress.SILENT, Duration.ZERO))
+        .isInstanceOf(InvalidResourceException.class).hasMessageContaining(".spec.smm.tracing.enabeld: unknown field");
+    assertThat(api.writeRequests()).isEqualTo(before);
+  }
+
+  @Test
+  void uninstallLeavesOnlyCrdsAndTheUsersObjects() throws Exception {
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop")
+        .addToLabels("istio.io/rev", "cp-v115x.istio-system").endMetadata().build()).create();
+    client.apps().deployments().inNamespace("shop").resource(new DeploymentBuilder().withNewMetadata().withName("cart").endMetadata()
+        .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", "cart").endSelector()
+        .withNewTemplate().withNewMetadata().addToLabels("app", "cart").endMetadata()
+        .withNewSpec().addNewContainer().withName("c").withImage("cart").endContainer().endSpec().endTemplate().endSpec().build()).create();
+    installer.install("smm", spec("{}"), ReconcileProgress.SILENT, Duration.ofSeconds(30));
+
+    ReconcileReport report = installer.uninstall("smm", ReconcileProgress.SILENT);
+    assertThat(report.succeeded()).as(report.toString()).isTrue();
+    assertThat(managedObjects()).as("objects labelled managed-by=smm").isEmpty();
+    assertThat(controlPlane()).isNull();
+    assertThat(client.apiextensions().v1().customResourceDefinitions().withName("controlplanes.smm.cisco.com").get()).isNotNull();
+    assertThat(client.apps().deployments().inNamespace("shop").withName("cart").get()).isNotNull();
+    assertThat(client.namespaces().withName("shop").get()).isNotNull();
+    assertThat(client.namespaces().withName("smm-system").get()).isNull();
+    assertThat(client.namespaces().withName("istio-system").get()).isNull();
+  }
+
+  @Test
+  void aFailedWriteAnywhereInTheInstallConvergesOnTheNextReconcile() throws Exception {
+    for (int n = 1; n <= 10; n++) {
+      stop();
+      start();
+      api.failWrite(n);
+      // The applier retries 5xx, so most single faults are absorbed within the first pass.
+      ReconcileReport first = installer.install("smm", spec("{}"), ReconcileProgress.SILENT, Duration.ofSeconds(30));
+      ReconcileReport second = installer.install("smm", spec("{}"), ReconcileProgress.SILENT, Duration.ofSeconds(30));
+      assertThat(second.succeeded()).as("fault at write " + n + "; first pass " + first).isTrue();
+      assertThat(status(controlPlane(), "status")).isEqualTo("Succeeded");
+      kubelet.close();
+      ReconcileReport third = installer.install("smm", spec("{}"), ReconcileProgress.SILENT, Duration.ofSeconds(5));
+      assertThat(third.writes()).as("fault at write " + n + ": converged").isZero();
+    }
+  }
+
+  List<HasMetadata> managedObjects() {
+    String selector = OwnershipLabels.MANAGED_BY;
+    List<HasMetadata> out = new ArrayList<>();
+    out.addAll(client.apps().deployments().inAnyNamespace().withLabel(selector, "smm").list().getItems());
+    out.addAll(client.services().inAnyNamespace().withLabel(selector, "smm").list().getItems());
+    out.addAll(client.serviceAccounts().inAnyNamespace().withLabel(selector, "smm").list().getItems());
+    out.addAll(client.configMaps().inAnyNamespace().withLabel(selector, "smm").list().getItems());
+    out.addAll(client.namespaces().withLabel(selector, "smm").list().getItems());
+    out.addAll(client.rbac().clusterRoles().withLabel(selector, "smm").list().getItems());
+    out.addAll(client.admissionRegistration().v1().mutatingWebhookConfigurations().withLabel(selector, "smm").list().getItems());
+    out.addAll(client.genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(), SmmCrds.ISTIO_CONTROL_PLANE.kind())
+        .inAnyNamespace().list().getItems());
+    out.addAll(client.genericKubernetesResources(SmmCrds.ISTIO_MESH_GATEWAY.apiVersion(), SmmCrds.ISTIO_MESH_GATEWAY.kind())
+        .inAnyNamespace().list().getItems());
+    return out;
+  }
+}
