@@ -1,8 +1,11 @@
 package io.smm.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.backend.http.ServerOptions;
 import io.smm.backend.http.SmmServer;
+import io.smm.operator.Installer;
+import io.smm.operator.components.Components;
 import io.smm.sandbox.Sandbox;
 import io.smm.sandbox.SandboxAlreadyRunningException;
 import io.smm.sandbox.SandboxHome;
@@ -40,6 +43,9 @@ class SandboxCommand {
     @Option(names = "--port", defaultValue = "" + ServerOptions.DEFAULT_PORT, description = "Dashboard port (default: ${DEFAULT-VALUE}).")
     int dashboardPort;
 
+    @Option(names = "--skip-install", description = "Start an empty cluster: do not install Service Mesh Manager into it.")
+    boolean skipInstall;
+
     @Override
     public void run() {
       SandboxHome home = SandboxHome.fromEnvironment();
@@ -52,8 +58,15 @@ class SandboxCommand {
       }
       SmmServer server = null;
       try {
-        // Until `smm install` exists, the product runs in-process against the sandbox, through
-        // the same kubeconfig a user would use.
+        if (!skipInstall) {
+          // The same install a user runs against a real cluster (`smm install -a`).
+          System.out.println("Installing Service Mesh Manager into the sandbox ...");
+          ObjectNode spec = InstallCommand.YAML.createObjectNode().put("clusterName", Kubeconfig.CLUSTER);
+          Summary.print(new Installer(sandbox.client()).install("smm", spec,
+              new ProgressPrinter(System.out, Components.all().size()), Duration.ofSeconds(60)), "installed");
+        }
+        // The sandbox kubelet does not run the product's images, so the backend the `smm`
+        // Deployment stands for runs in this process, against the sandbox's API server.
         server = new SmmServer(sandbox.client(), Kubeconfig.CLUSTER);
         int port = ServerStarter.start(server, new ServerOptions("127.0.0.1", dashboardPort));
         String url = "http://127.0.0.1:" + port;
