@@ -83,6 +83,11 @@ public class EmbeddedApiServer implements AutoCloseable {
     }
   }
 
+  /** All requests served so far (reads and writes). */
+  public long requests() {
+    return dispatcher.requests();
+  }
+
   /** Write requests (POST, PUT, PATCH, DELETE) served so far; tests use it to prove a no-op is a no-op. */
   public long writeRequests() {
     return dispatcher.writes();

@@ -49,6 +49,7 @@ final class SandboxDispatcher extends Dispatcher {
   private static final String CRD_PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
 
   private final KubernetesCrudDispatcher store;
+  private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong failAtWrite = new java.util.concurrent.atomic.AtomicLong(-1);
   private final VersionInfo version;
@@ -71,6 +72,11 @@ final class SandboxDispatcher extends Dispatcher {
     }
   }
 
+  /** All requests answered so far. */
+  long requests() {
+    return requests.get();
+  }
+
   /** Write requests (POST, PUT, PATCH, DELETE) answered so far. */
   long writes() {
     return writes.get();
@@ -82,6 +88,7 @@ final class SandboxDispatcher extends Dispatcher {
   }
 
   private MockResponse route(RecordedRequest request) {
+    requests.incrementAndGet();
     if (request.method() != HttpMethod.GET) {
       long count = writes.incrementAndGet();
       if (failAtWrite.compareAndSet(count, -1)) {
