@@ -193,6 +193,24 @@ public class ControlPlaneReconciler {
     }
   }
 
+  /** Marks the ControlPlane Failed with the validation message; nothing else is touched. */
+  public void reportInvalid(String name, String message) {
+    var controlPlanes = client.genericKubernetesResources(SmmCrds.CONTROL_PLANE.apiVersion(), SmmCrds.CONTROL_PLANE.kind());
+    GenericKubernetesResource cp = controlPlanes.withName(name).get();
+    if (cp == null) {
+      return;
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> previous = (Map<String, Object>) cp.getAdditionalProperties().get("status");
+    Map<String, Object> next = new LinkedHashMap<>(previous == null ? Map.of() : previous);
+    next.put("status", "Failed");
+    next.put("message", message);
+    if (!next.equals(previous)) {
+      cp.getAdditionalProperties().put("status", next);
+      controlPlanes.resource(cp).updateStatus();
+    }
+  }
+
   @SuppressWarnings("unchecked")
   private void writeStatus(String name, ReconcileReport report) {
     var controlPlanes = client.genericKubernetesResources(SmmCrds.CONTROL_PLANE.apiVersion(), SmmCrds.CONTROL_PLANE.kind());

@@ -53,7 +53,9 @@ final class BuiltInResources {
       of("coordination.k8s.io", "v1", "leases", "Lease", true),
       of("autoscaling", "v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler", true, "hpa"),
       of("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", true),
-      of("storage.k8s.io", "v1", "storageclasses", "StorageClass", false, "sc"));
+      of("storage.k8s.io", "v1", "storageclasses", "StorageClass", false, "sc"),
+      of("authorization.k8s.io", "v1", "selfsubjectrulesreviews", "SelfSubjectRulesReview", false),
+      of("authorization.k8s.io", "v1", "selfsubjectaccessreviews", "SelfSubjectAccessReview", false));
 
   private static Resource core(String plural, String kind, boolean namespaced, String... shortNames) {
     return of("", "v1", plural, kind, namespaced, shortNames);

@@ -106,6 +106,9 @@ final class SandboxDispatcher extends Dispatcher {
     if (scale.matches()) {
       return scale(request, scale.group(1));
     }
+    if (request.method() == HttpMethod.POST && bare.startsWith("/apis/authorization.k8s.io/v1/selfsubject")) {
+      return selfSubjectReview(request, bare);
+    }
     if (request.method() == HttpMethod.PATCH && contentType != null && contentType.startsWith("application/strategic-merge-patch+json")) {
       return strategicMergePatch(request, bare);
     }
@@ -249,6 +252,36 @@ final class SandboxDispatcher extends Dispatcher {
     scale.putObject("spec").put("replicas", object.path("spec").path("replicas").asInt(1));
     scale.putObject("status").put("replicas", object.path("status").path("replicas").asInt(0));
     return json(scale);
+  }
+
+  /**
+   * The sandbox authenticates nobody and authorizes everything (documented): self-reviews say so,
+   * as kube-apiserver would for cluster-admin. Clients such as Java Operator SDK ask before starting.
+   */
+  private MockResponse selfSubjectReview(RecordedRequest request, String path) {
+    ObjectNode review;
+    try {
+      review = (ObjectNode) Serialization.jsonMapper().readTree(request.getBody().getBytes());
+    } catch (java.io.IOException | ClassCastException e) {
+      return status(HttpURLConnection.HTTP_BAD_REQUEST, "BadRequest", "the review is not a JSON object");
+    }
+    ObjectNode status = review.putObject("status");
+    if (path.endsWith("selfsubjectrulesreviews")) {
+      ObjectNode rule = status.putArray("resourceRules").addObject();
+      rule.putArray("verbs").add("*");
+      rule.putArray("apiGroups").add("*");
+      rule.putArray("resources").add("*");
+      ObjectNode nonResource = status.putArray("nonResourceRules").addObject();
+      nonResource.putArray("verbs").add("*");
+      nonResource.putArray("nonResourceURLs").add("*");
+      status.put("incomplete", false);
+    } else if (path.endsWith("selfsubjectaccessreviews")) {
+      status.put("allowed", true).put("reason", "the sandbox API server authorizes every request");
+    } else {
+      return status(HttpURLConnection.HTTP_NOT_FOUND, "NotFound", "the server could not find the requested resource");
+    }
+    return new MockResponse().setResponseCode(HttpURLConnection.HTTP_CREATED).setHeader("Content-Type", "application/json")
+        .setBody(Serialization.asJson(review));
   }
 
   /** Computes the patched object here and stores it with an update that keeps the optimistic-lock check. */

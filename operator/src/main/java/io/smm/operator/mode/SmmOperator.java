@@ -1,0 +1,55 @@
+package io.smm.operator.mode;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.smm.operator.ControlPlaneReconciler;
+import io.smm.operator.components.Components;
+import java.time.Duration;
+
+/**
+ * `smm operator`: Java Operator SDK running the ControlPlane controller. Several replicas are
+ * safe: they elect a leader through a Lease, and only the leader reconciles.
+ */
+public class SmmOperator implements AutoCloseable {
+
+  public static final String LEASE_NAME = "smm-operator-leader";
+
+  /** Lease timings; a crashed leader is replaced after at most {@code leaseDuration}. */
+  public record Election(String namespace, String identity, Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
+    public static Election standard(String namespace, String identity) {
+      return new Election(namespace, identity, Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2));
+    }
+  }
+
+  private final Operator operator;
+  private final ControlPlaneController controller;
+
+  public SmmOperator(KubernetesClient client, Election election) {
+    controller = new ControlPlaneController(new ControlPlaneReconciler(client, Components.all()));
+    operator = new Operator(o -> o.withKubernetesClient(client)
+        .withCloseClientOnStop(false)
+        // The product's API servers include the sandbox, which has no server-side apply.
+        .withUseSSAToPatchPrimaryResource(false)
+        .withSSABasedCreateUpdateMatchForDependentResources(false)
+        .withStopOnInformerErrorDuringStartup(false)
+        .withLeaderElectionConfiguration(new LeaderElectionConfiguration(LEASE_NAME, election.namespace(),
+            election.leaseDuration(), election.renewDeadline(), election.retryPeriod(), election.identity(), null,
+            // Losing the lease stops this replica's reconciling; the process decides whether to exit.
+            false)));
+    operator.register(controller);
+  }
+
+  public void start() {
+    operator.start();
+  }
+
+  public ControlPlaneController controller() {
+    return controller;
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+  }
+}
