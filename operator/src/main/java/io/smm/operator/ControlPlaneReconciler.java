@@ -101,7 +101,7 @@ public class ControlPlaneReconciler {
       }
     }
     String istioStatus = null;
-    if (failedComponent == null && config.enabled("meshManager.istio")) {
+    if (failedComponent == null) {
       istioStatus = awaitIstio(config, istioWait);
     }
     List<ComponentResult> results = new ArrayList<>();
@@ -177,18 +177,36 @@ public class ControlPlaneReconciler {
     }
   }
 
+  /**
+   * The Istio operator part: every IstioControlPlane (the ControlPlane's own and canaries users
+   * added beside it) gets its istiod; waits up to {@code wait} for all to be Available and returns
+   * the status of the ControlPlane's own one (null when Istio is disabled).
+   */
   private String awaitIstio(ControlPlaneConfig config, Duration wait) {
     Instant deadline = Instant.now().plus(wait);
     while (true) {
-      String status = istio.reconcile(config.istioNamespace(), config.istioName());
-      if (IstioControlPlaneReconciler.AVAILABLE.equals(status) || !Instant.now().isBefore(deadline)) {
-        return status;
+      String own = null;
+      boolean allAvailable = true;
+      for (GenericKubernetesResource icp : client.genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(),
+          SmmCrds.ISTIO_CONTROL_PLANE.kind()).inAnyNamespace().list().getItems()) {
+        if (icp.getMetadata().getDeletionTimestamp() != null) {
+          continue;
+        }
+        String status = istio.reconcile(icp.getMetadata().getNamespace(), icp.getMetadata().getName());
+        allAvailable &= IstioControlPlaneReconciler.AVAILABLE.equals(status);
+        if (icp.getMetadata().getName().equals(config.istioName()) && icp.getMetadata().getNamespace().equals(config.istioNamespace())
+            && config.enabled("meshManager.istio")) {
+          own = status;
+        }
+      }
+      if (allAvailable || !Instant.now().isBefore(deadline)) {
+        return own;
       }
       try {
         Thread.sleep(250);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return status;
+        return own;
       }
     }
   }

@@ -63,6 +63,24 @@ public class IstioControlPlaneReconciler {
     resources.forEach(r -> applier.apply(DesiredResource.absent(r), "istiod", owner));
   }
 
+  /** Records an error on the IstioControlPlane's status (ERROR column) without changing anything else. */
+  public void reportError(String namespace, String name, String error) {
+    GenericKubernetesResource icp = client.genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(),
+        SmmCrds.ISTIO_CONTROL_PLANE.kind()).inNamespace(namespace).withName(name).get();
+    if (icp != null) {
+      writeStatus(icp, FAILED, error);
+    }
+  }
+
+  /** {@link #remove} for a control plane known by name; nothing when it is gone already. */
+  public void removeByName(String namespace, String name) {
+    GenericKubernetesResource icp = client.genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(),
+        SmmCrds.ISTIO_CONTROL_PLANE.kind()).inNamespace(namespace).withName(name).get();
+    if (icp != null) {
+      remove(icp);
+    }
+  }
+
   @SuppressWarnings("unchecked")
   private void writeStatus(GenericKubernetesResource icp, String status, String error) {
     Map<String, Object> previous = (Map<String, Object>) icp.getAdditionalProperties().get("status");

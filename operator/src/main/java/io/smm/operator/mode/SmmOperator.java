@@ -5,6 +5,9 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.smm.operator.ControlPlaneReconciler;
 import io.smm.operator.components.Components;
+import io.smm.operator.istio.ControlPlaneRemoval;
+import io.smm.operator.istio.IstioControlPlaneReconciler;
+import io.smm.operator.resources.ResourceApplier;
 import java.time.Duration;
 
 /**
@@ -38,6 +41,8 @@ public class SmmOperator implements AutoCloseable {
             // Losing the lease stops this replica's reconciling; the process decides whether to exit.
             false)));
     operator.register(controller);
+    operator.register(new IstioControlPlaneController(
+        new IstioControlPlaneReconciler(client, new ResourceApplier(client)), new ControlPlaneRemoval(client)));
   }
 
   public void start() {

@@ -1,0 +1,61 @@
+package io.smm.operator.mode;
+
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.smm.api.istio.IstioControlPlaneResource;
+import io.smm.operator.istio.ControlPlaneRemoval;
+import io.smm.operator.istio.IstioControlPlaneReconciler;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The Istio operator part in operator mode: every IstioControlPlane (the ControlPlane's own and
+ * canaries users add) gets its istiod. Deleting one that proxies still use is held back by the
+ * finalizer, with the reason in its status, until they moved or the user annotates it
+ * smm.cisco.com/force-delete=true.
+ */
+@ControllerConfiguration(name = "istiocontrolplane")
+public class IstioControlPlaneController implements Reconciler<IstioControlPlaneResource>, Cleaner<IstioControlPlaneResource> {
+
+  public static final String FORCE_DELETE = "smm.cisco.com/force-delete";
+
+  private final IstioControlPlaneReconciler istio;
+  private final ControlPlaneRemoval removal;
+
+  public IstioControlPlaneController(IstioControlPlaneReconciler istio, ControlPlaneRemoval removal) {
+    this.istio = istio;
+    this.removal = removal;
+  }
+
+  @Override
+  public UpdateControl<IstioControlPlaneResource> reconcile(IstioControlPlaneResource icp, Context<IstioControlPlaneResource> context) {
+    String status = istio.reconcile(icp.getMetadata().getNamespace(), icp.getMetadata().getName());
+    return UpdateControl.<IstioControlPlaneResource>noUpdate()
+        .rescheduleAfter(IstioControlPlaneReconciler.AVAILABLE.equals(status) ? Duration.ofSeconds(60) : Duration.ofSeconds(2));
+  }
+
+  private static io.fabric8.kubernetes.api.model.GenericKubernetesResource genericOf(IstioControlPlaneResource icp) {
+    return io.fabric8.kubernetes.client.utils.Serialization.jsonMapper()
+        .convertValue(icp, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
+  }
+
+  @Override
+  public DeleteControl cleanup(IstioControlPlaneResource icp, Context<IstioControlPlaneResource> context) {
+    String namespace = icp.getMetadata().getNamespace();
+    String name = icp.getMetadata().getName();
+    Map<String, String> annotations = icp.getMetadata().getAnnotations();
+    boolean force = annotations != null && "true".equals(annotations.get(FORCE_DELETE))
+        || removal.orphanedByUninstall(genericOf(icp));
+    String why = removal.refusal(namespace, name);
+    if (why != null && !force) {
+      istio.reportError(namespace, name, "deletion blocked: " + why + " (or annotate " + FORCE_DELETE + "=true)");
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(5000);
+    }
+    istio.removeByName(namespace, name);
+    return DeleteControl.defaultDelete();
+  }
+}

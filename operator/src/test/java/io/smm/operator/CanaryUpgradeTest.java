@@ -1,0 +1,175 @@
+package io.smm.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.smm.api.crd.SmmCrds;
+import io.smm.operator.istio.ControlPlaneRemoval;
+import io.smm.operator.istio.MeshStatus;
+import io.smm.operator.istio.OutboundTrafficPolicy;
+import io.smm.operator.istio.SidecarInjection;
+import io.smm.operator.mode.IstioControlPlaneController;
+import io.smm.operator.mode.SmmOperator;
+import io.smm.sandbox.kube.ClusterSeed;
+import io.smm.sandbox.kube.EmbeddedApiServer;
+import io.smm.sandbox.kubelet.SandboxKubelet;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Canary control-plane upgrade: cp-v117x beside cp-v115x, namespaces moved by relabelling, the old
+ * one removable only once nothing uses it. Pods are labelled istio.io/rev as Istio's injector
+ * labels the pods it injects (the sandbox's injector simulation is the demo-mesh issue's).
+ */
+class CanaryUpgradeTest {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  EmbeddedApiServer api;
+  KubernetesClient client;
+  SandboxKubelet kubelet;
+  Installer installer;
+
+  @BeforeEach
+  void start() {
+    api = EmbeddedApiServer.start(0);
+    client = api.newClient();
+    ClusterSeed.apply(client);
+    kubelet = new SandboxKubelet(client, "node-1", List.of());
+    kubelet.start();
+    installer = new Installer(client);
+    installer.install("smm", JSON.createObjectNode(), ReconcileProgress.SILENT, Duration.ofSeconds(30));
+  }
+
+  @AfterEach
+  void stop() {
+    kubelet.close();
+    client.close();
+    api.close();
+  }
+
+
+  void createCanary() {
+    client.genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(), SmmCrds.ISTIO_CONTROL_PLANE.kind())
+        .inNamespace("istio-system").resource(new GenericKubernetesResourceBuilder()
+            .withApiVersion(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion()).withKind(SmmCrds.ISTIO_CONTROL_PLANE.kind())
+            .withNewMetadata().withName("cp-v117x").withNamespace("istio-system").endMetadata()
+            .addToAdditionalProperties("spec", Map.of("version", "1.17.1", "mode", "ACTIVE")).build()).create();
+  }
+
+  void pod(String name, String revision) {
+    client.pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata().withName(name)
+        .addToLabels("app", "cart").addToLabels("istio.io/rev", revision).endMetadata()
+        .withNewSpec().addNewContainer().withName("cart").withImage("cart").endContainer()
+        .addNewContainer().withName("istio-proxy").withImage("proxyv2").endContainer().endSpec().build()).create();
+  }
+
+  static void eventually(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  MeshStatus.ControlPlaneRow row(String name) {
+    return MeshStatus.controlPlanes(client).stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void canaryUpgradeMovesNamespacesAndRemovesTheOldControlPlaneOnlyWhenUnused() throws Exception {
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build()).create();
+    assertThat(SidecarInjection.enable(client, "shop", "cp-v115x")).isEqualTo("cp-v115x.istio-system");
+    pod("cart-1", "cp-v115x.istio-system");
+
+    createCanary();
+    installer.install("smm", JSON.createObjectNode(), ReconcileProgress.SILENT, Duration.ofSeconds(30));
+    eventually(() -> "Available".equals(row("cp-v117x").status()), Duration.ofSeconds(20), "the canary's istiod is available");
+    assertThat(client.apps().deployments().inNamespace("istio-system").withName("istiod-cp-v117x").get()).isNotNull();
+    assertThat(row("cp-v115x").pods()).isEqualTo(1);
+    assertThat(row("cp-v117x").version()).isEqualTo("1.17.1");
+
+    SidecarInjection.enable(client, "shop", "cp-v117x.istio-system");
+    assertThat(client.namespaces().withName("shop").get().getMetadata().getLabels()).containsEntry("istio.io/rev", "cp-v117x.istio-system");
+    assertThat(row("cp-v117x").namespaces()).isEqualTo(1);
+
+    ControlPlaneRemoval removal = new ControlPlaneRemoval(client);
+    assertThatThrownBy(() -> removal.remove("istio-system", "cp-v115x", false))
+        .hasMessageContaining("is the control plane of ControlPlane smm");
+    installer.install("smm", JSON.readTree("{\"meshManager\":{\"istio\":{\"istioCRRef\":{\"name\":\"cp-v117x\",\"namespace\":\"istio-system\"}}}}"),
+        ReconcileProgress.SILENT, Duration.ofSeconds(30));
+    assertThatThrownBy(() -> removal.remove("istio-system", "cp-v115x", false))
+        .hasMessageContaining("cp-v115x.istio-system is still used by 1 pod(s) (shop/cart-1)");
+
+    // Restarting the workload gives it the new proxy.
+    client.pods().inNamespace("shop").withName("cart-1").delete();
+    pod("cart-2", "cp-v117x.istio-system");
+    removal.remove("istio-system", "cp-v115x", false);
+    assertThat(client.apps().deployments().inNamespace("istio-system").withName("istiod-cp-v115x").get()).isNull();
+    assertThat(MeshStatus.controlPlanes(client)).extracting(MeshStatus.ControlPlaneRow::name).containsExactly("cp-v117x");
+    assertThat(client.apps().deployments().inNamespace("istio-system").withName("istiod-cp-v117x").get()).isNotNull();
+  }
+
+  @Test
+  void forceRemovesAControlPlaneInUse() throws Exception {
+    createCanary();
+    installer.install("smm", JSON.createObjectNode(), ReconcileProgress.SILENT, Duration.ofSeconds(30));
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build()).create();
+    SidecarInjection.enable(client, "shop", "cp-v117x");
+    new ControlPlaneRemoval(client).remove("istio-system", "cp-v117x", true);
+    assertThat(client.apps().deployments().inNamespace("istio-system").withName("istiod-cp-v117x").get()).isNull();
+  }
+
+  @Test
+  void inOperatorModeDeletingAControlPlaneInUseIsHeldByItsFinalizerUntilForced() throws Exception {
+    try (KubernetesClient opClient = api.newClient();
+        SmmOperator operator = new SmmOperator(opClient, new SmmOperator.Election("default", "only", Duration.ofSeconds(3),
+            Duration.ofSeconds(2), Duration.ofMillis(300)))) {
+      operator.start();
+      createCanary();
+      var canary = client.genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(), SmmCrds.ISTIO_CONTROL_PLANE.kind())
+          .inNamespace("istio-system").withName("cp-v117x");
+      eventually(() -> "Available".equals(row("cp-v117x").status()), Duration.ofSeconds(20), "the operator runs the canary's istiod");
+      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build()).create();
+      SidecarInjection.enable(client, "shop", "cp-v117x");
+
+      canary.delete();
+      eventually(() -> row("cp-v117x").error().startsWith("deletion blocked: cp-v117x.istio-system is still used by 0 pod(s) and 1 namespace(s)"),
+          Duration.ofSeconds(20), "the deletion is held with the reason");
+      assertThat(client.apps().deployments().inNamespace("istio-system").withName("istiod-cp-v117x").get()).isNotNull();
+
+      canary.edit(icp -> {
+        icp.getMetadata().getAnnotations().put(IstioControlPlaneController.FORCE_DELETE, "true");
+        return icp;
+      });
+      eventually(() -> canary.get() == null, Duration.ofSeconds(20), "forced deletion completes");
+      assertThat(client.apps().deployments().inNamespace("istio-system").withName("istiod-cp-v117x").get()).isNull();
+    }
+  }
+
+  @Test
+  void outboundTrafficPolicyIsKeptInTheControlPlaneAndReachesTheIstioControlPlane() throws Exception {
+    assertThat(OutboundTrafficPolicy.get(client, "smm")).isNull();
+    var spec = OutboundTrafficPolicy.set(client, "smm", "REGISTRY_ONLY");
+    installer.install("smm", spec, ReconcileProgress.SILENT, Duration.ofSeconds(30));
+    assertThat(OutboundTrafficPolicy.get(client, "smm")).isEqualTo("REGISTRY_ONLY");
+    GenericKubernetesResource icp = client.genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(),
+        SmmCrds.ISTIO_CONTROL_PLANE.kind()).inNamespace("istio-system").withName("cp-v115x").get();
+    assertThat(JSON.valueToTree(icp.getAdditionalProperties()).at("/spec/meshConfig/outboundTrafficPolicy/mode").asText())
+        .isEqualTo("REGISTRY_ONLY");
+    assertThat(client.configMaps().inNamespace("istio-system").withName("istio-cp-v115x").get().getData().get("mesh"))
+        .contains("REGISTRY_ONLY");
+  }
+}
