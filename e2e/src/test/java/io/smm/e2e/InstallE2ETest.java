@@ -65,6 +65,19 @@ class InstallE2ETest {
         assertThat(out).contains("istiocontrolplane.servicemesh.cisco.com/cp-v115x").contains("deployment.apps/smm");
       }
 
+      // Day-2 commands of the seed.
+      SmmProcess.Result noNamespace = SmmProcess.run(env, "-c", kubeconfig, "sidecar-proxy", "auto-inject", "on", "shop");
+      assertThat(noNamespace.exitCode()).isEqualTo(1);
+      assertThat(noNamespace.output()).isEqualTo("Error: there is no namespace shop");
+      SmmProcess.Result policy = SmmProcess.run(env, "-c", kubeconfig, "istio", "outbound-traffic-policy", "restricted");
+      assertThat(policy.exitCode()).as(policy.output()).isZero();
+      assertThat(policy.output()).endsWith("mesh wide outbound traffic policy is set to 'REGISTRY_ONLY'");
+      SmmProcess.Result status = SmmProcess.run(env, "-c", kubeconfig, "istio", "cluster", "status");
+      assertThat(status.output()).containsPattern("cp-v115x +istio-system +1\\.15\\.3 +ACTIVE +cp-v115x\\.istio-system +Available");
+      SmmProcess.Result delete = SmmProcess.run(env, "-c", kubeconfig, "istio", "control-plane", "delete", "cp-v115x");
+      assertThat(delete.exitCode()).isEqualTo(1);
+      assertThat(delete.output()).contains("is the control plane of ControlPlane smm");
+
       SmmProcess.Result uninstall = SmmProcess.run(env, "-c", kubeconfig, "uninstall", "-a");
       assertThat(uninstall.exitCode()).as(uninstall.output()).isZero();
       assertThat(uninstall.output()).contains("namespaces           removed");
