@@ -37,12 +37,14 @@ public class ControlPlaneReconciler {
   private final List<Component> components;
   private final ResourceApplier applier;
   private final IstioControlPlaneReconciler istio;
+  private final io.smm.operator.istio.MeshGatewayReconciler gateways;
 
   public ControlPlaneReconciler(KubernetesClient client, List<Component> components) {
     this.client = client;
     this.components = components;
     this.applier = new ResourceApplier(client);
     this.istio = new IstioControlPlaneReconciler(client, applier);
+    this.gateways = new io.smm.operator.istio.MeshGatewayReconciler(client, applier);
   }
 
   /**
@@ -88,9 +90,7 @@ public class ControlPlaneReconciler {
           List<DesiredResource> absent = new ArrayList<>(desired.get(c.name()).stream().filter(r -> !r.present()).toList());
           Collections.reverse(absent);
           for (DesiredResource r : absent) {
-            if (c instanceof IstioControlPlaneComponent) {
-              removeIstiod(r);
-            }
+            removeOperands(c, r);
             counts.get(c.name()).add(applier.apply(r, c.name(), config.owner()));
           }
         } catch (RuntimeException e) {
@@ -152,9 +152,7 @@ public class ControlPlaneReconciler {
         Collections.reverse(all);
         for (DesiredResource r : all) {
           DesiredResource gone = DesiredResource.absent(r.object());
-          if (c instanceof IstioControlPlaneComponent) {
-            removeIstiod(gone);
-          }
+          removeOperands(c, gone);
           n.add(applier.apply(gone, c.name(), config.owner()));
         }
       } catch (RuntimeException e) {
@@ -168,6 +166,15 @@ public class ControlPlaneReconciler {
     return new ReconcileReport(results, null, Duration.between(start, Instant.now()));
   }
 
+  /** What the Istio operator part made from an IstioControlPlane or IstioMeshGateway goes before them. */
+  private void removeOperands(Component c, DesiredResource r) {
+    if (c instanceof IstioControlPlaneComponent) {
+      removeIstiod(r);
+    } else if (SmmCrds.ISTIO_MESH_GATEWAY.kind().equals(r.object().getKind())) {
+      gateways.remove(r.object().getMetadata().getNamespace(), r.object().getMetadata().getName());
+    }
+  }
+
   private void removeIstiod(DesiredResource icpResource) {
     GenericKubernetesResource existing = client.genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(),
         SmmCrds.ISTIO_CONTROL_PLANE.kind()).inNamespace(icpResource.object().getMetadata().getNamespace())
@@ -179,8 +186,9 @@ public class ControlPlaneReconciler {
 
   /**
    * The Istio operator part: every IstioControlPlane (the ControlPlane's own and canaries users
-   * added beside it) gets its istiod; waits up to {@code wait} for all to be Available and returns
-   * the status of the ControlPlane's own one (null when Istio is disabled).
+   * added beside it) gets its istiod and every IstioMeshGateway its Envoy Deployment; waits up to
+   * {@code wait} for all to be Available and returns the status of the ControlPlane's own control
+   * plane (null when Istio is disabled).
    */
   private String awaitIstio(ControlPlaneConfig config, Duration wait) {
     Instant deadline = Instant.now().plus(wait);
@@ -199,6 +207,7 @@ public class ControlPlaneReconciler {
           own = status;
         }
       }
+      allAvailable &= gateways.reconcileAll();
       if (allAvailable || !Instant.now().isBefore(deadline)) {
         return own;
       }

@@ -74,14 +74,18 @@ class CanaryUpgradeTest {
         .addNewContainer().withName("istio-proxy").withImage("proxyv2").endContainer().endSpec().build()).create();
   }
 
-  static void eventually(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
+  static void eventually(BooleanSupplier condition, Duration timeout, java.util.function.Supplier<String> what) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
+        throw new AssertionError("timed out waiting until " + what.get());
       }
       Thread.sleep(100);
     }
+  }
+
+  static void eventually(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
+    eventually(condition, timeout, () -> what);
   }
 
   MeshStatus.ControlPlaneRow row(String name) {
@@ -98,7 +102,7 @@ class CanaryUpgradeTest {
     installer.install("smm", JSON.createObjectNode(), ReconcileProgress.SILENT, Duration.ofSeconds(30));
     eventually(() -> "Available".equals(row("cp-v117x").status()), Duration.ofSeconds(20), "the canary's istiod is available");
     assertThat(client.apps().deployments().inNamespace("istio-system").withName("istiod-cp-v117x").get()).isNotNull();
-    assertThat(row("cp-v115x").pods()).isEqualTo(1);
+    assertThat(row("cp-v115x").pods()).as("cart-1 and the smm-ingressgateway pod").isEqualTo(2);
     assertThat(row("cp-v117x").version()).isEqualTo("1.17.1");
 
     SidecarInjection.enable(client, "shop", "cp-v117x.istio-system");
@@ -108,8 +112,13 @@ class CanaryUpgradeTest {
     ControlPlaneRemoval removal = new ControlPlaneRemoval(client);
     assertThatThrownBy(() -> removal.remove("istio-system", "cp-v115x", false))
         .hasMessageContaining("is the control plane of ControlPlane smm");
-    installer.install("smm", JSON.readTree("{\"meshManager\":{\"istio\":{\"istioCRRef\":{\"name\":\"cp-v117x\",\"namespace\":\"istio-system\"}}}}"),
+    var switched = installer.install("smm", JSON.readTree("{\"meshManager\":{\"istio\":{\"istioCRRef\":{\"name\":\"cp-v117x\",\"namespace\":\"istio-system\"}}}}"),
         ReconcileProgress.SILENT, Duration.ofSeconds(30));
+    assertThat(switched.succeeded()).as(switched.toString()).isTrue();
+    // The product's own gateway follows istioCRRef and rolls to the new revision.
+    eventually(() -> String.valueOf(removal.refusal("istio-system", "cp-v115x"))
+        .startsWith("cp-v115x.istio-system is still used by 1 pod(s) (shop/cart-1)"), Duration.ofSeconds(20),
+        () -> "only the workload still uses the old revision: " + removal.refusal("istio-system", "cp-v115x"));
     assertThatThrownBy(() -> removal.remove("istio-system", "cp-v115x", false))
         .hasMessageContaining("cp-v115x.istio-system is still used by 1 pod(s) (shop/cart-1)");
 

@@ -83,6 +83,14 @@ class InstallTest {
     assertThat(status(istioControlPlane(), "status")).isEqualTo("Available");
     assertThat(client.apps().deployments().inNamespace("istio-system").withName("istiod-cp-v115x").get()).isNotNull();
     assertThat(client.apps().deployments().inNamespace("smm-system").withName("smm").get()).isNotNull();
+    var gateway = client.apps().deployments().inNamespace("smm-system").withName("smm-ingressgateway").get();
+    assertThat(gateway.getMetadata().getLabels()).containsEntry("gateway-name", "smm-ingressgateway")
+        .containsEntry("gateway-type", "ingress").containsEntry("istio.io/rev", "cp-v115x.istio-system");
+    assertThat(client.services().inNamespace("smm-system").withName("smm-ingressgateway").get().getSpec().getPorts())
+        .extracting(p -> p.getPort()).containsExactly(80);
+    var meshGateway = client.genericKubernetesResources(SmmCrds.ISTIO_MESH_GATEWAY.apiVersion(), SmmCrds.ISTIO_MESH_GATEWAY.kind())
+        .inNamespace("smm-system").withName("smm-ingressgateway").get();
+    assertThat(status(meshGateway, "Status")).isEqualTo("Available");
     @SuppressWarnings("unchecked")
     var icpSpec = (Map<String, Object>) istioControlPlane().getAdditionalProperties().get("spec");
     assertThat(icpSpec.get("clusterID")).as("managed, converted cluster name").isEqualTo("demo-cluster-eu");

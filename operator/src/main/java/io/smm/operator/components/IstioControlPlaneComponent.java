@@ -59,7 +59,8 @@ public final class IstioControlPlaneComponent implements Component {
   @Override
   public List<DesiredResource> desired(ControlPlaneConfig config) {
     boolean enabled = config.enabled("meshManager") && config.enabled("meshManager.istio");
-    return List.of(new DesiredResource(istioControlPlane(config), enabled));
+    // An IstioControlPlane the user wrote and named in istioCRRef (e.g. a canary) is used as written.
+    return List.of(new DesiredResource(istioControlPlane(config), enabled, true));
   }
 
   GenericKubernetesResource istioControlPlane(ControlPlaneConfig config) {

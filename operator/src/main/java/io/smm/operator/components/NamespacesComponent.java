@@ -39,7 +39,7 @@ public final class NamespacesComponent implements Component {
       }
     }
     List<DesiredResource> out = new ArrayList<>();
-    all.forEach(ns -> out.add(new DesiredResource(Workloads.namespace(ns), used.contains(ns))));
+    all.forEach(ns -> out.add(new DesiredResource(Workloads.namespace(ns), used.contains(ns), true)));
     return out;
   }
 }

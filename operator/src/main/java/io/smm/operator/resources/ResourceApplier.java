@@ -39,7 +39,8 @@ public class ResourceApplier {
     KubernetesClientException last = null;
     for (int attempt = 1; attempt <= attempts; attempt++) {
       try {
-        return desired.present() ? ensurePresent(stamp(desired.object(), component, owner)) : ensureAbsent(desired.object());
+        return desired.present() ? ensurePresent(stamp(desired.object(), component, owner), desired.acceptForeign())
+            : ensureAbsent(desired.object());
       } catch (KubernetesClientException e) {
         if (!retriable(e)) {
           throw e;
@@ -51,7 +52,7 @@ public class ResourceApplier {
     throw last;
   }
 
-  private ApplyOutcome ensurePresent(HasMetadata wanted) {
+  private ApplyOutcome ensurePresent(HasMetadata wanted, boolean acceptForeign) {
     HasMetadata existing = client.resource(wanted).get();
     if (existing == null) {
       client.resource(wanted).create();
@@ -63,8 +64,8 @@ public class ResourceApplier {
       return ApplyOutcome.UNCHANGED;
     }
     if (!managedByUs(existing)) {
-      if (existing.getKind().equals("Namespace")) {
-        return ApplyOutcome.UNCHANGED; // a namespace the user made is used, never taken over
+      if (acceptForeign) {
+        return ApplyOutcome.UNCHANGED; // used as the user made it, never taken over
       }
       throw new ForeignResourceException(wanted);
     }

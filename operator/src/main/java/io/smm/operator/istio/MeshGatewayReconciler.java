@@ -1,0 +1,82 @@
+package io.smm.operator.istio;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.smm.api.crd.SmmCrds;
+import io.smm.operator.resources.DesiredResource;
+import io.smm.operator.resources.ResourceApplier;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/** The Istio operator's gateway part: IstioMeshGateway to Deployment/Service, with status (Available once ready). */
+public class MeshGatewayReconciler {
+
+  private final KubernetesClient client;
+  private final ResourceApplier applier;
+
+  public MeshGatewayReconciler(KubernetesClient client, ResourceApplier applier) {
+    this.client = client;
+    this.applier = applier;
+  }
+
+  /** Reconciles every IstioMeshGateway in the cluster; true when all are Available. */
+  public boolean reconcileAll() {
+    boolean all = true;
+    for (GenericKubernetesResource gw : gateways().inAnyNamespace().list().getItems()) {
+      if (gw.getMetadata().getDeletionTimestamp() == null) {
+        all &= "Available".equals(reconcile(gw));
+      }
+    }
+    return all;
+  }
+
+  String reconcile(GenericKubernetesResource gw) {
+    String owner = "IstioMeshGateway/" + gw.getMetadata().getNamespace() + "/" + gw.getMetadata().getName();
+    String status;
+    String error = null;
+    try {
+      for (HasMetadata r : MeshGatewayResources.of(gw)) {
+        applier.apply(DesiredResource.present(r), "mesh-gateway", owner);
+      }
+      Deployment d = client.apps().deployments().inNamespace(gw.getMetadata().getNamespace()).withName(gw.getMetadata().getName()).get();
+      boolean ready = d != null && d.getStatus() != null && d.getStatus().getReadyReplicas() != null && d.getStatus().getReadyReplicas() >= 1;
+      status = ready ? "Available" : "Reconciling";
+    } catch (RuntimeException e) {
+      status = "ReconcileFailed";
+      error = e.getMessage();
+    }
+    // Field names as the Istio operator's status (the printer columns read Status and ErrorMessage).
+    Map<String, Object> next = new LinkedHashMap<>();
+    next.put("Status", status);
+    if (error != null) {
+      next.put("ErrorMessage", error);
+    }
+    if (!Objects.equals(gw.getAdditionalProperties().get("status"), next)) {
+      gw.getAdditionalProperties().put("status", next);
+      gateways().inNamespace(gw.getMetadata().getNamespace()).resource(gw).updateStatus();
+    }
+    return status;
+  }
+
+  /** Removes a gateway's Deployment/Service/ServiceAccount (before the IstioMeshGateway goes). */
+  public void remove(String namespace, String name) {
+    GenericKubernetesResource gw = gateways().inNamespace(namespace).withName(name).get();
+    if (gw == null) {
+      return;
+    }
+    var resources = new ArrayList<>(MeshGatewayResources.of(gw));
+    Collections.reverse(resources);
+    resources.forEach(r -> applier.apply(DesiredResource.absent(r), "mesh-gateway", "IstioMeshGateway/" + namespace + "/" + name));
+  }
+
+  private io.fabric8.kubernetes.client.dsl.MixedOperation<GenericKubernetesResource,
+      io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
+      io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource>> gateways() {
+    return client.genericKubernetesResources(SmmCrds.ISTIO_MESH_GATEWAY.apiVersion(), SmmCrds.ISTIO_MESH_GATEWAY.kind());
+  }
+}
