@@ -43,7 +43,11 @@ public final class SmmCrds {
           column("Ingress IPs", ".status.GatewayAddress"), column("Error", ".status.ErrorMessage"),
           column("Age", ".metadata.creationTimestamp", "date")));
 
-  public static final List<Kind> ALL = List.of(CONTROL_PLANE, ISTIO_CONTROL_PLANE, ISTIO_MESH_GATEWAY);
+  public static final Kind DEMO_APPLICATION = new Kind("smm.cisco.com", "v1alpha1", "DemoApplication", "demoapplications",
+      true, List.of("demoapp"), io.smm.api.demo.DemoApplicationSchema.SPEC, List.of(
+          column("Enabled", ".spec.enabled"), column("Status", ".status.status"), column("Age", ".metadata.creationTimestamp", "date")));
+
+  public static final List<Kind> ALL = List.of(CONTROL_PLANE, ISTIO_CONTROL_PLANE, ISTIO_MESH_GATEWAY, DEMO_APPLICATION);
 
   private SmmCrds() {}
 

@@ -7,6 +7,19 @@ import org.junit.jupiter.api.Test;
 class SmmCrdsTest {
 
   @Test
+  void theSeedsDemoApplicationExampleMatchesItsSchema() throws Exception {
+    var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+        .readTree(SmmCrdsTest.class.getResourceAsStream("/seed-demoapplication.yaml"));
+    assertThat(yaml.path("kind").asText()).isEqualTo("DemoApplication");
+    assertThat(io.smm.api.schema.SchemaValidator.validate(yaml.path("spec"), SmmCrds.DEMO_APPLICATION.spec(), ".spec")).isEmpty();
+    assertThat(io.smm.api.schema.SchemaValidator.validate(
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"enabledComponents\":[\"frontpage\",\"cinema\"]}"),
+        SmmCrds.DEMO_APPLICATION.spec(), ".spec")).extracting(Object::toString)
+        .containsExactly(".spec.enabledComponents[1]: must be one of frontpage, catalog, bookings, postgresql, payments,"
+            + " notifications, movies, analytics, database, mysql, got \"cinema\"");
+  }
+
+  @Test
   void crdsCarryTheSchemaScopeShortNamesAndColumns() {
     var cp = SmmCrds.crd(SmmCrds.CONTROL_PLANE);
     assertThat(cp.getMetadata().getName()).isEqualTo("controlplanes.smm.cisco.com");
