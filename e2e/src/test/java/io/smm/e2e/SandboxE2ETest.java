@@ -114,6 +114,7 @@ class SandboxE2ETest {
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(out).isZero();
     assertThat(out).contains("node/").contains("namespace/default").contains("namespace/kube-system");
+    assertThat(out).as("server-side printing gives kubectl its usual columns").containsPattern("node/\\S+ +Ready +control-plane");
 
     // The everyday write path: apply, change, apply again (strategic merge patch), delete.
     Path manifest = Files.createTempFile("applied", ".yaml");

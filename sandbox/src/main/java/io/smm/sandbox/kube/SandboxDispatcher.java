@@ -117,6 +117,10 @@ final class SandboxDispatcher extends Dispatcher {
       if (discovery != null) {
         return discovery;
       }
+      String accept = request.getHeader("Accept");
+      if (accept != null && accept.contains("as=Table") && !path.contains("watch=")) {
+        return asTable(store.dispatch(request), bare);
+      }
     }
     return store.dispatch(request);
   }
@@ -282,6 +286,39 @@ final class SandboxDispatcher extends Dispatcher {
     }
     return new MockResponse().setResponseCode(HttpURLConnection.HTTP_CREATED).setHeader("Content-Type", "application/json")
         .setBody(Serialization.asJson(review));
+  }
+
+  private static final Pattern RESOURCE_PATH = Pattern.compile(
+      "/(?:api/v1|apis/([^/]+)/[^/]+)(?:/namespaces/[^/]+)?/([^/]+)(?:/[^/]+)?");
+
+  /** kubectl get: the stored list or object as a server-side Table. */
+  private MockResponse asTable(MockResponse response, String path) {
+    Matcher m = RESOURCE_PATH.matcher(path);
+    if (response.code() != HttpURLConnection.HTTP_OK || !m.matches()) {
+      return response;
+    }
+    String group = m.group(1) == null ? "" : m.group(1);
+    String plural = m.group(2);
+    List<TablePrinter.PrinterColumn> crdColumns = null;
+    if (!group.isEmpty() && BuiltInResources.ALL.stream().noneMatch(r -> r.group().equals(group))) {
+      crdColumns = printerColumns(group, plural);
+    }
+    JsonNode body = Serialization.unmarshal(new String(response.getBody().getBytes(), StandardCharsets.UTF_8), JsonNode.class);
+    return json(TablePrinter.table(body, plural, crdColumns, java.time.Instant.now()));
+  }
+
+  private List<TablePrinter.PrinterColumn> printerColumns(String group, String plural) {
+    MockResponse crd = store.handleGet(CRD_PATH + "/" + plural + "." + group);
+    if (crd.code() != HttpURLConnection.HTTP_OK) {
+      return List.of();
+    }
+    CustomResourceDefinition def = Serialization.unmarshal(new String(crd.getBody().getBytes(), StandardCharsets.UTF_8),
+        CustomResourceDefinition.class);
+    List<TablePrinter.PrinterColumn> columns = new ArrayList<>();
+    def.getSpec().getVersions().stream().filter(v -> Boolean.TRUE.equals(v.getStorage())).findFirst()
+        .ifPresent(v -> v.getAdditionalPrinterColumns().forEach(c ->
+            columns.add(new TablePrinter.PrinterColumn(c.getName(), c.getType(), c.getJsonPath()))));
+    return columns;
   }
 
   /** Computes the patched object here and stores it with an update that keeps the optimistic-lock check. */

@@ -175,6 +175,50 @@ class EmbeddedApiServerTest {
   }
 
   @Test
+  void answersKubectlsTableRequestsWithTheUsualColumnsAndCrdPrinterColumns() throws Exception {
+    String tableAccept = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
+    HttpResponse<String> nodes = http.send(HttpRequest.newBuilder(URI.create(api.url() + "/api/v1/nodes"))
+        .header("Accept", tableAccept).build(), HttpResponse.BodyHandlers.ofString());
+    JsonNode table = Serialization.unmarshal(nodes.body(), JsonNode.class);
+    assertThat(table.path("kind").asText()).isEqualTo("Table");
+    assertThat(table.path("columnDefinitions").findValuesAsText("name")).containsExactly("Name", "Status", "Roles", "Age", "Version");
+    assertThat(table.at("/rows/0/cells/1").asText()).isEqualTo("Ready");
+    assertThat(table.at("/rows/0/object/metadata/name").asText()).isEqualTo(ClusterSeed.nodeName());
+
+    var widgets = client.genericKubernetesResources("example.smm.io/v1", "Widget").inNamespace("default");
+    widgets.resource(new GenericKubernetesResourceBuilder().withApiVersion("example.smm.io/v1").withKind("Widget")
+        .withNewMetadata().withName("printed").endMetadata().build()).create();
+    client.apiextensions().v1().customResourceDefinitions().withName("widgets.example.smm.io").edit(crd -> {
+      crd.getSpec().getVersions().get(0).setAdditionalPrinterColumns(List.of(
+          new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinitionBuilder()
+              .withName("Size").withType("integer").withJsonPath(".spec.size").build()));
+      return crd;
+    });
+    widgets.withName("printed").edit(w -> {
+      w.getAdditionalProperties().put("spec", Map.of("size", 7));
+      return w;
+    });
+    HttpResponse<String> printed = http.send(HttpRequest.newBuilder(URI.create(api.url()
+        + "/apis/example.smm.io/v1/namespaces/default/widgets/printed")).header("Accept", tableAccept).build(),
+        HttpResponse.BodyHandlers.ofString());
+    JsonNode row = Serialization.unmarshal(printed.body(), JsonNode.class);
+    assertThat(row.path("columnDefinitions").findValuesAsText("name")).containsExactly("Name", "Size", "Age");
+    assertThat(row.at("/rows/0/cells/1").asText()).isEqualTo("7");
+  }
+
+  @Test
+  void agesReadLikeKubectls() {
+    java.time.Instant now = java.time.Instant.parse("2026-01-10T12:00:00Z");
+    assertThat(TablePrinter.age("2026-01-10T11:59:15Z", now)).isEqualTo("45s");
+    assertThat(TablePrinter.age("2026-01-10T11:56:48Z", now)).isEqualTo("3m12s");
+    assertThat(TablePrinter.age("2026-01-10T11:20:00Z", now)).isEqualTo("40m");
+    assertThat(TablePrinter.age("2026-01-10T06:57:00Z", now)).isEqualTo("5h3m");
+    assertThat(TablePrinter.age("2026-01-09T06:00:00Z", now)).isEqualTo("30h");
+    assertThat(TablePrinter.age("2026-01-04T10:00:00Z", now)).isEqualTo("6d2h");
+    assertThat(TablePrinter.age("bad", now)).isEqualTo("<unknown>");
+  }
+
+  @Test
   void refusesAPortInUse() {
     assertThatThrownBy(() -> EmbeddedApiServer.start(api.port())).isInstanceOf(PortInUseException.class)
         .hasMessageContaining(Integer.toString(api.port()));
