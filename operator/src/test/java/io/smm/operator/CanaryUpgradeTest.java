@@ -16,13 +16,11 @@ import io.smm.operator.istio.OutboundTrafficPolicy;
 import io.smm.operator.istio.SidecarInjection;
 import io.smm.operator.mode.IstioControlPlaneController;
 import io.smm.operator.mode.SmmOperator;
-import io.smm.sandbox.kube.ClusterSeed;
 import io.smm.sandbox.kube.EmbeddedApiServer;
-import io.smm.sandbox.kubelet.SandboxKubelet;
+import io.smm.sandbox.testing.Eventually;
+import io.smm.sandbox.testing.InProcessCluster;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,27 +33,23 @@ import org.junit.jupiter.api.Test;
 class CanaryUpgradeTest {
 
   static final ObjectMapper JSON = new ObjectMapper();
+  InProcessCluster cluster;
   EmbeddedApiServer api;
   KubernetesClient client;
-  SandboxKubelet kubelet;
   Installer installer;
 
   @BeforeEach
   void start() {
-    api = EmbeddedApiServer.start(0);
-    client = api.newClient();
-    ClusterSeed.apply(client);
-    kubelet = new SandboxKubelet(client, "node-1", List.of());
-    kubelet.start();
+    cluster = InProcessCluster.withKubelet();
+    api = cluster.api;
+    client = cluster.client;
     installer = new Installer(client);
     installer.install("smm", JSON.createObjectNode(), ReconcileProgress.SILENT, Duration.ofSeconds(30));
   }
 
   @AfterEach
   void stop() {
-    kubelet.close();
-    client.close();
-    api.close();
+    cluster.close();
   }
 
 
@@ -74,20 +68,6 @@ class CanaryUpgradeTest {
         .addNewContainer().withName("istio-proxy").withImage("proxyv2").endContainer().endSpec().build()).create();
   }
 
-  static void eventually(BooleanSupplier condition, Duration timeout, java.util.function.Supplier<String> what) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what.get());
-      }
-      Thread.sleep(100);
-    }
-  }
-
-  static void eventually(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
-    eventually(condition, timeout, () -> what);
-  }
-
   MeshStatus.ControlPlaneRow row(String name) {
     return MeshStatus.controlPlanes(client).stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();
   }
@@ -100,7 +80,7 @@ class CanaryUpgradeTest {
 
     createCanary();
     installer.install("smm", JSON.createObjectNode(), ReconcileProgress.SILENT, Duration.ofSeconds(30));
-    eventually(() -> "Available".equals(row("cp-v117x").status()), Duration.ofSeconds(20), "the canary's istiod is available");
+    Eventually.until(() -> "Available".equals(row("cp-v117x").status()), Duration.ofSeconds(20), "the canary's istiod is available");
     assertThat(client.apps().deployments().inNamespace("istio-system").withName("istiod-cp-v117x").get()).isNotNull();
     assertThat(row("cp-v115x").pods()).as("cart-1 and the smm-ingressgateway pod").isEqualTo(2);
     assertThat(row("cp-v117x").version()).isEqualTo("1.17.1");
@@ -116,7 +96,7 @@ class CanaryUpgradeTest {
         ReconcileProgress.SILENT, Duration.ofSeconds(30));
     assertThat(switched.succeeded()).as(switched.toString()).isTrue();
     // The product's own gateway follows istioCRRef and rolls to the new revision.
-    eventually(() -> String.valueOf(removal.refusal("istio-system", "cp-v115x"))
+    Eventually.until(() -> String.valueOf(removal.refusal("istio-system", "cp-v115x"))
         .startsWith("cp-v115x.istio-system is still used by 1 pod(s) (shop/cart-1)"), Duration.ofSeconds(20),
         () -> "only the workload still uses the old revision: " + removal.refusal("istio-system", "cp-v115x"));
     assertThatThrownBy(() -> removal.remove("istio-system", "cp-v115x", false))
@@ -150,12 +130,12 @@ class CanaryUpgradeTest {
       createCanary();
       var canary = client.genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(), SmmCrds.ISTIO_CONTROL_PLANE.kind())
           .inNamespace("istio-system").withName("cp-v117x");
-      eventually(() -> "Available".equals(row("cp-v117x").status()), Duration.ofSeconds(20), "the operator runs the canary's istiod");
+      Eventually.until(() -> "Available".equals(row("cp-v117x").status()), Duration.ofSeconds(20), "the operator runs the canary's istiod");
       client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build()).create();
       SidecarInjection.enable(client, "shop", "cp-v117x");
 
       canary.delete();
-      eventually(() -> row("cp-v117x").error().startsWith("deletion blocked: cp-v117x.istio-system is still used by 0 pod(s) and 1 namespace(s)"),
+      Eventually.until(() -> row("cp-v117x").error().startsWith("deletion blocked: cp-v117x.istio-system is still used by 0 pod(s) and 1 namespace(s)"),
           Duration.ofSeconds(20), "the deletion is held with the reason");
       assertThat(client.apps().deployments().inNamespace("istio-system").withName("istiod-cp-v117x").get()).isNotNull();
 
@@ -163,7 +143,7 @@ class CanaryUpgradeTest {
         icp.getMetadata().getAnnotations().put(IstioControlPlaneController.FORCE_DELETE, "true");
         return icp;
       });
-      eventually(() -> canary.get() == null, Duration.ofSeconds(20), "forced deletion completes");
+      Eventually.until(() -> canary.get() == null, Duration.ofSeconds(20), "forced deletion completes");
       assertThat(client.apps().deployments().inNamespace("istio-system").withName("istiod-cp-v117x").get()).isNull();
     }
   }

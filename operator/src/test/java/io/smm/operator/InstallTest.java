@@ -14,9 +14,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smm.api.crd.SmmCrds;
 import io.smm.api.schema.InvalidResourceException;
 import io.smm.operator.resources.OwnershipLabels;
-import io.smm.sandbox.kube.ClusterSeed;
 import io.smm.sandbox.kube.EmbeddedApiServer;
-import io.smm.sandbox.kubelet.SandboxKubelet;
+import io.smm.sandbox.testing.InProcessCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,26 +28,22 @@ import org.junit.jupiter.api.Test;
 class InstallTest {
 
   static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  InProcessCluster cluster;
   EmbeddedApiServer api;
   KubernetesClient client;
-  SandboxKubelet kubelet;
   Installer installer;
 
   @BeforeEach
   void start() {
-    api = EmbeddedApiServer.start(0);
-    client = api.newClient();
-    ClusterSeed.apply(client);
-    kubelet = new SandboxKubelet(client, "node-1", List.of());
-    kubelet.start();
+    cluster = InProcessCluster.withKubelet();
+    api = cluster.api;
+    client = cluster.client;
     installer = new Installer(client);
   }
 
   @AfterEach
   void stop() {
-    kubelet.close();
-    client.close();
-    api.close();
+    cluster.close();
   }
 
   static JsonNode spec(String yaml) throws Exception {
@@ -96,7 +91,7 @@ class InstallTest {
     assertThat(icpSpec.get("clusterID")).as("managed, converted cluster name").isEqualTo("demo-cluster-eu");
 
     // The cluster is settled: stop the kubelet so only the reconciler could write.
-    kubelet.close();
+    cluster.stopKubelet();
     long before = api.writeRequests();
     ReconcileReport again = installer.install("smm", userSpec, ReconcileProgress.SILENT, Duration.ofSeconds(5));
     assertThat(again.succeeded()).isTrue();
@@ -158,7 +153,7 @@ class InstallTest {
       ReconcileReport second = installer.install("smm", spec("{}"), ReconcileProgress.SILENT, Duration.ofSeconds(30));
       assertThat(second.succeeded()).as("fault at write " + n + "; first pass " + first).isTrue();
       assertThat(status(controlPlane(), "status")).isEqualTo("Succeeded");
-      kubelet.close();
+      cluster.stopKubelet();
       ReconcileReport third = installer.install("smm", spec("{}"), ReconcileProgress.SILENT, Duration.ofSeconds(5));
       assertThat(third.writes()).as("fault at write " + n + ": converged").isZero();
     }

@@ -10,13 +10,11 @@ import io.smm.operator.components.CrdsComponent;
 import io.smm.operator.mode.SmmOperator;
 import io.smm.operator.resources.DesiredResource;
 import io.smm.operator.resources.ResourceApplier;
-import io.smm.sandbox.kube.ClusterSeed;
 import io.smm.sandbox.kube.EmbeddedApiServer;
-import io.smm.sandbox.kubelet.SandboxKubelet;
+import io.smm.sandbox.testing.Eventually;
+import io.smm.sandbox.testing.InProcessCluster;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,21 +22,19 @@ import org.junit.jupiter.api.Test;
 /** `smm operator`: two replicas with leader election against the sandbox API server. */
 class OperatorModeTest {
 
+  InProcessCluster cluster;
   EmbeddedApiServer api;
   KubernetesClient client;
   KubernetesClient clientA;
   KubernetesClient clientB;
-  SandboxKubelet kubelet;
   SmmOperator a;
   SmmOperator b;
 
   @BeforeEach
   void start() {
-    api = EmbeddedApiServer.start(0);
-    client = api.newClient();
-    ClusterSeed.apply(client);
-    kubelet = new SandboxKubelet(client, "node-1", List.of());
-    kubelet.start();
+    cluster = InProcessCluster.withKubelet();
+    api = cluster.api;
+    client = cluster.client;
     ResourceApplier applier = new ResourceApplier(client);
     new CrdsComponent().desired(null).forEach(r -> applier.apply(r, "crds", "test"));
     clientA = api.newClient();
@@ -57,23 +53,11 @@ class OperatorModeTest {
   void stop() {
     a.close();
     b.close();
-    kubelet.close();
     clientA.close();
     clientB.close();
-    client.close();
-    api.close();
+    cluster.close();
   }
 
-
-  static void eventually(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout.toSeconds() + "s waiting until " + what);
-      }
-      Thread.sleep(100);
-    }
-  }
 
   GenericKubernetesResource cp() {
     return client.genericKubernetesResources(SmmCrds.CONTROL_PLANE.apiVersion(), SmmCrds.CONTROL_PLANE.kind()).withName("smm").get();
@@ -114,24 +98,24 @@ class OperatorModeTest {
         .resource(new GenericKubernetesResourceBuilder().withApiVersion(SmmCrds.CONTROL_PLANE.apiVersion())
             .withKind(SmmCrds.CONTROL_PLANE.kind()).withNewMetadata().withName("smm").endMetadata()
             .addToAdditionalProperties("spec", Map.of("clusterName", "operated")).build()).create();
-    eventually(() -> "Succeeded".equals(cpStatus()) && tracingDeployed(), Duration.ofSeconds(30), "the ControlPlane is installed");
+    Eventually.until(() -> "Succeeded".equals(cpStatus()) && tracingDeployed(), Duration.ofSeconds(30), "the ControlPlane is installed");
     assertThat(a.controller().reconciles() == 0 || b.controller().reconciles() == 0)
         .as("reconciles: a=%d b=%d", a.controller().reconciles(), b.controller().reconciles()).isTrue();
     assertThat(cp().getMetadata().getFinalizers()).as("cleanup is guarded by a finalizer").isNotEmpty();
 
     long t0 = System.nanoTime();
     setSpec(Map.of("clusterName", "operated", "smm", Map.of("tracing", Map.of("enabled", false))));
-    eventually(() -> !tracingDeployed(), Duration.ofSeconds(10), "tracing is removed");
+    Eventually.until(() -> !tracingDeployed(), Duration.ofSeconds(10), "tracing is removed");
     System.out.printf("tracing removed %.1fs after the edit%n", (System.nanoTime() - t0) / 1e9);
     assertThat(client.apps().deployments().inNamespace("smm-system").withName("smm-grafana").get()).isNotNull();
 
     setSpec(Map.of("clusterName", "operated", "smm", Map.of("tracing", Map.of("enabeld", true))));
-    eventually(() -> "Failed".equals(cpStatus()), Duration.ofSeconds(10), "the invalid spec is reported");
+    Eventually.until(() -> "Failed".equals(cpStatus()), Duration.ofSeconds(10), "the invalid spec is reported");
     assertThat(String.valueOf(cp().getAdditionalProperties().get("status"))).contains(".spec.smm.tracing.enabeld: unknown field");
     assertThat(client.apps().deployments().inNamespace("smm-system").withName("smm-grafana").get()).as("nothing touched").isNotNull();
 
     client.genericKubernetesResources(SmmCrds.CONTROL_PLANE.apiVersion(), SmmCrds.CONTROL_PLANE.kind()).withName("smm").delete();
-    eventually(() -> cp() == null, Duration.ofSeconds(30), "the ControlPlane is gone after cleanup");
+    Eventually.until(() -> cp() == null, Duration.ofSeconds(30), "the ControlPlane is gone after cleanup");
     assertThat(client.apps().deployments().inAnyNamespace().withLabel("app.kubernetes.io/managed-by", "smm").list().getItems())
         .isEmpty();
     assertThat(a.controller().reconciles() == 0 || b.controller().reconciles() == 0).isTrue();
@@ -143,12 +127,12 @@ class OperatorModeTest {
         .resource(new GenericKubernetesResourceBuilder().withApiVersion(SmmCrds.CONTROL_PLANE.apiVersion())
             .withKind(SmmCrds.CONTROL_PLANE.kind()).withNewMetadata().withName("smm").endMetadata()
             .addToAdditionalProperties("spec", Map.of("clusterName", "operated")).build()).create();
-    eventually(() -> "Succeeded".equals(cpStatus()), Duration.ofSeconds(30), "the ControlPlane is installed");
+    Eventually.until(() -> "Succeeded".equals(cpStatus()), Duration.ofSeconds(30), "the ControlPlane is installed");
     SmmOperator leader = a.controller().reconciles() > 0 ? a : b;
     SmmOperator follower = leader == a ? b : a;
     leader.close();
     setSpec(Map.of("clusterName", "operated", "smm", Map.of("tracing", Map.of("enabled", false))));
-    eventually(() -> !tracingDeployed(), Duration.ofSeconds(20), "the new leader removes tracing");
+    Eventually.until(() -> !tracingDeployed(), Duration.ofSeconds(20), "the new leader removes tracing");
     assertThat(follower.controller().reconciles()).isPositive();
   }
 }

@@ -23,7 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
+import io.smm.sandbox.testing.Eventually;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,16 +37,6 @@ class SandboxTest {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(url).isEqualTo(200);
     return r.body();
-  }
-
-  static void eventually(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      Thread.sleep(200);
-    }
   }
 
   @Test
@@ -75,7 +65,7 @@ class SandboxTest {
             .withNewSpec().addNewContainer().withName("c").withImage("app").endContainer().endSpec().endTemplate()
             .endSpec().build()).create();
       }
-      eventually(() -> {
+      Eventually.until(() -> {
         try {
           JsonNode targets = Serialization.unmarshal(get(state.prometheus() + "/api/v1/targets"), JsonNode.class);
           int found = 0;
@@ -101,7 +91,7 @@ class SandboxTest {
     try (Sandbox sandbox = Sandbox.up(home, new SandboxOptions(0, 0, 0), List.of(), quiet)) {
       long first = SandboxState.read(home.stateFile()).orElseThrow().children().get("prometheus");
       ProcessHandle.of(first).orElseThrow().destroyForcibly();
-      eventually(() -> {
+      Eventually.until(() -> {
         Long now = SandboxState.read(home.stateFile()).orElseThrow().children().get("prometheus");
         return now != first && sandbox.prometheus().process().isAlive();
       }, Duration.ofSeconds(20), "a new prometheus runs and is recorded");

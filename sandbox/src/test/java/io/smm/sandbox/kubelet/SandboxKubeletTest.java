@@ -16,7 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
+import io.smm.sandbox.testing.Eventually;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,20 +75,10 @@ class SandboxKubeletTest {
         .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase())).toList();
   }
 
-  static void eventually(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      Thread.sleep(50);
-    }
-  }
-
   @Test
   void deploymentGetsAReplicaSetAndRunningReadyPodsWithRealisticMetadata() throws Exception {
     Deployment d = client.apps().deployments().inNamespace("default").resource(deployment("web", 3, "nginx")).create();
-    eventually(() -> runningPods("web").size() == 3, "3 pods run");
+    Eventually.until(() -> runningPods("web").size() == 3, Duration.ofSeconds(20), "3 pods run");
 
     var rss = client.apps().replicaSets().inNamespace("default").list().getItems();
     assertThat(rss).hasSize(1);
@@ -109,30 +99,30 @@ class SandboxKubeletTest {
       ips.add(p.getStatus().getPodIP());
     }
     assertThat(ips).as("pod IPs are unique").hasSize(3);
-    eventually(() -> {
+    Eventually.until(() -> {
       var st = client.apps().deployments().inNamespace("default").withName("web").get().getStatus();
       return st != null && Integer.valueOf(3).equals(st.getReadyReplicas());
-    }, "deployment status shows 3 ready replicas");
+    }, Duration.ofSeconds(20), "deployment status shows 3 ready replicas");
   }
 
   @Test
   void scalesUpAndDownAndDeletesPodsWithTheirOwner() throws Exception {
     client.apps().deployments().inNamespace("default").resource(deployment("api", 3, "nginx")).create();
-    eventually(() -> runningPods("api").size() == 3, "3 pods run");
+    Eventually.until(() -> runningPods("api").size() == 3, Duration.ofSeconds(20), "3 pods run");
     client.apps().deployments().inNamespace("default").withName("api").scale(1);
-    eventually(() -> client.pods().inNamespace("default").withLabel("app", "api").list().getItems().size() == 1, "1 pod left");
+    Eventually.until(() -> client.pods().inNamespace("default").withLabel("app", "api").list().getItems().size() == 1, Duration.ofSeconds(20), "1 pod left");
     client.apps().deployments().inNamespace("default").withName("api").scale(4);
-    eventually(() -> runningPods("api").size() == 4, "4 pods run");
+    Eventually.until(() -> runningPods("api").size() == 4, Duration.ofSeconds(20), "4 pods run");
 
     client.apps().deployments().inNamespace("default").withName("api").delete();
-    eventually(() -> client.pods().inNamespace("default").withLabel("app", "api").list().getItems().isEmpty()
-        && client.apps().replicaSets().inNamespace("default").list().getItems().isEmpty(), "pods and replica sets are collected");
+    Eventually.until(() -> client.pods().inNamespace("default").withLabel("app", "api").list().getItems().isEmpty()
+        && client.apps().replicaSets().inNamespace("default").list().getItems().isEmpty(), Duration.ofSeconds(20), "pods and replica sets are collected");
   }
 
   @Test
   void aNewPodTemplateRollsOutANewReplicaSetAndScalesTheOldOneToZero() throws Exception {
     client.apps().deployments().inNamespace("default").resource(deployment("roll", 2, "nginx")).create();
-    eventually(() -> runningPods("roll").size() == 2, "2 pods run");
+    Eventually.until(() -> runningPods("roll").size() == 2, Duration.ofSeconds(20), "2 pods run");
     // The kubelet writes the Deployment's status concurrently; like client-go's RetryOnConflict.
     for (int attempt = 0; ; attempt++) {
       try {
@@ -147,8 +137,8 @@ class SandboxKubeletTest {
         }
       }
     }
-    eventually(() -> runningPods("roll").size() == 2
-        && runningPods("roll").stream().allMatch(p -> p.getSpec().getContainers().get(0).getImage().equals("nginx:2")), "new pods run");
+    Eventually.until(() -> runningPods("roll").size() == 2
+        && runningPods("roll").stream().allMatch(p -> p.getSpec().getContainers().get(0).getImage().equals("nginx:2")), Duration.ofSeconds(20), "new pods run");
     var rss = client.apps().replicaSets().inNamespace("default").list().getItems();
     assertThat(rss).hasSize(2);
     assertThat(rss).extracting(rs -> rs.getSpec().getReplicas()).containsExactlyInAnyOrder(0, 2);
@@ -162,10 +152,10 @@ class SandboxKubeletTest {
         .withNewTemplate().withNewMetadata().addToLabels("app", "db").endMetadata()
         .withNewSpec().addNewContainer().withName("db").withImage("postgres").endContainer().endSpec().endTemplate()
         .endSpec().build()).create();
-    eventually(() -> runningPods("db").size() == 2, "2 pods run");
+    Eventually.until(() -> runningPods("db").size() == 2, Duration.ofSeconds(20), "2 pods run");
     assertThat(runningPods("db")).extracting(p -> p.getMetadata().getName()).containsExactlyInAnyOrder("db-0", "db-1");
     client.apps().statefulSets().inNamespace("default").withName("db").scale(1);
-    eventually(() -> client.pods().inNamespace("default").withLabel("app", "db").list().getItems().size() == 1, "db-1 removed");
+    Eventually.until(() -> client.pods().inNamespace("default").withLabel("app", "db").list().getItems().size() == 1, Duration.ofSeconds(20), "db-1 removed");
     assertThat(client.pods().inNamespace("default").withName("db-0").get()).isNotNull();
   }
 
@@ -177,7 +167,7 @@ class SandboxKubeletTest {
         .withNewTemplate().withNewMetadata().addToLabels("app", "agent").endMetadata()
         .withNewSpec().addNewContainer().withName("a").withImage("agent").endContainer().endSpec().endTemplate()
         .endSpec().build()).create();
-    eventually(() -> runningPods("agent").size() == 1, "1 pod runs");
+    Eventually.until(() -> runningPods("agent").size() == 1, Duration.ofSeconds(20), "1 pod runs");
     kubelet.reconcileOnce();
     assertThat(client.pods().inNamespace("default").withLabel("app", "agent").list().getItems()).hasSize(1);
   }
@@ -186,13 +176,13 @@ class SandboxKubeletTest {
   void barePodsAreBoundAndRunAndRuntimesStartAndStopTheirPods() throws Exception {
     client.pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("solo").addToLabels("app", "solo")
         .endMetadata().withNewSpec().addNewContainer().withName("c").withImage("demo").endContainer().endSpec().build()).create();
-    eventually(() -> runningPods("solo").size() == 1, "the bare pod runs");
+    Eventually.until(() -> runningPods("solo").size() == 1, Duration.ofSeconds(20), "the bare pod runs");
     assertThat(runningPods("solo").get(0).getSpec().getNodeName()).isEqualTo("node-1");
-    eventually(() -> runtimeEvents.contains("start solo"), "the runtime started it");
+    Eventually.until(() -> runtimeEvents.contains("start solo"), Duration.ofSeconds(20), "the runtime started it");
     client.apps().deployments().inNamespace("default").resource(deployment("plain", 1, "nginx")).create();
-    eventually(() -> runningPods("plain").size() == 1, "the plain pod runs");
+    Eventually.until(() -> runningPods("plain").size() == 1, Duration.ofSeconds(20), "the plain pod runs");
     client.pods().inNamespace("default").withName("solo").delete();
-    eventually(() -> runtimeEvents.contains("stop solo"), "the runtime stopped it");
+    Eventually.until(() -> runtimeEvents.contains("stop solo"), Duration.ofSeconds(20), "the runtime stopped it");
     assertThat(runtimeEvents).as("pods of other images are not the runtime's").containsExactly("start solo", "stop solo");
   }
 }

@@ -1,0 +1,48 @@
+package io.smm.sandbox.testing;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.smm.sandbox.kube.ClusterSeed;
+import io.smm.sandbox.kube.EmbeddedApiServer;
+import io.smm.sandbox.kubelet.SandboxKubelet;
+import java.util.List;
+
+/** For tests: the sandbox's API server (seeded) and, optionally, its kubelet, in this JVM. */
+public final class InProcessCluster implements AutoCloseable {
+
+  public final EmbeddedApiServer api;
+  public final KubernetesClient client;
+  private SandboxKubelet kubelet;
+
+  private InProcessCluster(boolean withKubelet) {
+    api = EmbeddedApiServer.start(0);
+    client = api.newClient();
+    ClusterSeed.apply(client);
+    if (withKubelet) {
+      kubelet = new SandboxKubelet(client, "node-1", List.of());
+      kubelet.start();
+    }
+  }
+
+  public static InProcessCluster withKubelet() {
+    return new InProcessCluster(true);
+  }
+
+  public static InProcessCluster apiOnly() {
+    return new InProcessCluster(false);
+  }
+
+  /** Stops the kubelet, e.g. so that only the code under test writes to the API server. */
+  public void stopKubelet() {
+    if (kubelet != null) {
+      kubelet.close();
+      kubelet = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    stopKubelet();
+    client.close();
+    api.close();
+  }
+}
