@@ -9,7 +9,7 @@ import picocli.CommandLine.Mixin;
 /** `smm`: the CLI, and the entry point of every role of the distribution. */
 @Command(name = "smm", mixinStandardHelpOptions = true, versionProvider = Smm.Version.class,
     description = "Service Mesh Manager: Istio lifecycle, observability and traffic management.",
-    subcommands = {InstallCommand.class, ReconcileCommand.class, UninstallCommand.class, OperatorCommand.class, IstioCommand.class,
+    subcommands = {InstallCommand.class, ReconcileCommand.class, UninstallCommand.class, OperatorCommand.class, IstioCommand.class, DemoAppCommand.class,
         SidecarProxyCommand.class, ServerCommand.class,
         SandboxCommand.class, CommandLine.HelpCommand.class})
 public class Smm implements Runnable {

@@ -22,6 +22,16 @@ class UninstallCommand implements Runnable {
     KubeOptions.Connection kube = parent.kube.connect();
     try {
       System.out.println("Uninstalling Service Mesh Manager from " + kube.server());
+      // Seed: `smm uninstall -a` removes the demo application first, then the product and Istio.
+      var demos = kube.client().genericKubernetesResources(io.smm.api.crd.SmmCrds.DEMO_APPLICATION.apiVersion(),
+          io.smm.api.crd.SmmCrds.DEMO_APPLICATION.kind());
+      if (kube.client().apiextensions().v1().customResourceDefinitions().withName(io.smm.api.crd.SmmCrds.DEMO_APPLICATION.crdName())
+          .get() != null) {
+        for (var demo : demos.inAnyNamespace().list().getItems()) {
+          int deleted = new io.smm.operator.demo.DemoApplicationReconciler(kube.client()).uninstall(demo.getMetadata().getNamespace());
+          System.out.println("demo application in " + demo.getMetadata().getNamespace() + " removed (" + deleted + " objects)");
+        }
+      }
       ReconcileReport report = new Installer(kube.client()).uninstall("smm",
           new ProgressPrinter(System.out, Components.all().size() - 1));
       Summary.print(report, "uninstalled");

@@ -90,7 +90,11 @@ public final class Sandbox implements AutoCloseable {
     progress.println("      " + api.url() + "  (kubeconfig " + home.kubeconfig() + ")");
 
     progress.println("[2/4] sandbox kubelet ...");
-    SandboxKubelet kubelet = new SandboxKubelet(client, ClusterSeed.nodeName(), runtimes);
+    io.smm.sandbox.demo.DemoRuntime demo = new io.smm.sandbox.demo.DemoRuntime(client, Kubeconfig.CLUSTER);
+    started.push(demo);
+    List<PodRuntime> all = new java.util.ArrayList<>(runtimes);
+    all.add(demo);
+    SandboxKubelet kubelet = new SandboxKubelet(client, ClusterSeed.nodeName(), all);
     kubelet.start();
     started.push(kubelet);
 
@@ -102,9 +106,10 @@ public final class Sandbox implements AutoCloseable {
 
     progress.println("[4/4] Prometheus ...");
     prometheus = new PrometheusServer(home.prometheusDir(), promPort, alertmanager.address(), List.of(),
-        // In-process workloads are not reachable at their pod IPs; until a runtime says where a
-        // pod listens, its targets point at the pod IP and are reported down, which is the truth.
-        (pod, port) -> pod.getStatus().getPodIP() + ":" + port,
+        // In-process workloads listen on 127.0.0.1 ports their runtime knows; a pod nothing runs
+        // is left at its pod IP, where Prometheus reports it down, which is the truth.
+        (pod, port) -> all.stream().map(r -> r.address(pod, port)).flatMap(java.util.Optional::stream).findFirst()
+            .orElse(pod.getStatus().getPodIP() + ":" + port),
         pid -> recordChild("prometheus", pid));
     started.push(prometheus);
     prometheus.start(client);

@@ -18,4 +18,12 @@ public interface PodRuntime {
 
   /** Called once when the pod is deleted. */
   void stop(Pod pod);
+
+  /**
+   * Where port {@code port} of a pod this runtime runs can be reached from this machine
+   * (host:port), for Prometheus' scrape targets; empty when the pod does not listen there.
+   */
+  default java.util.Optional<String> address(Pod pod, int port) {
+    return java.util.Optional.empty();
+  }
 }

@@ -53,6 +53,7 @@ public class SandboxKubelet implements AutoCloseable {
 
   private final KubernetesClient client;
   private final PodFactory pods;
+  private final SidecarInjector injector;
   private final List<PodRuntime> runtimes;
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "sandbox-kubelet");
@@ -70,6 +71,7 @@ public class SandboxKubelet implements AutoCloseable {
   public SandboxKubelet(KubernetesClient client, String nodeName, List<PodRuntime> runtimes) {
     this.client = client;
     this.pods = new PodFactory(nodeName);
+    this.injector = new SidecarInjector(client);
     this.runtimes = List.copyOf(runtimes);
   }
 
@@ -230,7 +232,8 @@ public class SandboxKubelet implements AutoCloseable {
   }
 
   private void createPod(Pod pod) {
-    // The scheduler's part: there is one node, so binding is immediate.
+    // The injection webhook's part, then the scheduler's: there is one node, so binding is immediate.
+    injector.inject(pod);
     pod.getSpec().setNodeName(pods.nodeName());
     client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).create();
   }

@@ -28,6 +28,11 @@ public class PrometheusServer implements AutoCloseable {
   private final ManagedProcess process;
   private final ScrapeTargets targets;
   private SharedIndexInformer<Pod> podInformer;
+  private final java.util.concurrent.ScheduledExecutorService resync = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "prometheus-targets");
+    t.setDaemon(true);
+    return t;
+  });
   private String lastTargets = "";
 
   public PrometheusServer(Path dir, int port, String alertmanagerAddress, List<String> extraStaticTargets,
@@ -75,10 +80,16 @@ public class PrometheusServer implements AutoCloseable {
     podInformer = client.pods().inAnyNamespace().runnableInformer(0);
     podInformer.addEventHandler(new OnAnyChange<>(this::refresh));
     podInformer.start();
+    // Also periodically: a runtime may learn where a pod listens after the pod's last event.
+    resync.scheduleWithFixedDelay(this::refresh, 2, 2, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   private synchronized void refresh() {
-    writeTargets(podInformer.getStore().list());
+    try {
+      writeTargets(podInformer.getStore().list());
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(PrometheusServer.class).warn("cannot update scrape targets: {}", e.getMessage());
+    }
   }
 
   synchronized void writeTargets(List<Pod> pods) {
@@ -127,6 +138,7 @@ public class PrometheusServer implements AutoCloseable {
 
   @Override
   public void close() {
+    resync.shutdownNow();
     if (podInformer != null) {
       podInformer.close();
     }

@@ -66,7 +66,7 @@ public final class ScrapeTargets {
     return new TargetGroup(List.of(address.apply(pod, port)), labels);
   }
 
-  static boolean hasSidecar(Pod pod) {
+  public static boolean hasSidecar(Pod pod) {
     return pod.getSpec().getContainers().stream().map(Container::getName).anyMatch("istio-proxy"::equals);
   }
 

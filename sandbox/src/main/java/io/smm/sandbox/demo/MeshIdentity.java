@@ -1,0 +1,38 @@
+package io.smm.sandbox.demo;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.Map;
+
+/**
+ * Who a pod is in Istio's metrics: workload (its controller's name, as Istio derives it),
+ * namespace, app/version labels and SPIFFE principal.
+ */
+public record MeshIdentity(String workload, String namespace, String app, String version, String principal, String pod,
+    String cluster) {
+
+  public static MeshIdentity of(Pod pod, String cluster) {
+    Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
+    String app = labels.getOrDefault("app", labels.getOrDefault("app.kubernetes.io/name", "unknown"));
+    String version = labels.getOrDefault("version", "unknown");
+    String sa = pod.getSpec().getServiceAccountName() == null ? "default" : pod.getSpec().getServiceAccountName();
+    String ns = pod.getMetadata().getNamespace();
+    return new MeshIdentity(workloadName(pod), ns, app, version, "spiffe://cluster.local/ns/" + ns + "/sa/" + sa,
+        pod.getMetadata().getName(), cluster);
+  }
+
+  /** Istio's workload name: the Deployment's for ReplicaSet pods (name minus the hash), else the owner's or the pod's. */
+  static String workloadName(Pod pod) {
+    var refs = pod.getMetadata().getOwnerReferences();
+    if (refs == null || refs.isEmpty()) {
+      return pod.getMetadata().getName();
+    }
+    var owner = refs.get(0);
+    String hash = pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get("pod-template-hash");
+    if ("ReplicaSet".equals(owner.getKind()) && hash != null && owner.getName().endsWith("-" + hash)) {
+      return owner.getName().substring(0, owner.getName().length() - hash.length() - 1);
+    }
+    return owner.getName();
+  }
+
+  static final MeshIdentity UNKNOWN = new MeshIdentity("unknown", "unknown", "unknown", "unknown", "unknown", "unknown", "unknown");
+}

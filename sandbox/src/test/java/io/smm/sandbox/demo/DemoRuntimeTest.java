@@ -1,0 +1,128 @@
+package io.smm.sandbox.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.smm.sandbox.kube.ClusterSeed;
+import io.smm.sandbox.kube.EmbeddedApiServer;
+import io.smm.sandbox.kubelet.SandboxKubelet;
+import io.smm.sandbox.prometheus.ScrapeTargets;
+import io.smm.sandbox.testing.Eventually;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Demo pods run in-process; injected ones report Istio metrics from both sides of each call. */
+class DemoRuntimeTest {
+
+  EmbeddedApiServer api;
+  KubernetesClient client;
+  DemoRuntime runtime;
+  SandboxKubelet kubelet;
+  final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeEach
+  void start() {
+    api = EmbeddedApiServer.start(0);
+    client = api.newClient();
+    ClusterSeed.apply(client);
+    client.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
+        .withNewMetadata().withName("istiocontrolplanes.servicemesh.cisco.com").endMetadata()
+        .withNewSpec().withGroup("servicemesh.cisco.com").withScope("Namespaced")
+        .withNewNames().withKind("IstioControlPlane").withPlural("istiocontrolplanes").withSingular("istiocontrolplane").endNames()
+        .addNewVersion().withName("v1alpha1").withServed(true).withStorage(true).withNewSchema().withNewOpenAPIV3Schema()
+        .withType("object").withXKubernetesPreserveUnknownFields(true).endOpenAPIV3Schema().endSchema().endVersion().endSpec()
+        .build()).create();
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("istio-system").endMetadata().build()).create();
+    client.genericKubernetesResources("servicemesh.cisco.com/v1alpha1", "IstioControlPlane").inNamespace("istio-system")
+        .resource(new GenericKubernetesResourceBuilder().withApiVersion("servicemesh.cisco.com/v1alpha1").withKind("IstioControlPlane")
+            .withNewMetadata().withName("cp-v115x").withNamespace("istio-system").endMetadata()
+            .addToAdditionalProperties("spec", Map.of("version", "1.15.3")).build()).create();
+    runtime = new DemoRuntime(client, "test-cluster");
+    kubelet = new SandboxKubelet(client, "node-1", List.of(runtime));
+    kubelet.start();
+  }
+
+  @AfterEach
+  void stop() {
+    kubelet.close();
+    runtime.close();
+    client.close();
+    api.close();
+  }
+
+  void service(String ns, String app, String calls) {
+    client.apps().deployments().inNamespace(ns).resource(new DeploymentBuilder().withNewMetadata().withName(app).endMetadata()
+        .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", app).endSelector()
+        .withNewTemplate().withNewMetadata().addToLabels("app", app).addToLabels("version", "v1").endMetadata()
+        .withNewSpec().withServiceAccountName(app).addNewContainer().withName(app).withImage("ghcr.io/smm/smm-demo:1.0.0")
+        .addNewEnv().withName("CALLS").withValue(calls).endEnv().endContainer().endSpec().endTemplate().endSpec().build()).create();
+    client.services().inNamespace(ns).resource(new ServiceBuilder().withNewMetadata().withName(app).endMetadata()
+        .withNewSpec().withSelector(Map.of("app", app)).addNewPort().withPort(8080).withTargetPort(new IntOrString(8080)).endPort()
+        .endSpec().build()).create();
+  }
+
+  Pod pod(String ns, String app) {
+    return client.pods().inNamespace(ns).withLabel("app", app).list().getItems().get(0);
+  }
+
+  String get(String hostPort, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://" + hostPort + path)).build(), HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  @Test
+  void injectedPodsReportBothSidesOfACallWithIstiosLabels() throws Exception {
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop")
+        .addToLabels("istio.io/rev", "cp-v115x.istio-system").endMetadata().build()).create();
+    service("shop", "frontpage", "catalog");
+    service("shop", "catalog", "");
+    Eventually.until(() -> runtime.runningPods() == 2, Duration.ofSeconds(20), "both pods run");
+    Pod frontpage = pod("shop", "frontpage");
+    Pod catalog = pod("shop", "catalog");
+    assertThat(frontpage.getSpec().getContainers()).extracting(c -> c.getName()).containsExactly("frontpage", "istio-proxy");
+    assertThat(frontpage.getMetadata().getLabels()).containsEntry("istio.io/rev", "cp-v115x.istio-system")
+        .containsEntry("security.istio.io/tlsMode", "istio");
+
+    for (int i = 0; i < 3; i++) {
+      get(runtime.address(frontpage, 8080).orElseThrow(), "/");
+    }
+    String source = get(runtime.address(frontpage, ScrapeTargets.ENVOY_STATS_PORT).orElseThrow(), "/stats/prometheus");
+    String destination = get(runtime.address(catalog, ScrapeTargets.ENVOY_STATS_PORT).orElseThrow(), "/stats/prometheus");
+    String edge = "destination_service=\"catalog.shop.svc.cluster.local\"";
+    assertThat(source).containsPattern("istio_requests_total\\{[^}]*reporter=\"source\"[^}]*\\} 3\\.0")
+        .contains("source_workload=\"frontpage\"").contains("destination_workload=\"catalog\"").contains(edge)
+        .contains("connection_security_policy=\"mutual_tls\"").contains("response_code=\"200\"")
+        .contains("source_principal=\"spiffe://cluster.local/ns/shop/sa/frontpage\"")
+        .contains("istio_request_duration_milliseconds_bucket{").contains("le=\"0.5\"");
+    assertThat(destination).containsPattern("istio_requests_total\\{[^}]*reporter=\"destination\"[^}]*\\} 3\\.0")
+        .contains("source_workload=\"frontpage\"").contains(edge);
+    // frontpage was called from outside the mesh: its inbound series has an unknown source.
+    assertThat(source).containsPattern("istio_requests_total\\{[^}]*reporter=\"destination\"[^}]*source_workload=\"unknown\"[^}]*\\} 3\\.0");
+  }
+
+  @Test
+  void podsOutsideTheMeshGetNoSidecarAndReportNothing() throws Exception {
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("plain").endMetadata().build()).create();
+    service("plain", "frontpage", "catalog");
+    service("plain", "catalog", "");
+    Eventually.until(() -> runtime.runningPods() == 2, Duration.ofSeconds(20), "both pods run");
+    Pod frontpage = pod("plain", "frontpage");
+    assertThat(frontpage.getSpec().getContainers()).hasSize(1);
+    assertThat(get(runtime.address(frontpage, 8080).orElseThrow(), "/")).contains("\"code\":200");
+    assertThat(runtime.address(frontpage, ScrapeTargets.ENVOY_STATS_PORT)).as("no Envoy, no stats port").isEmpty();
+  }
+}
