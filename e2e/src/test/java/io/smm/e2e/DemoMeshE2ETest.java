@@ -33,6 +33,22 @@ class DemoMeshE2ETest {
     return JSON.readTree(r.body()).path("data").path("result");
   }
 
+  double scalar(String prometheus, String promql) {
+    try {
+      JsonNode result = query(prometheus, promql);
+      return result.size() == 0 ? -1 : result.get(0).path("value").get(1).asDouble();
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  static void apply(String kubectl, String kubeconfig, String verb, Path file) throws Exception {
+    Process p = new ProcessBuilder(kubectl, "--kubeconfig", kubeconfig, verb, "-f", file.toString()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+  }
+
   @Test
   void everyDemoWorkloadReportsIstioMetricsFromBothReportersAtTheConfiguredLoad(@TempDir Path smmHome) throws Exception {
     Map<String, String> env = Map.of("SMM_HOME", smmHome.toString());
@@ -81,6 +97,83 @@ class DemoMeshE2ETest {
           .path("value").get(1).asDouble();
       System.out.printf("frontpage inbound: %.2f rps (load setting %.0f)%n", frontpage, rps);
       assertThat(frontpage).isBetween(rps * 0.8, rps * 1.2);
+
+      // Fault injection: abort half of the calls to payments with 503, as the callers' sidecars do.
+      String kubectl = SandboxE2ETest.findOnPath("kubectl");
+      Path faultFile = smmHome.resolve("payments-fault.yaml");
+      java.nio.file.Files.writeString(faultFile, """
+          apiVersion: networking.istio.io/v1beta1
+          kind: VirtualService
+          metadata: {name: payments, namespace: smm-demo}
+          spec:
+            hosts: [payments]
+            http:
+            - fault:
+                abort:
+                  httpStatus: 503
+                  percentage: {value: 50}
+              route:
+              - destination: {host: payments}
+          """);
+      apply(kubectl, kubeconfig, "apply", faultFile);
+      String paymentsErrors = "sum(rate(istio_requests_total{reporter=\"source\",destination_service_name=\"payments\",response_code=~\"5..\"}[20s]))"
+          + " / sum(rate(istio_requests_total{reporter=\"source\",destination_service_name=\"payments\"}[20s]))";
+      double[] ratio = {-1};
+      SandboxE2ETest.eventually(() -> {
+        ratio[0] = scalar(prometheus, paymentsErrors);
+        return Math.abs(ratio[0] - 0.5) <= 0.1;
+      }, Duration.ofSeconds(60), "the 5xx ratio of payments is 0.5 +- 0.1");
+      // Once the whole rate window holds samples taken under the fault, it must still be 0.5 +- 0.1.
+      Thread.sleep(25_000);
+      ratio[0] = scalar(prometheus, paymentsErrors);
+      System.out.printf("payments 5xx ratio with the fault: %.3f%n", ratio[0]);
+      assertThat(ratio[0]).isBetween(0.4, 0.6);
+      apply(kubectl, kubeconfig, "delete", faultFile);
+      SandboxE2ETest.eventually(() -> {
+        ratio[0] = scalar(prometheus, paymentsErrors);
+        return ratio[0] == 0;
+      }, Duration.ofSeconds(60), "the 5xx ratio of payments is back to 0");
+
+      // Weighted routing: 80/20 between the movies v1 and v2 subsets (v3 gets nothing).
+      Path splitFile = smmHome.resolve("movies-split.yaml");
+      java.nio.file.Files.writeString(splitFile, """
+          apiVersion: networking.istio.io/v1beta1
+          kind: DestinationRule
+          metadata: {name: movies, namespace: smm-demo}
+          spec:
+            host: movies
+            subsets:
+            - {name: v1, labels: {version: v1}}
+            - {name: v2, labels: {version: v2}}
+          ---
+          apiVersion: networking.istio.io/v1beta1
+          kind: VirtualService
+          metadata: {name: movies, namespace: smm-demo}
+          spec:
+            hosts: [movies]
+            http:
+            - route:
+              - destination: {host: movies, subset: v1}
+                weight: 80
+              - destination: {host: movies, subset: v2}
+                weight: 20
+          """);
+      apply(kubectl, kubeconfig, "apply", splitFile);
+      String share = "sum(rate(istio_requests_total{reporter=\"destination\",destination_workload=\"%s\"}[20s]))"
+          + " / sum(rate(istio_requests_total{reporter=\"destination\",destination_service_name=\"movies\"}[20s]))";
+      double[] split = {-1, -1};
+      SandboxE2ETest.eventually(() -> {
+        split[0] = scalar(prometheus, share.formatted("movies-v1"));
+        split[1] = scalar(prometheus, share.formatted("movies-v3"));
+        return Math.abs(split[0] - 0.8) <= 0.1 && split[1] == 0;
+      }, Duration.ofSeconds(60), "movies traffic is split 80/20 between v1 and v2");
+      Thread.sleep(25_000);
+      split[0] = scalar(prometheus, share.formatted("movies-v1"));
+      double v2 = scalar(prometheus, share.formatted("movies-v2"));
+      System.out.printf("movies shares in steady state: v1 %.3f, v2 %.3f%n", split[0], v2);
+      assertThat(split[0]).isBetween(0.7, 0.9);
+      assertThat(v2).isBetween(0.1, 0.3);
+      assertThat(scalar(prometheus, share.formatted("movies-v3"))).isZero();
     } finally {
       SmmProcess.run(env, "sandbox", "down");
       if (up.process.isAlive()) {

@@ -4,7 +4,10 @@ import io.smm.api.crd.SmmCrds;
 import io.smm.operator.resources.DesiredResource;
 import java.util.List;
 
-/** The product's CRDs. Always present: uninstall leaves them, so users' custom resources survive. */
+/**
+ * The product's CRDs and Istio's. Always present: uninstall leaves them, so users' custom
+ * resources (and their Istio resources) survive.
+ */
 public final class CrdsComponent implements Component {
 
   @Override
@@ -14,6 +17,9 @@ public final class CrdsComponent implements Component {
 
   @Override
   public List<DesiredResource> desired(ControlPlaneConfig config) {
-    return SmmCrds.ALL.stream().map(k -> DesiredResource.present(SmmCrds.crd(k))).toList();
+    List<DesiredResource> out = new java.util.ArrayList<>(SmmCrds.ALL.stream().map(k -> DesiredResource.present(SmmCrds.crd(k))).toList());
+    // A cluster that already has Istio's CRDs (installed by another tool) keeps them as they are.
+    io.smm.api.crd.IstioCrds.ALL.forEach(k -> out.add(new DesiredResource(io.smm.api.crd.IstioCrds.crd(k), true, true)));
+    return out;
   }
 }

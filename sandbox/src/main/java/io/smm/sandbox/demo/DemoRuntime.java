@@ -45,6 +45,7 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
 
   private final String cluster;
   private final SharedIndexInformer<Service> services;
+  private final RoutingTable routing;
   private final Map<String, RunningPod> pods = new ConcurrentHashMap<>();
   /** Round robin per Service, as Envoy balances per cluster. */
   private final Map<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
@@ -121,12 +122,19 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
       long t0 = System.nanoTime();
       String serviceName = call.contains(".") ? call.substring(0, call.indexOf('.')) : call;
       String namespace = call.contains(".") ? call.substring(call.indexOf('.') + 1) : identity.namespace();
-      String fqdn = serviceName + "." + namespace + ".svc.cluster.local";
-      RunningPod target = pick(namespace, serviceName);
+      RunningPod target = null;
       int code;
       String flags = "-";
       long bytes = 0;
-      if (target == null) {
+      // Without a sidecar nothing applies Istio's routing: the call goes straight to the Service.
+      RoutingTable.Decision route = sidecar == null ? RoutingTable.Decision.direct(serviceName, namespace)
+          : routing.decide(identity.namespace(), serviceName, namespace, "/", "GET");
+      String fqdn = route.serviceName() + "." + route.serviceNamespace() + ".svc.cluster.local";
+      sleep((int) route.delayMs());
+      if (route.abortStatus() > 0) {
+        code = route.abortStatus();
+        flags = "FI"; // fault injected
+      } else if ((target = pick(route.serviceNamespace(), route.serviceName(), route.subsetLabels())) == null) {
         code = 503;
         flags = "UH"; // no healthy upstream
       } else {
@@ -148,8 +156,8 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
         }
       }
       if (sidecar != null) {
-        MeshIdentity destination = target == null ? new MeshIdentity("unknown", namespace, serviceName, "unknown", "unknown",
-            "unknown", cluster) : target.identity;
+        MeshIdentity destination = target == null ? new MeshIdentity("unknown", route.serviceNamespace(), route.serviceName(),
+            "unknown", "unknown", "unknown", cluster) : target.identity;
         sidecar.record(new SidecarMetrics.Request("source", identity, destination, fqdn, "http", code, flags,
             target != null && target.sidecar != null, millisSince(t0), 0, bytes));
       }
@@ -186,6 +194,7 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
   public DemoRuntime(KubernetesClient client, String cluster) {
     this.cluster = cluster;
     this.services = client.services().inAnyNamespace().inform();
+    this.routing = new RoutingTable(client);
   }
 
   @Override
@@ -220,7 +229,7 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
   }
 
   /** A running pod behind the Service, round robin; null when the Service or its endpoints are missing. */
-  RunningPod pick(String namespace, String serviceName) {
+  RunningPod pick(String namespace, String serviceName, Map<String, String> subsetLabels) {
     Service svc = services.getStore().getByKey(namespace + "/" + serviceName);
     if (svc == null || svc.getSpec().getSelector() == null || svc.getSpec().getSelector().isEmpty()) {
       return null;
@@ -228,7 +237,8 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
     Map<String, String> selector = svc.getSpec().getSelector();
     List<RunningPod> endpoints = pods.values().stream()
         .filter(p -> p.running && namespace.equals(p.pod.getMetadata().getNamespace()))
-        .filter(p -> p.pod.getMetadata().getLabels() != null && p.pod.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()))
+        .filter(p -> p.pod.getMetadata().getLabels() != null && p.pod.getMetadata().getLabels().entrySet().containsAll(selector.entrySet())
+            && p.pod.getMetadata().getLabels().entrySet().containsAll(subsetLabels.entrySet()))
         .toList();
     if (endpoints.isEmpty()) {
       return null;
@@ -246,6 +256,7 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
     pods.values().forEach(RunningPod::stop);
     pods.clear();
     services.close();
+    routing.close();
     workers.shutdownNow();
   }
 

@@ -1,0 +1,47 @@
+package io.smm.api.crd;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import java.util.List;
+
+/**
+ * Istio's own CRDs (networking and security), as the Istio operator part installs them. Their
+ * schemas are left open (x-kubernetes-preserve-unknown-fields): the product validates Istio
+ * resources itself, with field paths, before it writes them.
+ */
+public final class IstioCrds {
+
+  /** One Istio kind. */
+  public record IstioKind(String group, String version, String kind, String plural, List<String> shortNames) {
+    public String apiVersion() {
+      return group + "/" + version;
+    }
+  }
+
+  public static final IstioKind VIRTUAL_SERVICE = new IstioKind("networking.istio.io", "v1beta1", "VirtualService", "virtualservices", List.of("vs"));
+  public static final IstioKind DESTINATION_RULE = new IstioKind("networking.istio.io", "v1beta1", "DestinationRule", "destinationrules", List.of("dr"));
+
+  public static final List<IstioKind> ALL = List.of(
+      VIRTUAL_SERVICE, DESTINATION_RULE,
+      new IstioKind("networking.istio.io", "v1beta1", "Gateway", "gateways", List.of("gw")),
+      new IstioKind("networking.istio.io", "v1beta1", "ServiceEntry", "serviceentries", List.of("se")),
+      new IstioKind("networking.istio.io", "v1beta1", "Sidecar", "sidecars", List.of()),
+      new IstioKind("networking.istio.io", "v1beta1", "WorkloadEntry", "workloadentries", List.of("we")),
+      new IstioKind("security.istio.io", "v1beta1", "PeerAuthentication", "peerauthentications", List.of("pa")),
+      new IstioKind("security.istio.io", "v1beta1", "AuthorizationPolicy", "authorizationpolicies", List.of()),
+      new IstioKind("security.istio.io", "v1beta1", "RequestAuthentication", "requestauthentications", List.of("ra")));
+
+  private IstioCrds() {}
+
+  public static CustomResourceDefinition crd(IstioKind k) {
+    return new CustomResourceDefinitionBuilder()
+        .withNewMetadata().withName(k.plural() + "." + k.group()).addToLabels("app.kubernetes.io/part-of", "istio").endMetadata()
+        .withNewSpec().withGroup(k.group()).withScope("Namespaced")
+        .withNewNames().withKind(k.kind()).withPlural(k.plural()).withSingular(k.kind().toLowerCase()).withListKind(k.kind() + "List")
+        .withShortNames(k.shortNames()).addToCategories("istio-io").endNames()
+        .addNewVersion().withName(k.version()).withServed(true).withStorage(true)
+        .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true)
+        .endOpenAPIV3Schema().endSchema().withNewSubresources().withNewStatus().endStatus().endSubresources().endVersion()
+        .endSpec().build();
+  }
+}
