@@ -17,6 +17,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -44,6 +45,9 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
   static final String SERVICE_HEADER = "x-smm-destination-service";
 
   private final String cluster;
+  private final KubernetesClient client;
+  /** Mesh addresses (host:port as the mesh config names them) of receivers that run on this machine. */
+  private final Map<String, String> localAddresses = new ConcurrentHashMap<>();
   private final SharedIndexInformer<Service> services;
   private final RoutingTable routing;
   private final Map<String, RunningPod> pods = new ConcurrentHashMap<>();
@@ -64,6 +68,7 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
     final SidecarMetrics sidecar;
     final HttpServer app;
     final HttpServer metrics;
+    final AccessLogSender accessLog;
     volatile boolean running = true;
 
     RunningPod(Pod pod) {
@@ -74,6 +79,7 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
       this.app = listen();
       app.createContext("/", this::inbound);
       app.start();
+      accessLog = sidecar == null ? null : accessLogSender(pod, identity);
       if (sidecar != null) {
         metrics = listen();
         metrics.createContext("/stats/prometheus", ex -> respond(ex, 200, sidecar.scrape()));
@@ -112,8 +118,14 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
       byte[] body = ("{\"pod\":\"" + identity.pod() + "\",\"code\":" + code + "}").getBytes();
       respond(ex, code, body);
       if (sidecar != null) {
+        double ms = millisSince(t0);
         sidecar.record(new SidecarMetrics.Request("destination", source, identity, service, "http", code, "-",
-            sourceHeader != null, millisSince(t0), 0, body.length));
+            sourceHeader != null, ms, 0, body.length));
+        if (accessLog != null) {
+          accessLog.log(new AccessLogSender.Entry(false, Instant.now().minusNanos((long) (ms * 1e6)), ms, service + ":8080",
+              "inbound|8080||", "127.0.0.1:" + app.getAddress().getPort(), ex.getRemoteAddress().getAddress().getHostAddress() + ":"
+              + ex.getRemoteAddress().getPort(), code, body.length, "-"));
+        }
       }
     }
 
@@ -158,8 +170,14 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
       if (sidecar != null) {
         MeshIdentity destination = target == null ? new MeshIdentity("unknown", route.serviceNamespace(), route.serviceName(),
             "unknown", "unknown", "unknown", cluster) : target.identity;
+        double ms = millisSince(t0);
         sidecar.record(new SidecarMetrics.Request("source", identity, destination, fqdn, "http", code, flags,
-            target != null && target.sidecar != null, millisSince(t0), 0, bytes));
+            target != null && target.sidecar != null, ms, 0, bytes));
+        if (accessLog != null) {
+          accessLog.log(new AccessLogSender.Entry(true, Instant.now().minusNanos((long) (ms * 1e6)), ms, fqdn + ":8080",
+              "outbound|8080||" + fqdn, target == null ? null : "127.0.0.1:" + target.app.getAddress().getPort(), null, code,
+              bytes, flags));
+        }
       }
       return code;
     }
@@ -184,6 +202,9 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
 
     void stop() {
       running = false;
+      if (accessLog != null) {
+        accessLog.close();
+      }
       app.stop(0);
       if (metrics != null) {
         metrics.stop(0);
@@ -193,8 +214,45 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
 
   public DemoRuntime(KubernetesClient client, String cluster) {
     this.cluster = cluster;
+    this.client = client;
     this.services = client.services().inAnyNamespace().inform();
     this.routing = new RoutingTable(client);
+  }
+
+  /**
+   * Declares that the receiver the mesh config calls {@code meshAddress} (e.g. the ALS service
+   * smm-als.smm-system.svc.cluster.local:50600) listens at {@code localAddress} on this machine.
+   * Sidecars started afterwards send to it.
+   */
+  public void mapMeshAddress(String meshAddress, String localAddress) {
+    localAddresses.put(meshAddress, localAddress);
+  }
+
+  /** An access log stream when the pod's control plane enables Envoy's ALS and its receiver is reachable. */
+  private AccessLogSender accessLogSender(Pod pod, MeshIdentity identity) {
+    String revision = pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get("istio.io/rev");
+    if (revision == null || !revision.contains(".")) {
+      return null;
+    }
+    try {
+      var icp = client.genericKubernetesResources("servicemesh.cisco.com/v1alpha1", "IstioControlPlane")
+          .inNamespace(revision.substring(revision.indexOf('.') + 1)).withName(revision.substring(0, revision.indexOf('.'))).get();
+      if (icp == null) {
+        return null;
+      }
+      var mesh = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().valueToTree(icp.getAdditionalProperties().get("spec"))
+          .path("meshConfig");
+      String address = mesh.at("/defaultConfig/envoyAccessLogService/address").asText("");
+      String local = localAddresses.get(address);
+      if (!mesh.path("enableEnvoyAccessLogService").asBoolean(false) || local == null) {
+        return null;
+      }
+      String podIp = pod.getStatus() == null || pod.getStatus().getPodIP() == null ? "127.0.0.1" : pod.getStatus().getPodIP();
+      return new AccessLogSender(local, identity, podIp, revision);
+    } catch (RuntimeException e) {
+      LOG.warn("no access logs from {}/{}: {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), e.getMessage());
+      return null;
+    }
   }
 
   @Override

@@ -115,6 +115,88 @@ class DemoRuntimeTest {
   }
 
   @Test
+  void sidecarsStreamAccessLogsToTheAlsReceiverTheMeshConfigNames() throws Exception {
+    String als = "smm-als.smm-system.svc.cluster.local:50600";
+    client.genericKubernetesResources("servicemesh.cisco.com/v1alpha1", "IstioControlPlane").inNamespace("istio-system")
+        .withName("cp-v115x").edit(icp -> {
+          icp.getAdditionalProperties().put("spec", Map.of("version", "1.15.3", "meshConfig", Map.of(
+              "enableEnvoyAccessLogService", true,
+              "defaultConfig", Map.of("envoyAccessLogService", Map.of("address", als)))));
+          return icp;
+        });
+    java.util.concurrent.BlockingQueue<io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage> received =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    io.grpc.Server server = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder
+        .forAddress(new java.net.InetSocketAddress("127.0.0.1", 0))
+        .addService(new io.envoyproxy.envoy.service.accesslog.v3.AccessLogServiceGrpc.AccessLogServiceImplBase() {
+          @Override
+          public io.grpc.stub.StreamObserver<io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage> streamAccessLogs(
+              io.grpc.stub.StreamObserver<io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsResponse> responses) {
+            return new io.grpc.stub.StreamObserver<>() {
+              String node = "";
+
+              @Override
+              public void onNext(io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage m) {
+                if (m.hasIdentifier()) {
+                  node = m.getIdentifier().getNode().getMetadata().getFieldsOrThrow("NAME").getStringValue();
+                }
+                // Each batch is stored with the identity of the stream it came on.
+                received.add(m.toBuilder().setIdentifier(io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage.Identifier
+                    .newBuilder().setLogName(node)).build());
+              }
+
+              @Override
+              public void onError(Throwable t) {}
+
+              @Override
+              public void onCompleted() {
+                responses.onCompleted();
+              }
+            };
+          }
+        }).build().start();
+    try {
+      runtime.mapMeshAddress(als, "127.0.0.1:" + server.getPort());
+      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop")
+          .addToLabels("istio.io/rev", "cp-v115x.istio-system").endMetadata().build()).create();
+      service("shop", "frontpage", "catalog");
+      service("shop", "catalog", "");
+      Eventually.until(() -> runtime.runningPods() == 2, Duration.ofSeconds(20), "both pods run");
+      Pod frontpage = pod("shop", "frontpage");
+      Pod catalog = pod("shop", "catalog");
+      get(runtime.address(frontpage, 8080).orElseThrow(), "/");
+
+      java.util.List<io.envoyproxy.envoy.data.accesslog.v3.HTTPAccessLogEntry> outbound = new java.util.ArrayList<>();
+      java.util.List<io.envoyproxy.envoy.data.accesslog.v3.HTTPAccessLogEntry> inboundAtCatalog = new java.util.ArrayList<>();
+      Eventually.until(() -> {
+        io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage m;
+        while ((m = received.poll()) != null) {
+          for (var e : m.getHttpLogs().getLogEntryList()) {
+            String cluster = e.getCommonProperties().getUpstreamCluster();
+            if (m.getIdentifier().getLogName().equals(frontpage.getMetadata().getName()) && cluster.startsWith("outbound|")) {
+              outbound.add(e);
+            }
+            if (m.getIdentifier().getLogName().equals(catalog.getMetadata().getName()) && cluster.startsWith("inbound|")) {
+              inboundAtCatalog.add(e);
+            }
+          }
+        }
+        return !outbound.isEmpty() && !inboundAtCatalog.isEmpty();
+      }, Duration.ofSeconds(10), "frontpage's outbound and catalog's inbound entries arrive");
+      var out = outbound.get(0);
+      assertThat(out.getCommonProperties().getUpstreamCluster()).isEqualTo("outbound|8080||catalog.shop.svc.cluster.local");
+      assertThat(out.getRequest().getAuthority()).isEqualTo("catalog.shop.svc.cluster.local:8080");
+      assertThat(out.getRequest().getRequestMethod()).isEqualTo(io.envoyproxy.envoy.config.core.v3.RequestMethod.GET);
+      assertThat(out.getResponse().getResponseCode().getValue()).isEqualTo(200);
+      assertThat(out.getCommonProperties().getUpstreamRemoteAddress().getSocketAddress().getPortValue())
+          .isEqualTo(Integer.parseInt(runtime.address(catalog, 8080).orElseThrow().split(":")[1]));
+      assertThat(inboundAtCatalog.get(0).getResponse().getResponseCode().getValue()).isEqualTo(200);
+    } finally {
+      server.shutdownNow();
+    }
+  }
+
+  @Test
   void podsOutsideTheMeshGetNoSidecarAndReportNothing() throws Exception {
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("plain").endMetadata().build()).create();
     service("plain", "frontpage", "catalog");
