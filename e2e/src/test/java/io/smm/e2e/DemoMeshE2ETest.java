@@ -123,9 +123,10 @@ class DemoMeshE2ETest {
         ratio[0] = scalar(prometheus, paymentsErrors);
         return Math.abs(ratio[0] - 0.5) <= 0.1;
       }, Duration.ofSeconds(60), "the 5xx ratio of payments is 0.5 +- 0.1");
-      // Once the whole rate window holds samples taken under the fault, it must still be 0.5 +- 0.1.
-      Thread.sleep(25_000);
-      ratio[0] = scalar(prometheus, paymentsErrors);
+      // Once a whole (longer, steadier) rate window holds samples taken under the fault, it must
+      // still be 0.5 +- 0.1.
+      Thread.sleep(45_000);
+      ratio[0] = scalar(prometheus, paymentsErrors.replace("[20s]", "[40s]"));
       System.out.printf("payments 5xx ratio with the fault: %.3f%n", ratio[0]);
       assertThat(ratio[0]).isBetween(0.4, 0.6);
       apply(kubectl, kubeconfig, "delete", faultFile);
@@ -167,13 +168,14 @@ class DemoMeshE2ETest {
         split[1] = scalar(prometheus, share.formatted("movies-v3"));
         return Math.abs(split[0] - 0.8) <= 0.1 && split[1] == 0;
       }, Duration.ofSeconds(60), "movies traffic is split 80/20 between v1 and v2");
-      Thread.sleep(25_000);
-      split[0] = scalar(prometheus, share.formatted("movies-v1"));
-      double v2 = scalar(prometheus, share.formatted("movies-v2"));
+      Thread.sleep(45_000);
+      String steadyShare = share.replace("[20s]", "[40s]");
+      split[0] = scalar(prometheus, steadyShare.formatted("movies-v1"));
+      double v2 = scalar(prometheus, steadyShare.formatted("movies-v2"));
       System.out.printf("movies shares in steady state: v1 %.3f, v2 %.3f%n", split[0], v2);
       assertThat(split[0]).isBetween(0.7, 0.9);
       assertThat(v2).isBetween(0.1, 0.3);
-      assertThat(scalar(prometheus, share.formatted("movies-v3"))).isZero();
+      assertThat(scalar(prometheus, steadyShare.formatted("movies-v3"))).isZero();
     } finally {
       SmmProcess.run(env, "sandbox", "down");
       if (up.process.isAlive()) {
