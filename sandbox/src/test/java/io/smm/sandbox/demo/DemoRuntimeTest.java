@@ -2,12 +2,10 @@ package io.smm.sandbox.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smm.sandbox.kube.ClusterSeed;
@@ -15,6 +13,7 @@ import io.smm.sandbox.kube.EmbeddedApiServer;
 import io.smm.sandbox.kubelet.SandboxKubelet;
 import io.smm.sandbox.prometheus.ScrapeTargets;
 import io.smm.sandbox.testing.Eventually;
+import io.smm.sandbox.testing.IstioFixtures;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,18 +39,7 @@ class DemoRuntimeTest {
     api = EmbeddedApiServer.start(0);
     client = api.newClient();
     ClusterSeed.apply(client);
-    client.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
-        .withNewMetadata().withName("istiocontrolplanes.servicemesh.cisco.com").endMetadata()
-        .withNewSpec().withGroup("servicemesh.cisco.com").withScope("Namespaced")
-        .withNewNames().withKind("IstioControlPlane").withPlural("istiocontrolplanes").withSingular("istiocontrolplane").endNames()
-        .addNewVersion().withName("v1alpha1").withServed(true).withStorage(true).withNewSchema().withNewOpenAPIV3Schema()
-        .withType("object").withXKubernetesPreserveUnknownFields(true).endOpenAPIV3Schema().endSchema().endVersion().endSpec()
-        .build()).create();
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("istio-system").endMetadata().build()).create();
-    client.genericKubernetesResources("servicemesh.cisco.com/v1alpha1", "IstioControlPlane").inNamespace("istio-system")
-        .resource(new GenericKubernetesResourceBuilder().withApiVersion("servicemesh.cisco.com/v1alpha1").withKind("IstioControlPlane")
-            .withNewMetadata().withName("cp-v115x").withNamespace("istio-system").endMetadata()
-            .addToAdditionalProperties("spec", Map.of("version", "1.15.3")).build()).create();
+    IstioFixtures.controlPlane(client, Map.of("version", "1.15.3"));
     runtime = new DemoRuntime(client, "test-cluster");
     kubelet = new SandboxKubelet(client, "node-1", List.of(runtime));
     kubelet.start();
