@@ -43,8 +43,16 @@ final class RoutingTable implements AutoCloseable {
     return t;
   });
   private final Set<String> warned = new HashSet<>();
-  private volatile List<GenericKubernetesResource> virtualServices = List.of();
-  private volatile List<GenericKubernetesResource> destinationRules = List.of();
+  /** A routing resource with its spec parsed once per refresh, not once per request. */
+  private record Rule(String namespace, String name, String resourceVersion, JsonNode spec) {
+    static Rule of(GenericKubernetesResource r) {
+      return new Rule(r.getMetadata().getNamespace(), r.getMetadata().getName(), r.getMetadata().getResourceVersion(),
+          Serialization.jsonMapper().valueToTree(r.getAdditionalProperties().get("spec")));
+    }
+  }
+
+  private volatile List<Rule> virtualServices = List.of();
+  private volatile List<Rule> destinationRules = List.of();
 
   RoutingTable(KubernetesClient client) {
     this.client = client;
@@ -56,9 +64,10 @@ final class RoutingTable implements AutoCloseable {
     destinationRules = list("DestinationRule");
   }
 
-  private List<GenericKubernetesResource> list(String kind) {
+  private List<Rule> list(String kind) {
     try {
-      return client.genericKubernetesResources("networking.istio.io/v1beta1", kind).inAnyNamespace().list().getItems();
+      return client.genericKubernetesResources("networking.istio.io/v1beta1", kind).inAnyNamespace().list().getItems()
+          .stream().map(Rule::of).toList();
     } catch (KubernetesClientException e) {
       return List.of(); // Istio's CRDs are not installed (yet)
     } catch (RuntimeException e) {
@@ -67,13 +76,13 @@ final class RoutingTable implements AutoCloseable {
   }
 
   Decision decide(String sourceNamespace, String service, String serviceNamespace, String path, String method) {
-    for (GenericKubernetesResource vs : virtualServices) {
-      String vsNamespace = vs.getMetadata().getNamespace();
+    for (Rule vs : virtualServices) {
+      String vsNamespace = vs.namespace();
       if (!vsNamespace.equals(sourceNamespace) && !vsNamespace.equals(serviceNamespace)) {
         continue;
       }
       try {
-        JsonNode spec = Serialization.jsonMapper().valueToTree(vs.getAdditionalProperties().get("spec"));
+        JsonNode spec = vs.spec();
         if (!matchesHost(spec.path("hosts"), service, serviceNamespace, vsNamespace)) {
           continue;
         }
@@ -84,11 +93,11 @@ final class RoutingTable implements AutoCloseable {
         }
         return Decision.direct(service, serviceNamespace);
       } catch (RuntimeException e) {
-        String key = vsNamespace + "/" + vs.getMetadata().getName() + "@" + vs.getMetadata().getResourceVersion();
+        String key = vsNamespace + "/" + vs.name() + "@" + vs.resourceVersion();
         synchronized (warned) {
           if (warned.add(key)) {
             LOG.warn("VirtualService {}/{} cannot be applied by the sandbox sidecars ({}); ignoring it", vsNamespace,
-                vs.getMetadata().getName(), e.getMessage());
+                vs.name(), e.getMessage());
           }
         }
       }
@@ -178,10 +187,10 @@ final class RoutingTable implements AutoCloseable {
   }
 
   private Map<String, String> subsetLabels(String service, String namespace, String subset) {
-    for (GenericKubernetesResource dr : destinationRules) {
-      JsonNode spec = Serialization.jsonMapper().valueToTree(dr.getAdditionalProperties().get("spec"));
+    for (Rule dr : destinationRules) {
+      JsonNode spec = dr.spec();
       String host = spec.path("host").asText();
-      if (host.equals(service) && dr.getMetadata().getNamespace().equals(namespace)
+      if (host.equals(service) && dr.namespace().equals(namespace)
           || host.equals(service + "." + namespace) || host.equals(service + "." + namespace + ".svc.cluster.local")) {
         for (JsonNode s : spec.path("subsets")) {
           if (subset.equals(s.path("name").asText())) {
