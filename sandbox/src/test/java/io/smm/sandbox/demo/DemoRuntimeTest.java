@@ -68,17 +68,22 @@ class DemoRuntimeTest {
     return client.pods().inNamespace(ns).withLabel("app", app).list().getItems().get(0);
   }
 
+  /** Namespace shop, labelled for cp-v115x, with frontpage calling catalog; returns once both run. */
+  void meshedFrontpageCallingCatalog() throws InterruptedException {
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop")
+        .addToLabels("istio.io/rev", "cp-v115x.istio-system").endMetadata().build()).create();
+    service("shop", "frontpage", "catalog");
+    service("shop", "catalog", "");
+    Eventually.until(() -> runtime.runningPods() == 2, Duration.ofSeconds(20), "both pods run");
+  }
+
   String get(String hostPort, String path) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create("http://" + hostPort + path)).build(), HttpResponse.BodyHandlers.ofString()).body();
   }
 
   @Test
   void injectedPodsReportBothSidesOfACallWithIstiosLabels() throws Exception {
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop")
-        .addToLabels("istio.io/rev", "cp-v115x.istio-system").endMetadata().build()).create();
-    service("shop", "frontpage", "catalog");
-    service("shop", "catalog", "");
-    Eventually.until(() -> runtime.runningPods() == 2, Duration.ofSeconds(20), "both pods run");
+    meshedFrontpageCallingCatalog();
     Pod frontpage = pod("shop", "frontpage");
     Pod catalog = pod("shop", "catalog");
     assertThat(frontpage.getSpec().getContainers()).extracting(c -> c.getName()).containsExactly("frontpage", "istio-proxy");
@@ -145,11 +150,7 @@ class DemoRuntimeTest {
         }).build().start();
     try {
       runtime.mapMeshAddress(als, "127.0.0.1:" + server.getPort());
-      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop")
-          .addToLabels("istio.io/rev", "cp-v115x.istio-system").endMetadata().build()).create();
-      service("shop", "frontpage", "catalog");
-      service("shop", "catalog", "");
-      Eventually.until(() -> runtime.runningPods() == 2, Duration.ofSeconds(20), "both pods run");
+      meshedFrontpageCallingCatalog();
       Pod frontpage = pod("shop", "frontpage");
       Pod catalog = pod("shop", "catalog");
       get(runtime.address(frontpage, 8080).orElseThrow(), "/");
