@@ -13,6 +13,10 @@ import io.envoyproxy.envoy.data.accesslog.v3.HTTPAccessLogEntry;
 import io.envoyproxy.envoy.data.accesslog.v3.HTTPRequestProperties;
 import io.envoyproxy.envoy.data.accesslog.v3.HTTPResponseProperties;
 import io.envoyproxy.envoy.data.accesslog.v3.ResponseFlags;
+import io.envoyproxy.envoy.data.accesslog.v3.ConnectionProperties;
+import io.envoyproxy.envoy.data.accesslog.v3.TCPAccessLogEntry;
+import io.envoyproxy.envoy.data.accesslog.v3.TLSProperties;
+import io.envoyproxy.envoy.config.core.v3.RequestMethod;
 import io.envoyproxy.envoy.service.accesslog.v3.AccessLogServiceGrpc;
 import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage;
 import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsResponse;
@@ -40,9 +44,17 @@ final class AccessLogSender implements AutoCloseable {
 
   static final int QUEUE = 10_000;
 
-  /** One logged request, from the sidecar's point of view. */
-  record Entry(boolean outbound, Instant start, double durationMs, String authority, String upstreamCluster, String upstreamAddress,
-      String downstreamAddress, int responseCode, long responseBytes, String responseFlags) {}
+  /** One logged request or TCP connection (protocol "tcp"), from the sidecar's point of view. */
+  record Entry(boolean outbound, String protocol, Instant start, double durationMs, String method, String path, String authority,
+      String upstreamCluster, String upstreamAddress, String downstreamAddress, int responseCode, Integer grpcStatus, long requestBytes,
+      long responseBytes, String responseFlags, String userAgent, String requestId, boolean mutualTls, String peerPod) {
+
+    static Entry tcp(boolean outbound, Instant start, double durationMs, String upstreamCluster, String upstreamAddress,
+        String downstreamAddress, long receivedBytes, long sentBytes, String flags, boolean mutualTls, String peerPod) {
+      return new Entry(outbound, "tcp", start, durationMs, null, null, null, upstreamCluster, upstreamAddress, downstreamAddress, 0,
+          null, receivedBytes, sentBytes, flags, null, null, mutualTls, peerPod);
+    }
+  }
 
   private final ManagedChannel channel;
   private final Node node;
@@ -107,9 +119,22 @@ final class AccessLogSender implements AutoCloseable {
         stream.onNext(StreamAccessLogsMessage.newBuilder().setIdentifier(StreamAccessLogsMessage.Identifier.newBuilder()
             .setNode(node).setLogName("envoy.access_loggers.http_grpc")).build());
       }
-      StreamAccessLogsMessage.HTTPAccessLogEntries.Builder entries = StreamAccessLogsMessage.HTTPAccessLogEntries.newBuilder();
-      batch.forEach(e -> entries.addLogEntry(entry(e)));
-      stream.onNext(StreamAccessLogsMessage.newBuilder().setHttpLogs(entries).build());
+      // Envoy's HTTP and TCP loggers send separate messages; one stream carries both here.
+      StreamAccessLogsMessage.HTTPAccessLogEntries.Builder http = StreamAccessLogsMessage.HTTPAccessLogEntries.newBuilder();
+      StreamAccessLogsMessage.TCPAccessLogEntries.Builder tcp = StreamAccessLogsMessage.TCPAccessLogEntries.newBuilder();
+      for (Entry e : batch) {
+        if (e.protocol().equals("tcp")) {
+          tcp.addLogEntry(tcpEntry(e));
+        } else {
+          http.addLogEntry(entry(e));
+        }
+      }
+      if (http.getLogEntryCount() > 0) {
+        stream.onNext(StreamAccessLogsMessage.newBuilder().setHttpLogs(http).build());
+      }
+      if (tcp.getLogEntryCount() > 0) {
+        stream.onNext(StreamAccessLogsMessage.newBuilder().setTcpLogs(tcp).build());
+      }
     } catch (RuntimeException e) {
       dropped.addAndGet(batch.size());
       reset();
@@ -121,34 +146,74 @@ final class AccessLogSender implements AutoCloseable {
   }
 
   static HTTPAccessLogEntry entry(Entry e) {
-    ResponseFlags.Builder flags = ResponseFlags.newBuilder();
-    switch (e.responseFlags()) {
-      case "FI" -> flags.setFaultInjected(true);
-      case "UH" -> flags.setNoHealthyUpstream(true);
-      case "UF" -> flags.setUpstreamConnectionFailure(true);
-      default -> { }
+    HTTPRequestProperties.Builder request = HTTPRequestProperties.newBuilder()
+        .setRequestMethod(RequestMethod.valueOf(e.method()))
+        .setScheme("http").setAuthority(e.authority()).setPath(e.path()).setUserAgent(e.userAgent() == null ? "" : e.userAgent())
+        .setRequestId(e.requestId() == null ? UUID.randomUUID().toString() : e.requestId())
+        .setRequestBodyBytes(e.requestBytes());
+    HTTPResponseProperties.Builder response = HTTPResponseProperties.newBuilder().setResponseBodyBytes(e.responseBytes());
+    if (e.responseCode() > 0) {
+      response.setResponseCode(UInt32Value.of(e.responseCode()));
     }
+    if (e.grpcStatus() != null) {
+      response.putResponseTrailers("grpc-status", e.grpcStatus().toString());
+    }
+    return HTTPAccessLogEntry.newBuilder()
+        .setCommonProperties(common(e))
+        .setProtocolVersion(e.protocol().equals("grpc") ? HTTPAccessLogEntry.HTTPVersion.HTTP2 : HTTPAccessLogEntry.HTTPVersion.HTTP11)
+        .setRequest(request)
+        .setResponse(response)
+        .build();
+  }
+
+  static TCPAccessLogEntry tcpEntry(Entry e) {
+    return TCPAccessLogEntry.newBuilder().setCommonProperties(common(e))
+        .setConnectionProperties(ConnectionProperties.newBuilder().setReceivedBytes(e.requestBytes()).setSentBytes(e.responseBytes()))
+        .build();
+  }
+
+  private static AccessLogCommon common(Entry e) {
     long nanos = (long) (e.durationMs() * 1_000_000);
     AccessLogCommon.Builder common = AccessLogCommon.newBuilder()
         .setStartTime(Timestamp.newBuilder().setSeconds(e.start().getEpochSecond()).setNanos(e.start().getNano()))
         .setTimeToLastDownstreamTxByte(Duration.newBuilder().setSeconds(nanos / 1_000_000_000).setNanos((int) (nanos % 1_000_000_000)))
         .setUpstreamCluster(e.upstreamCluster())
-        .setResponseFlags(flags);
+        .setResponseFlags(flags(e.responseFlags()));
     if (e.upstreamAddress() != null) {
       common.setUpstreamRemoteAddress(address(e.upstreamAddress()));
     }
-    if (e.downstreamAddress() != null) {
+    if (e.downstreamAddress() != null && e.downstreamAddress().contains(":")) {
       common.setDownstreamRemoteAddress(address(e.downstreamAddress()));
     }
-    return HTTPAccessLogEntry.newBuilder()
-        .setCommonProperties(common)
-        .setProtocolVersion(HTTPAccessLogEntry.HTTPVersion.HTTP11)
-        .setRequest(HTTPRequestProperties.newBuilder().setRequestMethod(io.envoyproxy.envoy.config.core.v3.RequestMethod.GET)
-            .setScheme("http").setAuthority(e.authority()).setPath("/").setUserAgent("smm-demo")
-            .setRequestId(UUID.randomUUID().toString()))
-        .setResponse(HTTPResponseProperties.newBuilder().setResponseCode(UInt32Value.of(e.responseCode()))
-            .setResponseBodyBytes(e.responseBytes()))
-        .build();
+    if (e.mutualTls()) {
+      common.setTlsProperties(TLSProperties.newBuilder().setTlsVersion(TLSProperties.TLSVersion.TLSv1_3));
+    }
+    if (e.peerPod() != null && !e.peerPod().equals("unknown")) {
+      // Istio's ALS config adds the peer's pod name as filter state; receivers use it to name the other side.
+      common.putFilterStateObjects("wasm.downstream_peer_id", com.google.protobuf.Any.pack(text(e.peerPod())));
+    }
+    return common.build();
+  }
+
+  /** Envoy's short response flags (comma-separated) as the ALS message's fields. */
+  static ResponseFlags flags(String shortFlags) {
+    ResponseFlags.Builder flags = ResponseFlags.newBuilder();
+    for (String f : shortFlags.split(",")) {
+      switch (f) {
+        case "FI" -> flags.setFaultInjected(true);
+        case "DI" -> flags.setDelayInjected(true);
+        case "UH" -> flags.setNoHealthyUpstream(true);
+        case "UF" -> flags.setUpstreamConnectionFailure(true);
+        case "UC" -> flags.setUpstreamConnectionTermination(true);
+        case "UO" -> flags.setUpstreamOverflow(true);
+        case "UT" -> flags.setUpstreamRequestTimeout(true);
+        case "URX" -> flags.setUpstreamRetryLimitExceeded(true);
+        case "NR" -> flags.setNoRouteFound(true);
+        case "NC" -> flags.setNoClusterFound(true);
+        default -> { }
+      }
+    }
+    return flags.build();
   }
 
   private static Address address(String hostPort) {

@@ -1,216 +1,53 @@
 package io.smm.sandbox.demo;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.sandbox.kubelet.PodRuntime;
 import io.smm.sandbox.prometheus.ScrapeTargets;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the demo application's pods in this JVM: each pod is a real HTTP server on 127.0.0.1 that
- * calls its downstream services over HTTP; a pod with an istio-proxy container also gets a
- * simulated sidecar that records Istio's standard metrics from both reporters and serves them
- * like Envoy's :15090/stats/prometheus. Services are resolved through the cluster's Service
- * selectors, as kube-proxy and Envoy's EDS would.
+ * Runs the demo application's pods in this JVM ({@link DemoPod}): real HTTP, gRPC and TCP servers
+ * on 127.0.0.1 calling each other as their REQUESTS say. Injected pods get a {@link SidecarProxy}
+ * that applies the Istio configuration read from the API and reports Istio's standard metrics and
+ * access logs. Services are resolved through their selectors and ports, as kube-proxy and Envoy's
+ * EDS would; a pod without a sidecar calls Services directly, with none of Istio's rules.
  */
 public class DemoRuntime implements PodRuntime, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(DemoRuntime.class);
-  static final String SOURCE_HEADER = "x-smm-source";
-  static final String SERVICE_HEADER = "x-smm-destination-service";
 
   private final String cluster;
   private final KubernetesClient client;
   /** Mesh addresses (host:port as the mesh config names them) of receivers that run on this machine. */
   private final Map<String, String> localAddresses = new ConcurrentHashMap<>();
   private final SharedIndexInformer<Service> services;
-  private final RoutingTable routing;
-  private final Map<String, RunningPod> pods = new ConcurrentHashMap<>();
-  /** Round robin per Service, as Envoy balances per cluster. */
+  private final ServiceRegistry registry;
+  private final MeshResources meshResources;
+  private final Map<String, DemoPod> pods = new ConcurrentHashMap<>();
+  /** Round robin per upstream cluster, as Envoy balances. */
   private final Map<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
   private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "demo-workload");
     t.setDaemon(true);
     return t;
   });
-  private final HttpClient http = HttpClient.newBuilder().executor(workers).connectTimeout(Duration.ofSeconds(2)).build();
-
-  /** A pod this runtime runs. */
-  final class RunningPod {
-    final Pod pod;
-    final MeshIdentity identity;
-    final DemoBehaviour behaviour;
-    final SidecarMetrics sidecar;
-    final HttpServer app;
-    final HttpServer metrics;
-    final AccessLogSender accessLog;
-    volatile boolean running = true;
-
-    RunningPod(Pod pod) {
-      this.pod = pod;
-      this.identity = MeshIdentity.of(pod, cluster);
-      this.behaviour = DemoBehaviour.of(pod);
-      this.sidecar = ScrapeTargets.hasSidecar(pod) ? new SidecarMetrics() : null;
-      this.app = listen();
-      app.createContext("/", this::inbound);
-      app.start();
-      accessLog = sidecar == null ? null : accessLogSender(pod, identity);
-      if (sidecar != null) {
-        metrics = listen();
-        metrics.createContext("/stats/prometheus", ex -> respond(ex, 200, sidecar.scrape()));
-        metrics.start();
-      } else {
-        metrics = null;
-      }
-      if ("loadgen".equals(behaviour.role())) {
-        workers.submit(this::generateLoad);
-      }
-    }
-
-    private HttpServer listen() {
-      try {
-        HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        s.setExecutor(workers);
-        return s;
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    /** The application behind the inbound sidecar. */
-    private void inbound(HttpExchange ex) throws IOException {
-      long t0 = System.nanoTime();
-      ex.getRequestBody().readAllBytes();
-      String sourceHeader = ex.getRequestHeaders().getFirst(SOURCE_HEADER);
-      MeshIdentity source = sourceHeader == null ? MeshIdentity.UNKNOWN : decode(sourceHeader);
-      String service = Objects.requireNonNullElse(ex.getRequestHeaders().getFirst(SERVICE_HEADER), identity.app() + "."
-          + identity.namespace() + ".svc.cluster.local");
-      sleep(behaviour.latencyMs());
-      for (String call : behaviour.calls()) {
-        outbound(call);
-      }
-      int code = ThreadLocalRandom.current().nextDouble() < behaviour.errorRate() ? 500 : 200;
-      byte[] body = ("{\"pod\":\"" + identity.pod() + "\",\"code\":" + code + "}").getBytes();
-      respond(ex, code, body);
-      if (sidecar != null) {
-        double ms = millisSince(t0);
-        sidecar.record(new SidecarMetrics.Request("destination", source, identity, service, "http", code, "-",
-            sourceHeader != null, ms, 0, body.length));
-        if (accessLog != null) {
-          accessLog.log(new AccessLogSender.Entry(false, Instant.now().minusNanos((long) (ms * 1e6)), ms, service + ":8080",
-              "inbound|8080||", "127.0.0.1:" + app.getAddress().getPort(), ex.getRemoteAddress().getAddress().getHostAddress() + ":"
-              + ex.getRemoteAddress().getPort(), code, body.length, "-"));
-        }
-      }
-    }
-
-    /** An outbound call through this pod's sidecar (or straight, without one). */
-    int outbound(String call) {
-      long t0 = System.nanoTime();
-      String serviceName = call.contains(".") ? call.substring(0, call.indexOf('.')) : call;
-      String namespace = call.contains(".") ? call.substring(call.indexOf('.') + 1) : identity.namespace();
-      RunningPod target = null;
-      int code;
-      String flags = "-";
-      long bytes = 0;
-      // Without a sidecar nothing applies Istio's routing: the call goes straight to the Service.
-      RoutingTable.Decision route = sidecar == null ? RoutingTable.Decision.direct(serviceName, namespace)
-          : routing.decide(identity.namespace(), serviceName, namespace, "/", "GET");
-      String fqdn = route.serviceName() + "." + route.serviceNamespace() + ".svc.cluster.local";
-      sleep((int) route.delayMs());
-      if (route.abortStatus() > 0) {
-        code = route.abortStatus();
-        flags = "FI"; // fault injected
-      } else if ((target = pick(route.serviceNamespace(), route.serviceName(), route.subsetLabels())) == null) {
-        code = 503;
-        flags = "UH"; // no healthy upstream
-      } else {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.app.getAddress().getPort() + "/"))
-            .timeout(Duration.ofSeconds(10)).header(SERVICE_HEADER, fqdn);
-        if (sidecar != null && target.sidecar != null) {
-          request.header(SOURCE_HEADER, encode(identity)); // peer metadata exchange, only sidecar to sidecar
-        }
-        try {
-          HttpResponse<byte[]> r = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-          code = r.statusCode();
-          bytes = r.body().length;
-        } catch (IOException e) {
-          code = 503;
-          flags = "UF"; // upstream connection failure
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return 0;
-        }
-      }
-      if (sidecar != null) {
-        MeshIdentity destination = target == null ? new MeshIdentity("unknown", route.serviceNamespace(), route.serviceName(),
-            "unknown", "unknown", "unknown", cluster) : target.identity;
-        double ms = millisSince(t0);
-        sidecar.record(new SidecarMetrics.Request("source", identity, destination, fqdn, "http", code, flags,
-            target != null && target.sidecar != null, ms, 0, bytes));
-        if (accessLog != null) {
-          accessLog.log(new AccessLogSender.Entry(true, Instant.now().minusNanos((long) (ms * 1e6)), ms, fqdn + ":8080",
-              "outbound|8080||" + fqdn, target == null ? null : "127.0.0.1:" + target.app.getAddress().getPort(), null, code,
-              bytes, flags));
-        }
-      }
-      return code;
-    }
-
-    private void generateLoad() {
-      long start = System.nanoTime();
-      Semaphore inFlight = new Semaphore(64);
-      while (running) {
-        double rps = Math.max(0.1, behaviour.rpsAt((System.nanoTime() - start) / 1e9));
-        if (inFlight.tryAcquire()) {
-          workers.submit(() -> {
-            try {
-              outbound(behaviour.target());
-            } finally {
-              inFlight.release();
-            }
-          });
-        }
-        sleep((int) Math.round(1000 / rps));
-      }
-    }
-
-    void stop() {
-      running = false;
-      if (accessLog != null) {
-        accessLog.close();
-      }
-      app.stop(0);
-      if (metrics != null) {
-        metrics.stop(0);
-      }
-    }
-  }
+  private final Upstreams upstreams = new Upstreams(workers);
 
   public DemoRuntime(KubernetesClient client, String cluster) {
     // The JDK's HTTP server writes headers and body separately; without TCP_NODELAY every small
@@ -222,7 +59,8 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
     this.cluster = cluster;
     this.client = client;
     this.services = client.services().inAnyNamespace().inform();
-    this.routing = new RoutingTable(client);
+    this.registry = new ServiceRegistry(services.getStore());
+    this.meshResources = new MeshResources(client);
   }
 
   /**
@@ -234,9 +72,169 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
     localAddresses.put(meshAddress, localAddress);
   }
 
+  @Override
+  public boolean runs(Pod pod) {
+    return DemoBehaviour.isDemo(pod);
+  }
+
+  /** @throws IllegalArgumentException when the container's environment cannot be used (the kubelet reports the pod failing) */
+  @Override
+  public void start(Pod pod) {
+    DemoBehaviour behaviour = DemoBehaviour.of(pod);
+    if (!behaviour.ignored().isEmpty()) {
+      LOG.warn("pod {}/{}: not simulated in the sandbox, ignored: {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+          behaviour.ignored());
+    }
+    SidecarProxy sidecar = null;
+    if (ScrapeTargets.hasSidecar(pod)) {
+      MeshIdentity identity = MeshIdentity.of(pod, cluster);
+      String revision = label(pod, "istio.io/rev");
+      sidecar = new SidecarProxy(this, identity, new ServiceRegistry.Caller(pod.getMetadata().getNamespace(),
+          pod.getMetadata().getLabels() == null ? Map.of() : Map.copyOf(pod.getMetadata().getLabels()), revision),
+          accessLogSender(pod, identity, revision));
+    }
+    DemoPod running = new DemoPod(pod, behaviour, this, sidecar, workers);
+    pods.put(pod.getMetadata().getUid(), running);
+    if ("loadgen".equals(behaviour.role())) {
+      workers.submit(() -> generateLoad(running));
+    }
+    LOG.debug("demo pod {}/{} started", pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+  }
+
+  @Override
+  public void stop(Pod pod) {
+    DemoPod p = pods.remove(pod.getMetadata().getUid());
+    if (p != null) {
+      p.stop();
+      p.listeners().forEach(l -> upstreams.forget("127.0.0.1:" + l.localPort()));
+    }
+  }
+
+  @Override
+  public Optional<String> address(Pod pod, int port) {
+    DemoPod p = pods.get(pod.getMetadata().getUid());
+    if (p == null) {
+      return Optional.empty();
+    }
+    if (port == ScrapeTargets.ENVOY_STATS_PORT) {
+      return p.stats == null ? Optional.empty() : Optional.of("127.0.0.1:" + p.stats.localPort());
+    }
+    DemoPod.Listener l = p.listeners.get(port);
+    return l == null ? Optional.empty() : Optional.of("127.0.0.1:" + l.localPort());
+  }
+
+  // --- what pods and sidecars use ------------------------------------------------------------------
+
+  String cluster() {
+    return cluster;
+  }
+
+  MeshResources.Snapshot mesh() {
+    return meshResources.snapshot();
+  }
+
+  ServiceRegistry registry() {
+    return registry;
+  }
+
+  Upstreams upstreams() {
+    return upstreams;
+  }
+
+  void submit(Runnable task) {
+    workers.submit(task);
+  }
+
+  int nextIndex(String cluster) {
+    return roundRobin.computeIfAbsent(cluster, k -> new AtomicInteger()).getAndIncrement();
+  }
+
+  Instant startedAt(long nanoTime) {
+    return Instant.now().minusNanos(System.nanoTime() - nanoTime);
+  }
+
+  /** Running pods behind a Service (and a subset's labels), in a stable order. */
+  List<DemoPod> endpoints(String namespace, String serviceName, Map<String, String> subsetLabels) {
+    Service svc = registry.service(namespace, serviceName);
+    if (svc == null || svc.getSpec().getSelector() == null || svc.getSpec().getSelector().isEmpty()) {
+      return List.of();
+    }
+    Map<String, String> selector = svc.getSpec().getSelector();
+    return pods.values().stream()
+        .filter(p -> p.running && namespace.equals(p.pod.getMetadata().getNamespace()) && p.pod.getMetadata().getLabels() != null)
+        .filter(p -> p.pod.getMetadata().getLabels().entrySet().containsAll(selector.entrySet())
+            && p.pod.getMetadata().getLabels().entrySet().containsAll(subsetLabels.entrySet()))
+        .sorted(java.util.Comparator.comparing(p -> p.pod.getMetadata().getName()))
+        .toList();
+  }
+
+  /** Where a Service port of {@code d} reaches on {@code target}: its targetPort (number or container port name). */
+  Optional<String> addressOf(DemoPod target, Destination d, int servicePort) {
+    Service svc = d.serviceName() == null ? null : registry.service(d.namespace(), d.serviceName());
+    int containerPort = servicePort;
+    if (svc != null && svc.getSpec().getPorts() != null) {
+      ServicePort sp = svc.getSpec().getPorts().stream().filter(p -> p.getPort() == servicePort).findFirst().orElse(null);
+      if (sp == null) {
+        return Optional.empty();
+      }
+      if (sp.getTargetPort() != null && sp.getTargetPort().getIntVal() != null) {
+        containerPort = sp.getTargetPort().getIntVal();
+      } else if (sp.getTargetPort() != null && sp.getTargetPort().getStrVal() != null) {
+        String name = sp.getTargetPort().getStrVal();
+        containerPort = target.pod.getSpec().getContainers().stream().flatMap(c -> c.getPorts() == null ? java.util.stream.Stream.empty()
+            : c.getPorts().stream()).filter(p -> name.equals(p.getName())).map(ContainerPort::getContainerPort).findFirst().orElse(-1);
+      }
+    }
+    DemoPod.Listener l = target.listeners.get(containerPort);
+    return l == null ? Optional.empty() : Optional.of("127.0.0.1:" + l.localPort());
+  }
+
+  /** An outbound call of a pod's application: through its sidecar, or straight to the Service without one. */
+  void call(DemoPod from, Call call, Map<String, String> headers) {
+    if (from.sidecar != null) {
+      from.sidecar.outbound(call, headers);
+      return;
+    }
+    Destination d = registry.resolve(MeshResources.Snapshot.EMPTY,
+        new ServiceRegistry.Caller(from.pod.getMetadata().getNamespace(), Map.of(), null), call.host());
+    if (d.serviceName() == null) {
+      return; // outside the cluster: the sandbox never sends traffic off this machine
+    }
+    List<DemoPod> endpoints = endpoints(d.namespace(), d.serviceName(), Map.of());
+    if (endpoints.isEmpty()) {
+      return;
+    }
+    DemoPod target = endpoints.get(Math.floorMod(nextIndex("direct|" + d.host()), endpoints.size()));
+    addressOf(target, d, call.port()).ifPresent(address -> upstreams.call(call.protocol(), address, call.path(),
+        withService(headers, d), 10_000, null));
+  }
+
+  private static Map<String, String> withService(Map<String, String> headers, Destination d) {
+    Map<String, String> h = new java.util.HashMap<>(headers);
+    h.put(Wire.SERVICE, d.host()); // what the Host header tells the destination's sidecar
+    return h;
+  }
+
+  private void generateLoad(DemoPod pod) {
+    long start = System.nanoTime();
+    Semaphore inFlight = new Semaphore(64);
+    while (pod.running) {
+      double rps = Math.max(0.1, pod.behaviour.rpsAt((System.nanoTime() - start) / 1e9));
+      if (inFlight.tryAcquire()) {
+        workers.submit(() -> {
+          try {
+            call(pod, pod.behaviour.target(), pod.behaviour.headers());
+          } finally {
+            inFlight.release();
+          }
+        });
+      }
+      DemoPod.sleep(Math.round(1000 / rps));
+    }
+  }
+
   /** An access log stream when the pod's control plane enables Envoy's ALS and its receiver is reachable. */
-  private AccessLogSender accessLogSender(Pod pod, MeshIdentity identity) {
-    String revision = pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get("istio.io/rev");
+  private AccessLogSender accessLogSender(Pod pod, MeshIdentity identity, String revision) {
     if (revision == null || !revision.contains(".")) {
       return null;
     }
@@ -246,8 +244,7 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
       if (icp == null) {
         return null;
       }
-      var mesh = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().valueToTree(icp.getAdditionalProperties().get("spec"))
-          .path("meshConfig");
+      var mesh = Serialization.jsonMapper().valueToTree(icp.getAdditionalProperties().get("spec")).path("meshConfig");
       String address = mesh.at("/defaultConfig/envoyAccessLogService/address").asText("");
       String local = localAddresses.get(address);
       if (!mesh.path("enableEnvoyAccessLogService").asBoolean(false) || local == null) {
@@ -261,99 +258,26 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
     }
   }
 
-  @Override
-  public boolean runs(Pod pod) {
-    return DemoBehaviour.isDemo(pod);
-  }
-
-  @Override
-  public void start(Pod pod) {
-    pods.put(pod.getMetadata().getUid(), new RunningPod(pod));
-    LOG.debug("demo pod {}/{} started", pod.getMetadata().getNamespace(), pod.getMetadata().getName());
-  }
-
-  @Override
-  public void stop(Pod pod) {
-    RunningPod p = pods.remove(pod.getMetadata().getUid());
-    if (p != null) {
-      p.stop();
-    }
-  }
-
-  @Override
-  public Optional<String> address(Pod pod, int port) {
-    RunningPod p = pods.get(pod.getMetadata().getUid());
-    if (p == null) {
-      return Optional.empty();
-    }
-    if (port == ScrapeTargets.ENVOY_STATS_PORT) {
-      return p.metrics == null ? Optional.empty() : Optional.of("127.0.0.1:" + p.metrics.getAddress().getPort());
-    }
-    return Optional.of("127.0.0.1:" + p.app.getAddress().getPort());
-  }
-
-  /** A running pod behind the Service, round robin; null when the Service or its endpoints are missing. */
-  RunningPod pick(String namespace, String serviceName, Map<String, String> subsetLabels) {
-    Service svc = services.getStore().getByKey(namespace + "/" + serviceName);
-    if (svc == null || svc.getSpec().getSelector() == null || svc.getSpec().getSelector().isEmpty()) {
-      return null;
-    }
-    Map<String, String> selector = svc.getSpec().getSelector();
-    List<RunningPod> endpoints = pods.values().stream()
-        .filter(p -> p.running && namespace.equals(p.pod.getMetadata().getNamespace()))
-        .filter(p -> p.pod.getMetadata().getLabels() != null && p.pod.getMetadata().getLabels().entrySet().containsAll(selector.entrySet())
-            && p.pod.getMetadata().getLabels().entrySet().containsAll(subsetLabels.entrySet()))
-        .toList();
-    if (endpoints.isEmpty()) {
-      return null;
-    }
-    int next = roundRobin.computeIfAbsent(namespace + "/" + serviceName, k -> new AtomicInteger()).getAndIncrement();
-    return endpoints.get(Math.floorMod(next, endpoints.size()));
+  private static String label(Pod pod, String key) {
+    return pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(key);
   }
 
   int runningPods() {
     return pods.size();
   }
 
+  /** Re-reads the Istio configuration now instead of within a second (tests). */
+  void refreshMeshConfig() {
+    meshResources.refresh();
+  }
+
   @Override
   public void close() {
-    pods.values().forEach(RunningPod::stop);
+    pods.values().forEach(DemoPod::stop);
     pods.clear();
     services.close();
-    routing.close();
+    meshResources.close();
+    upstreams.close();
     workers.shutdownNow();
-  }
-
-  static String encode(MeshIdentity id) {
-    return String.join("|", id.workload(), id.namespace(), id.app(), id.version(), id.principal(), id.pod(), id.cluster());
-  }
-
-  static MeshIdentity decode(String header) {
-    String[] f = header.split("\\|", -1);
-    if (f.length != 7) {
-      return MeshIdentity.UNKNOWN;
-    }
-    return new MeshIdentity(f[0], f[1], f[2], f[3], f[4], f[5], f[6]);
-  }
-
-  private static void respond(HttpExchange ex, int code, byte[] body) throws IOException {
-    ex.sendResponseHeaders(code, body.length);
-    ex.getResponseBody().write(body);
-    ex.close();
-  }
-
-  private static double millisSince(long t0) {
-    return (System.nanoTime() - t0) / 1e6;
-  }
-
-  private static void sleep(int ms) {
-    if (ms <= 0) {
-      return;
-    }
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

@@ -1,142 +1,221 @@
 package io.smm.sandbox.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The part of Istio's routing the simulated sidecars honour, read from the API every second:
- * VirtualService HTTP routes (match on uri exact/prefix/regex and method; weighted destinations,
- * to DestinationRule subsets by labels; fault abort and fixed delay with percentage). Anything
- * else in a VirtualService is ignored; a VirtualService that cannot be understood is skipped
- * with one warning naming it, and calls to its host go straight to the Service.
+ * The VirtualService part of Istio's routing, as a sidecar applies it to one outbound request:
+ * the first VirtualService for the host (oldest first, as Istio picks among conflicting ones;
+ * only those bound to the mesh gateway), its first matching HTTP route (uri, method, authority,
+ * headers, withoutHeaders, port, sourceLabels, sourceNamespace, queryParams; ignoreUriCase), and
+ * what that route says: weighted destinations (with subsets), redirect, rewrite, fault abort and
+ * delay with percentages, timeout, retries, mirror, request header set/add/remove. TCP routes
+ * (port match, weighted destinations) too. A construct the sandbox does not simulate (delegate,
+ * TLS routes for the host, unknown match fields) makes the whole VirtualService unusable: it
+ * throws, and the caller skips that VirtualService with one warning.
  */
-final class RoutingTable implements AutoCloseable {
+final class RoutingTable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(RoutingTable.class);
+  /** Istio's default retry policy for routes without one: 2 attempts on connection failures and upstream 503s. */
+  static final Retry DEFAULT_RETRY = new Retry(2, 0, Set.of("connect-failure", "refused-stream", "unavailable", "cancelled",
+      "retriable-status-codes", "503"));
 
-  /** What the sidecar does with one request. */
-  record Decision(String serviceName, String serviceNamespace, Map<String, String> subsetLabels, int abortStatus, long delayMs) {
-    static Decision direct(String service, String namespace) {
-      return new Decision(service, namespace, Map.of(), 0, 0);
-    }
-  }
+  record Retry(int attempts, long perTryTimeoutMs, Set<String> retryOn) {}
 
-  private final KubernetesClient client;
-  private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "demo-routing");
-    t.setDaemon(true);
-    return t;
-  });
-  private final Set<String> warned = new HashSet<>();
-  /** A routing resource with its spec parsed once per refresh, not once per request. */
-  private record Rule(String namespace, String name, String resourceVersion, JsonNode spec) {
-    static Rule of(GenericKubernetesResource r) {
-      return new Rule(r.getMetadata().getNamespace(), r.getMetadata().getName(), r.getMetadata().getResourceVersion(),
-          Serialization.jsonMapper().valueToTree(r.getAdditionalProperties().get("spec")));
-    }
-  }
+  record Mirror(String host, String subset, double percent) {}
 
-  private volatile List<Rule> virtualServices = List.of();
-  private volatile List<Rule> destinationRules = List.of();
+  record Redirect(int code, String uri, String authority) {}
 
-  RoutingTable(KubernetesClient client) {
-    this.client = client;
-    refresher.scheduleWithFixedDelay(this::refresh, 0, 1, TimeUnit.SECONDS);
-  }
+  /** What the sidecar does with one request; {@code host} is as written in the route (short names resolve in {@code namespace}). */
+  record Route(String virtualService, String namespace, String host, String subset, int port, int abortHttpStatus,
+      int abortGrpcStatus, long delayMs, long timeoutMs, Retry retry, Mirror mirror, String rewriteUri, String rewriteAuthority,
+      Redirect redirect, Map<String, String> setHeaders, List<String> removeHeaders) {}
 
-  private void refresh() {
-    virtualServices = list("VirtualService");
-    destinationRules = list("DestinationRule");
-  }
+  /** The request as the route matchers see it. */
+  record RequestView(String sourceNamespace, Map<String, String> sourceLabels, String protocol, String authority, int port,
+      String path, String method, Map<String, String> headers) {}
 
-  private List<Rule> list(String kind) {
-    try {
-      return client.genericKubernetesResources("networking.istio.io/v1beta1", kind).inAnyNamespace().list().getItems()
-          .stream().map(Rule::of).toList();
-    } catch (KubernetesClientException e) {
-      return List.of(); // Istio's CRDs are not installed (yet)
-    } catch (RuntimeException e) {
-      return kind.equals("VirtualService") ? virtualServices : destinationRules;
-    }
-  }
+  private RoutingTable() {}
 
-  Decision decide(String sourceNamespace, String service, String serviceNamespace, String path, String method) {
-    for (Rule vs : virtualServices) {
-      String vsNamespace = vs.namespace();
-      if (!vsNamespace.equals(sourceNamespace) && !vsNamespace.equals(serviceNamespace)) {
+  /**
+   * The VirtualServices that apply to {@code hostMatches}, in the order Istio considers them.
+   * {@code hostMatches} tells whether a host as written in a VirtualService of a namespace names
+   * the destination.
+   */
+  static List<MeshResources.Rule> forHost(List<MeshResources.Rule> virtualServices, java.util.function.BiPredicate<String, String> hostMatches) {
+    List<MeshResources.Rule> out = new ArrayList<>();
+    for (MeshResources.Rule vs : virtualServices) {
+      if (!boundToMesh(vs.spec())) {
         continue;
       }
-      try {
-        JsonNode spec = vs.spec();
-        if (!matchesHost(spec.path("hosts"), service, serviceNamespace, vsNamespace)) {
-          continue;
-        }
-        for (JsonNode route : spec.path("http")) {
-          if (matches(route.path("match"), path, method)) {
-            return decision(route, service, serviceNamespace, vsNamespace);
-          }
-        }
-        return Decision.direct(service, serviceNamespace);
-      } catch (RuntimeException e) {
-        String key = vsNamespace + "/" + vs.name() + "@" + vs.resourceVersion();
-        synchronized (warned) {
-          if (warned.add(key)) {
-            LOG.warn("VirtualService {}/{} cannot be applied by the sandbox sidecars ({}); ignoring it", vsNamespace,
-                vs.name(), e.getMessage());
-          }
+      for (JsonNode h : vs.spec().path("hosts")) {
+        if (hostMatches.test(h.asText(), vs.namespace())) {
+          out.add(vs);
+          break;
         }
       }
     }
-    return Decision.direct(service, serviceNamespace);
+    out.sort(Comparator.comparing(MeshResources.Rule::resourceVersion, Comparator.comparingLong(RoutingTable::version))
+        .thenComparing(MeshResources.Rule::namespace).thenComparing(MeshResources.Rule::name));
+    return out;
   }
 
-  private static boolean matchesHost(JsonNode hosts, String service, String serviceNamespace, String vsNamespace) {
-    String fqdn = service + "." + serviceNamespace + ".svc.cluster.local";
-    for (JsonNode h : hosts) {
-      String host = h.asText();
-      if (host.equals(fqdn) || host.equals(service + "." + serviceNamespace) || (host.equals(service) && vsNamespace.equals(serviceNamespace))) {
+  private static long version(String resourceVersion) {
+    try {
+      return Long.parseLong(resourceVersion);
+    } catch (RuntimeException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  private static boolean boundToMesh(JsonNode spec) {
+    JsonNode gateways = spec.path("gateways");
+    if (!gateways.isArray() || gateways.isEmpty()) {
+      return true;
+    }
+    for (JsonNode g : gateways) {
+      if (g.asText().equals("mesh")) {
         return true;
       }
     }
     return false;
   }
 
-  private static boolean matches(JsonNode matchList, String path, String method) {
-    if (!matchList.isArray() || matchList.isEmpty()) {
+  /**
+   * The route of {@code vs} for the request, or empty when none of its routes match (Envoy then
+   * answers 404 NR for HTTP; the caller decides).
+   */
+  static Optional<Route> route(MeshResources.Rule vs, RequestView request) {
+    JsonNode spec = vs.spec();
+    if (spec.has("tls") && !spec.path("tls").isEmpty()) {
+      throw new IllegalArgumentException("TLS routes are not simulated");
+    }
+    if (request.protocol().equals("tcp")) {
+      for (JsonNode route : spec.path("tcp")) {
+        if (tcpMatches(route.path("match"), request)) {
+          return Optional.of(destinations(vs, route, request.protocol()));
+        }
+      }
+      return Optional.empty();
+    }
+    for (JsonNode route : spec.path("http")) {
+      if (route.has("delegate")) {
+        throw new IllegalArgumentException("delegate is not simulated");
+      }
+      if (httpMatches(route.path("match"), request)) {
+        return Optional.of(httpRoute(vs, route, request));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean tcpMatches(JsonNode matches, RequestView r) {
+    if (!matches.isArray() || matches.isEmpty()) {
       return true;
     }
-    for (JsonNode m : matchList) {
-      if (stringMatch(m.path("uri"), path) && stringMatch(m.path("method"), method)) {
+    for (JsonNode m : matches) {
+      if ((!m.has("port") || m.get("port").asInt() == r.port()) && sourceMatches(m, r)) {
         return true;
       }
     }
     return false;
   }
 
-  private static boolean stringMatch(JsonNode matcher, String value) {
-    if (matcher.isMissingNode()) {
+  private static final Set<String> MATCH_FIELDS = Set.of("name", "uri", "method", "authority", "headers", "withoutHeaders", "port",
+      "sourceLabels", "sourceNamespace", "queryParams", "ignoreUriCase", "scheme");
+
+  private static boolean httpMatches(JsonNode matches, RequestView r) {
+    if (!matches.isArray() || matches.isEmpty()) {
       return true;
     }
+    for (JsonNode m : matches) {
+      m.fieldNames().forEachRemaining(f -> {
+        if (!MATCH_FIELDS.contains(f)) {
+          throw new IllegalArgumentException("match field " + f + " is not simulated");
+        }
+      });
+      String path = r.path().contains("?") ? r.path().substring(0, r.path().indexOf('?')) : r.path();
+      boolean ignoreCase = m.path("ignoreUriCase").asBoolean(false);
+      boolean ok = stringMatch(m.path("uri"), ignoreCase ? path.toLowerCase(Locale.ROOT) : path, ignoreCase)
+          && stringMatch(m.path("method"), r.method(), false)
+          && stringMatch(m.path("authority"), r.authority(), false)
+          && stringMatch(m.path("scheme"), "http", false)
+          && (!m.has("port") || m.get("port").asInt() == r.port())
+          && sourceMatches(m, r)
+          && headersMatch(m.path("headers"), r.headers(), true)
+          && headersMatch(m.path("withoutHeaders"), r.headers(), false)
+          && headersMatch(m.path("queryParams"), query(r.path()), true);
+      if (ok) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean sourceMatches(JsonNode m, RequestView r) {
+    if (m.has("sourceNamespace") && !m.get("sourceNamespace").asText().equals(r.sourceNamespace())) {
+      return false;
+    }
+    if (m.has("sourceLabels")) {
+      var it = m.get("sourceLabels").fields();
+      while (it.hasNext()) {
+        var e = it.next();
+        if (!e.getValue().asText().equals(r.sourceLabels().get(e.getKey()))) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** headers: every listed header must match; withoutHeaders: the match succeeds when none of them matches. */
+  private static boolean headersMatch(JsonNode matchers, Map<String, String> values, boolean required) {
+    if (!matchers.isObject() || matchers.isEmpty()) {
+      return true;
+    }
+    var it = matchers.fields();
+    while (it.hasNext()) {
+      var e = it.next();
+      String value = values.get(e.getKey().toLowerCase(Locale.ROOT));
+      boolean matched = value != null && (e.getValue().isEmpty() || stringMatch(e.getValue(), value, false));
+      if (required != matched) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Map<String, String> query(String path) {
+    Map<String, String> out = new HashMap<>();
+    int q = path.indexOf('?');
+    if (q >= 0) {
+      for (String pair : path.substring(q + 1).split("&")) {
+        int eq = pair.indexOf('=');
+        out.put(eq < 0 ? pair : pair.substring(0, eq), eq < 0 ? "" : pair.substring(eq + 1));
+      }
+    }
+    return out;
+  }
+
+  static boolean stringMatch(JsonNode matcher, String value, boolean lowerCase) {
+    if (matcher.isMissingNode() || matcher.isNull()) {
+      return true;
+    }
+    java.util.function.UnaryOperator<String> norm = s -> lowerCase ? s.toLowerCase(Locale.ROOT) : s;
     if (matcher.has("exact")) {
-      return matcher.get("exact").asText().equals(value);
+      return norm.apply(matcher.get("exact").asText()).equals(value);
     }
     if (matcher.has("prefix")) {
-      return value.startsWith(matcher.get("prefix").asText());
+      return value.startsWith(norm.apply(matcher.get("prefix").asText()));
     }
     if (matcher.has("regex")) {
       return Pattern.matches(matcher.get("regex").asText(), value);
@@ -144,80 +223,113 @@ final class RoutingTable implements AutoCloseable {
     throw new IllegalArgumentException("unsupported string match " + matcher);
   }
 
-  private Decision decision(JsonNode route, String service, String serviceNamespace, String vsNamespace) {
+  private static Route httpRoute(MeshResources.Rule vs, JsonNode route, RequestView r) {
     ThreadLocalRandom random = ThreadLocalRandom.current();
+    Route base = route.has("redirect") ? new Route(key(vs), vs.namespace(), null, null, 0, 0, 0, 0, 0, null, null, null, null, null,
+        Map.of(), List.of()) : destinations(vs, route, r.protocol());
     JsonNode fault = route.path("fault");
-    int abort = 0;
+    int abortHttp = 0;
+    int abortGrpc = 0;
     if (fault.has("abort") && random.nextDouble() * 100 < percentage(fault.get("abort"))) {
-      abort = fault.get("abort").path("httpStatus").asInt(503);
+      JsonNode abort = fault.get("abort");
+      if (abort.has("grpcStatus")) {
+        abortGrpc = GrpcStatuses.code(abort.get("grpcStatus").asText());
+        abortHttp = 200;
+      } else {
+        abortHttp = abort.path("httpStatus").asInt(503);
+      }
     }
     long delay = 0;
     if (fault.has("delay") && random.nextDouble() * 100 < percentage(fault.get("delay"))) {
-      delay = durationMs(fault.get("delay").path("fixedDelay").asText("0s"));
+      delay = Durations.millis(fault.get("delay").path("fixedDelay").asText("0s"));
     }
+    long timeout = route.has("timeout") ? Durations.millis(route.get("timeout").asText()) : 0;
+    Retry retry = DEFAULT_RETRY;
+    if (route.has("retries")) {
+      JsonNode retries = route.get("retries");
+      Set<String> on = new java.util.HashSet<>();
+      for (String s : retries.path("retryOn").asText("connect-failure,refused-stream,unavailable,cancelled,503").split(",")) {
+        if (!s.isBlank()) {
+          on.add(s.trim());
+        }
+      }
+      retry = new Retry(retries.path("attempts").asInt(0),
+          retries.has("perTryTimeout") ? Durations.millis(retries.get("perTryTimeout").asText()) : 0, Set.copyOf(on));
+    }
+    Mirror mirror = null;
+    if (route.has("mirror")) {
+      double percent = route.has("mirrorPercentage") ? route.at("/mirrorPercentage/value").asDouble(100)
+          : route.path("mirrorPercent").asDouble(100);
+      mirror = new Mirror(route.at("/mirror/host").asText(), route.at("/mirror/subset").asText(null), percent);
+    }
+    Redirect redirect = null;
+    if (route.has("redirect")) {
+      JsonNode rd = route.get("redirect");
+      redirect = new Redirect(rd.path("redirectCode").asInt(301), rd.path("uri").asText(null), rd.path("authority").asText(null));
+    }
+    String rewriteUri = route.at("/rewrite/uri").asText(null);
+    if (rewriteUri != null) {
+      rewriteUri = rewrite(route.path("match"), r, rewriteUri);
+    }
+    Map<String, String> set = new HashMap<>();
+    List<String> remove = new ArrayList<>();
+    JsonNode requestHeaders = route.at("/headers/request");
+    requestHeaders.path("set").fields().forEachRemaining(e -> set.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue().asText()));
+    requestHeaders.path("add").fields().forEachRemaining(e -> set.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue().asText()));
+    requestHeaders.path("remove").forEach(h -> remove.add(h.asText().toLowerCase(Locale.ROOT)));
+    return new Route(base.virtualService(), base.namespace(), base.host(), base.subset(), base.port(), abortHttp, abortGrpc, delay,
+        timeout, retry, mirror, rewriteUri, route.at("/rewrite/authority").asText(null), redirect, Map.copyOf(set), List.copyOf(remove));
+  }
+
+  /** Envoy's prefix rewrite replaces the matched prefix; with an exact or regex match the whole path. */
+  private static String rewrite(JsonNode matches, RequestView r, String replacement) {
+    for (JsonNode m : matches) {
+      String prefix = m.at("/uri/prefix").asText(null);
+      if (prefix != null && r.path().startsWith(prefix)) {
+        return replacement + r.path().substring(prefix.length());
+      }
+    }
+    return replacement;
+  }
+
+  private static Route destinations(MeshResources.Rule vs, JsonNode route, String protocol) {
     JsonNode destinations = route.path("route");
     if (!destinations.isArray() || destinations.isEmpty()) {
-      return new Decision(service, serviceNamespace, Map.of(), abort, delay);
+      throw new IllegalArgumentException("a route without destinations");
     }
     int total = 0;
     for (JsonNode d : destinations) {
-      total += d.path("weight").asInt(destinations.size() == 1 ? 100 : 0);
+      total += weight(d, destinations.size());
     }
     JsonNode chosen = destinations.get(0);
     if (total > 0) {
-      int pick = random.nextInt(total);
+      int pick = ThreadLocalRandom.current().nextInt(total);
       for (JsonNode d : destinations) {
-        pick -= d.path("weight").asInt(destinations.size() == 1 ? 100 : 0);
+        pick -= weight(d, destinations.size());
         if (pick < 0) {
           chosen = d;
           break;
         }
       }
     }
-    String host = chosen.at("/destination/host").asText(service);
-    String targetService = host.contains(".") ? host.substring(0, host.indexOf('.')) : host;
-    String targetNamespace = host.contains(".") ? host.split("\\.")[1] : vsNamespace;
-    String subset = chosen.at("/destination/subset").asText(null);
-    return new Decision(targetService, targetNamespace, subset == null ? Map.of() : subsetLabels(targetService, targetNamespace, subset),
-        abort, delay);
+    JsonNode destination = chosen.path("destination");
+    if (!destination.has("host")) {
+      throw new IllegalArgumentException("a destination without host");
+    }
+    return new Route(key(vs), vs.namespace(), destination.get("host").asText(), destination.path("subset").asText(null),
+        destination.at("/port/number").asInt(0), 0, 0, 0, 0, protocol.equals("tcp") ? null : DEFAULT_RETRY, null, null, null, null,
+        Map.of(), List.of());
+  }
+
+  private static int weight(JsonNode destination, int count) {
+    return destination.path("weight").asInt(count == 1 ? 100 : 0);
   }
 
   private static double percentage(JsonNode fault) {
     return fault.has("percentage") ? fault.at("/percentage/value").asDouble(100) : fault.path("percent").asDouble(100);
   }
 
-  private Map<String, String> subsetLabels(String service, String namespace, String subset) {
-    for (Rule dr : destinationRules) {
-      JsonNode spec = dr.spec();
-      String host = spec.path("host").asText();
-      if (host.equals(service) && dr.namespace().equals(namespace)
-          || host.equals(service + "." + namespace) || host.equals(service + "." + namespace + ".svc.cluster.local")) {
-        for (JsonNode s : spec.path("subsets")) {
-          if (subset.equals(s.path("name").asText())) {
-            Map<String, String> labels = new HashMap<>();
-            s.path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
-            return labels;
-          }
-        }
-      }
-    }
-    // Istio answers 503 NR when a subset is not defined; no pod matches these labels.
-    return Map.of("smm.sandbox/undefined-subset", subset);
-  }
-
-  static long durationMs(String istioDuration) {
-    String d = istioDuration.trim();
-    if (d.endsWith("ms")) {
-      return Long.parseLong(d.substring(0, d.length() - 2));
-    }
-    if (d.endsWith("s")) {
-      return Math.round(Double.parseDouble(d.substring(0, d.length() - 1)) * 1000);
-    }
-    throw new IllegalArgumentException("unsupported duration " + istioDuration);
-  }
-
-  @Override
-  public void close() {
-    refresher.shutdownNow();
+  private static String key(MeshResources.Rule vs) {
+    return vs.namespace() + "/" + vs.name();
   }
 }

@@ -7,10 +7,15 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The Istio standard metrics one Envoy sidecar reports (Istio 1.15 names, labels and default
- * buckets), in its own registry, served as Envoy serves them on :15090/stats/prometheus.
+ * buckets), in its own registry, served as Envoy serves them on :15090/stats/prometheus. HTTP and
+ * gRPC requests go to istio_requests_total and the duration/size histograms; TCP connections to
+ * istio_tcp_*, whose labels are the same minus response_code and grpc_response_status.
  */
 public final class SidecarMetrics {
 
@@ -26,6 +31,8 @@ public final class SidecarMetrics {
       "destination_service", "destination_service_name", "destination_service_namespace", "destination_canonical_service",
       "destination_canonical_revision", "destination_cluster", "request_protocol", "response_code", "grpc_response_status",
       "response_flags", "connection_security_policy"};
+  static final String[] TCP_LABELS = Arrays.stream(LABELS)
+      .filter(l -> !l.equals("response_code") && !l.equals("grpc_response_status")).toArray(String[]::new);
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final Counter requests = Counter.builder().name("istio_requests_total").help("Total requests.").labelNames(LABELS)
@@ -36,25 +43,61 @@ public final class SidecarMetrics {
       .classicUpperBounds(SIZE_BUCKETS).labelNames(LABELS).register(registry);
   private final Histogram responseBytes = Histogram.builder().name("istio_response_bytes").help("Response sizes.")
       .classicUpperBounds(SIZE_BUCKETS).labelNames(LABELS).register(registry);
+  private final Counter tcpSent = Counter.builder().name("istio_tcp_sent_bytes_total")
+      .help("Bytes sent during response of TCP connections.").labelNames(TCP_LABELS).register(registry);
+  private final Counter tcpReceived = Counter.builder().name("istio_tcp_received_bytes_total")
+      .help("Bytes received during request of TCP connections.").labelNames(TCP_LABELS).register(registry);
+  private final Counter tcpOpened = Counter.builder().name("istio_tcp_connections_opened_total")
+      .help("TCP connections opened.").labelNames(TCP_LABELS).register(registry);
+  private final Counter tcpClosed = Counter.builder().name("istio_tcp_connections_closed_total")
+      .help("TCP connections closed.").labelNames(TCP_LABELS).register(registry);
 
-  /** One HTTP request as one reporter saw it. */
-  public record Request(String reporter, MeshIdentity source, MeshIdentity destination, String destinationService,
-      String protocol, int responseCode, String responseFlags, boolean mutualTls, double durationMs, long requestBytes,
-      long responseBytes) {}
+  /** Who talked to whom, as one reporter saw it. */
+  public record Peers(String reporter, MeshIdentity source, MeshIdentity destination, String destinationService,
+      String destinationServiceName, String destinationServiceNamespace, boolean mutualTls) {}
+
+  /** One HTTP or gRPC request; grpcStatus is null for plain HTTP. */
+  public record Request(Peers peers, String protocol, int responseCode, Integer grpcStatus, String responseFlags, double durationMs,
+      long requestBytes, long responseBytes) {}
+
+  /** One TCP connection, counted when it closes. */
+  public record Connection(Peers peers, String responseFlags, long receivedBytes, long sentBytes) {}
 
   public void record(Request r) {
-    String serviceName = r.destinationService().contains(".") ? r.destinationService().substring(0, r.destinationService().indexOf('.'))
-        : r.destinationService();
-    String[] values = {r.reporter(), r.source().workload(), r.source().namespace(), r.mutualTls() ? r.source().principal() : "unknown",
-        r.source().app(), r.source().version(), r.source().cluster(), r.source().app(), r.source().version(),
-        r.destination().workload(), r.destination().namespace(), r.mutualTls() ? r.destination().principal() : "unknown",
-        r.destination().app(), r.destination().version(), r.destinationService(), serviceName, r.destination().namespace(),
-        r.destination().app(), r.destination().version(), r.destination().cluster(), r.protocol(),
-        Integer.toString(r.responseCode()), "-", r.responseFlags(), r.mutualTls() ? "mutual_tls" : "none"};
+    String[] values = values(r.peers(), r.protocol(), Integer.toString(r.responseCode()),
+        r.grpcStatus() == null ? "-" : r.grpcStatus().toString(), r.responseFlags());
     requests.labelValues(values).inc();
     duration.labelValues(values).observe(r.durationMs());
     requestBytes.labelValues(values).observe(r.requestBytes());
     responseBytes.labelValues(values).observe(r.responseBytes());
+  }
+
+  public void record(Connection c) {
+    String[] values = values(c.peers(), "tcp", null, null, c.responseFlags());
+    tcpOpened.labelValues(values).inc();
+    tcpReceived.labelValues(values).inc(c.receivedBytes());
+    tcpSent.labelValues(values).inc(c.sentBytes());
+    tcpClosed.labelValues(values).inc();
+  }
+
+  private static String[] values(Peers p, String protocol, String responseCode, String grpcStatus, String flags) {
+    MeshIdentity s = p.source();
+    MeshIdentity d = p.destination();
+    boolean destinationReport = p.reporter().equals("destination");
+    // Principals are known from the mTLS handshake only; a client sidecar cannot know the server's
+    // policy, so Istio reports connection_security_policy "unknown" from the source side.
+    List<String> v = new ArrayList<>(List.of(p.reporter(), s.workload(), s.namespace(),
+        p.mutualTls() ? s.principal() : "unknown", s.app(), s.version(), s.cluster(), s.app(), s.version(),
+        d.workload(), d.namespace(), p.mutualTls() ? d.principal() : "unknown", d.app(), d.version(),
+        p.destinationService(), p.destinationServiceName(), p.destinationServiceNamespace(), d.app(), d.version(), d.cluster(),
+        protocol));
+    if (responseCode != null) {
+      v.add(responseCode);
+      v.add(grpcStatus);
+    }
+    v.add(flags);
+    v.add(destinationReport ? (p.mutualTls() ? "mutual_tls" : "none") : "unknown");
+    return v.toArray(String[]::new);
   }
 
   /** The Prometheus text exposition of everything recorded so far. */

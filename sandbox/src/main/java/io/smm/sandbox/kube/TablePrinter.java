@@ -18,6 +18,17 @@ import java.util.function.Function;
  */
 final class TablePrinter {
 
+  /** kubectl shows a waiting container's reason (CrashLoopBackOff, ...) instead of the phase. */
+  private static java.util.Optional<String> waitingReason(JsonNode containerStatuses) {
+    for (JsonNode c : containerStatuses) {
+      String reason = c.at("/state/waiting/reason").asText("");
+      if (!reason.isEmpty()) {
+        return java.util.Optional.of(reason);
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
   /** One column: its header, type and how to compute the cell from an object. */
@@ -84,7 +95,7 @@ final class TablePrinter {
       case "pods" -> List.of(
           new Column("Ready", "string", o -> countReady(o.at("/status/containerStatuses")) + "/" + o.at("/spec/containers").size()),
           new Column("Status", "string", o -> o.at("/metadata/deletionTimestamp").isTextual() ? "Terminating"
-              : o.at("/status/phase").asText("Pending")),
+              : waitingReason(o.at("/status/containerStatuses")).orElse(o.at("/status/phase").asText("Pending"))),
           new Column("Restarts", "integer", o -> sum(o.at("/status/containerStatuses"), "restartCount")));
       case "deployments" -> List.of(
           new Column("Ready", "string", o -> o.at("/status/readyReplicas").asInt(0) + "/" + o.at("/spec/replicas").asInt(1)),

@@ -93,6 +93,31 @@ final class PodFactory {
         .build();
   }
 
+  /** A Running pod whose application container keeps failing (CrashLoopBackOff) with {@code message}. */
+  PodStatus crashing(Pod pod, String message) {
+    PodStatus status = pod.getStatus();
+    String now = Instant.now().toString();
+    for (PodCondition c : status.getConditions()) {
+      if (c.getType().equals("Ready") || c.getType().equals("ContainersReady")) {
+        c.setStatus("False");
+        c.setReason("ContainersNotReady");
+        c.setLastTransitionTime(now);
+      }
+    }
+    for (ContainerStatus c : status.getContainerStatuses()) {
+      if (!c.getName().equals("istio-proxy")) {
+        c.setReady(false);
+        c.setStarted(false);
+        c.setRestartCount(1);
+        c.setState(new io.fabric8.kubernetes.api.model.ContainerStateBuilder().withNewWaiting().withReason("CrashLoopBackOff")
+            .withMessage(message).endWaiting().build());
+        c.setLastState(new io.fabric8.kubernetes.api.model.ContainerStateBuilder().withNewTerminated().withExitCode(1)
+            .withReason("Error").withMessage(message).withFinishedAt(now).endTerminated().build());
+      }
+    }
+    return status;
+  }
+
   String nodeName() {
     return nodeName;
   }

@@ -294,7 +294,15 @@ public class SandboxKubelet implements AutoCloseable {
         Pod runningPod = pod;
         runtimes.stream().filter(r -> r.runs(runningPod)).findFirst().ifPresent(r -> {
           started.put(runningPod.getMetadata().getUid(), new Started(runningPod, r));
-          r.start(runningPod);
+          try {
+            r.start(runningPod);
+          } catch (RuntimeException e) {
+            // What a crashing container looks like: the pod stays, not Ready, with the reason.
+            LOG.warn("pod {}/{} failed to start: {}", runningPod.getMetadata().getNamespace(), runningPod.getMetadata().getName(),
+                e.getMessage());
+            runningPod.setStatus(pods.crashing(runningPod, e.getMessage()));
+            client.pods().resource(runningPod).updateStatus();
+          }
         });
       }
     }

@@ -1,110 +1,121 @@
 package io.smm.sandbox.demo;
 
+import static io.smm.sandbox.testing.DemoWorkloads.namespace;
+import static io.smm.sandbox.testing.DemoWorkloads.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.envoyproxy.envoy.data.accesslog.v3.HTTPAccessLogEntry;
+import io.envoyproxy.envoy.data.accesslog.v3.TCPAccessLogEntry;
+import io.envoyproxy.envoy.service.accesslog.v3.AccessLogServiceGrpc;
+import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage;
+import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsResponse;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.smm.sandbox.kube.ClusterSeed;
-import io.smm.sandbox.kube.EmbeddedApiServer;
-import io.smm.sandbox.kubelet.SandboxKubelet;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
 import io.smm.sandbox.prometheus.ScrapeTargets;
 import io.smm.sandbox.testing.Eventually;
-import io.smm.sandbox.testing.IstioFixtures;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.smm.sandbox.testing.Exposition;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.Test;
 
-/** Demo pods run in-process; injected ones report Istio metrics from both sides of each call. */
-class DemoRuntimeTest {
+/** Demo pods run in-process; injected ones report Istio metrics from both sides of each call, for HTTP, gRPC and TCP. */
+class DemoRuntimeTest extends DemoMeshFixture {
 
-  EmbeddedApiServer api;
-  KubernetesClient client;
-  DemoRuntime runtime;
-  SandboxKubelet kubelet;
-  final HttpClient http = HttpClient.newHttpClient();
-
-  @BeforeEach
-  void start() {
-    api = EmbeddedApiServer.start(0);
-    client = api.newClient();
-    ClusterSeed.apply(client);
-    IstioFixtures.controlPlane(client, Map.of("version", "1.15.3"));
-    runtime = new DemoRuntime(client, "test-cluster");
-    kubelet = new SandboxKubelet(client, "node-1", List.of(runtime));
-    kubelet.start();
-  }
-
-  @AfterEach
-  void stop() {
-    kubelet.close();
-    runtime.close();
-    client.close();
-    api.close();
-  }
-
-  void service(String ns, String app, String calls) {
-    client.apps().deployments().inNamespace(ns).resource(new DeploymentBuilder().withNewMetadata().withName(app).endMetadata()
-        .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", app).endSelector()
-        .withNewTemplate().withNewMetadata().addToLabels("app", app).addToLabels("version", "v1").endMetadata()
-        .withNewSpec().withServiceAccountName(app).addNewContainer().withName(app).withImage("ghcr.io/smm/smm-demo:1.0.0")
-        .addNewEnv().withName("CALLS").withValue(calls).endEnv().endContainer().endSpec().endTemplate().endSpec().build()).create();
-    client.services().inNamespace(ns).resource(new ServiceBuilder().withNewMetadata().withName(app).endMetadata()
-        .withNewSpec().withSelector(Map.of("app", app)).addNewPort().withPort(8080).withTargetPort(new IntOrString(8080)).endPort()
-        .endSpec().build()).create();
-  }
-
-  Pod pod(String ns, String app) {
-    return client.pods().inNamespace(ns).withLabel("app", app).list().getItems().get(0);
-  }
-
-  /** Namespace shop, labelled for cp-v115x, with frontpage calling catalog; returns once both run. */
-  void meshedFrontpageCallingCatalog() throws InterruptedException {
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop")
-        .addToLabels("istio.io/rev", "cp-v115x.istio-system").endMetadata().build()).create();
-    service("shop", "frontpage", "catalog");
-    service("shop", "catalog", "");
-    Eventually.until(() -> runtime.runningPods() == 2, Duration.ofSeconds(20), "both pods run");
-  }
-
-  String get(String hostPort, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://" + hostPort + path)).build(), HttpResponse.BodyHandlers.ofString()).body();
+  /** Namespace shop, labelled for cp-v115x: frontpage calls catalog over HTTP, catalog calls movies over gRPC and db over TCP. */
+  void shop() throws InterruptedException {
+    namespace(client, "shop", true);
+    workload(client, "shop", "frontpage", env("REQUESTS", "http://catalog:8080/#1"));
+    workload(client, "shop", "catalog", env("REQUESTS", "grpc://movies:8082#1 tcp://db:5432#2"));
+    workload(client, "shop", "movies", env());
+    workload(client, "shop", "db", env());
+    awaitPods(4);
   }
 
   @Test
-  void injectedPodsReportBothSidesOfACallWithIstiosLabels() throws Exception {
-    meshedFrontpageCallingCatalog();
+  void injectedPodsReportBothSidesOfHttpCallsWithIstiosLabels() throws Exception {
+    shop();
     Pod frontpage = pod("shop", "frontpage");
-    Pod catalog = pod("shop", "catalog");
     assertThat(frontpage.getSpec().getContainers()).extracting(c -> c.getName()).containsExactly("frontpage", "istio-proxy");
     assertThat(frontpage.getMetadata().getLabels()).containsEntry("istio.io/rev", "cp-v115x.istio-system")
         .containsEntry("security.istio.io/tlsMode", "istio");
 
-    for (int i = 0; i < 3; i++) {
-      get(runtime.address(frontpage, 8080).orElseThrow(), "/");
-    }
-    String source = get(runtime.address(frontpage, ScrapeTargets.ENVOY_STATS_PORT).orElseThrow(), "/stats/prometheus");
-    String destination = get(runtime.address(catalog, ScrapeTargets.ENVOY_STATS_PORT).orElseThrow(), "/stats/prometheus");
-    String edge = "destination_service=\"catalog.shop.svc.cluster.local\"";
-    assertThat(source).containsPattern("istio_requests_total\\{[^}]*reporter=\"source\"[^}]*\\} 3\\.0")
-        .contains("source_workload=\"frontpage\"").contains("destination_workload=\"catalog\"").contains(edge)
-        .contains("connection_security_policy=\"mutual_tls\"").contains("response_code=\"200\"")
-        .contains("source_principal=\"spiffe://cluster.local/ns/shop/sa/frontpage\"")
-        .contains("istio_request_duration_milliseconds_bucket{").contains("le=\"0.5\"");
-    assertThat(destination).containsPattern("istio_requests_total\\{[^}]*reporter=\"destination\"[^}]*\\} 3\\.0")
-        .contains("source_workload=\"frontpage\"").contains(edge);
-    // frontpage was called from outside the mesh: its inbound series has an unknown source.
-    assertThat(source).containsPattern("istio_requests_total\\{[^}]*reporter=\"destination\"[^}]*source_workload=\"unknown\"[^}]*\\} 3\\.0");
+    assertThat(send("shop", "frontpage", 3)).isEqualTo(200);
+    String source = scrape("shop", "frontpage");
+    String destination = scrape("shop", "catalog");
+    Map<String, String> edge = Map.of("source_workload", "frontpage-v1", "destination_workload", "catalog-v1",
+        "destination_service", "catalog.shop.svc.cluster.local", "destination_service_name", "catalog",
+        "request_protocol", "http", "response_code", "200");
+    assertThat(Exposition.sum(source, "istio_requests_total", with(edge, "reporter", "source"))).isEqualTo(3);
+    assertThat(Exposition.sum(destination, "istio_requests_total", with(edge, "reporter", "destination"))).isEqualTo(3);
+    // Only the server side knows the connection's security; the client reports "unknown", as Istio does.
+    assertThat(Exposition.sum(destination, "istio_requests_total", Map.of("reporter", "destination",
+        "connection_security_policy", "mutual_tls", "source_principal", "spiffe://cluster.local/ns/shop/sa/frontpage"))).isEqualTo(3);
+    assertThat(Exposition.sum(source, "istio_requests_total", Map.of("reporter", "source", "connection_security_policy", "unknown")))
+        .isEqualTo(3);
+    assertThat(source).contains("istio_request_duration_milliseconds_bucket{").contains("le=\"0.5\"");
+    // frontpage was called from outside the mesh: its inbound series has an unknown source and no mTLS.
+    assertThat(Exposition.sum(source, "istio_requests_total", Map.of("reporter", "destination", "source_workload", "unknown",
+        "connection_security_policy", "none"))).isEqualTo(3);
+  }
+
+  @Test
+  void grpcCallsAndTcpConnectionsAreReportedWithTheirOwnMetrics() throws Exception {
+    shop();
+    send("shop", "frontpage", 4);
+    String catalog = scrape("shop", "catalog");
+    assertThat(Exposition.sum(catalog, "istio_requests_total", Map.of("reporter", "source", "destination_workload", "movies-v1",
+        "request_protocol", "grpc", "response_code", "200", "grpc_response_status", "0"))).isEqualTo(4);
+    Map<String, String> tcp = Map.of("reporter", "source", "destination_workload", "db-v1", "request_protocol", "tcp",
+        "destination_service", "db.shop.svc.cluster.local");
+    assertThat(Exposition.sum(catalog, "istio_tcp_connections_opened_total", tcp)).isEqualTo(8);
+    assertThat(Exposition.sum(catalog, "istio_tcp_connections_closed_total", tcp)).isEqualTo(8);
+    assertThat(Exposition.sum(catalog, "istio_tcp_received_bytes_total", tcp)).isPositive();
+    assertThat(Exposition.sum(catalog, "istio_tcp_sent_bytes_total", tcp)).isPositive();
+    String db = scrape("shop", "db");
+    assertThat(Exposition.sum(db, "istio_tcp_connections_opened_total", Map.of("reporter", "destination",
+        "source_workload", "catalog-v1", "connection_security_policy", "mutual_tls"))).isEqualTo(8);
+    assertThat(db).doesNotContain("istio_requests_total{");
+    // TCP series carry no response code, as in Istio.
+    assertThat(catalog.lines().filter(l -> l.startsWith("istio_tcp_")).toList()).allMatch(l -> !l.contains("response_code="));
+  }
+
+  @Test
+  void applicationErrorsAreHttp500AndGrpcInternal() throws Exception {
+    namespace(client, "shop", true);
+    workload(client, "shop", "frontpage", env("REQUESTS", "http://catalog:8080/#1 grpc://catalog:8082#1"));
+    workload(client, "shop", "catalog", env("ERROR_RATE", "1"));
+    awaitPods(2);
+    send("shop", "frontpage", 2);
+    String frontpage = scrape("shop", "frontpage");
+    assertThat(Exposition.sum(frontpage, "istio_requests_total", Map.of("reporter", "source", "request_protocol", "http",
+        "response_code", "500"))).isEqualTo(2);
+    assertThat(Exposition.sum(frontpage, "istio_requests_total", Map.of("reporter", "source", "request_protocol", "grpc",
+        "response_code", "200", "grpc_response_status", "13"))).isEqualTo(2);
+  }
+
+  @Test
+  void aContainerWithAnUnusableKnobCrashesWithTheReasonAndOthersKeepRunning() throws Exception {
+    namespace(client, "shop", true);
+    workload(client, "shop", "catalog", env("ERROR_RATE", "lots"));
+    workload(client, "shop", "frontpage", env());
+    awaitPods(1);
+    Eventually.until(() -> {
+      var status = pod("shop", "catalog").getStatus();
+      return status.getContainerStatuses().stream().anyMatch(c -> c.getState().getWaiting() != null);
+    }, Duration.ofSeconds(10), "catalog's container is waiting");
+    var c = pod("shop", "catalog").getStatus().getContainerStatuses().stream().filter(s -> s.getName().equals("catalog"))
+        .findFirst().orElseThrow();
+    assertThat(c.getState().getWaiting().getReason()).isEqualTo("CrashLoopBackOff");
+    assertThat(c.getState().getWaiting().getMessage()).contains("ERROR_RATE \"lots\"").contains("between 0 and 1");
+    assertThat(c.getReady()).isFalse();
+    assertThat(send("shop", "frontpage", 1)).isEqualTo(200);
   }
 
   @Test
@@ -117,25 +128,21 @@ class DemoRuntimeTest {
               "defaultConfig", Map.of("envoyAccessLogService", Map.of("address", als)))));
           return icp;
         });
-    java.util.concurrent.BlockingQueue<io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage> received =
-        new java.util.concurrent.LinkedBlockingQueue<>();
-    io.grpc.Server server = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder
-        .forAddress(new java.net.InetSocketAddress("127.0.0.1", 0))
-        .addService(new io.envoyproxy.envoy.service.accesslog.v3.AccessLogServiceGrpc.AccessLogServiceImplBase() {
+    BlockingQueue<StreamAccessLogsMessage> received = new LinkedBlockingQueue<>();
+    Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        .addService(new AccessLogServiceGrpc.AccessLogServiceImplBase() {
           @Override
-          public io.grpc.stub.StreamObserver<io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage> streamAccessLogs(
-              io.grpc.stub.StreamObserver<io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsResponse> responses) {
-            return new io.grpc.stub.StreamObserver<>() {
+          public StreamObserver<StreamAccessLogsMessage> streamAccessLogs(StreamObserver<StreamAccessLogsResponse> responses) {
+            return new StreamObserver<>() {
               String node = "";
 
               @Override
-              public void onNext(io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage m) {
+              public void onNext(StreamAccessLogsMessage m) {
                 if (m.hasIdentifier()) {
                   node = m.getIdentifier().getNode().getMetadata().getFieldsOrThrow("NAME").getStringValue();
                 }
                 // Each batch is stored with the identity of the stream it came on.
-                received.add(m.toBuilder().setIdentifier(io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage.Identifier
-                    .newBuilder().setLogName(node)).build());
+                received.add(m.toBuilder().setIdentifier(StreamAccessLogsMessage.Identifier.newBuilder().setLogName(node)).build());
               }
 
               @Override
@@ -150,36 +157,47 @@ class DemoRuntimeTest {
         }).build().start();
     try {
       runtime.mapMeshAddress(als, "127.0.0.1:" + server.getPort());
-      meshedFrontpageCallingCatalog();
+      shop();
       Pod frontpage = pod("shop", "frontpage");
       Pod catalog = pod("shop", "catalog");
-      get(runtime.address(frontpage, 8080).orElseThrow(), "/");
+      send("shop", "frontpage", 1);
 
-      java.util.List<io.envoyproxy.envoy.data.accesslog.v3.HTTPAccessLogEntry> outbound = new java.util.ArrayList<>();
-      java.util.List<io.envoyproxy.envoy.data.accesslog.v3.HTTPAccessLogEntry> inboundAtCatalog = new java.util.ArrayList<>();
+      List<HTTPAccessLogEntry> outbound = new ArrayList<>();
+      List<HTTPAccessLogEntry> inboundAtCatalog = new ArrayList<>();
+      List<TCPAccessLogEntry> tcpFromCatalog = new ArrayList<>();
       Eventually.until(() -> {
-        io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage m;
+        StreamAccessLogsMessage m;
         while ((m = received.poll()) != null) {
+          String node = m.getIdentifier().getLogName();
           for (var e : m.getHttpLogs().getLogEntryList()) {
             String cluster = e.getCommonProperties().getUpstreamCluster();
-            if (m.getIdentifier().getLogName().equals(frontpage.getMetadata().getName()) && cluster.startsWith("outbound|")) {
+            if (node.equals(frontpage.getMetadata().getName()) && cluster.startsWith("outbound|")) {
               outbound.add(e);
             }
-            if (m.getIdentifier().getLogName().equals(catalog.getMetadata().getName()) && cluster.startsWith("inbound|")) {
+            if (node.equals(catalog.getMetadata().getName()) && cluster.startsWith("inbound|")) {
               inboundAtCatalog.add(e);
             }
           }
+          if (node.equals(catalog.getMetadata().getName())) {
+            tcpFromCatalog.addAll(m.getTcpLogs().getLogEntryList());
+          }
         }
-        return !outbound.isEmpty() && !inboundAtCatalog.isEmpty();
-      }, Duration.ofSeconds(10), "frontpage's outbound and catalog's inbound entries arrive");
+        return !outbound.isEmpty() && !inboundAtCatalog.isEmpty() && tcpFromCatalog.size() >= 2;
+      }, Duration.ofSeconds(10), "frontpage's outbound, catalog's inbound and its TCP entries arrive");
       var out = outbound.get(0);
       assertThat(out.getCommonProperties().getUpstreamCluster()).isEqualTo("outbound|8080||catalog.shop.svc.cluster.local");
       assertThat(out.getRequest().getAuthority()).isEqualTo("catalog.shop.svc.cluster.local:8080");
       assertThat(out.getRequest().getRequestMethod()).isEqualTo(io.envoyproxy.envoy.config.core.v3.RequestMethod.GET);
+      assertThat(out.getRequest().getPath()).isEqualTo("/");
       assertThat(out.getResponse().getResponseCode().getValue()).isEqualTo(200);
       assertThat(out.getCommonProperties().getUpstreamRemoteAddress().getSocketAddress().getPortValue())
           .isEqualTo(Integer.parseInt(runtime.address(catalog, 8080).orElseThrow().split(":")[1]));
-      assertThat(inboundAtCatalog.get(0).getResponse().getResponseCode().getValue()).isEqualTo(200);
+      var in = inboundAtCatalog.get(0);
+      assertThat(in.getResponse().getResponseCode().getValue()).isEqualTo(200);
+      assertThat(in.getRequest().getRequestId()).as("the request id travels with the request").isEqualTo(out.getRequest().getRequestId());
+      assertThat(in.getCommonProperties().hasTlsProperties()).as("sidecar to sidecar is mutual TLS").isTrue();
+      assertThat(tcpFromCatalog.get(0).getCommonProperties().getUpstreamCluster()).isEqualTo("outbound|5432||db.shop.svc.cluster.local");
+      assertThat(tcpFromCatalog.get(0).getConnectionProperties().getSentBytes()).isPositive();
     } finally {
       server.shutdownNow();
     }
@@ -187,13 +205,19 @@ class DemoRuntimeTest {
 
   @Test
   void podsOutsideTheMeshGetNoSidecarAndReportNothing() throws Exception {
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("plain").endMetadata().build()).create();
-    service("plain", "frontpage", "catalog");
-    service("plain", "catalog", "");
-    Eventually.until(() -> runtime.runningPods() == 2, Duration.ofSeconds(20), "both pods run");
+    namespace(client, "plain", false);
+    workload(client, "plain", "frontpage", env("REQUESTS", "http://catalog:8080/#1"));
+    workload(client, "plain", "catalog", env());
+    awaitPods(2);
     Pod frontpage = pod("plain", "frontpage");
     assertThat(frontpage.getSpec().getContainers()).hasSize(1);
-    assertThat(get(runtime.address(frontpage, 8080).orElseThrow(), "/")).contains("\"code\":200");
+    assertThat(send("plain", "frontpage", 1)).isEqualTo(200);
     assertThat(runtime.address(frontpage, ScrapeTargets.ENVOY_STATS_PORT)).as("no Envoy, no stats port").isEmpty();
+  }
+
+  static Map<String, String> with(Map<String, String> labels, String key, String value) {
+    Map<String, String> m = new java.util.HashMap<>(labels);
+    m.put(key, value);
+    return m;
   }
 }

@@ -15,17 +15,30 @@ public final class IstioFixtures {
   private IstioFixtures() {}
 
   public static void controlPlane(KubernetesClient client, Map<String, Object> spec) {
-    client.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
-        .withNewMetadata().withName("istiocontrolplanes.servicemesh.cisco.com").endMetadata()
-        .withNewSpec().withGroup("servicemesh.cisco.com").withScope("Namespaced")
-        .withNewNames().withKind("IstioControlPlane").withPlural("istiocontrolplanes").withSingular("istiocontrolplane").endNames()
-        .addNewVersion().withName("v1alpha1").withServed(true).withStorage(true).withNewSchema().withNewOpenAPIV3Schema()
-        .withType("object").withXKubernetesPreserveUnknownFields(true).endOpenAPIV3Schema().endSchema().endVersion().endSpec()
-        .build()).create();
+    crd(client, "servicemesh.cisco.com", "v1alpha1", "IstioControlPlane");
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("istio-system").endMetadata().build()).create();
     client.genericKubernetesResources("servicemesh.cisco.com/v1alpha1", "IstioControlPlane").inNamespace("istio-system")
         .resource(new GenericKubernetesResourceBuilder().withApiVersion("servicemesh.cisco.com/v1alpha1").withKind("IstioControlPlane")
             .withNewMetadata().withName("cp-v115x").withNamespace("istio-system").endMetadata()
             .addToAdditionalProperties("spec", spec).build()).create();
+  }
+
+  /** The Istio kinds the simulated sidecars read (open schemas, as the sandbox needs no validation). */
+  public static void istioCrds(KubernetesClient client) {
+    for (String kind : new String[] {"VirtualService", "DestinationRule", "ServiceEntry", "Sidecar"}) {
+      crd(client, "networking.istio.io", "v1beta1", kind);
+    }
+    crd(client, "security.istio.io", "v1beta1", "PeerAuthentication");
+  }
+
+  private static void crd(KubernetesClient client, String group, String version, String kind) {
+    String plural = kind.toLowerCase() + "s";
+    client.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
+        .withNewMetadata().withName(plural + "." + group).endMetadata()
+        .withNewSpec().withGroup(group).withScope("Namespaced")
+        .withNewNames().withKind(kind).withPlural(plural).withSingular(kind.toLowerCase()).endNames()
+        .addNewVersion().withName(version).withServed(true).withStorage(true).withNewSchema().withNewOpenAPIV3Schema()
+        .withType("object").withXKubernetesPreserveUnknownFields(true).endOpenAPIV3Schema().endSchema().endVersion().endSpec()
+        .build()).create();
   }
 }

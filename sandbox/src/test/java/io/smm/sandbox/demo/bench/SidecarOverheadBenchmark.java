@@ -1,14 +1,12 @@
 package io.smm.sandbox.demo.bench;
 
-import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smm.sandbox.demo.DemoRuntime;
 import io.smm.sandbox.kube.ClusterSeed;
 import io.smm.sandbox.kube.EmbeddedApiServer;
 import io.smm.sandbox.kubelet.SandboxKubelet;
+import io.smm.sandbox.testing.DemoWorkloads;
 import io.smm.sandbox.testing.Eventually;
 import io.smm.sandbox.testing.IstioFixtures;
 import java.net.URI;
@@ -76,15 +74,8 @@ public final class SidecarOverheadBenchmark {
   }
 
   static void workload(KubernetesClient client, String ns, String app, String calls) {
-    client.apps().deployments().inNamespace(ns).resource(new DeploymentBuilder().withNewMetadata().withName(app).endMetadata()
-        .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", app).endSelector()
-        .withNewTemplate().withNewMetadata().addToLabels("app", app).addToLabels("version", "v1").endMetadata()
-        .withNewSpec().addNewContainer().withName(app).withImage("ghcr.io/smm/smm-demo:1.0.0")
-        .addNewEnv().withName("CALLS").withValue(calls).endEnv().addNewEnv().withName("LATENCY_MS").withValue("0").endEnv()
-        .endContainer().endSpec().endTemplate().endSpec().build()).create();
-    client.services().inNamespace(ns).resource(new ServiceBuilder().withNewMetadata().withName(app).endMetadata()
-        .withNewSpec().withSelector(Map.of("app", app)).addNewPort().withPort(8080).withTargetPort(new IntOrString(8080)).endPort()
-        .endSpec().build()).create();
+    DemoWorkloads.workload(client, ns, app, calls.isEmpty() ? Map.of("LATENCY_MS", "0")
+        : Map.of("REQUESTS", "http://" + calls + ":8080/#1", "LATENCY_MS", "0"));
   }
 
   /** Requests per second 8 concurrent clients get from the caller at {@code hostPort}. */

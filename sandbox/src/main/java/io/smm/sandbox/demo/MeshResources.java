@@ -1,0 +1,95 @@
+package io.smm.sandbox.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Istio configuration the simulated sidecars act on, re-read from the API every second (Envoy
+ * gets it pushed by istiod within about as long). Each refresh builds one immutable
+ * {@link Snapshot}: a request sees one consistent configuration, and specs are parsed once per
+ * refresh, not once per request. A kind that cannot be listed keeps its last good state.
+ */
+final class MeshResources implements AutoCloseable {
+
+  /** An Istio resource with its spec parsed. */
+  record Rule(String namespace, String name, String resourceVersion, JsonNode spec) {
+    static Rule of(GenericKubernetesResource r) {
+      Object spec = r.getAdditionalProperties().get("spec");
+      return new Rule(r.getMetadata().getNamespace(), r.getMetadata().getName(), r.getMetadata().getResourceVersion(),
+          spec == null ? MissingNode.getInstance() : Serialization.jsonMapper().valueToTree(spec));
+    }
+
+    String key() {
+      return namespace + "/" + name + "@" + resourceVersion;
+    }
+  }
+
+  /** Everything one request is decided with. */
+  record Snapshot(List<Rule> virtualServices, List<Rule> destinationRules, List<Rule> peerAuthentications, List<Rule> sidecars,
+      List<Rule> serviceEntries, Map<String, JsonNode> meshConfigs) {
+    static final Snapshot EMPTY = new Snapshot(List.of(), List.of(), List.of(), List.of(), List.of(), Map.of());
+
+    /** Mesh config of the control plane revision {@code name.namespace}; missing node when unknown. */
+    JsonNode meshConfig(String revision) {
+      return revision == null ? MissingNode.getInstance() : meshConfigs.getOrDefault(revision, MissingNode.getInstance());
+    }
+  }
+
+  private final KubernetesClient client;
+  private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "demo-mesh-config");
+    t.setDaemon(true);
+    return t;
+  });
+  private volatile Snapshot snapshot = Snapshot.EMPTY;
+
+  MeshResources(KubernetesClient client) {
+    this.client = client;
+    refresher.scheduleWithFixedDelay(this::refresh, 0, 1, TimeUnit.SECONDS);
+  }
+
+  Snapshot snapshot() {
+    return snapshot;
+  }
+
+  /** Re-reads now (tests and callers that just changed a resource do not wait for the next tick). */
+  void refresh() {
+    Snapshot last = snapshot;
+    Map<String, JsonNode> meshConfigs = new HashMap<>();
+    for (Rule icp : list("servicemesh.cisco.com/v1alpha1", "IstioControlPlane", List.of())) {
+      meshConfigs.put(icp.name() + "." + icp.namespace(), icp.spec().path("meshConfig"));
+    }
+    snapshot = new Snapshot(
+        list("networking.istio.io/v1beta1", "VirtualService", last.virtualServices()),
+        list("networking.istio.io/v1beta1", "DestinationRule", last.destinationRules()),
+        list("security.istio.io/v1beta1", "PeerAuthentication", last.peerAuthentications()),
+        list("networking.istio.io/v1beta1", "Sidecar", last.sidecars()),
+        list("networking.istio.io/v1beta1", "ServiceEntry", last.serviceEntries()),
+        meshConfigs.isEmpty() ? last.meshConfigs() : Map.copyOf(meshConfigs));
+  }
+
+  private List<Rule> list(String apiVersion, String kind, List<Rule> last) {
+    try {
+      return client.genericKubernetesResources(apiVersion, kind).inAnyNamespace().list().getItems().stream().map(Rule::of).toList();
+    } catch (KubernetesClientException e) {
+      return e.getCode() == 404 ? List.of() : last; // 404: the CRD is not installed (yet)
+    } catch (RuntimeException e) {
+      return last;
+    }
+  }
+
+  @Override
+  public void close() {
+    refresher.shutdownNow();
+  }
+}

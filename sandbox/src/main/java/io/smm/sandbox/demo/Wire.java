@@ -1,0 +1,63 @@
+package io.smm.sandbox.demo;
+
+import io.grpc.MethodDescriptor;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/**
+ * What travels between demo pods besides the payload. A sidecar stand-in cannot do TLS or Envoy's
+ * metadata exchange, so it says in headers what those would have established: the calling
+ * workload's identity (Istio's x-envoy-peer-metadata), whether the connection is mutual TLS, and
+ * the service the client routed to. TCP carries the same in a first line (Istio's TCP metadata
+ * exchange is a preamble too, negotiated by ALPN).
+ */
+final class Wire {
+
+  static final String PEER = "x-smm-peer";
+  static final String TLS = "x-smm-tls";
+  static final String SERVICE = "x-smm-destination-service";
+  static final String TCP_PREAMBLE = "SMM-PEER ";
+
+  /** The demo's one gRPC method: unary, opaque bytes (no generated stubs needed). */
+  static final MethodDescriptor<byte[], byte[]> GRPC_CALL = MethodDescriptor.<byte[], byte[]>newBuilder()
+      .setType(MethodDescriptor.MethodType.UNARY)
+      .setFullMethodName("smm.demo.Workload/Call")
+      .setRequestMarshaller(new Bytes())
+      .setResponseMarshaller(new Bytes())
+      .build();
+
+  private Wire() {}
+
+  static String encode(MeshIdentity id) {
+    return String.join("|", id.workload(), id.namespace(), id.app(), id.version(), id.principal(), id.pod(), id.cluster());
+  }
+
+  static MeshIdentity decode(String header) {
+    if (header == null) {
+      return MeshIdentity.UNKNOWN;
+    }
+    String[] f = header.split("\\|", -1);
+    if (f.length != 7) {
+      return MeshIdentity.UNKNOWN;
+    }
+    return new MeshIdentity(f[0], f[1], f[2], f[3], f[4], f[5], f[6]);
+  }
+
+  private static final class Bytes implements MethodDescriptor.Marshaller<byte[]> {
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+}

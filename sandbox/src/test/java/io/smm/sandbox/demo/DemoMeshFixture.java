@@ -1,0 +1,105 @@
+package io.smm.sandbox.demo;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.smm.sandbox.kube.ClusterSeed;
+import io.smm.sandbox.kube.EmbeddedApiServer;
+import io.smm.sandbox.kubelet.SandboxKubelet;
+import io.smm.sandbox.prometheus.ScrapeTargets;
+import io.smm.sandbox.testing.Eventually;
+import io.smm.sandbox.testing.Exposition;
+import io.smm.sandbox.testing.IstioFixtures;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/** A sandbox API server, kubelet and demo runtime with an Istio control plane and Istio's CRDs, per test. */
+abstract class DemoMeshFixture {
+
+  EmbeddedApiServer api;
+  KubernetesClient client;
+  DemoRuntime runtime;
+  SandboxKubelet kubelet;
+  final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeEach
+  void startCluster() {
+    api = EmbeddedApiServer.start(0);
+    client = api.newClient();
+    ClusterSeed.apply(client);
+    IstioFixtures.controlPlane(client, Map.of("version", "1.15.3"));
+    IstioFixtures.istioCrds(client);
+    runtime = new DemoRuntime(client, "test-cluster");
+    kubelet = new SandboxKubelet(client, "node-1", List.of(runtime));
+    kubelet.start();
+  }
+
+  @AfterEach
+  void stopCluster() {
+    kubelet.close();
+    runtime.close();
+    client.close();
+    api.close();
+  }
+
+  void awaitPods(int running) throws InterruptedException {
+    Eventually.until(() -> runtime.runningPods() == running, Duration.ofSeconds(20), running + " demo pods run");
+  }
+
+  Pod pod(String ns, String app) {
+    return client.pods().inNamespace(ns).withLabel("app", app).list().getItems().get(0);
+  }
+
+  /** Sends {@code n} requests to a pod's HTTP port from outside the mesh; returns the last status. */
+  int send(String ns, String app, int n) throws Exception {
+    String address = runtime.address(pod(ns, app), 8080).orElseThrow();
+    int status = 0;
+    for (int i = 0; i < n; i++) {
+      status = http.send(HttpRequest.newBuilder(URI.create("http://" + address + "/")).build(), HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    }
+    return status;
+  }
+
+  String scrape(String ns, String app) throws Exception {
+    String address = runtime.address(pod(ns, app), ScrapeTargets.ENVOY_STATS_PORT).orElseThrow();
+    return http.send(HttpRequest.newBuilder(URI.create("http://" + address + "/stats/prometheus")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  /** The sum of istio_requests_total in a pod's sidecar over the series with these labels. */
+  double requests(String ns, String app, Map<String, String> labels) throws Exception {
+    return Exposition.sum(scrape(ns, app), "istio_requests_total", labels);
+  }
+
+  /** Creates Istio resources from YAML and makes the sidecars see them now. */
+  void apply(String yaml) {
+    for (HasMetadata r : client.load(new java.io.ByteArrayInputStream(yaml.getBytes())).items()) {
+      client.resource(r).createOr(existing -> existing.update());
+    }
+    runtime.refreshMeshConfig();
+  }
+
+  /** Namespace shop (meshed): frontpage calls catalog over HTTP once per request; catalog has {@code catalogEnv}. */
+  void frontpageCallingCatalog(Map<String, String> catalogEnv) throws InterruptedException {
+    io.smm.sandbox.testing.DemoWorkloads.namespace(client, "shop", true);
+    io.smm.sandbox.testing.DemoWorkloads.workload(client, "shop", "frontpage", env("REQUESTS", "http://catalog:8080/#1"));
+    io.smm.sandbox.testing.DemoWorkloads.workload(client, "shop", "catalog", catalogEnv);
+    awaitPods(2);
+  }
+
+  static Map<String, String> env(String... keyValues) {
+    Map<String, String> m = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < keyValues.length; i += 2) {
+      m.put(keyValues[i], keyValues[i + 1]);
+    }
+    return m;
+  }
+}
