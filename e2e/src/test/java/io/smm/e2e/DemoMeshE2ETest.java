@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoMeshE2ETest {
 
   static final ObjectMapper JSON = new ObjectMapper();
-  static final List<String> WORKLOADS = List.of("frontpage", "catalog", "bookings", "postgresql", "payments", "notifications",
-      "movies-v1", "movies-v2", "movies-v3", "analytics", "database", "mysql");
+  static final List<String> WORKLOADS = List.of("frontpage-v1", "catalog-v1", "bookings-v1", "postgresql-v1", "payments-v1",
+      "notifications-v1", "movies-v1", "movies-v2", "movies-v3", "analytics-v1", "database-v1", "mysql-v1");
   final HttpClient http = HttpClient.newHttpClient();
 
   JsonNode query(String prometheus, String promql) throws Exception {
@@ -72,13 +72,17 @@ class DemoMeshE2ETest {
         try {
           missing.clear();
           Set<String> seen = new HashSet<>();
-          for (JsonNode s : query(prometheus, "count by (destination_workload, reporter) (istio_requests_total{destination_workload_namespace=\"smm-demo\"})")) {
-            seen.add(s.path("metric").path("destination_workload").asText() + "/" + s.path("metric").path("reporter").asText());
+          // HTTP and gRPC calls are requests; the databases only see TCP connections.
+          for (String metric : List.of("istio_requests_total", "istio_tcp_connections_opened_total")) {
+            for (JsonNode s : query(prometheus, "count by (destination_workload, reporter) (" + metric
+                + "{destination_workload_namespace=\"smm-demo\"})")) {
+              seen.add(s.path("metric").path("destination_workload").asText() + "/" + s.path("metric").path("reporter").asText());
+            }
           }
           for (String w : WORKLOADS) {
             missing.add(w + "/destination");
             // frontpage is called by the load generator from outside the mesh: no source-side sidecar.
-            if (!w.equals("frontpage")) {
+            if (!w.equals("frontpage-v1")) {
               missing.add(w + "/source");
             }
           }
@@ -89,11 +93,21 @@ class DemoMeshE2ETest {
         }
       }, Duration.ofSeconds(60), "every demo workload has series from both reporters");
       System.out.printf("all demo series present %.1fs after install%n", (System.nanoTime() - installedAt) / 1e9);
+      // Each edge speaks the protocol of the demo's call graph: gRPC to movies and payments, TCP to the databases.
+      Map<String, String> protocols = new java.util.TreeMap<>();
+      for (String metric : List.of("istio_requests_total", "istio_tcp_connections_opened_total")) {
+        for (JsonNode s : query(prometheus, "count by (destination_service_name, request_protocol) (" + metric
+            + "{reporter=\"source\",destination_workload_namespace=\"smm-demo\"})")) {
+          protocols.put(s.path("metric").path("destination_service_name").asText(), s.path("metric").path("request_protocol").asText());
+        }
+      }
+      assertThat(protocols).containsEntry("catalog", "http").containsEntry("movies", "grpc").containsEntry("payments", "grpc")
+          .containsEntry("postgresql", "tcp").containsEntry("database", "tcp").containsEntry("mysql", "tcp");
 
       // Let a 30s rate window fill with post-start samples before comparing it with the load setting.
       Thread.sleep(35_000);
       double frontpage = query(prometheus,
-          "sum(rate(istio_requests_total{reporter=\"destination\",destination_workload=\"frontpage\"}[30s]))").get(0)
+          "sum(rate(istio_requests_total{reporter=\"destination\",destination_workload=\"frontpage-v1\"}[30s]))").get(0)
           .path("value").get(1).asDouble();
       System.out.printf("frontpage inbound: %.2f rps (load setting %.0f)%n", frontpage, rps);
       assertThat(frontpage).isBetween(rps * 0.8, rps * 1.2);

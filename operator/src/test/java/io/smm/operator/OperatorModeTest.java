@@ -135,4 +135,50 @@ class OperatorModeTest {
     Eventually.until(() -> !tracingDeployed(), Duration.ofSeconds(20), "the new leader removes tracing");
     assertThat(follower.controller().reconciles()).isPositive();
   }
+
+  @SuppressWarnings("unchecked")
+  String demoStatus() {
+    GenericKubernetesResource demo = client.genericKubernetesResources(SmmCrds.DEMO_APPLICATION.apiVersion(),
+        SmmCrds.DEMO_APPLICATION.kind()).inNamespace("smm-demo").withName("smm-demo").get();
+    return demo == null || demo.getAdditionalProperties().get("status") == null ? null
+        : String.valueOf(((Map<String, Object>) demo.getAdditionalProperties().get("status")));
+  }
+
+  @Test
+  void aDemoApplicationAppliedLikeGitOpsIsReconciledAndItsDeletionRemovesTheApp() throws Exception {
+    var demos = client.genericKubernetesResources(SmmCrds.DEMO_APPLICATION.apiVersion(), SmmCrds.DEMO_APPLICATION.kind());
+    client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName("smm-demo")
+        .endMetadata().build()).create();
+    // The seed's GitOps example (2.3.6), as ArgoCD would apply it.
+    demos.inNamespace("smm-demo").resource(new GenericKubernetesResourceBuilder().withApiVersion(SmmCrds.DEMO_APPLICATION.apiVersion())
+        .withKind(SmmCrds.DEMO_APPLICATION.kind()).withNewMetadata().withName("smm-demo").withNamespace("smm-demo").endMetadata()
+        .addToAdditionalProperties("spec", Map.of("autoscaling", Map.of("enabled", true), "controlPlaneRef", Map.of("name", "smm"),
+            "deployIstioResources", true, "deploySLOResources", true, "enabled", true,
+            "enabledComponents", java.util.List.of("frontpage", "catalog", "movies", "database"),
+            "load", Map.of("enabled", true, "maxRPS", 30, "minRPS", 10, "swingPeriod", 1380000000000L), "replicas", 1,
+            "resources", Map.of("limits", Map.of("cpu", "2", "memory", "192Mi"))))
+        .build()).create();
+    var deployments = client.apps().deployments().inNamespace("smm-demo");
+    Eventually.until(() -> deployments.withName("movies-v3").get() != null && String.valueOf(demoStatus()).contains("Succeeded"),
+        Duration.ofSeconds(30), () -> "the demo application is deployed; status " + demoStatus());
+    assertThat(deployments.list().getItems()).extracting(d -> d.getMetadata().getName())
+        .containsExactlyInAnyOrder("frontpage-v1", "catalog-v1", "movies-v1", "movies-v2", "movies-v3", "database-v1", "bombardier");
+    assertThat(client.genericKubernetesResources("networking.istio.io/v1beta1", "VirtualService").inNamespace("smm-demo")
+        .withName("movies").get()).as("deployIstioResources").isNotNull();
+    assertThat(client.namespaces().withName("smm-demo").get().getMetadata().getLabels())
+        .as("the user's namespace is labelled for injection, not taken over").containsEntry("istio.io/rev", "cp-v115x.istio-system")
+        .doesNotContainKey("app.kubernetes.io/managed-by");
+
+    GenericKubernetesResource demo = demos.inNamespace("smm-demo").withName("smm-demo").get();
+    demo.getAdditionalProperties().put("spec", Map.of("enabled", true, "enabledComponents", java.util.List.of("frontpage", "cinema")));
+    demos.inNamespace("smm-demo").resource(demo).update();
+    Eventually.until(() -> String.valueOf(demoStatus()).contains("Failed"), Duration.ofSeconds(30), "the invalid spec is reported");
+    assertThat(demoStatus()).contains(".spec.enabledComponents[1]").contains("cinema");
+    assertThat(deployments.withName("movies-v3").get()).as("nothing touched").isNotNull();
+
+    demos.inNamespace("smm-demo").withName("smm-demo").delete();
+    Eventually.until(() -> deployments.withName("frontpage-v1").get() == null && demos.inNamespace("smm-demo").withName("smm-demo")
+        .get() == null, Duration.ofSeconds(30), "the application is removed with its resource");
+    assertThat(client.namespaces().withName("smm-demo").get()).as("the user's namespace stays").isNotNull();
+  }
 }

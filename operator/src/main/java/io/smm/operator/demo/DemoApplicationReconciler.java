@@ -29,19 +29,13 @@ public class DemoApplicationReconciler {
     this.applier = new ResourceApplier(client);
   }
 
-  /** Creates or updates the DemoApplication and reconciles it; returns the number of writes. */
+  /** Creates or updates the DemoApplication and reconciles it (`smm demoapp install`); returns the number of writes. */
   public int apply(String namespace, JsonNode spec) {
-    var problems = SchemaValidator.validate(spec, SmmCrds.DEMO_APPLICATION.spec(), ".spec");
-    if (!problems.isEmpty()) {
-      throw new InvalidResourceException("DemoApplication " + namespace + "/" + NAME, problems);
-    }
+    validate(namespace, NAME, spec);
     List<DesiredResource> desired = DemoResources.of(namespace, spec, revision());
     int writes = 0;
     // The namespace first (the DemoApplication lives in it), already labelled for injection.
-    DesiredResource ns = desired.get(0);
-    if (ns.present()) {
-      writes += applier.apply(ns, "smm-demo", owner(namespace)).wrote() ? 1 : 0;
-    }
+    writes += applyNamespace(namespace, desired.get(0));
     var demos = client.genericKubernetesResources(SmmCrds.DEMO_APPLICATION.apiVersion(), SmmCrds.DEMO_APPLICATION.kind())
         .inNamespace(namespace);
     @SuppressWarnings("unchecked")
@@ -55,6 +49,62 @@ public class DemoApplicationReconciler {
       existing.getAdditionalProperties().put("spec", specMap);
       demos.resource(existing).update();
     }
+    writes += applyResources(namespace, desired);
+    writeStatus(namespace, NAME, "Succeeded", null);
+    return writes;
+  }
+
+  /**
+   * Reconciles an existing DemoApplication (operator mode); an invalid spec changes nothing and is
+   * reported in its status. Returns whether it succeeded.
+   */
+  public boolean reconcile(String namespace, String name, JsonNode spec) {
+    try {
+      validate(namespace, name, spec);
+      List<DesiredResource> desired = DemoResources.of(namespace, spec, revision());
+      applyNamespace(namespace, desired.get(0));
+      applyResources(namespace, desired);
+      writeStatus(namespace, name, "Succeeded", null);
+      return true;
+    } catch (RuntimeException e) {
+      writeStatus(namespace, name, "Failed", e.getMessage());
+      return false;
+    }
+  }
+
+  /** Creates the namespace, or labels the user's own one for injection as `smm sidecar-proxy auto-inject on` would. */
+  private int applyNamespace(String namespace, DesiredResource ns) {
+    if (!ns.present()) {
+      return 0;
+    }
+    int writes = applier.apply(ns, "smm-demo", owner(namespace)).wrote() ? 1 : 0;
+    String revision = ns.object().getMetadata().getLabels().get("istio.io/rev");
+    var existing = client.namespaces().withName(namespace).get();
+    if (existing != null && !revision.equals(existing.getMetadata().getLabels() == null ? null
+        : existing.getMetadata().getLabels().get("istio.io/rev"))) {
+      client.namespaces().withName(namespace).edit(n -> {
+        if (n.getMetadata().getLabels() == null) {
+          n.getMetadata().setLabels(new java.util.HashMap<>());
+        }
+        n.getMetadata().getLabels().put("istio.io/rev", revision);
+        n.getMetadata().getLabels().remove("istio-injection");
+        return n;
+      });
+      writes++;
+    }
+    return writes;
+  }
+
+  private static void validate(String namespace, String name, JsonNode spec) {
+    var problems = SchemaValidator.validate(spec, SmmCrds.DEMO_APPLICATION.spec(), ".spec");
+    if (!problems.isEmpty()) {
+      throw new InvalidResourceException("DemoApplication " + namespace + "/" + name, problems);
+    }
+  }
+
+  /** Everything but the namespace: present ones in order, then absent ones in reverse. */
+  private int applyResources(String namespace, List<DesiredResource> desired) {
+    int writes = 0;
     for (DesiredResource r : desired.subList(1, desired.size())) {
       if (r.present()) {
         writes += applier.apply(r, "smm-demo", owner(namespace)).wrote() ? 1 : 0;
@@ -66,6 +116,24 @@ public class DemoApplicationReconciler {
       writes += applier.apply(r, "smm-demo", owner(namespace)).wrote() ? 1 : 0;
     }
     return writes;
+  }
+
+  private void writeStatus(String namespace, String name, String status, String message) {
+    var demos = client.genericKubernetesResources(SmmCrds.DEMO_APPLICATION.apiVersion(), SmmCrds.DEMO_APPLICATION.kind())
+        .inNamespace(namespace);
+    GenericKubernetesResource demo = demos.withName(name).get();
+    if (demo == null) {
+      return;
+    }
+    Map<String, Object> next = new java.util.LinkedHashMap<>();
+    next.put("status", status);
+    if (message != null) {
+      next.put("message", message);
+    }
+    if (!next.equals(demo.getAdditionalProperties().get("status"))) {
+      demo.getAdditionalProperties().put("status", next);
+      demos.resource(demo).updateStatus();
+    }
   }
 
   /** Removes the application, its namespace included, and the DemoApplication resource. */

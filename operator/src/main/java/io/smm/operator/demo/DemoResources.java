@@ -1,12 +1,14 @@
 package io.smm.operator.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.smm.operator.resources.DesiredResource;
 import java.util.ArrayList;
@@ -17,14 +19,16 @@ import java.util.Set;
 
 /**
  * The resources of a DemoApplication: its namespace (labelled for injection with the control
- * plane's revision), and per enabled component a ServiceAccount, Deployment(s) and a Service;
+ * plane's revision; one the user made, e.g. by GitOps, is used and only labelled), and per enabled component a ServiceAccount, Deployment(s) and a Service;
  * disabled components are absent. A load generator (no sidecar, like traffic from outside the
- * mesh) calls frontpage at the spec's rate.
+ * mesh) calls frontpage at the spec's rate. With deployIstioResources, a DestinationRule and a
+ * VirtualService split the movies traffic between its versions.
  */
 public final class DemoResources {
 
   public static final String IMAGE = "ghcr.io/smm/smm-demo:1.0.0";
-  static final int PORT = 8080;
+  /** The load generator's name in the seed's tap output (bombardier-66786577f7-sgv8z). */
+  public static final String LOAD_GENERATOR = "bombardier";
 
   private DemoResources() {}
 
@@ -40,21 +44,25 @@ public final class DemoResources {
     int replicas = spec.path("replicas").asInt(1);
     List<DesiredResource> out = new ArrayList<>();
     out.add(new DesiredResource(new NamespaceBuilder().withNewMetadata().withName(namespace)
-        .addToLabels("istio.io/rev", revision).endMetadata().build(), enabled, false));
-    for (String component : DemoComponents.NAMES) {
-      boolean present = enabled && components.contains(component);
-      out.add(new DesiredResource(new ServiceAccountBuilder().withNewMetadata().withName(component).withNamespace(namespace)
-          .withLabels(labels(component, null)).endMetadata().build(), present));
+        .addToLabels("istio.io/rev", revision).endMetadata().build(), enabled, true));
+    for (DemoComponents.Component component : DemoComponents.COMPONENTS) {
+      boolean present = enabled && components.contains(component.name());
+      out.add(new DesiredResource(new ServiceAccountBuilder().withNewMetadata().withName(component.name()).withNamespace(namespace)
+          .withLabels(labels(component.name(), null)).endMetadata().build(), present));
       for (DemoComponents.Workload w : DemoComponents.WORKLOADS) {
-        if (w.component().equals(component)) {
-          out.add(new DesiredResource(deployment(namespace, w, replicas), present));
+        if (w.component().equals(component.name())) {
+          out.add(new DesiredResource(deployment(namespace, component, w, replicas), present));
         }
       }
-      out.add(new DesiredResource(new ServiceBuilder().withNewMetadata().withName(component).withNamespace(namespace)
-          .withLabels(labels(component, null)).endMetadata()
-          .withNewSpec().withSelector(Map.of("app", component))
-          .addNewPort().withName("http").withPort(PORT).withTargetPort(new IntOrString(PORT)).endPort().endSpec().build(), present));
+      out.add(new DesiredResource(new ServiceBuilder().withNewMetadata().withName(component.name()).withNamespace(namespace)
+          .withLabels(labels(component.name(), null)).endMetadata()
+          .withNewSpec().withSelector(Map.of("app", component.name()))
+          .withPorts(component.ports().stream().map(p -> new ServicePortBuilder().withName(p.name()).withPort(p.number())
+              .withTargetPort(new IntOrString(p.number())).build()).toList())
+          .endSpec().build(), present));
     }
+    boolean moviesRouting = enabled && components.contains("movies") && spec.path("deployIstioResources").asBoolean(false);
+    out.addAll(MoviesRouting.of(namespace).stream().map(r -> new DesiredResource(r, moviesRouting)).toList());
     JsonNode load = spec.path("load");
     boolean loadOn = enabled && components.contains("frontpage") && load.path("enabled").asBoolean(true);
     out.add(new DesiredResource(loadGenerator(namespace, load, loadOn ? 1 : 0), enabled));
@@ -71,14 +79,15 @@ public final class DemoResources {
     return l;
   }
 
-  static HasMetadata deployment(String namespace, DemoComponents.Workload w, int replicas) {
+  static HasMetadata deployment(String namespace, DemoComponents.Component component, DemoComponents.Workload w, int replicas) {
     Map<String, String> labels = labels(w.component(), w.version());
     return new DeploymentBuilder().withNewMetadata().withName(w.name()).withNamespace(namespace).withLabels(labels).endMetadata()
         .withNewSpec().withReplicas(replicas).withNewSelector().withMatchLabels(Map.of("app", w.component(), "version", w.version()))
         .endSelector().withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
         .withNewSpec().withServiceAccountName(w.component()).addNewContainer().withName(w.component()).withImage(IMAGE)
-        .addNewPort().withName("http").withContainerPort(PORT).endPort()
-        .withEnv(new EnvVar("CALLS", String.join(",", w.calls()), null))
+        .withPorts(component.ports().stream().map(p -> new ContainerPortBuilder().withName(p.name()).withContainerPort(p.number())
+            .build()).toList())
+        .withEnv(new EnvVar("REQUESTS", w.requests(), null))
         .endContainer().endSpec().endTemplate().endSpec().build();
   }
 
@@ -86,12 +95,12 @@ public final class DemoResources {
     double min = load.path("minRPS").asDouble(10);
     double max = load.path("maxRPS").asDouble(Math.max(min, 30));
     double swingSeconds = load.path("swingPeriod").asDouble(1380000000000d) / 1e9;
-    Map<String, String> labels = labels("smm-demo-load", null);
-    return new DeploymentBuilder().withNewMetadata().withName("smm-demo-load").withNamespace(namespace).withLabels(labels).endMetadata()
-        .withNewSpec().withReplicas(replicas).withNewSelector().withMatchLabels(Map.of("app", "smm-demo-load")).endSelector()
+    Map<String, String> labels = labels(LOAD_GENERATOR, null);
+    return new DeploymentBuilder().withNewMetadata().withName(LOAD_GENERATOR).withNamespace(namespace).withLabels(labels).endMetadata()
+        .withNewSpec().withReplicas(replicas).withNewSelector().withMatchLabels(Map.of("app", LOAD_GENERATOR)).endSelector()
         .withNewTemplate().withNewMetadata().withLabels(labels).addToAnnotations("sidecar.istio.io/inject", "false").endMetadata()
         .withNewSpec().addNewContainer().withName("load").withImage(IMAGE)
-        .withEnv(new EnvVar("ROLE", "loadgen", null), new EnvVar("TARGET", "frontpage", null),
+        .withEnv(new EnvVar("ROLE", "loadgen", null), new EnvVar("TARGET", "http://frontpage:8080/", null),
             new EnvVar("MIN_RPS", Double.toString(min), null), new EnvVar("MAX_RPS", Double.toString(max), null),
             new EnvVar("SWING_PERIOD_SECONDS", Double.toString(swingSeconds), null))
         .endContainer().endSpec().endTemplate().endSpec().build();

@@ -5,13 +5,15 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.smm.operator.ControlPlaneReconciler;
 import io.smm.operator.components.Components;
+import io.smm.operator.demo.DemoApplicationReconciler;
 import io.smm.operator.istio.ControlPlaneRemoval;
 import io.smm.operator.istio.IstioControlPlaneReconciler;
 import io.smm.operator.resources.ResourceApplier;
 import java.time.Duration;
 
 /**
- * `smm operator`: Java Operator SDK running the ControlPlane controller. Several replicas are
+ * `smm operator`: Java Operator SDK running the ControlPlane, IstioControlPlane and DemoApplication
+ * controllers. Several replicas are
  * safe: they elect a leader through a Lease, and only the leader reconciles.
  */
 public class SmmOperator implements AutoCloseable {
@@ -43,6 +45,7 @@ public class SmmOperator implements AutoCloseable {
     operator.register(controller);
     operator.register(new IstioControlPlaneController(
         new IstioControlPlaneReconciler(client, new ResourceApplier(client)), new ControlPlaneRemoval(client)));
+    operator.register(new DemoApplicationController(new DemoApplicationReconciler(client)));
   }
 
   public void start() {
