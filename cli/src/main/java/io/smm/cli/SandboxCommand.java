@@ -67,7 +67,7 @@ class SandboxCommand {
         }
         // The sandbox kubelet does not run the product's images, so the backend the `smm`
         // Deployment stands for runs in this process, against the sandbox's API server.
-        server = new SmmServer(sandbox.client(), Kubeconfig.CLUSTER);
+        server = new SmmServer(sandbox.client(), Kubeconfig.CLUSTER, java.net.URI.create(sandbox.state().prometheus()));
         int port = ServerStarter.start(server, new ServerOptions("127.0.0.1", dashboardPort));
         String url = "http://127.0.0.1:" + port;
         sandbox.dashboardStarted(url);

@@ -19,10 +19,17 @@ class ServerCommand implements Runnable {
   @Option(names = "--port", defaultValue = "" + ServerOptions.DEFAULT_PORT, description = "Port to listen on (default: ${DEFAULT-VALUE}).")
   int port;
 
+  @Option(names = "--prometheus-url", defaultValue = DEFAULT_PROMETHEUS,
+      description = "Prometheus API the topology and health read Istio's metrics from (default: ${DEFAULT-VALUE}).")
+  java.net.URI prometheus;
+
+  /** Where the ControlPlane's Prometheus answers in the cluster (seed). */
+  static final String DEFAULT_PROMETHEUS = "http://smm-prometheus.smm-system.svc.cluster.local:59090/prometheus";
+
   @Override
   public void run() {
     KubeOptions.Connection kube = parent.kube.connect();
-    SmmServer server = new SmmServer(kube.client(), kube.clusterName());
+    SmmServer server = new SmmServer(kube.client(), kube.clusterName(), prometheus);
     int bound = ServerStarter.start(server, new ServerOptions(address, port));
     System.out.println("SMM backend for " + kube.server() + " listening on http://" + address + ":" + bound);
     Foreground.runUntilStopped("smm-server", () -> {

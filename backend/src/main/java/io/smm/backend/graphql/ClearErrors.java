@@ -5,6 +5,8 @@ import graphql.execution.DataFetcherExceptionHandler;
 import graphql.execution.DataFetcherExceptionHandlerParameters;
 import graphql.execution.DataFetcherExceptionHandlerResult;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.smm.backend.prometheus.PrometheusException;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
@@ -25,7 +27,14 @@ final class ClearErrors implements DataFetcherExceptionHandler {
       e = e.getCause();
     }
     String message;
-    if (e instanceof KubernetesClientException k) {
+    Map<String, Object> extensions = Map.of();
+    if (e instanceof IllegalArgumentException) {
+      message = e.getMessage();
+      extensions = Map.of("code", "BAD_USER_INPUT");
+    } else if (e instanceof PrometheusException p) {
+      message = firstLine(p.getMessage());
+      extensions = Map.of("code", "PROMETHEUS_" + p.kind().name());
+    } else if (e instanceof KubernetesClientException k) {
       message = "Kubernetes API: " + firstLine(k.getCode() > 0 && k.getStatus() != null && k.getStatus().getMessage() != null
           ? k.getStatus().getMessage() : rootMessage(k));
     } else {
@@ -34,7 +43,7 @@ final class ClearErrors implements DataFetcherExceptionHandler {
     }
     return CompletableFuture.completedFuture(DataFetcherExceptionHandlerResult.newResult()
         .error(GraphqlErrorBuilder.newError().message(message).path(params.getPath())
-            .location(params.getSourceLocation()).build())
+            .location(params.getSourceLocation()).extensions(extensions).build())
         .build());
   }
 

@@ -10,6 +10,8 @@ import graphql.schema.idl.TypeDefinitionRegistry;
 import io.smm.backend.BuildInfo;
 import io.smm.backend.cluster.ClusterQueries;
 import io.smm.backend.cluster.NamespaceFeed;
+import io.smm.backend.health.HealthService;
+import io.smm.backend.topology.TopologyService;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -28,12 +30,16 @@ public final class SmmGraphQL {
    * @param blocking where resolvers that call the Kubernetes API run, so they never block the
    *     HTTP event loop
    */
-  public static GraphQL create(BuildInfo build, ClusterQueries clusters, NamespaceFeed namespaceFeed, Executor blocking) {
+  public static GraphQL create(BuildInfo build, ClusterQueries clusters, NamespaceFeed namespaceFeed, TopologyService topology,
+      HealthService health, Executor blocking) {
+    MeshResolvers mesh = new MeshResolvers(topology, health);
     RuntimeWiring wiring = RuntimeWiring.newRuntimeWiring()
         .type("Query", t -> t
             .dataFetcher("version", env -> Map.of("version", build.version()))
             .dataFetcher("clusters", async(clusters::clusters, blocking))
-            .dataFetcher("namespaces", async(clusters::namespaces, blocking)))
+            .dataFetcher("namespaces", async(clusters::namespaces, blocking))
+            .dataFetcher("topology", mesh::topology)
+            .dataFetcher("health", mesh::health))
         .type("Subscription", t -> t
             .dataFetcher("namespaces", env -> namespaceFeed.publisher()))
         .build();

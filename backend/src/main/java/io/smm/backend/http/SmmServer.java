@@ -6,6 +6,13 @@ import io.smm.backend.BuildInfo;
 import io.smm.backend.cluster.ClusterQueries;
 import io.smm.backend.cluster.NamespaceFeed;
 import io.smm.backend.graphql.SmmGraphQL;
+import io.smm.backend.health.HealthScorer;
+import io.smm.backend.health.HealthService;
+import io.smm.backend.health.HealthThresholds;
+import io.smm.backend.prometheus.PrometheusClient;
+import io.smm.backend.topology.TopologyService;
+import java.net.URI;
+import java.time.Duration;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -32,17 +39,28 @@ public class SmmServer implements AutoCloseable {
   private final NamespaceFeed namespaceFeed;
   private final ServerMetrics metrics = new ServerMetrics();
   private final ClusterQueries clusters;
+  private final TopologyService topology;
+  private final HealthService health;
   private HttpServer server;
 
-  public SmmServer(KubernetesClient client, String fallbackClusterName) {
+  /**
+   * @param prometheus the Prometheus API base (e.g. the seed's
+   *     http://smm-prometheus.smm-system.svc.cluster.local:59090/prometheus)
+   */
+  public SmmServer(KubernetesClient client, String fallbackClusterName, URI prometheus) {
     this.client = client;
     this.clusters = new ClusterQueries(client, fallbackClusterName);
     this.namespaceFeed = new NamespaceFeed(client);
+    // One limit for the whole server: a burst of dashboards queues here instead of flooding Prometheus.
+    PrometheusClient prometheusClient = new PrometheusClient(prometheus, Duration.ofSeconds(10), 8);
+    String cluster = fallbackClusterName; // only for series without cluster labels
+    this.topology = new TopologyService(prometheusClient, client, cluster, blocking);
+    this.health = new HealthService(prometheusClient, new HealthScorer(HealthThresholds.DEFAULT), cluster);
   }
 
   /** Starts listening and returns the bound port; {@link ListenFailedException} when the port is taken. */
   public int start(ServerOptions options) {
-    GraphQL graphQL = SmmGraphQL.create(BuildInfo.load(), clusters, namespaceFeed, blocking);
+    GraphQL graphQL = SmmGraphQL.create(BuildInfo.load(), clusters, namespaceFeed, topology, health, blocking);
     Router router = Router.router(vertx);
     router.route().handler(metrics::instrument);
     router.get("/healthz").handler(rc -> rc.response().putHeader("Content-Type", "text/plain").end("ok"));

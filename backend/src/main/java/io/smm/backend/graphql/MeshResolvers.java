@@ -1,0 +1,181 @@
+package io.smm.backend.graphql;
+
+import graphql.GraphqlErrorBuilder;
+import graphql.execution.DataFetcherResult;
+import graphql.schema.DataFetchingEnvironment;
+import io.smm.backend.health.HealthScore;
+import io.smm.backend.health.HealthService;
+import io.smm.backend.prometheus.PrometheusException;
+import io.smm.backend.topology.Topology;
+import io.smm.backend.topology.TopologyEdge;
+import io.smm.backend.topology.TopologyNode;
+import io.smm.backend.topology.TopologyService;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The topology and health queries: arguments checked, results shaped for GraphQL (NaN becomes
+ * null), Prometheus failures returned next to whatever could still be answered.
+ */
+final class MeshResolvers {
+
+  private final TopologyService topology;
+  private final HealthService health;
+
+  MeshResolvers(TopologyService topology, HealthService health) {
+    this.topology = topology;
+    this.health = health;
+  }
+
+  CompletableFuture<DataFetcherResult<Map<String, Object>>> topology(DataFetchingEnvironment env) {
+    Set<String> namespaces = namespaces(env.getArgument("namespaces"));
+    Instant time = instant(env.getArgument("time"), "time");
+    Duration window = seconds(env.getArgument("windowSeconds"), 60, "windowSeconds");
+    boolean idle = !Boolean.FALSE.equals(env.getArgument("idleNodes"));
+    Instant at = time == null ? Instant.now() : time;
+    var graph = topology.topology(namespaces, at, window, idle);
+    var scores = health.timelines(namespaces, new HealthService.Span(at, Duration.ZERO, window, window, Duration.ofHours(1)))
+        .handle((h, e) -> e == null ? new Outcome<>(h, null) : new Outcome<Map<String, List<HealthScore>>>(Map.of(), e));
+    return graph.thenCombine(scores, (t, h) -> {
+      List<String> errors = new ArrayList<>(t.errors());
+      if (h.error() != null) {
+        errors.add("health: " + rootMessage(h.error()));
+      }
+      Map<String, Object> out = view(t, h.value(), errors);
+      DataFetcherResult.Builder<Map<String, Object>> result = DataFetcherResult.<Map<String, Object>>newResult().data(out);
+      if (!errors.isEmpty()) {
+        result.error(GraphqlErrorBuilder.newError(env).message("partial topology: " + String.join("; ", errors))
+            .extensions(Map.of("code", code(errors, h.error()))).build());
+      }
+      return result.build();
+    });
+  }
+
+  CompletableFuture<List<Map<String, Object>>> health(DataFetchingEnvironment env) {
+    Set<String> namespaces = namespaces(env.getArgument("namespaces"));
+    Instant end = instant(env.getArgument("end"), "end");
+    Duration range = seconds(env.getArgument("rangeSeconds"), 1800, "rangeSeconds");
+    Duration step = seconds(env.getArgument("stepSeconds"), 60, "stepSeconds");
+    Duration window = seconds(env.getArgument("windowSeconds"), 60, "windowSeconds");
+    if (range.toSeconds() / step.toSeconds() > 1440) {
+      throw new IllegalArgumentException("rangeSeconds / stepSeconds must be at most 1440 points");
+    }
+    return health.timelines(namespaces, new HealthService.Span(end == null ? Instant.now() : end, range, step, window,
+        Duration.ofHours(1))).thenApply(m -> {
+          List<Map<String, Object>> out = new ArrayList<>();
+          m.forEach((id, timeline) -> out.add(Map.of("id", id, "timeline", timeline.stream().map(MeshResolvers::health).toList())));
+          return out;
+        });
+  }
+
+  private record Outcome<T>(T value, Throwable error) {}
+
+  private static Map<String, Object> view(Topology t, Map<String, List<HealthScore>> health, List<String> errors) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("time", t.time().toString());
+    out.put("windowSeconds", (int) t.window().toSeconds());
+    List<Map<String, Object>> nodes = new ArrayList<>();
+    for (TopologyNode n : t.nodes()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", n.id());
+      m.put("type", n.type().name());
+      m.put("cluster", n.cluster());
+      m.put("namespace", n.namespace());
+      m.put("name", n.name());
+      m.put("app", n.app());
+      m.put("version", n.version());
+      m.put("idle", n.idle());
+      List<HealthScore> timeline = health.get(n.id());
+      m.put("health", timeline == null || timeline.isEmpty() ? null : health(timeline.get(timeline.size() - 1)));
+      nodes.add(m);
+    }
+    out.put("nodes", nodes);
+    List<Map<String, Object>> edges = new ArrayList<>();
+    for (TopologyEdge e : t.edges()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("source", e.source());
+      m.put("target", e.target());
+      m.put("protocol", e.protocol());
+      m.put("requestsPerSecond", e.requestsPerSecond());
+      m.put("errorRatio", e.errorRatio());
+      m.put("p50Ms", finite(e.p50()));
+      m.put("p95Ms", finite(e.p95()));
+      m.put("p99Ms", finite(e.p99()));
+      m.put("tcpSentBytesPerSecond", e.tcpSentBytesPerSecond());
+      m.put("tcpReceivedBytesPerSecond", e.tcpReceivedBytesPerSecond());
+      m.put("mtls", finite(e.mtlsRatio()));
+      m.put("responseCodes", new TreeSet<>(e.responseCodes().keySet()).stream()
+          .map(c -> Map.<String, Object>of("code", c, "requestsPerSecond", e.responseCodes().get(c))).toList());
+      edges.add(m);
+    }
+    out.put("edges", edges);
+    out.put("errors", errors);
+    return out;
+  }
+
+  private static Map<String, Object> health(HealthScore s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("time", Instant.ofEpochSecond(s.epochSecond()).toString());
+    m.put("score", s.score());
+    m.put("status", s.status().name());
+    m.put("requestsPerSecond", s.requestsPerSecond());
+    m.put("errorRatio", s.errorRatio());
+    m.put("p95Ms", finite(s.p95Ms()));
+    m.put("reasons", s.reasons());
+    return m;
+  }
+
+  private static Double finite(double v) {
+    return Double.isFinite(v) ? v : null;
+  }
+
+  private static String code(List<String> errors, Throwable healthError) {
+    Throwable t = healthError;
+    while (t != null && !(t instanceof PrometheusException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    if (t instanceof PrometheusException p) {
+      return "PROMETHEUS_" + p.kind().name();
+    }
+    return errors.stream().anyMatch(e -> e.contains("did not answer")) ? "PROMETHEUS_TIMEOUT" : "PROMETHEUS_UNAVAILABLE";
+  }
+
+  private static Set<String> namespaces(List<String> names) {
+    return names == null ? Set.of() : Set.copyOf(names);
+  }
+
+  private static Instant instant(String text, String argument) {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(argument + " must be an RFC 3339 instant like 2026-11-25T14:00:00Z, not \"" + text + "\"");
+    }
+  }
+
+  private static Duration seconds(Integer value, int fallback, String argument) {
+    int v = value == null ? fallback : value;
+    if (v < 1 || v > 86_400) {
+      throw new IllegalArgumentException(argument + " must be between 1 and 86400");
+    }
+    return Duration.ofSeconds(v);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && (t instanceof java.util.concurrent.CompletionException)) {
+      t = t.getCause();
+    }
+    return t.getMessage();
+  }
+}

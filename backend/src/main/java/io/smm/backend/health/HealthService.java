@@ -1,0 +1,125 @@
+package io.smm.backend.health;
+
+import io.smm.backend.prometheus.PrometheusClient;
+import io.smm.backend.prometheus.Series;
+import io.smm.backend.topology.MeshQueries;
+import io.smm.backend.topology.TopologyNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Health timelines of services (judged by what their clients get) and workloads (by what their
+ * own sidecars served): one range query per signal from {@code baseline} before the first step
+ * to the last, then {@link HealthScorer} at every step against the points before it.
+ */
+public final class HealthService {
+
+  private final PrometheusClient prometheus;
+  private final HealthScorer scorer;
+  private final String defaultCluster;
+
+  /** What a timeline request covers: steps from end - range to end, each judged on window, against baseline before it. */
+  public record Span(Instant end, Duration range, Duration step, Duration window, Duration baseline) {
+    public static Span at(Instant end) {
+      return new Span(end, Duration.ZERO, Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofMinutes(60));
+    }
+  }
+
+  public HealthService(PrometheusClient prometheus, HealthScorer scorer, String defaultCluster) {
+    this.prometheus = prometheus;
+    this.scorer = scorer;
+    this.defaultCluster = defaultCluster;
+  }
+
+  /** Node id (as the topology names services and workloads) -> health at each step, oldest first. */
+  public CompletableFuture<Map<String, List<HealthScore>>> timelines(Set<String> namespaces, Span span) {
+    Instant start = span.end().minus(span.range()).minus(span.baseline());
+    var serviceOutcomes = prometheus.range(MeshQueries.serviceOutcomes(namespaces, span.window()), start, span.end(), span.step());
+    var serviceP95 = prometheus.range(MeshQueries.serviceP95(namespaces, span.window()), start, span.end(), span.step());
+    var workloadOutcomes = prometheus.range(MeshQueries.workloadOutcomes(namespaces, span.window()), start, span.end(), span.step());
+    var workloadP95 = prometheus.range(MeshQueries.workloadP95(namespaces, span.window()), start, span.end(), span.step());
+    return CompletableFuture.allOf(serviceOutcomes, serviceP95, workloadOutcomes, workloadP95).thenApply(ignored -> {
+      Map<String, Signals> signals = new HashMap<>();
+      add(signals, serviceOutcomes.join(), serviceP95.join(), true);
+      add(signals, workloadOutcomes.join(), workloadP95.join(), false);
+      Map<String, List<HealthScore>> out = new TreeMap<>();
+      long first = span.end().minus(span.range()).getEpochSecond();
+      signals.forEach((id, s) -> out.put(id, s.score(scorer, first, span)));
+      return out;
+    });
+  }
+
+  /** Per node: rps, error rps and p95 at each timestamp of the range. */
+  private static final class Signals {
+    final TreeMap<Long, double[]> byTime = new TreeMap<>(); // {rps, errors, p95}
+
+    double[] at(long t) {
+      return byTime.computeIfAbsent(t, k -> new double[] {0, 0, Double.NaN});
+    }
+
+    List<HealthScore> score(HealthScorer scorer, long firstStep, Span span) {
+      List<HealthScore> out = new ArrayList<>();
+      long window = span.window().toSeconds();
+      long stepSeconds = Math.max(1, span.step().toSeconds());
+      for (long t = firstStep; t <= span.end().getEpochSecond(); t += stepSeconds) {
+        double[] now = nearest(t, stepSeconds);
+        // The baseline ends a window before t, so it does not contain the behaviour being judged.
+        var before = byTime.subMap(t - span.baseline().toSeconds(), true, t - window, false).values();
+        double[] rps = before.stream().mapToDouble(v -> v[0]).toArray();
+        double[] p95 = before.stream().mapToDouble(v -> v[2]).toArray();
+        double r = now == null ? 0 : now[0];
+        out.add(scorer.score(t, r, r > 0 ? now[1] / r : 0, now == null ? Double.NaN : now[2], rps, p95));
+      }
+      return out;
+    }
+
+    private double[] nearest(long t, long step) {
+      var e = byTime.floorEntry(t);
+      return e != null && t - e.getKey() < step ? e.getValue() : null;
+    }
+  }
+
+  private void add(Map<String, Signals> signals, List<Series> outcomes, List<Series> p95, boolean services) {
+    for (Series s : outcomes) {
+      String id = id(s.labels(), services);
+      boolean error = isError(s.labels());
+      Signals sig = signals.computeIfAbsent(id, k -> new Signals());
+      for (Series.Point p : s.points()) {
+        double[] v = sig.at(p.epochSecond());
+        v[0] += p.value();
+        v[1] += error ? p.value() : 0;
+      }
+    }
+    for (Series s : p95) {
+      Signals sig = signals.computeIfAbsent(id(s.labels(), services), k -> new Signals());
+      for (Series.Point p : s.points()) {
+        sig.at(p.epochSecond())[2] = p.value();
+      }
+    }
+  }
+
+  private String id(Map<String, String> l, boolean service) {
+    String cluster = l.getOrDefault("destination_cluster", "");
+    cluster = cluster.isEmpty() || cluster.equals("unknown") ? defaultCluster : cluster;
+    if (service) {
+      String name = l.getOrDefault("destination_service_name", "unknown");
+      String ns = l.getOrDefault("destination_service_namespace", "");
+      boolean external = name.equals("PassthroughCluster") || name.equals("BlackHoleCluster");
+      return TopologyNode.serviceId(cluster, external || ns.equals("unknown") ? "" : ns, name);
+    }
+    return TopologyNode.workloadId(cluster, l.getOrDefault("destination_workload_namespace", ""),
+        l.getOrDefault("destination_workload", "unknown"));
+  }
+
+  private static boolean isError(Map<String, String> l) {
+    return io.smm.backend.topology.TopologyBuilder.isError(l.getOrDefault("response_code", ""),
+        l.getOrDefault("grpc_response_status", ""), l.getOrDefault("request_protocol", ""));
+  }
+}

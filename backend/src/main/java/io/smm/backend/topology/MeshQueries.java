@@ -1,0 +1,106 @@
+package io.smm.backend.topology;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The PromQL behind the topology and golden signals, in one place, named by what it measures.
+ * Every query reads Istio's standard metrics from the reporter that knows best: the client's
+ * sidecar ("source") for calls between meshed workloads, the server's ("destination") for calls
+ * from outside the mesh (source_workload="unknown") and for mTLS, which only the server knows.
+ */
+public final class MeshQueries {
+
+  /** The labels that identify an edge from a client workload through a service to a server workload. */
+  public static final String EDGE = "source_cluster,source_workload_namespace,source_workload,source_app,source_version,"
+      + "destination_cluster,destination_service_namespace,destination_service_name,destination_service,"
+      + "destination_workload_namespace,destination_workload,destination_app,destination_version,request_protocol";
+
+  private MeshQueries() {}
+
+  /** HTTP and gRPC requests per second by edge, response code, gRPC status and response flags. */
+  public static String requestRates(Set<String> namespaces, Duration window) {
+    return "sum by (" + EDGE + ",response_code,grpc_response_status,response_flags) ("
+        + clientView("istio_requests_total", namespaces, window) + ")";
+  }
+
+  /** Request duration histogram buckets per edge (ms), for quantiles at any aggregation. */
+  public static String durationBuckets(Set<String> namespaces, Duration window) {
+    return "sum by (" + EDGE + ",le) (" + clientView("istio_request_duration_milliseconds_bucket", namespaces, window) + ")";
+  }
+
+  /** TCP bytes per second per edge, sent (server to client) and received (client to server). */
+  public static String tcpBytes(String direction, Set<String> namespaces, Duration window) {
+    return "sum by (" + EDGE + ") (" + clientView("istio_tcp_" + direction + "_bytes_total", namespaces, window) + ")";
+  }
+
+  /** Traffic per edge and connection_security_policy, as the servers saw it (requests and TCP connections). */
+  public static String security(Set<String> namespaces, Duration window) {
+    return "sum by (" + EDGE + ",connection_security_policy) (" + rates("istio_requests_total", "reporter=\"destination\"", namespaces,
+        window) + " or " + rates("istio_tcp_connections_opened_total", "reporter=\"destination\"", namespaces, window) + ")";
+  }
+
+  /** The labels naming a service in the client view, and a workload in the server view. */
+  public static final String SERVICE = "destination_cluster,destination_service_namespace,destination_service_name";
+  public static final String WORKLOAD = "destination_cluster,destination_workload_namespace,destination_workload";
+  private static final String OUTCOME = "request_protocol,response_code,grpc_response_status";
+
+  /** Requests per second of each service by outcome, as its clients saw them (the service's health: what callers get). */
+  public static String serviceOutcomes(Set<String> namespaces, Duration window) {
+    return "sum by (" + SERVICE + "," + OUTCOME + ") (" + clientView("istio_requests_total", namespaces, window) + ")";
+  }
+
+  /** P95 latency (ms) of each service as its clients saw it. */
+  public static String serviceP95(Set<String> namespaces, Duration window) {
+    return "histogram_quantile(0.95, sum by (" + SERVICE + ",le) ("
+        + clientView("istio_request_duration_milliseconds_bucket", namespaces, window) + "))";
+  }
+
+  /** Requests per second each workload served by outcome, as its own sidecar saw them. */
+  public static String workloadOutcomes(Set<String> namespaces, Duration window) {
+    return "sum by (" + WORKLOAD + "," + OUTCOME + ") (" + serverView("istio_requests_total", namespaces, window) + ")";
+  }
+
+  public static String workloadP95(Set<String> namespaces, Duration window) {
+    return "histogram_quantile(0.95, sum by (" + WORKLOAD + ",le) ("
+        + serverView("istio_request_duration_milliseconds_bucket", namespaces, window) + "))";
+  }
+
+  /**
+   * Rates of a metric for calls between meshed workloads from the client's sidecar, and for calls
+   * from outside the mesh from the server's. The parts are joined with "or" before any
+   * aggregation: their series differ in the reporter label, so nothing is dropped, and a series
+   * matched by both namespace selectors is the same series, counted once.
+   */
+  private static String clientView(String metric, Set<String> namespaces, Duration window) {
+    return rates(metric, "reporter=\"source\"", namespaces, window) + " or "
+        + rates(metric, "reporter=\"destination\",source_workload=\"unknown\"", namespaces, window);
+  }
+
+  private static String serverView(String metric, Set<String> namespaces, Duration window) {
+    String w = window.toSeconds() + "s";
+    String filter = namespaces.isEmpty() ? "" : ",destination_workload_namespace=~\"" + regex(namespaces) + "\"";
+    return "rate(" + metric + "{reporter=\"destination\"" + filter + "}[" + w + "])";
+  }
+
+  /** A series belongs to the selected namespaces when its client or its service is in one of them. */
+  private static String rates(String metric, String selector, Set<String> namespaces, Duration window) {
+    String w = window.toSeconds() + "s";
+    if (namespaces.isEmpty()) {
+      return "rate(" + metric + "{" + selector + "}[" + w + "])";
+    }
+    String regex = regex(namespaces);
+    return "rate(" + metric + "{" + selector + ",source_workload_namespace=~\"" + regex + "\"}[" + w + "]) or "
+        + "rate(" + metric + "{" + selector + ",destination_service_namespace=~\"" + regex + "\"}[" + w + "])";
+  }
+
+  private static String regex(Set<String> namespaces) {
+    return namespaces.stream().sorted().map(MeshQueries::quote).collect(Collectors.joining("|"));
+  }
+
+  /** Namespace names are DNS labels; anything else would not match a namespace anyway, so it is escaped, never trusted. */
+  private static String quote(String namespace) {
+    return namespace.replaceAll("[^a-z0-9-]", "\\\\\\\\$0");
+  }
+}

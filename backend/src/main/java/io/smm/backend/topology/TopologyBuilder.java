@@ -1,0 +1,201 @@
+package io.smm.backend.topology;
+
+import io.smm.backend.prometheus.Sample;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns the results of the {@link MeshQueries} into a graph: each series is one client -> service
+ * -> server path, contributing to the edge client -> service and the edge service -> server
+ * (Kiali's graph with service nodes). Rates add up; latency quantiles come from the summed
+ * histogram buckets; series with missing labels (older Istio, traffic from outside the mesh) end
+ * in "unknown" nodes instead of failing.
+ */
+public final class TopologyBuilder {
+
+  private final String defaultCluster;
+  private final Map<String, TopologyNode> nodes = new LinkedHashMap<>();
+  private final Map<String, EdgeTotals> edges = new LinkedHashMap<>();
+
+  private static final class EdgeTotals {
+    final String source;
+    final String target;
+    final String protocol;
+    double requests;
+    double errors;
+    double tcpSent;
+    double tcpReceived;
+    double secured;
+    double securityKnown;
+    final Map<String, Double> codes = new HashMap<>();
+    final Map<Double, Double> buckets = new HashMap<>();
+
+    EdgeTotals(String source, String target, String protocol) {
+      this.source = source;
+      this.target = target;
+      this.protocol = protocol;
+    }
+  }
+
+  public TopologyBuilder(String defaultCluster) {
+    this.defaultCluster = defaultCluster;
+  }
+
+  /** One series of {@link MeshQueries#requestRates}. */
+  public TopologyBuilder requests(Sample s) {
+    boolean failed = isError(s.label("response_code"), s.label("grpc_response_status"), s.label("request_protocol"));
+    for (EdgeTotals e : path(s)) {
+      e.requests += s.value();
+      e.errors += failed ? s.value() : 0;
+      e.codes.merge(code(s), s.value(), Double::sum);
+    }
+    return this;
+  }
+
+  public TopologyBuilder durationBucket(Sample s) {
+    double le = Double.parseDouble(s.label("le").replace("+Inf", "Infinity"));
+    for (EdgeTotals e : path(s)) {
+      e.buckets.merge(le, s.value(), Double::sum);
+    }
+    return this;
+  }
+
+  public TopologyBuilder tcpSent(Sample s) {
+    for (EdgeTotals e : path(s)) {
+      e.tcpSent += s.value();
+    }
+    return this;
+  }
+
+  public TopologyBuilder tcpReceived(Sample s) {
+    for (EdgeTotals e : path(s)) {
+      e.tcpReceived += s.value();
+    }
+    return this;
+  }
+
+  /** One series of {@link MeshQueries#security}: traffic the server saw with that connection_security_policy. */
+  public TopologyBuilder security(Sample s) {
+    boolean mtls = s.label("connection_security_policy").equals("mutual_tls");
+    for (EdgeTotals e : path(s)) {
+      e.securityKnown += s.value();
+      e.secured += mtls ? s.value() : 0;
+    }
+    return this;
+  }
+
+  /** A workload Kubernetes knows; shown idle unless traffic involves it. */
+  public TopologyBuilder known(KnownWorkload w) {
+    String id = TopologyNode.workloadId(w.cluster(), w.namespace(), w.name());
+    nodes.putIfAbsent(id, new TopologyNode(id, TopologyNode.Type.WORKLOAD, w.cluster(), w.namespace(), w.name(), w.app(), w.version(), true));
+    return this;
+  }
+
+  public Topology build(Instant time, Duration window, List<String> errors) {
+    List<TopologyEdge> out = new ArrayList<>();
+    for (EdgeTotals e : edges.values()) {
+      List<HistogramQuantile.Bucket> b = e.buckets.entrySet().stream()
+          .map(x -> new HistogramQuantile.Bucket(x.getKey(), x.getValue())).toList();
+      out.add(new TopologyEdge(e.source, e.target, e.protocol, e.requests, e.requests > 0 ? e.errors / e.requests : 0,
+          HistogramQuantile.of(0.5, b), HistogramQuantile.of(0.95, b), HistogramQuantile.of(0.99, b), e.tcpSent, e.tcpReceived,
+          e.securityKnown > 0 ? e.secured / e.securityKnown : Double.NaN, Map.copyOf(e.codes)));
+    }
+    out.sort(Comparator.comparing(TopologyEdge::source).thenComparing(TopologyEdge::target).thenComparing(TopologyEdge::protocol));
+    List<TopologyNode> n = new ArrayList<>(nodes.values());
+    n.sort(Comparator.comparing(TopologyNode::id));
+    return new Topology(time, window, n, out, List.copyOf(errors));
+  }
+
+  /** The edges a series contributes to: client -> service, and service -> server when the server is known. */
+  private List<EdgeTotals> path(Sample s) {
+    String protocol = s.label("request_protocol").isEmpty() ? "unknown" : s.label("request_protocol");
+    String client = clientNode(s);
+    String service = serviceNode(s);
+    List<EdgeTotals> out = new ArrayList<>(2);
+    out.add(edge(client, service, protocol));
+    String server = serverNode(s);
+    if (server != null) {
+      out.add(edge(service, server, protocol));
+    }
+    return out;
+  }
+
+  private EdgeTotals edge(String from, String to, String protocol) {
+    return edges.computeIfAbsent(from + "->" + to + "|" + protocol, k -> new EdgeTotals(from, to, protocol));
+  }
+
+  private String clientNode(Sample s) {
+    String workload = s.label("source_workload");
+    String namespace = s.label("source_workload_namespace");
+    if (unknown(workload) || unknown(namespace)) {
+      nodes.putIfAbsent(TopologyNode.UNKNOWN_ID, new TopologyNode(TopologyNode.UNKNOWN_ID, TopologyNode.Type.UNKNOWN, "unknown", "",
+          "unknown", "", "", false));
+      return TopologyNode.UNKNOWN_ID;
+    }
+    return workload(cluster(s.label("source_cluster")), namespace, workload, s.label("source_app"), s.label("source_version"));
+  }
+
+  private String serviceNode(Sample s) {
+    String name = s.label("destination_service_name");
+    String cluster = cluster(s.label("destination_cluster"));
+    if (name.equals("PassthroughCluster") || name.equals("BlackHoleCluster")) {
+      String id = TopologyNode.serviceId(cluster, "", name);
+      nodes.putIfAbsent(id, new TopologyNode(id, TopologyNode.Type.EXTERNAL, cluster, "", name, "", "", false));
+      return id;
+    }
+    if (unknown(name)) {
+      name = unknown(s.label("destination_service")) ? "unknown" : s.label("destination_service");
+    }
+    String namespace = unknown(s.label("destination_service_namespace")) ? "" : s.label("destination_service_namespace");
+    String id = TopologyNode.serviceId(cluster, namespace, name);
+    nodes.putIfAbsent(id, new TopologyNode(id, TopologyNode.Type.SERVICE, cluster, namespace, name, "", "", false));
+    return id;
+  }
+
+  private String serverNode(Sample s) {
+    String workload = s.label("destination_workload");
+    String namespace = s.label("destination_workload_namespace");
+    if (unknown(workload) || unknown(namespace)) {
+      return null; // external or unresolved: the edge ends at the service
+    }
+    return workload(cluster(s.label("destination_cluster")), namespace, workload, s.label("destination_app"),
+        s.label("destination_version"));
+  }
+
+  private String workload(String cluster, String namespace, String name, String app, String version) {
+    String id = TopologyNode.workloadId(cluster, namespace, name);
+    TopologyNode existing = nodes.get(id);
+    if (existing == null || existing.idle()) {
+      nodes.put(id, new TopologyNode(id, TopologyNode.Type.WORKLOAD, cluster, namespace, name, unknown(app) ? "" : app,
+          unknown(version) ? "" : version, false));
+    }
+    return id;
+  }
+
+  private String cluster(String label) {
+    return unknown(label) ? defaultCluster : label;
+  }
+
+  private static boolean unknown(String v) {
+    return v == null || v.isEmpty() || v.equals("unknown");
+  }
+
+  private static String code(Sample s) {
+    String code = s.label("response_code");
+    return code.isEmpty() ? "-" : code;
+  }
+
+  /** HTTP 5xx, or a gRPC status other than OK (Kiali's definition of an error). */
+  public static boolean isError(String responseCode, String grpcStatus, String protocol) {
+    if (responseCode.startsWith("5")) {
+      return true;
+    }
+    return protocol.equals("grpc") && !grpcStatus.isEmpty() && !grpcStatus.equals("-") && !grpcStatus.equals("0");
+  }
+}

@@ -1,0 +1,152 @@
+package io.smm.backend.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.smm.backend.health.HealthScore;
+import io.smm.backend.health.HealthScorer;
+import io.smm.backend.health.HealthService;
+import io.smm.backend.health.HealthThresholds;
+import io.smm.backend.prometheus.PrometheusClient;
+import io.smm.sandbox.kube.EmbeddedApiServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ForkJoinPool;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Topology and health from a real Prometheus holding synthetic Istio series: frontpage calls
+ * catalog at 10 rps for two hours; in the second hour it also calls orders at 4 rps, half of
+ * which fail with 503.
+ */
+class TopologyTimelineTest {
+
+  @TempDir
+  static Path dir;
+  static SyntheticPrometheus prometheus;
+  static EmbeddedApiServer api;
+  static KubernetesClient client;
+  static TopologyService topology;
+  static HealthService health;
+  static final long NOW = Instant.now().getEpochSecond() / 60 * 60;
+  static final long START = NOW - 3 * 3600;
+  static final long SWITCH = NOW - 2 * 3600;
+  static final long END = NOW - 3600;
+
+  static Map<String, String> edge(String source, String service, String code) {
+    Map<String, String> l = new HashMap<>();
+    l.put("reporter", "source");
+    l.put("source_cluster", "c1");
+    l.put("source_workload_namespace", "shop");
+    l.put("source_workload", source);
+    l.put("source_app", source.replace("-v1", ""));
+    l.put("source_version", "v1");
+    l.put("destination_cluster", "c1");
+    l.put("destination_service_namespace", "shop");
+    l.put("destination_service_name", service);
+    l.put("destination_service", service + ".shop.svc.cluster.local");
+    l.put("destination_workload_namespace", "shop");
+    l.put("destination_workload", service + "-v1");
+    l.put("destination_app", service);
+    l.put("destination_version", "v1");
+    l.put("request_protocol", "http");
+    l.put("response_code", code);
+    l.put("grpc_response_status", "-");
+    l.put("response_flags", "-");
+    l.put("connection_security_policy", "unknown");
+    return l;
+  }
+
+  @BeforeAll
+  static void start() throws Exception {
+    prometheus = new SyntheticPrometheus()
+        .counter("istio_requests_total", edge("frontpage-v1", "catalog", "200"), START, END, 10, 0)
+        .counter("istio_requests_total", edge("frontpage-v1", "orders", "200"), SWITCH, END, 2, 0)
+        .counter("istio_requests_total", edge("frontpage-v1", "orders", "503"), SWITCH, END, 2, 0)
+        .start(dir);
+    api = EmbeddedApiServer.start(0);
+    client = api.newClient();
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build()).create();
+    client.apps().deployments().inNamespace("shop").resource(new DeploymentBuilder().withNewMetadata().withName("reports-v1").endMetadata()
+        .withNewSpec().withNewTemplate().withNewMetadata().addToLabels("app", "reports").endMetadata().endTemplate().endSpec().build())
+        .create();
+    PrometheusClient prom = new PrometheusClient(java.net.URI.create(prometheus.url()), Duration.ofSeconds(10), 4);
+    topology = new TopologyService(prom, client, "c1", ForkJoinPool.commonPool());
+    health = new HealthService(prom, new HealthScorer(HealthThresholds.DEFAULT), "c1");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    prometheus.close();
+    client.close();
+    api.close();
+  }
+
+  static Topology at(long epochSecond) {
+    return topology.topology(Set.of("shop"), Instant.ofEpochSecond(epochSecond), Duration.ofMinutes(1), true).join();
+  }
+
+  static TopologyEdge edgeTo(Topology t, String target) {
+    return t.edges().stream().filter(e -> e.target().equals(target)).findFirst().orElse(null);
+  }
+
+  @Test
+  void aPastInstantShowsTheTrafficOfThatTimeNotOfNow() {
+    Topology first = at(SWITCH - 1800);
+    Topology second = at(SWITCH + 1800);
+    Topology live = at(NOW);
+
+    assertThat(first.errors()).isEmpty();
+    assertThat(edgeTo(first, "service:c1/shop/catalog").requestsPerSecond()).isCloseTo(10, within(0.01));
+    assertThat(edgeTo(first, "service:c1/shop/orders")).as("orders was not called yet").isNull();
+
+    TopologyEdge orders = edgeTo(second, "service:c1/shop/orders");
+    assertThat(orders.requestsPerSecond()).isCloseTo(4, within(0.01));
+    assertThat(orders.errorRatio()).isCloseTo(0.5, within(0.001));
+    assertThat(orders.responseCodes()).containsOnlyKeys("200", "503");
+
+    assertThat(live.edges()).as("no traffic in the last hour").isEmpty();
+    assertThat(live.nodes()).extracting(TopologyNode::name, TopologyNode::idle).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("reports-v1", true));
+  }
+
+  @Test
+  void healthTimelineTurnsFailingWhenErrorsStartAndStaysHealthyWhereNothingChanged() {
+    Map<String, List<HealthScore>> timelines = health.timelines(Set.of("shop"), new HealthService.Span(Instant.ofEpochSecond(SWITCH + 600),
+        Duration.ofMinutes(20), Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofHours(1))).join();
+    List<HealthScore> orders = timelines.get("service:c1/shop/orders");
+    List<HealthScore> catalog = timelines.get("service:c1/shop/catalog");
+    assertThat(catalog).hasSize(21).allMatch(s -> s.status() == HealthScore.Status.HEALTHY);
+    assertThat(orders.get(0).status()).isEqualTo(HealthScore.Status.NO_TRAFFIC);
+    assertThat(orders.get(orders.size() - 1).status()).isEqualTo(HealthScore.Status.FAILURE);
+    assertThat(orders.get(orders.size() - 1).errorRatio()).isCloseTo(0.5, within(0.001));
+    // Workloads are judged by what they served: the synthetic series are client-side only.
+    assertThat(timelines).doesNotContainKey("workload:c1/shop/orders-v1");
+  }
+
+  @Test
+  void whenPrometheusIsDownTheKubernetesPartIsStillAnsweredAndEveryMissingPartIsNamed() {
+    PrometheusClient down = new PrometheusClient(java.net.URI.create("http://127.0.0.1:1/"), Duration.ofSeconds(2), 4);
+    Topology t = new TopologyService(down, client, "c1", ForkJoinPool.commonPool())
+        .topology(Set.of("shop"), null, Duration.ofMinutes(1), true).join();
+    assertThat(t.nodes()).extracting(TopologyNode::name).containsExactly("reports-v1");
+    assertThat(t.errors()).hasSize(5).allMatch(e -> e.contains("Prometheus at http://127.0.0.1:1/ is not reachable"));
+    assertThat(at(SWITCH + 1800).nodes()).as("an unknown namespace filter is no error").isNotEmpty();
+    assertThat(topology.topology(Set.of("no-such-namespace"), Instant.ofEpochSecond(SWITCH + 1800), Duration.ofMinutes(1), true)
+        .join()).satisfies(x -> {
+          assertThat(x.nodes()).isEmpty();
+          assertThat(x.errors()).isEmpty();
+        });
+  }
+}
