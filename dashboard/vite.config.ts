@@ -1,12 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
-// The build lands in target/classes/dashboard so Maven packages it into the jar that
+// The build lands in target/classes/smm-dashboard so Maven packages it into the jar that
 // `smm server` serves from the classpath.
 export default defineConfig({
   base: './',
   esbuild: { jsx: 'automatic' },
   build: {
-    outDir: 'target/classes/dashboard',
+    outDir: 'target/classes/smm-dashboard',
     emptyOutDir: true,
     chunkSizeWarningLimit: 2048,
   },

@@ -2,11 +2,22 @@ import { useEffect, useState } from 'react';
 import { Empty } from './components/States';
 import { MENU, pageFromHash } from './navigation';
 import { Overview } from './pages/Overview';
+import { Services, Workloads } from './pages/Services';
+import { Topology } from './pages/Topology';
+import { hashFor, paramsFromHash, type Params } from './urlState';
 
 export function App() {
   const [page, setPage] = useState(() => pageFromHash(window.location.hash));
+  const [params, setParamsState] = useState<Params>(() => paramsFromHash(window.location.hash));
+  // Page state goes into the URL (shareable); the hashchange handler reads it back.
+  const setParams = (p: Params) => {
+    window.location.hash = hashFor(page, p);
+  };
   useEffect(() => {
-    const onHash = () => setPage(pageFromHash(window.location.hash));
+    const onHash = () => {
+      setPage(pageFromHash(window.location.hash));
+      setParamsState(paramsFromHash(window.location.hash));
+    };
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
@@ -29,6 +40,12 @@ export function App() {
         <h1>{current.label}</h1>
         {page === 'overview' ? (
           <Overview />
+        ) : page === 'topology' ? (
+          <Topology params={params} setParams={setParams} />
+        ) : page === 'services' ? (
+          <Services params={params} setParams={setParams} />
+        ) : page === 'workloads' ? (
+          <Workloads params={params} setParams={setParams} />
         ) : (
           <Empty>The {current.label} page is not available in this version yet.</Empty>
         )}

@@ -44,3 +44,41 @@ export async function graphql<T>(
   }
   return body.data;
 }
+
+export interface PartialResult<T> {
+  data: T;
+  /** What the backend could not answer (e.g. Prometheus down); the page shows it in a banner. */
+  errors: GraphQLError[];
+}
+
+/**
+ * For queries the backend answers partially on purpose (topology, health): data and errors are
+ * both returned, so the page can show what it has and say what is missing.
+ */
+export async function graphqlPartial<T>(
+  query: string,
+  variables: Record<string, unknown> = {},
+  fetchImpl: Fetch = (input, init) => fetch(input, init),
+): Promise<PartialResult<T>> {
+  let response: Response;
+  try {
+    response = await fetchImpl('api/graphql', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
+  } catch (e) {
+    throw new GraphQLRequestError(`The SMM backend cannot be reached (${(e as Error).message}).`);
+  }
+  let body: { data?: T | null; errors?: GraphQLError[] };
+  try {
+    body = await response.json();
+  } catch {
+    throw new GraphQLRequestError(`The SMM backend answered HTTP ${response.status} without a GraphQL response.`);
+  }
+  if (body.data === undefined || body.data === null) {
+    const message = body.errors?.map((e) => e.message).join('; ') || `The SMM backend answered HTTP ${response.status}.`;
+    throw new GraphQLRequestError(message, body.errors ?? []);
+  }
+  return { data: body.data, errors: body.errors ?? [] };
+}

@@ -199,4 +199,49 @@ class ServerApiTest {
       ws.sendClose(WebSocket.NORMAL_CLOSURE, "done");
     }
   }
+
+  @Test
+  void servicesWorkloadsAndPodsForTheDrillDown() throws Exception {
+    client.services().inNamespace("smm-demo").resource(new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata()
+        .withName("catalog").endMetadata().withNewSpec().withSelector(Map.of("app", "catalog")).addNewPort().withName("http")
+        .withPort(8080).endPort().endSpec().build()).create();
+    client.apps().deployments().inNamespace("smm-demo").resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
+        .withNewMetadata().withName("catalog-v1").endMetadata().withNewSpec().withReplicas(2).withNewTemplate().withNewMetadata()
+        .addToLabels("app", "catalog").addToLabels("version", "v1").endMetadata().endTemplate().endSpec().build()).create();
+    client.pods().inNamespace("smm-demo").resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("catalog-v1-abc")
+        .addToLabels("app", "catalog").endMetadata().withNewSpec().addNewContainer().withName("catalog").endContainer()
+        .addNewContainer().withName("istio-proxy").endContainer().withNodeName("node-1").endSpec().withNewStatus().withPhase("Running")
+        .addNewContainerStatus().withName("catalog").withReady(true).withRestartCount(2).endContainerStatus()
+        .addNewContainerStatus().withName("istio-proxy").withReady(true).withRestartCount(0).endContainerStatus().endStatus().build()).create();
+
+    JsonNode data = graphql("""
+        { services(namespaces: ["smm-demo"]) { name ports selector { key value } }
+          workloads(namespaces: ["smm-demo", "no-such-namespace"]) { name kind replicas app version }
+          pods(namespace: "smm-demo", selector: [{key: "app", value: "catalog"}]) { name status readyContainers containers restarts node sidecar }
+          none: pods(namespace: "smm-demo", selector: []) { name } }""").path("data");
+    assertThat(data.at("/services/0/name").asText()).isEqualTo("catalog");
+    assertThat(data.at("/services/0/ports/0").asText()).isEqualTo("http 8080/TCP");
+    assertThat(data.at("/services/0/selector/0/value").asText()).isEqualTo("catalog");
+    assertThat(data.at("/workloads/0/kind").asText()).isEqualTo("Deployment");
+    assertThat(data.at("/workloads/0/replicas").asInt()).isEqualTo(2);
+    assertThat(data.at("/workloads/0/version").asText()).isEqualTo("v1");
+    JsonNode pod = data.at("/pods/0");
+    assertThat(pod.path("status").asText()).isEqualTo("Running");
+    assertThat(pod.path("readyContainers").asInt()).isEqualTo(2);
+    assertThat(pod.path("restarts").asInt()).isEqualTo(2);
+    assertThat(pod.path("sidecar").asBoolean()).isTrue();
+    assertThat(pod.path("node").asText()).isEqualTo("node-1");
+    assertThat(data.path("none")).as("an empty selector selects nothing").isEmpty();
+  }
+
+  @Test
+  void withPrometheusDownTheTopologyIsPartialWithATypedErrorAndBadArgumentsAreRefused() throws Exception {
+    JsonNode r = graphql("{ topology(namespaces: [\"smm-demo\"]) { nodes { id idle } errors } }");
+    assertThat(r.at("/data/topology/errors").size()).isGreaterThan(0);
+    assertThat(r.at("/errors/0/extensions/code").asText()).isEqualTo("PROMETHEUS_UNAVAILABLE");
+    assertThat(r.at("/errors/0/message").asText()).contains("Prometheus at http://127.0.0.1:1/ is not reachable");
+    JsonNode bad = graphql("{ topology(time: \"yesterday\") { errors } }");
+    assertThat(bad.at("/errors/0/message").asText()).contains("time must be an RFC 3339 instant");
+    assertThat(bad.at("/errors/0/extensions/code").asText()).isEqualTo("BAD_USER_INPUT");
+  }
 }

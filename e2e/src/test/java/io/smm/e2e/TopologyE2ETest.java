@@ -16,8 +16,15 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Rectangle;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 
-/** The topology and health the dashboard shows, read through the GraphQL API of `smm sandbox up` with the demo application running. */
+/**
+ * The topology and health of `smm sandbox up` with the demo application running, through the
+ * GraphQL API and then in the dashboard (Chromium). Screenshots go to e2e/target/screenshots/.
+ */
 class TopologyE2ETest {
 
   static final ObjectMapper JSON = new ObjectMapper();
@@ -148,11 +155,75 @@ class TopologyE2ETest {
         }
       });
       assertThat(statuses.get(workload("payments-v1"))).as("the aborted calls never reached the workload").isEqualTo("HEALTHY");
+
+      dashboardShowsIt(dashboard);
     } finally {
       SmmProcess.run(env, "sandbox", "down");
       if (up.process.isAlive()) {
         up.process.destroyForcibly();
       }
+    }
+  }
+
+  /** The same mesh in the dashboard: Topology page nodes, a click on payments opens its health charts, the Services page. */
+  void dashboardShowsIt(String dashboard) throws Exception {
+    try (Browser browser = new Browser()) {
+      browser.driver.get(dashboard + "/#/topology?ns=smm-demo&label=rate");
+      WebElement graph = browser.await(d -> {
+        WebElement g = d.findElement(By.cssSelector("[data-testid=topology-graph]"));
+        return Integer.parseInt(g.getAttribute("data-node-count")) >= DemoMeshE2ETest.WORKLOADS.size() ? g : null;
+      }, Duration.ofSeconds(30), "the topology graph is drawn");
+      JsonNode positions = browser.await(d -> {
+        try {
+          JsonNode p = JSON.readTree(graph.getAttribute("data-nodes"));
+          return p.size() >= DemoMeshE2ETest.WORKLOADS.size() ? p : null;
+        } catch (Exception e) {
+          return null;
+        }
+      }, Duration.ofSeconds(10), "node positions are rendered");
+      List<String> drawn = positions.findValuesAsText("id");
+      for (String w : DemoMeshE2ETest.WORKLOADS) {
+        assertThat(drawn).contains(workload(w));
+      }
+      JsonNode payments = null;
+      for (JsonNode p : positions) {
+        if (p.path("id").asText().equals(service("payments"))) {
+          payments = p;
+        }
+      }
+      assertThat(payments).isNotNull();
+      assertThat(payments.path("status").asText()).as("drawn with its health").isEqualTo("FAILURE");
+      browser.screenshot("topology");
+
+      // A real click on the canvas where payments is drawn (offsets are from the element's centre).
+      Rectangle box = graph.getRect();
+      new Actions(browser.driver).moveToElement(graph, (int) Math.round(payments.path("x").asDouble() - box.getWidth() / 2.0),
+          (int) Math.round(payments.path("y").asDouble() - box.getHeight() / 2.0)).click().perform();
+      WebElement panel = browser.await(d -> d.findElement(By.cssSelector("[data-testid=node-panel]")), Duration.ofSeconds(10),
+          "the node panel opens");
+      assertThat(panel.findElement(By.tagName("h2")).getText()).isEqualTo("payments");
+      assertThat(panel.findElement(By.cssSelector("[data-testid=node-health]")).getText()).startsWith("failure").contains("errors");
+      WebElement chart = browser.await(d -> d.findElement(By.cssSelector("[data-testid=health-chart] svg")), Duration.ofSeconds(20),
+          "the health chart is drawn");
+      assertThat(chart.findElements(By.tagName("path"))).isNotEmpty();
+      assertThat(browser.driver.getCurrentUrl()).as("the selection is in the URL").contains("node=service%3A");
+      browser.screenshot("topology-node-health");
+
+      browser.driver.get(dashboard + "/#/services?ns=smm-demo");
+      WebElement table = browser.await(d -> d.findElement(By.cssSelector("[data-testid=services-table]")), Duration.ofSeconds(30),
+          "the services table is shown");
+      for (String component : List.of("frontpage", "catalog", "bookings", "payments", "movies", "notifications", "analytics")) {
+        WebElement row = table.findElement(By.cssSelector("tr[data-service=" + component + "]"));
+        assertThat(row.findElements(By.cssSelector("[data-testid=health-strip] .tick"))).as(component + " health timeline").isNotEmpty();
+        assertThat(row.findElement(By.cssSelector(".status")).getText()).as(component)
+            .isEqualTo(component.equals("payments") ? "failure" : "healthy");
+      }
+      browser.screenshot("services");
+      table.findElement(By.linkText("catalog")).click();
+      WebElement detail = browser.await(d -> d.findElement(By.cssSelector("[data-testid=service-detail] [data-testid=pods-table]")),
+          Duration.ofSeconds(20), "the catalog service's pods are listed");
+      assertThat(detail.getText()).contains("catalog-v1-").contains("Running");
+      browser.screenshot("service-catalog");
     }
   }
 }

@@ -41,6 +41,54 @@ public class ClusterQueries {
         .toList();
   }
 
+  /** Services of the namespaces (all when none), sorted by namespace and name. */
+  public List<ServiceInfo> services(List<String> namespaces) {
+    List<ServiceInfo> out = new java.util.ArrayList<>();
+    for (String ns : namespaces(namespaces)) {
+      (ns == null ? client.services().inAnyNamespace() : client.services().inNamespace(ns)).list().getItems()
+          .forEach(s -> out.add(ServiceInfo.of(s)));
+    }
+    out.sort(Comparator.comparing(ServiceInfo::namespace).thenComparing(ServiceInfo::name));
+    return out;
+  }
+
+  /** Deployments, StatefulSets and DaemonSets of the namespaces (all when none). */
+  public List<WorkloadInfo> workloads(List<String> namespaces) {
+    List<WorkloadInfo> out = new java.util.ArrayList<>();
+    for (String ns : namespaces(namespaces)) {
+      var apps = client.apps();
+      (ns == null ? apps.deployments().inAnyNamespace() : apps.deployments().inNamespace(ns)).list().getItems().forEach(d -> out.add(
+          WorkloadInfo.of(d, "Deployment", d.getSpec().getTemplate(), replicas(d.getSpec().getReplicas()),
+              d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas())));
+      (ns == null ? apps.statefulSets().inAnyNamespace() : apps.statefulSets().inNamespace(ns)).list().getItems().forEach(s -> out.add(
+          WorkloadInfo.of(s, "StatefulSet", s.getSpec().getTemplate(), replicas(s.getSpec().getReplicas()),
+              s.getStatus() == null || s.getStatus().getReadyReplicas() == null ? 0 : s.getStatus().getReadyReplicas())));
+      (ns == null ? apps.daemonSets().inAnyNamespace() : apps.daemonSets().inNamespace(ns)).list().getItems().forEach(d -> out.add(
+          WorkloadInfo.of(d, "DaemonSet", d.getSpec().getTemplate(),
+              d.getStatus() == null || d.getStatus().getDesiredNumberScheduled() == null ? 0 : d.getStatus().getDesiredNumberScheduled(),
+              d.getStatus() == null || d.getStatus().getNumberReady() == null ? 0 : d.getStatus().getNumberReady())));
+    }
+    out.sort(Comparator.comparing(WorkloadInfo::namespace).thenComparing(WorkloadInfo::name));
+    return out;
+  }
+
+  /** Pods of a namespace whose labels include {@code selector} (a Service's selector or a workload's template labels). */
+  public List<PodInfo> pods(String namespace, Map<String, String> selector) {
+    if (selector.isEmpty()) {
+      return List.of(); // a Service without selector selects no pods, not all of them
+    }
+    return client.pods().inNamespace(namespace).withLabels(selector).list().getItems().stream().map(PodInfo::of)
+        .sorted(Comparator.comparing(PodInfo::name)).toList();
+  }
+
+  private static int replicas(Integer r) {
+    return r == null ? 1 : r;
+  }
+
+  private static List<String> namespaces(List<String> namespaces) {
+    return namespaces == null || namespaces.isEmpty() ? java.util.Collections.singletonList(null) : namespaces;
+  }
+
   String clusterName() {
     GenericKubernetesResource cp = client.genericKubernetesResources(CONTROL_PLANE).withName(CONTROL_PLANE_NAME).get();
     if (cp != null && cp.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -38,6 +39,10 @@ public final class SmmGraphQL {
             .dataFetcher("version", env -> Map.of("version", build.version()))
             .dataFetcher("clusters", async(clusters::clusters, blocking))
             .dataFetcher("namespaces", async(clusters::namespaces, blocking))
+            .dataFetcher("services", env -> CompletableFuture.supplyAsync(() -> clusters.services(env.getArgument("namespaces")), blocking))
+            .dataFetcher("workloads", env -> CompletableFuture.supplyAsync(() -> clusters.workloads(env.getArgument("namespaces")), blocking))
+            .dataFetcher("pods", env -> CompletableFuture.supplyAsync(() -> clusters.pods(env.getArgument("namespace"),
+                selector(env.getArgument("selector"))), blocking))
             .dataFetcher("topology", mesh::topology)
             .dataFetcher("health", mesh::health))
         .type("Subscription", t -> t
@@ -49,6 +54,12 @@ public final class SmmGraphQL {
 
   private static <T> DataFetcher<CompletableFuture<T>> async(Supplier<T> call, Executor executor) {
     return env -> CompletableFuture.supplyAsync(call, executor);
+  }
+
+  private static Map<String, String> selector(List<Map<String, String>> labels) {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    labels.forEach(l -> out.put(l.get("key"), l.get("value")));
+    return out;
   }
 
   static TypeDefinitionRegistry loadSchema() {

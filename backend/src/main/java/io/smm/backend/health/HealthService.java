@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Health timelines of services (judged by what their clients get) and workloads (by what their
- * own sidecars served): one range query per signal from {@code baseline} before the first step
+ * own sidecars served), from HTTP/gRPC requests and TCP connections: one range query per signal from {@code baseline} before the first step
  * to the last, then {@link HealthScorer} at every step against the points before it.
  */
 public final class HealthService {
@@ -45,10 +45,15 @@ public final class HealthService {
     var serviceP95 = prometheus.range(MeshQueries.serviceP95(namespaces, span.window()), start, span.end(), span.step());
     var workloadOutcomes = prometheus.range(MeshQueries.workloadOutcomes(namespaces, span.window()), start, span.end(), span.step());
     var workloadP95 = prometheus.range(MeshQueries.workloadP95(namespaces, span.window()), start, span.end(), span.step());
-    return CompletableFuture.allOf(serviceOutcomes, serviceP95, workloadOutcomes, workloadP95).thenApply(ignored -> {
+    var serviceTcp = prometheus.range(MeshQueries.serviceTcpConnections(namespaces, span.window()), start, span.end(), span.step());
+    var workloadTcp = prometheus.range(MeshQueries.workloadTcpConnections(namespaces, span.window()), start, span.end(), span.step());
+    return CompletableFuture.allOf(serviceOutcomes, serviceP95, workloadOutcomes, workloadP95, serviceTcp, workloadTcp).thenApply(ignored -> {
       Map<String, Signals> signals = new HashMap<>();
       add(signals, serviceOutcomes.join(), serviceP95.join(), true);
       add(signals, workloadOutcomes.join(), workloadP95.join(), false);
+      // TCP services (databases) have no requests: their traffic is connections, which never count as errors.
+      add(signals, serviceTcp.join(), List.of(), true);
+      add(signals, workloadTcp.join(), List.of(), false);
       Map<String, List<HealthScore>> out = new TreeMap<>();
       long first = span.end().minus(span.range()).getEpochSecond();
       signals.forEach((id, s) -> out.put(id, s.score(scorer, first, span)));

@@ -33,6 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public class SmmServer implements AutoCloseable {
 
+  static final String DASHBOARD_ROOT = "smm-dashboard";
+
   private final Vertx vertx = Vertx.vertx();
   private final ExecutorService blocking = Executors.newFixedThreadPool(8, daemonThreads("smm-kube"));
   private final KubernetesClient client;
@@ -71,7 +73,9 @@ public class SmmServer implements AutoCloseable {
     router.route("/api/graphql").handler(GraphQLWSHandler.create(graphQL));
     router.route("/api/graphql").handler(BodyHandler.create().setBodyLimit(1024 * 1024))
         .handler(GraphQLHandler.create(graphQL));
-    router.route("/*").handler(StaticHandler.create("dashboard").setIndexPage("index.html"));
+    // Vert.x looks for the webroot in the working directory before the classpath; a name no
+    // checkout has keeps `smm` started from the repository root from serving dashboard/'s sources.
+    router.route("/*").handler(StaticHandler.create(DASHBOARD_ROOT).setIndexPage("index.html"));
     try {
       server = vertx.createHttpServer()
           .requestHandler(router)

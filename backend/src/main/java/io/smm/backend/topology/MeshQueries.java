@@ -57,6 +57,15 @@ public final class MeshQueries {
         + clientView("istio_request_duration_milliseconds_bucket", namespaces, window) + "))";
   }
 
+  /** TCP connections opened per second to each service, as its clients saw them (TCP has no error outcome). */
+  public static String serviceTcpConnections(Set<String> namespaces, Duration window) {
+    return "sum by (" + SERVICE + ") (" + clientView("istio_tcp_connections_opened_total", namespaces, window) + ")";
+  }
+
+  public static String workloadTcpConnections(Set<String> namespaces, Duration window) {
+    return "sum by (" + WORKLOAD + ") (" + serverView("istio_tcp_connections_opened_total", namespaces, window) + ")";
+  }
+
   /** Requests per second each workload served by outcome, as its own sidecar saw them. */
   public static String workloadOutcomes(Set<String> namespaces, Duration window) {
     return "sum by (" + WORKLOAD + "," + OUTCOME + ") (" + serverView("istio_requests_total", namespaces, window) + ")";

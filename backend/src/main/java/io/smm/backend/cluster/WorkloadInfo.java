@@ -1,0 +1,20 @@
+package io.smm.backend.cluster;
+
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** A Deployment, StatefulSet or DaemonSet as the Workloads page lists it. */
+public record WorkloadInfo(String name, String namespace, String kind, int replicas, int readyReplicas, String app, String version,
+    List<Label> labels, String createdAt) {
+
+  static WorkloadInfo of(io.fabric8.kubernetes.api.model.HasMetadata w, String kind, PodTemplateSpec template, int replicas, int ready) {
+    Map<String, String> labels = template == null || template.getMetadata() == null || template.getMetadata().getLabels() == null
+        ? Map.of() : template.getMetadata().getLabels();
+    return new WorkloadInfo(w.getMetadata().getName(), w.getMetadata().getNamespace(), kind, replicas, ready,
+        labels.getOrDefault("app", ""), labels.getOrDefault("version", ""),
+        new TreeMap<>(labels).entrySet().stream().map(e -> new Label(e.getKey(), e.getValue())).toList(),
+        w.getMetadata().getCreationTimestamp());
+  }
+}

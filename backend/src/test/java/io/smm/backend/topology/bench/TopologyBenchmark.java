@@ -1,0 +1,228 @@
+package io.smm.backend.topology.bench;
+
+import io.smm.backend.prometheus.PrometheusClient;
+import io.smm.backend.topology.MeshQueries;
+import io.smm.backend.topology.Topology;
+import io.smm.backend.topology.TopologyService;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
+
+/**
+ * Benchmark, not a test: a synthetic mesh of N workloads in 10 namespaces with 5N edges (each with
+ * two response codes, Istio's 20 duration buckets, TCP bytes and mTLS series) is written as
+ * OpenMetrics, imported with promtool into a real Prometheus, and the live topology of all
+ * namespaces is queried. Reports per N the median wall time of the backend's topology, the median
+ * wall time of the same PromQL sent straight to Prometheus with the same concurrency (the floor),
+ * their ratio, and the heap used after the query. Writes backend/target/topology-bench.json.
+ */
+public final class TopologyBenchmark {
+
+  static final double[] BUCKETS = {0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000,
+      1800000, 3600000};
+
+  public static void main(String[] args) throws Exception {
+    List<Integer> sizes = new ArrayList<>();
+    for (String a : args.length > 0 ? args[0].split(",") : new String[] {"100", "1000"}) {
+      sizes.add(Integer.parseInt(a.trim()));
+    }
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    Path out = Path.of(args.length > 2 ? args[2] : "backend/target/topology-bench.json");
+    StringBuilder json = new StringBuilder("{\n  \"results\": [\n");
+    for (int i = 0; i < sizes.size(); i++) {
+      json.append(run(sizes.get(i), rounds)).append(i + 1 < sizes.size() ? ",\n" : "\n");
+    }
+    json.append("  ]\n}\n");
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    Files.writeString(out, json);
+    System.out.print(json);
+  }
+
+  static String run(int workloads, int rounds) throws Exception {
+    Path dir = Files.createTempDirectory("smm-topology-bench");
+    long now = Instant.now().getEpochSecond() / 15 * 15 - 30;
+    long t0 = System.nanoTime();
+    long series = writeOpenMetrics(dir.resolve("mesh.om"), workloads, now);
+    Path data = dir.resolve("data");
+    exec("promtool", "tsdb", "create-blocks-from", "openmetrics", dir.resolve("mesh.om").toString(), data.toString());
+    Files.delete(dir.resolve("mesh.om"));
+    double importSeconds = (System.nanoTime() - t0) / 1e9;
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Files.writeString(dir.resolve("prometheus.yml"), "global: {}\n");
+    Process prometheus = new ProcessBuilder("prometheus", "--config.file=" + dir.resolve("prometheus.yml"),
+        "--storage.tsdb.path=" + data, "--web.listen-address=127.0.0.1:" + port, "--storage.tsdb.retention.time=1d",
+        "--query.max-samples=200000000").redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+    try {
+      String url = "http://127.0.0.1:" + port;
+      awaitReady(url);
+      Instant at = Instant.ofEpochSecond(now);
+      Duration window = Duration.ofMinutes(1);
+      PrometheusClient client = new PrometheusClient(URI.create(url), Duration.ofMinutes(5), 8);
+      TopologyService service = new TopologyService(client, null, "c1", ForkJoinPool.commonPool());
+      List<String> queries = List.of(MeshQueries.requestRates(Set.of(), window), MeshQueries.durationBuckets(Set.of(), window),
+          MeshQueries.tcpBytes("sent", Set.of(), window), MeshQueries.tcpBytes("received", Set.of(), window),
+          MeshQueries.security(Set.of(), window));
+      service.topology(Set.of(), at, window, false).join(); // warm-up: caches on both sides
+      raw(url, queries, now);
+      List<Double> backend = new ArrayList<>();
+      List<Double> floor = new ArrayList<>();
+      Topology last = null;
+      for (int r = 0; r < rounds; r++) {
+        long s = System.nanoTime();
+        raw(url, queries, now);
+        floor.add((System.nanoTime() - s) / 1e9);
+        s = System.nanoTime();
+        last = service.topology(Set.of(), at, window, false).join();
+        backend.add((System.nanoTime() - s) / 1e9);
+      }
+      if (!last.errors().isEmpty()) {
+        throw new IllegalStateException("topology errors: " + last.errors());
+      }
+      System.gc();
+      long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+      double b = median(backend);
+      double f = median(floor);
+      return String.format(Locale.ROOT, "    {\"workloads\": %d, \"edges\": %d, \"series\": %d, \"importSeconds\": %.1f, "
+          + "\"nodes\": %d, \"topologyEdges\": %d, \"topologySeconds\": %.3f, \"prometheusSeconds\": %.3f, \"ratio\": %.2f, "
+          + "\"heapAfterMiB\": %.0f}", workloads, 5 * workloads, series, importSeconds, last.nodes().size(), last.edges().size(), b, f,
+          b / f, heap / 1048576.0);
+    } finally {
+      prometheus.destroy();
+      prometheus.waitFor();
+      deleteTree(dir);
+    }
+  }
+
+  /** The five queries sent concurrently as plain HTTP, bodies read and dropped: what Prometheus alone takes. */
+  static void raw(String url, List<String> queries, long at) {
+    HttpClient http = HttpClient.newHttpClient();
+    List<CompletableFuture<HttpResponse<byte[]>>> calls = new ArrayList<>();
+    for (String q : queries) {
+      calls.add(http.sendAsync(HttpRequest.newBuilder(URI.create(url + "/api/v1/query"))
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(HttpRequest.BodyPublishers.ofString("query=" + java.net.URLEncoder.encode(q, java.nio.charset.StandardCharsets.UTF_8)
+              + "&time=" + at)).build(), HttpResponse.BodyHandlers.ofByteArray()));
+    }
+    calls.forEach(CompletableFuture::join);
+  }
+
+  /** Workload w calls 5 others (w+1..w+5 mod N, through their services); returns the number of series written. */
+  static long writeOpenMetrics(Path file, int n, long end) throws IOException {
+    long series = 0;
+    long[] times = {end - 45, end - 30, end - 15, end};
+    try (BufferedWriter w = Files.newBufferedWriter(file)) {
+      w.write("# TYPE istio_requests counter\n");
+      for (int s = 0; s < n; s++) {
+        for (int k = 1; k <= 5; k++) {
+          String edge = edgeLabels(s, (s + k) % n, n);
+          for (String code : new String[] {"200", "503"}) {
+            double rate = code.equals("200") ? 10 + (s % 7) : 0.01 * k;
+            series++;
+            for (int i = 0; i < times.length; i++) {
+              w.write("istio_requests_total{reporter=\"source\"," + edge + ",response_code=\"" + code + "\",grpc_response_status=\"-\","
+                  + "response_flags=\"-\",connection_security_policy=\"unknown\"} " + rate * 15 * i + " " + times[i] + "\n");
+            }
+          }
+          series++;
+          for (int i = 0; i < times.length; i++) {
+            w.write("istio_requests_total{reporter=\"destination\"," + edge + ",response_code=\"200\",grpc_response_status=\"-\","
+                + "response_flags=\"-\",connection_security_policy=\"mutual_tls\"} " + 10.0 * 15 * i + " " + times[i] + "\n");
+          }
+        }
+      }
+      w.write("# TYPE istio_request_duration_milliseconds histogram\n");
+      for (int s = 0; s < n; s++) {
+        for (int k = 1; k <= 5; k++) {
+          String labels = "reporter=\"source\"," + edgeLabels(s, (s + k) % n, n) + ",response_code=\"200\",grpc_response_status=\"-\","
+              + "response_flags=\"-\",connection_security_policy=\"unknown\"";
+          for (double le : BUCKETS) {
+            series++;
+            double share = Math.min(1, le / (20.0 * k));
+            for (int i = 0; i < times.length; i++) {
+              w.write("istio_request_duration_milliseconds_bucket{" + labels + ",le=\"" + le + "\"} " + 150 * share * i + " " + times[i] + "\n");
+            }
+          }
+          series += 3;
+          for (int i = 0; i < times.length; i++) {
+            w.write("istio_request_duration_milliseconds_bucket{" + labels + ",le=\"+Inf\"} " + 150.0 * i + " " + times[i] + "\n");
+          }
+          for (int i = 0; i < times.length; i++) {
+            w.write("istio_request_duration_milliseconds_count{" + labels + "} " + 150.0 * i + " " + times[i] + "\n");
+          }
+          for (int i = 0; i < times.length; i++) {
+            w.write("istio_request_duration_milliseconds_sum{" + labels + "} " + 150.0 * 20 * k * i + " " + times[i] + "\n");
+          }
+        }
+      }
+      w.write("# EOF\n");
+    }
+    return series;
+  }
+
+  static String edgeLabels(int s, int d, int n) {
+    String sns = "ns" + (s % 10);
+    String dns = "ns" + (d % 10);
+    return "source_cluster=\"c1\",source_workload_namespace=\"" + sns + "\",source_workload=\"w" + s + "-v1\",source_app=\"w" + s
+        + "\",source_version=\"v1\",destination_cluster=\"c1\",destination_service_namespace=\"" + dns
+        + "\",destination_service_name=\"w" + d + "\",destination_service=\"w" + d + "." + dns + ".svc.cluster.local\","
+        + "destination_workload_namespace=\"" + dns + "\",destination_workload=\"w" + d + "-v1\",destination_app=\"w" + d
+        + "\",destination_version=\"v1\",request_protocol=\"http\"";
+  }
+
+  static void awaitReady(String url) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        if (http.send(HttpRequest.newBuilder(URI.create(url + "/-/ready")).build(), HttpResponse.BodyHandlers.discarding())
+            .statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // starting
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("prometheus did not become ready");
+  }
+
+  static void exec(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes());
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+    }
+  }
+
+  static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    try (var walk = Files.walk(dir)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}

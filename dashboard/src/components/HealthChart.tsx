@@ -1,0 +1,50 @@
+import { LineChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, TitleComponent, TooltipComponent } from 'echarts/components';
+import * as echarts from 'echarts/core';
+import { SVGRenderer } from 'echarts/renderers';
+import { useEffect, useRef } from 'react';
+import type { Health } from '../topology/model';
+
+// Only what the charts use, so the dashboard does not ship all of ECharts.
+echarts.use([LineChart, GridComponent, LegendComponent, TitleComponent, TooltipComponent, SVGRenderer]);
+
+/** Health score, error ratio and P95 of one node over time (ECharts). */
+export function HealthChart({ timeline, title }: { timeline: Health[]; title: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!ref.current) return;
+    const chart = echarts.init(ref.current, undefined, { renderer: 'svg' });
+    const times = timeline.map((h) => new Date(h.time).getTime());
+    chart.setOption({
+      animation: false,
+      title: { text: title, textStyle: { fontSize: 12, fontWeight: 'normal' } },
+      tooltip: { trigger: 'axis' },
+      legend: { bottom: 0, data: ['health', 'errors %', 'P95 ms'] },
+      grid: { left: 40, right: 48, top: 40, bottom: 52 },
+      xAxis: { type: 'time', splitNumber: 4, axisLabel: { hideOverlap: true, formatter: '{HH}:{mm}' } },
+      yAxis: [
+        { type: 'value', min: 0, max: 1, name: 'score' },
+        { type: 'value', name: 'ms / %', splitLine: { show: false } },
+      ],
+      series: [
+        // No traffic is no judgement: a gap, not a perfect score.
+        { name: 'health', type: 'line', step: 'end', connectNulls: false, data: timeline.map((h, i) => [times[i], h.status === 'NO_TRAFFIC' ? null : h.score]), areaStyle: { opacity: 0.15 } },
+        { name: 'errors %', type: 'line', yAxisIndex: 1, data: timeline.map((h, i) => [times[i], h.status === 'NO_TRAFFIC' ? null : h.errorRatio * 100]) },
+        { name: 'P95 ms', type: 'line', yAxisIndex: 1, data: timeline.map((h, i) => [times[i], h.p95Ms]) },
+      ],
+    });
+    return () => chart.dispose();
+  }, [timeline, title]);
+  return <div className="health-chart" data-testid="health-chart" data-points={timeline.length} ref={ref} />;
+}
+
+/** One row of small squares, one per step, coloured by status: the health timeline cell of the lists. */
+export function HealthStrip({ timeline }: { timeline: Health[] }) {
+  return (
+    <span className="health-strip" data-testid="health-strip">
+      {timeline.map((h) => (
+        <span key={h.time} className={`tick tick-${h.status.toLowerCase()}`} title={`${h.time}: ${h.status}${h.reasons.length ? ` (${h.reasons.join(', ')})` : ''}`} />
+      ))}
+    </span>
+  );
+}

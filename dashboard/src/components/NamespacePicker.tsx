@@ -1,0 +1,27 @@
+import { useQuery } from '../useQuery';
+
+interface Namespaces {
+  namespaces: { name: string; sidecarInjection: boolean }[];
+}
+
+/** Multi-select of the cluster's namespaces (injected ones marked); none selected means all. */
+export function NamespacePicker({ selected, onChange }: { selected: string[]; onChange: (ns: string[]) => void }) {
+  const [state] = useQuery<Namespaces>('query { namespaces { name sidecarInjection } }');
+  if (state.status !== 'ok') return <span className="picker-placeholder">namespaces…</span>;
+  return (
+    <fieldset className="namespace-picker" aria-label="Namespaces">
+      <legend>Namespaces</legend>
+      {state.data.namespaces.map((n) => (
+        <label key={n.name}>
+          <input
+            type="checkbox"
+            checked={selected.includes(n.name)}
+            onChange={(e) => onChange(e.target.checked ? [...selected, n.name] : selected.filter((s) => s !== n.name))}
+          />
+          {n.name}
+          {n.sidecarInjection ? ' ●' : ''}
+        </label>
+      ))}
+    </fieldset>
+  );
+}

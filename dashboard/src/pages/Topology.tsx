@@ -1,0 +1,311 @@
+import cytoscape from 'cytoscape';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { HealthChart } from '../components/HealthChart';
+import { NamespacePicker } from '../components/NamespacePicker';
+import { Empty, ErrorState, Loading } from '../components/States';
+import { graphqlPartial } from '../graphql';
+import { fetchHealth, type NodeHealth } from '../topology/health';
+import {
+  EDGE_LABELS,
+  HEALTH_COLORS,
+  TOPOLOGY_QUERY,
+  elements,
+  formatBytes,
+  type EdgeLabel,
+  type Topology as TopologyData,
+  type TopologyNode,
+} from '../topology/model';
+import { hashFor, listParam, type Params } from '../urlState';
+
+type Load =
+  | { status: 'loading' }
+  | { status: 'error'; message: string }
+  | { status: 'ok'; topology: TopologyData; warnings: string[] };
+
+const LIVE_REFRESH_MS = 15_000;
+
+/** Minutes back from now for a TIMELINE instant, whole minutes as the slider moves. */
+function instantMinutesAgo(minutes: number): string {
+  const t = new Date(Date.now() - minutes * 60_000);
+  t.setSeconds(0, 0);
+  return t.toISOString().replace('.000Z', 'Z');
+}
+
+export function Topology({ params, setParams }: { params: Params; setParams: (p: Params) => void }) {
+  const namespaces = listParam(params.ns);
+  const mode = (EDGE_LABELS.some((l) => l.id === params.label) ? params.label : 'rate') as EdgeLabel;
+  const time = params.time || '';
+  const [load, setLoad] = useState<Load>({ status: 'loading' });
+  const [tick, setTick] = useState(0);
+  const update = (p: Partial<Params>) => setParams({ ...params, ...p } as Params);
+
+  useEffect(() => {
+    let cancelled = false;
+    graphqlPartial<{ topology: TopologyData }>(TOPOLOGY_QUERY, {
+      namespaces: namespaces.length ? namespaces : null,
+      time: time || null,
+      window: 60,
+    })
+      .then(({ data, errors }) => {
+        if (!cancelled) setLoad({ status: 'ok', topology: data.topology, warnings: data.topology.errors.length ? data.topology.errors : errors.map((e) => e.message) });
+      })
+      .catch((e: Error) => !cancelled && setLoad({ status: 'error', message: e.message }));
+    if (time) return () => { cancelled = true; };
+    const timer = setTimeout(() => setTick((t) => t + 1), LIVE_REFRESH_MS);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [params.ns, time, tick]);
+
+  const minutesAgo = time ? Math.max(1, Math.round((Date.now() - new Date(time).getTime()) / 60_000)) : 0;
+  return (
+    <div className="topology-page">
+      <div className="toolbar">
+        <NamespacePicker selected={namespaces} onChange={(ns) => update({ ns: ns.join(','), node: '' })} />
+        <label>
+          Edge labels{' '}
+          <select value={mode} onChange={(e) => update({ label: e.target.value })} data-testid="edge-label">
+            {EDGE_LABELS.map((l) => (
+              <option key={l.id} value={l.id}>
+                {l.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="timemode" role="group" aria-label="Time">
+          <button type="button" className={time ? '' : 'on'} onClick={() => update({ time: '' })} data-testid="live">
+            LIVE
+          </button>
+          <button type="button" className={time ? 'on' : ''} onClick={() => update({ time: instantMinutesAgo(Math.max(minutesAgo, 5)) })} data-testid="timeline">
+            TIMELINE
+          </button>
+          {time && (
+            <label className="timeline-slider">
+              <input
+                type="range"
+                min={1}
+                max={60}
+                step={1}
+                value={Math.min(60, minutesAgo)}
+                onChange={(e) => update({ time: instantMinutesAgo(Number(e.target.value)) })}
+                aria-label="Minutes ago"
+              />
+              {minutesAgo} min ago ({new Date(time).toLocaleTimeString()})
+            </label>
+          )}
+        </div>
+      </div>
+      {load.status === 'loading' && <Loading what="the topology" />}
+      {load.status === 'error' && <ErrorState message={load.message} onRetry={() => setTick((t) => t + 1)} />}
+      {load.status === 'ok' && (
+        <>
+          {load.warnings.length > 0 && (
+            <div className="banner" role="alert" data-testid="topology-warning">
+              Part of the topology is missing: {load.warnings.join('; ')}
+            </div>
+          )}
+          {load.topology.nodes.length === 0 ? (
+            <Empty>No workloads or traffic in {namespaces.length ? namespaces.join(', ') : 'any namespace'} {time ? 'at that time' : 'right now'}.</Empty>
+          ) : (
+            <TopologyView topology={load.topology} mode={mode} selected={params.node || ''} onSelect={(id) => update({ node: id })} namespaces={namespaces} />
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+const STYLE: cytoscape.StylesheetJson = [
+  {
+    selector: 'node',
+    style: {
+      'background-color': 'data(color)',
+      label: 'data(label)',
+      'font-size': 11,
+      'text-valign': 'bottom',
+      'text-margin-y': 4,
+      width: 34,
+      height: 34,
+      'border-width': 2,
+      'border-color': '#ffffff',
+    },
+  },
+  { selector: 'node[kind = "service"]', style: { shape: 'triangle' } },
+  { selector: 'node[kind = "external"], node[kind = "unknown"]', style: { shape: 'diamond' } },
+  { selector: 'node[?idle]', style: { 'border-style': 'dashed', 'border-color': '#7b8a9c' } },
+  { selector: 'node:selected', style: { 'border-color': '#14213d', 'border-width': 4 } },
+  {
+    selector: 'edge',
+    style: {
+      width: 2,
+      'line-color': 'data(color)',
+      'target-arrow-color': 'data(color)',
+      'target-arrow-shape': 'triangle',
+      'curve-style': 'bezier',
+      label: 'data(label)',
+      'font-size': 9,
+      'text-rotation': 'autorotate',
+      'text-background-color': '#f4f6f9',
+      'text-background-opacity': 1,
+    },
+  },
+  { selector: 'edge[protocol = "tcp"]', style: { 'line-style': 'dashed' } },
+];
+
+function TopologyView({ topology, mode, selected, onSelect, namespaces }: {
+  topology: TopologyData;
+  mode: EdgeLabel;
+  selected: string;
+  onSelect: (id: string) => void;
+  namespaces: string[];
+}) {
+  const container = useRef<HTMLDivElement>(null);
+  const cy = useRef<cytoscape.Core | null>(null);
+  const [positions, setPositions] = useState('[]');
+  const els = useMemo(() => elements(topology, mode), [topology, mode]);
+  const nodeKey = useMemo(() => topology.nodes.map((n) => n.id).join('|'), [topology]);
+  const select = useRef(onSelect);
+  select.current = onSelect;
+
+  const recordPositions = useCallback(() => {
+    if (!cy.current) return;
+    // Rendered positions in the DOM: what the canvas shows, readable by tests and assistive tools.
+    setPositions(JSON.stringify(cy.current.nodes().map((n) => ({ id: n.id(), status: n.data('status'), ...n.renderedPosition() }))));
+  }, []);
+
+  useEffect(() => {
+    if (!container.current) return;
+    const instance = cytoscape({ container: container.current, style: STYLE, wheelSensitivity: 0.3, minZoom: 0.2, maxZoom: 3 });
+    instance.on('tap', 'node', (e) => select.current(e.target.id()));
+    instance.on('tap', (e) => {
+      if (e.target === instance) select.current('');
+    });
+    instance.on('pan zoom', recordPositions);
+    cy.current = instance;
+    // The side panel takes width from the graph: follow the container's size.
+    const resized = new ResizeObserver(() => {
+      instance.resize();
+      instance.fit(undefined, 24);
+      recordPositions();
+    });
+    resized.observe(container.current);
+    return () => {
+      resized.disconnect();
+      instance.destroy();
+      cy.current = null;
+    };
+  }, [recordPositions]);
+
+  useEffect(() => {
+    const c = cy.current;
+    if (!c) return;
+    const before = c.nodes().map((n) => n.id()).join('|');
+    c.batch(() => {
+      c.elements().remove();
+      c.add(els as cytoscape.ElementDefinition[]);
+    });
+    if (before !== nodeKey || before === '') {
+      c.layout({ name: 'breadthfirst', directed: true, spacingFactor: 1.1, padding: 24, animate: false }).run();
+    }
+    c.resize();
+    c.fit(undefined, 24);
+    recordPositions();
+  }, [els, nodeKey, recordPositions]);
+
+  useEffect(() => {
+    const c = cy.current;
+    if (!c) return;
+    c.nodes().unselect();
+    if (selected) c.getElementById(selected).select();
+  }, [selected, els]);
+
+  const node = topology.nodes.find((n) => n.id === selected);
+  return (
+    <div className="topology">
+      <div className="graph-wrap">
+        <div className="graph" ref={container} data-testid="topology-graph" data-node-count={topology.nodes.length} data-nodes={positions} />
+        <Legend />
+      </div>
+      {node && <NodePanel node={node} topology={topology} namespaces={namespaces} onClose={() => onSelect('')} />}
+      <details className="graph-table">
+        <summary>Nodes and edges as a table</summary>
+        <table className="table" data-testid="topology-table">
+          <thead>
+            <tr><th>From</th><th>To</th><th>Protocol</th><th>Rate</th><th>Errors</th><th>P95</th><th>mTLS</th></tr>
+          </thead>
+          <tbody>
+            {topology.edges.map((e) => (
+              <tr key={`${e.source}>${e.target}>${e.protocol}`}>
+                <td>{e.source}</td><td>{e.target}</td><td>{e.protocol}</td>
+                <td>{e.protocol === 'tcp' ? formatBytes(e.tcpSentBytesPerSecond + e.tcpReceivedBytesPerSecond) : `${e.requestsPerSecond.toFixed(2)} rps`}</td>
+                <td>{(e.errorRatio * 100).toFixed(1)}%</td>
+                <td>{e.p95Ms === null ? '–' : `${e.p95Ms.toFixed(0)} ms`}</td>
+                <td>{e.mtls === null ? '–' : `${(e.mtls * 100).toFixed(0)}%`}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+    </div>
+  );
+}
+
+function Legend() {
+  return (
+    <div className="legend" data-testid="topology-legend">
+      {(['HEALTHY', 'DEGRADED', 'FAILURE', 'NO_TRAFFIC'] as const).map((s) => (
+        <span key={s}><i style={{ background: HEALTH_COLORS[s] }} /> {s.replace('_', ' ').toLowerCase()}</span>
+      ))}
+      <span><i className="idle" /> idle</span>
+      <span>● workload ▲ service ◆ external/unknown; dashed edge = TCP</span>
+    </div>
+  );
+}
+
+function NodePanel({ node, topology, namespaces, onClose }: { node: TopologyNode; topology: TopologyData; namespaces: string[]; onClose: () => void }) {
+  const [health, setHealth] = useState<{ status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; timeline: NodeHealth | undefined }>({ status: 'loading' });
+  useEffect(() => {
+    let cancelled = false;
+    setHealth({ status: 'loading' });
+    const ns = node.namespace ? [node.namespace] : namespaces;
+    fetchHealth(ns, topology.time)
+      .then(({ data }) => !cancelled && setHealth({ status: 'ok', timeline: data.health.find((h) => h.id === node.id) }))
+      .catch((e: Error) => !cancelled && setHealth({ status: 'error', message: e.message }));
+    return () => {
+      cancelled = true;
+    };
+  }, [node.id, node.namespace, topology.time, namespaces]);
+  const inbound = topology.edges.filter((e) => e.target === node.id);
+  const outbound = topology.edges.filter((e) => e.source === node.id);
+  const rps = (edges: typeof inbound) => edges.reduce((s, e) => s + e.requestsPerSecond, 0);
+  return (
+    <aside className="node-panel" data-testid="node-panel" aria-label={`Details of ${node.name}`}>
+      <header>
+        <h2>{node.name}</h2>
+        <button type="button" onClick={onClose} aria-label="Close">×</button>
+      </header>
+      <dl>
+        <dt>Type</dt><dd>{node.type.toLowerCase()}{node.idle ? ' (idle)' : ''}</dd>
+        {node.namespace && (<><dt>Namespace</dt><dd>{node.namespace}</dd></>)}
+        <dt>Cluster</dt><dd>{node.cluster}</dd>
+        {node.app && (<><dt>App / version</dt><dd>{node.app} {node.version}</dd></>)}
+        <dt>Health</dt>
+        <dd data-testid="node-health">{node.health ? `${node.health.status.toLowerCase()} (${node.health.score.toFixed(2)})` : 'unknown'}{node.health?.reasons.length ? `: ${node.health.reasons.join(', ')}` : ''}</dd>
+        <dt>Inbound</dt><dd>{rps(inbound).toFixed(2)} rps from {inbound.length} edge(s)</dd>
+        <dt>Outbound</dt><dd>{rps(outbound).toFixed(2)} rps to {outbound.length} edge(s)</dd>
+      </dl>
+      <h3>HEALTH</h3>
+      {health.status === 'loading' && <Loading what="health" />}
+      {health.status === 'error' && <ErrorState message={health.message} />}
+      {health.status === 'ok' && (health.timeline ? <HealthChart timeline={health.timeline.timeline} title="last 30 minutes" /> : <Empty>No health data for this node.</Empty>)}
+      {node.type === 'SERVICE' && node.namespace && (
+        <a href={hashFor('services', { ns: node.namespace, service: node.name })}>Service details →</a>
+      )}
+      {node.type === 'WORKLOAD' && (
+        <a href={hashFor('workloads', { ns: node.namespace, workload: node.name })}>Workload details →</a>
+      )}
+    </aside>
+  );
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { edgeColor, edgeLabel, elements, type Topology, type TopologyEdge } from './model';
+
+const edge = (over: Partial<TopologyEdge>): TopologyEdge => ({
+  source: 'a',
+  target: 'b',
+  protocol: 'http',
+  requestsPerSecond: 12.34,
+  errorRatio: 0,
+  p50Ms: 5,
+  p95Ms: 48.6,
+  p99Ms: 90,
+  tcpSentBytesPerSecond: 0,
+  tcpReceivedBytesPerSecond: 0,
+  mtls: 1,
+  responseCodes: [],
+  ...over,
+});
+
+describe('topology model', () => {
+  it('labels edges by the chosen mode', () => {
+    expect(edgeLabel(edge({}), 'rate')).toBe('http 12.3 rps');
+    expect(edgeLabel(edge({ protocol: 'tcp', tcpSentBytesPerSecond: 1500, tcpReceivedBytesPerSecond: 500 }), 'rate')).toBe('tcp 2.0 kB/s');
+    expect(edgeLabel(edge({}), 'p95')).toBe('49 ms');
+    expect(edgeLabel(edge({ mtls: 0 }), 'mtls')).toBe('plaintext');
+    expect(edgeLabel(edge({ mtls: 0.5 }), 'mtls')).toBe('mTLS 50%');
+    expect(edgeLabel(edge({ mtls: null }), 'mtls')).toBe('');
+  });
+
+  it('colours edges by error ratio', () => {
+    expect(edgeColor(edge({ errorRatio: 0.5 }))).toBe('#d64545');
+    expect(edgeColor(edge({ errorRatio: 0.01 }))).toBe('#e0a100');
+    expect(edgeColor(edge({ errorRatio: 0 }))).toBe('#7b8a9c');
+  });
+
+  it('drops edges whose nodes are missing instead of failing', () => {
+    const t: Topology = {
+      time: '',
+      windowSeconds: 60,
+      errors: [],
+      nodes: [
+        { id: 'a', type: 'WORKLOAD', cluster: 'c', namespace: 'n', name: 'a', app: '', version: '', idle: false, health: null },
+        { id: 'b', type: 'SERVICE', cluster: 'c', namespace: 'n', name: 'b', app: '', version: '', idle: true, health: null },
+      ],
+      edges: [edge({}), edge({ target: 'gone' })],
+    };
+    const els = elements(t, 'rate');
+    expect(els.filter((e) => e.group === 'edges')).toHaveLength(1);
+    expect(els.find((e) => e.data.id === 'b')?.data.status).toBe('IDLE');
+  });
+});

@@ -1,0 +1,134 @@
+// The topology as the backend sends it, and how it is drawn: pure functions, tested without a browser.
+
+export type HealthStatus = 'HEALTHY' | 'DEGRADED' | 'FAILURE' | 'NO_TRAFFIC';
+
+export interface Health {
+  time: string;
+  score: number;
+  status: HealthStatus;
+  requestsPerSecond: number;
+  errorRatio: number;
+  p95Ms: number | null;
+  reasons: string[];
+}
+
+export interface TopologyNode {
+  id: string;
+  type: 'WORKLOAD' | 'SERVICE' | 'EXTERNAL' | 'UNKNOWN';
+  cluster: string;
+  namespace: string;
+  name: string;
+  app: string;
+  version: string;
+  idle: boolean;
+  health: Health | null;
+}
+
+export interface TopologyEdge {
+  source: string;
+  target: string;
+  protocol: string;
+  requestsPerSecond: number;
+  errorRatio: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+  tcpSentBytesPerSecond: number;
+  tcpReceivedBytesPerSecond: number;
+  mtls: number | null;
+  responseCodes: { code: string; requestsPerSecond: number }[];
+}
+
+export interface Topology {
+  time: string;
+  windowSeconds: number;
+  nodes: TopologyNode[];
+  edges: TopologyEdge[];
+  errors: string[];
+}
+
+export const TOPOLOGY_QUERY = `query Topology($namespaces: [String!], $time: String, $window: Int) {
+  topology(namespaces: $namespaces, time: $time, windowSeconds: $window) {
+    time windowSeconds errors
+    nodes { id type cluster namespace name app version idle
+      health { time score status requestsPerSecond errorRatio p95Ms reasons } }
+    edges { source target protocol requestsPerSecond errorRatio p50Ms p95Ms p99Ms
+      tcpSentBytesPerSecond tcpReceivedBytesPerSecond mtls responseCodes { code requestsPerSecond } }
+  }
+}`;
+
+export type EdgeLabel = 'rate' | 'p95' | 'mtls';
+
+export const EDGE_LABELS: { id: EdgeLabel; label: string }[] = [
+  { id: 'rate', label: 'Protocol + rate' },
+  { id: 'p95', label: 'P95 latency' },
+  { id: 'mtls', label: 'mTLS' },
+];
+
+export const HEALTH_COLORS: Record<HealthStatus | 'UNKNOWN', string> = {
+  HEALTHY: '#2e9d5b',
+  DEGRADED: '#e0a100',
+  FAILURE: '#d64545',
+  NO_TRAFFIC: '#9aa8b8',
+  UNKNOWN: '#9aa8b8',
+};
+
+export function formatBytes(perSecond: number): string {
+  if (perSecond >= 1e6) return `${(perSecond / 1e6).toFixed(1)} MB/s`;
+  if (perSecond >= 1e3) return `${(perSecond / 1e3).toFixed(1)} kB/s`;
+  return `${perSecond.toFixed(0)} B/s`;
+}
+
+export function edgeLabel(e: TopologyEdge, mode: EdgeLabel): string {
+  if (mode === 'p95') return e.p95Ms === null ? '' : `${e.p95Ms.toFixed(0)} ms`;
+  if (mode === 'mtls') return e.mtls === null ? '' : e.mtls >= 0.999 ? 'mTLS' : e.mtls <= 0.001 ? 'plaintext' : `mTLS ${(e.mtls * 100).toFixed(0)}%`;
+  if (e.protocol === 'tcp') return `tcp ${formatBytes(e.tcpSentBytesPerSecond + e.tcpReceivedBytesPerSecond)}`;
+  return `${e.protocol} ${e.requestsPerSecond.toFixed(1)} rps`;
+}
+
+/** Edge colour: red above 10% errors, amber above 0.1%, grey otherwise (Kiali's thresholds). */
+export function edgeColor(e: TopologyEdge): string {
+  if (e.errorRatio >= 0.1) return HEALTH_COLORS.FAILURE;
+  if (e.errorRatio >= 0.001) return HEALTH_COLORS.DEGRADED;
+  return '#7b8a9c';
+}
+
+export function nodeLabel(n: TopologyNode): string {
+  if (n.type === 'WORKLOAD') return n.name;
+  if (n.type === 'UNKNOWN') return 'unknown';
+  return n.name;
+}
+
+export function nodeColor(n: TopologyNode): string {
+  if (n.idle) return '#c9d2dc';
+  return HEALTH_COLORS[n.health?.status ?? 'UNKNOWN'];
+}
+
+export interface Element {
+  group: 'nodes' | 'edges';
+  data: Record<string, string | number | boolean>;
+}
+
+/** Cytoscape elements for a topology; edges whose ends are missing are dropped, never crash the graph. */
+export function elements(t: Topology, mode: EdgeLabel): Element[] {
+  const ids = new Set(t.nodes.map((n) => n.id));
+  const out: Element[] = t.nodes.map((n) => ({
+    group: 'nodes',
+    data: {
+      id: n.id,
+      label: nodeLabel(n),
+      kind: n.type.toLowerCase(),
+      color: nodeColor(n),
+      idle: n.idle,
+      status: n.idle ? 'IDLE' : n.health?.status ?? 'UNKNOWN',
+    },
+  }));
+  t.edges.forEach((e, i) => {
+    if (!ids.has(e.source) || !ids.has(e.target)) return;
+    out.push({
+      group: 'edges',
+      data: { id: `e${i}`, source: e.source, target: e.target, label: edgeLabel(e, mode), color: edgeColor(e), protocol: e.protocol },
+    });
+  });
+  return out;
+}

@@ -1,0 +1,62 @@
+package io.smm.e2e;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Function;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The machine's Chromium driven through its chromedriver (Debian's chromium-driver), headless.
+ * Both paths are given explicitly, so Selenium never tries to download a browser or driver.
+ */
+final class Browser implements AutoCloseable {
+
+  final ChromeDriver driver;
+  final Path screenshots = Path.of(System.getProperty("smm.screenshots", "target/screenshots"));
+
+  Browser() {
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(SandboxE2ETest.findOnPath("chromium"));
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1600,1000");
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(Path.of(SandboxE2ETest.findOnPath("chromedriver")).toFile()).usingAnyFreePort().build();
+    driver = new ChromeDriver(service, options);
+  }
+
+  /** Polls until the function returns non-null and non-false, like Selenium's WebDriverWait. */
+  <T> T await(Function<WebDriver, T> condition, Duration timeout, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    RuntimeException last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        T value = condition.apply(driver);
+        if (value != null && !Boolean.FALSE.equals(value)) {
+          return value;
+        }
+      } catch (RuntimeException e) {
+        last = e;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("timed out after " + timeout.toSeconds() + "s waiting until " + what
+        + (last == null ? "" : " (last error: " + last.getMessage() + ")"));
+  }
+
+  Path screenshot(String name) throws Exception {
+    Files.createDirectories(screenshots);
+    Path png = screenshots.resolve(name + ".png");
+    Files.write(png, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+    return png;
+  }
+
+  @Override
+  public void close() {
+    driver.quit();
+  }
+}
