@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Empty } from './components/States';
 import { MENU, pageFromHash } from './navigation';
+import { Mesh } from './pages/Mesh';
 import { Overview } from './pages/Overview';
 import { Services, Workloads } from './pages/Services';
 import { Topology } from './pages/Topology';
@@ -40,6 +41,8 @@ export function App() {
         <h1>{current.label}</h1>
         {page === 'overview' ? (
           <Overview />
+        ) : page === 'mesh' ? (
+          <Mesh />
         ) : page === 'topology' ? (
           <Topology params={params} setParams={setParams} />
         ) : page === 'services' ? (

@@ -1,3 +1,4 @@
+import { MeshSignals } from '../components/MeshSignals';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { useQuery } from '../useQuery';
 
@@ -31,6 +32,7 @@ export function Overview() {
   const injected = namespaces.filter((n) => n.sidecarInjection);
   return (
     <div className="overview">
+      <MeshSignals />
       <section className="cards">
         <div className="card" data-testid="cluster-count">
           <div className="card-value">{clusters.length}</div>

@@ -244,4 +244,38 @@ class ServerApiTest {
     assertThat(bad.at("/errors/0/message").asText()).contains("time must be an RFC 3339 instant");
     assertThat(bad.at("/errors/0/extensions/code").asText()).isEqualTo("BAD_USER_INPUT");
   }
+
+  @Test
+  void theOverviewCountsWhatIsInTheMeshEvenWhenPrometheusIsDown() throws Exception {
+    String counts = "{ meshOverview { pods { inMesh total } services { inMesh total } workloads { inMesh total } } }";
+    JsonNode before = graphql(counts).at("/data/meshOverview");
+    client.pods().inNamespace("legacy").resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("meshed")
+        .addToLabels("app", "meshed").endMetadata().withNewSpec().addNewContainer().withName("app").endContainer()
+        .addNewContainer().withName("istio-proxy").endContainer().endSpec().build()).create();
+    client.pods().inNamespace("legacy").resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("plain")
+        .addToLabels("app", "plain").endMetadata().withNewSpec().addNewContainer().withName("app").endContainer().endSpec().build()).create();
+    client.services().inNamespace("legacy").resource(new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata()
+        .withName("meshed").endMetadata().withNewSpec().withSelector(Map.of("app", "meshed")).addNewPort().withPort(80).endPort()
+        .endSpec().build()).create();
+    try {
+      JsonNode r = graphql("{ meshOverview { requestsPerSecond errorRatio p95Ms clusters validationIssues errors "
+          + "pods { inMesh total } services { inMesh total } workloads { inMesh total } serviceHealth { status count } } "
+          + "controlPlanes { revision } }");
+      JsonNode o = r.at("/data/meshOverview");
+      assertThat(r.path("errors")).as(r.toString()).isEmpty();
+      assertThat(o.path("requestsPerSecond").isNull()).as("unknown, not 0").isTrue();
+      assertThat(o.path("errors").toString()).contains("request rates: Prometheus at http://127.0.0.1:1/ is not reachable");
+      // Other tests share this API server: compare with the counts before the three objects were added.
+      assertThat(o.at("/pods/inMesh").asInt() - before.at("/pods/inMesh").asInt()).isEqualTo(1);
+      assertThat(o.at("/pods/total").asInt() - before.at("/pods/total").asInt()).isEqualTo(2);
+      assertThat(o.at("/services/inMesh").asInt() - before.at("/services/inMesh").asInt()).isEqualTo(1);
+      assertThat(o.at("/services/total").asInt() - before.at("/services/total").asInt()).isEqualTo(1);
+      assertThat(o.at("/workloads/inMesh").asInt() - before.at("/workloads/inMesh").asInt()).isEqualTo(1);
+      assertThat(o.at("/workloads/total").asInt() - before.at("/workloads/total").asInt()).isEqualTo(2);
+      assertThat(r.at("/data/controlPlanes")).as("no Istio operator CRD: no control planes, no error").isEmpty();
+    } finally {
+      client.pods().inNamespace("legacy").delete();
+      client.services().inNamespace("legacy").withName("meshed").delete();
+    }
+  }
 }

@@ -31,6 +31,14 @@ class TopologyE2ETest {
   static final String CLUSTER = "smm-sandbox";
   final HttpClient http = HttpClient.newHttpClient();
 
+  JsonNode graphql(String dashboard, String query) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(dashboard + "/api/graphql"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("query", query)))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    return JSON.readTree(r.body()).path("data");
+  }
+
   JsonNode topology(String dashboard, int windowSeconds) throws Exception {
     String query = "{ topology(namespaces: [\"smm-demo\"], windowSeconds: " + windowSeconds + ") { errors nodes { id type name idle "
         + "health { status score reasons } } edges { source target protocol requestsPerSecond errorRatio mtls p95Ms } } }";
@@ -100,6 +108,29 @@ class TopologyE2ETest {
         assertThat(nodes).contains(workload(w));
       }
       assertThat(edge(t[0], service("catalog"), workload("catalog-v1")).path("mtls").asDouble()).isEqualTo(1.0);
+
+      // The Overview's mesh-wide rate: each of the 20 requests/s to frontpage makes 6 more HTTP/gRPC calls.
+      double[] rps = {-1};
+      SandboxE2ETest.eventually(() -> {
+        try {
+          rps[0] = graphql(dashboard, "{ meshOverview(windowSeconds: 30) { requestsPerSecond } }").at("/meshOverview/requestsPerSecond")
+              .asDouble(-1);
+          return Math.abs(rps[0] - 140) <= 28;
+        } catch (Exception e) {
+          return false;
+        }
+      }, Duration.ofSeconds(60), "the mesh serves about 140 requests/s");
+      JsonNode overview = graphql(dashboard, "{ meshOverview { errorRatio pods { inMesh total } services { inMesh total } } "
+          + "controlPlanes { revision proxies proxiesNotReady outboundTrafficPolicy autoMtls } }");
+      System.out.printf("mesh: %.1f rps, overview %s%n", rps[0], overview);
+      assertThat(overview.at("/meshOverview/errorRatio").asDouble()).isZero();
+      assertThat(overview.at("/meshOverview/pods/inMesh").asInt()).isGreaterThanOrEqualTo(DemoMeshE2ETest.WORKLOADS.size());
+      assertThat(overview.at("/meshOverview/services/inMesh").asInt()).isGreaterThanOrEqualTo(10);
+      JsonNode cp = overview.at("/controlPlanes/0");
+      assertThat(cp.path("revision").asText()).isEqualTo("cp-v115x.istio-system");
+      assertThat(cp.path("proxies").asInt()).isGreaterThanOrEqualTo(DemoMeshE2ETest.WORKLOADS.size());
+      assertThat(cp.path("proxiesNotReady").asInt()).isZero();
+      assertThat(cp.path("outboundTrafficPolicy").asText()).isEqualTo("ALLOW_ANY");
 
       // mTLS follows a PeerAuthentication change.
       String kubectl = SandboxE2ETest.findOnPath("kubectl");
@@ -224,6 +255,19 @@ class TopologyE2ETest {
           Duration.ofSeconds(20), "the catalog service's pods are listed");
       assertThat(detail.getText()).contains("catalog-v1-").contains("Running");
       browser.screenshot("service-catalog");
+
+      browser.driver.get(dashboard + "/#/overview");
+      WebElement signals = browser.await(d -> d.findElement(By.cssSelector("[data-testid=mesh-rps] .card-value")), Duration.ofSeconds(20),
+          "the mesh signals are shown");
+      assertThat(Double.parseDouble(signals.getText())).isGreaterThan(50);
+      assertThat(browser.driver.findElement(By.cssSelector("[data-testid=service-health-summary] .status-failure")).getText())
+          .isEqualTo("1");
+      browser.screenshot("overview-mesh");
+      browser.driver.get(dashboard + "/#/mesh");
+      WebElement cps = browser.await(d -> d.findElement(By.cssSelector("[data-testid=control-planes]")), Duration.ofSeconds(20),
+          "the control planes are listed");
+      assertThat(cps.getText()).contains("cp-v115x.istio-system").contains("ALLOW_ANY");
+      browser.screenshot("mesh");
     }
   }
 }

@@ -78,6 +78,22 @@ final class MeshResolvers {
 
   private record Outcome<T>(T value, Throwable error) {}
 
+  static Map<String, Object> overview(io.smm.backend.mesh.MeshOverview o) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("requestsPerSecond", finite(o.requestsPerSecond()));
+    m.put("errorRatio", finite(o.errorRatio()));
+    m.put("p95Ms", finite(o.p95Ms()));
+    m.put("clusters", o.clusters());
+    m.put("services", o.services());
+    m.put("workloads", o.workloads());
+    m.put("pods", o.pods());
+    m.put("validationIssues", o.validationIssues());
+    m.put("serviceHealth", o.serviceHealth().entrySet().stream()
+        .map(e -> Map.<String, Object>of("status", e.getKey(), "count", e.getValue())).toList());
+    m.put("errors", o.errors());
+    return m;
+  }
+
   private static Map<String, Object> view(Topology t, Map<String, List<HealthScore>> health, List<String> errors) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("time", t.time().toString());

@@ -11,6 +11,7 @@ import io.smm.backend.BuildInfo;
 import io.smm.backend.cluster.ClusterQueries;
 import io.smm.backend.cluster.NamespaceFeed;
 import io.smm.backend.health.HealthService;
+import io.smm.backend.mesh.MeshOverviewService;
 import io.smm.backend.topology.TopologyService;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,7 +33,7 @@ public final class SmmGraphQL {
    *     HTTP event loop
    */
   public static GraphQL create(BuildInfo build, ClusterQueries clusters, NamespaceFeed namespaceFeed, TopologyService topology,
-      HealthService health, Executor blocking) {
+      HealthService health, MeshOverviewService overview, Executor blocking) {
     MeshResolvers mesh = new MeshResolvers(topology, health);
     RuntimeWiring wiring = RuntimeWiring.newRuntimeWiring()
         .type("Query", t -> t
@@ -43,6 +44,9 @@ public final class SmmGraphQL {
             .dataFetcher("workloads", env -> CompletableFuture.supplyAsync(() -> clusters.workloads(env.getArgument("namespaces")), blocking))
             .dataFetcher("pods", env -> CompletableFuture.supplyAsync(() -> clusters.pods(env.getArgument("namespace"),
                 selector(env.getArgument("selector"))), blocking))
+            .dataFetcher("meshOverview", env -> overview.overview(java.time.Duration.ofSeconds(
+                Math.max(1, Math.min(86_400, env.<Integer>getArgument("windowSeconds"))))).thenApply(MeshResolvers::overview))
+            .dataFetcher("controlPlanes", async(overview::controlPlanes, blocking))
             .dataFetcher("topology", mesh::topology)
             .dataFetcher("health", mesh::health))
         .type("Subscription", t -> t

@@ -9,6 +9,7 @@ import io.smm.backend.graphql.SmmGraphQL;
 import io.smm.backend.health.HealthScorer;
 import io.smm.backend.health.HealthService;
 import io.smm.backend.health.HealthThresholds;
+import io.smm.backend.mesh.MeshOverviewService;
 import io.smm.backend.prometheus.PrometheusClient;
 import io.smm.backend.topology.TopologyService;
 import java.net.URI;
@@ -43,6 +44,7 @@ public class SmmServer implements AutoCloseable {
   private final ClusterQueries clusters;
   private final TopologyService topology;
   private final HealthService health;
+  private final MeshOverviewService overview;
   private HttpServer server;
 
   /**
@@ -58,11 +60,12 @@ public class SmmServer implements AutoCloseable {
     String cluster = fallbackClusterName; // only for series without cluster labels
     this.topology = new TopologyService(prometheusClient, client, cluster, blocking);
     this.health = new HealthService(prometheusClient, new HealthScorer(HealthThresholds.DEFAULT), cluster);
+    this.overview = new MeshOverviewService(prometheusClient, health, client, blocking);
   }
 
   /** Starts listening and returns the bound port; {@link ListenFailedException} when the port is taken. */
   public int start(ServerOptions options) {
-    GraphQL graphQL = SmmGraphQL.create(BuildInfo.load(), clusters, namespaceFeed, topology, health, blocking);
+    GraphQL graphQL = SmmGraphQL.create(BuildInfo.load(), clusters, namespaceFeed, topology, health, overview, blocking);
     Router router = Router.router(vertx);
     router.route().handler(metrics::instrument);
     router.get("/healthz").handler(rc -> rc.response().putHeader("Content-Type", "text/plain").end("ok"));

@@ -57,6 +57,16 @@ public final class MeshQueries {
         + clientView("istio_request_duration_milliseconds_bucket", namespaces, window) + "))";
   }
 
+  /** Requests per second in the whole mesh by outcome (for the overview's RPS and error rate). */
+  public static String meshOutcomes(Duration window) {
+    return "sum by (" + OUTCOME + ") (" + clientView("istio_requests_total", Set.of(), window) + ")";
+  }
+
+  /** P95 latency (ms) over every request in the mesh. */
+  public static String meshP95(Duration window) {
+    return "histogram_quantile(0.95, sum by (le) (" + clientView("istio_request_duration_milliseconds_bucket", Set.of(), window) + "))";
+  }
+
   /** TCP connections opened per second to each service, as its clients saw them (TCP has no error outcome). */
   public static String serviceTcpConnections(Set<String> namespaces, Duration window) {
     return "sum by (" + SERVICE + ") (" + clientView("istio_tcp_connections_opened_total", namespaces, window) + ")";

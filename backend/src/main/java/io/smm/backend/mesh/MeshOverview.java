@@ -1,0 +1,15 @@
+package io.smm.backend.mesh;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Overview page's numbers: golden signals of the whole mesh (NaN when Prometheus has none),
+ * how much of the cluster is in the mesh, and how many services are in each health state.
+ */
+public record MeshOverview(double requestsPerSecond, double errorRatio, double p95Ms, int clusters, InMesh services, InMesh workloads,
+    InMesh pods, int validationIssues, Map<String, Integer> serviceHealth, List<String> errors) {
+
+  /** Of {@code total}, how many have sidecars ({@code inMesh}). */
+  public record InMesh(int inMesh, int total) {}
+}

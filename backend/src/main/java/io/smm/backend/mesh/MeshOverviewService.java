@@ -1,0 +1,184 @@
+package io.smm.backend.mesh;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.smm.backend.health.HealthScore;
+import io.smm.backend.health.HealthService;
+import io.smm.backend.prometheus.PrometheusClient;
+import io.smm.backend.prometheus.Sample;
+import io.smm.backend.topology.MeshQueries;
+import io.smm.backend.topology.TopologyBuilder;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * Mesh-wide numbers (Overview) and control planes (Mesh page): Kubernetes objects joined with the
+ * Istio metrics. What Prometheus cannot answer is left NaN and named in the errors.
+ */
+public final class MeshOverviewService {
+
+  /** Read generically with an explicit definition: without the CRD, discovery would fail instead of the list answering 404. */
+  static final ResourceDefinitionContext ISTIO_CONTROL_PLANE = new ResourceDefinitionContext.Builder()
+      .withGroup("servicemesh.cisco.com").withVersion("v1alpha1").withKind("IstioControlPlane").withPlural("istiocontrolplanes")
+      .withNamespaced(true).build();
+
+  private final PrometheusClient prometheus;
+  private final HealthService health;
+  private final KubernetesClient client;
+  private final Executor blocking;
+
+  public MeshOverviewService(PrometheusClient prometheus, HealthService health, KubernetesClient client, Executor blocking) {
+    this.prometheus = prometheus;
+    this.health = health;
+    this.client = client;
+    this.blocking = blocking;
+  }
+
+  public CompletableFuture<MeshOverview> overview(Duration window) {
+    List<String> errors = Collections.synchronizedList(new ArrayList<>());
+    Instant now = Instant.now();
+    CompletableFuture<List<Sample>> outcomes = prometheus.instant(MeshQueries.meshOutcomes(window), now)
+        .exceptionally(e -> failed(errors, "request rates", e));
+    CompletableFuture<List<Sample>> p95 = prometheus.instant(MeshQueries.meshP95(window), now)
+        .exceptionally(e -> failed(errors, "latency", e));
+    CompletableFuture<Map<String, Integer>> statuses = health.timelines(Set.of(), HealthService.Span.at(now)).handle((t, e) -> {
+      Map<String, Integer> counts = new TreeMap<>();
+      if (e != null) {
+        failed(errors, "health", e);
+        return counts;
+      }
+      t.forEach((id, timeline) -> {
+        if (id.startsWith("service:") && !timeline.isEmpty()) {
+          counts.merge(timeline.get(timeline.size() - 1).status().name(), 1, Integer::sum);
+        }
+      });
+      return counts;
+    });
+    CompletableFuture<Counts> counts = CompletableFuture.supplyAsync(this::counts, blocking);
+    return CompletableFuture.allOf(outcomes, p95, statuses, counts).thenApply(ignored -> {
+      double rps = 0;
+      double failed = 0;
+      for (Sample s : outcomes.join()) {
+        rps += s.value();
+        failed += TopologyBuilder.isError(s.label("response_code"), s.label("grpc_response_status"), s.label("request_protocol"))
+            ? s.value() : 0;
+      }
+      boolean ratesKnown = errors.stream().noneMatch(e -> e.startsWith("request rates"));
+      double latency = p95.join().isEmpty() ? Double.NaN : p95.join().get(0).value();
+      Counts c = counts.join();
+      return new MeshOverview(ratesKnown ? rps : Double.NaN, ratesKnown && rps > 0 ? failed / rps : ratesKnown ? 0 : Double.NaN,
+          latency, 1, c.services(), c.workloads(), c.pods(), 0, statuses.join(), List.copyOf(errors));
+    });
+  }
+
+  private record Counts(MeshOverview.InMesh services, MeshOverview.InMesh workloads, MeshOverview.InMesh pods) {}
+
+  /** In the mesh = has an istio-proxy sidecar (pods), is behind such pods (services), or owns them (workloads). */
+  private Counts counts() {
+    List<Pod> pods = client.pods().inAnyNamespace().list().getItems();
+    int meshedPods = 0;
+    Set<String> meshedWorkloads = new HashSet<>();
+    Set<String> allWorkloads = new HashSet<>();
+    for (Pod p : pods) {
+      boolean meshed = hasSidecar(p);
+      meshedPods += meshed ? 1 : 0;
+      String workload = p.getMetadata().getNamespace() + "/" + workloadOf(p);
+      allWorkloads.add(workload);
+      if (meshed) {
+        meshedWorkloads.add(workload);
+      }
+    }
+    int services = 0;
+    int meshedServices = 0;
+    for (Service s : client.services().inAnyNamespace().list().getItems()) {
+      services++;
+      Map<String, String> selector = s.getSpec().getSelector();
+      if (selector != null && !selector.isEmpty() && pods.stream().anyMatch(p -> hasSidecar(p)
+          && p.getMetadata().getNamespace().equals(s.getMetadata().getNamespace()) && p.getMetadata().getLabels() != null
+          && p.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()))) {
+        meshedServices++;
+      }
+    }
+    return new Counts(new MeshOverview.InMesh(meshedServices, services), new MeshOverview.InMesh(meshedWorkloads.size(),
+        allWorkloads.size()), new MeshOverview.InMesh(meshedPods, pods.size()));
+  }
+
+  /** The IstioControlPlanes with their proxies; none when the CRD is not installed. */
+  public List<ControlPlaneInfo> controlPlanes() {
+    List<GenericKubernetesResource> icps;
+    try {
+      icps = client.genericKubernetesResources(ISTIO_CONTROL_PLANE).inAnyNamespace().list().getItems();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        return List.of();
+      }
+      throw e;
+    }
+    List<Pod> pods = client.pods().inAnyNamespace().list().getItems();
+    List<ControlPlaneInfo> out = new ArrayList<>();
+    for (GenericKubernetesResource icp : icps) {
+      JsonNode spec = Serialization.jsonMapper().valueToTree(icp.getAdditionalProperties().getOrDefault("spec", Map.of()));
+      JsonNode status = Serialization.jsonMapper().valueToTree(icp.getAdditionalProperties().getOrDefault("status", Map.of()));
+      String revision = icp.getMetadata().getName() + "." + icp.getMetadata().getNamespace();
+      int proxies = 0;
+      int notReady = 0;
+      for (Pod p : pods) {
+        if (hasSidecar(p) && revision.equals(p.getMetadata().getLabels() == null ? null : p.getMetadata().getLabels().get("istio.io/rev"))) {
+          proxies++;
+          notReady += proxyReady(p) ? 0 : 1;
+        }
+      }
+      JsonNode mesh = spec.path("meshConfig");
+      out.add(new ControlPlaneInfo(icp.getMetadata().getName(), icp.getMetadata().getNamespace(), revision,
+          spec.path("version").asText(""), status.path("status").asText("Unknown"), proxies, notReady,
+          mesh.at("/outboundTrafficPolicy/mode").asText("ALLOW_ANY"), mesh.path("enableAutoMtls").asBoolean(true)));
+    }
+    out.sort(java.util.Comparator.comparing(ControlPlaneInfo::revision));
+    return out;
+  }
+
+  static boolean hasSidecar(Pod p) {
+    return p.getSpec().getContainers().stream().anyMatch(c -> c.getName().equals("istio-proxy"));
+  }
+
+  private static boolean proxyReady(Pod p) {
+    return p.getStatus() != null && p.getStatus().getContainerStatuses() != null && p.getStatus().getContainerStatuses().stream()
+        .anyMatch(c -> c.getName().equals("istio-proxy") && Boolean.TRUE.equals(c.getReady()));
+  }
+
+  /** The owning controller's name, minus a ReplicaSet's pod-template-hash, as Istio names workloads. */
+  private static String workloadOf(Pod p) {
+    var refs = p.getMetadata().getOwnerReferences();
+    if (refs == null || refs.isEmpty()) {
+      return p.getMetadata().getName();
+    }
+    String owner = refs.get(0).getName();
+    String hash = p.getMetadata().getLabels() == null ? null : p.getMetadata().getLabels().get("pod-template-hash");
+    return "ReplicaSet".equals(refs.get(0).getKind()) && hash != null && owner.endsWith("-" + hash)
+        ? owner.substring(0, owner.length() - hash.length() - 1) : owner;
+  }
+
+  private static <T> List<T> failed(List<String> errors, String what, Throwable e) {
+    Throwable t = e;
+    while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    errors.add(what + ": " + t.getMessage());
+    return List.of();
+  }
+}
