@@ -5,7 +5,7 @@ MVN_FLAGS ?= -B -ntp
 .PHONY: demo test setup build clean
 
 demo: setup build
-	bin/smm sandbox up
+	bin/smm sandbox up --demo
 
 test: setup
 	$(MVN) $(MVN_FLAGS) verify

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { graphql, GraphQLRequestError } from './graphql';
+import { graphql, graphqlPartial, GraphQLRequestError } from './graphql';
 import { pageFromHash } from './navigation';
 
 const respond = (status: number, body: unknown) => async () =>
@@ -34,5 +34,20 @@ describe('navigation', () => {
     expect(pageFromHash('#/tap?ns=smm-demo')).toBe('tap');
     expect(pageFromHash('')).toBe('overview');
     expect(pageFromHash('#/nope')).toBe('overview');
+  });
+});
+
+describe('graphqlPartial', () => {
+  it('returns partial data together with the errors', async () => {
+    const fetchImpl = async () =>
+      new Response(JSON.stringify({ data: { topology: { nodes: [] } }, errors: [{ message: 'partial topology: latency: Prometheus down' }] }));
+    const { data, errors } = await graphqlPartial<{ topology: { nodes: [] } }>('{ topology { nodes { id } } }', {}, fetchImpl);
+    expect(data.topology.nodes).toEqual([]);
+    expect(errors[0].message).toContain('Prometheus down');
+  });
+
+  it('fails when there is no data at all', async () => {
+    const fetchImpl = async () => new Response(JSON.stringify({ data: null, errors: [{ message: 'time must be an RFC 3339 instant' }] }));
+    await expect(graphqlPartial('{ topology { errors } }', {}, fetchImpl)).rejects.toThrow('time must be an RFC 3339 instant');
   });
 });

@@ -14,11 +14,12 @@ export class GraphQLRequestError extends Error {
 
 export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
 
-export async function graphql<T>(
+/** POSTs a query and reads the GraphQL response body; network and non-GraphQL answers become one readable error. */
+async function post<T>(
   query: string,
-  variables: Record<string, unknown> = {},
-  fetchImpl: Fetch = (input, init) => fetch(input, init),
-): Promise<T> {
+  variables: Record<string, unknown>,
+  fetchImpl: Fetch,
+): Promise<{ response: Response; body: { data?: T | null; errors?: GraphQLError[] } }> {
   let response: Response;
   try {
     response = await fetchImpl('api/graphql', {
@@ -29,17 +30,24 @@ export async function graphql<T>(
   } catch (e) {
     throw new GraphQLRequestError(`The SMM backend cannot be reached (${(e as Error).message}).`);
   }
-  let body: { data?: T; errors?: GraphQLError[] };
   try {
-    body = await response.json();
+    return { response, body: await response.json() };
   } catch {
     throw new GraphQLRequestError(`The SMM backend answered HTTP ${response.status} without a GraphQL response.`);
   }
+}
+
+export async function graphql<T>(
+  query: string,
+  variables: Record<string, unknown> = {},
+  fetchImpl: Fetch = (input, init) => fetch(input, init),
+): Promise<T> {
+  const { response, body } = await post<T>(query, variables, fetchImpl);
   if (body.errors && body.errors.length > 0) {
     // Partial data is not shown: a page that silently drops a failing part would hide the truth.
     throw new GraphQLRequestError(body.errors.map((e) => e.message).join('; '), body.errors);
   }
-  if (!response.ok || body.data === undefined) {
+  if (!response.ok || body.data === undefined || body.data === null) {
     throw new GraphQLRequestError(`The SMM backend answered HTTP ${response.status}.`);
   }
   return body.data;
@@ -60,22 +68,7 @@ export async function graphqlPartial<T>(
   variables: Record<string, unknown> = {},
   fetchImpl: Fetch = (input, init) => fetch(input, init),
 ): Promise<PartialResult<T>> {
-  let response: Response;
-  try {
-    response = await fetchImpl('api/graphql', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ query, variables }),
-    });
-  } catch (e) {
-    throw new GraphQLRequestError(`The SMM backend cannot be reached (${(e as Error).message}).`);
-  }
-  let body: { data?: T | null; errors?: GraphQLError[] };
-  try {
-    body = await response.json();
-  } catch {
-    throw new GraphQLRequestError(`The SMM backend answered HTTP ${response.status} without a GraphQL response.`);
-  }
+  const { response, body } = await post<T>(query, variables, fetchImpl);
   if (body.data === undefined || body.data === null) {
     const message = body.errors?.map((e) => e.message).join('; ') || `The SMM backend answered HTTP ${response.status}.`;
     throw new GraphQLRequestError(message, body.errors ?? []);

@@ -48,16 +48,7 @@ class DemoAppCommand {
       }
       KubeOptions.Connection kube = demo.parent.kube.connect();
       try {
-        ObjectNode spec = Serialization.jsonMapper().createObjectNode();
-        spec.put("enabled", true);
-        spec.putObject("controlPlaneRef").put("name", "smm");
-        ArrayNode components = spec.putArray("enabledComponents");
-        (services == null ? DemoComponents.NAMES : services).forEach(components::add);
-        ObjectNode load = spec.putObject("load").put("enabled", true);
-        if (rps != null) {
-          load.put("minRPS", rps.intValue()).put("maxRPS", rps.intValue());
-        }
-        int writes = new DemoApplicationReconciler(kube.client()).apply(demo.namespace, spec);
+        int writes = new DemoApplicationReconciler(kube.client()).apply(demo.namespace, spec(services, rps));
         System.out.println("Demo application installed in namespace " + demo.namespace + " (" + writes + " writes)");
       } catch (InvalidResourceException e) {
         throw new CliException(e.getMessage(), 1);
@@ -65,6 +56,20 @@ class DemoAppCommand {
         kube.client().close();
       }
     }
+  }
+
+  /** The DemoApplication spec `demoapp install` applies: the given components (all when null), load at rps (spec default when null). */
+  static ObjectNode spec(java.util.List<String> services, Double rps) {
+    ObjectNode spec = Serialization.jsonMapper().createObjectNode();
+    spec.put("enabled", true);
+    spec.putObject("controlPlaneRef").put("name", "smm");
+    ArrayNode components = spec.putArray("enabledComponents");
+    (services == null ? DemoComponents.NAMES : services).forEach(components::add);
+    ObjectNode load = spec.putObject("load").put("enabled", true);
+    if (rps != null) {
+      load.put("minRPS", rps.intValue()).put("maxRPS", rps.intValue());
+    }
+    return spec;
   }
 
   @Command(name = "uninstall", mixinStandardHelpOptions = true, description = "Remove the demo application.")

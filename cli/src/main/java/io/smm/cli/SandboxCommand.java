@@ -6,6 +6,7 @@ import io.smm.backend.http.ServerOptions;
 import io.smm.backend.http.SmmServer;
 import io.smm.operator.Installer;
 import io.smm.operator.components.Components;
+import io.smm.operator.demo.DemoApplicationReconciler;
 import io.smm.sandbox.Sandbox;
 import io.smm.sandbox.SandboxAlreadyRunningException;
 import io.smm.sandbox.SandboxHome;
@@ -46,8 +47,14 @@ class SandboxCommand {
     @Option(names = "--skip-install", description = "Start an empty cluster: do not install Service Mesh Manager into it.")
     boolean skipInstall;
 
+    @Option(names = "--demo", description = "Also install the demo application (smm demoapp install) and open the dashboard on its topology.")
+    boolean demo;
+
     @Override
     public void run() {
+      if (demo && skipInstall) {
+        throw new CliException("--demo needs Service Mesh Manager installed; drop --skip-install", 1);
+      }
       SandboxHome home = SandboxHome.fromEnvironment();
       long t0 = System.nanoTime();
       Sandbox sandbox;
@@ -64,6 +71,11 @@ class SandboxCommand {
           ObjectNode spec = InstallCommand.YAML.createObjectNode().put("clusterName", Kubeconfig.CLUSTER);
           Summary.print(new Installer(sandbox.client()).install("smm", spec,
               new ProgressPrinter(System.out, Components.all().size()), Duration.ofSeconds(60)), "installed");
+          if (demo) {
+            int writes = new DemoApplicationReconciler(sandbox.client()).apply(DemoApplicationReconciler.NAME,
+                DemoAppCommand.spec(null, null));
+            System.out.println("Demo application installed in namespace " + DemoApplicationReconciler.NAME + " (" + writes + " writes)");
+          }
         }
         // The sandbox kubelet does not run the product's images, so the backend the `smm`
         // Deployment stands for runs in this process, against the sandbox's API server.
@@ -76,6 +88,9 @@ class SandboxCommand {
         System.out.println("  Prometheus:   " + sandbox.state().prometheus());
         System.out.println("  Alertmanager: " + sandbox.state().alertmanager());
         System.out.println("Dashboard: " + url);
+        if (demo) {
+          System.out.println("Demo mesh topology (traffic shows within a minute): " + url + "/#/topology?ns=smm-demo");
+        }
         System.out.println("Press Ctrl-C to stop (or run `smm sandbox down`).");
       } catch (RuntimeException e) {
         if (server != null) {

@@ -27,6 +27,22 @@ class DemoMeshE2ETest {
       "notifications-v1", "movies-v1", "movies-v2", "movies-v3", "analytics-v1", "database-v1", "mysql-v1");
   final HttpClient http = HttpClient.newHttpClient();
 
+  /** The callers' sidecars abort half of the calls to payments with 503. */
+  static final String PAYMENTS_FAULT = """
+      apiVersion: networking.istio.io/v1beta1
+      kind: VirtualService
+      metadata: {name: payments, namespace: smm-demo}
+      spec:
+        hosts: [payments]
+        http:
+        - fault:
+            abort:
+              httpStatus: 503
+              percentage: {value: 50}
+          route:
+          - destination: {host: payments}
+      """;
+
   JsonNode query(String prometheus, String promql) throws Exception {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(prometheus + "/api/v1/query?query="
         + URLEncoder.encode(promql, StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
@@ -115,20 +131,7 @@ class DemoMeshE2ETest {
       // Fault injection: abort half of the calls to payments with 503, as the callers' sidecars do.
       String kubectl = SandboxE2ETest.findOnPath("kubectl");
       Path faultFile = smmHome.resolve("payments-fault.yaml");
-      java.nio.file.Files.writeString(faultFile, """
-          apiVersion: networking.istio.io/v1beta1
-          kind: VirtualService
-          metadata: {name: payments, namespace: smm-demo}
-          spec:
-            hosts: [payments]
-            http:
-            - fault:
-                abort:
-                  httpStatus: 503
-                  percentage: {value: 50}
-              route:
-              - destination: {host: payments}
-          """);
+      java.nio.file.Files.writeString(faultFile, PAYMENTS_FAULT);
       apply(kubectl, kubeconfig, "apply", faultFile);
       String paymentsErrors = "sum(rate(istio_requests_total{reporter=\"source\",destination_service_name=\"payments\",response_code=~\"5..\"}[20s]))"
           + " / sum(rate(istio_requests_total{reporter=\"source\",destination_service_name=\"payments\"}[20s]))";

@@ -155,18 +155,7 @@ class TopologyE2ETest {
 
       // A fault on payments makes the payments service fail within 2 minutes; the rest stays healthy.
       Path fault = smmHome.resolve("payments-fault.yaml");
-      Files.writeString(fault, """
-          apiVersion: networking.istio.io/v1beta1
-          kind: VirtualService
-          metadata: {name: payments, namespace: smm-demo}
-          spec:
-            hosts: [payments]
-            http:
-            - fault:
-                abort: {httpStatus: 503, percentage: {value: 50}}
-              route:
-              - destination: {host: payments}
-          """);
+      Files.writeString(fault, DemoMeshE2ETest.PAYMENTS_FAULT);
       long applied = System.nanoTime();
       DemoMeshE2ETest.apply(kubectl, kubeconfig, "apply", fault);
       Map<String, String> statuses = new HashMap<>();
