@@ -1,12 +1,6 @@
-import { LineChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TitleComponent, TooltipComponent } from 'echarts/components';
-import * as echarts from 'echarts/core';
-import { SVGRenderer } from 'echarts/renderers';
+import { echarts } from './echarts';
 import { useEffect, useRef } from 'react';
 import type { Health } from '../topology/model';
-
-// Only what the charts use, so the dashboard does not ship all of ECharts.
-echarts.use([LineChart, GridComponent, LegendComponent, TitleComponent, TooltipComponent, SVGRenderer]);
 
 /** Health score, error ratio and P95 of one node over time (ECharts). */
 export function HealthChart({ timeline, title }: { timeline: Health[]; title: string }) {

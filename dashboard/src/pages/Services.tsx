@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { HealthChart, HealthStrip } from '../components/HealthChart';
+import { SignalsCharts } from '../components/SignalsChart';
 import { NamespacePicker } from '../components/NamespacePicker';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { graphql } from '../graphql';
@@ -234,6 +235,7 @@ function ServiceDetail({ namespace, name, onBack }: { namespace: string; name: s
         <dt>Health</dt><dd><Current timeline={timeline} /></dd>
       </dl>
       {timeline ? <HealthChart timeline={timeline} title="Health, errors and P95 as clients see them (30 min)" /> : <Empty>No traffic data for this service.</Empty>}
+      <SignalsCharts kind="SERVICE" namespace={namespace} name={service.name} />
       <h3>Workloads</h3>
       {workloads.length === 0 ? <Empty>No workload matches the selector.</Empty> : (
         <ul>
@@ -261,6 +263,7 @@ function WorkloadDetail({ workload, timeline, onBack }: { workload: Workload; ti
         <dt>Health</dt><dd><Current timeline={timeline} /></dd>
       </dl>
       {timeline ? <HealthChart timeline={timeline} title="Health, errors and P95 as served (30 min)" /> : <Empty>No traffic data for this workload.</Empty>}
+      <SignalsCharts kind="WORKLOAD" namespace={workload.namespace} name={workload.name} />
       <h3>Pods</h3>
       <PodsTable namespace={workload.namespace} selector={selector.length ? selector : workload.labels} />
     </div>

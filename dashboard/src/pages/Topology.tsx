@@ -35,6 +35,8 @@ export function Topology({ params, setParams }: { params: Params; setParams: (p:
   const namespaces = listParam(params.ns);
   const mode = (EDGE_LABELS.some((l) => l.id === params.label) ? params.label : 'rate') as EdgeLabel;
   const time = params.time || '';
+  const groupBy = params.group === 'app' ? 'APP' : 'WORKLOAD';
+  const boxes = params.boxes === 'namespace';
   const [load, setLoad] = useState<Load>({ status: 'loading' });
   const [tick, setTick] = useState(0);
   const update = (p: Partial<Params>) => setParams({ ...params, ...p } as Params);
@@ -45,6 +47,7 @@ export function Topology({ params, setParams }: { params: Params; setParams: (p:
       namespaces: namespaces.length ? namespaces : null,
       time: time || null,
       window: 60,
+      groupBy,
     })
       .then(({ data, errors }) => {
         if (!cancelled) setLoad({ status: 'ok', topology: data.topology, warnings: data.topology.errors.length ? data.topology.errors : errors.map((e) => e.message) });
@@ -57,7 +60,7 @@ export function Topology({ params, setParams }: { params: Params; setParams: (p:
       clearTimeout(timer);
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [params.ns, time, tick]);
+  }, [params.ns, time, tick, groupBy]);
 
   const minutesAgo = time ? Math.max(1, Math.round((Date.now() - new Date(time).getTime()) / 60_000)) : 0;
   return (
@@ -73,6 +76,16 @@ export function Topology({ params, setParams }: { params: Params; setParams: (p:
               </option>
             ))}
           </select>
+        </label>
+        <label>
+          Nodes{' '}
+          <select value={groupBy === 'APP' ? 'app' : 'workload'} onChange={(e) => update({ group: e.target.value === 'app' ? 'app' : '', node: '' })} data-testid="group-by">
+            <option value="workload">workloads</option>
+            <option value="app">apps (versions together)</option>
+          </select>
+        </label>
+        <label>
+          <input type="checkbox" checked={boxes} onChange={(e) => update({ boxes: e.target.checked ? 'namespace' : '' })} /> namespace boxes
         </label>
         <div className="timemode" role="group" aria-label="Time">
           <button type="button" className={time ? '' : 'on'} onClick={() => update({ time: '' })} data-testid="live">
@@ -109,7 +122,7 @@ export function Topology({ params, setParams }: { params: Params; setParams: (p:
           {load.topology.nodes.length === 0 ? (
             <Empty>No workloads or traffic in {namespaces.length ? namespaces.join(', ') : 'any namespace'} {time ? 'at that time' : 'right now'}.</Empty>
           ) : (
-            <TopologyView topology={load.topology} mode={mode} selected={params.node || ''} onSelect={(id) => update({ node: id })} namespaces={namespaces} />
+            <TopologyView topology={load.topology} mode={mode} boxes={boxes} selected={params.node || ''} onSelect={(id) => update({ node: id })} namespaces={namespaces} />
           )}
         </>
       )}
@@ -133,6 +146,11 @@ const STYLE: cytoscape.StylesheetJson = [
     },
   },
   { selector: 'node[kind = "service"]', style: { shape: 'triangle' } },
+  { selector: 'node[kind = "app"]', style: { shape: 'round-rectangle' } },
+  {
+    selector: 'node[kind = "box"]',
+    style: { 'background-color': '#eef2f7', 'background-opacity': 0.6, 'border-color': '#9aa8b8', 'border-width': 1, 'text-valign': 'top', 'font-weight': 'bold', shape: 'round-rectangle' },
+  },
   { selector: 'node[kind = "external"], node[kind = "unknown"]', style: { shape: 'diamond' } },
   { selector: 'node[?idle]', style: { 'border-style': 'dashed', 'border-color': '#7b8a9c' } },
   { selector: 'node:selected', style: { 'border-color': '#14213d', 'border-width': 4 } },
@@ -154,9 +172,10 @@ const STYLE: cytoscape.StylesheetJson = [
   { selector: 'edge[protocol = "tcp"]', style: { 'line-style': 'dashed' } },
 ];
 
-function TopologyView({ topology, mode, selected, onSelect, namespaces }: {
+function TopologyView({ topology, mode, boxes, selected, onSelect, namespaces }: {
   topology: TopologyData;
   mode: EdgeLabel;
+  boxes: boolean;
   selected: string;
   onSelect: (id: string) => void;
   namespaces: string[];
@@ -164,21 +183,21 @@ function TopologyView({ topology, mode, selected, onSelect, namespaces }: {
   const container = useRef<HTMLDivElement>(null);
   const cy = useRef<cytoscape.Core | null>(null);
   const [positions, setPositions] = useState('[]');
-  const els = useMemo(() => elements(topology, mode), [topology, mode]);
-  const nodeKey = useMemo(() => topology.nodes.map((n) => n.id).join('|'), [topology]);
+  const els = useMemo(() => elements(topology, mode, boxes), [topology, mode, boxes]);
+  const nodeKey = useMemo(() => `${boxes}|${topology.nodes.map((n) => n.id).join('|')}`, [topology, boxes]);
   const select = useRef(onSelect);
   select.current = onSelect;
 
   const recordPositions = useCallback(() => {
     if (!cy.current) return;
     // Rendered positions in the DOM: what the canvas shows, readable by tests and assistive tools.
-    setPositions(JSON.stringify(cy.current.nodes().map((n) => ({ id: n.id(), status: n.data('status'), ...n.renderedPosition() }))));
+    setPositions(JSON.stringify(cy.current.nodes('[kind != "box"]').map((n) => ({ id: n.id(), status: n.data('status'), ...n.renderedPosition() }))));
   }, []);
 
   useEffect(() => {
     if (!container.current) return;
     const instance = cytoscape({ container: container.current, style: STYLE, wheelSensitivity: 0.3, minZoom: 0.2, maxZoom: 3 });
-    instance.on('tap', 'node', (e) => select.current(e.target.id()));
+    instance.on('tap', 'node[kind != "box"]', (e) => select.current(e.target.id()));
     instance.on('tap', (e) => {
       if (e.target === instance) select.current('');
     });
@@ -201,7 +220,7 @@ function TopologyView({ topology, mode, selected, onSelect, namespaces }: {
   useEffect(() => {
     const c = cy.current;
     if (!c) return;
-    const before = c.nodes().map((n) => n.id()).join('|');
+    const before = `${c.nodes('[kind = "box"]').length > 0}|${c.nodes('[kind != "box"]').map((n) => n.id()).join('|')}`;
     c.batch(() => {
       c.elements().remove();
       c.add(els as cytoscape.ElementDefinition[]);
@@ -259,7 +278,7 @@ function Legend() {
         <span key={s}><i style={{ background: HEALTH_COLORS[s] }} /> {s.replace('_', ' ').toLowerCase()}</span>
       ))}
       <span><i className="idle" /> idle</span>
-      <span>● workload ▲ service ◆ external/unknown; dashed edge = TCP</span>
+      <span>● workload ■ app ▲ service ◆ external/unknown; dashed edge = TCP</span>
     </div>
   );
 }

@@ -47,5 +47,8 @@ describe('topology model', () => {
     const els = elements(t, 'rate');
     expect(els.filter((e) => e.group === 'edges')).toHaveLength(1);
     expect(els.find((e) => e.data.id === 'b')?.data.status).toBe('IDLE');
+    const boxed = elements(t, 'rate', true);
+    expect(boxed.find((e) => e.data.id === 'namespace:n')?.data.kind).toBe('box');
+    expect(boxed.find((e) => e.data.id === 'a')?.data.parent).toBe('namespace:n');
   });
 });

@@ -14,7 +14,7 @@ export interface Health {
 
 export interface TopologyNode {
   id: string;
-  type: 'WORKLOAD' | 'SERVICE' | 'EXTERNAL' | 'UNKNOWN';
+  type: 'WORKLOAD' | 'APP' | 'SERVICE' | 'EXTERNAL' | 'UNKNOWN';
   cluster: string;
   namespace: string;
   name: string;
@@ -47,8 +47,8 @@ export interface Topology {
   errors: string[];
 }
 
-export const TOPOLOGY_QUERY = `query Topology($namespaces: [String!], $time: String, $window: Int) {
-  topology(namespaces: $namespaces, time: $time, windowSeconds: $window) {
+export const TOPOLOGY_QUERY = `query Topology($namespaces: [String!], $time: String, $window: Int, $groupBy: TopologyGrouping) {
+  topology(namespaces: $namespaces, time: $time, windowSeconds: $window, groupBy: $groupBy) {
     time windowSeconds errors
     nodes { id type cluster namespace name app version idle
       health { time score status requestsPerSecond errorRatio p95Ms reasons } }
@@ -109,20 +109,30 @@ export interface Element {
   data: Record<string, string | number | boolean>;
 }
 
-/** Cytoscape elements for a topology; edges whose ends are missing are dropped, never crash the graph. */
-export function elements(t: Topology, mode: EdgeLabel): Element[] {
+/**
+ * Cytoscape elements for a topology; edges whose ends are missing are dropped, never crash the
+ * graph. With {@code boxes}, nodes sit in a box per namespace (compound nodes).
+ */
+export function elements(t: Topology, mode: EdgeLabel, boxes = false): Element[] {
   const ids = new Set(t.nodes.map((n) => n.id));
-  const out: Element[] = t.nodes.map((n) => ({
-    group: 'nodes',
-    data: {
+  const out: Element[] = [];
+  if (boxes) {
+    [...new Set(t.nodes.map((n) => n.namespace).filter((ns) => ns))].sort().forEach((ns) => {
+      out.push({ group: 'nodes', data: { id: `namespace:${ns}`, label: ns, kind: 'box' } });
+    });
+  }
+  t.nodes.forEach((n) => {
+    const data: Element['data'] = {
       id: n.id,
       label: nodeLabel(n),
       kind: n.type.toLowerCase(),
       color: nodeColor(n),
       idle: n.idle,
       status: n.idle ? 'IDLE' : n.health?.status ?? 'UNKNOWN',
-    },
-  }));
+    };
+    if (boxes && n.namespace) data.parent = `namespace:${n.namespace}`;
+    out.push({ group: 'nodes', data });
+  });
   t.edges.forEach((e, i) => {
     if (!ids.has(e.source) || !ids.has(e.target)) return;
     out.push({

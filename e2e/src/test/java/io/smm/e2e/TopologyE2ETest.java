@@ -109,6 +109,11 @@ class TopologyE2ETest {
       }
       assertThat(edge(t[0], service("catalog"), workload("catalog-v1")).path("mtls").asDouble()).isEqualTo(1.0);
 
+      // Grouped by app, the three movies versions are one node.
+      List<String> apps = graphql(dashboard, "{ topology(namespaces: [\"smm-demo\"], groupBy: APP) { nodes { id } } }")
+          .at("/topology/nodes").findValuesAsText("id");
+      assertThat(apps).contains("app:" + CLUSTER + "/smm-demo/movies").doesNotContain(workload("movies-v1"));
+
       // The Overview's mesh-wide rate: each of the 20 requests/s to frontpage makes 6 more HTTP/gRPC calls.
       double[] rps = {-1};
       SandboxE2ETest.eventually(() -> {
@@ -131,6 +136,22 @@ class TopologyE2ETest {
       assertThat(cp.path("proxies").asInt()).isGreaterThanOrEqualTo(DemoMeshE2ETest.WORKLOADS.size());
       assertThat(cp.path("proxiesNotReady").asInt()).isZero();
       assertThat(cp.path("outboundTrafficPolicy").asText()).isEqualTo("ALLOW_ANY");
+
+      // Golden signals: bookings serves frontpage's calls and makes two request calls (analytics, payments) for each.
+      JsonNode bookings = graphql(dashboard, "{ goldenSignals(kind: WORKLOAD, namespace: \"smm-demo\", name: \"bookings-v1\", "
+          + "rangeSeconds: 60, stepSeconds: 30, windowSeconds: 30) { errors inbound { requestsPerSecond p95Ms } outbound { requestsPerSecond } } }")
+          .path("goldenSignals");
+      assertThat(bookings.path("errors")).isEmpty();
+      double in = bookings.at("/inbound/2/requestsPerSecond").asDouble();
+      double out = bookings.at("/outbound/2/requestsPerSecond").asDouble();
+      System.out.printf("bookings-v1: inbound %.1f rps, outbound %.1f rps%n", in, out);
+      assertThat(in).isGreaterThan(10);
+      assertThat(out / in).isCloseTo(2.0, org.assertj.core.api.Assertions.within(0.3));
+      assertThat(bookings.at("/inbound/2/p95Ms").isNumber()).isTrue();
+      JsonNode pods = graphql(dashboard, "{ pods(namespace: \"smm-demo\", selector: [{key: \"app\", value: \"frontpage\"}]) { name } }");
+      JsonNode pod = graphql(dashboard, "{ goldenSignals(kind: POD, namespace: \"smm-demo\", name: \"" + pods.at("/pods/0/name").asText()
+          + "\", rangeSeconds: 60, stepSeconds: 30, windowSeconds: 30) { inbound { requestsPerSecond } } }");
+      assertThat(pod.at("/goldenSignals/inbound/2/requestsPerSecond").asDouble()).as("the frontpage pod's inbound").isGreaterThan(10);
 
       // mTLS follows a PeerAuthentication change.
       String kubectl = SandboxE2ETest.findOnPath("kubectl");
@@ -243,6 +264,8 @@ class TopologyE2ETest {
       WebElement detail = browser.await(d -> d.findElement(By.cssSelector("[data-testid=service-detail] [data-testid=pods-table]")),
           Duration.ofSeconds(20), "the catalog service's pods are listed");
       assertThat(detail.getText()).contains("catalog-v1-").contains("Running");
+      browser.await(d -> d.findElement(By.cssSelector("[data-testid=golden-signals] [data-testid=signals-chart] svg")), Duration.ofSeconds(20),
+          "catalog's golden signals are charted");
       browser.screenshot("service-catalog");
 
       browser.driver.get(dashboard + "/#/overview");

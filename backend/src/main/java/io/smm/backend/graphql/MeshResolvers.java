@@ -6,6 +6,9 @@ import graphql.schema.DataFetchingEnvironment;
 import io.smm.backend.health.HealthScore;
 import io.smm.backend.health.HealthService;
 import io.smm.backend.prometheus.PrometheusException;
+import io.smm.backend.signals.GoldenSignalsService;
+import io.smm.backend.signals.Scope;
+import io.smm.backend.signals.SignalPoint;
 import io.smm.backend.topology.Topology;
 import io.smm.backend.topology.TopologyEdge;
 import io.smm.backend.topology.TopologyNode;
@@ -29,10 +32,46 @@ final class MeshResolvers {
 
   private final TopologyService topology;
   private final HealthService health;
+  private final GoldenSignalsService signals;
 
-  MeshResolvers(TopologyService topology, HealthService health) {
+  MeshResolvers(TopologyService topology, HealthService health, GoldenSignalsService signals) {
     this.topology = topology;
     this.health = health;
+    this.signals = signals;
+  }
+
+  CompletableFuture<DataFetcherResult<Map<String, Object>>> goldenSignals(DataFetchingEnvironment env) {
+    Scope scope = new Scope(Scope.Kind.valueOf(env.getArgument("kind")), env.getArgument("namespace"), env.getArgument("name"));
+    Instant end = instant(env.getArgument("end"), "end");
+    Duration range = seconds(env.getArgument("rangeSeconds"), 1800, "rangeSeconds");
+    Duration step = seconds(env.getArgument("stepSeconds"), 60, "stepSeconds");
+    Duration window = seconds(env.getArgument("windowSeconds"), 60, "windowSeconds");
+    if (range.toSeconds() / step.toSeconds() > 1440) {
+      throw new IllegalArgumentException("rangeSeconds / stepSeconds must be at most 1440 points");
+    }
+    return signals.signals(scope, end == null ? Instant.now() : end, range, step, window).thenApply(g -> {
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("inbound", g.inbound().stream().map(MeshResolvers::point).toList());
+      out.put("outbound", g.outbound().stream().map(MeshResolvers::point).toList());
+      out.put("errors", g.errors());
+      DataFetcherResult.Builder<Map<String, Object>> result = DataFetcherResult.<Map<String, Object>>newResult().data(out);
+      if (!g.errors().isEmpty()) {
+        result.error(GraphqlErrorBuilder.newError(env).message("partial golden signals: " + String.join("; ", g.errors()))
+            .extensions(Map.of("code", code(g.errors(), null))).build());
+      }
+      return result.build();
+    });
+  }
+
+  private static Map<String, Object> point(SignalPoint p) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("time", Instant.ofEpochSecond(p.epochSecond()).toString());
+    m.put("requestsPerSecond", p.requestsPerSecond());
+    m.put("errorRatio", p.errorRatio());
+    m.put("p50Ms", finite(p.p50Ms()));
+    m.put("p95Ms", finite(p.p95Ms()));
+    m.put("p99Ms", finite(p.p99Ms()));
+    return m;
   }
 
   CompletableFuture<DataFetcherResult<Map<String, Object>>> topology(DataFetchingEnvironment env) {
@@ -41,7 +80,7 @@ final class MeshResolvers {
     Duration window = seconds(env.getArgument("windowSeconds"), 60, "windowSeconds");
     boolean idle = !Boolean.FALSE.equals(env.getArgument("idleNodes"));
     Instant at = time == null ? Instant.now() : time;
-    var graph = topology.topology(namespaces, at, window, idle);
+    var graph = topology.topology(namespaces, at, window, idle, "APP".equals(env.getArgument("groupBy")));
     var scores = health.timelines(namespaces, new HealthService.Span(at, Duration.ZERO, window, window, Duration.ofHours(1)))
         .handle((h, e) -> e == null ? new Outcome<>(h, null) : new Outcome<Map<String, List<HealthScore>>>(Map.of(), e));
     return graph.thenCombine(scores, (t, h) -> {

@@ -12,6 +12,7 @@ import io.smm.backend.cluster.ClusterQueries;
 import io.smm.backend.cluster.NamespaceFeed;
 import io.smm.backend.health.HealthService;
 import io.smm.backend.mesh.MeshOverviewService;
+import io.smm.backend.signals.GoldenSignalsService;
 import io.smm.backend.topology.TopologyService;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,8 +34,8 @@ public final class SmmGraphQL {
    *     HTTP event loop
    */
   public static GraphQL create(BuildInfo build, ClusterQueries clusters, NamespaceFeed namespaceFeed, TopologyService topology,
-      HealthService health, MeshOverviewService overview, Executor blocking) {
-    MeshResolvers mesh = new MeshResolvers(topology, health);
+      HealthService health, MeshOverviewService overview, GoldenSignalsService signals, Executor blocking) {
+    MeshResolvers mesh = new MeshResolvers(topology, health, signals);
     RuntimeWiring wiring = RuntimeWiring.newRuntimeWiring()
         .type("Query", t -> t
             .dataFetcher("version", env -> Map.of("version", build.version()))
@@ -47,6 +48,7 @@ public final class SmmGraphQL {
             .dataFetcher("meshOverview", env -> overview.overview(java.time.Duration.ofSeconds(
                 Math.max(1, Math.min(86_400, env.<Integer>getArgument("windowSeconds"))))).thenApply(MeshResolvers::overview))
             .dataFetcher("controlPlanes", async(overview::controlPlanes, blocking))
+            .dataFetcher("goldenSignals", mesh::goldenSignals)
             .dataFetcher("topology", mesh::topology)
             .dataFetcher("health", mesh::health))
         .type("Subscription", t -> t

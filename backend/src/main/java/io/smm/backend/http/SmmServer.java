@@ -10,6 +10,7 @@ import io.smm.backend.health.HealthScorer;
 import io.smm.backend.health.HealthService;
 import io.smm.backend.health.HealthThresholds;
 import io.smm.backend.mesh.MeshOverviewService;
+import io.smm.backend.signals.GoldenSignalsService;
 import io.smm.backend.prometheus.PrometheusClient;
 import io.smm.backend.topology.TopologyService;
 import java.net.URI;
@@ -45,6 +46,7 @@ public class SmmServer implements AutoCloseable {
   private final TopologyService topology;
   private final HealthService health;
   private final MeshOverviewService overview;
+  private final GoldenSignalsService signals;
   private HttpServer server;
 
   /**
@@ -61,11 +63,12 @@ public class SmmServer implements AutoCloseable {
     this.topology = new TopologyService(prometheusClient, client, cluster, blocking);
     this.health = new HealthService(prometheusClient, new HealthScorer(HealthThresholds.DEFAULT), cluster);
     this.overview = new MeshOverviewService(prometheusClient, health, client, blocking);
+    this.signals = new GoldenSignalsService(prometheusClient);
   }
 
   /** Starts listening and returns the bound port; {@link ListenFailedException} when the port is taken. */
   public int start(ServerOptions options) {
-    GraphQL graphQL = SmmGraphQL.create(BuildInfo.load(), clusters, namespaceFeed, topology, health, overview, blocking);
+    GraphQL graphQL = SmmGraphQL.create(BuildInfo.load(), clusters, namespaceFeed, topology, health, overview, signals, blocking);
     Router router = Router.router(vertx);
     router.route().handler(metrics::instrument);
     router.get("/healthz").handler(rc -> rc.response().putHeader("Content-Type", "text/plain").end("ok"));

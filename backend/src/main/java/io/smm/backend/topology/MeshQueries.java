@@ -67,6 +67,26 @@ public final class MeshQueries {
     return "histogram_quantile(0.95, sum by (le) (" + clientView("istio_request_duration_milliseconds_bucket", Set.of(), window) + "))";
   }
 
+  /** Requests per second by outcome for the series the selectors pick (joined with "or" before summing). */
+  public static String outcomesOf(java.util.List<String> selectors, Duration window) {
+    return "sum by (" + OUTCOME + ") (" + union("istio_requests_total", selectors, window) + ")";
+  }
+
+  /** A latency quantile (ms) over the series the selectors pick. */
+  public static String quantileOf(double q, java.util.List<String> selectors, Duration window) {
+    return "histogram_quantile(" + q + ", sum by (le) (" + union("istio_request_duration_milliseconds_bucket", selectors, window) + "))";
+  }
+
+  private static String union(String metric, java.util.List<String> selectors, Duration window) {
+    String w = window.toSeconds() + "s";
+    return selectors.stream().map(s -> "rate(" + metric + "{" + s + "}[" + w + "])").collect(Collectors.joining(" or "));
+  }
+
+  /** A label matcher with the value quoted for PromQL. */
+  public static String eq(String label, String value) {
+    return label + "=\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
   /** TCP connections opened per second to each service, as its clients saw them (TCP has no error outcome). */
   public static String serviceTcpConnections(Set<String> namespaces, Duration window) {
     return "sum by (" + SERVICE + ") (" + clientView("istio_tcp_connections_opened_total", namespaces, window) + ")";

@@ -20,6 +20,7 @@ import java.util.Map;
 public final class TopologyBuilder {
 
   private final String defaultCluster;
+  private final boolean byApp;
   private final Map<String, TopologyNode> nodes = new LinkedHashMap<>();
   private final Map<String, EdgeTotals> edges = new LinkedHashMap<>();
 
@@ -44,7 +45,13 @@ public final class TopologyBuilder {
   }
 
   public TopologyBuilder(String defaultCluster) {
+    this(defaultCluster, false);
+  }
+
+  /** @param byApp merge the workloads of one app (all its versions) into one APP node, as Kiali's app graph does */
+  public TopologyBuilder(String defaultCluster, boolean byApp) {
     this.defaultCluster = defaultCluster;
+    this.byApp = byApp;
   }
 
   /** One series of {@link MeshQueries#requestRates}. */
@@ -92,6 +99,11 @@ public final class TopologyBuilder {
 
   /** A workload Kubernetes knows; shown idle unless traffic involves it. */
   public TopologyBuilder known(KnownWorkload w) {
+    if (byApp && !unknown(w.app())) {
+      String id = TopologyNode.appId(w.cluster(), w.namespace(), w.app());
+      nodes.putIfAbsent(id, new TopologyNode(id, TopologyNode.Type.APP, w.cluster(), w.namespace(), w.app(), w.app(), "", true));
+      return this;
+    }
     String id = TopologyNode.workloadId(w.cluster(), w.namespace(), w.name());
     nodes.putIfAbsent(id, new TopologyNode(id, TopologyNode.Type.WORKLOAD, w.cluster(), w.namespace(), w.name(), w.app(), w.version(), true));
     return this;
@@ -169,6 +181,14 @@ public final class TopologyBuilder {
   }
 
   private String workload(String cluster, String namespace, String name, String app, String version) {
+    if (byApp && !unknown(app)) {
+      String id = TopologyNode.appId(cluster, namespace, app);
+      TopologyNode existing = nodes.get(id);
+      if (existing == null || existing.idle()) {
+        nodes.put(id, new TopologyNode(id, TopologyNode.Type.APP, cluster, namespace, app, app, "", false));
+      }
+      return id;
+    }
     String id = TopologyNode.workloadId(cluster, namespace, name);
     TopologyNode existing = nodes.get(id);
     if (existing == null || existing.idle()) {

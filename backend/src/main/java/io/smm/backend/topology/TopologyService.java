@@ -37,9 +37,14 @@ public final class TopologyService {
   }
 
   public CompletableFuture<Topology> topology(Set<String> namespaces, Instant time, Duration window, boolean idleNodes) {
+    return topology(namespaces, time, window, idleNodes, false);
+  }
+
+  /** @param byApp one node per app (all versions) instead of per workload */
+  public CompletableFuture<Topology> topology(Set<String> namespaces, Instant time, Duration window, boolean idleNodes, boolean byApp) {
     Instant at = time == null ? Instant.now() : time;
     List<String> errors = Collections.synchronizedList(new ArrayList<>());
-    TopologyBuilder builder = new TopologyBuilder(cluster);
+    TopologyBuilder builder = new TopologyBuilder(cluster, byApp);
     List<CompletableFuture<Void>> parts = new ArrayList<>();
     parts.add(part("request rates", MeshQueries.requestRates(namespaces, window), at, builder::requests, errors));
     parts.add(part("latency", MeshQueries.durationBuckets(namespaces, window), at, builder::durationBucket, errors));

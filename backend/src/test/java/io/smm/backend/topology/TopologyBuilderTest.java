@@ -90,4 +90,23 @@ class TopologyBuilderTest {
         org.assertj.core.groups.Tuple.tuple("workload:c1/shop/notifications-v1", "service:c1//PassthroughCluster"),
         org.assertj.core.groups.Tuple.tuple("unknown", "service:c1//legacy.example.com"));
   }
+
+  @Test
+  void groupedByAppTheVersionsOfAnAppBecomeOneNodeWithTheirTrafficAddedUp() {
+    var b = new TopologyBuilder("c1", true);
+    for (String v : new String[] {"v1", "v2", "v3"}) {
+      Map<String, String> l = edge("catalog-v1", "movies", "movies-" + v, "grpc");
+      l.put("source_app", "catalog");
+      l.put("destination_app", "movies");
+      b.requests(sample(l, 2, "response_code", "200", "grpc_response_status", "0"));
+    }
+    b.known(new KnownWorkload("c1", "shop", "movies-v4", "movies", "v4"));
+    Topology t = b.build(Instant.EPOCH, Duration.ofMinutes(1), List.of());
+    assertThat(t.nodes()).extracting(TopologyNode::id).containsExactly("app:c1/shop/catalog", "app:c1/shop/movies",
+        "service:c1/shop/movies");
+    assertThat(t.nodes()).filteredOn(n -> n.id().equals("app:c1/shop/movies")).singleElement()
+        .satisfies(n -> assertThat(n.idle()).as("busy versions win over an idle one").isFalse());
+    TopologyEdge toApp = t.edges().stream().filter(e -> e.target().equals("app:c1/shop/movies")).findFirst().orElseThrow();
+    assertThat(toApp.requestsPerSecond()).isEqualTo(6);
+  }
 }

@@ -149,4 +149,28 @@ class TopologyTimelineTest {
           assertThat(x.errors()).isEmpty();
         });
   }
+
+  @Test
+  void goldenSignalsGiveTheInboundAndOutboundSeriesOfAScope() {
+    var service = new io.smm.backend.signals.GoldenSignalsService(new PrometheusClient(java.net.URI.create(prometheus.url()),
+        Duration.ofSeconds(10), 4));
+    Instant end = Instant.ofEpochSecond(SWITCH + 1800);
+    var orders = service.signals(new io.smm.backend.signals.Scope(io.smm.backend.signals.Scope.Kind.SERVICE, "shop", "orders"), end,
+        Duration.ofHours(1), Duration.ofMinutes(10), Duration.ofMinutes(1)).join();
+    assertThat(orders.errors()).isEmpty();
+    assertThat(orders.outbound()).as("a service's calls out are its workloads'").isEmpty();
+    assertThat(orders.inbound()).hasSize(7);
+    assertThat(orders.inbound().get(0).requestsPerSecond()).as("30 min before the switch").isZero();
+    var last = orders.inbound().get(6);
+    assertThat(last.requestsPerSecond()).isCloseTo(4, within(0.01));
+    assertThat(last.errorRatio()).isCloseTo(0.5, within(0.001));
+    assertThat(last.p95Ms()).as("no latency histograms in these series").isNaN();
+
+    var frontpage = service.signals(new io.smm.backend.signals.Scope(io.smm.backend.signals.Scope.Kind.WORKLOAD, "shop", "frontpage-v1"),
+        end, Duration.ofHours(1), Duration.ofMinutes(10), Duration.ofMinutes(1)).join();
+    assertThat(frontpage.outbound().get(0).requestsPerSecond()).isCloseTo(10, within(0.01));
+    assertThat(frontpage.outbound().get(6).requestsPerSecond()).isCloseTo(14, within(0.01));
+    assertThat(frontpage.outbound().get(6).errorRatio()).isCloseTo(2.0 / 14, within(0.001));
+    assertThat(frontpage.inbound()).allMatch(p -> p.requestsPerSecond() == 0);
+  }
 }

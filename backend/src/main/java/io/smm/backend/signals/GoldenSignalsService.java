@@ -1,0 +1,81 @@
+package io.smm.backend.signals;
+
+import io.smm.backend.prometheus.PrometheusClient;
+import io.smm.backend.prometheus.Series;
+import io.smm.backend.topology.MeshQueries;
+import io.smm.backend.topology.TopologyBuilder;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Golden signals for charts: per direction one range query of request outcomes and three of
+ * latency quantiles, from {@code end - range} to {@code end} every {@code step}, each point over
+ * the {@code window} before it.
+ */
+public final class GoldenSignalsService {
+
+  private static final double[] QUANTILES = {0.5, 0.95, 0.99};
+
+  private final PrometheusClient prometheus;
+
+  public GoldenSignalsService(PrometheusClient prometheus) {
+    this.prometheus = prometheus;
+  }
+
+  public CompletableFuture<GoldenSignals> signals(Scope scope, Instant end, Duration range, Duration step, Duration window) {
+    List<String> errors = Collections.synchronizedList(new ArrayList<>());
+    CompletableFuture<List<SignalPoint>> in = direction("inbound", scope.inbound(), end, range, step, window, errors);
+    CompletableFuture<List<SignalPoint>> out = direction("outbound", scope.outbound(), end, range, step, window, errors);
+    return in.thenCombine(out, (i, o) -> new GoldenSignals(i, o, List.copyOf(errors)));
+  }
+
+  private CompletableFuture<List<SignalPoint>> direction(String name, List<String> selectors, Instant end, Duration range,
+      Duration step, Duration window, List<String> errors) {
+    if (selectors.isEmpty()) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+    Instant start = end.minus(range);
+    List<CompletableFuture<List<Series>>> parts = new ArrayList<>();
+    parts.add(prometheus.range(MeshQueries.outcomesOf(selectors, window), start, end, step));
+    for (double q : QUANTILES) {
+      parts.add(prometheus.range(MeshQueries.quantileOf(q, selectors, window), start, end, step));
+    }
+    List<CompletableFuture<List<Series>>> tolerant = parts.stream().map(f -> f.exceptionally(e -> {
+      Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+      errors.add(name + ": " + t.getMessage());
+      return List.of();
+    })).toList();
+    return CompletableFuture.allOf(tolerant.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+      // per timestamp: rps, errors, p50, p95, p99
+      TreeMap<Long, double[]> byTime = new TreeMap<>();
+      for (long t = start.getEpochSecond(); t <= end.getEpochSecond(); t += Math.max(1, step.toSeconds())) {
+        byTime.put(t, new double[] {0, 0, Double.NaN, Double.NaN, Double.NaN});
+      }
+      for (Series s : tolerant.get(0).join()) {
+        boolean error = TopologyBuilder.isError(s.labels().getOrDefault("response_code", ""),
+            s.labels().getOrDefault("grpc_response_status", ""), s.labels().getOrDefault("request_protocol", ""));
+        for (Series.Point p : s.points()) {
+          double[] v = byTime.computeIfAbsent(p.epochSecond(), k -> new double[] {0, 0, Double.NaN, Double.NaN, Double.NaN});
+          v[0] += p.value();
+          v[1] += error ? p.value() : 0;
+        }
+      }
+      for (int q = 0; q < QUANTILES.length; q++) {
+        for (Series s : tolerant.get(q + 1).join()) {
+          for (Series.Point p : s.points()) {
+            double[] v = byTime.computeIfAbsent(p.epochSecond(), k -> new double[] {0, 0, Double.NaN, Double.NaN, Double.NaN});
+            v[2 + q] = p.value();
+          }
+        }
+      }
+      List<SignalPoint> out = new ArrayList<>();
+      byTime.forEach((t, v) -> out.add(new SignalPoint(t, v[0], v[0] > 0 ? v[1] / v[0] : 0, v[2], v[3], v[4])));
+      return out;
+    });
+  }
+}

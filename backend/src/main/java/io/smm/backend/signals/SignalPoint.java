@@ -1,0 +1,4 @@
+package io.smm.backend.signals;
+
+/** Golden signals at one time step: request rate, share of errors (5xx, gRPC non-OK), latency quantiles in ms (NaN without requests). */
+public record SignalPoint(long epochSecond, double requestsPerSecond, double errorRatio, double p50Ms, double p95Ms, double p99Ms) {}
