@@ -243,6 +243,10 @@ class ServerApiTest {
     JsonNode bad = graphql("{ topology(time: \"yesterday\") { errors } }");
     assertThat(bad.at("/errors/0/message").asText()).contains("time must be an RFC 3339 instant");
     assertThat(bad.at("/errors/0/extensions/code").asText()).isEqualTo("BAD_USER_INPUT");
+    JsonNode noName = graphql("{ goldenSignals(kind: SERVICE, namespace: \"smm-demo\") { errors } }");
+    assertThat(noName.at("/errors/0/message").asText()).isEqualTo("golden signals of a service need its name");
+    JsonNode tooMany = graphql("{ health(rangeSeconds: 86400, stepSeconds: 1) { id } }");
+    assertThat(tooMany.at("/errors/0/message").asText()).contains("at most 1440 points");
   }
 
   @Test

@@ -42,14 +42,8 @@ final class MeshResolvers {
 
   CompletableFuture<DataFetcherResult<Map<String, Object>>> goldenSignals(DataFetchingEnvironment env) {
     Scope scope = new Scope(Scope.Kind.valueOf(env.getArgument("kind")), env.getArgument("namespace"), env.getArgument("name"));
-    Instant end = instant(env.getArgument("end"), "end");
-    Duration range = seconds(env.getArgument("rangeSeconds"), 1800, "rangeSeconds");
-    Duration step = seconds(env.getArgument("stepSeconds"), 60, "stepSeconds");
-    Duration window = seconds(env.getArgument("windowSeconds"), 60, "windowSeconds");
-    if (range.toSeconds() / step.toSeconds() > 1440) {
-      throw new IllegalArgumentException("rangeSeconds / stepSeconds must be at most 1440 points");
-    }
-    return signals.signals(scope, end == null ? Instant.now() : end, range, step, window).thenApply(g -> {
+    TimeSeriesArguments a = TimeSeriesArguments.of(env);
+    return signals.signals(scope, a.end(), a.range(), a.step(), a.window()).thenApply(g -> {
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("inbound", g.inbound().stream().map(MeshResolvers::point).toList());
       out.put("outbound", g.outbound().stream().map(MeshResolvers::point).toList());
@@ -100,15 +94,9 @@ final class MeshResolvers {
 
   CompletableFuture<List<Map<String, Object>>> health(DataFetchingEnvironment env) {
     Set<String> namespaces = namespaces(env.getArgument("namespaces"));
-    Instant end = instant(env.getArgument("end"), "end");
-    Duration range = seconds(env.getArgument("rangeSeconds"), 1800, "rangeSeconds");
-    Duration step = seconds(env.getArgument("stepSeconds"), 60, "stepSeconds");
-    Duration window = seconds(env.getArgument("windowSeconds"), 60, "windowSeconds");
-    if (range.toSeconds() / step.toSeconds() > 1440) {
-      throw new IllegalArgumentException("rangeSeconds / stepSeconds must be at most 1440 points");
-    }
-    return health.timelines(namespaces, new HealthService.Span(end == null ? Instant.now() : end, range, step, window,
-        Duration.ofHours(1))).thenApply(m -> {
+    TimeSeriesArguments a = TimeSeriesArguments.of(env);
+    return health.timelines(namespaces, new HealthService.Span(a.end(), a.range(), a.step(), a.window(), Duration.ofHours(1)))
+        .thenApply(m -> {
           List<Map<String, Object>> out = new ArrayList<>();
           m.forEach((id, timeline) -> out.add(Map.of("id", id, "timeline", timeline.stream().map(MeshResolvers::health).toList())));
           return out;
@@ -116,6 +104,20 @@ final class MeshResolvers {
   }
 
   private record Outcome<T>(T value, Throwable error) {}
+
+  /** end (default now), rangeSeconds, stepSeconds, windowSeconds of a time-series query, checked. */
+  private record TimeSeriesArguments(Instant end, Duration range, Duration step, Duration window) {
+    static TimeSeriesArguments of(DataFetchingEnvironment env) {
+      Instant end = instant(env.getArgument("end"), "end");
+      Duration range = seconds(env.getArgument("rangeSeconds"), 1800, "rangeSeconds");
+      Duration step = seconds(env.getArgument("stepSeconds"), 60, "stepSeconds");
+      Duration window = seconds(env.getArgument("windowSeconds"), 60, "windowSeconds");
+      if (range.toSeconds() / step.toSeconds() > 1440) {
+        throw new IllegalArgumentException("rangeSeconds / stepSeconds must be at most 1440 points");
+      }
+      return new TimeSeriesArguments(end == null ? Instant.now() : end, range, step, window);
+    }
+  }
 
   static Map<String, Object> overview(io.smm.backend.mesh.MeshOverview o) {
     Map<String, Object> m = new LinkedHashMap<>();
