@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { HealthChart, HealthStrip } from '../components/HealthChart';
 import { SignalsCharts } from '../components/SignalsChart';
 import { NamespacePicker } from '../components/NamespacePicker';
+import { PodLogs } from '../components/PodLogs';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { graphql } from '../graphql';
 import { fetchHealth, type NodeHealth } from '../topology/health';
@@ -11,7 +12,7 @@ import { hashFor, listParam, type Params } from '../urlState';
 interface Label { key: string; value: string }
 interface Service { name: string; namespace: string; type: string; ports: string[]; selector: Label[] }
 interface Workload { name: string; namespace: string; kind: string; replicas: number; readyReplicas: number; app: string; version: string; labels: Label[] }
-interface Pod { name: string; status: string; readyContainers: number; containers: number; restarts: number; node: string | null; podIP: string | null; sidecar: boolean }
+interface Pod { name: string; status: string; readyContainers: number; containers: number; restarts: number; node: string | null; podIP: string | null; sidecar: boolean; containerNames: string[] }
 
 type Load<T> = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; data: T; warning?: string };
 
@@ -164,11 +165,12 @@ export function Workloads({ params, setParams }: { params: Params; setParams: (p
 
 function PodsTable({ namespace, selector }: { namespace: string; selector: Label[] }) {
   const [load, setLoad] = useState<Load<Pod[]>>({ status: 'loading' });
+  const [logsOf, setLogsOf] = useState<string>('');
   const key = JSON.stringify(selector);
   useEffect(() => {
     let cancelled = false;
     graphql<{ pods: Pod[] }>(
-      'query Pods($ns: String!, $sel: [LabelInput!]!) { pods(namespace: $ns, selector: $sel) { name status readyContainers containers restarts node podIP sidecar } }',
+      'query Pods($ns: String!, $sel: [LabelInput!]!) { pods(namespace: $ns, selector: $sel) { name status readyContainers containers restarts node podIP sidecar containerNames } }',
       { ns: namespace, sel: selector },
     )
       .then((d) => !cancelled && setLoad({ status: 'ok', data: d.pods }))
@@ -181,20 +183,29 @@ function PodsTable({ namespace, selector }: { namespace: string; selector: Label
   if (load.status === 'loading') return <Loading what="pods" />;
   if (load.status === 'error') return <ErrorState message={load.message} />;
   if (load.data.length === 0) return <Empty>No pods.</Empty>;
+  const shown = load.data.find((p) => p.name === logsOf);
   return (
-    <table className="table" data-testid="pods-table">
-      <thead>
-        <tr><th>Pod</th><th>Status</th><th>Ready</th><th>Restarts</th><th>Node</th><th>IP</th><th>Sidecar</th></tr>
-      </thead>
-      <tbody>
-        {load.data.map((p) => (
-          <tr key={p.name}>
-            <td>{p.name}</td><td>{p.status}</td><td>{p.readyContainers}/{p.containers}</td><td>{p.restarts}</td>
-            <td>{p.node ?? '–'}</td><td>{p.podIP ?? '–'}</td><td>{p.sidecar ? 'yes' : 'no'}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <>
+      <table className="table" data-testid="pods-table">
+        <thead>
+          <tr><th>Pod</th><th>Status</th><th>Ready</th><th>Restarts</th><th>Node</th><th>IP</th><th>Sidecar</th><th>Logs</th></tr>
+        </thead>
+        <tbody>
+          {load.data.map((p) => (
+            <tr key={p.name}>
+              <td>{p.name}</td><td>{p.status}</td><td>{p.readyContainers}/{p.containers}</td><td>{p.restarts}</td>
+              <td>{p.node ?? '–'}</td><td>{p.podIP ?? '–'}</td><td>{p.sidecar ? 'yes' : 'no'}</td>
+              <td>
+                <button type="button" onClick={() => setLogsOf(logsOf === p.name ? '' : p.name)} data-testid={`logs-${p.name}`}>
+                  {logsOf === p.name ? 'hide' : 'logs'}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {shown && <PodLogs namespace={namespace} pod={shown.name} containers={shown.containerNames} />}
+    </>
   );
 }
 

@@ -232,6 +232,12 @@ class ServerApiTest {
     assertThat(pod.path("sidecar").asBoolean()).isTrue();
     assertThat(pod.path("node").asText()).isEqualTo("node-1");
     assertThat(data.path("none")).as("an empty selector selects nothing").isEmpty();
+    JsonNode logs = graphql("""
+        { present: podLogs(namespace: "smm-demo", pod: "catalog-v1-abc", container: "catalog") }""");
+    assertThat(logs.at("/data/present").asText()).as("nothing runs behind this pod: an empty log").isEmpty();
+    assertThat(graphql("{ podLogs(namespace: \"smm-demo\", pod: \"nope\") }").at("/errors/0/message").asText()).contains("not found");
+    assertThat(graphql("{ podLogs(namespace: \"smm-demo\", pod: \"catalog-v1-abc\", tailLines: 0) }").at("/errors/0/extensions/code")
+        .asText()).isEqualTo("BAD_USER_INPUT");
   }
 
   @Test

@@ -79,6 +79,7 @@ class TopologyE2ETest {
     try {
       String dashboard = up.awaitLine("Dashboard: ", Duration.ofMinutes(2)).replaceFirst(".*Dashboard: ", "").trim();
       String kubeconfig = smmHome.resolve("sandbox/kubeconfig").toString();
+      String kubectl = SandboxE2ETest.findOnPath("kubectl");
       assertThat(SmmProcess.run(env, "-c", kubeconfig, "demoapp", "install", "--rps", "20").exitCode()).isZero();
 
       // Every demo workload, and the call graph's edges through their services, with traffic.
@@ -152,9 +153,16 @@ class TopologyE2ETest {
       JsonNode pod = graphql(dashboard, "{ goldenSignals(kind: POD, namespace: \"smm-demo\", name: \"" + pods.at("/pods/0/name").asText()
           + "\", rangeSeconds: 60, stepSeconds: 30, windowSeconds: 30) { inbound { requestsPerSecond } } }");
       assertThat(pod.at("/goldenSignals/inbound/2/requestsPerSecond").asDouble()).as("the frontpage pod's inbound").isGreaterThan(10);
+      // kubectl logs works on the demo pods: the app's request lines and the sidecar's access log.
+      String frontpagePod = pods.at("/pods/0/name").asText();
+      String proxyLog = SandboxE2ETest.kubectl(kubectl, Path.of(kubeconfig), "logs", "-n", "smm-demo", frontpagePod, "-c", "istio-proxy",
+          "--tail", "5");
+      assertThat(proxyLog.lines().filter(l -> l.startsWith("["))).hasSize(5);
+      assertThat(proxyLog).contains("smm-demo");
+      assertThat(SandboxE2ETest.kubectl(kubectl, Path.of(kubeconfig), "logs", "-n", "smm-demo", frontpagePod, "-c", "frontpage"))
+          .contains(" GET / 200 ");
 
       // mTLS follows a PeerAuthentication change.
-      String kubectl = SandboxE2ETest.findOnPath("kubectl");
       Path pa = smmHome.resolve("catalog-plaintext.yaml");
       Files.writeString(pa, """
           apiVersion: security.istio.io/v1beta1
@@ -266,6 +274,10 @@ class TopologyE2ETest {
       assertThat(detail.getText()).contains("catalog-v1-").contains("Running");
       browser.await(d -> d.findElement(By.cssSelector("[data-testid=golden-signals] [data-testid=signals-chart] svg")), Duration.ofSeconds(20),
           "catalog's golden signals are charted");
+      detail.findElement(By.cssSelector("[data-testid=pods-table] button")).click();
+      // The last 200 lines: at 20 rps only request lines (the start line has scrolled out).
+      browser.await(d -> d.findElement(By.cssSelector("[data-testid=pod-logs] pre")).getText().contains(" GET / 200 "),
+          Duration.ofSeconds(20), "the catalog pod's log is shown");
       browser.screenshot("service-catalog");
 
       browser.driver.get(dashboard + "/#/overview");

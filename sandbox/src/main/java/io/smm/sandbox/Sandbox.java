@@ -97,6 +97,7 @@ public final class Sandbox implements AutoCloseable {
     SandboxKubelet kubelet = new SandboxKubelet(client, ClusterSeed.nodeName(), all);
     kubelet.start();
     started.push(kubelet);
+    api.podLogs(kubelet::logs);
 
     progress.println("[3/4] Alertmanager ...");
     AlertmanagerServer alertmanager = new AlertmanagerServer(home.alertmanagerDir(), amPort, pid -> recordChild("alertmanager", pid));

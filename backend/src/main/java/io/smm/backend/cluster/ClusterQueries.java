@@ -81,6 +81,13 @@ public class ClusterQueries {
         .sorted(Comparator.comparing(PodInfo::name)).toList();
   }
 
+  /** The last {@code tailLines} lines a container wrote (kubectl logs --tail); null container: the pod's first. */
+  public String podLogs(String namespace, String pod, String container, int tailLines) {
+    var p = client.pods().inNamespace(namespace).withName(pod);
+    return (container == null || container.isBlank() ? p.tailingLines(tailLines) : p.inContainer(container).tailingLines(tailLines))
+        .getLog();
+  }
+
   private static int replicas(Integer r) {
     return r == null ? 1 : r;
   }

@@ -48,6 +48,14 @@ public final class SmmGraphQL {
             .dataFetcher("meshOverview", env -> overview.overview(java.time.Duration.ofSeconds(
                 Math.max(1, Math.min(86_400, env.<Integer>getArgument("windowSeconds"))))).thenApply(MeshResolvers::overview))
             .dataFetcher("controlPlanes", async(overview::controlPlanes, blocking))
+            .dataFetcher("podLogs", env -> {
+              int tail = env.<Integer>getArgument("tailLines");
+              if (tail < 1 || tail > 5000) {
+                throw new IllegalArgumentException("tailLines must be between 1 and 5000");
+              }
+              return CompletableFuture.supplyAsync(() -> clusters.podLogs(env.getArgument("namespace"), env.getArgument("pod"),
+                  env.getArgument("container"), tail), blocking);
+            })
             .dataFetcher("goldenSignals", mesh::goldenSignals)
             .dataFetcher("topology", mesh::topology)
             .dataFetcher("health", mesh::health))

@@ -51,6 +51,8 @@ final class DemoPod {
   final Listener stats;
   private final DemoRuntime runtime;
   private final ExecutorService workers;
+  /** The application container's stdout: a start line and one line per request served. */
+  final LogBuffer log = new LogBuffer(1000);
   volatile boolean running = true;
 
   DemoPod(Pod pod, DemoBehaviour behaviour, DemoRuntime runtime, SidecarProxy sidecar, ExecutorService workers) {
@@ -75,6 +77,11 @@ final class DemoPod {
         }
       }
       stats = sidecar == null ? null : statsListener(sidecar);
+      log.add(java.time.Instant.now() + " smm-demo " + identity.app() + " " + identity.version() + " starting: "
+          + (listeners.isEmpty() ? "no ports" : String.join(", ", listeners.values().stream()
+              .map(l -> l.protocol() + " :" + l.containerPort()).sorted().toList()))
+          + (behaviour.requests().isEmpty() ? "" : "; REQUESTS=" + behaviour.requests()) + ("loadgen".equals(behaviour.role())
+              ? "; load on " + behaviour.target() + " at " + behaviour.minRps() + "-" + behaviour.maxRps() + " rps" : ""));
     } catch (RuntimeException e) {
       stop();
       throw e;
@@ -226,6 +233,7 @@ final class DemoPod {
       if (sidecar != null) {
         sidecar.inboundConnection(headers, received, answer.length, socket.getRemoteSocketAddress().toString(), t0);
       }
+      log.add(java.time.Instant.now() + " tcp query answered, " + received + "B in " + answer.length + "B out");
     } catch (IOException e) {
       // the client went away
     }
@@ -259,6 +267,8 @@ final class DemoPod {
     if (sidecar != null) {
       sidecar.inboundRequest(protocol, containerPort, path, method, headers, a, downstream, t0);
     }
+    log.add(java.time.Instant.now() + " " + method + " " + path + " " + (protocol.equals("grpc") ? "grpc-status=" + a.grpcStatus()
+        : Integer.toString(a.httpStatus())) + String.format(java.util.Locale.ROOT, " %.1fms", (System.nanoTime() - t0) / 1e6));
     return a;
   }
 

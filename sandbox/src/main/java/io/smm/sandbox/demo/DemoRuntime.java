@@ -123,6 +123,20 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
     return l == null ? Optional.empty() : Optional.of("127.0.0.1:" + l.localPort());
   }
 
+  @Override
+  public Optional<String> logs(Pod pod, String container, Integer tailLines) {
+    DemoPod p = pods.get(pod.getMetadata().getUid());
+    if (p == null) {
+      return Optional.empty();
+    }
+    if ("istio-proxy".equals(container)) {
+      return Optional.of(p.sidecar == null ? "" : p.sidecar.accessLogText.text(tailLines));
+    }
+    boolean app = container == null || pod.getSpec().getContainers().stream()
+        .anyMatch(c -> c.getName().equals(container) && DemoBehaviour.isDemoContainer(c));
+    return Optional.of(app ? p.log.text(tailLines) : "");
+  }
+
   // --- what pods and sidecars use ------------------------------------------------------------------
 
   String cluster() {

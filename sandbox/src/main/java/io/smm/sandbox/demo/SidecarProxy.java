@@ -32,6 +32,8 @@ final class SidecarProxy implements AutoCloseable {
   private final AccessLogSender accessLog;
   private final OutlierDetector outliers = new OutlierDetector();
   private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+  /** The istio-proxy container's stdout: Envoy's access log lines, in Istio's default text format (abridged). */
+  final LogBuffer accessLogText = new LogBuffer(1000);
 
   SidecarProxy(DemoRuntime runtime, MeshIdentity identity, ServiceRegistry.Caller caller, AccessLogSender accessLog) {
     this.runtime = runtime;
@@ -361,6 +363,12 @@ final class SidecarProxy implements AutoCloseable {
     if (accessLog != null) {
       accessLog.log(e);
     }
+    boolean tcp = e.protocol().equals("tcp");
+    accessLogText.add(String.format(java.util.Locale.ROOT, "[%s] \"%s\" %d %s %d %d %.0f \"%s\" \"%s\" \"%s\" \"%s\" %s",
+        e.start(), tcp ? "- - -" : e.method() + " " + e.path() + (e.protocol().equals("grpc") ? " HTTP/2" : " HTTP/1.1"),
+        e.responseCode(), e.responseFlags(), e.requestBytes(), e.responseBytes(), e.durationMs(), tcp ? "-" : e.userAgent(),
+        tcp ? "-" : e.requestId(), tcp ? "-" : e.authority(), e.upstreamAddress() == null ? "-" : e.upstreamAddress(),
+        e.upstreamCluster()));
   }
 
   @Override

@@ -84,6 +84,11 @@ public class EmbeddedApiServer implements AutoCloseable {
   }
 
   /** All requests served so far (reads and writes). */
+  /** Serves pods/{name}/log (kubectl logs) from {@code source}. */
+  public void podLogs(PodLogs source) {
+    dispatcher.podLogs(source);
+  }
+
   public long requests() {
     return dispatcher.requests();
   }

@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -47,6 +48,7 @@ final class SandboxDispatcher extends Dispatcher {
       "(/apis/apps/v1/namespaces/[^/]+/(deployments|statefulsets|replicasets)/[^/]+)/scale");
   private static final Pattern OPENAPI_GROUP_VERSION = Pattern.compile("/openapi/v3/(?:api|apis/([^/]+))/([^/]+)");
   private static final String CRD_PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+  private static final Pattern POD_LOG = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/]+)/log");
 
   private final KubernetesCrudDispatcher store;
   private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
@@ -54,6 +56,7 @@ final class SandboxDispatcher extends Dispatcher {
   private final java.util.concurrent.atomic.AtomicLong failAtWrite = new java.util.concurrent.atomic.AtomicLong(-1);
   private final VersionInfo version;
   private final String serverAddress;
+  private volatile PodLogs podLogs = (namespace, pod, container, tail) -> Optional.empty();
 
   SandboxDispatcher(KubernetesCrudDispatcher store, VersionInfo version, String serverAddress) {
     this.store = store;
@@ -70,6 +73,10 @@ final class SandboxDispatcher extends Dispatcher {
       return status(HttpURLConnection.HTTP_INTERNAL_ERROR, "InternalError",
           "sandbox API server failed on " + request.getMethod() + " " + request.getPath() + ": " + e.getMessage());
     }
+  }
+
+  void podLogs(PodLogs source) {
+    this.podLogs = source;
   }
 
   /** All requests answered so far. */
@@ -112,6 +119,10 @@ final class SandboxDispatcher extends Dispatcher {
     if (request.method() == HttpMethod.PATCH && contentType != null && contentType.startsWith("application/strategic-merge-patch+json")) {
       return strategicMergePatch(request, bare);
     }
+    Matcher log = POD_LOG.matcher(bare);
+    if (request.method() == HttpMethod.GET && log.matches()) {
+      return podLog(request, log.group(1), log.group(2));
+    }
     if (request.method() == HttpMethod.GET) {
       MockResponse discovery = discovery(bare);
       if (discovery != null) {
@@ -123,6 +134,30 @@ final class SandboxDispatcher extends Dispatcher {
       }
     }
     return store.dispatch(request);
+  }
+
+  /** kubectl logs: the pod must exist; its container's lines come from the kubelet (none for pods nothing runs). */
+  private MockResponse podLog(RecordedRequest request, String namespace, String pod) {
+    MockResponse exists = store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.GET,
+        "/api/v1/namespaces/" + namespace + "/pods/" + pod, request.getHeaders(), new Buffer()));
+    if (exists.code() != HttpURLConnection.HTTP_OK) {
+      return status(HttpURLConnection.HTTP_NOT_FOUND, "NotFound", "pods \"" + pod + "\" not found");
+    }
+    String query = request.getPath().contains("?") ? request.getPath().substring(request.getPath().indexOf('?') + 1) : "";
+    String container = null;
+    Integer tail = null;
+    for (String pair : query.split("&")) {
+      int eq = pair.indexOf('=');
+      String key = eq < 0 ? pair : pair.substring(0, eq);
+      String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+      if (key.equals("container")) {
+        container = value;
+      } else if (key.equals("tailLines")) {
+        tail = Integer.valueOf(value);
+      }
+    }
+    String text = podLogs.read(namespace, pod, container, tail).orElse("");
+    return new MockResponse().setResponseCode(HttpURLConnection.HTTP_OK).setHeader("Content-Type", "text/plain").setBody(text);
   }
 
   private MockResponse discovery(String path) {

@@ -26,4 +26,9 @@ public interface PodRuntime {
   default java.util.Optional<String> address(Pod pod, int port) {
     return java.util.Optional.empty();
   }
+
+  /** What a container of a pod this runtime runs has written (kubectl logs), the last {@code tailLines} when not null. */
+  default java.util.Optional<String> logs(Pod pod, String container, Integer tailLines) {
+    return java.util.Optional.empty();
+  }
 }

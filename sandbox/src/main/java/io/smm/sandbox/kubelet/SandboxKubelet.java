@@ -68,6 +68,9 @@ public class SandboxKubelet implements AutoCloseable {
 
   private record Started(Pod pod, PodRuntime runtime) {}
 
+  /** uid -> why the runtime could not start the pod: what its container's log would show. */
+  private final Map<String, String> crashes = new ConcurrentHashMap<>();
+
   public SandboxKubelet(KubernetesClient client, String nodeName, List<PodRuntime> runtimes) {
     this.client = client;
     this.pods = new PodFactory(nodeName);
@@ -300,6 +303,7 @@ public class SandboxKubelet implements AutoCloseable {
             // What a crashing container looks like: the pod stays, not Ready, with the reason.
             LOG.warn("pod {}/{} failed to start: {}", runningPod.getMetadata().getNamespace(), runningPod.getMetadata().getName(),
                 e.getMessage());
+            crashes.put(runningPod.getMetadata().getUid(), e.getMessage());
             runningPod.setStatus(pods.crashing(runningPod, e.getMessage()));
             client.pods().resource(runningPod).updateStatus();
           }
@@ -311,6 +315,7 @@ public class SandboxKubelet implements AutoCloseable {
         return false;
       }
       Started s = started.get(uid);
+      crashes.remove(uid);
       s.runtime().stop(s.pod());
       return true;
     });
@@ -447,6 +452,17 @@ public class SandboxKubelet implements AutoCloseable {
       value /= alphabet.length();
     } while (value > 0);
     return sb.toString();
+  }
+
+  /** The log of a container of a running pod, from its runtime (for the API server's pods/log). */
+  public java.util.Optional<String> logs(String namespace, String name, String container, Integer tailLines) {
+    for (Started s : started.values()) {
+      if (s.pod().getMetadata().getNamespace().equals(namespace) && s.pod().getMetadata().getName().equals(name)) {
+        String crash = crashes.get(s.pod().getMetadata().getUid());
+        return crash != null ? java.util.Optional.of("Error: " + crash + "\n") : s.runtime().logs(s.pod(), container, tailLines);
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   @Override

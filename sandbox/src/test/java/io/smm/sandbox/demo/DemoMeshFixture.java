@@ -39,6 +39,7 @@ abstract class DemoMeshFixture {
     runtime = new DemoRuntime(client, "test-cluster");
     kubelet = new SandboxKubelet(client, "node-1", List.of(runtime));
     kubelet.start();
+    api.podLogs(kubelet::logs);
   }
 
   @AfterEach

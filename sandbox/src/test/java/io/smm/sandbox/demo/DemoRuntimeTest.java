@@ -116,6 +116,8 @@ class DemoRuntimeTest extends DemoMeshFixture {
     assertThat(c.getState().getWaiting().getMessage()).contains("ERROR_RATE \"lots\"").contains("between 0 and 1");
     assertThat(c.getReady()).isFalse();
     assertThat(send("shop", "frontpage", 1)).isEqualTo(200);
+    assertThat(client.pods().inNamespace("shop").withName(pod("shop", "catalog").getMetadata().getName()).getLog())
+        .as("kubectl logs shows why it crashed").contains("invalid ERROR_RATE \"lots\"");
   }
 
   @Test
@@ -213,6 +215,22 @@ class DemoRuntimeTest extends DemoMeshFixture {
     assertThat(frontpage.getSpec().getContainers()).hasSize(1);
     assertThat(send("plain", "frontpage", 1)).isEqualTo(200);
     assertThat(runtime.address(frontpage, ScrapeTargets.ENVOY_STATS_PORT)).as("no Envoy, no stats port").isEmpty();
+  }
+
+  @Test
+  void kubectlLogsShowsTheApplicationsRequestsAndTheSidecarsAccessLog() throws Exception {
+    shop();
+    send("shop", "frontpage", 3);
+    var frontpage = client.pods().inNamespace("shop").withName(pod("shop", "frontpage").getMetadata().getName());
+    String app = frontpage.getLog();
+    assertThat(app).contains("smm-demo frontpage v1 starting: grpc :8082, http :8080, tcp :5432; REQUESTS=[http://catalog:8080/#1]");
+    assertThat(app.lines().filter(l -> l.endsWith("ms") && l.contains(" GET / 200 "))).hasSize(3);
+    assertThat(frontpage.tailingLines(1).getLog().lines()).hasSize(1);
+    String proxy = frontpage.inContainer("istio-proxy").getLog();
+    assertThat(proxy).contains("\"GET / HTTP/1.1\" 200 - ").contains("outbound|8080||catalog.shop.svc.cluster.local")
+        .contains("inbound|8080||");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.pods().inNamespace("shop").withName("no-such-pod").getLog())
+        .hasMessageContaining("pods \"no-such-pod\" not found");
   }
 
   static Map<String, String> with(Map<String, String> labels, String key, String value) {
