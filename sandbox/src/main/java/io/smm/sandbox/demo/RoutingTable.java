@@ -36,7 +36,7 @@ final class RoutingTable {
   record Redirect(int code, String uri, String authority) {}
 
   /** What the sidecar does with one request; {@code host} is as written in the route (short names resolve in {@code namespace}). */
-  record Route(String virtualService, String namespace, String host, String subset, int port, int abortHttpStatus,
+  record Route(String namespace, String host, String subset, int port, int abortHttpStatus,
       int abortGrpcStatus, long delayMs, long timeoutMs, Retry retry, Mirror mirror, String rewriteUri, String rewriteAuthority,
       Redirect redirect, Map<String, String> setHeaders, List<String> removeHeaders) {}
 
@@ -225,7 +225,7 @@ final class RoutingTable {
 
   private static Route httpRoute(MeshResources.Rule vs, JsonNode route, RequestView r) {
     ThreadLocalRandom random = ThreadLocalRandom.current();
-    Route base = route.has("redirect") ? new Route(key(vs), vs.namespace(), null, null, 0, 0, 0, 0, 0, null, null, null, null, null,
+    Route base = route.has("redirect") ? new Route(vs.namespace(), null, null, 0, 0, 0, 0, 0, null, null, null, null, null,
         Map.of(), List.of()) : destinations(vs, route, r.protocol());
     JsonNode fault = route.path("fault");
     int abortHttp = 0;
@@ -277,7 +277,7 @@ final class RoutingTable {
     requestHeaders.path("set").fields().forEachRemaining(e -> set.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue().asText()));
     requestHeaders.path("add").fields().forEachRemaining(e -> set.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue().asText()));
     requestHeaders.path("remove").forEach(h -> remove.add(h.asText().toLowerCase(Locale.ROOT)));
-    return new Route(base.virtualService(), base.namespace(), base.host(), base.subset(), base.port(), abortHttp, abortGrpc, delay,
+    return new Route(base.namespace(), base.host(), base.subset(), base.port(), abortHttp, abortGrpc, delay,
         timeout, retry, mirror, rewriteUri, route.at("/rewrite/authority").asText(null), redirect, Map.copyOf(set), List.copyOf(remove));
   }
 
@@ -316,7 +316,7 @@ final class RoutingTable {
     if (!destination.has("host")) {
       throw new IllegalArgumentException("a destination without host");
     }
-    return new Route(key(vs), vs.namespace(), destination.get("host").asText(), destination.path("subset").asText(null),
+    return new Route(vs.namespace(), destination.get("host").asText(), destination.path("subset").asText(null),
         destination.at("/port/number").asInt(0), 0, 0, 0, 0, protocol.equals("tcp") ? null : DEFAULT_RETRY, null, null, null, null,
         Map.of(), List.of());
   }
@@ -327,9 +327,5 @@ final class RoutingTable {
 
   private static double percentage(JsonNode fault) {
     return fault.has("percentage") ? fault.at("/percentage/value").asDouble(100) : fault.path("percent").asDouble(100);
-  }
-
-  private static String key(MeshResources.Rule vs) {
-    return vs.namespace() + "/" + vs.name();
   }
 }

@@ -22,9 +22,6 @@ final class SidecarProxy implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SidecarProxy.class);
 
-  /** An outbound call's outcome as the application sees it. */
-  record Outcome(int httpStatus, Integer grpcStatus, String flags) {}
-
   private final DemoRuntime runtime;
   private final MeshIdentity identity;
   private final ServiceRegistry.Caller caller;
@@ -88,7 +85,7 @@ final class SidecarProxy implements AutoCloseable {
 
   // --- outbound ----------------------------------------------------------------------------------
 
-  Outcome outbound(Call call, Map<String, String> appHeaders) {
+  void outbound(Call call, Map<String, String> appHeaders) {
     long t0 = System.nanoTime();
     MeshResources.Snapshot mesh = runtime.mesh();
     Destination destination = runtime.registry().resolve(mesh, caller, call.host());
@@ -96,15 +93,14 @@ final class SidecarProxy implements AutoCloseable {
     headers.putIfAbsent("x-request-id", java.util.UUID.randomUUID().toString());
     headers.putIfAbsent("user-agent", "smm-demo");
     Attempt result = switch (destination.kind()) {
-      case BLACKHOLE -> new Attempt(call.protocol().equals("tcp") ? 0 : 502, grpcOf(call, 502, null), "-", null, null, false, 0, 0);
+      case BLACKHOLE -> Attempt.local(call, 502, "-", null);
       case SERVICE_ENTRY -> external(call);
       case PASSTHROUGH -> destination.serviceName() == null ? external(call) : passthrough(call, destination, headers);
       case SERVICE -> routed(mesh, call, destination, headers);
     };
     Destination reported = result.destination() != null ? result.destination() : destination;
     double ms = (System.nanoTime() - t0) / 1e6;
-    MeshIdentity peer = result.target() != null ? result.target().identity
-        : new MeshIdentity("unknown", "unknown", "unknown", "unknown", "unknown", "unknown", "unknown");
+    MeshIdentity peer = result.target() != null ? result.target().identity : MeshIdentity.UNKNOWN;
     SidecarMetrics.Peers peers = new SidecarMetrics.Peers("source", identity, peer, reported.host(), reported.metricName(),
         reported.metricNamespace(), result.mtls());
     String cluster = cluster(call, reported);
@@ -121,7 +117,6 @@ final class SidecarProxy implements AutoCloseable {
           cluster, upstream, null, result.httpStatus(), result.grpcStatus(), result.requestBytes(), result.responseBytes(),
           result.flags(), headers.get("user-agent"), headers.get("x-request-id"), result.mtls(), peer.pod()));
     }
-    return new Outcome(result.httpStatus(), result.grpcStatus(), result.flags());
   }
 
   /** Envoy's cluster names: outbound|port|subset|host, PassthroughCluster, BlackHoleCluster. */
@@ -135,7 +130,18 @@ final class SidecarProxy implements AutoCloseable {
 
   /** One request's result; target is the pod that answered, destination the service it was routed to. */
   private record Attempt(int httpStatus, Integer grpcStatus, String flags, DemoPod target, Destination destination, boolean mtls,
-      long requestBytes, long responseBytes) {}
+      long requestBytes, long responseBytes) {
+
+    /** A reply the sidecar gives itself, no upstream involved: TCP has no status, gRPC gets the one Envoy maps the HTTP status to. */
+    static Attempt local(Call call, int httpStatus, String flags, Destination destination) {
+      return new Attempt(call.protocol().equals("tcp") ? 0 : httpStatus, grpcOf(call, httpStatus, null), flags, null, destination,
+          false, 0, 0);
+    }
+
+    Attempt withFlags(String newFlags) {
+      return new Attempt(httpStatus, grpcStatus, newFlags, target, destination, mtls, requestBytes, responseBytes);
+    }
+  }
 
   private static Integer grpcOf(Call call, int httpStatus, Integer grpcStatus) {
     if (!call.protocol().equals("grpc")) {
@@ -154,7 +160,7 @@ final class SidecarProxy implements AutoCloseable {
   private Attempt passthrough(Call call, Destination d, Map<String, String> headers) {
     List<DemoPod> endpoints = runtime.endpoints(d.namespace(), d.serviceName(), Map.of());
     if (endpoints.isEmpty()) {
-      return new Attempt(call.protocol().equals("tcp") ? 0 : 503, grpcOf(call, 503, null), "UF", null, null, false, 0, 0);
+      return Attempt.local(call, 503, "UF", null);
     }
     DemoPod target = endpoints.get(ThreadLocalRandom.current().nextInt(endpoints.size()));
     return send(call, d, target, headers, call.path(), 0, false);
@@ -184,14 +190,14 @@ final class SidecarProxy implements AutoCloseable {
       }
     }
     if (matchedHost && route == null) {
-      return new Attempt(call.protocol().equals("tcp") ? 0 : 404, grpcOf(call, 404, null), "NR", null, destination, false, 0, 0);
+      return Attempt.local(call, 404, "NR", destination);
     }
     if (route == null) {
       return balanced(mesh, call, destination, null, headers, call.path(), 0,
           call.protocol().equals("tcp") ? null : RoutingTable.DEFAULT_RETRY);
     }
     if (route.redirect() != null) {
-      return new Attempt(route.redirect().code(), grpcOf(call, route.redirect().code(), null), "-", null, destination, false, 0, 0);
+      return Attempt.local(call, route.redirect().code(), "-", destination);
     }
     String flags = "-";
     if (route.delayMs() > 0) {
@@ -203,10 +209,9 @@ final class SidecarProxy implements AutoCloseable {
       return new Attempt(route.abortHttpStatus(), grpcAbort ? Integer.valueOf(route.abortGrpcStatus())
           : grpcOf(call, route.abortHttpStatus(), null), flags.equals("-") ? "FI" : "DI,FI", null, destination, false, 0, 0);
     }
-    Destination target = route.host().equals(call.host()) ? destination : resolveRouteHost(mesh, route);
+    Destination target = route.host().equals(call.host()) ? destination : resolveRouteHost(mesh, route.host(), route.namespace());
     if (target.kind() != Destination.Kind.SERVICE) {
-      return target.kind() == Destination.Kind.BLACKHOLE
-          ? new Attempt(502, grpcOf(call, 502, null), "-", null, target, false, 0, 0) : external(call);
+      return target.kind() == Destination.Kind.BLACKHOLE ? Attempt.local(call, 502, "-", target) : external(call);
     }
     route.setHeaders().forEach(headers::put);
     route.removeHeaders().forEach(headers::remove);
@@ -215,21 +220,18 @@ final class SidecarProxy implements AutoCloseable {
       mirror(mesh, call, route, headers, path);
     }
     Attempt a = balanced(mesh, call, target, route.subset(), headers, path, route.timeoutMs(), route.retry());
-    return flags.equals("-") || !a.flags().equals("-") ? a
-        : new Attempt(a.httpStatus(), a.grpcStatus(), flags, a.target(), a.destination(), a.mtls(), a.requestBytes(), a.responseBytes());
+    return flags.equals("-") || !a.flags().equals("-") ? a : a.withFlags(flags);
   }
 
-  private Destination resolveRouteHost(MeshResources.Snapshot mesh, RoutingTable.Route route) {
-    String host = route.host();
-    // A short host in a VirtualService means a Service in the VirtualService's namespace.
-    String qualified = host.contains(".") ? host : host + "." + route.namespace();
+  /** A host as a VirtualService of {@code namespace} writes it: a short one means a Service in that namespace. */
+  private Destination resolveRouteHost(MeshResources.Snapshot mesh, String host, String namespace) {
+    String qualified = host.contains(".") ? host : host + "." + namespace;
     return runtime.registry().resolve(mesh, caller, qualified);
   }
 
   /** Envoy shadows the request to the mirror cluster and ignores the answer; only the mirror's sidecar reports it. */
   private void mirror(MeshResources.Snapshot mesh, Call call, RoutingTable.Route route, Map<String, String> headers, String path) {
-    Destination d = resolveRouteHost(mesh, new RoutingTable.Route(route.virtualService(), route.namespace(), route.mirror().host(),
-        route.mirror().subset(), 0, 0, 0, 0, 0, null, null, null, null, null, Map.of(), List.of()));
+    Destination d = resolveRouteHost(mesh, route.mirror().host(), route.namespace());
     if (d.kind() != Destination.Kind.SERVICE) {
       return;
     }
@@ -243,7 +245,7 @@ final class SidecarProxy implements AutoCloseable {
       String path, long timeoutMs, RoutingTable.Retry retry) {
     TrafficPolicy policy = TrafficPolicy.of(mesh, d, caller.namespace(), subset, caller.revision());
     if (policy.subsetMissing()) {
-      return new Attempt(call.protocol().equals("tcp") ? 0 : 503, grpcOf(call, 503, null), "NC", null, d, false, 0, 0);
+      return Attempt.local(call, 503, "NC", d);
     }
     String clusterKey = "outbound|" + call.port() + "|" + (subset == null ? "" : subset) + "|" + d.host();
     long deadline = timeoutMs > 0 ? System.nanoTime() + timeoutMs * 1_000_000 : Long.MAX_VALUE;
@@ -254,12 +256,12 @@ final class SidecarProxy implements AutoCloseable {
       long now = System.currentTimeMillis();
       List<DemoPod> healthy = endpoints.stream().filter(p -> !outliers.ejected(clusterKey, p.pod.getMetadata().getName(), now)).toList();
       if (healthy.isEmpty()) {
-        return new Attempt(call.protocol().equals("tcp") ? 0 : 503, grpcOf(call, 503, null), "UH", null, d, false, 0, 0);
+        return Attempt.local(call, 503, "UH", d);
       }
       AtomicInteger active = inFlight.computeIfAbsent(clusterKey, k -> new AtomicInteger());
       if (active.incrementAndGet() > policy.connectionPool().maxInFlight(call.protocol())) {
         active.decrementAndGet();
-        return new Attempt(call.protocol().equals("tcp") ? 0 : 503, grpcOf(call, 503, null), "UO", null, d, false, 0, 0);
+        return Attempt.local(call, 503, "UO", d);
       }
       long remainingMs = deadline == Long.MAX_VALUE ? 0 : Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
       long tryTimeout = retry != null && retry.perTryTimeoutMs() > 0
@@ -282,8 +284,7 @@ final class SidecarProxy implements AutoCloseable {
         continue;
       }
       if (attempt > 1 && retriable(last, retry)) {
-        return new Attempt(last.httpStatus(), last.grpcStatus(), last.flags().equals("-") ? "URX" : last.flags() + ",URX", last.target(),
-            last.destination(), last.mtls(), last.requestBytes(), last.responseBytes());
+        return last.withFlags(last.flags().equals("-") ? "URX" : last.flags() + ",URX");
       }
       return last;
     }
