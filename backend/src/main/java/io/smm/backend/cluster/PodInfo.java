@@ -18,7 +18,12 @@ public record PodInfo(String name, String namespace, String status, int readyCon
     return new PodInfo(p.getMetadata().getName(), p.getMetadata().getNamespace(), status,
         (int) statuses.stream().filter(c -> Boolean.TRUE.equals(c.getReady())).count(), names.size(),
         statuses.stream().mapToInt(c -> c.getRestartCount() == null ? 0 : c.getRestartCount()).sum(),
-        p.getSpec().getNodeName(), p.getStatus() == null ? null : p.getStatus().getPodIP(), names.contains("istio-proxy"), names,
+        p.getSpec().getNodeName(), p.getStatus() == null ? null : p.getStatus().getPodIP(), hasSidecar(p), names,
         p.getMetadata().getCreationTimestamp());
+  }
+
+  /** Whether an istio-proxy sidecar runs in the pod: what puts it in the mesh. */
+  public static boolean hasSidecar(Pod p) {
+    return p.getSpec().getContainers().stream().anyMatch(c -> c.getName().equals("istio-proxy"));
   }
 }

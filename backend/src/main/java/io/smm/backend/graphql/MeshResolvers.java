@@ -3,6 +3,7 @@ package io.smm.backend.graphql;
 import graphql.GraphqlErrorBuilder;
 import graphql.execution.DataFetcherResult;
 import graphql.schema.DataFetchingEnvironment;
+import io.smm.backend.PartErrors;
 import io.smm.backend.health.HealthScore;
 import io.smm.backend.health.HealthService;
 import io.smm.backend.prometheus.PrometheusException;
@@ -80,7 +81,7 @@ final class MeshResolvers {
     return graph.thenCombine(scores, (t, h) -> {
       List<String> errors = new ArrayList<>(t.errors());
       if (h.error() != null) {
-        errors.add("health: " + rootMessage(h.error()));
+        errors.add("health: " + PartErrors.messageOf(h.error()));
       }
       Map<String, Object> out = view(t, h.value(), errors);
       DataFetcherResult.Builder<Map<String, Object>> result = DataFetcherResult.<Map<String, Object>>newResult().data(out);
@@ -228,11 +229,4 @@ final class MeshResolvers {
     return Duration.ofSeconds(v);
   }
 
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && (t instanceof java.util.concurrent.CompletionException)) {
-      t = t.getCause();
-    }
-    return t.getMessage();
-  }
 }

@@ -3,6 +3,7 @@ package io.smm.backend.health;
 import io.smm.backend.prometheus.PrometheusClient;
 import io.smm.backend.prometheus.Series;
 import io.smm.backend.topology.MeshQueries;
+import io.smm.backend.topology.ServiceRef;
 import io.smm.backend.topology.TopologyNode;
 import java.time.Duration;
 import java.time.Instant;
@@ -111,14 +112,11 @@ public final class HealthService {
   }
 
   private String id(Map<String, String> l, boolean service) {
+    if (service) {
+      return ServiceRef.of(l, defaultCluster).id();
+    }
     String cluster = l.getOrDefault("destination_cluster", "");
     cluster = cluster.isEmpty() || cluster.equals("unknown") ? defaultCluster : cluster;
-    if (service) {
-      String name = l.getOrDefault("destination_service_name", "unknown");
-      String ns = l.getOrDefault("destination_service_namespace", "");
-      boolean external = name.equals("PassthroughCluster") || name.equals("BlackHoleCluster");
-      return TopologyNode.serviceId(cluster, external || ns.equals("unknown") ? "" : ns, name);
-    }
     return TopologyNode.workloadId(cluster, l.getOrDefault("destination_workload_namespace", ""),
         l.getOrDefault("destination_workload", "unknown"));
   }

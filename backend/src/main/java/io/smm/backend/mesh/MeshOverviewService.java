@@ -8,7 +8,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.smm.backend.health.HealthScore;
+import io.smm.backend.PartErrors;
+import io.smm.backend.cluster.PodInfo;
 import io.smm.backend.health.HealthService;
 import io.smm.backend.prometheus.PrometheusClient;
 import io.smm.backend.prometheus.Sample;
@@ -17,7 +18,6 @@ import io.smm.backend.topology.TopologyBuilder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -50,16 +50,22 @@ public final class MeshOverviewService {
   }
 
   public CompletableFuture<MeshOverview> overview(Duration window) {
-    List<String> errors = Collections.synchronizedList(new ArrayList<>());
+    PartErrors errors = new PartErrors();
     Instant now = Instant.now();
     CompletableFuture<List<Sample>> outcomes = prometheus.instant(MeshQueries.meshOutcomes(window), now)
-        .exceptionally(e -> failed(errors, "request rates", e));
+        .exceptionally(e -> {
+          errors.add("request rates", e);
+          return List.of();
+        });
     CompletableFuture<List<Sample>> p95 = prometheus.instant(MeshQueries.meshP95(window), now)
-        .exceptionally(e -> failed(errors, "latency", e));
+        .exceptionally(e -> {
+          errors.add("latency", e);
+          return List.of();
+        });
     CompletableFuture<Map<String, Integer>> statuses = health.timelines(Set.of(), HealthService.Span.at(now)).handle((t, e) -> {
       Map<String, Integer> counts = new TreeMap<>();
       if (e != null) {
-        failed(errors, "health", e);
+        errors.add("health", e);
         return counts;
       }
       t.forEach((id, timeline) -> {
@@ -78,11 +84,11 @@ public final class MeshOverviewService {
         failed += TopologyBuilder.isError(s.label("response_code"), s.label("grpc_response_status"), s.label("request_protocol"))
             ? s.value() : 0;
       }
-      boolean ratesKnown = errors.stream().noneMatch(e -> e.startsWith("request rates"));
+      boolean ratesKnown = !errors.failed("request rates");
       double latency = p95.join().isEmpty() ? Double.NaN : p95.join().get(0).value();
       Counts c = counts.join();
       return new MeshOverview(ratesKnown ? rps : Double.NaN, ratesKnown && rps > 0 ? failed / rps : ratesKnown ? 0 : Double.NaN,
-          latency, 1, c.services(), c.workloads(), c.pods(), 0, statuses.join(), List.copyOf(errors));
+          latency, 1, c.services(), c.workloads(), c.pods(), 0, statuses.join(), errors.list());
     });
   }
 
@@ -95,7 +101,7 @@ public final class MeshOverviewService {
     Set<String> meshedWorkloads = new HashSet<>();
     Set<String> allWorkloads = new HashSet<>();
     for (Pod p : pods) {
-      boolean meshed = hasSidecar(p);
+      boolean meshed = PodInfo.hasSidecar(p);
       meshedPods += meshed ? 1 : 0;
       String workload = p.getMetadata().getNamespace() + "/" + workloadOf(p);
       allWorkloads.add(workload);
@@ -108,7 +114,7 @@ public final class MeshOverviewService {
     for (Service s : client.services().inAnyNamespace().list().getItems()) {
       services++;
       Map<String, String> selector = s.getSpec().getSelector();
-      if (selector != null && !selector.isEmpty() && pods.stream().anyMatch(p -> hasSidecar(p)
+      if (selector != null && !selector.isEmpty() && pods.stream().anyMatch(p -> PodInfo.hasSidecar(p)
           && p.getMetadata().getNamespace().equals(s.getMetadata().getNamespace()) && p.getMetadata().getLabels() != null
           && p.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()))) {
         meshedServices++;
@@ -138,7 +144,8 @@ public final class MeshOverviewService {
       int proxies = 0;
       int notReady = 0;
       for (Pod p : pods) {
-        if (hasSidecar(p) && revision.equals(p.getMetadata().getLabels() == null ? null : p.getMetadata().getLabels().get("istio.io/rev"))) {
+        String podRevision = p.getMetadata().getLabels() == null ? null : p.getMetadata().getLabels().get("istio.io/rev");
+        if (PodInfo.hasSidecar(p) && revision.equals(podRevision)) {
           proxies++;
           notReady += proxyReady(p) ? 0 : 1;
         }
@@ -150,10 +157,6 @@ public final class MeshOverviewService {
     }
     out.sort(java.util.Comparator.comparing(ControlPlaneInfo::revision));
     return out;
-  }
-
-  static boolean hasSidecar(Pod p) {
-    return p.getSpec().getContainers().stream().anyMatch(c -> c.getName().equals("istio-proxy"));
   }
 
   private static boolean proxyReady(Pod p) {
@@ -173,12 +176,4 @@ public final class MeshOverviewService {
         ? owner.substring(0, owner.length() - hash.length() - 1) : owner;
   }
 
-  private static <T> List<T> failed(List<String> errors, String what, Throwable e) {
-    Throwable t = e;
-    while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    errors.add(what + ": " + t.getMessage());
-    return List.of();
-  }
 }

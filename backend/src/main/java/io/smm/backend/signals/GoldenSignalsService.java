@@ -1,5 +1,6 @@
 package io.smm.backend.signals;
 
+import io.smm.backend.PartErrors;
 import io.smm.backend.prometheus.PrometheusClient;
 import io.smm.backend.prometheus.Series;
 import io.smm.backend.topology.MeshQueries;
@@ -7,7 +8,6 @@ import io.smm.backend.topology.TopologyBuilder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -28,14 +28,14 @@ public final class GoldenSignalsService {
   }
 
   public CompletableFuture<GoldenSignals> signals(Scope scope, Instant end, Duration range, Duration step, Duration window) {
-    List<String> errors = Collections.synchronizedList(new ArrayList<>());
+    PartErrors errors = new PartErrors();
     CompletableFuture<List<SignalPoint>> in = direction("inbound", scope.inbound(), end, range, step, window, errors);
     CompletableFuture<List<SignalPoint>> out = direction("outbound", scope.outbound(), end, range, step, window, errors);
-    return in.thenCombine(out, (i, o) -> new GoldenSignals(i, o, List.copyOf(errors)));
+    return in.thenCombine(out, (i, o) -> new GoldenSignals(i, o, errors.list()));
   }
 
   private CompletableFuture<List<SignalPoint>> direction(String name, List<String> selectors, Instant end, Duration range,
-      Duration step, Duration window, List<String> errors) {
+      Duration step, Duration window, PartErrors errors) {
     if (selectors.isEmpty()) {
       return CompletableFuture.completedFuture(List.of());
     }
@@ -46,8 +46,7 @@ public final class GoldenSignalsService {
       parts.add(prometheus.range(MeshQueries.quantileOf(q, selectors, window), start, end, step));
     }
     List<CompletableFuture<List<Series>>> tolerant = parts.stream().map(f -> f.exceptionally(e -> {
-      Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-      errors.add(name + ": " + t.getMessage());
+      errors.add(name, e);
       return List.of();
     })).toList();
     return CompletableFuture.allOf(tolerant.toArray(CompletableFuture[]::new)).thenApply(ignored -> {

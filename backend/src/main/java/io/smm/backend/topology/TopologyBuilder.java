@@ -154,20 +154,10 @@ public final class TopologyBuilder {
   }
 
   private String serviceNode(Sample s) {
-    String name = s.label("destination_service_name");
-    String cluster = cluster(s.label("destination_cluster"));
-    if (name.equals("PassthroughCluster") || name.equals("BlackHoleCluster")) {
-      String id = TopologyNode.serviceId(cluster, "", name);
-      nodes.putIfAbsent(id, new TopologyNode(id, TopologyNode.Type.EXTERNAL, cluster, "", name, "", "", false));
-      return id;
-    }
-    if (unknown(name)) {
-      name = unknown(s.label("destination_service")) ? "unknown" : s.label("destination_service");
-    }
-    String namespace = unknown(s.label("destination_service_namespace")) ? "" : s.label("destination_service_namespace");
-    String id = TopologyNode.serviceId(cluster, namespace, name);
-    nodes.putIfAbsent(id, new TopologyNode(id, TopologyNode.Type.SERVICE, cluster, namespace, name, "", "", false));
-    return id;
+    ServiceRef service = ServiceRef.of(s.labels(), defaultCluster);
+    nodes.putIfAbsent(service.id(), new TopologyNode(service.id(), service.external() ? TopologyNode.Type.EXTERNAL
+        : TopologyNode.Type.SERVICE, service.cluster(), service.namespace(), service.name(), "", "", false));
+    return service.id();
   }
 
   private String serverNode(Sample s) {

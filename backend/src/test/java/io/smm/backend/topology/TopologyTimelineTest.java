@@ -82,7 +82,7 @@ class TopologyTimelineTest {
         .withNewSpec().withNewTemplate().withNewMetadata().addToLabels("app", "reports").endMetadata().endTemplate().endSpec().build())
         .create();
     PrometheusClient prom = new PrometheusClient(java.net.URI.create(prometheus.url()), Duration.ofSeconds(10), 4);
-    topology = new TopologyService(prom, client, "c1", ForkJoinPool.commonPool());
+    topology = new TopologyService(prom, new io.smm.backend.cluster.ClusterQueries(client, "c1"), "c1", ForkJoinPool.commonPool());
     health = new HealthService(prom, new HealthScorer(HealthThresholds.DEFAULT), "c1");
   }
 
@@ -138,7 +138,7 @@ class TopologyTimelineTest {
   @Test
   void whenPrometheusIsDownTheKubernetesPartIsStillAnsweredAndEveryMissingPartIsNamed() {
     PrometheusClient down = new PrometheusClient(java.net.URI.create("http://127.0.0.1:1/"), Duration.ofSeconds(2), 4);
-    Topology t = new TopologyService(down, client, "c1", ForkJoinPool.commonPool())
+    Topology t = new TopologyService(down, new io.smm.backend.cluster.ClusterQueries(client, "c1"), "c1", ForkJoinPool.commonPool())
         .topology(Set.of("shop"), null, Duration.ofMinutes(1), true).join();
     assertThat(t.nodes()).extracting(TopologyNode::name).containsExactly("reports-v1");
     assertThat(t.errors()).hasSize(5).allMatch(e -> e.contains("Prometheus at http://127.0.0.1:1/ is not reachable"));

@@ -1,0 +1,36 @@
+package io.smm.backend;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The parts of an answer that could not be read ("latency: Prometheus at ... is not reachable"),
+ * collected from concurrently running queries, so the rest can still be returned with them.
+ */
+public final class PartErrors {
+
+  private final List<String> errors = new ArrayList<>();
+
+  public synchronized void add(String part, Throwable failure) {
+    errors.add(part + ": " + messageOf(failure));
+  }
+
+  /** Whether the named part failed. */
+  public synchronized boolean failed(String part) {
+    return errors.stream().anyMatch(e -> e.startsWith(part + ": "));
+  }
+
+  public synchronized List<String> list() {
+    return List.copyOf(errors);
+  }
+
+  /** The message of what failed, not of the CompletionException/ExecutionException an async pipeline wrapped it in. */
+  public static String messageOf(Throwable failure) {
+    Throwable t = failure;
+    while ((t instanceof java.util.concurrent.CompletionException || t instanceof java.util.concurrent.ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+}
