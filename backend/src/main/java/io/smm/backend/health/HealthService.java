@@ -4,6 +4,7 @@ import io.smm.backend.prometheus.PrometheusClient;
 import io.smm.backend.prometheus.Series;
 import io.smm.backend.topology.MeshQueries;
 import io.smm.backend.topology.ServiceRef;
+import io.smm.backend.topology.TopologyBuilder;
 import io.smm.backend.topology.TopologyNode;
 import java.time.Duration;
 import java.time.Instant;
@@ -95,7 +96,7 @@ public final class HealthService {
   private void add(Map<String, Signals> signals, List<Series> outcomes, List<Series> p95, boolean services) {
     for (Series s : outcomes) {
       String id = id(s.labels(), services);
-      boolean error = isError(s.labels());
+      boolean error = TopologyBuilder.isError(s.labels());
       Signals sig = signals.computeIfAbsent(id, k -> new Signals());
       for (Series.Point p : s.points()) {
         double[] v = sig.at(p.epochSecond());
@@ -119,10 +120,5 @@ public final class HealthService {
     cluster = cluster.isEmpty() || cluster.equals("unknown") ? defaultCluster : cluster;
     return TopologyNode.workloadId(cluster, l.getOrDefault("destination_workload_namespace", ""),
         l.getOrDefault("destination_workload", "unknown"));
-  }
-
-  private static boolean isError(Map<String, String> l) {
-    return io.smm.backend.topology.TopologyBuilder.isError(l.getOrDefault("response_code", ""),
-        l.getOrDefault("grpc_response_status", ""), l.getOrDefault("request_protocol", ""));
   }
 }

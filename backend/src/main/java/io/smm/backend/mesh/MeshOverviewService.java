@@ -81,8 +81,7 @@ public final class MeshOverviewService {
       double failed = 0;
       for (Sample s : outcomes.join()) {
         rps += s.value();
-        failed += TopologyBuilder.isError(s.label("response_code"), s.label("grpc_response_status"), s.label("request_protocol"))
-            ? s.value() : 0;
+        failed += TopologyBuilder.isError(s.labels()) ? s.value() : 0;
       }
       boolean ratesKnown = !errors.failed("request rates");
       double latency = p95.join().isEmpty() ? Double.NaN : p95.join().get(0).value();

@@ -56,8 +56,7 @@ public final class GoldenSignalsService {
         byTime.put(t, new double[] {0, 0, Double.NaN, Double.NaN, Double.NaN});
       }
       for (Series s : tolerant.get(0).join()) {
-        boolean error = TopologyBuilder.isError(s.labels().getOrDefault("response_code", ""),
-            s.labels().getOrDefault("grpc_response_status", ""), s.labels().getOrDefault("request_protocol", ""));
+        boolean error = TopologyBuilder.isError(s.labels());
         for (Series.Point p : s.points()) {
           double[] v = byTime.computeIfAbsent(p.epochSecond(), k -> new double[] {0, 0, Double.NaN, Double.NaN, Double.NaN});
           v[0] += p.value();

@@ -56,7 +56,7 @@ public final class TopologyBuilder {
 
   /** One series of {@link MeshQueries#requestRates}. */
   public TopologyBuilder requests(Sample s) {
-    boolean failed = isError(s.label("response_code"), s.label("grpc_response_status"), s.label("request_protocol"));
+    boolean failed = isError(s.labels());
     for (EdgeTotals e : path(s)) {
       e.requests += s.value();
       e.errors += failed ? s.value() : 0;
@@ -199,6 +199,12 @@ public final class TopologyBuilder {
   private static String code(Sample s) {
     String code = s.label("response_code");
     return code.isEmpty() ? "-" : code;
+  }
+
+  /** {@link #isError(String, String, String)} of a series' response_code, grpc_response_status and request_protocol labels. */
+  public static boolean isError(Map<String, String> labels) {
+    return isError(labels.getOrDefault("response_code", ""), labels.getOrDefault("grpc_response_status", ""),
+        labels.getOrDefault("request_protocol", ""));
   }
 
   /** HTTP 5xx, or a gRPC status other than OK (Kiali's definition of an error). */
