@@ -15,6 +15,7 @@ import io.smm.operator.istio.IstioControlPlaneReconciler;
 import io.smm.operator.resources.ApplyOutcome;
 import io.smm.operator.resources.DesiredResource;
 import io.smm.operator.resources.ResourceApplier;
+import io.smm.operator.resources.ResourceStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,7 +24,6 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The one reconcile flow behind `smm install`, `smm reconcile` and the operator: validate, then
@@ -232,10 +232,7 @@ public class ControlPlaneReconciler {
     Map<String, Object> next = new LinkedHashMap<>(previous == null ? Map.of() : previous);
     next.put("status", "Failed");
     next.put("message", message);
-    if (!next.equals(previous)) {
-      cp.getAdditionalProperties().put("status", next);
-      controlPlanes.resource(cp).updateStatus();
-    }
+    ResourceStatus.writeIfChanged(cp, next, r -> controlPlanes.resource(r).updateStatus());
   }
 
   @SuppressWarnings("unchecked")
@@ -268,11 +265,7 @@ public class ControlPlaneReconciler {
     if (report.istioStatus() != null) {
       next.put("istioControlPlane", report.istioStatus());
     }
-    if (Objects.equals(cp.getAdditionalProperties().get("status"), next)) {
-      return;
-    }
-    cp.getAdditionalProperties().put("status", next);
-    controlPlanes.resource(cp).updateStatus();
+    ResourceStatus.writeIfChanged(cp, next, r -> controlPlanes.resource(r).updateStatus());
   }
 
   private static String describe(RuntimeException e) {

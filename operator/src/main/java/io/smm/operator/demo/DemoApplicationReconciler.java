@@ -11,6 +11,7 @@ import io.smm.api.schema.SchemaValidator;
 import io.smm.operator.resources.ApplyOutcome;
 import io.smm.operator.resources.DesiredResource;
 import io.smm.operator.resources.ResourceApplier;
+import io.smm.operator.resources.ResourceStatus;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -130,10 +131,7 @@ public class DemoApplicationReconciler {
     if (message != null) {
       next.put("message", message);
     }
-    if (!next.equals(demo.getAdditionalProperties().get("status"))) {
-      demo.getAdditionalProperties().put("status", next);
-      demos.resource(demo).updateStatus();
-    }
+    ResourceStatus.writeIfChanged(demo, next, r -> demos.resource(r).updateStatus());
   }
 
   /** Removes the application, its namespace included, and the DemoApplication resource. */

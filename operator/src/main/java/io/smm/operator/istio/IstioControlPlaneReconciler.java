@@ -7,9 +7,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smm.api.crd.SmmCrds;
 import io.smm.operator.resources.DesiredResource;
 import io.smm.operator.resources.ResourceApplier;
+import io.smm.operator.resources.ResourceStatus;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The Istio operator part: turns an IstioControlPlane into its istiod resources and reports
@@ -81,20 +81,14 @@ public class IstioControlPlaneReconciler {
     }
   }
 
-  @SuppressWarnings("unchecked")
   private void writeStatus(GenericKubernetesResource icp, String status, String error) {
-    Map<String, Object> previous = (Map<String, Object>) icp.getAdditionalProperties().get("status");
     Map<String, Object> next = new LinkedHashMap<>();
     next.put("status", status);
     next.put("istiodRevision", IstiodResources.revision(icp));
     if (error != null) {
       next.put("errorMessage", error);
     }
-    if (Objects.equals(previous, next)) {
-      return; // no write when nothing changed
-    }
-    icp.getAdditionalProperties().put("status", next);
-    client.genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(), SmmCrds.ISTIO_CONTROL_PLANE.kind())
-        .inNamespace(icp.getMetadata().getNamespace()).resource(icp).updateStatus();
+    ResourceStatus.writeIfChanged(icp, next, r -> client.genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(),
+        SmmCrds.ISTIO_CONTROL_PLANE.kind()).inNamespace(r.getMetadata().getNamespace()).resource(r).updateStatus());
   }
 }

@@ -7,11 +7,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smm.api.crd.SmmCrds;
 import io.smm.operator.resources.DesiredResource;
 import io.smm.operator.resources.ResourceApplier;
+import io.smm.operator.resources.ResourceStatus;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 
 /** The Istio operator's gateway part: IstioMeshGateway to Deployment/Service, with status (Available once ready). */
 public class MeshGatewayReconciler {
@@ -56,10 +56,7 @@ public class MeshGatewayReconciler {
     if (error != null) {
       next.put("ErrorMessage", error);
     }
-    if (!Objects.equals(gw.getAdditionalProperties().get("status"), next)) {
-      gw.getAdditionalProperties().put("status", next);
-      gateways().inNamespace(gw.getMetadata().getNamespace()).resource(gw).updateStatus();
-    }
+    ResourceStatus.writeIfChanged(gw, next, r -> gateways().inNamespace(r.getMetadata().getNamespace()).resource(r).updateStatus());
     return status;
   }
 
