@@ -98,6 +98,8 @@ public final class Sandbox implements AutoCloseable {
     kubelet.start();
     started.push(kubelet);
     api.podLogs(kubelet::logs);
+    io.smm.sandbox.kubelet.CadvisorEndpoint cadvisor = new io.smm.sandbox.kubelet.CadvisorEndpoint(kubelet::usage);
+    started.push(cadvisor);
 
     progress.println("[3/4] Alertmanager ...");
     AlertmanagerServer alertmanager = new AlertmanagerServer(home.alertmanagerDir(), amPort, pid -> recordChild("alertmanager", pid));
@@ -106,7 +108,8 @@ public final class Sandbox implements AutoCloseable {
     progress.println("      " + alertmanager.url());
 
     progress.println("[4/4] Prometheus ...");
-    prometheus = new PrometheusServer(home.prometheusDir(), promPort, alertmanager.address(), List.of(),
+    prometheus = new PrometheusServer(home.prometheusDir(), promPort, alertmanager.address(),
+        List.of(new PrometheusServer.StaticJob("kubernetes-cadvisor", cadvisor.address(), io.smm.sandbox.kubelet.CadvisorEndpoint.PATH)),
         // In-process workloads listen on 127.0.0.1 ports their runtime knows; a pod nothing runs
         // is left at its pod IP, where Prometheus reports it down, which is the truth.
         (pod, port) -> all.stream().map(r -> r.address(pod, port)).flatMap(java.util.Optional::stream).findFirst()

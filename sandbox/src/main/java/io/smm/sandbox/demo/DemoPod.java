@@ -53,6 +53,8 @@ final class DemoPod {
   private final ExecutorService workers;
   /** The application container's stdout: a start line and one line per request served. */
   final LogBuffer log = new LogBuffer(1000);
+  /** CPU and memory of the app and istio-proxy containers (cAdvisor). */
+  final PodMeter meter = new PodMeter();
   volatile boolean running = true;
 
   DemoPod(Pod pod, DemoBehaviour behaviour, DemoRuntime runtime, SidecarProxy sidecar, ExecutorService workers) {
@@ -210,6 +212,13 @@ final class DemoPod {
   }
 
   private void onTcp(Socket socket, int containerPort) {
+    meter.app(() -> {
+      answerTcp(socket, containerPort);
+      return null;
+    });
+  }
+
+  private void answerTcp(Socket socket, int containerPort) {
     long t0 = System.nanoTime();
     try (socket; InputStream in = new BufferedInputStream(socket.getInputStream())) {
       String first = readLine(in);
@@ -231,7 +240,8 @@ final class DemoPod {
       socket.getOutputStream().write(answer);
       socket.getOutputStream().flush();
       if (sidecar != null) {
-        sidecar.inboundConnection(headers, received, answer.length, socket.getRemoteSocketAddress().toString(), t0);
+        long receivedBytes = received;
+        meter.proxy(() -> sidecar.inboundConnection(headers, receivedBytes, answer.length, socket.getRemoteSocketAddress().toString(), t0));
       }
       log.add(java.time.Instant.now() + " tcp query answered, " + received + "B in " + answer.length + "B out");
     } catch (IOException e) {
@@ -254,6 +264,11 @@ final class DemoPod {
   /** The application's work for one HTTP or gRPC request, between the inbound sidecar's checks and its report. */
   private Answer serve(String protocol, int containerPort, String path, String method, Map<String, String> headers, String downstream,
       long t0) {
+    return meter.app(() -> answer(protocol, containerPort, path, method, headers, downstream, t0));
+  }
+
+  private Answer answer(String protocol, int containerPort, String path, String method, Map<String, String> headers,
+      String downstream, long t0) {
     if (sidecar != null && sidecar.rejectsPlaintext(headers)) {
       return new Answer(0, null, 0, true);
     }
@@ -265,7 +280,7 @@ final class DemoPod {
     Answer a = protocol.equals("grpc") ? new Answer(200, error ? 13 : 0, error ? 0 : body(200).length, false)
         : new Answer(error ? 500 : 200, null, body(error ? 500 : 200).length, false);
     if (sidecar != null) {
-      sidecar.inboundRequest(protocol, containerPort, path, method, headers, a, downstream, t0);
+      meter.proxy(() -> sidecar.inboundRequest(protocol, containerPort, path, method, headers, a, downstream, t0));
     }
     log.add(java.time.Instant.now() + " " + method + " " + path + " " + (protocol.equals("grpc") ? "grpc-status=" + a.grpcStatus()
         : Integer.toString(a.httpStatus())) + String.format(java.util.Locale.ROOT, " %.1fms", (System.nanoTime() - t0) / 1e6));
@@ -291,6 +306,14 @@ final class DemoPod {
         runtime.call(this, call, propagated);
       }
     }
+  }
+
+  /** What the pod's containers have used so far. */
+  List<io.smm.sandbox.kubelet.ContainerUsage> usage() {
+    String app = pod.getSpec().getContainers().stream().filter(DemoBehaviour::isDemoContainer).map(Container::getName).findFirst()
+        .orElse(pod.getSpec().getContainers().get(0).getName());
+    return meter.usage(app, 2 * log.chars(), sidecar == null ? java.util.OptionalLong.empty()
+        : java.util.OptionalLong.of(2 * sidecar.accessLogText.chars() + sidecar.metrics().scrape().length));
   }
 
   List<Listener> listeners() {

@@ -137,6 +137,12 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
     return Optional.of(app ? p.log.text(tailLines) : "");
   }
 
+  @Override
+  public List<io.smm.sandbox.kubelet.ContainerUsage> usage(Pod pod) {
+    DemoPod p = pods.get(pod.getMetadata().getUid());
+    return p == null ? List.of() : p.usage();
+  }
+
   // --- what pods and sidecars use ------------------------------------------------------------------
 
   String cluster() {
@@ -206,7 +212,7 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
   /** An outbound call of a pod's application: through its sidecar, or straight to the Service without one. */
   void call(DemoPod from, Call call, Map<String, String> headers) {
     if (from.sidecar != null) {
-      from.sidecar.outbound(call, headers);
+      from.meter.proxy(() -> from.sidecar.outbound(call, headers));
       return;
     }
     Destination d = registry.resolve(MeshResources.Snapshot.EMPTY,
@@ -237,7 +243,10 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
       if (inFlight.tryAcquire()) {
         workers.submit(() -> {
           try {
-            call(pod, pod.behaviour.target(), pod.behaviour.headers());
+            pod.meter.app(() -> {
+              call(pod, pod.behaviour.target(), pod.behaviour.headers());
+              return null;
+            });
           } finally {
             inFlight.release();
           }

@@ -8,6 +8,7 @@ final class LogBuffer {
 
   private final int capacity;
   private final Deque<String> lines = new ArrayDeque<>();
+  private long chars;
 
   LogBuffer(int capacity) {
     this.capacity = capacity;
@@ -15,9 +16,15 @@ final class LogBuffer {
 
   synchronized void add(String line) {
     if (lines.size() == capacity) {
-      lines.removeFirst();
+      chars -= lines.removeFirst().length();
     }
     lines.addLast(line);
+    chars += line.length();
+  }
+
+  /** Characters held, for the pod's memory model. */
+  synchronized long chars() {
+    return chars;
   }
 
   /** The last {@code tail} lines (all when null), each ending with a newline. */

@@ -31,4 +31,12 @@ public interface PodRuntime {
   default java.util.Optional<String> logs(Pod pod, String container, Integer tailLines) {
     return java.util.Optional.empty();
   }
+
+  /**
+   * CPU and memory each container of a running pod has used, for the kubelet's cAdvisor metrics;
+   * empty when the runtime cannot tell.
+   */
+  default java.util.List<ContainerUsage> usage(Pod pod) {
+    return java.util.List.of();
+  }
 }

@@ -54,6 +54,7 @@ public class SandboxKubelet implements AutoCloseable {
   private final KubernetesClient client;
   private final PodFactory pods;
   private final SidecarInjector injector;
+  private final EventRecorder events;
   private final List<PodRuntime> runtimes;
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "sandbox-kubelet");
@@ -75,6 +76,7 @@ public class SandboxKubelet implements AutoCloseable {
     this.client = client;
     this.pods = new PodFactory(nodeName);
     this.injector = new SidecarInjector(client);
+    this.events = new EventRecorder(client, nodeName);
     this.runtimes = List.copyOf(runtimes);
   }
 
@@ -164,22 +166,26 @@ public class SandboxKubelet implements AutoCloseable {
           .withOwnerReferences(controllerRef(d)).endMetadata()
           .withNewSpec().withReplicas(replicas).withSelector(selector).withTemplate(template).endSpec()
           .build()).create();
+      events.normal(d, "deployment-controller", "ScalingReplicaSet", "Scaled up replica set " + rsName + " to " + replicas);
     } else if (replicas(current.getSpec().getReplicas()) != replicas) {
-      scale(current, replicas);
+      scale(d, current, replicas);
     }
     // Old revisions are kept at zero replicas, as the RollingUpdate strategy leaves them.
     for (ReplicaSet old : owned) {
       if (!old.getMetadata().getName().equals(rsName) && replicas(old.getSpec().getReplicas()) != 0) {
-        scale(old, 0);
+        scale(d, old, 0);
       }
     }
   }
 
-  private void scale(ReplicaSet rs, int replicas) {
+  private void scale(Deployment d, ReplicaSet rs, int replicas) {
+    int from = replicas(rs.getSpec().getReplicas());
     client.apps().replicaSets().resource(rs).edit(r -> {
       r.getSpec().setReplicas(replicas);
       return r;
     });
+    events.normal(d, "deployment-controller", "ScalingReplicaSet", "Scaled " + (replicas > from ? "up" : "down") + " replica set "
+        + rs.getMetadata().getName() + " from " + from + " to " + replicas);
   }
 
   // --- ReplicaSet, StatefulSet, DaemonSet controllers --------------------------------------
@@ -193,13 +199,16 @@ public class SandboxKubelet implements AutoCloseable {
       extra.put(POD_TEMPLATE_HASH, hash);
     }
     for (int i = owned.size(); i < want; i++) {
-      createPod(pods.fromTemplate(rs, rs.getSpec().getTemplate(), rs.getMetadata().getName() + "-" + pods.randomSuffix(), extra));
+      createPod(rs, pods.fromTemplate(rs, rs.getSpec().getTemplate(), rs.getMetadata().getName() + "-" + pods.randomSuffix(), extra));
     }
     // Scale down newest first, as the ReplicaSet controller prefers younger pods.
     owned.stream()
         .sorted(Comparator.comparing((Pod p) -> p.getMetadata().getCreationTimestamp()).reversed())
         .limit(Math.max(0, owned.size() - want))
-        .forEach(this::deletePod);
+        .forEach(p -> {
+          deletePod(p);
+          events.normal(rs, "replicaset-controller", "SuccessfulDelete", "Deleted pod: " + p.getMetadata().getName());
+        });
   }
 
   private void reconcileStatefulSet(StatefulSet sts, List<Pod> allPods) {
@@ -212,7 +221,7 @@ public class SandboxKubelet implements AutoCloseable {
     for (int ordinal = 0; ordinal < want; ordinal++) {
       String podName = name + "-" + ordinal;
       if (!existing.contains(podName)) {
-        createPod(pods.fromTemplate(sts, sts.getSpec().getTemplate(), podName, Map.of(
+        createPod(sts, pods.fromTemplate(sts, sts.getSpec().getTemplate(), podName, Map.of(
             "statefulset.kubernetes.io/pod-name", podName,
             "controller-revision-hash", revision,
             "apps.kubernetes.io/pod-index", Integer.toString(ordinal))));
@@ -229,20 +238,30 @@ public class SandboxKubelet implements AutoCloseable {
   private void reconcileDaemonSet(DaemonSet ds, List<Pod> allPods) {
     // One node: exactly one pod per DaemonSet.
     if (ownedBy(ds, allPods).isEmpty()) {
-      createPod(pods.fromTemplate(ds, ds.getSpec().getTemplate(), ds.getMetadata().getName() + "-" + pods.randomSuffix(),
+      createPod(ds, pods.fromTemplate(ds, ds.getSpec().getTemplate(), ds.getMetadata().getName() + "-" + pods.randomSuffix(),
           Map.of("controller-revision-hash", templateHash(ds.getSpec().getTemplate()), "pod-template-generation", "1")));
     }
   }
 
-  private void createPod(Pod pod) {
+  private void createPod(HasMetadata owner, Pod pod) {
     // The injection webhook's part, then the scheduler's: there is one node, so binding is immediate.
     injector.inject(pod);
     pod.getSpec().setNodeName(pods.nodeName());
-    client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).create();
+    Pod created = client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).create();
+    String name = created.getMetadata().getName();
+    switch (owner.getKind()) {
+      case "StatefulSet" -> events.normal(owner, "statefulset-controller", "SuccessfulCreate",
+          "create Pod " + name + " in StatefulSet " + owner.getMetadata().getName() + " successful");
+      case "DaemonSet" -> events.normal(owner, "daemonset-controller", "SuccessfulCreate", "Created pod: " + name);
+      default -> events.normal(owner, "replicaset-controller", "SuccessfulCreate", "Created pod: " + name);
+    }
+    events.normal(created, "default-scheduler", "Scheduled",
+        "Successfully assigned " + created.getMetadata().getNamespace() + "/" + name + " to " + pods.nodeName());
   }
 
   private void deletePod(Pod pod) {
     client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).delete();
+    pod.getSpec().getContainers().forEach(c -> events.normal(pod, "kubelet", "Killing", "Stopping container " + c.getName()));
   }
 
   // --- garbage collector ---------------------------------------------------------------------
@@ -292,6 +311,11 @@ public class SandboxKubelet implements AutoCloseable {
         }
         pod.setStatus(pods.running(pod, ips.next()));
         pod = client.pods().resource(pod).updateStatus();
+        for (var c : pod.getSpec().getContainers()) {
+          events.normal(pod, "kubelet", "Pulled", "Container image \"" + c.getImage() + "\" already present on machine");
+          events.normal(pod, "kubelet", "Created", "Created container " + c.getName());
+          events.normal(pod, "kubelet", "Started", "Started container " + c.getName());
+        }
       }
       if (!started.containsKey(pod.getMetadata().getUid())) {
         Pod runningPod = pod;
@@ -304,6 +328,8 @@ public class SandboxKubelet implements AutoCloseable {
             LOG.warn("pod {}/{} failed to start: {}", runningPod.getMetadata().getNamespace(), runningPod.getMetadata().getName(),
                 e.getMessage());
             crashes.put(runningPod.getMetadata().getUid(), e.getMessage());
+            events.warning(runningPod, "kubelet", "BackOff", "Back-off restarting failed container " + runningPod.getSpec().getContainers()
+                .get(0).getName() + " in pod " + runningPod.getMetadata().getName() + ": " + e.getMessage());
             runningPod.setStatus(pods.crashing(runningPod, e.getMessage()));
             client.pods().resource(runningPod).updateStatus();
           }
@@ -463,6 +489,23 @@ public class SandboxKubelet implements AutoCloseable {
       }
     }
     return java.util.Optional.empty();
+  }
+
+  /** What the containers of the running pods have used, for {@link CadvisorEndpoint}. */
+  public List<CadvisorEndpoint.Sample> usage() {
+    List<CadvisorEndpoint.Sample> out = new java.util.ArrayList<>();
+    for (Started s : started.values()) {
+      if (crashes.containsKey(s.pod().getMetadata().getUid())) {
+        continue;
+      }
+      try {
+        s.runtime().usage(s.pod()).forEach(u -> out.add(new CadvisorEndpoint.Sample(s.pod().getMetadata().getNamespace(),
+            s.pod().getMetadata().getName(), u)));
+      } catch (RuntimeException e) {
+        LOG.debug("no usage for pod {}: {}", s.pod().getMetadata().getName(), e.getMessage());
+      }
+    }
+    return out;
   }
 
   @Override

@@ -101,6 +101,38 @@ class DemoRuntimeTest extends DemoMeshFixture {
   }
 
   @Test
+  void theKubeletsCadvisorMetricsChargeEachPodsWorkToItsAppAndProxyContainers() throws Exception {
+    shop();
+    String before = cadvisor();
+    Map<String, String> catalogApp = Map.of("namespace", "shop", "pod", pod("shop", "catalog").getMetadata().getName(),
+        "container", "catalog");
+    Map<String, String> catalogProxy = Map.of("namespace", "shop", "pod", pod("shop", "catalog").getMetadata().getName(),
+        "container", "istio-proxy");
+    send("shop", "frontpage", 200);
+    String after = cadvisor();
+
+    assertThat(Exposition.sum(after, "container_cpu_usage_seconds_total", catalogApp))
+        .as("catalog's handlers used CPU").isGreaterThan(Exposition.sum(before, "container_cpu_usage_seconds_total", catalogApp));
+    assertThat(Exposition.sum(after, "container_cpu_usage_seconds_total", catalogProxy))
+        .as("its sidecar routed and reported 200 calls").isGreaterThan(Exposition.sum(before, "container_cpu_usage_seconds_total",
+            catalogProxy));
+    assertThat(Exposition.sum(after, "container_memory_working_set_bytes", catalogProxy))
+        .as("an Envoy's base plus its stats").isGreaterThan(PodMeter.PROXY_BASE_BYTES);
+    assertThat(Exposition.sum(after, "container_memory_working_set_bytes", catalogApp))
+        .as("the app's base plus its 200 log lines").isGreaterThan(PodMeter.APP_BASE_BYTES);
+    // 200 requests cannot have taken more CPU than the wall time they took on 2 cores.
+    assertThat(Exposition.sum(after, "container_cpu_usage_seconds_total", Map.of("namespace", "shop"))).isLessThan(60);
+  }
+
+  /** The kubelet's /metrics/cadvisor, as Prometheus scrapes it. */
+  private String cadvisor() throws Exception {
+    try (var endpoint = new io.smm.sandbox.kubelet.CadvisorEndpoint(kubelet::usage)) {
+      return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + endpoint.address()
+          + io.smm.sandbox.kubelet.CadvisorEndpoint.PATH)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+  }
+
+  @Test
   void aContainerWithAnUnusableKnobCrashesWithTheReasonAndOthersKeepRunning() throws Exception {
     namespace(client, "shop", true);
     workload(client, "shop", "catalog", env("ERROR_RATE", "lots"));

@@ -120,6 +120,38 @@ class SandboxKubeletTest {
   }
 
   @Test
+  void controllersSchedulerAndKubeletRecordEventsAsKubectlDescribeShowsThem() throws Exception {
+    client.apps().deployments().inNamespace("default").resource(deployment("evt", 2, "nginx")).create();
+    Eventually.until(() -> runningPods("evt").size() == 2, Duration.ofSeconds(20), "2 pods run");
+    Pod pod = runningPods("evt").get(0);
+    String rs = pod.getMetadata().getOwnerReferences().get(0).getName();
+    Eventually.until(() -> reasons(pod.getMetadata().getName()).containsAll(List.of("Scheduled", "Pulled", "Created", "Started")),
+        Duration.ofSeconds(10), "the pod's events");
+    var scheduled = events(pod.getMetadata().getName()).stream().filter(e -> e.getReason().equals("Scheduled")).findFirst().orElseThrow();
+    assertThat(scheduled.getMessage()).isEqualTo("Successfully assigned default/" + pod.getMetadata().getName() + " to node-1");
+    assertThat(scheduled.getSource().getComponent()).isEqualTo("default-scheduler");
+    assertThat(scheduled.getInvolvedObject().getUid()).isEqualTo(pod.getMetadata().getUid());
+    assertThat(events(rs)).extracting(e -> e.getReason() + ": " + e.getMessage()).hasSize(2)
+        .allMatch(m -> m.startsWith("SuccessfulCreate: Created pod: " + rs + "-"));
+    assertThat(events("evt")).extracting(e -> e.getMessage()).containsExactly("Scaled up replica set " + rs + " to 2");
+
+    client.apps().deployments().inNamespace("default").withName("evt").scale(1);
+    Eventually.until(() -> events("evt").stream().anyMatch(e -> e.getMessage().equals("Scaled down replica set " + rs + " from 2 to 1")),
+        Duration.ofSeconds(20), "the scale-down is recorded on the deployment");
+    Eventually.until(() -> events(rs).stream().anyMatch(e -> e.getReason().equals("SuccessfulDelete")), Duration.ofSeconds(20),
+        "and the pod's deletion on the replica set");
+  }
+
+  private List<io.fabric8.kubernetes.api.model.Event> events(String involvedName) {
+    return client.v1().events().inNamespace("default").list().getItems().stream()
+        .filter(e -> e.getInvolvedObject().getName().equals(involvedName)).toList();
+  }
+
+  private List<String> reasons(String involvedName) {
+    return events(involvedName).stream().map(e -> e.getReason()).toList();
+  }
+
+  @Test
   void aNewPodTemplateRollsOutANewReplicaSetAndScalesTheOldOneToZero() throws Exception {
     client.apps().deployments().inNamespace("default").resource(deployment("roll", 2, "nginx")).create();
     Eventually.until(() -> runningPods("roll").size() == 2, Duration.ofSeconds(20), "2 pods run");
