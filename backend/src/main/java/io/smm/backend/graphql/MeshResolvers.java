@@ -48,6 +48,7 @@ final class MeshResolvers {
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("inbound", g.inbound().stream().map(MeshResolvers::point).toList());
       out.put("outbound", g.outbound().stream().map(MeshResolvers::point).toList());
+      out.put("saturation", g.saturation().stream().map(MeshResolvers::saturation).toList());
       out.put("errors", g.errors());
       DataFetcherResult.Builder<Map<String, Object>> result = DataFetcherResult.<Map<String, Object>>newResult().data(out);
       if (!g.errors().isEmpty()) {
@@ -66,6 +67,32 @@ final class MeshResolvers {
     m.put("p50Ms", finite(p.p50Ms()));
     m.put("p95Ms", finite(p.p95Ms()));
     m.put("p99Ms", finite(p.p99Ms()));
+    return m;
+  }
+
+  private static Map<String, Object> saturation(io.smm.backend.signals.SaturationPoint p) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("time", Instant.ofEpochSecond(p.epochSecond()).toString());
+    m.put("cpuCores", finite(p.cpuCores()));
+    m.put("memoryBytes", finite(p.memoryBytes()));
+    m.put("proxyCpuCores", finite(p.proxyCpuCores()));
+    m.put("proxyMemoryBytes", finite(p.proxyMemoryBytes()));
+    return m;
+  }
+
+  static Map<String, Object> controlPlane(io.smm.backend.mesh.ControlPlaneInfo c) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", c.name());
+    m.put("namespace", c.namespace());
+    m.put("revision", c.revision());
+    m.put("version", c.version());
+    m.put("status", c.status());
+    m.put("proxies", c.proxies());
+    m.put("proxiesNotReady", c.proxiesNotReady());
+    m.put("proxyCpuCores", finite(c.proxyCpuCores()));
+    m.put("proxyMemoryBytes", finite(c.proxyMemoryBytes()));
+    m.put("outboundTrafficPolicy", c.outboundTrafficPolicy());
+    m.put("autoMtls", c.autoMtls());
     return m;
   }
 

@@ -47,7 +47,8 @@ public final class SmmGraphQL {
                 selector(env.getArgument("selector"))), blocking))
             .dataFetcher("meshOverview", env -> overview.overview(java.time.Duration.ofSeconds(
                 Math.max(1, Math.min(86_400, env.<Integer>getArgument("windowSeconds"))))).thenApply(MeshResolvers::overview))
-            .dataFetcher("controlPlanes", async(overview::controlPlanes, blocking))
+            .dataFetcher("controlPlanes", env -> overview.controlPlanes().thenApply(planes -> planes.stream()
+                .map(MeshResolvers::controlPlane).toList()))
             .dataFetcher("podLogs", env -> {
               int tail = env.<Integer>getArgument("tailLines");
               if (tail < 1 || tail > 5000) {

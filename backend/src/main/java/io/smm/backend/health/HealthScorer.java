@@ -26,6 +26,12 @@ public final class HealthScorer {
    * @param baselineRps, baselineP95 the same signals at earlier steps (NaN entries are skipped)
    */
   public HealthScore score(long epochSecond, double rps, double errorRatio, double p95, double[] baselineRps, double[] baselineP95) {
+    return score(epochSecond, rps, errorRatio, p95, Double.NaN, baselineRps, baselineP95, new double[0]);
+  }
+
+  /** @param cpu CPU cores the node's pods use now (NaN when unknown), judged against baselineCpu */
+  public HealthScore score(long epochSecond, double rps, double errorRatio, double p95, double cpu, double[] baselineRps,
+      double[] baselineP95, double[] baselineCpu) {
     List<String> reasons = new ArrayList<>();
     double[] rpsBase = finite(baselineRps);
     double[] p95Base = finite(baselineP95);
@@ -41,7 +47,10 @@ public final class HealthScorer {
     double latency = p95Base.length >= thresholds.minBaselinePoints() && Double.isFinite(p95)
         ? latencyScore(p95, p95Base, reasons) : 1;
     double traffic = rpsBase.length >= thresholds.minBaselinePoints() ? trafficScore(rps, rpsBase, reasons) : 1;
-    double score = Math.min(errors, Math.min(latency, traffic));
+    double[] cpuBase = finite(baselineCpu);
+    double saturation = cpuBase.length >= thresholds.minBaselinePoints() && Double.isFinite(cpu)
+        ? saturationScore(cpu, cpuBase, reasons) : 1;
+    double score = Math.min(Math.min(errors, saturation), Math.min(latency, traffic));
     HealthScore.Status status = score >= 0.8 ? HealthScore.Status.HEALTHY : score >= 0.4 ? HealthScore.Status.DEGRADED
         : HealthScore.Status.FAILURE;
     return new HealthScore(epochSecond, score, status, rps, errorRatio, p95, reasons);
@@ -81,6 +90,20 @@ public final class HealthScorer {
     double z = (rps - median) / spread(baseline, median);
     if (z > thresholds.anomalyZ() && rps > 3 * median) {
       reasons.add(String.format("traffic surge %.1f rps (usually %.1f)", rps, median));
+      return 0.7;
+    }
+    return 1;
+  }
+
+  /**
+   * CPU well above usual (anomalyZ deviations and twice the median, above a hundredth of a core so
+   * an idle pod's noise is not an anomaly): degraded, as a saturating pod is about to get slow.
+   */
+  double saturationScore(double cpu, double[] baseline, List<String> reasons) {
+    double median = median(baseline);
+    double z = (cpu - median) / spread(baseline, median);
+    if (z > thresholds.anomalyZ() && cpu > 2 * median && cpu > 0.01) {
+      reasons.add(String.format("CPU %.2f cores (usually %.2f)", cpu, median));
       return 0.7;
     }
     return 1;

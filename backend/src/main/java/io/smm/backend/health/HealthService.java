@@ -49,13 +49,18 @@ public final class HealthService {
     var workloadP95 = prometheus.range(MeshQueries.workloadP95(namespaces, span.window()), start, span.end(), span.step());
     var serviceTcp = prometheus.range(MeshQueries.serviceTcpConnections(namespaces, span.window()), start, span.end(), span.step());
     var workloadTcp = prometheus.range(MeshQueries.workloadTcpConnections(namespaces, span.window()), start, span.end(), span.step());
-    return CompletableFuture.allOf(serviceOutcomes, serviceP95, workloadOutcomes, workloadP95, serviceTcp, workloadTcp).thenApply(ignored -> {
+    // Saturation is a bonus: without the kubelet's metrics health is judged on traffic alone.
+    var podCpu = prometheus.range(MeshQueries.podCpuCores(namespaces, span.window()), start, span.end(), span.step())
+        .exceptionally(e -> List.of());
+    return CompletableFuture.allOf(serviceOutcomes, serviceP95, workloadOutcomes, workloadP95, serviceTcp, workloadTcp, podCpu)
+        .thenApply(ignored -> {
       Map<String, Signals> signals = new HashMap<>();
       add(signals, serviceOutcomes.join(), serviceP95.join(), true);
       add(signals, workloadOutcomes.join(), workloadP95.join(), false);
       // TCP services (databases) have no requests: their traffic is connections, which never count as errors.
       add(signals, serviceTcp.join(), List.of(), true);
       add(signals, workloadTcp.join(), List.of(), false);
+      addCpu(signals, podCpu.join());
       Map<String, List<HealthScore>> out = new TreeMap<>();
       long first = span.end().minus(span.range()).getEpochSecond();
       signals.forEach((id, s) -> out.put(id, s.score(scorer, first, span)));
@@ -65,10 +70,10 @@ public final class HealthService {
 
   /** Per node: rps, error rps and p95 at each timestamp of the range. */
   private static final class Signals {
-    final TreeMap<Long, double[]> byTime = new TreeMap<>(); // {rps, errors, p95}
+    final TreeMap<Long, double[]> byTime = new TreeMap<>(); // {rps, errors, p95, cpu}
 
     double[] at(long t) {
-      return byTime.computeIfAbsent(t, k -> new double[] {0, 0, Double.NaN});
+      return byTime.computeIfAbsent(t, k -> new double[] {0, 0, Double.NaN, Double.NaN});
     }
 
     List<HealthScore> score(HealthScorer scorer, long firstStep, Span span) {
@@ -81,8 +86,10 @@ public final class HealthService {
         var before = byTime.subMap(t - span.baseline().toSeconds(), true, t - window, false).values();
         double[] rps = before.stream().mapToDouble(v -> v[0]).toArray();
         double[] p95 = before.stream().mapToDouble(v -> v[2]).toArray();
+        double[] cpu = before.stream().mapToDouble(v -> v[3]).toArray();
         double r = now == null ? 0 : now[0];
-        out.add(scorer.score(t, r, r > 0 ? now[1] / r : 0, now == null ? Double.NaN : now[2], rps, p95));
+        out.add(scorer.score(t, r, r > 0 ? now[1] / r : 0, now == null ? Double.NaN : now[2], now == null ? Double.NaN : now[3], rps,
+            p95, cpu));
       }
       return out;
     }
@@ -111,6 +118,39 @@ public final class HealthService {
       }
     }
   }
+
+  /**
+   * Adds each pod's CPU to its workload: cAdvisor series carry no workload, so a pod belongs to the
+   * workload (of those with traffic in its namespace) whose pod naming it follows, the longest
+   * name winning (payments-v1-x-y is payments-v1's, not payments').
+   */
+  private static void addCpu(Map<String, Signals> signals, List<Series> podCpu) {
+    Map<String, List<String>> workloadsByNamespace = new HashMap<>();
+    signals.keySet().stream().filter(id -> id.startsWith("workload:")).forEach(id -> {
+      String path = id.substring(id.indexOf('/') + 1); // namespace/name
+      workloadsByNamespace.computeIfAbsent(path.substring(0, path.indexOf('/')), k -> new ArrayList<>()).add(id);
+    });
+    for (Series s : podCpu) {
+      String pod = s.labels().getOrDefault("pod", "");
+      String owner = null;
+      for (String id : workloadsByNamespace.getOrDefault(s.labels().getOrDefault("namespace", ""), List.of())) {
+        String name = id.substring(id.lastIndexOf('/') + 1);
+        if (pod.startsWith(name + "-") && POD_SUFFIX.matcher(pod.substring(name.length() + 1)).matches()
+            && (owner == null || id.length() > owner.length())) {
+          owner = id;
+        }
+      }
+      if (owner != null) {
+        Signals sig = signals.get(owner);
+        for (Series.Point p : s.points()) {
+          double[] v = sig.at(p.epochSecond());
+          v[3] = (Double.isNaN(v[3]) ? 0 : v[3]) + p.value();
+        }
+      }
+    }
+  }
+
+  private static final java.util.regex.Pattern POD_SUFFIX = java.util.regex.Pattern.compile(MeshQueries.POD_SUFFIX);
 
   private String id(Map<String, String> l, boolean service) {
     if (service) {

@@ -123,8 +123,41 @@ public final class MeshOverviewService {
         allWorkloads.size()), new MeshOverview.InMesh(meshedPods, pods.size()));
   }
 
-  /** The IstioControlPlanes with their proxies; none when the CRD is not installed. */
-  public List<ControlPlaneInfo> controlPlanes() {
+  /**
+   * The IstioControlPlanes with their proxies and what the proxies use now (over the last
+   * minute); none when the CRD is not installed. Without Prometheus the usage is NaN.
+   */
+  public CompletableFuture<List<ControlPlaneInfo>> controlPlanes() {
+    Instant now = Instant.now();
+    CompletableFuture<Map<String, Double>> cpu = perPod(MeshQueries.proxyCpuCoresByPod(Duration.ofMinutes(1)), now);
+    CompletableFuture<Map<String, Double>> memory = perPod(MeshQueries.proxyMemoryBytesByPod(), now);
+    return CompletableFuture.supplyAsync(this::listControlPlanes, blocking).thenCombine(cpu.thenCombine(memory, List::of),
+        (planes, usage) -> planes.stream().map(cp -> withUsage(cp, usage.get(0), usage.get(1))).toList());
+  }
+
+  /** namespace/pod -> value; null when Prometheus could not answer. */
+  private CompletableFuture<Map<String, Double>> perPod(String promql, Instant at) {
+    return prometheus.instant(promql, at).thenApply(samples -> {
+      Map<String, Double> out = new java.util.HashMap<>();
+      samples.forEach(s -> out.put(s.label("namespace") + "/" + s.label("pod"), s.value()));
+      return out;
+    }).exceptionally(e -> null);
+  }
+
+  private static ControlPlaneInfo withUsage(Listed cp, Map<String, Double> cpu, Map<String, Double> memory) {
+    ControlPlaneInfo i = cp.info();
+    return new ControlPlaneInfo(i.name(), i.namespace(), i.revision(), i.version(), i.status(), i.proxies(), i.proxiesNotReady(),
+        sum(cp.proxyPods(), cpu), sum(cp.proxyPods(), memory), i.outboundTrafficPolicy(), i.autoMtls());
+  }
+
+  private static double sum(Set<String> pods, Map<String, Double> values) {
+    return values == null ? Double.NaN : pods.stream().mapToDouble(p -> values.getOrDefault(p, 0.0)).sum();
+  }
+
+  /** A control plane as Kubernetes describes it, and its proxies' pods (namespace/name). */
+  private record Listed(ControlPlaneInfo info, Set<String> proxyPods) {}
+
+  private List<Listed> listControlPlanes() {
     List<GenericKubernetesResource> icps;
     try {
       icps = client.genericKubernetesResources(ISTIO_CONTROL_PLANE).inAnyNamespace().list().getItems();
@@ -135,26 +168,27 @@ public final class MeshOverviewService {
       throw e;
     }
     List<Pod> pods = client.pods().inAnyNamespace().list().getItems();
-    List<ControlPlaneInfo> out = new ArrayList<>();
+    List<Listed> out = new ArrayList<>();
     for (GenericKubernetesResource icp : icps) {
       JsonNode spec = Serialization.jsonMapper().valueToTree(icp.getAdditionalProperties().getOrDefault("spec", Map.of()));
       JsonNode status = Serialization.jsonMapper().valueToTree(icp.getAdditionalProperties().getOrDefault("status", Map.of()));
       String revision = icp.getMetadata().getName() + "." + icp.getMetadata().getNamespace();
-      int proxies = 0;
+      Set<String> proxyPods = new HashSet<>();
       int notReady = 0;
       for (Pod p : pods) {
         String podRevision = p.getMetadata().getLabels() == null ? null : p.getMetadata().getLabels().get("istio.io/rev");
         if (PodInfo.hasSidecar(p) && revision.equals(podRevision)) {
-          proxies++;
+          proxyPods.add(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName());
           notReady += proxyReady(p) ? 0 : 1;
         }
       }
       JsonNode mesh = spec.path("meshConfig");
-      out.add(new ControlPlaneInfo(icp.getMetadata().getName(), icp.getMetadata().getNamespace(), revision,
-          spec.path("version").asText(""), status.path("status").asText("Unknown"), proxies, notReady,
-          mesh.at("/outboundTrafficPolicy/mode").asText("ALLOW_ANY"), mesh.path("enableAutoMtls").asBoolean(true)));
+      out.add(new Listed(new ControlPlaneInfo(icp.getMetadata().getName(), icp.getMetadata().getNamespace(), revision,
+          spec.path("version").asText(""), status.path("status").asText("Unknown"), proxyPods.size(), notReady, Double.NaN,
+          Double.NaN, mesh.at("/outboundTrafficPolicy/mode").asText("ALLOW_ANY"), mesh.path("enableAutoMtls").asBoolean(true)),
+          proxyPods));
     }
-    out.sort(java.util.Comparator.comparing(ControlPlaneInfo::revision));
+    out.sort(java.util.Comparator.comparing(l -> l.info().revision()));
     return out;
   }
 

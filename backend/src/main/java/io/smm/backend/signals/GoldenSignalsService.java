@@ -31,7 +31,41 @@ public final class GoldenSignalsService {
     PartErrors errors = new PartErrors();
     CompletableFuture<List<SignalPoint>> in = direction("inbound", scope.inbound(), end, range, step, window, errors);
     CompletableFuture<List<SignalPoint>> out = direction("outbound", scope.outbound(), end, range, step, window, errors);
-    return in.thenCombine(out, (i, o) -> new GoldenSignals(i, o, errors.list()));
+    CompletableFuture<List<SaturationPoint>> saturation = scope.containers()
+        .map(selector -> saturation(selector, end, range, step, window, errors))
+        .orElse(CompletableFuture.completedFuture(List.of()));
+    return CompletableFuture.allOf(in, out, saturation)
+        .thenApply(ignored -> new GoldenSignals(in.join(), out.join(), saturation.join(), errors.list()));
+  }
+
+  private static final String PROXY = "container=\"istio-proxy\"";
+
+  private CompletableFuture<List<SaturationPoint>> saturation(String selector, Instant end, Duration range, Duration step,
+      Duration window, PartErrors errors) {
+    Instant start = end.minus(range);
+    String proxy = selector.isEmpty() ? PROXY : selector + "," + PROXY;
+    List<CompletableFuture<List<Series>>> parts = List.of(
+        prometheus.range(MeshQueries.cpuCores(selector, window), start, end, step),
+        prometheus.range(MeshQueries.memoryBytes(selector), start, end, step),
+        prometheus.range(MeshQueries.cpuCores(proxy, window), start, end, step),
+        prometheus.range(MeshQueries.memoryBytes(proxy), start, end, step)).stream()
+        .map(f -> f.exceptionally(e -> {
+          errors.add("saturation", e);
+          return List.of();
+        })).toList();
+    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+      TreeMap<Long, double[]> byTime = new TreeMap<>();
+      for (int i = 0; i < parts.size(); i++) {
+        for (Series s : parts.get(i).join()) {
+          for (Series.Point p : s.points()) {
+            byTime.computeIfAbsent(p.epochSecond(), k -> new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN})[i] = p.value();
+          }
+        }
+      }
+      List<SaturationPoint> out = new ArrayList<>();
+      byTime.forEach((t, v) -> out.add(new SaturationPoint(t, v[0], v[1], v[2], v[3])));
+      return out;
+    });
   }
 
   private CompletableFuture<List<SignalPoint>> direction(String name, List<String> selectors, Instant end, Duration range,

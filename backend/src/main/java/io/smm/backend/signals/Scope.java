@@ -48,4 +48,18 @@ public record Scope(Kind kind, String namespace, String name) {
       case POD -> List.of("reporter=\"source\"," + eq("namespace", namespace) + "," + eq("pod", name));
     };
   }
+
+  /**
+   * Which containers' CPU and memory are this scope's saturation (a cAdvisor selector, "" = all);
+   * empty for a service, which has no containers of its own (see its workloads).
+   */
+  java.util.Optional<String> containers() {
+    return switch (kind) {
+      case MESH -> java.util.Optional.of("");
+      case NAMESPACE -> java.util.Optional.of(eq("namespace", namespace));
+      case SERVICE -> java.util.Optional.empty();
+      case WORKLOAD -> java.util.Optional.of(io.smm.backend.topology.MeshQueries.workloadPods(namespace, name));
+      case POD -> java.util.Optional.of(eq("namespace", namespace) + "," + eq("pod", name));
+    };
+  }
 }

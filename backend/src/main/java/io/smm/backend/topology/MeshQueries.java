@@ -106,6 +106,56 @@ public final class MeshQueries {
         + serverView("istio_request_duration_milliseconds_bucket", namespaces, window) + "))";
   }
 
+  // --- saturation: the kubelet's cAdvisor metrics, labelled namespace, pod, container -------------
+
+  /** cAdvisor's per-container series; the pod-level cgroup (container="" or "POD") would count everything twice. */
+  private static final String CONTAINERS = "container!=\"\",container!=\"POD\"";
+
+  /** CPU cores the selected containers use (e.g. {@code namespace="x",pod=~"..."}; empty = all). */
+  public static String cpuCores(String selector, Duration window) {
+    return "sum(rate(container_cpu_usage_seconds_total{" + CONTAINERS + and(selector) + "}[" + window.toSeconds() + "s]))";
+  }
+
+  /** Working-set bytes of the selected containers: what the kernel would not reclaim, the OOM killer's measure. */
+  public static String memoryBytes(String selector) {
+    return "sum(container_memory_working_set_bytes{" + CONTAINERS + and(selector) + "})";
+  }
+
+  /** CPU cores per pod in the namespaces (none = all), for health: pods are mapped to workloads by name. */
+  public static String podCpuCores(Set<String> namespaces, Duration window) {
+    return "sum by (namespace,pod) (rate(container_cpu_usage_seconds_total{" + CONTAINERS + inNamespaces("namespace", namespaces)
+        + "}[" + window.toSeconds() + "s]))";
+  }
+
+  /** CPU cores of each sidecar (container istio-proxy), for the Mesh page's per-revision totals. */
+  public static String proxyCpuCoresByPod(Duration window) {
+    return "sum by (namespace,pod) (rate(container_cpu_usage_seconds_total{container=\"istio-proxy\"}[" + window.toSeconds() + "s]))";
+  }
+
+  public static String proxyMemoryBytesByPod() {
+    return "sum by (namespace,pod) (container_memory_working_set_bytes{container=\"istio-proxy\"})";
+  }
+
+  /**
+   * A selector for the pods of a workload by name, as its controller names them: Deployment
+   * {@code name-<template hash>-<5>}, StatefulSet {@code name-<ordinal>}, DaemonSet {@code
+   * name-<5>}. cAdvisor series carry no workload label; names survive the pods, so history works.
+   */
+  public static String workloadPods(String namespace, String workload) {
+    return eq("namespace", namespace) + ",pod=~\"" + quote(workload) + "-(" + POD_SUFFIX + ")\"";
+  }
+
+  /** What controllers append to a workload's name for its pods: ReplicaSet hash and random suffix, or an ordinal. */
+  public static final String POD_SUFFIX = "([a-z0-9]{1,10}-)?[a-z0-9]{5}|[0-9]+";
+
+  private static String and(String selector) {
+    return selector == null || selector.isEmpty() ? "" : "," + selector;
+  }
+
+  private static String inNamespaces(String label, Set<String> namespaces) {
+    return namespaces.isEmpty() ? "" : "," + label + "=~\"" + regex(namespaces) + "\"";
+  }
+
   /**
    * Rates of a metric for calls between meshed workloads from the client's sidecar, and for calls
    * from outside the mesh from the server's. The parts are joined with "or" before any

@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 final class SyntheticPrometheus implements AutoCloseable {
 
   private final Map<String, List<String>> families = new TreeMap<>();
+  private final Map<String, String> gauges = new TreeMap<>();
   private Process process;
   private int port;
 
@@ -37,10 +38,17 @@ final class SyntheticPrometheus implements AutoCloseable {
     return this;
   }
 
+  /** A gauge series holding {@code value} from {@code from} to {@code to}, one sample every 15 s. */
+  SyntheticPrometheus gauge(String name, Map<String, String> labels, long from, long to, double value) {
+    gauges.put(name, name);
+    return counter(name, labels, from, to, 0, value);
+  }
+
   SyntheticPrometheus start(Path dir) throws IOException, InterruptedException {
     StringBuilder om = new StringBuilder();
     families.forEach((family, lines) -> {
-      om.append("# TYPE ").append(family).append(family.endsWith("_bucket") ? " histogram\n" : " counter\n");
+      om.append("# TYPE ").append(family).append(gauges.containsKey(family) ? " gauge\n"
+          : family.endsWith("_bucket") ? " histogram\n" : " counter\n");
       // promtool wants each series' samples together and in time order.
       lines.stream().sorted((a, b) -> {
         String sa = a.substring(0, a.lastIndexOf('}'));

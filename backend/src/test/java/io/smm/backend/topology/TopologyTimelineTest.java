@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Topology and health from a real Prometheus holding synthetic Istio series: frontpage calls
  * catalog at 10 rps for two hours; in the second hour it also calls orders at 4 rps, half of
- * which fail with 503.
+ * which fail with 503. catalog's pod uses 0.1 cores (its sidecar 0.05) until the switch, 0.6
+ * after it; a pod of another workload whose name starts like catalog's burns 5 cores throughout.
  */
 class TopologyTimelineTest {
 
@@ -68,12 +69,32 @@ class TopologyTimelineTest {
     return l;
   }
 
+  static final String CATALOG_POD = "catalog-v1-7d9f8c6b5-abcde";
+
+  /** The same call as the server's sidecar reports it. */
+  static Map<String, String> served(Map<String, String> labels) {
+    labels.put("reporter", "destination");
+    labels.put("connection_security_policy", "mutual_tls");
+    return labels;
+  }
+
+  static Map<String, String> container(String pod, String container) {
+    return Map.of("namespace", "shop", "pod", pod, "container", container);
+  }
+
   @BeforeAll
   static void start() throws Exception {
     prometheus = new SyntheticPrometheus()
         .counter("istio_requests_total", edge("frontpage-v1", "catalog", "200"), START, END, 10, 0)
         .counter("istio_requests_total", edge("frontpage-v1", "orders", "200"), SWITCH, END, 2, 0)
         .counter("istio_requests_total", edge("frontpage-v1", "orders", "503"), SWITCH, END, 2, 0)
+        .counter("istio_requests_total", served(edge("frontpage-v1", "catalog", "200")), START, END, 10, 0)
+        .counter("container_cpu_usage_seconds_total", container(CATALOG_POD, "catalog"), START, SWITCH, 0.1, 0)
+        .counter("container_cpu_usage_seconds_total", container(CATALOG_POD, "catalog"), SWITCH + 15, END, 0.6, 0.1 * (SWITCH - START))
+        .counter("container_cpu_usage_seconds_total", container(CATALOG_POD, "istio-proxy"), START, END, 0.05, 0)
+        .counter("container_cpu_usage_seconds_total", container("catalog-v1-canary-6d8f7c9b-x2x4z", "catalog"), START, END, 5, 0)
+        .gauge("container_memory_working_set_bytes", container(CATALOG_POD, "catalog"), START, END, 30 << 20)
+        .gauge("container_memory_working_set_bytes", container(CATALOG_POD, "istio-proxy"), START, END, 50 << 20)
         .start(dir);
     api = EmbeddedApiServer.start(0);
     client = api.newClient();
@@ -131,8 +152,36 @@ class TopologyTimelineTest {
     assertThat(orders.get(0).status()).isEqualTo(HealthScore.Status.NO_TRAFFIC);
     assertThat(orders.get(orders.size() - 1).status()).isEqualTo(HealthScore.Status.FAILURE);
     assertThat(orders.get(orders.size() - 1).errorRatio()).isCloseTo(0.5, within(0.001));
-    // Workloads are judged by what they served: the synthetic series are client-side only.
+    // Workloads are judged by what they served: only catalog's sidecar reported as a server.
     assertThat(timelines).doesNotContainKey("workload:c1/shop/orders-v1");
+    List<HealthScore> catalogWorkload = timelines.get("workload:c1/shop/catalog-v1");
+    assertThat(catalogWorkload.get(0).status()).as("10 minutes before the CPU jump").isEqualTo(HealthScore.Status.HEALTHY);
+    assertThat(catalogWorkload.get(catalogWorkload.size() - 1).status()).isEqualTo(HealthScore.Status.DEGRADED);
+    assertThat(catalogWorkload.get(catalogWorkload.size() - 1).reasons()).containsExactly("CPU 0.65 cores (usually 0.15)");
+  }
+
+  @Test
+  void saturationOfAWorkloadIsItsOwnPodsCpuAndMemoryWithTheSidecarsShare() {
+    var service = new io.smm.backend.signals.GoldenSignalsService(new PrometheusClient(java.net.URI.create(prometheus.url()),
+        Duration.ofSeconds(10), 4));
+    var catalog = service.signals(new io.smm.backend.signals.Scope(io.smm.backend.signals.Scope.Kind.WORKLOAD, "shop", "catalog-v1"),
+        Instant.ofEpochSecond(SWITCH + 1800), Duration.ofHours(1), Duration.ofMinutes(30), Duration.ofMinutes(5)).join();
+    assertThat(catalog.errors()).isEmpty();
+    assertThat(catalog.saturation()).hasSize(3);
+    var before = catalog.saturation().get(0);
+    var after = catalog.saturation().get(2);
+    assertThat(before.cpuCores()).as("the canary pod is another workload's").isCloseTo(0.15, within(0.001));
+    assertThat(after.cpuCores()).isCloseTo(0.65, within(0.001));
+    assertThat(after.proxyCpuCores()).isCloseTo(0.05, within(0.001));
+    assertThat(after.memoryBytes()).isEqualTo(80 << 20);
+    assertThat(after.proxyMemoryBytes()).isEqualTo(50 << 20);
+
+    var orders = service.signals(new io.smm.backend.signals.Scope(io.smm.backend.signals.Scope.Kind.SERVICE, "shop", "orders"),
+        Instant.ofEpochSecond(SWITCH + 1800), Duration.ofHours(1), Duration.ofMinutes(30), Duration.ofMinutes(5)).join();
+    assertThat(orders.saturation()).as("a service's containers are its workloads'").isEmpty();
+    var namespace = service.signals(new io.smm.backend.signals.Scope(io.smm.backend.signals.Scope.Kind.NAMESPACE, "shop", null),
+        Instant.ofEpochSecond(SWITCH + 1800), Duration.ofHours(1), Duration.ofMinutes(30), Duration.ofMinutes(5)).join();
+    assertThat(namespace.saturation().get(2).cpuCores()).isCloseTo(5.65, within(0.001));
   }
 
   @Test

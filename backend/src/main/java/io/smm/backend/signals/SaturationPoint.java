@@ -1,0 +1,7 @@
+package io.smm.backend.signals;
+
+/**
+ * CPU (cores) and working-set memory (bytes) of a scope's containers at one time step, all of them
+ * and the istio-proxy sidecars alone; NaN when no container reported.
+ */
+public record SaturationPoint(long epochSecond, double cpuCores, double memoryBytes, double proxyCpuCores, double proxyMemoryBytes) {}
