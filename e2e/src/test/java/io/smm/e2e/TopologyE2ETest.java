@@ -127,7 +127,7 @@ class TopologyE2ETest {
         }
       }, Duration.ofSeconds(60), "the mesh serves about 140 requests/s");
       JsonNode overview = graphql(dashboard, "{ meshOverview { errorRatio pods { inMesh total } services { inMesh total } } "
-          + "controlPlanes { revision proxies proxiesNotReady outboundTrafficPolicy autoMtls } }");
+          + "controlPlanes { revision proxies proxiesNotReady proxyCpuCores proxyMemoryBytes outboundTrafficPolicy autoMtls } }");
       System.out.printf("mesh: %.1f rps, overview %s%n", rps[0], overview);
       assertThat(overview.at("/meshOverview/errorRatio").asDouble()).isZero();
       assertThat(overview.at("/meshOverview/pods/inMesh").asInt()).isGreaterThanOrEqualTo(DemoMeshE2ETest.WORKLOADS.size());
@@ -137,10 +137,14 @@ class TopologyE2ETest {
       assertThat(cp.path("proxies").asInt()).isGreaterThanOrEqualTo(DemoMeshE2ETest.WORKLOADS.size());
       assertThat(cp.path("proxiesNotReady").asInt()).isZero();
       assertThat(cp.path("outboundTrafficPolicy").asText()).isEqualTo("ALLOW_ANY");
+      assertThat(cp.path("proxyCpuCores").asDouble()).as("the sidecars' CPU from the kubelet's cAdvisor metrics").isPositive();
+      assertThat(cp.path("proxyMemoryBytes").asDouble()).as("at least an idle Envoy's working set each")
+          .isGreaterThanOrEqualTo(40.0 * 1024 * 1024 * DemoMeshE2ETest.WORKLOADS.size());
 
       // Golden signals: bookings serves frontpage's calls and makes two request calls (analytics, payments) for each.
       JsonNode bookings = graphql(dashboard, "{ goldenSignals(kind: WORKLOAD, namespace: \"smm-demo\", name: \"bookings-v1\", "
-          + "rangeSeconds: 60, stepSeconds: 30, windowSeconds: 30) { errors inbound { requestsPerSecond p95Ms } outbound { requestsPerSecond } } }")
+          + "rangeSeconds: 60, stepSeconds: 30, windowSeconds: 30) { errors inbound { requestsPerSecond p95Ms } outbound { requestsPerSecond } "
+          + "saturation { cpuCores proxyCpuCores memoryBytes proxyMemoryBytes } } }")
           .path("goldenSignals");
       assertThat(bookings.path("errors")).isEmpty();
       double in = bookings.at("/inbound/2/requestsPerSecond").asDouble();
@@ -149,6 +153,11 @@ class TopologyE2ETest {
       assertThat(in).isGreaterThan(10);
       assertThat(out / in).isCloseTo(2.0, org.assertj.core.api.Assertions.within(0.3));
       assertThat(bookings.at("/inbound/2/p95Ms").isNumber()).isTrue();
+      JsonNode saturation = bookings.at("/saturation/2");
+      System.out.println("bookings-v1 saturation: " + saturation);
+      assertThat(saturation.path("cpuCores").asDouble()).isGreaterThan(saturation.path("proxyCpuCores").asDouble()).isPositive();
+      assertThat(saturation.path("proxyCpuCores").asDouble()).isPositive();
+      assertThat(saturation.path("memoryBytes").asDouble()).isGreaterThan(saturation.path("proxyMemoryBytes").asDouble());
       JsonNode pods = graphql(dashboard, "{ pods(namespace: \"smm-demo\", selector: [{key: \"app\", value: \"frontpage\"}]) { name } }");
       JsonNode pod = graphql(dashboard, "{ goldenSignals(kind: POD, namespace: \"smm-demo\", name: \"" + pods.at("/pods/0/name").asText()
           + "\", rangeSeconds: 60, stepSeconds: 30, windowSeconds: 30) { inbound { requestsPerSecond } } }");
@@ -291,6 +300,8 @@ class TopologyE2ETest {
       WebElement cps = browser.await(d -> d.findElement(By.cssSelector("[data-testid=control-planes]")), Duration.ofSeconds(20),
           "the control planes are listed");
       assertThat(cps.getText()).contains("cp-v115x.istio-system").contains("ALLOW_ANY");
+      assertThat(cps.findElement(By.cssSelector("[data-testid=proxy-memory]")).getText()).endsWith("MiB");
+      assertThat(cps.findElement(By.cssSelector("[data-testid=proxy-cpu]")).getText()).matches("\\d+m|\\d+\\.\\d\\d");
       browser.screenshot("mesh");
     }
   }

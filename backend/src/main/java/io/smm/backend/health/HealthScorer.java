@@ -96,13 +96,13 @@ public final class HealthScorer {
   }
 
   /**
-   * CPU well above usual (anomalyZ deviations and twice the median, above a hundredth of a core so
-   * an idle pod's noise is not an anomaly): degraded, as a saturating pod is about to get slow.
+   * CPU well above usual (anomalyZ deviations and twice the median, and above a tenth of a core so
+   * a small pod's noise is not an anomaly): degraded, as a saturating pod is about to get slow.
    */
   double saturationScore(double cpu, double[] baseline, List<String> reasons) {
     double median = median(baseline);
     double z = (cpu - median) / spread(baseline, median);
-    if (z > thresholds.anomalyZ() && cpu > 2 * median && cpu > 0.01) {
+    if (z > thresholds.anomalyZ() && cpu > 2 * median && cpu > 0.1) {
       reasons.add(String.format("CPU %.2f cores (usually %.2f)", cpu, median));
       return 0.7;
     }
