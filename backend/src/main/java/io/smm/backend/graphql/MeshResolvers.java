@@ -102,7 +102,8 @@ final class MeshResolvers {
     Duration window = seconds(env.getArgument("windowSeconds"), 60, "windowSeconds");
     boolean idle = !Boolean.FALSE.equals(env.getArgument("idleNodes"));
     Instant at = time == null ? Instant.now() : time;
-    var graph = topology.topology(namespaces, at, window, idle, "APP".equals(env.getArgument("groupBy")));
+    var graph = topology.topology(namespaces, at, window, idle,
+        io.smm.backend.topology.TopologyNode.Grouping.valueOf(env.<String>getArgument("groupBy")));
     var scores = health.timelines(namespaces, new HealthService.Span(at, Duration.ZERO, window, window, Duration.ofHours(1)))
         .handle((h, e) -> e == null ? new Outcome<>(h, null) : new Outcome<Map<String, List<HealthScore>>>(Map.of(), e));
     return graph.thenCombine(scores, (t, h) -> {

@@ -54,7 +54,11 @@ public final class GoldenSignalsService {
           return List.of();
         })).toList();
     return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+      // Every step is present, as in the request series, so points of the same index are the same time.
       TreeMap<Long, double[]> byTime = new TreeMap<>();
+      for (long t = start.getEpochSecond(); t <= end.getEpochSecond(); t += Math.max(1, step.toSeconds())) {
+        byTime.put(t, new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN});
+      }
       for (int i = 0; i < parts.size(); i++) {
         for (Series s : parts.get(i).join()) {
           for (Series.Point p : s.points()) {

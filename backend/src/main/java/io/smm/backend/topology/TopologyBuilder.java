@@ -15,13 +15,18 @@ import java.util.Map;
  * -> server path, contributing to the edge client -> service and the edge service -> server
  * (Kiali's graph with service nodes). Rates add up; latency quantiles come from the summed
  * histogram buckets; series with missing labels (older Istio, traffic from outside the mesh) end
- * in "unknown" nodes instead of failing.
+ * in "unknown" nodes instead of failing. Grouped by namespace or cluster, a series is one edge
+ * from the client's group to the server's (the service's when the server is unknown), so nothing
+ * is counted twice.
  */
 public final class TopologyBuilder {
 
   private final String defaultCluster;
+  private final TopologyNode.Grouping grouping;
   private final boolean byApp;
   private final Map<String, TopologyNode> nodes = new LinkedHashMap<>();
+  /** Workload node id -> GATEWAY or VM, from what Kubernetes says the workload is. */
+  private final Map<String, TopologyNode.Type> kinds = new HashMap<>();
   private final Map<String, EdgeTotals> edges = new LinkedHashMap<>();
 
   private static final class EdgeTotals {
@@ -45,13 +50,33 @@ public final class TopologyBuilder {
   }
 
   public TopologyBuilder(String defaultCluster) {
-    this(defaultCluster, false);
+    this(defaultCluster, TopologyNode.Grouping.WORKLOAD);
   }
 
-  /** @param byApp merge the workloads of one app (all its versions) into one APP node, as Kiali's app graph does */
-  public TopologyBuilder(String defaultCluster, boolean byApp) {
+  /**
+   * @param grouping APP merges the workloads of one app (all its versions) into one node, as
+   *     Kiali's app graph does; NAMESPACE and CLUSTER merge everything of one
+   */
+  public TopologyBuilder(String defaultCluster, TopologyNode.Grouping grouping) {
     this.defaultCluster = defaultCluster;
-    this.byApp = byApp;
+    this.grouping = grouping;
+    this.byApp = grouping == TopologyNode.Grouping.APP;
+  }
+
+  private boolean grouped() {
+    return grouping == TopologyNode.Grouping.NAMESPACE || grouping == TopologyNode.Grouping.CLUSTER;
+  }
+
+  /** The NAMESPACE or CLUSTER node everything of this namespace belongs to. */
+  private String group(String cluster, String namespace, boolean idle) {
+    String id = grouping == TopologyNode.Grouping.CLUSTER ? TopologyNode.clusterId(cluster) : TopologyNode.namespaceId(cluster, namespace);
+    TopologyNode existing = nodes.get(id);
+    if (existing == null || (existing.idle() && !idle)) {
+      nodes.put(id, grouping == TopologyNode.Grouping.CLUSTER
+          ? new TopologyNode(id, TopologyNode.Type.CLUSTER, cluster, "", cluster, "", "", idle)
+          : new TopologyNode(id, TopologyNode.Type.NAMESPACE, cluster, namespace, namespace, "", "", idle));
+    }
+    return id;
   }
 
   /** One series of {@link MeshQueries#requestRates}. */
@@ -99,6 +124,21 @@ public final class TopologyBuilder {
 
   /** A workload Kubernetes knows; shown idle unless traffic involves it. */
   public TopologyBuilder known(KnownWorkload w) {
+    return known(w, true);
+  }
+
+  /** @param idleNode whether to show it without traffic; otherwise only what it is (gateway, VM) is noted */
+  public TopologyBuilder known(KnownWorkload w, boolean idleNode) {
+    if (w.type() != TopologyNode.Type.WORKLOAD) {
+      kinds.put(TopologyNode.workloadId(w.cluster(), w.namespace(), w.name()), w.type());
+    }
+    if (!idleNode) {
+      return this;
+    }
+    if (grouped()) {
+      group(w.cluster(), w.namespace(), true);
+      return this;
+    }
     if (byApp && !unknown(w.app())) {
       String id = TopologyNode.appId(w.cluster(), w.namespace(), w.app());
       nodes.putIfAbsent(id, new TopologyNode(id, TopologyNode.Type.APP, w.cluster(), w.namespace(), w.app(), w.app(), "", true));
@@ -119,7 +159,8 @@ public final class TopologyBuilder {
           e.securityKnown > 0 ? e.secured / e.securityKnown : Double.NaN, Map.copyOf(e.codes)));
     }
     out.sort(Comparator.comparing(TopologyEdge::source).thenComparing(TopologyEdge::target).thenComparing(TopologyEdge::protocol));
-    List<TopologyNode> n = new ArrayList<>(nodes.values());
+    List<TopologyNode> n = new ArrayList<>(nodes.values().stream()
+        .map(node -> kinds.containsKey(node.id()) ? node.withType(kinds.get(node.id())) : node).toList());
     n.sort(Comparator.comparing(TopologyNode::id));
     return new Topology(time, window, n, out, List.copyOf(errors));
   }
@@ -129,6 +170,10 @@ public final class TopologyBuilder {
     String protocol = s.label("request_protocol").isEmpty() ? "unknown" : s.label("request_protocol");
     String client = clientNode(s);
     String service = serviceNode(s);
+    if (grouped()) {
+      String server = serverNode(s);
+      return List.of(edge(client, server != null ? server : service, protocol));
+    }
     List<EdgeTotals> out = new ArrayList<>(2);
     out.add(edge(client, service, protocol));
     String server = serverNode(s);
@@ -155,6 +200,9 @@ public final class TopologyBuilder {
 
   private String serviceNode(Sample s) {
     ServiceRef service = ServiceRef.of(s.labels(), defaultCluster);
+    if (grouped() && !service.external()) {
+      return group(service.cluster(), service.namespace(), false);
+    }
     nodes.putIfAbsent(service.id(), new TopologyNode(service.id(), service.external() ? TopologyNode.Type.EXTERNAL
         : TopologyNode.Type.SERVICE, service.cluster(), service.namespace(), service.name(), "", "", false));
     return service.id();
@@ -171,6 +219,9 @@ public final class TopologyBuilder {
   }
 
   private String workload(String cluster, String namespace, String name, String app, String version) {
+    if (grouped()) {
+      return group(cluster, namespace, false);
+    }
     if (byApp && !unknown(app)) {
       String id = TopologyNode.appId(cluster, namespace, app);
       TopologyNode existing = nodes.get(id);

@@ -33,30 +33,32 @@ public final class TopologyService {
   }
 
   public CompletableFuture<Topology> topology(Set<String> namespaces, Instant time, Duration window, boolean idleNodes) {
-    return topology(namespaces, time, window, idleNodes, false);
+    return topology(namespaces, time, window, idleNodes, TopologyNode.Grouping.WORKLOAD);
   }
 
-  /** @param byApp one node per app (all versions) instead of per workload */
-  public CompletableFuture<Topology> topology(Set<String> namespaces, Instant time, Duration window, boolean idleNodes, boolean byApp) {
+  /** @param grouping one node per workload, app (all versions), namespace or cluster */
+  public CompletableFuture<Topology> topology(Set<String> namespaces, Instant time, Duration window, boolean idleNodes,
+      TopologyNode.Grouping grouping) {
     Instant at = time == null ? Instant.now() : time;
     PartErrors errors = new PartErrors();
-    TopologyBuilder builder = new TopologyBuilder(cluster, byApp);
+    TopologyBuilder builder = new TopologyBuilder(cluster, grouping);
     List<CompletableFuture<Void>> parts = new ArrayList<>();
     parts.add(part("request rates", MeshQueries.requestRates(namespaces, window), at, builder::requests, errors));
     parts.add(part("latency", MeshQueries.durationBuckets(namespaces, window), at, builder::durationBucket, errors));
     parts.add(part("TCP bytes sent", MeshQueries.tcpBytes("sent", namespaces, window), at, builder::tcpSent, errors));
     parts.add(part("TCP bytes received", MeshQueries.tcpBytes("received", namespaces, window), at, builder::tcpReceived, errors));
     parts.add(part("mTLS", MeshQueries.security(namespaces, window), at, builder::security, errors));
-    CompletableFuture<List<KnownWorkload>> known = idleNodes
-        ? CompletableFuture.supplyAsync(() -> clusters.workloads(List.copyOf(namespaces)).stream()
-            .map(w -> new KnownWorkload(cluster, w.namespace(), w.name(), w.app(), w.version())).toList(), blocking).exceptionally(e -> {
+    // Read even without idle nodes: it is what tells gateways and VMs apart from other workloads.
+    CompletableFuture<List<KnownWorkload>> known = CompletableFuture.supplyAsync(() -> clusters.workloads(List.copyOf(namespaces))
+        .stream().map(w -> new KnownWorkload(cluster, w.namespace(), w.name(), w.app(), w.version(),
+            w.vm() ? TopologyNode.Type.VM : w.gateway() ? TopologyNode.Type.GATEWAY : TopologyNode.Type.WORKLOAD)).toList(), blocking)
+        .exceptionally(e -> {
           errors.add("Kubernetes workloads", e);
           return List.of();
-        })
-        : CompletableFuture.completedFuture(List.of());
+        });
     return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenCombine(known, (ignored, workloads) -> {
       // Builders are not thread-safe: results were applied one query at a time (see part()).
-      workloads.forEach(builder::known);
+      workloads.forEach(w -> builder.known(w, idleNodes));
       return builder.build(at, window, errors.list());
     });
   }

@@ -93,7 +93,7 @@ class TopologyBuilderTest {
 
   @Test
   void groupedByAppTheVersionsOfAnAppBecomeOneNodeWithTheirTrafficAddedUp() {
-    var b = new TopologyBuilder("c1", true);
+    var b = new TopologyBuilder("c1", TopologyNode.Grouping.APP);
     for (String v : new String[] {"v1", "v2", "v3"}) {
       Map<String, String> l = edge("catalog-v1", "movies", "movies-" + v, "grpc");
       l.put("source_app", "catalog");
@@ -108,5 +108,54 @@ class TopologyBuilderTest {
         .satisfies(n -> assertThat(n.idle()).as("busy versions win over an idle one").isFalse());
     TopologyEdge toApp = t.edges().stream().filter(e -> e.target().equals("app:c1/shop/movies")).findFirst().orElseThrow();
     assertThat(toApp.requestsPerSecond()).isEqualTo(6);
+  }
+
+  @Test
+  void groupedByNamespaceEachCallIsOneEdgeBetweenTheNamespacesOfClientAndServer() {
+    var b = new TopologyBuilder("c1", TopologyNode.Grouping.NAMESPACE);
+    Map<String, String> crossing = edge("frontpage-v1", "payments", "payments-v1", "http");
+    crossing.put("destination_service_namespace", "billing");
+    crossing.put("destination_workload_namespace", "billing");
+    b.requests(sample(crossing, 3, "response_code", "200"));
+    b.requests(sample(crossing, 1, "response_code", "500"));
+    b.requests(sample(edge("frontpage-v1", "catalog", "catalog-v1", "http"), 5, "response_code", "200"));
+    Map<String, String> external = edge("frontpage-v1", "PassthroughCluster", "unknown", "http");
+    external.put("destination_service_namespace", "unknown");
+    external.put("destination_cluster", "unknown");
+    b.requests(sample(external, 2, "response_code", "200"));
+    b.known(new KnownWorkload("c1", "batch", "nightly", "nightly", "v1"));
+
+    Topology t = b.build(Instant.EPOCH, Duration.ofMinutes(1), List.of());
+    assertThat(t.nodes()).extracting(TopologyNode::id, TopologyNode::type, TopologyNode::idle).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("namespace:c1/batch", TopologyNode.Type.NAMESPACE, true),
+        org.assertj.core.groups.Tuple.tuple("namespace:c1/billing", TopologyNode.Type.NAMESPACE, false),
+        org.assertj.core.groups.Tuple.tuple("namespace:c1/shop", TopologyNode.Type.NAMESPACE, false),
+        org.assertj.core.groups.Tuple.tuple("service:c1//PassthroughCluster", TopologyNode.Type.EXTERNAL, false));
+    assertThat(t.edges()).extracting(TopologyEdge::source, TopologyEdge::target, TopologyEdge::requestsPerSecond).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("namespace:c1/shop", "namespace:c1/billing", 4.0),
+        org.assertj.core.groups.Tuple.tuple("namespace:c1/shop", "namespace:c1/shop", 5.0),
+        org.assertj.core.groups.Tuple.tuple("namespace:c1/shop", "service:c1//PassthroughCluster", 2.0));
+    assertThat(t.edges().get(0).errorRatio()).isEqualTo(0.25);
+
+    var byCluster = new TopologyBuilder("c1", TopologyNode.Grouping.CLUSTER);
+    byCluster.requests(sample(crossing, 3, "response_code", "200"));
+    assertThat(byCluster.build(Instant.EPOCH, Duration.ofMinutes(1), List.of()).edges())
+        .extracting(TopologyEdge::source, TopologyEdge::target).containsExactly(org.assertj.core.groups.Tuple.tuple("cluster:c1", "cluster:c1"));
+  }
+
+  @Test
+  void gatewaysAndVmsAreTheirOwnKindsOfNodeTrafficOrNot() {
+    var b = new TopologyBuilder("c1");
+    b.requests(sample(edge("istio-ingress", "frontpage", "frontpage-v1", "http"), 5, "response_code", "200"));
+    b.requests(sample(edge("frontpage-v1", "legacy", "legacy-vm", "http"), 1, "response_code", "200"));
+    b.known(new KnownWorkload("c1", "shop", "istio-ingress", "", "", TopologyNode.Type.GATEWAY), false);
+    b.known(new KnownWorkload("c1", "shop", "legacy-vm", "legacy", "v1", TopologyNode.Type.VM), false);
+    b.known(new KnownWorkload("c1", "shop", "batch-vm", "batch", "v1", TopologyNode.Type.VM), false);
+    Topology t = b.build(Instant.EPOCH, Duration.ofMinutes(1), List.of());
+    assertThat(t.nodes()).filteredOn(n -> n.id().startsWith("workload:")).extracting(TopologyNode::name, TopologyNode::type)
+        .as("without idle nodes, the idle VM is left out").containsExactly(
+            org.assertj.core.groups.Tuple.tuple("frontpage-v1", TopologyNode.Type.WORKLOAD),
+            org.assertj.core.groups.Tuple.tuple("istio-ingress", TopologyNode.Type.GATEWAY),
+            org.assertj.core.groups.Tuple.tuple("legacy-vm", TopologyNode.Type.VM));
   }
 }

@@ -179,6 +179,10 @@ class TopologyTimelineTest {
     var orders = service.signals(new io.smm.backend.signals.Scope(io.smm.backend.signals.Scope.Kind.SERVICE, "shop", "orders"),
         Instant.ofEpochSecond(SWITCH + 1800), Duration.ofHours(1), Duration.ofMinutes(30), Duration.ofMinutes(5)).join();
     assertThat(orders.saturation()).as("a service's containers are its workloads'").isEmpty();
+    var early = service.signals(new io.smm.backend.signals.Scope(io.smm.backend.signals.Scope.Kind.WORKLOAD, "shop", "catalog-v1"),
+        Instant.ofEpochSecond(START + 600), Duration.ofMinutes(20), Duration.ofMinutes(10), Duration.ofMinutes(5)).join();
+    assertThat(early.saturation()).as("steps before the pod existed are there, empty").hasSize(3)
+        .extracting(p -> Double.isNaN(p.cpuCores())).containsExactly(true, true, false);
     var namespace = service.signals(new io.smm.backend.signals.Scope(io.smm.backend.signals.Scope.Kind.NAMESPACE, "shop", null),
         Instant.ofEpochSecond(SWITCH + 1800), Duration.ofHours(1), Duration.ofMinutes(30), Duration.ofMinutes(5)).join();
     assertThat(namespace.saturation().get(2).cpuCores()).isCloseTo(5.65, within(0.001));

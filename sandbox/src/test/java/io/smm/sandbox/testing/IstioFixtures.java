@@ -25,14 +25,15 @@ public final class IstioFixtures {
 
   /** The Istio kinds the simulated sidecars read (open schemas, as the sandbox needs no validation). */
   public static void istioCrds(KubernetesClient client) {
-    for (String kind : new String[] {"VirtualService", "DestinationRule", "ServiceEntry", "Sidecar"}) {
+    for (String kind : new String[] {"VirtualService", "DestinationRule", "ServiceEntry", "Sidecar", "WorkloadEntry", "WorkloadGroup"}) {
       crd(client, "networking.istio.io", "v1beta1", kind);
     }
     crd(client, "security.istio.io", "v1beta1", "PeerAuthentication");
   }
 
   private static void crd(KubernetesClient client, String group, String version, String kind) {
-    String plural = kind.toLowerCase() + "s";
+    String lower = kind.toLowerCase();
+    String plural = lower.endsWith("y") ? lower.substring(0, lower.length() - 1) + "ies" : lower + "s";
     client.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
         .withNewMetadata().withName(plural + "." + group).endMetadata()
         .withNewSpec().withGroup(group).withScope("Namespaced")
