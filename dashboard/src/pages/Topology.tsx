@@ -7,7 +7,9 @@ import { graphqlPartial } from '../graphql';
 import { fetchHealth, type NodeHealth } from '../topology/health';
 import {
   EDGE_LABELS,
+  GROUPINGS,
   HEALTH_COLORS,
+  groupingOf,
   TOPOLOGY_QUERY,
   elements,
   formatBytes,
@@ -35,7 +37,7 @@ export function Topology({ params, setParams }: { params: Params; setParams: (p:
   const namespaces = listParam(params.ns);
   const mode = (EDGE_LABELS.some((l) => l.id === params.label) ? params.label : 'rate') as EdgeLabel;
   const time = params.time || '';
-  const groupBy = params.group === 'app' ? 'APP' : 'WORKLOAD';
+  const groupBy = groupingOf(params.group);
   const boxes = params.boxes === 'namespace';
   const [load, setLoad] = useState<Load>({ status: 'loading' });
   const [tick, setTick] = useState(0);
@@ -79,9 +81,12 @@ export function Topology({ params, setParams }: { params: Params; setParams: (p:
         </label>
         <label>
           Nodes{' '}
-          <select value={groupBy === 'APP' ? 'app' : 'workload'} onChange={(e) => update({ group: e.target.value === 'app' ? 'app' : '', node: '' })} data-testid="group-by">
-            <option value="workload">workloads</option>
-            <option value="app">apps (versions together)</option>
+          <select value={groupBy} onChange={(e) => update({ group: e.target.value === 'WORKLOAD' ? '' : e.target.value.toLowerCase(), node: '' })} data-testid="group-by">
+            {GROUPINGS.map((g) => (
+              <option key={g.id} value={g.id}>
+                {g.label}
+              </option>
+            ))}
           </select>
         </label>
         <label>
@@ -152,6 +157,10 @@ const STYLE: cytoscape.StylesheetJson = [
     style: { 'background-color': '#eef2f7', 'background-opacity': 0.6, 'border-color': '#9aa8b8', 'border-width': 1, 'text-valign': 'top', 'font-weight': 'bold', shape: 'round-rectangle' },
   },
   { selector: 'node[kind = "external"], node[kind = "unknown"]', style: { shape: 'diamond' } },
+  { selector: 'node[kind = "gateway"]', style: { shape: 'vee' } },
+  { selector: 'node[kind = "vm"]', style: { shape: 'rectangle' } },
+  { selector: 'node[kind = "namespace"]', style: { shape: 'round-hexagon', width: 48, height: 48 } },
+  { selector: 'node[kind = "cluster"]', style: { shape: 'round-octagon', width: 56, height: 56 } },
   { selector: 'node[?idle]', style: { 'border-style': 'dashed', 'border-color': '#7b8a9c' } },
   { selector: 'node:selected', style: { 'border-color': '#14213d', 'border-width': 4 } },
   {
@@ -278,7 +287,7 @@ function Legend() {
         <span key={s}><i style={{ background: HEALTH_COLORS[s] }} /> {s.replace('_', ' ').toLowerCase()}</span>
       ))}
       <span><i className="idle" /> idle</span>
-      <span>● workload ■ app ▲ service ◆ external/unknown; dashed edge = TCP</span>
+      <span>● workload ⋎ gateway ■ VM ▢ app ▲ service ◆ external/unknown ⬡ namespace ⯃ cluster; dashed edge = TCP</span>
     </div>
   );
 }
@@ -322,7 +331,7 @@ function NodePanel({ node, topology, namespaces, onClose }: { node: TopologyNode
       {node.type === 'SERVICE' && node.namespace && (
         <a href={hashFor('services', { ns: node.namespace, service: node.name })}>Service details →</a>
       )}
-      {node.type === 'WORKLOAD' && (
+      {(node.type === 'WORKLOAD' || node.type === 'GATEWAY' || node.type === 'VM') && (
         <a href={hashFor('workloads', { ns: node.namespace, workload: node.name })}>Workload details →</a>
       )}
     </aside>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { edgeColor, edgeLabel, elements, type Topology, type TopologyEdge } from './model';
+import { edgeColor, edgeLabel, elements, groupingOf, type Topology, type TopologyEdge } from './model';
 
 const edge = (over: Partial<TopologyEdge>): TopologyEdge => ({
   source: 'a',
@@ -48,7 +48,30 @@ describe('topology model', () => {
     expect(els.filter((e) => e.group === 'edges')).toHaveLength(1);
     expect(els.find((e) => e.data.id === 'b')?.data.status).toBe('IDLE');
     const boxed = elements(t, 'rate', true);
-    expect(boxed.find((e) => e.data.id === 'namespace:n')?.data.kind).toBe('box');
-    expect(boxed.find((e) => e.data.id === 'a')?.data.parent).toBe('namespace:n');
+    expect(boxed.find((e) => e.data.id === 'box:n')?.data.kind).toBe('box');
+    expect(boxed.find((e) => e.data.id === 'a')?.data.parent).toBe('box:n');
+  });
+
+  it('never boxes namespace or cluster nodes in a namespace box', () => {
+    const t: Topology = {
+      time: '',
+      windowSeconds: 60,
+      errors: [],
+      nodes: [
+        { id: 'namespace:c/n', type: 'NAMESPACE', cluster: 'c', namespace: 'n', name: 'n', app: '', version: '', idle: false, health: null },
+        { id: 'service:c//PassthroughCluster', type: 'EXTERNAL', cluster: 'c', namespace: '', name: 'PassthroughCluster', app: '', version: '', idle: false, health: null },
+      ],
+      edges: [],
+    };
+    const els = elements(t, 'rate', true);
+    expect(els.filter((e) => e.data.kind === 'box')).toHaveLength(0);
+    expect(els.find((e) => e.data.id === 'namespace:c/n')?.data.parent).toBeUndefined();
+  });
+
+  it('reads the grouping from the URL, workloads by default', () => {
+    expect(groupingOf('namespace')).toBe('NAMESPACE');
+    expect(groupingOf('app')).toBe('APP');
+    expect(groupingOf(undefined)).toBe('WORKLOAD');
+    expect(groupingOf('bogus')).toBe('WORKLOAD');
   });
 });

@@ -14,7 +14,7 @@ export interface Health {
 
 export interface TopologyNode {
   id: string;
-  type: 'WORKLOAD' | 'APP' | 'SERVICE' | 'EXTERNAL' | 'UNKNOWN';
+  type: 'WORKLOAD' | 'GATEWAY' | 'VM' | 'APP' | 'SERVICE' | 'EXTERNAL' | 'UNKNOWN' | 'NAMESPACE' | 'CLUSTER';
   cluster: string;
   namespace: string;
   name: string;
@@ -64,6 +64,20 @@ export const EDGE_LABELS: { id: EdgeLabel; label: string }[] = [
   { id: 'p95', label: 'P95 latency' },
   { id: 'mtls', label: 'mTLS' },
 ];
+
+export type Grouping = 'WORKLOAD' | 'APP' | 'NAMESPACE' | 'CLUSTER';
+
+export const GROUPINGS: { id: Grouping; label: string }[] = [
+  { id: 'WORKLOAD', label: 'workloads' },
+  { id: 'APP', label: 'apps (versions together)' },
+  { id: 'NAMESPACE', label: 'namespaces' },
+  { id: 'CLUSTER', label: 'clusters' },
+];
+
+/** The grouping a URL's group= names (lower case), workloads when absent or unknown. */
+export function groupingOf(param: string | undefined): Grouping {
+  return GROUPINGS.find((g) => g.id.toLowerCase() === param)?.id ?? 'WORKLOAD';
+}
 
 export const HEALTH_COLORS: Record<HealthStatus | 'UNKNOWN', string> = {
   HEALTHY: '#2e9d5b',
@@ -116,9 +130,11 @@ export interface Element {
 export function elements(t: Topology, mode: EdgeLabel, boxes = false): Element[] {
   const ids = new Set(t.nodes.map((n) => n.id));
   const out: Element[] = [];
+  // A namespace box around namespace or cluster nodes would only repeat them.
+  const boxed = (n: TopologyNode) => boxes && !!n.namespace && n.type !== 'NAMESPACE' && n.type !== 'CLUSTER';
   if (boxes) {
-    [...new Set(t.nodes.map((n) => n.namespace).filter((ns) => ns))].sort().forEach((ns) => {
-      out.push({ group: 'nodes', data: { id: `namespace:${ns}`, label: ns, kind: 'box' } });
+    [...new Set(t.nodes.filter(boxed).map((n) => n.namespace))].sort().forEach((ns) => {
+      out.push({ group: 'nodes', data: { id: `box:${ns}`, label: ns, kind: 'box' } });
     });
   }
   t.nodes.forEach((n) => {
@@ -130,7 +146,7 @@ export function elements(t: Topology, mode: EdgeLabel, boxes = false): Element[]
       idle: n.idle,
       status: n.idle ? 'IDLE' : n.health?.status ?? 'UNKNOWN',
     };
-    if (boxes && n.namespace) data.parent = `namespace:${n.namespace}`;
+    if (boxed(n)) data.parent = `box:${n.namespace}`;
     out.push({ group: 'nodes', data });
   });
   t.edges.forEach((e, i) => {

@@ -114,6 +114,12 @@ class TopologyE2ETest {
       List<String> apps = graphql(dashboard, "{ topology(namespaces: [\"smm-demo\"], groupBy: APP) { nodes { id } } }")
           .at("/topology/nodes").findValuesAsText("id");
       assertThat(apps).contains("app:" + CLUSTER + "/smm-demo/movies").doesNotContain(workload("movies-v1"));
+      // Grouped by namespace, the demo is one node whose calls among its own workloads are a loop.
+      JsonNode byNamespace = graphql(dashboard, "{ topology(namespaces: [\"smm-demo\"], groupBy: NAMESPACE) { nodes { id type } "
+          + "edges { source target protocol requestsPerSecond } } }").path("topology");
+      String demoNamespace = "namespace:" + CLUSTER + "/smm-demo";
+      assertThat(byNamespace.path("nodes").findValuesAsText("id")).contains(demoNamespace).noneMatch(id -> id.startsWith("workload:"));
+      assertThat(edge(byNamespace, demoNamespace, demoNamespace)).as("smm-demo -> smm-demo").isNotNull();
 
       // The Overview's mesh-wide rate: each of the 20 requests/s to frontpage makes 6 more HTTP/gRPC calls.
       double[] rps = {-1};
