@@ -2,11 +2,13 @@ import { useEffect, useState } from 'react';
 import { HealthChart, HealthStrip } from '../components/HealthChart';
 import { SignalsCharts } from '../components/SignalsChart';
 import { NamespacePicker } from '../components/NamespacePicker';
+import { EventsTable } from '../components/EventsTable';
 import { PodLogs } from '../components/PodLogs';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { graphql } from '../graphql';
 import { fetchHealth, type NodeHealth } from '../topology/health';
 import type { Health } from '../topology/model';
+import { filterOf, HEALTH_FILTERS, passes, type ListFilter } from '../listFilter';
 import { hashFor, listParam, type Params } from '../urlState';
 
 interface Label { key: string; value: string }
@@ -67,6 +69,25 @@ function grouped<T extends { namespace: string }>(items: T[]): [string, T[]][] {
   return [...m.entries()];
 }
 
+function FilterBar({ params, setParams, what }: { params: Params; setParams: (p: Params) => void; what: string }) {
+  const f = filterOf(params);
+  return (
+    <>
+      <input type="search" placeholder={`Filter ${what} by name`} value={f.text} onChange={(e) => setParams({ ...params, q: e.target.value })} data-testid="name-filter" aria-label="Name filter" />
+      <select value={f.health.toLowerCase()} onChange={(e) => setParams({ ...params, health: e.target.value })} data-testid="health-filter" aria-label="Health filter">
+        {HEALTH_FILTERS.map((h) => (
+          <option key={h.id} value={h.id.toLowerCase()}>{h.label}</option>
+        ))}
+      </select>
+    </>
+  );
+}
+
+/** Items passing the filter, grouped by namespace. */
+function shown<T extends { namespace: string; name: string }>(items: T[], health: Map<string, Health[]>, f: ListFilter, text: (i: T) => string) {
+  return grouped(items.filter((i) => passes(text(i), health.get(`${i.namespace}/${i.name}`), f)));
+}
+
 export function Services({ params, setParams }: { params: Params; setParams: (p: Params) => void }) {
   const namespaces = listParam(params.ns);
   const load = useList<Service>('service', namespaces,
@@ -79,13 +100,17 @@ export function Services({ params, setParams }: { params: Params; setParams: (p:
     <div className="list-page">
       <div className="toolbar">
         <NamespacePicker selected={namespaces} onChange={(ns) => setParams({ ...params, ns: ns.join(',') })} />
+        <FilterBar params={params} setParams={setParams} what="services" />
       </div>
       {load.status === 'loading' && <Loading what="services" />}
       {load.status === 'error' && <ErrorState message={load.message} />}
       {load.status === 'ok' && load.warning && <div className="banner" role="alert">Health is partial: {load.warning}</div>}
       {load.status === 'ok' && load.data.items.length === 0 && <Empty>No services in {namespaces.join(', ') || 'the cluster'}.</Empty>}
+      {load.status === 'ok' && load.data.items.length > 0 && shown(load.data.items, load.data.health, filterOf(params), (s) => s.name).length === 0 && (
+        <Empty>No service matches the filter.</Empty>
+      )}
       {load.status === 'ok' &&
-        grouped(load.data.items).map(([ns, services]) => (
+        shown(load.data.items, load.data.health, filterOf(params), (s) => s.name).map(([ns, services]) => (
           <section key={ns} className="group">
             <h2>{ns}</h2>
             <table className="table" data-testid="services-table">
@@ -128,13 +153,17 @@ export function Workloads({ params, setParams }: { params: Params; setParams: (p
     <div className="list-page">
       <div className="toolbar">
         <NamespacePicker selected={namespaces} onChange={(ns) => setParams({ ...params, ns: ns.join(',') })} />
+        <FilterBar params={params} setParams={setParams} what="workloads" />
       </div>
       {load.status === 'loading' && <Loading what="workloads" />}
       {load.status === 'error' && <ErrorState message={load.message} />}
       {load.status === 'ok' && load.warning && <div className="banner" role="alert">Health is partial: {load.warning}</div>}
       {load.status === 'ok' && load.data.items.length === 0 && <Empty>No workloads in {namespaces.join(', ') || 'the cluster'}.</Empty>}
+      {load.status === 'ok' && load.data.items.length > 0 && shown(load.data.items, load.data.health, filterOf(params), (w) => `${w.name} ${w.app}`).length === 0 && (
+        <Empty>No workload matches the filter.</Empty>
+      )}
       {load.status === 'ok' &&
-        grouped(load.data.items).map(([ns, workloads]) => (
+        shown(load.data.items, load.data.health, filterOf(params), (w) => `${w.name} ${w.app}`).map(([ns, workloads]) => (
           <section key={ns} className="group">
             <h2>{ns}</h2>
             <table className="table" data-testid="workloads-table">
@@ -183,12 +212,12 @@ function PodsTable({ namespace, selector }: { namespace: string; selector: Label
   if (load.status === 'loading') return <Loading what="pods" />;
   if (load.status === 'error') return <ErrorState message={load.message} />;
   if (load.data.length === 0) return <Empty>No pods.</Empty>;
-  const shown = load.data.find((p) => p.name === logsOf);
+  const open = load.data.find((p) => p.name === logsOf);
   return (
     <>
       <table className="table" data-testid="pods-table">
         <thead>
-          <tr><th>Pod</th><th>Status</th><th>Ready</th><th>Restarts</th><th>Node</th><th>IP</th><th>Sidecar</th><th>Logs</th></tr>
+          <tr><th>Pod</th><th>Status</th><th>Ready</th><th>Restarts</th><th>Node</th><th>IP</th><th>Sidecar</th><th>Drill down</th></tr>
         </thead>
         <tbody>
           {load.data.map((p) => (
@@ -197,14 +226,21 @@ function PodsTable({ namespace, selector }: { namespace: string; selector: Label
               <td>{p.node ?? '–'}</td><td>{p.podIP ?? '–'}</td><td>{p.sidecar ? 'yes' : 'no'}</td>
               <td>
                 <button type="button" onClick={() => setLogsOf(logsOf === p.name ? '' : p.name)} data-testid={`logs-${p.name}`}>
-                  {logsOf === p.name ? 'hide' : 'logs'}
+                  {logsOf === p.name ? 'hide' : 'logs, events'}
                 </button>
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-      {shown && <PodLogs namespace={namespace} pod={shown.name} containers={shown.containerNames} />}
+      {open && (
+        <div className="pod-drilldown" data-testid="pod-drilldown">
+          <h4>{open.name} on node {open.node ?? '–'}</h4>
+          <PodLogs namespace={namespace} pod={open.name} containers={open.containerNames} />
+          <h4>Events</h4>
+          <EventsTable namespace={namespace} pod={open.name} />
+        </div>
+      )}
     </>
   );
 }
@@ -277,6 +313,8 @@ function WorkloadDetail({ workload, timeline, onBack }: { workload: Workload; ti
       <SignalsCharts kind="WORKLOAD" namespace={workload.namespace} name={workload.name} />
       <h3>Pods</h3>
       <PodsTable namespace={workload.namespace} selector={selector.length ? selector : workload.labels} />
+      <h3>Events</h3>
+      <EventsTable namespace={workload.namespace} workload={workload.name} />
     </div>
   );
 }

@@ -168,6 +168,10 @@ class TopologyE2ETest {
       JsonNode pod = graphql(dashboard, "{ goldenSignals(kind: POD, namespace: \"smm-demo\", name: \"" + pods.at("/pods/0/name").asText()
           + "\", rangeSeconds: 60, stepSeconds: 30, windowSeconds: 30) { inbound { requestsPerSecond } } }");
       assertThat(pod.at("/goldenSignals/inbound/2/requestsPerSecond").asDouble()).as("the frontpage pod's inbound").isGreaterThan(10);
+      // A workload's history: its own, its ReplicaSet's and its pods' events.
+      JsonNode events = graphql(dashboard, "{ events(namespace: \"smm-demo\", workload: \"bookings-v1\") { reason objectKind } }");
+      assertThat(events.path("events").findValuesAsText("reason")).contains("ScalingReplicaSet", "SuccessfulCreate", "Scheduled", "Started");
+      assertThat(events.path("events").findValuesAsText("objectKind")).contains("Deployment", "ReplicaSet", "Pod");
       // kubectl logs works on the demo pods: the app's request lines and the sidecar's access log.
       String frontpagePod = pods.at("/pods/0/name").asText();
       String proxyLog = SandboxE2ETest.kubectl(kubectl, Path.of(kubeconfig), "logs", "-n", "smm-demo", frontpagePod, "-c", "istio-proxy",
@@ -283,6 +287,15 @@ class TopologyE2ETest {
             .isEqualTo(component.equals("payments") ? "failure" : "healthy");
       }
       browser.screenshot("services");
+      // Filters live in the URL: only the failing service is left.
+      browser.driver.get(dashboard + "/#/services?ns=smm-demo&health=failure");
+      browser.await(d -> d.findElements(By.cssSelector("[data-testid=services-table] tr[data-service]")).size() == 1,
+          Duration.ofSeconds(30), "only one service is failing");
+      assertThat(browser.driver.findElement(By.cssSelector("[data-testid=services-table] tr[data-service]")).getAttribute("data-service"))
+          .isEqualTo("payments");
+      browser.driver.get(dashboard + "/#/services?ns=smm-demo");
+      table = browser.await(d -> d.findElement(By.cssSelector("[data-testid=services-table]")), Duration.ofSeconds(30),
+          "the services table is shown again");
       table.findElement(By.linkText("catalog")).click();
       WebElement detail = browser.await(d -> d.findElement(By.cssSelector("[data-testid=service-detail] [data-testid=pods-table]")),
           Duration.ofSeconds(20), "the catalog service's pods are listed");
@@ -293,6 +306,8 @@ class TopologyE2ETest {
       // The last 200 lines: at 20 rps only request lines (the start line has scrolled out).
       browser.await(d -> d.findElement(By.cssSelector("[data-testid=pod-logs] pre")).getText().contains(" GET / 200 "),
           Duration.ofSeconds(20), "the catalog pod's log is shown");
+      browser.await(d -> d.findElement(By.cssSelector("[data-testid=pod-drilldown] [data-testid=events-table]")).getText()
+          .contains("Scheduled"), Duration.ofSeconds(20), "the catalog pod's events are shown");
       browser.screenshot("service-catalog");
 
       browser.driver.get(dashboard + "/#/overview");

@@ -123,6 +123,27 @@ public class ClusterQueries {
         .sorted(Comparator.comparing(PodInfo::name)).toList();
   }
 
+  /**
+   * Events of a namespace, newest first (at most {@code limit}): all of them, those of a pod, or
+   * those of a workload together with its ReplicaSets' and pods' (told by the names their
+   * controllers give them), which is the history a user drilling into a workload wants.
+   */
+  public List<EventInfo> events(String namespace, String workload, String pod, int limit) {
+    return client.v1().events().inNamespace(namespace).list().getItems().stream()
+        .filter(e -> e.getInvolvedObject() != null && e.getInvolvedObject().getName() != null)
+        .filter(e -> {
+          String name = e.getInvolvedObject().getName();
+          if (pod != null) {
+            return name.equals(pod) && "Pod".equals(e.getInvolvedObject().getKind());
+          }
+          return workload == null || ControllerNames.ownedBy(name, workload);
+        })
+        .map(EventInfo::of)
+        .sorted(Comparator.comparing(EventInfo::lastSeen, Comparator.nullsFirst(Comparator.naturalOrder())).reversed())
+        .limit(limit)
+        .toList();
+  }
+
   /** The last {@code tailLines} lines a container wrote (kubectl logs --tail); null container: the pod's first. */
   public String podLogs(String namespace, String pod, String container, int tailLines) {
     var p = client.pods().inNamespace(namespace).withName(pod);

@@ -57,6 +57,14 @@ public final class SmmGraphQL {
               return CompletableFuture.supplyAsync(() -> clusters.podLogs(env.getArgument("namespace"), env.getArgument("pod"),
                   env.getArgument("container"), tail), blocking);
             })
+            .dataFetcher("events", env -> {
+              int limit = env.<Integer>getArgument("limit");
+              if (limit < 1 || limit > 1000) {
+                throw new IllegalArgumentException("limit must be between 1 and 1000");
+              }
+              return CompletableFuture.supplyAsync(() -> clusters.events(env.getArgument("namespace"), env.getArgument("workload"),
+                  env.getArgument("pod"), limit), blocking);
+            })
             .dataFetcher("goldenSignals", mesh::goldenSignals)
             .dataFetcher("topology", mesh::topology)
             .dataFetcher("health", mesh::health))

@@ -135,8 +135,7 @@ public final class HealthService {
       String owner = null;
       for (String id : workloadsByNamespace.getOrDefault(s.labels().getOrDefault("namespace", ""), List.of())) {
         String name = id.substring(id.lastIndexOf('/') + 1);
-        if (pod.startsWith(name + "-") && POD_SUFFIX.matcher(pod.substring(name.length() + 1)).matches()
-            && (owner == null || id.length() > owner.length())) {
+        if (io.smm.backend.cluster.ControllerNames.podOf(pod, name) && (owner == null || id.length() > owner.length())) {
           owner = id;
         }
       }
@@ -149,8 +148,6 @@ public final class HealthService {
       }
     }
   }
-
-  private static final java.util.regex.Pattern POD_SUFFIX = java.util.regex.Pattern.compile(MeshQueries.POD_SUFFIX);
 
   private String id(Map<String, String> l, boolean service) {
     if (service) {

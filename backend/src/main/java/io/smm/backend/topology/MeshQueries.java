@@ -137,16 +137,13 @@ public final class MeshQueries {
   }
 
   /**
-   * A selector for the pods of a workload by name, as its controller names them: Deployment
-   * {@code name-<template hash>-<5>}, StatefulSet {@code name-<ordinal>}, DaemonSet {@code
-   * name-<5>}. cAdvisor series carry no workload label; names survive the pods, so history works.
+   * A selector for the pods of a workload by the names its controller gives them
+   * ({@link io.smm.backend.cluster.ControllerNames}). cAdvisor series carry no workload label;
+   * names survive the pods, so history works.
    */
   public static String workloadPods(String namespace, String workload) {
-    return eq("namespace", namespace) + ",pod=~\"" + quote(workload) + "-(" + POD_SUFFIX + ")\"";
+    return eq("namespace", namespace) + ",pod=~\"" + quote(workload) + "-(" + io.smm.backend.cluster.ControllerNames.POD_SUFFIX + ")\"";
   }
-
-  /** What controllers append to a workload's name for its pods: ReplicaSet hash and random suffix, or an ordinal. */
-  public static final String POD_SUFFIX = "([a-z0-9]{1,10}-)?[a-z0-9]{5}|[0-9]+";
 
   private static String and(String selector) {
     return selector == null || selector.isEmpty() ? "" : "," + selector;

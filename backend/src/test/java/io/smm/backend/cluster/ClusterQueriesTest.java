@@ -78,4 +78,34 @@ class ClusterQueriesTest {
             org.assertj.core.groups.Tuple.tuple("smm-ingressgateway", "Deployment", 1, true, false));
     assertThat(all.get(0).app()).isEqualTo("billing");
   }
+
+  void event(String kind, String name, String reason, String lastSeen) {
+    client.v1().events().inNamespace("shop").resource(new io.fabric8.kubernetes.api.model.EventBuilder()
+        .withNewMetadata().withName(name + "." + reason.toLowerCase()).withNamespace("shop").endMetadata()
+        .withNewInvolvedObject().withKind(kind).withName(name).withNamespace("shop").endInvolvedObject()
+        .withType(reason.equals("BackOff") ? "Warning" : "Normal").withReason(reason).withMessage(reason + " " + name)
+        .withNewSource().withComponent("kubelet").endSource().withCount(reason.equals("BackOff") ? 4 : 1)
+        .withFirstTimestamp("2026-11-25T10:00:00Z").withLastTimestamp(lastSeen).build()).create();
+  }
+
+  @Test
+  void aWorkloadsEventsAreItsOwnItsReplicaSetsAndItsPodsNewestFirst() {
+    event("Deployment", "catalog-v1", "ScalingReplicaSet", "2026-11-25T10:00:00Z");
+    event("ReplicaSet", "catalog-v1-7d9f8c6b5", "SuccessfulCreate", "2026-11-25T10:00:01Z");
+    event("Pod", "catalog-v1-7d9f8c6b5-x2x4z", "Scheduled", "2026-11-25T10:00:02Z");
+    event("Pod", "catalog-v1-7d9f8c6b5-x2x4z", "BackOff", "2026-11-25T10:05:00Z");
+    event("Deployment", "catalog-v1-canary", "ScalingReplicaSet", "2026-11-25T10:06:00Z");
+    event("Pod", "catalog-v1-canary-6d8f7c9b-abcde", "Scheduled", "2026-11-25T10:06:01Z");
+
+    assertThat(queries.events("shop", "catalog-v1", null, 100)).extracting(EventInfo::reason, EventInfo::objectName).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("BackOff", "catalog-v1-7d9f8c6b5-x2x4z"),
+        org.assertj.core.groups.Tuple.tuple("Scheduled", "catalog-v1-7d9f8c6b5-x2x4z"),
+        org.assertj.core.groups.Tuple.tuple("SuccessfulCreate", "catalog-v1-7d9f8c6b5"),
+        org.assertj.core.groups.Tuple.tuple("ScalingReplicaSet", "catalog-v1"));
+    EventInfo backOff = queries.events("shop", null, "catalog-v1-7d9f8c6b5-x2x4z", 1).get(0);
+    assertThat(backOff).extracting(EventInfo::type, EventInfo::count, EventInfo::source, EventInfo::firstSeen)
+        .containsExactly("Warning", 4, "kubelet", "2026-11-25T10:00:00Z");
+    assertThat(queries.events("shop", null, null, 100)).hasSize(6);
+    assertThat(queries.events("elsewhere", null, null, 100)).isEmpty();
+  }
 }

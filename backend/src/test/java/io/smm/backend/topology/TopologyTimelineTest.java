@@ -69,7 +69,7 @@ class TopologyTimelineTest {
     return l;
   }
 
-  static final String CATALOG_POD = "catalog-v1-7d9f8c6b5-abcde";
+  static final String CATALOG_POD = "catalog-v1-7d9f8c6b5-x2x4z";
 
   /** The same call as the server's sidecar reports it. */
   static Map<String, String> served(Map<String, String> labels) {
