@@ -29,12 +29,15 @@ public final class SmmGraphQL {
 
   private SmmGraphQL() {}
 
+  /** Traffic tap: subscriptions and the receiver's counters. */
+  public record Tap(io.smm.backend.tap.TapStreams streams, Supplier<io.smm.backend.tap.AccessLogReceiver.Stats> stats) {}
+
   /**
    * @param blocking where resolvers that call the Kubernetes API run, so they never block the
    *     HTTP event loop
    */
   public static GraphQL create(BuildInfo build, ClusterQueries clusters, NamespaceFeed namespaceFeed, TopologyService topology,
-      HealthService health, MeshOverviewService overview, GoldenSignalsService signals, Executor blocking) {
+      HealthService health, MeshOverviewService overview, GoldenSignalsService signals, Tap tap, Executor blocking) {
     MeshResolvers mesh = new MeshResolvers(topology, health, signals);
     RuntimeWiring wiring = RuntimeWiring.newRuntimeWiring()
         .type("Query", t -> t
@@ -65,11 +68,15 @@ public final class SmmGraphQL {
               return CompletableFuture.supplyAsync(() -> clusters.events(env.getArgument("namespace"), env.getArgument("workload"),
                   env.getArgument("pod"), limit), blocking);
             })
+            .dataFetcher("tapReceiver", env -> tap.stats().get())
             .dataFetcher("goldenSignals", mesh::goldenSignals)
             .dataFetcher("topology", mesh::topology)
             .dataFetcher("health", mesh::health))
+        .type("TapRequest", t -> t.dataFetcher("headers", env -> ((io.smm.backend.tap.TapEntry.Request) env.getSource()).headers()
+            .entrySet().stream().sorted(Map.Entry.comparingByKey()).map(e -> Map.of("key", e.getKey(), "value", e.getValue())).toList()))
         .type("Subscription", t -> t
-            .dataFetcher("namespaces", env -> namespaceFeed.publisher()))
+            .dataFetcher("namespaces", env -> namespaceFeed.publisher())
+            .dataFetcher("tap", env -> tap.streams().open(tapFilter(env.getArgument("filter")))))
         .build();
     GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(loadSchema(), wiring);
     return GraphQL.newGraphQL(schema).defaultDataFetcherExceptionHandler(new ClearErrors()).build();
@@ -77,6 +84,12 @@ public final class SmmGraphQL {
 
   private static <T> DataFetcher<CompletableFuture<T>> async(Supplier<T> call, Executor executor) {
     return env -> CompletableFuture.supplyAsync(call, executor);
+  }
+
+  private static io.smm.backend.tap.TapFilter tapFilter(Map<String, Object> f) {
+    return io.smm.backend.tap.TapFilter.of((String) f.get("kind"), (String) f.get("namespace"), (String) f.get("name"),
+        (String) f.get("direction"), (String) f.get("destination"), (String) f.get("method"), (String) f.get("pathPrefix"),
+        (Integer) f.get("minResponseCode"), (Integer) f.get("maxResponseCode"), (String) f.get("header"), (String) f.get("protocol"));
   }
 
   private static Map<String, String> selector(List<Map<String, String>> labels) {

@@ -47,6 +47,10 @@ public class SmmServer implements AutoCloseable {
   private final HealthService health;
   private final MeshOverviewService overview;
   private final GoldenSignalsService signals;
+  private final io.smm.backend.tap.TapHub tapHub = new io.smm.backend.tap.TapHub();
+  private final io.smm.backend.tap.AccessLogReceiver accessLogs = new io.smm.backend.tap.AccessLogReceiver(tapHub);
+  private final io.smm.backend.tap.TapStreams taps = new io.smm.backend.tap.TapStreams(tapHub);
+  private io.smm.backend.tap.AccessLogServer accessLogServer;
   private HttpServer server;
 
   /**
@@ -66,9 +70,20 @@ public class SmmServer implements AutoCloseable {
     this.signals = new GoldenSignalsService(prometheusClient);
   }
 
-  /** Starts listening and returns the bound port; {@link ListenFailedException} when the port is taken. */
+  /**
+   * Starts listening (and, unless disabled, the access log service sidecars stream to) and returns
+   * the bound HTTP port; {@link ListenFailedException} when a port is taken.
+   */
   public int start(ServerOptions options) {
-    GraphQL graphQL = SmmGraphQL.create(BuildInfo.load(), clusters, namespaceFeed, topology, health, overview, signals, blocking);
+    GraphQL graphQL = SmmGraphQL.create(BuildInfo.load(), clusters, namespaceFeed, topology, health, overview, signals,
+        new SmmGraphQL.Tap(taps, accessLogs::stats), blocking);
+    if (options.alsPort() != ServerOptions.NO_ALS) {
+      try {
+        accessLogServer = new io.smm.backend.tap.AccessLogServer(options.host(), options.alsPort(), accessLogs);
+      } catch (java.io.UncheckedIOException e) {
+        throw new ListenFailedException(new ServerOptions(options.host(), options.alsPort()), e.getCause());
+      }
+    }
     Router router = Router.router(vertx);
     router.route().handler(metrics::instrument);
     router.get("/healthz").handler(rc -> rc.response().putHeader("Content-Type", "text/plain").end("ok"));
@@ -93,6 +108,11 @@ public class SmmServer implements AutoCloseable {
     return server.actualPort();
   }
 
+  /** The port sidecars send access logs to; -1 when not listening. */
+  public int accessLogPort() {
+    return accessLogServer == null ? -1 : accessLogServer.port();
+  }
+
   /** Ready when the Kubernetes API answers; the reason is in the body either way. */
   private void ready(RoutingContext rc) {
     vertx.<String>executeBlocking(() -> client.getKubernetesVersion().getGitVersion(), false)
@@ -104,6 +124,10 @@ public class SmmServer implements AutoCloseable {
   @Override
   public void close() {
     namespaceFeed.close();
+    if (accessLogServer != null) {
+      accessLogServer.close();
+    }
+    taps.close();
     if (server != null) {
       server.close().toCompletionStage().toCompletableFuture().join();
     }

@@ -1,0 +1,109 @@
+package io.smm.backend.tap;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.Duration;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.UInt32Value;
+import com.google.protobuf.Value;
+import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.config.core.v3.RequestMethod;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.data.accesslog.v3.AccessLogCommon;
+import io.envoyproxy.envoy.data.accesslog.v3.HTTPAccessLogEntry;
+import io.envoyproxy.envoy.data.accesslog.v3.HTTPRequestProperties;
+import io.envoyproxy.envoy.data.accesslog.v3.HTTPResponseProperties;
+import io.envoyproxy.envoy.service.accesslog.v3.AccessLogServiceGrpc;
+import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage;
+import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** A sidecar's side of the ALS protocol for tests and the benchmark: a real gRPC stream of real Envoy messages. */
+final class AlsClient implements AutoCloseable {
+
+  final ManagedChannel channel;
+
+  AlsClient(int port) {
+    channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+  }
+
+  /** An open stream; {@link Stream#closed} completes with the server's verdict. */
+  static final class Stream {
+    final StreamObserver<StreamAccessLogsMessage> out;
+    final CompletableFuture<Throwable> closed = new CompletableFuture<>();
+
+    Stream(AccessLogServiceGrpc.AccessLogServiceStub stub) {
+      out = stub.streamAccessLogs(new StreamObserver<>() {
+        @Override
+        public void onNext(StreamAccessLogsResponse value) {}
+
+        @Override
+        public void onError(Throwable t) {
+          closed.complete(t);
+        }
+
+        @Override
+        public void onCompleted() {
+          closed.complete(null);
+        }
+      });
+    }
+
+    Stream send(List<HTTPAccessLogEntry> entries) {
+      out.onNext(StreamAccessLogsMessage.newBuilder().setHttpLogs(StreamAccessLogsMessage.HTTPAccessLogEntries.newBuilder()
+          .addAllLogEntry(entries)).build());
+      return this;
+    }
+  }
+
+  /** A stream that first names the proxy, as Envoy does. */
+  Stream open(String namespace, String workload, String pod) {
+    Stream s = new Stream(AccessLogServiceGrpc.newStub(channel));
+    s.out.onNext(StreamAccessLogsMessage.newBuilder().setIdentifier(StreamAccessLogsMessage.Identifier.newBuilder()
+        .setLogName("envoy.access_loggers.http_grpc").setNode(Node.newBuilder().setId("sidecar~10.0.0.1~" + pod + "." + namespace
+            + "~" + namespace + ".svc.cluster.local").setMetadata(Struct.newBuilder()
+            .putFields("NAME", Value.newBuilder().setStringValue(pod).build())
+            .putFields("NAMESPACE", Value.newBuilder().setStringValue(namespace).build())
+            .putFields("WORKLOAD_NAME", Value.newBuilder().setStringValue(workload).build())
+            .putFields("CLUSTER_ID", Value.newBuilder().setStringValue("c1").build()))))
+        .build());
+    return s;
+  }
+
+  /** A stream that never says who it is. */
+  Stream anonymous() {
+    return new Stream(AccessLogServiceGrpc.newStub(channel));
+  }
+
+  /** An HTTP entry as a sidecar logs it; outbound ones name the upstream pod in the filter state as Istio's metadata exchange does. */
+  static HTTPAccessLogEntry entry(boolean outbound, String method, String path, int code, String peerPod, String userAgent) {
+    AccessLogCommon.Builder common = AccessLogCommon.newBuilder()
+        .setStartTime(Timestamp.newBuilder().setSeconds(1_764_000_000L).setNanos(5_000_000))
+        .setTimeToLastDownstreamTxByte(Duration.newBuilder().setNanos(121_499_879))
+        .setUpstreamCluster(outbound ? "outbound|8080||catalog.shop.svc.cluster.local" : "inbound|8080||")
+        .setUpstreamRemoteAddress(address("10.0.0.9", 8080))
+        .setDownstreamRemoteAddress(address("10.0.0.7", 41234))
+        .putFilterStateObjects(outbound ? "wasm.upstream_peer_id" : "wasm.downstream_peer_id",
+            Any.pack(Value.newBuilder().setStringValue(peerPod).build()));
+    return HTTPAccessLogEntry.newBuilder().setCommonProperties(common)
+        .setProtocolVersion(HTTPAccessLogEntry.HTTPVersion.HTTP11)
+        .setRequest(HTTPRequestProperties.newBuilder().setRequestMethod(RequestMethod.valueOf(method)).setPath(path)
+            .setAuthority("catalog:8080").setUserAgent(userAgent).setRequestId("req-1").putRequestHeaders("x-tenant", "blue"))
+        .setResponse(HTTPResponseProperties.newBuilder().setResponseCode(UInt32Value.of(code)))
+        .build();
+  }
+
+  private static Address address(String ip, int port) {
+    return Address.newBuilder().setSocketAddress(SocketAddress.newBuilder().setAddress(ip).setPortValue(port)).build();
+  }
+
+  @Override
+  public void close() {
+    channel.shutdownNow();
+  }
+}
