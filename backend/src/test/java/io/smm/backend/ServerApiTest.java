@@ -19,6 +19,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
@@ -50,7 +51,7 @@ class ServerApiTest {
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("opted-out")
         .addToLabels("istio-injection", "disabled").addToLabels("istio.io/rev", "cp-v115x.istio-system").endMetadata().build()).create();
     server = new SmmServer(client, "kubeconfig-cluster", java.net.URI.create("http://127.0.0.1:1/"));
-    base = "http://127.0.0.1:" + server.start(new ServerOptions("127.0.0.1", 0));
+    base = "http://127.0.0.1:" + server.start(new ServerOptions("127.0.0.1", 0, 0));
   }
 
   @AfterAll
@@ -159,10 +160,9 @@ class ServerApiTest {
     }
   }
 
-  @Test
-  void namespaceSubscriptionSendsTheListAndEveryChange() throws Exception {
-    BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
-    WebSocket ws = http.newWebSocketBuilder().subprotocols("graphql-transport-ws")
+  /** A graphql-transport-ws connection whose messages land in the queue. */
+  WebSocket subscriptions(BlockingQueue<JsonNode> messages) throws Exception {
+    return http.newWebSocketBuilder().subprotocols("graphql-transport-ws")
         .buildAsync(URI.create(base.replace("http", "ws") + "/api/graphql"), new WebSocket.Listener() {
           final StringBuilder partial = new StringBuilder();
 
@@ -181,6 +181,12 @@ class ServerApiTest {
             return null;
           }
         }).get(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void namespaceSubscriptionSendsTheListAndEveryChange() throws Exception {
+    BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
+    WebSocket ws = subscriptions(messages);
     try {
       ws.sendText("{\"type\":\"connection_init\"}", true).get();
       assertThat(messages.poll(5, TimeUnit.SECONDS).path("type").asText()).isEqualTo("connection_ack");
@@ -195,6 +201,45 @@ class ServerApiTest {
         update = messages.poll(10, TimeUnit.SECONDS);
         assertThat(update).as("an update arrives").isNotNull();
       } while (!update.path("payload").path("data").path("namespaces").findValuesAsText("name").contains("fresh"));
+    } finally {
+      ws.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+    }
+  }
+
+  @Test
+  void tapStreamsTheAccessLogsSidecarsSendMatchingItsFilterAndRefusesABadOne() throws Exception {
+    BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
+    WebSocket ws = subscriptions(messages);
+    try (var sidecar = new io.smm.backend.tap.AlsClient(server.accessLogPort())) {
+      ws.sendText("{\"type\":\"connection_init\"}", true).get();
+      assertThat(messages.poll(5, TimeUnit.SECONDS).path("type").asText()).isEqualTo("connection_ack");
+      ws.sendText("{\"id\":\"bad\",\"type\":\"subscribe\",\"payload\":{\"query\":\"subscription { tap(filter: {kind: \\\"service\\\", "
+          + "namespace: \\\"shop\\\"}) { matched } }\"}}", true).get();
+      JsonNode refused = messages.poll(10, TimeUnit.SECONDS);
+      assertThat(refused.toString()).contains("unknown tap target kind").contains("\"id\":\"bad\"");
+      ws.sendText("{\"id\":\"1\",\"type\":\"subscribe\",\"payload\":{\"query\":\"subscription { tap(filter: {kind: \\\"ns\\\", "
+          + "namespace: \\\"shop\\\", minResponseCode: 500, maxResponseCode: 599}) { dropped entries { direction source { name } "
+          + "destination { name } request { method path headers { key value } } response { code } } } }\"}}", true).get();
+      io.smm.backend.tap.AlsClient.Stream stream = sidecar.open("shop", "bookings-v1", "bookings-v1-5c7f9-x2x4z");
+      JsonNode entry = null;
+      for (int i = 0; i < 50 && entry == null; i++) {
+        // Until the subscription is registered, entries are not kept for it: send until one arrives.
+        stream.send(List.of(io.smm.backend.tap.AlsClient.entry(true, "GET", "/ok", 200, "payments-v1-7c9b5-bbbbb", "Go"),
+            io.smm.backend.tap.AlsClient.entry(true, "GET", "/fail", 503, "payments-v1-7c9b5-bbbbb", "Go")));
+        JsonNode m = messages.poll(200, TimeUnit.MILLISECONDS);
+        if (m != null && m.path("type").asText().equals("next")) {
+          entry = m.at("/payload/data/tap/entries/0");
+        }
+      }
+      assertThat(entry).as("a batch arrived").isNotNull();
+      assertThat(entry.at("/request/path").asText()).isEqualTo("/fail");
+      assertThat(entry.at("/response/code").asInt()).isEqualTo(503);
+      assertThat(entry.at("/destination/name").asText()).isEqualTo("payments-v1-7c9b5-bbbbb");
+      assertThat(entry.at("/request/headers/0/key").asText()).isEqualTo("x-tenant");
+      JsonNode raw = graphql("{ tapReceiver { streams openStreams entries rejectedStreams failedStreams } }");
+      JsonNode stats = raw.path("data").path("tapReceiver");
+      assertThat(stats.path("openStreams").asInt()).isEqualTo(1);
+      assertThat(stats.path("entries").asDouble()).isPositive();
     } finally {
       ws.sendClose(WebSocket.NORMAL_CLOSURE, "done");
     }

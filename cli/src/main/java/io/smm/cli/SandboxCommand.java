@@ -80,7 +80,10 @@ class SandboxCommand {
         // The sandbox kubelet does not run the product's images, so the backend the `smm`
         // Deployment stands for runs in this process, against the sandbox's API server.
         server = new SmmServer(sandbox.client(), Kubeconfig.CLUSTER, java.net.URI.create(sandbox.state().prometheus()));
-        int port = ServerStarter.start(server, new ServerOptions("127.0.0.1", dashboardPort));
+        int port = ServerStarter.start(server, new ServerOptions("127.0.0.1", dashboardPort, 0));
+        // The sidecars' access logs go to the in-process receiver (traffic tap) instead of smm-als.
+        sandbox.mapMeshAddress(io.smm.operator.components.IstioControlPlaneComponent.accessLogServiceAddress("smm-system"),
+            "127.0.0.1:" + server.accessLogPort());
         String url = "http://127.0.0.1:" + port;
         sandbox.dashboardStarted(url);
         System.out.printf("Sandbox ready in %.1fs.%n", (System.nanoTime() - t0) / 1e9);

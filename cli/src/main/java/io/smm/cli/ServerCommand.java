@@ -19,6 +19,10 @@ class ServerCommand implements Runnable {
   @Option(names = "--port", defaultValue = "" + ServerOptions.DEFAULT_PORT, description = "Port to listen on (default: ${DEFAULT-VALUE}).")
   int port;
 
+  @Option(names = "--als-port", defaultValue = "" + ServerOptions.DEFAULT_ALS_PORT,
+      description = "Port of the Envoy access log service the sidecars stream to, for traffic tap; -1 = none (default: ${DEFAULT-VALUE}).")
+  int alsPort;
+
   @Option(names = "--prometheus-url", defaultValue = DEFAULT_PROMETHEUS,
       description = "Prometheus API the topology and health read Istio's metrics from (default: ${DEFAULT-VALUE}).")
   java.net.URI prometheus;
@@ -30,8 +34,9 @@ class ServerCommand implements Runnable {
   public void run() {
     KubeOptions.Connection kube = parent.kube.connect();
     SmmServer server = new SmmServer(kube.client(), kube.clusterName(), prometheus);
-    int bound = ServerStarter.start(server, new ServerOptions(address, port));
-    System.out.println("SMM backend for " + kube.server() + " listening on http://" + address + ":" + bound);
+    int bound = ServerStarter.start(server, new ServerOptions(address, port, alsPort));
+    System.out.println("SMM backend for " + kube.server() + " listening on http://" + address + ":" + bound
+        + (server.accessLogPort() > 0 ? ", access logs on " + address + ":" + server.accessLogPort() : ""));
     Foreground.runUntilStopped("smm-server", () -> {
       server.close();
       kube.client().close();

@@ -36,6 +36,7 @@ public final class Sandbox implements AutoCloseable {
   private EmbeddedApiServer api;
   private KubernetesClient client;
   private PrometheusServer prometheus;
+  private io.smm.sandbox.demo.DemoRuntime demo;
 
   private Sandbox(SandboxHome home) {
     this.home = home;
@@ -90,7 +91,7 @@ public final class Sandbox implements AutoCloseable {
     progress.println("      " + api.url() + "  (kubeconfig " + home.kubeconfig() + ")");
 
     progress.println("[2/4] sandbox kubelet ...");
-    io.smm.sandbox.demo.DemoRuntime demo = new io.smm.sandbox.demo.DemoRuntime(client, Kubeconfig.CLUSTER);
+    demo = new io.smm.sandbox.demo.DemoRuntime(client, Kubeconfig.CLUSTER);
     started.push(demo);
     List<PodRuntime> all = new java.util.ArrayList<>(runtimes);
     all.add(demo);
@@ -132,6 +133,15 @@ public final class Sandbox implements AutoCloseable {
   /** Records the dashboard URL once the product is installed into the sandbox. */
   public void dashboardStarted(String url) {
     updateState(s -> s.withDashboard(url));
+  }
+
+  /**
+   * Declares that a service the mesh config names (e.g. the access log service
+   * smm-als.smm-system.svc.cluster.local:50600) answers at {@code localAddress} on this machine,
+   * since the product's own pods do not run in the sandbox.
+   */
+  public void mapMeshAddress(String meshAddress, String localAddress) {
+    demo.mapMeshAddress(meshAddress, localAddress);
   }
 
   public SandboxState state() {

@@ -131,8 +131,12 @@ public final class MeshOverviewService {
     Instant now = Instant.now();
     CompletableFuture<Map<String, Double>> cpu = perPod(MeshQueries.proxyCpuCoresByPod(Duration.ofMinutes(1)), now);
     CompletableFuture<Map<String, Double>> memory = perPod(MeshQueries.proxyMemoryBytesByPod(), now);
-    return CompletableFuture.supplyAsync(this::listControlPlanes, blocking).thenCombine(cpu.thenCombine(memory, List::of),
-        (planes, usage) -> planes.stream().map(cp -> withUsage(cp, usage.get(0), usage.get(1))).toList());
+    return CompletableFuture.supplyAsync(this::listControlPlanes, blocking).thenCombine(cpu.thenCombine(memory, ProxyUsage::new),
+        (planes, usage) -> planes.stream().map(cp -> withUsage(cp, usage.cpu(), usage.memory())).toList());
+  }
+
+  /** namespace/pod -> CPU cores and working-set bytes of the sidecars; a map is null when Prometheus could not answer. */
+  private record ProxyUsage(Map<String, Double> cpu, Map<String, Double> memory) {
   }
 
   /** namespace/pod -> value; null when Prometheus could not answer. */

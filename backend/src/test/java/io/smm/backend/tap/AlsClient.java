@@ -24,16 +24,16 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** A sidecar's side of the ALS protocol for tests and the benchmark: a real gRPC stream of real Envoy messages. */
-final class AlsClient implements AutoCloseable {
+public final class AlsClient implements AutoCloseable {
 
   final ManagedChannel channel;
 
-  AlsClient(int port) {
+  public AlsClient(int port) {
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
   }
 
   /** An open stream; {@link Stream#closed} completes with the server's verdict. */
-  static final class Stream {
+  public static final class Stream {
     final StreamObserver<StreamAccessLogsMessage> out;
     final CompletableFuture<Throwable> closed = new CompletableFuture<>();
 
@@ -54,7 +54,7 @@ final class AlsClient implements AutoCloseable {
       });
     }
 
-    Stream send(List<HTTPAccessLogEntry> entries) {
+    public Stream send(List<HTTPAccessLogEntry> entries) {
       out.onNext(StreamAccessLogsMessage.newBuilder().setHttpLogs(StreamAccessLogsMessage.HTTPAccessLogEntries.newBuilder()
           .addAllLogEntry(entries)).build());
       return this;
@@ -62,7 +62,7 @@ final class AlsClient implements AutoCloseable {
   }
 
   /** A stream that first names the proxy, as Envoy does. */
-  Stream open(String namespace, String workload, String pod) {
+  public Stream open(String namespace, String workload, String pod) {
     Stream s = new Stream(AccessLogServiceGrpc.newStub(channel));
     s.out.onNext(StreamAccessLogsMessage.newBuilder().setIdentifier(StreamAccessLogsMessage.Identifier.newBuilder()
         .setLogName("envoy.access_loggers.http_grpc").setNode(Node.newBuilder().setId("sidecar~10.0.0.1~" + pod + "." + namespace
@@ -81,7 +81,7 @@ final class AlsClient implements AutoCloseable {
   }
 
   /** An HTTP entry as a sidecar logs it; outbound ones name the upstream pod in the filter state as Istio's metadata exchange does. */
-  static HTTPAccessLogEntry entry(boolean outbound, String method, String path, int code, String peerPod, String userAgent) {
+  public static HTTPAccessLogEntry entry(boolean outbound, String method, String path, int code, String peerPod, String userAgent) {
     AccessLogCommon.Builder common = AccessLogCommon.newBuilder()
         .setStartTime(Timestamp.newBuilder().setSeconds(1_764_000_000L).setNanos(5_000_000))
         .setTimeToLastDownstreamTxByte(Duration.newBuilder().setNanos(121_499_879))

@@ -35,7 +35,7 @@ public final class IstioControlPlaneComponent implements Component {
         defaultConfig:
           holdApplicationUntilProxyStarts: true
           envoyAccessLogService:
-            address: smm-als.%s.svc.cluster.local:50600
+            address: %s
             tlsSettings:
               mode: ISTIO_MUTUAL
             tcpKeepalive:
@@ -50,6 +50,11 @@ public final class IstioControlPlaneComponent implements Component {
             count: 1
       """;
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  /** Where sidecars send access logs: the smm-als Service of the control plane's namespace (seed: port 50600). */
+  public static String accessLogServiceAddress(String namespace) {
+    return "smm-als." + namespace + ".svc.cluster.local:50600";
+  }
 
   @Override
   public String name() {
@@ -66,7 +71,7 @@ public final class IstioControlPlaneComponent implements Component {
   GenericKubernetesResource istioControlPlane(ControlPlaneConfig config) {
     ObjectNode spec;
     try {
-      spec = (ObjectNode) YAML.readTree(DEFAULT_SPEC.formatted(config.smmNamespace()));
+      spec = (ObjectNode) YAML.readTree(DEFAULT_SPEC.formatted(accessLogServiceAddress(config.smmNamespace())));
       if (!config.clusterName().isEmpty()) {
         spec.put("clusterID", config.clusterName());
       }

@@ -38,7 +38,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * One sidecar's access log stream, as Envoy's gRPC access logger sends it:
  * envoy.service.accesslog.v3.AccessLogService/StreamAccessLogs, the first message naming the
  * proxy (node id and Istio's node metadata), then batches of HTTPAccessLogEntry. Entries wait in a
- * bounded queue and are dropped (counted) when the receiver is slow or down; requests never wait.
+ * bounded queue and are dropped (counted) when the receiver is slow, down or not there yet (the
+ * receiver's address is looked up until it is known, as Envoy keeps resolving its ALS cluster);
+ * requests never wait.
  */
 final class AccessLogSender implements AutoCloseable {
 
@@ -56,7 +58,8 @@ final class AccessLogSender implements AutoCloseable {
     }
   }
 
-  private final ManagedChannel channel;
+  private final java.util.function.Supplier<String> target;
+  private ManagedChannel channel;
   private final Node node;
   private final BlockingQueue<Entry> queue = new ArrayBlockingQueue<>(QUEUE);
   private final AtomicLong dropped = new AtomicLong();
@@ -67,8 +70,9 @@ final class AccessLogSender implements AutoCloseable {
   });
   private StreamObserver<StreamAccessLogsMessage> stream;
 
-  AccessLogSender(String target, MeshIdentity identity, String podIp, String revision) {
-    this.channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+  /** @param target host:port of the receiver, null while it is not known */
+  AccessLogSender(java.util.function.Supplier<String> target, MeshIdentity identity, String podIp, String revision) {
+    this.target = target;
     this.node = Node.newBuilder()
         .setId("sidecar~" + podIp + "~" + identity.pod() + "." + identity.namespace() + "~" + identity.namespace() + ".svc.cluster.local")
         .setCluster(identity.app() + "." + identity.namespace())
@@ -99,6 +103,14 @@ final class AccessLogSender implements AutoCloseable {
     queue.drainTo(batch, 500);
     if (batch.isEmpty()) {
       return;
+    }
+    if (channel == null) {
+      String address = target.get();
+      if (address == null) {
+        dropped.addAndGet(batch.size());
+        return;
+      }
+      channel = ManagedChannelBuilder.forTarget(address).usePlaintext().build();
     }
     try {
       if (stream == null) {
@@ -189,8 +201,10 @@ final class AccessLogSender implements AutoCloseable {
       common.setTlsProperties(TLSProperties.newBuilder().setTlsVersion(TLSProperties.TLSVersion.TLSv1_3));
     }
     if (e.peerPod() != null && !e.peerPod().equals("unknown")) {
-      // Istio's ALS config adds the peer's pod name as filter state; receivers use it to name the other side.
-      common.putFilterStateObjects("wasm.downstream_peer_id", com.google.protobuf.Any.pack(text(e.peerPod())));
+      // Istio's metadata exchange leaves the peer's pod name in the filter state (the upstream's for
+      // outbound, the downstream's for inbound); receivers use it to name the other side.
+      common.putFilterStateObjects(e.outbound() ? "wasm.upstream_peer_id" : "wasm.downstream_peer_id",
+          com.google.protobuf.Any.pack(text(e.peerPod())));
     }
     return common.build();
   }
@@ -237,6 +251,8 @@ final class AccessLogSender implements AutoCloseable {
         // the receiver is gone already
       }
     }
-    channel.shutdownNow();
+    if (channel != null) {
+      channel.shutdownNow();
+    }
   }
 }

@@ -66,7 +66,7 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
   /**
    * Declares that the receiver the mesh config calls {@code meshAddress} (e.g. the ALS service
    * smm-als.smm-system.svc.cluster.local:50600) listens at {@code localAddress} on this machine.
-   * Sidecars started afterwards send to it.
+   * Sidecars of the control planes whose mesh config names it send to it from then on.
    */
   public void mapMeshAddress(String meshAddress, String localAddress) {
     localAddresses.put(meshAddress, localAddress);
@@ -269,12 +269,13 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
       }
       var mesh = Serialization.jsonMapper().valueToTree(icp.getAdditionalProperties().get("spec")).path("meshConfig");
       String address = mesh.at("/defaultConfig/envoyAccessLogService/address").asText("");
-      String local = localAddresses.get(address);
-      if (!mesh.path("enableEnvoyAccessLogService").asBoolean(false) || local == null) {
+      if (!mesh.path("enableEnvoyAccessLogService").asBoolean(false) || address.isEmpty()) {
         return null;
       }
       String podIp = pod.getStatus() == null || pod.getStatus().getPodIP() == null ? "127.0.0.1" : pod.getStatus().getPodIP();
-      return new AccessLogSender(local, identity, podIp, revision);
+      // Only receivers on this machine are reachable: until one is mapped, entries are dropped as
+      // a sidecar drops them while its ALS cluster has no endpoint.
+      return new AccessLogSender(() -> localAddresses.get(address), identity, podIp, revision);
     } catch (RuntimeException e) {
       LOG.warn("no access logs from {}/{}: {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), e.getMessage());
       return null;
