@@ -4,6 +4,7 @@ import { MENU, pageFromHash } from './navigation';
 import { Mesh } from './pages/Mesh';
 import { Overview } from './pages/Overview';
 import { Services, Workloads } from './pages/Services';
+import { Tap } from './pages/Tap';
 import { Topology } from './pages/Topology';
 import { hashFor, paramsFromHash, type Params } from './urlState';
 
@@ -49,6 +50,8 @@ export function App() {
           <Services params={params} setParams={setParams} />
         ) : page === 'workloads' ? (
           <Workloads params={params} setParams={setParams} />
+        ) : page === 'tap' ? (
+          <Tap params={params} setParams={setParams} />
         ) : (
           <Empty>The {current.label} page is not available in this version yet.</Empty>
         )}

@@ -224,6 +224,8 @@ class TopologyE2ETest {
       });
       assertThat(statuses.get(workload("payments-v1"))).as("the aborted calls never reached the workload").isEqualTo("HEALTHY");
 
+      tapShowsTheFailingCalls(env);
+
       dashboardShowsIt(dashboard);
     } finally {
       SmmProcess.run(env, "sandbox", "down");
@@ -231,6 +233,53 @@ class TopologyE2ETest {
         up.process.destroyForcibly();
       }
     }
+  }
+
+  /** The seed's tap line: time, direction, source, destination, request, status, duration, upstream. */
+  static final java.util.regex.Pattern TAP_LINE = java.util.regex.Pattern.compile(
+      "^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ (inbound|outbound) \\S+ \\S+ \"(http|grpc) [A-Z]+ \\S* HTTP\\w+\" (\\d{3}) \\S+ \"[^\"]*\"$");
+
+  /** `smm tap` on the demo namespace after the payments fault: the 5xx filter shows only failing calls; -o json is JSON per line. */
+  void tapShowsTheFailingCalls(Map<String, String> env) throws Exception {
+    SmmProcess errors = SmmProcess.start(env, "tap", "ns/smm-demo", "--response-code", "500,599");
+    List<String> lines;
+    try {
+      errors.awaitLine("✓ start tapping ns/smm-demo", Duration.ofSeconds(30));
+      SandboxE2ETest.eventually(() -> entryLines(errors).size() >= 10, Duration.ofSeconds(30), "10 tap lines");
+    } finally {
+      errors.process.destroy(); // SIGTERM, as Ctrl-C: the tap ends with its summary
+    }
+    assertThat(errors.process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    Thread.sleep(100);
+    lines = entryLines(errors);
+    System.out.println("smm tap 5xx: " + lines.size() + " lines, e.g. " + lines.get(0));
+    for (String line : lines) {
+      var m = TAP_LINE.matcher(line);
+      assertThat(m.matches()).as(line).isTrue();
+      assertThat(m.group(3)).as(line).startsWith("5");
+    }
+    assertThat(lines).anyMatch(l -> l.contains(" outbound bookings-v1-") && l.contains(" 503 "));
+    assertThat(errors.all).anyMatch(l -> l.startsWith("✓ ") && l.contains(" entries shown"));
+
+    SmmProcess json = SmmProcess.start(env, "tap", "ns/smm-demo", "-o", "json");
+    try {
+      SandboxE2ETest.eventually(() -> json.all.stream().filter(l -> l.startsWith("{")).count() >= 10, Duration.ofSeconds(30),
+          "10 JSON lines");
+    } finally {
+      json.process.destroy();
+    }
+    json.process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+    for (String line : json.all.stream().filter(l -> l.startsWith("{")).toList()) {
+      JsonNode entry = JSON.readTree(line);
+      assertThat(entry.at("/source/name").asText()).as(line).isNotEmpty();
+      assertThat(entry.at("/reporter/namespace").asText()).isEqualTo("smm-demo");
+      assertThat(entry.path("request").has("userAgent")).isTrue();
+    }
+  }
+
+  /** The entry lines (they start with their time; the tap's own status lines start with ✓). */
+  static List<String> entryLines(SmmProcess tap) {
+    return tap.all.stream().filter(l -> l.matches("^\\d{4}-.*")).toList();
   }
 
   /** The same mesh in the dashboard: Topology page nodes, a click on payments opens its health charts, the Services page. */
@@ -324,6 +373,26 @@ class TopologyE2ETest {
       assertThat(cps.findElement(By.cssSelector("[data-testid=proxy-memory]")).getText()).endsWith("MiB");
       assertThat(cps.findElement(By.cssSelector("[data-testid=proxy-cpu]")).getText()).matches("\\d+m|\\d+\\.\\d\\d");
       browser.screenshot("mesh");
+
+      // Traffic tap: rows stream for the demo namespace, a row opens its details, pause stops the stream.
+      browser.driver.get(dashboard + "/#/tap?ns=smm-demo");
+      browser.await(d -> d.findElement(By.cssSelector("[data-testid=tap-namespace]")).getAttribute("value").equals("smm-demo"),
+          Duration.ofSeconds(20), "the tap page has the demo namespace selected");
+      browser.driver.findElement(By.cssSelector("[data-testid=tap-toggle]")).click();
+      browser.await(d -> Integer.parseInt(d.findElement(By.cssSelector("[data-testid=tap-table]")).getAttribute("aria-rowcount")) >= 50,
+          Duration.ofSeconds(30), "50 rows streamed in");
+      browser.driver.findElements(By.cssSelector("[data-testid=tap-row]")).get(0).click();
+      WebElement details = browser.await(d -> d.findElement(By.cssSelector("[data-testid=tap-details]")), Duration.ofSeconds(10),
+          "a row's details");
+      assertThat(details.getText()).contains("Reported by").contains("smm-demo/").contains("Upstream");
+      browser.screenshot("tap");
+      browser.driver.findElement(By.cssSelector("[data-testid=tap-toggle]")).click();
+      assertThat(browser.driver.findElement(By.cssSelector("[data-testid=tap-toggle]")).getText()).isEqualTo("START STREAMING");
+      Thread.sleep(300); // a batch already on its way may still land
+      String paused = browser.driver.findElement(By.cssSelector("[data-testid=tap-table]")).getAttribute("aria-rowcount");
+      Thread.sleep(1500);
+      assertThat(browser.driver.findElement(By.cssSelector("[data-testid=tap-table]")).getAttribute("aria-rowcount"))
+          .as("no rows arrive while paused").isEqualTo(paused);
     }
   }
 }

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { appendRows, duration, filterInput, visibleWindow, type TapEntry, type TapForm } from './model';
+
+const form = (f: Partial<TapForm>): TapForm => ({ namespace: 'smm-demo', workload: '', direction: '', method: '', codes: '', destination: '', path: '', header: '', protocol: '', ...f });
+
+describe('tap filter', () => {
+  it('needs a reporting source', () => {
+    expect(filterInput(form({ namespace: '' })).ok).toBe(false);
+  });
+
+  it('turns the form into the server-side filter', () => {
+    expect(filterInput(form({ workload: 'bookings-v1', codes: '500-599', method: 'GET', path: '/api' }))).toEqual({
+      ok: true,
+      filter: { kind: 'WORKLOAD', namespace: 'smm-demo', name: 'bookings-v1', minResponseCode: 500, maxResponseCode: 599, method: 'GET', pathPrefix: '/api' },
+    });
+    expect(filterInput(form({ codes: '503' }))).toEqual({ ok: true, filter: { kind: 'NAMESPACE', namespace: 'smm-demo', minResponseCode: 503, maxResponseCode: 503 } });
+  });
+
+  it('says what is wrong with a status range', () => {
+    expect(filterInput(form({ codes: 'lots' }))).toEqual({ ok: false, message: 'Status codes: one code or a range such as 500-599.' });
+    expect(filterInput(form({ codes: '599-500' }))).toEqual({ ok: false, message: 'Status codes: 599 is above 500.' });
+  });
+});
+
+describe('tap table', () => {
+  const rows = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ time: String(from + i) }) as TapEntry);
+
+  it('keeps only the newest rows', () => {
+    const kept = appendRows(rows(8), rows(4, 8), 10);
+    expect(kept.map((r) => r.time)).toEqual(['2', '3', '4', '5', '6', '7', '8', '9', '10', '11']);
+  });
+
+  it('renders only the rows in view, plus a few around them', () => {
+    expect(visibleWindow(0, 480, 24, 10000)).toEqual({ first: 0, count: 25 });
+    expect(visibleWindow(24 * 1000, 480, 24, 10000)).toEqual({ first: 995, count: 30 });
+    expect(visibleWindow(24 * 9990, 480, 24, 10000)).toEqual({ first: 9985, count: 15 });
+  });
+
+  it('prints durations like the CLI', () => {
+    expect(duration(173_099)).toBe('173µs');
+    expect(duration(121_499_879)).toBe('121.5ms');
+  });
+});
