@@ -21,10 +21,11 @@ final class SmmProcess {
   final Process process;
   final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
   final List<String> all = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final Thread reader;
 
   private SmmProcess(Process process) {
     this.process = process;
-    Thread reader = new Thread(() -> {
+    reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
         while ((line = r.readLine()) != null) {
@@ -61,6 +62,16 @@ final class SmmProcess {
   }
 
   record Result(int exitCode, String output) {}
+
+  /** Stops it as Ctrl-C would (SIGTERM runs its shutdown hooks) and waits until everything it printed has been read. */
+  void interruptAndDrain(Duration timeout) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("it did not stop within " + timeout + ": " + all);
+    }
+    reader.join(timeout.toMillis());
+  }
 
   /** Waits for a line starting with {@code prefix}; fails with everything printed so far. */
   String awaitLine(String prefix, Duration timeout) throws InterruptedException {

@@ -247,10 +247,8 @@ class TopologyE2ETest {
       errors.awaitLine("✓ start tapping ns/smm-demo", Duration.ofSeconds(30));
       SandboxE2ETest.eventually(() -> entryLines(errors).size() >= 10, Duration.ofSeconds(30), "10 tap lines");
     } finally {
-      errors.process.destroy(); // SIGTERM, as Ctrl-C: the tap ends with its summary
+      errors.interruptAndDrain(Duration.ofSeconds(20)); // as Ctrl-C: the tap ends with its summary
     }
-    assertThat(errors.process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-    Thread.sleep(100);
     lines = entryLines(errors);
     System.out.println("smm tap 5xx: " + lines.size() + " lines, e.g. " + lines.get(0));
     for (String line : lines) {
@@ -266,9 +264,8 @@ class TopologyE2ETest {
       SandboxE2ETest.eventually(() -> json.all.stream().filter(l -> l.startsWith("{")).count() >= 10, Duration.ofSeconds(30),
           "10 JSON lines");
     } finally {
-      json.process.destroy();
+      json.interruptAndDrain(Duration.ofSeconds(20));
     }
-    json.process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
     for (String line : json.all.stream().filter(l -> l.startsWith("{")).toList()) {
       JsonNode entry = JSON.readTree(line);
       assertThat(entry.at("/source/name").asText()).as(line).isNotEmpty();

@@ -18,8 +18,8 @@ import org.reactivestreams.Subscription;
  */
 public final class TapStreams implements AutoCloseable {
 
-  static final long FLUSH_MILLIS = 100;
-  /** A batch takes at most a full queue, so a subscriber that asks again at once can take 100 000 entries/s. */
+  static final long FLUSH_MILLIS = 50;
+  /** A batch takes at most a full queue, so a subscriber that asks again at once can take 200 000 entries/s. */
   static final int MAX_BATCH = TapHub.DEFAULT_CAPACITY;
 
   private final TapHub hub;

@@ -29,12 +29,16 @@ public final class AlsClient implements AutoCloseable {
   final ManagedChannel channel;
 
   public AlsClient(int port) {
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    this(ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build());
+  }
+
+  public AlsClient(ManagedChannel channel) {
+    this.channel = channel;
   }
 
   /** An open stream; {@link Stream#closed} completes with the server's verdict. */
   public static final class Stream {
-    final StreamObserver<StreamAccessLogsMessage> out;
+    public final StreamObserver<StreamAccessLogsMessage> out;
     final CompletableFuture<Throwable> closed = new CompletableFuture<>();
 
     Stream(AccessLogServiceGrpc.AccessLogServiceStub stub) {
