@@ -65,7 +65,8 @@ final class SmmProcess {
 
   /** Stops it as Ctrl-C would (SIGTERM runs its shutdown hooks) and waits until everything it printed has been read. */
   void interruptAndDrain(Duration timeout) throws InterruptedException {
-    process.destroy();
+    // Through the handle: Process.destroy() would also close our end of its output, losing what it prints while stopping.
+    process.toHandle().destroy();
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       process.destroyForcibly();
       throw new AssertionError("it did not stop within " + timeout + ": " + all);
