@@ -24,6 +24,8 @@ final class Browser implements AutoCloseable {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(SandboxE2ETest.findOnPath("chromium"));
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1600,1000");
+    // The page's console, so a failed wait can say what the page itself complained about.
+    options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(Path.of(SandboxE2ETest.findOnPath("chromedriver")).toFile()).usingAnyFreePort().build();
     driver = new ChromeDriver(service, options);
@@ -45,7 +47,22 @@ final class Browser implements AutoCloseable {
       Thread.sleep(250);
     }
     throw new AssertionError("timed out after " + timeout.toSeconds() + "s waiting until " + what
-        + (last == null ? "" : " (last error: " + last.getMessage() + ")"));
+        + (last == null ? "" : " (last error: " + last.getMessage().lines().findFirst().orElse("") + ")") + diagnostics(what));
+  }
+
+  /** A screenshot of the page as it was, its visible text and console messages, for a failed wait. */
+  private String diagnostics(String what) {
+    StringBuilder out = new StringBuilder();
+    try {
+      out.append("\nscreenshot: ").append(screenshot("failed-" + what.replaceAll("[^a-zA-Z0-9]+", "-")));
+      String text = driver.findElement(org.openqa.selenium.By.tagName("body")).getText();
+      out.append("\npage text: ").append(text, 0, Math.min(text.length(), 1500));
+      driver.manage().logs().get("browser").getAll().forEach(e -> out.append("\nconsole ").append(e.getLevel()).append(": ")
+          .append(e.getMessage()));
+    } catch (Exception e) {
+      out.append("\n(no diagnostics: ").append(e.getMessage()).append(')');
+    }
+    return out.toString();
   }
 
   Path screenshot(String name) throws Exception {
