@@ -13,7 +13,7 @@ export function startTap(filter: Record<string, unknown>, onBatch: (b: TapBatch)
         if (r.errors?.length) onError(r.errors.map((e) => e.message).join('; '));
         else if (r.data) onBatch(r.data.tap);
       },
-      error: (e) => onError(Array.isArray(e) ? e.map((x: { message: string }) => x.message).join('; ') : e instanceof Error ? e.message : 'the tap connection was lost'),
+      error: (e) => onError(describe(e)),
       complete: () => undefined,
     },
   );
@@ -21,4 +21,15 @@ export function startTap(filter: Record<string, unknown>, onBatch: (b: TapBatch)
     stop();
     void client.dispose();
   };
+}
+
+/** What graphql-ws reports: GraphQL errors (e.g. an invalid filter), an Error, or the socket's CloseEvent. */
+function describe(e: unknown): string {
+  if (Array.isArray(e)) return e.map((x: { message: string }) => x.message).join('; ');
+  if (e instanceof Error) return e.message;
+  if (e && typeof e === 'object' && 'code' in e) {
+    const c = e as { code: number; reason?: string };
+    return `the tap connection to the backend closed (${c.code}${c.reason ? `: ${c.reason}` : ''})`;
+  }
+  return 'the tap connection to the backend was lost';
 }

@@ -188,6 +188,7 @@ class ServerApiTest {
     BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
     WebSocket ws = subscriptions(messages);
     try {
+      assertThat(ws.getSubprotocol()).as("browsers close the socket unless the server confirms it").isEqualTo("graphql-transport-ws");
       ws.sendText("{\"type\":\"connection_init\"}", true).get();
       assertThat(messages.poll(5, TimeUnit.SECONDS).path("type").asText()).isEqualTo("connection_ack");
       ws.sendText("{\"id\":\"1\",\"type\":\"subscribe\",\"payload\":{\"query\":\"subscription { namespaces { name } }\"}}", true).get();

@@ -98,7 +98,9 @@ public class SmmServer implements AutoCloseable {
     // checkout has keeps `smm` started from the repository root from serving dashboard/'s sources.
     router.route("/*").handler(StaticHandler.create(DASHBOARD_ROOT).setIndexPage("index.html"));
     try {
-      server = vertx.createHttpServer()
+      // Browsers drop a WebSocket whose handshake does not confirm the subprotocol they asked for.
+      server = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions()
+              .setWebSocketSubProtocols(java.util.List.of("graphql-transport-ws")))
           .requestHandler(router)
           .listen(options.port(), options.host())
           .toCompletionStage().toCompletableFuture().join();
