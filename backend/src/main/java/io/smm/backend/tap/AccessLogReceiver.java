@@ -102,6 +102,8 @@ public final class AccessLogReceiver extends AccessLogServiceGrpc.AccessLogServi
         if (!done) {
           done = true;
           openStreams.decrementAndGet();
+          // A client-streaming call ends with exactly one response (Envoy ignores its content).
+          responses.onNext(StreamAccessLogsResponse.getDefaultInstance());
           responses.onCompleted();
         }
       }

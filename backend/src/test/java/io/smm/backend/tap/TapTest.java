@@ -157,6 +157,9 @@ class TapTest {
     assertThat(s.drain(10).get(0).request().path()).isEqualTo("/still-here");
     await(() -> receiver.stats().rejectedStreams() == 1 && receiver.stats().failedStreams() == 1, "the counters show both");
     assertThat(receiver.stats().openStreams()).as("good and silent").isEqualTo(2);
+    good.out.onCompleted();
+    assertThat(good.closed.get(10, TimeUnit.SECONDS)).as("a sidecar that ends its stream gets a clean answer").isNull();
+    await(() -> receiver.stats().openStreams() == 1, "only the silent one is open");
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.smm.backend.health.HealthService;
 import io.smm.backend.health.HealthThresholds;
 import io.smm.backend.prometheus.PrometheusClient;
 import io.smm.sandbox.kube.EmbeddedApiServer;
+import io.smm.sandbox.testing.SyntheticPrometheus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.smm.backend.topology;
+package io.smm.sandbox.testing;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -17,17 +17,18 @@ import java.util.stream.Collectors;
 /**
  * A real Prometheus holding series written by the test: counters are laid down as OpenMetrics,
  * turned into TSDB blocks by `promtool tsdb create-blocks-from openmetrics` and served by the
- * prometheus binary (no scraping).
+ * prometheus binary (no scraping), optionally with rule files it evaluates every second.
  */
-final class SyntheticPrometheus implements AutoCloseable {
+public final class SyntheticPrometheus implements AutoCloseable {
 
   private final Map<String, List<String>> families = new TreeMap<>();
   private final Map<String, String> gauges = new TreeMap<>();
+  private final List<String> ruleFiles = new ArrayList<>();
   private Process process;
   private int port;
 
   /** A counter series growing at {@code perSecond} from {@code from} to {@code to} (epoch seconds), one sample every 15 s. */
-  SyntheticPrometheus counter(String name, Map<String, String> labels, long from, long to, double perSecond, double startValue) {
+  public SyntheticPrometheus counter(String name, Map<String, String> labels, long from, long to, double perSecond, double startValue) {
     String family = name.endsWith("_total") ? name.substring(0, name.length() - 6) : name.replaceAll("_bucket$", "");
     String labelText = new TreeMap<>(labels).entrySet().stream().map(e -> e.getKey() + "=\"" + e.getValue() + "\"")
         .collect(Collectors.joining(","));
@@ -39,12 +40,18 @@ final class SyntheticPrometheus implements AutoCloseable {
   }
 
   /** A gauge series holding {@code value} from {@code from} to {@code to}, one sample every 15 s. */
-  SyntheticPrometheus gauge(String name, Map<String, String> labels, long from, long to, double value) {
+  public SyntheticPrometheus gauge(String name, Map<String, String> labels, long from, long to, double value) {
     gauges.put(name, name);
     return counter(name, labels, from, to, 0, value);
   }
 
-  SyntheticPrometheus start(Path dir) throws IOException, InterruptedException {
+  /** A rule file (Prometheus format) to load; rules are evaluated every second from the start. */
+  public SyntheticPrometheus rules(String ruleFileYaml) {
+    ruleFiles.add(ruleFileYaml);
+    return this;
+  }
+
+  public SyntheticPrometheus start(Path dir) throws IOException, InterruptedException {
     StringBuilder om = new StringBuilder();
     families.forEach((family, lines) -> {
       om.append("# TYPE ").append(family).append(gauges.containsKey(family) ? " gauge\n"
@@ -71,7 +78,16 @@ final class SyntheticPrometheus implements AutoCloseable {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    Files.writeString(dir.resolve("prometheus.yml"), "global: {}\n");
+    StringBuilder config = new StringBuilder("global:\n  evaluation_interval: 1s\n");
+    if (!ruleFiles.isEmpty()) {
+      config.append("rule_files:\n");
+      for (int i = 0; i < ruleFiles.size(); i++) {
+        Path rules = dir.resolve("rules-" + i + ".yml");
+        Files.writeString(rules, ruleFiles.get(i));
+        config.append("  - ").append(rules).append('\n');
+      }
+    }
+    Files.writeString(dir.resolve("prometheus.yml"), config.toString());
     process = new ProcessBuilder("prometheus", "--config.file=" + dir.resolve("prometheus.yml"), "--storage.tsdb.path=" + data,
         "--web.listen-address=127.0.0.1:" + port, "--storage.tsdb.retention.time=2d")
         .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
@@ -93,7 +109,7 @@ final class SyntheticPrometheus implements AutoCloseable {
     }
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + port;
   }
 
