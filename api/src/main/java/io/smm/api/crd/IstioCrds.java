@@ -31,14 +31,19 @@ public final class IstioCrds {
       new IstioKind("security.istio.io", "v1beta1", "AuthorizationPolicy", "authorizationpolicies", List.of()),
       new IstioKind("security.istio.io", "v1beta1", "RequestAuthentication", "requestauthentications", List.of("ra")));
 
+  /** The prometheus-operator's PrometheusRule, where SLO rules go (installed when absent, like Istio's). */
+  public static final IstioKind PROMETHEUS_RULE = new IstioKind("monitoring.coreos.com", "v1", "PrometheusRule", "prometheusrules",
+      List.of("promrule"));
+
   private IstioCrds() {}
 
   public static CustomResourceDefinition crd(IstioKind k) {
     return new CustomResourceDefinitionBuilder()
-        .withNewMetadata().withName(k.plural() + "." + k.group()).addToLabels("app.kubernetes.io/part-of", "istio").endMetadata()
+        .withNewMetadata().withName(k.plural() + "." + k.group())
+        .addToLabels("app.kubernetes.io/part-of", k.group().endsWith("istio.io") ? "istio" : "prometheus-operator").endMetadata()
         .withNewSpec().withGroup(k.group()).withScope("Namespaced")
         .withNewNames().withKind(k.kind()).withPlural(k.plural()).withSingular(k.kind().toLowerCase()).withListKind(k.kind() + "List")
-        .withShortNames(k.shortNames()).addToCategories("istio-io").endNames()
+        .withShortNames(k.shortNames()).addToCategories(k.group().endsWith("istio.io") ? "istio-io" : "prometheus-operator").endNames()
         .addNewVersion().withName(k.version()).withServed(true).withStorage(true)
         .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true)
         .endOpenAPIV3Schema().endSchema().withNewSubresources().withNewStatus().endStatus().endSubresources().endVersion()

@@ -47,7 +47,22 @@ public final class SmmCrds {
       true, List.of("demoapp"), io.smm.api.demo.DemoApplicationSchema.SPEC, List.of(
           column("Enabled", ".spec.enabled"), column("Status", ".status.status"), column("Age", ".metadata.creationTimestamp", "date")));
 
-  public static final List<Kind> ALL = List.of(CONTROL_PLANE, ISTIO_CONTROL_PLANE, ISTIO_MESH_GATEWAY, DEMO_APPLICATION);
+  public static final Kind SLI_TEMPLATE = new Kind("sre.smm.cisco.com", "v1alpha1", "ServiceLevelIndicatorTemplate",
+      "servicelevelindicatortemplates", true, List.of("slit"), io.smm.api.sre.SreSchemas.SLI_TEMPLATE_SPEC, List.of(
+          column("Kind", ".spec.kind"), column("Age", ".metadata.creationTimestamp", "date")));
+
+  public static final Kind SERVICE_LEVEL_OBJECTIVE = new Kind("sre.smm.cisco.com", "v1alpha1", "ServiceLevelObjective",
+      "servicelevelobjectives", true, List.of("slo"), io.smm.api.sre.SreSchemas.SLO_SPEC, List.of(
+          column("Service", ".spec.selector.name"), column("Goal", ".spec.slo.goal"), column("Status", ".status.status"),
+          column("Error", ".status.error"), column("Age", ".metadata.creationTimestamp", "date")));
+
+  public static final Kind ALERTING_POLICY = new Kind("sre.smm.cisco.com", "v1alpha1", "AlertingPolicy", "alertingpolicies", true,
+      List.of("ap"), io.smm.api.sre.SreSchemas.ALERTING_POLICY_SPEC, List.of(
+          column("SLO", ".spec.sloRef.name"), column("Severity", ".spec.severity"), column("Burn rate", ".spec.burnrate.threshold"),
+          column("Age", ".metadata.creationTimestamp", "date")));
+
+  public static final List<Kind> ALL = List.of(CONTROL_PLANE, ISTIO_CONTROL_PLANE, ISTIO_MESH_GATEWAY, DEMO_APPLICATION, SLI_TEMPLATE,
+      SERVICE_LEVEL_OBJECTIVE, ALERTING_POLICY);
 
   private SmmCrds() {}
 

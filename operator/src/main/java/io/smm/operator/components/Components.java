@@ -27,7 +27,8 @@ public final class Components {
             List.of(new Port("query", 16686), new Port("zipkin", 9411)), Map.of()),
         new ServiceComponent("smm", "smm", null, "smm", "smm", List.of(new Port("http", 50500)), scraped),
         new ServiceComponent("als", "smm.als", null, "smm-als", "smm", List.of(new Port("grpc-als", 50600)), Map.of()),
-        new ServiceComponent("sre", "smm.sre", null, "smm-sre-controller", "smm", List.of(new Port("http", 8080)), Map.of()),
+        new SreComponent(new ServiceComponent("sre", "smm.sre", null, "smm-sre-controller", "smm", List.of(new Port("http", 8080)),
+            Map.of())),
         new ServiceComponent("cluster-registry", "clusterRegistry", "cluster-registry", "cluster-registry-controller",
             "cluster-registry-controller", List.of(new Port("metrics", 8080)), Map.of()));
     List<Component> ordered = new ArrayList<>();

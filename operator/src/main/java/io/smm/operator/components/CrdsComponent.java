@@ -20,6 +20,8 @@ public final class CrdsComponent implements Component {
     List<DesiredResource> out = new java.util.ArrayList<>(SmmCrds.ALL.stream().map(k -> DesiredResource.present(SmmCrds.crd(k))).toList());
     // A cluster that already has Istio's CRDs (installed by another tool) keeps them as they are.
     io.smm.api.crd.IstioCrds.ALL.forEach(k -> out.add(new DesiredResource(io.smm.api.crd.IstioCrds.crd(k), true, true)));
+    // The same for the prometheus-operator's PrometheusRule, where SLO rules are written.
+    out.add(new DesiredResource(io.smm.api.crd.IstioCrds.crd(io.smm.api.crd.IstioCrds.PROMETHEUS_RULE), true, true));
     return out;
   }
 }
