@@ -64,6 +64,7 @@ class SandboxCommand {
         throw new CliException(e.getMessage(), 1);
       }
       SmmServer server = null;
+      io.smm.operator.mode.SreOperator sre = null;
       try {
         if (!skipInstall) {
           // The same install a user runs against a real cluster (`smm install -a`).
@@ -76,6 +77,12 @@ class SandboxCommand {
                 DemoAppCommand.spec(null, null));
             System.out.println("Demo application installed in namespace " + DemoApplicationReconciler.NAME + " (" + writes + " writes)");
           }
+        }
+        if (!skipInstall) {
+          // Likewise the SRE controller (smm-sre-controller): SLOs become PrometheusRules, which the
+          // sandbox's Prometheus loads.
+          sre = new io.smm.operator.mode.SreOperator(sandbox.client());
+          sre.start();
         }
         // The sandbox kubelet does not run the product's images, so the backend the `smm`
         // Deployment stands for runs in this process, against the sandbox's API server.
@@ -99,13 +106,20 @@ class SandboxCommand {
         if (server != null) {
           server.close();
         }
+        if (sre != null) {
+          sre.close();
+        }
         sandbox.close();
         throw e;
       }
       SmmServer running = server;
+      io.smm.operator.mode.SreOperator runningSre = sre;
       Foreground.runUntilStopped("smm-sandbox", () -> {
         System.out.println("Stopping the sandbox ...");
         running.close();
+        if (runningSre != null) {
+          runningSre.close();
+        }
         sandbox.close();
         System.out.println("Sandbox stopped.");
       });

@@ -86,6 +86,42 @@ class SandboxTest {
   }
 
   @Test
+  void prometheusRulesBecomeLoadedRuleFilesAndABrokenOneIsLeftOut(@TempDir Path dir) throws Exception {
+    SandboxHome home = new SandboxHome(dir.resolve("sandbox"));
+    try (Sandbox sandbox = Sandbox.up(home, new SandboxOptions(0, 0, 0), List.of(), quiet)) {
+      KubernetesClient client = sandbox.client();
+      io.smm.sandbox.testing.IstioFixtures.crd(client, "monitoring.coreos.com", "v1", "PrometheusRule");
+      client.resource(rule("good", "smm_test:one:ratio", "vector(1)")).create();
+      client.resource(rule("broken", "smm_test:two:ratio", "sum(rate(x[5m]")).create();
+      String prometheus = sandbox.state().prometheus();
+      Eventually.until(() -> {
+        try {
+          return get(prometheus + "/api/v1/query?query=smm_test:one:ratio").contains("\"value\"");
+        } catch (Exception e) {
+          return false;
+        }
+      }, Duration.ofSeconds(30), "the good rule is loaded and evaluated");
+      assertThat(get(prometheus + "/api/v1/rules")).contains("smm_test:one:ratio").doesNotContain("smm_test:two:ratio");
+
+      client.resource(rule("good", "smm_test:one:ratio", "vector(1)")).delete();
+      Eventually.until(() -> {
+        try {
+          return !get(prometheus + "/api/v1/rules").contains("smm_test:one:ratio");
+        } catch (Exception e) {
+          return false;
+        }
+      }, Duration.ofSeconds(30), "the deleted rule is unloaded");
+    }
+  }
+
+  static io.fabric8.kubernetes.api.model.GenericKubernetesResource rule(String name, String record, String expr) {
+    return new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder().withApiVersion("monitoring.coreos.com/v1")
+        .withKind("PrometheusRule").withNewMetadata().withName(name).withNamespace("default").endMetadata()
+        .addToAdditionalProperties("spec", java.util.Map.of("groups", List.of(java.util.Map.of("name", name,
+            "rules", List.of(java.util.Map.of("record", record, "expr", expr)))))).build();
+  }
+
+  @Test
   void prometheusIsRestartedWhenItCrashes(@TempDir Path dir) throws Exception {
     SandboxHome home = new SandboxHome(dir.resolve("sandbox"));
     try (Sandbox sandbox = Sandbox.up(home, new SandboxOptions(0, 0, 0), List.of(), quiet)) {

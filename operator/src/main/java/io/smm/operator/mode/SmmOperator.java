@@ -12,8 +12,8 @@ import io.smm.operator.resources.ResourceApplier;
 import java.time.Duration;
 
 /**
- * `smm operator`: Java Operator SDK running the ControlPlane, IstioControlPlane and DemoApplication
- * controllers. Several replicas are
+ * `smm operator`: Java Operator SDK running the ControlPlane, IstioControlPlane, DemoApplication
+ * and ServiceLevelObjective controllers. Several replicas are
  * safe: they elect a leader through a Lease, and only the leader reconciles.
  */
 public class SmmOperator implements AutoCloseable {
@@ -46,6 +46,7 @@ public class SmmOperator implements AutoCloseable {
     operator.register(new IstioControlPlaneController(
         new IstioControlPlaneReconciler(client, new ResourceApplier(client)), new ControlPlaneRemoval(client)));
     operator.register(new DemoApplicationController(new DemoApplicationReconciler(client)));
+    operator.register(new SloController(new io.smm.operator.slo.SloReconciler(client)));
   }
 
   public void start() {

@@ -34,6 +34,11 @@ public class PrometheusServer implements AutoCloseable {
     return t;
   });
   private String lastTargets = "";
+  private PrometheusRuleSync ruleSync;
+  private KubernetesClient client;
+  static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext PROMETHEUS_RULES =
+      new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder().withGroup("monitoring.coreos.com").withVersion("v1")
+          .withKind("PrometheusRule").withPlural("prometheusrules").withNamespaced(true).build();
 
   /** A scrape job with one fixed target, e.g. the kubelet's cAdvisor metrics. */
   public record StaticJob(String name, String target, String metricsPath) {}
@@ -78,6 +83,8 @@ public class PrometheusServer implements AutoCloseable {
   }
 
   public void start(KubernetesClient client) {
+    this.client = client;
+    this.ruleSync = new PrometheusRuleSync(rulesDir());
     process.start();
     process.awaitReady(url() + "/-/ready", Duration.ofSeconds(60));
     podInformer = client.pods().inAnyNamespace().runnableInformer(0);
@@ -92,6 +99,27 @@ public class PrometheusServer implements AutoCloseable {
       writeTargets(podInformer.getStore().list());
     } catch (RuntimeException e) {
       org.slf4j.LoggerFactory.getLogger(PrometheusServer.class).warn("cannot update scrape targets: {}", e.getMessage());
+    }
+    syncRules();
+  }
+
+  /** PrometheusRules into rule files, then a reload when they changed (polled: the CRD may appear at any time). */
+  private void syncRules() {
+    try {
+      List<io.fabric8.kubernetes.api.model.GenericKubernetesResource> rules;
+      try {
+        rules = client.genericKubernetesResources(PROMETHEUS_RULES).inAnyNamespace().list().getItems();
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 404) {
+          throw e;
+        }
+        rules = List.of(); // no CRD yet
+      }
+      if (ruleSync.sync(rules)) {
+        reload();
+      }
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(PrometheusServer.class).warn("cannot sync PrometheusRules: {}", e.getMessage());
     }
   }
 

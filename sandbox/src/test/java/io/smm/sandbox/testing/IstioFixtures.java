@@ -31,7 +31,8 @@ public final class IstioFixtures {
     crd(client, "security.istio.io", "v1beta1", "PeerAuthentication");
   }
 
-  private static void crd(KubernetesClient client, String group, String version, String kind) {
+  /** A namespaced CRD with an open schema. */
+  public static void crd(KubernetesClient client, String group, String version, String kind) {
     String lower = kind.toLowerCase();
     String plural = lower.endsWith("y") ? lower.substring(0, lower.length() - 1) + "ies" : lower + "s";
     client.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
