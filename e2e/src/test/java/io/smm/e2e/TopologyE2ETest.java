@@ -225,13 +225,77 @@ class TopologyE2ETest {
       assertThat(statuses.get(workload("payments-v1"))).as("the aborted calls never reached the workload").isEqualTo("HEALTHY");
 
       tapShowsTheFailingCalls(env);
+      String alertmanager = JSON.readTree(SmmProcess.run(env, "sandbox", "status", "-o", "json").output()).path("alertmanager").asText();
+      anSloOnPaymentsPages(kubectl, kubeconfig, smmHome, alertmanager);
 
       dashboardShowsIt(dashboard);
+
+      // Removing the fault resolves the page.
+      DemoMeshE2ETest.apply(kubectl, kubeconfig, "delete", fault);
+      SandboxE2ETest.eventually(() -> paymentsPages(alertmanager).isEmpty(), Duration.ofMinutes(3), "the page resolves");
     } finally {
       SmmProcess.run(env, "sandbox", "down");
       if (up.process.isAlive()) {
         up.process.destroyForcibly();
       }
+    }
+  }
+
+  static final String PAYMENTS_SLO = """
+      apiVersion: sre.smm.cisco.com/v1alpha1
+      kind: ServiceLevelObjective
+      metadata: {name: payments-availability, namespace: smm-demo}
+      spec:
+        selector: {name: payments, namespace: smm-demo}
+        sli:
+          templateRef: {name: grpc-requests-success-rate, namespace: smm-system}
+        slo:
+          goal: "99.9"
+          rolling: {length: 24h0m0s}
+      ---
+      apiVersion: sre.smm.cisco.com/v1alpha1
+      kind: AlertingPolicy
+      metadata: {name: payments-page, namespace: smm-demo}
+      spec:
+        sloRef: {name: payments-availability, namespace: smm-demo}
+        severity: page
+        burnrate: {threshold: "14.4", lookBackWindow: 2m, secondaryWindow: 1m, conditionMetDuration: 0s}
+      """;
+
+  /** An SLO on payments (with a short page policy) while half of its calls are aborted: the page reaches Alertmanager. */
+  void anSloOnPaymentsPages(String kubectl, String kubeconfig, Path smmHome, String alertmanager) throws Exception {
+    Path slo = smmHome.resolve("payments-slo.yaml");
+    Files.writeString(slo, PAYMENTS_SLO);
+    long applied = System.nanoTime();
+    DemoMeshE2ETest.apply(kubectl, kubeconfig, "apply", slo);
+    SandboxE2ETest.eventually(() -> !paymentsPages(alertmanager).isEmpty(), Duration.ofMinutes(2), "the SLO's page reaches Alertmanager");
+    System.out.printf("payments SLO paging %.0fs after it was applied%n", (System.nanoTime() - applied) / 1e9);
+    JsonNode page = paymentsPages(alertmanager).get(0);
+    assertThat(page.at("/labels/severity").asText()).isEqualTo("page");
+    assertThat(page.at("/labels/service").asText()).isEqualTo("payments");
+    assertThat(page.at("/annotations/summary").asText()).contains("payments in smm-demo is burning its error budget");
+    String status = SandboxE2ETest.kubectl(kubectl, Path.of(kubeconfig), "get", "servicelevelobjectives", "-n", "smm-demo", "payments-availability",
+        "-o", "jsonpath={.status.status}");
+    assertThat(status).isEqualTo("Succeeded");
+  }
+
+  /** Active SLO alerts for payments in Alertmanager. */
+  static List<JsonNode> paymentsPages(String alertmanager) {
+    try {
+      JsonNode alerts = JSON.readTree(java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create(alertmanager + "/api/v2/alerts?active=true&silenced=false&inhibited=false")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+      List<JsonNode> out = new java.util.ArrayList<>();
+      alerts.forEach(a -> {
+        boolean current = a.path("endsAt").asText("").isEmpty() || java.time.Instant.parse(a.path("endsAt").asText()).isAfter(java.time.Instant.now());
+        if (current && a.at("/labels/alertname").asText().equals("SLOErrorBudgetBurn")
+            && a.at("/labels/slo").asText().equals("payments-availability")) {
+          out.add(a);
+        }
+      });
+      return out;
+    } catch (Exception e) {
+      return List.of();
     }
   }
 
