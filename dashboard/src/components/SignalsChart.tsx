@@ -1,5 +1,5 @@
 import { echarts } from './echarts';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { graphqlPartial } from '../graphql';
 import { ErrorState, Loading } from './States';
 
@@ -34,12 +34,19 @@ const QUERY = `query Signals($kind: SignalScope!, $ns: String, $name: String) {
   }
 }`;
 
-function Chart({ points, title }: { points: SignalPoint[]; title: string }) {
+/** One series of a time chart: its points as [epoch ms, value] and the y axis it uses (0 left, 1 right). */
+interface Line {
+  name: string;
+  data: [number, number | null][];
+  yAxisIndex?: number;
+}
+
+/** A 30-minute line chart with two y axes, drawn as SVG (the shared frame of the charts below). */
+function TimeChart({ title, axes, lines, testId }: { title: string; axes: [string, string]; lines: Line[]; testId: string }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!ref.current) return;
     const chart = echarts.init(ref.current, undefined, { renderer: 'svg' });
-    const t = points.map((p) => new Date(p.time).getTime());
     chart.setOption({
       animation: false,
       title: { text: title, textStyle: { fontSize: 12, fontWeight: 'normal' } },
@@ -48,52 +55,47 @@ function Chart({ points, title }: { points: SignalPoint[]; title: string }) {
       grid: { left: 48, right: 48, top: 36, bottom: 52 },
       xAxis: { type: 'time', splitNumber: 4, axisLabel: { hideOverlap: true, formatter: '{HH}:{mm}' } },
       yAxis: [
-        { type: 'value', name: 'rps / errors %' },
-        { type: 'value', name: 'ms', splitLine: { show: false } },
+        { type: 'value', name: axes[0] },
+        { type: 'value', name: axes[1], splitLine: { show: false } },
       ],
-      series: [
-        { name: 'rps', type: 'line', data: points.map((p, i) => [t[i], p.requestsPerSecond]) },
-        { name: 'errors %', type: 'line', data: points.map((p, i) => [t[i], p.errorRatio * 100]) },
-        { name: 'P50', type: 'line', yAxisIndex: 1, data: points.map((p, i) => [t[i], p.p50Ms]) },
-        { name: 'P95', type: 'line', yAxisIndex: 1, data: points.map((p, i) => [t[i], p.p95Ms]) },
-        { name: 'P99', type: 'line', yAxisIndex: 1, data: points.map((p, i) => [t[i], p.p99Ms]) },
-      ],
+      series: lines.map((l) => ({ name: l.name, type: 'line', yAxisIndex: l.yAxisIndex ?? 0, data: l.data })),
     });
     return () => chart.dispose();
-  }, [points, title]);
-  return <div className="signals-chart" data-testid="signals-chart" ref={ref} />;
+  }, [title, axes, lines]);
+  return <div className="signals-chart" data-testid={testId} ref={ref} />;
 }
+
+function at<P extends { time: string }>(points: P[], value: (p: P) => number | null): [number, number | null][] {
+  return points.map((p) => [new Date(p.time).getTime(), value(p)]);
+}
+
+function Chart({ points, title }: { points: SignalPoint[]; title: string }) {
+  const lines = useMemo<Line[]>(() => [
+    { name: 'rps', data: at(points, (p) => p.requestsPerSecond) },
+    { name: 'errors %', data: at(points, (p) => p.errorRatio * 100) },
+    { name: 'P50', yAxisIndex: 1, data: at(points, (p) => p.p50Ms) },
+    { name: 'P95', yAxisIndex: 1, data: at(points, (p) => p.p95Ms) },
+    { name: 'P99', yAxisIndex: 1, data: at(points, (p) => p.p99Ms) },
+  ], [points]);
+  return <TimeChart title={title} axes={RATE_AXES} lines={lines} testId="signals-chart" />;
+}
+
+const RATE_AXES: [string, string] = ['rps / errors %', 'ms'];
+const USAGE_AXES: [string, string] = ['millicores', 'MiB'];
 
 /** CPU (millicores) and working-set memory (MiB) of the scope's containers, with the sidecars' share. */
 function SaturationChart({ points }: { points: SaturationPoint[] }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!ref.current) return;
-    const chart = echarts.init(ref.current, undefined, { renderer: 'svg' });
-    const t = points.map((p) => new Date(p.time).getTime());
+  const lines = useMemo<Line[]>(() => {
     const milli = (v: number | null) => (v == null ? null : v * 1000);
     const mib = (v: number | null) => (v == null ? null : v / 1024 / 1024);
-    chart.setOption({
-      animation: false,
-      title: { text: 'Saturation: CPU and memory (30 min)', textStyle: { fontSize: 12, fontWeight: 'normal' } },
-      tooltip: { trigger: 'axis' },
-      legend: { bottom: 0 },
-      grid: { left: 48, right: 48, top: 36, bottom: 52 },
-      xAxis: { type: 'time', splitNumber: 4, axisLabel: { hideOverlap: true, formatter: '{HH}:{mm}' } },
-      yAxis: [
-        { type: 'value', name: 'millicores' },
-        { type: 'value', name: 'MiB', splitLine: { show: false } },
-      ],
-      series: [
-        { name: 'CPU', type: 'line', data: points.map((p, i) => [t[i], milli(p.cpuCores)]) },
-        { name: 'CPU (sidecar)', type: 'line', data: points.map((p, i) => [t[i], milli(p.proxyCpuCores)]) },
-        { name: 'memory', type: 'line', yAxisIndex: 1, data: points.map((p, i) => [t[i], mib(p.memoryBytes)]) },
-        { name: 'memory (sidecar)', type: 'line', yAxisIndex: 1, data: points.map((p, i) => [t[i], mib(p.proxyMemoryBytes)]) },
-      ],
-    });
-    return () => chart.dispose();
+    return [
+      { name: 'CPU', data: at(points, (p) => milli(p.cpuCores)) },
+      { name: 'CPU (sidecar)', data: at(points, (p) => milli(p.proxyCpuCores)) },
+      { name: 'memory', yAxisIndex: 1, data: at(points, (p) => mib(p.memoryBytes)) },
+      { name: 'memory (sidecar)', yAxisIndex: 1, data: at(points, (p) => mib(p.proxyMemoryBytes)) },
+    ];
   }, [points]);
-  return <div className="signals-chart" data-testid="saturation-chart" ref={ref} />;
+  return <TimeChart title="Saturation: CPU and memory (30 min)" axes={USAGE_AXES} lines={lines} testId="saturation-chart" />;
 }
 
 /** Inbound (and outbound, where the scope has one) golden signals of the last 30 minutes. */

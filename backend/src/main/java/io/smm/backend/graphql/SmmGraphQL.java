@@ -53,18 +53,12 @@ public final class SmmGraphQL {
             .dataFetcher("controlPlanes", env -> overview.controlPlanes().thenApply(planes -> planes.stream()
                 .map(MeshResolvers::controlPlane).toList()))
             .dataFetcher("podLogs", env -> {
-              int tail = env.<Integer>getArgument("tailLines");
-              if (tail < 1 || tail > 5000) {
-                throw new IllegalArgumentException("tailLines must be between 1 and 5000");
-              }
+              int tail = between(env, "tailLines", 1, 5000);
               return CompletableFuture.supplyAsync(() -> clusters.podLogs(env.getArgument("namespace"), env.getArgument("pod"),
                   env.getArgument("container"), tail), blocking);
             })
             .dataFetcher("events", env -> {
-              int limit = env.<Integer>getArgument("limit");
-              if (limit < 1 || limit > 1000) {
-                throw new IllegalArgumentException("limit must be between 1 and 1000");
-              }
+              int limit = between(env, "limit", 1, 1000);
               return CompletableFuture.supplyAsync(() -> clusters.events(env.getArgument("namespace"), env.getArgument("workload"),
                   env.getArgument("pod"), limit), blocking);
             })
@@ -80,6 +74,15 @@ public final class SmmGraphQL {
         .build();
     GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(loadSchema(), wiring);
     return GraphQL.newGraphQL(schema).defaultDataFetcherExceptionHandler(new ClearErrors()).build();
+  }
+
+  /** An Int argument, refused (BAD_USER_INPUT) outside [min, max]. */
+  private static int between(graphql.schema.DataFetchingEnvironment env, String name, int min, int max) {
+    int value = env.<Integer>getArgument(name);
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(name + " must be between " + min + " and " + max);
+    }
+    return value;
   }
 
   private static <T> DataFetcher<CompletableFuture<T>> async(Supplier<T> call, Executor executor) {
