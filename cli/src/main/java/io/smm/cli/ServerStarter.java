@@ -14,7 +14,7 @@ final class ServerStarter {
       return server.start(options);
     } catch (ListenFailedException e) {
       server.close();
-      throw new CliException(e.getMessage() + " (is another smm server or sandbox running? choose another --port)", 1);
+      throw new CliException(e.getMessage() + " (is another smm server or sandbox running? choose another --port or --als-port)", 1);
     } catch (RuntimeException e) {
       server.close();
       throw e;

@@ -168,7 +168,7 @@ class SandboxE2ETest {
   /** `smm -c <kubeconfig> server`: the backend role reaching the sandbox the way it reaches any cluster. */
   void checkSmmServerWithKubeconfig(Path kubeconfig) throws Exception {
     int port = freePort();
-    SmmProcess server = SmmProcess.start(Map.of(), "-c", kubeconfig.toString(), "server", "--port", Integer.toString(port));
+    SmmProcess server = SmmProcess.start(Map.of(), "-c", kubeconfig.toString(), "server", "--port", Integer.toString(port), "--als-port", "0");
     try {
       server.awaitLine("SMM backend for", Duration.ofSeconds(60));
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/graphql"))
