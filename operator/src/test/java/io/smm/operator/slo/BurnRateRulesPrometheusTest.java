@@ -141,7 +141,8 @@ class BurnRateRulesPrometheusTest {
     Recorded budget = recorded("smm_slo:error_budget_remaining:ratio", "fast");
     double fastBudget = 1 - fastTruth(budget.evaluatedAt(), 30 * 86400) / 0.001;
     assertThat(budget.value()).isCloseTo(fastBudget, within(Math.abs(fastBudget) / 100));
-    assertThat(fastBudget).as("about 40 budgets spent").isCloseTo(1 - 3000.0 / 72000 / 0.001, within(1.0));
+    // About 40 budgets overspent at NOW; up to 16.5 s of extrapolated failing traffic add at most ~1.05 more.
+    assertThat(fastBudget).as("about 40 budgets overspent").isCloseTo(1 - 3000.0 / 72000 / 0.001, within(1.5));
     for (String window : List.of("5m", "1h", "6h", "3d")) {
       assertThat(recorded("smm_slo:sli_error:ratio_rate" + window, "slow").value()).as(window).isCloseTo(0.005, within(0.00005));
     }
