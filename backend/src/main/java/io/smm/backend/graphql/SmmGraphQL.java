@@ -37,7 +37,8 @@ public final class SmmGraphQL {
    *     HTTP event loop
    */
   public static GraphQL create(BuildInfo build, ClusterQueries clusters, NamespaceFeed namespaceFeed, TopologyService topology,
-      HealthService health, MeshOverviewService overview, GoldenSignalsService signals, Tap tap, Executor blocking) {
+      HealthService health, MeshOverviewService overview, GoldenSignalsService signals, Tap tap, io.smm.backend.slo.SloService slos,
+      Executor blocking) {
     MeshResolvers mesh = new MeshResolvers(topology, health, signals);
     RuntimeWiring wiring = RuntimeWiring.newRuntimeWiring()
         .type("Query", t -> t
@@ -63,17 +64,63 @@ public final class SmmGraphQL {
                   env.getArgument("pod"), limit), blocking);
             })
             .dataFetcher("tapReceiver", env -> tap.stats().get())
+            .dataFetcher("slos", env -> slos.slos(env.getArgument("namespace"), env.getArgument("service"))
+                .thenApply(list -> list.stream().map(SmmGraphQL::slo).toList()))
+            .dataFetcher("sliTemplates", async(slos::templates, blocking))
             .dataFetcher("goldenSignals", mesh::goldenSignals)
             .dataFetcher("topology", mesh::topology)
             .dataFetcher("health", mesh::health))
         .type("TapRequest", t -> t.dataFetcher("headers", env -> ((io.smm.backend.tap.TapEntry.Request) env.getSource()).headers()
             .entrySet().stream().sorted(Map.Entry.comparingByKey()).map(e -> Map.of("key", e.getKey(), "value", e.getValue())).toList()))
+        .type("Mutation", t -> t
+            .dataFetcher("createSlo", env -> {
+              Map<String, Object> in = env.getArgument("input");
+              @SuppressWarnings("unchecked")
+              List<Map<String, String>> params = (List<Map<String, String>>) in.getOrDefault("parameters", List.of());
+              var request = new io.smm.backend.slo.SloService.NewSlo((String) in.get("namespace"), (String) in.get("name"),
+                  (String) in.get("service"), (String) in.get("template"), (String) in.get("templateNamespace"),
+                  selector(params == null ? List.of() : params), (String) in.get("goal"), (String) in.get("period"),
+                  (String) in.get("description"));
+              return CompletableFuture.supplyAsync(() -> slo(slos.create(request)), blocking);
+            })
+            .dataFetcher("deleteSlo", env -> CompletableFuture.supplyAsync(() -> slos.delete(env.getArgument("namespace"),
+                env.getArgument("name")), blocking)))
         .type("Subscription", t -> t
             .dataFetcher("namespaces", env -> namespaceFeed.publisher())
             .dataFetcher("tap", env -> tap.streams().open(tapFilter(env.getArgument("filter")))))
         .build();
     GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(loadSchema(), wiring);
     return GraphQL.newGraphQL(schema).defaultDataFetcherExceptionHandler(new ClearErrors()).build();
+  }
+
+  private static Map<String, Object> slo(io.smm.backend.slo.SloInfo s) {
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("name", s.name());
+    m.put("namespace", s.namespace());
+    m.put("service", s.service());
+    m.put("template", s.template());
+    m.put("templateNamespace", s.templateNamespace());
+    m.put("parameters", s.parameters().entrySet().stream().map(e -> Map.of("key", e.getKey(), "value", e.getValue())).toList());
+    m.put("goal", finite(s.goalPercent()));
+    m.put("period", s.period());
+    m.put("description", s.description());
+    m.put("status", s.status());
+    m.put("error", s.error());
+    m.put("burnRates", s.burnRates().entrySet().stream().map(e -> {
+      Map<String, Object> b = new java.util.LinkedHashMap<>();
+      b.put("window", e.getKey());
+      b.put("rate", finite(e.getValue()));
+      return b;
+    }).toList());
+    m.put("currentBurnRate", finite(s.currentBurnRate()));
+    m.put("budgetConsumed", finite(s.budgetConsumed()));
+    m.put("compliance", finite(s.compliance()));
+    m.put("alerts", s.alerts());
+    return m;
+  }
+
+  private static Double finite(double v) {
+    return Double.isFinite(v) ? v : null;
   }
 
   /** An Int argument, refused (BAD_USER_INPUT) outside [min, max]. */

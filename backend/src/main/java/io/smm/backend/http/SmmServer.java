@@ -47,6 +47,7 @@ public class SmmServer implements AutoCloseable {
   private final HealthService health;
   private final MeshOverviewService overview;
   private final GoldenSignalsService signals;
+  private final io.smm.backend.slo.SloService slos;
   private final io.smm.backend.tap.TapHub tapHub = new io.smm.backend.tap.TapHub();
   private final io.smm.backend.tap.AccessLogReceiver accessLogs = new io.smm.backend.tap.AccessLogReceiver(tapHub);
   private final io.smm.backend.tap.TapStreams taps = new io.smm.backend.tap.TapStreams(tapHub);
@@ -68,6 +69,7 @@ public class SmmServer implements AutoCloseable {
     this.health = new HealthService(prometheusClient, new HealthScorer(HealthThresholds.DEFAULT), cluster);
     this.overview = new MeshOverviewService(prometheusClient, health, client, blocking);
     this.signals = new GoldenSignalsService(prometheusClient);
+    this.slos = new io.smm.backend.slo.SloService(client, prometheusClient, blocking);
   }
 
   /**
@@ -76,7 +78,7 @@ public class SmmServer implements AutoCloseable {
    */
   public int start(ServerOptions options) {
     GraphQL graphQL = SmmGraphQL.create(BuildInfo.load(), clusters, namespaceFeed, topology, health, overview, signals,
-        new SmmGraphQL.Tap(taps, accessLogs::stats), blocking);
+        new SmmGraphQL.Tap(taps, accessLogs::stats), slos, blocking);
     if (options.alsPort() != ServerOptions.NO_ALS) {
       try {
         accessLogServer = new io.smm.backend.tap.AccessLogServer(options.host(), options.alsPort(), accessLogs);

@@ -29,11 +29,11 @@ import java.util.stream.Collectors;
  */
 public final class BurnRateRules {
 
-  public static final String ERROR_RATIO = "smm_slo:sli_error:ratio_rate";
-  public static final String PERIOD_ERROR_RATIO = "smm_slo:sli_error:ratio_period";
-  public static final String OBJECTIVE = "smm_slo:objective:ratio";
-  public static final String BUDGET_REMAINING = "smm_slo:error_budget_remaining:ratio";
-  public static final String ALERT = "SLOErrorBudgetBurn";
+  public static final String ERROR_RATIO = io.smm.api.sre.SloRuleNames.ERROR_RATIO;
+  public static final String PERIOD_ERROR_RATIO = io.smm.api.sre.SloRuleNames.PERIOD_ERROR_RATIO;
+  public static final String OBJECTIVE = io.smm.api.sre.SloRuleNames.OBJECTIVE;
+  public static final String BUDGET_REMAINING = io.smm.api.sre.SloRuleNames.BUDGET_REMAINING;
+  public static final String ALERT = io.smm.api.sre.SloRuleNames.ALERT;
 
   /** A recording rule (record set) or an alerting rule (alert set), as in a Prometheus rule file. */
   public record Rule(String record, String alert, String expr, String forDuration, Map<String, String> labels,

@@ -1,0 +1,242 @@
+package io.smm.backend.slo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.smm.api.crd.SmmCrds;
+import io.smm.api.sre.SloRuleNames;
+import io.smm.backend.prometheus.PrometheusClient;
+import io.smm.backend.prometheus.Sample;
+import io.smm.backend.topology.MeshQueries;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * SLOs of a namespace with their live numbers: the ServiceLevelObjectives (and the controller's
+ * status) from Kubernetes, the recorded ratios and the burn-rate alerts' states from Prometheus.
+ * Creating one writes a ServiceLevelObjective after checking what can be checked here (template,
+ * parameters, goal, period); the SRE controller renders it and reports in its status.
+ */
+public final class SloService {
+
+  private final KubernetesClient client;
+  private final PrometheusClient prometheus;
+  private final Executor blocking;
+
+  public SloService(KubernetesClient client, PrometheusClient prometheus, Executor blocking) {
+    this.client = client;
+    this.prometheus = prometheus;
+    this.blocking = blocking;
+  }
+
+  /** The SLOs of a namespace (of one service when given), sorted by name; numbers NaN when Prometheus cannot answer. */
+  public CompletableFuture<List<SloInfo>> slos(String namespace, String service) {
+    CompletableFuture<List<GenericKubernetesResource>> resources = CompletableFuture.supplyAsync(() -> list(namespace), blocking);
+    String selector = "{" + MeshQueries.eq("namespace", namespace) + "}";
+    CompletableFuture<List<Sample>> recorded = prometheus.instant("{__name__=~\"smm_slo:.*\"," + MeshQueries.eq("namespace", namespace) + "}",
+        Instant.now()).exceptionally(e -> List.of());
+    CompletableFuture<List<Sample>> alerts = prometheus.instant("ALERTS{alertname=\"" + SloRuleNames.ALERT + "\"," + selector.substring(1),
+        Instant.now()).exceptionally(e -> List.of());
+    return resources.thenCombine(recorded, (rs, values) -> new Object[] {rs, values}).thenCombine(alerts, (pair, active) -> {
+      @SuppressWarnings("unchecked")
+      List<GenericKubernetesResource> rs = (List<GenericKubernetesResource>) pair[0];
+      @SuppressWarnings("unchecked")
+      List<Sample> values = (List<Sample>) pair[1];
+      List<SloInfo> out = new ArrayList<>();
+      for (GenericKubernetesResource r : rs) {
+        SloInfo info = info(r, values, active);
+        if (service == null || service.equals(info.service())) {
+          out.add(info);
+        }
+      }
+      out.sort(java.util.Comparator.comparing(SloInfo::name));
+      return out;
+    });
+  }
+
+  private List<GenericKubernetesResource> list(String namespace) {
+    try {
+      return client.genericKubernetesResources(SmmCrds.SERVICE_LEVEL_OBJECTIVE.apiVersion(), SmmCrds.SERVICE_LEVEL_OBJECTIVE.kind())
+          .inNamespace(namespace).list().getItems();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        return List.of(); // SMM's CRDs are not installed
+      }
+      throw e;
+    }
+  }
+
+  static SloInfo info(GenericKubernetesResource r, List<Sample> recorded, List<Sample> alerts) {
+    String name = r.getMetadata().getName();
+    JsonNode spec = Serialization.jsonMapper().valueToTree(r.getAdditionalProperties().getOrDefault("spec", Map.of()));
+    JsonNode status = Serialization.jsonMapper().valueToTree(r.getAdditionalProperties().getOrDefault("status", Map.of()));
+    double goal = parse(spec.at("/slo/goal").asText(""));
+    double budget = 1 - goal / 100;
+    Map<String, Double> burnRates = new TreeMap<>(java.util.Comparator.comparing(SloService::seconds));
+    double budgetRemaining = Double.NaN;
+    double periodRatio = Double.NaN;
+    for (Sample s : recorded) {
+      if (!name.equals(s.label("slo"))) {
+        continue;
+      }
+      String metric = s.label("__name__");
+      if (metric.startsWith(SloRuleNames.ERROR_RATIO)) {
+        burnRates.put(metric.substring(SloRuleNames.ERROR_RATIO.length()), s.value() / budget);
+      } else if (metric.equals(SloRuleNames.PERIOD_ERROR_RATIO)) {
+        periodRatio = s.value();
+      } else if (metric.equals(SloRuleNames.BUDGET_REMAINING)) {
+        budgetRemaining = s.value();
+      }
+    }
+    List<SloInfo.Alert> active = new ArrayList<>();
+    for (Sample a : alerts) {
+      if (name.equals(a.label("slo"))) {
+        active.add(new SloInfo.Alert(a.label("policy"), a.label("severity"), a.label("alertstate")));
+      }
+    }
+    for (JsonNode p : status.path("alertingPolicies")) {
+      if (active.stream().noneMatch(a -> a.policy().equals(p.asText()))) {
+        active.add(new SloInfo.Alert(p.asText(), p.asText().startsWith("page") ? "page" : p.asText().startsWith("ticket") ? "ticket" : "",
+            "inactive"));
+      }
+    }
+    active.sort(java.util.Comparator.comparing(SloInfo.Alert::policy));
+    Map<String, String> params = new LinkedHashMap<>();
+    spec.at("/sli/parameters").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
+    String period = spec.at("/slo/rolling/length").isTextual() ? spec.at("/slo/rolling/length").asText()
+        : spec.at("/slo/calendar/length").asText("");
+    return new SloInfo(name, r.getMetadata().getNamespace(), spec.at("/selector/name").asText(""),
+        spec.at("/selector/namespace").asText(r.getMetadata().getNamespace()), spec.at("/sli/templateRef/name").asText(""),
+        spec.at("/sli/templateRef/namespace").asText(""), params, goal, period, spec.path("description").asText(""),
+        status.path("status").asText("Pending"), status.path("error").asText(null), burnRates, current(burnRates),
+        Double.isNaN(budgetRemaining) ? Double.NaN : 1 - budgetRemaining, Double.isNaN(periodRatio) ? Double.NaN : 1 - periodRatio,
+        active);
+  }
+
+  /** The burn rate of the 1h window when recorded (the usual "current"), else of the shortest. */
+  private static double current(Map<String, Double> burnRates) {
+    if (burnRates.containsKey("1h")) {
+      return burnRates.get("1h");
+    }
+    return burnRates.isEmpty() ? Double.NaN : burnRates.values().iterator().next();
+  }
+
+  private static long seconds(String window) {
+    long n = Long.parseLong(window.replaceAll("[a-z]", ""));
+    return switch (window.replaceAll("[0-9]", "")) {
+      case "s" -> n;
+      case "m" -> n * 60;
+      case "h" -> n * 3600;
+      default -> n * 86400;
+    };
+  }
+
+  private static double parse(String s) {
+    try {
+      return Double.parseDouble(s);
+    } catch (NumberFormatException e) {
+      return Double.NaN;
+    }
+  }
+
+  /** What a user asks for when creating an SLO from a template. */
+  public record NewSlo(String namespace, String name, String service, String template, String templateNamespace,
+      Map<String, String> parameters, String goal, String period, String description) {}
+
+  /**
+   * Writes a ServiceLevelObjective for the service; refuses (IllegalArgumentException naming the
+   * field) a name taken, a template that does not exist, parameters it does not declare, a goal
+   * outside (0, 100) or a period that is not a duration. Nothing is written when refused.
+   */
+  public SloInfo create(NewSlo n) {
+    if (n.name() == null || !n.name().matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?") || n.name().length() > 63) {
+      throw new IllegalArgumentException("name must be a DNS label (lower case letters, digits, '-'), not \"" + n.name() + "\"");
+    }
+    double goal = parse(n.goal());
+    if (!(goal > 0 && goal < 100)) {
+      throw new IllegalArgumentException("goal must be a percentage above 0 and below 100, not \"" + n.goal() + "\"");
+    }
+    if (n.period() == null || !n.period().matches("(\\d+(s|m|h|d|w))+")) {
+      throw new IllegalArgumentException("period must be a duration such as 30d, 7d or 24h, not \"" + n.period() + "\"");
+    }
+    GenericKubernetesResource template = client.genericKubernetesResources(SmmCrds.SLI_TEMPLATE.apiVersion(), SmmCrds.SLI_TEMPLATE.kind())
+        .inNamespace(n.templateNamespace()).withName(n.template()).get();
+    if (template == null) {
+      throw new IllegalArgumentException("there is no ServiceLevelIndicatorTemplate " + n.templateNamespace() + "/" + n.template());
+    }
+    JsonNode declared = Serialization.jsonMapper().valueToTree(template.getAdditionalProperties().getOrDefault("spec", Map.of()))
+        .path("parameters");
+    for (String p : n.parameters().keySet()) {
+      boolean known = false;
+      for (JsonNode d : declared) {
+        known |= d.path("name").asText().equals(p);
+      }
+      if (!known) {
+        throw new IllegalArgumentException("template " + n.template() + " has no parameter \"" + p + "\"");
+      }
+    }
+    var slos = client.genericKubernetesResources(SmmCrds.SERVICE_LEVEL_OBJECTIVE.apiVersion(), SmmCrds.SERVICE_LEVEL_OBJECTIVE.kind())
+        .inNamespace(n.namespace());
+    if (slos.withName(n.name()).get() != null) {
+      throw new IllegalArgumentException("an SLO named " + n.name() + " already exists in " + n.namespace());
+    }
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("description", n.description() == null ? "" : n.description());
+    spec.put("selector", Map.of("name", n.service(), "namespace", n.namespace()));
+    spec.put("sli", Map.of("templateRef", Map.of("name", n.template(), "namespace", n.templateNamespace()), "parameters", n.parameters()));
+    spec.put("slo", Map.of("goal", n.goal().trim(), "rolling", Map.of("length", n.period())));
+    GenericKubernetesResource created = slos.resource(new GenericKubernetesResourceBuilder()
+        .withApiVersion(SmmCrds.SERVICE_LEVEL_OBJECTIVE.apiVersion()).withKind(SmmCrds.SERVICE_LEVEL_OBJECTIVE.kind())
+        .withNewMetadata().withName(n.name()).withNamespace(n.namespace()).endMetadata().addToAdditionalProperties("spec", spec).build())
+        .create();
+    return info(created, List.of(), List.of());
+  }
+
+  /** Deletes an SLO (its PrometheusRule goes with it, being owned by it); false when there was none. */
+  public boolean delete(String namespace, String name) {
+    return !client.genericKubernetesResources(SmmCrds.SERVICE_LEVEL_OBJECTIVE.apiVersion(), SmmCrds.SERVICE_LEVEL_OBJECTIVE.kind())
+        .inNamespace(namespace).withName(name).delete().isEmpty();
+  }
+
+  /** The ServiceLevelIndicatorTemplates of the cluster (name, namespace, description, parameters). */
+  public List<Map<String, Object>> templates() {
+    List<Map<String, Object>> out = new ArrayList<>();
+    try {
+      for (GenericKubernetesResource t : client.genericKubernetesResources(SmmCrds.SLI_TEMPLATE.apiVersion(), SmmCrds.SLI_TEMPLATE.kind())
+          .inAnyNamespace().list().getItems()) {
+        JsonNode spec = Serialization.jsonMapper().valueToTree(t.getAdditionalProperties().getOrDefault("spec", Map.of()));
+        List<Map<String, Object>> params = new ArrayList<>();
+        for (JsonNode p : spec.path("parameters")) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("name", p.path("name").asText());
+          m.put("default", p.hasNonNull("default") ? p.path("default").asText() : null);
+          m.put("description", p.path("description").asText(""));
+          m.put("advanced", p.path("advanced").asBoolean(false));
+          params.add(m);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", t.getMetadata().getName());
+        m.put("namespace", t.getMetadata().getNamespace());
+        m.put("kind", spec.path("kind").asText(""));
+        m.put("description", spec.path("description").asText(""));
+        m.put("parameters", params);
+        out.add(m);
+      }
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+    }
+    out.sort(java.util.Comparator.comparing(m -> (String) m.get("name")));
+    return out;
+  }
+}

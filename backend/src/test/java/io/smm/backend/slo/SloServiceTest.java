@@ -1,0 +1,112 @@
+package io.smm.backend.slo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.smm.api.crd.SmmCrds;
+import io.smm.backend.prometheus.PrometheusClient;
+import io.smm.sandbox.kube.EmbeddedApiServer;
+import io.smm.sandbox.testing.SyntheticPrometheus;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** SLOs as the API shows them: Kubernetes' resources joined with what Prometheus recorded for them; creation checked before writing. */
+class SloServiceTest {
+
+  @TempDir
+  static Path dir;
+  static EmbeddedApiServer api;
+  static KubernetesClient client;
+  static SyntheticPrometheus prometheus;
+  static SloService service;
+  static final long NOW = Instant.now().getEpochSecond() / 15 * 15;
+
+  static Map<String, String> slo(String... more) {
+    Map<String, String> l = new java.util.HashMap<>(Map.of("slo", "payments-availability", "namespace", "smm-demo", "service", "payments",
+        "service_namespace", "smm-demo"));
+    for (int i = 0; i < more.length; i += 2) {
+      l.put(more[i], more[i + 1]);
+    }
+    return l;
+  }
+
+  @BeforeAll
+  static void start() throws Exception {
+    prometheus = new SyntheticPrometheus()
+        .gauge("smm_slo:sli_error:ratio_rate5m", slo(), NOW - 600, NOW, 0.0288)
+        .gauge("smm_slo:sli_error:ratio_rate1h", slo(), NOW - 600, NOW, 0.0144)
+        .gauge("smm_slo:sli_error:ratio_period", slo(), NOW - 600, NOW, 0.004)
+        .gauge("smm_slo:error_budget_remaining:ratio", slo(), NOW - 600, NOW, -3)
+        .gauge("ALERTS", slo("alertname", "SLOErrorBudgetBurn", "alertstate", "firing", "policy", "page-fast-burn", "severity", "page"),
+            NOW - 600, NOW, 1)
+        .start(dir);
+    api = EmbeddedApiServer.start(0);
+    client = api.newClient();
+    for (var kind : List.of(SmmCrds.SLI_TEMPLATE, SmmCrds.SERVICE_LEVEL_OBJECTIVE)) {
+      client.apiextensions().v1().customResourceDefinitions().resource(SmmCrds.crd(kind)).create();
+    }
+    for (String ns : List.of("smm-system", "smm-demo")) {
+      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+    }
+    client.resource(new GenericKubernetesResourceBuilder().withApiVersion(SmmCrds.SLI_TEMPLATE.apiVersion())
+        .withKind(SmmCrds.SLI_TEMPLATE.kind()).withNewMetadata().withName("http-requests-success-rate").withNamespace("smm-system")
+        .endMetadata().addToAdditionalProperties("spec", Map.of("kind", "availability", "description", "non-5xx share",
+            "parameters", List.of(Map.of("name", "reporter", "default", "source", "description", "")))).build()).create();
+    service = new SloService(client, new PrometheusClient(java.net.URI.create(prometheus.url()), Duration.ofSeconds(10), 4),
+        ForkJoinPool.commonPool());
+    service.create(new SloService.NewSlo("smm-demo", "payments-availability", "payments", "http-requests-success-rate", "smm-system",
+        Map.of("reporter", "destination"), "99.9", "30d", "payments answers"));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    prometheus.close();
+    client.close();
+    api.close();
+  }
+
+  @Test
+  void anSloCarriesItsBurnRatesBudgetComplianceAndAlertsFromPrometheus() {
+    List<SloInfo> slos = service.slos("smm-demo", "payments").join();
+    assertThat(slos).hasSize(1);
+    SloInfo s = slos.get(0);
+    assertThat(s.goalPercent()).isEqualTo(99.9);
+    assertThat(s.parameters()).containsEntry("reporter", "destination");
+    assertThat(s.burnRates()).containsOnlyKeys("5m", "1h");
+    assertThat(s.burnRates().get("5m")).isCloseTo(28.8, within(1e-6));
+    assertThat(s.currentBurnRate()).as("the 1h window's").isCloseTo(14.4, within(1e-6));
+    assertThat(s.budgetConsumed()).as("1 - (-3): four budgets").isCloseTo(4, within(1e-9));
+    assertThat(s.compliance()).isCloseTo(0.996, within(1e-9));
+    assertThat(s.alerts()).containsExactly(new SloInfo.Alert("page-fast-burn", "page", "firing"));
+    assertThat(s.status()).as("not reconciled yet").isEqualTo("Pending");
+    assertThat(service.slos("smm-demo", "catalog").join()).isEmpty();
+  }
+
+  @Test
+  void creatingRefusesWhatCannotWorkAndWritesNothing() {
+    assertThatThrownBy(() -> service.create(new SloService.NewSlo("smm-demo", "x", "payments", "http-requests-success-rate", "smm-system",
+        Map.of(), "100", "30d", ""))).hasMessageContaining("goal must be a percentage above 0 and below 100");
+    assertThatThrownBy(() -> service.create(new SloService.NewSlo("smm-demo", "x", "payments", "nope", "smm-system", Map.of(), "99",
+        "30d", ""))).hasMessageContaining("there is no ServiceLevelIndicatorTemplate smm-system/nope");
+    assertThatThrownBy(() -> service.create(new SloService.NewSlo("smm-demo", "x", "payments", "http-requests-success-rate", "smm-system",
+        Map.of("treshold", "1"), "99", "30d", ""))).hasMessageContaining("has no parameter \"treshold\"");
+    assertThatThrownBy(() -> service.create(new SloService.NewSlo("smm-demo", "x", "payments", "http-requests-success-rate", "smm-system",
+        Map.of(), "99", "a month", ""))).hasMessageContaining("period must be a duration");
+    assertThatThrownBy(() -> service.create(new SloService.NewSlo("smm-demo", "payments-availability", "payments",
+        "http-requests-success-rate", "smm-system", Map.of(), "99", "30d", ""))).hasMessageContaining("already exists");
+    assertThat(service.slos("smm-demo", null).join()).extracting(SloInfo::name).containsExactly("payments-availability");
+    assertThat(service.templates()).extracting(t -> t.get("name")).containsExactly("http-requests-success-rate");
+  }
+}
