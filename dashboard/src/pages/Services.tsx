@@ -4,6 +4,7 @@ import { SignalsCharts } from '../components/SignalsChart';
 import { NamespacePicker } from '../components/NamespacePicker';
 import { EventsTable } from '../components/EventsTable';
 import { PodLogs } from '../components/PodLogs';
+import { SloSection } from '../components/SloSection';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { graphql } from '../graphql';
 import { fetchHealth, type NodeHealth } from '../topology/health';
@@ -283,6 +284,8 @@ function ServiceDetail({ namespace, name, onBack }: { namespace: string; name: s
       </dl>
       {timeline ? <HealthChart timeline={timeline} title="Health, errors and P95 as clients see them (30 min)" /> : <Empty>No traffic data for this service.</Empty>}
       <SignalsCharts kind="SERVICE" namespace={namespace} name={service.name} />
+      <h3>Service level objectives</h3>
+      <SloSection namespace={namespace} service={service.name} />
       <h3>Workloads</h3>
       {workloads.length === 0 ? <Empty>No workload matches the selector.</Empty> : (
         <ul>

@@ -420,6 +420,30 @@ class TopologyE2ETest {
           .contains("Scheduled"), Duration.ofSeconds(20), "the catalog pod's events are shown");
       browser.screenshot("service-catalog");
 
+      // SLOs of payments: the one applied with kubectl shows its burn rate; one more is created from the UI.
+      browser.driver.get(dashboard + "/#/services?ns=smm-demo&service=payments");
+      WebElement sloRow = browser.await(d -> {
+        WebElement row = d.findElement(By.cssSelector("[data-testid=slo-table] tr[data-slo=payments-availability]"));
+        return row.findElement(By.cssSelector("[data-testid=slo-burn-rate]")).getText().endsWith("x") ? row : null;
+      }, Duration.ofSeconds(60), "the payments SLO is listed with its burn rate");
+      System.out.println("payments SLO row: " + sloRow.getText());
+      assertThat(sloRow.findElement(By.cssSelector("[data-testid=slo-budget]")).getText()).endsWith("%");
+      browser.driver.findElement(By.cssSelector("[data-testid=slo-create-open]")).click();
+      WebElement form = browser.await(d -> d.findElement(By.cssSelector("[data-testid=slo-form]")), Duration.ofSeconds(10), "the SLO form");
+      form.findElement(By.cssSelector("[data-testid=slo-create]")).click();
+      assertThat(browser.await(d -> d.findElement(By.cssSelector("[data-testid=slo-error]")), Duration.ofSeconds(10),
+          "the taken name is refused").getText()).contains("already exists");
+      WebElement name = form.findElement(By.cssSelector("[data-testid=slo-name]"));
+      name.clear();
+      name.sendKeys("payments-grpc-99");
+      WebElement goal = form.findElement(By.cssSelector("[data-testid=slo-goal]"));
+      goal.clear();
+      goal.sendKeys("99");
+      form.findElement(By.cssSelector("[data-testid=slo-create]")).click();
+      browser.await(d -> d.findElement(By.cssSelector("[data-testid=slo-table] tr[data-slo=payments-grpc-99]")), Duration.ofSeconds(20),
+          "the new SLO is listed");
+      browser.screenshot("slo");
+
       browser.driver.get(dashboard + "/#/overview");
       WebElement signals = browser.await(d -> d.findElement(By.cssSelector("[data-testid=mesh-rps] .card-value")), Duration.ofSeconds(20),
           "the mesh signals are shown");

@@ -1,0 +1,97 @@
+import { useEffect, useState } from 'react';
+import { graphql } from '../graphql';
+import { CREATE_SLO, SLOS_QUERY, alertSummary, burnRate, consumed, suggestedName, type SliTemplate, type Slo } from '../slo/model';
+import { Empty, ErrorState, Loading } from './States';
+
+/** A service's SLOs (NAME, CURRENT BURN RATE, ERROR BUDGET CONSUMED, ALERTS) and a form to create one from a template. */
+export function SloSection({ namespace, service }: { namespace: string; service: string }) {
+  const [state, setState] = useState<{ status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; slos: Slo[]; templates: SliTemplate[] }>({ status: 'loading' });
+  const [tick, setTick] = useState(0);
+  const [creating, setCreating] = useState(false);
+  useEffect(() => {
+    let cancelled = false;
+    graphql<{ slos: Slo[]; sliTemplates: SliTemplate[] }>(SLOS_QUERY, { ns: namespace, service })
+      .then((d) => !cancelled && setState({ status: 'ok', slos: d.slos, templates: d.sliTemplates }))
+      .catch((e: Error) => !cancelled && setState({ status: 'error', message: e.message }));
+    // Burn rates move: re-read every 15 s while shown.
+    const timer = setTimeout(() => setTick((t) => t + 1), 15_000);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [namespace, service, tick]);
+  if (state.status === 'loading') return <Loading what="SLOs" />;
+  if (state.status === 'error') return <ErrorState message={state.message} />;
+  return (
+    <div className="slos" data-testid="slo-section">
+      {state.slos.length === 0 ? (
+        <Empty>No service level objectives for {service} yet.</Empty>
+      ) : (
+        <table className="table" data-testid="slo-table">
+          <thead>
+            <tr><th>Name</th><th>Goal</th><th>Current burn rate</th><th>Error budget consumed</th><th>Alerts</th><th>Status</th></tr>
+          </thead>
+          <tbody>
+            {state.slos.map((s) => (
+              <tr key={s.name} data-slo={s.name} className={s.alerts.some((a) => a.state === 'firing') ? 'warn' : undefined}>
+                <td title={`${s.template}, ${s.period}`}>{s.name}</td>
+                <td>{s.goal ?? '–'}% / {s.period}</td>
+                <td data-testid="slo-burn-rate" title={s.burnRates.map((b) => `${b.window}: ${burnRate(b.rate)}`).join(', ')}>{burnRate(s.currentBurnRate)}</td>
+                <td data-testid="slo-budget">{consumed(s.budgetConsumed)}</td>
+                <td>{alertSummary(s.alerts)}</td>
+                <td title={s.error ?? ''}>{s.status}{s.error ? `: ${s.error}` : ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {creating ? (
+        <CreateSlo namespace={namespace} service={service} templates={state.templates} onDone={() => { setCreating(false); setTick((t) => t + 1); }} />
+      ) : (
+        <button type="button" onClick={() => setCreating(true)} data-testid="slo-create-open">CREATE NEW SLO</button>
+      )}
+    </div>
+  );
+}
+
+function CreateSlo({ namespace, service, templates, onDone }: { namespace: string; service: string; templates: SliTemplate[]; onDone: () => void }) {
+  const [template, setTemplate] = useState(templates[0]?.name ?? '');
+  const chosen = templates.find((t) => t.name === template);
+  const [name, setName] = useState(suggestedName(service, chosen));
+  const [goal, setGoal] = useState('99.9');
+  const [period, setPeriod] = useState('30d');
+  const [params, setParams] = useState<Record<string, string>>({});
+  const [error, setError] = useState('');
+  const [saving, setSaving] = useState(false);
+  if (templates.length === 0) return <Empty>No SLI templates are installed (the sre component installs them).</Empty>;
+  const submit = () => {
+    setSaving(true);
+    setError('');
+    graphql(CREATE_SLO, {
+      input: {
+        namespace, name, service, template, templateNamespace: chosen?.namespace, goal, period,
+        parameters: Object.entries(params).filter(([, v]) => v !== '').map(([key, value]) => ({ key, value })),
+      },
+    })
+      .then(onDone)
+      .catch((e: Error) => setError(e.message))
+      .finally(() => setSaving(false));
+  };
+  return (
+    <form className="slo-form" data-testid="slo-form" onSubmit={(e) => { e.preventDefault(); submit(); }}>
+      <label>SLI <select value={template} onChange={(e) => { setTemplate(e.target.value); setName(suggestedName(service, templates.find((t) => t.name === e.target.value))); setParams({}); }} data-testid="slo-template">
+        {templates.map((t) => <option key={`${t.namespace}/${t.name}`} value={t.name}>{t.name}</option>)}
+      </select></label>
+      {chosen && <p className="hint">{chosen.description}</p>}
+      {chosen?.parameters.filter((p) => !p.advanced).map((p) => (
+        <label key={p.name} title={p.description}>{p.name} <input value={params[p.name] ?? ''} placeholder={p.default ?? ''} onChange={(e) => setParams({ ...params, [p.name]: e.target.value })} /></label>
+      ))}
+      <label>Name <input value={name} onChange={(e) => setName(e.target.value)} data-testid="slo-name" /></label>
+      <label>Goal % <input value={goal} onChange={(e) => setGoal(e.target.value)} data-testid="slo-goal" /></label>
+      <label>Period <input value={period} onChange={(e) => setPeriod(e.target.value)} data-testid="slo-period" /></label>
+      <button type="submit" disabled={saving} data-testid="slo-create">CREATE</button>
+      <button type="button" onClick={onDone}>Cancel</button>
+      {error && <div className="banner" role="alert" data-testid="slo-error">{error}</div>}
+    </form>
+  );
+}
