@@ -1,4 +1,5 @@
 import { MeshSignals } from '../components/MeshSignals';
+import { SloSummaryCard } from '../components/SloSummaryCard';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { useQuery } from '../useQuery';
 
@@ -46,6 +47,7 @@ export function Overview() {
           <div className="card-value">{injected.length}</div>
           <div className="card-label">Namespaces with sidecar injection</div>
         </div>
+        <SloSummaryCard />
       </section>
       <h2>Clusters</h2>
       {clusters.length === 0 ? (

@@ -450,6 +450,8 @@ class TopologyE2ETest {
       assertThat(Double.parseDouble(signals.getText())).isGreaterThan(50);
       assertThat(browser.driver.findElement(By.cssSelector("[data-testid=service-health-summary] .status-failure")).getText())
           .isEqualTo("1");
+      assertThat(browser.await(d -> d.findElement(By.cssSelector("[data-testid=slo-summary] .status-failure")), Duration.ofSeconds(20),
+          "the SLO summary").getText()).as("the payments SLO is paging").isEqualTo("1");
       browser.screenshot("overview-mesh");
       browser.driver.get(dashboard + "/#/mesh");
       WebElement cps = browser.await(d -> d.findElement(By.cssSelector("[data-testid=control-planes]")), Duration.ofSeconds(20),

@@ -67,6 +67,7 @@ public final class SmmGraphQL {
             .dataFetcher("slos", env -> slos.slos(env.getArgument("namespace"), env.getArgument("service"))
                 .thenApply(list -> list.stream().map(SmmGraphQL::slo).toList()))
             .dataFetcher("sliTemplates", async(slos::templates, blocking))
+            .dataFetcher("sloSummary", env -> slos.summary())
             .dataFetcher("goldenSignals", mesh::goldenSignals)
             .dataFetcher("topology", mesh::topology)
             .dataFetcher("health", mesh::health))

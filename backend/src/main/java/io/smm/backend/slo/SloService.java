@@ -38,13 +38,16 @@ public final class SloService {
     this.blocking = blocking;
   }
 
-  /** The SLOs of a namespace (of one service when given), sorted by name; numbers NaN when Prometheus cannot answer. */
+  /**
+   * The SLOs of a namespace (all namespaces when null; of one service when given), sorted by
+   * namespace and name; numbers NaN when Prometheus cannot answer.
+   */
   public CompletableFuture<List<SloInfo>> slos(String namespace, String service) {
     CompletableFuture<List<GenericKubernetesResource>> resources = CompletableFuture.supplyAsync(() -> list(namespace), blocking);
-    String selector = "{" + MeshQueries.eq("namespace", namespace) + "}";
-    CompletableFuture<List<Sample>> recorded = prometheus.instant("{__name__=~\"smm_slo:.*\"," + MeshQueries.eq("namespace", namespace) + "}",
-        Instant.now()).exceptionally(e -> List.of());
-    CompletableFuture<List<Sample>> alerts = prometheus.instant("ALERTS{alertname=\"" + SloRuleNames.ALERT + "\"," + selector.substring(1),
+    String inNamespace = namespace == null ? "" : "," + MeshQueries.eq("namespace", namespace);
+    CompletableFuture<List<Sample>> recorded = prometheus.instant("{__name__=~\"smm_slo:.*\"" + inNamespace + "}", Instant.now())
+        .exceptionally(e -> List.of());
+    CompletableFuture<List<Sample>> alerts = prometheus.instant("ALERTS{alertname=\"" + SloRuleNames.ALERT + "\"" + inNamespace + "}",
         Instant.now()).exceptionally(e -> List.of());
     return resources.thenCombine(recorded, (rs, values) -> new Object[] {rs, values}).thenCombine(alerts, (pair, active) -> {
       @SuppressWarnings("unchecked")
@@ -58,15 +61,27 @@ public final class SloService {
           out.add(info);
         }
       }
-      out.sort(java.util.Comparator.comparing(SloInfo::name));
+      out.sort(java.util.Comparator.comparing(SloInfo::namespace).thenComparing(SloInfo::name));
       return out;
     });
   }
 
+  /** How the mesh's SLOs stand (the Overview): how many, how many have spent their budget, how many alert. */
+  public record Summary(int total, int budgetExhausted, int firing, int pending, int failing) {}
+
+  public CompletableFuture<Summary> summary() {
+    return slos(null, null).thenApply(all -> new Summary(all.size(),
+        (int) all.stream().filter(s -> s.budgetConsumed() >= 1).count(),
+        (int) all.stream().filter(s -> s.alerts().stream().anyMatch(a -> a.state().equals("firing"))).count(),
+        (int) all.stream().filter(s -> s.alerts().stream().anyMatch(a -> a.state().equals("pending"))
+            && s.alerts().stream().noneMatch(a -> a.state().equals("firing"))).count(),
+        (int) all.stream().filter(s -> s.status().equals("Failed")).count()));
+  }
+
   private List<GenericKubernetesResource> list(String namespace) {
     try {
-      return client.genericKubernetesResources(SmmCrds.SERVICE_LEVEL_OBJECTIVE.apiVersion(), SmmCrds.SERVICE_LEVEL_OBJECTIVE.kind())
-          .inNamespace(namespace).list().getItems();
+      var all = client.genericKubernetesResources(SmmCrds.SERVICE_LEVEL_OBJECTIVE.apiVersion(), SmmCrds.SERVICE_LEVEL_OBJECTIVE.kind());
+      return (namespace == null ? all.inAnyNamespace() : all.inNamespace(namespace)).list().getItems();
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404) {
         return List.of(); // SMM's CRDs are not installed
@@ -85,7 +100,7 @@ public final class SloService {
     double budgetRemaining = Double.NaN;
     double periodRatio = Double.NaN;
     for (Sample s : recorded) {
-      if (!name.equals(s.label("slo"))) {
+      if (!name.equals(s.label("slo")) || !r.getMetadata().getNamespace().equals(s.label("namespace"))) {
         continue;
       }
       String metric = s.label("__name__");
@@ -99,7 +114,7 @@ public final class SloService {
     }
     List<SloInfo.Alert> active = new ArrayList<>();
     for (Sample a : alerts) {
-      if (name.equals(a.label("slo"))) {
+      if (name.equals(a.label("slo")) && r.getMetadata().getNamespace().equals(a.label("namespace"))) {
         active.add(new SloInfo.Alert(a.label("policy"), a.label("severity"), a.label("alertstate")));
       }
     }

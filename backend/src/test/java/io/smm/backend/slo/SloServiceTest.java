@@ -92,6 +92,7 @@ class SloServiceTest {
     assertThat(s.alerts()).containsExactly(new SloInfo.Alert("page-fast-burn", "page", "firing"));
     assertThat(s.status()).as("not reconciled yet").isEqualTo("Pending");
     assertThat(service.slos("smm-demo", "catalog").join()).isEmpty();
+    assertThat(service.summary().join()).isEqualTo(new SloService.Summary(1, 1, 1, 0, 0));
   }
 
   @Test

@@ -1,0 +1,34 @@
+import { useQuery } from '../useQuery';
+
+interface SloSummary {
+  total: number;
+  budgetExhausted: number;
+  firing: number;
+  pending: number;
+  failing: number;
+}
+
+/** The Overview's aggregated SLO status: how many SLOs, how many alert, how many have spent their budget. */
+export function SloSummaryCard() {
+  const [state] = useQuery<{ sloSummary: SloSummary }>('query { sloSummary { total budgetExhausted firing pending failing } }');
+  if (state.status !== 'ok') {
+    return (
+      <div className="card" data-testid="slo-summary">
+        <div className="card-value">{state.status === 'loading' ? '…' : '–'}</div>
+        <div className="card-label">{state.status === 'error' ? `SLOs unavailable: ${state.message}` : 'Service level objectives'}</div>
+      </div>
+    );
+  }
+  const s = state.data.sloSummary;
+  return (
+    <div className="card" data-testid="slo-summary">
+      <div className="card-value">
+        {s.total} <span className="status status-failure" title="burn-rate alert firing">{s.firing}</span>{' '}
+        <span className="status status-degraded" title="alert pending">{s.pending}</span>
+      </div>
+      <div className="card-label">
+        SLOs / alerting / pending{s.budgetExhausted > 0 ? ` · ${s.budgetExhausted} out of budget` : ''}{s.failing > 0 ? ` · ${s.failing} failed to render` : ''}
+      </div>
+    </div>
+  );
+}
