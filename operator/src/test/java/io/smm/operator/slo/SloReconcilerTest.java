@@ -114,4 +114,21 @@ class SloReconcilerTest {
     assertThat(reconciler.reconcile("smm-demo", "bad-goal").error()).contains("spec.slo.goal must be a percentage");
     assertThat(rule("slo-bad-goal")).isNull();
   }
+
+  @Test
+  void theSreControllerRendersNewSlosAndFollowsTheirPoliciesAsTheyChange() throws Exception {
+    try (var sre = new io.smm.operator.mode.SreOperator(client)) {
+      sre.start();
+      slo("payments-availability", spec(Map.of(), "99.9"));
+      io.smm.sandbox.testing.Eventually.until(() -> rule("slo-payments-availability") != null, java.time.Duration.ofSeconds(20),
+          "the SLO's rule is written");
+      client.resource(new GenericKubernetesResourceBuilder().withApiVersion(SmmCrds.ALERTING_POLICY.apiVersion())
+          .withKind(SmmCrds.ALERTING_POLICY.kind()).withNewMetadata().withName("payments-page").withNamespace("smm-demo").endMetadata()
+          .addToAdditionalProperties("spec", Map.of("sloRef", Map.of("name", "payments-availability"), "severity", "page",
+              "burnrate", Map.of("threshold", "10", "lookBackWindow", "30m"))).build()).create();
+      // Well before the minute's resync: the policy's own event reconciles the SLO.
+      io.smm.sandbox.testing.Eventually.until(() -> rule("slo-payments-availability").getAdditionalProperties().get("spec").toString()
+          .contains("payments-page"), java.time.Duration.ofSeconds(20), "the rule follows the new policy");
+    }
+  }
 }
