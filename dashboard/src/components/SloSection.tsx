@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { graphql } from '../graphql';
 import { CREATE_SLO, SLOS_QUERY, alertSummary, burnRate, consumed, suggestedName, type SliTemplate, type Slo } from '../slo/model';
+import { SloDetail } from './SloDetail';
 import { Empty, ErrorState, Loading } from './States';
 
 /** A service's SLOs (NAME, CURRENT BURN RATE, ERROR BUDGET CONSUMED, ALERTS) and a form to create one from a template. */
@@ -8,6 +9,7 @@ export function SloSection({ namespace, service }: { namespace: string; service:
   const [state, setState] = useState<{ status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; slos: Slo[]; templates: SliTemplate[] }>({ status: 'loading' });
   const [tick, setTick] = useState(0);
   const [creating, setCreating] = useState(false);
+  const [open, setOpen] = useState('');
   useEffect(() => {
     let cancelled = false;
     graphql<{ slos: Slo[]; sliTemplates: SliTemplate[] }>(SLOS_QUERY, { ns: namespace, service })
@@ -34,7 +36,9 @@ export function SloSection({ namespace, service }: { namespace: string; service:
           <tbody>
             {state.slos.map((s) => (
               <tr key={s.name} data-slo={s.name} className={s.alerts.some((a) => a.state === 'firing') ? 'warn' : undefined}>
-                <td title={`${s.template}, ${s.period}`}>{s.name}</td>
+                <td title={`${s.template}, ${s.period}`}>
+                  <button type="button" className="link" onClick={() => setOpen(open === s.name ? '' : s.name)} data-testid="slo-open">{s.name}</button>
+                </td>
                 <td>{s.goal ?? '–'}% / {s.period}</td>
                 <td data-testid="slo-burn-rate" title={s.burnRates.map((b) => `${b.window}: ${burnRate(b.rate)}`).join(', ')}>{burnRate(s.currentBurnRate)}</td>
                 <td data-testid="slo-budget">{consumed(s.budgetConsumed)}</td>
@@ -45,6 +49,7 @@ export function SloSection({ namespace, service }: { namespace: string; service:
           </tbody>
         </table>
       )}
+      {state.slos.filter((s) => s.name === open).map((s) => <SloDetail key={s.name} namespace={namespace} slo={s} />)}
       {creating ? (
         <CreateSlo namespace={namespace} service={service} templates={state.templates} onDone={() => { setCreating(false); setTick((t) => t + 1); }} />
       ) : (

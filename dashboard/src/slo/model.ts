@@ -12,7 +12,18 @@ export interface Slo {
   budgetConsumed: number | null;
   compliance: number | null;
   burnRates: { window: string; rate: number | null }[];
-  alerts: { policy: string; severity: string; state: string }[];
+  alerts: Policy[];
+}
+
+/** An alerting policy as the SRE controller applied it, with its alert's state. */
+export interface Policy {
+  policy: string;
+  severity: string;
+  state: string;
+  threshold: number | null;
+  lookBackWindow: string;
+  secondaryWindow: string;
+  conditionMetDuration: string;
 }
 
 export interface SliTemplate {
@@ -26,7 +37,7 @@ export interface SliTemplate {
 export const SLOS_QUERY = `query Slos($ns: String!, $service: String) {
   slos(namespace: $ns, service: $service) {
     name service template goal period status error currentBurnRate budgetConsumed compliance
-    burnRates { window rate } alerts { policy severity state }
+    burnRates { window rate } alerts { policy severity state threshold lookBackWindow secondaryWindow conditionMetDuration }
   }
   sliTemplates { name namespace kind description parameters { name default description advanced } }
 }`;
@@ -52,4 +63,31 @@ export function alertSummary(alerts: Slo['alerts']): string {
 /** A suggested SLO name: <service>-<template kind>, as the seed's examples name them. */
 export function suggestedName(service: string, template: SliTemplate | undefined): string {
   return `${service}-${template?.kind === 'latency' ? 'latency' : 'availability'}`;
+}
+
+export const SLO_SERIES = `query SloSeries($ns: String!, $name: String!) {
+  sloSeries(namespace: $ns, name: $name) { burnRates { window points { time value } } budgetRemaining { time value } }
+}`;
+
+/** Seconds of a Prometheus duration (5m, 1h, 1008m, 0s); NaN when it is not one. */
+export function seconds(d: string): number {
+  const parts = [...d.matchAll(/(\d+)(ms|s|m|h|d|w)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== d) return Number.NaN;
+  const unit: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
+  return parts.reduce((sum, p) => sum + Number(p[1]) * unit[p[2]], 0);
+}
+
+/**
+ * How long a policy takes to alert on a sudden outage failing {@code errorRate} of requests (0..1):
+ * the error ratio over the look-back window reaches threshold x budget after
+ * threshold x budget x window / errorRate, then the condition must hold for conditionMetDuration.
+ * Null when the outage is too small ever to cross the threshold. (The shorter secondary window
+ * crosses earlier, so it never delays the alert.)
+ */
+export function timeToAlertSeconds(p: Policy, budget: number, errorRate: number): number | null {
+  if (p.threshold == null || errorRate <= 0) return null;
+  const limit = p.threshold * budget;
+  if (errorRate < limit * (1 - 1e-9)) return null; // the product of two decimals is not exact
+  const hold = seconds(p.conditionMetDuration || '0s');
+  return (limit * seconds(p.lookBackWindow)) / errorRate + (Number.isNaN(hold) ? 0 : hold);
 }

@@ -428,6 +428,13 @@ class TopologyE2ETest {
       }, Duration.ofSeconds(60), "the payments SLO is listed with its burn rate");
       System.out.println("payments SLO row: " + sloRow.getText());
       assertThat(sloRow.findElement(By.cssSelector("[data-testid=slo-budget]")).getText()).endsWith("%");
+      sloRow.findElement(By.cssSelector("[data-testid=slo-open]")).click();
+      WebElement sloDetail = browser.await(d -> d.findElement(By.cssSelector("[data-testid=slo-detail]")), Duration.ofSeconds(10),
+          "the SLO's detail");
+      assertThat(sloDetail.getText()).contains("payments-page: page at 14.4x over 2m and 1m").contains("Time window");
+      browser.await(d -> d.findElement(By.cssSelector("[data-testid=slo-strategy-chart] svg")) != null
+          && d.findElement(By.cssSelector("[data-testid=slo-burn-chart] svg")) != null, Duration.ofSeconds(20), "the SLO charts");
+      browser.screenshot("slo-detail");
       browser.driver.findElement(By.cssSelector("[data-testid=slo-create-open]")).click();
       WebElement form = browser.await(d -> d.findElement(By.cssSelector("[data-testid=slo-form]")), Duration.ofSeconds(10), "the SLO form");
       form.findElement(By.cssSelector("[data-testid=slo-create]")).click();

@@ -68,6 +68,12 @@ public final class SmmGraphQL {
                 .thenApply(list -> list.stream().map(SmmGraphQL::slo).toList()))
             .dataFetcher("sliTemplates", async(slos::templates, blocking))
             .dataFetcher("sloSummary", env -> slos.summary())
+            .dataFetcher("sloSeries", env -> slos.series(env.getArgument("namespace"), env.getArgument("name"),
+                java.time.Duration.ofSeconds(between(env, "rangeSeconds", 60, 30 * 86_400)),
+                java.time.Duration.ofSeconds(between(env, "stepSeconds", 10, 86_400))).thenApply(s -> Map.of(
+                    "burnRates", s.burnRates().entrySet().stream().map(e -> Map.of("window", e.getKey(), "points",
+                        e.getValue().stream().map(SmmGraphQL::timeValue).toList())).toList(),
+                    "budgetRemaining", s.budgetRemaining().stream().map(SmmGraphQL::timeValue).toList())))
             .dataFetcher("goldenSignals", mesh::goldenSignals)
             .dataFetcher("topology", mesh::topology)
             .dataFetcher("health", mesh::health))
@@ -116,7 +122,24 @@ public final class SmmGraphQL {
     m.put("currentBurnRate", finite(s.currentBurnRate()));
     m.put("budgetConsumed", finite(s.budgetConsumed()));
     m.put("compliance", finite(s.compliance()));
-    m.put("alerts", s.alerts());
+    m.put("alerts", s.alerts().stream().map(a -> {
+      Map<String, Object> x = new java.util.LinkedHashMap<>();
+      x.put("policy", a.policy());
+      x.put("severity", a.severity());
+      x.put("state", a.state());
+      x.put("threshold", finite(a.threshold()));
+      x.put("lookBackWindow", a.lookBackWindow());
+      x.put("secondaryWindow", a.secondaryWindow());
+      x.put("conditionMetDuration", a.conditionMetDuration());
+      return x;
+    }).toList());
+    return m;
+  }
+
+  private static Map<String, Object> timeValue(io.smm.backend.slo.SloService.Point p) {
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("time", java.time.Instant.ofEpochSecond(p.epochSecond()).toString());
+    m.put("value", finite(p.value()));
     return m;
   }
 

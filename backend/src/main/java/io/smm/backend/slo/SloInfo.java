@@ -15,6 +15,15 @@ public record SloInfo(String name, String namespace, String service, String serv
     Map<String, String> parameters, double goalPercent, String period, String description, String status, String error,
     Map<String, Double> burnRates, double currentBurnRate, double budgetConsumed, double compliance, List<Alert> alerts) {
 
-  /** One alerting policy's alert: state inactive, pending or firing. */
-  public record Alert(String policy, String severity, String state) {}
+  /**
+   * One alerting policy and the state of its alert (inactive, pending or firing). The burn-rate
+   * parameters are those the SRE controller used (empty/NaN before it reconciled the SLO).
+   */
+  public record Alert(String policy, String severity, String state, double threshold, String lookBackWindow, String secondaryWindow,
+      String conditionMetDuration) {
+
+    public Alert(String policy, String severity, String state) {
+      this(policy, severity, state, Double.NaN, "", "", "");
+    }
+  }
 }

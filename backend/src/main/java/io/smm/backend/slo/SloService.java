@@ -66,6 +66,44 @@ public final class SloService {
     });
   }
 
+  /** A value at a time (epoch seconds). */
+  public record Point(long epochSecond, double value) {}
+
+  /** An SLO's history for charts: burn rate per recorded window and error budget remaining. */
+  public record Series(Map<String, List<Point>> burnRates, List<Point> budgetRemaining) {}
+
+  /** The burn rates and budget of one SLO from end - range to now, every step. */
+  public CompletableFuture<Series> series(String namespace, String name, java.time.Duration range, java.time.Duration step) {
+    CompletableFuture<Double> budget = CompletableFuture.supplyAsync(() -> {
+      GenericKubernetesResource r = client.genericKubernetesResources(SmmCrds.SERVICE_LEVEL_OBJECTIVE.apiVersion(),
+          SmmCrds.SERVICE_LEVEL_OBJECTIVE.kind()).inNamespace(namespace).withName(name).get();
+      if (r == null) {
+        throw new IllegalArgumentException("there is no SLO " + namespace + "/" + name);
+      }
+      return 1 - parse(Serialization.jsonMapper().valueToTree(r.getAdditionalProperties().getOrDefault("spec", Map.of()))
+          .at("/slo/goal").asText("")) / 100;
+    }, blocking);
+    Instant end = Instant.now();
+    String selector = MeshQueries.eq("slo", name) + "," + MeshQueries.eq("namespace", namespace);
+    var recorded = prometheus.range("{__name__=~\"" + SloRuleNames.ERROR_RATIO + ".*|" + SloRuleNames.BUDGET_REMAINING.replace(".", "\\\\.")
+        + "\"," + selector + "}", end.minus(range), end, step);
+    return budget.thenCombine(recorded, (b, series) -> {
+      Map<String, List<Point>> burn = new TreeMap<>(java.util.Comparator.comparing(SloService::seconds));
+      List<Point> remaining = new ArrayList<>();
+      for (io.smm.backend.prometheus.Series s : series) {
+        String metric = s.labels().getOrDefault("__name__", "");
+        List<Point> points = s.points().stream().map(p -> new Point(p.epochSecond(), metric.equals(SloRuleNames.BUDGET_REMAINING)
+            ? p.value() : p.value() / b)).toList();
+        if (metric.equals(SloRuleNames.BUDGET_REMAINING)) {
+          remaining.addAll(points);
+        } else {
+          burn.put(metric.substring(SloRuleNames.ERROR_RATIO.length()), points);
+        }
+      }
+      return new Series(burn, remaining);
+    });
+  }
+
   /** How the mesh's SLOs stand (the Overview): how many, how many have spent their budget, how many alert. */
   public record Summary(int total, int budgetExhausted, int firing, int pending, int failing) {}
 
@@ -112,18 +150,27 @@ public final class SloService {
         budgetRemaining = s.value();
       }
     }
-    List<SloInfo.Alert> active = new ArrayList<>();
+    Map<String, String> states = new LinkedHashMap<>();
+    Map<String, String> severities = new LinkedHashMap<>();
     for (Sample a : alerts) {
       if (name.equals(a.label("slo")) && r.getMetadata().getNamespace().equals(a.label("namespace"))) {
-        active.add(new SloInfo.Alert(a.label("policy"), a.label("severity"), a.label("alertstate")));
+        // firing wins over pending when both are reported
+        states.merge(a.label("policy"), a.label("alertstate"), (x, y) -> x.equals("firing") ? x : y);
+        severities.put(a.label("policy"), a.label("severity"));
       }
     }
+    List<SloInfo.Alert> active = new ArrayList<>();
     for (JsonNode p : status.path("alertingPolicies")) {
-      if (active.stream().noneMatch(a -> a.policy().equals(p.asText()))) {
-        active.add(new SloInfo.Alert(p.asText(), p.asText().startsWith("page") ? "page" : p.asText().startsWith("ticket") ? "ticket" : "",
-            "inactive"));
-      }
+      String policy = p.isTextual() ? p.asText() : p.path("name").asText();
+      active.add(new SloInfo.Alert(policy, p.path("severity").asText(severities.getOrDefault(policy, "")),
+          states.getOrDefault(policy, "inactive"), parse(p.path("threshold").asText("")), p.path("lookBackWindow").asText(""),
+          p.path("secondaryWindow").asText(""), p.path("conditionMetDuration").asText("")));
     }
+    states.forEach((policy, state) -> {
+      if (active.stream().noneMatch(a -> a.policy().equals(policy))) {
+        active.add(new SloInfo.Alert(policy, severities.get(policy), state));
+      }
+    });
     active.sort(java.util.Comparator.comparing(SloInfo.Alert::policy));
     Map<String, String> params = new LinkedHashMap<>();
     spec.at("/sli/parameters").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));

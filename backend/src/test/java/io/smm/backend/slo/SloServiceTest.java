@@ -96,6 +96,16 @@ class SloServiceTest {
   }
 
   @Test
+  void theSeriesAreBurnRatesPerWindowAndBudgetOverTime() {
+    SloService.Series series = service.series("smm-demo", "payments-availability", Duration.ofMinutes(8), Duration.ofMinutes(2)).join();
+    assertThat(series.burnRates()).containsOnlyKeys("5m", "1h");
+    assertThat(series.burnRates().get("1h")).isNotEmpty().allSatisfy(p -> assertThat(p.value()).isCloseTo(14.4, within(1e-6)));
+    assertThat(series.budgetRemaining()).isNotEmpty().allSatisfy(p -> assertThat(p.value()).isEqualTo(-3));
+    assertThatThrownBy(() -> service.series("smm-demo", "nope", Duration.ofMinutes(8), Duration.ofMinutes(2)).join())
+        .hasMessageContaining("there is no SLO smm-demo/nope");
+  }
+
+  @Test
   void creatingRefusesWhatCannotWorkAndWritesNothing() {
     assertThatThrownBy(() -> service.create(new SloService.NewSlo("smm-demo", "x", "payments", "http-requests-success-rate", "smm-system",
         Map.of(), "100", "30d", ""))).hasMessageContaining("goal must be a percentage above 0 and below 100");

@@ -30,7 +30,12 @@ public final class SloReconciler {
   }
 
   /** What a reconcile concluded, as written to the SLO's status. */
-  public record Outcome(boolean succeeded, String error, int rules, List<String> policies) {}
+  public record Outcome(boolean succeeded, String error, int rules, List<AlertPolicy> policies) {
+
+    public List<String> policyNames() {
+      return policies.stream().map(AlertPolicy::name).toList();
+    }
+  }
 
   public Outcome reconcile(String namespace, String name) {
     var slos = client.genericKubernetesResources(SmmCrds.SERVICE_LEVEL_OBJECTIVE.apiVersion(), SmmCrds.SERVICE_LEVEL_OBJECTIVE.kind())
@@ -47,7 +52,7 @@ public final class SloReconciler {
       List<AlertPolicy> effective = policies.isEmpty() ? AlertPolicy.defaults(slo.period()) : policies;
       BurnRateRules.RuleGroup group = BurnRateRules.rules(slo, template, effective);
       writeRule(resource, BurnRateRules.prometheusRule(slo, group));
-      outcome = new Outcome(true, null, group.rules().size(), effective.stream().map(AlertPolicy::name).toList());
+      outcome = new Outcome(true, null, group.rules().size(), effective);
     } catch (SloException e) {
       outcome = new Outcome(false, e.getMessage(), 0, List.of());
     }
@@ -57,7 +62,19 @@ public final class SloReconciler {
       status.put("error", outcome.error());
     }
     status.put("rules", outcome.rules());
-    status.put("alertingPolicies", outcome.policies());
+    // The effective policies with their parameters (the defaults when the SLO has none), for the dashboard's strategy chart.
+    status.put("alertingPolicies", outcome.policies().stream().map(p -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", p.name());
+      m.put("severity", p.severity());
+      m.put("threshold", BurnRateRules.number(p.threshold()));
+      m.put("lookBackWindow", PrometheusDurations.format(p.lookBackWindow()));
+      if (p.secondaryWindow() != null) {
+        m.put("secondaryWindow", PrometheusDurations.format(p.secondaryWindow()));
+      }
+      m.put("conditionMetDuration", PrometheusDurations.format(p.conditionMetDuration()));
+      return m;
+    }).toList());
     status.put("observedGeneration", resource.getMetadata().getGeneration());
     ResourceStatus.writeIfChanged(resource, status, r -> slos.resource(r).updateStatus());
     return outcome;

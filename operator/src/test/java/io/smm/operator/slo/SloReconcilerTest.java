@@ -72,11 +72,13 @@ class SloReconcilerTest {
     slo("payments-availability", spec(Map.of(), "99.9"));
     SloReconciler.Outcome o = reconciler.reconcile("smm-demo", "payments-availability");
     assertThat(o.succeeded()).isTrue();
-    assertThat(o.policies()).containsExactly("page-fast-burn", "page-slow-burn", "ticket-fast-burn", "ticket-slow-burn");
+    assertThat(o.policyNames()).containsExactly("page-fast-burn", "page-slow-burn", "ticket-fast-burn", "ticket-slow-burn");
     GenericKubernetesResource rule = rule("slo-payments-availability");
     assertThat(rule.getMetadata().getOwnerReferences().get(0).getKind()).isEqualTo("ServiceLevelObjective");
     assertThat(rule.getAdditionalProperties().get("spec").toString()).contains("smm_slo:sli_error:ratio_rate1h").contains("SLOErrorBudgetBurn");
     assertThat(status("payments-availability")).containsEntry("status", "Succeeded").containsEntry("rules", 14);
+    assertThat(status("payments-availability").get("alertingPolicies").toString())
+        .contains("{name=page-fast-burn, severity=page, threshold=14.4, lookBackWindow=1h, secondaryWindow=5m, conditionMetDuration=2m}");
   }
 
   @Test
@@ -88,7 +90,7 @@ class SloReconcilerTest {
             "severity", "page", "burnrate", Map.of("threshold", "10", "lookBackWindow", "30m", "secondaryWindow", "3m",
                 "conditionMetDuration", "1m"))).build()).create();
     SloReconciler.Outcome o = reconciler.reconcile("smm-demo", "payments-availability");
-    assertThat(o.policies()).containsExactly("payments-page");
+    assertThat(o.policyNames()).containsExactly("payments-page");
     assertThat(o.rules()).as("3m, 30m, period, objective, budget, one alert").isEqualTo(6);
     assertThat(rule("slo-payments-availability").getAdditionalProperties().get("spec").toString()).contains("(10 * 0.005)");
   }

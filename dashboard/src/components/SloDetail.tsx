@@ -1,0 +1,93 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { echarts } from './echarts';
+import { graphql } from '../graphql';
+import { SLO_SERIES, burnRate, consumed, timeToAlertSeconds, type Slo } from '../slo/model';
+import { ErrorState, Loading } from './States';
+
+interface TimeValue {
+  time: string;
+  value: number | null;
+}
+
+interface SloSeries {
+  burnRates: { window: string; points: TimeValue[] }[];
+  budgetRemaining: TimeValue[];
+}
+
+/** Outage sizes the strategy chart covers: 0.1% to 100% of requests failing, log-spaced. */
+const OUTAGES = Array.from({ length: 61 }, (_, i) => 10 ** (-3 + (3 * i) / 60));
+
+function Chart({ option, testId }: { option: Record<string, unknown>; testId: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!ref.current) return;
+    const chart = echarts.init(ref.current, undefined, { renderer: 'svg' });
+    chart.setOption({ animation: false, tooltip: { trigger: 'axis' }, legend: { bottom: 0 }, grid: { left: 56, right: 24, top: 36, bottom: 52 }, ...option });
+    return () => chart.dispose();
+  }, [option]);
+  return <div className="signals-chart" data-testid={testId} ref={ref} />;
+}
+
+/** An SLO's detail (seed 2.8.1): time window, target, SLI, policies, the alerting strategy, burn rate and budget over 6 hours. */
+export function SloDetail({ namespace, slo }: { namespace: string; slo: Slo }) {
+  const [series, setSeries] = useState<{ status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; data: SloSeries }>({ status: 'loading' });
+  useEffect(() => {
+    let cancelled = false;
+    graphql<{ sloSeries: SloSeries }>(SLO_SERIES, { ns: namespace, name: slo.name })
+      .then((d) => !cancelled && setSeries({ status: 'ok', data: d.sloSeries }))
+      .catch((e: Error) => !cancelled && setSeries({ status: 'error', message: e.message }));
+    return () => {
+      cancelled = true;
+    };
+  }, [namespace, slo.name]);
+  const budget = slo.goal == null ? Number.NaN : 1 - slo.goal / 100;
+  const strategy = useMemo(() => ({
+    title: { text: 'Alerting strategy: time to alert vs outage size', textStyle: { fontSize: 12, fontWeight: 'normal' } },
+    xAxis: { type: 'log', name: 'errors %', min: 0.1, max: 100 },
+    yAxis: { type: 'log', name: 'minutes' },
+    series: slo.alerts.filter((p) => p.threshold != null).map((p) => ({
+      name: `${p.policy} (${p.severity})`, type: 'line', showSymbol: false,
+      data: OUTAGES.map((e) => {
+        const t = timeToAlertSeconds(p, budget, e);
+        return [e * 100, t == null ? null : t / 60];
+      }),
+    })),
+  }), [slo.alerts, budget]);
+  const charts = useMemo(() => {
+    if (series.status !== 'ok') return null;
+    const at = (points: TimeValue[]) => points.map((p) => [new Date(p.time).getTime(), p.value]);
+    const time = { type: 'time', splitNumber: 4, axisLabel: { hideOverlap: true, formatter: '{HH}:{mm}' } };
+    return {
+      burn: {
+        title: { text: 'Burn rate per window (6 h)', textStyle: { fontSize: 12, fontWeight: 'normal' } },
+        xAxis: time, yAxis: { type: 'value', name: 'x budget' },
+        series: series.data.burnRates.map((b) => ({ name: b.window, type: 'line', showSymbol: false, data: at(b.points) })),
+      },
+      budget: {
+        title: { text: 'Error budget remaining (6 h)', textStyle: { fontSize: 12, fontWeight: 'normal' } },
+        xAxis: time, yAxis: { type: 'value', name: '%' },
+        series: [{ name: 'remaining', type: 'line', showSymbol: false, data: series.data.budgetRemaining.map((p) => [new Date(p.time).getTime(), p.value == null ? null : p.value * 100]) }],
+      },
+    };
+  }, [series]);
+  return (
+    <div className="slo-detail" data-testid="slo-detail">
+      <h4>{slo.name}</h4>
+      <dl>
+        <dt>Time window</dt><dd>{slo.period} rolling</dd>
+        <dt>Target</dt><dd>{slo.goal ?? '–'}%</dd>
+        <dt>SLI</dt><dd>{slo.template}</dd>
+        <dt>Compliance</dt><dd>{slo.compliance == null ? '–' : `${(slo.compliance * 100).toFixed(3)}%`}</dd>
+        <dt>Burn rate</dt><dd>{slo.burnRates.map((b) => `${b.window} ${burnRate(b.rate)}`).join(' · ') || '–'}</dd>
+        <dt>Budget consumed</dt><dd>{consumed(slo.budgetConsumed)}</dd>
+        <dt>Alerting policies</dt>
+        <dd>{slo.alerts.map((p) => `${p.policy}: ${p.severity} at ${p.threshold ?? '?'}x over ${p.lookBackWindow}${p.secondaryWindow ? ` and ${p.secondaryWindow}` : ''}${p.conditionMetDuration ? ` for ${p.conditionMetDuration}` : ''} — ${p.state}`).join('; ') || 'none yet'}</dd>
+      </dl>
+      <Chart option={strategy} testId="slo-strategy-chart" />
+      {series.status === 'loading' && <Loading what="SLO history" />}
+      {series.status === 'error' && <ErrorState message={series.message} />}
+      {charts && <Chart option={charts.burn} testId="slo-burn-chart" />}
+      {charts && <Chart option={charts.budget} testId="slo-budget-chart" />}
+    </div>
+  );
+}
