@@ -22,7 +22,9 @@ import java.util.Set;
  * plane's revision; one the user made, e.g. by GitOps, is used and only labelled), and per enabled component a ServiceAccount, Deployment(s) and a Service;
  * disabled components are absent. A load generator (no sidecar, like traffic from outside the
  * mesh) calls frontpage at the spec's rate. With deployIstioResources, a DestinationRule and a
- * VirtualService split the movies traffic between its versions.
+ * VirtualService split the movies traffic between its versions; with deploySLOResources, example
+ * SLOs: frontpage's HTTP availability (99.9% over 30 days) and catalog's HTTP latency (99% under
+ * 100 ms over 7 days), rendered by the SRE controller.
  */
 public final class DemoResources {
 
@@ -63,10 +65,26 @@ public final class DemoResources {
     }
     boolean moviesRouting = enabled && components.contains("movies") && spec.path("deployIstioResources").asBoolean(false);
     out.addAll(MoviesRouting.of(namespace).stream().map(r -> new DesiredResource(r, moviesRouting)).toList());
+    boolean slos = enabled && spec.path("deploySLOResources").asBoolean(false);
+    out.add(new DesiredResource(slo(namespace, "frontpage-availability", "frontpage", "http-requests-success-rate", "99.9", "720h0m0s",
+        "HTTP request success rate should be above 99.9% for a rolling period of 30 days"), slos && components.contains("frontpage")));
+    out.add(new DesiredResource(slo(namespace, "catalog-latency", "catalog", "http-requests-duration", "99", "168h0m0s",
+        "99% of HTTP requests to catalog should be answered within 100 ms over 7 days"), slos && components.contains("catalog")));
     JsonNode load = spec.path("load");
     boolean loadOn = enabled && components.contains("frontpage") && load.path("enabled").asBoolean(true);
     out.add(new DesiredResource(loadGenerator(namespace, load, loadOn ? 1 : 0), enabled));
     return out;
+  }
+
+  static io.fabric8.kubernetes.api.model.GenericKubernetesResource slo(String namespace, String name, String service, String template,
+      String goal, String period, String description) {
+    return new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+        .withApiVersion(io.smm.api.crd.SmmCrds.SERVICE_LEVEL_OBJECTIVE.apiVersion()).withKind(io.smm.api.crd.SmmCrds.SERVICE_LEVEL_OBJECTIVE.kind())
+        .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+        .addToAdditionalProperties("spec", Map.of("description", description, "selector", Map.of("name", service, "namespace", namespace),
+            "sli", Map.of("templateRef", Map.of("name", template, "namespace", "smm-system")),
+            "slo", Map.of("goal", goal, "rolling", Map.of("length", period))))
+        .build();
   }
 
   static Map<String, String> labels(String app, String version) {
