@@ -475,7 +475,11 @@ class TopologyE2ETest {
       browser.driver.findElement(By.cssSelector("[data-testid=tap-toggle]")).click();
       browser.await(d -> Integer.parseInt(d.findElement(By.cssSelector("[data-testid=tap-table]")).getAttribute("aria-rowcount")) >= 50,
           Duration.ofSeconds(30), "50 rows streamed in");
-      browser.driver.findElements(By.cssSelector("[data-testid=tap-row]")).get(0).click();
+      // Rows are re-rendered as batches arrive (the table follows the newest): retry a click that hit a replaced row.
+      browser.await(d -> {
+        d.findElements(By.cssSelector("[data-testid=tap-row]")).get(0).click();
+        return true;
+      }, Duration.ofSeconds(10), "a row can be clicked");
       WebElement details = browser.await(d -> d.findElement(By.cssSelector("[data-testid=tap-details]")), Duration.ofSeconds(10),
           "a row's details");
       assertThat(details.getText()).contains("Reported by").contains("smm-demo/").contains("Upstream");
