@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { echarts } from './echarts';
 import { graphql } from '../graphql';
-import { SLO_SERIES, burnRate, consumed, timeToAlertSeconds, type Slo } from '../slo/model';
+import { CREATE_POLICY, SLO_SERIES, burnRate, consumed, timeToAlertSeconds, type Slo } from '../slo/model';
 import { ErrorState, Loading } from './States';
 
 interface TimeValue {
@@ -29,7 +29,7 @@ function Chart({ option, testId }: { option: Record<string, unknown>; testId: st
 }
 
 /** An SLO's detail (seed 2.8.1): time window, target, SLI, policies, the alerting strategy, burn rate and budget over 6 hours. */
-export function SloDetail({ namespace, slo }: { namespace: string; slo: Slo }) {
+export function SloDetail({ namespace, slo, onChanged }: { namespace: string; slo: Slo; onChanged: () => void }) {
   const [series, setSeries] = useState<{ status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; data: SloSeries }>({ status: 'loading' });
   useEffect(() => {
     let cancelled = false;
@@ -83,6 +83,7 @@ export function SloDetail({ namespace, slo }: { namespace: string; slo: Slo }) {
         <dt>Alerting policies</dt>
         <dd>{slo.alerts.map((p) => `${p.policy}: ${p.severity} at ${p.threshold ?? '?'}x over ${p.lookBackWindow}${p.secondaryWindow ? ` and ${p.secondaryWindow}` : ''}${p.conditionMetDuration ? ` for ${p.conditionMetDuration}` : ''} — ${p.state}`).join('; ') || 'none yet'}</dd>
       </dl>
+      <PolicyForm namespace={namespace} slo={slo.name} onCreated={onChanged} />
       <Chart option={strategy} testId="slo-strategy-chart" />
       {series.status === 'loading' && <Loading what="SLO history" />}
       {series.status === 'error' && <ErrorState message={series.message} />}
@@ -91,3 +92,36 @@ export function SloDetail({ namespace, slo }: { namespace: string; slo: Slo }) {
     </div>
   );
 }
+
+/** CREATE NEW alerting policy (seed 2.8.1.2): burn rate threshold, look-back and control windows, alert after, severity. */
+function PolicyForm({ namespace, slo, onCreated }: { namespace: string; slo: string; onCreated: () => void }) {
+  const [open, setOpen] = useState(false);
+  const [form, setForm] = useState({ name: `${slo}-page`, severity: 'page', threshold: '14.4', lookBackWindow: '1h', secondaryWindow: '5m', conditionMetDuration: '2m' });
+  const [error, setError] = useState('');
+  if (!open) return <button type="button" onClick={() => setOpen(true)} data-testid="policy-create-open">CREATE NEW ALERTING POLICY</button>;
+  const field = (key: keyof typeof form, label: string) => (
+    <label>{label} <input value={form[key]} onChange={(e) => setForm({ ...form, [key]: e.target.value })} data-testid={`policy-${key}`} /></label>
+  );
+  return (
+    <form className="slo-form" data-testid="policy-form" onSubmit={(e) => {
+      e.preventDefault();
+      setError('');
+      graphql(CREATE_POLICY, { input: { namespace, slo, ...form } })
+        .then(() => { setOpen(false); onCreated(); })
+        .catch((err: Error) => setError(err.message));
+    }}>
+      {field('name', 'Name')}
+      <label>Severity <select value={form.severity} onChange={(e) => setForm({ ...form, severity: e.target.value })} data-testid="policy-severity">
+        <option value="page">page</option><option value="ticket">ticket</option>
+      </select></label>
+      {field('threshold', 'Burn rate threshold')}
+      {field('lookBackWindow', 'Primary look-back window')}
+      {field('secondaryWindow', 'Control look-back window')}
+      {field('conditionMetDuration', 'Alert after')}
+      <button type="submit" data-testid="policy-create">CREATE</button>
+      <button type="button" onClick={() => setOpen(false)}>Cancel</button>
+      {error && <div className="banner" role="alert" data-testid="policy-error">{error}</div>}
+    </form>
+  );
+}
+

@@ -49,7 +49,7 @@ export function SloSection({ namespace, service }: { namespace: string; service:
           </tbody>
         </table>
       )}
-      {state.slos.filter((s) => s.name === open).map((s) => <SloDetail key={s.name} namespace={namespace} slo={s} />)}
+      {state.slos.filter((s) => s.name === open).map((s) => <SloDetail key={s.name} namespace={namespace} slo={s} onChanged={() => setTick((t) => t + 1)} />)}
       {creating ? (
         <CreateSlo namespace={namespace} service={service} templates={state.templates} onDone={() => { setCreating(false); setTick((t) => t + 1); }} />
       ) : (

@@ -65,6 +65,8 @@ export function suggestedName(service: string, template: SliTemplate | undefined
   return `${service}-${template?.kind === 'latency' ? 'latency' : 'availability'}`;
 }
 
+export const CREATE_POLICY = `mutation Policy($input: AlertingPolicyInput!) { createAlertingPolicy(input: $input) { policy } }`;
+
 export const SLO_SERIES = `query SloSeries($ns: String!, $name: String!) {
   sloSeries(namespace: $ns, name: $name) { burnRates { window points { time value } } budgetRemaining { time value } }
 }`;

@@ -435,6 +435,20 @@ class TopologyE2ETest {
       browser.await(d -> d.findElement(By.cssSelector("[data-testid=slo-strategy-chart] svg")) != null
           && d.findElement(By.cssSelector("[data-testid=slo-burn-chart] svg")) != null, Duration.ofSeconds(20), "the SLO charts");
       browser.screenshot("slo-detail");
+      // A ticket policy added from the detail: the SRE controller applies it and the detail lists it.
+      sloDetail.findElement(By.cssSelector("[data-testid=policy-create-open]")).click();
+      WebElement policy = browser.await(d -> d.findElement(By.cssSelector("[data-testid=policy-form]")), Duration.ofSeconds(10),
+          "the policy form");
+      for (String[] f : new String[][] {{"name", "payments-ticket"}, {"threshold", "3"}, {"lookBackWindow", "10m"},
+          {"secondaryWindow", "2m"}, {"conditionMetDuration", "1m"}}) {
+        WebElement input = policy.findElement(By.cssSelector("[data-testid=policy-" + f[0] + "]"));
+        input.clear();
+        input.sendKeys(f[1]);
+      }
+      policy.findElement(By.cssSelector("[data-testid=policy-severity] option[value=ticket]")).click();
+      policy.findElement(By.cssSelector("[data-testid=policy-create]")).click();
+      browser.await(d -> d.findElement(By.cssSelector("[data-testid=slo-detail]")).getText()
+          .contains("payments-ticket: ticket at 3x over 10m and 2m for 1m"), Duration.ofSeconds(40), "the new policy is in effect");
       browser.driver.findElement(By.cssSelector("[data-testid=slo-create-open]")).click();
       WebElement form = browser.await(d -> d.findElement(By.cssSelector("[data-testid=slo-form]")), Duration.ofSeconds(10), "the SLO form");
       form.findElement(By.cssSelector("[data-testid=slo-create]")).click();

@@ -91,6 +91,15 @@ public final class SmmGraphQL {
               return CompletableFuture.supplyAsync(() -> slo(slos.create(request)), blocking);
             })
             .dataFetcher("deleteSlo", env -> CompletableFuture.supplyAsync(() -> slos.delete(env.getArgument("namespace"),
+                env.getArgument("name")), blocking))
+            .dataFetcher("createAlertingPolicy", env -> {
+              Map<String, Object> in = env.getArgument("input");
+              var request = new io.smm.backend.slo.SloService.NewPolicy((String) in.get("namespace"), (String) in.get("name"),
+                  (String) in.get("slo"), (String) in.get("severity"), (String) in.get("threshold"), (String) in.get("lookBackWindow"),
+                  (String) in.get("secondaryWindow"), (String) in.get("conditionMetDuration"));
+              return CompletableFuture.supplyAsync(() -> alert(slos.createPolicy(request)), blocking);
+            })
+            .dataFetcher("deleteAlertingPolicy", env -> CompletableFuture.supplyAsync(() -> slos.deletePolicy(env.getArgument("namespace"),
                 env.getArgument("name")), blocking)))
         .type("Subscription", t -> t
             .dataFetcher("namespaces", env -> namespaceFeed.publisher())
@@ -122,18 +131,20 @@ public final class SmmGraphQL {
     m.put("currentBurnRate", finite(s.currentBurnRate()));
     m.put("budgetConsumed", finite(s.budgetConsumed()));
     m.put("compliance", finite(s.compliance()));
-    m.put("alerts", s.alerts().stream().map(a -> {
-      Map<String, Object> x = new java.util.LinkedHashMap<>();
-      x.put("policy", a.policy());
-      x.put("severity", a.severity());
-      x.put("state", a.state());
-      x.put("threshold", finite(a.threshold()));
-      x.put("lookBackWindow", a.lookBackWindow());
-      x.put("secondaryWindow", a.secondaryWindow());
-      x.put("conditionMetDuration", a.conditionMetDuration());
-      return x;
-    }).toList());
+    m.put("alerts", s.alerts().stream().map(SmmGraphQL::alert).toList());
     return m;
+  }
+
+  private static Map<String, Object> alert(io.smm.backend.slo.SloInfo.Alert a) {
+    Map<String, Object> x = new java.util.LinkedHashMap<>();
+    x.put("policy", a.policy());
+    x.put("severity", a.severity());
+    x.put("state", a.state());
+    x.put("threshold", finite(a.threshold()));
+    x.put("lookBackWindow", a.lookBackWindow());
+    x.put("secondaryWindow", a.secondaryWindow());
+    x.put("conditionMetDuration", a.conditionMetDuration());
+    return x;
   }
 
   private static Map<String, Object> timeValue(io.smm.backend.slo.SloService.Point p) {

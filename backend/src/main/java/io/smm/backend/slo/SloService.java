@@ -263,6 +263,72 @@ public final class SloService {
     return info(created, List.of(), List.of());
   }
 
+  /** A burn-rate alerting policy for an SLO (seed 2.8.1.2). */
+  public record NewPolicy(String namespace, String name, String slo, String severity, String threshold, String lookBackWindow,
+      String secondaryWindow, String conditionMetDuration) {}
+
+  private static final String DURATION = "(\\d+(s|m|h|d|w))+";
+
+  /**
+   * Writes an AlertingPolicy for an existing SLO; refuses (naming the field, writing nothing) an
+   * unknown SLO, a taken name, a severity other than page/ticket, a threshold that is not a
+   * positive number, windows that are not durations or a control window not shorter than the
+   * look-back window. The SRE controller picks it up at once and replaces the default policies.
+   */
+  public SloInfo.Alert createPolicy(NewPolicy p) {
+    if (p.name() == null || !p.name().matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")) {
+      throw new IllegalArgumentException("name must be a DNS label, not \"" + p.name() + "\"");
+    }
+    if (!"page".equals(p.severity()) && !"ticket".equals(p.severity())) {
+      throw new IllegalArgumentException("severity must be page or ticket, not \"" + p.severity() + "\"");
+    }
+    if (!(parse(p.threshold()) > 0)) {
+      throw new IllegalArgumentException("threshold must be a positive burn rate such as 14.4, not \"" + p.threshold() + "\"");
+    }
+    for (String[] w : new String[][] {{"lookBackWindow", p.lookBackWindow()}, {"secondaryWindow", p.secondaryWindow()},
+        {"conditionMetDuration", p.conditionMetDuration()}}) {
+      if (w[1] != null && !w[1].isEmpty() && !w[1].matches(DURATION)) {
+        throw new IllegalArgumentException(w[0] + " must be a duration such as 5m or 1h, not \"" + w[1] + "\"");
+      }
+    }
+    if (p.lookBackWindow() == null || p.lookBackWindow().isEmpty()) {
+      throw new IllegalArgumentException("lookBackWindow is required");
+    }
+    if (p.secondaryWindow() != null && !p.secondaryWindow().isEmpty()
+        && seconds(p.secondaryWindow()) >= seconds(p.lookBackWindow())) {
+      throw new IllegalArgumentException("secondaryWindow must be shorter than lookBackWindow");
+    }
+    if (client.genericKubernetesResources(SmmCrds.SERVICE_LEVEL_OBJECTIVE.apiVersion(), SmmCrds.SERVICE_LEVEL_OBJECTIVE.kind())
+        .inNamespace(p.namespace()).withName(p.slo()).get() == null) {
+      throw new IllegalArgumentException("there is no SLO " + p.namespace() + "/" + p.slo());
+    }
+    var policies = client.genericKubernetesResources(SmmCrds.ALERTING_POLICY.apiVersion(), SmmCrds.ALERTING_POLICY.kind())
+        .inNamespace(p.namespace());
+    if (policies.withName(p.name()).get() != null) {
+      throw new IllegalArgumentException("an alerting policy named " + p.name() + " already exists in " + p.namespace());
+    }
+    Map<String, Object> burnrate = new LinkedHashMap<>();
+    burnrate.put("threshold", p.threshold().trim());
+    burnrate.put("lookBackWindow", p.lookBackWindow());
+    if (p.secondaryWindow() != null && !p.secondaryWindow().isEmpty()) {
+      burnrate.put("secondaryWindow", p.secondaryWindow());
+    }
+    burnrate.put("conditionMetDuration", p.conditionMetDuration() == null || p.conditionMetDuration().isEmpty() ? "0s"
+        : p.conditionMetDuration());
+    policies.resource(new GenericKubernetesResourceBuilder().withApiVersion(SmmCrds.ALERTING_POLICY.apiVersion())
+        .withKind(SmmCrds.ALERTING_POLICY.kind()).withNewMetadata().withName(p.name()).withNamespace(p.namespace()).endMetadata()
+        .addToAdditionalProperties("spec", Map.of("sloRef", Map.of("name", p.slo(), "namespace", p.namespace()), "severity", p.severity(),
+            "burnrate", burnrate)).build()).create();
+    return new SloInfo.Alert(p.name(), p.severity(), "inactive", parse(p.threshold()), p.lookBackWindow(),
+        (String) burnrate.getOrDefault("secondaryWindow", ""), (String) burnrate.get("conditionMetDuration"));
+  }
+
+  /** Deletes an alerting policy; false when there was none. */
+  public boolean deletePolicy(String namespace, String name) {
+    return !client.genericKubernetesResources(SmmCrds.ALERTING_POLICY.apiVersion(), SmmCrds.ALERTING_POLICY.kind())
+        .inNamespace(namespace).withName(name).delete().isEmpty();
+  }
+
   /** Deletes an SLO (its PrometheusRule goes with it, being owned by it); false when there was none. */
   public boolean delete(String namespace, String name) {
     return !client.genericKubernetesResources(SmmCrds.SERVICE_LEVEL_OBJECTIVE.apiVersion(), SmmCrds.SERVICE_LEVEL_OBJECTIVE.kind())

@@ -54,7 +54,7 @@ class SloServiceTest {
         .start(dir);
     api = EmbeddedApiServer.start(0);
     client = api.newClient();
-    for (var kind : List.of(SmmCrds.SLI_TEMPLATE, SmmCrds.SERVICE_LEVEL_OBJECTIVE)) {
+    for (var kind : List.of(SmmCrds.SLI_TEMPLATE, SmmCrds.SERVICE_LEVEL_OBJECTIVE, SmmCrds.ALERTING_POLICY)) {
       client.apiextensions().v1().customResourceDefinitions().resource(SmmCrds.crd(kind)).create();
     }
     for (String ns : List.of("smm-system", "smm-demo")) {
@@ -119,5 +119,26 @@ class SloServiceTest {
         "http-requests-success-rate", "smm-system", Map.of(), "99", "30d", ""))).hasMessageContaining("already exists");
     assertThat(service.slos("smm-demo", null).join()).extracting(SloInfo::name).containsExactly("payments-availability");
     assertThat(service.templates()).extracting(t -> t.get("name")).containsExactly("http-requests-success-rate");
+  }
+
+  @Test
+  void alertingPoliciesAreCheckedBeforeTheyAreWritten() {
+    SloService.NewPolicy ok = new SloService.NewPolicy("smm-demo", "payments-page", "payments-availability", "page", "14.4", "1h", "5m",
+        "2m");
+    assertThatThrownBy(() -> service.createPolicy(new SloService.NewPolicy("smm-demo", "p", "payments-availability", "email", "1", "1h",
+        null, null))).hasMessageContaining("severity must be page or ticket");
+    assertThatThrownBy(() -> service.createPolicy(new SloService.NewPolicy("smm-demo", "p", "payments-availability", "page", "fast",
+        "1h", null, null))).hasMessageContaining("threshold must be a positive burn rate");
+    assertThatThrownBy(() -> service.createPolicy(new SloService.NewPolicy("smm-demo", "p", "payments-availability", "page", "2", "5m",
+        "1h", null))).hasMessageContaining("secondaryWindow must be shorter");
+    assertThatThrownBy(() -> service.createPolicy(new SloService.NewPolicy("smm-demo", "p", "nope", "page", "2", "1h", null, null)))
+        .hasMessageContaining("there is no SLO smm-demo/nope");
+    SloInfo.Alert created = service.createPolicy(ok);
+    assertThat(created.threshold()).isEqualTo(14.4);
+    assertThatThrownBy(() -> service.createPolicy(ok)).hasMessageContaining("already exists");
+    assertThat(client.genericKubernetesResources(SmmCrds.ALERTING_POLICY.apiVersion(), SmmCrds.ALERTING_POLICY.kind())
+        .inNamespace("smm-demo").list().getItems()).hasSize(1);
+    assertThat(service.deletePolicy("smm-demo", "payments-page")).isTrue();
+    assertThat(service.deletePolicy("smm-demo", "payments-page")).isFalse();
   }
 }
