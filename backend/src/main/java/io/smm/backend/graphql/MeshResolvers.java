@@ -219,7 +219,7 @@ final class MeshResolvers {
     return m;
   }
 
-  private static Double finite(double v) {
+  static Double finite(double v) {
     return Double.isFinite(v) ? v : null;
   }
 

@@ -65,15 +65,12 @@ public final class SmmGraphQL {
             })
             .dataFetcher("tapReceiver", env -> tap.stats().get())
             .dataFetcher("slos", env -> slos.slos(env.getArgument("namespace"), env.getArgument("service"))
-                .thenApply(list -> list.stream().map(SmmGraphQL::slo).toList()))
+                .thenApply(list -> list.stream().map(SloResolvers::slo).toList()))
             .dataFetcher("sliTemplates", async(slos::templates, blocking))
             .dataFetcher("sloSummary", env -> slos.summary())
             .dataFetcher("sloSeries", env -> slos.series(env.getArgument("namespace"), env.getArgument("name"),
                 java.time.Duration.ofSeconds(between(env, "rangeSeconds", 60, 30 * 86_400)),
-                java.time.Duration.ofSeconds(between(env, "stepSeconds", 10, 86_400))).thenApply(s -> Map.of(
-                    "burnRates", s.burnRates().entrySet().stream().map(e -> Map.of("window", e.getKey(), "points",
-                        e.getValue().stream().map(SmmGraphQL::timeValue).toList())).toList(),
-                    "budgetRemaining", s.budgetRemaining().stream().map(SmmGraphQL::timeValue).toList())))
+                java.time.Duration.ofSeconds(between(env, "stepSeconds", 10, 86_400))).thenApply(SloResolvers::series))
             .dataFetcher("goldenSignals", mesh::goldenSignals)
             .dataFetcher("topology", mesh::topology)
             .dataFetcher("health", mesh::health))
@@ -88,7 +85,7 @@ public final class SmmGraphQL {
                   (String) in.get("service"), (String) in.get("template"), (String) in.get("templateNamespace"),
                   selector(params == null ? List.of() : params), (String) in.get("goal"), (String) in.get("period"),
                   (String) in.get("description"));
-              return CompletableFuture.supplyAsync(() -> slo(slos.create(request)), blocking);
+              return CompletableFuture.supplyAsync(() -> SloResolvers.slo(slos.create(request)), blocking);
             })
             .dataFetcher("deleteSlo", env -> CompletableFuture.supplyAsync(() -> slos.delete(env.getArgument("namespace"),
                 env.getArgument("name")), blocking))
@@ -97,7 +94,7 @@ public final class SmmGraphQL {
               var request = new io.smm.backend.slo.SloService.NewPolicy((String) in.get("namespace"), (String) in.get("name"),
                   (String) in.get("slo"), (String) in.get("severity"), (String) in.get("threshold"), (String) in.get("lookBackWindow"),
                   (String) in.get("secondaryWindow"), (String) in.get("conditionMetDuration"));
-              return CompletableFuture.supplyAsync(() -> alert(slos.createPolicy(request)), blocking);
+              return CompletableFuture.supplyAsync(() -> SloResolvers.alert(slos.createPolicy(request)), blocking);
             })
             .dataFetcher("deleteAlertingPolicy", env -> CompletableFuture.supplyAsync(() -> slos.deletePolicy(env.getArgument("namespace"),
                 env.getArgument("name")), blocking)))
@@ -107,55 +104,6 @@ public final class SmmGraphQL {
         .build();
     GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(loadSchema(), wiring);
     return GraphQL.newGraphQL(schema).defaultDataFetcherExceptionHandler(new ClearErrors()).build();
-  }
-
-  private static Map<String, Object> slo(io.smm.backend.slo.SloInfo s) {
-    Map<String, Object> m = new java.util.LinkedHashMap<>();
-    m.put("name", s.name());
-    m.put("namespace", s.namespace());
-    m.put("service", s.service());
-    m.put("template", s.template());
-    m.put("templateNamespace", s.templateNamespace());
-    m.put("parameters", s.parameters().entrySet().stream().map(e -> Map.of("key", e.getKey(), "value", e.getValue())).toList());
-    m.put("goal", finite(s.goalPercent()));
-    m.put("period", s.period());
-    m.put("description", s.description());
-    m.put("status", s.status());
-    m.put("error", s.error());
-    m.put("burnRates", s.burnRates().entrySet().stream().map(e -> {
-      Map<String, Object> b = new java.util.LinkedHashMap<>();
-      b.put("window", e.getKey());
-      b.put("rate", finite(e.getValue()));
-      return b;
-    }).toList());
-    m.put("currentBurnRate", finite(s.currentBurnRate()));
-    m.put("budgetConsumed", finite(s.budgetConsumed()));
-    m.put("compliance", finite(s.compliance()));
-    m.put("alerts", s.alerts().stream().map(SmmGraphQL::alert).toList());
-    return m;
-  }
-
-  private static Map<String, Object> alert(io.smm.backend.slo.SloInfo.Alert a) {
-    Map<String, Object> x = new java.util.LinkedHashMap<>();
-    x.put("policy", a.policy());
-    x.put("severity", a.severity());
-    x.put("state", a.state());
-    x.put("threshold", finite(a.threshold()));
-    x.put("lookBackWindow", a.lookBackWindow());
-    x.put("secondaryWindow", a.secondaryWindow());
-    x.put("conditionMetDuration", a.conditionMetDuration());
-    return x;
-  }
-
-  private static Map<String, Object> timeValue(io.smm.backend.slo.SloService.Point p) {
-    Map<String, Object> m = new java.util.LinkedHashMap<>();
-    m.put("time", java.time.Instant.ofEpochSecond(p.epochSecond()).toString());
-    m.put("value", finite(p.value()));
-    return m;
-  }
-
-  private static Double finite(double v) {
-    return Double.isFinite(v) ? v : null;
   }
 
   /** An Int argument, refused (BAD_USER_INPUT) outside [min, max]. */
