@@ -1,15 +1,12 @@
-import { echarts } from './echarts';
-import { useEffect, useRef } from 'react';
+import { useMemo } from 'react';
 import type { Health } from '../topology/model';
+import { EChart } from './EChart';
 
 /** Health score, error ratio and P95 of one node over time (ECharts). */
 export function HealthChart({ timeline, title }: { timeline: Health[]; title: string }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!ref.current) return;
-    const chart = echarts.init(ref.current, undefined, { renderer: 'svg' });
+  const option = useMemo(() => {
     const times = timeline.map((h) => new Date(h.time).getTime());
-    chart.setOption({
+    return {
       animation: false,
       title: { text: title, textStyle: { fontSize: 12, fontWeight: 'normal' } },
       tooltip: { trigger: 'axis' },
@@ -26,10 +23,9 @@ export function HealthChart({ timeline, title }: { timeline: Health[]; title: st
         { name: 'errors %', type: 'line', yAxisIndex: 1, data: timeline.map((h, i) => [times[i], h.status === 'NO_TRAFFIC' ? null : h.errorRatio * 100]) },
         { name: 'P95 ms', type: 'line', yAxisIndex: 1, data: timeline.map((h, i) => [times[i], h.p95Ms]) },
       ],
-    });
-    return () => chart.dispose();
+    };
   }, [timeline, title]);
-  return <div className="health-chart" data-testid="health-chart" data-points={timeline.length} ref={ref} />;
+  return <EChart option={option} className="health-chart" testId="health-chart" points={timeline.length} />;
 }
 
 /** One row of small squares, one per step, coloured by status: the health timeline cell of the lists. */

@@ -1,5 +1,5 @@
-import { echarts } from './echarts';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { EChart } from './EChart';
 import { graphqlPartial } from '../graphql';
 import { ErrorState, Loading } from './States';
 
@@ -43,11 +43,7 @@ interface Line {
 
 /** A 30-minute line chart with two y axes, drawn as SVG (the shared frame of the charts below). */
 function TimeChart({ title, axes, lines, testId }: { title: string; axes: [string, string]; lines: Line[]; testId: string }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!ref.current) return;
-    const chart = echarts.init(ref.current, undefined, { renderer: 'svg' });
-    chart.setOption({
+  const option = useMemo(() => ({
       animation: false,
       title: { text: title, textStyle: { fontSize: 12, fontWeight: 'normal' } },
       tooltip: { trigger: 'axis' },
@@ -59,10 +55,8 @@ function TimeChart({ title, axes, lines, testId }: { title: string; axes: [strin
         { type: 'value', name: axes[1], splitLine: { show: false } },
       ],
       series: lines.map((l) => ({ name: l.name, type: 'line', yAxisIndex: l.yAxisIndex ?? 0, data: l.data })),
-    });
-    return () => chart.dispose();
-  }, [title, axes, lines]);
-  return <div className="signals-chart" data-testid={testId} ref={ref} />;
+  }), [title, axes, lines]);
+  return <EChart option={option} className="signals-chart" testId={testId} />;
 }
 
 function at<P extends { time: string }>(points: P[], value: (p: P) => number | null): [number, number | null][] {

@@ -1,5 +1,5 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { echarts } from './echarts';
+import { useEffect, useMemo, useState } from 'react';
+import { EChart } from './EChart';
 import { graphql } from '../graphql';
 import { CREATE_POLICY, SLO_SERIES, burnRate, consumed, timeToAlertSeconds, type Slo } from '../slo/model';
 import { ErrorState, Loading } from './States';
@@ -17,15 +17,11 @@ interface SloSeries {
 /** Outage sizes the strategy chart covers: 0.1% to 100% of requests failing, log-spaced. */
 const OUTAGES = Array.from({ length: 61 }, (_, i) => 10 ** (-3 + (3 * i) / 60));
 
+const FRAME = { animation: false, tooltip: { trigger: 'axis' }, legend: { bottom: 0 }, grid: { left: 56, right: 24, top: 36, bottom: 52 } };
+
 function Chart({ option, testId }: { option: Record<string, unknown>; testId: string }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!ref.current) return;
-    const chart = echarts.init(ref.current, undefined, { renderer: 'svg' });
-    chart.setOption({ animation: false, tooltip: { trigger: 'axis' }, legend: { bottom: 0 }, grid: { left: 56, right: 24, top: 36, bottom: 52 }, ...option });
-    return () => chart.dispose();
-  }, [option]);
-  return <div className="signals-chart" data-testid={testId} ref={ref} />;
+  const framed = useMemo(() => ({ ...FRAME, ...option }), [option]);
+  return <EChart option={framed} className="signals-chart" testId={testId} />;
 }
 
 /** An SLO's detail (seed 2.8.1): time window, target, SLI, policies, the alerting strategy, burn rate and budget over 6 hours. */
