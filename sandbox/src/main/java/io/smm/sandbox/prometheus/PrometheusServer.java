@@ -91,7 +91,10 @@ public class PrometheusServer implements AutoCloseable {
     podInformer.addEventHandler(new OnAnyChange<>(this::refresh));
     podInformer.start();
     // Also periodically: a runtime may learn where a pod listens after the pod's last event.
-    resync.scheduleWithFixedDelay(this::refresh, 2, 2, java.util.concurrent.TimeUnit.SECONDS);
+    resync.scheduleWithFixedDelay(() -> {
+      refresh();
+      syncRules();
+    }, 2, 2, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   private synchronized void refresh() {
@@ -100,10 +103,12 @@ public class PrometheusServer implements AutoCloseable {
     } catch (RuntimeException e) {
       org.slf4j.LoggerFactory.getLogger(PrometheusServer.class).warn("cannot update scrape targets: {}", e.getMessage());
     }
-    syncRules();
   }
 
-  /** PrometheusRules into rule files, then a reload when they changed (polled: the CRD may appear at any time). */
+  /**
+   * PrometheusRules into rule files, then a reload when they changed. Polled every 2 s on its own,
+   * not on pod events (which only move scrape targets): the CRD may appear at any time.
+   */
   private void syncRules() {
     try {
       List<io.fabric8.kubernetes.api.model.GenericKubernetesResource> rules;
