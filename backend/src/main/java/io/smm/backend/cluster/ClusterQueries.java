@@ -159,7 +159,8 @@ public class ClusterQueries {
     return namespaces == null || namespaces.isEmpty() ? java.util.Collections.singletonList(null) : namespaces;
   }
 
-  String clusterName() {
+  /** The ControlPlane's spec.clusterName, else the name given at start (the kubeconfig context's cluster). */
+  public String clusterName() {
     GenericKubernetesResource cp = client.genericKubernetesResources(CONTROL_PLANE).withName(CONTROL_PLANE_NAME).get();
     if (cp != null && cp.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec
         && spec.get("clusterName") instanceof String name && !name.isBlank()) {

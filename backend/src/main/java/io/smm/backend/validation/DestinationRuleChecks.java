@@ -1,0 +1,152 @@
+package io.smm.backend.validation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** DestinationRule checks (Kiali KIA02xx, the seed's missing-mesh-policy). */
+final class DestinationRuleChecks {
+
+  private DestinationRuleChecks() {}
+
+  static List<Check> all() {
+    return List.of(
+        new Check("destinationrule/host/not-found", Severity.WARNING,
+            "The host is neither a Kubernetes service nor a ServiceEntry host; the rule applies to nothing.",
+            DestinationRuleChecks::hostNotFound),
+        new Check("destinationrule/subset/no-pods", Severity.WARNING,
+            "A subset's labels select none of the host's pods: traffic routed to it fails with 503.",
+            DestinationRuleChecks::subsetWithoutPods),
+        new Check("destinationrule/host/multiple", Severity.WARNING,
+            "Several DestinationRules for one host: Istio merges or ignores all but one, depending on their fields.",
+            DestinationRuleChecks::multiple),
+        new Check("destinationrule/enabled-mtls/missing-mesh-policy", Severity.ERROR,
+            "The rule makes clients use Istio mTLS, but no PeerAuthentication for the host's workloads (workload, namespace or mesh)"
+                + " says they accept it.", DestinationRuleChecks::missingMeshPolicy),
+        new Check("destinationrule/mtls/strict-conflict", Severity.ERROR,
+            "The rule disables TLS towards workloads whose PeerAuthentication is STRICT: every request is refused.",
+            DestinationRuleChecks::strictConflict));
+  }
+
+  static Set<String> subsetNames(KubeObject dr) {
+    Set<String> out = new TreeSet<>();
+    dr.spec().path("subsets").forEach(s -> out.add(s.path("name").asText()));
+    return out;
+  }
+
+  /** The pods a rule's host stands for (the Kubernetes service's), empty for other hosts. */
+  static List<KubeObject> hostPods(MeshConfig mesh, KubeObject dr) {
+    return mesh.service(Hosts.fqdn(dr.spec().path("host").asText(""), dr.namespace())).map(mesh::podsOf).orElse(List.of());
+  }
+
+  private static void hostNotFound(MeshConfig mesh, Check.Reporter report) {
+    for (KubeObject dr : mesh.all("DestinationRule")) {
+      String host = dr.spec().path("host").asText("");
+      if (!host.isEmpty() && !mesh.hostExists(host, dr.namespace())) {
+        report.problem(dr, "spec.host", "host \"" + host + "\" not found: no service or ServiceEntry has it", Map.of("hostname", host));
+      }
+    }
+  }
+
+  private static void subsetWithoutPods(MeshConfig mesh, Check.Reporter report) {
+    for (KubeObject dr : mesh.all("DestinationRule")) {
+      if (mesh.service(Hosts.fqdn(dr.spec().path("host").asText(""), dr.namespace())).isEmpty()) {
+        continue; // ServiceEntry hosts have no pods to compare with
+      }
+      List<KubeObject> pods = hostPods(mesh, dr);
+      JsonNode subsets = dr.spec().path("subsets");
+      for (int i = 0; i < subsets.size(); i++) {
+        Map<String, String> labels = KubeObject.strings(subsets.get(i).path("labels"));
+        if (pods.stream().noneMatch(p -> MeshConfig.selects(labels, p.labels()))) {
+          report.problem(dr, "spec.subsets[" + i + "].labels", "subset \"" + subsets.get(i).path("name").asText()
+              + "\" selects no pod of " + dr.spec().path("host").asText() + " (labels " + labels + ")", Map.of("subset",
+              subsets.get(i).path("name").asText()));
+        }
+      }
+    }
+  }
+
+  private static void multiple(MeshConfig mesh, Check.Reporter report) {
+    Map<String, List<KubeObject>> byHost = new LinkedHashMap<>();
+    for (KubeObject dr : mesh.all("DestinationRule")) {
+      if (dr.spec().path("workloadSelector").isMissingNode()) {
+        byHost.computeIfAbsent(Hosts.fqdn(dr.spec().path("host").asText(""), dr.namespace()), k -> new ArrayList<>()).add(dr);
+      }
+    }
+    byHost.forEach((host, rules) -> {
+      if (rules.size() > 1) {
+        for (KubeObject dr : rules) {
+          List<String> others = rules.stream().filter(o -> o != dr).map(o -> o.namespace() + "/" + o.name()).toList();
+          report.problem(dr, "spec.host", "host " + host + " also has DestinationRule " + String.join(", ", others),
+              Map.of("hostname", host));
+        }
+      }
+    });
+  }
+
+  /** TLS modes a rule sets for its host: the top-level policy's and each subset's, with their paths. */
+  private static Map<String, String> tlsModes(KubeObject dr) {
+    Map<String, String> out = new LinkedHashMap<>();
+    String top = dr.spec().path("trafficPolicy").path("tls").path("mode").asText("");
+    if (!top.isEmpty()) {
+      out.put("spec.trafficPolicy.tls.mode", top);
+    }
+    JsonNode subsets = dr.spec().path("subsets");
+    for (int i = 0; i < subsets.size(); i++) {
+      String mode = subsets.get(i).path("trafficPolicy").path("tls").path("mode").asText("");
+      if (!mode.isEmpty()) {
+        out.put("spec.subsets[" + i + "].trafficPolicy.tls.mode", mode);
+      }
+    }
+    return out;
+  }
+
+  private static void missingMeshPolicy(MeshConfig mesh, Check.Reporter report) {
+    for (KubeObject dr : mesh.all("DestinationRule")) {
+      if (tlsModes(dr).containsValue("ISTIO_MUTUAL") && !acceptsMtls(mesh, dr)) {
+        report.problem(dr, "spec.host", "missing mesh policy", Map.of("hostname", dr.spec().path("host").asText()));
+      }
+    }
+  }
+
+  /** Whether any PeerAuthentication covering the host's workloads (or the mesh) asks for STRICT or PERMISSIVE. */
+  private static boolean acceptsMtls(MeshConfig mesh, KubeObject dr) {
+    String fqdn = Hosts.fqdn(dr.spec().path("host").asText(""), dr.namespace());
+    String hostNamespace = Hosts.namespaceOf(fqdn);
+    List<KubeObject> pods = hostPods(mesh, dr);
+    for (KubeObject pa : mesh.all("PeerAuthentication")) {
+      String mode = pa.spec().path("mtls").path("mode").asText("");
+      if (!mode.equals("STRICT") && !mode.equals("PERMISSIVE")) {
+        continue;
+      }
+      Map<String, String> selector = KubeObject.strings(pa.spec().path("selector").path("matchLabels"));
+      boolean meshWide = pa.namespace().equals(mesh.rootNamespace()) && selector.isEmpty();
+      boolean namespaceWide = selector.isEmpty() && pa.namespace().equals(hostNamespace);
+      boolean workload = !selector.isEmpty() && pods.stream().anyMatch(p -> p.namespace().equals(pa.namespace())
+          && MeshConfig.selects(selector, p.labels()));
+      if (meshWide || namespaceWide || workload) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void strictConflict(MeshConfig mesh, Check.Reporter report) {
+    for (KubeObject dr : mesh.all("DestinationRule")) {
+      List<KubeObject> strict = hostPods(mesh, dr).stream().filter(p -> mesh.mtlsMode(p).equals("STRICT")).toList();
+      if (strict.isEmpty()) {
+        continue;
+      }
+      tlsModes(dr).forEach((path, mode) -> {
+        if (mode.equals("DISABLE")) {
+          report.problem(dr, path, "TLS is disabled towards " + dr.spec().path("host").asText() + ", whose workloads require mTLS "
+              + "(PeerAuthentication STRICT, e.g. pod " + strict.get(0).name() + ")", Map.of("mode", mode));
+        }
+      });
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package io.smm.backend.validation;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs every check over a snapshot; one broken check is logged and skipped, never hides the others. */
+public final class MeshAnalyzer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MeshAnalyzer.class);
+
+  private final List<Check> checks;
+
+  public MeshAnalyzer() {
+    List<Check> all = new ArrayList<>();
+    all.addAll(VirtualServiceChecks.all());
+    all.addAll(DestinationRuleChecks.all());
+    all.addAll(GatewayChecks.all());
+    all.addAll(ServiceEntryChecks.all());
+    all.addAll(SidecarChecks.all());
+    all.addAll(SecurityChecks.all());
+    all.addAll(WorkloadChecks.all());
+    this.checks = List.copyOf(all);
+  }
+
+  public List<Check> checks() {
+    return checks;
+  }
+
+  /** Findings sorted by subject and path. */
+  public List<Finding> analyze(MeshConfig mesh) {
+    List<Finding> out = new ArrayList<>();
+    for (Check check : checks) {
+      try {
+        check.rule().run(mesh, (subject, path, message, context) -> out.add(new Finding(check.id(), check.severity(), subject, path,
+            message, revision(mesh, subject), Map.copyOf(context))));
+      } catch (RuntimeException e) {
+        LOG.warn("check {} failed", check.id(), e);
+      }
+    }
+    out.sort(Comparator.comparing((Finding f) -> f.subject().key(mesh.cluster())).thenComparing(Finding::path)
+        .thenComparing(Finding::checkId));
+    return out;
+  }
+
+  private static String revision(MeshConfig mesh, KubeObject subject) {
+    String own = subject.labels().get("istio.io/rev");
+    return own != null ? own : mesh.revisionOf(subject.namespace().isEmpty() ? subject.name() : subject.namespace());
+  }
+}

@@ -1,0 +1,147 @@
+package io.smm.backend.validation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A snapshot of everything the checks look at, from one cluster: Istio's configuration kinds,
+ * IstioControlPlanes, namespaces, pods, services, service accounts and secrets (names only, the
+ * loader never keeps secret data). Checks read it; nothing here talks to the API server.
+ */
+public final class MeshConfig {
+
+  public static final String DEFAULT_ROOT_NAMESPACE = "istio-system";
+
+  private final String cluster;
+  private final String rootNamespace;
+  private final Map<String, List<KubeObject>> byKind = new LinkedHashMap<>();
+
+  public MeshConfig(String cluster, String rootNamespace, List<KubeObject> objects) {
+    this.cluster = cluster;
+    this.rootNamespace = rootNamespace;
+    objects.forEach(o -> byKind.computeIfAbsent(o.kind(), k -> new ArrayList<>()).add(o));
+  }
+
+  public String cluster() {
+    return cluster;
+  }
+
+  /** Istio's root namespace: mesh-wide PeerAuthentications and Sidecars live here. */
+  public String rootNamespace() {
+    return rootNamespace;
+  }
+
+  public List<KubeObject> all(String kind) {
+    return byKind.getOrDefault(kind, List.of());
+  }
+
+  public List<KubeObject> all(String kind, String namespace) {
+    return all(kind).stream().filter(o -> o.namespace().equals(namespace)).toList();
+  }
+
+  public Optional<KubeObject> find(String kind, String namespace, String name) {
+    return all(kind).stream().filter(o -> o.namespace().equals(namespace) && o.name().equals(name)).findFirst();
+  }
+
+  public Optional<KubeObject> namespace(String name) {
+    return all("Namespace").stream().filter(o -> o.name().equals(name)).findFirst();
+  }
+
+  /** Pods whose labels contain all of {@code selector}; in one namespace, or all when null. */
+  public List<KubeObject> podsMatching(String namespace, Map<String, String> selector) {
+    return all("Pod").stream().filter(p -> namespace == null || p.namespace().equals(namespace))
+        .filter(p -> selects(selector, p.labels())).toList();
+  }
+
+  public static boolean selects(Map<String, String> selector, Map<String, String> labels) {
+    return selector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+  }
+
+  /** The pods behind a Service (its selector, in its namespace); none for selector-less services. */
+  public List<KubeObject> podsOf(KubeObject service) {
+    Map<String, String> selector = KubeObject.strings(service.spec().path("selector"));
+    return selector.isEmpty() ? List.of() : podsMatching(service.namespace(), selector);
+  }
+
+  /** The Kubernetes Service a fully qualified host names, if any. */
+  public Optional<KubeObject> service(String fqdn) {
+    return all("Service").stream().filter(s -> Hosts.serviceFqdn(s).equals(fqdn)).findFirst();
+  }
+
+  /**
+   * Whether a host as written in a resource of {@code namespace} names something the mesh knows:
+   * a Kubernetes Service or a ServiceEntry host (wildcards both ways).
+   */
+  public boolean hostExists(String host, String namespace) {
+    String fqdn = Hosts.fqdn(host, namespace);
+    if (fqdn.contains("*")) {
+      return all("Service").stream().anyMatch(s -> Hosts.matches(fqdn, Hosts.serviceFqdn(s)))
+          || all("ServiceEntry").stream().anyMatch(se -> !se.spec().path("hosts").isEmpty());
+    }
+    if (service(fqdn).isPresent()) {
+      return true;
+    }
+    for (KubeObject se : all("ServiceEntry")) {
+      for (JsonNode h : se.spec().path("hosts")) {
+        if (Hosts.matches(h.asText(), fqdn) || h.asText().equals(host)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The revision ("cp-v115x.istio-system") that governs objects in a namespace: the namespace's
+   * istio.io/rev label, else the only control plane when there is one; "" when unknown.
+   */
+  public String revisionOf(String namespace) {
+    String label = namespace(namespace).map(n -> n.labels().get("istio.io/rev")).orElse(null);
+    if (label != null) {
+      return label;
+    }
+    List<KubeObject> planes = all("IstioControlPlane");
+    return planes.size() == 1 ? planes.get(0).name() + "." + planes.get(0).namespace() : "";
+  }
+
+  public Optional<KubeObject> controlPlane(String revision) {
+    int dot = revision.indexOf('.');
+    return dot < 0 ? Optional.empty() : find("IstioControlPlane", revision.substring(dot + 1), revision.substring(0, dot));
+  }
+
+  /**
+   * The mTLS mode a pod's sidecar enforces: workload PeerAuthentication over namespace over mesh
+   * (root namespace), UNSET inheriting; PERMISSIVE when nothing says otherwise (Istio's default).
+   */
+  public String mtlsMode(KubeObject pod) {
+    String mode = null;
+    for (KubeObject pa : all("PeerAuthentication", pod.namespace())) {
+      Map<String, String> selector = KubeObject.strings(pa.spec().path("selector").path("matchLabels"));
+      if (!selector.isEmpty() && selects(selector, pod.labels())) {
+        mode = explicitMode(pa);
+      }
+    }
+    if (mode == null) {
+      mode = policyMode(pod.namespace());
+    }
+    if (mode == null) {
+      mode = policyMode(rootNamespace);
+    }
+    return mode == null ? "PERMISSIVE" : mode;
+  }
+
+  private String policyMode(String namespace) {
+    return all("PeerAuthentication", namespace).stream()
+        .filter(pa -> pa.spec().path("selector").path("matchLabels").isEmpty())
+        .map(MeshConfig::explicitMode).filter(m -> m != null).findFirst().orElse(null);
+  }
+
+  private static String explicitMode(KubeObject pa) {
+    String mode = pa.spec().path("mtls").path("mode").asText("");
+    return mode.isEmpty() || mode.equals("UNSET") ? null : mode;
+  }
+}

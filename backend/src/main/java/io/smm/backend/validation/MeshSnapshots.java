@@ -1,0 +1,59 @@
+package io.smm.backend.validation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.smm.api.crd.IstioCrds;
+import io.smm.api.crd.SmmCrds;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads a {@link MeshConfig} from the Kubernetes API: one LIST per kind, all namespaces. */
+public final class MeshSnapshots {
+
+  private MeshSnapshots() {}
+
+  public static MeshConfig load(KubernetesClient client, String cluster) {
+    List<KubeObject> objects = new ArrayList<>();
+    client.namespaces().list().getItems().forEach(o -> objects.add(typed(o)));
+    client.pods().inAnyNamespace().list().getItems().forEach(o -> objects.add(typed(o)));
+    client.services().inAnyNamespace().list().getItems().forEach(o -> objects.add(typed(o)));
+    client.serviceAccounts().inAnyNamespace().list().getItems().forEach(o -> objects.add(typed(o)));
+    // Only names are needed; the data is dropped here so it never reaches a finding or a log.
+    client.secrets().inAnyNamespace().list().getItems().forEach(s -> {
+      s.setData(null);
+      s.setStringData(null);
+      objects.add(typed(s));
+    });
+    for (IstioCrds.IstioKind kind : IstioCrds.ALL) {
+      objects.addAll(custom(client, kind.apiVersion(), kind.kind()));
+    }
+    objects.addAll(custom(client, SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(), SmmCrds.ISTIO_CONTROL_PLANE.kind()));
+    String root = objects.stream().filter(o -> o.is("IstioControlPlane"))
+        .map(o -> o.spec().path("meshConfig").path("rootNamespace").asText("")).filter(s -> !s.isEmpty()).findFirst()
+        .orElse(MeshConfig.DEFAULT_ROOT_NAMESPACE);
+    return new MeshConfig(cluster, root, objects);
+  }
+
+  private static KubeObject typed(HasMetadata o) {
+    ObjectNode body = Serialization.jsonMapper().valueToTree(o);
+    body.put("apiVersion", o.getApiVersion()).put("kind", o.getKind());
+    return KubeObject.of(body);
+  }
+
+  /** A custom kind's objects; none when its CRD is not installed. */
+  private static List<KubeObject> custom(KubernetesClient client, String apiVersion, String kind) {
+    try {
+      return client.genericKubernetesResources(apiVersion, kind).inAnyNamespace().list().getItems().stream()
+          .map(r -> KubeObject.of((JsonNode) Serialization.jsonMapper().valueToTree(r))).toList();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        return List.of();
+      }
+      throw e;
+    }
+  }
+}
