@@ -31,6 +31,13 @@ final class ClearErrors implements DataFetcherExceptionHandler {
     if (e instanceof IllegalArgumentException) {
       message = e.getMessage();
       extensions = Map.of("code", "BAD_USER_INPUT");
+    } else if (e instanceof io.smm.backend.istio.ResourceConflictException) {
+      message = e.getMessage();
+      extensions = Map.of("code", "CONFLICT");
+    } else if (e instanceof KubernetesClientException k && k.getCode() == 403) {
+      message = "forbidden: " + firstLine(k.getStatus() != null && k.getStatus().getMessage() != null ? k.getStatus().getMessage()
+          : rootMessage(k)) + " (nothing was written)";
+      extensions = Map.of("code", "FORBIDDEN");
     } else if (e instanceof PrometheusException p) {
       message = firstLine(p.getMessage());
       extensions = Map.of("code", "PROMETHEUS_" + p.kind().name());

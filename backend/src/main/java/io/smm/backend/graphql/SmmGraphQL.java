@@ -29,6 +29,9 @@ public final class SmmGraphQL {
 
   private SmmGraphQL() {}
 
+  /** Istio resources and the mesh validation that runs in the background. */
+  public record Istio(io.smm.backend.istio.IstioConfigService resources, io.smm.backend.validation.ValidationService validation) {}
+
   /** Traffic tap: subscriptions and the receiver's counters. */
   public record Tap(io.smm.backend.tap.TapStreams streams, Supplier<io.smm.backend.tap.AccessLogReceiver.Stats> stats) {}
 
@@ -38,9 +41,11 @@ public final class SmmGraphQL {
    */
   public static GraphQL create(BuildInfo build, ClusterQueries clusters, NamespaceFeed namespaceFeed, TopologyService topology,
       HealthService health, MeshOverviewService overview, GoldenSignalsService signals, Tap tap, io.smm.backend.slo.SloService slos,
-      Executor blocking) {
+      Istio istio, Executor blocking) {
     MeshResolvers mesh = new MeshResolvers(topology, health, signals);
-    RuntimeWiring wiring = RuntimeWiring.newRuntimeWiring()
+    RuntimeWiring.Builder builder = RuntimeWiring.newRuntimeWiring();
+    new IstioResolvers(istio.resources(), istio.validation(), blocking).wire(builder);
+    RuntimeWiring wiring = builder
         .type("Query", t -> t
             .dataFetcher("version", env -> Map.of("version", build.version()))
             .dataFetcher("clusters", async(clusters::clusters, blocking))

@@ -53,6 +53,9 @@ public class SmmServer implements AutoCloseable {
   private final io.smm.backend.tap.TapStreams taps = new io.smm.backend.tap.TapStreams(tapHub);
   private io.smm.backend.tap.AccessLogServer accessLogServer;
   private HttpServer server;
+  private final SmmGraphQL.Istio istio;
+  /** How often mesh validation runs in the background. */
+  private static final Duration VALIDATION_INTERVAL = Duration.ofSeconds(15);
 
   /**
    * @param prometheus the Prometheus API base (e.g. the seed's
@@ -70,6 +73,8 @@ public class SmmServer implements AutoCloseable {
     this.overview = new MeshOverviewService(prometheusClient, health, client, blocking);
     this.signals = new GoldenSignalsService(prometheusClient);
     this.slos = new io.smm.backend.slo.SloService(client, prometheusClient, blocking);
+    this.istio = new SmmGraphQL.Istio(new io.smm.backend.istio.IstioConfigService(client, clusters::clusterName),
+        new io.smm.backend.validation.ValidationService(client, clusters::clusterName, VALIDATION_INTERVAL));
   }
 
   /**
@@ -78,7 +83,7 @@ public class SmmServer implements AutoCloseable {
    */
   public int start(ServerOptions options) {
     GraphQL graphQL = SmmGraphQL.create(BuildInfo.load(), clusters, namespaceFeed, topology, health, overview, signals,
-        new SmmGraphQL.Tap(taps, accessLogs::stats), slos, blocking);
+        new SmmGraphQL.Tap(taps, accessLogs::stats), slos, istio, blocking);
     if (options.alsPort() != ServerOptions.NO_ALS) {
       try {
         accessLogServer = new io.smm.backend.tap.AccessLogServer(options.host(), options.alsPort(), accessLogs);
@@ -128,6 +133,7 @@ public class SmmServer implements AutoCloseable {
   @Override
   public void close() {
     namespaceFeed.close();
+    istio.validation().close();
     if (accessLogServer != null) {
       accessLogServer.close();
     }

@@ -40,6 +40,10 @@ public record KubeObject(String group, String kind, String namespace, String nam
     return type + ":" + cluster + ":" + namespace + ":" + name;
   }
 
+  public boolean sameAs(KubeObject other) {
+    return kind.equals(other.kind) && namespace.equals(other.namespace) && name.equals(other.name);
+  }
+
   public boolean is(String kindName) {
     return kind.equals(kindName);
   }

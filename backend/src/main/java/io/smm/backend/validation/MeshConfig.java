@@ -26,6 +26,14 @@ public final class MeshConfig {
     objects.forEach(o -> byKind.computeIfAbsent(o.kind(), k -> new ArrayList<>()).add(o));
   }
 
+  /** This snapshot with {@code object} added, replacing a stored one of the same kind, namespace and name. */
+  public MeshConfig with(KubeObject object) {
+    List<KubeObject> objects = new ArrayList<>();
+    byKind.values().forEach(list -> list.stream().filter(o -> !o.sameAs(object)).forEach(objects::add));
+    objects.add(object);
+    return new MeshConfig(cluster, rootNamespace, objects);
+  }
+
   public String cluster() {
     return cluster;
   }

@@ -29,9 +29,10 @@ public final class MeshSnapshots {
       objects.add(typed(s));
     });
     for (IstioCrds.IstioKind kind : IstioCrds.ALL) {
-      objects.addAll(custom(client, kind.apiVersion(), kind.kind()));
+      objects.addAll(custom(client, kind));
     }
-    objects.addAll(custom(client, SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(), SmmCrds.ISTIO_CONTROL_PLANE.kind()));
+    var icp = SmmCrds.ISTIO_CONTROL_PLANE;
+    objects.addAll(custom(client, new IstioCrds.IstioKind(icp.group(), icp.version(), icp.kind(), icp.plural(), icp.shortNames())));
     String root = objects.stream().filter(o -> o.is("IstioControlPlane"))
         .map(o -> o.spec().path("meshConfig").path("rootNamespace").asText("")).filter(s -> !s.isEmpty()).findFirst()
         .orElse(MeshConfig.DEFAULT_ROOT_NAMESPACE);
@@ -45,9 +46,9 @@ public final class MeshSnapshots {
   }
 
   /** A custom kind's objects; none when its CRD is not installed. */
-  private static List<KubeObject> custom(KubernetesClient client, String apiVersion, String kind) {
+  private static List<KubeObject> custom(KubernetesClient client, IstioCrds.IstioKind kind) {
     try {
-      return client.genericKubernetesResources(apiVersion, kind).inAnyNamespace().list().getItems().stream()
+      return client.genericKubernetesResources(io.smm.backend.istio.IstioConfigKinds.context(kind)).inAnyNamespace().list().getItems().stream()
           .map(r -> KubeObject.of((JsonNode) Serialization.jsonMapper().valueToTree(r))).toList();
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404) {

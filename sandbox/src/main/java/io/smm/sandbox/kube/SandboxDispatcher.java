@@ -133,7 +133,46 @@ final class SandboxDispatcher extends Dispatcher {
         return asTable(store.dispatch(request), bare);
       }
     }
+    if (request.method() == HttpMethod.PUT) {
+      MockResponse conflict = staleResourceVersion(request, bare);
+      if (conflict != null) {
+        return conflict;
+      }
+    }
     return store.dispatch(request);
+  }
+
+  /**
+   * kube-apiserver's optimistic concurrency, which the mock lacks: a PUT carrying a
+   * resourceVersion other than the stored one is a 409 Conflict and changes nothing.
+   */
+  private MockResponse staleResourceVersion(RecordedRequest request, String bare) {
+    JsonNode body;
+    try {
+      body = Serialization.jsonMapper().readTree(request.getBody().getBytes());
+    } catch (java.io.IOException | RuntimeException e) {
+      return null; // the store answers bodies it cannot read
+    }
+    String sent = body == null ? "" : body.path("metadata").path("resourceVersion").asText("");
+    if (sent.isEmpty()) {
+      return null;
+    }
+    String objectPath = bare.endsWith("/status") ? bare.substring(0, bare.length() - "/status".length()) : bare;
+    MockResponse current = store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.GET, objectPath, Headers.builder().build(),
+        new Buffer()));
+    if (current.code() != HttpURLConnection.HTTP_OK) {
+      return null;
+    }
+    JsonNode stored = Serialization.unmarshal(new String(current.getBody().getBytes(), StandardCharsets.UTF_8), JsonNode.class);
+    String now = stored.path("metadata").path("resourceVersion").asText("");
+    if (now.equals(sent)) {
+      return null;
+    }
+    String[] parts = objectPath.split("/");
+    String resource = parts.length >= 2 ? parts[parts.length - 2] : "object";
+    String group = objectPath.startsWith("/apis/") && parts.length > 2 ? "." + parts[2] : "";
+    return status(HttpURLConnection.HTTP_CONFLICT, "Conflict", "Operation cannot be fulfilled on " + resource + group + " \""
+        + parts[parts.length - 1] + "\": the object has been modified; please apply your changes to the latest version and try again");
   }
 
   /** kubectl logs: the pod must exist; its container's lines come from the kubelet (none for pods nothing runs). */

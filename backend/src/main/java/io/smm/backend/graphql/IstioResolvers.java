@@ -1,0 +1,149 @@
+package io.smm.backend.graphql;
+
+import graphql.schema.DataFetchingEnvironment;
+import graphql.schema.idl.RuntimeWiring;
+import io.smm.backend.istio.ApplyResult;
+import io.smm.backend.istio.IstioConfigService;
+import io.smm.backend.istio.IstioResource;
+import io.smm.backend.istio.IstioTemplates;
+import io.smm.backend.istio.Issue;
+import io.smm.backend.istio.ResourceValidation;
+import io.smm.backend.validation.AnalysisReport;
+import io.smm.backend.validation.Finding;
+import io.smm.backend.validation.Severity;
+import io.smm.backend.validation.ValidationService;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/** Istio resources, templates and mesh validation in the GraphQL API. */
+final class IstioResolvers {
+
+  private final IstioConfigService istio;
+  private final ValidationService validation;
+  private final Executor blocking;
+
+  IstioResolvers(IstioConfigService istio, ValidationService validation, Executor blocking) {
+    this.istio = istio;
+    this.validation = validation;
+    this.blocking = blocking;
+  }
+
+  void wire(RuntimeWiring.Builder wiring) {
+    wiring.type("Query", t -> t
+        .dataFetcher("istioResources", env -> async(() -> {
+          List<Finding> findings = validation.latest().findings();
+          return istio.list(env.getArgument("namespace"), env.getArgument("kind")).stream().map(r -> resource(r, findings)).toList();
+        }))
+        .dataFetcher("istioResource", env -> async(() -> {
+          IstioResource r = istio.get(env.getArgument("kind"), env.getArgument("namespace"), env.getArgument("name"));
+          return r == null ? null : resource(r, validation.latest().findings());
+        }))
+        .dataFetcher("validateIstioResource", env -> async(() -> validation(istio.validate(env.getArgument("yaml")))))
+        .dataFetcher("istioTemplates", env -> IstioTemplates.ALL.stream().map(tpl -> Map.of("id", tpl.id(), "kind", tpl.kind(),
+            "title", tpl.title(), "description", tpl.description(), "parameters", tpl.params().stream().map(p -> Map.of("name", p.name(),
+                "description", p.description(), "default", p.defaultValue())).toList())).toList())
+        .dataFetcher("renderIstioTemplate", env -> IstioTemplates.require(env.getArgument("id")).render(labels(env, "parameters")))
+        .dataFetcher("validationIssues", env -> async(() -> report(env))));
+    wiring.type("Mutation", t -> t
+        .dataFetcher("applyIstioResource", env -> async(() -> {
+          ApplyResult result = istio.apply(env.getArgument("yaml"), Boolean.TRUE.equals(env.getArgument("force")));
+          if (result.applied()) {
+            validation.refresh();
+          }
+          return apply(result);
+        }))
+        .dataFetcher("deleteIstioResource", env -> async(() -> {
+          boolean deleted = istio.delete(env.getArgument("kind"), env.getArgument("namespace"), env.getArgument("name"));
+          validation.refresh();
+          return deleted;
+        })));
+  }
+
+  private <T> CompletableFuture<T> async(java.util.function.Supplier<T> call) {
+    return CompletableFuture.supplyAsync(call, blocking);
+  }
+
+  private static Map<String, String> labels(DataFetchingEnvironment env, String name) {
+    List<Map<String, String>> list = env.getArgument(name);
+    Map<String, String> out = new LinkedHashMap<>();
+    if (list != null) {
+      list.forEach(l -> out.put(l.get("key"), l.get("value")));
+    }
+    return out;
+  }
+
+  private Map<String, Object> report(DataFetchingEnvironment env) {
+    ValidationService.Result result = Boolean.TRUE.equals(env.getArgument("refresh")) ? validation.refresh() : validation.latest();
+    List<String> namespaces = env.getArgument("namespaces");
+    List<Finding> findings = result.findings();
+    if (namespaces != null && !namespaces.isEmpty()) {
+      findings = findings.stream().filter(f -> namespaces.stream().anyMatch(ns -> !AnalysisReport.inNamespace(List.of(f), ns).isEmpty()))
+          .toList();
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("time", result.at().toString());
+    out.put("cluster", result.cluster());
+    out.put("error", result.error());
+    out.put("errors", (int) AnalysisReport.errors(findings));
+    out.put("warnings", (int) findings.stream().filter(f -> f.severity() == Severity.WARNING).count());
+    String cluster = result.cluster();
+    out.put("findings", findings.stream().map(f -> finding(f, cluster)).toList());
+    out.put("json", AnalysisReport.json(findings, cluster).toPrettyString());
+    return out;
+  }
+
+  static Map<String, Object> finding(Finding f, String cluster) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("checkID", f.checkId());
+    out.put("severity", f.severity().label());
+    out.put("subjectContextKey", f.subject().key(cluster));
+    out.put("kind", f.subject().kind());
+    out.put("namespace", f.subject().namespace());
+    out.put("name", f.subject().name());
+    out.put("istioRevision", f.istioRevision());
+    out.put("path", f.path());
+    out.put("errorMessage", f.message());
+    out.put("context", new java.util.TreeMap<>(f.context()).entrySet().stream()
+        .map(e -> Map.of("key", e.getKey(), "value", e.getValue())).toList());
+    return out;
+  }
+
+  private Map<String, Object> resource(IstioResource r, List<Finding> findings) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("kind", r.kind());
+    out.put("apiVersion", r.apiVersion());
+    out.put("namespace", r.namespace());
+    out.put("name", r.name());
+    out.put("resourceVersion", r.resourceVersion());
+    out.put("created", r.created());
+    out.put("yaml", r.yaml());
+    out.put("spec", r.spec().toString());
+    String cluster = validation.latest().cluster();
+    out.put("validation", findings.stream().filter(f -> f.subject().kind().equals(r.kind()) && f.subject().namespace().equals(r.namespace())
+        && f.subject().name().equals(r.name())).map(f -> finding(f, cluster)).toList());
+    return out;
+  }
+
+  private static Map<String, Object> validation(ResourceValidation v) {
+    return Map.of("kind", v.kind(), "namespace", v.namespace(), "name", v.name(), "issues", v.issues().stream().map(IstioResolvers::issue)
+        .toList(), "blocked", v.blocked());
+  }
+
+  private static Map<String, Object> issue(Issue i) {
+    return Map.of("checkId", i.checkId(), "severity", i.severity(), "path", i.path(), "message", i.message(), "line", i.line(),
+        "column", i.column(), "blocking", i.blocking());
+  }
+
+  private Map<String, Object> apply(ApplyResult r) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("applied", r.applied());
+    out.put("created", r.created());
+    out.put("resource", r.resource() == null ? null : resource(r.resource(), validation.latest().findings()));
+    out.put("issues", r.issues().stream().map(IstioResolvers::issue).toList());
+    out.put("overridden", r.overridden().stream().map(IstioResolvers::issue).toList());
+    return out;
+  }
+}

@@ -1,0 +1,42 @@
+package io.smm.backend.istio;
+
+import io.smm.api.crd.IstioCrds;
+import io.smm.api.crd.IstioCrds.IstioKind;
+import io.smm.api.crd.SmmCrds;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** The kinds users list, edit and validate through the Istio resources API. */
+public final class IstioConfigKinds {
+
+  public static final List<IstioKind> ALL = List.of(
+      IstioCrds.VIRTUAL_SERVICE, IstioCrds.DESTINATION_RULE, byName("Gateway"), byName("ServiceEntry"), byName("Sidecar"),
+      byName("PeerAuthentication"), byName("AuthorizationPolicy"),
+      new IstioKind(SmmCrds.ISTIO_MESH_GATEWAY.group(), SmmCrds.ISTIO_MESH_GATEWAY.version(), SmmCrds.ISTIO_MESH_GATEWAY.kind(),
+          SmmCrds.ISTIO_MESH_GATEWAY.plural(), SmmCrds.ISTIO_MESH_GATEWAY.shortNames()));
+
+  private IstioConfigKinds() {}
+
+  private static IstioKind byName(String kind) {
+    return IstioCrds.ALL.stream().filter(k -> k.kind().equals(kind)).findFirst().orElseThrow();
+  }
+
+  /** By kind name, plural or short name, any case ("vs", "VirtualService", "virtualservices"). */
+  public static Optional<IstioKind> find(String name) {
+    String n = name == null ? "" : name.toLowerCase(Locale.ROOT);
+    return ALL.stream().filter(k -> k.kind().toLowerCase(Locale.ROOT).equals(n) || k.plural().equals(n) || k.shortNames().contains(n))
+        .findFirst();
+  }
+
+  /** Addresses a kind by its plural, so no discovery call is needed and a missing CRD is a plain 404. */
+  public static io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext context(IstioKind k) {
+    return new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder().withGroup(k.group()).withVersion(k.version())
+        .withKind(k.kind()).withPlural(k.plural()).withNamespaced(true).build();
+  }
+
+  public static IstioKind require(String name) {
+    return find(name).orElseThrow(() -> new IllegalArgumentException("unknown kind \"" + name + "\"; one of "
+        + String.join(", ", ALL.stream().map(IstioKind::kind).toList())));
+  }
+}

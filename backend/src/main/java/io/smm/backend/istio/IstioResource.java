@@ -1,0 +1,7 @@
+package io.smm.backend.istio;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** One Istio resource as stored: identity, its YAML (what the editor shows) and its spec. */
+public record IstioResource(String kind, String apiVersion, String namespace, String name, String resourceVersion, String created,
+    String yaml, JsonNode spec) {}
