@@ -69,8 +69,8 @@ final class VirtualServiceChecks {
       for (Destination d : destinations(vs)) {
         String subset = d.destination().path("subset").asText("");
         String host = d.destination().path("host").asText("");
-        if (subset.isEmpty() || host.isEmpty()) {
-          continue;
+        if (subset.isEmpty() || host.isEmpty() || !mesh.hostExists(host, vs.namespace())) {
+          continue; // an unknown host is reported once, by host-not-found
         }
         String fqdn = Hosts.fqdn(host, vs.namespace());
         boolean defined = mesh.all("DestinationRule").stream()
