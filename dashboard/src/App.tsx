@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import { Empty } from './components/States';
 import { MENU, pageFromHash } from './navigation';
+import { Gateways } from './pages/Gateways';
+import { IstioResources } from './pages/IstioResources';
 import { Mesh } from './pages/Mesh';
 import { Overview } from './pages/Overview';
 import { Services, Workloads } from './pages/Services';
@@ -52,6 +54,10 @@ export function App() {
           <Workloads params={params} setParams={setParams} />
         ) : page === 'tap' ? (
           <Tap params={params} setParams={setParams} />
+        ) : page === 'istio-resources' ? (
+          <IstioResources params={params} setParams={setParams} />
+        ) : page === 'gateways' ? (
+          <Gateways />
         ) : (
           <Empty>The {current.label} page is not available in this version yet.</Empty>
         )}

@@ -1,5 +1,6 @@
 import { MeshSignals } from '../components/MeshSignals';
 import { SloSummaryCard } from '../components/SloSummaryCard';
+import { ValidationIssues } from '../components/ValidationIssues';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { useQuery } from '../useQuery';
 
@@ -49,6 +50,7 @@ export function Overview() {
         </div>
         <SloSummaryCard />
       </section>
+      <ValidationIssues />
       <h2>Clusters</h2>
       {clusters.length === 0 ? (
         <Empty>No cluster is reachable.</Empty>

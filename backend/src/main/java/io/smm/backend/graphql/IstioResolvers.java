@@ -121,6 +121,7 @@ final class IstioResolvers {
     out.put("created", r.created());
     out.put("yaml", r.yaml());
     out.put("spec", r.spec().toString());
+    out.put("status", r.status().isNull() ? null : r.status().toString());
     String cluster = validation.latest().cluster();
     out.put("validation", findings.stream().filter(f -> f.subject().kind().equals(r.kind()) && f.subject().namespace().equals(r.namespace())
         && f.subject().name().equals(r.name())).map(f -> finding(f, cluster)).toList());

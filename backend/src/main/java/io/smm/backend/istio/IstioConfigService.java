@@ -226,7 +226,7 @@ public final class IstioConfigService {
   static IstioResource resource(IstioKind kind, GenericKubernetesResource r) {
     r.getMetadata().setManagedFields(null);
     ObjectNode body = Serialization.jsonMapper().valueToTree(r);
-    body.remove("status");
+    JsonNode status = body.remove("status");
     String yaml;
     try {
       yaml = YAML.writeValueAsString(body);
@@ -234,6 +234,7 @@ public final class IstioConfigService {
       throw new IllegalStateException(e);
     }
     return new IstioResource(kind.kind(), r.getApiVersion(), r.getMetadata().getNamespace(), r.getMetadata().getName(),
-        r.getMetadata().getResourceVersion(), r.getMetadata().getCreationTimestamp(), yaml, body.path("spec"));
+        r.getMetadata().getResourceVersion(), r.getMetadata().getCreationTimestamp(), yaml, body.path("spec"),
+        status == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : status);
   }
 }

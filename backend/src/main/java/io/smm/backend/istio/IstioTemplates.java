@@ -281,6 +281,28 @@ public final class IstioTemplates {
               tls:
                 mode: PASSTHROUGH
           """),
+      meshGateway("ingress", "demo-gw", "Ingress gateway: an entry point into the mesh (IstioMeshGateway, seed 2.5.6).",
+          """
+              ports:
+              - name: http2
+                port: 80
+                protocol: TCP
+                targetPort: 8080
+              - name: https
+                port: 443
+                protocol: TCP
+                targetPort: 8443
+              type: LoadBalancer
+          """),
+      meshGateway("egress", "egress-gw", "Egress gateway: an exit point from the mesh (IstioMeshGateway, seed 2.5.6).",
+          """
+              ports:
+              - name: tls
+                port: 443
+                protocol: TCP
+                targetPort: 8443
+              type: ClusterIP
+          """),
       new IstioTemplate("serviceentry/external-service", "ServiceEntry", "External service", "Make an external HTTPS host known to the mesh.",
           List.of(new Param("name", "Name", "external-api"), NAMESPACE, new Param("host", "External host", "api.example.com")),
           """
@@ -379,6 +401,30 @@ public final class IstioTemplates {
 
   private static IstioTemplate dr(String id, String title, String description, String rules, Param... extra) {
     return new IstioTemplate(id, "DestinationRule", title, description, params(extra), DR_HEAD + rules);
+  }
+
+  private static IstioTemplate meshGateway(String type, String name, String description, String service) {
+    return new IstioTemplate("istiomeshgateway/" + type, "IstioMeshGateway", Character.toUpperCase(type.charAt(0)) + type.substring(1)
+        + " gateway", description, List.of(new Param("name", "Name", name), new Param("namespace", "Namespace", "istio-system"),
+        new Param("controlPlane", "IstioControlPlane name", "cp-v115x"), new Param("controlPlaneNamespace", "Its namespace",
+        "istio-system")), """
+        apiVersion: servicemesh.cisco.com/v1alpha1
+        kind: IstioMeshGateway
+        metadata:
+          name: {{name}}
+          namespace: {{namespace}}
+        spec:
+          type: %s
+          istioControlPlane:
+            name: {{controlPlane}}
+            namespace: {{controlPlaneNamespace}}
+          deployment:
+            replicas:
+              min: 1
+              max: 1
+              count: 1
+          service:
+        """.formatted(type) + service);
   }
 
   private static IstioTemplate ap(String id, String action, String description, String rules, Param... extra) {

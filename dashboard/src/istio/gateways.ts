@@ -1,0 +1,50 @@
+// The Gateways page's rows: IstioMeshGateways with the Gateways that configure them and the
+// VirtualServices bound to those Gateways (seed 2.5.6 columns).
+
+export interface ResourceLike {
+  kind: string;
+  namespace: string;
+  name: string;
+  spec: string;
+  status: string | null;
+}
+
+export interface GatewayRow {
+  name: string;
+  namespace: string;
+  type: string;
+  ports: string[];
+  hosts: string[];
+  routes: number;
+  status: string;
+}
+
+function labelsMatch(selector: Record<string, string>, labels: Record<string, string>): boolean {
+  const keys = Object.keys(selector);
+  return keys.length > 0 && keys.every((k) => labels[k] === selector[k]);
+}
+
+export function gatewayRows(resources: ResourceLike[]): GatewayRow[] {
+  const gateways = resources.filter((r) => r.kind === 'Gateway');
+  const virtualServices = resources.filter((r) => r.kind === 'VirtualService');
+  return resources.filter((r) => r.kind === 'IstioMeshGateway').map((mg) => {
+    const spec = JSON.parse(mg.spec);
+    const type = spec.type ?? '';
+    // The operator labels gateway pods app/gateway-name/gateway-type (Istio operator's convention).
+    const podLabels: Record<string, string> = { app: mg.name, 'gateway-name': mg.name, 'gateway-type': type };
+    const configuring = gateways.filter((g) => labelsMatch(JSON.parse(g.spec).selector ?? {}, podLabels));
+    const hosts = new Set<string>();
+    const ports = new Set<string>();
+    for (const g of configuring) {
+      for (const server of JSON.parse(g.spec).servers ?? []) {
+        (server.hosts ?? []).forEach((h: string) => hosts.add(h));
+        if (server.port) ports.add(`${server.port.number}/${server.port.protocol}`);
+      }
+    }
+    const refs = new Set(configuring.flatMap((g) => [`${g.namespace}/${g.name}`]));
+    const routes = virtualServices.filter((vs) => (JSON.parse(vs.spec).gateways ?? []).some((ref: string) =>
+      refs.has(ref.includes('/') ? ref : `${vs.namespace}/${ref}`))).length;
+    const status = mg.status ? (JSON.parse(mg.status).Status ?? 'Unknown') : 'Unknown';
+    return { name: mg.name, namespace: mg.namespace, type, ports: [...ports].sort(), hosts: [...hosts].sort(), routes, status };
+  });
+}

@@ -1,0 +1,121 @@
+// Istio resources, templates and validation as the dashboard uses them.
+
+export interface ResourceIssue {
+  checkId: string;
+  severity: 'error' | 'warning' | 'info' | string;
+  path: string;
+  message: string;
+  line: number;
+  column: number;
+  blocking: boolean;
+}
+
+export interface ValidationFinding {
+  checkID: string;
+  severity: string;
+  subjectContextKey: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  istioRevision: string;
+  path: string;
+  errorMessage: string;
+  context: { key: string; value: string }[];
+}
+
+export interface IstioResource {
+  kind: string;
+  namespace: string;
+  name: string;
+  resourceVersion: string;
+  created: string | null;
+  yaml: string;
+  validation: ValidationFinding[];
+}
+
+export interface IstioTemplate {
+  id: string;
+  kind: string;
+  title: string;
+  description: string;
+  parameters: { name: string; description: string; default: string }[];
+}
+
+export interface ApplyResult {
+  applied: boolean;
+  created: boolean;
+  resource: IstioResource | null;
+  issues: ResourceIssue[];
+  overridden: ResourceIssue[];
+}
+
+export const KINDS = [
+  'VirtualService',
+  'DestinationRule',
+  'Gateway',
+  'ServiceEntry',
+  'Sidecar',
+  'PeerAuthentication',
+  'AuthorizationPolicy',
+  'IstioMeshGateway',
+];
+
+const RESOURCE_FIELDS = 'kind namespace name resourceVersion created yaml validation { checkID severity errorMessage path }';
+
+export const RESOURCES_QUERY = `query IstioResources($namespace: String, $kind: String) {
+  istioResources(namespace: $namespace, kind: $kind) { ${RESOURCE_FIELDS} }
+}`;
+
+export const TEMPLATES_QUERY = `query { istioTemplates { id kind title description parameters { name description default } } }`;
+
+export const RENDER_QUERY = `query Render($id: String!, $parameters: [LabelInput!]) { renderIstioTemplate(id: $id, parameters: $parameters) }`;
+
+export const VALIDATE_QUERY = `query Validate($yaml: String!) {
+  validateIstioResource(yaml: $yaml) { kind namespace name blocked issues { checkId severity path message line column blocking } }
+}`;
+
+export const APPLY_MUTATION = `mutation Apply($yaml: String!, $force: Boolean) {
+  applyIstioResource(yaml: $yaml, force: $force) {
+    applied created resource { ${RESOURCE_FIELDS} }
+    issues { checkId severity path message line column blocking }
+    overridden { checkId severity path message line column blocking }
+  }
+}`;
+
+export const DELETE_MUTATION = `mutation Delete($kind: String!, $namespace: String!, $name: String!) {
+  deleteIstioResource(kind: $kind, namespace: $namespace, name: $name)
+}`;
+
+export const VALIDATION_QUERY = `query Validation($namespaces: [String!], $refresh: Boolean) {
+  validationIssues(namespaces: $namespaces, refresh: $refresh) {
+    time cluster error errors warnings
+    findings { checkID severity subjectContextKey kind namespace name istioRevision path errorMessage context { key value } }
+  }
+}`;
+
+/** A CodeMirror diagnostic range for an issue: from its line/column to the end of that line. */
+export function issueRange(text: string, issue: Pick<ResourceIssue, 'line' | 'column'>): { from: number; to: number } {
+  const lines = text.split('\n');
+  const lineIndex = Math.min(Math.max(issue.line, 1), Math.max(lines.length, 1)) - 1;
+  let offset = 0;
+  for (let i = 0; i < lineIndex; i++) offset += lines[i].length + 1;
+  const line = lines[lineIndex] ?? '';
+  const col = Math.min(Math.max(issue.column, 1) - 1, line.length);
+  const to = offset + line.length;
+  const from = Math.min(offset + col, to);
+  return { from, to: Math.max(to, from) };
+}
+
+/** Errors that saving must be confirmed for (the backend refuses them without force). */
+export function needsConfirmation(issues: ResourceIssue[]): ResourceIssue[] {
+  return issues.filter((i) => !i.blocking && i.severity === 'error');
+}
+
+/** Counts for a resource's row: "2 errors, 1 warning", "" when clean. */
+export function findingSummary(findings: Pick<ValidationFinding, 'severity'>[]): string {
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  const warnings = findings.filter((f) => f.severity === 'warning').length;
+  const infos = findings.length - errors - warnings;
+  const part = (n: number, word: string) => (n === 0 ? null : `${n} ${word}${n === 1 ? '' : 's'}`);
+  return [part(errors, 'error'), part(warnings, 'warning'), part(infos, 'info')].filter(Boolean).join(', ');
+}
