@@ -4,7 +4,7 @@ import { gatewayRows } from './gateways';
 describe('gatewayRows', () => {
   it('joins mesh gateways with their Gateways and the VirtualServices bound to them', () => {
     const rows = gatewayRows([
-      { kind: 'IstioMeshGateway', namespace: 'istio-system', name: 'demo-gw', spec: '{"type":"ingress"}', status: '{"Status":"Available"}' },
+      { kind: 'IstioMeshGateway', namespace: 'istio-system', name: 'demo-gw', spec: '{"type":"ingress","service":{"ports":[{"port":443,"protocol":"TCP"},{"port":80}]}}', status: '{"Status":"Available"}' },
       { kind: 'Gateway', namespace: 'istio-system', name: 'web', status: null,
         spec: '{"selector":{"gateway-name":"demo-gw"},"servers":[{"port":{"number":80,"protocol":"HTTP"},"hosts":["a.example.com","b.example.com"]}]}' },
       { kind: 'Gateway', namespace: 'istio-system', name: 'other', status: null,
@@ -13,7 +13,7 @@ describe('gatewayRows', () => {
       { kind: 'VirtualService', namespace: 'istio-system', name: 'local', status: null, spec: '{"gateways":["web"]}' },
       { kind: 'VirtualService', namespace: 'smm-demo', name: 'mesh', status: null, spec: '{"gateways":["mesh"]}' },
     ]);
-    expect(rows).toEqual([{ name: 'demo-gw', namespace: 'istio-system', type: 'ingress', ports: ['80/HTTP'],
+    expect(rows).toEqual([{ name: 'demo-gw', namespace: 'istio-system', type: 'ingress', ports: ['443/TCP', '80/TCP'],
       hosts: ['a.example.com', 'b.example.com'], routes: 2, status: 'Available' }]);
   });
 });

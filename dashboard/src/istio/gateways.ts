@@ -1,5 +1,5 @@
-// The Gateways page's rows: IstioMeshGateways with the Gateways that configure them and the
-// VirtualServices bound to those Gateways (seed 2.5.6 columns).
+// The Gateways page's rows: IstioMeshGateways with their Service's open ports, the hosts of the
+// Gateways that configure them and the VirtualServices bound to those Gateways (seed 2.5.6 columns).
 
 export interface ResourceLike {
   kind: string;
@@ -34,13 +34,14 @@ export function gatewayRows(resources: ResourceLike[]): GatewayRow[] {
     const podLabels: Record<string, string> = { app: mg.name, 'gateway-name': mg.name, 'gateway-type': type };
     const configuring = gateways.filter((g) => labelsMatch(JSON.parse(g.spec).selector ?? {}, podLabels));
     const hosts = new Set<string>();
-    const ports = new Set<string>();
     for (const g of configuring) {
       for (const server of JSON.parse(g.spec).servers ?? []) {
         (server.hosts ?? []).forEach((h: string) => hosts.add(h));
-        if (server.port) ports.add(`${server.port.number}/${server.port.protocol}`);
       }
     }
+    // Open ports are the gateway Service's, whether or not a Gateway configures them yet.
+    const ports = new Set<string>((spec.service?.ports ?? []).map((p: { port: number; protocol?: string }) =>
+      `${p.port}/${p.protocol ?? 'TCP'}`));
     const refs = new Set(configuring.flatMap((g) => [`${g.namespace}/${g.name}`]));
     const routes = virtualServices.filter((vs) => (JSON.parse(vs.spec).gateways ?? []).some((ref: string) =>
       refs.has(ref.includes('/') ? ref : `${vs.namespace}/${ref}`))).length;

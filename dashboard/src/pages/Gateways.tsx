@@ -13,13 +13,18 @@ export function Gateways() {
   const [load, setLoad] = useState<Load>({ status: 'loading' });
   const [creating, setCreating] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
-  const reload = useCallback(() => {
-    setLoad({ status: 'loading' });
+  const reload = useCallback((quiet = false) => {
+    if (!quiet) setLoad({ status: 'loading' });
     graphql<{ istioResources: ResourceLike[] }>(QUERY)
       .then((d) => setLoad({ status: 'ok', rows: gatewayRows(d.istioResources) }))
       .catch((e: Error) => setLoad({ status: 'error', message: e.message }));
   }, []);
-  useEffect(reload, [reload]);
+  useEffect(() => {
+    reload();
+    // A new gateway goes from Reconciling to Available as its pods start: keep the statuses current.
+    const timer = setInterval(() => reload(true), 5000);
+    return () => clearInterval(timer);
+  }, [reload]);
   return (
     <div className="list-page gateways">
       <div className="toolbar">
@@ -40,7 +45,7 @@ export function Gateways() {
         />
       )}
       {load.status === 'loading' && <Loading what="gateways" />}
-      {load.status === 'error' && <ErrorState message={load.message} onRetry={reload} />}
+      {load.status === 'error' && <ErrorState message={load.message} onRetry={() => reload()} />}
       {load.status === 'ok' && load.rows.length === 0 && <Empty>No gateways yet. Create an ingress or egress gateway.</Empty>}
       {load.status === 'ok' && load.rows.length > 0 && (
         <table className="table" data-testid="gateways-table">

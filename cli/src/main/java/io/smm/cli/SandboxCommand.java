@@ -64,7 +64,7 @@ class SandboxCommand {
         throw new CliException(e.getMessage(), 1);
       }
       SmmServer server = null;
-      io.smm.operator.mode.SreOperator sre = null;
+      io.smm.operator.mode.StandaloneControllers controllers = null;
       try {
         if (!skipInstall) {
           // The same install a user runs against a real cluster (`smm install -a`).
@@ -79,10 +79,10 @@ class SandboxCommand {
           }
         }
         if (!skipInstall) {
-          // Likewise the SRE controller (smm-sre-controller): SLOs become PrometheusRules, which the
-          // sandbox's Prometheus loads.
-          sre = new io.smm.operator.mode.SreOperator(sandbox.client());
-          sre.start();
+          // Likewise the controllers that run in the cluster: the SRE controller (SLOs become
+          // PrometheusRules, which the sandbox's Prometheus loads) and the IstioMeshGateway one.
+          controllers = new io.smm.operator.mode.StandaloneControllers(sandbox.client());
+          controllers.start();
         }
         // The sandbox kubelet does not run the product's images, so the backend the `smm`
         // Deployment stands for runs in this process, against the sandbox's API server.
@@ -106,19 +106,19 @@ class SandboxCommand {
         if (server != null) {
           server.close();
         }
-        if (sre != null) {
-          sre.close();
+        if (controllers != null) {
+          controllers.close();
         }
         sandbox.close();
         throw e;
       }
       SmmServer running = server;
-      io.smm.operator.mode.SreOperator runningSre = sre;
+      io.smm.operator.mode.StandaloneControllers runningControllers = controllers;
       Foreground.runUntilStopped("smm-sandbox", () -> {
         System.out.println("Stopping the sandbox ...");
         running.close();
-        if (runningSre != null) {
-          runningSre.close();
+        if (runningControllers != null) {
+          runningControllers.close();
         }
         sandbox.close();
         System.out.println("Sandbox stopped.");

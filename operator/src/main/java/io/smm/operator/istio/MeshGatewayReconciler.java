@@ -1,9 +1,12 @@
 package io.smm.operator.istio;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.api.crd.SmmCrds;
 import io.smm.operator.resources.DesiredResource;
 import io.smm.operator.resources.ResourceApplier;
@@ -35,12 +38,13 @@ public class MeshGatewayReconciler {
     return all;
   }
 
-  String reconcile(GenericKubernetesResource gw) {
+  /** Applies one gateway's Deployment/Service/ServiceAccount and writes its status; returns that status. */
+  public String reconcile(GenericKubernetesResource gw) {
     String owner = "IstioMeshGateway/" + gw.getMetadata().getNamespace() + "/" + gw.getMetadata().getName();
     String status;
     String error = null;
     try {
-      for (HasMetadata r : MeshGatewayResources.of(gw)) {
+      for (HasMetadata r : MeshGatewayResources.of(gw, proxyVersion(gw))) {
         applier.apply(DesiredResource.present(r), "mesh-gateway", owner);
       }
       Deployment d = client.apps().deployments().inNamespace(gw.getMetadata().getNamespace()).withName(gw.getMetadata().getName()).get();
@@ -60,13 +64,22 @@ public class MeshGatewayReconciler {
     return status;
   }
 
+  /** The Istio version of the gateway's control plane, as the Istio operator tags the proxy image; null when it has none. */
+  private String proxyVersion(GenericKubernetesResource gw) {
+    JsonNode ref = Serialization.jsonMapper().valueToTree(gw.getAdditionalProperties().getOrDefault("spec", Map.of())).path("istioControlPlane");
+    GenericKubernetesResource icp = client.genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(), SmmCrds.ISTIO_CONTROL_PLANE.kind())
+        .inNamespace(ref.path("namespace").asText("istio-system")).withName(ref.path("name").asText("cp-v115x")).get();
+    Object spec = icp == null ? null : icp.getAdditionalProperties().get("spec");
+    return spec instanceof Map<?, ?> m && m.get("version") instanceof String v && !v.isBlank() ? v : null;
+  }
+
   /** Removes a gateway's Deployment/Service/ServiceAccount (before the IstioMeshGateway goes). */
   public void remove(String namespace, String name) {
     GenericKubernetesResource gw = gateways().inNamespace(namespace).withName(name).get();
     if (gw == null) {
       return;
     }
-    var resources = new ArrayList<>(MeshGatewayResources.of(gw));
+    var resources = new ArrayList<>(MeshGatewayResources.of(gw, null));
     Collections.reverse(resources);
     resources.forEach(r -> applier.apply(DesiredResource.absent(r), "mesh-gateway", "IstioMeshGateway/" + namespace + "/" + name));
   }

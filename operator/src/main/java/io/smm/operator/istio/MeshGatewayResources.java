@@ -25,7 +25,8 @@ public final class MeshGatewayResources {
 
   private MeshGatewayResources() {}
 
-  public static List<HasMetadata> of(GenericKubernetesResource gateway) {
+  /** @param proxyVersion the control plane's Istio version, the proxy image's tag (untagged when null) */
+  public static List<HasMetadata> of(GenericKubernetesResource gateway, String proxyVersion) {
     JsonNode spec = Serialization.jsonMapper().valueToTree(gateway.getAdditionalProperties().getOrDefault("spec", Map.of()));
     String name = gateway.getMetadata().getName();
     String ns = gateway.getMetadata().getNamespace();
@@ -51,7 +52,7 @@ public final class MeshGatewayResources {
         .withNewSpec().withReplicas(replicas).withNewSelector().withMatchLabels(selector).endSelector()
         .withNewTemplate().withNewMetadata().withLabels(labels)
         .addToAnnotations("sidecar.istio.io/inject", "false").endMetadata()
-        .withNewSpec().withServiceAccountName(name).addNewContainer().withName("istio-proxy").withImage("docker.io/istio/proxyv2")
+        .withNewSpec().withServiceAccountName(name).addNewContainer().withName("istio-proxy").withImage("docker.io/istio/proxyv2" + (proxyVersion == null ? "" : ":" + proxyVersion))
         .withArgs("proxy", "router", "--domain", ns + ".svc.cluster.local")
         .withNewSecurityContext().withRunAsUser(root ? 0L : 1337L).withRunAsNonRoot(!root).endSecurityContext()
         .addNewPort().withName("http-envoy-prom").withContainerPort(15090).endPort()

@@ -45,6 +45,7 @@ public class SmmOperator implements AutoCloseable {
     operator.register(controller);
     operator.register(new IstioControlPlaneController(
         new IstioControlPlaneReconciler(client, new ResourceApplier(client)), new ControlPlaneRemoval(client)));
+    operator.register(new MeshGatewayController(new io.smm.operator.istio.MeshGatewayReconciler(client, new ResourceApplier(client))));
     operator.register(new DemoApplicationController(new DemoApplicationReconciler(client)));
     operator.register(new SloController(new io.smm.operator.slo.SloReconciler(client)));
   }

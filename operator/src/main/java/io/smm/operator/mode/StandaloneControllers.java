@@ -5,20 +5,24 @@ import io.javaoperatorsdk.operator.Operator;
 import io.smm.operator.slo.SloReconciler;
 
 /**
- * The SRE controller alone (the seed's smm-sre-controller), for where it runs apart from the
- * operator: `smm sandbox up` runs it in-process, as the sandbox does not run the product's pods.
+ * The controllers that keep working after `smm install` without the ControlPlane changing: the SRE
+ * controller (the seed's smm-sre-controller) and the Istio operator's IstioMeshGateway part, for
+ * where they run apart from the operator: `smm sandbox up` runs them in-process, as the sandbox
+ * does not run the product's pods.
  */
-public class SreOperator implements AutoCloseable {
+public class StandaloneControllers implements AutoCloseable {
 
   private final Operator operator;
 
-  public SreOperator(KubernetesClient client) {
+  public StandaloneControllers(KubernetesClient client) {
     operator = new Operator(o -> o.withKubernetesClient(client)
         .withCloseClientOnStop(false)
         .withUseSSAToPatchPrimaryResource(false)
         .withSSABasedCreateUpdateMatchForDependentResources(false)
         .withStopOnInformerErrorDuringStartup(false));
     operator.register(new SloController(new SloReconciler(client)));
+    operator.register(new MeshGatewayController(new io.smm.operator.istio.MeshGatewayReconciler(client,
+        new io.smm.operator.resources.ResourceApplier(client))));
   }
 
   public void start() {

@@ -1,0 +1,201 @@
+package io.smm.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+
+/**
+ * Traffic management on the demo mesh through the product's own API and pages: templates applied
+ * through GraphQL change what the simulated sidecars do (faults, weights, mTLS), `smm analyze`
+ * judges the demo, and the Istio resources and Gateways pages create resources in Chromium.
+ */
+class TrafficManagementE2ETest {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  final HttpClient http = HttpClient.newHttpClient();
+  String dashboard;
+
+  JsonNode graphql(String query, Map<String, Object> variables) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(dashboard + "/api/graphql"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("query", query, "variables", variables)))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    JsonNode body = JSON.readTree(r.body());
+    assertThat(body.path("errors").isMissingNode()).as("GraphQL errors: %s", body.path("errors")).isTrue();
+    return body.path("data");
+  }
+
+  String render(String template, Map<String, String> parameters) throws Exception {
+    List<Map<String, String>> params = parameters.entrySet().stream().map(e -> Map.of("key", e.getKey(), "value", e.getValue())).toList();
+    return graphql("query($id: String!, $p: [LabelInput!]) { renderIstioTemplate(id: $id, parameters: $p) }",
+        Map.of("id", template, "p", params)).path("renderIstioTemplate").asText();
+  }
+
+  /** Applies YAML through the API without force: the demo mesh must not need it. */
+  JsonNode apply(String yaml) throws Exception {
+    JsonNode result = graphql("mutation($y: String!) { applyIstioResource(yaml: $y) { applied created issues { checkId severity message } } }",
+        Map.of("y", yaml)).path("applyIstioResource");
+    assertThat(result.path("applied").asBoolean()).as("applied without force: %s", result).isTrue();
+    return result;
+  }
+
+  String yamlOf(String kind, String name) throws Exception {
+    return graphql("query($k: String!, $n: String!) { istioResource(kind: $k, namespace: \"smm-demo\", name: $n) { yaml } }",
+        Map.of("k", kind, "n", name)).at("/istioResource/yaml").asText();
+  }
+
+  JsonNode edge(String source, String target) throws Exception {
+    JsonNode t = graphql("{ topology(namespaces: [\"smm-demo\"], windowSeconds: 10) { edges { source target requestsPerSecond "
+        + "errorRatio mtls } } }", Map.of()).path("topology");
+    return TopologyE2ETest.edge(t, source, target);
+  }
+
+  double rate(String source, String target, String field) {
+    try {
+      JsonNode e = edge(source, target);
+      return e == null ? 0 : e.path(field).asDouble(0);
+    } catch (Exception ex) {
+      return -1;
+    }
+  }
+
+  @Test
+  void templatesChangeTheMeshAndThePagesCreateResources(@TempDir Path smmHome) throws Exception {
+    Map<String, String> env = Map.of("SMM_HOME", smmHome.toString());
+    SmmProcess up = SmmProcess.start(env, "sandbox", "up", "--port", Integer.toString(SandboxE2ETest.freePort()));
+    try {
+      dashboard = up.awaitLine("Dashboard: ", Duration.ofMinutes(2)).replaceFirst(".*Dashboard: ", "").trim();
+      String kubeconfig = smmHome.resolve("sandbox/kubeconfig").toString();
+      assertThat(SmmProcess.run(env, "-c", kubeconfig, "demoapp", "install", "--rps", "20").exitCode()).isZero();
+      String bookings = TopologyE2ETest.workload("bookings-v1");
+      String payments = TopologyE2ETest.service("payments");
+      String movies = TopologyE2ETest.service("movies");
+      SandboxE2ETest.eventually(() -> rate(bookings, payments, "requestsPerSecond") > 0
+          && rate(movies, TopologyE2ETest.workload("movies-v1"), "requestsPerSecond") > 0
+          && rate(movies, TopologyE2ETest.workload("movies-v2"), "requestsPerSecond") > 0, Duration.ofSeconds(120),
+          "payments and every movies version serve traffic");
+
+      // The demo mesh as it is installed has no validation errors.
+      SmmProcess.Result analyze = SmmProcess.run(env, "-c", kubeconfig, "analyze");
+      System.out.println("smm analyze on the demo:\n" + analyze.output());
+      assertThat(analyze.exitCode()).as(analyze.output()).isZero();
+      assertThat(analyze.output()).contains("✓ 0 validation errors found");
+
+      // Fault injection from the template: calls to payments fail; deleting it heals them.
+      assertThat(rate(bookings, payments, "errorRatio")).isZero();
+      apply(render("virtualservice/fault-abort", Map.of("name", "payments-fault", "host", "payments", "percentage", "100")));
+      SandboxE2ETest.eventually(() -> rate(bookings, payments, "errorRatio") > 0.9, Duration.ofSeconds(60),
+          "bookings' calls to payments fail after the abort fault");
+      assertThat(graphql("mutation { deleteIstioResource(kind: \"VirtualService\", namespace: \"smm-demo\", name: \"payments-fault\") }",
+          Map.of()).path("deleteIstioResource").asBoolean()).isTrue();
+      SandboxE2ETest.eventually(() -> {
+        double r = rate(bookings, payments, "errorRatio");
+        return r >= 0 && r < 0.05;
+      }, Duration.ofSeconds(60), "the calls to payments succeed again");
+
+      // A weighted route shifts all of movies' traffic to v2.
+      apply(render("destinationrule/subsets", Map.of("name", "movies", "host", "movies")));
+      apply(render("virtualservice/weighted-routes", Map.of("name", "movies", "host", "movies", "subsetA", "v1", "weightA", "0",
+          "subsetB", "v2", "weightB", "100")));
+      SandboxE2ETest.eventually(() -> rate(movies, TopologyE2ETest.workload("movies-v1"), "requestsPerSecond") == 0
+          && rate(movies, TopologyE2ETest.workload("movies-v3"), "requestsPerSecond") == 0
+          && rate(movies, TopologyE2ETest.workload("movies-v2"), "requestsPerSecond") > 0, Duration.ofSeconds(60),
+          "movies v2 gets all of movies' traffic");
+
+      // mTLS: DISABLE, then an update of the same PeerAuthentication to STRICT, shows in the topology's mTLS flag.
+      String catalog = TopologyE2ETest.service("catalog");
+      String catalogV1 = TopologyE2ETest.workload("catalog-v1");
+      JsonNode created = apply(render("peerauthentication/mtls", Map.of("name", "catalog", "app", "catalog", "mode", "DISABLE")));
+      assertThat(created.path("created").asBoolean()).isTrue();
+      SandboxE2ETest.eventually(() -> rate(catalog, catalogV1, "requestsPerSecond") > 0 && rate(catalog, catalogV1, "mtls") == 0,
+          Duration.ofSeconds(60), "catalog's traffic is plaintext");
+      JsonNode updated = apply(yamlOf("PeerAuthentication", "catalog").replace("mode: DISABLE", "mode: STRICT"));
+      assertThat(updated.path("created").asBoolean()).isFalse();
+      SandboxE2ETest.eventually(() -> rate(catalog, catalogV1, "mtls") == 1.0, Duration.ofSeconds(60),
+          "catalog's traffic is mutual TLS after STRICT");
+
+      pagesCreateResources();
+    } finally {
+      up.interruptAndDrain(Duration.ofSeconds(30));
+    }
+  }
+
+  static void choose(WebElement select, String value) {
+    select.findElement(By.cssSelector("option[value='" + value + "']")).click();
+  }
+
+  /** Istio resources page: a template with a bad host shows a marker, the fix clears it, save lists it; Gateways page creates one. */
+  void pagesCreateResources() throws Exception {
+    try (Browser browser = new Browser()) {
+      browser.driver.get(dashboard + "/#/istio-resources?ns=smm-demo");
+      browser.await(d -> d.findElement(By.cssSelector("[data-testid=resources-table]")), Duration.ofSeconds(30), "the resources table");
+      browser.driver.findElement(By.cssSelector("[data-testid=new-resource]")).click();
+      choose(browser.await(d -> d.findElement(By.cssSelector("[data-testid=template-select]")), Duration.ofSeconds(10),
+          "the template picker"), "virtualservice/timeout");
+      browser.await(d -> d.findElement(By.cssSelector("input[name=host]")), Duration.ofSeconds(5), "the template's parameters");
+      browser.driver.findElement(By.cssSelector("input[name=name]")).sendKeys("bookings-timeout");
+      browser.driver.findElement(By.cssSelector("input[name=host]")).sendKeys("bokings");
+      browser.driver.findElement(By.cssSelector("[data-testid=use-template]")).click();
+      browser.await(d -> d.findElement(By.cssSelector("[data-testid=resource-issues]")).getText()
+          .contains("virtualservice/destination/host-not-found"), Duration.ofSeconds(15), "the bad host is reported");
+      browser.await(d -> d.findElement(By.cssSelector("[data-testid=yaml-editor] .cm-lintRange-error")), Duration.ofSeconds(10),
+          "an error marker in the editor");
+      browser.screenshot("istio-resource-invalid");
+
+      // Fix it in the editor: every line naming the bad host, at its end, "bokings" -> "bookings".
+      for (int i = 0; i < 4; i++) {
+        List<WebElement> bad = browser.driver.findElements(By.xpath("//div[contains(@class,'cm-line')][contains(., 'bokings')]"));
+        if (bad.isEmpty()) {
+          break;
+        }
+        bad.get(0).click();
+        bad.get(0).sendKeys(Keys.END, Keys.BACK_SPACE, Keys.BACK_SPACE, Keys.BACK_SPACE, Keys.BACK_SPACE, Keys.BACK_SPACE, Keys.BACK_SPACE,
+            Keys.BACK_SPACE, "bookings");
+      }
+      browser.await(d -> d.findElement(By.cssSelector("[data-testid=resource-valid]")), Duration.ofSeconds(15), "no problems after the fix");
+      browser.driver.findElement(By.xpath("//section[@data-testid='resource-editor']//button[text()='Save']")).click();
+      browser.await(d -> d.findElement(By.cssSelector("[data-testid=resources-notice]")).getText()
+          .contains("Saved VirtualService smm-demo/bookings-timeout"), Duration.ofSeconds(15), "the save is confirmed");
+      browser.await(d -> d.findElement(By.cssSelector("tr[data-resource='VirtualService/smm-demo/bookings-timeout']")),
+          Duration.ofSeconds(15), "the new VirtualService in the list");
+      browser.screenshot("istio-resources");
+      assertThat(yamlOf("VirtualService", "bookings-timeout")).contains("host: bookings").doesNotContain("bokings");
+
+      browser.driver.get(dashboard + "/#/gateways");
+      browser.await(d -> d.findElement(By.cssSelector("[data-testid=create-gateway]")), Duration.ofSeconds(20), "the Gateways page")
+          .click();
+      choose(browser.await(d -> d.findElement(By.cssSelector("[data-testid=template-select]")), Duration.ofSeconds(10),
+          "the gateway templates"), "istiomeshgateway/ingress");
+      browser.await(d -> d.findElement(By.cssSelector("input[name=name]")), Duration.ofSeconds(5), "the name parameter")
+          .sendKeys("e2e-ingress");
+      browser.driver.findElement(By.cssSelector("[data-testid=use-template]")).click();
+      browser.await(d -> d.findElement(By.cssSelector("[data-testid=resource-valid]")), Duration.ofSeconds(15), "a valid gateway");
+      browser.driver.findElement(By.xpath("//section[@data-testid='resource-editor']//button[text()='Save']")).click();
+      WebElement row = browser.await(d -> d.findElement(By.cssSelector("[data-testid=gateways-table] tr[data-gateway=e2e-ingress]")),
+          Duration.ofSeconds(20), "the new ingress gateway in the list");
+      assertThat(row.getText()).contains("istio-system", "ingress");
+      browser.await(d -> d.findElement(By.cssSelector("[data-testid=gateways-table] tr[data-gateway=e2e-ingress]")).getText()
+          .contains("Available"), Duration.ofSeconds(60), "the operator makes the gateway available");
+      browser.screenshot("gateways");
+
+      browser.driver.get(dashboard + "/#/overview");
+      browser.await(d -> d.findElement(By.cssSelector("[data-testid=validation-summary]")), Duration.ofSeconds(30),
+          "the validation issues on the Overview");
+      browser.screenshot("overview-validation");
+    }
+  }
+}
