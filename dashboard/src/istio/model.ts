@@ -30,6 +30,8 @@ export interface IstioResource {
   resourceVersion: string;
   created: string | null;
   yaml: string;
+  /** The spec as JSON text. */
+  spec: string;
   validation: ValidationFinding[];
 }
 
@@ -60,7 +62,7 @@ export const KINDS = [
   'IstioMeshGateway',
 ];
 
-const RESOURCE_FIELDS = 'kind namespace name resourceVersion created yaml validation { checkID severity errorMessage path }';
+const RESOURCE_FIELDS = 'kind namespace name resourceVersion created yaml spec validation { checkID severity errorMessage path }';
 
 export const RESOURCES_QUERY = `query IstioResources($namespace: String, $kind: String) {
   istioResources(namespace: $namespace, kind: $kind) { ${RESOURCE_FIELDS} }

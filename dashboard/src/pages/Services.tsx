@@ -4,6 +4,7 @@ import { SignalsCharts } from '../components/SignalsChart';
 import { NamespacePicker } from '../components/NamespacePicker';
 import { EventsTable } from '../components/EventsTable';
 import { PodLogs } from '../components/PodLogs';
+import { TrafficActions } from '../components/TrafficActions';
 import { SloSection } from '../components/SloSection';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { graphql } from '../graphql';
@@ -284,6 +285,9 @@ function ServiceDetail({ namespace, name, onBack }: { namespace: string; name: s
       </dl>
       {timeline ? <HealthChart timeline={timeline} title="Health, errors and P95 as clients see them (30 min)" /> : <Empty>No traffic data for this service.</Empty>}
       <SignalsCharts kind="SERVICE" namespace={namespace} name={service.name} />
+      <h3>Traffic management</h3>
+      <TrafficActions namespace={namespace} service={service.name}
+        app={service.selector.find((l) => l.key === 'app')?.value ?? service.name} />
       <h3>Service level objectives</h3>
       <SloSection namespace={namespace} service={service.name} />
       <h3>Workloads</h3>

@@ -175,6 +175,18 @@ class TrafficManagementE2ETest {
       browser.screenshot("istio-resources");
       assertThat(yamlOf("VirtualService", "bookings-timeout")).contains("host: bookings").doesNotContain("bokings");
 
+      // A service's traffic action opens the editor filled in for it; saved, it is listed on the service.
+      browser.driver.get(dashboard + "/#/services?ns=smm-demo&service=payments");
+      browser.await(d -> d.findElement(By.cssSelector("[data-testid=traffic-actions] [data-action='virtualservice/retry']")),
+          Duration.ofSeconds(30), "payments' traffic actions").click();
+      browser.await(d -> d.findElement(By.cssSelector("[data-testid=resource-valid]")), Duration.ofSeconds(15), "a valid retry rule");
+      assertThat(browser.driver.findElement(By.cssSelector("[data-testid=yaml-editor]")).getText())
+          .contains("name: payments-retry", "host: payments", "attempts: 3");
+      browser.driver.findElement(By.xpath("//section[@data-testid='resource-editor']//button[text()='Save']")).click();
+      browser.await(d -> d.findElement(By.cssSelector("[data-testid=service-istio-resources]")).getText().contains("payments-retry"),
+          Duration.ofSeconds(15), "the retry rule listed on the service");
+      browser.screenshot("service-traffic-actions");
+
       browser.driver.get(dashboard + "/#/gateways");
       browser.await(d -> d.findElement(By.cssSelector("[data-testid=create-gateway]")), Duration.ofSeconds(20), "the Gateways page")
           .click();

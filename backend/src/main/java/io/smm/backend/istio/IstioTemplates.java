@@ -355,6 +355,38 @@ public final class IstioTemplates {
             mtls:
               mode: {{mode}}
           """),
+      new IstioTemplate("peerauthentication/port-mtls", "PeerAuthentication", "mTLS mode of one port",
+          "Set the mTLS mode of one port of a workload (e.g. PERMISSIVE for a health-check port), the rest as the workload's.",
+          List.of(new Param("name", "Name", "payments-port"), NAMESPACE, new Param("app", "app label of the workload", "payments"),
+              new Param("port", "Port (container port)", "8080"), new Param("mode", "mTLS mode: STRICT, PERMISSIVE, DISABLE or UNSET", "PERMISSIVE")),
+          """
+          apiVersion: security.istio.io/v1beta1
+          kind: PeerAuthentication
+          metadata:
+            name: {{name}}
+            namespace: {{namespace}}
+          spec:
+            selector:
+              matchLabels:
+                app: {{app}}
+            portLevelMtls:
+              {{port}}:
+                mode: {{mode}}
+          """),
+      new IstioTemplate("peerauthentication/namespace-mtls", "PeerAuthentication", "mTLS mode of a namespace or the mesh",
+          "Set the mTLS mode of every workload of a namespace; in the root namespace (istio-system) of the whole mesh.",
+          List.of(new Param("name", "Name", "default"), NAMESPACE, new Param("mode", "mTLS mode: STRICT, PERMISSIVE, DISABLE or UNSET",
+              "STRICT")),
+          """
+          apiVersion: security.istio.io/v1beta1
+          kind: PeerAuthentication
+          metadata:
+            name: {{name}}
+            namespace: {{namespace}}
+          spec:
+            mtls:
+              mode: {{mode}}
+          """),
       ap("authorizationpolicy/allow", "ALLOW", "Allow only callers from one namespace.",
           """
             action: ALLOW
