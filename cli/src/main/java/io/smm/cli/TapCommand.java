@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smm.backend.http.ServerOptions;
-import io.smm.sandbox.SandboxHome;
-import io.smm.sandbox.SandboxState;
 import java.io.PrintStream;
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicLong;
@@ -77,7 +75,7 @@ class TapCommand implements Runnable {
       throw new CliException("--output must be text or json, not " + output, 2);
     }
     ObjectNode filter = filter();
-    URI backend = url != null ? url : defaultBackend();
+    URI backend = url != null ? url : BackendClient.defaultUrl();
     URI endpoint = URI.create(backend.toString().replaceFirst("^http", "ws").replaceAll("/+$", "") + "/api/graphql");
     PrintStream out = System.out;
     AtomicLong shown = new AtomicLong();
@@ -157,10 +155,5 @@ class TapCommand implements Runnable {
     if (value != null && !value.isBlank()) {
       f.put(field, value);
     }
-  }
-
-  private static URI defaultBackend() {
-    return SandboxState.read(SandboxHome.fromEnvironment().stateFile()).map(SandboxState::dashboard).filter(d -> d != null)
-        .map(URI::create).orElse(URI.create("http://127.0.0.1:" + ServerOptions.DEFAULT_PORT));
   }
 }

@@ -128,6 +128,19 @@ class TrafficManagementE2ETest {
       SandboxE2ETest.eventually(() -> rate(catalog, catalogV1, "mtls") == 1.0, Duration.ofSeconds(60),
           "catalog's traffic is mutual TLS after STRICT");
 
+      // A Sidecar recommended from the observed traffic, applied: payments keeps reaching notifications.
+      SmmProcess.Result egress = SmmProcess.run(env, "sidecar-proxy", "egress", "recommend", "smm-demo", "--workload", "payments-v1",
+          "--apply", "--url", dashboard);
+      System.out.println(egress.output());
+      assertThat(egress.exitCode()).as(egress.output()).isZero();
+      assertThat(egress.output()).contains("Recommended sidecar egress rules for smm-demo/payments-v1", "payments-v1", "app=\"payments\"",
+          "./notifications.smm-demo.svc.cluster.local", "✓ Sidecar smm-demo/payments-v1 created");
+      String notifications = TopologyE2ETest.service("notifications");
+      String paymentsV1 = TopologyE2ETest.workload("payments-v1");
+      Thread.sleep(12_000); // a full 10 s window under the Sidecar
+      SandboxE2ETest.eventually(() -> rate(paymentsV1, notifications, "requestsPerSecond") > 0
+          && rate(paymentsV1, notifications, "errorRatio") == 0, Duration.ofSeconds(30), "payments still reaches notifications");
+
       pagesCreateResources();
     } finally {
       up.interruptAndDrain(Duration.ofSeconds(30));

@@ -23,11 +23,13 @@ final class IstioResolvers {
 
   private final IstioConfigService istio;
   private final ValidationService validation;
+  private final io.smm.backend.egress.EgressRecommender egress;
   private final Executor blocking;
 
-  IstioResolvers(IstioConfigService istio, ValidationService validation, Executor blocking) {
+  IstioResolvers(IstioConfigService istio, ValidationService validation, io.smm.backend.egress.EgressRecommender egress, Executor blocking) {
     this.istio = istio;
     this.validation = validation;
+    this.egress = egress;
     this.blocking = blocking;
   }
 
@@ -46,7 +48,17 @@ final class IstioResolvers {
             "title", tpl.title(), "description", tpl.description(), "parameters", tpl.params().stream().map(p -> Map.of("name", p.name(),
                 "description", p.description(), "default", p.defaultValue())).toList())).toList())
         .dataFetcher("renderIstioTemplate", env -> IstioTemplates.require(env.getArgument("id")).render(labels(env, "parameters")))
-        .dataFetcher("validationIssues", env -> async(() -> report(env))));
+        .dataFetcher("validationIssues", env -> async(() -> report(env)))
+        .dataFetcher("sidecarEgressRecommendation", env -> {
+          int window = env.<Integer>getArgument("windowSeconds");
+          if (window < 60 || window > 30 * 86_400) {
+            throw new IllegalArgumentException("windowSeconds must be between 60 and " + 30 * 86_400);
+          }
+          return CompletableFuture.supplyAsync(() -> egress.recommend(env.getArgument("namespace"), env.getArgument("workload"),
+              java.time.Duration.ofSeconds(window)), blocking).thenCompose(f -> f).thenApply(r -> Map.of("namespace", r.namespace(),
+              "name", r.name(), "selector", r.selector().entrySet().stream().map(e -> Map.of("key", e.getKey(), "value", e.getValue()))
+                  .toList(), "hosts", r.hosts(), "yaml", r.yaml(), "replacesExisting", r.replacesExisting()));
+        }));
     wiring.type("Mutation", t -> t
         .dataFetcher("applyIstioResource", env -> async(() -> {
           ApplyResult result = istio.apply(env.getArgument("yaml"), Boolean.TRUE.equals(env.getArgument("force")));

@@ -74,7 +74,8 @@ public class SmmServer implements AutoCloseable {
     this.signals = new GoldenSignalsService(prometheusClient);
     this.slos = new io.smm.backend.slo.SloService(client, prometheusClient, blocking);
     this.istio = new SmmGraphQL.Istio(new io.smm.backend.istio.IstioConfigService(client, clusters::clusterName),
-        new io.smm.backend.validation.ValidationService(client, clusters::clusterName, VALIDATION_INTERVAL));
+        new io.smm.backend.validation.ValidationService(client, clusters::clusterName, VALIDATION_INTERVAL),
+        new io.smm.backend.egress.EgressRecommender(client, prometheusClient));
   }
 
   /**

@@ -38,13 +38,6 @@ public final class IstioConfigService {
   /** API versions Istio serves for its kinds; written as the CRD's storage version. */
   private static final Set<String> SERVED_VERSIONS = Set.of("v1alpha3", "v1beta1", "v1", "v1alpha1");
 
-  /** kubectl-like YAML: no document marker, quotes only where needed. */
-  private static final com.fasterxml.jackson.databind.ObjectMapper YAML = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper(
-      com.fasterxml.jackson.dataformat.yaml.YAMLFactory.builder()
-          .disable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-          .enable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.MINIMIZE_QUOTES)
-          .enable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR).build());
-
   private final KubernetesClient client;
   private final Supplier<String> cluster;
   private final MeshAnalyzer analyzer = new MeshAnalyzer();
@@ -227,12 +220,7 @@ public final class IstioConfigService {
     r.getMetadata().setManagedFields(null);
     ObjectNode body = Serialization.jsonMapper().valueToTree(r);
     JsonNode status = body.remove("status");
-    String yaml;
-    try {
-      yaml = YAML.writeValueAsString(body);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    String yaml = ResourceYaml.write(body);
     return new IstioResource(kind.kind(), r.getApiVersion(), r.getMetadata().getNamespace(), r.getMetadata().getName(),
         r.getMetadata().getResourceVersion(), r.getMetadata().getCreationTimestamp(), yaml, body.path("spec"),
         status == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : status);
