@@ -113,6 +113,60 @@ class ServerApiTest {
     assertThat(namespaces.findValuesAsText("name")).isSorted();
   }
 
+  JsonNode graphql(String query, Map<String, Object> variables) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/graphql"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("query", query, "variables", variables)))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    return JSON.readTree(r.body());
+  }
+
+  @Test
+  void istioResourcesThroughTheApiConflictsAndValidationIssues() throws Exception {
+    io.smm.sandbox.testing.IstioFixtures.istioCrds(client);
+    String apply = "mutation($y: String!, $f: Boolean) { applyIstioResource(yaml: $y, force: $f) { applied created "
+        + "resource { resourceVersion yaml validation { checkID } } issues { checkId line } overridden { checkId } } }";
+    String yaml = """
+        apiVersion: networking.istio.io/v1beta1
+        kind: VirtualService
+        metadata: {name: inventory, namespace: smm-demo}
+        spec:
+          hosts: [inventory]
+          http:
+          - route:
+            - destination: {host: inventory}
+        """;
+    JsonNode refused = graphql(apply, Map.of("y", yaml, "f", false)).at("/data/applyIstioResource");
+    assertThat(refused.path("applied").asBoolean()).isFalse();
+    assertThat(refused.at("/issues/0/checkId").asText()).isEqualTo("virtualservice/destination/host-not-found");
+    assertThat(refused.at("/issues/0/line").asInt()).isEqualTo(8);
+
+    JsonNode forced = graphql(apply, Map.of("y", yaml, "f", true)).at("/data/applyIstioResource");
+    assertThat(forced.path("applied").asBoolean()).isTrue();
+    assertThat(forced.at("/overridden/0/checkId").asText()).isEqualTo("virtualservice/destination/host-not-found");
+    assertThat(forced.at("/resource/validation/0/checkID").asText()).isEqualTo("virtualservice/destination/host-not-found");
+
+    String stale = forced.at("/resource/yaml").asText().replace("host: inventory", "host: inventory.smm-demo");
+    graphql(apply, Map.of("y", forced.at("/resource/yaml").asText().replace("host: inventory", "host: inventory.smm-demo.svc"), "f", true));
+    JsonNode conflict = graphql(apply, Map.of("y", stale, "f", true));
+    assertThat(conflict.at("/errors/0/extensions/code").asText()).isEqualTo("CONFLICT");
+    assertThat(conflict.at("/errors/0/message").asText()).contains("was changed since you loaded it");
+
+    JsonNode report = graphql("{ validationIssues(namespaces: [\"smm-demo\"], refresh: true) { errors cluster json "
+        + "findings { checkID subjectContextKey } } }").at("/data/validationIssues");
+    // The other error: smm-demo asks for revision cp-v115x.istio-system, which has no IstioControlPlane here.
+    assertThat(report.path("errors").asInt()).isEqualTo(2);
+    assertThat(report.path("findings").findValuesAsText("checkID")).containsExactlyInAnyOrder("virtualservice/destination/host-not-found",
+        "pod/revision/control-plane-missing");
+    assertThat(report.path("findings").findValuesAsText("subjectContextKey"))
+        .contains("virtualservice.networking.istio.io:kubeconfig-cluster:smm-demo:inventory");
+    assertThat(JSON.readTree(report.path("json").asText()).has("virtualservice.networking.istio.io:kubeconfig-cluster:smm-demo:inventory"))
+        .isTrue();
+    assertThat(graphql("mutation { deleteIstioResource(kind: \"vs\", namespace: \"smm-demo\", name: \"inventory\") }")
+        .at("/data/deleteIstioResource").asBoolean()).isTrue();
+    assertThat(graphql("{ istioResources(namespace: \"smm-demo\") { name } }").at("/data/istioResources").size()).isZero();
+  }
+
   @Test
   void invalidQueriesGetGraphQLErrorsNotServerErrors() throws Exception {
     JsonNode r = graphql("{ clusters { nope } }");

@@ -89,17 +89,26 @@ public final class EgressRecommender {
         existing != null);
   }
 
-  /** The workload's pod selector (Deployment or StatefulSet), as the Sidecar's workloadSelector. */
+  /**
+   * The Sidecar's workloadSelector: the pods' app and version labels (Istio's canonical ones, as
+   * the seed shows) when the pod template has both, else the workload's own selector.
+   */
   private Map<String, String> selector(String namespace, String workload) {
     LabelSelector selector = null;
+    Map<String, String> podLabels = null;
     var deployment = client.apps().deployments().inNamespace(namespace).withName(workload).get();
     if (deployment != null) {
       selector = deployment.getSpec().getSelector();
+      podLabels = deployment.getSpec().getTemplate() == null ? null : deployment.getSpec().getTemplate().getMetadata().getLabels();
     } else {
       var statefulSet = client.apps().statefulSets().inNamespace(namespace).withName(workload).get();
       if (statefulSet != null) {
         selector = statefulSet.getSpec().getSelector();
+        podLabels = statefulSet.getSpec().getTemplate() == null ? null : statefulSet.getSpec().getTemplate().getMetadata().getLabels();
       }
+    }
+    if (podLabels != null && podLabels.containsKey("app") && podLabels.containsKey("version")) {
+      return new LinkedHashMap<>(Map.of("app", podLabels.get("app"), "version", podLabels.get("version")));
     }
     if (selector == null || selector.getMatchLabels() == null || selector.getMatchLabels().isEmpty()) {
       throw new IllegalArgumentException("workload " + namespace + "/" + workload + " not found (a Deployment or StatefulSet with a selector)");
