@@ -17,26 +17,19 @@ public final class IstioTemplates {
   private static final Param NAMESPACE = new Param("namespace", "Namespace of the resource", "smm-demo");
   private static final Param HOST = new Param("host", "Service the rule is about (short name, name.namespace or FQDN)", "payments");
 
-  private static final String VS_HEAD = """
-      apiVersion: networking.istio.io/v1beta1
-      kind: VirtualService
-      metadata:
-        name: {{name}}
-        namespace: {{namespace}}
-      spec:
+  private static final String VS_HEAD = head("networking.istio.io/v1beta1", "VirtualService") + """
         hosts:
         - {{host}}
       """;
 
-  private static final String DR_HEAD = """
-      apiVersion: networking.istio.io/v1beta1
-      kind: DestinationRule
-      metadata:
-        name: {{name}}
-        namespace: {{namespace}}
-      spec:
+  private static final String DR_HEAD = head("networking.istio.io/v1beta1", "DestinationRule") + """
         host: {{host}}
       """;
+
+  /** apiVersion, kind, metadata (name, namespace) and the start of the spec every template has. */
+  private static String head(String apiVersion, String kind) {
+    return "apiVersion: " + apiVersion + "\nkind: " + kind + "\nmetadata:\n  name: {{name}}\n  namespace: {{namespace}}\nspec:\n";
+  }
 
   public static final List<IstioTemplate> ALL = List.of(
       vs("virtualservice/http-match", "HTTP request match", "Route requests matching a path prefix and a header to one destination.",
@@ -240,13 +233,7 @@ public final class IstioTemplates {
           List.of(new Param("name", "Name", "demo-ingress"), new Param("namespace", "Namespace", "istio-system"),
               new Param("gateway", "gateway-name label of the gateway pods", "demo-gw"), new Param("host", "Host", "demo.example.com"),
               new Param("port", "Port on the gateway", "80")),
-          """
-          apiVersion: networking.istio.io/v1beta1
-          kind: Gateway
-          metadata:
-            name: {{name}}
-            namespace: {{namespace}}
-          spec:
+          head("networking.istio.io/v1beta1", "Gateway") + """
             selector:
               gateway-name: {{gateway}}
               gateway-type: ingress
@@ -261,13 +248,7 @@ public final class IstioTemplates {
       new IstioTemplate("gateway/egress", "Gateway", "Egress gateway", "Send traffic for an external host out through an egress gateway.",
           List.of(new Param("name", "Name", "egress"), new Param("namespace", "Namespace", "istio-system"),
               new Param("gateway", "gateway-name label of the gateway pods", "egress-gw"), new Param("host", "External host", "api.example.com")),
-          """
-          apiVersion: networking.istio.io/v1beta1
-          kind: Gateway
-          metadata:
-            name: {{name}}
-            namespace: {{namespace}}
-          spec:
+          head("networking.istio.io/v1beta1", "Gateway") + """
             selector:
               gateway-name: {{gateway}}
               gateway-type: egress
@@ -305,13 +286,7 @@ public final class IstioTemplates {
           """),
       new IstioTemplate("serviceentry/external-service", "ServiceEntry", "External service", "Make an external HTTPS host known to the mesh.",
           List.of(new Param("name", "Name", "external-api"), NAMESPACE, new Param("host", "External host", "api.example.com")),
-          """
-          apiVersion: networking.istio.io/v1beta1
-          kind: ServiceEntry
-          metadata:
-            name: {{name}}
-            namespace: {{namespace}}
-          spec:
+          head("networking.istio.io/v1beta1", "ServiceEntry") + """
             hosts:
             - {{host}}
             location: MESH_EXTERNAL
@@ -324,13 +299,7 @@ public final class IstioTemplates {
       new IstioTemplate("sidecar/restrict-outbound", "Sidecar", "Restrict outbound traffic",
           "Let the namespace's proxies reach only their own namespace and istio-system, and nothing outside the registry.",
           List.of(new Param("name", "Name", "default"), NAMESPACE),
-          """
-          apiVersion: networking.istio.io/v1beta1
-          kind: Sidecar
-          metadata:
-            name: {{name}}
-            namespace: {{namespace}}
-          spec:
+          head("networking.istio.io/v1beta1", "Sidecar") + """
             egress:
             - hosts:
               - ./*
@@ -342,13 +311,7 @@ public final class IstioTemplates {
           "Set the mTLS mode (STRICT, PERMISSIVE, DISABLE) of a workload's proxies; leave app empty for the whole namespace.",
           List.of(new Param("name", "Name", "payments"), NAMESPACE, new Param("app", "app label of the workload", "payments"),
               new Param("mode", "mTLS mode", "STRICT")),
-          """
-          apiVersion: security.istio.io/v1beta1
-          kind: PeerAuthentication
-          metadata:
-            name: {{name}}
-            namespace: {{namespace}}
-          spec:
+          head("security.istio.io/v1beta1", "PeerAuthentication") + """
             selector:
               matchLabels:
                 app: {{app}}
@@ -359,13 +322,7 @@ public final class IstioTemplates {
           "Set the mTLS mode of one port of a workload (e.g. PERMISSIVE for a health-check port), the rest as the workload's.",
           List.of(new Param("name", "Name", "payments-port"), NAMESPACE, new Param("app", "app label of the workload", "payments"),
               new Param("port", "Port (container port)", "8080"), new Param("mode", "mTLS mode: STRICT, PERMISSIVE, DISABLE or UNSET", "PERMISSIVE")),
-          """
-          apiVersion: security.istio.io/v1beta1
-          kind: PeerAuthentication
-          metadata:
-            name: {{name}}
-            namespace: {{namespace}}
-          spec:
+          head("security.istio.io/v1beta1", "PeerAuthentication") + """
             selector:
               matchLabels:
                 app: {{app}}
@@ -377,13 +334,7 @@ public final class IstioTemplates {
           "Set the mTLS mode of every workload of a namespace; in the root namespace (istio-system) of the whole mesh.",
           List.of(new Param("name", "Name", "default"), NAMESPACE, new Param("mode", "mTLS mode: STRICT, PERMISSIVE, DISABLE or UNSET",
               "STRICT")),
-          """
-          apiVersion: security.istio.io/v1beta1
-          kind: PeerAuthentication
-          metadata:
-            name: {{name}}
-            namespace: {{namespace}}
-          spec:
+          head("security.istio.io/v1beta1", "PeerAuthentication") + """
             mtls:
               mode: {{mode}}
           """),
@@ -439,13 +390,7 @@ public final class IstioTemplates {
     return new IstioTemplate("istiomeshgateway/" + type, "IstioMeshGateway", Character.toUpperCase(type.charAt(0)) + type.substring(1)
         + " gateway", description, List.of(new Param("name", "Name", name), new Param("namespace", "Namespace", "istio-system"),
         new Param("controlPlane", "IstioControlPlane name", "cp-v115x"), new Param("controlPlaneNamespace", "Its namespace",
-        "istio-system")), """
-        apiVersion: servicemesh.cisco.com/v1alpha1
-        kind: IstioMeshGateway
-        metadata:
-          name: {{name}}
-          namespace: {{namespace}}
-        spec:
+        "istio-system")), head("servicemesh.cisco.com/v1alpha1", "IstioMeshGateway") + """
           type: %s
           istioControlPlane:
             name: {{controlPlane}}
@@ -463,13 +408,8 @@ public final class IstioTemplates {
     List<Param> params = new java.util.ArrayList<>(List.of(new Param("name", "Name", "payments-" + action.toLowerCase()), NAMESPACE,
         new Param("app", "app label of the protected workload", "payments")));
     params.addAll(List.of(extra));
-    return new IstioTemplate(id, "AuthorizationPolicy", "Authorization policy: " + action, description, params, """
-        apiVersion: security.istio.io/v1beta1
-        kind: AuthorizationPolicy
-        metadata:
-          name: {{name}}
-          namespace: {{namespace}}
-        spec:
+    return new IstioTemplate(id, "AuthorizationPolicy", "Authorization policy: " + action, description, params,
+        head("security.istio.io/v1beta1", "AuthorizationPolicy") + """
           selector:
             matchLabels:
               app: {{app}}
