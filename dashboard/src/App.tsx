@@ -57,7 +57,7 @@ export function App() {
         ) : page === 'istio-resources' ? (
           <IstioResources params={params} setParams={setParams} />
         ) : page === 'gateways' ? (
-          <Gateways />
+          <Gateways params={params} setParams={setParams} />
         ) : (
           <Empty>The {current.label} page is not available in this version yet.</Empty>
         )}

@@ -13,7 +13,11 @@ describe('gatewayRows', () => {
       { kind: 'VirtualService', namespace: 'istio-system', name: 'local', status: null, spec: '{"gateways":["web"]}' },
       { kind: 'VirtualService', namespace: 'smm-demo', name: 'mesh', status: null, spec: '{"gateways":["mesh"]}' },
     ]);
-    expect(rows).toEqual([{ name: 'demo-gw', namespace: 'istio-system', type: 'ingress', ports: ['443/TCP', '80/TCP'],
-      hosts: ['a.example.com', 'b.example.com'], routes: 2, status: 'Available' }]);
+    expect(rows).toHaveLength(1);
+    const { entryPoints, virtualServices, ...summary } = rows[0];
+    expect(summary).toEqual({ name: 'demo-gw', namespace: 'istio-system', type: 'ingress', ports: ['443/TCP', '80/TCP'],
+      hosts: ['a.example.com', 'b.example.com'], routes: 2, status: 'Available' });
+    expect(entryPoints.map((e) => [e.gateway.name, e.port, e.protocol, e.hosts, e.tls])).toEqual([['web', 80, 'HTTP', ['a.example.com', 'b.example.com'], '']]);
+    expect(virtualServices.map((v) => v.name)).toEqual(['front', 'local']);
   });
 });

@@ -7,6 +7,16 @@ export interface ResourceLike {
   name: string;
   spec: string;
   status: string | null;
+  yaml?: string;
+}
+
+/** One row of a gateway's Ports & Hosts: a server of a Gateway that configures it. */
+export interface EntryPointRow {
+  gateway: ResourceLike;
+  port: number;
+  protocol: string;
+  hosts: string[];
+  tls: string;
 }
 
 export interface GatewayRow {
@@ -17,6 +27,8 @@ export interface GatewayRow {
   hosts: string[];
   routes: number;
   status: string;
+  entryPoints: EntryPointRow[];
+  virtualServices: ResourceLike[];
 }
 
 function labelsMatch(selector: Record<string, string>, labels: Record<string, string>): boolean {
@@ -34,18 +46,23 @@ export function gatewayRows(resources: ResourceLike[]): GatewayRow[] {
     const podLabels: Record<string, string> = { app: mg.name, 'gateway-name': mg.name, 'gateway-type': type };
     const configuring = gateways.filter((g) => labelsMatch(JSON.parse(g.spec).selector ?? {}, podLabels));
     const hosts = new Set<string>();
+    const entryPoints: EntryPointRow[] = [];
     for (const g of configuring) {
       for (const server of JSON.parse(g.spec).servers ?? []) {
         (server.hosts ?? []).forEach((h: string) => hosts.add(h));
+        const tls = server.tls ? (server.tls.credentialName ? `${server.tls.mode ?? ''} ${server.tls.credentialName}`.trim() : server.tls.mode ?? '')
+          : '';
+        entryPoints.push({ gateway: g, port: server.port?.number, protocol: server.port?.protocol ?? '', hosts: server.hosts ?? [], tls });
       }
     }
     // Open ports are the gateway Service's, whether or not a Gateway configures them yet.
     const ports = new Set<string>((spec.service?.ports ?? []).map((p: { port: number; protocol?: string }) =>
       `${p.port}/${p.protocol ?? 'TCP'}`));
     const refs = new Set(configuring.flatMap((g) => [`${g.namespace}/${g.name}`]));
-    const routes = virtualServices.filter((vs) => (JSON.parse(vs.spec).gateways ?? []).some((ref: string) =>
-      refs.has(ref.includes('/') ? ref : `${vs.namespace}/${ref}`))).length;
+    const bound = virtualServices.filter((vs) => (JSON.parse(vs.spec).gateways ?? []).some((ref: string) =>
+      refs.has(ref.includes('/') ? ref : `${vs.namespace}/${ref}`)));
     const status = mg.status ? (JSON.parse(mg.status).Status ?? 'Unknown') : 'Unknown';
-    return { name: mg.name, namespace: mg.namespace, type, ports: [...ports].sort(), hosts: [...hosts].sort(), routes, status };
+    return { name: mg.name, namespace: mg.namespace, type, ports: [...ports].sort(), hosts: [...hosts].sort(), routes: bound.length, status,
+      entryPoints, virtualServices: bound };
   });
 }

@@ -217,6 +217,34 @@ class TrafficManagementE2ETest {
           .contains("Available"), Duration.ofSeconds(60), "the operator makes the gateway available");
       browser.screenshot("gateways");
 
+      // Ports & Hosts: an HTTP entry point, then HTTPS with Let's Encrypt (Issuer + annotated Certificate; the secret comes later).
+      browser.driver.findElement(By.linkText("e2e-ingress")).click();
+      WebElement form = browser.await(d -> d.findElement(By.cssSelector("[data-testid=entry-point-form]")), Duration.ofSeconds(10),
+          "the entry point form");
+      form.findElement(By.cssSelector("input[name=port]")).clear();
+      form.findElement(By.cssSelector("input[name=port]")).sendKeys("80");
+      choose(form.findElement(By.cssSelector("select[name=protocol]")), "HTTP");
+      form.findElement(By.cssSelector("input[name=hosts]")).sendKeys("e2e.example.com");
+      form.findElement(By.cssSelector("[data-testid=create-entry-point]")).click();
+      browser.await(d -> d.findElement(By.cssSelector("[data-testid=gateways-notice]")).getText()
+          .contains("Created Gateway istio-system/e2e-ingress-http-80"), Duration.ofSeconds(15), "the HTTP entry point is created");
+      browser.await(d -> d.findElement(By.cssSelector("[data-testid=entry-points] tr[data-entry='80/HTTP']")), Duration.ofSeconds(15),
+          "the HTTP entry point in Ports & Hosts");
+      form = browser.driver.findElement(By.cssSelector("[data-testid=entry-point-form]"));
+      form.findElement(By.cssSelector("input[name=port]")).clear();
+      form.findElement(By.cssSelector("input[name=port]")).sendKeys("443");
+      choose(form.findElement(By.cssSelector("select[name=protocol]")), "HTTPS");
+      form.findElement(By.cssSelector("input[name=hosts]")).clear();
+      form.findElement(By.cssSelector("input[name=hosts]")).sendKeys("app.example.org");
+      browser.driver.findElement(By.cssSelector("[data-testid=entry-point-form] input[name=letsEncrypt]")).click();
+      browser.driver.findElement(By.cssSelector("[data-testid=entry-point-form] input[name=email]")).sendKeys("ops@example.org");
+      browser.driver.findElement(By.cssSelector("[data-testid=create-entry-point]")).click();
+      browser.await(d -> d.findElement(By.cssSelector("[data-testid=gateways-notice]")).getText()
+          .contains("Certificate istio-system/e2e-ingress-https-443"), Duration.ofSeconds(15), "the Let's Encrypt entry point is created");
+      browser.await(d -> d.findElement(By.cssSelector("[data-testid=entry-points] tr[data-entry='443/HTTPS']")).getText()
+          .contains("e2e-ingress-https-443-tls"), Duration.ofSeconds(15), "the HTTPS entry point with its certificate's secret");
+      browser.screenshot("gateway-detail");
+
       browser.driver.get(dashboard + "/#/overview");
       browser.await(d -> d.findElement(By.cssSelector("[data-testid=validation-summary]")), Duration.ofSeconds(30),
           "the validation issues on the Overview");

@@ -5,7 +5,8 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import java.util.List;
 
 /**
- * Istio's own CRDs (networking and security), as the Istio operator part installs them. Their
+ * Istio's own CRDs (networking and security), as the Istio operator part installs them, and the
+ * few foreign kinds the product writes (PrometheusRule, cert-manager's Certificate/Issuer). Their
  * schemas are left open (x-kubernetes-preserve-unknown-fields): the product validates Istio
  * resources itself, with field paths, before it writes them.
  */
@@ -35,15 +36,23 @@ public final class IstioCrds {
   public static final IstioKind PROMETHEUS_RULE = new IstioKind("monitoring.coreos.com", "v1", "PrometheusRule", "prometheusrules",
       List.of("promrule"));
 
+  /** cert-manager's Certificate and Issuer, for gateway TLS with Let's Encrypt (installed when absent, like Istio's). */
+  public static final IstioKind CERTIFICATE = new IstioKind("cert-manager.io", "v1", "Certificate", "certificates", List.of("cert"));
+  public static final IstioKind ISSUER = new IstioKind("cert-manager.io", "v1", "Issuer", "issuers", List.of());
+
   private IstioCrds() {}
+
+  private static String partOf(IstioKind k) {
+    return k.group().endsWith("istio.io") ? "istio" : k.group().equals("cert-manager.io") ? "cert-manager" : "prometheus-operator";
+  }
 
   public static CustomResourceDefinition crd(IstioKind k) {
     return new CustomResourceDefinitionBuilder()
         .withNewMetadata().withName(k.plural() + "." + k.group())
-        .addToLabels("app.kubernetes.io/part-of", k.group().endsWith("istio.io") ? "istio" : "prometheus-operator").endMetadata()
+        .addToLabels("app.kubernetes.io/part-of", partOf(k)).endMetadata()
         .withNewSpec().withGroup(k.group()).withScope("Namespaced")
         .withNewNames().withKind(k.kind()).withPlural(k.plural()).withSingular(k.kind().toLowerCase()).withListKind(k.kind() + "List")
-        .withShortNames(k.shortNames()).addToCategories(k.group().endsWith("istio.io") ? "istio-io" : "prometheus-operator").endNames()
+        .withShortNames(k.shortNames()).addToCategories(k.group().endsWith("istio.io") ? "istio-io" : partOf(k)).endNames()
         .addNewVersion().withName(k.version()).withServed(true).withStorage(true)
         .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true)
         .endOpenAPIV3Schema().endSchema().withNewSubresources().withNewStatus().endStatus().endSubresources().endVersion()

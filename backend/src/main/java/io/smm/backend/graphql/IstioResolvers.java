@@ -24,12 +24,14 @@ final class IstioResolvers {
   private final IstioConfigService istio;
   private final ValidationService validation;
   private final io.smm.backend.egress.EgressRecommender egress;
+  private final io.smm.backend.gateway.GatewayEntryPoints entryPoints;
   private final Executor blocking;
 
-  IstioResolvers(IstioConfigService istio, ValidationService validation, io.smm.backend.egress.EgressRecommender egress, Executor blocking) {
-    this.istio = istio;
-    this.validation = validation;
-    this.egress = egress;
+  IstioResolvers(SmmGraphQL.Istio services, Executor blocking) {
+    this.istio = services.resources();
+    this.validation = services.validation();
+    this.egress = services.egress();
+    this.entryPoints = services.entryPoints();
     this.blocking = blocking;
   }
 
@@ -66,6 +68,17 @@ final class IstioResolvers {
             validation.refresh();
           }
           return apply(result);
+        }))
+        .dataFetcher("createGatewayEntryPoint", env -> async(() -> {
+          Map<String, Object> in = env.getArgument("input");
+          @SuppressWarnings("unchecked")
+          List<String> hosts = (List<String>) in.get("hosts");
+          var result = entryPoints.create(new io.smm.backend.gateway.EntryPoint((String) in.get("namespace"), (String) in.get("meshGateway"),
+              (Integer) in.get("port"), (String) in.get("protocol"), hosts, (String) in.get("tlsSecret"), (String) in.get("letsEncryptEmail")));
+          if (result.gateway().applied()) {
+            validation.refresh();
+          }
+          return Map.of("gateway", apply(result.gateway()), "alsoCreated", result.alsoCreated());
         }))
         .dataFetcher("deleteIstioResource", env -> async(() -> {
           boolean deleted = istio.delete(env.getArgument("kind"), env.getArgument("namespace"), env.getArgument("name"));

@@ -31,7 +31,7 @@ public final class SmmGraphQL {
 
   /** Istio resources and the mesh validation that runs in the background. */
   public record Istio(io.smm.backend.istio.IstioConfigService resources, io.smm.backend.validation.ValidationService validation,
-      io.smm.backend.egress.EgressRecommender egress) {}
+      io.smm.backend.egress.EgressRecommender egress, io.smm.backend.gateway.GatewayEntryPoints entryPoints) {}
 
   /** Traffic tap: subscriptions and the receiver's counters. */
   public record Tap(io.smm.backend.tap.TapStreams streams, Supplier<io.smm.backend.tap.AccessLogReceiver.Stats> stats) {}
@@ -45,7 +45,7 @@ public final class SmmGraphQL {
       Istio istio, Executor blocking) {
     MeshResolvers mesh = new MeshResolvers(topology, health, signals);
     RuntimeWiring.Builder builder = RuntimeWiring.newRuntimeWiring();
-    new IstioResolvers(istio.resources(), istio.validation(), istio.egress(), blocking).wire(builder);
+    new IstioResolvers(istio, blocking).wire(builder);
     RuntimeWiring wiring = builder
         .type("Query", t -> t
             .dataFetcher("version", env -> Map.of("version", build.version()))

@@ -73,9 +73,11 @@ public class SmmServer implements AutoCloseable {
     this.overview = new MeshOverviewService(prometheusClient, health, client, blocking);
     this.signals = new GoldenSignalsService(prometheusClient);
     this.slos = new io.smm.backend.slo.SloService(client, prometheusClient, blocking);
-    this.istio = new SmmGraphQL.Istio(new io.smm.backend.istio.IstioConfigService(client, clusters::clusterName),
+    var istioConfig = new io.smm.backend.istio.IstioConfigService(client, clusters::clusterName);
+    this.istio = new SmmGraphQL.Istio(istioConfig,
         new io.smm.backend.validation.ValidationService(client, clusters::clusterName, VALIDATION_INTERVAL),
-        new io.smm.backend.egress.EgressRecommender(client, prometheusClient));
+        new io.smm.backend.egress.EgressRecommender(client, prometheusClient),
+        new io.smm.backend.gateway.GatewayEntryPoints(client, istioConfig));
   }
 
   /**

@@ -22,6 +22,10 @@ public final class CrdsComponent implements Component {
     io.smm.api.crd.IstioCrds.ALL.forEach(k -> out.add(new DesiredResource(io.smm.api.crd.IstioCrds.crd(k), true, true)));
     // The same for the prometheus-operator's PrometheusRule, where SLO rules are written.
     out.add(new DesiredResource(io.smm.api.crd.IstioCrds.crd(io.smm.api.crd.IstioCrds.PROMETHEUS_RULE), true, true));
+    // And cert-manager's Certificate/Issuer, which gateway entry points with Let's Encrypt write.
+    for (var kind : List.of(io.smm.api.crd.IstioCrds.CERTIFICATE, io.smm.api.crd.IstioCrds.ISSUER)) {
+      out.add(new DesiredResource(io.smm.api.crd.IstioCrds.crd(kind), true, true));
+    }
     return out;
   }
 }
