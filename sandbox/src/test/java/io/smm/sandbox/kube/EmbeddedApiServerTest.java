@@ -74,6 +74,25 @@ class EmbeddedApiServerTest {
   }
 
   @Test
+  void anUpdateWithAStaleResourceVersionIsAConflictAndChangesNothing() {
+    var cm = client.configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata().withName("optimistic")
+        .endMetadata().addToData("v", "1").build()).create();
+    String loaded = cm.getMetadata().getResourceVersion();
+    cm.getData().put("v", "2");
+    var second = client.configMaps().inNamespace("default").resource(cm).update();
+    assertThat(second.getMetadata().getResourceVersion()).isNotEqualTo(loaded);
+
+    cm.getMetadata().setResourceVersion(loaded);
+    cm.getData().put("v", "3");
+    assertThatThrownBy(() -> client.configMaps().inNamespace("default").resource(cm).update())
+        .isInstanceOfSatisfying(io.fabric8.kubernetes.client.KubernetesClientException.class, e -> {
+          assertThat(e.getCode()).isEqualTo(409);
+          assertThat(e.getStatus().getMessage()).contains("configmaps \"optimistic\"", "the object has been modified");
+        });
+    assertThat(client.configMaps().inNamespace("default").withName("optimistic").get().getData()).containsEntry("v", "2");
+  }
+
+  @Test
   void servesDiscoveryForBuiltInKinds() throws Exception {
     assertThat(get("/api").path("versions").get(0).asText()).isEqualTo("v1");
     JsonNode core = get("/api/v1");
