@@ -22,7 +22,8 @@ import java.util.logging.Logger;
 
 /**
  * The sandbox's stand-in for kube-apiserver: fabric8's CRUD mock server on 127.0.0.1 (plain
- * HTTP), behind {@link SandboxDispatcher} for discovery and /scale.
+ * HTTP), behind {@link SandboxDispatcher} for discovery, /scale, optimistic concurrency and,
+ * when started with RBAC, authentication, impersonation and authorization ({@link AccessControl}).
  */
 public class EmbeddedApiServer implements AutoCloseable {
 
@@ -40,7 +41,9 @@ public class EmbeddedApiServer implements AutoCloseable {
   private final int port;
   private final SandboxDispatcher dispatcher;
 
-  private EmbeddedApiServer(int port) {
+  private final AccessControl access;
+
+  private EmbeddedApiServer(int port, boolean rbac) {
     mockLogger.setLevel(Level.WARNING);
     VersionInfo version = new VersionInfo.Builder().withMajor("1").withMinor("32").withGitVersion(KUBERNETES_VERSION)
         .withPlatform(System.getProperty("os.name").toLowerCase() + "/" + System.getProperty("os.arch"))
@@ -48,7 +51,19 @@ public class EmbeddedApiServer implements AutoCloseable {
     KubernetesCrudDispatcher store = new KubernetesCrudDispatcher();
     this.port = port;
     MockWebServer web = new MockWebServer();
-    dispatcher = new SandboxDispatcher(store, version, "127.0.0.1:" + port);
+    if (rbac) {
+      StaticTokens tokens = new StaticTokens();
+      tokens.add(Kubeconfig.TOKEN, Kubeconfig.USER, "system:masters");
+      access = new AccessControl(tokens, new RbacAuthorizer(path -> {
+        var response = store.handleGet(path);
+        return response.code() == 200 ? RbacAuthorizer.items(Serialization.unmarshal(
+            new String(response.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8), com.fasterxml.jackson.databind.JsonNode.class))
+            : java.util.List.of();
+      }));
+    } else {
+      access = null;
+    }
+    dispatcher = new SandboxDispatcher(store, version, "127.0.0.1:" + port, access);
     server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), web, new HashMap<>(), dispatcher, false);
   }
 
@@ -59,8 +74,21 @@ public class EmbeddedApiServer implements AutoCloseable {
    * @throws PortInUseException when the port is taken
    */
   public static EmbeddedApiServer start(int port) {
+    return start(port, false);
+  }
+
+  /**
+   * Starts on 127.0.0.1 with authentication and RBAC, as kube-apiserver with
+   * --authorization-mode=RBAC: the kubeconfig's token is the cluster admin (system:masters), other
+   * users get tokens through {@link #tokens()}.
+   */
+  public static EmbeddedApiServer startWithRbac(int port) {
+    return start(port, true);
+  }
+
+  private static EmbeddedApiServer start(int port, boolean rbac) {
     int chosen = port == 0 ? freePort() : port;
-    EmbeddedApiServer api = new EmbeddedApiServer(chosen);
+    EmbeddedApiServer api = new EmbeddedApiServer(chosen, rbac);
     try {
       api.server.init(InetAddress.getLoopbackAddress(), chosen);
     } catch (RuntimeException e) {
@@ -114,6 +142,21 @@ public class EmbeddedApiServer implements AutoCloseable {
   /** A fabric8 client configured exactly like one built from the kubeconfig this sandbox writes. */
   public KubernetesClient newClient() {
     Config config = Kubeconfig.clientConfig(url());
+    return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  /** The bearer tokens this server accepts (RBAC mode only). */
+  public StaticTokens tokens() {
+    if (access == null) {
+      throw new IllegalStateException("this API server authorizes everything; start it with startWithRbac");
+    }
+    return access.tokens();
+  }
+
+  /** A client that authenticates with {@code token} instead of the admin's. */
+  public KubernetesClient newClient(String token) {
+    Config config = Kubeconfig.clientConfig(url());
+    config.setOauthToken(token);
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 

@@ -18,6 +18,8 @@ public final class Kubeconfig {
   public static final String CLUSTER = "smm-sandbox";
   public static final String CONTEXT = "smm-sandbox";
   static final String USER = "sandbox-admin";
+  /** The admin's bearer token; with RBAC, the API server knows it as a member of system:masters. */
+  static final String TOKEN = "sandbox-admin-token";
 
   private Kubeconfig() {}
 
@@ -25,7 +27,7 @@ public final class Kubeconfig {
     return Serialization.asYaml(new ConfigBuilder()
         .withApiVersion("v1").withKind("Config")
         .addToClusters(new NamedClusterBuilder().withName(CLUSTER).withNewCluster().withServer(serverUrl).endCluster().build())
-        .addToUsers(new NamedAuthInfoBuilder().withName(USER).withNewUser().withToken("sandbox-admin-token").endUser().build())
+        .addToUsers(new NamedAuthInfoBuilder().withName(USER).withNewUser().withToken(TOKEN).endUser().build())
         .addToContexts(new NamedContextBuilder().withName(CONTEXT)
             .withNewContext().withCluster(CLUSTER).withUser(USER).withNamespace("default").endContext().build())
         .withCurrentContext(CONTEXT)

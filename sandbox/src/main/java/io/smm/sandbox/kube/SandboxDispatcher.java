@@ -51,6 +51,8 @@ final class SandboxDispatcher extends Dispatcher {
   private static final Pattern POD_LOG = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/]+)/log");
 
   private final KubernetesCrudDispatcher store;
+  /** Authentication and RBAC; null when the server authorizes everything (kube-apiserver's AlwaysAllow). */
+  private final AccessControl access;
   private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong failAtWrite = new java.util.concurrent.atomic.AtomicLong(-1);
@@ -58,8 +60,9 @@ final class SandboxDispatcher extends Dispatcher {
   private final String serverAddress;
   private volatile PodLogs podLogs = (namespace, pod, container, tail) -> Optional.empty();
 
-  SandboxDispatcher(KubernetesCrudDispatcher store, VersionInfo version, String serverAddress) {
+  SandboxDispatcher(KubernetesCrudDispatcher store, VersionInfo version, String serverAddress, AccessControl access) {
     this.store = store;
+    this.access = access;
     this.version = version;
     this.serverAddress = serverAddress;
   }
@@ -96,6 +99,19 @@ final class SandboxDispatcher extends Dispatcher {
 
   private MockResponse route(RecordedRequest request) {
     requests.incrementAndGet();
+    Identity who = null;
+    if (access != null) {
+      AccessControl.Outcome outcome = access.identify(request.getHeader("Authorization"), request.getHeader("Impersonate-User"),
+          request.getHeaders().headers("Impersonate-Group") == null ? List.of() : request.getHeaders().headers("Impersonate-Group"));
+      if (outcome.refused()) {
+        return status(outcome.status(), outcome.reason(), outcome.message());
+      }
+      who = outcome.identity();
+      RequestAttributes attributes = RequestAttributes.of(request.getMethod(), request.getPath());
+      if (!access.authorize(who, attributes).allowed()) {
+        return status(HttpURLConnection.HTTP_FORBIDDEN, "Forbidden", AccessControl.forbidden(who, attributes));
+      }
+    }
     if (request.method() != HttpMethod.GET) {
       long count = writes.incrementAndGet();
       if (failAtWrite.compareAndSet(count, -1)) {
@@ -112,6 +128,12 @@ final class SandboxDispatcher extends Dispatcher {
     Matcher scale = SCALE.matcher(bare);
     if (scale.matches()) {
       return scale(request, scale.group(1));
+    }
+    if (request.method() == HttpMethod.POST && access != null && (bare.equals("/apis/authentication.k8s.io/v1/tokenreviews")
+        || bare.equals("/apis/authorization.k8s.io/v1/subjectaccessreviews")
+        || bare.equals("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews")
+        || bare.equals("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews") && !who.groups().contains("system:masters"))) {
+      return review(request, bare, who);
     }
     if (request.method() == HttpMethod.POST && bare.startsWith("/apis/authorization.k8s.io/v1/selfsubject")) {
       return selfSubjectReview(request, bare);
@@ -332,8 +354,31 @@ final class SandboxDispatcher extends Dispatcher {
     return json(scale);
   }
 
+  /** TokenReview, SubjectAccessReview and (with RBAC) SelfSubjectAccessReview, answered by {@link AccessControl}. */
+  private MockResponse review(RecordedRequest request, String path, Identity who) {
+    ObjectNode review;
+    try {
+      review = (ObjectNode) Serialization.jsonMapper().readTree(request.getBody().getBytes());
+    } catch (java.io.IOException | ClassCastException e) {
+      return status(HttpURLConnection.HTTP_BAD_REQUEST, "BadRequest", "the review is not a JSON object");
+    }
+    if (path.endsWith("tokenreviews")) {
+      access.tokenReview(review);
+    } else if (path.endsWith("selfsubjectrulesreviews")) {
+      // Listing every rule of a user is not implemented; say so, as the API does when it cannot.
+      ObjectNode status = review.putObject("status");
+      status.putArray("resourceRules");
+      status.putArray("nonResourceRules");
+      status.put("incomplete", true).put("evaluationError", "the sandbox API server does not list rules; ask with SelfSubjectAccessReview");
+    } else {
+      access.accessReview(review, path.endsWith("selfsubjectaccessreviews") ? who : null);
+    }
+    return new MockResponse().setResponseCode(HttpURLConnection.HTTP_CREATED).setHeader("Content-Type", "application/json")
+        .setBody(Serialization.asJson(review));
+  }
+
   /**
-   * The sandbox authenticates nobody and authorizes everything (documented): self-reviews say so,
+   * Without RBAC the sandbox authenticates nobody and authorizes everything (documented): self-reviews say so,
    * as kube-apiserver would for cluster-admin. Clients such as Java Operator SDK ask before starting.
    */
   private MockResponse selfSubjectReview(RecordedRequest request, String path) {
