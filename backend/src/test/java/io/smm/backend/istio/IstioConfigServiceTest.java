@@ -146,6 +146,35 @@ class IstioConfigServiceTest {
   }
 
   @Test
+  void aNamespaceTheUserCannotWriteIsAClearErrorAndNothingIsWritten() {
+    try (EmbeddedApiServer rbacApi = EmbeddedApiServer.startWithRbac(0); KubernetesClient admin = rbacApi.newClient()) {
+      IstioFixtures.istioCrds(admin);
+      admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("smm-demo").endMetadata().build()).create();
+      admin.services().inNamespace("smm-demo").resource(new ServiceBuilder().withNewMetadata().withName("payments").endMetadata()
+          .withNewSpec().addNewPort().withName("http").withPort(8080).endPort().endSpec().build()).create();
+      // A viewer: may read everything (so validation sees the cluster), write nothing.
+      admin.rbac().clusterRoles().resource(new io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder().withNewMetadata()
+          .withName("viewer").endMetadata().withRules(new io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder().withApiGroups("*")
+              .withResources("*").withVerbs("get", "list", "watch").build()).build()).create();
+      admin.rbac().clusterRoleBindings().resource(new io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder().withNewMetadata()
+          .withName("viewer").endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "viewer")
+          .withSubjects(new io.fabric8.kubernetes.api.model.rbac.SubjectBuilder().withKind("User").withName("viewer").build()).build())
+          .create();
+      rbacApi.tokens().add("viewer-token", "viewer");
+      try (KubernetesClient viewer = rbacApi.newClient("viewer-token")) {
+        IstioConfigService asViewer = new IstioConfigService(viewer, () -> "master");
+        assertThatThrownBy(() -> asViewer.apply(VS.formatted("payments"), false))
+            .isInstanceOfSatisfying(io.fabric8.kubernetes.client.KubernetesClientException.class, e -> {
+              assertThat(e.getCode()).isEqualTo(403);
+              assertThat(e.getStatus().getMessage()).contains("User \"viewer\" cannot create resource \"virtualservices\" in API group "
+                  + "\"networking.istio.io\" in the namespace \"smm-demo\"");
+            });
+        assertThat(new IstioConfigService(admin, () -> "master").list(null, null)).isEmpty();
+      }
+    }
+  }
+
+  @Test
   void everyTemplateRendersToAResourceWithoutBlockingIssues() {
     assertThat(IstioTemplates.ALL).hasSizeGreaterThanOrEqualTo(25);
     for (IstioTemplate t : IstioTemplates.ALL) {
