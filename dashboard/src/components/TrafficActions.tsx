@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { graphql } from '../graphql';
 import { RENDER_QUERY, RESOURCES_QUERY, findingSummary, type IstioResource } from '../istio/model';
 import { appliesToService, TRAFFIC_ACTIONS } from '../istio/serviceActions';
-import { ResourceEditor } from '../pages/IstioResources';
+import { ResourceEditor } from './ResourceEditor';
 import { ErrorState } from './States';
 
 /**

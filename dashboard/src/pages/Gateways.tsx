@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { graphql } from '../graphql';
 import { gatewayRows, type GatewayRow, type ResourceLike } from '../istio/gateways';
-import { ResourceEditor } from './IstioResources';
+import { ResourceEditor } from '../components/ResourceEditor';
 import type { Params } from '../urlState';
 
 const QUERY = `query Gateways { istioResources { kind namespace name spec status yaml } }`;

@@ -1,22 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
+import { ResourceEditor } from '../components/ResourceEditor';
 import { Empty, ErrorState, Loading } from '../components/States';
-import { YamlEditor } from '../components/YamlEditor';
 import { graphql } from '../graphql';
-import {
-  APPLY_MUTATION,
-  DELETE_MUTATION,
-  KINDS,
-  RENDER_QUERY,
-  RESOURCES_QUERY,
-  TEMPLATES_QUERY,
-  VALIDATE_QUERY,
-  findingSummary,
-  needsConfirmation,
-  type ApplyResult,
-  type IstioResource,
-  type IstioTemplate,
-  type ResourceIssue,
-} from '../istio/model';
+import { DELETE_MUTATION, KINDS, RESOURCES_QUERY, findingSummary, type IstioResource } from '../istio/model';
 import { useQuery } from '../useQuery';
 import type { Params } from '../urlState';
 
@@ -132,132 +118,6 @@ export function IstioResources({ params, setParams }: { params: Params; setParam
             ))}
           </tbody>
         </table>
-      )}
-    </div>
-  );
-}
-
-type Validation = { blocked: boolean; issues: ResourceIssue[] };
-
-/** The editor: template picker, YAML with markers (validated 400 ms after typing stops), save with confirmation. */
-export function ResourceEditor({ title, initial, onClose, onSaved, templateKinds }: {
-  title: string;
-  initial: string;
-  onClose: () => void;
-  onSaved: (r: IstioResource, overridden: ResourceIssue[]) => void;
-  /** Only templates of these kinds (all when omitted). */
-  templateKinds?: string[];
-}) {
-  const [text, setText] = useState(initial);
-  const [validation, setValidation] = useState<Validation | null>(null);
-  const [saving, setSaving] = useState(false);
-  const [confirm, setConfirm] = useState<ResourceIssue[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    if (text.trim() === '') {
-      setValidation(null);
-      return;
-    }
-    const timer = setTimeout(() => {
-      graphql<{ validateIstioResource: Validation }>(VALIDATE_QUERY, { yaml: text })
-        .then((d) => setValidation(d.validateIstioResource))
-        .catch((e: Error) => setError(e.message));
-    }, 400);
-    return () => clearTimeout(timer);
-  }, [text]);
-
-  const save = async (force: boolean) => {
-    setSaving(true);
-    setError(null);
-    try {
-      const { applyIstioResource: r } = await graphql<{ applyIstioResource: ApplyResult }>(APPLY_MUTATION, { yaml: text, force });
-      if (r.applied && r.resource) {
-        onSaved(r.resource, r.overridden);
-      } else {
-        setValidation({ blocked: false, issues: r.issues });
-        setConfirm(needsConfirmation(r.issues));
-      }
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setSaving(false);
-    }
-  };
-
-  const issues = validation?.issues ?? [];
-  return (
-    <section className="detail resource-editor" data-testid="resource-editor">
-      <h2>{title}</h2>
-      <TemplatePicker kinds={templateKinds} onPick={(yaml) => { setText(yaml); setConfirm(null); }} />
-      <YamlEditor value={text} onChange={(t) => { setText(t); setConfirm(null); }} issues={issues} />
-      <ul className="issues" data-testid="resource-issues">
-        {issues.map((i, n) => (
-          <li key={n} className={`issue issue-${i.severity}`}>
-            <span className={`status status-${i.severity === 'error' ? 'failure' : 'degraded'}`}>{i.severity}</span> line {i.line}:{i.column}{' '}
-            {i.message} <code>{i.checkId}</code>
-          </li>
-        ))}
-        {validation && issues.length === 0 && <li className="issue-none" data-testid="resource-valid">No problems found.</li>}
-      </ul>
-      {error && <div className="state state-error" role="alert">{error}</div>}
-      {confirm && confirm.length > 0 ? (
-        <div className="confirm" role="alertdialog" data-testid="confirm-invalid">
-          This resource has {confirm.length} validation error{confirm.length === 1 ? '' : 's'}. Save it anyway?{' '}
-          <button type="button" className="danger" disabled={saving} onClick={() => save(true)}>Save anyway</button>{' '}
-          <button type="button" onClick={() => setConfirm(null)}>Keep editing</button>
-        </div>
-      ) : (
-        <div className="buttons">
-          <button type="button" disabled={saving || text.trim() === '' || validation?.blocked === true} onClick={() => save(false)}>
-            {saving ? 'Saving…' : 'Save'}
-          </button>{' '}
-          <button type="button" onClick={onClose}>Cancel</button>
-        </div>
-      )}
-    </section>
-  );
-}
-
-function TemplatePicker({ onPick, kinds }: { onPick: (yaml: string) => void; kinds?: string[] }) {
-  const [templates] = useQuery<{ istioTemplates: IstioTemplate[] }>(TEMPLATES_QUERY);
-  const [id, setId] = useState('');
-  const [values, setValues] = useState<Record<string, string>>({});
-  const [error, setError] = useState<string | null>(null);
-  if (templates.status !== 'ok') return templates.status === 'error' ? <ErrorState message={templates.message} /> : null;
-  const template = templates.data.istioTemplates.find((t) => t.id === id);
-  const use = () => {
-    const parameters = Object.entries(values).filter(([, v]) => v !== '').map(([key, value]) => ({ key, value }));
-    graphql<{ renderIstioTemplate: string }>(RENDER_QUERY, { id, parameters })
-      .then((d) => { setError(null); onPick(d.renderIstioTemplate); })
-      .catch((e: Error) => setError(e.message));
-  };
-  return (
-    <div className="template-picker">
-      <label>
-        Template{' '}
-        <select value={id} onChange={(e) => { setId(e.target.value); setValues({}); }} data-testid="template-select">
-          <option value="">Choose a template…</option>
-          {templates.data.istioTemplates.filter((t) => !kinds || kinds.includes(t.kind)).map((t) => (
-            <option key={t.id} value={t.id}>{t.kind}: {t.title}</option>
-          ))}
-        </select>
-      </label>
-      {template && (
-        <>
-          <p className="hint">{template.description}</p>
-          <div className="template-params">
-            {template.parameters.map((p) => (
-              <label key={p.name} title={p.description}>
-                {p.name}{' '}
-                <input name={p.name} placeholder={p.default} value={values[p.name] ?? ''}
-                  onChange={(e) => setValues({ ...values, [p.name]: e.target.value })} />
-              </label>
-            ))}
-          </div>
-          <button type="button" onClick={use} data-testid="use-template">Use template</button>
-          {error && <span className="state-error"> {error}</span>}
-        </>
       )}
     </div>
   );
