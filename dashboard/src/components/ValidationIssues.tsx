@@ -3,7 +3,7 @@ import { VALIDATION_QUERY, type ValidationFinding } from '../istio/model';
 import { useQuery } from '../useQuery';
 import { ErrorState, Loading } from './States';
 
-interface Report {
+export interface Report {
   time: string;
   cluster: string;
   error: string | null;
@@ -15,7 +15,6 @@ interface Report {
 /** OVERVIEW > VALIDATION ISSUES: the latest background validation of the whole mesh. */
 export function ValidationIssues() {
   const [state, retry] = useQuery<{ validationIssues: Report }>(VALIDATION_QUERY);
-  const [open, setOpen] = useState<string | null>(null);
   if (state.status === 'loading') return <Loading what="validation issues" />;
   if (state.status === 'error') return <ErrorState message={state.message} onRetry={retry} />;
   const r = state.data.validationIssues;
@@ -27,29 +26,36 @@ export function ValidationIssues() {
         {r.errors} error{r.errors === 1 ? '' : 's'}, {r.warnings} warning{r.warnings === 1 ? '' : 's'} in cluster {r.cluster} (checked{' '}
         {new Date(r.time).toLocaleTimeString()})
       </p>
-      {r.findings.length > 0 && (
-        <table className="table validation-list">
-          <thead>
-            <tr><th>Severity</th><th>Resource</th><th>Check</th><th>Message</th><th>Path</th></tr>
-          </thead>
-          <tbody>
-            {r.findings.map((f, i) => (
-              <tr key={i} data-check={f.checkID} onClick={() => setOpen(open === f.subjectContextKey + i ? null : f.subjectContextKey + i)}>
-                <td><span className={`status status-${f.severity === 'error' ? 'failure' : 'degraded'}`}>{f.severity}</span></td>
-                <td>{f.kind} {f.namespace ? `${f.namespace}/` : ''}{f.name}</td>
-                <td><code>{f.checkID}</code></td>
-                <td>
-                  {f.errorMessage}
-                  {open === f.subjectContextKey + i && f.context.length > 0 && (
-                    <div className="hint">{f.context.map((c) => `${c.key}: ${c.value}`).join(', ')} ({f.istioRevision})</div>
-                  )}
-                </td>
-                <td><code>{f.path}</code></td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <FindingsTable findings={r.findings} />
     </section>
+  );
+}
+
+/** Findings one per row; a click shows the context the check reported (port, host, secret, ...). */
+export function FindingsTable({ findings }: { findings: ValidationFinding[] }) {
+  const [open, setOpen] = useState<string | null>(null);
+  if (findings.length === 0) return null;
+  return (
+    <table className="table validation-list" data-testid="validation-findings">
+      <thead>
+        <tr><th>Severity</th><th>Resource</th><th>Check</th><th>Message</th><th>Path</th></tr>
+      </thead>
+      <tbody>
+        {findings.map((f, i) => (
+          <tr key={i} data-check={f.checkID} onClick={() => setOpen(open === f.subjectContextKey + i ? null : f.subjectContextKey + i)}>
+            <td><span className={`status status-${f.severity === 'error' ? 'failure' : 'degraded'}`}>{f.severity}</span></td>
+            <td>{f.kind} {f.namespace ? `${f.namespace}/` : ''}{f.name}</td>
+            <td><code>{f.checkID}</code></td>
+            <td>
+              {f.errorMessage}
+              {open === f.subjectContextKey + i && f.context.length > 0 && (
+                <div className="hint">{f.context.map((c) => `${c.key}: ${c.value}`).join(', ')} ({f.istioRevision})</div>
+              )}
+            </td>
+            <td><code>{f.path}</code></td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -249,6 +249,14 @@ class TrafficManagementE2ETest {
       browser.await(d -> d.findElement(By.cssSelector("[data-testid=validation-summary]")), Duration.ofSeconds(30),
           "the validation issues on the Overview");
       browser.screenshot("overview-validation");
+
+      // The Mesh page counts each control plane's findings and lists them on a click.
+      browser.driver.get(dashboard + "/#/mesh");
+      browser.await(d -> d.findElement(By.cssSelector("[data-testid='validations-cp-v115x.istio-system']")), Duration.ofSeconds(30),
+          "the control plane's validations").click();
+      browser.await(d -> d.findElement(By.cssSelector("[data-testid=control-plane-validations]")).getText()
+          .contains("namespace/injection/missing"), Duration.ofSeconds(10), "the control plane's findings");
+      browser.screenshot("mesh-validations");
     }
   }
 }
