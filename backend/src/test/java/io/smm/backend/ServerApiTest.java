@@ -189,6 +189,14 @@ class ServerApiTest {
     HttpResponse<String> index = http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(index.statusCode()).isEqualTo(200);
     assertThat(index.body()).contains("<div id=\"root\">");
+    assertThat(index.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp ->
+        assertThat(csp).contains("script-src 'self';", "frame-ancestors 'none'"));
+    assertThat(index.headers().firstValue("X-Frame-Options")).contains("DENY");
+    assertThat(index.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+    HttpResponse<String> api = http.send(HttpRequest.newBuilder(URI.create(base + "/api/graphql"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"{ version { version } }\"}"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(api.headers().firstValue("Referrer-Policy")).contains("no-referrer");
   }
 
   @Test

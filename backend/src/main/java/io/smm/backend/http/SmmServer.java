@@ -96,6 +96,7 @@ public class SmmServer implements AutoCloseable {
     }
     Router router = Router.router(vertx);
     router.route().handler(metrics::instrument);
+    router.route().handler(SecurityHeaders::add);
     router.get("/healthz").handler(rc -> rc.response().putHeader("Content-Type", "text/plain").end("ok"));
     router.get("/readyz").handler(this::ready);
     router.get("/metrics").handler(metrics::serve);
