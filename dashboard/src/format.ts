@@ -16,3 +16,13 @@ export function bytes(value: number | null | undefined): string {
   }
   return i === 0 ? `${v} B` : `${v.toFixed(1)} ${units[i]}`;
 }
+
+/** A 0..1 share as "2.5%"; "—" when unknown. */
+export function percent(value: number | null | undefined): string {
+  return value === null || value === undefined ? '—' : `${(value * 100).toFixed(1)}%`;
+}
+
+/** A rate as "12.5"; "—" when unknown. */
+export function perSecond(value: number | null | undefined): string {
+  return value === null || value === undefined ? '—' : value.toFixed(1);
+}

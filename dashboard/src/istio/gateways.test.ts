@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gatewayRows } from './gateways';
+import { gatewayRows, trafficByGateway, trafficQuery } from './gateways';
 
 describe('gatewayRows', () => {
   it('joins mesh gateways with their Gateways and the VirtualServices bound to them', () => {
@@ -19,5 +19,24 @@ describe('gatewayRows', () => {
       hosts: ['a.example.com', 'b.example.com'], routes: 2, status: 'Available' });
     expect(entryPoints.map((e) => [e.gateway.name, e.port, e.protocol, e.hosts, e.tls])).toEqual([['web', 80, 'HTTP', ['a.example.com', 'b.example.com'], '']]);
     expect(virtualServices.map((v) => v.name)).toEqual(['front', 'local']);
+  });
+});
+
+describe('gateway traffic', () => {
+  const rows = [{ namespace: 'istio-system', name: 'demo-gw' }, { namespace: 'smm-system', name: 'smm-ingressgateway' }];
+  it('asks for every gateway in one request', () => {
+    const q = trafficQuery(rows);
+    expect(q).toContain('g0: goldenSignals(kind: WORKLOAD, namespace: "istio-system", name: "demo-gw"');
+    expect(q).toContain('g1: goldenSignals(kind: WORKLOAD, namespace: "smm-system", name: "smm-ingressgateway"');
+  });
+  it('takes the newest point, zero without traffic, nothing when Prometheus failed', () => {
+    const t = trafficByGateway(rows, {
+      g0: { outbound: [{ requestsPerSecond: 1, errorRatio: 0 }, { requestsPerSecond: 12.5, errorRatio: 0.02 }], errors: [] },
+      g1: { outbound: [], errors: ['Prometheus is unavailable'] },
+    });
+    expect(t.get('istio-system/demo-gw')).toEqual({ requestsPerSecond: 12.5, errorRatio: 0.02 });
+    expect(t.get('smm-system/smm-ingressgateway')).toEqual({ requestsPerSecond: null, errorRatio: null });
+    expect(trafficByGateway([rows[0]], { g0: { outbound: [], errors: [] } }).get('istio-system/demo-gw'))
+      .toEqual({ requestsPerSecond: 0, errorRatio: 0 });
   });
 });

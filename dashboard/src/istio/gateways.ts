@@ -66,3 +66,32 @@ export function gatewayRows(resources: ResourceLike[]): GatewayRow[] {
       entryPoints, virtualServices: bound };
   });
 }
+
+/** The traffic a gateway sends into the mesh, as its own (source-reported) requests over the last minute. */
+export interface GatewayTraffic {
+  requestsPerSecond: number | null;
+  errorRatio: number | null;
+}
+
+/** One GraphQL request for all gateways: an aliased goldenSignals per gateway workload. */
+export function trafficQuery(rows: Pick<GatewayRow, 'namespace' | 'name'>[]): string {
+  const parts = rows.map((g, i) => `g${i}: goldenSignals(kind: WORKLOAD, namespace: ${JSON.stringify(g.namespace)}, `
+    + `name: ${JSON.stringify(g.name)}, rangeSeconds: 60, stepSeconds: 60, windowSeconds: 60) { outbound { requestsPerSecond errorRatio } errors }`);
+  return `query GatewayTraffic { ${parts.join(' ')} }`;
+}
+
+type SignalsAnswer = { outbound: { requestsPerSecond: number; errorRatio: number }[]; errors: string[] };
+
+/** Per "namespace/name": the newest point, or nulls when Prometheus could not answer for it. */
+export function trafficByGateway(rows: Pick<GatewayRow, 'namespace' | 'name'>[], data: Record<string, SignalsAnswer>):
+  Map<string, GatewayTraffic> {
+  const out = new Map<string, GatewayTraffic>();
+  rows.forEach((g, i) => {
+    const answer = data[`g${i}`];
+    const last = answer && answer.errors.length === 0 ? answer.outbound[answer.outbound.length - 1] : undefined;
+    out.set(`${g.namespace}/${g.name}`, answer && answer.errors.length === 0
+      ? { requestsPerSecond: last?.requestsPerSecond ?? 0, errorRatio: last?.errorRatio ?? 0 }
+      : { requestsPerSecond: null, errorRatio: null });
+  });
+  return out;
+}

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Empty, ErrorState, Loading } from '../components/States';
+import { percent, perSecond } from '../format';
 import { graphql } from '../graphql';
-import { gatewayRows, type GatewayRow, type ResourceLike } from '../istio/gateways';
+import { gatewayRows, trafficByGateway, trafficQuery, type GatewayRow, type GatewayTraffic, type ResourceLike } from '../istio/gateways';
 import { ResourceEditor } from '../components/ResourceEditor';
 import type { Params } from '../urlState';
 
@@ -25,6 +26,15 @@ export function Gateways({ params, setParams }: { params: Params; setParams: (p:
       .catch((e: Error) => setLoad({ status: 'error', message: e.message }));
   }, []);
   const [editing, setEditing] = useState<{ title: string; yaml: string } | null>(null);
+  const [traffic, setTraffic] = useState<Map<string, GatewayTraffic>>(new Map());
+  const rows = load.status === 'ok' ? load.rows : null;
+  useEffect(() => {
+    if (!rows || rows.length === 0) return;
+    graphql<Record<string, never>>(trafficQuery(rows))
+      .then((d) => setTraffic(trafficByGateway(rows, d)))
+      .catch(() => setTraffic(new Map()));
+    // The statuses refresh every 5 s; traffic is a one-minute rate, re-read with them.
+  }, [rows]);
   useEffect(() => {
     reload();
     // A new gateway goes from Reconciling to Available as its pods start: keep the statuses current.
@@ -74,6 +84,8 @@ export function Gateways({ params, setParams }: { params: Params; setParams: (p:
               <th>Open ports</th>
               <th>Hosts</th>
               <th>Routes</th>
+              <th title="5xx share of the requests the gateway sent into the mesh (last minute)">Error rate</th>
+              <th title="Requests the gateway sent into the mesh (last minute)">Requests/s</th>
               <th>Status</th>
             </tr>
           </thead>
@@ -86,6 +98,8 @@ export function Gateways({ params, setParams }: { params: Params; setParams: (p:
                 <td>{g.ports.join(', ') || '—'}</td>
                 <td title={g.hosts.join('\n')}>{g.hosts.length}</td>
                 <td>{g.routes}</td>
+                <td>{percent(traffic.get(`${g.namespace}/${g.name}`)?.errorRatio)}</td>
+                <td>{perSecond(traffic.get(`${g.namespace}/${g.name}`)?.requestsPerSecond)}</td>
                 <td><span className={`status ${g.status === 'Available' ? 'status-healthy' : 'status-degraded'}`}>{g.status}</span></td>
               </tr>
             ))}

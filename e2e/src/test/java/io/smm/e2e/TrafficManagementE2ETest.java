@@ -213,6 +213,9 @@ class TrafficManagementE2ETest {
       WebElement row = browser.await(d -> d.findElement(By.cssSelector("[data-testid=gateways-table] tr[data-gateway=e2e-ingress]")),
           Duration.ofSeconds(20), "the new ingress gateway in the list");
       assertThat(row.getText()).contains("istio-system", "ingress");
+      // The sandbox's gateways carry no traffic: their rate reads 0.0, which Prometheus answered (not "—").
+      browser.await(d -> d.findElement(By.cssSelector("[data-testid=gateways-table] tr[data-gateway=e2e-ingress]")).getText()
+          .contains("0.0%"), Duration.ofSeconds(20), "the gateway's error rate and requests/s from Prometheus");
       browser.await(d -> d.findElement(By.cssSelector("[data-testid=gateways-table] tr[data-gateway=e2e-ingress]")).getText()
           .contains("Available"), Duration.ofSeconds(60), "the operator makes the gateway available");
       browser.screenshot("gateways");
