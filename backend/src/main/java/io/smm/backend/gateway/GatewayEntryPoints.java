@@ -11,7 +11,6 @@ import io.smm.api.crd.SmmCrds;
 import io.smm.backend.istio.ApplyResult;
 import io.smm.backend.istio.IstioConfigKinds;
 import io.smm.backend.istio.IstioConfigService;
-import io.smm.backend.istio.Issue;
 import io.smm.backend.istio.ResourceYaml;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,8 +25,8 @@ import java.util.Set;
  * Let's Encrypt, an ACME Issuer (once per namespace) and a Certificate carrying the seed's
  * {@code acme.smm.cisco.com/gateway-selector} annotation come with it; its secret appears when
  * cert-manager has the certificate, so until then the Gateway's missing-secret finding is expected
- * and only that one is overridden. All or nothing: when the Gateway is refused, what this call
- * wrote before it is removed again.
+ * and only that one is overridden. All or nothing: the Gateway is saved (and validated) first,
+ * and when the Issuer or Certificate cannot be written, what this call wrote is removed again.
  */
 public final class GatewayEntryPoints {
 
@@ -87,43 +86,33 @@ public final class GatewayEntryPoints {
     if (tls) {
       server.putObject("tls").put("mode", "SIMPLE").put("credentialName", secret);
     }
-    String yaml = ResourceYaml.write(gateway);
-    var check = istio.validate(yaml);
-    if (check.blocked()) {
-      throw new IllegalArgumentException("the Gateway would be invalid: " + check.issues().get(0).message());
+    // One validated save: with Let's Encrypt only the not-yet-issued secret may be overridden.
+    ApplyResult saved = istio.apply(ResourceYaml.write(gateway),
+        finding -> letsEncrypt && finding.checkId().equals("gateway/secret/not-found"));
+    if (!saved.applied() || !letsEncrypt) {
+      return new EntryPointResult(saved, List.of());
     }
-    List<Issue> errors = check.overridableErrors();
-    boolean onlyPendingSecret = letsEncrypt && errors.stream().allMatch(i -> i.checkId().equals("gateway/secret/not-found"));
-    if (!errors.isEmpty() && !onlyPendingSecret) {
-      return new EntryPointResult(new ApplyResult(false, false, null, check.issues(), List.of()), List.of());
-    }
-
     List<Runnable> undo = new ArrayList<>();
+    undo.add(() -> client.genericKubernetesResources(IstioConfigKinds.context(IstioConfigKinds.require("Gateway")))
+        .inNamespace(e.namespace()).withName(name).delete());
     List<String> created = new ArrayList<>();
     try {
-      if (letsEncrypt) {
-        writeIssuer(e.namespace(), e.letsEncryptEmail(), undo, created);
-        ObjectNode certificate = resource("cert-manager.io/v1", "Certificate", e.namespace(), name, Map.of());
-        ObjectNode selector = Serialization.jsonMapper().createObjectNode();
-        labels.forEach(selector::put);
-        ((ObjectNode) certificate.get("metadata")).putObject("annotations").put("acme.smm.cisco.com/gateway-selector",
-            selector.toPrettyString());
-        ObjectNode certSpec = certificate.putObject("spec").put("secretName", secret);
-        ArrayNode dns = certSpec.putArray("dnsNames");
-        hosts.forEach(dns::add);
-        certSpec.putObject("issuerRef").put("name", ISSUER_NAME).put("kind", "Issuer").put("group", "cert-manager.io");
-        create(IstioCrds.CERTIFICATE, certificate, undo, created);
-      }
-      ApplyResult saved = istio.apply(yaml, onlyPendingSecret && !errors.isEmpty());
-      if (!saved.applied()) {
-        undo.forEach(Runnable::run);
-        return new EntryPointResult(saved, List.of());
-      }
-      return new EntryPointResult(saved, created);
+      writeIssuer(e.namespace(), e.letsEncryptEmail(), undo, created);
+      ObjectNode certificate = resource("cert-manager.io/v1", "Certificate", e.namespace(), name, Map.of());
+      ObjectNode selector = Serialization.jsonMapper().createObjectNode();
+      labels.forEach(selector::put);
+      ((ObjectNode) certificate.get("metadata")).putObject("annotations").put("acme.smm.cisco.com/gateway-selector",
+          selector.toPrettyString());
+      ObjectNode certSpec = certificate.putObject("spec").put("secretName", secret);
+      ArrayNode dns = certSpec.putArray("dnsNames");
+      hosts.forEach(dns::add);
+      certSpec.putObject("issuerRef").put("name", ISSUER_NAME).put("kind", "Issuer").put("group", "cert-manager.io");
+      create(IstioCrds.CERTIFICATE, certificate, undo, created);
     } catch (RuntimeException ex) {
       undo.forEach(Runnable::run);
       throw ex;
     }
+    return new EntryPointResult(saved, created);
   }
 
   /** The namespace's ACME Issuer for Let's Encrypt, unless it has one. */

@@ -13,10 +13,14 @@ public final class IstioConfigKinds {
   public static final List<IstioKind> ALL = List.of(
       IstioCrds.VIRTUAL_SERVICE, IstioCrds.DESTINATION_RULE, byName("Gateway"), byName("ServiceEntry"), byName("Sidecar"),
       byName("PeerAuthentication"), byName("AuthorizationPolicy"),
-      new IstioKind(SmmCrds.ISTIO_MESH_GATEWAY.group(), SmmCrds.ISTIO_MESH_GATEWAY.version(), SmmCrds.ISTIO_MESH_GATEWAY.kind(),
-          SmmCrds.ISTIO_MESH_GATEWAY.plural(), SmmCrds.ISTIO_MESH_GATEWAY.shortNames()));
+      of(SmmCrds.ISTIO_MESH_GATEWAY));
 
   private IstioConfigKinds() {}
+
+  /** One of our own kinds (IstioMeshGateway, IstioControlPlane) in the same shape as Istio's. */
+  public static IstioKind of(SmmCrds.Kind k) {
+    return new IstioKind(k.group(), k.version(), k.kind(), k.plural(), k.shortNames());
+  }
 
   private static IstioKind byName(String kind) {
     return IstioCrds.ALL.stream().filter(k -> k.kind().equals(kind)).findFirst().orElseThrow();
@@ -33,6 +37,11 @@ public final class IstioConfigKinds {
   public static io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext context(IstioKind k) {
     return new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder().withGroup(k.group()).withVersion(k.version())
         .withKind(k.kind()).withPlural(k.plural()).withNamespaced(true).build();
+  }
+
+  /** By the exact kind name only, as a resource's {@code kind:} field must be written. */
+  public static Optional<IstioKind> byKind(String kind) {
+    return ALL.stream().filter(k -> k.kind().equals(kind)).findFirst();
   }
 
   public static IstioKind require(String name) {

@@ -75,19 +75,27 @@ public final class IstioConfigService {
 
   /** Validates without writing: YAML, kind, schema and the mesh checks with this resource in place. */
   public ResourceValidation validate(String yaml) {
+    return check(yaml).validation();
+  }
+
+  /** A validation and the document it read (null when the YAML could not be read). */
+  private record Checked(YamlDocument doc, ResourceValidation validation) {}
+
+  private Checked check(String yaml) {
     YamlDocument doc;
     try {
       doc = YamlDocument.parse(yaml);
     } catch (YamlDocument.SyntaxException e) {
       YamlDocument.Position at = e.position() == null ? new YamlDocument.Position(1, 1) : e.position();
-      return new ResourceValidation("", "", "", List.of(new Issue("yaml/syntax", "error", "", e.reason(), at.line(), at.column(), true)));
+      return new Checked(null, new ResourceValidation("", "", "", List.of(new Issue("yaml/syntax", "error", "", e.reason(), at.line(),
+          at.column(), true))));
     }
     ObjectNode root = doc.root();
     String kindName = root.path("kind").asText("");
     String namespace = root.path("metadata").path("namespace").asText("");
     String name = root.path("metadata").path("name").asText("");
     List<Issue> issues = new ArrayList<>(structure(doc));
-    IstioKind kind = IstioConfigKinds.find(kindName).filter(k -> k.kind().equals(kindName)).orElse(null);
+    IstioKind kind = IstioConfigKinds.byKind(kindName).orElse(null);
     if (kind != null) {
       for (SchemaValidator.Violation v : SchemaValidator.validate(root.path("spec"), IstioConfigSchemas.BY_KIND.get(kind.kind()), ".spec")) {
         issues.add(issue("schema", "error", v.path().substring(1), v.path().substring(1) + ": " + v.message(), doc, true));
@@ -98,7 +106,7 @@ public final class IstioConfigService {
         issues.add(issue(f.checkId(), f.severity().label(), f.path(), f.message(), doc, false));
       }
     }
-    return new ResourceValidation(kindName, namespace, name, issues);
+    return new Checked(doc, new ResourceValidation(kindName, namespace, name, issues));
   }
 
   private static List<Issue> structure(YamlDocument doc) {
@@ -111,7 +119,7 @@ public final class IstioConfigService {
       }
     });
     String kindName = root.path("kind").asText("");
-    IstioKind kind = IstioConfigKinds.find(kindName).filter(k -> k.kind().equals(kindName)).orElse(null);
+    IstioKind kind = IstioConfigKinds.byKind(kindName).orElse(null);
     if (kind == null) {
       out.add(issue("resource/structure", "error", "kind", kindName.isEmpty() ? "kind is required"
           : "kind \"" + kindName + "\" cannot be edited here; one of " + String.join(", ",
@@ -159,7 +167,17 @@ public final class IstioConfigService {
    * wrong; not written, with the findings, when mesh checks report errors and {@code force} is off.
    */
   public ApplyResult apply(String yaml, boolean force) {
-    ResourceValidation validation = validate(yaml);
+    return apply(yaml, finding -> force);
+  }
+
+  /**
+   * As {@link #apply(String, boolean)}, overriding only the mesh-check errors {@code mayOverride}
+   * accepts (a caller that knows one finding is expected, e.g. a certificate's secret not issued
+   * yet, overrides that one and no other).
+   */
+  public ApplyResult apply(String yaml, java.util.function.Predicate<Issue> mayOverride) {
+    Checked checked = check(yaml);
+    ResourceValidation validation = checked.validation();
     if (validation.blocked()) {
       List<Issue> blocking = validation.issues().stream().filter(Issue::blocking).toList();
       StringBuilder message = new StringBuilder("not saved: ");
@@ -173,10 +191,10 @@ public final class IstioConfigService {
       throw new IllegalArgumentException(message.toString());
     }
     List<Issue> errors = validation.overridableErrors();
-    if (!errors.isEmpty() && !force) {
+    if (!errors.stream().allMatch(mayOverride)) {
       return new ApplyResult(false, false, null, validation.issues(), List.of());
     }
-    ObjectNode root = YamlDocument.parse(yaml).root();
+    ObjectNode root = checked.doc().root();
     IstioKind kind = IstioConfigKinds.require(root.path("kind").asText());
     root.put("apiVersion", kind.apiVersion());
     root.remove("status");
@@ -184,26 +202,27 @@ public final class IstioConfigService {
     String namespace = r.getMetadata().getNamespace();
     String name = r.getMetadata().getName();
     String loadedVersion = r.getMetadata().getResourceVersion();
+    boolean creating = loadedVersion == null || loadedVersion.isBlank();
     Resource<GenericKubernetesResource> target = ops(kind).inNamespace(namespace).resource(r);
     GenericKubernetesResource stored;
     try {
-      stored = loadedVersion == null || loadedVersion.isBlank() ? target.create() : target.update();
+      stored = creating ? target.create() : target.update();
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
         GenericKubernetesResource now = ops(kind).inNamespace(namespace).withName(name).get();
-        throw new ResourceConflictException(loadedVersion == null || loadedVersion.isBlank()
+        throw new ResourceConflictException(creating
             ? kind.kind() + " " + namespace + "/" + name + " already exists: open it and edit it instead (nothing was written)"
             : kind.kind() + " " + namespace + "/" + name + " was changed since you loaded it (your resourceVersion " + loadedVersion
                 + ", now " + (now == null ? "deleted" : now.getMetadata().getResourceVersion())
                 + "): reload it and make your change again (nothing was written)");
       }
-      if (e.getCode() == 404 && loadedVersion != null) {
+      if (e.getCode() == 404 && !creating) {
         throw new ResourceConflictException(kind.kind() + " " + namespace + "/" + name
             + " was deleted since you loaded it (nothing was written)");
       }
       throw e;
     }
-    return new ApplyResult(true, loadedVersion == null || loadedVersion.isBlank(), resource(kind, stored), validation.issues(), errors);
+    return new ApplyResult(true, creating, resource(kind, stored), validation.issues(), errors);
   }
 
   /** Deletes one resource; false when it did not exist. */

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.api.crd.IstioCrds;
 import io.smm.api.crd.SmmCrds;
+import io.smm.backend.istio.IstioConfigKinds;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,8 +32,7 @@ public final class MeshSnapshots {
     for (IstioCrds.IstioKind kind : IstioCrds.ALL) {
       objects.addAll(custom(client, kind));
     }
-    var icp = SmmCrds.ISTIO_CONTROL_PLANE;
-    objects.addAll(custom(client, new IstioCrds.IstioKind(icp.group(), icp.version(), icp.kind(), icp.plural(), icp.shortNames())));
+    objects.addAll(custom(client, IstioConfigKinds.of(SmmCrds.ISTIO_CONTROL_PLANE)));
     String root = objects.stream().filter(o -> o.is("IstioControlPlane"))
         .map(o -> o.spec().path("meshConfig").path("rootNamespace").asText("")).filter(s -> !s.isEmpty()).findFirst()
         .orElse(MeshConfig.DEFAULT_ROOT_NAMESPACE);
@@ -48,7 +48,7 @@ public final class MeshSnapshots {
   /** A custom kind's objects; none when its CRD is not installed. */
   private static List<KubeObject> custom(KubernetesClient client, IstioCrds.IstioKind kind) {
     try {
-      return client.genericKubernetesResources(io.smm.backend.istio.IstioConfigKinds.context(kind)).inAnyNamespace().list().getItems().stream()
+      return client.genericKubernetesResources(IstioConfigKinds.context(kind)).inAnyNamespace().list().getItems().stream()
           .map(r -> KubeObject.of((JsonNode) Serialization.jsonMapper().valueToTree(r))).toList();
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404) {

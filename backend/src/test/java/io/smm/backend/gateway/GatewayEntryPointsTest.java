@@ -103,7 +103,7 @@ class GatewayEntryPointsTest {
   @Test
   void whenTheGatewayIsRefusedNothingStays() {
     entryPoints.create(new EntryPoint("istio-system", "demo-gw", 443, "HTTPS", List.of("a.example.org"), "own-cert", null));
-    // Same name, now with Let's Encrypt: the Gateway exists, so the Issuer and Certificate written first are removed again.
+    // Same name, now with Let's Encrypt: the Gateway exists, so it is refused before any Issuer or Certificate is written.
     assertThatThrownBy(() -> entryPoints.create(new EntryPoint("istio-system", "demo-gw", 443, "HTTPS", List.of("a.example.org"), null,
         "ops@example.org"))).hasMessageContaining("already exists");
     assertThat(all(IstioCrds.CERTIFICATE)).isEmpty();
