@@ -38,18 +38,18 @@ final class IstioResolvers {
   void wire(RuntimeWiring.Builder wiring) {
     wiring.type("Query", t -> t
         .dataFetcher("istioResources", env -> async(() -> {
-          List<Finding> findings = validation.latest().findings();
-          return istio.list(env.getArgument("namespace"), env.getArgument("kind")).stream().map(r -> resource(r, findings)).toList();
+          ValidationService.Result latest = validation.latest();
+          return istio.list(env.getArgument("namespace"), env.getArgument("kind")).stream().map(r -> resource(r, latest)).toList();
         }))
         .dataFetcher("istioResource", env -> async(() -> {
           IstioResource r = istio.get(env.getArgument("kind"), env.getArgument("namespace"), env.getArgument("name"));
-          return r == null ? null : resource(r, validation.latest().findings());
+          return r == null ? null : resource(r, validation.latest());
         }))
         .dataFetcher("validateIstioResource", env -> async(() -> validation(istio.validate(env.getArgument("yaml")))))
         .dataFetcher("istioTemplates", env -> IstioTemplates.ALL.stream().map(tpl -> Map.of("id", tpl.id(), "kind", tpl.kind(),
             "title", tpl.title(), "description", tpl.description(), "parameters", tpl.params().stream().map(p -> Map.of("name", p.name(),
                 "description", p.description(), "default", p.defaultValue())).toList())).toList())
-        .dataFetcher("renderIstioTemplate", env -> IstioTemplates.require(env.getArgument("id")).render(labels(env, "parameters")))
+        .dataFetcher("renderIstioTemplate", env -> IstioTemplates.require(env.getArgument("id")).render(SmmGraphQL.selector(env.getArgument("parameters"))))
         .dataFetcher("validationIssues", env -> async(() -> report(env)))
         .dataFetcher("sidecarEgressRecommendation", env -> {
           int window = env.<Integer>getArgument("windowSeconds");
@@ -91,22 +91,12 @@ final class IstioResolvers {
     return CompletableFuture.supplyAsync(call, blocking);
   }
 
-  private static Map<String, String> labels(DataFetchingEnvironment env, String name) {
-    List<Map<String, String>> list = env.getArgument(name);
-    Map<String, String> out = new LinkedHashMap<>();
-    if (list != null) {
-      list.forEach(l -> out.put(l.get("key"), l.get("value")));
-    }
-    return out;
-  }
-
   private Map<String, Object> report(DataFetchingEnvironment env) {
     ValidationService.Result result = Boolean.TRUE.equals(env.getArgument("refresh")) ? validation.refresh() : validation.latest();
     List<String> namespaces = env.getArgument("namespaces");
     List<Finding> findings = result.findings();
     if (namespaces != null && !namespaces.isEmpty()) {
-      findings = findings.stream().filter(f -> namespaces.stream().anyMatch(ns -> !AnalysisReport.inNamespace(List.of(f), ns).isEmpty()))
-          .toList();
+      findings = findings.stream().filter(f -> namespaces.stream().anyMatch(ns -> AnalysisReport.isAbout(f, ns))).toList();
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("time", result.at().toString());
@@ -131,12 +121,12 @@ final class IstioResolvers {
     out.put("istioRevision", f.istioRevision());
     out.put("path", f.path());
     out.put("errorMessage", f.message());
-    out.put("context", new java.util.TreeMap<>(f.context()).entrySet().stream()
-        .map(e -> Map.of("key", e.getKey(), "value", e.getValue())).toList());
+    out.put("context", f.context().entrySet().stream().map(e -> Map.of("key", e.getKey(), "value", e.getValue())).toList());
     return out;
   }
 
-  private Map<String, Object> resource(IstioResource r, List<Finding> findings) {
+  /** A resource with the latest validation's findings about it. */
+  private static Map<String, Object> resource(IstioResource r, ValidationService.Result latest) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("kind", r.kind());
     out.put("apiVersion", r.apiVersion());
@@ -147,9 +137,9 @@ final class IstioResolvers {
     out.put("yaml", r.yaml());
     out.put("spec", r.spec().toString());
     out.put("status", r.status().isNull() ? null : r.status().toString());
-    String cluster = validation.latest().cluster();
-    out.put("validation", findings.stream().filter(f -> f.subject().kind().equals(r.kind()) && f.subject().namespace().equals(r.namespace())
-        && f.subject().name().equals(r.name())).map(f -> finding(f, cluster)).toList());
+    out.put("validation", latest.findings().stream().filter(f -> f.subject().kind().equals(r.kind())
+        && f.subject().namespace().equals(r.namespace()) && f.subject().name().equals(r.name()))
+        .map(f -> finding(f, latest.cluster())).toList());
     return out;
   }
 
@@ -167,7 +157,7 @@ final class IstioResolvers {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("applied", r.applied());
     out.put("created", r.created());
-    out.put("resource", r.resource() == null ? null : resource(r.resource(), validation.latest().findings()));
+    out.put("resource", r.resource() == null ? null : resource(r.resource(), validation.latest()));
     out.put("issues", r.issues().stream().map(IstioResolvers::issue).toList());
     out.put("overridden", r.overridden().stream().map(IstioResolvers::issue).toList());
     return out;

@@ -89,7 +89,7 @@ public final class SmmGraphQL {
               List<Map<String, String>> params = (List<Map<String, String>>) in.getOrDefault("parameters", List.of());
               var request = new io.smm.backend.slo.SloService.NewSlo((String) in.get("namespace"), (String) in.get("name"),
                   (String) in.get("service"), (String) in.get("template"), (String) in.get("templateNamespace"),
-                  selector(params == null ? List.of() : params), (String) in.get("goal"), (String) in.get("period"),
+                  selector(params), (String) in.get("goal"), (String) in.get("period"),
                   (String) in.get("description"));
               return CompletableFuture.supplyAsync(() -> SloResolvers.slo(slos.create(request)), blocking);
             })
@@ -131,9 +131,12 @@ public final class SmmGraphQL {
         (Integer) f.get("minResponseCode"), (Integer) f.get("maxResponseCode"), (String) f.get("header"), (String) f.get("protocol"));
   }
 
-  private static Map<String, String> selector(List<Map<String, String>> labels) {
+  /** [LabelInput!] as a map; none when the argument was left out. */
+  static Map<String, String> selector(List<Map<String, String>> labels) {
     Map<String, String> out = new java.util.LinkedHashMap<>();
-    labels.forEach(l -> out.put(l.get("key"), l.get("value")));
+    if (labels != null) {
+      labels.forEach(l -> out.put(l.get("key"), l.get("value")));
+    }
     return out;
   }
 

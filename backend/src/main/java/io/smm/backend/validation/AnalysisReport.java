@@ -23,8 +23,12 @@ public final class AnalysisReport {
     if (namespace == null || namespace.isBlank()) {
       return findings;
     }
-    return findings.stream().filter(f -> f.subject().namespace().equals(namespace)
-        || f.subject().namespace().isEmpty() && f.subject().name().equals(namespace)).toList();
+    return findings.stream().filter(f -> isAbout(f, namespace)).toList();
+  }
+
+  /** Whether a finding is about an object of the namespace, or the namespace itself. */
+  public static boolean isAbout(Finding f, String namespace) {
+    return f.subject().namespace().equals(namespace) || f.subject().namespace().isEmpty() && f.subject().name().equals(namespace);
   }
 
   public static long errors(List<Finding> findings) {
@@ -45,7 +49,7 @@ public final class AnalysisReport {
       error.put("severity", f.severity().label());
       error.put("path", f.path());
       ObjectNode context = error.putObject("context");
-      new java.util.TreeMap<>(f.context()).forEach(context::put);
+      f.context().forEach(context::put);
       result.put("errorMessage", f.message());
     }
     return out;
@@ -68,7 +72,7 @@ public final class AnalysisReport {
         out.append("        Path: ").append(f.path()).append('\n');
         if (!f.context().isEmpty()) {
           out.append("        Context:\n");
-          new java.util.TreeMap<>(f.context()).forEach((k, v) -> out.append("            ").append(k).append(": ").append(v).append('\n'));
+          f.context().forEach((k, v) -> out.append("            ").append(k).append(": ").append(v).append('\n'));
         }
       }
       out.append('\n');

@@ -36,7 +36,7 @@ public final class MeshAnalyzer {
     for (Check check : checks) {
       try {
         check.rule().run(mesh, (subject, path, message, context) -> out.add(new Finding(check.id(), check.severity(), subject, path,
-            message, revision(mesh, subject), Map.copyOf(context))));
+            message, revision(mesh, subject), sorted(context))));
       } catch (RuntimeException e) {
         LOG.warn("check {} failed", check.id(), e);
       }
@@ -44,6 +44,11 @@ public final class MeshAnalyzer {
     out.sort(Comparator.comparing((Finding f) -> f.subject().key(mesh.cluster())).thenComparing(Finding::path)
         .thenComparing(Finding::checkId));
     return out;
+  }
+
+  /** Context keys in order once here, so every report lists them alike. */
+  private static Map<String, String> sorted(Map<String, String> context) {
+    return java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(context));
   }
 
   private static String revision(MeshConfig mesh, KubeObject subject) {
