@@ -54,12 +54,7 @@ public class EmbeddedApiServer implements AutoCloseable {
     if (rbac) {
       StaticTokens tokens = new StaticTokens();
       tokens.add(Kubeconfig.TOKEN, Kubeconfig.USER, "system:masters");
-      access = new AccessControl(tokens, new RbacAuthorizer(path -> {
-        var response = store.handleGet(path);
-        return response.code() == 200 ? RbacAuthorizer.items(Serialization.unmarshal(
-            new String(response.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8), com.fasterxml.jackson.databind.JsonNode.class))
-            : java.util.List.of();
-      }));
+      access = new AccessControl(tokens, new RbacAuthorizer(path -> RbacAuthorizer.items(SandboxDispatcher.stored(store, path))));
     } else {
       access = null;
     }

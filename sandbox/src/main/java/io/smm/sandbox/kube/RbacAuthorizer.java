@@ -176,10 +176,12 @@ public final class RbacAuthorizer {
     return false;
   }
 
-  /** Every item of a list response body ("items"), for the store-backed {@code list} function. */
+  /** Every item of a list response body ("items"; none when there is no body), for the store-backed {@code list} function. */
   static List<JsonNode> items(JsonNode listBody) {
     List<JsonNode> out = new ArrayList<>();
-    listBody.path("items").forEach(out::add);
+    if (listBody != null) {
+      listBody.path("items").forEach(out::add);
+    }
     return out;
   }
 }

@@ -164,6 +164,18 @@ final class SandboxDispatcher extends Dispatcher {
     return store.dispatch(request);
   }
 
+  /** The object a request addresses, without a /status subresource. */
+  private static String objectPath(String path) {
+    return path.endsWith("/status") ? path.substring(0, path.length() - "/status".length()) : path;
+  }
+
+  /** What the store holds at an API path (an object or a list), or null when it answers other than 200. */
+  static JsonNode stored(KubernetesCrudDispatcher store, String path) {
+    MockResponse response = store.handleGet(path);
+    return response.code() == HttpURLConnection.HTTP_OK
+        ? Serialization.unmarshal(new String(response.getBody().getBytes(), StandardCharsets.UTF_8), JsonNode.class) : null;
+  }
+
   /**
    * kube-apiserver's optimistic concurrency, which the mock lacks: a PUT carrying a
    * resourceVersion other than the stored one is a 409 Conflict and changes nothing.
@@ -179,13 +191,11 @@ final class SandboxDispatcher extends Dispatcher {
     if (sent.isEmpty()) {
       return null;
     }
-    String objectPath = bare.endsWith("/status") ? bare.substring(0, bare.length() - "/status".length()) : bare;
-    MockResponse current = store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.GET, objectPath, Headers.builder().build(),
-        new Buffer()));
-    if (current.code() != HttpURLConnection.HTTP_OK) {
+    String objectPath = objectPath(bare);
+    JsonNode stored = stored(store, objectPath);
+    if (stored == null) {
       return null;
     }
-    JsonNode stored = Serialization.unmarshal(new String(current.getBody().getBytes(), StandardCharsets.UTF_8), JsonNode.class);
     String now = stored.path("metadata").path("resourceVersion").asText("");
     if (now.equals(sent)) {
       return null;
@@ -442,7 +452,7 @@ final class SandboxDispatcher extends Dispatcher {
 
   /** Computes the patched object here and stores it with an update that keeps the optimistic-lock check. */
   private MockResponse strategicMergePatch(RecordedRequest request, String path) {
-    String objectPath = path.endsWith("/status") ? path.substring(0, path.length() - "/status".length()) : path;
+    String objectPath = objectPath(path);
     MockResponse current = store.handleGet(objectPath);
     if (current.code() != HttpURLConnection.HTTP_OK) {
       return current;
