@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { graphql } from '../graphql';
 import { RENDER_QUERY, RESOURCES_QUERY, findingSummary, type IstioResource } from '../istio/model';
-import { appliesToService, TRAFFIC_ACTIONS } from '../istio/serviceActions';
+import { appliesToService, TRAFFIC_ACTIONS, type TrafficAction } from '../istio/serviceActions';
 import { ResourceEditor } from './ResourceEditor';
 import { ErrorState } from './States';
 
@@ -24,15 +24,15 @@ export function TrafficActions({ namespace, service, app }: { namespace: string;
       .catch((e: Error) => setError(e.message));
   }, [namespace, service, app, attempt]);
 
-  const start = (templateId: string, title: string, suffix: string) => {
+  const start = (action: TrafficAction) => {
     const parameters = [
-      { key: 'name', value: `${service}-${suffix}` },
+      { key: 'name', value: `${service}-${action.suffix}` },
       { key: 'namespace', value: namespace },
       { key: 'host', value: service },
       { key: 'app', value: app },
-    ].filter((p) => TRAFFIC_ACTIONS.find((a) => a.template === templateId)!.parameters.includes(p.key));
-    graphql<{ renderIstioTemplate: string }>(RENDER_QUERY, { id: templateId, parameters })
-      .then((d) => setEditing({ title: `${title} for ${namespace}/${service}`, yaml: d.renderIstioTemplate }))
+    ].filter((p) => action.parameters.includes(p.key));
+    graphql<{ renderIstioTemplate: string }>(RENDER_QUERY, { id: action.template, parameters })
+      .then((d) => setEditing({ title: `${action.title} for ${namespace}/${service}`, yaml: d.renderIstioTemplate }))
       .catch((e: Error) => setError(e.message));
   };
 
@@ -40,7 +40,7 @@ export function TrafficActions({ namespace, service, app }: { namespace: string;
     <section className="traffic-actions" data-testid="traffic-actions">
       <div className="toolbar">
         {TRAFFIC_ACTIONS.map((a) => (
-          <button key={a.template} type="button" onClick={() => start(a.template, a.title, a.suffix)} data-action={a.template}>
+          <button key={a.template} type="button" onClick={() => start(a)} data-action={a.template}>
             {a.title}
           </button>
         ))}
