@@ -51,7 +51,7 @@ class ServerApiTest {
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("opted-out")
         .addToLabels("istio-injection", "disabled").addToLabels("istio.io/rev", "cp-v115x.istio-system").endMetadata().build()).create();
     server = new SmmServer(client, "kubeconfig-cluster", java.net.URI.create("http://127.0.0.1:1/"));
-    base = "http://127.0.0.1:" + server.start(new ServerOptions("127.0.0.1", 0, 0));
+    base = "http://127.0.0.1:" + server.start(new ServerOptions("127.0.0.1", 0, 0).anonymous());
   }
 
   @AfterAll
@@ -206,7 +206,7 @@ class ServerApiTest {
         .withRequestRetryBackoffLimit(0).withConnectionTimeout(1000).build()).build();
     gone.close();
     try (SmmServer lonely = new SmmServer(orphan, "x", java.net.URI.create("http://127.0.0.1:1/"))) {
-      String url = "http://127.0.0.1:" + lonely.start(new ServerOptions("127.0.0.1", 0));
+      String url = "http://127.0.0.1:" + lonely.start(new ServerOptions("127.0.0.1", 0).anonymous());
       HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(url + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(ready.statusCode()).isEqualTo(503);
       assertThat(JSON.readTree(ready.body()).path("reason").asText()).startsWith("Kubernetes API");

@@ -17,6 +17,8 @@ public class ClusterQueries {
   static final String CONTROL_PLANE_NAME = "smm";
 
   private final KubernetesClient client;
+  /** Reads the ControlPlane for the cluster's name, which every caller sees alike. */
+  private final KubernetesClient own;
   private final String fallbackClusterName;
 
   /**
@@ -24,8 +26,18 @@ public class ClusterQueries {
    *     cluster of the kubeconfig's current context
    */
   public ClusterQueries(KubernetesClient client, String fallbackClusterName) {
+    this(client, client, fallbackClusterName);
+  }
+
+  private ClusterQueries(KubernetesClient client, KubernetesClient own, String fallbackClusterName) {
     this.client = client;
+    this.own = own;
     this.fallbackClusterName = fallbackClusterName;
+  }
+
+  /** The same queries made with another client (one that impersonates a user), so RBAC decides what they return. */
+  public ClusterQueries as(KubernetesClient caller) {
+    return new ClusterQueries(caller, own, fallbackClusterName);
   }
 
   public List<ClusterInfo> clusters() {
@@ -37,6 +49,18 @@ public class ClusterQueries {
   public List<NamespaceInfo> namespaces() {
     return client.namespaces().list().getItems().stream()
         .map(NamespaceInfo::of)
+        .sorted(Comparator.comparing(NamespaceInfo::name))
+        .toList();
+  }
+
+  /**
+   * The namespaces that pass {@code visible}, listed with the backend's identity: for a user who
+   * may read some namespaces but not list them all (kubectl would say forbidden).
+   */
+  public List<NamespaceInfo> namespaces(java.util.function.Predicate<String> visible) {
+    return own.namespaces().list().getItems().stream()
+        .map(NamespaceInfo::of)
+        .filter(n -> visible.test(n.name()))
         .sorted(Comparator.comparing(NamespaceInfo::name))
         .toList();
   }
@@ -161,7 +185,7 @@ public class ClusterQueries {
 
   /** The ControlPlane's spec.clusterName, else the name given at start (the kubeconfig context's cluster). */
   public String clusterName() {
-    GenericKubernetesResource cp = client.genericKubernetesResources(CONTROL_PLANE).withName(CONTROL_PLANE_NAME).get();
+    GenericKubernetesResource cp = own.genericKubernetesResources(CONTROL_PLANE).withName(CONTROL_PLANE_NAME).get();
     if (cp != null && cp.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec
         && spec.get("clusterName") instanceof String name && !name.isBlank()) {
       return name;

@@ -34,9 +34,17 @@ final class ClearErrors implements DataFetcherExceptionHandler {
     } else if (e instanceof io.smm.backend.istio.ResourceConflictException) {
       message = e.getMessage();
       extensions = Map.of("code", "CONFLICT");
+    } else if (e instanceof io.smm.backend.auth.AuthFailure a) {
+      message = a.getMessage();
+      extensions = Map.of("code", "UNAUTHENTICATED", "reason", a.reason().name());
+    } else if (e instanceof io.smm.backend.auth.NamespaceForbiddenException) {
+      message = "forbidden: " + e.getMessage();
+      extensions = Map.of("code", "FORBIDDEN");
     } else if (e instanceof KubernetesClientException k && k.getCode() == 403) {
+      boolean mutation = params.getDataFetchingEnvironment() != null && params.getDataFetchingEnvironment().getOperationDefinition() != null
+          && params.getDataFetchingEnvironment().getOperationDefinition().getOperation() == graphql.language.OperationDefinition.Operation.MUTATION;
       message = "forbidden: " + firstLine(k.getStatus() != null && k.getStatus().getMessage() != null ? k.getStatus().getMessage()
-          : rootMessage(k)) + " (nothing was written)";
+          : rootMessage(k)) + (mutation ? " (nothing was written)" : "");
       extensions = Map.of("code", "FORBIDDEN");
     } else if (e instanceof PrometheusException p) {
       message = firstLine(p.getMessage());

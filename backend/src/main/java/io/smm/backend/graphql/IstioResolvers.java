@@ -21,81 +21,85 @@ import java.util.concurrent.Executor;
 /** Istio resources, templates and mesh validation in the GraphQL API. */
 final class IstioResolvers {
 
-  private final IstioConfigService istio;
+  private final CallerServices callers;
   private final ValidationService validation;
-  private final io.smm.backend.egress.EgressRecommender egress;
-  private final io.smm.backend.gateway.GatewayEntryPoints entryPoints;
   private final Executor blocking;
 
-  IstioResolvers(SmmGraphQL.Istio services, Executor blocking) {
-    this.istio = services.resources();
-    this.validation = services.validation();
-    this.egress = services.egress();
-    this.entryPoints = services.entryPoints();
+  IstioResolvers(CallerServices callers, ValidationService validation, Executor blocking) {
+    this.callers = callers;
+    this.validation = validation;
     this.blocking = blocking;
   }
 
   void wire(RuntimeWiring.Builder wiring) {
     wiring.type("Query", t -> t
-        .dataFetcher("istioResources", env -> async(() -> {
+        .dataFetcher("istioResources", env -> async(env, c -> {
           ValidationService.Result latest = validation.latest();
-          return istio.list(env.getArgument("namespace"), env.getArgument("kind")).stream().map(r -> resource(r, latest)).toList();
+          IstioConfigService istio = callers.istio(c);
+          String namespace = env.getArgument("namespace");
+          List<String> within = Callers.within(c, namespace == null || namespace.isBlank() ? null : List.of(namespace));
+          List<IstioResource> found = within == null ? istio.list(null, env.getArgument("kind"))
+              : within.stream().flatMap(ns -> istio.list(ns, env.getArgument("kind")).stream()).toList();
+          return found.stream().map(r -> resource(r, latest)).toList();
         }))
-        .dataFetcher("istioResource", env -> async(() -> {
-          IstioResource r = istio.get(env.getArgument("kind"), env.getArgument("namespace"), env.getArgument("name"));
+        .dataFetcher("istioResource", env -> async(env, c -> {
+          IstioResource r = callers.istio(c).get(env.getArgument("kind"), env.getArgument("namespace"), env.getArgument("name"));
           return r == null ? null : resource(r, validation.latest());
         }))
-        .dataFetcher("validateIstioResource", env -> async(() -> validation(istio.validate(env.getArgument("yaml")))))
+        .dataFetcher("validateIstioResource", env -> async(env, c -> validation(callers.istio(c).validate(env.getArgument("yaml")))))
         .dataFetcher("istioTemplates", env -> IstioTemplates.ALL.stream().map(tpl -> Map.of("id", tpl.id(), "kind", tpl.kind(),
             "title", tpl.title(), "description", tpl.description(), "parameters", tpl.params().stream().map(p -> Map.of("name", p.name(),
                 "description", p.description(), "default", p.defaultValue())).toList())).toList())
         .dataFetcher("renderIstioTemplate", env -> IstioTemplates.require(env.getArgument("id")).render(SmmGraphQL.selector(env.getArgument("parameters"))))
-        .dataFetcher("validationIssues", env -> async(() -> report(env)))
+        .dataFetcher("validationIssues", env -> async(env, c -> report(env, c)))
         .dataFetcher("sidecarEgressRecommendation", env -> {
           int window = env.<Integer>getArgument("windowSeconds");
           if (window < 60 || window > 30 * 86_400) {
             throw new IllegalArgumentException("windowSeconds must be between 60 and " + 30 * 86_400);
           }
-          return CompletableFuture.supplyAsync(() -> egress.recommend(env.getArgument("namespace"), env.getArgument("workload"),
-              java.time.Duration.ofSeconds(window)), blocking).thenCompose(f -> f).thenApply(r -> Map.of("namespace", r.namespace(),
+          return async(env, c -> {
+            c.require(env.getArgument("namespace")); // the recommendation is read from the namespace's metrics
+            return callers.egress(c).recommend(env.getArgument("namespace"), env.getArgument("workload"), java.time.Duration.ofSeconds(window));
+          }).thenCompose(f -> f).thenApply(r -> Map.of("namespace", r.namespace(),
               "name", r.name(), "selector", r.selector().entrySet().stream().map(e -> Map.of("key", e.getKey(), "value", e.getValue()))
                   .toList(), "hosts", r.hosts(), "yaml", r.yaml(), "replacesExisting", r.replacesExisting()));
         }));
     wiring.type("Mutation", t -> t
-        .dataFetcher("applyIstioResource", env -> async(() -> {
-          ApplyResult result = istio.apply(env.getArgument("yaml"), Boolean.TRUE.equals(env.getArgument("force")));
+        .dataFetcher("applyIstioResource", env -> async(env, c -> {
+          ApplyResult result = callers.istio(c).apply(env.getArgument("yaml"), Boolean.TRUE.equals(env.getArgument("force")));
           if (result.applied()) {
             validation.refresh();
           }
           return apply(result);
         }))
-        .dataFetcher("createGatewayEntryPoint", env -> async(() -> {
+        .dataFetcher("createGatewayEntryPoint", env -> async(env, c -> {
           Map<String, Object> in = env.getArgument("input");
           @SuppressWarnings("unchecked")
           List<String> hosts = (List<String>) in.get("hosts");
-          var result = entryPoints.create(new io.smm.backend.gateway.EntryPoint((String) in.get("namespace"), (String) in.get("meshGateway"),
+          var result = callers.entryPoints(c).create(new io.smm.backend.gateway.EntryPoint((String) in.get("namespace"), (String) in.get("meshGateway"),
               (Integer) in.get("port"), (String) in.get("protocol"), hosts, (String) in.get("tlsSecret"), (String) in.get("letsEncryptEmail")));
           if (result.gateway().applied()) {
             validation.refresh();
           }
           return Map.of("gateway", apply(result.gateway()), "alsoCreated", result.alsoCreated());
         }))
-        .dataFetcher("deleteIstioResource", env -> async(() -> {
-          boolean deleted = istio.delete(env.getArgument("kind"), env.getArgument("namespace"), env.getArgument("name"));
+        .dataFetcher("deleteIstioResource", env -> async(env, c -> {
+          boolean deleted = callers.istio(c).delete(env.getArgument("kind"), env.getArgument("namespace"), env.getArgument("name"));
           validation.refresh();
           return deleted;
         })));
   }
 
-  private <T> CompletableFuture<T> async(java.util.function.Supplier<T> call) {
-    return CompletableFuture.supplyAsync(call, blocking);
+  private <T> CompletableFuture<T> async(DataFetchingEnvironment env, java.util.function.Function<io.smm.backend.auth.Caller, T> call) {
+    return SmmGraphQL.async(env, call, blocking);
   }
 
-  private Map<String, Object> report(DataFetchingEnvironment env) {
+  /** The background validation's findings about the namespaces the caller may see. */
+  private Map<String, Object> report(DataFetchingEnvironment env, io.smm.backend.auth.Caller caller) {
+    List<String> namespaces = Callers.within(caller, env.getArgument("namespaces"));
     ValidationService.Result result = Boolean.TRUE.equals(env.getArgument("refresh")) ? validation.refresh() : validation.latest();
-    List<String> namespaces = env.getArgument("namespaces");
     List<Finding> findings = result.findings();
-    if (namespaces != null && !namespaces.isEmpty()) {
+    if (namespaces != null) {
       findings = findings.stream().filter(f -> namespaces.stream().anyMatch(ns -> AnalysisReport.isAbout(f, ns))).toList();
     }
     Map<String, Object> out = new LinkedHashMap<>();

@@ -34,17 +34,27 @@ final class MeshResolvers {
   private final TopologyService topology;
   private final HealthService health;
   private final GoldenSignalsService signals;
+  private final java.util.concurrent.Executor blocking;
 
-  MeshResolvers(TopologyService topology, HealthService health, GoldenSignalsService signals) {
+  MeshResolvers(TopologyService topology, HealthService health, GoldenSignalsService signals, java.util.concurrent.Executor blocking) {
     this.topology = topology;
     this.health = health;
     this.signals = signals;
+    this.blocking = blocking;
   }
 
   CompletableFuture<DataFetcherResult<Map<String, Object>>> goldenSignals(DataFetchingEnvironment env) {
     Scope scope = new Scope(Scope.Kind.valueOf(env.getArgument("kind")), env.getArgument("namespace"), env.getArgument("name"));
     TimeSeriesArguments a = TimeSeriesArguments.of(env);
-    return signals.signals(scope, a.end(), a.range(), a.step(), a.window()).thenApply(g -> {
+    // Metrics are not Kubernetes objects RBAC could filter: a caller sees those of namespaces they may get pods in.
+    return SmmGraphQL.async(env, c -> {
+      if (scope.kind() == Scope.Kind.MESH) {
+        c.requireAll();
+      } else {
+        c.require(scope.namespace());
+      }
+      return scope;
+    }, blocking).thenCompose(s -> signals.signals(s, a.end(), a.range(), a.step(), a.window())).thenApply(g -> {
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("inbound", g.inbound().stream().map(MeshResolvers::point).toList());
       out.put("outbound", g.outbound().stream().map(MeshResolvers::point).toList());
@@ -97,39 +107,91 @@ final class MeshResolvers {
   }
 
   CompletableFuture<DataFetcherResult<Map<String, Object>>> topology(DataFetchingEnvironment env) {
-    Set<String> namespaces = namespaces(env.getArgument("namespaces"));
     Instant time = instant(env.getArgument("time"), "time");
     Duration window = seconds(env.getArgument("windowSeconds"), 60, "windowSeconds");
     boolean idle = !Boolean.FALSE.equals(env.getArgument("idleNodes"));
     Instant at = time == null ? Instant.now() : time;
-    var graph = topology.topology(namespaces, at, window, idle,
-        io.smm.backend.topology.TopologyNode.Grouping.valueOf(env.<String>getArgument("groupBy")));
-    var scores = health.timelines(namespaces, new HealthService.Span(at, Duration.ZERO, window, window, Duration.ofHours(1)))
-        .handle((h, e) -> e == null ? new Outcome<>(h, null) : new Outcome<Map<String, List<HealthScore>>>(Map.of(), e));
-    return graph.thenCombine(scores, (t, h) -> {
-      List<String> errors = new ArrayList<>(t.errors());
-      if (h.error() != null) {
-        errors.add("health: " + PartErrors.messageOf(h.error()));
+    var grouping = io.smm.backend.topology.TopologyNode.Grouping.valueOf(env.<String>getArgument("groupBy"));
+    return SmmGraphQL.async(env, c -> Seen.of(c, grouping == io.smm.backend.topology.TopologyNode.Grouping.CLUSTER,
+        env.getArgument("namespaces")), blocking).thenCompose(seen -> {
+      if (seen.nothing()) {
+        return CompletableFuture.completedFuture(DataFetcherResult.<Map<String, Object>>newResult()
+            .data(view(new Topology(at, window, List.of(), List.of(), List.of()), Map.of(), List.of())).build());
       }
-      Map<String, Object> out = view(t, h.value(), errors);
-      DataFetcherResult.Builder<Map<String, Object>> result = DataFetcherResult.<Map<String, Object>>newResult().data(out);
-      if (!errors.isEmpty()) {
-        result.error(GraphqlErrorBuilder.newError(env).message("partial topology: " + String.join("; ", errors))
-            .extensions(Map.of("code", code(errors, h.error()))).build());
-      }
-      return result.build();
+      var graph = topology.topology(seen.namespaces(), at, window, idle, grouping).thenApply(seen::cut);
+      var scores = health.timelines(seen.namespaces(), new HealthService.Span(at, Duration.ZERO, window, window, Duration.ofHours(1)))
+          .handle((h, e) -> e == null ? new Outcome<>(h, null) : new Outcome<Map<String, List<HealthScore>>>(Map.of(), e));
+      return graph.thenCombine(scores, (t, h) -> {
+        List<String> errors = new ArrayList<>(t.errors());
+        if (h.error() != null) {
+          errors.add("health: " + PartErrors.messageOf(h.error()));
+        }
+        Map<String, Object> out = view(t, h.value(), errors);
+        DataFetcherResult.Builder<Map<String, Object>> result = DataFetcherResult.<Map<String, Object>>newResult().data(out);
+        if (!errors.isEmpty()) {
+          result.error(GraphqlErrorBuilder.newError(env).message("partial topology: " + String.join("; ", errors))
+              .extensions(Map.of("code", code(errors, h.error()))).build());
+        }
+        return result.build();
+      });
     });
   }
 
   CompletableFuture<List<Map<String, Object>>> health(DataFetchingEnvironment env) {
-    Set<String> namespaces = namespaces(env.getArgument("namespaces"));
     TimeSeriesArguments a = TimeSeriesArguments.of(env);
-    return health.timelines(namespaces, new HealthService.Span(a.end(), a.range(), a.step(), a.window(), Duration.ofHours(1)))
+    return SmmGraphQL.async(env, c -> Seen.of(c, false, env.getArgument("namespaces")), blocking).thenCompose(seen -> seen.nothing()
+        ? CompletableFuture.completedFuture(List.<Map<String, Object>>of())
+        : health.timelines(seen.namespaces(), new HealthService.Span(a.end(), a.range(), a.step(), a.window(), Duration.ofHours(1)))
         .thenApply(m -> {
           List<Map<String, Object>> out = new ArrayList<>();
-          m.forEach((id, timeline) -> out.add(Map.of("id", id, "timeline", timeline.stream().map(MeshResolvers::health).toList())));
+          m.forEach((id, timeline) -> {
+            if (seen.showsNode(id)) {
+              out.add(Map.of("id", id, "timeline", timeline.stream().map(MeshResolvers::health).toList()));
+            }
+          });
           return out;
-        });
+        }));
+  }
+
+  /**
+   * The namespaces a caller's graph may show: those asked for (each must be visible) or all they
+   * see. A node of a namespace they may not see is cut with its edges, so neither its name nor
+   * its traffic reaches them; nodes outside any namespace (unknown, external) stay.
+   */
+  private record Seen(Set<String> namespaces, io.smm.backend.auth.NamespaceAccess.Visible visible, boolean nothing) {
+    /** Blocking: asks the API server on a cache miss. */
+    static Seen of(io.smm.backend.auth.Caller caller, boolean mixesNamespaces, List<String> requested) {
+      if (mixesNamespaces) {
+        caller.requireAll(); // a cluster node sums every namespace's traffic
+      }
+      List<String> within = Callers.within(caller, requested);
+      return new Seen(within == null ? Set.of() : Set.copyOf(within), caller.visible(), within != null && within.isEmpty());
+    }
+
+    Topology cut(Topology t) {
+      if (visible.all()) {
+        return t;
+      }
+      List<TopologyNode> nodes = t.nodes().stream().filter(n -> n.namespace() == null || n.namespace().isEmpty()
+          || visible.contains(n.namespace())).toList();
+      Set<String> kept = new java.util.HashSet<>();
+      nodes.forEach(n -> kept.add(n.id()));
+      List<TopologyEdge> edges = t.edges().stream().filter(e -> kept.contains(e.source()) && kept.contains(e.target())).toList();
+      return new Topology(t.time(), t.window(), nodes, edges, t.errors());
+    }
+
+    /** Node ids are kind:cluster/namespace/name; those without a namespace part are not any namespace's. */
+    boolean showsNode(String id) {
+      if (visible.all()) {
+        return true;
+      }
+      int slash = id.indexOf('/');
+      if (slash < 0) {
+        return true;
+      }
+      int end = id.indexOf('/', slash + 1);
+      return visible.contains(end < 0 ? id.substring(slash + 1) : id.substring(slash + 1, end));
+    }
   }
 
   private record Outcome<T>(T value, Throwable error) {}
@@ -232,10 +294,6 @@ final class MeshResolvers {
       return "PROMETHEUS_" + p.kind().name();
     }
     return errors.stream().anyMatch(e -> e.contains("did not answer")) ? "PROMETHEUS_TIMEOUT" : "PROMETHEUS_UNAVAILABLE";
-  }
-
-  private static Set<String> namespaces(List<String> names) {
-    return names == null ? Set.of() : Set.copyOf(names);
   }
 
   private static Instant instant(String text, String argument) {

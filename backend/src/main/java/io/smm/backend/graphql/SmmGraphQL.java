@@ -1,14 +1,14 @@
 package io.smm.backend.graphql;
 
 import graphql.GraphQL;
-import graphql.schema.DataFetcher;
 import graphql.schema.GraphQLSchema;
 import graphql.schema.idl.RuntimeWiring;
 import graphql.schema.idl.SchemaGenerator;
 import graphql.schema.idl.SchemaParser;
 import graphql.schema.idl.TypeDefinitionRegistry;
 import io.smm.backend.BuildInfo;
-import io.smm.backend.cluster.ClusterQueries;
+import io.smm.backend.auth.Caller;
+import io.smm.backend.auth.NamespaceAccess;
 import io.smm.backend.cluster.NamespaceFeed;
 import io.smm.backend.health.HealthService;
 import io.smm.backend.mesh.MeshOverviewService;
@@ -29,54 +29,86 @@ public final class SmmGraphQL {
 
   private SmmGraphQL() {}
 
-  /** Istio resources and the mesh validation that runs in the background. */
-  public record Istio(io.smm.backend.istio.IstioConfigService resources, io.smm.backend.validation.ValidationService validation,
-      io.smm.backend.egress.EgressRecommender egress, io.smm.backend.gateway.GatewayEntryPoints entryPoints) {}
-
   /** Traffic tap: subscriptions and the receiver's counters. */
   public record Tap(io.smm.backend.tap.TapStreams streams, Supplier<io.smm.backend.tap.AccessLogReceiver.Stats> stats) {}
 
+  /** What every caller shares: metrics, background validation, feeds and taps, filtered per caller here. */
+  public record Shared(BuildInfo build, NamespaceFeed namespaceFeed, TopologyService topology, HealthService health,
+      MeshOverviewService overview, GoldenSignalsService signals, Tap tap, io.smm.backend.validation.ValidationService validation) {}
+
   /**
+   * @param callers the Kubernetes-reading services, made per caller so RBAC decides
    * @param blocking where resolvers that call the Kubernetes API run, so they never block the
    *     HTTP event loop
    */
-  public static GraphQL create(BuildInfo build, ClusterQueries clusters, NamespaceFeed namespaceFeed, TopologyService topology,
-      HealthService health, MeshOverviewService overview, GoldenSignalsService signals, Tap tap, io.smm.backend.slo.SloService slos,
-      Istio istio, Executor blocking) {
-    MeshResolvers mesh = new MeshResolvers(topology, health, signals);
+  public static GraphQL create(Shared shared, CallerServices callers, Executor blocking) {
+    MeshResolvers mesh = new MeshResolvers(shared.topology(), shared.health(), shared.signals(), blocking);
+    NamespaceFeed namespaceFeed = shared.namespaceFeed();
+    MeshOverviewService overview = shared.overview();
+    Tap tap = shared.tap();
     RuntimeWiring.Builder builder = RuntimeWiring.newRuntimeWiring();
-    new IstioResolvers(istio, blocking).wire(builder);
+    new IstioResolvers(callers, shared.validation(), blocking).wire(builder);
     RuntimeWiring wiring = builder
         .type("Query", t -> t
-            .dataFetcher("version", env -> Map.of("version", build.version()))
-            .dataFetcher("clusters", async(clusters::clusters, blocking))
-            .dataFetcher("namespaces", async(clusters::namespaces, blocking))
-            .dataFetcher("services", env -> CompletableFuture.supplyAsync(() -> clusters.services(env.getArgument("namespaces")), blocking))
-            .dataFetcher("workloads", env -> CompletableFuture.supplyAsync(() -> clusters.workloads(env.getArgument("namespaces")), blocking))
-            .dataFetcher("pods", env -> CompletableFuture.supplyAsync(() -> clusters.pods(env.getArgument("namespace"),
+            .dataFetcher("version", env -> Map.of("version", shared.build().version()))
+            .dataFetcher("me", env -> {
+              Caller c = Callers.of(env);
+              return Map.of("username", c.identity().username(), "groups", c.identity().groups(), "anonymous", c.anonymous());
+            })
+            .dataFetcher("clusters", env -> async(env, c -> callers.clusters(c).clusters(), blocking))
+            .dataFetcher("namespaces", env -> async(env, c -> {
+              NamespaceAccess.Visible visible = c.visible();
+              return visible.all() ? callers.clusters(c).namespaces() : callers.clusters(c).namespaces(visible::contains);
+            }, blocking))
+            .dataFetcher("services", env -> async(env, c -> {
+              List<String> ns = Callers.within(c, env.getArgument("namespaces"));
+              return ns != null && ns.isEmpty() ? List.of() : callers.clusters(c).services(ns);
+            }, blocking))
+            .dataFetcher("workloads", env -> async(env, c -> {
+              List<String> ns = Callers.within(c, env.getArgument("namespaces"));
+              return ns != null && ns.isEmpty() ? List.of() : callers.clusters(c).workloads(ns);
+            }, blocking))
+            .dataFetcher("pods", env -> async(env, c -> callers.clusters(c).pods(env.getArgument("namespace"),
                 selector(env.getArgument("selector"))), blocking))
-            .dataFetcher("meshOverview", env -> overview.overview(java.time.Duration.ofSeconds(
-                Math.max(1, Math.min(86_400, env.<Integer>getArgument("windowSeconds"))))).thenApply(MeshResolvers::overview))
-            .dataFetcher("controlPlanes", env -> overview.controlPlanes().thenApply(planes -> planes.stream()
+            .dataFetcher("meshOverview", env -> {
+              java.time.Duration window = java.time.Duration.ofSeconds(Math.max(1, Math.min(86_400, env.<Integer>getArgument("windowSeconds"))));
+              return async(env, c -> {
+                c.requireAll();
+                return null;
+              }, blocking).thenCompose(x -> overview.overview(window)).thenApply(MeshResolvers::overview);
+            })
+            .dataFetcher("controlPlanes", env -> async(env, c -> {
+              c.requireAll();
+              return null;
+            }, blocking).thenCompose(x -> overview.controlPlanes()).thenApply(planes -> planes.stream()
                 .map(MeshResolvers::controlPlane).toList()))
             .dataFetcher("podLogs", env -> {
               int tail = between(env, "tailLines", 1, 5000);
-              return CompletableFuture.supplyAsync(() -> clusters.podLogs(env.getArgument("namespace"), env.getArgument("pod"),
+              return async(env, c -> callers.clusters(c).podLogs(env.getArgument("namespace"), env.getArgument("pod"),
                   env.getArgument("container"), tail), blocking);
             })
             .dataFetcher("events", env -> {
               int limit = between(env, "limit", 1, 1000);
-              return CompletableFuture.supplyAsync(() -> clusters.events(env.getArgument("namespace"), env.getArgument("workload"),
+              return async(env, c -> callers.clusters(c).events(env.getArgument("namespace"), env.getArgument("workload"),
                   env.getArgument("pod"), limit), blocking);
             })
             .dataFetcher("tapReceiver", env -> tap.stats().get())
-            .dataFetcher("slos", env -> slos.slos(env.getArgument("namespace"), env.getArgument("service"))
-                .thenApply(list -> list.stream().map(SloResolvers::slo).toList()))
-            .dataFetcher("sliTemplates", async(slos::templates, blocking))
-            .dataFetcher("sloSummary", env -> slos.summary())
-            .dataFetcher("sloSeries", env -> slos.series(env.getArgument("namespace"), env.getArgument("name"),
-                java.time.Duration.ofSeconds(between(env, "rangeSeconds", 60, 30 * 86_400)),
-                java.time.Duration.ofSeconds(between(env, "stepSeconds", 10, 86_400))).thenApply(SloResolvers::series))
+            .dataFetcher("slos", env -> {
+              Caller c = Callers.of(env);
+              return callers.slos(c).slos(env.getArgument("namespace"), env.getArgument("service"))
+                  .thenApply(list -> list.stream().map(SloResolvers::slo).toList());
+            })
+            .dataFetcher("sliTemplates", env -> async(env, c -> callers.slos(c).templates(), blocking))
+            .dataFetcher("sloSummary", env -> callers.slos(Callers.of(env)).summary())
+            .dataFetcher("sloSeries", env -> {
+              Caller c = Callers.of(env);
+              return async(env, x -> {
+                c.require(env.getArgument("namespace"));
+                return null;
+              }, blocking).thenCompose(x -> callers.slos(c).series(env.getArgument("namespace"), env.getArgument("name"),
+                  java.time.Duration.ofSeconds(between(env, "rangeSeconds", 60, 30 * 86_400)),
+                  java.time.Duration.ofSeconds(between(env, "stepSeconds", 10, 86_400)))).thenApply(SloResolvers::series);
+            })
             .dataFetcher("goldenSignals", mesh::goldenSignals)
             .dataFetcher("topology", mesh::topology)
             .dataFetcher("health", mesh::health))
@@ -91,25 +123,45 @@ public final class SmmGraphQL {
                   (String) in.get("service"), (String) in.get("template"), (String) in.get("templateNamespace"),
                   selector(params), (String) in.get("goal"), (String) in.get("period"),
                   (String) in.get("description"));
-              return CompletableFuture.supplyAsync(() -> SloResolvers.slo(slos.create(request)), blocking);
+              return async(env, c -> SloResolvers.slo(callers.slos(c).create(request)), blocking);
             })
-            .dataFetcher("deleteSlo", env -> CompletableFuture.supplyAsync(() -> slos.delete(env.getArgument("namespace"),
+            .dataFetcher("deleteSlo", env -> async(env, c -> callers.slos(c).delete(env.getArgument("namespace"),
                 env.getArgument("name")), blocking))
             .dataFetcher("createAlertingPolicy", env -> {
               Map<String, Object> in = env.getArgument("input");
               var request = new io.smm.backend.slo.SloService.NewPolicy((String) in.get("namespace"), (String) in.get("name"),
                   (String) in.get("slo"), (String) in.get("severity"), (String) in.get("threshold"), (String) in.get("lookBackWindow"),
                   (String) in.get("secondaryWindow"), (String) in.get("conditionMetDuration"));
-              return CompletableFuture.supplyAsync(() -> SloResolvers.alert(slos.createPolicy(request)), blocking);
+              return async(env, c -> SloResolvers.alert(callers.slos(c).createPolicy(request)), blocking);
             })
-            .dataFetcher("deleteAlertingPolicy", env -> CompletableFuture.supplyAsync(() -> slos.deletePolicy(env.getArgument("namespace"),
+            .dataFetcher("deleteAlertingPolicy", env -> async(env, c -> callers.slos(c).deletePolicy(env.getArgument("namespace"),
                 env.getArgument("name")), blocking)))
         .type("Subscription", t -> t
-            .dataFetcher("namespaces", env -> namespaceFeed.publisher())
-            .dataFetcher("tap", env -> tap.streams().open(tapFilter(env.getArgument("filter")))))
+            .dataFetcher("namespaces", env -> {
+              Caller c = Callers.of(env);
+              // Each list is cut to what the caller may see when it is sent (access is cached briefly).
+              return new MappedPublisher<>(namespaceFeed.publisher(), list -> {
+                NamespaceAccess.Visible visible = c.visible();
+                return list.stream().filter(n -> visible.contains(n.name())).toList();
+              });
+            })
+            .dataFetcher("tap", env -> {
+              Caller c = Callers.of(env);
+              io.smm.backend.tap.TapFilter filter = tapFilter(env.getArgument("filter"));
+              c.require(filter.namespace());
+              return tap.streams().open(filter);
+            }))
         .build();
     GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(loadSchema(), wiring);
-    return GraphQL.newGraphQL(schema).defaultDataFetcherExceptionHandler(new ClearErrors()).build();
+    return GraphQL.newGraphQL(schema).defaultDataFetcherExceptionHandler(new ClearErrors())
+        .instrumentation(new SessionRequired()).build();
+  }
+
+  /** Runs a call as the operation's caller on the blocking pool. */
+  static <T> CompletableFuture<T> async(graphql.schema.DataFetchingEnvironment env, java.util.function.Function<Caller, T> call,
+      Executor executor) {
+    Caller caller = Callers.of(env);
+    return CompletableFuture.supplyAsync(() -> call.apply(caller), executor);
   }
 
   /** An Int argument, refused (BAD_USER_INPUT) outside [min, max]. */
@@ -119,10 +171,6 @@ public final class SmmGraphQL {
       throw new IllegalArgumentException(name + " must be between " + min + " and " + max);
     }
     return value;
-  }
-
-  private static <T> DataFetcher<CompletableFuture<T>> async(Supplier<T> call, Executor executor) {
-    return env -> CompletableFuture.supplyAsync(call, executor);
   }
 
   private static io.smm.backend.tap.TapFilter tapFilter(Map<String, Object> f) {

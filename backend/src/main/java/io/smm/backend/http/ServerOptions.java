@@ -3,13 +3,32 @@ package io.smm.backend.http;
 /**
  * Where `smm server` listens. The seed's dashboard address is 127.0.0.1:50500 and its access log
  * service (smm-als) port 50600; alsPort 0 picks a free port, {@link #NO_ALS} runs without one.
+ *
+ * @param anonymousAuth no login: every request uses the backend's own identity (explicit opt-in,
+ *     refused unless the host is a loopback address)
  */
-public record ServerOptions(String host, int port, int alsPort) {
+public record ServerOptions(String host, int port, int alsPort, boolean anonymousAuth) {
   public static final int DEFAULT_PORT = 50500;
   public static final int DEFAULT_ALS_PORT = 50600;
   public static final int NO_ALS = -1;
 
+  public ServerOptions(String host, int port, int alsPort) {
+    this(host, port, alsPort, false);
+  }
+
   public ServerOptions(String host, int port) {
     this(host, port, NO_ALS);
+  }
+
+  public ServerOptions anonymous() {
+    return new ServerOptions(host, port, alsPort, true);
+  }
+
+  boolean loopback() {
+    try {
+      return java.net.InetAddress.getByName(host).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
   }
 }

@@ -5,6 +5,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smm.backend.BuildInfo;
 import io.smm.backend.cluster.ClusterQueries;
 import io.smm.backend.cluster.NamespaceFeed;
+import io.smm.backend.auth.Authenticator;
+import io.smm.backend.auth.Caller;
+import io.smm.backend.graphql.CallerServices;
 import io.smm.backend.graphql.SmmGraphQL;
 import io.smm.backend.health.HealthScorer;
 import io.smm.backend.health.HealthService;
@@ -47,13 +50,14 @@ public class SmmServer implements AutoCloseable {
   private final HealthService health;
   private final MeshOverviewService overview;
   private final GoldenSignalsService signals;
-  private final io.smm.backend.slo.SloService slos;
   private final io.smm.backend.tap.TapHub tapHub = new io.smm.backend.tap.TapHub();
   private final io.smm.backend.tap.AccessLogReceiver accessLogs = new io.smm.backend.tap.AccessLogReceiver(tapHub);
   private final io.smm.backend.tap.TapStreams taps = new io.smm.backend.tap.TapStreams(tapHub);
   private io.smm.backend.tap.AccessLogServer accessLogServer;
   private HttpServer server;
-  private final SmmGraphQL.Istio istio;
+  private final io.smm.backend.validation.ValidationService validation;
+  private final CallerServices callers;
+  private final java.util.function.Supplier<io.smm.backend.auth.OidcSettings> oidc;
   /** How often mesh validation runs in the background. */
   private static final Duration VALIDATION_INTERVAL = Duration.ofSeconds(15);
 
@@ -72,12 +76,9 @@ public class SmmServer implements AutoCloseable {
     this.health = new HealthService(prometheusClient, new HealthScorer(HealthThresholds.DEFAULT), cluster);
     this.overview = new MeshOverviewService(prometheusClient, health, client, blocking);
     this.signals = new GoldenSignalsService(prometheusClient);
-    this.slos = new io.smm.backend.slo.SloService(client, prometheusClient, blocking);
-    var istioConfig = new io.smm.backend.istio.IstioConfigService(client, clusters::clusterName);
-    this.istio = new SmmGraphQL.Istio(istioConfig,
-        new io.smm.backend.validation.ValidationService(client, clusters::clusterName, VALIDATION_INTERVAL),
-        new io.smm.backend.egress.EgressRecommender(client, prometheusClient),
-        new io.smm.backend.gateway.GatewayEntryPoints(client, istioConfig));
+    this.validation = new io.smm.backend.validation.ValidationService(client, clusters::clusterName, VALIDATION_INTERVAL);
+    this.callers = new CallerServices(clusters, client, prometheusClient, blocking);
+    this.oidc = () -> AuthSettings.oidc(client);
   }
 
   /**
@@ -85,8 +86,16 @@ public class SmmServer implements AutoCloseable {
    * the bound HTTP port; {@link ListenFailedException} when a port is taken.
    */
   public int start(ServerOptions options) {
-    GraphQL graphQL = SmmGraphQL.create(BuildInfo.load(), clusters, namespaceFeed, topology, health, overview, signals,
-        new SmmGraphQL.Tap(taps, accessLogs::stats), slos, istio, blocking);
+    boolean anonymous = options.anonymousAuth() || AuthSettings.anonymous(client);
+    if (anonymous && !options.loopback()) {
+      // Anonymous mode hands the backend's own permissions to whoever connects: only on this machine.
+      throw new IllegalStateException("anonymous authentication is refused on " + options.host()
+          + ": it is only allowed when the dashboard listens on a loopback address (127.0.0.1); log in with `smm dashboard` instead");
+    }
+    Authenticator auth = new Authenticator(client, anonymous, anonymous ? null : oidc.get(), java.time.Clock.systemUTC());
+    AuthRoutes authRoutes = new AuthRoutes(auth, vertx);
+    GraphQL graphQL = SmmGraphQL.create(new SmmGraphQL.Shared(BuildInfo.load(), namespaceFeed, topology, health, overview, signals,
+        new SmmGraphQL.Tap(taps, accessLogs::stats), validation), callers, blocking);
     if (options.alsPort() != ServerOptions.NO_ALS) {
       try {
         accessLogServer = new io.smm.backend.tap.AccessLogServer(options.host(), options.alsPort(), accessLogs);
@@ -102,9 +111,15 @@ public class SmmServer implements AutoCloseable {
     router.get("/metrics").handler(metrics::serve);
     // Two routes on one path: WebSocket upgrades (graphql-transport-ws) are taken before any body
     // handling, everything else falls through to GraphQL over HTTP.
-    router.route("/api/graphql").handler(GraphQLWSHandler.create(graphQL));
+    authRoutes.mount(router);
+    router.route("/api/graphql").handler(GraphQLWSHandler.create(graphQL)
+        .connectionInitHandler(init -> vertx.executeBlocking(() -> authRoutes.caller(init.message().message().getJsonObject("payload")), false)
+            .onSuccess(init::complete).onFailure(init::fail))
+        .beforeExecute(ctx -> ctx.builder().graphQLContext(java.util.Map.of(Caller.class, ctx.context().connectionParams()))));
     router.route("/api/graphql").handler(BodyHandler.create().setBodyLimit(1024 * 1024))
-        .handler(GraphQLHandler.create(graphQL));
+        .handler(authRoutes::requireSession)
+        .handler(GraphQLHandler.create(graphQL)
+            .beforeExecute(ctx -> ctx.builder().graphQLContext(java.util.Map.of(Caller.class, ctx.context().get(AuthRoutes.CALLER)))));
     // Vert.x looks for the webroot in the working directory before the classpath; a name no
     // checkout has keeps `smm` started from the repository root from serving dashboard/'s sources.
     router.route("/*").handler(StaticHandler.create(DASHBOARD_ROOT).setIndexPage("index.html"));
@@ -137,7 +152,7 @@ public class SmmServer implements AutoCloseable {
   @Override
   public void close() {
     namespaceFeed.close();
-    istio.validation().close();
+    validation.close();
     if (accessLogServer != null) {
       accessLogServer.close();
     }

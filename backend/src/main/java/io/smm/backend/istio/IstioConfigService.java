@@ -40,11 +40,22 @@ public final class IstioConfigService {
 
   private final KubernetesClient client;
   private final Supplier<String> cluster;
+  private final KubernetesClient meshReader;
   private final MeshAnalyzer analyzer = new MeshAnalyzer();
 
   public IstioConfigService(KubernetesClient client, Supplier<String> cluster) {
+    this(client, cluster, client);
+  }
+
+  /**
+   * @param client reads and writes the resources (impersonating the user, so RBAC decides)
+   * @param meshReader reads the whole mesh for the checks a save runs, which look across
+   *     namespaces a user may not list (a host defined elsewhere, a reused certificate)
+   */
+  public IstioConfigService(KubernetesClient client, Supplier<String> cluster, KubernetesClient meshReader) {
     this.client = client;
     this.cluster = cluster;
+    this.meshReader = meshReader;
   }
 
   /** Resources of one kind (all editable kinds when null) in one namespace (all when null). */
@@ -157,7 +168,7 @@ public final class IstioConfigService {
   /** The mesh checks' findings about this resource, with it in place of the stored one. */
   private List<Finding> meshFindings(ObjectNode candidate) {
     KubeObject subject = KubeObject.of(candidate);
-    MeshConfig mesh = MeshSnapshots.load(client, cluster.get()).with(subject);
+    MeshConfig mesh = MeshSnapshots.load(meshReader, cluster.get()).with(subject);
     return analyzer.analyze(mesh).stream().filter(f -> f.subject().sameAs(subject)).toList();
   }
 

@@ -19,7 +19,7 @@ public final class Kubeconfig {
   public static final String CONTEXT = "smm-sandbox";
   static final String USER = "sandbox-admin";
   /** The admin's bearer token; with RBAC, the API server knows it as a member of system:masters. */
-  static final String TOKEN = "sandbox-admin-token";
+  public static final String TOKEN = "sandbox-admin-token";
 
   private Kubeconfig() {}
 
