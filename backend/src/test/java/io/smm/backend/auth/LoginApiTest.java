@@ -1,0 +1,100 @@
+package io.smm.backend.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.smm.backend.ApiClient;
+import io.smm.backend.http.ServerOptions;
+import io.smm.backend.http.SmmServer;
+import io.smm.sandbox.kube.EmbeddedApiServer;
+import java.net.URI;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The login endpoints over HTTP: what `smm login`, `smm dashboard` and the dashboard's login page rely on. */
+class LoginApiTest {
+
+  EmbeddedApiServer api;
+  KubernetesClient admin;
+  SmmServer server;
+  ApiClient http;
+
+  @BeforeEach
+  void start() {
+    api = EmbeddedApiServer.startWithRbac(0);
+    admin = api.newClient();
+    admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("smm-system").endMetadata().build()).create();
+    api.tokens().add("alice-token", "alice", "dev", "system:authenticated");
+    server = new SmmServer(admin, "c1", URI.create("http://127.0.0.1:1/"));
+    http = new ApiClient("http://127.0.0.1:" + server.start(new ServerOptions("127.0.0.1", 0, 0)));
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+    admin.close();
+    api.close();
+  }
+
+  @Test
+  void aKubeconfigTokenBuysASessionAndAOneTimeLoginTokenForTheBrowser() throws Exception {
+    ApiClient.Answer login = http.login("alice-token");
+    assertThat(login.status()).isEqualTo(200);
+    assertThat(login.body().path("username").asText()).isEqualTo("alice");
+    assertThat(login.body().path("groups").toString()).contains("dev");
+    String cli = login.body().path("sessionToken").asText();
+    String loginToken = login.body().path("loginToken").asText();
+
+    ApiClient.Answer browser = http.redeem(loginToken);
+    assertThat(browser.status()).isEqualTo(200);
+    String dashboard = browser.body().path("sessionToken").asText();
+    assertThat(dashboard).isNotEqualTo(cli);
+    assertThat(http.graphql(dashboard, "{ me { username } }").body().at("/data/me/username").asText()).isEqualTo("alice");
+    ApiClient.Answer replay = http.redeem(loginToken);
+    assertThat(replay.status()).isEqualTo(401);
+    assertThat(replay.body().at("/errors/0/extensions/reason").asText()).isEqualTo("LOGIN_TOKEN_INVALID");
+
+    assertThat(http.logout(dashboard).status()).isEqualTo(200);
+    ApiClient.Answer after = http.graphql(dashboard, "{ me { username } }");
+    assertThat(after.status()).isEqualTo(401);
+    assertThat(after.body().at("/errors/0/extensions/reason").asText()).isEqualTo("TOKEN_REVOKED");
+    assertThat(http.graphql(cli, "{ me { username } }").status()).as("the CLI's session is its own").isEqualTo(200);
+  }
+
+  @Test
+  void unknownCredentialsAreRefusedAndGuessingIsRateLimited() throws Exception {
+    assertThat(http.login(null).body().at("/errors/0/extensions/reason").asText()).isEqualTo("TOKEN_MISSING");
+    ApiClient.Answer unknown = http.login("stolen-or-made-up");
+    assertThat(unknown.status()).isEqualTo(401);
+    assertThat(unknown.body().at("/errors/0/extensions/reason").asText()).isEqualTo("CREDENTIALS_REJECTED");
+    for (int i = 0; i < 9; i++) {
+      http.redeem("guess-" + i);
+    }
+    ApiClient.Answer limited = http.login("alice-token");
+    assertThat(limited.status()).as("even a right token waits once the address is locked out").isEqualTo(429);
+    assertThat(limited.body().at("/errors/0/message").asText()).contains("too many failed logins");
+  }
+
+  @Test
+  void anonymousModeIsOptInAndOnlyOnLoopback() throws Exception {
+    SmmServer open = new SmmServer(admin, "c1", URI.create("http://127.0.0.1:1/"));
+    try {
+      assertThatThrownBy(() -> open.start(new ServerOptions("0.0.0.0", 0, ServerOptions.NO_ALS, true)))
+          .hasMessageContaining("anonymous authentication is refused on 0.0.0.0");
+    } finally {
+      open.close();
+    }
+    SmmServer local = new SmmServer(admin, "c1", URI.create("http://127.0.0.1:1/"));
+    try {
+      ApiClient anon = new ApiClient("http://127.0.0.1:" + local.start(new ServerOptions("127.0.0.1", 0).anonymous()));
+      var me = anon.graphql(null, "{ me { username anonymous } }");
+      assertThat(me.status()).isEqualTo(200);
+      assertThat(me.body().at("/data/me/anonymous").asBoolean()).isTrue();
+    } finally {
+      local.close();
+    }
+  }
+}
