@@ -1,5 +1,7 @@
 // Minimal GraphQL-over-HTTP client: the backend answers at /api/graphql (same origin).
 
+import { authorizationHeader, sessionEnded } from './auth';
+
 export interface GraphQLError {
   message: string;
   path?: (string | number)[];
@@ -24,11 +26,15 @@ async function post<T>(
   try {
     response = await fetchImpl('api/graphql', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...authorizationHeader() },
       body: JSON.stringify({ query, variables }),
     });
   } catch (e) {
     throw new GraphQLRequestError(`The SMM backend cannot be reached (${(e as Error).message}).`);
+  }
+  if (response.status === 401) {
+    sessionEnded();
+    throw new GraphQLRequestError('Your session ended (expired, logged out or the key was rotated): log in again.');
   }
   try {
     return { response, body: await response.json() };

@@ -1,11 +1,12 @@
 import { createClient } from 'graphql-ws';
+import { authorizationHeader } from '../auth';
 import { TAP_SUBSCRIPTION, type TapBatch } from './model';
 
 /** Opens a tap subscription (graphql-transport-ws on the backend's /api/graphql); returns what stops it. */
 export function startTap(filter: Record<string, unknown>, onBatch: (b: TapBatch) => void, onError: (message: string) => void): () => void {
   const url = new URL('api/graphql', window.location.href);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  const client = createClient({ url: url.toString(), lazy: true, retryAttempts: 0 });
+  const client = createClient({ url: url.toString(), lazy: true, retryAttempts: 0, connectionParams: () => authorizationHeader() });
   const stop = client.subscribe<{ tap: TapBatch }>(
     { query: TAP_SUBSCRIPTION, variables: { filter } },
     {

@@ -19,10 +19,12 @@ final class BackendClient {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final URI url;
+  private final BackendLogin login;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  BackendClient(URI url) {
+  BackendClient(URI url, KubeOptions kube) {
     this.url = url != null ? url : defaultUrl();
+    this.login = new BackendLogin(this.url, kube, SessionStore.fromEnvironment());
   }
 
   /** The running sandbox's dashboard, else the default local port (`smm dashboard`'s). */
@@ -35,20 +37,13 @@ final class BackendClient {
     return url;
   }
 
-  /** The query's data; GraphQL errors and an unreachable backend become one clear CliException. */
+  /** The query's data, as the logged-in user; GraphQL errors and an unreachable backend become one clear CliException. */
   JsonNode query(String query, ObjectNode variables) {
-    HttpResponse<String> response;
-    try {
-      response = http.send(HttpRequest.newBuilder(URI.create(url.toString().replaceAll("/+$", "") + "/api/graphql"))
-          .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode().put("query", query).set("variables", variables).toString()))
-          .build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new CliException("cannot reach the SMM backend at " + url + ": " + Smm.oneLine(KubeOptions.rootMessage(e))
-          + " (start it with `smm sandbox up` or pass --url)", 1);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CliException("interrupted", 1);
+    java.util.Optional<String> session = login.session();
+    HttpResponse<String> response = send(query, variables, session);
+    if (response.statusCode() == 401 && session.isPresent()) {
+      login.forget(); // expired, logged out or the key was rotated: log in once more
+      response = send(query, variables, login.session());
     }
     JsonNode body;
     try {
@@ -60,5 +55,26 @@ final class BackendClient {
       throw new CliException(body.path("errors").get(0).path("message").asText(), 1);
     }
     return body.path("data");
+  }
+
+  /** The session for a WebSocket's connection_init; empty in anonymous mode. */
+  java.util.Optional<String> session() {
+    return login.session();
+  }
+
+  private HttpResponse<String> send(String query, ObjectNode variables, java.util.Optional<String> session) {
+    try {
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.toString().replaceAll("/+$", "") + "/api/graphql"))
+          .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode().put("query", query).set("variables", variables).toString()));
+      session.ifPresent(s -> request.header("Authorization", "Bearer " + s));
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new CliException("cannot reach the SMM backend at " + url + ": " + Smm.oneLine(KubeOptions.rootMessage(e))
+          + " (start it with `smm sandbox up` or pass --url)", 1);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException("interrupted", 1);
+    }
   }
 }

@@ -49,8 +49,11 @@ final class GraphqlWsClient implements AutoCloseable {
 
       @Override
       public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
-        acknowledged.completeExceptionally(new SubscriptionError("the server closed the connection: " + status + " " + reason));
-        done.completeExceptionally(new SubscriptionError("the server closed the connection: " + status + " " + reason));
+        String why = status == 4401 || status == 4403
+            ? "the backend refused the session (" + status + " " + reason + "): run `smm login` and try again"
+            : "the server closed the connection: " + status + " " + reason;
+        acknowledged.completeExceptionally(new SubscriptionError(why));
+        done.completeExceptionally(new SubscriptionError(why));
         return null;
       }
 
@@ -65,9 +68,13 @@ final class GraphqlWsClient implements AutoCloseable {
   }
 
   /** Connects, subscribes and returns; data arrives on a WebSocket thread. */
-  static GraphqlWsClient subscribe(URI endpoint, String query, JsonNode variables, Consumer<JsonNode> onData) {
+  static GraphqlWsClient subscribe(URI endpoint, java.util.Optional<String> session, String query, JsonNode variables,
+      Consumer<JsonNode> onData) {
     GraphqlWsClient client = new GraphqlWsClient(endpoint, onData);
-    client.send(JSON.createObjectNode().put("type", "connection_init"));
+    ObjectNode init = JSON.createObjectNode().put("type", "connection_init");
+    // Browsers cannot set headers on a WebSocket: the session travels in connection_init's payload.
+    session.ifPresent(s -> init.putObject("payload").put("Authorization", "Bearer " + s));
+    client.send(init);
     client.acknowledged.orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
     ObjectNode subscribe = JSON.createObjectNode().put("id", "1").put("type", "subscribe");
     subscribe.putObject("payload").put("query", query).set("variables", variables);

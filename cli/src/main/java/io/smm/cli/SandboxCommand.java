@@ -97,7 +97,7 @@ class SandboxCommand {
         System.out.println("  kubectl --kubeconfig " + home.kubeconfig() + " get nodes");
         System.out.println("  Prometheus:   " + sandbox.state().prometheus());
         System.out.println("  Alertmanager: " + sandbox.state().alertmanager());
-        System.out.println("Dashboard: " + url);
+        System.out.println("Dashboard: " + url + "  (log in: smm dashboard -c " + home.kubeconfig() + ")");
         if (demo) {
           System.out.println("Demo mesh topology (traffic shows within a minute): " + url + "/#/topology?ns=smm-demo");
         }

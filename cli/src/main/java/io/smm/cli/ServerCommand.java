@@ -27,6 +27,10 @@ class ServerCommand implements Runnable {
       description = "Prometheus API the topology and health read Istio's metrics from (default: ${DEFAULT-VALUE}).")
   java.net.URI prometheus;
 
+  @Option(names = "--anonymous-auth", description = "No login: every request uses this backend's own Kubernetes identity. Only allowed "
+      + "on a loopback --address; the ControlPlane's spec.smm.auth.mode: anonymous (smm install --anonymous-auth) does the same.")
+  boolean anonymousAuth;
+
   /** Where the ControlPlane's Prometheus answers in the cluster (seed). */
   static final String DEFAULT_PROMETHEUS = "http://smm-prometheus.smm-system.svc.cluster.local:59090/prometheus";
 
@@ -34,7 +38,7 @@ class ServerCommand implements Runnable {
   public void run() {
     KubeOptions.Connection kube = parent.kube.connect();
     SmmServer server = new SmmServer(kube.client(), kube.clusterName(), prometheus);
-    int bound = ServerStarter.start(server, new ServerOptions(address, port, alsPort));
+    int bound = ServerStarter.start(server, new ServerOptions(address, port, alsPort, anonymousAuth));
     System.out.println("SMM backend for " + kube.server() + " listening on http://" + address + ":" + bound
         + (server.accessLogPort() > 0 ? ", access logs on " + address + ":" + server.accessLogPort() : ""));
     Foreground.runUntilStopped("smm-server", () -> {

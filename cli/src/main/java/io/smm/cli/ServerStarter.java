@@ -15,6 +15,9 @@ final class ServerStarter {
     } catch (ListenFailedException e) {
       server.close();
       throw new CliException(e.getMessage() + " (is another smm server or sandbox running? choose another --port or --als-port)", 1);
+    } catch (IllegalStateException e) {
+      server.close();
+      throw new CliException(e.getMessage(), 1); // e.g. anonymous mode on a public address
     } catch (RuntimeException e) {
       server.close();
       throw e;

@@ -71,6 +71,9 @@ class SidecarProxyCommand {
     @Command(name = "recommend", mixinStandardHelpOptions = true,
         description = "Recommend (and with --apply, save) a Sidecar allowing only what the workload or namespace called.")
     static class Recommend implements Runnable {
+      @ParentCommand
+      Egress egress;
+
       static final String QUERY = "query($ns: String!, $w: String, $window: Int) { sidecarEgressRecommendation(namespace: $ns, "
           + "workload: $w, windowSeconds: $window) { name selector { key value } hosts yaml replacesExisting } }";
       static final String APPLY = "mutation($y: String!) { applyIstioResource(yaml: $y) { applied created "
@@ -103,7 +106,7 @@ class SidecarProxyCommand {
           case "h" -> 3600;
           default -> 86_400;
         };
-        BackendClient backend = new BackendClient(url);
+        BackendClient backend = new BackendClient(url, egress.sidecar.parent.kube);
         var variables = new ObjectMapper().createObjectNode().put("ns", namespace).put("w", workload)
             .put("window", seconds);
         JsonNode r = backend.query(QUERY, variables).path("sidecarEgressRecommendation");

@@ -10,7 +10,7 @@ import picocli.CommandLine.Mixin;
 @Command(name = "smm", mixinStandardHelpOptions = true, versionProvider = Smm.Version.class,
     description = "Service Mesh Manager: Istio lifecycle, observability and traffic management.",
     subcommands = {InstallCommand.class, ReconcileCommand.class, UninstallCommand.class, OperatorCommand.class, IstioCommand.class, DemoAppCommand.class,
-        SidecarProxyCommand.class, ServerCommand.class, TapCommand.class, AnalyzeCommand.class,
+        SidecarProxyCommand.class, ServerCommand.class, TapCommand.class, AnalyzeCommand.class, LoginCommand.class, DashboardCommand.class,
         SandboxCommand.class, CommandLine.HelpCommand.class})
 public class Smm implements Runnable {
 

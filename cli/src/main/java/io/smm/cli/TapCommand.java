@@ -19,6 +19,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "tap", mixinStandardHelpOptions = true, description = "Watch live access logs of a namespace, workload or pod.")
 class TapCommand implements Runnable {
 
+  @picocli.CommandLine.ParentCommand
+  Smm parent;
+
   static final String QUERY = """
       subscription Tap($filter: TapFilterInput!) {
         tap(filter: $filter) {
@@ -76,6 +79,7 @@ class TapCommand implements Runnable {
     }
     ObjectNode filter = filter();
     URI backend = url != null ? url : BackendClient.defaultUrl();
+    java.util.Optional<String> session = new BackendClient(backend, parent.kube).session();
     URI endpoint = URI.create(backend.toString().replaceFirst("^http", "ws").replaceAll("/+$", "") + "/api/graphql");
     PrintStream out = System.out;
     AtomicLong shown = new AtomicLong();
@@ -83,7 +87,7 @@ class TapCommand implements Runnable {
     AtomicLong matched = new AtomicLong();
     GraphqlWsClient client;
     try {
-      client = GraphqlWsClient.subscribe(endpoint, QUERY, JSON.createObjectNode().set("filter", filter), data -> {
+      client = GraphqlWsClient.subscribe(endpoint, session, QUERY, JSON.createObjectNode().set("filter", filter), data -> {
         JsonNode batch = data.path("tap");
         for (JsonNode e : batch.path("entries")) {
           out.println(output.equals("json") ? e.toString() : TapLine.of(e));

@@ -30,10 +30,11 @@ class TopologyE2ETest {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String CLUSTER = "smm-sandbox";
   final HttpClient http = HttpClient.newHttpClient();
+  String session;
 
   JsonNode graphql(String dashboard, String query) throws Exception {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(dashboard + "/api/graphql"))
-        .header("Content-Type", "application/json")
+        .header("Content-Type", "application/json").header("Authorization", "Bearer " + session)
         .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("query", query)))).build(),
         HttpResponse.BodyHandlers.ofString());
     return JSON.readTree(r.body()).path("data");
@@ -43,7 +44,7 @@ class TopologyE2ETest {
     String query = "{ topology(namespaces: [\"smm-demo\"], windowSeconds: " + windowSeconds + ") { errors nodes { id type name idle "
         + "health { status score reasons } } edges { source target protocol requestsPerSecond errorRatio mtls p95Ms } } }";
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(dashboard + "/api/graphql"))
-        .header("Content-Type", "application/json")
+        .header("Content-Type", "application/json").header("Authorization", "Bearer " + session)
         .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("query", query)))).build(),
         HttpResponse.BodyHandlers.ofString());
     return JSON.readTree(r.body()).path("data").path("topology");
@@ -77,8 +78,9 @@ class TopologyE2ETest {
     Map<String, String> env = Map.of("SMM_HOME", smmHome.toString());
     SmmProcess up = SmmProcess.start(env, "sandbox", "up", "--port", Integer.toString(SandboxE2ETest.freePort()));
     try {
-      String dashboard = up.awaitLine("Dashboard: ", Duration.ofMinutes(2)).replaceFirst(".*Dashboard: ", "").trim();
+      String dashboard = up.awaitLine("Dashboard: ", Duration.ofMinutes(2)).replaceFirst(".*Dashboard: (\\S+).*", "$1");
       String kubeconfig = smmHome.resolve("sandbox/kubeconfig").toString();
+      session = SandboxLogin.session(dashboard);
       String kubectl = SandboxE2ETest.findOnPath("kubectl");
       assertThat(SmmProcess.run(env, "-c", kubeconfig, "demoapp", "install", "--rps", "20").exitCode()).isZero();
 
@@ -228,7 +230,7 @@ class TopologyE2ETest {
       String alertmanager = JSON.readTree(SmmProcess.run(env, "sandbox", "status", "-o", "json").output()).path("alertmanager").asText();
       anSloOnPaymentsPages(kubectl, kubeconfig, smmHome, alertmanager);
 
-      dashboardShowsIt(dashboard);
+      dashboardShowsIt(dashboard, env, kubeconfig);
 
       // Removing the fault resolves the page.
       DemoMeshE2ETest.apply(kubectl, kubeconfig, "delete", fault);
@@ -305,7 +307,8 @@ class TopologyE2ETest {
 
   /** `smm tap` on the demo namespace after the payments fault: the 5xx filter shows only failing calls; -o json is JSON per line. */
   void tapShowsTheFailingCalls(Map<String, String> env) throws Exception {
-    SmmProcess errors = SmmProcess.start(env, "tap", "ns/smm-demo", "--response-code", "500,599");
+    String kubeconfig = Path.of(env.get("SMM_HOME")).resolve("sandbox/kubeconfig").toString();
+    SmmProcess errors = SmmProcess.start(env, "-c", kubeconfig, "tap", "ns/smm-demo", "--response-code", "500,599");
     List<String> lines;
     try {
       errors.awaitLine("✓ start tapping ns/smm-demo", Duration.ofSeconds(30));
@@ -323,7 +326,7 @@ class TopologyE2ETest {
     assertThat(lines).anyMatch(l -> l.contains(" outbound bookings-v1-") && l.contains(" 503 "));
     assertThat(errors.all).anyMatch(l -> l.startsWith("✓ ") && l.contains(" entries shown"));
 
-    SmmProcess json = SmmProcess.start(env, "tap", "ns/smm-demo", "-o", "json");
+    SmmProcess json = SmmProcess.start(env, "-c", kubeconfig, "tap", "ns/smm-demo", "-o", "json");
     try {
       SandboxE2ETest.eventually(() -> json.all.stream().filter(l -> l.startsWith("{")).count() >= 10, Duration.ofSeconds(30),
           "10 JSON lines");
@@ -344,8 +347,9 @@ class TopologyE2ETest {
   }
 
   /** The same mesh in the dashboard: Topology page nodes, a click on payments opens its health charts, the Services page. */
-  void dashboardShowsIt(String dashboard) throws Exception {
+  void dashboardShowsIt(String dashboard, Map<String, String> env, String kubeconfig) throws Exception {
     try (Browser browser = new Browser()) {
+      SandboxLogin.browser(browser, env, kubeconfig);
       browser.driver.get(dashboard + "/#/topology?ns=smm-demo&label=rate");
       WebElement graph = browser.await(d -> {
         WebElement g = d.findElement(By.cssSelector("[data-testid=topology-graph]"));

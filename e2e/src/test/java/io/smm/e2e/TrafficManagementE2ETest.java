@@ -28,10 +28,11 @@ class TrafficManagementE2ETest {
   static final ObjectMapper JSON = new ObjectMapper();
   final HttpClient http = HttpClient.newHttpClient();
   String dashboard;
+  String session;
 
   JsonNode graphql(String query, Map<String, Object> variables) throws Exception {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(dashboard + "/api/graphql"))
-        .header("Content-Type", "application/json")
+        .header("Content-Type", "application/json").header("Authorization", "Bearer " + session)
         .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("query", query, "variables", variables)))).build(),
         HttpResponse.BodyHandlers.ofString());
     JsonNode body = JSON.readTree(r.body());
@@ -78,8 +79,9 @@ class TrafficManagementE2ETest {
     Map<String, String> env = Map.of("SMM_HOME", smmHome.toString());
     SmmProcess up = SmmProcess.start(env, "sandbox", "up", "--port", Integer.toString(SandboxE2ETest.freePort()));
     try {
-      dashboard = up.awaitLine("Dashboard: ", Duration.ofMinutes(2)).replaceFirst(".*Dashboard: ", "").trim();
+      dashboard = up.awaitLine("Dashboard: ", Duration.ofMinutes(2)).replaceFirst(".*Dashboard: (\\S+).*", "$1");
       String kubeconfig = smmHome.resolve("sandbox/kubeconfig").toString();
+      session = SandboxLogin.session(dashboard);
       assertThat(SmmProcess.run(env, "-c", kubeconfig, "demoapp", "install", "--rps", "20").exitCode()).isZero();
       String bookings = TopologyE2ETest.workload("bookings-v1");
       String payments = TopologyE2ETest.service("payments");
@@ -129,7 +131,7 @@ class TrafficManagementE2ETest {
           "catalog's traffic is mutual TLS after STRICT");
 
       // A Sidecar recommended from the observed traffic, applied: payments keeps reaching notifications.
-      SmmProcess.Result egress = SmmProcess.run(env, "sidecar-proxy", "egress", "recommend", "smm-demo", "--workload", "payments-v1",
+      SmmProcess.Result egress = SmmProcess.run(env, "-c", kubeconfig, "sidecar-proxy", "egress", "recommend", "smm-demo", "--workload", "payments-v1",
           "--apply", "--url", dashboard);
       System.out.println(egress.output());
       assertThat(egress.exitCode()).as(egress.output()).isZero();
@@ -141,7 +143,7 @@ class TrafficManagementE2ETest {
       SandboxE2ETest.eventually(() -> rate(paymentsV1, notifications, "requestsPerSecond") > 0
           && rate(paymentsV1, notifications, "errorRatio") == 0, Duration.ofSeconds(30), "payments still reaches notifications");
 
-      pagesCreateResources();
+      pagesCreateResources(env, kubeconfig);
     } finally {
       up.interruptAndDrain(Duration.ofSeconds(30));
     }
@@ -152,8 +154,9 @@ class TrafficManagementE2ETest {
   }
 
   /** Istio resources page: a template with a bad host shows a marker, the fix clears it, save lists it; Gateways page creates one. */
-  void pagesCreateResources() throws Exception {
+  void pagesCreateResources(Map<String, String> env, String kubeconfig) throws Exception {
     try (Browser browser = new Browser()) {
+      SandboxLogin.browser(browser, env, kubeconfig);
       browser.driver.get(dashboard + "/#/istio-resources?ns=smm-demo");
       browser.await(d -> d.findElement(By.cssSelector("[data-testid=resources-table]")), Duration.ofSeconds(30), "the resources table");
       browser.driver.findElement(By.cssSelector("[data-testid=new-resource]")).click();

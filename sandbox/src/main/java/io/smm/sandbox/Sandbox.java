@@ -81,7 +81,9 @@ public final class Sandbox implements AutoCloseable {
     state.write(home.stateFile());
 
     progress.println("[1/4] Kubernetes API (embedded) ...");
-    api = EmbeddedApiServer.start(options.kubePort());
+    // With authentication and RBAC, as a real cluster: the kubeconfig's user is the admin, and
+    // `smm dashboard` / `smm login` go through TokenReview and impersonation like anywhere else.
+    api = EmbeddedApiServer.startWithRbac(options.kubePort());
     started.push(api);
     client = api.newClient();
     started.push(client::close);

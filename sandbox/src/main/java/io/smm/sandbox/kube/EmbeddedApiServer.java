@@ -42,6 +42,7 @@ public class EmbeddedApiServer implements AutoCloseable {
   private final SandboxDispatcher dispatcher;
 
   private final AccessControl access;
+  private final boolean https;
 
   private EmbeddedApiServer(int port, boolean rbac) {
     mockLogger.setLevel(Level.WARNING);
@@ -59,7 +60,9 @@ public class EmbeddedApiServer implements AutoCloseable {
       access = null;
     }
     dispatcher = new SandboxDispatcher(store, version, "127.0.0.1:" + port, access);
-    server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), web, new HashMap<>(), dispatcher, false);
+    // With authentication, TLS as well: kubectl sends bearer tokens only over HTTPS.
+    this.https = rbac;
+    server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), web, new HashMap<>(), dispatcher, rbac);
   }
 
   /**
@@ -127,7 +130,7 @@ public class EmbeddedApiServer implements AutoCloseable {
   }
 
   public String url() {
-    return "http://127.0.0.1:" + port;
+    return (https ? "https" : "http") + "://127.0.0.1:" + port;
   }
 
   public int port() {

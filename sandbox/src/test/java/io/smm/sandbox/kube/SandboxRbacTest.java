@@ -166,7 +166,28 @@ class SandboxRbacTest {
       assertThatThrownBy(() -> forged.configMaps().inNamespace("shop").list())
           .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(401));
     }
-    HttpClient http = HttpClient.newHttpClient();
+    // The RBAC server speaks TLS with a certificate it makes itself (the kubeconfig skips verification).
+    javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+    // Extended, so the JDK does not add its own host name check around it (the certificate names no 127.0.0.1).
+    tls.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509ExtendedTrustManager() {
+      public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {}
+
+      public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {}
+
+      public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a, java.net.Socket s) {}
+
+      public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a, java.net.Socket s) {}
+
+      public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a, javax.net.ssl.SSLEngine e) {}
+
+      public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a, javax.net.ssl.SSLEngine e) {}
+
+      public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+        return new java.security.cert.X509Certificate[0];
+      }
+    }}, null);
+    HttpClient http = HttpClient.newBuilder().sslContext(tls).build();
+    assertThat(api.url()).startsWith("https://");
     assertThat(http.send(HttpRequest.newBuilder(URI.create(api.url() + "/version")).build(), HttpResponse.BodyHandlers.ofString())
         .statusCode()).isEqualTo(200);
     HttpResponse<String> pods = http.send(HttpRequest.newBuilder(URI.create(api.url() + "/api/v1/namespaces/shop/configmaps")).build(),
