@@ -223,10 +223,19 @@ class AccessControlTest {
       assertThat(answer.path("data").toString()).as(q).doesNotContain("catalog").doesNotContain("frontpage");
     }
 
+    // Validation looks at the whole mesh with the backend's identity: its findings would tell bob what smm-demo holds.
+    JsonNode probe = http.graphql(bob, "query($y: String!) { validateIstioResource(yaml: $y) { issues { message } } }",
+        Map.of("y", vs("smm-demo", "probe", "no-such-host"))).body();
+    assertThat(errorCode(probe)).as("%s", probe).isEqualTo("FORBIDDEN");
+    assertThat(probe.path("data").toString()).doesNotContain("no-such-host");
+
     String before = admin.genericKubernetesResources("networking.istio.io/v1beta1", "VirtualService").inNamespace("smm-demo")
         .withName("catalog").get().getMetadata().getResourceVersion();
     assertThat(errorCode(apply(bob, vs("smm-demo", "catalog", "catalog.smm-demo.svc.cluster.local")))).isEqualTo("FORBIDDEN");
-    assertThat(errorCode(apply(bob, vs("smm-demo", "bob-route", "catalog")))).isEqualTo("FORBIDDEN");
+    JsonNode create = apply(bob, vs("smm-demo", "bob-route", "no-such-host"));
+    assertThat(errorCode(create)).isEqualTo("FORBIDDEN");
+    assertThat(create.at("/errors/0/message").asText()).contains("User \"bob\" cannot create resource \"virtualservices\"")
+        .contains("smm-demo").contains("nothing was written").doesNotContain("no-such-host");
     JsonNode delete = http.graphql(bob, "mutation { deleteIstioResource(kind: \"VirtualService\", namespace: \"smm-demo\", "
         + "name: \"catalog\") }").body();
     assertThat(errorCode(delete)).isEqualTo("FORBIDDEN");

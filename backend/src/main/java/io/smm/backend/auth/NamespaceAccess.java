@@ -67,6 +67,7 @@ public final class NamespaceAccess {
       }
       v = new Visible(false, Set.copyOf(names));
     }
+    cache.values().removeIf(a -> !now.isBefore(a.at().plus(ttl))); // users who left
     cache.put(identity, new Answer(v, now));
     return v;
   }

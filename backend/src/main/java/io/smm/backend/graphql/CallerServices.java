@@ -38,7 +38,7 @@ public final class CallerServices {
   }
 
   IstioConfigService istio(Caller caller) {
-    return new IstioConfigService(caller.client(), own::clusterName, ownClient);
+    return new IstioConfigService(caller, own::clusterName, ownClient);
   }
 
   SloService slos(Caller caller) {

@@ -41,21 +41,29 @@ public final class IstioConfigService {
   private final KubernetesClient client;
   private final Supplier<String> cluster;
   private final KubernetesClient meshReader;
+  /** The dashboard user this service acts for; null when the client acts as itself. */
+  private final io.smm.backend.auth.Caller caller;
   private final MeshAnalyzer analyzer = new MeshAnalyzer();
 
   public IstioConfigService(KubernetesClient client, Supplier<String> cluster) {
-    this(client, cluster, client);
+    this.client = client;
+    this.cluster = cluster;
+    this.meshReader = client;
+    this.caller = null;
   }
 
   /**
-   * @param client reads and writes the resources (impersonating the user, so RBAC decides)
-   * @param meshReader reads the whole mesh for the checks a save runs, which look across
-   *     namespaces a user may not list (a host defined elsewhere, a reused certificate)
+   * For one caller: resources are read and written with their impersonating client, so RBAC
+   * decides; the mesh checks a save runs read the whole mesh with {@code meshReader} (a host
+   * defined elsewhere, a reused certificate), but only after the caller has shown they may read
+   * (validate) or write (save) in the resource's namespace, since the findings would tell what is
+   * there.
    */
-  public IstioConfigService(KubernetesClient client, Supplier<String> cluster, KubernetesClient meshReader) {
-    this.client = client;
+  public IstioConfigService(io.smm.backend.auth.Caller caller, Supplier<String> cluster, KubernetesClient meshReader) {
+    this.client = caller.client();
     this.cluster = cluster;
     this.meshReader = meshReader;
+    this.caller = caller.anonymous() ? null : caller;
   }
 
   /** Resources of one kind (all editable kinds when null) in one namespace (all when null). */
@@ -93,6 +101,11 @@ public final class IstioConfigService {
   private record Checked(YamlDocument doc, ResourceValidation validation) {}
 
   private Checked check(String yaml) {
+    return check(yaml, false);
+  }
+
+  /** @param forWrite a save: the user must be allowed to write the resource before the mesh checks run for them */
+  private Checked check(String yaml, boolean forWrite) {
     YamlDocument doc;
     try {
       doc = YamlDocument.parse(yaml);
@@ -113,11 +126,44 @@ public final class IstioConfigService {
       }
     }
     if (issues.stream().noneMatch(Issue::blocking)) {
+      if (caller != null && forWrite) {
+        requireWrite(kind, namespace, name, root.path("metadata").path("resourceVersion").asText("").isEmpty() ? "create" : "update");
+      } else if (caller != null) {
+        caller.require(namespace);
+      }
       for (Finding f : meshFindings(root)) {
         issues.add(issue(f.checkId(), f.severity().label(), f.path(), f.message(), doc, false));
       }
     }
     return new Checked(doc, new ResourceValidation(kindName, namespace, name, issues));
+  }
+
+  /**
+   * Asks the API server (as the client's user) whether the save would be allowed, so a refused
+   * user gets kube-apiserver's 403 naming verb and resource before the mesh checks would tell them
+   * anything about the namespace. An API server that does not answer reviews leaves the
+   * decision to the write itself.
+   */
+  private void requireWrite(IstioKind kind, String namespace, String name, String verb) {
+    String user = caller.identity().username();
+    io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview answer;
+    try {
+      answer = client.authorization().v1().selfSubjectAccessReview().create(
+          new io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder().withNewSpec()
+              .withNewResourceAttributes().withGroup(kind.group()).withResource(kind.plural()).withVerb(verb)
+              .withNamespace(namespace).withName(verb.equals("create") ? null : name).endResourceAttributes().endSpec().build());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        return;
+      }
+      throw e;
+    }
+    if (answer.getStatus() != null && Boolean.FALSE.equals(answer.getStatus().getAllowed())) {
+      throw new KubernetesClientException(new io.fabric8.kubernetes.api.model.StatusBuilder().withCode(403).withReason("Forbidden")
+          .withMessage(kind.plural() + "." + kind.group() + " \"" + name + "\" is forbidden: User \"" + user
+              + "\" cannot " + verb + " resource \"" + kind.plural() + "\" in API group \"" + kind.group() + "\" in the namespace \""
+              + namespace + "\"").build());
+    }
   }
 
   private static List<Issue> structure(YamlDocument doc) {
@@ -187,7 +233,7 @@ public final class IstioConfigService {
    * yet, overrides that one and no other).
    */
   public ApplyResult apply(String yaml, java.util.function.Predicate<Issue> mayOverride) {
-    Checked checked = check(yaml);
+    Checked checked = check(yaml, true);
     ResourceValidation validation = checked.validation();
     if (validation.blocked()) {
       List<Issue> blocking = validation.issues().stream().filter(Issue::blocking).toList();
