@@ -114,6 +114,10 @@ public final class ApiClient {
       return messages.poll(10, TimeUnit.SECONDS);
     }
 
+    public String subprotocol() {
+      return ws.getSubprotocol();
+    }
+
     public void subscribe(String id, String query) throws Exception {
       ws.sendText(JSON.writeValueAsString(Map.of("id", id, "type", "subscribe", "payload", Map.of("query", query))), true).get();
     }

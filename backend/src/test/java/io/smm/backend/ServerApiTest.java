@@ -18,12 +18,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -222,38 +219,13 @@ class ServerApiTest {
     }
   }
 
-  /** A graphql-transport-ws connection whose messages land in the queue. */
-  WebSocket subscriptions(BlockingQueue<JsonNode> messages) throws Exception {
-    return http.newWebSocketBuilder().subprotocols("graphql-transport-ws")
-        .buildAsync(URI.create(base.replace("http", "ws") + "/api/graphql"), new WebSocket.Listener() {
-          final StringBuilder partial = new StringBuilder();
-
-          @Override
-          public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-              try {
-                messages.add(JSON.readTree(partial.toString()));
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-              partial.setLength(0);
-            }
-            webSocket.request(1);
-            return null;
-          }
-        }).get(5, TimeUnit.SECONDS);
-  }
-
   @Test
   void namespaceSubscriptionSendsTheListAndEveryChange() throws Exception {
-    BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
-    WebSocket ws = subscriptions(messages);
-    try {
-      assertThat(ws.getSubprotocol()).as("browsers close the socket unless the server confirms it").isEqualTo("graphql-transport-ws");
-      ws.sendText("{\"type\":\"connection_init\"}", true).get();
-      assertThat(messages.poll(5, TimeUnit.SECONDS).path("type").asText()).isEqualTo("connection_ack");
-      ws.sendText("{\"id\":\"1\",\"type\":\"subscribe\",\"payload\":{\"query\":\"subscription { namespaces { name } }\"}}", true).get();
+    try (ApiClient.Subscriptions ws = new ApiClient(base).subscriptions()) {
+      BlockingQueue<JsonNode> messages = ws.messages;
+      assertThat(ws.subprotocol()).as("browsers close the socket unless the server confirms it").isEqualTo("graphql-transport-ws");
+      assertThat(ws.init(null).path("type").asText()).as("anonymous mode needs no session").isEqualTo("connection_ack");
+      ws.subscribe("1", "subscription { namespaces { name } }");
       JsonNode first = messages.poll(10, TimeUnit.SECONDS);
       assertThat(first.path("type").asText()).isEqualTo("next");
       assertThat(first.path("payload").path("data").path("namespaces").findValuesAsText("name")).contains("default").doesNotContain("fresh");
@@ -264,25 +236,21 @@ class ServerApiTest {
         update = messages.poll(10, TimeUnit.SECONDS);
         assertThat(update).as("an update arrives").isNotNull();
       } while (!update.path("payload").path("data").path("namespaces").findValuesAsText("name").contains("fresh"));
-    } finally {
-      ws.sendClose(WebSocket.NORMAL_CLOSURE, "done");
     }
   }
 
   @Test
   void tapStreamsTheAccessLogsSidecarsSendMatchingItsFilterAndRefusesABadOne() throws Exception {
-    BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
-    WebSocket ws = subscriptions(messages);
-    try (var sidecar = new io.smm.backend.tap.AlsClient(server.accessLogPort())) {
-      ws.sendText("{\"type\":\"connection_init\"}", true).get();
-      assertThat(messages.poll(5, TimeUnit.SECONDS).path("type").asText()).isEqualTo("connection_ack");
-      ws.sendText("{\"id\":\"bad\",\"type\":\"subscribe\",\"payload\":{\"query\":\"subscription { tap(filter: {kind: \\\"service\\\", "
-          + "namespace: \\\"shop\\\"}) { matched } }\"}}", true).get();
+    try (ApiClient.Subscriptions ws = new ApiClient(base).subscriptions();
+        var sidecar = new io.smm.backend.tap.AlsClient(server.accessLogPort())) {
+      BlockingQueue<JsonNode> messages = ws.messages;
+      assertThat(ws.init(null).path("type").asText()).isEqualTo("connection_ack");
+      ws.subscribe("bad", "subscription { tap(filter: {kind: \"service\", namespace: \"shop\"}) { matched } }");
       JsonNode refused = messages.poll(10, TimeUnit.SECONDS);
       assertThat(refused.toString()).contains("unknown tap target kind").contains("\"id\":\"bad\"");
-      ws.sendText("{\"id\":\"1\",\"type\":\"subscribe\",\"payload\":{\"query\":\"subscription { tap(filter: {kind: \\\"ns\\\", "
-          + "namespace: \\\"shop\\\", minResponseCode: 500, maxResponseCode: 599}) { dropped entries { direction source { name } "
-          + "destination { name } request { method path headers { key value } } response { code } } } }\"}}", true).get();
+      ws.subscribe("1", "subscription { tap(filter: {kind: \"ns\", namespace: \"shop\", minResponseCode: 500, maxResponseCode: 599}) "
+          + "{ dropped entries { direction source { name } destination { name } request { method path headers { key value } } "
+          + "response { code } } } }");
       io.smm.backend.tap.AlsClient.Stream stream = sidecar.open("shop", "bookings-v1", "bookings-v1-5c7f9-x2x4z");
       JsonNode entry = null;
       for (int i = 0; i < 50 && entry == null; i++) {
@@ -303,8 +271,6 @@ class ServerApiTest {
       JsonNode stats = raw.path("data").path("tapReceiver");
       assertThat(stats.path("openStreams").asInt()).isEqualTo(1);
       assertThat(stats.path("entries").asDouble()).isPositive();
-    } finally {
-      ws.sendClose(WebSocket.NORMAL_CLOSURE, "done");
     }
   }
 

@@ -63,18 +63,10 @@ final class BackendClient {
   }
 
   private HttpResponse<String> send(String query, ObjectNode variables, java.util.Optional<String> session) {
-    try {
-      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.toString().replaceAll("/+$", "") + "/api/graphql"))
-          .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode().put("query", query).set("variables", variables).toString()));
-      session.ifPresent(s -> request.header("Authorization", "Bearer " + s));
-      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new CliException("cannot reach the SMM backend at " + url + ": " + Smm.oneLine(KubeOptions.rootMessage(e))
-          + " (start it with `smm sandbox up` or pass --url)", 1);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CliException("interrupted", 1);
-    }
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.toString().replaceAll("/+$", "") + "/api/graphql"))
+        .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode().put("query", query).set("variables", variables).toString()));
+    session.ifPresent(s -> request.header("Authorization", "Bearer " + s));
+    return BackendLogin.send(http, url, request.build());
   }
 }

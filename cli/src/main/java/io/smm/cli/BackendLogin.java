@@ -105,6 +105,11 @@ final class BackendLogin {
   }
 
   private HttpResponse<String> send(HttpRequest request) {
+    return send(http, backend, request);
+  }
+
+  /** One request to the backend; an unreachable backend or an interrupt becomes one clear CliException. */
+  static HttpResponse<String> send(HttpClient http, URI backend, HttpRequest request) {
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
