@@ -11,7 +11,8 @@ import { paramsFromHash } from '../urlState';
 export function Login({ config, onLoggedIn }: { config: AuthConfig | null; onLoggedIn: () => void }) {
   const [token, setToken] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  // An OIDC login that failed comes back with its reason.
+  const [error, setError] = useState<string | null>(() => paramsFromHash(window.location.hash).error ?? null);
 
   const redeem = async (value: string) => {
     setBusy(true);

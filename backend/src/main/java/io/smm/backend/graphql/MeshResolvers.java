@@ -47,14 +47,13 @@ final class MeshResolvers {
     Scope scope = new Scope(Scope.Kind.valueOf(env.getArgument("kind")), env.getArgument("namespace"), env.getArgument("name"));
     TimeSeriesArguments a = TimeSeriesArguments.of(env);
     // Metrics are not Kubernetes objects RBAC could filter: a caller sees those of namespaces they may get pods in.
-    return SmmGraphQL.async(env, c -> {
+    return SmmGraphQL.allowed(env, c -> {
       if (scope.kind() == Scope.Kind.MESH) {
         c.requireAll();
       } else {
         c.require(scope.namespace());
       }
-      return scope;
-    }, blocking).thenCompose(s -> signals.signals(s, a.end(), a.range(), a.step(), a.window())).thenApply(g -> {
+    }, blocking).thenCompose(c -> signals.signals(scope, a.end(), a.range(), a.step(), a.window())).thenApply(g -> {
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("inbound", g.inbound().stream().map(MeshResolvers::point).toList());
       out.put("outbound", g.outbound().stream().map(MeshResolvers::point).toList());

@@ -72,15 +72,10 @@ public final class SmmGraphQL {
                 selector(env.getArgument("selector"))), blocking))
             .dataFetcher("meshOverview", env -> {
               java.time.Duration window = java.time.Duration.ofSeconds(Math.max(1, Math.min(86_400, env.<Integer>getArgument("windowSeconds"))));
-              return async(env, c -> {
-                c.requireAll();
-                return null;
-              }, blocking).thenCompose(x -> overview.overview(window)).thenApply(MeshResolvers::overview);
+              return allowed(env, Caller::requireAll, blocking).thenCompose(c -> overview.overview(window)).thenApply(MeshResolvers::overview);
             })
-            .dataFetcher("controlPlanes", env -> async(env, c -> {
-              c.requireAll();
-              return null;
-            }, blocking).thenCompose(x -> overview.controlPlanes()).thenApply(planes -> planes.stream()
+            .dataFetcher("controlPlanes", env -> allowed(env, Caller::requireAll, blocking).thenCompose(c -> overview.controlPlanes())
+                .thenApply(planes -> planes.stream()
                 .map(MeshResolvers::controlPlane).toList()))
             .dataFetcher("podLogs", env -> {
               int tail = between(env, "tailLines", 1, 5000);
@@ -101,13 +96,11 @@ public final class SmmGraphQL {
             .dataFetcher("sliTemplates", env -> async(env, c -> callers.slos(c).templates(), blocking))
             .dataFetcher("sloSummary", env -> callers.slos(Callers.of(env)).summary())
             .dataFetcher("sloSeries", env -> {
-              Caller c = Callers.of(env);
-              return async(env, x -> {
-                c.require(env.getArgument("namespace"));
-                return null;
-              }, blocking).thenCompose(x -> callers.slos(c).series(env.getArgument("namespace"), env.getArgument("name"),
-                  java.time.Duration.ofSeconds(between(env, "rangeSeconds", 60, 30 * 86_400)),
-                  java.time.Duration.ofSeconds(between(env, "stepSeconds", 10, 86_400)))).thenApply(SloResolvers::series);
+              String namespace = env.getArgument("namespace");
+              var range = java.time.Duration.ofSeconds(between(env, "rangeSeconds", 60, 30 * 86_400));
+              var step = java.time.Duration.ofSeconds(between(env, "stepSeconds", 10, 86_400));
+              return allowed(env, c -> c.require(namespace), blocking)
+                  .thenCompose(c -> callers.slos(c).series(namespace, env.getArgument("name"), range, step)).thenApply(SloResolvers::series);
             })
             .dataFetcher("goldenSignals", mesh::goldenSignals)
             .dataFetcher("topology", mesh::topology)
@@ -155,6 +148,15 @@ public final class SmmGraphQL {
     GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(loadSchema(), wiring);
     return GraphQL.newGraphQL(schema).defaultDataFetcherExceptionHandler(new ClearErrors())
         .instrumentation(new SessionRequired()).build();
+  }
+
+  /** The caller once {@code check} passed; it runs on the blocking pool, since it may ask the API server. */
+  static CompletableFuture<Caller> allowed(graphql.schema.DataFetchingEnvironment env, java.util.function.Consumer<Caller> check,
+      Executor executor) {
+    return async(env, c -> {
+      check.accept(c);
+      return c;
+    }, executor);
   }
 
   /** Runs a call as the operation's caller on the blocking pool. */

@@ -44,8 +44,14 @@ final class AuthRoutes {
     }));
     // The dashboard redeems a one-time login token for a session.
     router.post("/api/auth/session").handler(BodyHandler.create().setBodyLimit(4096)).handler(rc -> blocking(rc, () -> {
-      JsonObject body = rc.body().asJsonObject();
-      SessionTokens.Session session = auth.redeem(body == null ? null : body.getString("loginToken"), client(rc));
+      String loginToken;
+      try {
+        JsonObject body = rc.body().asJsonObject();
+        loginToken = body == null ? null : body.getString("loginToken");
+      } catch (io.vertx.core.json.DecodeException | ClassCastException e) {
+        loginToken = null; // not {"loginToken": "..."}: refused like an unknown token, and counted
+      }
+      SessionTokens.Session session = auth.redeem(loginToken, client(rc));
       LOG.info("dashboard login of {} from {}", session.identity().username(), client(rc));
       return session(session);
     }));
@@ -55,13 +61,24 @@ final class AuthRoutes {
     }));
     router.get("/api/auth/oidc/login").handler(rc -> blocking(rc, () -> auth.startOidc(callbackUri(rc)), uri ->
         rc.response().setStatusCode(302).putHeader("Location", uri.toString()).end()));
-    router.get("/api/auth/oidc/callback").handler(rc -> blocking(rc, () -> {
+    // The browser arrives here from the provider: success and failure both go back to the login
+    // window (the failure's reason in the URL), not to a JSON answer.
+    router.get("/api/auth/oidc/callback").handler(rc -> vertx.<String>executeBlocking(() -> {
       String error = rc.request().getParam("error");
       if (error != null) {
         throw new AuthFailure(AuthFailure.Reason.OIDC_FAILED, "the provider refused the login: " + error);
       }
       return auth.finishOidc(rc.request().getParam("code"), rc.request().getParam("state"), client(rc));
-    }, loginToken -> rc.response().setStatusCode(302).putHeader("Location", "/#/login?token=" + loginToken).end()));
+    }, false).onSuccess(loginToken -> redirect(rc, "/#/login?token=" + loginToken)).onFailure(e -> {
+      String reason = e instanceof AuthFailure f ? f.reason().name() : "INTERNAL";
+      LOG.info("refused an OIDC login from {}: {} ({})", client(rc), reason, e.getMessage());
+      redirect(rc, "/#/login?error=" + java.net.URLEncoder.encode(reason + ": " + (e instanceof AuthFailure ? e.getMessage()
+          : "internal error"), java.nio.charset.StandardCharsets.UTF_8));
+    }));
+  }
+
+  private static void redirect(RoutingContext rc, String location) {
+    rc.response().setStatusCode(302).putHeader("Location", location).putHeader("Cache-Control", "no-store").end();
   }
 
   /**
@@ -80,7 +97,12 @@ final class AuthRoutes {
   Caller caller(JsonObject initPayload) {
     String authorization = initPayload == null ? null
         : initPayload.getString("Authorization", initPayload.getString("authorization"));
-    return auth.caller(authorization);
+    try {
+      return auth.caller(authorization);
+    } catch (AuthFailure f) {
+      LOG.info("refused a WebSocket connection_init: {} ({})", f.reason(), f.getMessage());
+      throw f;
+    }
   }
 
   private <T> void blocking(RoutingContext rc, java.util.function.Supplier<T> call, java.util.function.Consumer<T> then) {

@@ -57,7 +57,6 @@ public class SmmServer implements AutoCloseable {
   private HttpServer server;
   private final io.smm.backend.validation.ValidationService validation;
   private final CallerServices callers;
-  private final java.util.function.Supplier<io.smm.backend.auth.OidcSettings> oidc;
   /** How often mesh validation runs in the background. */
   private static final Duration VALIDATION_INTERVAL = Duration.ofSeconds(15);
 
@@ -78,7 +77,6 @@ public class SmmServer implements AutoCloseable {
     this.signals = new GoldenSignalsService(prometheusClient);
     this.validation = new io.smm.backend.validation.ValidationService(client, clusters::clusterName, VALIDATION_INTERVAL);
     this.callers = new CallerServices(clusters, client, prometheusClient, blocking);
-    this.oidc = () -> AuthSettings.oidc(client);
   }
 
   /**
@@ -92,7 +90,8 @@ public class SmmServer implements AutoCloseable {
       throw new IllegalStateException("anonymous authentication is refused on " + options.host()
           + ": it is only allowed when the dashboard listens on a loopback address (127.0.0.1); log in with `smm dashboard` instead");
     }
-    Authenticator auth = new Authenticator(client, anonymous, anonymous ? null : oidc.get(), java.time.Clock.systemUTC());
+    Authenticator auth = new Authenticator(client, anonymous, anonymous ? null : AuthSettings.oidc(client),
+        java.time.Clock.systemUTC());
     AuthRoutes authRoutes = new AuthRoutes(auth, vertx);
     GraphQL graphQL = SmmGraphQL.create(new SmmGraphQL.Shared(BuildInfo.load(), namespaceFeed, topology, health, overview, signals,
         new SmmGraphQL.Tap(taps, accessLogs::stats), validation), callers, blocking);
