@@ -70,7 +70,13 @@ public class KubeOptions {
     if (env != null && !env.isBlank()) {
       return Path.of(env.split(java.io.File.pathSeparator)[0]);
     }
-    return Path.of(System.getProperty("user.home"), ".kube", "config");
+    Path home = Path.of(System.getProperty("user.home"), ".kube", "config");
+    if (Files.exists(home)) {
+      return home;
+    }
+    // No kubeconfig of the user's own: the running sandbox's, so `smm dashboard` works after `make demo`.
+    return io.smm.sandbox.SandboxState.read(io.smm.sandbox.SandboxHome.fromEnvironment().stateFile())
+        .map(io.smm.sandbox.SandboxState::kubeconfig).filter(k -> k != null).map(Path::of).orElse(home);
   }
 
   static String rootMessage(Throwable e) {
