@@ -62,6 +62,14 @@ public final class Authenticator {
     return new Caller(identity, impersonation.as(identity), access, false);
   }
 
+  /**
+   * The caller again for a later operation on a connection authenticated earlier (a WebSocket):
+   * null once its session expired or was logged out. Does not block.
+   */
+  public Caller stillValid(Caller caller, String authorization) {
+    return anonymous || sessions.stillValid(bearer(authorization)) ? caller : null;
+  }
+
   /** Kubeconfig login: the API server must know the token. Rate limited per client address. */
   public Login login(String kubeToken, String clientAddress) {
     return limited(clientAddress, () -> {

@@ -62,6 +62,21 @@ public final class SessionTokens {
     return new Identity(claims.getSubject(), groups(claims));
   }
 
+  /**
+   * Whether a token verified earlier is still good: not expired, not logged out. Reads nothing
+   * from Kubernetes (the signature was checked when it was first verified), so it may run where
+   * blocking is not allowed, e.g. for every operation on an open WebSocket.
+   */
+  public boolean stillValid(String token) {
+    try {
+      JWTClaimsSet claims = SignedJWT.parse(token).getJWTClaimsSet();
+      return claims.getExpirationTime() != null && clock.instant().isBefore(claims.getExpirationTime().toInstant())
+          && !revoked.containsKey(claims.getJWTID());
+    } catch (ParseException e) {
+      return false;
+    }
+  }
+
   /** Ends a session: its token is refused from now on, even though it has not expired. */
   public void revoke(String token) {
     JWTClaimsSet claims = claims(token);

@@ -93,16 +93,24 @@ final class AuthRoutes {
     });
   }
 
+  /** An authenticated WebSocket: its caller, and the header it came with, checked again for every operation. */
+  record Connection(Caller caller, String authorization) {}
+
   /** The caller for a WebSocket's connection_init payload ({"Authorization": "Bearer ..."}). */
-  Caller caller(JsonObject initPayload) {
+  Connection connection(JsonObject initPayload) {
     String authorization = initPayload == null ? null
         : initPayload.getString("Authorization", initPayload.getString("authorization"));
     try {
-      return auth.caller(authorization);
+      return new Connection(auth.caller(authorization), authorization);
     } catch (AuthFailure f) {
       LOG.info("refused a WebSocket connection_init: {} ({})", f.reason(), f.getMessage());
       throw f;
     }
+  }
+
+  /** The connection's caller while its session lasts; null (so GraphQL refuses the operation) after expiry or logout. */
+  Caller caller(Connection connection) {
+    return auth.stillValid(connection.caller(), connection.authorization());
   }
 
   private <T> void blocking(RoutingContext rc, java.util.function.Supplier<T> call, java.util.function.Consumer<T> then) {

@@ -112,9 +112,14 @@ public class SmmServer implements AutoCloseable {
     // handling, everything else falls through to GraphQL over HTTP.
     authRoutes.mount(router);
     router.route("/api/graphql").handler(GraphQLWSHandler.create(graphQL)
-        .connectionInitHandler(init -> vertx.executeBlocking(() -> authRoutes.caller(init.message().message().getJsonObject("payload")), false)
-            .onSuccess(init::complete).onFailure(init::fail))
-        .beforeExecute(ctx -> ctx.builder().graphQLContext(java.util.Map.of(Caller.class, ctx.context().connectionParams()))));
+        .connectionInitHandler(init -> vertx.executeBlocking(() -> authRoutes.connection(init.message().message().getJsonObject("payload")),
+            false).onSuccess(init::complete).onFailure(init::fail))
+        .beforeExecute(ctx -> {
+          Caller caller = authRoutes.caller((AuthRoutes.Connection) ctx.context().connectionParams());
+          if (caller != null) {
+            ctx.builder().graphQLContext(java.util.Map.of(Caller.class, caller));
+          }
+        }));
     router.route("/api/graphql").handler(BodyHandler.create().setBodyLimit(1024 * 1024))
         .handler(authRoutes::requireSession)
         .handler(GraphQLHandler.create(graphQL)

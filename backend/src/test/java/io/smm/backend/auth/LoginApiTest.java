@@ -65,6 +65,23 @@ class LoginApiTest {
   }
 
   @Test
+  void anOpenWebSocketStopsAnsweringOnceItsSessionIsLoggedOut() throws Exception {
+    String session = http.session("alice-token");
+    try (ApiClient.Subscriptions ws = http.subscriptions()) {
+      assertThat(ws.init(session).path("type").asText()).isEqualTo("connection_ack");
+      ws.subscribe("1", "subscription { namespaces { name } }");
+      assertThat(ws.next().toString()).as("alice may subscribe (she sees no namespace)").contains("\"namespaces\":[]");
+      http.logout(session);
+      ws.subscribe("2", "subscription { namespaces { name } }");
+      com.fasterxml.jackson.databind.JsonNode refused = ws.next();
+      while (refused != null && !refused.path("id").asText().equals("2")) {
+        refused = ws.next();
+      }
+      assertThat(refused.toString()).contains("UNAUTHENTICATED");
+    }
+  }
+
+  @Test
   void unknownCredentialsAreRefusedAndGuessingIsRateLimited() throws Exception {
     assertThat(http.login(null).body().at("/errors/0/extensions/reason").asText()).isEqualTo("TOKEN_MISSING");
     ApiClient.Answer unknown = http.login("stolen-or-made-up");
