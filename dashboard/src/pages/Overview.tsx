@@ -7,7 +7,7 @@ import { useQuery } from '../useQuery';
 interface Cluster {
   name: string;
   kubernetesVersion: string;
-  nodeCount: number;
+  nodeCount: number | null;
 }
 
 interface Namespace {
@@ -68,7 +68,7 @@ export function Overview() {
               <tr key={c.name}>
                 <td className="cluster-name">{c.name}</td>
                 <td>{c.kubernetesVersion}</td>
-                <td>{c.nodeCount}</td>
+                <td>{c.nodeCount ?? '–'}</td>
               </tr>
             ))}
           </tbody>

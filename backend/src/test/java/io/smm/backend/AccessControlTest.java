@@ -105,6 +105,8 @@ class AccessControlTest {
     admin = api.newClient();
     ClusterSeed.apply(admin);
     IstioFixtures.istioCrds(admin);
+    admin.apiextensions().v1().customResourceDefinitions().resource(
+        io.smm.api.crd.SmmCrds.crd(io.smm.api.crd.SmmCrds.SERVICE_LEVEL_OBJECTIVE)).create();
     for (String ns : List.of("smm-demo", "other", "smm-system")) {
       admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
     }
@@ -178,6 +180,10 @@ class AccessControlTest {
   @Test
   void aliceSeesAndEditsSmmDemoOnly() throws Exception {
     assertThat(query(alice, "{ me { username groups anonymous } }").at("/data/me/username").asText()).isEqualTo("alice");
+    JsonNode cluster = query(alice, "{ clusters { name nodeCount } }");
+    assertThat(cluster.at("/data/clusters/0/name").asText()).isEqualTo("c1");
+    assertThat(cluster.at("/data/clusters/0/nodeCount").isNull()).as("alice may not list nodes: %s", cluster).isTrue();
+    assertThat(query(root, "{ clusters { nodeCount } }").at("/data/clusters/0/nodeCount").asInt()).isEqualTo(1);
     List<String> names = new ArrayList<>();
     query(alice, "{ namespaces { name } }").at("/data/namespaces").forEach(n -> names.add(n.path("name").asText()));
     assertThat(names).containsExactly("smm-demo");
@@ -217,7 +223,7 @@ class AccessControlTest {
         "{ goldenSignals(kind: NAMESPACE, namespace: \"smm-demo\") { inbound { requestsPerSecond } } }",
         "{ pods(namespace: \"smm-demo\", selector: [{key: \"app\", value: \"catalog\"}]) { name } }",
         "{ events(namespace: \"smm-demo\") { reason } }",
-        "{ meshOverview { requestsPerSecond } }")) {
+        "{ controlPlanes { name } }")) {
       JsonNode answer = query(bob, q);
       assertThat(errorCode(answer)).as(q + " -> " + answer).isEqualTo("FORBIDDEN");
       assertThat(answer.path("data").toString()).as(q).doesNotContain("catalog").doesNotContain("frontpage");
@@ -228,6 +234,11 @@ class AccessControlTest {
         Map.of("y", vs("smm-demo", "probe", "no-such-host"))).body();
     assertThat(errorCode(probe)).as("%s", probe).isEqualTo("FORBIDDEN");
     assertThat(probe.path("data").toString()).doesNotContain("no-such-host");
+
+    // The Overview of someone who reads only some namespaces counts what is in those.
+    assertThat(query(bob, "{ meshOverview { services { total } } }").at("/data/meshOverview/services/total").asInt()).isEqualTo(1);
+    JsonNode slos = query(bob, "{ sloSummary { total } }");
+    assertThat(slos.path("errors").isMissingNode()).as("the SLO summary of his namespaces: %s", slos).isTrue();
 
     String before = admin.genericKubernetesResources("networking.istio.io/v1beta1", "VirtualService").inNamespace("smm-demo")
         .withName("catalog").get().getMetadata().getResourceVersion();
@@ -265,8 +276,9 @@ class AccessControlTest {
     assertThat(namespaces(query(root, "{ services { namespace name } }").at("/data/services"))).contains("smm-demo", "other");
     assertThat(topologyNamespaces(root)).contains("smm-demo", "other");
     assertThat(namespaces(query(root, "{ istioResources { namespace name } }").at("/data/istioResources"))).contains("smm-demo", "other");
-    JsonNode overview = query(root, "{ meshOverview { requestsPerSecond } }");
+    JsonNode overview = query(root, "{ meshOverview { requestsPerSecond services { total } } }");
     assertThat(overview.path("errors").isMissingNode()).as("%s", overview).isTrue();
+    assertThat(overview.at("/data/meshOverview/services/total").asInt()).isGreaterThanOrEqualTo(2);
     try (ApiClient.Subscriptions ws = http.subscriptions()) {
       assertThat(ws.init(root).path("type").asText()).isEqualTo("connection_ack");
       ws.subscribe("1", "subscription { tap(filter: {kind: \"ns\", namespace: \"smm-demo\"}) { entries { request { path } } } }");

@@ -1,3 +1,4 @@
 package io.smm.backend.cluster;
 
-public record ClusterInfo(String name, String kubernetesVersion, int nodeCount, boolean local) {}
+/** @param nodeCount null when the user may not list nodes */
+public record ClusterInfo(String name, String kubernetesVersion, Integer nodeCount, boolean local) {}

@@ -42,7 +42,15 @@ public class ClusterQueries {
 
   public List<ClusterInfo> clusters() {
     String version = client.getKubernetesVersion().getGitVersion();
-    int nodes = client.nodes().list().getItems().size();
+    Integer nodes;
+    try {
+      nodes = client.nodes().list().getItems().size();
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      if (e.getCode() != 403) {
+        throw e;
+      }
+      nodes = null; // a user bound to namespaces only: the cluster is still theirs to name, its nodes are not
+    }
     return List.of(new ClusterInfo(clusterName(), version, nodes, true));
   }
 

@@ -11,6 +11,7 @@ import io.smm.backend.auth.Caller;
 import io.smm.backend.auth.NamespaceAccess;
 import io.smm.backend.cluster.NamespaceFeed;
 import io.smm.backend.health.HealthService;
+import io.smm.backend.mesh.MeshOverview;
 import io.smm.backend.mesh.MeshOverviewService;
 import io.smm.backend.signals.GoldenSignalsService;
 import io.smm.backend.topology.TopologyService;
@@ -20,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
@@ -72,7 +74,10 @@ public final class SmmGraphQL {
                 selector(env.getArgument("selector"))), blocking))
             .dataFetcher("meshOverview", env -> {
               java.time.Duration window = java.time.Duration.ofSeconds(Math.max(1, Math.min(86_400, env.<Integer>getArgument("windowSeconds"))));
-              return allowed(env, Caller::requireAll, blocking).thenCompose(c -> overview.overview(window)).thenApply(MeshResolvers::overview);
+              // A user who may read only some namespaces gets the overview of those.
+              return async(env, c -> Callers.within(c, null), blocking).thenCompose(ns -> ns == null ? overview.overview(window)
+                  : ns.isEmpty() ? CompletableFuture.completedFuture(MeshOverview.NOTHING) : overview.overview(window, Set.copyOf(ns)))
+                  .thenApply(MeshResolvers::overview);
             })
             .dataFetcher("controlPlanes", env -> allowed(env, Caller::requireAll, blocking).thenCompose(c -> overview.controlPlanes())
                 .thenApply(planes -> planes.stream()
@@ -94,7 +99,8 @@ public final class SmmGraphQL {
                   .thenApply(list -> list.stream().map(SloResolvers::slo).toList());
             })
             .dataFetcher("sliTemplates", env -> async(env, c -> callers.slos(c).templates(), blocking))
-            .dataFetcher("sloSummary", env -> callers.slos(Callers.of(env)).summary())
+            .dataFetcher("sloSummary", env -> async(env, c -> Callers.within(c, null), blocking).thenCompose(ns -> ns == null
+                ? callers.slos(Callers.of(env)).summary() : callers.slos(Callers.of(env)).summary(ns)))
             .dataFetcher("sloSeries", env -> {
               String namespace = env.getArgument("namespace");
               var range = java.time.Duration.ofSeconds(between(env, "rangeSeconds", 60, 30 * 86_400));

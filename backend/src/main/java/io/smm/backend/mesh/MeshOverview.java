@@ -12,4 +12,8 @@ public record MeshOverview(double requestsPerSecond, double errorRatio, double p
 
   /** Of {@code total}, how many have sidecars ({@code inMesh}). */
   public record InMesh(int inMesh, int total) {}
+
+  /** What a user who may read no namespace sees: no traffic, nothing running. */
+  public static final MeshOverview NOTHING = new MeshOverview(0, 0, Double.NaN, 1, new InMesh(0, 0), new InMesh(0, 0), new InMesh(0, 0), 0,
+      Map.of(), List.of());
 }

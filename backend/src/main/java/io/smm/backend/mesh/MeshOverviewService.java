@@ -50,19 +50,27 @@ public final class MeshOverviewService {
   }
 
   public CompletableFuture<MeshOverview> overview(Duration window) {
+    return overview(window, Set.of());
+  }
+
+  /**
+   * The overview of the namespaces given (all when empty): for a user who may read only some, the
+   * traffic from and to those, and what runs in them.
+   */
+  public CompletableFuture<MeshOverview> overview(Duration window, Set<String> namespaces) {
     PartErrors errors = new PartErrors();
     Instant now = Instant.now();
-    CompletableFuture<List<Sample>> outcomes = prometheus.instant(MeshQueries.meshOutcomes(window), now)
+    CompletableFuture<List<Sample>> outcomes = prometheus.instant(MeshQueries.meshOutcomes(namespaces, window), now)
         .exceptionally(e -> {
           errors.add("request rates", e);
           return List.of();
         });
-    CompletableFuture<List<Sample>> p95 = prometheus.instant(MeshQueries.meshP95(window), now)
+    CompletableFuture<List<Sample>> p95 = prometheus.instant(MeshQueries.meshP95(namespaces, window), now)
         .exceptionally(e -> {
           errors.add("latency", e);
           return List.of();
         });
-    CompletableFuture<Map<String, Integer>> statuses = health.timelines(Set.of(), HealthService.Span.at(now)).handle((t, e) -> {
+    CompletableFuture<Map<String, Integer>> statuses = health.timelines(namespaces, HealthService.Span.at(now)).handle((t, e) -> {
       Map<String, Integer> counts = new TreeMap<>();
       if (e != null) {
         errors.add("health", e);
@@ -75,7 +83,7 @@ public final class MeshOverviewService {
       });
       return counts;
     });
-    CompletableFuture<Counts> counts = CompletableFuture.supplyAsync(this::counts, blocking);
+    CompletableFuture<Counts> counts = CompletableFuture.supplyAsync(() -> counts(namespaces), blocking);
     return CompletableFuture.allOf(outcomes, p95, statuses, counts).thenApply(ignored -> {
       double rps = 0;
       double failed = 0;
@@ -94,8 +102,10 @@ public final class MeshOverviewService {
   private record Counts(MeshOverview.InMesh services, MeshOverview.InMesh workloads, MeshOverview.InMesh pods) {}
 
   /** In the mesh = has an istio-proxy sidecar (pods), is behind such pods (services), or owns them (workloads). */
-  private Counts counts() {
-    List<Pod> pods = client.pods().inAnyNamespace().list().getItems();
+  private Counts counts(Set<String> namespaces) {
+    java.util.function.Predicate<io.fabric8.kubernetes.api.model.HasMetadata> in = o -> namespaces.isEmpty()
+        || namespaces.contains(o.getMetadata().getNamespace());
+    List<Pod> pods = client.pods().inAnyNamespace().list().getItems().stream().filter(in).toList();
     int meshedPods = 0;
     Set<String> meshedWorkloads = new HashSet<>();
     Set<String> allWorkloads = new HashSet<>();
@@ -110,7 +120,7 @@ public final class MeshOverviewService {
     }
     int services = 0;
     int meshedServices = 0;
-    for (Service s : client.services().inAnyNamespace().list().getItems()) {
+    for (Service s : client.services().inAnyNamespace().list().getItems().stream().filter(in).toList()) {
       services++;
       Map<String, String> selector = s.getSpec().getSelector();
       if (selector != null && !selector.isEmpty() && pods.stream().anyMatch(p -> PodInfo.hasSidecar(p)

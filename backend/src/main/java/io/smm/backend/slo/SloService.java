@@ -108,7 +108,18 @@ public final class SloService {
   public record Summary(int total, int budgetExhausted, int firing, int pending, int failing) {}
 
   public CompletableFuture<Summary> summary() {
-    return slos(null, null).thenApply(all -> new Summary(all.size(),
+    return summary(slos(null, null));
+  }
+
+  /** The summary over some namespaces only (a user who may read just those). */
+  public CompletableFuture<Summary> summary(List<String> namespaces) {
+    List<CompletableFuture<List<SloInfo>>> each = namespaces.stream().map(ns -> slos(ns, null)).toList();
+    return summary(CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+        .thenApply(x -> each.stream().flatMap(f -> f.join().stream()).toList()));
+  }
+
+  private static CompletableFuture<Summary> summary(CompletableFuture<List<SloInfo>> slos) {
+    return slos.thenApply(all -> new Summary(all.size(),
         (int) all.stream().filter(s -> s.budgetConsumed() >= 1).count(),
         (int) all.stream().filter(s -> s.alerts().stream().anyMatch(a -> a.state().equals("firing"))).count(),
         (int) all.stream().filter(s -> s.alerts().stream().anyMatch(a -> a.state().equals("pending"))

@@ -57,14 +57,17 @@ public final class MeshQueries {
         + clientView("istio_request_duration_milliseconds_bucket", namespaces, window) + "))";
   }
 
-  /** Requests per second in the whole mesh by outcome (for the overview's RPS and error rate). */
-  public static String meshOutcomes(Duration window) {
-    return "sum by (" + OUTCOME + ") (" + clientView("istio_requests_total", Set.of(), window) + ")";
+  /**
+   * Requests per second in the mesh by outcome (for the overview's RPS and error rate): all of it,
+   * or (namespaces given) the requests from or to those namespaces.
+   */
+  public static String meshOutcomes(Set<String> namespaces, Duration window) {
+    return "sum by (" + OUTCOME + ") (" + clientView("istio_requests_total", namespaces, window) + ")";
   }
 
-  /** P95 latency (ms) over every request in the mesh. */
-  public static String meshP95(Duration window) {
-    return "histogram_quantile(0.95, sum by (le) (" + clientView("istio_request_duration_milliseconds_bucket", Set.of(), window) + "))";
+  /** P95 latency (ms) over every request in the mesh, or those from or to the namespaces given. */
+  public static String meshP95(Set<String> namespaces, Duration window) {
+    return "histogram_quantile(0.95, sum by (le) (" + clientView("istio_request_duration_milliseconds_bucket", namespaces, window) + "))";
   }
 
   /** Requests per second by outcome for the series the selectors pick (joined with "or" before summing). */
