@@ -39,6 +39,7 @@ public final class OidcLogin {
 
   /** How long a user may take at the provider's login page. */
   static final Duration PENDING_LIFETIME = Duration.ofMinutes(10);
+  static final int MAX_PENDING = 10_000;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private record Pending(String nonce, String verifier, String redirectUri, Instant expiresAt) {}
@@ -70,6 +71,10 @@ public final class OidcLogin {
     String verifier = randomString();
     Instant now = clock.instant();
     pending.values().removeIf(p -> !now.isBefore(p.expiresAt()));
+    if (pending.size() >= MAX_PENDING) {
+      // Anyone may start a login; a flood of them must not grow this map without bound.
+      throw new AuthFailure(AuthFailure.Reason.RATE_LIMITED, "too many OIDC logins in progress; try again in a few minutes");
+    }
     pending.put(state, new Pending(nonce, verifier, redirectUri, now.plus(PENDING_LIFETIME)));
     return URI.create(e.authorization() + (e.authorization().contains("?") ? "&" : "?") + form(Map.of(
         "response_type", "code", "client_id", settings.clientId(), "redirect_uri", redirectUri,
