@@ -59,10 +59,6 @@ public final class OidcLogin {
     this.clock = clock;
   }
 
-  public OidcSettings settings() {
-    return settings;
-  }
-
   /** Where to send the browser; {@code redirectUri} is this backend's callback as the browser reaches it. */
   public URI start(String redirectUri) {
     Endpoints e = endpoints();

@@ -47,13 +47,6 @@ public final class SessionKeys {
     return key.clone();
   }
 
-  /** Replaces the key now; sessions signed with the old one are refused from here on. */
-  public synchronized void rotate() {
-    client.secrets().inNamespace(NAMESPACE).withName(SECRET).delete();
-    key = readOrCreate();
-    readAt = clock.instant();
-  }
-
   private byte[] readOrCreate() {
     try {
       Secret secret = client.secrets().inNamespace(NAMESPACE).withName(SECRET).get();
