@@ -58,12 +58,9 @@ class ServerApiTest {
     api.close();
   }
 
+  /** GraphQL over HTTP without a session (the server runs in anonymous mode). */
   JsonNode graphql(String query) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/graphql"))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("query", query)))).build(),
-        HttpResponse.BodyHandlers.ofString());
-    return JSON.readTree(r.body());
+    return graphql(query, Map.of());
   }
 
   @Test
@@ -111,11 +108,7 @@ class ServerApiTest {
   }
 
   JsonNode graphql(String query, Map<String, Object> variables) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/graphql"))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("query", query, "variables", variables)))).build(),
-        HttpResponse.BodyHandlers.ofString());
-    return JSON.readTree(r.body());
+    return new ApiClient(base).graphql(null, query, variables).body();
   }
 
   @Test
