@@ -193,11 +193,13 @@ public class ClusterQueries {
 
   /** The ControlPlane's spec.clusterName, else the name given at start (the kubeconfig context's cluster). */
   public String clusterName() {
+    return controlPlaneSpec().get("clusterName") instanceof String name && !name.isBlank() ? name : fallbackClusterName;
+  }
+
+  /** The spec of the ControlPlane "smm", read with the backend's identity; empty when there is none. */
+  @SuppressWarnings("unchecked")
+  public Map<String, Object> controlPlaneSpec() {
     GenericKubernetesResource cp = own.genericKubernetesResources(CONTROL_PLANE).withName(CONTROL_PLANE_NAME).get();
-    if (cp != null && cp.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec
-        && spec.get("clusterName") instanceof String name && !name.isBlank()) {
-      return name;
-    }
-    return fallbackClusterName;
+    return cp != null && cp.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec ? (Map<String, Object>) spec : Map.of();
   }
 }

@@ -84,13 +84,14 @@ public class SmmServer implements AutoCloseable {
    * the bound HTTP port; {@link ListenFailedException} when a port is taken.
    */
   public int start(ServerOptions options) {
-    boolean anonymous = options.anonymousAuth() || AuthSettings.anonymous(client);
+    AuthSettings settings = AuthSettings.read(clusters);
+    boolean anonymous = options.anonymousAuth() || settings.anonymous();
     if (anonymous && !options.loopback()) {
       // Anonymous mode hands the backend's own permissions to whoever connects: only on this machine.
       throw new IllegalStateException("anonymous authentication is refused on " + options.host()
           + ": it is only allowed when the dashboard listens on a loopback address (127.0.0.1); log in with `smm dashboard` instead");
     }
-    Authenticator auth = new Authenticator(client, anonymous, anonymous ? null : AuthSettings.oidc(client),
+    Authenticator auth = new Authenticator(client, anonymous, anonymous ? null : settings.oidc(),
         java.time.Clock.systemUTC());
     AuthRoutes authRoutes = new AuthRoutes(auth, vertx);
     GraphQL graphQL = SmmGraphQL.create(new SmmGraphQL.Shared(BuildInfo.load(), namespaceFeed, topology, health, overview, signals,
