@@ -29,6 +29,9 @@ final class BackendLogin {
   private final KubeOptions kube;
   private final SessionStore store;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /** Asked once per command: a query, its retry and a second query need neither the mode nor the kubeconfig again. */
+  private Boolean anonymous;
+  private Config config;
 
   BackendLogin(URI backend, KubeOptions kube, SessionStore store) {
     this.backend = backend;
@@ -68,13 +71,23 @@ final class BackendLogin {
   }
 
   boolean anonymous() {
-    HttpResponse<String> r = send(HttpRequest.newBuilder(endpoint("/api/auth/config")).timeout(Duration.ofSeconds(10)).GET().build());
-    return r.statusCode() == 200 && "anonymous".equals(json(r).path("mode").asText());
+    if (anonymous == null) {
+      HttpResponse<String> r = send(HttpRequest.newBuilder(endpoint("/api/auth/config")).timeout(Duration.ofSeconds(10)).GET().build());
+      anonymous = r.statusCode() == 200 && "anonymous".equals(json(r).path("mode").asText());
+    }
+    return anonymous;
+  }
+
+  private Config config() {
+    if (config == null) {
+      config = kube.config();
+    }
+    return config;
   }
 
   /** The bearer token kubectl would send: static, or the exec plugin's. */
   private String kubeToken() {
-    Config config = kube.config();
+    Config config = config();
     String token = config.getOauthToken();
     if ((token == null || token.isBlank()) && config.getOauthTokenProvider() != null) {
       token = config.getOauthTokenProvider().getToken();
@@ -94,7 +107,7 @@ final class BackendLogin {
 
   /** Sessions are kept per backend and per kubeconfig user, so switching contexts does not reuse another user's. */
   private String key() {
-    Config config = kube.config();
+    Config config = config();
     var context = config.getCurrentContext();
     String user = context != null && context.getContext() != null ? context.getContext().getUser() : "default";
     return backend.toString().replaceAll("/+$", "") + " " + config.getMasterUrl() + " " + user;
