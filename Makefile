@@ -7,8 +7,9 @@ MVN_FLAGS ?= -B -ntp
 demo: setup build
 	bin/smm sandbox up --demo
 
+# --fail-at-end: a failing module still lets every module that does not depend on it run its tests.
 test: setup
-	$(MVN) $(MVN_FLAGS) verify
+	$(MVN) $(MVN_FLAGS) --fail-at-end verify
 
 setup:
 	scripts/setup

@@ -32,7 +32,8 @@ final class Browser implements AutoCloseable {
   }
 
   /** Polls until the function returns non-null and non-false, like Selenium's WebDriverWait. */
-  <T> T await(Function<WebDriver, T> condition, Duration timeout, String what) throws InterruptedException {
+  <T> T await(Function<WebDriver, T> condition, Duration unscaled, String what) throws InterruptedException {
+    Duration timeout = io.smm.sandbox.testing.TestTimeouts.scaled(unscaled);
     long deadline = System.nanoTime() + timeout.toNanos();
     RuntimeException last = null;
     while (System.nanoTime() < deadline) {

@@ -53,18 +53,19 @@ final class SmmProcess {
   /** Runs to completion and returns the exit code. */
   static Result run(Map<String, String> env, String... args) throws Exception {
     SmmProcess p = start(env, args);
-    if (!p.process.waitFor(2, TimeUnit.MINUTES)) {
+    if (!p.process.waitFor(io.smm.sandbox.testing.TestTimeouts.scaled(Duration.ofMinutes(2)).toMillis(), TimeUnit.MILLISECONDS)) {
       p.process.destroyForcibly();
       throw new AssertionError("smm " + String.join(" ", args) + " did not finish: " + p.all);
     }
-    Thread.sleep(50); // let the reader drain
+    p.reader.join(); // everything it printed has been read: the pipe is closed once it exited
     return new Result(p.process.exitValue(), String.join("\n", p.all));
   }
 
   record Result(int exitCode, String output) {}
 
   /** Stops it as Ctrl-C would (SIGTERM runs its shutdown hooks) and waits until everything it printed has been read. */
-  void interruptAndDrain(Duration timeout) throws InterruptedException {
+  void interruptAndDrain(Duration unscaled) throws InterruptedException {
+    Duration timeout = io.smm.sandbox.testing.TestTimeouts.scaled(unscaled);
     // Through the handle: Process.destroy() would also close our end of its output, losing what it prints while stopping.
     process.toHandle().destroy();
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -75,8 +76,8 @@ final class SmmProcess {
   }
 
   /** Waits for a line starting with {@code prefix}; fails with everything printed so far. */
-  String awaitLine(String prefix, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
+  String awaitLine(String prefix, Duration unscaled) throws InterruptedException {
+    long deadline = System.nanoTime() + io.smm.sandbox.testing.TestTimeouts.scaled(unscaled).toNanos();
     while (System.nanoTime() < deadline) {
       String line = lines.poll(200, TimeUnit.MILLISECONDS);
       if (line != null && line.startsWith(prefix)) {

@@ -50,7 +50,7 @@ class TapTest {
   }
 
   static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    long deadline = System.nanoTime() + io.smm.sandbox.testing.TestTimeouts.scaled(java.time.Duration.ofSeconds(10)).toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("timed out waiting until " + what);
@@ -87,6 +87,35 @@ class TapTest {
     assertThat(paths(errors)).containsExactlyInAnyOrder("GET / 503", "GET / 500");
     assertThat(paths(outboundApi)).containsExactly("GET /api/pay 200");
     assertThat(paths(fasthttp)).containsExactlyInAnyOrder("GET /api/pay 200", "GET / 500");
+  }
+
+  static TapEntry grpcCall(int httpCode, String grpcStatus) {
+    TapEntry.Peer pod = new TapEntry.Peer("c1", "shop", "bookings-v1", "bookings-v1-5c7f9-x2x4z", "10.244.0.5");
+    return new TapEntry("2025-11-24T16:00:00Z", "outbound", pod, pod, pod, "grpc",
+        new TapEntry.Request("POST", "/payments.Payments/Pay", "payments:8080", "HTTP2", "grpc-java", "id", java.util.Map.of(), 10),
+        new TapEntry.Response(httpCode, grpcStatus, "-", 10, 1000), new TapEntry.Upstream("outbound|8080||payments", "tcp://10.244.0.9:8080"),
+        true, 0);
+  }
+
+  @Test
+  void aGrpcFailureInsideHttp200IsFoundByItsStatusAndByTheServerErrorRangeAsHealthCountsIt() {
+    TapFilter serverErrors = TapFilter.of("ns", "shop", null, null, null, null, null, 500, 599, null, null);
+    TapFilter internalOrUnavailable = TapFilter.of("ns", "shop", null, null, null, null, null, null, null, null, null, "Internal, 14");
+    TapFilter ok = TapFilter.of("ns", "shop", null, null, null, null, null, null, null, null, null, "OK");
+    assertThat(serverErrors.matches(grpcCall(200, "13"))).as("Internal is HTTP 500's equivalent").isTrue();
+    assertThat(serverErrors.matches(grpcCall(200, "14"))).as("Unavailable, 503").isTrue();
+    assertThat(serverErrors.matches(grpcCall(200, "5"))).as("NotFound is a 404, no server error").isFalse();
+    assertThat(serverErrors.matches(grpcCall(200, "0"))).isFalse();
+    assertThat(serverErrors.matches(grpcCall(503, null))).as("Envoy's own 503 for a gRPC call").isTrue();
+    assertThat(internalOrUnavailable.matches(grpcCall(200, "13"))).isTrue();
+    assertThat(internalOrUnavailable.matches(grpcCall(200, "14"))).isTrue();
+    assertThat(internalOrUnavailable.matches(grpcCall(200, "4"))).isFalse();
+    assertThat(internalOrUnavailable.matches(grpcCall(503, null))).as("no grpc-status: not one of those").isFalse();
+    assertThat(ok.matches(grpcCall(200, "0"))).isTrue();
+    assertThat(GrpcStatus.parse("DEADLINE_EXCEEDED")).isEqualTo(4);
+    assertThat(GrpcStatus.name("13")).isEqualTo("Internal");
+    assertThatThrownBy(() -> TapFilter.of("ns", "shop", null, null, null, null, null, null, null, null, null, "17"))
+        .hasMessageContaining("unknown gRPC status \"17\"");
   }
 
   @Test

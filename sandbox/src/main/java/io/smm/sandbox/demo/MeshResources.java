@@ -62,8 +62,12 @@ final class MeshResources implements AutoCloseable {
     return snapshot;
   }
 
-  /** Re-reads now (tests and callers that just changed a resource do not wait for the next tick). */
-  void refresh() {
+  /**
+   * Re-reads now (tests and callers that just changed a resource do not wait for the next tick).
+   * One refresh at a time: otherwise a periodic refresh that listed before a change could finish
+   * after this one and put the older configuration back.
+   */
+  synchronized void refresh() {
     Snapshot last = snapshot;
     Map<String, JsonNode> meshConfigs = new HashMap<>();
     for (Rule icp : list("servicemesh.cisco.com/v1alpha1", "IstioControlPlane", List.of())) {

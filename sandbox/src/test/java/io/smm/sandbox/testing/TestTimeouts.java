@@ -1,0 +1,26 @@
+package io.smm.sandbox.testing;
+
+import java.time.Duration;
+
+/**
+ * The one setting every test wait scales with: {@code -Dsmm.test.timeoutScale=N} (the build passes
+ * it to every module's tests; 2 by default). Waits end as soon as their condition holds, so a larger
+ * scale costs time only when something is really wrong; it keeps a loaded 2-core machine from
+ * turning slowness into failures.
+ */
+public final class TestTimeouts {
+
+  private TestTimeouts() {}
+
+  public static double scale() {
+    try {
+      return Math.max(1, Double.parseDouble(System.getProperty("smm.test.timeoutScale", "2")));
+    } catch (NumberFormatException e) {
+      return 2;
+    }
+  }
+
+  public static Duration scaled(Duration timeout) {
+    return Duration.ofMillis(Math.round(timeout.toMillis() * scale()));
+  }
+}
