@@ -20,6 +20,11 @@ public class KubeOptions {
   @Option(names = "--context", description = "Name of the kubeconfig context to use.", scope = picocli.CommandLine.ScopeType.INHERIT)
   String context;
 
+  /** Read before parsing by {@link LogLevels}; declared so every command accepts it and lists it in its help. */
+  @Option(names = {"-v", "--verbose"}, description = "Show logs and stack traces (otherwise only the output and one-line errors).",
+      scope = picocli.CommandLine.ScopeType.INHERIT)
+  boolean verbose;
+
   /** A client for the chosen cluster, with the cluster name to show when no ControlPlane names it. */
   public record Connection(KubernetesClient client, String clusterName, String server) {}
 

@@ -26,6 +26,7 @@ public class Smm implements Runnable {
   }
 
   public static void main(String[] args) {
+    LogLevels.configure(args);
     System.exit(execute(args));
   }
 
@@ -36,7 +37,11 @@ public class Smm implements Runnable {
   static int execute(java.io.PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Smm());
     cli.setErr(err);
+    boolean verbose = LogLevels.verbose(args);
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (verbose) {
+        e.printStackTrace(cmd.getErr());
+      }
       if (e instanceof CliException c) {
         cmd.getErr().println("Error: " + oneLine(c.getMessage()));
         return c.exitCode();

@@ -31,6 +31,25 @@ class KubeAccessErrorsTest {
   }
 
   @Test
+  void verboseAddsTheStackTraceBehindTheSameOneLineError(@TempDir Path dir) {
+    Path missing = dir.resolve("nope/config");
+    Result quiet = run("-c", missing.toString(), "istio", "cluster", "status");
+    Result verbose = run("-c", missing.toString(), "istio", "cluster", "status", "-v");
+    assertThat(quiet.err()).hasLineCount(1).doesNotContain("\tat ");
+    assertThat(verbose.exitCode()).isEqualTo(1);
+    assertThat(verbose.err()).contains("CliException").contains("\tat io.smm.cli.")
+        .endsWith("Error: cannot read kubeconfig " + missing + ": " + missing + System.lineSeparator());
+  }
+
+  @Test
+  void onlyTheLongRunningRolesLogUnlessVerbose() {
+    assertThat(LogLevels.subcommand("-c", "sandbox", "istio", "cluster", "status")).isEqualTo("istio");
+    assertThat(LogLevels.subcommand("--context", "x", "sandbox", "up")).isEqualTo("sandbox");
+    assertThat(LogLevels.verbose("install", "-a", "--verbose")).isTrue();
+    assertThat(LogLevels.verbose("install", "-a")).isFalse();
+  }
+
+  @Test
   void kubeconfigThatIsNotYaml(@TempDir Path dir) throws Exception {
     Path bad = dir.resolve("config");
     Files.writeString(bad, "clusters: [this is: not: yaml");
