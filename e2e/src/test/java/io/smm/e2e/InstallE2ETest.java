@@ -73,6 +73,10 @@ class InstallE2ETest {
       assertThat(policy.exitCode()).as(policy.output()).isZero();
       assertThat(policy.output()).endsWith("mesh wide outbound traffic policy is set to 'REGISTRY_ONLY'");
       SmmProcess.Result status = SmmProcess.run(env, "-c", kubeconfig, "istio", "cluster", "status");
+      // The manual tells users to wait for Available; the output is the two tables and nothing else (no logs).
+      assertThat(status.output()).containsPattern("(?m)^\\S+ +local +Available ");
+      assertThat(status.output().lines().filter(l -> !l.isBlank()))
+          .allMatch(l -> l.matches("(Clusters|ControlPlanes|NAME .*|\\S+ +local .*|cp-v115x .*)"), "a table line");
       assertThat(status.output()).containsPattern("cp-v115x +istio-system +1\\.15\\.3 +ACTIVE +cp-v115x\\.istio-system +Available");
       SmmProcess.Result delete = SmmProcess.run(env, "-c", kubeconfig, "istio", "control-plane", "delete", "cp-v115x");
       assertThat(delete.exitCode()).isEqualTo(1);

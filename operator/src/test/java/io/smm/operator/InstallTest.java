@@ -75,6 +75,8 @@ class InstallTest {
         .extracting(ComponentResult::status).isEqualTo("Available");
     assertThat(report.istioStatus()).isEqualTo("Available");
     assertThat(status(controlPlane(), "status")).isEqualTo("Succeeded");
+    assertThat(io.smm.operator.istio.MeshStatus.clusters(client)).extracting(c -> c.status())
+        .as("smm istio cluster status shows the word the manual tells users to wait for").containsExactly("Available");
     assertThat(status(istioControlPlane(), "status")).isEqualTo("Available");
     assertThat(client.apps().deployments().inNamespace("istio-system").withName("istiod-cp-v115x").get()).isNotNull();
     assertThat(client.apps().deployments().inNamespace("smm-system").withName("smm").get()).isNotNull();

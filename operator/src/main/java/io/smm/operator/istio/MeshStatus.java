@@ -21,9 +21,21 @@ public final class MeshStatus {
     return client.genericKubernetesResources(SmmCrds.CONTROL_PLANE.apiVersion(), SmmCrds.CONTROL_PLANE.kind()).list().getItems()
         .stream().map(cp -> {
           JsonNode n = Serialization.jsonMapper().valueToTree(cp.getAdditionalProperties());
-          return new Cluster(n.at("/spec/clusterName").asText(cp.getMetadata().getName()), n.at("/status/status").asText("Unknown"),
-              n.at("/status/message").asText(""));
+          return new Cluster(n.at("/spec/clusterName").asText(cp.getMetadata().getName()),
+              clusterStatus(n.at("/status/status").asText("")), n.at("/status/message").asText(""));
         }).toList();
+  }
+
+  /**
+   * A cluster is Available once its ControlPlane's reconcile Succeeded: the word the manual tells
+   * users to wait for. Before the first reconcile it is Reconciling; Failed stays Failed.
+   */
+  static String clusterStatus(String controlPlaneStatus) {
+    return switch (controlPlaneStatus) {
+      case "Succeeded" -> "Available";
+      case "" -> "Reconciling";
+      default -> controlPlaneStatus;
+    };
   }
 
   public static List<ControlPlaneRow> controlPlanes(KubernetesClient client) {
