@@ -15,6 +15,7 @@ import io.smm.sandbox.SandboxProcesses;
 import io.smm.sandbox.SandboxState;
 import io.smm.sandbox.kube.Kubeconfig;
 import io.smm.sandbox.kube.PortInUseException;
+import io.smm.sandbox.kube.PortReservation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -58,9 +59,16 @@ class SandboxCommand {
       SandboxHome home = SandboxHome.fromEnvironment();
       long t0 = System.nanoTime();
       Sandbox sandbox;
+      PortReservation dashboardReservation = null;
       try {
+        Sandbox.requireNotRunning(home);
+        // The dashboard's port first: a taken port fails now, not after the install.
+        dashboardReservation = dashboardPort == 0 ? null : PortReservation.hold(dashboardPort, "Dashboard");
         sandbox = Sandbox.up(home, new SandboxOptions(kubePort, prometheusPort, alertmanagerPort), List.of(), System.out);
       } catch (SandboxAlreadyRunningException | PortInUseException e) {
+        if (dashboardReservation != null) {
+          dashboardReservation.close();
+        }
         throw new CliException(e.getMessage(), 1);
       }
       SmmServer server = null;
@@ -87,6 +95,9 @@ class SandboxCommand {
         // The sandbox kubelet does not run the product's images, so the backend the `smm`
         // Deployment stands for runs in this process, against the sandbox's API server.
         server = new SmmServer(sandbox.client(), Kubeconfig.CLUSTER, java.net.URI.create(sandbox.state().prometheus()));
+        if (dashboardReservation != null) {
+          dashboardReservation.close();
+        }
         int port = ServerStarter.start(server, new ServerOptions("127.0.0.1", dashboardPort, 0));
         // The sidecars' access logs go to the in-process receiver (traffic tap) instead of smm-als.
         sandbox.mapMeshAddress(io.smm.operator.components.IstioControlPlaneComponent.accessLogServiceAddress("smm-system"),
@@ -103,6 +114,9 @@ class SandboxCommand {
         }
         System.out.println("Press Ctrl-C to stop (or run `smm sandbox down`).");
       } catch (RuntimeException e) {
+        if (dashboardReservation != null) {
+          dashboardReservation.close();
+        }
         if (server != null) {
           server.close();
         }

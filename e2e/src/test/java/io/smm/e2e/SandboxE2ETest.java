@@ -44,10 +44,11 @@ class SandboxE2ETest {
   }
 
   static void eventually(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    Duration scaled = io.smm.sandbox.testing.TestTimeouts.scaled(timeout);
+    long deadline = System.nanoTime() + scaled.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
+        throw new AssertionError("timed out after " + scaled.toSeconds() + "s waiting until " + what);
       }
       Thread.sleep(200);
     }
@@ -81,6 +82,12 @@ class SandboxE2ETest {
       SmmProcess.Result second = SmmProcess.run(env, "sandbox", "up", "--port", Integer.toString(freePort()));
       assertThat(second.exitCode()).isEqualTo(1);
       assertThat(second.output()).contains("already running");
+      // Another sandbox (its own home) asking for the same dashboard port fails before starting anything.
+      SmmProcess.Result samePort = SmmProcess.run(Map.of("SMM_HOME", smmHome.resolve("other").toString()),
+          "sandbox", "up", "--port", Integer.toString(dashboardPort));
+      assertThat(samePort.exitCode()).isEqualTo(1);
+      assertThat(samePort.output()).startsWith("Error: Dashboard: port " + dashboardPort + " on 127.0.0.1 is in use")
+          .contains("held by pid " + up.process.pid()).doesNotContain("Starting the smm sandbox").hasLineCount(1);
 
       checkKubectl(kubeconfig);
       assertThat(httpGet(urls.path("prometheus").asText() + "/-/ready").statusCode()).isEqualTo(200);

@@ -188,6 +188,15 @@ public final class Sandbox implements AutoCloseable {
     }
   }
 
+  /** @throws SandboxAlreadyRunningException when the sandbox recorded in {@code home} is still running */
+  public static void requireNotRunning(SandboxHome home) {
+    SandboxState.read(home.stateFile())
+        .filter(s -> s.pid() != ProcessHandle.current().pid() && SandboxProcesses.find(s.pid(), "sandbox").isPresent())
+        .ifPresent(s -> {
+          throw new SandboxAlreadyRunningException(s);
+        });
+  }
+
   /**
    * Cleans up after a sandbox that was killed: stops the children it recorded (only if they still
    * are the binaries it started) and forgets its state. Refuses when that sandbox is still running.
@@ -197,10 +206,8 @@ public final class Sandbox implements AutoCloseable {
     if (previous.isEmpty()) {
       return;
     }
+    requireNotRunning(home);
     SandboxState s = previous.get();
-    if (s.pid() != ProcessHandle.current().pid() && SandboxProcesses.find(s.pid(), "sandbox").isPresent()) {
-      throw new SandboxAlreadyRunningException(s);
-    }
     stopChildren(home, s, progress);
     try {
       Files.deleteIfExists(home.stateFile());
