@@ -59,9 +59,11 @@ final class SandboxDispatcher extends Dispatcher {
   private final VersionInfo version;
   private final String serverAddress;
   private volatile PodLogs podLogs = (namespace, pod, container, tail) -> Optional.empty();
+  private final NamespaceLifecycle namespaces;
 
   SandboxDispatcher(KubernetesCrudDispatcher store, VersionInfo version, String serverAddress, AccessControl access) {
     this.store = store;
+    this.namespaces = new NamespaceLifecycle(store, this::allResources);
     this.access = access;
     this.version = version;
     this.serverAddress = serverAddress;
@@ -154,6 +156,14 @@ final class SandboxDispatcher extends Dispatcher {
       if (accept != null && accept.contains("as=Table") && !path.contains("watch=")) {
         return asTable(store.dispatch(request), bare);
       }
+    }
+    MockResponse refused = namespaces.refuseCreate(request, bare);
+    if (refused != null) {
+      return refused;
+    }
+    Matcher namespace = NamespaceLifecycle.NAMESPACE.matcher(bare);
+    if (request.method() == HttpMethod.DELETE && namespace.matches()) {
+      return namespaces.delete(request, namespace.group(1));
     }
     if (request.method() == HttpMethod.PUT) {
       MockResponse conflict = staleResourceVersion(request, bare);
@@ -492,7 +502,7 @@ final class SandboxDispatcher extends Dispatcher {
         .setHeader("Content-Type", "application/json").setBody(Serialization.asJson(body));
   }
 
-  private static MockResponse status(int code, String reason, String message) {
+  static MockResponse status(int code, String reason, String message) {
     return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
         .setBody(Serialization.asJson(new StatusBuilder().withStatus("Failure").withCode(code)
             .withReason(reason).withMessage(message).build()));

@@ -61,6 +61,42 @@ class EmbeddedApiServerTest {
   }
 
   @Test
+  void deletingANamespaceDeletesEveryObjectInItBuiltInAndCustomAndWatchersSeeItTerminatingFirst() throws Exception {
+    client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName("doomed")
+        .endMetadata().build()).create();
+    client.configMaps().inNamespace("doomed").resource(new ConfigMapBuilder().withNewMetadata().withName("settings").endMetadata()
+        .build()).create();
+    client.configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata().withName("survivor").endMetadata()
+        .build()).create();
+    client.apps().deployments().inNamespace("doomed").resource(new DeploymentBuilder().withNewMetadata().withName("web").endMetadata()
+        .withNewSpec().endSpec().build()).create();
+    var widgets = client.genericKubernetesResources("example.smm.io/v1", "Widget");
+    widgets.inNamespace("doomed").resource(new GenericKubernetesResourceBuilder().withApiVersion("example.smm.io/v1").withKind("Widget")
+        .withNewMetadata().withName("w1").withNamespace("doomed").endMetadata().build()).create();
+    List<String> seen = new CopyOnWriteArrayList<>();
+    try (var watch = client.namespaces().withName("doomed").watch(new Watcher<io.fabric8.kubernetes.api.model.Namespace>() {
+      @Override
+      public void eventReceived(Action action, io.fabric8.kubernetes.api.model.Namespace ns) {
+        seen.add(action + " " + (ns.getStatus() == null ? "" : ns.getStatus().getPhase())
+            + (ns.getMetadata().getDeletionTimestamp() == null ? "" : " deleting"));
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {}
+    })) {
+      assertThat(client.namespaces().withName("doomed").delete()).hasSize(1);
+      io.smm.sandbox.testing.Eventually.until(() -> seen.stream().anyMatch(e -> e.startsWith("DELETED")), java.time.Duration.ofSeconds(10),
+          () -> "the namespace's deletion is watched; seen " + seen);
+    }
+    assertThat(seen).as("Terminating, then gone").containsSubsequence("MODIFIED Terminating deleting", "DELETED Terminating deleting");
+    assertThat(client.namespaces().withName("doomed").get()).isNull();
+    assertThat(client.configMaps().inNamespace("doomed").list().getItems()).isEmpty();
+    assertThat(client.apps().deployments().inNamespace("doomed").list().getItems()).isEmpty();
+    assertThat(widgets.inNamespace("doomed").list().getItems()).as("custom resources too").isEmpty();
+    assertThat(client.configMaps().inNamespace("default").withName("survivor").get()).as("other namespaces keep theirs").isNotNull();
+  }
+
+  @Test
   void seedsSystemNamespacesAndOneNodeForThisMachine() {
     assertThat(client.namespaces().list().getItems()).extracting(n -> n.getMetadata().getName())
         .contains("default", "kube-system");
