@@ -2,7 +2,7 @@ import { Fragment, useEffect, useRef, useState } from 'react';
 import { Empty } from '../components/States';
 import { graphql } from '../graphql';
 import { useQuery } from '../useQuery';
-import { appendRows, duration, filterInput, visibleWindow, type TapEntry, type TapForm } from '../tap/model';
+import { appendRows, duration, failed, filterInput, statusText, visibleWindow, type TapEntry, type TapForm } from '../tap/model';
 import { startTap } from '../tap/stream';
 import type { Params } from '../urlState';
 
@@ -17,12 +17,14 @@ const FIELDS: { key: keyof TapForm; label: string; placeholder: string }[] = [
   { key: 'path', label: 'Path prefix', placeholder: '/api' },
   { key: 'header', label: 'Header', placeholder: 'user-agent=fasthttp' },
   { key: 'protocol', label: 'Protocol', placeholder: 'http / grpc / tcp' },
+  { key: 'grpcStatus', label: 'gRPC status', placeholder: 'Internal,14' },
 ];
 
 function formOf(params: Params): TapForm {
   return {
     namespace: params.ns ?? '', workload: params.workload ?? '', direction: params.direction ?? '', method: params.method ?? '',
     codes: params.codes ?? '', destination: params.destination ?? '', path: params.path ?? '', header: params.header ?? '', protocol: params.protocol ?? '',
+    grpcStatus: params.grpcStatus ?? '',
   };
 }
 
@@ -166,7 +168,7 @@ function TapTable({ rows, selected, onSelect }: { rows: TapEntry[]; selected: Ta
             <div
               key={first + i}
               role="row"
-              className={`tap-row${e === selected ? ' selected' : ''}${e.response.code >= 500 ? ' error' : ''}`}
+              className={`tap-row${e === selected ? ' selected' : ''}${failed(e.response) ? ' error' : ''}`}
               style={{ position: 'absolute', top: (first + i) * ROW_HEIGHT, height: ROW_HEIGHT }}
               onClick={() => onSelect(e)}
               data-testid="tap-row"
@@ -176,7 +178,7 @@ function TapTable({ rows, selected, onSelect }: { rows: TapEntry[]; selected: Ta
               <span title={e.source.name}>{e.source.name}</span>
               <span title={e.destination.name}>{e.destination.name}</span>
               <span title={e.request.path}>{e.protocol === 'tcp' ? 'tcp' : `${e.protocol} ${e.request.method} ${e.request.path}`}</span>
-              <span>{e.response.code || '–'}</span>
+              <span data-testid="tap-status">{statusText(e.response)}</span>
               <span>{duration(e.response.durationNanos)}</span>
             </div>
           ))}
@@ -201,7 +203,7 @@ function TapDetails({ entry, onClose }: { entry: TapEntry; onClose: () => void }
         <dt>Destination</dt><dd>{e.destination.name} {e.destination.address}</dd>
         <dt>Protocol</dt><dd>{e.protocol} {e.request.httpVersion}</dd>
         <dt>Authority</dt><dd>{e.request.authority || '–'}</dd>
-        <dt>Status</dt><dd>{e.response.code || '–'}{e.response.grpcStatus != null ? ` (grpc-status ${e.response.grpcStatus})` : ''}</dd>
+        <dt>Status</dt><dd>{statusText(e.response)}{e.response.grpcStatus != null ? ` (grpc-status ${e.response.grpcStatus})` : ''}</dd>
         <dt>Response flags</dt><dd>{e.response.flags}</dd>
         <dt>Duration</dt><dd>{duration(e.response.durationNanos)}</dd>
         <dt>Bytes</dt><dd>{e.request.bytes} in, {e.response.bytes} out</dd>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { appendRows, duration, filterInput, visibleWindow, type TapEntry, type TapForm } from './model';
+import { appendRows, duration, failed, filterInput, statusText, visibleWindow, type TapEntry, type TapForm } from './model';
 
-const form = (f: Partial<TapForm>): TapForm => ({ namespace: 'smm-demo', workload: '', direction: '', method: '', codes: '', destination: '', path: '', header: '', protocol: '', ...f });
+const form = (f: Partial<TapForm>): TapForm => ({ namespace: 'smm-demo', workload: '', direction: '', method: '', codes: '', destination: '', path: '', header: '', protocol: '', grpcStatus: '', ...f });
 
 describe('tap filter', () => {
   it('needs a reporting source', () => {
@@ -14,6 +14,20 @@ describe('tap filter', () => {
       filter: { kind: 'WORKLOAD', namespace: 'smm-demo', name: 'bookings-v1', minResponseCode: 500, maxResponseCode: 599, method: 'GET', pathPrefix: '/api' },
     });
     expect(filterInput(form({ codes: '503' }))).toEqual({ ok: true, filter: { kind: 'NAMESPACE', namespace: 'smm-demo', minResponseCode: 503, maxResponseCode: 503 } });
+  });
+
+  it('passes gRPC statuses to the server', () => {
+    expect(filterInput(form({ grpcStatus: 'Internal,14' }))).toEqual({ ok: true, filter: { kind: 'NAMESPACE', namespace: 'smm-demo', grpcStatus: 'Internal,14' } });
+  });
+
+  it('shows gRPC failures inside HTTP 200 as Envoy logs them, and as failures', () => {
+    const grpc = (code: number, grpcStatus: string | null) => ({ code, grpcStatus, flags: '-', bytes: 0, durationNanos: 0 });
+    expect(statusText(grpc(200, '13'))).toBe('200 Internal');
+    expect(statusText(grpc(200, '0'))).toBe('200 OK');
+    expect(statusText(grpc(503, null))).toBe('503');
+    expect(failed(grpc(200, '13'))).toBe(true);
+    expect(failed(grpc(200, '0'))).toBe(false);
+    expect(failed(grpc(404, null))).toBe(false);
   });
 
   it('says what is wrong with a status range', () => {

@@ -38,6 +38,7 @@ export interface TapForm {
   path: string;
   header: string;
   protocol: string;
+  grpcStatus: string;
 }
 
 export const TAP_SUBSCRIPTION = `subscription Tap($filter: TapFilterInput!) {
@@ -68,7 +69,7 @@ export function filterInput(f: TapForm): { ok: true; filter: Record<string, unkn
     filter.minResponseCode = min;
     filter.maxResponseCode = max;
   }
-  const copy: [keyof TapForm, string][] = [['direction', 'direction'], ['method', 'method'], ['destination', 'destination'], ['path', 'pathPrefix'], ['header', 'header'], ['protocol', 'protocol']];
+  const copy: [keyof TapForm, string][] = [['direction', 'direction'], ['method', 'method'], ['destination', 'destination'], ['path', 'pathPrefix'], ['header', 'header'], ['protocol', 'protocol'], ['grpcStatus', 'grpcStatus']];
   copy.forEach(([from, to]) => {
     if (f[from].trim()) filter[to] = f[from].trim();
   });
@@ -93,4 +94,21 @@ export function duration(nanos: number): string {
   if (nanos < 1e6) return `${(nanos / 1e3).toFixed(0)}µs`;
   if (nanos < 1e9) return `${(nanos / 1e6).toFixed(1)}ms`;
   return `${(nanos / 1e9).toFixed(2)}s`;
+}
+
+/** Envoy's access log names of gRPC statuses (%GRPC_STATUS%), by code. */
+const GRPC_NAMES = ['OK', 'Canceled', 'Unknown', 'InvalidArgument', 'DeadlineExceeded', 'NotFound', 'AlreadyExists', 'PermissionDenied',
+  'ResourceExhausted', 'FailedPrecondition', 'Aborted', 'OutOfRange', 'Unimplemented', 'Internal', 'Unavailable', 'DataLoss', 'Unauthenticated'];
+
+/** The status column: the HTTP status, and for gRPC the status Envoy logs (gRPC failures arrive as HTTP 200). */
+export function statusText(r: TapEntry['response']): string {
+  const http = r.code ? String(r.code) : '–';
+  if (r.grpcStatus == null) return http;
+  const code = Number(r.grpcStatus);
+  return `${http} ${Number.isInteger(code) && GRPC_NAMES[code] ? GRPC_NAMES[code] : r.grpcStatus}`;
+}
+
+/** Whether a row is a failure, as health counts them: HTTP 5xx, or a gRPC status other than OK. */
+export function failed(r: TapEntry['response']): boolean {
+  return r.code >= 500 || (r.grpcStatus != null && r.grpcStatus !== '0');
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smm.backend.http.ServerOptions;
+import io.smm.backend.tap.GrpcStatus;
 import java.io.PrintStream;
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,8 +48,13 @@ class TapCommand implements Runnable {
   @Option(names = "--method", description = "Only requests with this HTTP method.")
   String method;
 
-  @Option(names = "--response-code", paramLabel = "MIN,MAX", description = "Only responses with a status in this range, e.g. 500,599.")
+  @Option(names = "--response-code", paramLabel = "MIN,MAX", description = "Only responses with a status in this range, e.g. 500,599"
+      + " (a gRPC call that failed inside HTTP 200 counts as its status's HTTP equivalent: Internal 500, Unavailable 503, ...).")
   String responseCode;
+
+  @Option(names = "--grpc-status", paramLabel = "STATUS[,STATUS]", description = "Only gRPC calls with one of these statuses: codes or names,"
+      + " e.g. 13 or Internal,Unavailable.")
+  String grpcStatus;
 
   @Option(names = "--direction", description = "inbound or outbound, from the reporting proxy's side.")
   String direction;
@@ -152,6 +158,16 @@ class TapCommand implements Runnable {
     putIf(f, "pathPrefix", pathPrefix);
     putIf(f, "header", header);
     putIf(f, "protocol", protocol);
+    if (grpcStatus != null && !grpcStatus.isBlank()) {
+      try {
+        for (String s : grpcStatus.split(",")) {
+          GrpcStatus.parse(s);
+        }
+      } catch (IllegalArgumentException e) {
+        throw new CliException("--grpc-status: " + e.getMessage(), 2);
+      }
+      f.put("grpcStatus", grpcStatus);
+    }
     return f;
   }
 

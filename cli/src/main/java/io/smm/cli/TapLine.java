@@ -1,13 +1,15 @@
 package io.smm.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.smm.backend.tap.GrpcStatus;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /**
  * The seed's tap line for one entry:
  * {@code <RFC3339> <inbound|outbound> <source pod> <destination> "<proto> <METHOD> <path> <HTTPver>" <status> <duration> "<upstream>"},
- * durations as Go prints them (121.499879ms, 173.099µs).
+ * durations as Go prints them (121.499879ms, 173.099µs). A gRPC call's status follows its HTTP status
+ * as Envoy's {@code %GRPC_STATUS%} prints it ({@code 200 Internal}): gRPC failures arrive as HTTP 200.
  */
 final class TapLine {
 
@@ -21,8 +23,9 @@ final class TapLine {
     String requestLine = protocol.equals("tcp") ? "tcp" : protocol + " " + request.path("method").asText() + " "
         + request.path("path").asText() + " " + request.path("httpVersion").asText();
     int code = response.path("code").asInt();
+    String grpcStatus = response.path("grpcStatus").isTextual() ? " " + GrpcStatus.name(response.path("grpcStatus").asText()) : "";
     return time + " " + e.path("direction").asText() + " " + e.at("/source/name").asText() + " " + e.at("/destination/name").asText()
-        + " \"" + requestLine + "\" " + (code == 0 ? "-" : Integer.toString(code)) + " "
+        + " \"" + requestLine + "\" " + (code == 0 ? "-" : Integer.toString(code)) + grpcStatus + " "
         + goDuration(response.path("durationNanos").asLong()) + " \"" + e.at("/upstream/address").asText() + "\"";
   }
 

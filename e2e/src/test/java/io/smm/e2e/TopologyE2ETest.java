@@ -232,8 +232,11 @@ class TopologyE2ETest {
 
       dashboardShowsIt(dashboard, env, kubeconfig);
 
-      // Removing the fault resolves the page.
+      // Removing the fault (and the payments errors the tap check switched on) resolves the page.
       DemoMeshE2ETest.apply(kubectl, kubeconfig, "delete", fault);
+      Process unset = new ProcessBuilder(kubectl, "--kubeconfig", kubeconfig, "-n", "smm-demo", "set", "env", "deployment/payments-v1",
+          "ERROR_RATE-").redirectErrorStream(true).start();
+      assertThat(unset.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
       SandboxE2ETest.eventually(() -> paymentsPages(alertmanager).isEmpty(), Duration.ofMinutes(3), "the page resolves");
     } finally {
       SmmProcess.run(env, "sandbox", "down");
@@ -303,7 +306,7 @@ class TopologyE2ETest {
 
   /** The seed's tap line: time, direction, source, destination, request, status, duration, upstream. */
   static final java.util.regex.Pattern TAP_LINE = java.util.regex.Pattern.compile(
-      "^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ (inbound|outbound) \\S+ \\S+ \"(http|grpc) [A-Z]+ \\S* HTTP\\w+\" (\\d{3}) \\S+ \"[^\"]*\"$");
+      "^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ (inbound|outbound) \\S+ \\S+ \"(http|grpc) [A-Z]+ \\S* HTTP\\w+\" (\\d{3})( [A-Za-z]+)? \\S+ \"[^\"]*\"$");
 
   /** `smm tap` on the demo namespace after the payments fault: the 5xx filter shows only failing calls; -o json is JSON per line. */
   void tapShowsTheFailingCalls(Map<String, String> env) throws Exception {
@@ -325,6 +328,28 @@ class TopologyE2ETest {
     }
     assertThat(lines).anyMatch(l -> l.contains(" outbound bookings-v1-") && l.contains(" 503 "));
     assertThat(errors.all).anyMatch(l -> l.startsWith("✓ ") && l.contains(" entries shown"));
+
+    // The README's example: payments (called over gRPC) fails 30 % of its calls with grpc-status 13
+    // inside HTTP 200; the same 500-599 filter finds them, and the line shows the gRPC status.
+    String kubectl = SandboxE2ETest.findOnPath("kubectl");
+    Process setEnv = new ProcessBuilder(kubectl, "--kubeconfig", kubeconfig, "-n", "smm-demo", "set", "env", "deployment/payments-v1",
+        "ERROR_RATE=0.3").redirectErrorStream(true).start();
+    assertThat(setEnv.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(setEnv.exitValue()).as(new String(setEnv.getInputStream().readAllBytes())).isZero();
+    SmmProcess grpc = SmmProcess.start(env, "-c", kubeconfig, "tap", "ns/smm-demo", "--response-code", "500,599");
+    try {
+      SandboxE2ETest.eventually(() -> entryLines(grpc).stream().anyMatch(l -> l.contains("\"grpc POST ") && l.contains(" 200 Internal ")),
+          Duration.ofSeconds(60), "a failing gRPC call to payments in the 5xx tap");
+    } finally {
+      grpc.interruptAndDrain(Duration.ofSeconds(20));
+    }
+    System.out.println("smm tap gRPC failure, e.g. " + entryLines(grpc).stream().filter(l -> l.contains(" 200 Internal ")).findFirst()
+        .orElseThrow());
+    for (String line : entryLines(grpc)) {
+      var m = TAP_LINE.matcher(line);
+      assertThat(m.matches()).as(line).isTrue();
+      assertThat(m.group(3).startsWith("5") || line.contains(" 200 Internal ")).as(line).isTrue();
+    }
 
     SmmProcess json = SmmProcess.start(env, "-c", kubeconfig, "tap", "ns/smm-demo", "-o", "json");
     try {
@@ -502,6 +527,19 @@ class TopologyE2ETest {
           "a row's details");
       assertThat(details.getText()).contains("Reported by").contains("smm-demo/").contains("Upstream");
       browser.screenshot("tap");
+      // gRPC failures: the gRPC status filter shows only payments' failing calls, each row with Envoy's status name.
+      browser.driver.findElement(By.cssSelector("[data-testid=tap-toggle]")).click();
+      browser.driver.get(dashboard + "/#/tap?ns=smm-demo&grpcStatus=Internal");
+      browser.await(d -> d.findElement(By.cssSelector("[data-testid=tap-namespace]")).getAttribute("value").equals("smm-demo"),
+          Duration.ofSeconds(20), "the tap page with a gRPC status filter");
+      browser.driver.findElement(By.cssSelector("[data-testid=tap-toggle]")).click();
+      browser.await(d -> d.findElements(By.cssSelector("[data-testid=tap-status]")).size() >= 3, Duration.ofSeconds(60),
+          "failing gRPC calls stream in");
+      assertThat(browser.driver.findElements(By.cssSelector("[data-testid=tap-row]"))).allSatisfy(row -> {
+        assertThat(row.findElement(By.cssSelector("[data-testid=tap-status]")).getText()).isEqualTo("200 Internal");
+        assertThat(row.getAttribute("class")).contains("error");
+      });
+      browser.screenshot("tap-grpc-failures");
       browser.driver.findElement(By.cssSelector("[data-testid=tap-toggle]")).click();
       assertThat(browser.driver.findElement(By.cssSelector("[data-testid=tap-toggle]")).getText()).isEqualTo("START STREAMING");
       Thread.sleep(300); // a batch already on its way may still land

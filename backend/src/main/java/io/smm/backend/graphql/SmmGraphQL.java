@@ -184,7 +184,8 @@ public final class SmmGraphQL {
   private static io.smm.backend.tap.TapFilter tapFilter(Map<String, Object> f) {
     return io.smm.backend.tap.TapFilter.of((String) f.get("kind"), (String) f.get("namespace"), (String) f.get("name"),
         (String) f.get("direction"), (String) f.get("destination"), (String) f.get("method"), (String) f.get("pathPrefix"),
-        (Integer) f.get("minResponseCode"), (Integer) f.get("maxResponseCode"), (String) f.get("header"), (String) f.get("protocol"));
+        (Integer) f.get("minResponseCode"), (Integer) f.get("maxResponseCode"), (String) f.get("header"), (String) f.get("protocol"),
+        (String) f.get("grpcStatus"));
   }
 
   /** [LabelInput!] as a map; none when the argument was left out. */

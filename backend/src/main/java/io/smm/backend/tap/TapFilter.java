@@ -6,21 +6,32 @@ import java.util.Set;
 /**
  * Which entries a tap subscriber gets, checked on the server so only those travel: the reporting
  * source (a namespace, a workload or a pod), and optionally direction, destination (part of its
- * name or authority), method, path prefix, response-code range, one request header and protocol.
+ * name or authority), method, path prefix, response-code range (a gRPC call that failed inside
+ * HTTP 200 counts as its status's HTTP equivalent, see {@link GrpcStatus}), gRPC statuses, one
+ * request header and protocol.
  * Built with {@link #of}, which rejects what cannot match anything with a message naming the
  * field, before any streaming starts.
  */
 public record TapFilter(Target target, String namespace, String name, String direction, String destination, String method,
-    String pathPrefix, int minCode, int maxCode, String headerName, String headerValue, String protocol) {
+    String pathPrefix, int minCode, int maxCode, String headerName, String headerValue, String protocol, Set<Integer> grpcStatuses) {
 
   public enum Target { NAMESPACE, WORKLOAD, POD }
 
   private static final Set<String> DIRECTIONS = Set.of("inbound", "outbound");
   private static final Set<String> PROTOCOLS = Set.of("http", "grpc", "tcp");
 
-  /** @throws IllegalArgumentException naming the offending field */
+  /** {@link #of(String, String, String, String, String, String, String, Integer, Integer, String, String, String)} with any gRPC status. */
   public static TapFilter of(String target, String namespace, String name, String direction, String destination, String method,
       String pathPrefix, Integer minCode, Integer maxCode, String header, String protocol) {
+    return of(target, namespace, name, direction, destination, method, pathPrefix, minCode, maxCode, header, protocol, null);
+  }
+
+  /**
+   * @param grpcStatus comma-separated gRPC statuses (codes or names: 13, Internal, UNAVAILABLE); only gRPC calls with one of them
+   * @throws IllegalArgumentException naming the offending field
+   */
+  public static TapFilter of(String target, String namespace, String name, String direction, String destination, String method,
+      String pathPrefix, Integer minCode, Integer maxCode, String header, String protocol, String grpcStatus) {
     Target t = switch (target == null ? "" : target.toLowerCase(Locale.ROOT)) {
       case "ns", "namespace" -> Target.NAMESPACE;
       case "workload", "deployment" -> Target.WORKLOAD;
@@ -57,9 +68,17 @@ public record TapFilter(Target target, String namespace, String name, String dir
       headerName = header.substring(0, eq).trim().toLowerCase(Locale.ROOT);
       headerValue = header.substring(eq + 1).trim();
     }
+    Set<Integer> grpcStatuses = new java.util.TreeSet<>();
+    if (grpcStatus != null) {
+      for (String s : grpcStatus.split(",")) {
+        if (!s.isBlank()) {
+          grpcStatuses.add(GrpcStatus.parse(s));
+        }
+      }
+    }
     return new TapFilter(t, namespace, blankToNull(name), dir == null ? null : dir.toLowerCase(Locale.ROOT), blankToNull(destination),
         blankToNull(method) == null ? null : method.toUpperCase(Locale.ROOT), blankToNull(pathPrefix), min, max, headerName, headerValue,
-        proto == null ? null : proto.toLowerCase(Locale.ROOT));
+        proto == null ? null : proto.toLowerCase(Locale.ROOT), Set.copyOf(grpcStatuses));
   }
 
   public boolean matches(TapEntry e) {
@@ -82,8 +101,11 @@ public record TapFilter(Target target, String namespace, String name, String dir
     if (pathPrefix != null && (e.request().path() == null || !e.request().path().startsWith(pathPrefix))) {
       return false;
     }
-    int code = e.response().code();
+    int code = GrpcStatus.effectiveHttpCode(e.response().code(), e.response().grpcStatus());
     if ((minCode > 0 || maxCode < 999) && (code < minCode || code > maxCode)) {
+      return false;
+    }
+    if (!grpcStatuses.isEmpty() && !grpcStatuses.contains(GrpcStatus.code(e.response().grpcStatus()))) {
       return false;
     }
     if (destination != null && !contains(e.destination().name(), destination) && !contains(e.request().authority(), destination)
