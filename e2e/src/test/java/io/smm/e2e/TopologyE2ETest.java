@@ -413,6 +413,9 @@ class TopologyE2ETest {
       WebElement chart = browser.await(d -> d.findElement(By.cssSelector("[data-testid=health-chart] svg")), Duration.ofSeconds(20),
           "the health chart is drawn");
       assertThat(chart.findElements(By.tagName("path"))).isNotEmpty();
+      // Each unit has its own axis: errors in % are not drawn against the milliseconds of P95.
+      assertThat(chart.findElements(By.tagName("text"))).extracting(WebElement::getText).as("axis names")
+          .contains("score", "%", "ms").doesNotContain("ms / %");
       assertThat(browser.driver.getCurrentUrl()).as("the selection is in the URL").contains("node=service%3A");
       browser.screenshot("topology-node-health");
 
