@@ -5,6 +5,7 @@ import { NamespacePicker } from '../components/NamespacePicker';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { graphqlPartial } from '../graphql';
 import { fetchHealth, type NodeHealth } from '../topology/health';
+import { needsLayout, placeNear } from '../topology/placement';
 import {
   EDGE_LABELS,
   GROUPINGS,
@@ -24,7 +25,8 @@ type Load =
   | { status: 'error'; message: string }
   | { status: 'ok'; topology: TopologyData; warnings: string[] };
 
-const LIVE_REFRESH_MS = 15_000;
+/** LIVE refresh intervals a user can pick (Kiali offers the same kind of choice); 15 s by default. */
+const REFRESH_SECONDS = [5, 15, 30, 60];
 
 /** Minutes back from now for a TIMELINE instant, whole minutes as the slider moves. */
 function instantMinutesAgo(minutes: number): string {
@@ -41,6 +43,8 @@ export function Topology({ params, setParams }: { params: Params; setParams: (p:
   const boxes = params.boxes === 'namespace';
   const [load, setLoad] = useState<Load>({ status: 'loading' });
   const [tick, setTick] = useState(0);
+  const [relayout, setRelayout] = useState(0);
+  const refreshSeconds = REFRESH_SECONDS.includes(Number(params.refresh)) ? Number(params.refresh) : 15;
   const update = (p: Partial<Params>) => setParams({ ...params, ...p } as Params);
 
   useEffect(() => {
@@ -56,13 +60,13 @@ export function Topology({ params, setParams }: { params: Params; setParams: (p:
       })
       .catch((e: Error) => !cancelled && setLoad({ status: 'error', message: e.message }));
     if (time) return () => { cancelled = true; };
-    const timer = setTimeout(() => setTick((t) => t + 1), LIVE_REFRESH_MS);
+    const timer = setTimeout(() => setTick((t) => t + 1), refreshSeconds * 1000);
     return () => {
       cancelled = true;
       clearTimeout(timer);
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [params.ns, time, tick, groupBy]);
+  }, [params.ns, time, tick, groupBy, refreshSeconds]);
 
   const minutesAgo = time ? Math.max(1, Math.round((Date.now() - new Date(time).getTime()) / 60_000)) : 0;
   return (
@@ -92,6 +96,21 @@ export function Topology({ params, setParams }: { params: Params; setParams: (p:
         <label>
           <input type="checkbox" checked={boxes} onChange={(e) => update({ boxes: e.target.checked ? 'namespace' : '' })} /> namespace boxes
         </label>
+        <button type="button" onClick={() => setRelayout((r) => r + 1)} data-testid="relayout" title="Lay the graph out again">
+          Re-layout
+        </button>
+        {!time && (
+          <label>
+            Refresh{' '}
+            <select value={refreshSeconds} onChange={(e) => update({ refresh: e.target.value === '15' ? '' : e.target.value })} data-testid="refresh">
+              {REFRESH_SECONDS.map((r) => (
+                <option key={r} value={r}>
+                  every {r < 60 ? `${r}s` : `${r / 60}m`}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <div className="timemode" role="group" aria-label="Time">
           <button type="button" className={time ? '' : 'on'} onClick={() => update({ time: '' })} data-testid="live">
             LIVE
@@ -127,7 +146,7 @@ export function Topology({ params, setParams }: { params: Params; setParams: (p:
           {load.topology.nodes.length === 0 ? (
             <Empty>No workloads or traffic in {namespaces.length ? namespaces.join(', ') : 'any namespace'} {time ? 'at that time' : 'right now'}.</Empty>
           ) : (
-            <TopologyView topology={load.topology} mode={mode} boxes={boxes} selected={params.node || ''} onSelect={(id) => update({ node: id })} namespaces={namespaces} />
+            <TopologyView topology={load.topology} mode={mode} boxes={boxes} selected={params.node || ''} onSelect={(id) => update({ node: id })} namespaces={namespaces} relayout={relayout} />
           )}
         </>
       )}
@@ -144,6 +163,10 @@ const STYLE: cytoscape.StylesheetJson = [
       'font-size': 11,
       'text-valign': 'bottom',
       'text-margin-y': 4,
+      // Names stay legible where an edge or its label passes under them (nodes draw above edges).
+      'text-background-color': '#ffffff',
+      'text-background-opacity': 0.85,
+      'text-background-padding': '1px',
       width: 34,
       height: 34,
       'border-width': 2,
@@ -181,27 +204,42 @@ const STYLE: cytoscape.StylesheetJson = [
   { selector: 'edge[protocol = "tcp"]', style: { 'line-style': 'dashed' } },
 ];
 
-function TopologyView({ topology, mode, boxes, selected, onSelect, namespaces }: {
+function TopologyView({ topology, mode, boxes, selected, onSelect, namespaces, relayout }: {
   topology: TopologyData;
   mode: EdgeLabel;
   boxes: boolean;
   selected: string;
   onSelect: (id: string) => void;
   namespaces: string[];
+  /** Changes when the user asks for a new layout. */
+  relayout: number;
 }) {
   const container = useRef<HTMLDivElement>(null);
   const cy = useRef<cytoscape.Core | null>(null);
   const [positions, setPositions] = useState('[]');
+  const [applied, setApplied] = useState({ updates: 0, layouts: 0 });
   const els = useMemo(() => elements(topology, mode, boxes), [topology, mode, boxes]);
-  const nodeKey = useMemo(() => `${boxes}|${topology.nodes.map((n) => n.id).join('|')}`, [topology, boxes]);
+  const shownBoxes = useRef<boolean | null>(null);
   const select = useRef(onSelect);
   select.current = onSelect;
 
   const recordPositions = useCallback(() => {
     if (!cy.current) return;
-    // Rendered positions in the DOM: what the canvas shows, readable by tests and assistive tools.
-    setPositions(JSON.stringify(cy.current.nodes('[kind != "box"]').map((n) => ({ id: n.id(), status: n.data('status'), ...n.renderedPosition() }))));
+    // Rendered positions in the DOM (what the canvas shows, readable by tests and assistive tools),
+    // with the model positions (mx, my) that pan and zoom do not change, and the rendered width.
+    setPositions(JSON.stringify(cy.current.nodes('[kind != "box"]').map((n) => ({
+      id: n.id(), status: n.data('status'), ...n.renderedPosition(), mx: n.position('x'), my: n.position('y'), w: n.renderedWidth(),
+    }))));
   }, []);
+
+  const layout = useCallback(() => {
+    const c = cy.current;
+    if (!c) return;
+    c.layout({ name: 'breadthfirst', directed: true, spacingFactor: 1.5, padding: 24, animate: false }).run();
+    c.fit(undefined, 24);
+    setApplied((a) => ({ ...a, layouts: a.layouts + 1 }));
+    recordPositions();
+  }, [recordPositions]);
 
   useEffect(() => {
     if (!container.current) return;
@@ -210,7 +248,7 @@ function TopologyView({ topology, mode, boxes, selected, onSelect, namespaces }:
     instance.on('tap', (e) => {
       if (e.target === instance) select.current('');
     });
-    instance.on('pan zoom', recordPositions);
+    instance.on('pan zoom dragfree', recordPositions);
     cy.current = instance;
     // The side panel takes width from the graph: follow the container's size.
     const resized = new ResizeObserver(() => {
@@ -226,21 +264,43 @@ function TopologyView({ topology, mode, boxes, selected, onSelect, namespaces }:
     };
   }, [recordPositions]);
 
+  // A refresh updates the elements in place: nodes the user sees keep their positions (and any
+  // dragging), new nodes go next to their neighbours, and only a change of shape lays it out again.
   useEffect(() => {
     const c = cy.current;
     if (!c) return;
-    const before = `${c.nodes('[kind = "box"]').length > 0}|${c.nodes('[kind != "box"]').map((n) => n.id()).join('|')}`;
+    const boxesChanged = shownBoxes.current !== null && shownBoxes.current !== boxes;
+    if (boxesChanged) c.elements().remove(); // compound parents change: rebuild
+    const before = c.nodes('[kind != "box"]').length;
+    const incoming = new Set(els.map((e) => e.data.id as string));
+    let added = c.collection();
     c.batch(() => {
-      c.elements().remove();
-      c.add(els as cytoscape.ElementDefinition[]);
+      c.elements().filter((e) => !incoming.has(e.id())).remove();
+      els.forEach((el) => {
+        const current = c.getElementById(el.data.id as string);
+        if (current.nonempty()) current.data(el.data);
+        else added = added.union(c.add(el as cytoscape.ElementDefinition));
+      });
     });
-    if (before !== nodeKey || before === '') {
-      c.layout({ name: 'breadthfirst', directed: true, spacingFactor: 1.1, padding: 24, animate: false }).run();
+    const newNodes = added.nodes('[kind != "box"]');
+    shownBoxes.current = boxes;
+    setApplied((a) => ({ ...a, updates: a.updates + 1 }));
+    if (needsLayout(before, newNodes.length, boxesChanged)) {
+      layout();
+      return;
     }
-    c.resize();
-    c.fit(undefined, 24);
+    const placed = c.nodes('[kind != "box"]').not(newNodes).nodes().map((n) => ({ ...n.position() }));
+    newNodes.forEach((n) => {
+      const spot = placeNear(n.neighborhood('node').not(newNodes).nodes().map((m) => ({ ...m.position() })), placed);
+      n.position(spot);
+      placed.push(spot);
+    });
     recordPositions();
-  }, [els, nodeKey, recordPositions]);
+  }, [els, boxes, layout, recordPositions]);
+
+  useEffect(() => {
+    if (relayout > 0) layout();
+  }, [relayout, layout]);
 
   useEffect(() => {
     const c = cy.current;
@@ -253,7 +313,8 @@ function TopologyView({ topology, mode, boxes, selected, onSelect, namespaces }:
   return (
     <div className="topology">
       <div className="graph-wrap">
-        <div className="graph" ref={container} data-testid="topology-graph" data-node-count={topology.nodes.length} data-nodes={positions} />
+        <div className="graph" ref={container} data-testid="topology-graph" data-node-count={topology.nodes.length} data-nodes={positions}
+          data-updates={applied.updates} data-layouts={applied.layouts} />
         <Legend />
       </div>
       {node && <NodePanel node={node} topology={topology} namespaces={namespaces} onClose={() => onSelect('')} />}

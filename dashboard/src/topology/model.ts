@@ -149,11 +149,12 @@ export function elements(t: Topology, mode: EdgeLabel, boxes = false): Element[]
     if (boxed(n)) data.parent = `box:${n.namespace}`;
     out.push({ group: 'nodes', data });
   });
-  t.edges.forEach((e, i) => {
+  t.edges.forEach((e) => {
     if (!ids.has(e.source) || !ids.has(e.target)) return;
     out.push({
       group: 'edges',
-      data: { id: `e${i}`, source: e.source, target: e.target, label: edgeLabel(e, mode), color: edgeColor(e), protocol: e.protocol },
+      // Named by what it connects, so a refresh updates the same edge instead of re-creating it.
+      data: { id: `${e.source}>${e.target}>${e.protocol}`, source: e.source, target: e.target, label: edgeLabel(e, mode), color: edgeColor(e), protocol: e.protocol },
     });
   });
   return out;

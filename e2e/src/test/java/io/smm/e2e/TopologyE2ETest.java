@@ -366,6 +366,44 @@ class TopologyE2ETest {
     }
   }
 
+  /** The graph's nodes once it has applied {@code n} more data updates (refreshes, label or time changes); checked for overlaps. */
+  static JsonNode nodesAfterUpdates(Browser browser, WebElement graph, int n, String what) throws InterruptedException {
+    int from = Integer.parseInt(graph.getAttribute("data-updates"));
+    browser.await(d -> Integer.parseInt(graph.getAttribute("data-updates")) >= from + n, Duration.ofSeconds(60), what);
+    try {
+      JsonNode nodes = JSON.readTree(graph.getAttribute("data-nodes"));
+      assertNoOverlap(nodes, what);
+      return nodes;
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** No two nodes closer than a node's width: the collapsed graph put every node on one point. */
+  static void assertNoOverlap(JsonNode nodes, String when) {
+    for (int i = 0; i < nodes.size(); i++) {
+      for (int j = i + 1; j < nodes.size(); j++) {
+        JsonNode a = nodes.get(i);
+        JsonNode b = nodes.get(j);
+        double distance = Math.hypot(a.path("x").asDouble() - b.path("x").asDouble(), a.path("y").asDouble() - b.path("y").asDouble());
+        assertThat(distance).as("%s: %s and %s overlap", when, a.path("id").asText(), b.path("id").asText())
+            .isGreaterThanOrEqualTo(Math.min(a.path("w").asDouble(), b.path("w").asDouble()));
+      }
+    }
+  }
+
+  /** A node that was drawn before is at the same model position now. */
+  static void assertStable(JsonNode before, JsonNode node, String when) {
+    for (JsonNode b : before) {
+      if (b.path("id").asText().equals(node.path("id").asText())) {
+        assertThat(node.path("mx").asDouble()).as("%s: x of %s", when, node.path("id").asText()).isCloseTo(b.path("mx").asDouble(),
+            org.assertj.core.data.Offset.offset(0.5));
+        assertThat(node.path("my").asDouble()).as("%s: y of %s", when, node.path("id").asText()).isCloseTo(b.path("my").asDouble(),
+            org.assertj.core.data.Offset.offset(0.5));
+      }
+    }
+  }
+
   /** The entry lines (they start with their time; the tap's own status lines start with ✓). */
   static List<String> entryLines(SmmProcess tap) {
     return tap.all.stream().filter(l -> l.matches("^\\d{4}-.*")).toList();
@@ -375,7 +413,7 @@ class TopologyE2ETest {
   void dashboardShowsIt(String dashboard, Map<String, String> env, String kubeconfig) throws Exception {
     try (Browser browser = new Browser()) {
       SandboxLogin.browser(browser, env, kubeconfig);
-      browser.driver.get(dashboard + "/#/topology?ns=smm-demo&label=rate");
+      browser.driver.get(dashboard + "/#/topology?ns=smm-demo&label=rate&refresh=5");
       WebElement graph = browser.await(d -> {
         WebElement g = d.findElement(By.cssSelector("[data-testid=topology-graph]"));
         return Integer.parseInt(g.getAttribute("data-node-count")) >= DemoMeshE2ETest.WORKLOADS.size() ? g : null;
@@ -401,6 +439,24 @@ class TopologyE2ETest {
       assertThat(payments).isNotNull();
       assertThat(payments.path("status").asText()).as("drawn with its health").isEqualTo("FAILURE");
       browser.screenshot("topology");
+      assertNoOverlap(positions, "the first layout");
+
+      // Refreshes, TIMELINE and other edge labels update the graph in place: every node stays where it was.
+      JsonNode first = positions;
+      nodesAfterUpdates(browser, graph, 2, "two LIVE refreshes").forEach(p -> assertStable(first, p, "after two LIVE refreshes"));
+      browser.driver.findElement(By.cssSelector("[data-testid=edge-label] option[value=p95]")).click();
+      nodesAfterUpdates(browser, graph, 1, "the edge labels change").forEach(p -> assertStable(first, p, "after changing edge labels"));
+      browser.driver.findElement(By.cssSelector("[data-testid=timeline]")).click();
+      nodesAfterUpdates(browser, graph, 1, "the TIMELINE graph").forEach(p -> assertStable(first, p, "on TIMELINE"));
+      browser.screenshot("topology-timeline");
+      browser.driver.findElement(By.cssSelector("[data-testid=live]")).click();
+      positions = nodesAfterUpdates(browser, graph, 1, "LIVE again");
+      assertThat(graph.getAttribute("data-layouts")).as("laid out once, never again").isEqualTo("1");
+      for (JsonNode p : positions) {
+        if (p.path("id").asText().equals(service("payments"))) {
+          payments = p;
+        }
+      }
 
       // A real click on the canvas where payments is drawn (offsets are from the element's centre).
       Rectangle box = graph.getRect();
