@@ -116,7 +116,8 @@ public final class DemoResources {
     Map<String, String> labels = labels(LOAD_GENERATOR, null);
     return new DeploymentBuilder().withNewMetadata().withName(LOAD_GENERATOR).withNamespace(namespace).withLabels(labels).endMetadata()
         .withNewSpec().withReplicas(replicas).withNewSelector().withMatchLabels(Map.of("app", LOAD_GENERATOR)).endSelector()
-        .withNewTemplate().withNewMetadata().withLabels(labels).addToAnnotations("sidecar.istio.io/inject", "false").endMetadata()
+        // In the mesh, as in the real demo: frontpage's callers show as bombardier, not as unknown.
+        .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
         .withNewSpec().addNewContainer().withName("load").withImage(IMAGE)
         .withEnv(new EnvVar("ROLE", "loadgen", null), new EnvVar("TARGET", "http://frontpage:8080/", null),
             new EnvVar("MIN_RPS", Double.toString(min), null), new EnvVar("MAX_RPS", Double.toString(max), null),

@@ -241,7 +241,8 @@ final class DemoPod {
       socket.getOutputStream().flush();
       if (sidecar != null) {
         long receivedBytes = received;
-        meter.proxy(() -> sidecar.inboundConnection(headers, receivedBytes, answer.length, socket.getRemoteSocketAddress().toString(), t0));
+        meter.proxy(() -> sidecar.inboundConnection(headers, receivedBytes, answer.length,
+            socket.getInetAddress().getHostAddress() + ":" + socket.getPort(), t0));
       }
       log.add(java.time.Instant.now() + " tcp query answered, " + received + "B in " + answer.length + "B out");
     } catch (IOException e) {

@@ -188,14 +188,30 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
         .toList();
   }
 
-  /** Where a Service port of {@code d} reaches on {@code target}: its targetPort (number or container port name). */
+  /** Where a Service port of {@code d} reaches on {@code target} on this machine (the listener of its targetPort). */
   Optional<String> addressOf(DemoPod target, Destination d, int servicePort) {
+    int containerPort = containerPort(target, d, servicePort);
+    DemoPod.Listener l = target.listeners.get(containerPort);
+    return l == null ? Optional.empty() : Optional.of("127.0.0.1:" + l.localPort());
+  }
+
+  /** The same endpoint as Envoy names it in access logs: the target pod's IP and container port. */
+  Optional<String> meshAddressOf(DemoPod target, Destination d, int servicePort) {
+    int containerPort = containerPort(target, d, servicePort);
+    if (!target.listeners.containsKey(containerPort)) {
+      return Optional.empty();
+    }
+    return Optional.of(target.identity.address(containerPort, "127.0.0.1:" + target.listeners.get(containerPort).localPort()));
+  }
+
+  /** The container port a Service port of {@code d} targets on {@code target}: its targetPort (number or port name); -1 when none. */
+  private int containerPort(DemoPod target, Destination d, int servicePort) {
     Service svc = d.serviceName() == null ? null : registry.service(d.namespace(), d.serviceName());
     int containerPort = servicePort;
     if (svc != null && svc.getSpec().getPorts() != null) {
       ServicePort sp = svc.getSpec().getPorts().stream().filter(p -> p.getPort() == servicePort).findFirst().orElse(null);
       if (sp == null) {
-        return Optional.empty();
+        return -1;
       }
       if (sp.getTargetPort() != null && sp.getTargetPort().getIntVal() != null) {
         containerPort = sp.getTargetPort().getIntVal();
@@ -205,8 +221,7 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
             : c.getPorts().stream()).filter(p -> name.equals(p.getName())).map(ContainerPort::getContainerPort).findFirst().orElse(-1);
       }
     }
-    DemoPod.Listener l = target.listeners.get(containerPort);
-    return l == null ? Optional.empty() : Optional.of("127.0.0.1:" + l.localPort());
+    return containerPort;
   }
 
   /** An outbound call of a pod's application: through its sidecar, or straight to the Service without one. */

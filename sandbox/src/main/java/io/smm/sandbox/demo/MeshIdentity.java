@@ -5,10 +5,11 @@ import java.util.Map;
 
 /**
  * Who a pod is in Istio's metrics: workload (its controller's name, as Istio derives it),
- * namespace, app/version labels and SPIFFE principal.
+ * namespace, app/version labels and SPIFFE principal; with the pod's IP, which access logs name
+ * as Envoy sees it (the sandbox's sockets are all on 127.0.0.1, so the address travels with the identity).
  */
 public record MeshIdentity(String workload, String namespace, String app, String version, String principal, String pod,
-    String cluster) {
+    String cluster, String ip) {
 
   public static MeshIdentity of(Pod pod, String cluster) {
     Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
@@ -16,8 +17,9 @@ public record MeshIdentity(String workload, String namespace, String app, String
     String version = labels.getOrDefault("version", "unknown");
     String sa = pod.getSpec().getServiceAccountName() == null ? "default" : pod.getSpec().getServiceAccountName();
     String ns = pod.getMetadata().getNamespace();
+    String ip = pod.getStatus() == null || pod.getStatus().getPodIP() == null ? "" : pod.getStatus().getPodIP();
     return new MeshIdentity(workloadName(pod), ns, app, version, "spiffe://cluster.local/ns/" + ns + "/sa/" + sa,
-        pod.getMetadata().getName(), cluster);
+        pod.getMetadata().getName(), cluster, ip);
   }
 
   /** Istio's workload name: the Deployment's for ReplicaSet pods (name minus the hash), else the owner's or the pod's. */
@@ -34,5 +36,10 @@ public record MeshIdentity(String workload, String namespace, String app, String
     return owner.getName();
   }
 
-  static final MeshIdentity UNKNOWN = new MeshIdentity("unknown", "unknown", "unknown", "unknown", "unknown", "unknown", "unknown");
+  static final MeshIdentity UNKNOWN = new MeshIdentity("unknown", "unknown", "unknown", "unknown", "unknown", "unknown", "unknown", "");
+
+  /** ip:port as Envoy logs an address of this pod; {@code fallback} when its IP is not known. */
+  String address(int port, String fallback) {
+    return ip.isEmpty() ? fallback : ip + ":" + port;
+  }
 }

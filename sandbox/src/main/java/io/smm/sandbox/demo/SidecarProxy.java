@@ -72,15 +72,26 @@ final class SidecarProxy implements AutoCloseable {
     SidecarMetrics.Peers peers = inboundPeers(headers);
     metrics.record(new SidecarMetrics.Request(peers, protocol, a.httpStatus(), a.grpcStatus(), "-", ms, 0, a.bytes()));
     log(new AccessLogSender.Entry(false, protocol, runtime.startedAt(t0), ms, method, path, peers.destinationService() + ":" + containerPort,
-        "inbound|" + containerPort + "||", "127.0.0.1:" + containerPort, downstream, a.httpStatus(), a.grpcStatus(), 0, a.bytes(), "-",
+        "inbound|" + containerPort + "||", identity.address(containerPort, "127.0.0.1:" + containerPort),
+        meshAddress(peers.source(), downstream), a.httpStatus(), a.grpcStatus(), 0, a.bytes(), "-",
         headers.getOrDefault("user-agent", "-"), headers.get("x-request-id"), peers.mutualTls(), peers.source().pod()));
   }
 
   void inboundConnection(Map<String, String> headers, long received, long sent, String downstream, long t0) {
     SidecarMetrics.Peers peers = inboundPeers(headers);
     metrics.record(new SidecarMetrics.Connection(peers, "-", received, sent));
-    log(AccessLogSender.Entry.tcp(false, runtime.startedAt(t0), (System.nanoTime() - t0) / 1e6, "inbound|tcp||", downstream,
-        downstream, received, sent, "-", peers.mutualTls(), peers.source().pod()));
+    String from = meshAddress(peers.source(), downstream);
+    log(AccessLogSender.Entry.tcp(false, runtime.startedAt(t0), (System.nanoTime() - t0) / 1e6, "inbound|tcp||", from,
+        from, received, sent, "-", peers.mutualTls(), peers.source().pod()));
+  }
+
+  /**
+   * A caller's address as Envoy sees it: its pod IP with the connection's port. Only a caller
+   * outside the mesh (no identity travels with it) keeps the socket's own address.
+   */
+  private static String meshAddress(MeshIdentity peer, String socketAddress) {
+    int colon = socketAddress == null ? -1 : socketAddress.lastIndexOf(':');
+    return colon < 0 || peer.ip().isEmpty() ? socketAddress : peer.ip() + socketAddress.substring(colon);
   }
 
   // --- outbound ----------------------------------------------------------------------------------
@@ -104,7 +115,7 @@ final class SidecarProxy implements AutoCloseable {
     SidecarMetrics.Peers peers = new SidecarMetrics.Peers("source", identity, peer, reported.host(), reported.metricName(),
         reported.metricNamespace(), result.mtls());
     String cluster = cluster(call, reported);
-    String upstream = result.target() == null ? null : runtime.addressOf(result.target(), reported, call.port()).orElse(null);
+    String upstream = result.target() == null ? null : runtime.meshAddressOf(result.target(), reported, call.port()).orElse(null);
     if (call.protocol().equals("tcp")) {
       metrics.record(new SidecarMetrics.Connection(peers, result.flags(), result.requestBytes(), result.responseBytes()));
       log(AccessLogSender.Entry.tcp(true, runtime.startedAt(t0), ms, cluster, upstream, null, result.requestBytes(),

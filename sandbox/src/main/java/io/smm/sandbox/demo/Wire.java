@@ -31,7 +31,7 @@ final class Wire {
   private Wire() {}
 
   static String encode(MeshIdentity id) {
-    return String.join("|", id.workload(), id.namespace(), id.app(), id.version(), id.principal(), id.pod(), id.cluster());
+    return String.join("|", id.workload(), id.namespace(), id.app(), id.version(), id.principal(), id.pod(), id.cluster(), id.ip());
   }
 
   static MeshIdentity decode(String header) {
@@ -39,10 +39,10 @@ final class Wire {
       return MeshIdentity.UNKNOWN;
     }
     String[] f = header.split("\\|", -1);
-    if (f.length != 7) {
+    if (f.length != 8) {
       return MeshIdentity.UNKNOWN;
     }
-    return new MeshIdentity(f[0], f[1], f[2], f[3], f[4], f[5], f[6]);
+    return new MeshIdentity(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7]);
   }
 
   private static final class Bytes implements MethodDescriptor.Marshaller<byte[]> {

@@ -224,14 +224,22 @@ class DemoRuntimeTest extends DemoMeshFixture {
       assertThat(out.getRequest().getRequestMethod()).isEqualTo(io.envoyproxy.envoy.config.core.v3.RequestMethod.GET);
       assertThat(out.getRequest().getPath()).isEqualTo("/");
       assertThat(out.getResponse().getResponseCode().getValue()).isEqualTo(200);
-      assertThat(out.getCommonProperties().getUpstreamRemoteAddress().getSocketAddress().getPortValue())
-          .isEqualTo(Integer.parseInt(runtime.address(catalog, 8080).orElseThrow().split(":")[1]));
+      // Addresses as Envoy logs them: pod IPs and container ports, never the sandbox's loopback sockets.
+      assertThat(out.getCommonProperties().getUpstreamRemoteAddress().getSocketAddress().getAddress())
+          .isEqualTo(catalog.getStatus().getPodIP()).doesNotStartWith("127.");
+      assertThat(out.getCommonProperties().getUpstreamRemoteAddress().getSocketAddress().getPortValue()).isEqualTo(8080);
       var in = inboundAtCatalog.get(0);
+      assertThat(in.getCommonProperties().getDownstreamRemoteAddress().getSocketAddress().getAddress())
+          .isEqualTo(frontpage.getStatus().getPodIP());
+      assertThat(in.getCommonProperties().getUpstreamRemoteAddress().getSocketAddress().getAddress())
+          .isEqualTo(catalog.getStatus().getPodIP());
       assertThat(in.getResponse().getResponseCode().getValue()).isEqualTo(200);
       assertThat(in.getRequest().getRequestId()).as("the request id travels with the request").isEqualTo(out.getRequest().getRequestId());
       assertThat(in.getCommonProperties().hasTlsProperties()).as("sidecar to sidecar is mutual TLS").isTrue();
       assertThat(tcpFromCatalog.get(0).getCommonProperties().getUpstreamCluster()).isEqualTo("outbound|5432||db.shop.svc.cluster.local");
       assertThat(tcpFromCatalog.get(0).getConnectionProperties().getSentBytes()).isPositive();
+      assertThat(tcpFromCatalog.get(0).getCommonProperties().getUpstreamRemoteAddress().getSocketAddress().getAddress())
+          .doesNotStartWith("127.").doesNotStartWith("/");
     } finally {
       server.shutdownNow();
     }
