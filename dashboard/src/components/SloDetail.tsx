@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { EChart } from './EChart';
 import { graphql } from '../graphql';
-import { CREATE_POLICY, SLO_SERIES, burnRate, consumed, timeToAlertSeconds, type Slo } from '../slo/model';
+import { CREATE_POLICY, SLO_SERIES, budgetText, burnRate, timeToAlertSeconds, type Slo } from '../slo/model';
 import { ErrorState, Loading } from './States';
 
 interface TimeValue {
@@ -75,7 +75,7 @@ export function SloDetail({ namespace, slo, onChanged }: { namespace: string; sl
         <dt>SLI</dt><dd>{slo.template}</dd>
         <dt>Compliance</dt><dd>{slo.compliance == null ? '–' : `${(slo.compliance * 100).toFixed(3)}%`}</dd>
         <dt>Burn rate</dt><dd>{slo.burnRates.map((b) => `${b.window} ${burnRate(b.rate)}`).join(' · ') || '–'}</dd>
-        <dt>Budget consumed</dt><dd>{consumed(slo.budgetConsumed)}</dd>
+        <dt>Budget consumed</dt><dd>{budgetText(slo)}</dd>
         <dt>Alerting policies</dt>
         <dd>{slo.alerts.map((p) => `${p.policy}: ${p.severity} at ${p.threshold ?? '?'}x over ${p.lookBackWindow}${p.secondaryWindow ? ` and ${p.secondaryWindow}` : ''}${p.conditionMetDuration ? ` for ${p.conditionMetDuration}` : ''} — ${p.state}`).join('; ') || 'none yet'}</dd>
       </dl>

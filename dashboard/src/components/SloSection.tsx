@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { graphql } from '../graphql';
-import { CREATE_SLO, SLOS_QUERY, alertSummary, burnRate, consumed, suggestedName, type SliTemplate, type Slo } from '../slo/model';
+import { CREATE_SLO, SLOS_QUERY, alertSummary, budgetText, burnRate, suggestedName, type SliTemplate, type Slo } from '../slo/model';
 import { SloDetail } from './SloDetail';
 import { Empty, ErrorState, Loading } from './States';
 
@@ -41,7 +41,7 @@ export function SloSection({ namespace, service }: { namespace: string; service:
                 </td>
                 <td>{s.goal ?? '–'}% / {s.period}</td>
                 <td data-testid="slo-burn-rate" title={s.burnRates.map((b) => `${b.window}: ${burnRate(b.rate)}`).join(', ')}>{burnRate(s.currentBurnRate)}</td>
-                <td data-testid="slo-budget">{consumed(s.budgetConsumed)}</td>
+                <td data-testid="slo-budget">{budgetText(s)}</td>
                 <td>{alertSummary(s.alerts)}</td>
                 <td title={s.error ?? ''}>{s.status}{s.error ? `: ${s.error}` : ''}</td>
               </tr>
@@ -64,18 +64,23 @@ function CreateSlo({ namespace, service, templates, onDone }: { namespace: strin
   const chosen = templates.find((t) => t.name === template);
   const [name, setName] = useState(suggestedName(service, chosen));
   const [goal, setGoal] = useState('99.9');
+  const [windowType, setWindowType] = useState<'rolling' | 'calendar'>('rolling');
   const [period, setPeriod] = useState('30d');
+  const [reporter, setReporter] = useState('');
   const [params, setParams] = useState<Record<string, string>>({});
   const [error, setError] = useState('');
   const [saving, setSaving] = useState(false);
+  // The manual's REPORTER field: which proxy measures the SLI, for templates that take a reporter.
+  const reporterParam = chosen?.parameters.find((p) => p.name === 'reporter');
+  const hasReporter = reporterParam != null;
   if (templates.length === 0) return <Empty>No SLI templates are installed (the sre component installs them).</Empty>;
   const submit = () => {
     setSaving(true);
     setError('');
     graphql(CREATE_SLO, {
       input: {
-        namespace, name, service, template, templateNamespace: chosen?.namespace, goal, period,
-        parameters: Object.entries(params).filter(([, v]) => v !== '').map(([key, value]) => ({ key, value })),
+        namespace, name, service, template, templateNamespace: chosen?.namespace, goal, windowType, period,
+        parameters: Object.entries({ ...params, ...(hasReporter && reporter ? { reporter } : {}) }).filter(([, v]) => v !== '').map(([key, value]) => ({ key, value })),
       },
     })
       .then(onDone)
@@ -88,12 +93,30 @@ function CreateSlo({ namespace, service, templates, onDone }: { namespace: strin
         {templates.map((t) => <option key={`${t.namespace}/${t.name}`} value={t.name}>{t.name}</option>)}
       </select></label>
       {chosen && <p className="hint">{chosen.description}</p>}
-      {chosen?.parameters.filter((p) => !p.advanced).map((p) => (
+      {hasReporter && (
+        <label title={reporterParam?.description}>Reporter <select value={reporter || reporterParam?.default || 'source'} onChange={(e) => setReporter(e.target.value)} data-testid="slo-reporter">
+          <option value="source">source</option>
+          <option value="destination">destination</option>
+        </select></label>
+      )}
+      {chosen?.parameters.filter((p) => !p.advanced && p.name !== 'reporter').map((p) => (
         <label key={p.name} title={p.description}>{p.name} <input value={params[p.name] ?? ''} placeholder={p.default ?? ''} onChange={(e) => setParams({ ...params, [p.name]: e.target.value })} /></label>
       ))}
       <label>Name <input value={name} onChange={(e) => setName(e.target.value)} data-testid="slo-name" /></label>
       <label>Goal % <input value={goal} onChange={(e) => setGoal(e.target.value)} data-testid="slo-goal" /></label>
-      <label>Period <input value={period} onChange={(e) => setPeriod(e.target.value)} data-testid="slo-period" /></label>
+      <label>Window type <select value={windowType} onChange={(e) => { const w = e.target.value as 'rolling' | 'calendar'; setWindowType(w); setPeriod(w === 'calendar' ? 'month' : '30d'); }} data-testid="slo-window-type">
+        <option value="rolling">Rolling</option>
+        <option value="calendar">Calendar</option>
+      </select></label>
+      {windowType === 'rolling' ? (
+        <label>Period <input value={period} onChange={(e) => setPeriod(e.target.value)} data-testid="slo-period" /></label>
+      ) : (
+        <label>Length <select value={period} onChange={(e) => setPeriod(e.target.value)} data-testid="slo-period">
+          <option value="month">month</option>
+          <option value="week">week</option>
+          <option value="day">day</option>
+        </select></label>
+      )}
       <button type="submit" disabled={saving} data-testid="slo-create">CREATE</button>
       <button type="button" onClick={onDone}>Cancel</button>
       {error && <div className="banner" role="alert" data-testid="slo-error">{error}</div>}

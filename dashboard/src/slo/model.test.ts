@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertSummary, burnRate, consumed, seconds, suggestedName, timeToAlertSeconds, type Policy } from './model';
+import { alertSummary, budgetText, burnRate, consumed, seconds, suggestedName, timeToAlertSeconds, type Policy } from './model';
 
 describe('SLO wording', () => {
   it('writes burn rates and budget like the seed', () => {
@@ -8,6 +8,11 @@ describe('SLO wording', () => {
     expect(burnRate(null)).toBe('–');
     expect(consumed(4)).toBe('400%');
     expect(consumed(0.012)).toBe('1.2%');
+    // 8 minutes into a 30-day window: labelled as what it is.
+    expect(budgetText({ budgetConsumed: 93.37, periodSeconds: 30 * 86400, dataSeconds: 480, period: '30d' }))
+      .toBe('9337% at the rate of the first 8m (8m of 30d recorded)');
+    expect(budgetText({ budgetConsumed: 0.5, periodSeconds: 86400, dataSeconds: 86400, period: 'day' })).toBe('50%');
+    expect(budgetText({ budgetConsumed: null, periodSeconds: 86400, dataSeconds: 60, period: 'day' })).toBe('–');
   });
 
   it('lists only active alerts', () => {

@@ -11,6 +11,8 @@ export interface Slo {
   currentBurnRate: number | null;
   budgetConsumed: number | null;
   compliance: number | null;
+  periodSeconds: number | null;
+  dataSeconds: number | null;
   burnRates: { window: string; rate: number | null }[];
   alerts: Policy[];
 }
@@ -36,7 +38,7 @@ export interface SliTemplate {
 
 export const SLOS_QUERY = `query Slos($ns: String!, $service: String) {
   slos(namespace: $ns, service: $service) {
-    name service template goal period status error currentBurnRate budgetConsumed compliance
+    name service template goal period status error currentBurnRate budgetConsumed compliance periodSeconds dataSeconds
     burnRates { window rate } alerts { policy severity state threshold lookBackWindow secondaryWindow conditionMetDuration }
   }
   sliTemplates { name namespace kind description parameters { name default description advanced } }
@@ -52,6 +54,25 @@ export function burnRate(v: number | null): string {
 /** Share of the budget spent, as a percentage ("400%" when overspent four times). */
 export function consumed(v: number | null): string {
   return v == null ? '–' : `${(v * 100).toFixed(v * 100 >= 10 ? 0 : 1)}%`;
+}
+
+/** A span as people say it: 45s, 8m, 3h, 2d. */
+export function span(secs: number): string {
+  if (secs < 60) return `${Math.round(secs)}s`;
+  if (secs < 3600) return `${Math.round(secs / 60)}m`;
+  if (secs < 86400) return `${Math.round(secs / 3600)}h`;
+  return `${Math.round(secs / 86400)}d`;
+}
+
+/**
+ * The budget column: the share consumed, and when the period's numbers rest on less data than the
+ * period (a new SLO, a young Prometheus), how much: "9337% consumed" after 8 minutes of a 30-day
+ * window is an extrapolation of 8 minutes, not a spent budget.
+ */
+export function budgetText(s: Pick<Slo, 'budgetConsumed' | 'periodSeconds' | 'dataSeconds' | 'period'>): string {
+  const value = consumed(s.budgetConsumed);
+  if (s.budgetConsumed == null || s.dataSeconds == null || s.periodSeconds == null || s.dataSeconds >= s.periodSeconds * 0.99) return value;
+  return `${value} at the rate of the first ${span(s.dataSeconds)} (${span(s.dataSeconds)} of ${s.period} recorded)`;
 }
 
 /** The alerts column: firing and pending policies, "none" when all are quiet. */

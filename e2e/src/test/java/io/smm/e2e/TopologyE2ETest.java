@@ -516,7 +516,7 @@ class TopologyE2ETest {
         return row.findElement(By.cssSelector("[data-testid=slo-burn-rate]")).getText().endsWith("x") ? row : null;
       }, Duration.ofSeconds(60), "the payments SLO is listed with its burn rate");
       System.out.println("payments SLO row: " + sloRow.getText());
-      assertThat(sloRow.findElement(By.cssSelector("[data-testid=slo-budget]")).getText()).endsWith("%");
+      assertThat(sloRow.findElement(By.cssSelector("[data-testid=slo-budget]")).getText()).matches("\\d+(\\.\\d)?%.*");
       sloRow.findElement(By.cssSelector("[data-testid=slo-open]")).click();
       WebElement sloDetail = browser.await(d -> d.findElement(By.cssSelector("[data-testid=slo-detail]")), Duration.ofSeconds(10),
           "the SLO's detail");
@@ -549,9 +549,23 @@ class TopologyE2ETest {
       WebElement goal = form.findElement(By.cssSelector("[data-testid=slo-goal]"));
       goal.clear();
       goal.sendKeys("99");
+      // The manual's REPORTER and WINDOW TYPE fields: measured at the destination proxy, over calendar weeks.
+      form.findElement(By.cssSelector("[data-testid=slo-reporter] option[value=destination]")).click();
+      form.findElement(By.cssSelector("[data-testid=slo-window-type] option[value=calendar]")).click();
+      browser.await(d -> d.findElement(By.cssSelector("[data-testid=slo-form] select[data-testid=slo-period] option[value=week]")),
+          Duration.ofSeconds(5), "the calendar lengths").click();
+      browser.screenshot("slo-form");
       form.findElement(By.cssSelector("[data-testid=slo-create]")).click();
-      browser.await(d -> d.findElement(By.cssSelector("[data-testid=slo-table] tr[data-slo=payments-grpc-99]")), Duration.ofSeconds(20),
-          "the new SLO is listed");
+      WebElement created = browser.await(d -> d.findElement(By.cssSelector("[data-testid=slo-table] tr[data-slo=payments-grpc-99]")),
+          Duration.ofSeconds(20), "the new SLO is listed");
+      assertThat(created.getText()).contains("99% / week");
+      // Minutes into a 30-day window, the budget says how much of the window it is based on.
+      String budget = browser.await(d -> {
+        String text = d.findElement(By.cssSelector("[data-testid=slo-table] tr[data-slo=payments-availability] [data-testid=slo-budget]"))
+            .getText();
+        return text.contains("recorded") ? text : null;
+      }, Duration.ofSeconds(40), "the payments SLO's budget names its data");
+      assertThat(budget).matches(".*% at the rate of the first \\d+m \\(\\d+m of \\S+ recorded\\)");
       browser.screenshot("slo");
 
       browser.driver.get(dashboard + "/#/overview");

@@ -31,6 +31,8 @@ final class SloResolvers {
     m.put("currentBurnRate", MeshResolvers.finite(s.currentBurnRate()));
     m.put("budgetConsumed", MeshResolvers.finite(s.budgetConsumed()));
     m.put("compliance", MeshResolvers.finite(s.compliance()));
+    m.put("periodSeconds", MeshResolvers.finite(s.periodSeconds()));
+    m.put("dataSeconds", MeshResolvers.finite(s.dataSeconds()));
     m.put("alerts", s.alerts().stream().map(SloResolvers::alert).toList());
     return m;
   }

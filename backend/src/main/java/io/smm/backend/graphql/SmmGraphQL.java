@@ -120,7 +120,7 @@ public final class SmmGraphQL {
               List<Map<String, String>> params = (List<Map<String, String>>) in.getOrDefault("parameters", List.of());
               var request = new io.smm.backend.slo.SloService.NewSlo((String) in.get("namespace"), (String) in.get("name"),
                   (String) in.get("service"), (String) in.get("template"), (String) in.get("templateNamespace"),
-                  selector(params), (String) in.get("goal"), (String) in.get("period"),
+                  selector(params), (String) in.get("goal"), (String) in.get("windowType"), (String) in.get("period"),
                   (String) in.get("description"));
               return async(env, c -> SloResolvers.slo(callers.slos(c).create(request)), blocking);
             })

@@ -9,11 +9,19 @@ import java.util.Map;
  *
  * @param burnRates error ratio / error budget per recorded window ("5m", "1h", ...)
  * @param budgetConsumed share of the period's error budget spent (1 = all of it; above 1 = overspent)
+ * @param periodSeconds the SLO's period (a calendar month counts 30 days); NaN when it cannot be read
+ * @param dataSeconds how long the period's numbers have been recorded, at most the period; NaN when unknown
  * @param compliance the SLI over the period (1 - period error ratio)
  */
 public record SloInfo(String name, String namespace, String service, String serviceNamespace, String template, String templateNamespace,
     Map<String, String> parameters, double goalPercent, String period, String description, String status, String error,
-    Map<String, Double> burnRates, double currentBurnRate, double budgetConsumed, double compliance, List<Alert> alerts) {
+    Map<String, Double> burnRates, double currentBurnRate, double budgetConsumed, double compliance, List<Alert> alerts,
+    double periodSeconds, double dataSeconds) {
+
+  /** Whether the numbers rest on less data than the period (a new SLO, or a Prometheus younger than the period). */
+  public boolean partialWindow() {
+    return dataSeconds < periodSeconds * 0.99;
+  }
 
   /**
    * One alerting policy and the state of its alert (inactive, pending or firing). The burn-rate

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.api.crd.SmmCrds;
+import io.smm.api.sre.SloPeriods;
 import io.smm.api.sre.SloRuleNames;
 import io.smm.backend.prometheus.PrometheusClient;
 import io.smm.backend.prometheus.Sample;
@@ -27,6 +28,9 @@ import java.util.concurrent.Executor;
  * parameters, goal, period); the SRE controller renders it and reports in its status.
  */
 public final class SloService {
+
+  /** Longest period whose data coverage is looked up (a calendar month is 30 days). */
+  private static final String MAX_PERIOD = "31d";
 
   private final KubernetesClient client;
   private final PrometheusClient prometheus;
@@ -49,7 +53,17 @@ public final class SloService {
         .exceptionally(e -> List.of());
     CompletableFuture<List<Sample>> alerts = prometheus.instant("ALERTS{alertname=\"" + SloRuleNames.ALERT + "\"" + inNamespace + "}",
         Instant.now()).exceptionally(e -> List.of());
-    return resources.thenCombine(recorded, (rs, values) -> new Object[] {rs, values}).thenCombine(alerts, (pair, active) -> {
+    // Since when each SLO's period ratio is recorded (at the rules' own resolution): a budget
+    // computed from 8 minutes of a 30-day window is an extrapolation, and is shown as one.
+    CompletableFuture<List<Sample>> since = prometheus.instant("min by (namespace, slo) (min_over_time(timestamp("
+        + SloRuleNames.PERIOD_ERROR_RATIO + "{" + inNamespace.replaceFirst("^,", "") + "})[" + MAX_PERIOD + ":]))", Instant.now())
+        .exceptionally(e -> List.of());
+    CompletableFuture<List<Sample>> withSince = recorded.thenCombine(since, (values, starts) -> {
+      List<Sample> all = new ArrayList<>(values);
+      all.addAll(starts);
+      return all;
+    });
+    return resources.thenCombine(withSince, (rs, values) -> new Object[] {rs, values}).thenCombine(alerts, (pair, active) -> {
       @SuppressWarnings("unchecked")
       List<GenericKubernetesResource> rs = (List<GenericKubernetesResource>) pair[0];
       @SuppressWarnings("unchecked")
@@ -148,12 +162,15 @@ public final class SloService {
     Map<String, Double> burnRates = new TreeMap<>(java.util.Comparator.comparing(SloService::seconds));
     double budgetRemaining = Double.NaN;
     double periodRatio = Double.NaN;
+    double recordedSince = Double.NaN;
     for (Sample s : recorded) {
       if (!name.equals(s.label("slo")) || !r.getMetadata().getNamespace().equals(s.label("namespace"))) {
         continue;
       }
       String metric = s.label("__name__");
-      if (metric.startsWith(SloRuleNames.ERROR_RATIO)) {
+      if (metric.isEmpty()) {
+        recordedSince = s.value(); // the coverage query's result has no metric name
+      } else if (metric.startsWith(SloRuleNames.ERROR_RATIO)) {
         burnRates.put(metric.substring(SloRuleNames.ERROR_RATIO.length()), s.value() / budget);
       } else if (metric.equals(SloRuleNames.PERIOD_ERROR_RATIO)) {
         periodRatio = s.value();
@@ -187,12 +204,24 @@ public final class SloService {
     spec.at("/sli/parameters").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
     String period = spec.at("/slo/rolling/length").isTextual() ? spec.at("/slo/rolling/length").asText()
         : spec.at("/slo/calendar/length").asText("");
+    double periodSeconds = periodSeconds(spec);
+    double dataSeconds = Double.isNaN(recordedSince) ? Double.NaN
+        : Math.min(periodSeconds, Math.max(0, Instant.now().getEpochSecond() - recordedSince));
     return new SloInfo(name, r.getMetadata().getNamespace(), spec.at("/selector/name").asText(""),
         spec.at("/selector/namespace").asText(r.getMetadata().getNamespace()), spec.at("/sli/templateRef/name").asText(""),
         spec.at("/sli/templateRef/namespace").asText(""), params, goal, period, spec.path("description").asText(""),
         status.path("status").asText("Pending"), status.path("error").asText(null), burnRates, current(burnRates),
         Double.isNaN(budgetRemaining) ? Double.NaN : 1 - budgetRemaining, Double.isNaN(periodRatio) ? Double.NaN : 1 - periodRatio,
-        active);
+        active, periodSeconds, dataSeconds);
+  }
+
+  private static double periodSeconds(JsonNode spec) {
+    try {
+      return (spec.at("/slo/rolling/length").isTextual() ? SloPeriods.parse(spec.at("/slo/rolling/length").asText())
+          : SloPeriods.calendar(spec.at("/slo/calendar/length").asText(""))).toSeconds();
+    } catch (IllegalArgumentException e) {
+      return Double.NaN;
+    }
   }
 
   /** The burn rate of the 1h window when recorded (the usual "current"), else of the shortest. */
@@ -222,8 +251,11 @@ public final class SloService {
   }
 
   /** What a user asks for when creating an SLO from a template. */
+  /**
+   * @param windowType rolling (period is a duration such as 30d) or calendar (period is month, week or day)
+   */
   public record NewSlo(String namespace, String name, String service, String template, String templateNamespace,
-      Map<String, String> parameters, String goal, String period, String description) {}
+      Map<String, String> parameters, String goal, String windowType, String period, String description) {}
 
   /**
    * Writes a ServiceLevelObjective for the service; refuses (IllegalArgumentException naming the
@@ -238,7 +270,14 @@ public final class SloService {
     if (!(goal > 0 && goal < 100)) {
       throw new IllegalArgumentException("goal must be a percentage above 0 and below 100, not \"" + n.goal() + "\"");
     }
-    if (n.period() == null || !n.period().matches("(\\d+(s|m|h|d|w))+")) {
+    boolean calendar = "calendar".equals(n.windowType());
+    if (!calendar && !"rolling".equals(n.windowType())) {
+      throw new IllegalArgumentException("window type must be rolling or calendar, not \"" + n.windowType() + "\"");
+    }
+    if (calendar && !java.util.Set.of("month", "week", "day").contains(String.valueOf(n.period()))) {
+      throw new IllegalArgumentException("a calendar window is a month, week or day, not \"" + n.period() + "\"");
+    }
+    if (!calendar && (n.period() == null || !n.period().matches("(\\d+(s|m|h|d|w))+"))) {
       throw new IllegalArgumentException("period must be a duration such as 30d, 7d or 24h, not \"" + n.period() + "\"");
     }
     GenericKubernetesResource template = client.genericKubernetesResources(SmmCrds.SLI_TEMPLATE.apiVersion(), SmmCrds.SLI_TEMPLATE.kind())
@@ -266,7 +305,7 @@ public final class SloService {
     spec.put("description", n.description() == null ? "" : n.description());
     spec.put("selector", Map.of("name", n.service(), "namespace", n.namespace()));
     spec.put("sli", Map.of("templateRef", Map.of("name", n.template(), "namespace", n.templateNamespace()), "parameters", n.parameters()));
-    spec.put("slo", Map.of("goal", n.goal().trim(), "rolling", Map.of("length", n.period())));
+    spec.put("slo", Map.of("goal", n.goal().trim(), calendar ? "calendar" : "rolling", Map.of("length", n.period())));
     GenericKubernetesResource created = slos.resource(new GenericKubernetesResourceBuilder()
         .withApiVersion(SmmCrds.SERVICE_LEVEL_OBJECTIVE.apiVersion()).withKind(SmmCrds.SERVICE_LEVEL_OBJECTIVE.kind())
         .withNewMetadata().withName(n.name()).withNamespace(n.namespace()).endMetadata().addToAdditionalProperties("spec", spec).build())

@@ -67,7 +67,7 @@ class SloServiceTest {
     service = new SloService(client, new PrometheusClient(java.net.URI.create(prometheus.url()), Duration.ofSeconds(10), 4),
         ForkJoinPool.commonPool());
     service.create(new SloService.NewSlo("smm-demo", "payments-availability", "payments", "http-requests-success-rate", "smm-system",
-        Map.of("reporter", "destination"), "99.9", "30d", "payments answers"));
+        Map.of("reporter", "destination"), "99.9", "rolling", "30d", "payments answers"));
   }
 
   @AfterAll
@@ -91,8 +91,27 @@ class SloServiceTest {
     assertThat(s.compliance()).isCloseTo(0.996, within(1e-9));
     assertThat(s.alerts()).containsExactly(new SloInfo.Alert("page-fast-burn", "page", "firing"));
     assertThat(s.status()).as("not reconciled yet").isEqualTo("Pending");
+    // Recorded for the last 10 minutes of a 30-day window: the budget is an extrapolation, and says so.
+    assertThat(s.periodSeconds()).isEqualTo(30 * 86400);
+    assertThat(s.dataSeconds()).isBetween(500.0, 720.0);
+    assertThat(s.partialWindow()).isTrue();
     assertThat(service.slos("smm-demo", "catalog").join()).isEmpty();
     assertThat(service.summary().join()).isEqualTo(new SloService.Summary(1, 1, 1, 0, 0));
+  }
+
+  @Test
+  void aCalendarSloIsWrittenWithItsCalendarLength() {
+    service.create(new SloService.NewSlo("smm-demo", "payments-weekly", "payments", "http-requests-success-rate", "smm-system",
+        Map.of("reporter", "source"), "99", "calendar", "week", ""));
+    try {
+      SloInfo weekly = service.slos("smm-demo", "payments").join().stream().filter(x -> x.name().equals("payments-weekly")).findFirst()
+          .orElseThrow();
+      assertThat(weekly.period()).isEqualTo("week");
+      assertThat(weekly.periodSeconds()).isEqualTo(7 * 86400);
+      assertThat(weekly.parameters()).containsEntry("reporter", "source");
+    } finally {
+      service.delete("smm-demo", "payments-weekly");
+    }
   }
 
   @Test
@@ -108,15 +127,19 @@ class SloServiceTest {
   @Test
   void creatingRefusesWhatCannotWorkAndWritesNothing() {
     assertThatThrownBy(() -> service.create(new SloService.NewSlo("smm-demo", "x", "payments", "http-requests-success-rate", "smm-system",
-        Map.of(), "100", "30d", ""))).hasMessageContaining("goal must be a percentage above 0 and below 100");
+        Map.of(), "100", "rolling", "30d", ""))).hasMessageContaining("goal must be a percentage above 0 and below 100");
     assertThatThrownBy(() -> service.create(new SloService.NewSlo("smm-demo", "x", "payments", "nope", "smm-system", Map.of(), "99",
-        "30d", ""))).hasMessageContaining("there is no ServiceLevelIndicatorTemplate smm-system/nope");
+        "rolling", "30d", ""))).hasMessageContaining("there is no ServiceLevelIndicatorTemplate smm-system/nope");
     assertThatThrownBy(() -> service.create(new SloService.NewSlo("smm-demo", "x", "payments", "http-requests-success-rate", "smm-system",
-        Map.of("treshold", "1"), "99", "30d", ""))).hasMessageContaining("has no parameter \"treshold\"");
+        Map.of("treshold", "1"), "99", "rolling", "30d", ""))).hasMessageContaining("has no parameter \"treshold\"");
     assertThatThrownBy(() -> service.create(new SloService.NewSlo("smm-demo", "x", "payments", "http-requests-success-rate", "smm-system",
-        Map.of(), "99", "a month", ""))).hasMessageContaining("period must be a duration");
+        Map.of(), "99", "rolling", "a month", ""))).hasMessageContaining("period must be a duration");
+    assertThatThrownBy(() -> service.create(new SloService.NewSlo("smm-demo", "x", "payments", "http-requests-success-rate", "smm-system",
+        Map.of(), "99", "calendar", "fortnight", ""))).hasMessageContaining("a calendar window is a month, week or day");
+    assertThatThrownBy(() -> service.create(new SloService.NewSlo("smm-demo", "x", "payments", "http-requests-success-rate", "smm-system",
+        Map.of(), "99", "sliding", "30d", ""))).hasMessageContaining("window type must be rolling or calendar");
     assertThatThrownBy(() -> service.create(new SloService.NewSlo("smm-demo", "payments-availability", "payments",
-        "http-requests-success-rate", "smm-system", Map.of(), "99", "30d", ""))).hasMessageContaining("already exists");
+        "http-requests-success-rate", "smm-system", Map.of(), "99", "rolling", "30d", ""))).hasMessageContaining("already exists");
     assertThat(service.slos("smm-demo", null).join()).extracting(SloInfo::name).containsExactly("payments-availability");
     assertThat(service.templates()).extracting(t -> t.get("name")).containsExactly("http-requests-success-rate");
   }

@@ -23,24 +23,10 @@ final class PrometheusDurations {
 
   /** Reads Prometheus (5m, 1h30m) and Kubernetes/Go (336h0m0s) durations. */
   static Duration parse(String text) {
-    String t = text == null ? "" : text.trim();
-    if (!t.matches("(\\d+(ms|s|m|h|d|w|y))+")) {
-      throw new SloException("\"" + text + "\" is not a duration such as 5m, 1h or 336h0m0s");
+    try {
+      return io.smm.api.sre.SloPeriods.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new SloException(e.getMessage());
     }
-    Duration out = Duration.ZERO;
-    var m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d|w|y)").matcher(t);
-    while (m.find()) {
-      long n = Long.parseLong(m.group(1));
-      out = out.plus(switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        case "d" -> Duration.ofDays(n);
-        case "w" -> Duration.ofDays(7 * n);
-        default -> Duration.ofDays(365 * n);
-      });
-    }
-    return out;
   }
 }

@@ -27,11 +27,10 @@ public record Slo(String name, String namespace, String serviceName, String serv
 
   /** The period of a calendar SLO (month counts 30 days, as the burn-rate defaults assume). */
   public static Duration calendar(String length) {
-    return switch (length == null ? "" : length) {
-      case "month" -> Duration.ofDays(30);
-      case "week" -> Duration.ofDays(7);
-      case "day" -> Duration.ofDays(1);
-      default -> throw new SloException("slo.calendar.length must be month, week or day, not \"" + length + "\"");
-    };
+    try {
+      return io.smm.api.sre.SloPeriods.calendar(length);
+    } catch (IllegalArgumentException e) {
+      throw new SloException(e.getMessage());
+    }
   }
 }
