@@ -34,48 +34,52 @@ const QUERY = `query Signals($kind: SignalScope!, $ns: String, $name: String) {
   }
 }`;
 
-/** One series of a time chart: its points as [epoch ms, value] and the y axis it uses (0 left, 1 right). */
-interface Line {
+/** One series of a time chart: its points as [epoch ms, value] and the y axis it uses (index into the chart's axes). */
+export interface Line {
   name: string;
   data: [number, number | null][];
   yAxisIndex?: number;
 }
 
-/** A 30-minute line chart with two y axes, drawn as SVG (the shared frame of the charts below). */
-function TimeChart({ title, axes, lines, testId }: { title: string; axes: [string, string]; lines: Line[]; testId: string }) {
+/**
+ * A line chart over time with one y axis per unit (the first on the left, the others on the right),
+ * drawn as SVG: the shared frame of the golden-signal charts.
+ */
+export function TimeChart({ title, axes, lines, testId }: { title: string; axes: string[]; lines: Line[]; testId: string }) {
   const option = useMemo(() => ({
       animation: false,
       title: { text: title, textStyle: { fontSize: 12, fontWeight: 'normal' } },
       tooltip: { trigger: 'axis' },
       legend: { bottom: 0 },
-      grid: { left: 48, right: 48, top: 36, bottom: 52 },
+      grid: { left: 48, right: 48 * Math.max(1, axes.length - 1), top: 36, bottom: 52 },
       xAxis: { type: 'time', splitNumber: 4, axisLabel: { hideOverlap: true, formatter: '{HH}:{mm}' } },
-      yAxis: [
-        { type: 'value', name: axes[0] },
-        { type: 'value', name: axes[1], splitLine: { show: false } },
-      ],
+      yAxis: axes.map((name, i) => ({
+        type: 'value', name, min: 0, ...(i === 0 ? {} : { position: 'right', offset: (i - 1) * 48, splitLine: { show: false } }),
+      })),
       series: lines.map((l) => ({ name: l.name, type: 'line', yAxisIndex: l.yAxisIndex ?? 0, data: l.data })),
   }), [title, axes, lines]);
-  return <EChart option={option} className="signals-chart" testId={testId} />;
+  const points = lines.reduce((n, l) => Math.max(n, l.data.length), 0);
+  return <EChart option={option} className="signals-chart" testId={testId} points={points} />;
 }
 
-function at<P extends { time: string }>(points: P[], value: (p: P) => number | null): [number, number | null][] {
+export function at<P extends { time: string }>(points: P[], value: (p: P) => number | null): [number, number | null][] {
   return points.map((p) => [new Date(p.time).getTime(), value(p)]);
 }
 
 function Chart({ points, title }: { points: SignalPoint[]; title: string }) {
   const lines = useMemo<Line[]>(() => [
     { name: 'rps', data: at(points, (p) => p.requestsPerSecond) },
-    { name: 'errors %', data: at(points, (p) => p.errorRatio * 100) },
-    { name: 'P50', yAxisIndex: 1, data: at(points, (p) => p.p50Ms) },
-    { name: 'P95', yAxisIndex: 1, data: at(points, (p) => p.p95Ms) },
-    { name: 'P99', yAxisIndex: 1, data: at(points, (p) => p.p99Ms) },
+    { name: 'errors %', yAxisIndex: 1, data: at(points, (p) => p.errorRatio * 100) },
+    { name: 'P50', yAxisIndex: 2, data: at(points, (p) => p.p50Ms) },
+    { name: 'P95', yAxisIndex: 2, data: at(points, (p) => p.p95Ms) },
+    { name: 'P99', yAxisIndex: 2, data: at(points, (p) => p.p99Ms) },
   ], [points]);
   return <TimeChart title={title} axes={RATE_AXES} lines={lines} testId="signals-chart" />;
 }
 
-const RATE_AXES: [string, string] = ['rps / errors %', 'ms'];
-const USAGE_AXES: [string, string] = ['millicores', 'MiB'];
+// Each unit on its own axis: errors in % are not drawn against requests/s or milliseconds.
+const RATE_AXES = ['rps', '%', 'ms'];
+const USAGE_AXES = ['millicores', 'MiB'];
 
 /** CPU (millicores) and working-set memory (MiB) of the scope's containers, with the sidecars' share. */
 function SaturationChart({ points }: { points: SaturationPoint[] }) {

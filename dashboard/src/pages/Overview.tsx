@@ -1,4 +1,5 @@
 import { MeshSignals } from '../components/MeshSignals';
+import { MeshTimelines } from '../components/MeshTimelines';
 import { SloSummaryCard } from '../components/SloSummaryCard';
 import { ValidationIssues } from '../components/ValidationIssues';
 import { Empty, ErrorState, Loading } from '../components/States';
@@ -35,6 +36,7 @@ export function Overview() {
   return (
     <div className="overview">
       <MeshSignals />
+      <MeshTimelines />
       <section className="cards">
         <div className="card" data-testid="cluster-count">
           <div className="card-value">{clusters.length}</div>

@@ -577,6 +577,22 @@ class TopologyE2ETest {
       assertThat(browser.await(d -> d.findElement(By.cssSelector("[data-testid=slo-summary] .status-failure")), Duration.ofSeconds(20),
           "the SLO summary").getText()).as("the payments SLO is paging").isEqualTo("1");
       browser.screenshot("overview-mesh");
+      // The Overview's timelines: mesh RPS, P95 and error rate over the chosen range, and namespace health step by step.
+      WebElement rpsChart = browser.await(d -> d.findElement(By.cssSelector("[data-testid=overview-rps-chart]")), Duration.ofSeconds(30),
+          "the mesh RPS chart");
+      browser.await(d -> d.findElements(By.cssSelector("[data-testid=overview-p95-chart] svg path")).size() > 0
+          && d.findElements(By.cssSelector("[data-testid=overview-errors-chart] svg path")).size() > 0, Duration.ofSeconds(20),
+          "the P95 and error rate charts");
+      assertThat(Integer.parseInt(rpsChart.getAttribute("data-points"))).isPositive();
+      assertThat(browser.driver.findElement(By.cssSelector("[data-testid=mesh-timelines]")).getAttribute("data-loaded-range")).isEqualTo("1800");
+      WebElement demoHealth = browser.await(d -> d.findElement(By.cssSelector("[data-testid=namespace-health] tr[data-namespace=smm-demo]")),
+          Duration.ofSeconds(20), "smm-demo's health row");
+      assertThat(demoHealth.findElements(By.cssSelector(".tick-failure"))).as("payments is failing in smm-demo").isNotEmpty();
+      browser.driver.findElement(By.cssSelector("[data-testid=overview-range] option[value='900']")).click();
+      browser.await(d -> d.findElement(By.cssSelector("[data-testid=mesh-timelines]")).getAttribute("data-loaded-range").equals("900")
+          && Integer.parseInt(d.findElement(By.cssSelector("[data-testid=overview-rps-chart]")).getAttribute("data-points")) > 0,
+          Duration.ofSeconds(30), "the charts redrawn with the last 15 minutes");
+      browser.screenshot("overview-timelines");
       browser.driver.get(dashboard + "/#/mesh");
       WebElement cps = browser.await(d -> d.findElement(By.cssSelector("[data-testid=control-planes]")), Duration.ofSeconds(20),
           "the control planes are listed");
