@@ -54,6 +54,16 @@ export function Tap({ params, setParams }: { params: Params; setParams: (p: Para
 
   useEffect(() => () => stop.current?.(), []);
 
+  // Other filters (from the form or the URL): the rows shown so far answered the old ones.
+  const filterKey = JSON.stringify(form);
+  useEffect(() => {
+    stop.current?.();
+    stop.current = null;
+    setStreaming(false);
+    setRows([]);
+    setSelected(null);
+  }, [filterKey]);
+
   const pause = () => {
     stop.current?.();
     stop.current = null;

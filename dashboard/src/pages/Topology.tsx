@@ -1,5 +1,6 @@
 import cytoscape from 'cytoscape';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { GenerateLoad } from '../components/GenerateLoad';
 import { HealthChart } from '../components/HealthChart';
 import { NamespacePicker } from '../components/NamespacePicker';
 import { Empty, ErrorState, Loading } from '../components/States';
@@ -44,6 +45,7 @@ export function Topology({ params, setParams }: { params: Params; setParams: (p:
   const [load, setLoad] = useState<Load>({ status: 'loading' });
   const [tick, setTick] = useState(0);
   const [relayout, setRelayout] = useState(0);
+  const [loadForm, setLoadForm] = useState(false);
   const refreshSeconds = REFRESH_SECONDS.includes(Number(params.refresh)) ? Number(params.refresh) : 15;
   const update = (p: Partial<Params>) => setParams({ ...params, ...p } as Params);
 
@@ -96,6 +98,9 @@ export function Topology({ params, setParams }: { params: Params; setParams: (p:
         <label>
           <input type="checkbox" checked={boxes} onChange={(e) => update({ boxes: e.target.checked ? 'namespace' : '' })} /> namespace boxes
         </label>
+        <button type="button" onClick={() => setLoadForm(!loadForm)} data-testid="load-open" title="Generate test load">
+          HTTP
+        </button>
         <button type="button" onClick={() => setRelayout((r) => r + 1)} data-testid="relayout" title="Lay the graph out again">
           Re-layout
         </button>
@@ -134,6 +139,7 @@ export function Topology({ params, setParams }: { params: Params; setParams: (p:
           )}
         </div>
       </div>
+      {loadForm && <GenerateLoad namespaces={namespaces} onClose={() => setLoadForm(false)} />}
       {load.status === 'loading' && <Loading what="the topology" />}
       {load.status === 'error' && <ErrorState message={load.message} onRetry={() => setTick((t) => t + 1)} />}
       {load.status === 'ok' && (

@@ -453,6 +453,56 @@ class TopologyE2ETest {
       browser.driver.findElement(By.cssSelector("[data-testid=live]")).click();
       positions = nodesAfterUpdates(browser, graph, 1, "LIVE again");
       assertThat(graph.getAttribute("data-layouts")).as("laid out once, never again").isEqualTo("1");
+
+      // Generate load (the manual's HTTP form): a POST load to catalog shows up as a new node placed next to catalog.
+      browser.driver.findElement(By.cssSelector("[data-testid=load-open]")).click();
+      WebElement loadForm = browser.await(d -> d.findElement(By.cssSelector("[data-testid=load-form]")), Duration.ofSeconds(10), "the load form");
+      loadForm.findElement(By.cssSelector("[data-testid=load-method] option[value=POST]")).click();
+      WebElement url = loadForm.findElement(By.cssSelector("[data-testid=load-url]"));
+      url.clear();
+      url.sendKeys("http://catalog.smm-demo:8080/");
+      WebElement rate = loadForm.findElement(By.cssSelector("[data-testid=load-rate]"));
+      rate.clear();
+      rate.sendKeys("5");
+      WebElement seconds = loadForm.findElement(By.cssSelector("[data-testid=load-duration]"));
+      seconds.clear();
+      seconds.sendKeys("600");
+      loadForm.findElement(By.cssSelector("[data-testid=load-send]")).click();
+      String status = browser.await(d -> d.findElement(By.cssSelector("[data-testid=load-status]")).getText(), Duration.ofSeconds(20),
+          "the load is on its way");
+      String loadPod = status.replaceFirst(".* from pod (smm-load-\\S+) .*", "$1");
+      assertThat(loadPod).startsWith("smm-load-");
+      browser.screenshot("topology-generate-load");
+      JsonNode before = positions;
+      JsonNode withLoad = browser.await(d -> {
+        try {
+          JsonNode nodes = JSON.readTree(graph.getAttribute("data-nodes"));
+          return nodes.findValuesAsText("id").contains(workload(loadPod)) ? nodes : null;
+        } catch (Exception e) {
+          return null;
+        }
+      }, Duration.ofSeconds(90), "the load generator appears in the topology");
+      assertNoOverlap(withLoad, "with the load generator");
+      withLoad.forEach(p -> assertStable(before, p, "after a new node appeared"));
+      assertThat(graph.getAttribute("data-layouts")).as("a new node does not lay the graph out again").isEqualTo("1");
+      browser.driver.findElement(By.cssSelector("[data-testid=load-form] button[type=button]")).click();
+      // Closing the form gives the graph its height back: it is fitted again; click where payments is drawn then.
+      String[] last = {""};
+      String settled = browser.await(d -> {
+        if (!d.findElements(By.cssSelector("[data-testid=load-form]")).isEmpty()) {
+          return null;
+        }
+        String now = graph.getAttribute("data-nodes");
+        boolean same = now.equals(last[0]);
+        last[0] = now;
+        return same ? now : null;
+      }, Duration.ofSeconds(10), "the graph is fitted again");
+      positions = JSON.readTree(settled);
+      for (JsonNode p : positions) {
+        if (p.path("id").asText().equals(service("payments"))) {
+          payments = p;
+        }
+      }
       for (JsonNode p : positions) {
         if (p.path("id").asText().equals(service("payments"))) {
           payments = p;

@@ -49,6 +49,10 @@ public final class CallerServices {
     return new EgressRecommender(caller.client(), prometheus);
   }
 
+  io.smm.backend.load.LoadGenerator load(Caller caller) {
+    return new io.smm.backend.load.LoadGenerator(caller.client());
+  }
+
   GatewayEntryPoints entryPoints(Caller caller) {
     return new GatewayEntryPoints(caller.client(), istio(caller));
   }

@@ -124,6 +124,18 @@ public final class SmmGraphQL {
                   (String) in.get("description"));
               return async(env, c -> SloResolvers.slo(callers.slos(c).create(request)), blocking);
             })
+            .dataFetcher("generateLoad", env -> {
+              Map<String, Object> in = env.getArgument("input");
+              @SuppressWarnings("unchecked")
+              List<Map<String, String>> headers = (List<Map<String, String>>) in.getOrDefault("headers", List.of());
+              var request = new io.smm.backend.load.LoadGenerator.Request((String) in.get("namespace"), (String) in.get("url"),
+                  (String) in.get("method"), selector(headers), ((Number) in.get("requestsPerSecond")).doubleValue(),
+                  (Integer) in.get("durationSeconds"));
+              return async(env, c -> {
+                var run = callers.load(c).start(request);
+                return Map.of("namespace", run.namespace(), "pod", run.pod(), "until", run.until().toString());
+              }, blocking);
+            })
             .dataFetcher("deleteSlo", env -> async(env, c -> callers.slos(c).delete(env.getArgument("namespace"),
                 env.getArgument("name")), blocking))
             .dataFetcher("createAlertingPolicy", env -> {

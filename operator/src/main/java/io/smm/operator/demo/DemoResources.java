@@ -28,7 +28,7 @@ import java.util.Set;
  */
 public final class DemoResources {
 
-  public static final String IMAGE = "ghcr.io/smm/smm-demo:1.0.0";
+  public static final String IMAGE = io.smm.api.demo.DemoImage.NAME;
   /** The load generator's name in the seed's tap output (bombardier-66786577f7-sgv8z). */
   public static final String LOAD_GENERATOR = "bombardier";
 

@@ -13,11 +13,14 @@ import java.util.Map;
  * after allspark's): REQUESTS (space-separated {@code URL#count} called per inbound request,
  * http://, grpc:// or tcp://), HEADERS (name=value pairs sent with every call, e.g. end-user=jason), ERROR_RATE (0..1, share of requests answered with an error: HTTP 500,
  * gRPC INTERNAL), LATENCY_MS (added per request); a load generator has ROLE=loadgen, TARGET (a URL),
- * MIN_RPS, MAX_RPS and SWING_PERIOD_SECONDS. A value that cannot be used is an error naming the
+ * METHOD (of HTTP targets, GET by default), MIN_RPS, MAX_RPS, SWING_PERIOD_SECONDS and DURATION_SECONDS
+ * (0 = forever; then it stops sending, as the dashboard's "generate load" pods do). A value that cannot be used is an error naming the
  * variable and what it accepts: the container does not start, as a real one would crash.
  */
 public record DemoBehaviour(String role, List<Call> requests, List<String> ignored, Map<String, String> headers, double errorRate,
-    int latencyMs, Call target, double minRps, double maxRps, double swingPeriodSeconds) {
+    int latencyMs, Call target, double minRps, double maxRps, double swingPeriodSeconds, String method, double durationSeconds) {
+
+  static final java.util.Set<String> METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
   public static final String IMAGE = "smm-demo";
 
@@ -97,7 +100,13 @@ public record DemoBehaviour(String role, List<Call> requests, List<String> ignor
       throw new IllegalArgumentException("invalid MAX_RPS \"" + max + "\"; valid: at least MIN_RPS (" + min + ")");
     }
     double swing = number(env, "SWING_PERIOD_SECONDS", 0, 0, Double.MAX_VALUE, "seconds, 0 for a constant rate");
-    return new DemoBehaviour(role, List.copyOf(requests), List.copyOf(ignored), Map.copyOf(headers), errorRate, (int) latency, target, min, max, swing);
+    String method = env.getOrDefault("METHOD", "GET").trim().toUpperCase(java.util.Locale.ROOT);
+    if (!METHODS.contains(method)) {
+      throw new IllegalArgumentException("invalid METHOD \"" + env.get("METHOD") + "\"; valid: " + new java.util.TreeSet<>(METHODS));
+    }
+    double duration = number(env, "DURATION_SECONDS", 0, 0, Double.MAX_VALUE, "seconds, 0 to run until stopped");
+    return new DemoBehaviour(role, List.copyOf(requests), List.copyOf(ignored), Map.copyOf(headers), errorRate, (int) latency, target, min, max, swing,
+        method, duration);
   }
 
   private static double number(Map<String, String> env, String name, double fallback, double min, double max, String valid) {

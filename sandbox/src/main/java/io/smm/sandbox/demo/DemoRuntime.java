@@ -253,13 +253,18 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
   private void generateLoad(DemoPod pod) {
     long start = System.nanoTime();
     Semaphore inFlight = new Semaphore(64);
-    while (pod.running) {
+    Map<String, String> headers = new java.util.HashMap<>(pod.behaviour.headers());
+    headers.put(Wire.METHOD, pod.behaviour.method());
+    double duration = pod.behaviour.durationSeconds();
+    AtomicInteger sent = new AtomicInteger();
+    while (pod.running && (duration <= 0 || (System.nanoTime() - start) / 1e9 < duration)) {
       double rps = Math.max(0.1, pod.behaviour.rpsAt((System.nanoTime() - start) / 1e9));
       if (inFlight.tryAcquire()) {
+        sent.incrementAndGet();
         workers.submit(() -> {
           try {
             pod.meter.app(() -> {
-              call(pod, pod.behaviour.target(), pod.behaviour.headers());
+              call(pod, pod.behaviour.target(), headers);
               return null;
             });
           } finally {
@@ -268,6 +273,12 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
         });
       }
       DemoPod.sleep(Math.round(1000 / rps));
+    }
+    if (pod.running) {
+      // What bombardier prints when it is done: how many requests in how long, once all have answered.
+      inFlight.acquireUninterruptibly(64);
+      pod.log.add(java.time.Instant.now() + " load finished: " + sent.get() + " requests to " + pod.behaviour.target() + " in "
+          + String.format(java.util.Locale.ROOT, "%.1fs", (System.nanoTime() - start) / 1e9));
     }
   }
 

@@ -123,11 +123,16 @@ final class SidecarProxy implements AutoCloseable {
     } else {
       metrics.record(new SidecarMetrics.Request(peers, call.protocol(), result.httpStatus(), result.grpcStatus(), result.flags(), ms,
           result.requestBytes(), result.responseBytes()));
-      log(new AccessLogSender.Entry(true, call.protocol(), runtime.startedAt(t0), ms, call.protocol().equals("grpc") ? "POST" : "GET",
+      log(new AccessLogSender.Entry(true, call.protocol(), runtime.startedAt(t0), ms, method(call, headers),
           call.protocol().equals("grpc") ? "/" + Wire.GRPC_CALL.getFullMethodName() : call.path(), reported.host() + ":" + call.port(),
           cluster, upstream, null, result.httpStatus(), result.grpcStatus(), result.requestBytes(), result.responseBytes(),
           result.flags(), headers.get("user-agent"), headers.get("x-request-id"), result.mtls(), peer.pod()));
     }
+  }
+
+  /** gRPC is always POST; HTTP as the application asked (GET unless it said otherwise). */
+  private static String method(Call call, Map<String, String> headers) {
+    return call.protocol().equals("grpc") ? "POST" : headers.getOrDefault(Wire.METHOD, "GET");
   }
 
   /** Envoy's cluster names: outbound|port|subset|host, PassthroughCluster, BlackHoleCluster. */
@@ -181,7 +186,7 @@ final class SidecarProxy implements AutoCloseable {
 
   private Attempt routed(MeshResources.Snapshot mesh, Call call, Destination destination, Map<String, String> headers) {
     RoutingTable.RequestView view = new RoutingTable.RequestView(caller.namespace(), caller.labels(), call.protocol(),
-        call.authority(), call.port(), call.path(), call.protocol().equals("grpc") ? "POST" : "GET", headers);
+        call.authority(), call.port(), call.path(), method(call, headers), headers);
     RoutingTable.Route route = null;
     boolean matchedHost = false;
     for (MeshResources.Rule vs : RoutingTable.forHost(mesh.virtualServices(), destination::isNamedBy)) {

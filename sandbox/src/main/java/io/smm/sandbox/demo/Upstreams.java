@@ -58,9 +58,10 @@ final class Upstreams implements AutoCloseable {
 
   private Response http(String address, String path, Map<String, String> headers, long timeoutMs) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + address + path))
-        .timeout(Duration.ofMillis(timeoutMs > 0 ? timeoutMs : 60_000));
+        .timeout(Duration.ofMillis(timeoutMs > 0 ? timeoutMs : 60_000))
+        .method(headers.getOrDefault(Wire.METHOD, "GET"), HttpRequest.BodyPublishers.noBody());
     headers.forEach((k, v) -> {
-      if (!k.equals("host") && !k.equals("content-length") && !k.equals("connection")) {
+      if (!k.startsWith(":") && !k.equals("host") && !k.equals("content-length") && !k.equals("connection")) {
         request.header(k, v);
       }
     });

@@ -16,6 +16,8 @@ import java.io.UncheckedIOException;
 final class Wire {
 
   static final String PEER = "x-smm-peer";
+  /** The request's HTTP method among an application's headers, as HTTP/2 and Envoy carry it (a pseudo-header). */
+  static final String METHOD = ":method";
   static final String TLS = "x-smm-tls";
   static final String SERVICE = "x-smm-destination-service";
   static final String TCP_PREAMBLE = "SMM-PEER ";

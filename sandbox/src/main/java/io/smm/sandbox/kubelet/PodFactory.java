@@ -93,6 +93,32 @@ final class PodFactory {
         .build();
   }
 
+  /**
+   * A pod stopped because it ran longer than spec.activeDeadlineSeconds, as the kubelet reports it:
+   * phase Failed, reason DeadlineExceeded, every container terminated.
+   */
+  PodStatus deadlineExceeded(Pod pod) {
+    PodStatus status = pod.getStatus();
+    String now = Instant.now().toString();
+    status.setPhase("Failed");
+    status.setReason("DeadlineExceeded");
+    status.setMessage("Pod was active on the node longer than the specified deadline");
+    for (PodCondition c : status.getConditions()) {
+      if (c.getType().equals("Ready") || c.getType().equals("ContainersReady")) {
+        c.setStatus("False");
+        c.setReason("PodFailed");
+        c.setLastTransitionTime(now);
+      }
+    }
+    for (ContainerStatus c : status.getContainerStatuses()) {
+      c.setReady(false);
+      c.setStarted(false);
+      c.setState(new io.fabric8.kubernetes.api.model.ContainerStateBuilder().withNewTerminated().withExitCode(137)
+          .withReason("Error").withFinishedAt(now).endTerminated().build());
+    }
+    return status;
+  }
+
   /** A Running pod whose application container keeps failing (CrashLoopBackOff) with {@code message}. */
   PodStatus crashing(Pod pod, String message) {
     PodStatus status = pod.getStatus();

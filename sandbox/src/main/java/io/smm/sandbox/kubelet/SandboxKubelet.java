@@ -300,8 +300,18 @@ public class SandboxKubelet implements AutoCloseable {
   private void runPods(IpAllocator ips) {
     Set<String> live = new HashSet<>();
     for (Pod pod : client.pods().inAnyNamespace().list().getItems()) {
+      String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+      if ("Failed".equals(phase) || "Succeeded".equals(phase)) {
+        continue; // finished: its containers are stopped below and it is never started again
+      }
+      if (pastDeadline(pod)) {
+        events.normal(pod, "kubelet", "DeadlineExceeded", "Pod was active on the node longer than the specified deadline");
+        pod.setStatus(pods.deadlineExceeded(pod));
+        client.pods().resource(pod).updateStatus();
+        continue;
+      }
       live.add(pod.getMetadata().getUid());
-      boolean running = pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase());
+      boolean running = "Running".equals(phase);
       if (!running && pod.getMetadata().getDeletionTimestamp() == null) {
         if (pod.getSpec().getNodeName() == null) {
           pod = client.pods().resource(pod).edit(p -> {
@@ -345,6 +355,16 @@ public class SandboxKubelet implements AutoCloseable {
       s.runtime().stop(s.pod());
       return true;
     });
+  }
+
+  /** A Running pod with spec.activeDeadlineSeconds that has been running longer. */
+  private static boolean pastDeadline(Pod pod) {
+    Long deadline = pod.getSpec().getActiveDeadlineSeconds();
+    if (deadline == null || pod.getStatus() == null || pod.getStatus().getStartTime() == null
+        || !"Running".equals(pod.getStatus().getPhase())) {
+      return false;
+    }
+    return java.time.Instant.parse(pod.getStatus().getStartTime()).plusSeconds(deadline).isBefore(java.time.Instant.now());
   }
 
   private void updateWorkloadStatuses() {

@@ -39,6 +39,25 @@ class DemoRuntimeTest extends DemoMeshFixture {
   }
 
   @Test
+  void aLoadGeneratorSendsItsMethodAndHeadersForItsDurationThenStopsAndSaysHowMany() throws Exception {
+    namespace(client, "shop", true);
+    workload(client, "shop", "frontpage", env());
+    io.smm.sandbox.testing.DemoWorkloads.deployment(client, "shop", "load", "v1", env("ROLE", "loadgen", "TARGET", "http://frontpage:8080/api",
+        "METHOD", "POST", "HEADERS", "x-tenant=blue", "MIN_RPS", "20", "MAX_RPS", "20", "DURATION_SECONDS", "1"));
+    awaitPods(2);
+    Pod load = pod("shop", "load");
+    Eventually.until(() -> runtime.logs(load, null, null).orElse("").contains("load finished: "), Duration.ofSeconds(20),
+        "the load generator reports it is done");
+    String summary = runtime.logs(load, null, null).orElseThrow().lines().filter(l -> l.contains("load finished: ")).findFirst().orElseThrow();
+    int sent = Integer.parseInt(summary.replaceFirst(".*load finished: (\\d+) requests.*", "$1"));
+    assertThat(sent).as(summary).isBetween(10, 30);
+    // Every request arrived as POST with its header, reported from both sides, and nothing after the end.
+    assertThat(requests("shop", "frontpage", Map.of("reporter", "destination", "source_workload", "load-v1"))).isEqualTo(sent);
+    assertThat(requests("shop", "load", Map.of("reporter", "source", "destination_workload", "frontpage-v1"))).isEqualTo(sent);
+    assertThat(runtime.logs(pod("shop", "frontpage"), null, null).orElseThrow()).contains("POST /api");
+  }
+
+  @Test
   void injectedPodsReportBothSidesOfHttpCallsWithIstiosLabels() throws Exception {
     shop();
     Pod frontpage = pod("shop", "frontpage");

@@ -120,6 +120,26 @@ class SandboxKubeletTest {
   }
 
   @Test
+  void aPodPastItsActiveDeadlineIsStoppedAndFailsWithDeadlineExceeded() throws Exception {
+    client.pods().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("short")
+        .endMetadata().withNewSpec().withRestartPolicy("Never").withActiveDeadlineSeconds(1L).addNewContainer().withName("c")
+        .withImage("demo").endContainer().endSpec().build()).create();
+    Eventually.until(() -> runtimeEvents.contains("start short"), Duration.ofSeconds(20), "the pod starts");
+    Eventually.until(() -> {
+      Pod p = client.pods().inNamespace("default").withName("short").get();
+      return p.getStatus() != null && "Failed".equals(p.getStatus().getPhase());
+    }, Duration.ofSeconds(30), "the pod fails at its deadline");
+    Pod failed = client.pods().inNamespace("default").withName("short").get();
+    assertThat(failed.getStatus().getReason()).isEqualTo("DeadlineExceeded");
+    Eventually.until(() -> runtimeEvents.contains("stop short"), Duration.ofSeconds(20), "its containers are stopped");
+    assertThat(reasons("short")).contains("DeadlineExceeded");
+    // and it stays Failed: the kubelet never starts a finished pod again
+    kubelet.close();
+    assertThat(runtimeEvents.stream().filter(e -> e.equals("start short")).count()).isEqualTo(1);
+    assertThat(client.pods().inNamespace("default").withName("short").get().getStatus().getPhase()).isEqualTo("Failed");
+  }
+
+  @Test
   void controllersSchedulerAndKubeletRecordEventsAsKubectlDescribeShowsThem() throws Exception {
     client.apps().deployments().inNamespace("default").resource(deployment("evt", 2, "nginx")).create();
     Eventually.until(() -> runningPods("evt").size() == 2, Duration.ofSeconds(20), "2 pods run");
