@@ -95,12 +95,16 @@ public final class Sandbox implements AutoCloseable {
     progress.println("[2/4] sandbox kubelet ...");
     demo = new io.smm.sandbox.demo.DemoRuntime(client, Kubeconfig.CLUSTER);
     started.push(demo);
+    io.smm.sandbox.istiod.IstiodStandIn istiod = new io.smm.sandbox.istiod.IstiodStandIn(client, demo, Kubeconfig.CLUSTER);
+    started.push(istiod);
     List<PodRuntime> all = new java.util.ArrayList<>(runtimes);
     all.add(demo);
+    all.add(istiod);
     SandboxKubelet kubelet = new SandboxKubelet(client, ClusterSeed.nodeName(), all);
     kubelet.start();
     started.push(kubelet);
     api.podLogs(kubelet::logs);
+    api.podProxy(kubelet::proxy);
     io.smm.sandbox.kubelet.CadvisorEndpoint cadvisor = new io.smm.sandbox.kubelet.CadvisorEndpoint(kubelet::usage);
     started.push(cadvisor);
 

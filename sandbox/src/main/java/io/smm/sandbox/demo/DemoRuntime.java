@@ -91,7 +91,7 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
       String revision = label(pod, "istio.io/rev");
       sidecar = new SidecarProxy(this, identity, new ServiceRegistry.Caller(pod.getMetadata().getNamespace(),
           pod.getMetadata().getLabels() == null ? Map.of() : Map.copyOf(pod.getMetadata().getLabels()), revision),
-          accessLogSender(pod, identity, revision));
+          accessLogSender(pod, identity, revision), proxyVersion(pod));
     }
     DemoPod running = new DemoPod(pod, behaviour, this, sidecar, workers);
     pods.put(pod.getMetadata().getUid(), running);
@@ -306,6 +306,29 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
       LOG.warn("no access logs from {}/{}: {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), e.getMessage());
       return null;
     }
+  }
+
+  /** The Istio version of a pod's sidecar: the istio-proxy container's image tag (proxyv2:1.15.3). */
+  private static String proxyVersion(Pod pod) {
+    return pod.getSpec().getContainers().stream().filter(c -> "istio-proxy".equals(c.getName()) && c.getImage() != null)
+        .map(c -> c.getImage().substring(c.getImage().lastIndexOf(':') + 1)).findFirst().orElse("unknown");
+  }
+
+  /** A running sidecar as istiod knows it: who, of which revision and Istio version, and whether it rejects its routes. */
+  public record ProxyState(String pod, String namespace, String revision, String istioVersion, boolean rejectsRoutes) {}
+
+  /** The sidecars running now, for the istiod stand-in's proxy status. */
+  public List<ProxyState> proxies() {
+    MeshResources.Snapshot mesh = mesh();
+    return pods.values().stream().filter(p -> p.sidecar != null && p.running)
+        .map(p -> new ProxyState(p.pod.getMetadata().getName(), p.pod.getMetadata().getNamespace(), label(p.pod, "istio.io/rev"),
+            p.sidecar.istioVersion(), p.sidecar.rejectsRoutes(mesh)))
+        .sorted(java.util.Comparator.comparing(ProxyState::namespace).thenComparing(ProxyState::pod)).toList();
+  }
+
+  /** A number that changes whenever the Istio configuration the sidecars act on changes (xDS nonces). */
+  public long configVersion() {
+    return mesh().version();
   }
 
   private static String label(Pod pod, String key) {

@@ -39,6 +39,17 @@ final class MeshResources implements AutoCloseable {
       List<Rule> serviceEntries, Map<String, JsonNode> meshConfigs) {
     static final Snapshot EMPTY = new Snapshot(List.of(), List.of(), List.of(), List.of(), List.of(), Map.of());
 
+    /** Changes with any resource's version: what istiod's xDS nonces stand for. */
+    long version() {
+      long v = 17;
+      for (List<Rule> rules : List.of(virtualServices, destinationRules, peerAuthentications, sidecars, serviceEntries)) {
+        for (Rule r : rules) {
+          v = 31 * v + r.key().hashCode();
+        }
+      }
+      return 31 * v + meshConfigs.hashCode();
+    }
+
     /** Mesh config of the control plane revision {@code name.namespace}; missing node when unknown. */
     JsonNode meshConfig(String revision) {
       return revision == null ? MissingNode.getInstance() : meshConfigs.getOrDefault(revision, MissingNode.getInstance());

@@ -35,6 +35,20 @@ public final class SidecarMetrics {
       .filter(l -> !l.equals("response_code") && !l.equals("grpc_response_status")).toArray(String[]::new);
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
+
+  /**
+   * Besides Istio's standard metrics, what a sidecar exports by default that the Mesh page charts:
+   * pilot-agent's istio_build (which Istio version runs) and Envoy's xDS rejection counters
+   * (cluster_manager and listener_manager stats are in Istio's default inclusion list).
+   */
+  SidecarMetrics(String istioVersion) {
+    io.prometheus.metrics.core.metrics.Gauge.builder().name("istio_build").help("Istio component build info")
+        .labelNames("component", "tag").register(registry).labelValues("proxy", istioVersion).set(1);
+    io.prometheus.metrics.core.metrics.Gauge.builder().name("envoy_cluster_manager_cds_update_rejected")
+        .help("Total rejected CDS updates").register(registry).set(0);
+    io.prometheus.metrics.core.metrics.Gauge.builder().name("envoy_listener_manager_lds_update_rejected")
+        .help("Total rejected LDS updates").register(registry).set(0);
+  }
   private final Counter requests = Counter.builder().name("istio_requests_total").help("Total requests.").labelNames(LABELS)
       .register(registry);
   private final Histogram duration = Histogram.builder().name("istio_request_duration_milliseconds").help("Request duration.")

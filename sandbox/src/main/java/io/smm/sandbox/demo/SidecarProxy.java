@@ -25,22 +25,38 @@ final class SidecarProxy implements AutoCloseable {
   private final DemoRuntime runtime;
   private final MeshIdentity identity;
   private final ServiceRegistry.Caller caller;
-  private final SidecarMetrics metrics = new SidecarMetrics();
+  private final SidecarMetrics metrics;
+  private final String istioVersion;
   private final AccessLogSender accessLog;
   private final OutlierDetector outliers = new OutlierDetector();
   private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
   /** The istio-proxy container's stdout: Envoy's access log lines, in Istio's default text format (abridged). */
   final LogBuffer accessLogText = new LogBuffer(1000);
 
-  SidecarProxy(DemoRuntime runtime, MeshIdentity identity, ServiceRegistry.Caller caller, AccessLogSender accessLog) {
+  SidecarProxy(DemoRuntime runtime, MeshIdentity identity, ServiceRegistry.Caller caller, AccessLogSender accessLog, String istioVersion) {
     this.runtime = runtime;
     this.identity = identity;
+    this.istioVersion = istioVersion;
+    this.metrics = new SidecarMetrics(istioVersion);
     this.caller = caller;
     this.accessLog = accessLog;
   }
 
   MeshIdentity identity() {
     return identity;
+  }
+
+  String istioVersion() {
+    return istioVersion;
+  }
+
+  /**
+   * Whether this sidecar rejects the routes it was last sent (Envoy NACKs an RDS update it cannot
+   * apply; istiod then shows its RDS as STALE): a VirtualService of the current configuration that
+   * it had to skip. Editing or deleting that VirtualService clears it, as the next push is accepted.
+   */
+  boolean rejectsRoutes(MeshResources.Snapshot mesh) {
+    return mesh.virtualServices().stream().anyMatch(vs -> warned.contains(vs.key()));
   }
 
   SidecarMetrics metrics() {

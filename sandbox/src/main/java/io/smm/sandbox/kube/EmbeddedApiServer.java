@@ -115,6 +115,10 @@ public class EmbeddedApiServer implements AutoCloseable {
     dispatcher.podLogs(source);
   }
 
+  public void podProxy(PodProxy target) {
+    dispatcher.podProxy(target);
+  }
+
   public long requests() {
     return dispatcher.requests();
   }

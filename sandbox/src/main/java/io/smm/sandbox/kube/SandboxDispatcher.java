@@ -49,6 +49,7 @@ final class SandboxDispatcher extends Dispatcher {
   private static final Pattern OPENAPI_GROUP_VERSION = Pattern.compile("/openapi/v3/(?:api|apis/([^/]+))/([^/]+)");
   private static final String CRD_PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
   private static final Pattern POD_LOG = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/]+)/log");
+  private static final Pattern POD_PROXY = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/:]+)(?::(\\d+))?/proxy(/.*)?");
 
   private final KubernetesCrudDispatcher store;
   /** Authentication and RBAC; null when the server authorizes everything (kube-apiserver's AlwaysAllow). */
@@ -59,6 +60,7 @@ final class SandboxDispatcher extends Dispatcher {
   private final VersionInfo version;
   private final String serverAddress;
   private volatile PodLogs podLogs = (namespace, pod, container, tail) -> Optional.empty();
+  private volatile PodProxy podProxy = (namespace, pod, port, path) -> Optional.empty();
   private final NamespaceLifecycle namespaces;
 
   SandboxDispatcher(KubernetesCrudDispatcher store, VersionInfo version, String serverAddress, AccessControl access) {
@@ -82,6 +84,10 @@ final class SandboxDispatcher extends Dispatcher {
 
   void podLogs(PodLogs source) {
     this.podLogs = source;
+  }
+
+  void podProxy(PodProxy target) {
+    this.podProxy = target;
   }
 
   /** All requests answered so far. */
@@ -146,6 +152,10 @@ final class SandboxDispatcher extends Dispatcher {
     Matcher log = POD_LOG.matcher(bare);
     if (request.method() == HttpMethod.GET && log.matches()) {
       return podLog(request, log.group(1), log.group(2));
+    }
+    Matcher proxy = POD_PROXY.matcher(bare);
+    if (request.method() == HttpMethod.GET && proxy.matches()) {
+      return podProxy(request, proxy.group(1), proxy.group(2), proxy.group(3), proxy.group(4));
     }
     if (request.method() == HttpMethod.GET) {
       MockResponse discovery = discovery(bare);
@@ -239,6 +249,23 @@ final class SandboxDispatcher extends Dispatcher {
     }
     String text = podLogs.read(namespace, pod, container, tail).orElse("");
     return new MockResponse().setResponseCode(HttpURLConnection.HTTP_OK).setHeader("Content-Type", "text/plain").setBody(text);
+  }
+
+  /**
+   * GET pods/NAME[:PORT]/proxy/PATH, as kube-apiserver proxies to the pod (its first container port
+   * when none is named): 404 for a pod that does not exist, 503 when nothing answers on the port.
+   */
+  private MockResponse podProxy(RecordedRequest request, String namespace, String pod, String port, String path) {
+    JsonNode stored = stored(store, "/api/v1/namespaces/" + namespace + "/pods/" + pod);
+    if (stored == null) {
+      return status(HttpURLConnection.HTTP_NOT_FOUND, "NotFound", "pods \"" + pod + "\" not found");
+    }
+    int target = port != null ? Integer.parseInt(port) : stored.at("/spec/containers/0/ports/0/containerPort").asInt(80);
+    String query = request.getPath().contains("?") ? request.getPath().substring(request.getPath().indexOf('?')) : "";
+    return podProxy.get(namespace, pod, target, (path == null ? "/" : path) + query)
+        .map(a -> new MockResponse().setResponseCode(a.status()).setHeader("Content-Type", a.contentType()).setBody(new Buffer(a.body())))
+        .orElseGet(() -> status(HttpURLConnection.HTTP_UNAVAILABLE, "ServiceUnavailable", "error trying to reach service: dial tcp "
+            + stored.at("/status/podIP").asText("") + ":" + target + ": connect: connection refused"));
   }
 
   private MockResponse discovery(String path) {

@@ -511,6 +511,33 @@ public class SandboxKubelet implements AutoCloseable {
     return java.util.Optional.empty();
   }
 
+  /** GET a path on a port of a running pod, for the API server's pods/proxy; empty when nothing answers there. */
+  public java.util.Optional<io.smm.sandbox.kube.PodProxy.Answer> proxy(String namespace, String name, int port, String pathAndQuery) {
+    for (Started s : started.values()) {
+      if (s.pod().getMetadata().getNamespace().equals(namespace) && s.pod().getMetadata().getName().equals(name)) {
+        return s.runtime().address(s.pod(), port).flatMap(address -> get("http://" + address + pathAndQuery));
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  private final java.net.http.HttpClient proxyClient = java.net.http.HttpClient.newBuilder()
+      .connectTimeout(java.time.Duration.ofSeconds(5)).build();
+
+  private java.util.Optional<io.smm.sandbox.kube.PodProxy.Answer> get(String url) {
+    try {
+      var response = proxyClient.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).timeout(java.time.Duration.ofSeconds(20))
+          .build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+      return java.util.Optional.of(new io.smm.sandbox.kube.PodProxy.Answer(response.statusCode(),
+          response.headers().firstValue("Content-Type").orElse("text/plain"), response.body()));
+    } catch (java.io.IOException e) {
+      return java.util.Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return java.util.Optional.empty();
+    }
+  }
+
   /** What the containers of the running pods have used, for {@link CadvisorEndpoint}. */
   public List<CadvisorEndpoint.Sample> usage() {
     List<CadvisorEndpoint.Sample> out = new java.util.ArrayList<>();

@@ -1,0 +1,150 @@
+package io.smm.sandbox.istiod;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.smm.sandbox.demo.DemoRuntime;
+import io.smm.sandbox.kubelet.PodRuntime;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stands in for istiod's pods (label app=istiod), for what the product reads from them: the
+ * monitoring port 15014's /debug/syncz (each connected sidecar of the pod's revision with its
+ * CDS/LDS/RDS/EDS nonces sent and acked, the JSON istioctl proxy-status and Kiali read), and the
+ * mesh's trust bundle, which istiod publishes as ConfigMap istio-ca-root-cert (root-cert.pem) in
+ * every namespace. Not simulated: xDS itself (the simulated sidecars read the configuration from
+ * the API), certificate signing, injection and validation webhooks. A sidecar's routes are STALE
+ * (sent, not acked) while it rejects a VirtualService it cannot apply; everything else is SYNCED.
+ */
+public final class IstiodStandIn implements PodRuntime, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(IstiodStandIn.class);
+  static final int MONITORING_PORT = 15014;
+  static final String ROOT_CERT_CONFIGMAP = "istio-ca-root-cert";
+
+  private final KubernetesClient client;
+  private final DemoRuntime sidecars;
+  private final String clusterId;
+  private final Map<String, HttpServer> servers = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService publisher = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "istiod-root-cert");
+    t.setDaemon(true);
+    return t;
+  });
+  private volatile String rootCert;
+
+  public IstiodStandIn(KubernetesClient client, DemoRuntime sidecars, String clusterId) {
+    this.client = client;
+    this.sidecars = sidecars;
+    this.clusterId = clusterId;
+  }
+
+  @Override
+  public boolean runs(Pod pod) {
+    return pod.getMetadata().getLabels() != null && "istiod".equals(pod.getMetadata().getLabels().get("app"));
+  }
+
+  @Override
+  public void start(Pod pod) {
+    String revision = pod.getMetadata().getLabels().getOrDefault("istio.io/rev", "default");
+    try {
+      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+      server.createContext("/debug/syncz", ex -> {
+        byte[] body = syncz(revision).getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(200, body.length);
+        ex.getResponseBody().write(body);
+        ex.close();
+      });
+      server.createContext("/", ex -> {
+        ex.sendResponseHeaders(404, -1);
+        ex.close();
+      });
+      server.start();
+      servers.put(pod.getMetadata().getUid(), server);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    synchronized (this) {
+      if (rootCert == null) {
+        rootCert = SelfSignedRoot.pem("cluster.local");
+        publisher.scheduleWithFixedDelay(this::publishRootCert, 0, 5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Override
+  public void stop(Pod pod) {
+    HttpServer server = servers.remove(pod.getMetadata().getUid());
+    if (server != null) {
+      server.stop(0);
+    }
+  }
+
+  @Override
+  public Optional<String> address(Pod pod, int port) {
+    HttpServer server = servers.get(pod.getMetadata().getUid());
+    return port != MONITORING_PORT || server == null ? Optional.empty()
+        : Optional.of("127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  /** istiod's SyncStatus list for the sidecars of a revision; a nonce is the configuration version it stands for. */
+  String syncz(String revision) {
+    String sent = Long.toHexString(sidecars.configVersion());
+    ArrayNode out = Serialization.jsonMapper().createArrayNode();
+    for (DemoRuntime.ProxyState p : sidecars.proxies()) {
+      if (!revision.equals(p.revision())) {
+        continue;
+      }
+      ObjectNode s = out.addObject();
+      s.put("cluster_id", clusterId).put("proxy", p.pod() + "." + p.namespace()).put("proxy_type", "sidecar")
+          .put("proxy_version", p.istioVersion()).put("istio_version", p.istioVersion());
+      for (String type : new String[] {"cluster", "listener", "endpoint"}) {
+        s.put(type + "_sent", sent).put(type + "_acked", sent);
+      }
+      s.put("route_sent", sent).put("route_acked", p.rejectsRoutes() ? "" : sent);
+    }
+    return out.toString();
+  }
+
+  /** What istiod's namespace controller keeps in every namespace: the root certificate workloads trust. */
+  private void publishRootCert() {
+    try {
+      for (var ns : client.namespaces().list().getItems()) {
+        String name = ns.getMetadata().getName();
+        if (ns.getMetadata().getDeletionTimestamp() != null
+            || client.configMaps().inNamespace(name).withName(ROOT_CERT_CONFIGMAP).get() != null) {
+          continue;
+        }
+        client.configMaps().inNamespace(name).resource(new ConfigMapBuilder().withNewMetadata().withName(ROOT_CERT_CONFIGMAP)
+            .withNamespace(name).addToLabels("istio.io/config", "true").endMetadata().addToData("root-cert.pem", rootCert).build()).create();
+      }
+    } catch (KubernetesClientException e) {
+      LOG.debug("root certificate not published yet: {}", e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    publisher.shutdownNow();
+    servers.values().forEach(s -> s.stop(0));
+    servers.clear();
+  }
+}
