@@ -102,7 +102,7 @@ function Dashboard({ anonymous, username }: { anonymous: boolean; username?: str
         {page === 'overview' ? (
           <Overview />
         ) : page === 'mesh' ? (
-          <Mesh />
+          <Mesh params={params} setParams={setParams} />
         ) : page === 'topology' ? (
           <Topology params={params} setParams={setParams} />
         ) : page === 'services' ? (

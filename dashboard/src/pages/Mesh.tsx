@@ -1,8 +1,9 @@
-import { useState } from 'react';
+import { ControlPlaneDetail } from '../components/ControlPlaneDetail';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { FindingsTable, type Report } from '../components/ValidationIssues';
 import { bytes, cores } from '../format';
 import { VALIDATION_QUERY, findingSummary } from '../istio/model';
+import type { Params } from '../urlState';
 import { useQuery } from '../useQuery';
 
 interface ControlPlane {
@@ -19,13 +20,18 @@ interface ControlPlane {
   autoMtls: boolean;
 }
 
-/** The Mesh page: Istio control planes, their proxies and mesh-wide settings. */
-export function Mesh() {
+interface Cluster { name: string; kubernetesVersion: string; nodeCount: number | null }
+
+/** The Mesh page: clusters, Istio control planes with their proxies and mesh-wide settings; a click on one opens its drill-down (?cp=, validations ?validations=). */
+export function Mesh({ params, setParams }: { params: Params; setParams: (p: Params) => void }) {
   const [state, retry] = useQuery<{ controlPlanes: ControlPlane[] }>(
     'query { controlPlanes { name namespace revision version status proxies proxiesNotReady proxyCpuCores proxyMemoryBytes outboundTrafficPolicy autoMtls } }',
   );
   const [validation] = useQuery<{ validationIssues: Report }>(VALIDATION_QUERY);
-  const [shown, setShown] = useState<string | null>(null);
+  const [clusters] = useQuery<{ clusters: Cluster[] }>('query { clusters { name kubernetesVersion nodeCount } }');
+  const shown = params.validations || null;
+  const setShown = (revision: string | null) => setParams({ ...params, validations: revision ?? '' });
+  const open = params.cp || '';
   if (state.status === 'loading') return <Loading what="control planes" />;
   if (state.status === 'error') return <ErrorState message={state.message} onRetry={retry} />;
   const cps = state.data.controlPlanes;
@@ -34,14 +40,31 @@ export function Mesh() {
   const ofRevision = (revision: string) => findings.filter((f) => f.istioRevision === revision);
   return (
     <>
+    <h2>Clusters</h2>
+    {clusters.status === 'ok' ? (
+      <table className="table" data-testid="mesh-clusters">
+        <thead><tr><th>Name</th><th>Kubernetes version</th><th>Nodes</th><th>Control planes</th></tr></thead>
+        <tbody>
+          {clusters.data.clusters.map((c) => (
+            <tr key={c.name}><td>{c.name}</td><td>{c.kubernetesVersion}</td><td>{c.nodeCount ?? '–'}</td><td>{cps.length}</td></tr>
+          ))}
+        </tbody>
+      </table>
+    ) : clusters.status === 'error' ? <ErrorState message={clusters.message} /> : <Loading what="clusters" />}
+    <h2>Control planes</h2>
     <table className="table" data-testid="control-planes">
       <thead>
         <tr><th>Control plane</th><th>Revision</th><th>Istio version</th><th>Status</th><th>Proxies</th><th>Not running</th><th title="CPU the sidecars use (last minute)">Proxy CPU</th><th title="Working set of the sidecars">Proxy memory</th><th>Outbound traffic</th><th>Automatic mTLS</th><th>Validations</th></tr>
       </thead>
       <tbody>
         {cps.map((c) => (
-          <tr key={c.revision}>
-            <td>{c.namespace}/{c.name}</td>
+          <tr key={c.revision} className={open === `${c.namespace}/${c.name}` ? 'selected' : undefined}>
+            <td>
+              <button type="button" className="link" data-testid={`control-plane-open-${c.name}`}
+                onClick={() => setParams({ ...params, cp: open === `${c.namespace}/${c.name}` ? '' : `${c.namespace}/${c.name}` })}>
+                {c.namespace}/{c.name}
+              </button>
+            </td>
             <td>{c.revision}</td>
             <td>{c.version}</td>
             <td>{c.status}</td>
@@ -63,6 +86,9 @@ export function Mesh() {
         ))}
       </tbody>
     </table>
+    {open && cps.filter((c) => `${c.namespace}/${c.name}` === open).map((c) => (
+      <ControlPlaneDetail key={open} namespace={c.namespace} name={c.name} autoMtls={c.autoMtls} outboundTrafficPolicy={c.outboundTrafficPolicy} />
+    ))}
     {shown && (
       <section data-testid="control-plane-validations">
         <h2>Validations of {shown}</h2>

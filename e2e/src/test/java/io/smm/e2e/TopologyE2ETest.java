@@ -650,6 +650,25 @@ class TopologyE2ETest {
       assertThat(cps.findElement(By.cssSelector("[data-testid=proxy-memory]")).getText()).endsWith("MiB");
       assertThat(cps.findElement(By.cssSelector("[data-testid=proxy-cpu]")).getText()).matches("\\d+m|\\d+\\.\\d\\d");
       browser.screenshot("mesh");
+      // The control plane's drill-down: istiod pods, proxies synced with istiod (its /debug/syncz), the trust bundle, metrics.
+      assertThat(browser.driver.findElement(By.cssSelector("[data-testid=mesh-clusters]")).getText()).contains(CLUSTER);
+      browser.driver.findElement(By.cssSelector("[data-testid=control-plane-open-cp-v115x]")).click();
+      WebElement cpDetail = browser.await(d -> {
+        WebElement cp = d.findElement(By.cssSelector("[data-testid=control-plane-detail]"));
+        return cp.findElements(By.cssSelector("[data-testid=control-plane-proxies] tr[data-proxy]")).size()
+            >= DemoMeshE2ETest.WORKLOADS.size() ? cp : null;
+      }, Duration.ofSeconds(30), "the control plane's proxies are listed");
+      assertThat(browser.driver.getCurrentUrl()).contains("cp=istio-system%2Fcp-v115x");
+      assertThat(cpDetail.findElement(By.cssSelector("[data-testid=control-plane-pods]")).getText()).contains("istiod-cp-v115x")
+          .contains("Running");
+      for (WebElement proxy : cpDetail.findElements(By.cssSelector("[data-testid=control-plane-proxies] tr[data-proxy]"))) {
+        assertThat(proxy.findElements(By.cssSelector(".status"))).extracting(WebElement::getText).as(proxy.getText())
+            .containsExactly("SYNCED", "SYNCED", "SYNCED", "SYNCED");
+      }
+      assertThat(cpDetail.findElement(By.cssSelector("[data-testid=trust-bundle]")).getText()).contains("O=cluster.local (CA)");
+      browser.await(d -> d.findElements(By.cssSelector("[data-testid=proxy-versions-chart] svg path")).size() > 0, Duration.ofSeconds(20),
+          "the proxy versions chart");
+      browser.screenshot("mesh-control-plane");
 
       // Traffic tap: rows stream for the demo namespace, a row opens its details, pause stops the stream.
       browser.driver.get(dashboard + "/#/tap?ns=smm-demo");

@@ -53,6 +53,11 @@ public final class CallerServices {
     return new io.smm.backend.load.LoadGenerator(caller.client());
   }
 
+  /** With the backend's own identity: callers are checked for access to every namespace first (as for controlPlanes). */
+  io.smm.backend.mesh.ControlPlaneDetailService controlPlaneDetails() {
+    return new io.smm.backend.mesh.ControlPlaneDetailService(ownClient, prometheus, blocking);
+  }
+
   GatewayEntryPoints entryPoints(Caller caller) {
     return new GatewayEntryPoints(caller.client(), istio(caller));
   }

@@ -82,6 +82,11 @@ public final class SmmGraphQL {
             .dataFetcher("controlPlanes", env -> allowed(env, Caller::requireAll, blocking).thenCompose(c -> overview.controlPlanes())
                 .thenApply(planes -> planes.stream()
                 .map(MeshResolvers::controlPlane).toList()))
+            .dataFetcher("controlPlane", env -> {
+              java.time.Duration range = java.time.Duration.ofSeconds(between(env, "rangeSeconds", 300, 86_400));
+              return allowed(env, Caller::requireAll, blocking).thenCompose(c -> callers.controlPlaneDetails()
+                  .detail(env.getArgument("namespace"), env.getArgument("name"), range));
+            })
             .dataFetcher("podLogs", env -> {
               int tail = between(env, "tailLines", 1, 5000);
               return async(env, c -> callers.clusters(c).podLogs(env.getArgument("namespace"), env.getArgument("pod"),
