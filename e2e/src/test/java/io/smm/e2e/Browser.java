@@ -7,6 +7,7 @@ import java.util.function.Function;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -29,6 +30,13 @@ final class Browser implements AutoCloseable {
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(Path.of(SandboxE2ETest.findOnPath("chromedriver")).toFile()).usingAnyFreePort().build();
     driver = new ChromeDriver(service, options);
+  }
+
+  /** Replaces the text of the input {@code [data-testid=testId]} inside {@code scope}, as a user selecting it all and typing. */
+  static void fill(WebElement scope, String testId, String text) {
+    WebElement input = scope.findElement(org.openqa.selenium.By.cssSelector("[data-testid=" + testId + "]"));
+    input.clear();
+    input.sendKeys(text);
   }
 
   /** Polls until the function returns non-null and non-false, like Selenium's WebDriverWait. */

@@ -458,15 +458,9 @@ class TopologyE2ETest {
       browser.driver.findElement(By.cssSelector("[data-testid=load-open]")).click();
       WebElement loadForm = browser.await(d -> d.findElement(By.cssSelector("[data-testid=load-form]")), Duration.ofSeconds(10), "the load form");
       loadForm.findElement(By.cssSelector("[data-testid=load-method] option[value=POST]")).click();
-      WebElement url = loadForm.findElement(By.cssSelector("[data-testid=load-url]"));
-      url.clear();
-      url.sendKeys("http://catalog.smm-demo:8080/");
-      WebElement rate = loadForm.findElement(By.cssSelector("[data-testid=load-rate]"));
-      rate.clear();
-      rate.sendKeys("5");
-      WebElement seconds = loadForm.findElement(By.cssSelector("[data-testid=load-duration]"));
-      seconds.clear();
-      seconds.sendKeys("600");
+      Browser.fill(loadForm, "load-url", "http://catalog.smm-demo:8080/");
+      Browser.fill(loadForm, "load-rate", "5");
+      Browser.fill(loadForm, "load-duration", "600");
       loadForm.findElement(By.cssSelector("[data-testid=load-send]")).click();
       String status = browser.await(d -> d.findElement(By.cssSelector("[data-testid=load-status]")).getText(), Duration.ofSeconds(20),
           "the load is on its way");
@@ -593,12 +587,8 @@ class TopologyE2ETest {
       form.findElement(By.cssSelector("[data-testid=slo-create]")).click();
       assertThat(browser.await(d -> d.findElement(By.cssSelector("[data-testid=slo-error]")), Duration.ofSeconds(10),
           "the taken name is refused").getText()).contains("already exists");
-      WebElement name = form.findElement(By.cssSelector("[data-testid=slo-name]"));
-      name.clear();
-      name.sendKeys("payments-grpc-99");
-      WebElement goal = form.findElement(By.cssSelector("[data-testid=slo-goal]"));
-      goal.clear();
-      goal.sendKeys("99");
+      Browser.fill(form, "slo-name", "payments-grpc-99");
+      Browser.fill(form, "slo-goal", "99");
       // The manual's REPORTER and WINDOW TYPE fields: measured at the destination proxy, over calendar weeks.
       form.findElement(By.cssSelector("[data-testid=slo-reporter] option[value=destination]")).click();
       form.findElement(By.cssSelector("[data-testid=slo-window-type] option[value=calendar]")).click();

@@ -5,14 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smm.backend.prometheus.PrometheusClient;
-import io.smm.sandbox.demo.DemoRuntime;
-import io.smm.sandbox.istiod.IstiodStandIn;
-import io.smm.sandbox.kube.ClusterSeed;
-import io.smm.sandbox.kube.EmbeddedApiServer;
-import io.smm.sandbox.kubelet.SandboxKubelet;
 import io.smm.sandbox.testing.DemoWorkloads;
 import io.smm.sandbox.testing.Eventually;
-import io.smm.sandbox.testing.IstioFixtures;
+import io.smm.sandbox.testing.SimulatedMesh;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -27,25 +22,14 @@ import org.junit.jupiter.api.Test;
 /** The Mesh page's control plane drill-down against the sandbox's istiod stand-in, reached through the API server's pod proxy. */
 class ControlPlaneDetailServiceTest {
 
-  EmbeddedApiServer api;
+  SimulatedMesh mesh;
   KubernetesClient client;
-  DemoRuntime runtime;
-  IstiodStandIn istiod;
-  SandboxKubelet kubelet;
   ControlPlaneDetailService service;
 
   @BeforeEach
   void start() throws Exception {
-    api = EmbeddedApiServer.start(0);
-    client = api.newClient();
-    ClusterSeed.apply(client);
-    IstioFixtures.controlPlane(client, Map.of("version", "1.15.3", "meshConfig", Map.of("trustDomain", "cluster.local")));
-    IstioFixtures.istioCrds(client);
-    runtime = new DemoRuntime(client, "test-cluster");
-    istiod = new IstiodStandIn(client, runtime, "test-cluster");
-    kubelet = new SandboxKubelet(client, "node-1", List.of(runtime, istiod));
-    kubelet.start();
-    api.podProxy(kubelet::proxy);
+    mesh = new SimulatedMesh(Map.of("version", "1.15.3", "meshConfig", Map.of("trustDomain", "cluster.local")));
+    client = mesh.client;
     int closed;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closed = s.getLocalPort();
@@ -56,11 +40,7 @@ class ControlPlaneDetailServiceTest {
 
   @AfterEach
   void stop() {
-    kubelet.close();
-    istiod.close();
-    runtime.close();
-    client.close();
-    api.close();
+    mesh.close();
   }
 
   @Test

@@ -3,13 +3,10 @@ package io.smm.sandbox.demo;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.smm.sandbox.kube.ClusterSeed;
-import io.smm.sandbox.kube.EmbeddedApiServer;
-import io.smm.sandbox.kubelet.SandboxKubelet;
 import io.smm.sandbox.prometheus.ScrapeTargets;
 import io.smm.sandbox.testing.Eventually;
 import io.smm.sandbox.testing.Exposition;
-import io.smm.sandbox.testing.IstioFixtures;
+import io.smm.sandbox.testing.SimulatedMesh;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,34 +17,24 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
-/** A sandbox API server, kubelet and demo runtime with an Istio control plane and Istio's CRDs, per test. */
+/** A {@link SimulatedMesh} per test, with helpers to run demo workloads in it and read their sidecars. */
 abstract class DemoMeshFixture {
 
-  EmbeddedApiServer api;
+  SimulatedMesh mesh;
   KubernetesClient client;
   DemoRuntime runtime;
-  SandboxKubelet kubelet;
   final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeEach
   void startCluster() {
-    api = EmbeddedApiServer.start(0);
-    client = api.newClient();
-    ClusterSeed.apply(client);
-    IstioFixtures.controlPlane(client, Map.of("version", "1.15.3"));
-    IstioFixtures.istioCrds(client);
-    runtime = new DemoRuntime(client, "test-cluster");
-    kubelet = new SandboxKubelet(client, "node-1", List.of(runtime));
-    kubelet.start();
-    api.podLogs(kubelet::logs);
+    mesh = new SimulatedMesh();
+    client = mesh.client;
+    runtime = mesh.runtime;
   }
 
   @AfterEach
   void stopCluster() {
-    kubelet.close();
-    runtime.close();
-    client.close();
-    api.close();
+    mesh.close();
   }
 
   void awaitPods(int running) throws InterruptedException {

@@ -145,7 +145,7 @@ class DemoRuntimeTest extends DemoMeshFixture {
 
   /** The kubelet's /metrics/cadvisor, as Prometheus scrapes it. */
   private String cadvisor() throws Exception {
-    try (var endpoint = new io.smm.sandbox.kubelet.CadvisorEndpoint(kubelet::usage)) {
+    try (var endpoint = new io.smm.sandbox.kubelet.CadvisorEndpoint(mesh.kubelet::usage)) {
       return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + endpoint.address()
           + io.smm.sandbox.kubelet.CadvisorEndpoint.PATH)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }

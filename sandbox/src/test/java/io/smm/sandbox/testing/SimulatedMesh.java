@@ -1,0 +1,51 @@
+package io.smm.sandbox.testing;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.smm.sandbox.demo.DemoRuntime;
+import io.smm.sandbox.istiod.IstiodStandIn;
+import io.smm.sandbox.kube.ClusterSeed;
+import io.smm.sandbox.kube.EmbeddedApiServer;
+import io.smm.sandbox.kubelet.SandboxKubelet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A mesh for tests: the sandbox API server with Istio's CRDs and control plane cp-v115x (1.15.3),
+ * a kubelet that runs demo pods with simulated sidecars and istiod pods with the stand-in, pod logs
+ * and the pod proxy wired. Closed in reverse order.
+ */
+public final class SimulatedMesh implements AutoCloseable {
+
+  public final EmbeddedApiServer api;
+  public final KubernetesClient client;
+  public final DemoRuntime runtime;
+  public final IstiodStandIn istiod;
+  public final SandboxKubelet kubelet;
+
+  public SimulatedMesh(Map<String, Object> controlPlaneSpec) {
+    api = EmbeddedApiServer.start(0);
+    client = api.newClient();
+    ClusterSeed.apply(client);
+    IstioFixtures.controlPlane(client, controlPlaneSpec);
+    IstioFixtures.istioCrds(client);
+    runtime = new DemoRuntime(client, "test-cluster");
+    istiod = new IstiodStandIn(client, runtime, "test-cluster");
+    kubelet = new SandboxKubelet(client, "node-1", List.of(runtime, istiod));
+    kubelet.start();
+    api.podLogs(kubelet::logs);
+    api.podProxy(kubelet::proxy);
+  }
+
+  public SimulatedMesh() {
+    this(Map.of("version", "1.15.3"));
+  }
+
+  @Override
+  public void close() {
+    kubelet.close();
+    istiod.close();
+    runtime.close();
+    client.close();
+    api.close();
+  }
+}
