@@ -62,10 +62,12 @@ final class SandboxDispatcher extends Dispatcher {
   private volatile PodLogs podLogs = (namespace, pod, container, tail) -> Optional.empty();
   private volatile PodProxy podProxy = (namespace, pod, port, path) -> Optional.empty();
   private final NamespaceLifecycle namespaces;
+  private final SidecarInjectionWebhook injection;
 
   SandboxDispatcher(KubernetesCrudDispatcher store, VersionInfo version, String serverAddress, AccessControl access) {
     this.store = store;
     this.namespaces = new NamespaceLifecycle(store, this::allResources);
+    this.injection = new SidecarInjectionWebhook(path -> stored(store, path));
     this.access = access;
     this.version = version;
     this.serverAddress = serverAddress;
@@ -171,6 +173,9 @@ final class SandboxDispatcher extends Dispatcher {
     if (refused != null) {
       return refused;
     }
+    if (request.method() == HttpMethod.POST && !bare.startsWith("/apis/authorization.k8s.io/") && !bare.startsWith("/apis/authentication.k8s.io/")) {
+      request = admitted(request, bare);
+    }
     Matcher namespace = NamespaceLifecycle.NAMESPACE.matcher(bare);
     if (request.method() == HttpMethod.DELETE && namespace.matches()) {
       return namespaces.delete(request, namespace.group(1));
@@ -182,6 +187,53 @@ final class SandboxDispatcher extends Dispatcher {
       }
     }
     return store.dispatch(request);
+  }
+
+  private static final Pattern POD_CREATE = Pattern.compile("/api/v1/namespaces/[^/]+/pods");
+  private static final String NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789";
+
+  /**
+   * What kube-apiserver does to a new object before storing it: a name from metadata.generateName
+   * (plus five random characters) when it has none, and for pods the mutating webhooks (Istio's
+   * sidecar injection). Bodies it cannot read are passed on for the store to answer.
+   */
+  private RecordedRequest admitted(RecordedRequest request, String path) {
+    ObjectNode object;
+    try {
+      object = (ObjectNode) Serialization.jsonMapper().readTree(request.getBody().getBytes());
+    } catch (java.io.IOException | RuntimeException e) {
+      return request;
+    }
+    boolean changed = false;
+    JsonNode metadata = object.path("metadata");
+    if (metadata.isObject() && metadata.path("name").asText("").isEmpty() && !metadata.path("generateName").asText("").isEmpty()) {
+      StringBuilder name = new StringBuilder(metadata.path("generateName").asText());
+      java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+      for (int i = 0; i < 5; i++) {
+        name.append(NAME_CHARS.charAt(random.nextInt(NAME_CHARS.length())));
+      }
+      ((ObjectNode) metadata).put("name", name.toString());
+      changed = true;
+    }
+    if (POD_CREATE.matcher(path).matches()) {
+      io.fabric8.kubernetes.api.model.Pod pod = Serialization.jsonMapper().convertValue(object, io.fabric8.kubernetes.api.model.Pod.class);
+      if (pod.getMetadata() != null && pod.getMetadata().getNamespace() == null) {
+        pod.getMetadata().setNamespace(path.split("/")[4]);
+      }
+      if (pod.getMetadata() != null && pod.getSpec() != null && pod.getSpec().getContainers() != null) {
+        int before = pod.getSpec().getContainers().size();
+        injection.inject(pod);
+        if (pod.getSpec().getContainers().size() != before) {
+          object = Serialization.jsonMapper().valueToTree(pod);
+          changed = true;
+        }
+      }
+    }
+    if (!changed) {
+      return request;
+    }
+    return new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(), request.getHeaders(),
+        new Buffer(Serialization.asJson(object).getBytes(StandardCharsets.UTF_8)));
   }
 
   /** The object a request addresses, without a /status subresource. */

@@ -53,7 +53,6 @@ public class SandboxKubelet implements AutoCloseable {
 
   private final KubernetesClient client;
   private final PodFactory pods;
-  private final SidecarInjector injector;
   private final EventRecorder events;
   private final List<PodRuntime> runtimes;
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -75,7 +74,6 @@ public class SandboxKubelet implements AutoCloseable {
   public SandboxKubelet(KubernetesClient client, String nodeName, List<PodRuntime> runtimes) {
     this.client = client;
     this.pods = new PodFactory(nodeName);
-    this.injector = new SidecarInjector(client);
     this.events = new EventRecorder(client, nodeName);
     this.runtimes = List.copyOf(runtimes);
   }
@@ -244,8 +242,7 @@ public class SandboxKubelet implements AutoCloseable {
   }
 
   private void createPod(HasMetadata owner, Pod pod) {
-    // The injection webhook's part, then the scheduler's: there is one node, so binding is immediate.
-    injector.inject(pod);
+    // The scheduler's part (the API server runs the injection webhook): one node, so binding is immediate.
     pod.getSpec().setNodeName(pods.nodeName());
     Pod created = client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).create();
     String name = created.getMetadata().getName();

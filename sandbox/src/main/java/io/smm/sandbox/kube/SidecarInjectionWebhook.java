@@ -1,27 +1,28 @@
-package io.smm.sandbox.kubelet;
+package io.smm.sandbox.kube;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
- * Stands in for Istio's sidecar injector webhook (the sandbox API server calls no webhooks): a
- * pod created in a namespace labelled istio.io/rev=&lt;revision of an existing IstioControlPlane&gt;
- * gets an istio-proxy container and the labels Istio adds, unless the pod is annotated
- * sidecar.istio.io/inject=false. Bare pods created directly through the API are not injected.
+ * Stands in for Istio's sidecar injector webhook, at the point kube-apiserver calls it (admission of
+ * every pod creation, bare pods included; the sandbox API server calls no real webhooks): a pod
+ * created in a namespace labelled istio.io/rev=&lt;revision of an existing IstioControlPlane&gt; gets
+ * an istio-proxy container and the labels Istio adds, unless the pod is annotated
+ * sidecar.istio.io/inject=false. Reads the namespace and the control plane from the store.
  */
-final class SidecarInjector {
+final class SidecarInjectionWebhook {
 
   static final String REVISION_LABEL = "istio.io/rev";
 
-  private final KubernetesClient client;
+  /** An API path's stored object, or null. */
+  private final Function<String, JsonNode> stored;
 
-  SidecarInjector(KubernetesClient client) {
-    this.client = client;
+  SidecarInjectionWebhook(Function<String, JsonNode> stored) {
+    this.stored = stored;
   }
 
   void inject(Pod pod) {
@@ -30,18 +31,17 @@ final class SidecarInjector {
         || pod.getSpec().getContainers().stream().anyMatch(c -> "istio-proxy".equals(c.getName()))) {
       return;
     }
-    Namespace ns = client.namespaces().withName(pod.getMetadata().getNamespace()).get();
-    String revision = ns == null || ns.getMetadata().getLabels() == null ? null : ns.getMetadata().getLabels().get(REVISION_LABEL);
-    if (revision == null || !revision.contains(".")) {
+    JsonNode ns = stored.apply("/api/v1/namespaces/" + pod.getMetadata().getNamespace());
+    String revision = ns == null ? "" : ns.at("/metadata/labels").path(REVISION_LABEL).asText("");
+    if (!revision.contains(".")) {
       return;
     }
-    GenericKubernetesResource icp = client.genericKubernetesResources("servicemesh.cisco.com/v1alpha1", "IstioControlPlane")
-        .inNamespace(revision.substring(revision.indexOf('.') + 1)).withName(revision.substring(0, revision.indexOf('.'))).get();
+    JsonNode icp = stored.apply("/apis/servicemesh.cisco.com/v1alpha1/namespaces/" + revision.substring(revision.indexOf('.') + 1)
+        + "/istiocontrolplanes/" + revision.substring(0, revision.indexOf('.')));
     if (icp == null) {
       return; // no such control plane: its webhook does not exist, nothing injects
     }
-    Object spec = icp.getAdditionalProperties().get("spec");
-    String version = spec instanceof Map<?, ?> m && m.get("version") != null ? m.get("version").toString() : "1.15.3";
+    String version = icp.at("/spec/version").asText("1.15.3");
     Map<String, String> labels = new HashMap<>(pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels());
     labels.put(REVISION_LABEL, revision);
     labels.put("security.istio.io/tlsMode", "istio");
