@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.backend.cluster.PodInfo;
 import io.smm.backend.prometheus.PrometheusClient;
@@ -36,8 +35,6 @@ public final class ControlPlaneDetailService {
 
   static final int MONITORING_PORT = 15014;
   static final String ROOT_CERT = "istio-ca-root-cert";
-  private static final ResourceDefinitionContext ICP = new ResourceDefinitionContext.Builder().withGroup("servicemesh.cisco.com")
-      .withVersion("v1alpha1").withKind("IstioControlPlane").withPlural("istiocontrolplanes").withNamespaced(true).build();
   private static final String[] TYPES = {"cluster", "listener", "endpoint", "route"};
 
   private final KubernetesClient client;
@@ -75,7 +72,7 @@ public final class ControlPlaneDetailService {
   }
 
   private ControlPlaneDetail kubernetesPart(String namespace, String name) {
-    GenericKubernetesResource icp = client.genericKubernetesResources(ICP).inNamespace(namespace).withName(name).get();
+    GenericKubernetesResource icp = client.genericKubernetesResources(MeshOverviewService.ISTIO_CONTROL_PLANE).inNamespace(namespace).withName(name).get();
     if (icp == null) {
       return null;
     }
@@ -102,7 +99,8 @@ public final class ControlPlaneDetailService {
           synced.put(s.path("proxy").asText(), s);
         }
       } catch (KubernetesClientException e) {
-        syncError = "cannot read the proxy status from istiod pod " + p.getMetadata().getName() + ": " + e.getStatus().getMessage();
+        syncError = "cannot read the proxy status from istiod pod " + p.getMetadata().getName() + ": "
+            + (e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage());
       } catch (java.io.IOException | RuntimeException e) {
         syncError = "cannot read the proxy status from istiod pod " + p.getMetadata().getName() + ": " + e.getMessage();
       }
