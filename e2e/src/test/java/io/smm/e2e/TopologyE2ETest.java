@@ -380,6 +380,20 @@ class TopologyE2ETest {
     }
   }
 
+  /** A node as the graph draws it now (rendered and model position, width, status). */
+  static JsonNode nodeById(WebElement graph, String id) {
+    try {
+      for (JsonNode n : JSON.readTree(graph.getAttribute("data-nodes"))) {
+        if (n.path("id").asText().equals(id)) {
+          return n;
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+    throw new AssertionError("no node " + id + " is drawn");
+  }
+
   /** No two nodes closer than a node's width: the collapsed graph put every node on one point. */
   static void assertNoOverlap(JsonNode nodes, String when) {
     for (int i = 0; i < nodes.size(); i++) {
@@ -431,14 +445,7 @@ class TopologyE2ETest {
       for (String w : DemoMeshE2ETest.WORKLOADS) {
         assertThat(drawn).contains(workload(w));
       }
-      JsonNode payments = null;
-      for (JsonNode p : positions) {
-        if (p.path("id").asText().equals(service("payments"))) {
-          payments = p;
-        }
-      }
-      assertThat(payments).isNotNull();
-      assertThat(payments.path("status").asText()).as("drawn with its health").isEqualTo("FAILURE");
+      assertThat(nodeById(graph, service("payments")).path("status").asText()).as("drawn with its health").isEqualTo("FAILURE");
       browser.screenshot("topology");
       assertNoOverlap(positions, "the first layout");
 
@@ -451,7 +458,7 @@ class TopologyE2ETest {
       nodesAfterUpdates(browser, graph, 1, "the TIMELINE graph").forEach(p -> assertStable(first, p, "on TIMELINE"));
       browser.screenshot("topology-timeline");
       browser.driver.findElement(By.cssSelector("[data-testid=live]")).click();
-      positions = nodesAfterUpdates(browser, graph, 1, "LIVE again");
+      JsonNode live = nodesAfterUpdates(browser, graph, 1, "LIVE again");
       assertThat(graph.getAttribute("data-layouts")).as("laid out once, never again").isEqualTo("1");
 
       // Generate load (the manual's HTTP form): a POST load to catalog shows up as a new node placed next to catalog.
@@ -467,7 +474,6 @@ class TopologyE2ETest {
       String loadPod = status.replaceFirst(".* from pod (smm-load-\\S+) .*", "$1");
       assertThat(loadPod).startsWith("smm-load-");
       browser.screenshot("topology-generate-load");
-      JsonNode before = positions;
       JsonNode withLoad = browser.await(d -> {
         try {
           JsonNode nodes = JSON.readTree(graph.getAttribute("data-nodes"));
@@ -477,38 +483,22 @@ class TopologyE2ETest {
         }
       }, Duration.ofSeconds(90), "the load generator appears in the topology");
       assertNoOverlap(withLoad, "with the load generator");
-      withLoad.forEach(p -> assertStable(before, p, "after a new node appeared"));
+      withLoad.forEach(p -> assertStable(live, p, "after a new node appeared"));
       assertThat(graph.getAttribute("data-layouts")).as("a new node does not lay the graph out again").isEqualTo("1");
       browser.driver.findElement(By.cssSelector("[data-testid=load-form] button[type=button]")).click();
-      // Closing the form gives the graph its height back: it is fitted again; click where payments is drawn then.
-      String[] last = {""};
-      String settled = browser.await(d -> {
-        if (!d.findElements(By.cssSelector("[data-testid=load-form]")).isEmpty()) {
-          return null;
+      // A real click on the canvas where payments is drawn (offsets are from the element's centre). The graph is
+      // fitted again when its container changes size (the load form closed): each try reads where payments is now.
+      WebElement panel = browser.await(d -> {
+        List<WebElement> open = d.findElements(By.cssSelector("[data-testid=node-panel]"));
+        if (!open.isEmpty()) {
+          return open.get(0);
         }
-        String now = graph.getAttribute("data-nodes");
-        boolean same = now.equals(last[0]);
-        last[0] = now;
-        return same ? now : null;
-      }, Duration.ofSeconds(10), "the graph is fitted again");
-      positions = JSON.readTree(settled);
-      for (JsonNode p : positions) {
-        if (p.path("id").asText().equals(service("payments"))) {
-          payments = p;
-        }
-      }
-      for (JsonNode p : positions) {
-        if (p.path("id").asText().equals(service("payments"))) {
-          payments = p;
-        }
-      }
-
-      // A real click on the canvas where payments is drawn (offsets are from the element's centre).
-      Rectangle box = graph.getRect();
-      new Actions(browser.driver).moveToElement(graph, (int) Math.round(payments.path("x").asDouble() - box.getWidth() / 2.0),
-          (int) Math.round(payments.path("y").asDouble() - box.getHeight() / 2.0)).click().perform();
-      WebElement panel = browser.await(d -> d.findElement(By.cssSelector("[data-testid=node-panel]")), Duration.ofSeconds(10),
-          "the node panel opens");
+        JsonNode now = nodeById(graph, service("payments"));
+        Rectangle box = graph.getRect();
+        new Actions(d).moveToElement(graph, (int) Math.round(now.path("x").asDouble() - box.getWidth() / 2.0),
+            (int) Math.round(now.path("y").asDouble() - box.getHeight() / 2.0)).click().perform();
+        return null;
+      }, Duration.ofSeconds(20), "the node panel opens after a click on payments");
       assertThat(panel.findElement(By.tagName("h2")).getText()).isEqualTo("payments");
       assertThat(panel.findElement(By.cssSelector("[data-testid=node-health]")).getText()).startsWith("failure").contains("errors");
       WebElement chart = browser.await(d -> d.findElement(By.cssSelector("[data-testid=health-chart] svg")), Duration.ofSeconds(20),
