@@ -595,7 +595,7 @@ class TopologyE2ETest {
             .getText();
         return text.contains("recorded") ? text : null;
       }, Duration.ofSeconds(40), "the payments SLO's budget names its data");
-      assertThat(budget).matches(".*% at the rate of the first \\d+m \\(\\d+m of \\S+ recorded\\)");
+      assertThat(budget).matches(".*% at the rate of the first \\d+[smhd] \\(\\d+[smhd] of \\S+ recorded\\)");
       browser.screenshot("slo");
 
       browser.driver.get(dashboard + "/#/overview");
