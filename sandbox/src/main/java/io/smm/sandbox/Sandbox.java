@@ -5,6 +5,7 @@ import io.smm.sandbox.kube.ClusterSeed;
 import io.smm.sandbox.kube.EmbeddedApiServer;
 import io.smm.sandbox.kube.Kubeconfig;
 import io.smm.sandbox.kube.PortInUseException;
+import io.smm.sandbox.kube.PortReservation;
 import io.smm.sandbox.kubelet.PodRuntime;
 import io.smm.sandbox.kubelet.SandboxKubelet;
 import io.smm.sandbox.prometheus.AlertmanagerServer;
@@ -243,10 +244,8 @@ public final class Sandbox implements AutoCloseable {
         throw new UncheckedIOException(e);
       }
     }
-    try (ServerSocket s = new ServerSocket(requested, 1, InetAddress.getLoopbackAddress())) {
+    try (PortReservation free = PortReservation.hold(requested, what)) {
       return requested;
-    } catch (IOException e) {
-      throw new PortInUseException(what, requested, e);
     }
   }
 }

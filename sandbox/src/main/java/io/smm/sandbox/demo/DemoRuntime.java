@@ -190,18 +190,18 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
 
   /** Where a Service port of {@code d} reaches on {@code target} on this machine (the listener of its targetPort). */
   Optional<String> addressOf(DemoPod target, Destination d, int servicePort) {
-    int containerPort = containerPort(target, d, servicePort);
-    DemoPod.Listener l = target.listeners.get(containerPort);
-    return l == null ? Optional.empty() : Optional.of("127.0.0.1:" + l.localPort());
+    return localAddress(target, containerPort(target, d, servicePort));
   }
 
   /** The same endpoint as Envoy names it in access logs: the target pod's IP and container port. */
   Optional<String> meshAddressOf(DemoPod target, Destination d, int servicePort) {
     int containerPort = containerPort(target, d, servicePort);
-    if (!target.listeners.containsKey(containerPort)) {
-      return Optional.empty();
-    }
-    return Optional.of(target.identity.address(containerPort, "127.0.0.1:" + target.listeners.get(containerPort).localPort()));
+    return localAddress(target, containerPort).map(local -> target.identity.address(containerPort, local));
+  }
+
+  private static Optional<String> localAddress(DemoPod target, int containerPort) {
+    DemoPod.Listener l = target.listeners.get(containerPort);
+    return l == null ? Optional.empty() : Optional.of("127.0.0.1:" + l.localPort());
   }
 
   /** The container port a Service port of {@code d} targets on {@code target}: its targetPort (number or port name); -1 when none. */
@@ -250,9 +250,12 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
     return h;
   }
 
+  /** Requests a load generator has open at once; beyond it, it skips a beat rather than queue without bound. */
+  private static final int LOAD_IN_FLIGHT = 64;
+
   private void generateLoad(DemoPod pod) {
     long start = System.nanoTime();
-    Semaphore inFlight = new Semaphore(64);
+    Semaphore inFlight = new Semaphore(LOAD_IN_FLIGHT);
     Map<String, String> headers = new java.util.HashMap<>(pod.behaviour.headers());
     headers.put(Wire.METHOD, pod.behaviour.method());
     double duration = pod.behaviour.durationSeconds();
@@ -276,7 +279,7 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
     }
     if (pod.running) {
       // What bombardier prints when it is done: how many requests in how long, once all have answered.
-      inFlight.acquireUninterruptibly(64);
+      inFlight.acquireUninterruptibly(LOAD_IN_FLIGHT);
       pod.log.add(java.time.Instant.now() + " load finished: " + sent.get() + " requests to " + pod.behaviour.target() + " in "
           + String.format(java.util.Locale.ROOT, "%.1fs", (System.nanoTime() - start) / 1e9));
     }

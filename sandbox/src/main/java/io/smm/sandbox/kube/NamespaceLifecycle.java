@@ -5,12 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
-import io.fabric8.mockwebserver.http.Buffer;
-import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.HttpURLConnection;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -106,8 +103,6 @@ final class NamespaceLifecycle {
   }
 
   private MockResponse write(HttpMethod method, String path, String body) {
-    Headers headers = Headers.builder().add("Content-Type", "application/json").build();
-    return store.dispatch(new RecordedRequest("HTTP/1.1", method, path, headers,
-        new Buffer(body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8))));
+    return SandboxDispatcher.write(store, method, path, "application/json", body);
   }
 }

@@ -429,9 +429,8 @@ final class SandboxDispatcher extends Dispatcher {
       if (replicas == null || replicas < 0) {
         return status(422, "Invalid", "spec.replicas must be a non-negative integer");
       }
-      MockResponse patched = store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.PATCH, objectPath,
-          Headers.builder().add("Content-Type", "application/merge-patch+json").build(),
-          new Buffer(("{\"spec\":{\"replicas\":" + replicas + "}}").getBytes(StandardCharsets.UTF_8))));
+      MockResponse patched = write(store, HttpMethod.PATCH, objectPath, "application/merge-patch+json",
+          "{\"spec\":{\"replicas\":" + replicas + "}}");
       if (patched.code() / 100 != 2) {
         return patched;
       }
@@ -554,9 +553,13 @@ final class SandboxDispatcher extends Dispatcher {
     }
     JsonNode object = Serialization.unmarshal(new String(current.getBody().getBytes(), StandardCharsets.UTF_8), JsonNode.class);
     JsonNode patched = StrategicMergePatch.apply(object, patch);
-    return store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.PUT, path,
-        Headers.builder().add("Content-Type", "application/json").build(),
-        new Buffer(Serialization.asJson(patched).getBytes(StandardCharsets.UTF_8))));
+    return write(store, HttpMethod.PUT, path, "application/json", Serialization.asJson(patched));
+  }
+
+  /** A write of our own straight to the store (no authorization or admission): {@code body} null for none. */
+  static MockResponse write(KubernetesCrudDispatcher store, HttpMethod method, String path, String contentType, String body) {
+    return store.dispatch(new RecordedRequest("HTTP/1.1", method, path, Headers.builder().add("Content-Type", contentType).build(),
+        new Buffer(body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8))));
   }
 
   private static Integer requestedReplicas(RecordedRequest request) {

@@ -499,23 +499,22 @@ public class SandboxKubelet implements AutoCloseable {
 
   /** The log of a container of a running pod, from its runtime (for the API server's pods/log). */
   public java.util.Optional<String> logs(String namespace, String name, String container, Integer tailLines) {
-    for (Started s : started.values()) {
-      if (s.pod().getMetadata().getNamespace().equals(namespace) && s.pod().getMetadata().getName().equals(name)) {
-        String crash = crashes.get(s.pod().getMetadata().getUid());
-        return crash != null ? java.util.Optional.of("Error: " + crash + "\n") : s.runtime().logs(s.pod(), container, tailLines);
-      }
-    }
-    return java.util.Optional.empty();
+    return startedPod(namespace, name).flatMap(s -> {
+      String crash = crashes.get(s.pod().getMetadata().getUid());
+      return crash != null ? java.util.Optional.of("Error: " + crash + "\n") : s.runtime().logs(s.pod(), container, tailLines);
+    });
+  }
+
+  /** The pod namespace/name as this kubelet started it, with its runtime; empty when it runs nothing for it. */
+  private java.util.Optional<Started> startedPod(String namespace, String name) {
+    return started.values().stream()
+        .filter(s -> s.pod().getMetadata().getNamespace().equals(namespace) && s.pod().getMetadata().getName().equals(name)).findFirst();
   }
 
   /** GET a path on a port of a running pod, for the API server's pods/proxy; empty when nothing answers there. */
   public java.util.Optional<io.smm.sandbox.kube.PodProxy.Answer> proxy(String namespace, String name, int port, String pathAndQuery) {
-    for (Started s : started.values()) {
-      if (s.pod().getMetadata().getNamespace().equals(namespace) && s.pod().getMetadata().getName().equals(name)) {
-        return s.runtime().address(s.pod(), port).flatMap(address -> get("http://" + address + pathAndQuery));
-      }
-    }
-    return java.util.Optional.empty();
+    return startedPod(namespace, name).flatMap(s -> s.runtime().address(s.pod(), port))
+        .flatMap(address -> get("http://" + address + pathAndQuery));
   }
 
   private final java.net.http.HttpClient proxyClient = java.net.http.HttpClient.newBuilder()
