@@ -18,11 +18,6 @@ public record SloInfo(String name, String namespace, String service, String serv
     Map<String, Double> burnRates, double currentBurnRate, double budgetConsumed, double compliance, List<Alert> alerts,
     double periodSeconds, double dataSeconds) {
 
-  /** Whether the numbers rest on less data than the period (a new SLO, or a Prometheus younger than the period). */
-  public boolean partialWindow() {
-    return dataSeconds < periodSeconds * 0.99;
-  }
-
   /**
    * One alerting policy and the state of its alert (inactive, pending or firing). The burn-rate
    * parameters are those the SRE controller used (empty/NaN before it reconciled the SLO).

@@ -274,8 +274,12 @@ public final class SloService {
     if (!calendar && !"rolling".equals(n.windowType())) {
       throw new IllegalArgumentException("window type must be rolling or calendar, not \"" + n.windowType() + "\"");
     }
-    if (calendar && !java.util.Set.of("month", "week", "day").contains(String.valueOf(n.period()))) {
-      throw new IllegalArgumentException("a calendar window is a month, week or day, not \"" + n.period() + "\"");
+    if (calendar) {
+      try {
+        SloPeriods.calendar(n.period());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("a calendar window is a month, week or day, not \"" + n.period() + "\"");
+      }
     }
     if (!calendar && (n.period() == null || !n.period().matches("(\\d+(s|m|h|d|w))+"))) {
       throw new IllegalArgumentException("period must be a duration such as 30d, 7d or 24h, not \"" + n.period() + "\"");
