@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { useQuery } from '../useQuery';
-import { TimeChart } from './SignalsChart';
+import { at, TimeChart } from './SignalsChart';
 import { Empty, ErrorState, Loading } from './States';
 
 interface Line { name: string; points: { time: string; value: number | null }[] }
@@ -32,7 +32,7 @@ const QUERY = `query ControlPlane($ns: String!, $name: String!) { controlPlane(n
 const SYNC_CLASS: Record<string, string> = { SYNCED: 'status-healthy', STALE: 'status-failure', 'NOT SENT': 'status-degraded' };
 
 function lines(ls: Line[], label: (name: string) => string) {
-  return ls.map((l) => ({ name: label(l.name), data: l.points.map((p) => [new Date(p.time).getTime(), p.value] as [number, number | null]) }));
+  return ls.map((l) => ({ name: label(l.name), data: at(l.points, (p) => p.value) }));
 }
 
 /** A control plane's drill-down (seed 2.5.2): basic information, pods, proxies with xDS sync status, trust bundle, metrics. */
