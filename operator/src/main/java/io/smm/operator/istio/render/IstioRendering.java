@@ -1,0 +1,107 @@
+package io.smm.operator.istio.render;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The desired state of the Istio operator part, as the istio-operator v2.15 renders it: an
+ * IstioControlPlane becomes the base (Istio CRDs), istio-discovery, and when asked the standalone
+ * sidecar injector and mesh expansion; an IstioMeshGateway becomes the istio-meshgateway chart.
+ * Pure: no cluster is read or written here.
+ */
+public final class IstioRendering implements AutoCloseable {
+
+  /** Everything one control plane consists of, and the checksums its gateways' pods carry. */
+  public record ControlPlane(List<HasMetadata> crds, List<HasMetadata> objects, String meshConfigChecksum, String injectionChecksum) {}
+
+  private final HelmCharts charts = new HelmCharts();
+
+  public static IstioRevision revision(HasMetadata icp) {
+    return new IstioRevision(icp.getMetadata().getName(), icp.getMetadata().getNamespace());
+  }
+
+  public static JsonNode spec(GenericKubernetesResource resource) {
+    return Serialization.jsonMapper().valueToTree(resource.getAdditionalProperties().getOrDefault("spec", Map.of()));
+  }
+
+  public ControlPlane controlPlane(GenericKubernetesResource icp, MeshContext context) {
+    JsonNode spec = spec(icp);
+    List<HasMetadata> objects = new ArrayList<>(discovery(icp, context));
+    if (SidecarInjectorValues.wanted(spec)) {
+      objects.addAll(sidecarInjector(icp));
+    }
+    if (MeshExpansionValues.wanted(spec)) {
+      objects.addAll(meshExpansion(icp));
+    }
+    String meshChecksum = null;
+    String injectionChecksum = null;
+    for (HasMetadata o : objects) {
+      if (o instanceof ConfigMap cm && cm.getData() != null) {
+        if (cm.getData().containsKey("mesh")) {
+          meshChecksum = sha256(cm.getData().get("mesh"));
+        } else if (cm.getData().containsKey("config")) {
+          injectionChecksum = sha256(Serialization.asJson(new TreeMap<>(cm.getData())));
+        }
+      }
+    }
+    return new ControlPlane(base(icp), List.copyOf(objects), meshChecksum, injectionChecksum);
+  }
+
+  /** The base chart: Istio's CRDs. */
+  public List<HasMetadata> base(GenericKubernetesResource icp) {
+    return charts.render("base", "istio-operator-base", icp.getMetadata().getNamespace(), BaseValues.of(spec(icp), revision(icp)));
+  }
+
+  /** The istio-discovery chart: istiod (ACTIVE), its webhooks, ConfigMaps, RBAC and telemetry filters. */
+  public List<HasMetadata> discovery(GenericKubernetesResource icp, MeshContext context) {
+    return charts.render("istio-discovery", "istio-operator-discovery", icp.getMetadata().getNamespace(),
+        DiscoveryValues.of(spec(icp), revision(icp), context));
+  }
+
+  /** The istio-sidecar-injector chart (the standalone injector of the Cisco distribution). */
+  public List<HasMetadata> sidecarInjector(GenericKubernetesResource icp) {
+    return charts.render("istio-sidecar-injector", "istio-sidecar-injector", icp.getMetadata().getNamespace(),
+        SidecarInjectorValues.of(spec(icp), revision(icp)));
+  }
+
+  /** The istio-meshexpansion chart: Gateways, VirtualService and the expansion IstioMeshGateway. */
+  public List<HasMetadata> meshExpansion(GenericKubernetesResource icp) {
+    return charts.render("istio-meshexpansion", "istio-meshexpansion", icp.getMetadata().getNamespace(),
+        MeshExpansionValues.of(spec(icp), revision(icp)));
+  }
+
+  public List<HasMetadata> meshGateway(GenericKubernetesResource gateway, MeshGatewayValues.Properties properties) {
+    JsonNode status = Serialization.jsonMapper().valueToTree(gateway.getAdditionalProperties().getOrDefault("status", Map.of()));
+    boolean external = properties.generateExternalService()
+        || "true".equals(gateway.getMetadata().getAnnotations() == null ? null
+            : gateway.getMetadata().getAnnotations().get(MeshGatewayValues.GENERATE_EXTERNAL_SERVICE));
+    MeshGatewayValues.Properties p = new MeshGatewayValues.Properties(properties.revision(), properties.enablePrometheusMerge(),
+        properties.injectionChecksum(), properties.meshConfigChecksum(), properties.controlPlaneSpec(), external);
+    return charts.render("istio-meshgateway", "istio-meshgateway", gateway.getMetadata().getNamespace(),
+        MeshGatewayValues.of(gateway.getMetadata().getName(), spec(gateway), status, p));
+  }
+
+  static String sha256(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    charts.close();
+  }
+}
