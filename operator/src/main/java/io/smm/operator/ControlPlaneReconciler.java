@@ -43,8 +43,9 @@ public class ControlPlaneReconciler {
     this.client = client;
     this.components = components;
     this.applier = new ResourceApplier(client);
-    this.istio = new IstioControlPlaneReconciler(client, applier);
-    this.gateways = new io.smm.operator.istio.MeshGatewayReconciler(client, applier);
+    var rendering = new io.smm.operator.istio.render.IstioRendering();
+    this.istio = new IstioControlPlaneReconciler(client, applier, rendering);
+    this.gateways = new io.smm.operator.istio.MeshGatewayReconciler(client, applier, rendering);
   }
 
   /**

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Canary control-plane upgrade: cp-v117x beside cp-v115x, namespaces moved by relabelling, the old
+ * Canary control-plane upgrade: cp-v1157x beside cp-v115x, namespaces moved by relabelling, the old
  * one removable only once nothing uses it. Pods are labelled istio.io/rev as Istio's injector
  * labels the pods it injects (the sandbox's injector simulation is the demo-mesh issue's).
  */
@@ -57,8 +57,8 @@ class CanaryUpgradeTest {
     client.genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(), SmmCrds.ISTIO_CONTROL_PLANE.kind())
         .inNamespace("istio-system").resource(new GenericKubernetesResourceBuilder()
             .withApiVersion(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion()).withKind(SmmCrds.ISTIO_CONTROL_PLANE.kind())
-            .withNewMetadata().withName("cp-v117x").withNamespace("istio-system").endMetadata()
-            .addToAdditionalProperties("spec", Map.of("version", "1.17.1", "mode", "ACTIVE")).build()).create();
+            .withNewMetadata().withName("cp-v1157x").withNamespace("istio-system").endMetadata()
+            .addToAdditionalProperties("spec", Map.of("version", "1.15.7", "mode", "ACTIVE")).build()).create();
   }
 
   void pod(String name, String revision) {
@@ -80,19 +80,19 @@ class CanaryUpgradeTest {
 
     createCanary();
     installer.install("smm", JSON.createObjectNode(), ReconcileProgress.SILENT, Duration.ofSeconds(30));
-    Eventually.until(() -> "Available".equals(row("cp-v117x").status()), Duration.ofSeconds(20), "the canary's istiod is available");
-    assertThat(client.apps().deployments().inNamespace("istio-system").withName("istiod-cp-v117x").get()).isNotNull();
+    Eventually.until(() -> "Available".equals(row("cp-v1157x").status()), Duration.ofSeconds(20), "the canary's istiod is available");
+    assertThat(client.apps().deployments().inNamespace("istio-system").withName("istiod-cp-v1157x").get()).isNotNull();
     assertThat(row("cp-v115x").pods()).as("cart-1 and the smm-ingressgateway pod").isEqualTo(2);
-    assertThat(row("cp-v117x").version()).isEqualTo("1.17.1");
+    assertThat(row("cp-v1157x").version()).isEqualTo("1.15.7");
 
-    SidecarInjection.enable(client, "shop", "cp-v117x.istio-system");
-    assertThat(client.namespaces().withName("shop").get().getMetadata().getLabels()).containsEntry("istio.io/rev", "cp-v117x.istio-system");
-    assertThat(row("cp-v117x").namespaces()).isEqualTo(1);
+    SidecarInjection.enable(client, "shop", "cp-v1157x.istio-system");
+    assertThat(client.namespaces().withName("shop").get().getMetadata().getLabels()).containsEntry("istio.io/rev", "cp-v1157x.istio-system");
+    assertThat(row("cp-v1157x").namespaces()).isEqualTo(1);
 
     ControlPlaneRemoval removal = new ControlPlaneRemoval(client);
     assertThatThrownBy(() -> removal.remove("istio-system", "cp-v115x", false))
         .hasMessageContaining("is the control plane of ControlPlane smm");
-    var switched = installer.install("smm", JSON.readTree("{\"meshManager\":{\"istio\":{\"istioCRRef\":{\"name\":\"cp-v117x\",\"namespace\":\"istio-system\"}}}}"),
+    var switched = installer.install("smm", JSON.readTree("{\"meshManager\":{\"istio\":{\"istioCRRef\":{\"name\":\"cp-v1157x\",\"namespace\":\"istio-system\"}}}}"),
         ReconcileProgress.SILENT, Duration.ofSeconds(30));
     assertThat(switched.succeeded()).as(switched.toString()).isTrue();
     // The product's own gateway follows istioCRRef and rolls to the new revision.
@@ -104,11 +104,11 @@ class CanaryUpgradeTest {
 
     // Restarting the workload gives it the new proxy.
     client.pods().inNamespace("shop").withName("cart-1").delete();
-    pod("cart-2", "cp-v117x.istio-system");
+    pod("cart-2", "cp-v1157x.istio-system");
     removal.remove("istio-system", "cp-v115x", false);
     assertThat(client.apps().deployments().inNamespace("istio-system").withName("istiod-cp-v115x").get()).isNull();
-    assertThat(MeshStatus.controlPlanes(client)).extracting(MeshStatus.ControlPlaneRow::name).containsExactly("cp-v117x");
-    assertThat(client.apps().deployments().inNamespace("istio-system").withName("istiod-cp-v117x").get()).isNotNull();
+    assertThat(MeshStatus.controlPlanes(client)).extracting(MeshStatus.ControlPlaneRow::name).containsExactly("cp-v1157x");
+    assertThat(client.apps().deployments().inNamespace("istio-system").withName("istiod-cp-v1157x").get()).isNotNull();
   }
 
   @Test
@@ -116,9 +116,9 @@ class CanaryUpgradeTest {
     createCanary();
     installer.install("smm", JSON.createObjectNode(), ReconcileProgress.SILENT, Duration.ofSeconds(30));
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build()).create();
-    SidecarInjection.enable(client, "shop", "cp-v117x");
-    new ControlPlaneRemoval(client).remove("istio-system", "cp-v117x", true);
-    assertThat(client.apps().deployments().inNamespace("istio-system").withName("istiod-cp-v117x").get()).isNull();
+    SidecarInjection.enable(client, "shop", "cp-v1157x");
+    new ControlPlaneRemoval(client).remove("istio-system", "cp-v1157x", true);
+    assertThat(client.apps().deployments().inNamespace("istio-system").withName("istiod-cp-v1157x").get()).isNull();
   }
 
   @Test
@@ -129,22 +129,22 @@ class CanaryUpgradeTest {
       operator.start();
       createCanary();
       var canary = client.genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(), SmmCrds.ISTIO_CONTROL_PLANE.kind())
-          .inNamespace("istio-system").withName("cp-v117x");
-      Eventually.until(() -> "Available".equals(row("cp-v117x").status()), Duration.ofSeconds(20), "the operator runs the canary's istiod");
+          .inNamespace("istio-system").withName("cp-v1157x");
+      Eventually.until(() -> "Available".equals(row("cp-v1157x").status()), Duration.ofSeconds(20), "the operator runs the canary's istiod");
       client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build()).create();
-      SidecarInjection.enable(client, "shop", "cp-v117x");
+      SidecarInjection.enable(client, "shop", "cp-v1157x");
 
       canary.delete();
-      Eventually.until(() -> row("cp-v117x").error().startsWith("deletion blocked: cp-v117x.istio-system is still used by 0 pod(s) and 1 namespace(s)"),
+      Eventually.until(() -> row("cp-v1157x").error().startsWith("deletion blocked: cp-v1157x.istio-system is still used by 0 pod(s) and 1 namespace(s)"),
           Duration.ofSeconds(20), "the deletion is held with the reason");
-      assertThat(client.apps().deployments().inNamespace("istio-system").withName("istiod-cp-v117x").get()).isNotNull();
+      assertThat(client.apps().deployments().inNamespace("istio-system").withName("istiod-cp-v1157x").get()).isNotNull();
 
       canary.edit(icp -> {
         icp.getMetadata().getAnnotations().put(IstioControlPlaneController.FORCE_DELETE, "true");
         return icp;
       });
       Eventually.until(() -> canary.get() == null, Duration.ofSeconds(20), "forced deletion completes");
-      assertThat(client.apps().deployments().inNamespace("istio-system").withName("istiod-cp-v117x").get()).isNull();
+      assertThat(client.apps().deployments().inNamespace("istio-system").withName("istiod-cp-v1157x").get()).isNull();
     }
   }
 
@@ -158,7 +158,25 @@ class CanaryUpgradeTest {
         SmmCrds.ISTIO_CONTROL_PLANE.kind()).inNamespace("istio-system").withName("cp-v115x").get();
     assertThat(JSON.valueToTree(icp.getAdditionalProperties()).at("/spec/meshConfig/outboundTrafficPolicy/mode").asText())
         .isEqualTo("REGISTRY_ONLY");
-    assertThat(client.configMaps().inNamespace("istio-system").withName("istio-cp-v115x").get().getData().get("mesh"))
+    assertThat(client.configMaps().inNamespace("istio-system").withName("istio-cp-v115x.istio-system").get().getData().get("mesh"))
         .contains("REGISTRY_ONLY");
+  }
+
+  @Test
+  void aControlPlaneOfAnIstioVersionWithoutChartsFailsNamingTheFieldAndWritesNothing() {
+    client.genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(), SmmCrds.ISTIO_CONTROL_PLANE.kind())
+        .inNamespace("istio-system").resource(new GenericKubernetesResourceBuilder()
+            .withApiVersion(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion()).withKind(SmmCrds.ISTIO_CONTROL_PLANE.kind())
+            .withNewMetadata().withName("cp-v117x").withNamespace("istio-system").endMetadata()
+            .addToAdditionalProperties("spec", Map.of("version", "1.17.1", "mode", "ACTIVE",
+                "containerImageConfiguration", Map.of("imagePullPolicy", "Sometimes"))).build()).create();
+    String status = new io.smm.operator.istio.IstioControlPlaneReconciler(client, new io.smm.operator.resources.ResourceApplier(client))
+        .reconcile("istio-system", "cp-v117x");
+    assertThat(status).isEqualTo("ReconcileFailed");
+    assertThat(row("cp-v117x").error()).contains("spec.version: \"1.17.1\" is not supported")
+        .contains("spec.containerImageConfiguration.imagePullPolicy: \"Sometimes\" is not one of Always, IfNotPresent, Never");
+    assertThat(client.apps().deployments().inNamespace("istio-system").withName("istiod-cp-v117x").get()).isNull();
+    assertThat(client.configMaps().inNamespace("istio-system").list().getItems())
+        .noneMatch(cm -> cm.getMetadata().getName().contains("cp-v117x"));
   }
 }

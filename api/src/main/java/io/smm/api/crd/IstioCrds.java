@@ -28,6 +28,9 @@ public final class IstioCrds {
       new IstioKind("networking.istio.io", "v1beta1", "ServiceEntry", "serviceentries", List.of("se")),
       new IstioKind("networking.istio.io", "v1beta1", "Sidecar", "sidecars", List.of()),
       new IstioKind("networking.istio.io", "v1beta1", "WorkloadEntry", "workloadentries", List.of("we")),
+      new IstioKind("networking.istio.io", "v1beta1", "WorkloadGroup", "workloadgroups", List.of("wg")),
+      // istiod's telemetry filters (stats-filter-*, tcp-stats-filter-*) are rendered as v1alpha3, Istio's storage version.
+      new IstioKind("networking.istio.io", "v1alpha3", "EnvoyFilter", "envoyfilters", List.of()),
       new IstioKind("security.istio.io", "v1beta1", "PeerAuthentication", "peerauthentications", List.of("pa")),
       new IstioKind("security.istio.io", "v1beta1", "AuthorizationPolicy", "authorizationpolicies", List.of()),
       new IstioKind("security.istio.io", "v1beta1", "RequestAuthentication", "requestauthentications", List.of("ra")));

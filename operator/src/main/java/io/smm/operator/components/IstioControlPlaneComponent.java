@@ -16,7 +16,9 @@ import java.util.Map;
 
 /**
  * The IstioControlPlane named by meshManager.istio.istioCRRef (default cp-v115x in istio-system),
- * built from the product's defaults with istioCROverrides merged over them. The istiod resources
+ * built from the product's defaults with istioCROverrides merged over them. The default is the
+ * official distribution, whose public images (docker.io/istio/pilot and proxyv2 1.15.3) anyone can
+ * pull; the Cisco build needs distribution: cisco and its registry in containerImageConfiguration. The istiod resources
  * themselves come from the IstioControlPlane reconciler (the Istio operator part).
  */
 public final class IstioControlPlaneComponent implements Component {
@@ -24,7 +26,7 @@ public final class IstioControlPlaneComponent implements Component {
   static final String DEFAULT_SPEC = """
       version: 1.15.3
       mode: ACTIVE
-      distribution: cisco
+      distribution: official
       meshID: mesh1
       networkName: network1
       meshConfig:

@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smm.api.crd.SmmCrds;
+import io.smm.operator.istio.render.IstioRendering;
+import io.smm.operator.istio.render.MeshContext;
 import io.smm.operator.resources.DesiredResource;
 import io.smm.operator.resources.ResourceApplier;
 import io.smm.operator.resources.ResourceStatus;
@@ -12,8 +14,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The Istio operator part: turns an IstioControlPlane into its istiod resources and reports
- * status (MODE/STATUS/ERROR columns) from the istiod Deployment's readiness.
+ * The Istio operator part: turns an IstioControlPlane into what the istio-operator renders for it
+ * ({@link IstioRendering}: istiod, webhooks, injector and mesh ConfigMaps, RBAC, PDB, HPA, telemetry
+ * filters; mesh expansion and the standalone injector when asked) and reports status
+ * (MODE/STATUS/ERROR columns) from the istiod Deployment's readiness. A spec the operator cannot
+ * render (unsupported version, bad image setting) fails before anything is written.
  */
 public class IstioControlPlaneReconciler {
 
@@ -23,10 +28,16 @@ public class IstioControlPlaneReconciler {
 
   private final KubernetesClient client;
   private final ResourceApplier applier;
+  private final IstioRendering rendering;
 
   public IstioControlPlaneReconciler(KubernetesClient client, ResourceApplier applier) {
+    this(client, applier, new IstioRendering());
+  }
+
+  public IstioControlPlaneReconciler(KubernetesClient client, ResourceApplier applier, IstioRendering rendering) {
     this.client = client;
     this.applier = applier;
+    this.rendering = rendering;
   }
 
   /** Applies the istiod resources and updates status; returns the status written (or kept). */
@@ -39,26 +50,40 @@ public class IstioControlPlaneReconciler {
     String owner = "IstioControlPlane/" + namespace + "/" + name;
     String status;
     String error = null;
+    Map<String, Object> checksums = null;
     try {
-      for (HasMetadata r : IstiodResources.of(icp)) {
+      IstioControlPlaneSpecCheck.check(IstioRendering.spec(icp));
+      IstioRendering.ControlPlane desired = rendering.controlPlane(icp, MeshContext.singleCluster());
+      for (HasMetadata r : desired.objects()) {
         applier.apply(DesiredResource.present(r), "istiod", owner);
       }
-      Deployment istiod = client.apps().deployments().inNamespace(namespace).withName(IstiodResources.istiodName(icp)).get();
-      boolean ready = istiod != null && istiod.getStatus() != null && istiod.getStatus().getReadyReplicas() != null
-          && istiod.getStatus().getReadyReplicas() >= 1;
-      status = ready ? AVAILABLE : RECONCILING;
+      checksums = new LinkedHashMap<>();
+      checksums.put("meshConfig", desired.meshConfigChecksum());
+      checksums.put("sidecarInjector", desired.injectionChecksum());
+      status = istiodReady(icp) ? AVAILABLE : RECONCILING;
     } catch (RuntimeException e) {
       status = FAILED;
       error = e.getMessage();
     }
-    writeStatus(icp, status, error);
+    writeStatus(icp, status, error, checksums);
     return status;
+  }
+
+  /** PASSIVE control planes run no istiod here (a peer's serves them): available once applied. */
+  private boolean istiodReady(GenericKubernetesResource icp) {
+    if ("PASSIVE".equals(IstioRendering.spec(icp).path("mode").asText())) {
+      return true;
+    }
+    Deployment istiod = client.apps().deployments().inNamespace(icp.getMetadata().getNamespace())
+        .withName(IstioRendering.revision(icp).withRevision("istiod")).get();
+    return istiod != null && istiod.getStatus() != null && istiod.getStatus().getReadyReplicas() != null
+        && istiod.getStatus().getReadyReplicas() >= 1;
   }
 
   /** Removes the istiod resources of a control plane (before the IstioControlPlane itself goes). */
   public void remove(GenericKubernetesResource icp) {
     String owner = "IstioControlPlane/" + icp.getMetadata().getNamespace() + "/" + icp.getMetadata().getName();
-    var resources = new java.util.ArrayList<>(IstiodResources.of(icp));
+    var resources = new java.util.ArrayList<>(rendering.controlPlane(icp, MeshContext.singleCluster()).objects());
     java.util.Collections.reverse(resources);
     resources.forEach(r -> applier.apply(DesiredResource.absent(r), "istiod", owner));
   }
@@ -68,7 +93,7 @@ public class IstioControlPlaneReconciler {
     GenericKubernetesResource icp = client.genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(),
         SmmCrds.ISTIO_CONTROL_PLANE.kind()).inNamespace(namespace).withName(name).get();
     if (icp != null) {
-      writeStatus(icp, FAILED, error);
+      writeStatus(icp, FAILED, error, null);
     }
   }
 
@@ -81,12 +106,17 @@ public class IstioControlPlaneReconciler {
     }
   }
 
-  private void writeStatus(GenericKubernetesResource icp, String status, String error) {
+  /** Status as the istio-operator writes it; checksums (of the mesh config and injector) roll gateway pods when they change. */
+  private void writeStatus(GenericKubernetesResource icp, String status, String error, Map<String, Object> checksums) {
     Map<String, Object> next = new LinkedHashMap<>();
     next.put("status", status);
-    next.put("istiodRevision", IstiodResources.revision(icp));
+    next.put("istiodRevision", IstioRendering.revision(icp).label());
     if (error != null) {
       next.put("errorMessage", error);
+    }
+    Object previous = icp.getAdditionalProperties().get("status") instanceof Map<?, ?> m ? m.get("checksums") : null;
+    if (checksums != null || previous != null) {
+      next.put("checksums", checksums != null ? checksums : previous);
     }
     ResourceStatus.writeIfChanged(icp, next, r -> client.genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(),
         SmmCrds.ISTIO_CONTROL_PLANE.kind()).inNamespace(r.getMetadata().getNamespace()).resource(r).updateStatus());

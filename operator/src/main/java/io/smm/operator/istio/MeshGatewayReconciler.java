@@ -8,23 +8,36 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.api.crd.SmmCrds;
+import io.smm.operator.istio.render.IstioRendering;
+import io.smm.operator.istio.render.MeshGatewayValues;
 import io.smm.operator.resources.DesiredResource;
 import io.smm.operator.resources.ResourceApplier;
 import io.smm.operator.resources.ResourceStatus;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** The Istio operator's gateway part: IstioMeshGateway to Deployment/Service, with status (Available once ready). */
+/**
+ * The Istio operator's gateway part: an IstioMeshGateway becomes what the istio-operator's
+ * istio-meshgateway chart renders (a Deployment whose pod istiod's injector completes with the
+ * gateway template, Service, ServiceAccount, SDS Role, PDB, HPA), with status (Available once ready).
+ */
 public class MeshGatewayReconciler {
 
   private final KubernetesClient client;
   private final ResourceApplier applier;
+  private final IstioRendering rendering;
 
   public MeshGatewayReconciler(KubernetesClient client, ResourceApplier applier) {
+    this(client, applier, new IstioRendering());
+  }
+
+  public MeshGatewayReconciler(KubernetesClient client, ResourceApplier applier, IstioRendering rendering) {
     this.client = client;
     this.applier = applier;
+    this.rendering = rendering;
   }
 
   /** Reconciles every IstioMeshGateway in the cluster; true when all are Available. */
@@ -44,7 +57,7 @@ public class MeshGatewayReconciler {
     String status;
     String error = null;
     try {
-      for (HasMetadata r : MeshGatewayResources.of(gw, proxyVersion(gw))) {
+      for (HasMetadata r : desired(gw)) {
         applier.apply(DesiredResource.present(r), "mesh-gateway", owner);
       }
       Deployment d = client.apps().deployments().inNamespace(gw.getMetadata().getNamespace()).withName(gw.getMetadata().getName()).get();
@@ -64,13 +77,24 @@ public class MeshGatewayReconciler {
     return status;
   }
 
-  /** The Istio version of the gateway's control plane, as the Istio operator tags the proxy image; null when it has none. */
-  private String proxyVersion(GenericKubernetesResource gw) {
-    JsonNode ref = Serialization.jsonMapper().valueToTree(gw.getAdditionalProperties().getOrDefault("spec", Map.of())).path("istioControlPlane");
-    GenericKubernetesResource icp = client.genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(), SmmCrds.ISTIO_CONTROL_PLANE.kind())
-        .inNamespace(ref.path("namespace").asText("istio-system")).withName(ref.path("name").asText("cp-v115x")).get();
-    Object spec = icp == null ? null : icp.getAdditionalProperties().get("spec");
-    return spec instanceof Map<?, ?> m && m.get("version") instanceof String v && !v.isBlank() ? v : null;
+  /**
+   * The rendered gateway. Revision, image pull settings and checksums come from the control plane the
+   * gateway names (as the istio-operator resolves it), not from the gateway's own spec.
+   */
+  private List<HasMetadata> desired(GenericKubernetesResource gw) {
+    JsonNode ref = IstioRendering.spec(gw).path("istioControlPlane");
+    String icpNamespace = ref.path("namespace").asText("istio-system");
+    String icpName = ref.path("name").asText("cp-v115x");
+    GenericKubernetesResource icp = client.genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(),
+        SmmCrds.ISTIO_CONTROL_PLANE.kind()).inNamespace(icpNamespace).withName(icpName).get();
+    if (icp == null) {
+      throw new IllegalStateException("spec.istioControlPlane: there is no IstioControlPlane " + icpNamespace + "/" + icpName);
+    }
+    JsonNode icpStatus = Serialization.jsonMapper().valueToTree(icp.getAdditionalProperties().getOrDefault("status", Map.of()));
+    JsonNode icpSpec = IstioRendering.spec(icp);
+    boolean prometheusMerge = icpSpec.at("/meshConfig/enablePrometheusMerge").asBoolean(true);
+    return rendering.meshGateway(gw, new MeshGatewayValues.Properties(IstioRendering.revision(icp).label(), prometheusMerge,
+        icpStatus.at("/checksums/sidecarInjector").textValue(), icpStatus.at("/checksums/meshConfig").textValue(), icpSpec, false));
   }
 
   /** Removes a gateway's Deployment/Service/ServiceAccount (before the IstioMeshGateway goes). */
@@ -79,7 +103,9 @@ public class MeshGatewayReconciler {
     if (gw == null) {
       return;
     }
-    var resources = new ArrayList<>(MeshGatewayResources.of(gw, null));
+    // Only the objects' names matter here, and they do not depend on the control plane (which may be gone).
+    List<HasMetadata> resources = new ArrayList<>(rendering.meshGateway(gw, new MeshGatewayValues.Properties("", true, null, null,
+        Serialization.jsonMapper().createObjectNode(), false)));
     Collections.reverse(resources);
     resources.forEach(r -> applier.apply(DesiredResource.absent(r), "mesh-gateway", "IstioMeshGateway/" + namespace + "/" + name));
   }

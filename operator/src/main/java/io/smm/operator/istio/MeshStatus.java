@@ -45,7 +45,7 @@ public final class MeshStatus {
 
   private static ControlPlaneRow row(KubernetesClient client, GenericKubernetesResource icp) {
     JsonNode n = Serialization.jsonMapper().valueToTree(icp.getAdditionalProperties());
-    String revision = IstiodResources.revision(icp);
+    String revision = io.smm.operator.istio.render.IstioRendering.revision(icp).label();
     RevisionUsage usage = RevisionUsage.of(client, revision);
     return new ControlPlaneRow(icp.getMetadata().getName(), icp.getMetadata().getNamespace(), n.at("/spec/version").asText(""),
         n.at("/spec/mode").asText("ACTIVE"), revision, n.at("/status/status").asText("Unknown"),

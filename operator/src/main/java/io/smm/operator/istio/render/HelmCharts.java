@@ -49,6 +49,8 @@ public final class HelmCharts implements AutoCloseable {
     try {
       dir = Files.createTempDirectory("smm-istio-charts");
       copyCharts(dir);
+      // Instances live as long as the reconcilers holding them, often the whole process.
+      Runtime.getRuntime().addShutdownHook(new Thread(this::close, "smm-istio-charts-cleanup"));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot unpack the istio-operator charts", e);
     }
