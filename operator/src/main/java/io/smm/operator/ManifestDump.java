@@ -1,6 +1,7 @@
 package io.smm.operator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -11,13 +12,22 @@ import io.smm.operator.components.Component;
 import io.smm.operator.components.Components;
 import io.smm.operator.components.ControlPlaneConfig;
 import io.smm.operator.components.ControlPlaneDefaults;
+import io.smm.operator.istio.IstioControlPlaneSpecCheck;
+import io.smm.operator.istio.render.IstioRendering;
+import io.smm.operator.istio.render.MeshContext;
+import io.smm.operator.istio.render.MeshGatewayValues;
 import io.smm.operator.resources.DesiredResource;
 import io.smm.operator.resources.ResourceApplier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** `smm install --dump-resources`: every resource an install would create, as multi-document YAML; nothing is written. */
+/**
+ * `smm install --dump-resources`: every object that will exist after an install, as multi-document
+ * YAML that `kubectl apply -f -` accepts: the product's own (CRDs, ControlPlane, components) and
+ * what the Istio operator part renders from them (istiod and its webhooks, ConfigMaps, RBAC, the
+ * mesh gateways' Deployments and Services). Needs no cluster; nothing is written.
+ */
 public final class ManifestDump {
 
   private ManifestDump() {}
@@ -44,11 +54,46 @@ public final class ManifestDump {
             .addToAdditionalProperties("spec", spec).build());
       }
     }
+    objects.addAll(istioRendered(objects, config));
     StringBuilder out = new StringBuilder();
     for (HasMetadata o : objects) {
       String doc = Serialization.asYaml(o);
       out.append(doc.startsWith("---") ? doc : "---\n" + doc);
     }
     return out.toString();
+  }
+
+  /**
+   * The IstioControlPlanes and IstioMeshGateways of the install, rendered as the operator part will
+   * render them. Gateways take the checksums the control plane's status will carry.
+   */
+  private static List<HasMetadata> istioRendered(List<HasMetadata> objects, ControlPlaneConfig config) {
+    List<HasMetadata> out = new ArrayList<>();
+    Map<String, IstioRendering.ControlPlane> planes = new java.util.HashMap<>();
+    try (IstioRendering rendering = new IstioRendering()) {
+      for (HasMetadata o : objects) {
+        if (o instanceof GenericKubernetesResource icp && SmmCrds.ISTIO_CONTROL_PLANE.kind().equals(o.getKind())) {
+          IstioControlPlaneSpecCheck.check(IstioRendering.spec(icp));
+          IstioRendering.ControlPlane plane = rendering.controlPlane(icp, MeshContext.singleCluster());
+          planes.put(IstioRendering.revision(icp).label(), plane);
+          plane.objects().forEach(r -> out.add(ResourceApplier.stamp(r, "istiod", "IstioControlPlane/" + icp.getMetadata().getNamespace()
+              + "/" + icp.getMetadata().getName())));
+          for (HasMetadata g : objects) {
+            if (g instanceof GenericKubernetesResource gw && SmmCrds.ISTIO_MESH_GATEWAY.kind().equals(g.getKind())) {
+              var ref = IstioRendering.spec(gw).path("istioControlPlane");
+              if (ref.path("name").asText().equals(icp.getMetadata().getName())
+                  && ref.path("namespace").asText().equals(icp.getMetadata().getNamespace())) {
+                var properties = new MeshGatewayValues.Properties(IstioRendering.revision(icp).label(),
+                    IstioRendering.spec(icp).at("/meshConfig/enablePrometheusMerge").asBoolean(true), plane.injectionChecksum(),
+                    plane.meshConfigChecksum(), IstioRendering.spec(icp), false);
+                rendering.meshGateway(gw, properties).forEach(r -> out.add(ResourceApplier.stamp(r, "mesh-gateway",
+                    "IstioMeshGateway/" + gw.getMetadata().getNamespace() + "/" + gw.getMetadata().getName())));
+              }
+            }
+          }
+        }
+      }
+    }
+    return out;
   }
 }

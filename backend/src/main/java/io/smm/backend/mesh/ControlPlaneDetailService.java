@@ -106,7 +106,10 @@ public final class ControlPlaneDetailService {
       }
     }
     List<ControlPlaneDetail.ProxySync> proxies = new ArrayList<>();
-    for (Pod p : client.pods().inAnyNamespace().withLabel("istio.io/rev", revision).list().getItems()) {
+    for (Pod p : client.pods().inAnyNamespace().list().getItems()) {
+      if (!revision.equals(io.smm.api.istio.ProxyRevision.of(p.getMetadata().getLabels(), p.getMetadata().getAnnotations()))) {
+        continue; // the injector records a sidecar's revision in its status annotation; only gateways carry the label
+      }
       if (!PodInfo.hasSidecar(p) || p.getStatus() == null || !"Running".equals(p.getStatus().getPhase())) {
         continue; // a pod that is not running has no proxy connected to anyone
       }

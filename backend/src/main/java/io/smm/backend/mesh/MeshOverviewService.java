@@ -190,7 +190,7 @@ public final class MeshOverviewService {
       Set<String> proxyPods = new HashSet<>();
       int notReady = 0;
       for (Pod p : pods) {
-        String podRevision = p.getMetadata().getLabels() == null ? null : p.getMetadata().getLabels().get("istio.io/rev");
+        String podRevision = io.smm.api.istio.ProxyRevision.of(p.getMetadata().getLabels(), p.getMetadata().getAnnotations());
         if (PodInfo.hasSidecar(p) && revision.equals(podRevision)) {
           proxyPods.add(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName());
           notReady += proxyReady(p) ? 0 : 1;

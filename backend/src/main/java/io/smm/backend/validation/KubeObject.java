@@ -26,6 +26,10 @@ public record KubeObject(String group, String kind, String namespace, String nam
     return strings(body.path("metadata").path("labels"));
   }
 
+  public Map<String, String> annotations() {
+    return strings(body.path("metadata").path("annotations"));
+  }
+
   public String resourceVersion() {
     return body.path("metadata").path("resourceVersion").asText("");
   }

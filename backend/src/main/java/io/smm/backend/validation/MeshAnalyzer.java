@@ -52,7 +52,8 @@ public final class MeshAnalyzer {
   }
 
   private static String revision(MeshConfig mesh, KubeObject subject) {
-    String own = subject.labels().get("istio.io/rev");
+    String own = "Pod".equals(subject.kind()) ? io.smm.api.istio.ProxyRevision.of(subject.labels(), subject.annotations())
+        : subject.labels().get("istio.io/rev");
     return own != null ? own : mesh.revisionOf(subject.namespace().isEmpty() ? subject.name() : subject.namespace());
   }
 }

@@ -65,7 +65,7 @@ final class WorkloadChecks {
       }
     }
     for (KubeObject pod : mesh.all("Pod")) {
-      String revision = pod.labels().get("istio.io/rev");
+      String revision = io.smm.api.istio.ProxyRevision.of(pod.labels(), pod.annotations());
       if (revision != null && mesh.controlPlane(revision).isEmpty()) {
         report.problem(pod, "metadata.labels.istio.io/rev", "pod runs on revision " + revision + ", which has no control plane",
             Map.of("revision", revision));
@@ -75,7 +75,7 @@ final class WorkloadChecks {
 
   private static void outdatedSidecar(MeshConfig mesh, Check.Reporter report) {
     for (KubeObject pod : mesh.all("Pod")) {
-      String revision = pod.labels().get("istio.io/rev");
+      String revision = io.smm.api.istio.ProxyRevision.of(pod.labels(), pod.annotations());
       KubeObject plane = revision == null ? null : mesh.controlPlane(revision).orElse(null);
       if (plane == null) {
         continue;

@@ -48,7 +48,9 @@ class ControlPlaneDetailServiceTest {
     assertThat(service.detail("istio-system", "cp-v115x", Duration.ofHours(1)).join().proxyStatusError())
         .isEqualTo("no istiod pod of cp-v115x.istio-system is running");
     client.pods().inNamespace("istio-system").resource(new PodBuilder().withNewMetadata().withName("istiod-cp-v115x-1")
-        .addToLabels("app", "istiod").addToLabels("istio.io/rev", "cp-v115x.istio-system").endMetadata()
+        // Labelled as the istio-discovery chart labels istiod pods: never injected.
+        .addToLabels("app", "istiod").addToLabels("istio.io/rev", "cp-v115x.istio-system").addToLabels("sidecar.istio.io/inject", "false")
+        .endMetadata()
         .withNewSpec().addNewContainer().withName("discovery").withImage("docker.io/istio/pilot:1.15.3")
         .addNewPort().withContainerPort(15014).endPort().endContainer().endSpec().build()).create();
     DemoWorkloads.namespace(client, "shop", true);

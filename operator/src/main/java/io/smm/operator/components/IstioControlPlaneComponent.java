@@ -27,6 +27,8 @@ public final class IstioControlPlaneComponent implements Component {
       version: 1.15.3
       mode: ACTIVE
       distribution: official
+      containerImageConfiguration:
+        hub: docker.io/istio
       meshID: mesh1
       networkName: network1
       meshConfig:

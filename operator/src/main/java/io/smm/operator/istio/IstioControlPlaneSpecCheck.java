@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * image settings that no registry could serve. The message names the field, so the
  * IstioControlPlane's ERROR column says what to fix; nothing is written.
  */
-final class IstioControlPlaneSpecCheck {
+public final class IstioControlPlaneSpecCheck {
 
   /** The charts are the istio-operator v2.15's: Istio 1.15 patch releases. */
   static final Pattern SUPPORTED_VERSION = Pattern.compile("1\\.15\\.\\d+");
@@ -23,7 +23,7 @@ final class IstioControlPlaneSpecCheck {
 
   private IstioControlPlaneSpecCheck() {}
 
-  static void check(JsonNode spec) {
+  public static void check(JsonNode spec) {
     List<String> problems = new ArrayList<>();
     String version = spec.path("version").asText("");
     if (!SUPPORTED_VERSION.matcher(version).matches()) {

@@ -3,11 +3,12 @@ package io.smm.operator.istio;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.smm.api.istio.ProxyRevision;
 import java.util.List;
 
 /**
  * Who uses an Istio revision: namespaces whose new pods get its sidecar (istio.io/rev label) and
- * pods running its proxy (the injector labels injected pods with istio.io/rev). A control plane
+ * pods running its proxy ({@link ProxyRevision}: the injector's status annotation). A control plane
  * in use must not be removed, or those proxies lose their control plane.
  */
 public record RevisionUsage(String revision, List<String> namespaces, List<String> pods) {
@@ -15,7 +16,8 @@ public record RevisionUsage(String revision, List<String> namespaces, List<Strin
   public static RevisionUsage of(KubernetesClient client, String revision) {
     List<String> namespaces = client.namespaces().withLabel("istio.io/rev", revision).list().getItems().stream()
         .map(Namespace::getMetadata).map(m -> m.getName()).sorted().toList();
-    List<String> pods = client.pods().inAnyNamespace().withLabel("istio.io/rev", revision).list().getItems().stream()
+    List<String> pods = client.pods().inAnyNamespace().list().getItems().stream()
+        .filter(p -> revision.equals(ProxyRevision.of(p.getMetadata().getLabels(), p.getMetadata().getAnnotations())))
         .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
         .filter(p -> !p.getMetadata().getLabels().getOrDefault("app", "").equals("istiod"))
         .map(Pod::getMetadata).map(m -> m.getNamespace() + "/" + m.getName()).sorted().toList();

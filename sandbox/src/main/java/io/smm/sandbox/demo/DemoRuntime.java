@@ -88,7 +88,7 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
     SidecarProxy sidecar = null;
     if (ScrapeTargets.hasSidecar(pod)) {
       MeshIdentity identity = MeshIdentity.of(pod, cluster);
-      String revision = label(pod, "istio.io/rev");
+      String revision = revision(pod);
       sidecar = new SidecarProxy(this, identity, new ServiceRegistry.Caller(pod.getMetadata().getNamespace(),
           pod.getMetadata().getLabels() == null ? Map.of() : Map.copyOf(pod.getMetadata().getLabels()), revision),
           accessLogSender(pod, identity, revision), proxyVersion(pod));
@@ -324,7 +324,7 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
   public List<ProxyState> proxies() {
     MeshResources.Snapshot mesh = mesh();
     return pods.values().stream().filter(p -> p.sidecar != null && p.running)
-        .map(p -> new ProxyState(p.pod.getMetadata().getName(), p.pod.getMetadata().getNamespace(), label(p.pod, "istio.io/rev"),
+        .map(p -> new ProxyState(p.pod.getMetadata().getName(), p.pod.getMetadata().getNamespace(), revision(p.pod),
             p.sidecar.istioVersion(), p.sidecar.rejectsRoutes(mesh)))
         .sorted(java.util.Comparator.comparing(ProxyState::namespace).thenComparing(ProxyState::pod)).toList();
   }
@@ -334,8 +334,17 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
     return mesh().version();
   }
 
-  private static String label(Pod pod, String key) {
-    return pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(key);
+  private static final java.util.regex.Pattern STATUS_REVISION = java.util.regex.Pattern.compile("\"revision\"\\s*:\\s*\"([^\"]*)\"");
+
+  /** The revision whose istiod a proxy talks to: the istio.io/rev label of gateways, else what the injector recorded in sidecar.istio.io/status. */
+  private static String revision(Pod pod) {
+    String label = pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get("istio.io/rev");
+    String status = pod.getMetadata().getAnnotations() == null ? null : pod.getMetadata().getAnnotations().get("sidecar.istio.io/status");
+    if (label != null || status == null) {
+      return label;
+    }
+    java.util.regex.Matcher m = STATUS_REVISION.matcher(status);
+    return m.find() ? m.group(1) : null;
   }
 
   int runningPods() {

@@ -215,19 +215,9 @@ final class SandboxDispatcher extends Dispatcher {
       ((ObjectNode) metadata).put("name", name.toString());
       changed = true;
     }
-    if (POD_CREATE.matcher(path).matches()) {
-      io.fabric8.kubernetes.api.model.Pod pod = Serialization.jsonMapper().convertValue(object, io.fabric8.kubernetes.api.model.Pod.class);
-      if (pod.getMetadata() != null && pod.getMetadata().getNamespace() == null) {
-        pod.getMetadata().setNamespace(path.split("/")[4]);
-      }
-      if (pod.getMetadata() != null && pod.getSpec() != null && pod.getSpec().getContainers() != null) {
-        int before = pod.getSpec().getContainers().size();
-        injection.inject(pod);
-        if (pod.getSpec().getContainers().size() != before) {
-          object = Serialization.jsonMapper().valueToTree(pod);
-          changed = true;
-        }
-      }
+    if (POD_CREATE.matcher(path).matches() && metadata.isObject() && object.path("spec").path("containers").isArray()) {
+      String namespace = metadata.path("namespace").asText(path.split("/")[4]);
+      changed |= injection.inject(object, namespace);
     }
     if (!changed) {
       return request;

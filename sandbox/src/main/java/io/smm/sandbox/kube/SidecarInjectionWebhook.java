@@ -1,18 +1,18 @@
 package io.smm.sandbox.kube;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
-import java.util.HashMap;
-import java.util.Map;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.function.Function;
 
 /**
  * Stands in for Istio's sidecar injector webhook, at the point kube-apiserver calls it (admission of
- * every pod creation, bare pods included; the sandbox API server calls no real webhooks): a pod
- * created in a namespace labelled istio.io/rev=&lt;revision of an existing IstioControlPlane&gt; gets
- * an istio-proxy container and the labels Istio adds, unless the pod is annotated
- * sidecar.istio.io/inject=false. Reads the namespace and the control plane from the store.
+ * every pod creation, bare pods included; the sandbox API server calls no real webhooks). Which pods
+ * are injected follows the selectors of the istio-operator's two webhooks: {@code rev.namespace}
+ * (namespace labelled istio.io/rev=&lt;revision&gt;, no istio-injection label) and
+ * {@code rev.object} (pod labelled istio.io/rev in a namespace with neither label); a pod labelled
+ * or annotated sidecar.istio.io/inject=false is left alone, and nothing is injected for a revision
+ * whose IstioControlPlane does not exist. The template is Istio's sidecar template, or the gateway
+ * template for pods that ask for it (inject.istio.io/templates: gateway, istio-proxy image auto).
  */
 final class SidecarInjectionWebhook {
 
@@ -25,34 +25,44 @@ final class SidecarInjectionWebhook {
     this.stored = stored;
   }
 
-  void inject(Pod pod) {
-    Map<String, String> annotations = pod.getMetadata().getAnnotations() == null ? Map.of() : pod.getMetadata().getAnnotations();
-    if ("false".equals(annotations.get("sidecar.istio.io/inject"))
-        || pod.getSpec().getContainers().stream().anyMatch(c -> "istio-proxy".equals(c.getName()))) {
-      return;
+  /** Injects into a pod being created (JSON, changed in place); true when it did. */
+  boolean inject(ObjectNode pod, String namespace) {
+    JsonNode meta = pod.path("metadata");
+    if ("false".equals(meta.at("/annotations/sidecar.istio.io~1inject").asText()) || "false".equals(meta.at("/labels/sidecar.istio.io~1inject").asText())
+        || meta.at("/annotations/sidecar.istio.io~1status").isTextual()) {
+      return false;
     }
-    JsonNode ns = stored.apply("/api/v1/namespaces/" + pod.getMetadata().getNamespace());
-    String revision = ns == null ? "" : ns.at("/metadata/labels").path(REVISION_LABEL).asText("");
+    boolean gateway = meta.at("/annotations/inject.istio.io~1templates").asText("").contains("gateway");
+    for (JsonNode c : pod.at("/spec/containers")) {
+      // A pod created with its proxy already in place (as if injected elsewhere) is stored as it is.
+      if ("istio-proxy".equals(c.path("name").asText()) && !"auto".equals(c.path("image").asText())) {
+        return false;
+      }
+    }
+    JsonNode ns = stored.apply("/api/v1/namespaces/" + namespace);
+    JsonNode nsLabels = ns == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : ns.at("/metadata/labels");
+    if (nsLabels.has("istio-injection")) {
+      return false; // the istio-injection=enabled label belongs to a default-revision Istio this product does not install
+    }
+    String revision = nsLabels.has(REVISION_LABEL) ? nsLabels.path(REVISION_LABEL).asText() : meta.at("/labels/istio.io~1rev").asText("");
     if (!revision.contains(".")) {
-      return;
+      return false;
     }
-    JsonNode icp = stored.apply("/apis/servicemesh.cisco.com/v1alpha1/namespaces/" + revision.substring(revision.indexOf('.') + 1)
-        + "/istiocontrolplanes/" + revision.substring(0, revision.indexOf('.')));
+    String icpName = revision.substring(0, revision.indexOf('.'));
+    String icpNamespace = revision.substring(revision.indexOf('.') + 1);
+    JsonNode icp = stored.apply("/apis/servicemesh.cisco.com/v1alpha1/namespaces/" + icpNamespace + "/istiocontrolplanes/" + icpName);
     if (icp == null) {
-      return; // no such control plane: its webhook does not exist, nothing injects
+      return false; // no such control plane: its webhook does not exist, nothing injects
     }
-    String version = icp.at("/spec/version").asText("1.15.3");
-    Map<String, String> labels = new HashMap<>(pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels());
-    labels.put(REVISION_LABEL, revision);
-    labels.put("security.istio.io/tlsMode", "istio");
-    labels.put("service.istio.io/canonical-name", labels.getOrDefault("app", pod.getMetadata().getName()));
-    labels.put("service.istio.io/canonical-revision", labels.getOrDefault("version", "latest"));
-    pod.getMetadata().setLabels(labels);
-    Map<String, String> ann = new HashMap<>(annotations);
-    ann.put("sidecar.istio.io/status", "{\"initContainers\":[\"istio-init\"],\"containers\":[\"istio-proxy\"],\"revision\":\""
-        + revision + "\"}");
-    pod.getMetadata().setAnnotations(ann);
-    pod.getSpec().getContainers().add(new ContainerBuilder().withName("istio-proxy").withImage("docker.io/istio/proxyv2:" + version)
-        .withArgs("proxy", "sidecar").addNewPort().withName("http-envoy-prom").withContainerPort(15090).endPort().build());
+    JsonNode spec = icp.path("spec");
+    String hub = spec.at("/containerImageConfiguration/hub").asText("docker.io/istio");
+    String tag = spec.at("/containerImageConfiguration/tag").asText(spec.path("version").asText("1.15.3"));
+    String image = spec.at("/proxy/image").asText("proxyv2");
+    String proxyImage = image.contains("/") ? image : hub + "/" + image + ":" + tag;
+    String trustDomain = spec.at("/meshConfig/trustDomain").asText("cluster.local");
+    IstioInjectionTemplate.inject(pod, new IstioInjectionTemplate.ControlPlane(revision, proxyImage,
+        "istiod-" + icpName + "." + icpNamespace + ".svc:15012", spec.path("clusterID").asText("Kubernetes"),
+        spec.path("meshID").asText(trustDomain), trustDomain), gateway);
+    return true;
   }
 }

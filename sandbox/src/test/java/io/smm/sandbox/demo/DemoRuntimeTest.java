@@ -71,8 +71,9 @@ class DemoRuntimeTest extends DemoMeshFixture {
     shop();
     Pod frontpage = pod("shop", "frontpage");
     assertThat(frontpage.getSpec().getContainers()).extracting(c -> c.getName()).containsExactly("frontpage", "istio-proxy");
-    assertThat(frontpage.getMetadata().getLabels()).containsEntry("istio.io/rev", "cp-v115x.istio-system")
-        .containsEntry("security.istio.io/tlsMode", "istio");
+    // As Istio's injector: the revision is recorded in the status annotation, not as a label.
+    assertThat(frontpage.getMetadata().getLabels()).doesNotContainKey("istio.io/rev").containsEntry("security.istio.io/tlsMode", "istio");
+    assertThat(frontpage.getMetadata().getAnnotations().get("sidecar.istio.io/status")).contains("\"revision\":\"cp-v115x.istio-system\"");
 
     assertThat(send("shop", "frontpage", 3)).isEqualTo(200);
     String source = scrape("shop", "frontpage");

@@ -41,9 +41,15 @@ class SidecarInjectionWebhookTest {
     Pod injected = create("shop", "smm-load-", false);
     assertThat(injected.getMetadata().getName()).matches("smm-load-[bcdfghjklmnpqrstvwxz2456789]{5}");
     assertThat(injected.getSpec().getContainers()).extracting(c -> c.getName()).containsExactly("load", "istio-proxy");
-    assertThat(injected.getMetadata().getLabels()).containsEntry("istio.io/rev", "cp-v115x.istio-system")
-        .containsEntry("security.istio.io/tlsMode", "istio");
+    assertThat(injected.getMetadata().getLabels()).containsEntry("security.istio.io/tlsMode", "istio");
+    assertThat(injected.getMetadata().getAnnotations().get("sidecar.istio.io/status")).contains("\"revision\":\"cp-v115x.istio-system\"");
+    assertThat(injected.getSpec().getInitContainers()).extracting(c -> c.getName()).containsExactly("istio-init");
     assertThat(create("shop", "opted-out-", true).getSpec().getContainers()).hasSize(1);
     assertThat(create("plain", "plain-", false).getSpec().getContainers()).hasSize(1);
+    // The object-selector webhook: a pod labelled with a revision is injected in a namespace without one.
+    Pod labelled = mesh.client.pods().inNamespace("plain").resource(new PodBuilder().withNewMetadata().withGenerateName("rev-")
+        .addToLabels("istio.io/rev", "cp-v115x.istio-system").endMetadata()
+        .withNewSpec().addNewContainer().withName("load").withImage("busybox").endContainer().endSpec().build()).create();
+    assertThat(labelled.getSpec().getContainers()).extracting(c -> c.getName()).containsExactly("load", "istio-proxy");
   }
 }
