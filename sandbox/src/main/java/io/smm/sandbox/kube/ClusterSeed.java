@@ -75,6 +75,10 @@ public final class ClusterSeed {
         .withKubeletVersion(EmbeddedApiServer.KUBERNETES_VERSION)
         .withKubeProxyVersion(EmbeddedApiServer.KUBERNETES_VERSION)
         .withContainerRuntimeVersion("smm-sandbox://in-process")
+        // Required by the Node schema; a real kubelet reads them from the machine (/etc/machine-id, DMI, the boot id).
+        .withMachineID(java.util.UUID.nameUUIDFromBytes(("machine:" + name).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString().replace("-", ""))
+        .withSystemUUID(java.util.UUID.nameUUIDFromBytes(("system:" + name).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString())
+        .withBootID(java.util.UUID.randomUUID().toString())
         .endNodeInfo()
         .endStatus()
         .build();

@@ -63,11 +63,13 @@ final class SandboxDispatcher extends Dispatcher {
   private volatile PodProxy podProxy = (namespace, pod, port, path) -> Optional.empty();
   private final NamespaceLifecycle namespaces;
   private final SidecarInjectionWebhook injection;
+  private final SchemaAdmission schemas;
 
   SandboxDispatcher(KubernetesCrudDispatcher store, VersionInfo version, String serverAddress, AccessControl access) {
     this.store = store;
     this.namespaces = new NamespaceLifecycle(store, this::allResources);
     this.injection = new SidecarInjectionWebhook(path -> stored(store, path));
+    this.schemas = new SchemaAdmission(path -> stored(store, path));
     this.access = access;
     this.version = version;
     this.serverAddress = serverAddress;
@@ -186,7 +188,38 @@ final class SandboxDispatcher extends Dispatcher {
         return conflict;
       }
     }
+    MockResponse invalid = invalid(request, bare, contentType);
+    if (invalid != null) {
+      return invalid;
+    }
     return store.dispatch(request);
+  }
+
+  /**
+   * kube-apiserver validates the object a create, update or patch would store; the sandbox does the
+   * same before its store sees the request (a patch is applied to a copy first).
+   */
+  private MockResponse invalid(RecordedRequest request, String path, String contentType) {
+    if (request.method() != HttpMethod.POST && request.method() != HttpMethod.PUT && request.method() != HttpMethod.PATCH) {
+      return null;
+    }
+    JsonNode candidate;
+    try {
+      JsonNode body = SchemaAdmission.parse(request.getBody().getBytes());
+      if (request.method() != HttpMethod.PATCH) {
+        candidate = body;
+      } else {
+        JsonNode current = stored(store, objectPath(path));
+        if (current == null) {
+          return null; // the store answers 404
+        }
+        candidate = contentType != null && contentType.startsWith("application/json-patch+json")
+            ? io.fabric8.zjsonpatch.JsonPatch.apply(body, current) : JsonMergePatch.apply(current, body);
+      }
+    } catch (RuntimeException e) {
+      return null; // a body that does not parse or apply is the store's to refuse
+    }
+    return schemas.refuse(request.method(), path, candidate);
   }
 
   private static final Pattern POD_CREATE = Pattern.compile("/api/v1/namespaces/[^/]+/pods");
@@ -543,6 +576,10 @@ final class SandboxDispatcher extends Dispatcher {
     }
     JsonNode object = Serialization.unmarshal(new String(current.getBody().getBytes(), StandardCharsets.UTF_8), JsonNode.class);
     JsonNode patched = StrategicMergePatch.apply(object, patch);
+    MockResponse invalid = schemas.refuse(HttpMethod.PATCH, path, Serialization.jsonMapper().valueToTree(patched));
+    if (invalid != null) {
+      return invalid;
+    }
     return write(store, HttpMethod.PUT, path, "application/json", Serialization.asJson(patched));
   }
 

@@ -69,7 +69,9 @@ class EmbeddedApiServerTest {
     client.configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata().withName("survivor").endMetadata()
         .build()).create();
     client.apps().deployments().inNamespace("doomed").resource(new DeploymentBuilder().withNewMetadata().withName("web").endMetadata()
-        .withNewSpec().endSpec().build()).create();
+        .withNewSpec().withNewSelector().addToMatchLabels("app", "web").endSelector().withNewTemplate().withNewMetadata()
+        .addToLabels("app", "web").endMetadata().withNewSpec().addNewContainer().withName("web").withImage("nginx").endContainer()
+        .endSpec().endTemplate().endSpec().build()).create();
     var widgets = client.genericKubernetesResources("example.smm.io/v1", "Widget");
     widgets.inNamespace("doomed").resource(new GenericKubernetesResourceBuilder().withApiVersion("example.smm.io/v1").withKind("Widget")
         .withNewMetadata().withName("w1").withNamespace("doomed").endMetadata().build()).create();

@@ -72,8 +72,12 @@ public final class HelmCharts implements AutoCloseable {
     try {
       valuesFile = Files.createTempFile(dir, "values-", ".yaml");
       YAML.writeValue(valuesFile.toFile(), values);
-      manifest = new Helm(dir.resolve(chart)).template().withName(release).withNamespace(namespace)
-          .withValuesFile(valuesFile).call();
+      try {
+        manifest = new Helm(dir.resolve(chart)).template().withName(release).withNamespace(namespace)
+            .withValuesFile(valuesFile).call();
+      } finally {
+        JvmSignals.restore();
+      }
       manifest = crds(chart) + "\n---\n" + (manifest == null ? "" : manifest);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
