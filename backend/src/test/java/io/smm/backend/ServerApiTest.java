@@ -272,14 +272,16 @@ class ServerApiTest {
     client.services().inNamespace("smm-demo").resource(new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata()
         .withName("catalog").endMetadata().withNewSpec().withSelector(Map.of("app", "catalog")).addNewPort().withName("http")
         .withPort(8080).endPort().endSpec().build()).create();
-    client.apps().deployments().inNamespace("smm-demo").resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
-        .withNewMetadata().withName("catalog-v1").endMetadata().withNewSpec().withReplicas(2).withNewTemplate().withNewMetadata()
-        .addToLabels("app", "catalog").addToLabels("version", "v1").endMetadata().endTemplate().endSpec().build()).create();
+    client.apps().deployments().inNamespace("smm-demo").resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder(
+        io.smm.sandbox.testing.DemoWorkloads.minimalDeployment("catalog-v1", Map.of("app", "catalog", "version", "v1")))
+        .editSpec().withReplicas(2).endSpec().build()).create();
     client.pods().inNamespace("smm-demo").resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("catalog-v1-abc")
         .addToLabels("app", "catalog").endMetadata().withNewSpec().addNewContainer().withName("catalog").endContainer()
         .addNewContainer().withName("istio-proxy").endContainer().withNodeName("node-1").endSpec().withNewStatus().withPhase("Running")
-        .addNewContainerStatus().withName("catalog").withReady(true).withRestartCount(2).endContainerStatus()
-        .addNewContainerStatus().withName("istio-proxy").withReady(true).withRestartCount(0).endContainerStatus().endStatus().build()).create();
+        .addNewContainerStatus().withName("catalog").withImage("catalog").withImageID("catalog@sha256:1").withReady(true).withRestartCount(2)
+        .endContainerStatus()
+        .addNewContainerStatus().withName("istio-proxy").withImage("proxyv2").withImageID("proxyv2@sha256:1").withReady(true)
+        .withRestartCount(0).endContainerStatus().endStatus().build()).create();
 
     JsonNode data = graphql("""
         { services(namespaces: ["smm-demo"]) { name ports selector { key value } }

@@ -34,6 +34,10 @@ class InstallCommand implements Runnable {
   @Option(names = "--dump-resources", description = "Print the resources an install would create, as YAML; write nothing.")
   boolean dumpResources;
 
+  @Option(names = "--image-repository", description = "Where the smm image is pulled from, HOST/PREFIX (the ControlPlane's "
+      + "spec.repositoryOverride; default ghcr.io/smm): push the image `mvn -Pimage` builds there.")
+  String imageRepository;
+
   @Option(names = "--cluster-name", description = "Name of the cluster in the mesh (default: the kubeconfig's cluster; converted to a valid name).")
   String clusterName;
 
@@ -58,7 +62,15 @@ class InstallCommand implements Runnable {
   @Override
   public void run() {
     if (dumpResources) {
-      ObjectNode spec = userSpec(clusterName != null ? clusterName : parent.kube.contextClusterName());
+      String cluster = clusterName;
+      if (cluster == null) {
+        try {
+          cluster = parent.kube.contextClusterName();
+        } catch (CliException e) {
+          throw new CliException(e.getMessage() + "; --dump-resources needs no cluster: name it with --cluster-name", e.exitCode());
+        }
+      }
+      ObjectNode spec = userSpec(cluster);
       System.out.print(ManifestDump.yaml("smm", spec));
       return;
     }
@@ -79,6 +91,13 @@ class InstallCommand implements Runnable {
   ObjectNode userSpec(String cluster) {
     ObjectNode spec = YAML.createObjectNode();
     spec.put("clusterName", ClusterNames.convert(cluster));
+    if (imageRepository != null) {
+      int slash = imageRepository.indexOf('/');
+      if (slash <= 0 || slash == imageRepository.length() - 1) {
+        throw new CliException("--image-repository: expected HOST/PREFIX (e.g. registry.example.com/smm), got " + imageRepository, 2);
+      }
+      spec.with("repositoryOverride").put("host", imageRepository.substring(0, slash)).put("prefix", imageRepository.substring(slash + 1));
+    }
     if (platform != null) {
       spec.put("platform", platform);
     }

@@ -51,8 +51,17 @@ public class KubeOptions {
         ? current.getContext().getCluster() : "kubernetes";
   }
 
+  /** Where Kubernetes mounts a pod's ServiceAccount token: present when this runs in a pod. */
+  static final Path SERVICE_ACCOUNT_TOKEN = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
+
   Config config() {
     Path file = kubeconfig != null ? kubeconfig : defaultKubeconfig();
+    if (kubeconfig == null && !Files.exists(file) && System.getenv("KUBERNETES_SERVICE_HOST") != null && Files.exists(SERVICE_ACCOUNT_TOKEN)) {
+      // In a pod (smm server / smm operator as the product's Deployments run them): the in-cluster
+      // configuration, the pod's ServiceAccount, as client-go's rest.InClusterConfig.
+      return new ConfigBuilder(Config.autoConfigure(null)).withConnectionTimeout(5_000).withRequestTimeout(15_000)
+          .withRequestRetryBackoffLimit(1).build();
+    }
     String content;
     try {
       content = Files.readString(file);

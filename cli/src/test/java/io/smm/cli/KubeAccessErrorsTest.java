@@ -31,6 +31,25 @@ class KubeAccessErrorsTest {
   }
 
   @Test
+  void dumpResourcesNeedsNoClusterOnlyAClusterName(@TempDir Path dir) {
+    Path missing = dir.resolve("nope/config");
+    Result withoutName = run("-c", missing.toString(), "install", "--dump-resources");
+    assertThat(withoutName.exitCode()).isEqualTo(1);
+    assertThat(withoutName.err()).contains("--dump-resources needs no cluster: name it with --cluster-name");
+    java.io.PrintStream out = System.out;
+    java.io.ByteArrayOutputStream dump = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(dump, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      assertThat(run("-c", missing.toString(), "install", "--dump-resources", "--cluster-name", "demo_1",
+          "--image-repository", "registry.example.com/platform").exitCode()).isZero();
+    } finally {
+      System.setOut(out);
+    }
+    assertThat(dump.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("clusterName: \"demo-1\"")
+        .contains("name: \"istiod-cp-v115x\"").contains("image: \"registry.example.com/platform/smm:");
+  }
+
+  @Test
   void verboseAddsTheStackTraceBehindTheSameOneLineError(@TempDir Path dir) {
     Path missing = dir.resolve("nope/config");
     Result quiet = run("-c", missing.toString(), "istio", "cluster", "status");

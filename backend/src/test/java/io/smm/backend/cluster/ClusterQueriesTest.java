@@ -36,8 +36,7 @@ class ClusterQueriesTest {
   }
 
   void deployment(String name, Map<String, String> labels) {
-    client.apps().deployments().inNamespace("shop").resource(new DeploymentBuilder().withNewMetadata().withName(name).endMetadata()
-        .withNewSpec().withNewTemplate().withNewMetadata().withLabels(labels).endMetadata().endTemplate().endSpec().build()).create();
+    client.apps().deployments().inNamespace("shop").resource(io.smm.sandbox.testing.DemoWorkloads.minimalDeployment(name, labels)).create();
   }
 
   void workloadEntry(String name, String group) {

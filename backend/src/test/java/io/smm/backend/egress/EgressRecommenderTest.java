@@ -53,9 +53,8 @@ class EgressRecommenderTest {
     IstioFixtures.istioCrds(client);
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("smm-demo").endMetadata().build()).create();
     for (String w : new String[] {"payments-v1", "idle-v1"}) {
-      client.apps().deployments().inNamespace("smm-demo").resource(new DeploymentBuilder().withNewMetadata().withName(w).endMetadata()
-          .withNewSpec().withNewSelector().addToMatchLabels("app", w.replace("-v1", "")).addToMatchLabels("version", "v1").endSelector()
-          .endSpec().build()).create();
+      client.apps().deployments().inNamespace("smm-demo").resource(io.smm.sandbox.testing.DemoWorkloads.minimalDeployment(w,
+          Map.of("app", w.replace("-v1", ""), "version", "v1"))).create();
     }
     recommender = new EgressRecommender(client, new PrometheusClient(java.net.URI.create(prometheus.url()), Duration.ofSeconds(10), 4));
   }

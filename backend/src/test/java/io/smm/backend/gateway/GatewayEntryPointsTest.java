@@ -44,7 +44,8 @@ class GatewayEntryPointsTest {
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("istio-system").endMetadata().build()).create();
     client.resource(new GenericKubernetesResourceBuilder().withApiVersion(SmmCrds.ISTIO_MESH_GATEWAY.apiVersion())
         .withKind(SmmCrds.ISTIO_MESH_GATEWAY.kind()).withNewMetadata().withName("demo-gw").withNamespace("istio-system").endMetadata()
-        .addToAdditionalProperties("spec", Map.of("type", "ingress")).build()).create();
+        .addToAdditionalProperties("spec", Map.of("type", "ingress", "istioControlPlane", Map.of("name", "cp-v115x", "namespace", "istio-system")))
+        .build()).create();
     Map<String, String> labels = Map.of("app", "demo-gw", "gateway-name", "demo-gw", "gateway-type", "ingress");
     client.pods().inNamespace("istio-system").resource(new PodBuilder().withNewMetadata().withName("demo-gw-abc").withLabels(labels)
         .endMetadata().build()).create();

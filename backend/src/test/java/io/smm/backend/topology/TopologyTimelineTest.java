@@ -100,9 +100,8 @@ class TopologyTimelineTest {
     api = EmbeddedApiServer.start(0);
     client = api.newClient();
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build()).create();
-    client.apps().deployments().inNamespace("shop").resource(new DeploymentBuilder().withNewMetadata().withName("reports-v1").endMetadata()
-        .withNewSpec().withNewTemplate().withNewMetadata().addToLabels("app", "reports").endMetadata().endTemplate().endSpec().build())
-        .create();
+    client.apps().deployments().inNamespace("shop").resource(io.smm.sandbox.testing.DemoWorkloads.minimalDeployment("reports-v1",
+        Map.of("app", "reports"))).create();
     PrometheusClient prom = new PrometheusClient(java.net.URI.create(prometheus.url()), Duration.ofSeconds(10), 4);
     topology = new TopologyService(prom, new io.smm.backend.cluster.ClusterQueries(client, "c1"), "c1", ForkJoinPool.commonPool());
     health = new HealthService(prom, new HealthScorer(HealthThresholds.DEFAULT), "c1");

@@ -1,6 +1,5 @@
 package io.smm.operator.components;
 
-import io.smm.operator.components.Workloads.Port;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,25 +11,43 @@ public final class Components {
 
   public static List<Component> all() {
     Map<String, String> scraped = Map.of("prometheus.io/scrape", "true", "prometheus.io/port", "50500", "prometheus.io/path", "/metrics");
+    // `smm operator` (leader-elected; every replica and role shares one Lease in the operator namespace).
+    Workload operator = new Workload(Workload.smmImage(),
+        c -> List.of("operator", "--lease-namespace", c.text("meshManager.namespace", c.smmNamespace())), List.of(), null, Map.of());
     List<Component> parts = List.of(
         new CrdsComponent(),
-        new ServiceComponent("cert-manager", "certManager", "cert-manager", "cert-manager", "cert-manager-controller",
-            List.of(new Port("metrics", 9402)), Map.of()),
-        new ServiceComponent("istio-operator", "meshManager", null, "istio-operator-v115x", "istio-operator",
-            List.of(new Port("http", 8080)), Map.of()),
+        // Only cert-manager's controller; its webhook, cainjector, CRDs and RBAC are not installed yet (install cert-manager itself).
+        new ServiceComponent("cert-manager", "certManager", "cert-manager", "cert-manager",
+            new Workload(Workload.upstream("quay.io/jetstack/cert-manager-controller:v1.11.0"), Workload.fixedArgs(),
+                List.of(new Workload.Port("metrics", 9402)), null, Map.of()), Map.of()),
+        // The Istio operator part of this product runs in `smm operator`.
+        new ServiceComponent("istio-operator", "meshManager", null, "istio-operator-v115x", operator, Map.of(), ProductRbac.OPERATOR),
         new IstioControlPlaneComponent(),
         new GatewaysComponent(),
-        new ServiceComponent("prometheus", "smm.prometheus", null, "smm-prometheus", "prometheus",
-            List.of(new Port("web", 9090)), Map.of()),
-        new ServiceComponent("grafana", "smm.grafana", null, "smm-grafana", "grafana", List.of(new Port("http", 3000)), Map.of()),
-        new ServiceComponent("tracing", "smm.tracing", null, "smm-tracing", "jaeger",
-            List.of(new Port("query", 16686), new Port("zipkin", 9411)), Map.of()),
-        new ServiceComponent("smm", "smm", null, "smm", "smm", List.of(new Port("http", 50500)), scraped),
-        new ServiceComponent("als", "smm.als", null, "smm-als", "smm", List.of(new Port("grpc-als", 50600)), Map.of()),
-        new SreComponent(new ServiceComponent("sre", "smm.sre", null, "smm-sre-controller", "smm", List.of(new Port("http", 8080)),
-            Map.of())),
+        new ServiceComponent("prometheus", "smm.prometheus", null, "smm-prometheus",
+            new Workload(Workload.upstream("prom/prometheus:v2.39.1"), Workload.fixedArgs("--config.file=/etc/prometheus/"
+                + PrometheusConfig.FILE, "--storage.tsdb.path=/prometheus", "--web.route-prefix=" + PrometheusConfig.ROUTE_PREFIX,
+                "--web.external-url=http://localhost:9090" + PrometheusConfig.ROUTE_PREFIX),
+                List.of(new Workload.Port("http-web", 9090, 59090)),
+                new Workload.Probe(9090, PrometheusConfig.ROUTE_PREFIX + "/-/ready", PrometheusConfig.ROUTE_PREFIX + "/-/healthy"), Map.of(),
+                "/etc/prometheus"), Map.of(), ProductRbac.PROMETHEUS),
+        new ServiceComponent("grafana", "smm.grafana", null, "smm-grafana",
+            new Workload(Workload.upstream("grafana/grafana:7.5.11"), Workload.fixedArgs(), List.of(new Workload.Port("http", 3000)),
+                new Workload.Probe(3000, "/api/health", "/api/health"), Map.of()), Map.of()),
+        new ServiceComponent("tracing", "smm.tracing", null, "smm-tracing",
+            new Workload(Workload.upstream("jaegertracing/all-in-one:1.28.0"), Workload.fixedArgs(),
+                List.of(new Workload.Port("http-query", 16686), new Workload.Port("http-zipkin", 9411), new Workload.Port("http-admin", 14269)),
+                new Workload.Probe(14269, "/", "/"), Map.of("COLLECTOR_ZIPKIN_HOST_PORT", ":9411")), Map.of()),
+        // The backend: GraphQL API and dashboard on 50500, and the access log service the sidecars stream to on 50600.
+        new ServiceComponent("smm", "smm", null, "smm",
+            new Workload(Workload.smmImage(), Workload.fixedArgs("server", "--address", "0.0.0.0", "--port", "50500", "--als-port", "50600"),
+                List.of(new Workload.Port("http", 50500), new Workload.Port("grpc-als", 50600)),
+                new Workload.Probe(50500, "/readyz", "/healthz"), Map.of()), scraped, ProductRbac.SERVER),
+        new AccessLogServiceComponent(),
+        new SreComponent(new ServiceComponent("sre", "smm.sre", null, "smm-sre-controller", operator, Map.of(), ProductRbac.OPERATOR)),
         new ServiceComponent("cluster-registry", "clusterRegistry", "cluster-registry", "cluster-registry-controller",
-            "cluster-registry-controller", List.of(new Port("metrics", 8080)), Map.of()));
+            new Workload(c -> Workloads.Images.of(c).image("cluster-registry-controller", "v0.2.10"), Workload.fixedArgs(),
+                List.of(new Workload.Port("metrics", 8080)), null, Map.of()), Map.of()));
     List<Component> ordered = new ArrayList<>();
     ordered.add(parts.get(0));
     ordered.add(new NamespacesComponent(parts));

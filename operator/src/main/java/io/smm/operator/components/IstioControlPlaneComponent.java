@@ -72,13 +72,21 @@ public final class IstioControlPlaneComponent implements Component {
     return List.of(new DesiredResource(istioControlPlane(config), enabled, true));
   }
 
-  GenericKubernetesResource istioControlPlane(ControlPlaneConfig config) {
-    ObjectNode spec;
+  private static ObjectNode defaults(ControlPlaneConfig config) {
     try {
-      spec = (ObjectNode) YAML.readTree(DEFAULT_SPEC.formatted(accessLogServiceAddress(config.smmNamespace())));
+      ObjectNode spec = (ObjectNode) YAML.readTree(DEFAULT_SPEC.formatted(accessLogServiceAddress(config.smmNamespace())));
       if (!config.clusterName().isEmpty()) {
         spec.put("clusterID", config.clusterName());
       }
+      return spec;
+    } catch (IOException e) {
+      throw new UncheckedIOException("the built-in IstioControlPlane defaults do not parse", e);
+    }
+  }
+
+  GenericKubernetesResource istioControlPlane(ControlPlaneConfig config) {
+    ObjectNode spec = defaults(config);
+    try {
       JsonNode overrides = config.at("meshManager.istio.istioCROverrides");
       if (overrides.isTextual() && !overrides.asText().isBlank()) {
         JsonNode parsed = YAML.readTree(overrides.asText());
@@ -87,8 +95,9 @@ public final class IstioControlPlaneComponent implements Component {
         }
       }
     } catch (IOException e) {
-      // Validated before reconciling; reaching this is a bug.
-      throw new UncheckedIOException(e);
+      // A reconcile refuses such a spec before any write; an uninstall still has to find the
+      // IstioControlPlane to remove it, and its identity does not depend on the overrides.
+      spec = defaults(config);
     }
     @SuppressWarnings("unchecked")
     Map<String, Object> specMap = Serialization.jsonMapper().convertValue(spec, Map.class);

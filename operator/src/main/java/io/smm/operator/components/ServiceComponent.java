@@ -2,15 +2,30 @@ package io.smm.operator.components;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.smm.operator.resources.DesiredResource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A component that is one workload (ServiceAccount + Deployment + Service) switched by an
- * "enabled" flag in the ControlPlane spec; most of the product's parts are this shape.
+ * A component that is one workload (ServiceAccount + Deployment + Service, plus what that workload
+ * needs beside it: its RBAC, its configuration) switched by an "enabled" flag in the ControlPlane
+ * spec; most of the product's parts are this shape.
  */
-public record ServiceComponent(String name, String settingsPath, String defaultNamespace, String app, String imageName,
-    List<Workloads.Port> ports, Map<String, String> podAnnotations) implements Component {
+public record ServiceComponent(String name, String settingsPath, String defaultNamespace, String app, Workload workload,
+    Map<String, String> podAnnotations, Beside beside) implements Component {
+
+  /** Objects a workload needs next to its Deployment (RBAC bound to its ServiceAccount, ConfigMaps). */
+  @FunctionalInterface
+  public interface Beside {
+    List<HasMetadata> of(String app, String namespace, ControlPlaneConfig config);
+
+    Beside NOTHING = (app, namespace, config) -> List.of();
+  }
+
+  public ServiceComponent(String name, String settingsPath, String defaultNamespace, String app, Workload workload,
+      Map<String, String> podAnnotations) {
+    this(name, settingsPath, defaultNamespace, app, workload, podAnnotations, Beside.NOTHING);
+  }
 
   public String namespace(ControlPlaneConfig config) {
     return config.text(settingsPath + ".namespace", defaultNamespace == null ? config.smmNamespace() : defaultNamespace);
@@ -19,9 +34,12 @@ public record ServiceComponent(String name, String settingsPath, String defaultN
   @Override
   public List<DesiredResource> desired(ControlPlaneConfig config) {
     boolean enabled = config.enabled(settingsPath);
-    String image = Workloads.Images.of(config).image(imageName, "v1.0.0");
     int replicas = config.integer(settingsPath + ".replicas", 1);
-    List<HasMetadata> objects = Workloads.service(app, namespace(config), name, image, replicas, ports, podAnnotations);
+    String namespace = namespace(config);
+    List<HasMetadata> objects = new ArrayList<>(beside.of(app, namespace, config));
+    objects.forEach(o -> Workloads.label(o, app, name));
+    objects.addAll(Workloads.service(app, namespace, name, workload.image().apply(config), workload.args().apply(config), replicas,
+        workload, podAnnotations));
     return objects.stream().map(o -> new DesiredResource(o, enabled)).toList();
   }
 }

@@ -20,8 +20,6 @@ import java.util.Map;
  */
 public final class Workloads {
 
-  /** A named container port. */
-  public record Port(String name, int port) {}
 
   /** Image registry settings from spec.repositoryOverride. */
   public record Images(String host, String prefix) {
@@ -31,6 +29,12 @@ public final class Workloads {
 
     public String image(String name, String tag) {
       return host + "/" + prefix + "/" + name + ":" + tag;
+    }
+
+    /** The tag of the smm image: the distribution's own version (the jar's), "latest" when run from classes. */
+    public static String productVersion() {
+      String v = Workloads.class.getPackage().getImplementationVersion();
+      return v == null || v.isBlank() ? "latest" : v;
     }
   }
 
@@ -50,25 +54,48 @@ public final class Workloads {
     return l;
   }
 
+  /** Gives an object the labels of the component it belongs to (for what is built beside a workload). */
+  static void label(HasMetadata o, String app, String component) {
+    Map<String, String> labels = new LinkedHashMap<>(labels(app, component));
+    if (o.getMetadata().getLabels() != null) {
+      labels.putAll(o.getMetadata().getLabels());
+    }
+    o.getMetadata().setLabels(labels);
+  }
+
   /** ServiceAccount, Deployment and (when there are ports) Service named {@code app}. */
-  public static List<HasMetadata> service(String app, String namespace, String component, String image, int replicas,
-      List<Port> ports, Map<String, String> podAnnotations) {
+  public static List<HasMetadata> service(String app, String namespace, String component, String image, List<String> args,
+      int replicas, Workload workload, Map<String, String> podAnnotations) {
     Map<String, String> labels = labels(app, component);
     Map<String, String> selector = Map.of("app.kubernetes.io/name", app, "app", app);
     List<HasMetadata> out = new ArrayList<>();
     out.add(new ServiceAccountBuilder().withNewMetadata().withName(app).withNamespace(namespace).withLabels(labels).endMetadata().build());
-    var container = new io.fabric8.kubernetes.api.model.ContainerBuilder().withName(app).withImage(image);
-    ports.forEach(p -> container.addNewPort().withName(p.name()).withContainerPort(p.port()).endPort());
+    var container = new io.fabric8.kubernetes.api.model.ContainerBuilder().withName(app).withImage(image).withArgs(args);
+    workload.ports().forEach(p -> container.addNewPort().withName(p.name()).withContainerPort(p.port()).endPort());
+    workload.env().forEach((k, v) -> container.addNewEnv().withName(k).withValue(v).endEnv());
+    if (workload.probe() != null) {
+      Workload.Probe probe = workload.probe();
+      container.withNewReadinessProbe().withNewHttpGet().withPath(probe.readinessPath()).withPort(new IntOrString(probe.port())).endHttpGet()
+          .withPeriodSeconds(10).endReadinessProbe()
+          .withNewLivenessProbe().withNewHttpGet().withPath(probe.livenessPath()).withPort(new IntOrString(probe.port())).endHttpGet()
+          .withInitialDelaySeconds(30).withPeriodSeconds(20).withFailureThreshold(6).endLivenessProbe();
+    }
+    List<io.fabric8.kubernetes.api.model.Volume> volumes = new ArrayList<>();
+    if (workload.configPath() != null) {
+      container.addNewVolumeMount().withName("config").withMountPath(workload.configPath()).withReadOnly(true).endVolumeMount();
+      volumes.add(new io.fabric8.kubernetes.api.model.VolumeBuilder().withName("config").withNewConfigMap().withName(app + "-config")
+          .endConfigMap().build());
+    }
     out.add(new DeploymentBuilder()
         .withNewMetadata().withName(app).withNamespace(namespace).withLabels(labels).endMetadata()
         .withNewSpec().withReplicas(replicas).withNewSelector().withMatchLabels(selector).endSelector()
         .withNewTemplate().withNewMetadata().withLabels(labels).withAnnotations(podAnnotations).endMetadata()
-        .withNewSpec().withServiceAccountName(app).withContainers(container.build()).endSpec()
+        .withNewSpec().withServiceAccountName(app).withContainers(container.build()).withVolumes(volumes).endSpec()
         .endTemplate().endSpec().build());
-    if (!ports.isEmpty()) {
+    if (!workload.ports().isEmpty()) {
       out.add(new ServiceBuilder().withNewMetadata().withName(app).withNamespace(namespace).withLabels(labels).endMetadata()
           .withNewSpec().withSelector(selector)
-          .withPorts(ports.stream().map(p -> new ServicePortBuilder().withName(p.name()).withPort(p.port())
+          .withPorts(workload.ports().stream().map(p -> new ServicePortBuilder().withName(p.name()).withPort(p.servicePort())
               .withTargetPort(new IntOrString(p.port())).build()).toList())
           .endSpec().build());
     }

@@ -110,6 +110,16 @@ public class ResourceApplier {
     labels.put(OwnershipLabels.MANAGED_BY, OwnershipLabels.MANAGED_BY_VALUE);
     labels.put(OwnershipLabels.COMPONENT, component);
     copy.getMetadata().setLabels(labels);
+    // Pods of our workloads are ours too (a namespace holding only them may be removed); rendered
+    // charts label pod templates their own way, so the ownership labels are added there as well.
+    if (copy instanceof io.fabric8.kubernetes.api.model.apps.Deployment d && d.getSpec() != null && d.getSpec().getTemplate() != null
+        && d.getSpec().getTemplate().getMetadata() != null) {
+      Map<String, String> podLabels = new HashMap<>(d.getSpec().getTemplate().getMetadata().getLabels() == null ? Map.of()
+          : d.getSpec().getTemplate().getMetadata().getLabels());
+      podLabels.put(OwnershipLabels.MANAGED_BY, OwnershipLabels.MANAGED_BY_VALUE);
+      podLabels.put(OwnershipLabels.COMPONENT, component);
+      d.getSpec().getTemplate().getMetadata().setLabels(podLabels);
+    }
     Map<String, String> annotations = new HashMap<>(copy.getMetadata().getAnnotations() == null ? Map.of() : copy.getMetadata().getAnnotations());
     annotations.put(OwnershipLabels.OWNER, owner);
     annotations.remove(OwnershipLabels.DESIRED_HASH);

@@ -11,6 +11,19 @@ public final class Conformance {
 
   private Conformance() {}
 
+  /** A validator for the Kubernetes 1.25 OpenAPI schemas in {@code kubernetes-openapi-v1.25/}, as kube-apiserver checks objects. */
+  public static io.smm.sandbox.kube.OpenApiValidator kubernetesSchemas() {
+    java.util.List<com.fasterxml.jackson.databind.JsonNode> docs = new java.util.ArrayList<>();
+    try (java.util.stream.Stream<Path> files = Files.list(path("kubernetes-openapi-v1.25"))) {
+      for (Path f : files.filter(f -> f.toString().endsWith("_openapi.json")).sorted().toList()) {
+        docs.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(f.toFile()));
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return new io.smm.sandbox.kube.OpenApiValidator(docs);
+  }
+
   /** {@code shared/conformance/<relative>}, found from the module or repository directory Maven runs in. */
   public static Path path(String relative) {
     Path dir = Path.of("").toAbsolutePath();

@@ -55,4 +55,16 @@ public final class DemoWorkloads {
     deployment(client, ns, app, "v1", env);
     service(client, ns, app);
   }
+
+  /**
+   * The smallest Deployment a real API server accepts (selector matching the pod labels, one
+   * container): for tests that need a workload to exist, not to run.
+   */
+  public static io.fabric8.kubernetes.api.model.apps.Deployment minimalDeployment(String name, Map<String, String> podLabels) {
+    return new DeploymentBuilder().withNewMetadata().withName(name).endMetadata()
+        .withNewSpec().withNewSelector().withMatchLabels(podLabels).endSelector()
+        .withNewTemplate().withNewMetadata().withLabels(podLabels).endMetadata()
+        .withNewSpec().addNewContainer().withName(podLabels.getOrDefault("app", name)).withImage(name).endContainer().endSpec()
+        .endTemplate().endSpec().build();
+  }
 }

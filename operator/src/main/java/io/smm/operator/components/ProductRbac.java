@@ -1,0 +1,59 @@
+package io.smm.operator.components;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
+import java.util.List;
+
+/**
+ * The cluster-wide permissions each of the product's workloads needs, bound to its ServiceAccount:
+ * a ClusterRole named after the workload ({@code <app>-<namespace>}, as cluster-scoped names must
+ * not collide between installs) and its binding.
+ */
+final class ProductRbac {
+
+  private ProductRbac() {}
+
+  /**
+   * The backend reads the mesh (topology, health, validation inputs), checks who a session is
+   * (TokenReview, SubjectAccessReview) and acts as that user (impersonation), so that RBAC decides
+   * what each user sees and writes.
+   */
+  static final ServiceComponent.Beside SERVER = (app, namespace, config) -> bound(app, namespace, List.of(
+      rule(List.of("*"), List.of("*"), "get", "list", "watch"),
+      rule(List.of(""), List.of("users", "groups", "serviceaccounts"), "impersonate"),
+      rule(List.of("authentication.k8s.io"), List.of("tokenreviews"), "create"),
+      rule(List.of("authorization.k8s.io"), List.of("subjectaccessreviews", "selfsubjectaccessreviews"), "create"),
+      rule(List.of(""), List.of("pods/proxy", "pods/log"), "get")));
+
+  /**
+   * `smm operator` installs and reconciles everything the ControlPlane describes, including
+   * istiod's own RBAC; Kubernetes only lets it grant what it holds, so it holds every verb.
+   */
+  static final ServiceComponent.Beside OPERATOR = (app, namespace, config) -> bound(app, namespace, List.of(
+      rule(List.of("*"), List.of("*"), "*")));
+
+  /** Prometheus discovers pods, services and endpoints and scrapes them (Istio's standard targets). */
+  static final ServiceComponent.Beside PROMETHEUS = (app, namespace, config) -> {
+    List<HasMetadata> out = new java.util.ArrayList<>(bound(app, namespace, List.of(
+        rule(List.of(""), List.of("nodes", "nodes/metrics", "services", "endpoints", "pods"), "get", "list", "watch"),
+        rule(List.of("discovery.k8s.io"), List.of("endpointslices"), "get", "list", "watch"))));
+    out.add(PrometheusConfig.configMap(app, namespace, config));
+    return out;
+  };
+
+  private static PolicyRule rule(List<String> groups, List<String> resources, String... verbs) {
+    return new PolicyRuleBuilder().withApiGroups(groups).withResources(resources).withVerbs(verbs).build();
+  }
+
+  private static List<HasMetadata> bound(String app, String namespace, List<PolicyRule> rules) {
+    String name = app + "-" + namespace;
+    return List.of(
+        new ClusterRoleBuilder().withNewMetadata().withName(name).endMetadata().withRules(rules).build(),
+        new ClusterRoleBindingBuilder().withNewMetadata().withName(name).endMetadata()
+            .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole").withName(name).endRoleRef()
+            .addNewSubject().withKind("ServiceAccount").withName(app).withNamespace(namespace).endSubject().build());
+  }
+}
