@@ -65,20 +65,20 @@ public final class IstioRendering implements AutoCloseable {
 
   /** The istio-discovery chart: istiod (ACTIVE), its webhooks, ConfigMaps, RBAC and telemetry filters. */
   public List<HasMetadata> discovery(GenericKubernetesResource icp, MeshContext context) {
-    return charts.render("istio-discovery", "istio-operator-discovery", icp.getMetadata().getNamespace(),
-        DiscoveryValues.of(spec(icp), revision(icp), context));
+    return ResourceOverlays.apply(charts.render("istio-discovery", "istio-operator-discovery", icp.getMetadata().getNamespace(),
+        DiscoveryValues.of(spec(icp), revision(icp), context)), spec(icp).path("k8sResourceOverlays"));
   }
 
   /** The istio-sidecar-injector chart (the standalone injector of the Cisco distribution). */
   public List<HasMetadata> sidecarInjector(GenericKubernetesResource icp) {
-    return charts.render("istio-sidecar-injector", "istio-sidecar-injector", icp.getMetadata().getNamespace(),
-        SidecarInjectorValues.of(spec(icp), revision(icp)));
+    return ResourceOverlays.apply(charts.render("istio-sidecar-injector", "istio-sidecar-injector", icp.getMetadata().getNamespace(),
+        SidecarInjectorValues.of(spec(icp), revision(icp))), spec(icp).path("k8sResourceOverlays"));
   }
 
   /** The istio-meshexpansion chart: Gateways, VirtualService and the expansion IstioMeshGateway. */
   public List<HasMetadata> meshExpansion(GenericKubernetesResource icp) {
-    return charts.render("istio-meshexpansion", "istio-meshexpansion", icp.getMetadata().getNamespace(),
-        MeshExpansionValues.of(spec(icp), revision(icp)));
+    return ResourceOverlays.apply(charts.render("istio-meshexpansion", "istio-meshexpansion", icp.getMetadata().getNamespace(),
+        MeshExpansionValues.of(spec(icp), revision(icp))), spec(icp).path("k8sResourceOverlays"));
   }
 
   public List<HasMetadata> meshGateway(GenericKubernetesResource gateway, MeshGatewayValues.Properties properties) {
@@ -88,8 +88,8 @@ public final class IstioRendering implements AutoCloseable {
             : gateway.getMetadata().getAnnotations().get(MeshGatewayValues.GENERATE_EXTERNAL_SERVICE));
     MeshGatewayValues.Properties p = new MeshGatewayValues.Properties(properties.revision(), properties.enablePrometheusMerge(),
         properties.injectionChecksum(), properties.meshConfigChecksum(), properties.controlPlaneSpec(), external);
-    return charts.render("istio-meshgateway", "istio-meshgateway", gateway.getMetadata().getNamespace(),
-        MeshGatewayValues.of(gateway.getMetadata().getName(), spec(gateway), status, p));
+    return ResourceOverlays.apply(charts.render("istio-meshgateway", "istio-meshgateway", gateway.getMetadata().getNamespace(),
+        MeshGatewayValues.of(gateway.getMetadata().getName(), spec(gateway), status, p)), spec(gateway).path("k8sResourceOverlays"));
   }
 
   static String sha256(String s) {
