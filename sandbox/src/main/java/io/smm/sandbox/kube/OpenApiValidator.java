@@ -46,8 +46,15 @@ public final class OpenApiValidator {
   private final Map<String, JsonNode> schemas = new HashMap<>();
   /** "group/version/Kind" -> schema name. */
   private final Map<String, String> kinds = new HashMap<>();
+  /** Whether the enum table of kube-apiserver's validation code applies (built-in kinds; a CRD says its own enums). */
+  private final boolean builtInRules;
 
   public OpenApiValidator(List<JsonNode> documents) {
+    this(documents, true);
+  }
+
+  private OpenApiValidator(List<JsonNode> documents, boolean builtInRules) {
+    this.builtInRules = builtInRules;
     for (JsonNode doc : documents) {
       for (Iterator<Map.Entry<String, JsonNode>> it = doc.path("components").path("schemas").fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
@@ -80,7 +87,7 @@ public final class OpenApiValidator {
   /** Validates a value against a schema fragment (a CRD's openAPIV3Schema uses the same rules, without $refs). */
   public static List<Violation> validateAgainst(JsonNode value, JsonNode schema) {
     List<Violation> out = new ArrayList<>();
-    new OpenApiValidator(List.of()).check(value, schema, "", out);
+    new OpenApiValidator(List.of(), false).check(value, schema, "", out);
     return out;
   }
 
@@ -194,7 +201,9 @@ public final class OpenApiValidator {
       String fieldPath = join(path, f.getKey());
       if (properties.has(f.getKey())) {
         check(f.getValue(), properties.get(f.getKey()), fieldPath, out);
-        knownValues(f.getKey(), f.getValue(), path, fieldPath, out);
+        if (builtInRules) {
+          knownValues(f.getKey(), f.getValue(), path, fieldPath, out);
+        }
       } else if (additional.isObject()) {
         check(f.getValue(), additional, fieldPath, out);
       } else if (!preserve && !additional.asBoolean(false)) {

@@ -219,7 +219,7 @@ final class SandboxDispatcher extends Dispatcher {
     } catch (RuntimeException e) {
       return null; // a body that does not parse or apply is the store's to refuse
     }
-    return schemas.refuse(request.method(), path, candidate);
+    return schemas.refuse(candidate);
   }
 
   private static final Pattern POD_CREATE = Pattern.compile("/api/v1/namespaces/[^/]+/pods");
@@ -576,7 +576,7 @@ final class SandboxDispatcher extends Dispatcher {
     }
     JsonNode object = Serialization.unmarshal(new String(current.getBody().getBytes(), StandardCharsets.UTF_8), JsonNode.class);
     JsonNode patched = StrategicMergePatch.apply(object, patch);
-    MockResponse invalid = schemas.refuse(HttpMethod.PATCH, path, Serialization.jsonMapper().valueToTree(patched));
+    MockResponse invalid = schemas.refuse(Serialization.jsonMapper().valueToTree(patched));
     if (invalid != null) {
       return invalid;
     }

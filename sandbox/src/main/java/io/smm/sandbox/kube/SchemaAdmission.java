@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.StatusCauseBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.dsl.HttpMethod;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -49,7 +48,7 @@ final class SchemaAdmission {
   }
 
   /** The 422 answer for an object that may not be stored, or null when it may. */
-  MockResponse refuse(HttpMethod method, String path, JsonNode object) {
+  MockResponse refuse(JsonNode object) {
     if (object == null || !object.isObject() || !object.has("apiVersion") || !object.has("kind")) {
       return null;
     }
