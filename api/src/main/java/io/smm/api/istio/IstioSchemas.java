@@ -40,7 +40,10 @@ public final class IstioSchemas {
       .field("httpProxyEnvs", openObject(""))
       .field("logging", openObject(""))
       .field("tracer", openObject(""))
-      .field("mountMtlsCerts", bool(""));
+      .field("mountMtlsCerts", bool(""))
+      .field("sds", openObject("Secret discovery settings (tokenAudience)."))
+      .field("proxyWasm", openObject("WebAssembly runtime for the telemetry filters (enabled)."))
+      .field("watchOneNamespace", bool("istiod watches only its own namespace."));
 
   public static final ObjectSchema MESH_GATEWAY_SPEC = object("IstioMeshGatewaySpec defines the desired state of IstioMeshGateway")
       .field("type", oneOf("Gateway type.", "ingress", "egress"))

@@ -110,6 +110,24 @@ class IstioOperatorConformanceTest {
     assertConforms("meshexpansion", "components/meshexpansion/mex-expected-resource-dump.yaml", rendering.meshExpansion(icp));
   }
 
+  /** The corpus' CRs are valid for the CRDs we install (the sandbox API server, like kube-apiserver, refuses what they do not declare). */
+  @Test
+  void ourCrdsAcceptEveryInputOfTheCorpus() throws IOException {
+    List<String> problems = new ArrayList<>();
+    try (var files = Files.walk(CORPUS.resolve("components"))) {
+      for (Path f : files.filter(p -> p.getFileName().toString().endsWith("-test-cr.yaml")).sorted().toList()) {
+        GenericKubernetesResource cr = cr(CORPUS.relativize(f).toString());
+        var kind = cr.getKind().equals(io.smm.api.crd.SmmCrds.ISTIO_MESH_GATEWAY.kind()) ? io.smm.api.crd.SmmCrds.ISTIO_MESH_GATEWAY
+            : io.smm.api.crd.SmmCrds.ISTIO_CONTROL_PLANE;
+        JsonNode schema = Serialization.jsonMapper().valueToTree(io.smm.api.crd.SmmCrds.crd(kind).getSpec().getVersions().get(0)
+            .getSchema().getOpenAPIV3Schema()).path("properties").path("spec");
+        io.smm.sandbox.kube.OpenApiValidator.validateAgainst(IstioRendering.spec(cr), schema)
+            .forEach(v -> problems.add(CORPUS.relativize(f) + ": spec." + v));
+      }
+    }
+    assertThat(problems).isEmpty();
+  }
+
   @Test
   void everyAllowedDifferenceIsStillNeeded() throws IOException {
     discoveryActive();
