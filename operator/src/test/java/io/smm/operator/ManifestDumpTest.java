@@ -89,6 +89,17 @@ class ManifestDumpTest {
     assertValid(parse(ManifestDump.yaml("smm", example.path("spec"))));
   }
 
+  /** What `smm demoapp install` (or a DemoApplication) creates: built-in kinds valid for Kubernetes 1.25. */
+  @Test
+  void theDemoApplicationsObjectsAreValid() throws IOException {
+    JsonNode spec = YAML.readTree("{enabled: true, deploySLOResources: true, deployIstioResources: true, load: {enabled: true}}");
+    List<JsonNode> objects = io.smm.operator.demo.DemoResources.of("smm-demo", spec, "cp-v115x.istio-system").stream()
+        .map(r -> (JsonNode) io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().valueToTree(r.object()))
+        .filter(kubernetes::knows).toList();
+    assertThat(objects).extracting(o -> o.path("kind").asText()).contains("Deployment", "Service", "ServiceAccount");
+    assertValid(objects);
+  }
+
   private static void assertValid(List<JsonNode> objects) {
     Map<String, JsonNode> crdSchemas = new HashMap<>();
     for (JsonNode o : objects) {
