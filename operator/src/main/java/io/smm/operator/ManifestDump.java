@@ -69,13 +69,11 @@ public final class ManifestDump {
    */
   private static List<HasMetadata> istioRendered(List<HasMetadata> objects, ControlPlaneConfig config) {
     List<HasMetadata> out = new ArrayList<>();
-    Map<String, IstioRendering.ControlPlane> planes = new java.util.HashMap<>();
     try (IstioRendering rendering = new IstioRendering()) {
       for (HasMetadata o : objects) {
         if (o instanceof GenericKubernetesResource icp && SmmCrds.ISTIO_CONTROL_PLANE.kind().equals(o.getKind())) {
           IstioControlPlaneSpecCheck.check(IstioRendering.spec(icp));
           IstioRendering.ControlPlane plane = rendering.controlPlane(icp, MeshContext.singleCluster());
-          planes.put(IstioRendering.revision(icp).label(), plane);
           plane.objects().forEach(r -> out.add(ResourceApplier.stamp(r, "istiod", "IstioControlPlane/" + icp.getMetadata().getNamespace()
               + "/" + icp.getMetadata().getName())));
           for (HasMetadata g : objects) {

@@ -16,14 +16,15 @@ import java.util.TreeMap;
 
 /**
  * The desired state of the Istio operator part, as the istio-operator v2.15 renders it: an
- * IstioControlPlane becomes the base (Istio CRDs), istio-discovery, and when asked the standalone
- * sidecar injector and mesh expansion; an IstioMeshGateway becomes the istio-meshgateway chart.
+ * IstioControlPlane becomes istio-discovery, and when asked the standalone sidecar injector and
+ * mesh expansion; an IstioMeshGateway becomes the istio-meshgateway chart. The base chart (Istio's
+ * CRDs) renders too, but the product still installs its own Istio CRDs (see {@link #base}).
  * Pure: no cluster is read or written here.
  */
 public final class IstioRendering implements AutoCloseable {
 
   /** Everything one control plane consists of, and the checksums its gateways' pods carry. */
-  public record ControlPlane(List<HasMetadata> crds, List<HasMetadata> objects, String meshConfigChecksum, String injectionChecksum) {}
+  public record ControlPlane(List<HasMetadata> objects, String meshConfigChecksum, String injectionChecksum) {}
 
   private final HelmCharts charts = new HelmCharts();
 
@@ -55,10 +56,13 @@ public final class IstioRendering implements AutoCloseable {
         }
       }
     }
-    return new ControlPlane(base(icp), List.copyOf(objects), meshChecksum, injectionChecksum);
+    return new ControlPlane(List.copyOf(objects), meshChecksum, injectionChecksum);
   }
 
-  /** The base chart: Istio's CRDs. */
+  /**
+   * The base chart: Istio's CRDs with their real schemas. Not applied yet: the sandbox serves each
+   * CRD version as its own store, and these CRDs serve v1alpha3 and v1beta1 of the same objects.
+   */
   public List<HasMetadata> base(GenericKubernetesResource icp) {
     return charts.render("base", "istio-operator-base", icp.getMetadata().getNamespace(), BaseValues.of(spec(icp), revision(icp)));
   }

@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -212,9 +211,5 @@ class IstioOperatorConformanceTest {
 
   private static JsonNode context() throws IOException {
     return YAML.readTree(CORPUS.resolve("test-context.yaml").toFile());
-  }
-
-  static Map<String, Object> sorted(Map<String, Object> m) {
-    return new TreeMap<>(m);
   }
 }
