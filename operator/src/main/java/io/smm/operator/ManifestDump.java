@@ -54,7 +54,7 @@ public final class ManifestDump {
             .addToAdditionalProperties("spec", spec).build());
       }
     }
-    objects.addAll(istioRendered(objects, config));
+    objects.addAll(istioRendered(objects));
     StringBuilder out = new StringBuilder();
     for (HasMetadata o : objects) {
       String doc = Serialization.asYaml(o);
@@ -67,7 +67,7 @@ public final class ManifestDump {
    * The IstioControlPlanes and IstioMeshGateways of the install, rendered as the operator part will
    * render them. Gateways take the checksums the control plane's status will carry.
    */
-  private static List<HasMetadata> istioRendered(List<HasMetadata> objects, ControlPlaneConfig config) {
+  private static List<HasMetadata> istioRendered(List<HasMetadata> objects) {
     List<HasMetadata> out = new ArrayList<>();
     try (IstioRendering rendering = new IstioRendering()) {
       for (HasMetadata o : objects) {
@@ -81,9 +81,7 @@ public final class ManifestDump {
               var ref = IstioRendering.spec(gw).path("istioControlPlane");
               if (ref.path("name").asText().equals(icp.getMetadata().getName())
                   && ref.path("namespace").asText().equals(icp.getMetadata().getNamespace())) {
-                var properties = new MeshGatewayValues.Properties(IstioRendering.revision(icp).label(),
-                    IstioRendering.spec(icp).at("/meshConfig/enablePrometheusMerge").asBoolean(true), plane.injectionChecksum(),
-                    plane.meshConfigChecksum(), IstioRendering.spec(icp), false);
+                var properties = MeshGatewayValues.Properties.of(icp, plane.injectionChecksum(), plane.meshConfigChecksum());
                 rendering.meshGateway(gw, properties).forEach(r -> out.add(ResourceApplier.stamp(r, "mesh-gateway",
                     "IstioMeshGateway/" + gw.getMetadata().getNamespace() + "/" + gw.getMetadata().getName())));
               }

@@ -91,10 +91,8 @@ public class MeshGatewayReconciler {
       throw new IllegalStateException("spec.istioControlPlane: there is no IstioControlPlane " + icpNamespace + "/" + icpName);
     }
     JsonNode icpStatus = Serialization.jsonMapper().valueToTree(icp.getAdditionalProperties().getOrDefault("status", Map.of()));
-    JsonNode icpSpec = IstioRendering.spec(icp);
-    boolean prometheusMerge = icpSpec.at("/meshConfig/enablePrometheusMerge").asBoolean(true);
-    return rendering.meshGateway(gw, new MeshGatewayValues.Properties(IstioRendering.revision(icp).label(), prometheusMerge,
-        icpStatus.at("/checksums/sidecarInjector").textValue(), icpStatus.at("/checksums/meshConfig").textValue(), icpSpec, false));
+    return rendering.meshGateway(gw, MeshGatewayValues.Properties.of(icp, icpStatus.at("/checksums/sidecarInjector").textValue(),
+        icpStatus.at("/checksums/meshConfig").textValue()));
   }
 
   /** Removes a gateway's Deployment/Service/ServiceAccount (before the IstioMeshGateway goes). */

@@ -27,6 +27,18 @@ public final class MeshGatewayValues {
   public record Properties(String revision, boolean enablePrometheusMerge, String injectionChecksum, String meshConfigChecksum,
       JsonNode controlPlaneSpec, boolean generateExternalService) {
 
+    /**
+     * What the istio-operator takes from the control plane it resolved for a gateway: its revision,
+     * Prometheus merge setting (on unless its meshConfig turns it off), spec, and the checksums of its
+     * injector and mesh config.
+     */
+    public static Properties of(io.fabric8.kubernetes.api.model.GenericKubernetesResource icp, String injectionChecksum,
+        String meshConfigChecksum) {
+      JsonNode spec = IstioRendering.spec(icp);
+      return new Properties(IstioRendering.revision(icp).label(), spec.at("/meshConfig/enablePrometheusMerge").asBoolean(true),
+          injectionChecksum, meshConfigChecksum, spec, false);
+    }
+
     /** "gateway", or "gateway, gatewayOverrides" when the control plane overrides the gateway template. */
     public String injectionTemplate() {
       return isSet(controlPlaneSpec.at("/sidecarInjector/templates/gateway")) ? "gateway, gatewayOverrides" : "gateway";
@@ -66,14 +78,7 @@ public final class MeshGatewayValues {
     putIf(d, "podMetadata", podMetadata);
     putIf(d, "image", deployment.path("image"));
     if (spec.path("service").isObject()) {
-      JsonNode service = spec.path("service");
-      ObjectNode s = values.putObject("service");
-      s.set("type", service.path("type").isMissingNode() ? ValueTree.object().textNode("") : service.path("type"));
-      for (String key : new String[] {"metadata", "ports", "selector", "clusterIP", "externalIPs", "sessionAffinity", "loadBalancerIP",
-          "loadBalancerSourceRanges", "externalName", "externalTrafficPolicy", "healthCheckNodePort", "publishNotReadyAddresses",
-          "sessionAffinityConfig", "ipFamily"}) {
-        putIf(s, key, service.path(key));
-      }
+      values.set("service", ValueTree.service(spec.path("service")));
     }
     if (properties.generateExternalService() && isSet(status.path("GatewayAddress"))) {
       values.putObject("externalService").set("addresses", status.path("GatewayAddress").deepCopy());

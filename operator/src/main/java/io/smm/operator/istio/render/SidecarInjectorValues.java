@@ -51,13 +51,7 @@ public final class SidecarInjectorValues {
     }
     JsonNode service = at(spec, "sidecarInjector.service");
     if (service.isObject()) {
-      ObjectNode s = values.putObject("service");
-      s.put("type", service.path("type").asText(""));
-      for (String key : new String[] {"metadata", "ports", "selector", "clusterIP", "externalIPs", "sessionAffinity", "loadBalancerIP",
-          "loadBalancerSourceRanges", "externalName", "externalTrafficPolicy", "healthCheckNodePort", "publishNotReadyAddresses",
-          "sessionAffinityConfig", "ipFamily"}) {
-        putIf(s, key, service.path(key));
-      }
+      values.set("service", ValueTree.service(service));
     }
     return values;
   }

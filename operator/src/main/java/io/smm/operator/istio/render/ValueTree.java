@@ -63,6 +63,21 @@ final class ValueTree {
     return node;
   }
 
+  /**
+   * The {@code service} values of the operator's workload charts from a CR's service settings
+   * (the same block in its istio-meshgateway and istio-sidecar-injector templates): the type always,
+   * each other Service field when set.
+   */
+  static ObjectNode service(JsonNode service) {
+    ObjectNode s = object().put("type", service.path("type").asText(""));
+    for (String key : new String[] {"metadata", "ports", "selector", "clusterIP", "externalIPs", "sessionAffinity", "loadBalancerIP",
+        "loadBalancerSourceRanges", "externalName", "externalTrafficPolicy", "healthCheckNodePort", "publishNotReadyAddresses",
+        "sessionAffinityConfig", "ipFamily"}) {
+      putIf(s, key, service.path(key));
+    }
+    return s;
+  }
+
   /** A Helm-style deep merge: objects merge key by key, anything else is replaced. */
   static ObjectNode mergeOverwrite(ObjectNode base, JsonNode overlay) {
     if (overlay == null || !overlay.isObject()) {
