@@ -36,13 +36,9 @@ final class ProductRbac {
       rule(List.of("*"), List.of("*"), "*")));
 
   /** Prometheus discovers pods, services and endpoints and scrapes them (Istio's standard targets). */
-  static final ServiceComponent.Beside PROMETHEUS = (app, namespace, config) -> {
-    List<HasMetadata> out = new java.util.ArrayList<>(bound(app, namespace, List.of(
-        rule(List.of(""), List.of("nodes", "nodes/metrics", "services", "endpoints", "pods"), "get", "list", "watch"),
-        rule(List.of("discovery.k8s.io"), List.of("endpointslices"), "get", "list", "watch"))));
-    out.add(PrometheusConfig.configMap(app, namespace, config));
-    return out;
-  };
+  static final ServiceComponent.Beside PROMETHEUS = (app, namespace, config) -> bound(app, namespace, List.of(
+      rule(List.of(""), List.of("nodes", "nodes/metrics", "services", "endpoints", "pods"), "get", "list", "watch"),
+      rule(List.of("discovery.k8s.io"), List.of("endpointslices"), "get", "list", "watch")));
 
   private static PolicyRule rule(List<String> groups, List<String> resources, String... verbs) {
     return new PolicyRuleBuilder().withApiGroups(groups).withResources(resources).withVerbs(verbs).build();

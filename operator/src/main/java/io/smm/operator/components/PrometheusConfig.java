@@ -52,6 +52,9 @@ final class PrometheusConfig {
         """.formatted(interval, interval);
   }
 
+  /** The configuration beside the Prometheus Deployment, which mounts it at /etc/prometheus. */
+  static final ServiceComponent.Beside CONFIG_MAP = (app, namespace, config) -> java.util.List.of(configMap(app, namespace, config));
+
   static ConfigMap configMap(String app, String namespace, ControlPlaneConfig config) {
     return new ConfigMapBuilder().withNewMetadata().withName(app + "-config").withNamespace(namespace).endMetadata()
         .addToData(FILE, yaml(config)).build();

@@ -19,6 +19,15 @@ public record ServiceComponent(String name, String settingsPath, String defaultN
   public interface Beside {
     List<HasMetadata> of(String app, String namespace, ControlPlaneConfig config);
 
+    /** These objects, then {@code next}'s. */
+    default Beside and(Beside next) {
+      return (app, namespace, config) -> {
+        List<HasMetadata> all = new ArrayList<>(of(app, namespace, config));
+        all.addAll(next.of(app, namespace, config));
+        return all;
+      };
+    }
+
     Beside NOTHING = (app, namespace, config) -> List.of();
   }
 

@@ -154,8 +154,7 @@ final class IstioInjectionTemplate {
     if (gateway && !proxy.has("resources")) {
       proxy.putObject("resources");
     } else if (!proxy.has("resources")) {
-      proxy.set("resources", Serialization.jsonMapper().valueToTree(java.util.Map.of(
-          "limits", java.util.Map.of("cpu", "2", "memory", "1Gi"), "requests", java.util.Map.of("cpu", "100m", "memory", "128Mi"))));
+      proxy.set("resources", defaultResources());
     }
     if (!gateway) {
       proxy.set("securityContext", securityContext(false));
@@ -175,10 +174,15 @@ final class IstioInjectionTemplate {
         "-b", "*", "-d", "15090,15021,15020", "--log_output_level=default:info"}) {
       args.add(a);
     }
-    init.set("resources", Serialization.jsonMapper().valueToTree(java.util.Map.of(
-        "limits", java.util.Map.of("cpu", "2", "memory", "1Gi"), "requests", java.util.Map.of("cpu", "100m", "memory", "128Mi"))));
+    init.set("resources", defaultResources());
     init.set("securityContext", securityContext(true));
     return init;
+  }
+
+  /** global.proxy.resources of the istiod chart's defaults, which the sidecar template gives istio-init and istio-proxy. */
+  private static JsonNode defaultResources() {
+    return Serialization.jsonMapper().valueToTree(java.util.Map.of(
+        "limits", java.util.Map.of("cpu", "2", "memory", "1Gi"), "requests", java.util.Map.of("cpu", "100m", "memory", "128Mi")));
   }
 
   private static ObjectNode securityContext(boolean init) {
