@@ -20,9 +20,10 @@ class SandboxFaultsE2ETest {
     for (String tool : new String[] {"bash", "dirname"}) {
       Files.createSymbolicLink(bin.resolve(tool), Path.of(SandboxE2ETest.findOnPath(tool)));
     }
+    // A free dashboard port: 50500 lies in Linux's ephemeral range, so on a busy machine anyone may hold it.
     SmmProcess.Result r = SmmProcess.run(Map.of("PATH", bin.toString(), "SMM_HOME", dir.resolve("home").toString()),
-        "sandbox", "up");
-    assertThat(r.exitCode()).isEqualTo(2);
+        "sandbox", "up", "--port", Integer.toString(SandboxE2ETest.freePort()));
+    assertThat(r.exitCode()).as(r.output()).isEqualTo(2);
     assertThat(r.output()).isEqualTo("Error: 'prometheus' not found on PATH; install the 'prometheus' package"
         + " (scripts/setup does it on Debian/Ubuntu)");
   }
@@ -33,7 +34,7 @@ class SandboxFaultsE2ETest {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       SmmProcess.Result r = SmmProcess.run(Map.of("SMM_HOME", home.toString()),
           "sandbox", "up", "--port", Integer.toString(taken.getLocalPort()));
-      assertThat(r.exitCode()).isEqualTo(1);
+      assertThat(r.exitCode()).as(r.output()).isEqualTo(1);
       // Refused before anything starts, naming who holds the port (this test).
       assertThat(r.output()).startsWith("Error: Dashboard: port " + taken.getLocalPort() + " on 127.0.0.1 is in use")
           .contains("held by pid " + ProcessHandle.current().pid()).doesNotContain("Starting the smm sandbox");
@@ -45,7 +46,7 @@ class SandboxFaultsE2ETest {
   @Test
   void statusWithoutASandboxSaysSo(@TempDir Path dir) throws Exception {
     SmmProcess.Result r = SmmProcess.run(Map.of("SMM_HOME", dir.toString()), "sandbox", "status", "-o", "json");
-    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.exitCode()).as(r.output()).isEqualTo(1);
     assertThat(r.output()).isEqualTo("Error: no sandbox is running; start one with `smm sandbox up`");
   }
 }
