@@ -1,5 +1,6 @@
 package io.smm.backend;
 
+import io.smm.backend.prometheus.PrometheusException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,9 +11,13 @@ import java.util.List;
 public final class PartErrors {
 
   private final List<String> errors = new ArrayList<>();
+  private PrometheusException.Kind kind;
 
   public synchronized void add(String part, Throwable failure) {
     errors.add(part + ": " + messageOf(failure));
+    if (kind == null) {
+      kind = prometheusKind(failure);
+    }
   }
 
   /** Whether the named part failed. */
@@ -24,13 +29,32 @@ public final class PartErrors {
     return List.copyOf(errors);
   }
 
+  /** Why Prometheus failed the first part it failed, if it was Prometheus (null otherwise, or when nothing failed). */
+  public synchronized PrometheusException.Kind prometheusKind() {
+    return kind;
+  }
+
   /** The message of what failed, not of the CompletionException/ExecutionException an async pipeline wrapped it in. */
   public static String messageOf(Throwable failure) {
+    Throwable t = unwrap(failure);
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+
+  private static PrometheusException.Kind prometheusKind(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof PrometheusException p) {
+        return p.kind();
+      }
+    }
+    return null;
+  }
+
+  private static Throwable unwrap(Throwable failure) {
     Throwable t = failure;
     while ((t instanceof java.util.concurrent.CompletionException || t instanceof java.util.concurrent.ExecutionException)
         && t.getCause() != null) {
       t = t.getCause();
     }
-    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    return t;
   }
 }

@@ -140,7 +140,7 @@ public class ClusterQueries {
         l.forEach((k, v) -> labels.put(String.valueOf(k), String.valueOf(v)));
       }
       out.add(new WorkloadInfo(parts[2], parts[0], parts[1], list.size(), list.size(), labels.getOrDefault("app", ""),
-          labels.getOrDefault("version", ""), labels.entrySet().stream().map(x -> new Label(x.getKey(), x.getValue())).toList(),
+          labels.getOrDefault("version", ""), Label.of(labels),
           first.getMetadata().getCreationTimestamp()));
     });
     return out;

@@ -3,7 +3,6 @@ package io.smm.backend.cluster;
 import io.fabric8.kubernetes.api.model.Namespace;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /** A namespace as the dashboard shows it: labels plus what Istio's injector would do there. */
 public record NamespaceInfo(String name, List<Label> labels, String istioRevision, boolean sidecarInjection, String createdAt) {
@@ -17,7 +16,7 @@ public record NamespaceInfo(String name, List<Label> labels, String istioRevisio
     String revision = labels.get(REVISION_LABEL);
     // Istio's webhooks: istio-injection wins over istio.io/rev; "disabled" turns injection off.
     boolean injected = injection != null ? injection.equals("enabled") : revision != null;
-    List<Label> sorted = new TreeMap<>(labels).entrySet().stream().map(e -> new Label(e.getKey(), e.getValue())).toList();
+    List<Label> sorted = Label.sorted(labels);
     return new NamespaceInfo(ns.getMetadata().getName(), sorted, revision, injected, ns.getMetadata().getCreationTimestamp());
   }
 }

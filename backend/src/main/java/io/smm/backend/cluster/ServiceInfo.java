@@ -3,7 +3,6 @@ package io.smm.backend.cluster;
 import io.fabric8.kubernetes.api.model.Service;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /** A Kubernetes Service as the Services page lists it. */
 public record ServiceInfo(String name, String namespace, String type, String clusterIP, List<String> ports, List<Label> selector,
@@ -16,7 +15,7 @@ public record ServiceInfo(String name, String namespace, String type, String clu
         .toList();
     return new ServiceInfo(s.getMetadata().getName(), s.getMetadata().getNamespace(),
         s.getSpec().getType() == null ? "ClusterIP" : s.getSpec().getType(), s.getSpec().getClusterIP(), ports,
-        new TreeMap<>(selector).entrySet().stream().map(e -> new Label(e.getKey(), e.getValue())).toList(),
+        Label.sorted(selector),
         s.getMetadata().getCreationTimestamp());
   }
 }

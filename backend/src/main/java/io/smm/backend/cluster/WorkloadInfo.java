@@ -3,7 +3,6 @@ package io.smm.backend.cluster;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * A Deployment, StatefulSet or DaemonSet, or a VM (an Istio WorkloadEntry, or the WorkloadGroup
@@ -32,7 +31,7 @@ public record WorkloadInfo(String name, String namespace, String kind, int repli
         ? Map.of() : template.getMetadata().getLabels();
     return new WorkloadInfo(w.getMetadata().getName(), w.getMetadata().getNamespace(), kind, replicas, ready,
         labels.getOrDefault("app", ""), labels.getOrDefault("version", ""),
-        new TreeMap<>(labels).entrySet().stream().map(e -> new Label(e.getKey(), e.getValue())).toList(),
+        Label.sorted(labels),
         w.getMetadata().getCreationTimestamp());
   }
 }

@@ -9,7 +9,7 @@ import io.smm.backend.istio.IstioConfigKinds;
 import io.smm.backend.istio.ResourceYaml;
 import io.smm.backend.prometheus.PrometheusClient;
 import io.smm.backend.prometheus.Sample;
-import io.smm.backend.topology.MeshQueries;
+import io.smm.backend.telemetry.TelemetryQueries;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,8 +42,8 @@ public final class EgressRecommender {
     if (namespace == null || namespace.isBlank()) {
       throw new IllegalArgumentException("namespace is required");
     }
-    String scope = MeshQueries.eq("source_workload_namespace", namespace)
-        + (workload == null || workload.isBlank() ? "" : "," + MeshQueries.eq("source_workload", workload));
+    String scope = TelemetryQueries.eq("source_workload_namespace", namespace)
+        + (workload == null || workload.isBlank() ? "" : "," + TelemetryQueries.eq("source_workload", workload));
     String range = "[" + window.toSeconds() + "s]";
     String by = "sum by (destination_service, destination_service_namespace) ";
     String query = by + "(increase(istio_requests_total{reporter=\"source\"," + scope + "}" + range + ")) > 0 or "

@@ -5,8 +5,12 @@ import io.smm.backend.auth.AuthFailure;
 import io.smm.backend.auth.Caller;
 import io.smm.backend.auth.NamespaceAccess;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
-/** The caller of a GraphQL operation and the namespaces it may be answered about. */
+/** The caller of a GraphQL operation, the namespaces it may be answered about, and running calls as it. */
 final class Callers {
 
   private Callers() {}
@@ -32,5 +36,19 @@ final class Callers {
     }
     NamespaceAccess.Visible visible = caller.visible();
     return visible.all() ? null : visible.names().stream().sorted().toList();
+  }
+
+  /** Runs a call as the operation's caller on the blocking pool (calls may ask the API server). */
+  static <T> CompletableFuture<T> async(DataFetchingEnvironment env, Function<Caller, T> call, Executor executor) {
+    Caller caller = of(env);
+    return CompletableFuture.supplyAsync(() -> call.apply(caller), executor);
+  }
+
+  /** The caller once {@code check} passed; it runs on the blocking pool, since it may ask the API server. */
+  static CompletableFuture<Caller> allowed(DataFetchingEnvironment env, Consumer<Caller> check, Executor executor) {
+    return async(env, c -> {
+      check.accept(c);
+      return c;
+    }, executor);
   }
 }

@@ -1,5 +1,6 @@
 package io.smm.backend.health;
 
+import io.smm.backend.telemetry.TimePoint;
 import java.util.List;
 
 /**
@@ -7,7 +8,7 @@ import java.util.List;
  * without errors), the status derived from it, and the reasons that lowered it.
  */
 public record HealthScore(long epochSecond, double score, Status status, double requestsPerSecond, double errorRatio, double p95Ms,
-    List<String> reasons) {
+    List<String> reasons) implements TimePoint {
 
   public enum Status { HEALTHY, DEGRADED, FAILURE, NO_TRAFFIC }
 }

@@ -2,10 +2,10 @@ package io.smm.backend.health;
 
 import io.smm.backend.prometheus.PrometheusClient;
 import io.smm.backend.prometheus.Series;
-import io.smm.backend.topology.MeshQueries;
-import io.smm.backend.topology.ServiceRef;
-import io.smm.backend.topology.TopologyBuilder;
-import io.smm.backend.topology.TopologyNode;
+import io.smm.backend.telemetry.EntityIds;
+import io.smm.backend.telemetry.RequestOutcome;
+import io.smm.backend.telemetry.TelemetryQueries;
+import io.smm.backend.telemetry.ServiceRef;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,14 +43,14 @@ public final class HealthService {
   /** Node id (as the topology names services and workloads) -> health at each step, oldest first. */
   public CompletableFuture<Map<String, List<HealthScore>>> timelines(Set<String> namespaces, Span span) {
     Instant start = span.end().minus(span.range()).minus(span.baseline());
-    var serviceOutcomes = prometheus.range(MeshQueries.serviceOutcomes(namespaces, span.window()), start, span.end(), span.step());
-    var serviceP95 = prometheus.range(MeshQueries.serviceP95(namespaces, span.window()), start, span.end(), span.step());
-    var workloadOutcomes = prometheus.range(MeshQueries.workloadOutcomes(namespaces, span.window()), start, span.end(), span.step());
-    var workloadP95 = prometheus.range(MeshQueries.workloadP95(namespaces, span.window()), start, span.end(), span.step());
-    var serviceTcp = prometheus.range(MeshQueries.serviceTcpConnections(namespaces, span.window()), start, span.end(), span.step());
-    var workloadTcp = prometheus.range(MeshQueries.workloadTcpConnections(namespaces, span.window()), start, span.end(), span.step());
+    var serviceOutcomes = prometheus.range(TelemetryQueries.serviceOutcomes(namespaces, span.window()), start, span.end(), span.step());
+    var serviceP95 = prometheus.range(TelemetryQueries.serviceP95(namespaces, span.window()), start, span.end(), span.step());
+    var workloadOutcomes = prometheus.range(TelemetryQueries.workloadOutcomes(namespaces, span.window()), start, span.end(), span.step());
+    var workloadP95 = prometheus.range(TelemetryQueries.workloadP95(namespaces, span.window()), start, span.end(), span.step());
+    var serviceTcp = prometheus.range(TelemetryQueries.serviceTcpConnections(namespaces, span.window()), start, span.end(), span.step());
+    var workloadTcp = prometheus.range(TelemetryQueries.workloadTcpConnections(namespaces, span.window()), start, span.end(), span.step());
     // Saturation is a bonus: without the kubelet's metrics health is judged on traffic alone.
-    var podCpu = prometheus.range(MeshQueries.podCpuCores(namespaces, span.window()), start, span.end(), span.step())
+    var podCpu = prometheus.range(TelemetryQueries.podCpuCores(namespaces, span.window()), start, span.end(), span.step())
         .exceptionally(e -> List.of());
     return CompletableFuture.allOf(serviceOutcomes, serviceP95, workloadOutcomes, workloadP95, serviceTcp, workloadTcp, podCpu)
         .thenApply(ignored -> {
@@ -103,7 +103,7 @@ public final class HealthService {
   private void add(Map<String, Signals> signals, List<Series> outcomes, List<Series> p95, boolean services) {
     for (Series s : outcomes) {
       String id = id(s.labels(), services);
-      boolean error = TopologyBuilder.isError(s.labels());
+      boolean error = RequestOutcome.isError(s.labels());
       Signals sig = signals.computeIfAbsent(id, k -> new Signals());
       for (Series.Point p : s.points()) {
         double[] v = sig.at(p.epochSecond());
@@ -155,7 +155,7 @@ public final class HealthService {
     }
     String cluster = l.getOrDefault("destination_cluster", "");
     cluster = cluster.isEmpty() || cluster.equals("unknown") ? defaultCluster : cluster;
-    return TopologyNode.workloadId(cluster, l.getOrDefault("destination_workload_namespace", ""),
+    return EntityIds.workload(cluster, l.getOrDefault("destination_workload_namespace", ""),
         l.getOrDefault("destination_workload", "unknown"));
   }
 }

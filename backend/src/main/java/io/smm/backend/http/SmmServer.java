@@ -71,8 +71,8 @@ public class SmmServer implements AutoCloseable {
     // One limit for the whole server: a burst of dashboards queues here instead of flooding Prometheus.
     PrometheusClient prometheusClient = new PrometheusClient(prometheus, Duration.ofSeconds(10), 8);
     String cluster = fallbackClusterName; // only for series without cluster labels
-    this.topology = new TopologyService(prometheusClient, clusters, cluster, blocking);
     this.health = new HealthService(prometheusClient, new HealthScorer(HealthThresholds.DEFAULT), cluster);
+    this.topology = new TopologyService(prometheusClient, clusters, health, cluster, blocking);
     this.overview = new MeshOverviewService(prometheusClient, health, client, blocking);
     this.signals = new GoldenSignalsService(prometheusClient);
     this.validation = new io.smm.backend.validation.ValidationService(client, clusters::clusterName, VALIDATION_INTERVAL);

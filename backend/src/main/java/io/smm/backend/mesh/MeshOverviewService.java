@@ -13,8 +13,8 @@ import io.smm.backend.cluster.PodInfo;
 import io.smm.backend.health.HealthService;
 import io.smm.backend.prometheus.PrometheusClient;
 import io.smm.backend.prometheus.Sample;
-import io.smm.backend.topology.MeshQueries;
-import io.smm.backend.topology.TopologyBuilder;
+import io.smm.backend.telemetry.RequestOutcome;
+import io.smm.backend.telemetry.TelemetryQueries;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,12 +60,12 @@ public final class MeshOverviewService {
   public CompletableFuture<MeshOverview> overview(Duration window, Set<String> namespaces) {
     PartErrors errors = new PartErrors();
     Instant now = Instant.now();
-    CompletableFuture<List<Sample>> outcomes = prometheus.instant(MeshQueries.meshOutcomes(namespaces, window), now)
+    CompletableFuture<List<Sample>> outcomes = prometheus.instant(TelemetryQueries.meshOutcomes(namespaces, window), now)
         .exceptionally(e -> {
           errors.add("request rates", e);
           return List.of();
         });
-    CompletableFuture<List<Sample>> p95 = prometheus.instant(MeshQueries.meshP95(namespaces, window), now)
+    CompletableFuture<List<Sample>> p95 = prometheus.instant(TelemetryQueries.meshP95(namespaces, window), now)
         .exceptionally(e -> {
           errors.add("latency", e);
           return List.of();
@@ -89,7 +89,7 @@ public final class MeshOverviewService {
       double failed = 0;
       for (Sample s : outcomes.join()) {
         rps += s.value();
-        failed += TopologyBuilder.isError(s.labels()) ? s.value() : 0;
+        failed += RequestOutcome.isError(s.labels()) ? s.value() : 0;
       }
       boolean ratesKnown = !errors.failed("request rates");
       double latency = p95.join().isEmpty() ? Double.NaN : p95.join().get(0).value();
@@ -139,8 +139,8 @@ public final class MeshOverviewService {
    */
   public CompletableFuture<List<ControlPlaneInfo>> controlPlanes() {
     Instant now = Instant.now();
-    CompletableFuture<Map<String, Double>> cpu = perPod(MeshQueries.proxyCpuCoresByPod(Duration.ofMinutes(1)), now);
-    CompletableFuture<Map<String, Double>> memory = perPod(MeshQueries.proxyMemoryBytesByPod(), now);
+    CompletableFuture<Map<String, Double>> cpu = perPod(TelemetryQueries.proxyCpuCoresByPod(Duration.ofMinutes(1)), now);
+    CompletableFuture<Map<String, Double>> memory = perPod(TelemetryQueries.proxyMemoryBytesByPod(), now);
     return CompletableFuture.supplyAsync(this::listControlPlanes, blocking).thenCombine(cpu.thenCombine(memory, ProxyUsage::new),
         (planes, usage) -> planes.stream().map(cp -> withUsage(cp, usage.cpu(), usage.memory())).toList());
   }

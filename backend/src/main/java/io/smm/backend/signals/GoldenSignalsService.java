@@ -3,8 +3,8 @@ package io.smm.backend.signals;
 import io.smm.backend.PartErrors;
 import io.smm.backend.prometheus.PrometheusClient;
 import io.smm.backend.prometheus.Series;
-import io.smm.backend.topology.MeshQueries;
-import io.smm.backend.topology.TopologyBuilder;
+import io.smm.backend.telemetry.RequestOutcome;
+import io.smm.backend.telemetry.TelemetryQueries;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,10 +45,10 @@ public final class GoldenSignalsService {
     Instant start = end.minus(range);
     String proxy = selector.isEmpty() ? PROXY : selector + "," + PROXY;
     List<CompletableFuture<List<Series>>> parts = List.of(
-        prometheus.range(MeshQueries.cpuCores(selector, window), start, end, step),
-        prometheus.range(MeshQueries.memoryBytes(selector), start, end, step),
-        prometheus.range(MeshQueries.cpuCores(proxy, window), start, end, step),
-        prometheus.range(MeshQueries.memoryBytes(proxy), start, end, step)).stream()
+        prometheus.range(TelemetryQueries.cpuCores(selector, window), start, end, step),
+        prometheus.range(TelemetryQueries.memoryBytes(selector), start, end, step),
+        prometheus.range(TelemetryQueries.cpuCores(proxy, window), start, end, step),
+        prometheus.range(TelemetryQueries.memoryBytes(proxy), start, end, step)).stream()
         .map(f -> f.exceptionally(e -> {
           errors.add("saturation", e);
           return List.of();
@@ -79,9 +79,9 @@ public final class GoldenSignalsService {
     }
     Instant start = end.minus(range);
     List<CompletableFuture<List<Series>>> parts = new ArrayList<>();
-    parts.add(prometheus.range(MeshQueries.outcomesOf(selectors, window), start, end, step));
+    parts.add(prometheus.range(TelemetryQueries.outcomesOf(selectors, window), start, end, step));
     for (double q : QUANTILES) {
-      parts.add(prometheus.range(MeshQueries.quantileOf(q, selectors, window), start, end, step));
+      parts.add(prometheus.range(TelemetryQueries.quantileOf(q, selectors, window), start, end, step));
     }
     List<CompletableFuture<List<Series>>> tolerant = parts.stream().map(f -> f.exceptionally(e -> {
       errors.add(name, e);
@@ -94,7 +94,7 @@ public final class GoldenSignalsService {
         byTime.put(t, new double[] {0, 0, Double.NaN, Double.NaN, Double.NaN});
       }
       for (Series s : tolerant.get(0).join()) {
-        boolean error = TopologyBuilder.isError(s.labels());
+        boolean error = RequestOutcome.isError(s.labels());
         for (Series.Point p : s.points()) {
           double[] v = byTime.computeIfAbsent(p.epochSecond(), k -> new double[] {0, 0, Double.NaN, Double.NaN, Double.NaN});
           v[0] += p.value();

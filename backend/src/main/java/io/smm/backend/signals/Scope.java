@@ -1,6 +1,6 @@
 package io.smm.backend.signals;
 
-import static io.smm.backend.topology.MeshQueries.eq;
+import static io.smm.backend.telemetry.TelemetryQueries.eq;
 
 import java.util.List;
 
@@ -58,7 +58,7 @@ public record Scope(Kind kind, String namespace, String name) {
       case MESH -> java.util.Optional.of("");
       case NAMESPACE -> java.util.Optional.of(eq("namespace", namespace));
       case SERVICE -> java.util.Optional.empty();
-      case WORKLOAD -> java.util.Optional.of(io.smm.backend.topology.MeshQueries.workloadPods(namespace, name));
+      case WORKLOAD -> java.util.Optional.of(io.smm.backend.telemetry.TelemetryQueries.workloadPods(namespace, name));
       case POD -> java.util.Optional.of(eq("namespace", namespace) + "," + eq("pod", name));
     };
   }

@@ -11,7 +11,8 @@ import io.smm.api.sre.SloPeriods;
 import io.smm.api.sre.SloRuleNames;
 import io.smm.backend.prometheus.PrometheusClient;
 import io.smm.backend.prometheus.Sample;
-import io.smm.backend.topology.MeshQueries;
+import io.smm.backend.telemetry.TelemetryQueries;
+import io.smm.backend.telemetry.TimePoint;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,7 +49,7 @@ public final class SloService {
    */
   public CompletableFuture<List<SloInfo>> slos(String namespace, String service) {
     CompletableFuture<List<GenericKubernetesResource>> resources = CompletableFuture.supplyAsync(() -> list(namespace), blocking);
-    String inNamespace = namespace == null ? "" : "," + MeshQueries.eq("namespace", namespace);
+    String inNamespace = namespace == null ? "" : "," + TelemetryQueries.eq("namespace", namespace);
     CompletableFuture<List<Sample>> recorded = prometheus.instant("{__name__=~\"smm_slo:.*\"" + inNamespace + "}", Instant.now())
         .exceptionally(e -> List.of());
     CompletableFuture<List<Sample>> alerts = prometheus.instant("ALERTS{alertname=\"" + SloRuleNames.ALERT + "\"" + inNamespace + "}",
@@ -81,7 +82,7 @@ public final class SloService {
   }
 
   /** A value at a time (epoch seconds). */
-  public record Point(long epochSecond, double value) {}
+  public record Point(long epochSecond, double value) implements TimePoint {}
 
   /** An SLO's history for charts: burn rate per recorded window and error budget remaining. */
   public record Series(Map<String, List<Point>> burnRates, List<Point> budgetRemaining) {}
@@ -98,7 +99,7 @@ public final class SloService {
           .at("/slo/goal").asText("")) / 100;
     }, blocking);
     Instant end = Instant.now();
-    String selector = MeshQueries.eq("slo", name) + "," + MeshQueries.eq("namespace", namespace);
+    String selector = TelemetryQueries.eq("slo", name) + "," + TelemetryQueries.eq("namespace", namespace);
     var recorded = prometheus.range("{__name__=~\"" + SloRuleNames.ERROR_RATIO + ".*|" + SloRuleNames.BUDGET_REMAINING.replace(".", "\\\\.")
         + "\"," + selector + "}", end.minus(range), end, step);
     return budget.thenCombine(recorded, (b, series) -> {
@@ -389,36 +390,33 @@ public final class SloService {
         .inNamespace(namespace).withName(name).delete().isEmpty();
   }
 
-  /** The ServiceLevelIndicatorTemplates of the cluster (name, namespace, description, parameters). */
-  public List<Map<String, Object>> templates() {
-    List<Map<String, Object>> out = new ArrayList<>();
+  /** A ServiceLevelIndicatorTemplate: what an SLO can measure, and the parameters it takes. */
+  public record SliTemplate(String name, String namespace, String kind, String description, List<SliParameter> parameters) {}
+
+  /** {@code default} is null when the template gives none. */
+  public record SliParameter(String name, String defaultValue, String description, boolean advanced) {}
+
+  /** The ServiceLevelIndicatorTemplates of the cluster, by name. */
+  public List<SliTemplate> templates() {
+    List<SliTemplate> out = new ArrayList<>();
     try {
       for (GenericKubernetesResource t : client.genericKubernetesResources(SmmCrds.SLI_TEMPLATE.apiVersion(), SmmCrds.SLI_TEMPLATE.kind())
           .inAnyNamespace().list().getItems()) {
         JsonNode spec = Serialization.jsonMapper().valueToTree(t.getAdditionalProperties().getOrDefault("spec", Map.of()));
-        List<Map<String, Object>> params = new ArrayList<>();
+        List<SliParameter> params = new ArrayList<>();
         for (JsonNode p : spec.path("parameters")) {
-          Map<String, Object> m = new LinkedHashMap<>();
-          m.put("name", p.path("name").asText());
-          m.put("default", p.hasNonNull("default") ? p.path("default").asText() : null);
-          m.put("description", p.path("description").asText(""));
-          m.put("advanced", p.path("advanced").asBoolean(false));
-          params.add(m);
+          params.add(new SliParameter(p.path("name").asText(), p.hasNonNull("default") ? p.path("default").asText() : null,
+              p.path("description").asText(""), p.path("advanced").asBoolean(false)));
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", t.getMetadata().getName());
-        m.put("namespace", t.getMetadata().getNamespace());
-        m.put("kind", spec.path("kind").asText(""));
-        m.put("description", spec.path("description").asText(""));
-        m.put("parameters", params);
-        out.add(m);
+        out.add(new SliTemplate(t.getMetadata().getName(), t.getMetadata().getNamespace(), spec.path("kind").asText(""),
+            spec.path("description").asText(""), params));
       }
     } catch (KubernetesClientException e) {
       if (e.getCode() != 404) {
         throw e;
       }
     }
-    out.sort(java.util.Comparator.comparing(m -> (String) m.get("name")));
+    out.sort(java.util.Comparator.comparing(SliTemplate::name));
     return out;
   }
 }

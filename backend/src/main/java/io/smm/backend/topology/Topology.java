@@ -1,11 +1,23 @@
 package io.smm.backend.topology;
 
+import io.smm.backend.prometheus.PrometheusException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
 /**
  * The mesh at {@code time} over the {@code window} before it. {@code errors} lists what could not
- * be read (a Prometheus query that failed): the rest is still returned.
+ * be read (a Prometheus query that failed, the health): the rest is still returned;
+ * {@code failure} says why Prometheus failed, when it did (null otherwise).
  */
-public record Topology(Instant time, Duration window, List<TopologyNode> nodes, List<TopologyEdge> edges, List<String> errors) {}
+public record Topology(Instant time, Duration window, List<TopologyNode> nodes, List<TopologyEdge> edges, List<String> errors,
+    PrometheusException.Kind failure) {
+
+  public Topology(Instant time, Duration window, List<TopologyNode> nodes, List<TopologyEdge> edges, List<String> errors) {
+    this(time, window, nodes, edges, errors, null);
+  }
+
+  public static Topology empty(Instant time, Duration window) {
+    return new Topology(time, window, List.of(), List.of(), List.of());
+  }
+}

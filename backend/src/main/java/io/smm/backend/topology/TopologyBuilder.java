@@ -1,6 +1,10 @@
 package io.smm.backend.topology;
 
 import io.smm.backend.prometheus.Sample;
+import io.smm.backend.telemetry.EntityIds;
+import io.smm.backend.telemetry.HistogramQuantile;
+import io.smm.backend.telemetry.RequestOutcome;
+import io.smm.backend.telemetry.ServiceRef;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns the results of the {@link MeshQueries} into a graph: each series is one client -> service
+ * Turns the results of the {@link TelemetryQueries} into a graph: each series is one client -> service
  * -> server path, contributing to the edge client -> service and the edge service -> server
  * (Kiali's graph with service nodes). Rates add up; latency quantiles come from the summed
  * histogram buckets; series with missing labels (older Istio, traffic from outside the mesh) end
@@ -69,7 +73,7 @@ public final class TopologyBuilder {
 
   /** The NAMESPACE or CLUSTER node everything of this namespace belongs to. */
   private String group(String cluster, String namespace, boolean idle) {
-    String id = grouping == TopologyNode.Grouping.CLUSTER ? TopologyNode.clusterId(cluster) : TopologyNode.namespaceId(cluster, namespace);
+    String id = grouping == TopologyNode.Grouping.CLUSTER ? EntityIds.cluster(cluster) : EntityIds.namespace(cluster, namespace);
     TopologyNode existing = nodes.get(id);
     if (existing == null || (existing.idle() && !idle)) {
       nodes.put(id, grouping == TopologyNode.Grouping.CLUSTER
@@ -79,13 +83,13 @@ public final class TopologyBuilder {
     return id;
   }
 
-  /** One series of {@link MeshQueries#requestRates}. */
+  /** One series of {@link TelemetryQueries#requestRates}. */
   public TopologyBuilder requests(Sample s) {
-    boolean failed = isError(s.labels());
+    boolean failed = RequestOutcome.isError(s.labels());
     for (EdgeTotals e : path(s)) {
       e.requests += s.value();
       e.errors += failed ? s.value() : 0;
-      e.codes.merge(code(s), s.value(), Double::sum);
+      e.codes.merge(RequestOutcome.code(s.labels()), s.value(), Double::sum);
     }
     return this;
   }
@@ -112,7 +116,7 @@ public final class TopologyBuilder {
     return this;
   }
 
-  /** One series of {@link MeshQueries#security}: traffic the server saw with that connection_security_policy. */
+  /** One series of {@link TelemetryQueries#security}: traffic the server saw with that connection_security_policy. */
   public TopologyBuilder security(Sample s) {
     boolean mtls = s.label("connection_security_policy").equals("mutual_tls");
     for (EdgeTotals e : path(s)) {
@@ -130,7 +134,7 @@ public final class TopologyBuilder {
   /** @param idleNode whether to show it without traffic; otherwise only what it is (gateway, VM) is noted */
   public TopologyBuilder known(KnownWorkload w, boolean idleNode) {
     if (w.type() != TopologyNode.Type.WORKLOAD) {
-      kinds.put(TopologyNode.workloadId(w.cluster(), w.namespace(), w.name()), w.type());
+      kinds.put(EntityIds.workload(w.cluster(), w.namespace(), w.name()), w.type());
     }
     if (!idleNode) {
       return this;
@@ -140,11 +144,11 @@ public final class TopologyBuilder {
       return this;
     }
     if (byApp && !unknown(w.app())) {
-      String id = TopologyNode.appId(w.cluster(), w.namespace(), w.app());
+      String id = EntityIds.app(w.cluster(), w.namespace(), w.app());
       nodes.putIfAbsent(id, new TopologyNode(id, TopologyNode.Type.APP, w.cluster(), w.namespace(), w.app(), w.app(), "", true));
       return this;
     }
-    String id = TopologyNode.workloadId(w.cluster(), w.namespace(), w.name());
+    String id = EntityIds.workload(w.cluster(), w.namespace(), w.name());
     nodes.putIfAbsent(id, new TopologyNode(id, TopologyNode.Type.WORKLOAD, w.cluster(), w.namespace(), w.name(), w.app(), w.version(), true));
     return this;
   }
@@ -191,9 +195,9 @@ public final class TopologyBuilder {
     String workload = s.label("source_workload");
     String namespace = s.label("source_workload_namespace");
     if (unknown(workload) || unknown(namespace)) {
-      nodes.putIfAbsent(TopologyNode.UNKNOWN_ID, new TopologyNode(TopologyNode.UNKNOWN_ID, TopologyNode.Type.UNKNOWN, "unknown", "",
+      nodes.putIfAbsent(EntityIds.UNKNOWN, new TopologyNode(EntityIds.UNKNOWN, TopologyNode.Type.UNKNOWN, "unknown", "",
           "unknown", "", "", false));
-      return TopologyNode.UNKNOWN_ID;
+      return EntityIds.UNKNOWN;
     }
     return workload(cluster(s.label("source_cluster")), namespace, workload, s.label("source_app"), s.label("source_version"));
   }
@@ -223,14 +227,14 @@ public final class TopologyBuilder {
       return group(cluster, namespace, false);
     }
     if (byApp && !unknown(app)) {
-      String id = TopologyNode.appId(cluster, namespace, app);
+      String id = EntityIds.app(cluster, namespace, app);
       TopologyNode existing = nodes.get(id);
       if (existing == null || existing.idle()) {
         nodes.put(id, new TopologyNode(id, TopologyNode.Type.APP, cluster, namespace, app, app, "", false));
       }
       return id;
     }
-    String id = TopologyNode.workloadId(cluster, namespace, name);
+    String id = EntityIds.workload(cluster, namespace, name);
     TopologyNode existing = nodes.get(id);
     if (existing == null || existing.idle()) {
       nodes.put(id, new TopologyNode(id, TopologyNode.Type.WORKLOAD, cluster, namespace, name, unknown(app) ? "" : app,
@@ -245,24 +249,5 @@ public final class TopologyBuilder {
 
   private static boolean unknown(String v) {
     return v == null || v.isEmpty() || v.equals("unknown");
-  }
-
-  private static String code(Sample s) {
-    String code = s.label("response_code");
-    return code.isEmpty() ? "-" : code;
-  }
-
-  /** {@link #isError(String, String, String)} of a series' response_code, grpc_response_status and request_protocol labels. */
-  public static boolean isError(Map<String, String> labels) {
-    return isError(labels.getOrDefault("response_code", ""), labels.getOrDefault("grpc_response_status", ""),
-        labels.getOrDefault("request_protocol", ""));
-  }
-
-  /** HTTP 5xx, or a gRPC status other than OK (Kiali's definition of an error). */
-  public static boolean isError(String responseCode, String grpcStatus, String protocol) {
-    if (responseCode.startsWith("5")) {
-      return true;
-    }
-    return protocol.equals("grpc") && !grpcStatus.isEmpty() && !grpcStatus.equals("-") && !grpcStatus.equals("0");
   }
 }

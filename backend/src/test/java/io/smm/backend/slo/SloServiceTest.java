@@ -141,7 +141,7 @@ class SloServiceTest {
     assertThatThrownBy(() -> service.create(new SloService.NewSlo("smm-demo", "payments-availability", "payments",
         "http-requests-success-rate", "smm-system", Map.of(), "99", "rolling", "30d", ""))).hasMessageContaining("already exists");
     assertThat(service.slos("smm-demo", null).join()).extracting(SloInfo::name).containsExactly("payments-availability");
-    assertThat(service.templates()).extracting(t -> t.get("name")).containsExactly("http-requests-success-rate");
+    assertThat(service.templates()).extracting(SloService.SliTemplate::name).containsExactly("http-requests-success-rate");
   }
 
   @Test

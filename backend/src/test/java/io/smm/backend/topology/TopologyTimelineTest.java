@@ -102,8 +102,8 @@ class TopologyTimelineTest {
     client.apps().deployments().inNamespace("shop").resource(io.smm.sandbox.testing.DemoWorkloads.minimalDeployment("reports-v1",
         Map.of("app", "reports"))).create();
     PrometheusClient prom = new PrometheusClient(java.net.URI.create(prometheus.url()), Duration.ofSeconds(10), 4);
-    topology = new TopologyService(prom, new io.smm.backend.cluster.ClusterQueries(client, "c1"), "c1", ForkJoinPool.commonPool());
     health = new HealthService(prom, new HealthScorer(HealthThresholds.DEFAULT), "c1");
+    topology = new TopologyService(prom, new io.smm.backend.cluster.ClusterQueries(client, "c1"), health, "c1", ForkJoinPool.commonPool());
   }
 
   @AfterAll
@@ -190,10 +190,15 @@ class TopologyTimelineTest {
   @Test
   void whenPrometheusIsDownTheKubernetesPartIsStillAnsweredAndEveryMissingPartIsNamed() {
     PrometheusClient down = new PrometheusClient(java.net.URI.create("http://127.0.0.1:1/"), Duration.ofSeconds(2), 4);
-    Topology t = new TopologyService(down, new io.smm.backend.cluster.ClusterQueries(client, "c1"), "c1", ForkJoinPool.commonPool())
+    Topology t = new TopologyService(down, new io.smm.backend.cluster.ClusterQueries(client, "c1"),
+        new HealthService(down, new HealthScorer(HealthThresholds.DEFAULT), "c1"), "c1", ForkJoinPool.commonPool())
         .topology(Set.of("shop"), null, Duration.ofMinutes(1), true).join();
     assertThat(t.nodes()).extracting(TopologyNode::name).containsExactly("reports-v1");
-    assertThat(t.errors()).hasSize(5).allMatch(e -> e.contains("Prometheus at http://127.0.0.1:1/ is not reachable"));
+    assertThat(t.nodes()).extracting(TopologyNode::health).containsOnlyNulls();
+    // The five topology queries and the health, each named.
+    assertThat(t.errors()).hasSize(6).allMatch(e -> e.contains("Prometheus at http://127.0.0.1:1/ is not reachable"))
+        .anyMatch(e -> e.startsWith("health: "));
+    assertThat(t.failure()).isEqualTo(io.smm.backend.prometheus.PrometheusException.Kind.UNAVAILABLE);
     assertThat(at(SWITCH + 1800).nodes()).as("an unknown namespace filter is no error").isNotEmpty();
     assertThat(topology.topology(Set.of("no-such-namespace"), Instant.ofEpochSecond(SWITCH + 1800), Duration.ofMinutes(1), true)
         .join()).satisfies(x -> {

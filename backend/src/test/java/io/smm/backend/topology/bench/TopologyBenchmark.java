@@ -1,7 +1,10 @@
 package io.smm.backend.topology.bench;
 
+import io.smm.backend.health.HealthScorer;
+import io.smm.backend.health.HealthService;
+import io.smm.backend.health.HealthThresholds;
 import io.smm.backend.prometheus.PrometheusClient;
-import io.smm.backend.topology.MeshQueries;
+import io.smm.backend.telemetry.TelemetryQueries;
 import io.smm.backend.topology.Topology;
 import io.smm.backend.topology.TopologyService;
 import java.io.BufferedWriter;
@@ -28,8 +31,9 @@ import java.util.concurrent.ForkJoinPool;
  * Benchmark, not a test: a synthetic mesh of N workloads in 10 namespaces with 5N edges (each with
  * two response codes, Istio's 20 duration buckets, TCP bytes and mTLS series) is written as
  * OpenMetrics, imported with promtool into a real Prometheus, and the live topology of all
- * namespaces is queried. Reports per N the median wall time of the backend's topology, the median
- * wall time of the same PromQL sent straight to Prometheus with the same concurrency (the floor),
+ * namespaces is queried. Reports per N the median wall time of the backend's topology (with the
+ * health it joins in, as the API serves it), the median wall time of the five topology queries
+ * sent straight to Prometheus with the same concurrency (the floor, without health),
  * their ratio, and the heap used after the query. Writes backend/target/topology-bench.json.
  */
 public final class TopologyBenchmark {
@@ -77,10 +81,11 @@ public final class TopologyBenchmark {
       Instant at = Instant.ofEpochSecond(now);
       Duration window = Duration.ofMinutes(1);
       PrometheusClient client = new PrometheusClient(URI.create(url), Duration.ofMinutes(5), 8);
-      TopologyService service = new TopologyService(client, null, "c1", ForkJoinPool.commonPool());
-      List<String> queries = List.of(MeshQueries.requestRates(Set.of(), window), MeshQueries.durationBuckets(Set.of(), window),
-          MeshQueries.tcpBytes("sent", Set.of(), window), MeshQueries.tcpBytes("received", Set.of(), window),
-          MeshQueries.security(Set.of(), window));
+      TopologyService service = new TopologyService(client, null, new HealthService(client, new HealthScorer(HealthThresholds.DEFAULT), "c1"),
+          "c1", ForkJoinPool.commonPool());
+      List<String> queries = List.of(TelemetryQueries.requestRates(Set.of(), window), TelemetryQueries.durationBuckets(Set.of(), window),
+          TelemetryQueries.tcpBytes("sent", Set.of(), window), TelemetryQueries.tcpBytes("received", Set.of(), window),
+          TelemetryQueries.security(Set.of(), window));
       service.topology(Set.of(), at, window, false).join(); // warm-up: caches on both sides
       raw(url, queries, now);
       List<Double> backend = new ArrayList<>();

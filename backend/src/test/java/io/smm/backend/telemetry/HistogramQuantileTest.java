@@ -1,4 +1,4 @@
-package io.smm.backend.topology;
+package io.smm.backend.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,4 +1,4 @@
-package io.smm.backend.topology;
+package io.smm.backend.telemetry;
 
 import java.util.ArrayList;
 import java.util.Comparator;

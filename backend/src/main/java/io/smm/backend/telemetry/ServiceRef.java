@@ -1,4 +1,4 @@
-package io.smm.backend.topology;
+package io.smm.backend.telemetry;
 
 import java.util.Map;
 
@@ -26,7 +26,7 @@ public record ServiceRef(String cluster, String namespace, String name, boolean 
   }
 
   public String id() {
-    return TopologyNode.serviceId(cluster, namespace, name);
+    return EntityIds.service(cluster, namespace, name);
   }
 
   private static boolean unknown(String v) {

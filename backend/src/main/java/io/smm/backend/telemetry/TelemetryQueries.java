@@ -1,4 +1,4 @@
-package io.smm.backend.topology;
+package io.smm.backend.telemetry;
 
 import java.time.Duration;
 import java.util.Set;
@@ -10,14 +10,14 @@ import java.util.stream.Collectors;
  * sidecar ("source") for calls between meshed workloads, the server's ("destination") for calls
  * from outside the mesh (source_workload="unknown") and for mTLS, which only the server knows.
  */
-public final class MeshQueries {
+public final class TelemetryQueries {
 
   /** The labels that identify an edge from a client workload through a service to a server workload. */
   public static final String EDGE = "source_cluster,source_workload_namespace,source_workload,source_app,source_version,"
       + "destination_cluster,destination_service_namespace,destination_service_name,destination_service,"
       + "destination_workload_namespace,destination_workload,destination_app,destination_version,request_protocol";
 
-  private MeshQueries() {}
+  private TelemetryQueries() {}
 
   /** HTTP and gRPC requests per second by edge, response code, gRPC status and response flags. */
   public static String requestRates(Set<String> namespaces, Duration window) {
@@ -185,7 +185,7 @@ public final class MeshQueries {
   }
 
   private static String regex(Set<String> namespaces) {
-    return namespaces.stream().sorted().map(MeshQueries::quote).collect(Collectors.joining("|"));
+    return namespaces.stream().sorted().map(TelemetryQueries::quote).collect(Collectors.joining("|"));
   }
 
   /** Namespace names are DNS labels; anything else would not match a namespace anyway, so it is escaped, never trusted. */

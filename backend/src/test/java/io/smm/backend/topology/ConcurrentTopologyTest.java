@@ -1,0 +1,112 @@
+package io.smm.backend.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.smm.backend.cluster.ClusterQueries;
+import io.smm.backend.health.HealthScorer;
+import io.smm.backend.health.HealthService;
+import io.smm.backend.health.HealthThresholds;
+import io.smm.backend.prometheus.PrometheusClient;
+import io.smm.sandbox.kube.EmbeddedApiServer;
+import io.smm.sandbox.testing.TestTimeouts;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two users asking for the topology at once: one of them of a namespace whose Prometheus answers
+ * are slow. The other's graph must not wait for it, and neither graph may hold the other's traffic.
+ */
+class ConcurrentTopologyTest {
+
+  HttpServer prometheus;
+  EmbeddedApiServer api;
+  KubernetesClient client;
+  final CountDownLatch slowAnswers = new CountDownLatch(1);
+
+  @BeforeEach
+  void start() throws IOException {
+    prometheus = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    prometheus.setExecutor(Executors.newCachedThreadPool());
+    prometheus.createContext("/api/v1/", this::answer);
+    prometheus.start();
+    api = EmbeddedApiServer.start(0);
+    client = api.newClient();
+  }
+
+  @AfterEach
+  void stop() {
+    slowAnswers.countDown();
+    prometheus.stop(0);
+    client.close();
+    api.close();
+  }
+
+  /** One request-rate series of a call inside the namespace the query is about; empty answers otherwise. */
+  private void answer(HttpExchange exchange) throws IOException {
+    String query = URLDecoder.decode(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+    String namespace = query.contains("slow") ? "slow" : "fast";
+    if (namespace.equals("slow")) {
+      try {
+        slowAnswers.await(TestTimeouts.scaled(Duration.ofMinutes(1)).toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    String result = "[]";
+    boolean range = exchange.getRequestURI().getPath().endsWith("query_range");
+    if (!range && query.contains("istio_requests_total") && query.contains("response_flags")) {
+      result = "[{\"metric\":{\"reporter\":\"source\",\"source_cluster\":\"c1\",\"source_workload_namespace\":\"" + namespace
+          + "\",\"source_workload\":\"client\",\"destination_cluster\":\"c1\",\"destination_service_namespace\":\"" + namespace
+          + "\",\"destination_service_name\":\"server\",\"destination_workload_namespace\":\"" + namespace
+          + "\",\"destination_workload\":\"server-v1\",\"request_protocol\":\"http\",\"response_code\":\"200\"},\"value\":[0,\"2\"]}]";
+    }
+    byte[] body = ("{\"status\":\"success\",\"data\":{\"resultType\":\"" + (range ? "matrix" : "vector") + "\",\"result\":" + result + "}}")
+        .getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().add("Content-Type", "application/json");
+    exchange.sendResponseHeaders(200, body.length);
+    exchange.getResponseBody().write(body);
+    exchange.close();
+  }
+
+  @Test
+  void aSlowTopologyDoesNotHoldUpAnotherUsersAndEachGetsItsOwnTraffic() {
+    // Room for both users' queries at once: the per-server query limit is not what is under test.
+    PrometheusClient prom = new PrometheusClient(URI.create("http://127.0.0.1:" + prometheus.getAddress().getPort()),
+        TestTimeouts.scaled(Duration.ofMinutes(2)), 64);
+    TopologyService topology = new TopologyService(prom, new ClusterQueries(client, "c1"),
+        new HealthService(prom, new HealthScorer(HealthThresholds.DEFAULT), "c1"), "c1", ForkJoinPool.commonPool());
+
+    CompletableFuture<Topology> slow = topology.topology(Set.of("slow"), null, Duration.ofMinutes(1), true);
+    Topology fast = topology.topology(Set.of("fast"), null, Duration.ofMinutes(1), true)
+        .orTimeout(TestTimeouts.scaled(Duration.ofSeconds(30)).toMillis(), TimeUnit.MILLISECONDS).join();
+
+    assertThat(slow).isNotDone();
+    assertThat(fast.errors()).isEmpty();
+    assertThat(fast.edges()).extracting(TopologyEdge::source, TopologyEdge::target).containsExactlyInAnyOrder(
+        org.assertj.core.groups.Tuple.tuple("workload:c1/fast/client", "service:c1/fast/server"),
+        org.assertj.core.groups.Tuple.tuple("service:c1/fast/server", "workload:c1/fast/server-v1"));
+
+    slowAnswers.countDown();
+    Topology late = slow.orTimeout(TestTimeouts.scaled(Duration.ofSeconds(30)).toMillis(), TimeUnit.MILLISECONDS).join();
+    assertThat(late.errors()).isEmpty();
+    assertThat(late.nodes()).extracting(TopologyNode::namespace).containsOnly("slow");
+    assertThat(late.edges()).extracting(TopologyEdge::source).containsOnly("workload:c1/slow/client", "service:c1/slow/server");
+  }
+}
