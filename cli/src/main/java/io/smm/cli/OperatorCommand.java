@@ -10,7 +10,7 @@ import io.smm.operator.ReconcileReport;
 import io.smm.operator.components.Components;
 import io.smm.operator.components.CrdsComponent;
 import io.smm.operator.components.Workloads;
-import io.smm.operator.mode.SmmOperator;
+import io.smm.operator.controllers.SmmOperator;
 import io.smm.operator.resources.DesiredResource;
 import io.smm.operator.resources.ResourceApplier;
 import java.net.InetAddress;
@@ -38,9 +38,7 @@ class OperatorCommand implements Runnable {
     KubeOptions.Connection kube = parent.kube.connect();
     ResourceApplier applier = new ResourceApplier(kube.client());
     // The operator brings its CRDs and the Lease's namespace, as its Helm chart would.
-    for (DesiredResource crd : new CrdsComponent().desired(null)) {
-      applier.apply(crd, "crds", "smm-operator");
-    }
+    new CrdsComponent().apply(applier, "smm-operator");
     applier.apply(DesiredResource.present(Workloads.namespace(leaseNamespace)), "namespaces", "smm-operator");
     String me = identity != null ? identity : hostName() + "-" + ProcessHandle.current().pid();
     SmmOperator operator = new SmmOperator(kube.client(), SmmOperator.Election.standard(leaseNamespace, me));

@@ -72,7 +72,7 @@ class SandboxCommand {
         throw new CliException(e.getMessage(), 1);
       }
       SmmServer server = null;
-      io.smm.operator.mode.StandaloneControllers controllers = null;
+      io.smm.operator.controllers.StandaloneControllers controllers = null;
       try {
         if (!skipInstall) {
           // The same install a user runs against a real cluster (`smm install -a`).
@@ -89,7 +89,7 @@ class SandboxCommand {
         if (!skipInstall) {
           // Likewise the controllers that run in the cluster: the SRE controller (SLOs become
           // PrometheusRules, which the sandbox's Prometheus loads) and the IstioMeshGateway one.
-          controllers = new io.smm.operator.mode.StandaloneControllers(sandbox.client());
+          controllers = new io.smm.operator.controllers.StandaloneControllers(sandbox.client());
           controllers.start();
         }
         // The sandbox kubelet does not run the product's images, so the backend the `smm`
@@ -127,7 +127,7 @@ class SandboxCommand {
         throw e;
       }
       SmmServer running = server;
-      io.smm.operator.mode.StandaloneControllers runningControllers = controllers;
+      io.smm.operator.controllers.StandaloneControllers runningControllers = controllers;
       Foreground.runUntilStopped("smm-sandbox", () -> {
         System.out.println("Stopping the sandbox ...");
         running.close();

@@ -7,11 +7,13 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.smm.api.controlplane.ControlPlaneInput;
 import io.smm.api.crd.SmmCrds;
 import io.smm.api.schema.InvalidResourceException;
+import io.smm.api.schema.SchemaValidator;
 import io.smm.operator.components.Component;
 import io.smm.operator.components.ControlPlaneConfig;
 import io.smm.operator.components.ControlPlaneDefaults;
-import io.smm.operator.components.IstioControlPlaneComponent;
 import io.smm.operator.istio.IstioControlPlaneReconciler;
+import io.smm.operator.istio.MeshGatewayReconciler;
+import io.smm.operator.istio.render.IstioRendering;
 import io.smm.operator.resources.ApplyOutcome;
 import io.smm.operator.resources.DesiredResource;
 import io.smm.operator.resources.ResourceApplier;
@@ -26,26 +28,69 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The one reconcile flow behind `smm install`, `smm reconcile` and the operator: validate, then
- * every component's present resources in order, then absent ones in reverse order, then the
- * Istio control plane's own reconcile, then the ControlPlane's status. Writes nothing when the
- * cluster already matches.
+ * The one reconcile flow behind `smm install`, `smm reconcile` and the operator, as a chain of
+ * named steps (Strimzi's KafkaReconciler): {@link #validate} once → the components' present
+ * resources in order (the CRDs are the first component) → their absent ones in reverse order →
+ * the Istio control planes → the ControlPlane's status. Writes nothing when the cluster already
+ * matches.
+ *
+ * <p>Who reconciles IstioControlPlanes and IstioMeshGateways: with {@link IstioOwnership#INLINE}
+ * (the CLI, and `smm sandbox up`, where no operator runs) this reconcile does, and waits for them;
+ * with {@link IstioOwnership#CONTROLLERS} (`smm operator`) their own controllers do, watch-driven,
+ * and this reconcile only reads the control plane's status. Removal is the same in both: what
+ * was made from them is removed before they are deleted (the controllers' finalizers then find
+ * nothing left).
  */
 public class ControlPlaneReconciler {
+
+  /** Who reconciles the IstioControlPlanes and IstioMeshGateways the components create. */
+  public enum IstioOwnership { INLINE, CONTROLLERS }
 
   private final KubernetesClient client;
   private final List<Component> components;
   private final ResourceApplier applier;
   private final IstioControlPlaneReconciler istio;
-  private final io.smm.operator.istio.MeshGatewayReconciler gateways;
+  private final MeshGatewayReconciler gateways;
+  private final IstioOwnership istioOwnership;
+  private final Component.Operands operands;
 
   public ControlPlaneReconciler(KubernetesClient client, List<Component> components) {
+    this(client, components, IstioOwnership.INLINE);
+  }
+
+  public ControlPlaneReconciler(KubernetesClient client, List<Component> components, IstioOwnership istioOwnership) {
     this.client = client;
     this.components = components;
+    this.istioOwnership = istioOwnership;
     this.applier = new ResourceApplier(client);
-    var rendering = new io.smm.operator.istio.render.IstioRendering();
+    var rendering = new IstioRendering();
     this.istio = new IstioControlPlaneReconciler(client, applier, rendering);
-    this.gateways = new io.smm.operator.istio.MeshGatewayReconciler(client, applier, rendering);
+    this.gateways = new MeshGatewayReconciler(client, applier, rendering);
+    this.operands = new Component.Operands() {
+      @Override
+      public void removeControlPlane(String namespace, String name) {
+        istio.removeByName(namespace, name);
+      }
+
+      @Override
+      public void removeMeshGateway(String namespace, String name) {
+        gateways.remove(namespace, name);
+      }
+    };
+  }
+
+  /**
+   * Step 1, before anything is written: the spec checked against the ControlPlane schema, and the
+   * effective configuration (defaults under it).
+   *
+   * @throws InvalidResourceException when the spec is invalid
+   */
+  public ControlPlaneConfig validate(String name, JsonNode userSpec) {
+    List<SchemaValidator.Violation> problems = ControlPlaneInput.validateSpec(userSpec == null ? missing() : userSpec);
+    if (!problems.isEmpty()) {
+      throw new InvalidResourceException("ControlPlane " + name, problems);
+    }
+    return ControlPlaneDefaults.effective(name, userSpec);
   }
 
   /**
@@ -53,85 +98,108 @@ public class ControlPlaneReconciler {
    * @throws InvalidResourceException before any write when the spec is invalid
    */
   public ReconcileReport reconcile(String name, JsonNode userSpec, ReconcileProgress progress, Duration istioWait) {
-    List<io.smm.api.schema.SchemaValidator.Violation> problems = ControlPlaneInput.validateSpec(userSpec == null ? missing() : userSpec);
-    if (!problems.isEmpty()) {
-      throw new InvalidResourceException("ControlPlane " + name, problems);
-    }
+    return reconcile(name, validate(name, userSpec), progress, istioWait);
+  }
+
+  /** The steps after {@link #validate}. */
+  public ReconcileReport reconcile(String name, ControlPlaneConfig config, ReconcileProgress progress, Duration istioWait) {
     Instant start = Instant.now();
-    ControlPlaneConfig config = ControlPlaneDefaults.effective(name, userSpec);
-    Map<String, Counts> counts = new LinkedHashMap<>();
-    Map<String, List<DesiredResource>> desired = new LinkedHashMap<>();
-    for (Component c : components) {
-      desired.put(c.name(), c.desired(config));
-      counts.put(c.name(), new Counts());
+    Run run = new Run(config);
+    applyPresent(run, progress);
+    if (run.failedComponent == null) {
+      removeAbsent(run);
     }
-    String failedComponent = null;
-    String failure = null;
-    // Phase 1: what should exist, in order.
+    String istioStatus = run.failedComponent == null ? istioControlPlanes(config, istioWait) : null;
+    ReconcileReport report = new ReconcileReport(results(run, progress), istioStatus, Duration.between(start, Instant.now()));
+    writeStatus(name, report);
+    return report;
+  }
+
+  /** One reconcile's desired resources per component, what was written, and the component that failed first. */
+  private final class Run {
+    final ControlPlaneConfig config;
+    final Map<String, List<DesiredResource>> desired = new LinkedHashMap<>();
+    final Map<String, Counts> counts = new LinkedHashMap<>();
+    String failedComponent;
+    String failure;
+
+    Run(ControlPlaneConfig config) {
+      this.config = config;
+      for (Component c : components) {
+        desired.put(c.name(), c.desired(config));
+        counts.put(c.name(), new Counts());
+      }
+    }
+
+    void failed(Component c, RuntimeException e) {
+      failedComponent = c.name();
+      failure = describe(e);
+    }
+  }
+
+  /** What should exist, component by component in order; stops at the first failure. */
+  private void applyPresent(Run run, ReconcileProgress progress) {
     for (Component c : components) {
       progress.started(c.name());
       try {
-        for (DesiredResource r : desired.get(c.name())) {
+        for (DesiredResource r : run.desired.get(c.name())) {
           if (r.present()) {
-            counts.get(c.name()).add(applier.apply(r, c.name(), config.owner()));
+            run.counts.get(c.name()).add(applier.apply(r, c.name(), run.config.owner()));
           }
         }
       } catch (RuntimeException e) {
-        failedComponent = c.name();
-        failure = describe(e);
-        break;
+        run.failed(c, e);
+        return;
       }
     }
-    // Phase 2: what should not exist, newest component first, so namespaces go last.
-    if (failedComponent == null) {
-      List<Component> reversed = new ArrayList<>(components);
-      Collections.reverse(reversed);
-      for (Component c : reversed) {
-        try {
-          List<DesiredResource> absent = new ArrayList<>(desired.get(c.name()).stream().filter(r -> !r.present()).toList());
-          Collections.reverse(absent);
-          for (DesiredResource r : absent) {
-            removeOperands(c, r);
-            counts.get(c.name()).add(applier.apply(r, c.name(), config.owner()));
-          }
-        } catch (RuntimeException e) {
-          failedComponent = c.name();
-          failure = describe(e);
-          break;
+  }
+
+  /** What should not exist, newest component first, so namespaces go last. */
+  private void removeAbsent(Run run) {
+    List<Component> reversed = new ArrayList<>(components);
+    Collections.reverse(reversed);
+    for (Component c : reversed) {
+      try {
+        List<DesiredResource> absent = new ArrayList<>(run.desired.get(c.name()).stream().filter(r -> !r.present()).toList());
+        Collections.reverse(absent);
+        for (DesiredResource r : absent) {
+          c.removeOperands(r, operands);
+          run.counts.get(c.name()).add(applier.apply(r, c.name(), run.config.owner()));
         }
+      } catch (RuntimeException e) {
+        run.failed(c, e);
+        return;
       }
     }
-    String istioStatus = null;
-    if (failedComponent == null) {
-      istioStatus = awaitIstio(config, istioWait);
-    }
+  }
+
+  /** Each component's result, reported to {@code progress} up to the one that failed. */
+  private List<ComponentResult> results(Run run, ReconcileProgress progress) {
     List<ComponentResult> results = new ArrayList<>();
     boolean reached = true;
     for (Component c : components) {
-      Counts n = counts.get(c.name());
-      boolean anyPresent = desired.get(c.name()).stream().anyMatch(DesiredResource::present);
+      Counts n = run.counts.get(c.name());
+      boolean anyPresent = run.desired.get(c.name()).stream().anyMatch(DesiredResource::present);
       String status;
       String message = null;
-      if (c.name().equals(failedComponent)) {
+      if (c.name().equals(run.failedComponent)) {
         status = ComponentResult.FAILED;
-        message = failure;
+        message = run.failure;
         reached = false;
       } else if (!reached) {
         status = ComponentResult.FAILED;
-        message = "not reconciled: " + failedComponent + " failed first";
+        message = "not reconciled: " + run.failedComponent + " failed first";
       } else {
         status = anyPresent ? ComponentResult.AVAILABLE : ComponentResult.REMOVED;
       }
       ComponentResult r = new ComponentResult(c.name(), status, n.get(ApplyOutcome.CREATED), n.get(ApplyOutcome.UPDATED),
           n.get(ApplyOutcome.DELETED), n.get(ApplyOutcome.UNCHANGED), message);
       results.add(r);
-      if (reached || c.name().equals(failedComponent)) {
+      if (reached || c.name().equals(run.failedComponent)) {
         progress.finished(r);
       }
     }
-    ReconcileReport report = new ReconcileReport(results, istioStatus, Duration.between(start, Instant.now()));
-    writeStatus(name, report);
-    return report;
+    return results;
   }
 
   /** Removes everything the product created for this ControlPlane; CRDs and user objects stay. */
@@ -142,7 +210,7 @@ public class ControlPlaneReconciler {
     Collections.reverse(reversed);
     List<ComponentResult> results = new ArrayList<>();
     for (Component c : reversed) {
-      if (c.name().equals("crds")) {
+      if (c.keptOnUninstall()) {
         continue;
       }
       progress.started(c.name());
@@ -153,7 +221,7 @@ public class ControlPlaneReconciler {
         Collections.reverse(all);
         for (DesiredResource r : all) {
           DesiredResource gone = DesiredResource.absent(r.object());
-          removeOperands(c, gone);
+          c.removeOperands(gone, operands);
           n.add(applier.apply(gone, c.name(), config.owner()));
         }
       } catch (RuntimeException e) {
@@ -167,31 +235,20 @@ public class ControlPlaneReconciler {
     return new ReconcileReport(results, null, Duration.between(start, Instant.now()));
   }
 
-  /** What the Istio operator part made from an IstioControlPlane or IstioMeshGateway goes before them. */
-  private void removeOperands(Component c, DesiredResource r) {
-    if (c instanceof IstioControlPlaneComponent) {
-      removeIstiod(r);
-    } else if (SmmCrds.ISTIO_MESH_GATEWAY.kind().equals(r.object().getKind())) {
-      gateways.remove(r.object().getMetadata().getNamespace(), r.object().getMetadata().getName());
-    }
-  }
-
-  private void removeIstiod(DesiredResource icpResource) {
-    GenericKubernetesResource existing = client.genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(),
-        SmmCrds.ISTIO_CONTROL_PLANE.kind()).inNamespace(icpResource.object().getMetadata().getNamespace())
-        .withName(icpResource.object().getMetadata().getName()).get();
-    if (existing != null) {
-      istio.remove(existing);
-    }
-  }
-
   /**
-   * The Istio operator part: every IstioControlPlane (the ControlPlane's own and canaries users
-   * added beside it) gets its istiod and every IstioMeshGateway its Envoy Deployment; waits up to
-   * {@code wait} for all to be Available and returns the status of the ControlPlane's own control
-   * plane (null when Istio is disabled).
+   * The Istio operator part. INLINE: every IstioControlPlane (the ControlPlane's own and canaries
+   * users added beside it) gets its istiod and every IstioMeshGateway its Envoy Deployment; waits
+   * up to {@code wait} for all to be Available. CONTROLLERS: their controllers do that; the status
+   * is read. Returns the status of the ControlPlane's own control plane (null when Istio is disabled).
    */
-  private String awaitIstio(ControlPlaneConfig config, Duration wait) {
+  private String istioControlPlanes(ControlPlaneConfig config, Duration wait) {
+    if (istioOwnership == IstioOwnership.CONTROLLERS) {
+      if (!config.enabled("meshManager.istio")) {
+        return null;
+      }
+      String status = istio.status(config.istioNamespace(), config.istioName());
+      return status == null ? IstioControlPlaneReconciler.RECONCILING : status; // its controller has not reported yet
+    }
     Instant deadline = Instant.now().plus(wait);
     while (true) {
       String own = null;

@@ -5,12 +5,10 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.smm.api.controlplane.ControlPlaneInput;
 import io.smm.api.crd.SmmCrds;
-import io.smm.api.schema.InvalidResourceException;
 import io.smm.operator.components.Components;
+import io.smm.operator.components.ControlPlaneConfig;
 import io.smm.operator.components.CrdsComponent;
-import io.smm.operator.resources.DesiredResource;
 import io.smm.operator.resources.ResourceApplier;
 import java.time.Duration;
 import java.util.Map;
@@ -30,16 +28,11 @@ public class Installer {
   }
 
   public ReconcileReport install(String name, JsonNode userSpec, ReconcileProgress progress, Duration istioWait) {
-    var problems = ControlPlaneInput.validateSpec(userSpec);
-    if (!problems.isEmpty()) {
-      throw new InvalidResourceException("ControlPlane " + name, problems);
-    }
-    ResourceApplier applier = new ResourceApplier(client);
-    for (DesiredResource crd : new CrdsComponent().desired(null)) {
-      applier.apply(crd, "crds", "ControlPlane/" + name);
-    }
+    ControlPlaneConfig config = reconciler.validate(name, userSpec);
+    // The ControlPlane resource needs its CRD before the reconcile's own CRDs step can run.
+    new CrdsComponent().apply(new ResourceApplier(client), "ControlPlane/" + name);
     upsertControlPlane(name, userSpec);
-    return reconciler.reconcile(name, userSpec, progress, istioWait);
+    return reconciler.reconcile(name, config, progress, istioWait);
   }
 
   public ReconcileReport uninstall(String name, ReconcileProgress progress) {

@@ -14,4 +14,23 @@ public interface Component {
   String name();
 
   List<DesiredResource> desired(ControlPlaneConfig config);
+
+  /** Whether uninstall leaves this component's resources in place (the CRDs, so users' custom resources survive). */
+  default boolean keptOnUninstall() {
+    return false;
+  }
+
+  /**
+   * Removes what a controller made from one of this component's resources (istiod from an
+   * IstioControlPlane, the Envoy Deployment from an IstioMeshGateway) before the resource itself
+   * goes; most components' resources have nothing made from them.
+   */
+  default void removeOperands(DesiredResource resource, Operands operands) {}
+
+  /** The controllers' removals a component may ask for. */
+  interface Operands {
+    void removeControlPlane(String namespace, String name);
+
+    void removeMeshGateway(String namespace, String name);
+  }
 }

@@ -2,17 +2,30 @@ package io.smm.operator.components;
 
 import io.smm.api.crd.SmmCrds;
 import io.smm.operator.resources.DesiredResource;
+import io.smm.operator.resources.ResourceApplier;
 import java.util.List;
 
 /**
  * The product's CRDs and Istio's. Always present: uninstall leaves them, so users' custom
- * resources (and their Istio resources) survive.
+ * resources (and their Istio resources) survive. The one place CRDs are applied: as the first
+ * component of every reconcile, and through {@link #apply} where they must exist before the
+ * reconcile can start (`smm install` creates a ControlPlane; `smm operator` watches them).
  */
 public final class CrdsComponent implements Component {
 
   @Override
   public String name() {
     return "crds";
+  }
+
+  @Override
+  public boolean keptOnUninstall() {
+    return true;
+  }
+
+  /** Creates or updates the CRDs, owned by {@code owner} in the ownership labels. */
+  public void apply(ResourceApplier applier, String owner) {
+    desired(null).forEach(crd -> applier.apply(crd, name(), owner));
   }
 
   @Override

@@ -28,4 +28,9 @@ public final class GatewaysComponent implements Component {
         .build();
     return List.of(new DesiredResource(gateway, enabled));
   }
+
+  @Override
+  public void removeOperands(DesiredResource resource, Operands operands) {
+    operands.removeMeshGateway(resource.object().getMetadata().getNamespace(), resource.object().getMetadata().getName());
+  }
 }

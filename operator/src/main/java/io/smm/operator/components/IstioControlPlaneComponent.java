@@ -107,4 +107,9 @@ public final class IstioControlPlaneComponent implements Component {
         .addToAdditionalProperties("spec", specMap)
         .build();
   }
+
+  @Override
+  public void removeOperands(DesiredResource resource, Operands operands) {
+    operands.removeControlPlane(resource.object().getMetadata().getNamespace(), resource.object().getMetadata().getName());
+  }
 }

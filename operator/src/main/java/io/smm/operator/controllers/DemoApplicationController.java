@@ -1,4 +1,4 @@
-package io.smm.operator.mode;
+package io.smm.operator.controllers;
 
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;

@@ -1,4 +1,4 @@
-package io.smm.operator.mode;
+package io.smm.operator.controllers;
 
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;

@@ -1,4 +1,4 @@
-package io.smm.operator.mode;
+package io.smm.operator.controllers;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -31,7 +31,9 @@ public class SmmOperator implements AutoCloseable {
   private final ControlPlaneController controller;
 
   public SmmOperator(KubernetesClient client, Election election) {
-    controller = new ControlPlaneController(new ControlPlaneReconciler(client, Components.all()));
+    // IstioControlPlanes and IstioMeshGateways are their own controllers' (registered below), not the ControlPlane's.
+    controller = new ControlPlaneController(new ControlPlaneReconciler(client, Components.all(),
+        ControlPlaneReconciler.IstioOwnership.CONTROLLERS));
     operator = new Operator(o -> o.withKubernetesClient(client)
         .withCloseClientOnStop(false)
         // The product's API servers include the sandbox, which has no server-side apply.

@@ -1,4 +1,4 @@
-package io.smm.operator.mode;
+package io.smm.operator.controllers;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;

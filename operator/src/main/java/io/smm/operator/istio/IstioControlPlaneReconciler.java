@@ -69,6 +69,14 @@ public class IstioControlPlaneReconciler {
     return status;
   }
 
+  /** The status its reconciler last wrote (null: no such control plane, or not reconciled yet). */
+  public String status(String namespace, String name) {
+    GenericKubernetesResource icp = client.genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(),
+        SmmCrds.ISTIO_CONTROL_PLANE.kind()).inNamespace(namespace).withName(name).get();
+    return icp != null && icp.getAdditionalProperties().get("status") instanceof Map<?, ?> status && status.get("status") != null
+        ? status.get("status").toString() : null;
+  }
+
   /** PASSIVE control planes run no istiod here (a peer's serves them): available once applied. */
   private boolean istiodReady(GenericKubernetesResource icp) {
     if ("PASSIVE".equals(IstioRendering.spec(icp).path("mode").asText())) {

@@ -119,7 +119,7 @@ class SloReconcilerTest {
 
   @Test
   void theSreControllerRendersNewSlosAndFollowsTheirPoliciesAsTheyChange() throws Exception {
-    try (var sre = new io.smm.operator.mode.StandaloneControllers(client)) {
+    try (var sre = new io.smm.operator.controllers.StandaloneControllers(client)) {
       sre.start();
       slo("payments-availability", spec(Map.of(), "99.9"));
       io.smm.sandbox.testing.Eventually.until(() -> rule("slo-payments-availability") != null, java.time.Duration.ofSeconds(20),
