@@ -2,12 +2,11 @@ package io.smm.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smm.api.Durations;
 import io.smm.operator.istio.SidecarInjection;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -96,16 +95,12 @@ class SidecarProxyCommand {
 
       @Override
       public void run() {
-        Matcher m = Pattern.compile("(\\d+)([smhd])").matcher(window);
-        if (!m.matches()) {
-          throw new CliException("--window must be a number with s, m, h or d, not " + window, 2);
+        long seconds;
+        try {
+          seconds = Durations.parse(window).toSeconds();
+        } catch (IllegalArgumentException e) {
+          throw new CliException("--window must be a duration such as 1h or 24h, not " + window, 2);
         }
-        long seconds = Long.parseLong(m.group(1)) * switch (m.group(2)) {
-          case "s" -> 1;
-          case "m" -> 60;
-          case "h" -> 3600;
-          default -> 86_400;
-        };
         BackendClient backend = new BackendClient(url, egress.sidecar.parent.kube);
         var variables = new ObjectMapper().createObjectNode().put("ns", namespace).put("w", workload)
             .put("window", seconds);

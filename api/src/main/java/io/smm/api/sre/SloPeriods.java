@@ -1,5 +1,6 @@
 package io.smm.api.sre;
 
+import io.smm.api.Durations;
 import java.time.Duration;
 
 /**
@@ -11,27 +12,9 @@ public final class SloPeriods {
 
   private SloPeriods() {}
 
-  /** @throws IllegalArgumentException for text that is not such a duration */
+  /** A rolling window's length; {@link Durations#parse}. */
   public static Duration parse(String text) {
-    String t = text == null ? "" : text.trim();
-    if (!t.matches("(\\d+(ms|s|m|h|d|w|y))+")) {
-      throw new IllegalArgumentException("\"" + text + "\" is not a duration such as 5m, 1h or 336h0m0s");
-    }
-    Duration out = Duration.ZERO;
-    var m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d|w|y)").matcher(t);
-    while (m.find()) {
-      long n = Long.parseLong(m.group(1));
-      out = out.plus(switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        case "d" -> Duration.ofDays(n);
-        case "w" -> Duration.ofDays(7 * n);
-        default -> Duration.ofDays(365 * n);
-      });
-    }
-    return out;
+    return Durations.parse(text);
   }
 
   /** @throws IllegalArgumentException for anything but month, week or day */

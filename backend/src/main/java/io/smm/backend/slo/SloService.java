@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.smm.api.Durations;
 import io.smm.api.crd.SmmCrds;
 import io.smm.api.sre.SloPeriods;
 import io.smm.api.sre.SloRuleNames;
@@ -13,8 +14,10 @@ import io.smm.backend.prometheus.PrometheusClient;
 import io.smm.backend.prometheus.Sample;
 import io.smm.backend.telemetry.TelemetryQueries;
 import io.smm.backend.telemetry.TimePoint;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +79,7 @@ public final class SloService {
           out.add(info);
         }
       }
-      out.sort(java.util.Comparator.comparing(SloInfo::namespace).thenComparing(SloInfo::name));
+      out.sort(Comparator.comparing(SloInfo::namespace).thenComparing(SloInfo::name));
       return out;
     });
   }
@@ -88,7 +91,7 @@ public final class SloService {
   public record Series(Map<String, List<Point>> burnRates, List<Point> budgetRemaining) {}
 
   /** The burn rates and budget of one SLO from end - range to now, every step. */
-  public CompletableFuture<Series> series(String namespace, String name, java.time.Duration range, java.time.Duration step) {
+  public CompletableFuture<Series> series(String namespace, String name, Duration range, Duration step) {
     CompletableFuture<Double> budget = CompletableFuture.supplyAsync(() -> {
       GenericKubernetesResource r = client.genericKubernetesResources(SmmCrds.SERVICE_LEVEL_OBJECTIVE.apiVersion(),
           SmmCrds.SERVICE_LEVEL_OBJECTIVE.kind()).inNamespace(namespace).withName(name).get();
@@ -103,7 +106,7 @@ public final class SloService {
     var recorded = prometheus.range("{__name__=~\"" + SloRuleNames.ERROR_RATIO + ".*|" + SloRuleNames.BUDGET_REMAINING.replace(".", "\\\\.")
         + "\"," + selector + "}", end.minus(range), end, step);
     return budget.thenCombine(recorded, (b, series) -> {
-      Map<String, List<Point>> burn = new TreeMap<>(java.util.Comparator.comparing(SloService::seconds));
+      Map<String, List<Point>> burn = new TreeMap<>(Comparator.comparing(SloService::seconds));
       List<Point> remaining = new ArrayList<>();
       for (io.smm.backend.prometheus.Series s : series) {
         String metric = s.labels().getOrDefault("__name__", "");
@@ -160,7 +163,7 @@ public final class SloService {
     JsonNode status = Serialization.jsonMapper().valueToTree(r.getAdditionalProperties().getOrDefault("status", Map.of()));
     double goal = parse(spec.at("/slo/goal").asText(""));
     double budget = 1 - goal / 100;
-    Map<String, Double> burnRates = new TreeMap<>(java.util.Comparator.comparing(SloService::seconds));
+    Map<String, Double> burnRates = new TreeMap<>(Comparator.comparing(SloService::seconds));
     double budgetRemaining = Double.NaN;
     double periodRatio = Double.NaN;
     double recordedSince = Double.NaN;
@@ -200,7 +203,7 @@ public final class SloService {
         active.add(new SloInfo.Alert(policy, severities.get(policy), state));
       }
     });
-    active.sort(java.util.Comparator.comparing(SloInfo.Alert::policy));
+    active.sort(Comparator.comparing(SloInfo.Alert::policy));
     Map<String, String> params = new LinkedHashMap<>();
     spec.at("/sli/parameters").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
     String period = spec.at("/slo/rolling/length").isTextual() ? spec.at("/slo/rolling/length").asText()
@@ -234,13 +237,7 @@ public final class SloService {
   }
 
   private static long seconds(String window) {
-    long n = Long.parseLong(window.replaceAll("[a-z]", ""));
-    return switch (window.replaceAll("[0-9]", "")) {
-      case "s" -> n;
-      case "m" -> n * 60;
-      case "h" -> n * 3600;
-      default -> n * 86400;
-    };
+    return Durations.parse(window).toSeconds();
   }
 
   private static double parse(String s) {
@@ -282,7 +279,7 @@ public final class SloService {
         throw new IllegalArgumentException("a calendar window is a month, week or day, not \"" + n.period() + "\"");
       }
     }
-    if (!calendar && (n.period() == null || !n.period().matches("(\\d+(s|m|h|d|w))+"))) {
+    if (!calendar && (n.period() == null || !Durations.isDuration(n.period()))) {
       throw new IllegalArgumentException("period must be a duration such as 30d, 7d or 24h, not \"" + n.period() + "\"");
     }
     GenericKubernetesResource template = client.genericKubernetesResources(SmmCrds.SLI_TEMPLATE.apiVersion(), SmmCrds.SLI_TEMPLATE.kind())
@@ -322,8 +319,6 @@ public final class SloService {
   public record NewPolicy(String namespace, String name, String slo, String severity, String threshold, String lookBackWindow,
       String secondaryWindow, String conditionMetDuration) {}
 
-  private static final String DURATION = "(\\d+(s|m|h|d|w))+";
-
   /**
    * Writes an AlertingPolicy for an existing SLO; refuses (naming the field, writing nothing) an
    * unknown SLO, a taken name, a severity other than page/ticket, a threshold that is not a
@@ -342,7 +337,7 @@ public final class SloService {
     }
     for (String[] w : new String[][] {{"lookBackWindow", p.lookBackWindow()}, {"secondaryWindow", p.secondaryWindow()},
         {"conditionMetDuration", p.conditionMetDuration()}}) {
-      if (w[1] != null && !w[1].isEmpty() && !w[1].matches(DURATION)) {
+      if (w[1] != null && !w[1].isEmpty() && !Durations.isDuration(w[1])) {
         throw new IllegalArgumentException(w[0] + " must be a duration such as 5m or 1h, not \"" + w[1] + "\"");
       }
     }
@@ -416,7 +411,7 @@ public final class SloService {
         throw e;
       }
     }
-    out.sort(java.util.Comparator.comparing(SliTemplate::name));
+    out.sort(Comparator.comparing(SliTemplate::name));
     return out;
   }
 }
