@@ -1,15 +1,8 @@
-import { useEffect, useState } from 'react';
+import { Suspense, useEffect, useState } from 'react';
 import { authConfig, currentSession, logout, type AuthConfig } from './auth';
-import { Empty, ErrorState, Loading } from './components/States';
+import { ErrorState, Loading } from './components/States';
 import { MENU, pageFromHash } from './navigation';
-import { Gateways } from './pages/Gateways';
-import { IstioResources } from './pages/IstioResources';
 import { Login } from './pages/Login';
-import { Mesh } from './pages/Mesh';
-import { Overview } from './pages/Overview';
-import { Services, Workloads } from './pages/Services';
-import { Tap } from './pages/Tap';
-import { Topology } from './pages/Topology';
 import { hashFor, paramsFromHash, type Params } from './urlState';
 
 const onLoginPage = () => window.location.hash.startsWith('#/login');
@@ -99,25 +92,9 @@ function Dashboard({ anonymous, username }: { anonymous: boolean; username?: str
           </div>
         )}
         <h1>{current.label}</h1>
-        {page === 'overview' ? (
-          <Overview />
-        ) : page === 'mesh' ? (
-          <Mesh params={params} setParams={setParams} />
-        ) : page === 'topology' ? (
-          <Topology params={params} setParams={setParams} />
-        ) : page === 'services' ? (
-          <Services params={params} setParams={setParams} />
-        ) : page === 'workloads' ? (
-          <Workloads params={params} setParams={setParams} />
-        ) : page === 'tap' ? (
-          <Tap params={params} setParams={setParams} />
-        ) : page === 'istio-resources' ? (
-          <IstioResources params={params} setParams={setParams} />
-        ) : page === 'gateways' ? (
-          <Gateways params={params} setParams={setParams} />
-        ) : (
-          <Empty>The {current.label} page is not available in this version yet.</Empty>
-        )}
+        <Suspense fallback={<Loading what={`the ${current.label} page`} />}>
+          <current.page params={params} setParams={setParams} />
+        </Suspense>
       </main>
     </div>
   );

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { currentSession, redeemLoginToken } from './auth';
-import { graphql } from './graphql';
+import { graphql } from './api';
 
 // A window with just what auth.ts uses: localStorage and location.hash.
 function stubWindow() {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { graphql, graphqlPartial, GraphQLRequestError } from './graphql';
-import { pageFromHash } from './navigation';
+import { graphql, graphqlPartial, GraphQLRequestError } from './client';
+import { pageFromHash } from '../navigation';
 
 const respond = (status: number, body: unknown) => async () =>
   new Response(typeof body === 'string' ? body : JSON.stringify(body), { status });

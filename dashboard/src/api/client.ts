@@ -1,6 +1,6 @@
 // Minimal GraphQL-over-HTTP client: the backend answers at /api/graphql (same origin).
 
-import { authorizationHeader, sessionEnded } from './auth';
+import { authorizationHeader, sessionEnded } from '../auth';
 
 export interface GraphQLError {
   message: string;

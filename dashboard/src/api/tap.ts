@@ -1,6 +1,7 @@
 import { createClient } from 'graphql-ws';
 import { authorizationHeader } from '../auth';
-import { TAP_SUBSCRIPTION, type TapBatch } from './model';
+import type { TapBatch } from '../tap/model';
+import { TAP_SUBSCRIPTION } from './documents';
 
 /** Opens a tap subscription (graphql-transport-ws on the backend's /api/graphql); returns what stops it. */
 export function startTap(filter: Record<string, unknown>, onBatch: (b: TapBatch) => void, onError: (message: string) => void): () => void {

@@ -1,48 +1,22 @@
 import { useMemo } from 'react';
-import { useQuery } from '../useQuery';
+import { api, useApi, type MetricLine } from '../api';
 import { at, TimeChart } from './SignalsChart';
 import { Empty, ErrorState, Loading } from './States';
 
-interface Line { name: string; points: { time: string; value: number | null }[] }
-
-interface Detail {
-  name: string;
-  namespace: string;
-  revision: string;
-  version: string;
-  trustDomain: string;
-  rootNamespace: string;
-  pods: { name: string; phase: string; ready: boolean; restarts: number; node: string | null; ip: string | null; startTime: string | null }[];
-  proxies: { pod: string; namespace: string; istioVersion: string; cds: string; lds: string; eds: string; rds: string }[];
-  proxyStatusError: string | null;
-  trustBundle: { subject: string; issuer: string; notBefore: string; notAfter: string; sha256: string; ca: boolean }[];
-  proxyVersions: Line[];
-  rejectedUpdates: Line[];
-  errors: string[];
-}
-
-const QUERY = `query ControlPlane($ns: String!, $name: String!) { controlPlane(namespace: $ns, name: $name) {
-  name namespace revision version trustDomain rootNamespace proxyStatusError errors
-  pods { name phase ready restarts node ip startTime }
-  proxies { pod namespace istioVersion cds lds eds rds }
-  trustBundle { subject issuer notBefore notAfter sha256 ca }
-  proxyVersions { name points { time value } } rejectedUpdates { name points { time value } }
-} }`;
-
 const SYNC_CLASS: Record<string, string> = { SYNCED: 'status-healthy', STALE: 'status-failure', 'NOT SENT': 'status-degraded' };
 
-function lines(ls: Line[], label: (name: string) => string) {
+function lines(ls: MetricLine[], label: (name: string) => string) {
   return ls.map((l) => ({ name: label(l.name), data: at(l.points, (p) => p.value) }));
 }
 
 /** A control plane's drill-down (seed 2.5.2): basic information, pods, proxies with xDS sync status, trust bundle, metrics. */
 export function ControlPlaneDetail({ namespace, name, autoMtls, outboundTrafficPolicy }: { namespace: string; name: string; autoMtls: boolean; outboundTrafficPolicy: string }) {
-  const [state, retry] = useQuery<{ controlPlane: Detail | null }>(QUERY, { ns: namespace, name });
-  const versions = useMemo(() => (state.status === 'ok' && state.data.controlPlane ? lines(state.data.controlPlane.proxyVersions, (n) => `Istio ${n}`) : []), [state]);
-  const rejected = useMemo(() => (state.status === 'ok' && state.data.controlPlane ? lines(state.data.controlPlane.rejectedUpdates, (n) => `${n} rejected`) : []), [state]);
+  const [state, retry] = useApi(() => api.controlPlane(namespace, name), [namespace, name]);
+  const versions = useMemo(() => (state.status === 'ok' && state.data ? lines(state.data.proxyVersions, (n) => `Istio ${n}`) : []), [state]);
+  const rejected = useMemo(() => (state.status === 'ok' && state.data ? lines(state.data.rejectedUpdates, (n) => `${n} rejected`) : []), [state]);
   if (state.status === 'loading') return <Loading what={`control plane ${name}`} />;
   if (state.status === 'error') return <ErrorState message={state.message} onRetry={retry} />;
-  const d = state.data.controlPlane;
+  const d = state.data;
   if (!d) return <Empty>There is no control plane {namespace}/{name} any more.</Empty>;
   return (
     <section className="control-plane-detail" data-testid="control-plane-detail">

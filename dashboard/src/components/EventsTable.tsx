@@ -1,21 +1,5 @@
-import { useEffect, useState } from 'react';
-import { graphql } from '../graphql';
+import { api, useApi } from '../api';
 import { Empty, ErrorState, Loading } from './States';
-
-interface KubeEvent {
-  type: string;
-  reason: string;
-  message: string;
-  count: number;
-  lastSeen: string | null;
-  source: string;
-  objectKind: string;
-  objectName: string;
-}
-
-const QUERY = `query Events($ns: String!, $workload: String, $pod: String) {
-  events(namespace: $ns, workload: $workload, pod: $pod, limit: 50) { type reason message count lastSeen source objectKind objectName }
-}`;
 
 function age(time: string | null): string {
   if (!time) return '–';
@@ -27,27 +11,18 @@ function age(time: string | null): string {
 
 /** Kubernetes Events of a workload (with its ReplicaSets and pods) or a pod, newest first, as kubectl describe lists them. */
 export function EventsTable({ namespace, workload, pod }: { namespace: string; workload?: string; pod?: string }) {
-  const [state, setState] = useState<{ status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; events: KubeEvent[] }>({ status: 'loading' });
-  useEffect(() => {
-    let cancelled = false;
-    setState({ status: 'loading' });
-    graphql<{ events: KubeEvent[] }>(QUERY, { ns: namespace, workload: workload ?? null, pod: pod ?? null })
-      .then((d) => !cancelled && setState({ status: 'ok', events: d.events }))
-      .catch((e: Error) => !cancelled && setState({ status: 'error', message: e.message }));
-    return () => {
-      cancelled = true;
-    };
-  }, [namespace, workload, pod]);
+  const [state] = useApi(() => api.events(namespace, workload, pod), [namespace, workload, pod]);
   if (state.status === 'loading') return <Loading what="events" />;
   if (state.status === 'error') return <ErrorState message={state.message} />;
-  if (state.events.length === 0) return <Empty>No events (Kubernetes keeps them for an hour).</Empty>;
+  const events = state.data;
+  if (events.length === 0) return <Empty>No events (Kubernetes keeps them for an hour).</Empty>;
   return (
     <table className="table" data-testid="events-table">
       <thead>
         <tr><th>Type</th><th>Reason</th><th>Age</th><th>From</th><th>Object</th><th>Message</th></tr>
       </thead>
       <tbody>
-        {state.events.map((e, i) => (
+        {events.map((e, i) => (
           <tr key={i} className={e.type === 'Warning' ? 'warn' : undefined}>
             <td>{e.type}</td>
             <td>{e.reason}</td>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { graphql } from '../graphql';
-import { defaultForm, GENERATE_LOAD, loadInput, METHODS, type LoadForm } from '../topology/load';
+import { api } from '../api';
+import { defaultForm, loadInput, METHODS, type LoadForm } from '../topology/load';
 
 /** The manual's HTTP form on the Topology page: send test traffic into the mesh and see it appear in the graph. */
 export function GenerateLoad({ namespaces, onClose }: { namespaces: string[]; onClose: () => void }) {
@@ -14,8 +14,8 @@ export function GenerateLoad({ namespaces, onClose }: { namespaces: string[]; on
       return;
     }
     setState({ status: 'sending' });
-    graphql<{ generateLoad: { pod: string; until: string } }>(GENERATE_LOAD, { input: input.input })
-      .then((d) => setState({ status: 'sent', pod: d.generateLoad.pod, until: d.generateLoad.until }))
+    api.generateLoad(input.input)
+      .then((run) => setState({ status: 'sent', pod: run.pod, until: run.until }))
       .catch((e: Error) => setState({ status: 'error', message: e.message }));
   };
   return (

@@ -1,45 +1,13 @@
-import { useEffect, useState } from 'react';
-import { graphqlPartial } from '../graphql';
+import { api, useApi } from '../api';
 import { ErrorState, Loading } from './States';
-
-interface InMesh { inMesh: number; total: number }
-
-export interface MeshOverview {
-  requestsPerSecond: number | null;
-  errorRatio: number | null;
-  p95Ms: number | null;
-  clusters: number;
-  services: InMesh;
-  workloads: InMesh;
-  pods: InMesh;
-  validationIssues: number;
-  serviceHealth: { status: string; count: number }[];
-  errors: string[];
-}
-
-const QUERY = `query MeshOverview { meshOverview {
-  requestsPerSecond errorRatio p95Ms clusters validationIssues errors
-  services { inMesh total } workloads { inMesh total } pods { inMesh total } serviceHealth { status count } } }`;
 
 const unknown = '–';
 
 /** The Overview's mesh cards: golden signals of the whole mesh, what is in the mesh, service health. Refreshes every 15 s. */
 export function MeshSignals() {
-  const [state, setState] = useState<{ status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; data: MeshOverview }>({ status: 'loading' });
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    let cancelled = false;
-    graphqlPartial<{ meshOverview: MeshOverview }>(QUERY)
-      .then(({ data }) => !cancelled && setState({ status: 'ok', data: data.meshOverview }))
-      .catch((e: Error) => !cancelled && setState({ status: 'error', message: e.message }));
-    const timer = setTimeout(() => setTick((t) => t + 1), 15_000);
-    return () => {
-      cancelled = true;
-      clearTimeout(timer);
-    };
-  }, [tick]);
+  const [state, retry] = useApi(api.meshOverview, [], { refreshMs: 15_000 });
   if (state.status === 'loading') return <Loading what="mesh signals" />;
-  if (state.status === 'error') return <ErrorState message={state.message} onRetry={() => setTick((t) => t + 1)} />;
+  if (state.status === 'error') return <ErrorState message={state.message} onRetry={retry} />;
   const o = state.data;
   const health = (s: string) => o.serviceHealth.find((h) => h.status === s)?.count ?? 0;
   return (

@@ -1,19 +1,16 @@
-import { useEffect, useMemo, useState } from 'react';
-import { graphqlPartial } from '../graphql';
+import { useMemo, useState } from 'react';
+import { api, useApi } from '../api';
 import { namespaceHealth, RANGES, stepFor } from '../overview/model';
-import { fetchHealth, type NodeHealth } from '../topology/health';
 import { HealthStrip } from './HealthChart';
-import { at, TimeChart, type SignalPoint } from './SignalsChart';
+import { at, TimeChart } from './SignalsChart';
 import { Empty, ErrorState, Loading } from './States';
 
-const QUERY = `query MeshTimeline($range: Int!, $step: Int!) {
-  goldenSignals(kind: MESH, rangeSeconds: $range, stepSeconds: $step) { errors inbound { time requestsPerSecond errorRatio p95Ms } }
-}`;
-
-type State =
-  | { status: 'loading' }
-  | { status: 'error'; message: string }
-  | { status: 'ok'; range: number; points: SignalPoint[]; health: NodeHealth[]; warnings: string[] };
+/** Mesh golden signals and every namespace's health over one range, with what could not be read. */
+async function readTimelines(range: number) {
+  const step = stepFor(range);
+  const [signals, health] = await Promise.all([api.meshTimeline(range, step), api.health([], undefined, range, step)]);
+  return { range, points: signals.inbound, health: health.data.health, warnings: [...signals.errors, ...health.errors.map((e) => e.message)] };
+}
 
 /**
  * The Overview's charts over a chosen range: mesh requests/s, P95 latency and error rate, and each
@@ -21,30 +18,15 @@ type State =
  */
 export function MeshTimelines() {
   const [range, setRange] = useState(1800);
-  const [tick, setTick] = useState(0);
-  const [state, setState] = useState<State>({ status: 'loading' });
-  useEffect(() => {
-    let cancelled = false;
-    const step = stepFor(range);
-    Promise.all([graphqlPartial<{ goldenSignals: { errors: string[]; inbound: SignalPoint[] } }>(QUERY, { range, step }), fetchHealth([], undefined, range, step)])
-      .then(([signals, health]) => !cancelled && setState({
-        status: 'ok', range, points: signals.data.goldenSignals.inbound, health: health.data.health,
-        warnings: [...signals.data.goldenSignals.errors, ...health.errors.map((e) => e.message)],
-      }))
-      .catch((e: Error) => !cancelled && setState({ status: 'error', message: e.message }));
-    const timer = setTimeout(() => setTick((t) => t + 1), 60_000);
-    return () => {
-      cancelled = true;
-      clearTimeout(timer);
-    };
-  }, [range, tick]);
-  const rows = useMemo(() => (state.status === 'ok' ? namespaceHealth(state.health) : []), [state]);
-  const points = state.status === 'ok' ? state.points : [];
+  // The charts of the previous range stay until the new range's arrive (data-loaded-range says which is shown).
+  const [state, retry] = useApi(() => readTimelines(range), [range], { refreshMs: 60_000, keepWhileLoading: true });
+  const rows = useMemo(() => (state.status === 'ok' ? namespaceHealth(state.data.health) : []), [state]);
+  const points = state.status === 'ok' ? state.data.points : [];
   const rps = useMemo(() => [{ name: 'requests/s', data: at(points, (p) => p.requestsPerSecond) }], [points]);
   const p95 = useMemo(() => [{ name: 'P95', data: at(points, (p) => p.p95Ms) }], [points]);
   const errors = useMemo(() => [{ name: '5xx / failed gRPC %', data: at(points, (p) => p.errorRatio * 100) }], [points]);
   return (
-    <section className="mesh-timelines" data-testid="mesh-timelines" data-loaded-range={state.status === 'ok' ? state.range : undefined}>
+    <section className="mesh-timelines" data-testid="mesh-timelines" data-loaded-range={state.status === 'ok' ? state.data.range : undefined}>
       <div className="toolbar">
         <label>
           Time range{' '}
@@ -54,10 +36,10 @@ export function MeshTimelines() {
         </label>
       </div>
       {state.status === 'loading' && <Loading what="the mesh timelines" />}
-      {state.status === 'error' && <ErrorState message={state.message} onRetry={() => setTick((t) => t + 1)} />}
+      {state.status === 'error' && <ErrorState message={state.message} onRetry={retry} />}
       {state.status === 'ok' && (
         <>
-          {state.warnings.length > 0 && <div className="banner" role="alert">Some timelines are partial: {state.warnings.join('; ')}</div>}
+          {state.data.warnings.length > 0 && <div className="banner" role="alert">Some timelines are partial: {state.data.warnings.join('; ')}</div>}
           {points.length === 0 ? (
             <Empty>No traffic in the mesh in this range. Generate some load (Topology page) to see it here.</Empty>
           ) : (

@@ -1,17 +1,13 @@
-import { useQuery } from '../useQuery';
-
-interface Namespaces {
-  namespaces: { name: string; sidecarInjection: boolean }[];
-}
+import { api, useApi } from '../api';
 
 /** Multi-select of the cluster's namespaces (injected ones marked); none selected means all. */
 export function NamespacePicker({ selected, onChange }: { selected: string[]; onChange: (ns: string[]) => void }) {
-  const [state] = useQuery<Namespaces>('query { namespaces { name sidecarInjection } }');
+  const [state] = useApi(api.namespaces, []);
   if (state.status !== 'ok') return <span className="picker-placeholder">namespaces…</span>;
   return (
     <fieldset className="namespace-picker" aria-label="Namespaces">
       <legend>Namespaces</legend>
-      {state.data.namespaces.map((n) => (
+      {state.data.map((n) => (
         <label key={n.name}>
           <input
             type="checkbox"

@@ -1,25 +1,12 @@
-import { useEffect, useState } from 'react';
-import { graphql } from '../graphql';
+import { useState } from 'react';
+import { api, useApi } from '../api';
 import { ErrorState, Loading } from './States';
-
-const QUERY = 'query Logs($ns: String!, $pod: String!, $c: String) { podLogs(namespace: $ns, pod: $pod, container: $c, tailLines: 200) }';
 
 /** The last 200 lines of a pod's container, re-read every 5 s while shown (kubectl logs --tail 200, polled). */
 export function PodLogs({ namespace, pod, containers }: { namespace: string; pod: string; containers: string[] }) {
   const [container, setContainer] = useState(containers[0] ?? '');
-  const [state, setState] = useState<{ status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; text: string }>({ status: 'loading' });
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    let cancelled = false;
-    graphql<{ podLogs: string }>(QUERY, { ns: namespace, pod, c: container || null })
-      .then((d) => !cancelled && setState({ status: 'ok', text: d.podLogs }))
-      .catch((e: Error) => !cancelled && setState({ status: 'error', message: e.message }));
-    const timer = setTimeout(() => setTick((t) => t + 1), 5000);
-    return () => {
-      cancelled = true;
-      clearTimeout(timer);
-    };
-  }, [namespace, pod, container, tick]);
+  // Switching containers keeps the old text until the new one arrives, as the polling did.
+  const [state] = useApi(() => api.podLogs(namespace, pod, container), [namespace, pod, container], { refreshMs: 5000, keepWhileLoading: true });
   return (
     <div className="pod-logs" data-testid="pod-logs">
       <label>
@@ -32,7 +19,7 @@ export function PodLogs({ namespace, pod, containers }: { namespace: string; pod
       </label>
       {state.status === 'loading' && <Loading what="logs" />}
       {state.status === 'error' && <ErrorState message={state.message} />}
-      {state.status === 'ok' && <pre>{state.text || '(no output)'}</pre>}
+      {state.status === 'ok' && <pre>{state.data || '(no output)'}</pre>}
     </div>
   );
 }

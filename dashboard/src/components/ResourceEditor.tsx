@@ -1,17 +1,6 @@
 import { useEffect, useState } from 'react';
-import { graphql } from '../graphql';
-import {
-  APPLY_MUTATION,
-  RENDER_QUERY,
-  TEMPLATES_QUERY,
-  VALIDATE_QUERY,
-  needsConfirmation,
-  type ApplyResult,
-  type IstioResource,
-  type IstioTemplate,
-  type ResourceIssue,
-} from '../istio/model';
-import { useQuery } from '../useQuery';
+import { api, useApi } from '../api';
+import { needsConfirmation, type ApplyResult, type IstioResource, type ResourceIssue } from '../istio/model';
 import { ErrorState } from './States';
 import { YamlEditor } from './YamlEditor';
 
@@ -38,8 +27,8 @@ export function ResourceEditor({ title, initial, onClose, onSaved, templateKinds
       return;
     }
     const timer = setTimeout(() => {
-      graphql<{ validateIstioResource: Validation }>(VALIDATE_QUERY, { yaml: text })
-        .then((d) => setValidation(d.validateIstioResource))
+      api.validate<Validation>(text)
+        .then(setValidation)
         .catch((e: Error) => setError(e.message));
     }, 400);
     return () => clearTimeout(timer);
@@ -49,7 +38,7 @@ export function ResourceEditor({ title, initial, onClose, onSaved, templateKinds
     setSaving(true);
     setError(null);
     try {
-      const { applyIstioResource: r } = await graphql<{ applyIstioResource: ApplyResult }>(APPLY_MUTATION, { yaml: text, force });
+      const r = await api.apply<ApplyResult>(text, force);
       if (r.applied && r.resource) {
         onSaved(r.resource, r.overridden);
       } else {
@@ -98,16 +87,16 @@ export function ResourceEditor({ title, initial, onClose, onSaved, templateKinds
 }
 
 function TemplatePicker({ onPick, kinds }: { onPick: (yaml: string) => void; kinds?: string[] }) {
-  const [templates] = useQuery<{ istioTemplates: IstioTemplate[] }>(TEMPLATES_QUERY);
+  const [templates] = useApi(api.templates, []);
   const [id, setId] = useState('');
   const [values, setValues] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   if (templates.status !== 'ok') return templates.status === 'error' ? <ErrorState message={templates.message} /> : null;
-  const template = templates.data.istioTemplates.find((t) => t.id === id);
+  const template = templates.data.find((t) => t.id === id);
   const use = () => {
     const parameters = Object.entries(values).filter(([, v]) => v !== '').map(([key, value]) => ({ key, value }));
-    graphql<{ renderIstioTemplate: string }>(RENDER_QUERY, { id, parameters })
-      .then((d) => { setError(null); onPick(d.renderIstioTemplate); })
+    api.render(id, parameters)
+      .then((yaml) => { setError(null); onPick(yaml); })
       .catch((e: Error) => setError(e.message));
   };
   return (
@@ -116,7 +105,7 @@ function TemplatePicker({ onPick, kinds }: { onPick: (yaml: string) => void; kin
         Template{' '}
         <select value={id} onChange={(e) => { setId(e.target.value); setValues({}); }} data-testid="template-select">
           <option value="">Choose a template…</option>
-          {templates.data.istioTemplates.filter((t) => !kinds || kinds.includes(t.kind)).map((t) => (
+          {templates.data.filter((t) => !kinds || kinds.includes(t.kind)).map((t) => (
             <option key={t.id} value={t.id}>{t.kind}: {t.title}</option>
           ))}
         </select>

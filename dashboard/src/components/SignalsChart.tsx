@@ -1,38 +1,7 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { EChart } from './EChart';
-import { graphqlPartial } from '../graphql';
+import { api, useApi, type SaturationPoint, type SignalPoint } from '../api';
 import { ErrorState, Loading } from './States';
-
-export interface SignalPoint {
-  time: string;
-  requestsPerSecond: number;
-  errorRatio: number;
-  p50Ms: number | null;
-  p95Ms: number | null;
-  p99Ms: number | null;
-}
-
-export interface SaturationPoint {
-  time: string;
-  cpuCores: number | null;
-  memoryBytes: number | null;
-  proxyCpuCores: number | null;
-  proxyMemoryBytes: number | null;
-}
-
-interface GoldenSignals {
-  inbound: SignalPoint[];
-  outbound: SignalPoint[];
-  saturation: SaturationPoint[];
-  errors: string[];
-}
-
-const QUERY = `query Signals($kind: SignalScope!, $ns: String, $name: String) {
-  goldenSignals(kind: $kind, namespace: $ns, name: $name) {
-    errors inbound { time requestsPerSecond errorRatio p50Ms p95Ms p99Ms } outbound { time requestsPerSecond errorRatio p50Ms p95Ms p99Ms }
-    saturation { time cpuCores memoryBytes proxyCpuCores proxyMemoryBytes }
-  }
-}`;
 
 /** One series of a time chart: its points as [epoch ms, value] and the y axis it uses (index into the chart's axes). */
 export interface Line {
@@ -98,16 +67,8 @@ function SaturationChart({ points }: { points: SaturationPoint[] }) {
 
 /** Inbound (and outbound, where the scope has one) golden signals of the last 30 minutes. */
 export function SignalsCharts({ kind, namespace, name }: { kind: 'SERVICE' | 'WORKLOAD' | 'POD' | 'NAMESPACE' | 'MESH'; namespace?: string; name?: string }) {
-  const [state, setState] = useState<{ status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; data: GoldenSignals }>({ status: 'loading' });
-  useEffect(() => {
-    let cancelled = false;
-    graphqlPartial<{ goldenSignals: GoldenSignals }>(QUERY, { kind, ns: namespace ?? null, name: name ?? null })
-      .then(({ data }) => !cancelled && setState({ status: 'ok', data: data.goldenSignals }))
-      .catch((e: Error) => !cancelled && setState({ status: 'error', message: e.message }));
-    return () => {
-      cancelled = true;
-    };
-  }, [kind, namespace, name]);
+  // As before the API layer: the previous charts stay while another scope's are read.
+  const [state] = useApi(() => api.goldenSignals(kind, namespace, name), [kind, namespace, name], { keepWhileLoading: true });
   if (state.status === 'loading') return <Loading what="golden signals" />;
   if (state.status === 'error') return <ErrorState message={state.message} />;
   const { inbound, outbound, saturation, errors } = state.data;

@@ -1,18 +1,8 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { EChart } from './EChart';
-import { graphql } from '../graphql';
-import { CREATE_POLICY, SLO_SERIES, budgetText, burnRate, timeToAlertSeconds, type Slo } from '../slo/model';
+import { api, useApi, type TimeValue } from '../api';
+import { budgetText, burnRate, timeToAlertSeconds, type Slo } from '../slo/model';
 import { ErrorState, Loading } from './States';
-
-interface TimeValue {
-  time: string;
-  value: number | null;
-}
-
-interface SloSeries {
-  burnRates: { window: string; points: TimeValue[] }[];
-  budgetRemaining: TimeValue[];
-}
 
 /** Outage sizes the strategy chart covers: 0.1% to 100% of requests failing, log-spaced. */
 const OUTAGES = Array.from({ length: 61 }, (_, i) => 10 ** (-3 + (3 * i) / 60));
@@ -26,16 +16,7 @@ function Chart({ option, testId }: { option: Record<string, unknown>; testId: st
 
 /** An SLO's detail (seed 2.8.1): time window, target, SLI, policies, the alerting strategy, burn rate and budget over 6 hours. */
 export function SloDetail({ namespace, slo, onChanged }: { namespace: string; slo: Slo; onChanged: () => void }) {
-  const [series, setSeries] = useState<{ status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; data: SloSeries }>({ status: 'loading' });
-  useEffect(() => {
-    let cancelled = false;
-    graphql<{ sloSeries: SloSeries }>(SLO_SERIES, { ns: namespace, name: slo.name })
-      .then((d) => !cancelled && setSeries({ status: 'ok', data: d.sloSeries }))
-      .catch((e: Error) => !cancelled && setSeries({ status: 'error', message: e.message }));
-    return () => {
-      cancelled = true;
-    };
-  }, [namespace, slo.name]);
+  const [series] = useApi(() => api.sloSeries(namespace, slo.name), [namespace, slo.name], { keepWhileLoading: true });
   const budget = slo.goal == null ? Number.NaN : 1 - slo.goal / 100;
   const strategy = useMemo(() => ({
     title: { text: 'Alerting strategy: time to alert vs outage size', textStyle: { fontSize: 12, fontWeight: 'normal' } },
@@ -102,7 +83,7 @@ function PolicyForm({ namespace, slo, onCreated }: { namespace: string; slo: str
     <form className="slo-form" data-testid="policy-form" onSubmit={(e) => {
       e.preventDefault();
       setError('');
-      graphql(CREATE_POLICY, { input: { namespace, slo, ...form } })
+      api.createPolicy({ namespace, slo, ...form })
         .then(() => { setOpen(false); onCreated(); })
         .catch((err: Error) => setError(err.message));
     }}>

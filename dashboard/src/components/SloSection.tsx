@@ -1,29 +1,18 @@
-import { useEffect, useState } from 'react';
-import { graphql } from '../graphql';
-import { CREATE_SLO, SLOS_QUERY, alertSummary, budgetText, burnRate, suggestedName, type SliTemplate, type Slo } from '../slo/model';
+import { useState } from 'react';
+import { api, useApi } from '../api';
+import { alertSummary, budgetText, burnRate, suggestedName, type SliTemplate } from '../slo/model';
 import { SloDetail } from './SloDetail';
 import { Empty, ErrorState, Loading } from './States';
 
 /** A service's SLOs (NAME, CURRENT BURN RATE, ERROR BUDGET CONSUMED, ALERTS) and a form to create one from a template. */
 export function SloSection({ namespace, service }: { namespace: string; service: string }) {
-  const [state, setState] = useState<{ status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; slos: Slo[]; templates: SliTemplate[] }>({ status: 'loading' });
-  const [tick, setTick] = useState(0);
   const [creating, setCreating] = useState(false);
   const [open, setOpen] = useState('');
-  useEffect(() => {
-    let cancelled = false;
-    graphql<{ slos: Slo[]; sliTemplates: SliTemplate[] }>(SLOS_QUERY, { ns: namespace, service })
-      .then((d) => !cancelled && setState({ status: 'ok', slos: d.slos, templates: d.sliTemplates }))
-      .catch((e: Error) => !cancelled && setState({ status: 'error', message: e.message }));
-    // Burn rates move: re-read every 15 s while shown.
-    const timer = setTimeout(() => setTick((t) => t + 1), 15_000);
-    return () => {
-      cancelled = true;
-      clearTimeout(timer);
-    };
-  }, [namespace, service, tick]);
-  if (state.status === 'loading') return <Loading what="SLOs" />;
-  if (state.status === 'error') return <ErrorState message={state.message} />;
+  // Burn rates move: re-read every 15 s while shown.
+  const [load, , refresh] = useApi(() => api.slos(namespace, service), [namespace, service], { refreshMs: 15_000 });
+  if (load.status === 'loading') return <Loading what="SLOs" />;
+  if (load.status === 'error') return <ErrorState message={load.message} />;
+  const state = { slos: load.data.slos, templates: load.data.sliTemplates };
   return (
     <div className="slos" data-testid="slo-section">
       {state.slos.length === 0 ? (
@@ -49,9 +38,9 @@ export function SloSection({ namespace, service }: { namespace: string; service:
           </tbody>
         </table>
       )}
-      {state.slos.filter((s) => s.name === open).map((s) => <SloDetail key={s.name} namespace={namespace} slo={s} onChanged={() => setTick((t) => t + 1)} />)}
+      {state.slos.filter((s) => s.name === open).map((s) => <SloDetail key={s.name} namespace={namespace} slo={s} onChanged={refresh} />)}
       {creating ? (
-        <CreateSlo namespace={namespace} service={service} templates={state.templates} onDone={() => { setCreating(false); setTick((t) => t + 1); }} />
+        <CreateSlo namespace={namespace} service={service} templates={state.templates} onDone={() => { setCreating(false); refresh(); }} />
       ) : (
         <button type="button" onClick={() => setCreating(true)} data-testid="slo-create-open">CREATE NEW SLO</button>
       )}
@@ -77,11 +66,9 @@ function CreateSlo({ namespace, service, templates, onDone }: { namespace: strin
   const submit = () => {
     setSaving(true);
     setError('');
-    graphql(CREATE_SLO, {
-      input: {
+    api.createSlo({
         namespace, name, service, template, templateNamespace: chosen?.namespace, goal, windowType, period,
         parameters: Object.entries({ ...params, ...(hasReporter && reporter ? { reporter } : {}) }).filter(([, v]) => v !== '').map(([key, value]) => ({ key, value })),
-      },
     })
       .then(onDone)
       .catch((e: Error) => setError(e.message))

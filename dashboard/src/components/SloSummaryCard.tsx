@@ -1,16 +1,8 @@
-import { useQuery } from '../useQuery';
-
-interface SloSummary {
-  total: number;
-  budgetExhausted: number;
-  firing: number;
-  pending: number;
-  failing: number;
-}
+import { api, useApi } from '../api';
 
 /** The Overview's aggregated SLO status: how many SLOs, how many alert, how many have spent their budget. */
 export function SloSummaryCard() {
-  const [state] = useQuery<{ sloSummary: SloSummary }>('query { sloSummary { total budgetExhausted firing pending failing } }');
+  const [state] = useApi(api.sloSummary, []);
   if (state.status !== 'ok') {
     return (
       <div className="card" data-testid="slo-summary">
@@ -19,7 +11,7 @@ export function SloSummaryCard() {
       </div>
     );
   }
-  const s = state.data.sloSummary;
+  const s = state.data;
   return (
     <div className="card" data-testid="slo-summary">
       <div className="card-value">

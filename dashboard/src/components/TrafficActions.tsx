@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
-import { graphql } from '../graphql';
-import { RENDER_QUERY, RESOURCES_QUERY, findingSummary, type IstioResource } from '../istio/model';
+import { useState } from 'react';
+import { api, useApi } from '../api';
+import { findingSummary } from '../istio/model';
 import { appliesToService, TRAFFIC_ACTIONS, type TrafficAction } from '../istio/serviceActions';
 import { ResourceEditor } from './ResourceEditor';
 import { ErrorState } from './States';
@@ -12,17 +12,13 @@ import { ErrorState } from './States';
  * resource, validated like any other.
  */
 export function TrafficActions({ namespace, service, app }: { namespace: string; service: string; app: string }) {
-  const [resources, setResources] = useState<IstioResource[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [editing, setEditing] = useState<{ title: string; yaml: string } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    graphql<{ istioResources: IstioResource[] }>(RESOURCES_QUERY, { namespace, kind: null })
-      .then((d) => setResources(d.istioResources.filter((r) => appliesToService(r, namespace, service, app))))
-      .catch((e: Error) => setError(e.message));
-  }, [namespace, service, app, attempt]);
+  // After a save the list is re-read; the old one stays shown meanwhile.
+  const [load, reload] = useApi(() => api.istioResources(namespace, null)
+    .then((all) => all.filter((r) => appliesToService(r, namespace, service, app))), [namespace, service, app], { keepWhileLoading: true });
+  const resources = load.status === 'ok' ? load.data : null;
 
   const start = (action: TrafficAction) => {
     const parameters = [
@@ -31,8 +27,8 @@ export function TrafficActions({ namespace, service, app }: { namespace: string;
       { key: 'host', value: service },
       { key: 'app', value: app },
     ].filter((p) => action.parameters.includes(p.key));
-    graphql<{ renderIstioTemplate: string }>(RENDER_QUERY, { id: action.template, parameters })
-      .then((d) => setEditing({ title: `${action.title} for ${namespace}/${service}`, yaml: d.renderIstioTemplate }))
+    api.render(action.template, parameters)
+      .then((yaml) => setEditing({ title: `${action.title} for ${namespace}/${service}`, yaml }))
       .catch((e: Error) => setError(e.message));
   };
 
@@ -46,13 +42,14 @@ export function TrafficActions({ namespace, service, app }: { namespace: string;
         ))}
       </div>
       {notice && <div className="banner" role="status">{notice}</div>}
-      {error && <ErrorState message={error} onRetry={() => { setError(null); setAttempt((n) => n + 1); }} />}
+      {error && <ErrorState message={error} onRetry={() => setError(null)} />}
+      {load.status === 'error' && <ErrorState message={load.message} onRetry={reload} />}
       {editing && (
         <ResourceEditor key={editing.title + editing.yaml} title={editing.title} initial={editing.yaml} onClose={() => setEditing(null)}
           onSaved={(r, overridden) => {
             setEditing(null);
             setNotice(`Saved ${r.kind} ${r.namespace}/${r.name}` + (overridden.length ? `, overriding ${overridden.map((o) => o.checkId).join(', ')}` : '') + '.');
-            setAttempt((n) => n + 1);
+            reload();
           }} />
       )}
       {resources && resources.length === 0 && <p className="hint">No Istio resource applies to this service: Istio's defaults do.</p>}

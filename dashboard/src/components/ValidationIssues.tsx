@@ -1,23 +1,14 @@
 import { useState } from 'react';
-import { VALIDATION_QUERY, type ValidationFinding } from '../istio/model';
-import { useQuery } from '../useQuery';
+import { api, useApi } from '../api';
+import type { ValidationFinding } from '../istio/model';
 import { ErrorState, Loading } from './States';
-
-export interface Report {
-  time: string;
-  cluster: string;
-  error: string | null;
-  errors: number;
-  warnings: number;
-  findings: ValidationFinding[];
-}
 
 /** OVERVIEW > VALIDATION ISSUES: the latest background validation of the whole mesh. */
 export function ValidationIssues() {
-  const [state, retry] = useQuery<{ validationIssues: Report }>(VALIDATION_QUERY);
+  const [state, retry] = useApi(api.validation, []);
   if (state.status === 'loading') return <Loading what="validation issues" />;
   if (state.status === 'error') return <ErrorState message={state.message} onRetry={retry} />;
-  const r = state.data.validationIssues;
+  const r = state.data;
   return (
     <section className="validation" data-testid="validation-issues">
       <h2>Validation issues</h2>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { gatewayRows, trafficByGateway, trafficQuery } from './gateways';
+import { gatewayTraffic } from '../api/documents';
+import { gatewayRows, trafficByGateway } from './gateways';
 
 describe('gatewayRows', () => {
   it('joins mesh gateways with their Gateways and the VirtualServices bound to them', () => {
@@ -25,7 +26,7 @@ describe('gatewayRows', () => {
 describe('gateway traffic', () => {
   const rows = [{ namespace: 'istio-system', name: 'demo-gw' }, { namespace: 'smm-system', name: 'smm-ingressgateway' }];
   it('asks for every gateway in one request', () => {
-    const q = trafficQuery(rows);
+    const q = gatewayTraffic(rows);
     expect(q).toContain('g0: goldenSignals(kind: WORKLOAD, namespace: "istio-system", name: "demo-gw"');
     expect(q).toContain('g1: goldenSignals(kind: WORKLOAD, namespace: "smm-system", name: "smm-ingressgateway"');
   });

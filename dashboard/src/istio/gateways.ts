@@ -73,13 +73,6 @@ export interface GatewayTraffic {
   errorRatio: number | null;
 }
 
-/** One GraphQL request for all gateways: an aliased goldenSignals per gateway workload. */
-export function trafficQuery(rows: Pick<GatewayRow, 'namespace' | 'name'>[]): string {
-  const parts = rows.map((g, i) => `g${i}: goldenSignals(kind: WORKLOAD, namespace: ${JSON.stringify(g.namespace)}, `
-    + `name: ${JSON.stringify(g.name)}, rangeSeconds: 60, stepSeconds: 60, windowSeconds: 60) { outbound { requestsPerSecond errorRatio } errors }`);
-  return `query GatewayTraffic { ${parts.join(' ')} }`;
-}
-
 type SignalsAnswer = { outbound: { requestsPerSecond: number; errorRatio: number }[]; errors: string[] };
 
 /** Per "namespace/name": the newest point, or nulls when Prometheus could not answer for it. */

@@ -62,39 +62,6 @@ export const KINDS = [
   'IstioMeshGateway',
 ];
 
-const RESOURCE_FIELDS = 'kind namespace name resourceVersion created yaml spec validation { checkID severity errorMessage path }';
-
-export const RESOURCES_QUERY = `query IstioResources($namespace: String, $kind: String) {
-  istioResources(namespace: $namespace, kind: $kind) { ${RESOURCE_FIELDS} }
-}`;
-
-export const TEMPLATES_QUERY = `query { istioTemplates { id kind title description parameters { name description default } } }`;
-
-export const RENDER_QUERY = `query Render($id: String!, $parameters: [LabelInput!]) { renderIstioTemplate(id: $id, parameters: $parameters) }`;
-
-export const VALIDATE_QUERY = `query Validate($yaml: String!) {
-  validateIstioResource(yaml: $yaml) { kind namespace name blocked issues { checkId severity path message line column blocking } }
-}`;
-
-export const APPLY_MUTATION = `mutation Apply($yaml: String!, $force: Boolean) {
-  applyIstioResource(yaml: $yaml, force: $force) {
-    applied created resource { ${RESOURCE_FIELDS} }
-    issues { checkId severity path message line column blocking }
-    overridden { checkId severity path message line column blocking }
-  }
-}`;
-
-export const DELETE_MUTATION = `mutation Delete($kind: String!, $namespace: String!, $name: String!) {
-  deleteIstioResource(kind: $kind, namespace: $namespace, name: $name)
-}`;
-
-export const VALIDATION_QUERY = `query Validation($namespaces: [String!], $refresh: Boolean) {
-  validationIssues(namespaces: $namespaces, refresh: $refresh) {
-    time cluster error errors warnings
-    findings { checkID severity subjectContextKey kind namespace name istioRevision path errorMessage context { key value } }
-  }
-}`;
-
 /** A CodeMirror diagnostic range for an issue: from its line/column to the end of that line. */
 export function issueRange(text: string, issue: Pick<ResourceIssue, 'line' | 'column'>): { from: number; to: number } {
   const lines = text.split('\n');

@@ -1,46 +1,27 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
+import { api, useApi } from '../api';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { percent, perSecond } from '../format';
-import { graphql } from '../graphql';
-import { gatewayRows, trafficByGateway, trafficQuery, type GatewayRow, type GatewayTraffic, type ResourceLike } from '../istio/gateways';
+import { gatewayRows, trafficByGateway, type GatewayRow, type GatewayTraffic, type ResourceLike } from '../istio/gateways';
 import { ResourceEditor } from '../components/ResourceEditor';
 import type { Params } from '../urlState';
 
-const QUERY = `query Gateways { istioResources { kind namespace name spec status yaml } }`;
-
-const ENTRY_POINT = `mutation EntryPoint($input: EntryPointInput!) {
-  createGatewayEntryPoint(input: $input) { alsoCreated gateway { applied resource { name } issues { checkId severity message } overridden { checkId } } }
-}`;
-
-type Load = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; rows: GatewayRow[] };
-
 /** MENU > GATEWAYS: IstioMeshGateways with their ports, hosts and routes; CREATE NEW from the ingress/egress templates. */
 export function Gateways({ params, setParams }: { params: Params; setParams: (p: Params) => void }) {
-  const [load, setLoad] = useState<Load>({ status: 'loading' });
   const [creating, setCreating] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
-  const reload = useCallback((quiet = false) => {
-    if (!quiet) setLoad({ status: 'loading' });
-    graphql<{ istioResources: ResourceLike[] }>(QUERY)
-      .then((d) => setLoad({ status: 'ok', rows: gatewayRows(d.istioResources) }))
-      .catch((e: Error) => setLoad({ status: 'error', message: e.message }));
-  }, []);
+  // A new gateway goes from Reconciling to Available as its pods start: keep the statuses current.
+  const [load, reload, refresh] = useApi(() => api.gatewayResources<ResourceLike>().then(gatewayRows), [], { refreshMs: 5000 });
   const [editing, setEditing] = useState<{ title: string; yaml: string } | null>(null);
   const [traffic, setTraffic] = useState<Map<string, GatewayTraffic>>(new Map());
-  const rows = load.status === 'ok' ? load.rows : null;
+  const rows: GatewayRow[] | null = load.status === 'ok' ? load.data : null;
   useEffect(() => {
     if (!rows || rows.length === 0) return;
-    graphql<Record<string, never>>(trafficQuery(rows))
+    api.gatewayTraffic<never>(rows)
       .then((d) => setTraffic(trafficByGateway(rows, d)))
       .catch(() => setTraffic(new Map()));
     // The statuses refresh every 5 s; traffic is a one-minute rate, re-read with them.
   }, [rows]);
-  useEffect(() => {
-    reload();
-    // A new gateway goes from Reconciling to Available as its pods start: keep the statuses current.
-    const timer = setInterval(() => reload(true), 5000);
-    return () => clearInterval(timer);
-  }, [reload]);
   return (
     <div className="list-page gateways">
       <div className="toolbar">
@@ -62,19 +43,19 @@ export function Gateways({ params, setParams }: { params: Params; setParams: (p:
       )}
       {editing && (
         <ResourceEditor key={editing.title} title={editing.title} initial={editing.yaml} onClose={() => setEditing(null)}
-          onSaved={(r) => { setEditing(null); setNotice(`Saved ${r.kind} ${r.namespace}/${r.name}.`); reload(true); }} />
+          onSaved={(r) => { setEditing(null); setNotice(`Saved ${r.kind} ${r.namespace}/${r.name}.`); refresh(); }} />
       )}
       {load.status === 'ok' && params.gateway && (() => {
-        const g = load.rows.find((r) => `${r.namespace}/${r.name}` === params.gateway);
+        const g = load.data.find((r) => `${r.namespace}/${r.name}` === params.gateway);
         return g ? (
           <GatewayDetail gateway={g} onBack={() => setParams({})} onEdit={(title, yaml) => setEditing({ title, yaml })}
-            onCreated={(message) => { setNotice(message); reload(true); }} />
+            onCreated={(message) => { setNotice(message); refresh(); }} />
         ) : <Empty>There is no gateway {params.gateway}.</Empty>;
       })()}
       {load.status === 'loading' && <Loading what="gateways" />}
-      {load.status === 'error' && <ErrorState message={load.message} onRetry={() => reload()} />}
-      {load.status === 'ok' && load.rows.length === 0 && <Empty>No gateways yet. Create an ingress or egress gateway.</Empty>}
-      {load.status === 'ok' && load.rows.length > 0 && !params.gateway && (
+      {load.status === 'error' && <ErrorState message={load.message} onRetry={reload} />}
+      {load.status === 'ok' && load.data.length === 0 && <Empty>No gateways yet. Create an ingress or egress gateway.</Empty>}
+      {load.status === 'ok' && load.data.length > 0 && !params.gateway && (
         <table className="table" data-testid="gateways-table">
           <thead>
             <tr>
@@ -90,7 +71,7 @@ export function Gateways({ params, setParams }: { params: Params; setParams: (p:
             </tr>
           </thead>
           <tbody>
-            {load.rows.map((g) => (
+            {load.data.map((g) => (
               <tr key={`${g.namespace}/${g.name}`} data-gateway={g.name}>
                 <td><a href={`#/gateways?gateway=${encodeURIComponent(`${g.namespace}/${g.name}`)}`}>{g.name}</a></td>
                 <td>{g.namespace}</td>
@@ -127,9 +108,8 @@ function GatewayDetail({ gateway, onBack, onEdit, onCreated }: {
       const input = { namespace: gateway.namespace, meshGateway: gateway.name, port: Number(form.port), protocol: form.protocol,
         hosts: form.hosts.split(',').map((h) => h.trim()).filter(Boolean), tlsSecret: form.letsEncrypt ? null : form.tlsSecret || null,
         letsEncryptEmail: form.letsEncrypt ? form.email : null };
-      const { createGatewayEntryPoint: r } = await graphql<{ createGatewayEntryPoint: {
-        alsoCreated: string[]; gateway: { applied: boolean; resource: { name: string } | null; issues: { checkId: string; severity: string; message: string }[] } } }>(
-        ENTRY_POINT, { input });
+      const r = await api.createEntryPoint<{
+        alsoCreated: string[]; gateway: { applied: boolean; resource: { name: string } | null; issues: { checkId: string; severity: string; message: string }[] } }>(input);
       if (r.gateway.applied) {
         onCreated(`Created Gateway ${gateway.namespace}/${r.gateway.resource?.name}` + (r.alsoCreated.length ? ` with ${r.alsoCreated.join(', ')}` : '') + '.');
       } else {

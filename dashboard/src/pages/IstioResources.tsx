@@ -1,34 +1,23 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
+import { api, useApi } from '../api';
 import { ResourceEditor } from '../components/ResourceEditor';
 import { Empty, ErrorState, Loading } from '../components/States';
-import { graphql } from '../graphql';
-import { DELETE_MUTATION, KINDS, RESOURCES_QUERY, findingSummary, type IstioResource } from '../istio/model';
-import { useQuery } from '../useQuery';
+import { KINDS, findingSummary, type IstioResource } from '../istio/model';
 import type { Params } from '../urlState';
-
-type Load = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; resources: IstioResource[] };
 
 /** MENU > ISTIO RESOURCES: every Istio resource, a YAML editor with templates and inline validation. */
 export function IstioResources({ params, setParams }: { params: Params; setParams: (p: Params) => void }) {
   const namespace = params.ns ?? '';
   const kind = params.kind ?? '';
-  const [load, setLoad] = useState<Load>({ status: 'loading' });
   const [editing, setEditing] = useState<{ yaml: string; title: string } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<IstioResource | null>(null);
-  const [namespaces] = useQuery<{ namespaces: { name: string }[] }>('query { namespaces { name } }');
-
-  const reload = useCallback(() => {
-    setLoad({ status: 'loading' });
-    graphql<{ istioResources: IstioResource[] }>(RESOURCES_QUERY, { namespace: namespace || null, kind: kind || null })
-      .then((d) => setLoad({ status: 'ok', resources: d.istioResources }))
-      .catch((e: Error) => setLoad({ status: 'error', message: e.message }));
-  }, [namespace, kind]);
-  useEffect(reload, [reload]);
+  const [namespaces] = useApi(api.namespaces, []);
+  const [load, reload] = useApi(() => api.istioResources(namespace || null, kind || null), [namespace, kind]);
 
   const remove = async (r: IstioResource) => {
     try {
-      await graphql(DELETE_MUTATION, { kind: r.kind, namespace: r.namespace, name: r.name });
+      await api.deleteResource(r);
       setNotice(`Deleted ${r.kind} ${r.namespace}/${r.name}.`);
     } catch (e) {
       setNotice(`Not deleted: ${(e as Error).message}`);
@@ -44,7 +33,7 @@ export function IstioResources({ params, setParams }: { params: Params; setParam
           Namespace{' '}
           <select value={namespace} onChange={(e) => setParams({ ...params, ns: e.target.value })} data-testid="resources-namespace">
             <option value="">All namespaces</option>
-            {namespaces.status === 'ok' && namespaces.data.namespaces.map((n) => <option key={n.name}>{n.name}</option>)}
+            {namespaces.status === 'ok' && namespaces.data.map((n) => <option key={n.name}>{n.name}</option>)}
           </select>
         </label>
         <label>
@@ -75,10 +64,10 @@ export function IstioResources({ params, setParams }: { params: Params; setParam
       )}
       {load.status === 'loading' && <Loading what="Istio resources" />}
       {load.status === 'error' && <ErrorState message={load.message} onRetry={reload} />}
-      {load.status === 'ok' && load.resources.length === 0 && (
+      {load.status === 'ok' && load.data.length === 0 && (
         <Empty>No {kind || 'Istio resources'} in {namespace || 'any namespace'}. Create one from a template.</Empty>
       )}
-      {load.status === 'ok' && load.resources.length > 0 && (
+      {load.status === 'ok' && load.data.length > 0 && (
         <table className="table" data-testid="resources-table">
           <thead>
             <tr>
@@ -91,7 +80,7 @@ export function IstioResources({ params, setParams }: { params: Params; setParam
             </tr>
           </thead>
           <tbody>
-            {load.resources.map((r) => (
+            {load.data.map((r) => (
               <tr key={`${r.kind}/${r.namespace}/${r.name}`} data-resource={`${r.kind}/${r.namespace}/${r.name}`}>
                 <td>{r.kind}</td>
                 <td>{r.namespace}</td>

@@ -1,42 +1,24 @@
 import { ControlPlaneDetail } from '../components/ControlPlaneDetail';
 import { Empty, ErrorState, Loading } from '../components/States';
-import { FindingsTable, type Report } from '../components/ValidationIssues';
+import { FindingsTable } from '../components/ValidationIssues';
 import { bytes, cores } from '../format';
-import { VALIDATION_QUERY, findingSummary } from '../istio/model';
+import { findingSummary } from '../istio/model';
 import type { Params } from '../urlState';
-import { useQuery } from '../useQuery';
-
-interface ControlPlane {
-  name: string;
-  namespace: string;
-  revision: string;
-  version: string;
-  status: string;
-  proxies: number;
-  proxiesNotReady: number;
-  proxyCpuCores: number | null;
-  proxyMemoryBytes: number | null;
-  outboundTrafficPolicy: string;
-  autoMtls: boolean;
-}
-
-interface Cluster { name: string; kubernetesVersion: string; nodeCount: number | null }
+import { api, useApi } from '../api';
 
 /** The Mesh page: clusters, Istio control planes with their proxies and mesh-wide settings; a click on one opens its drill-down (?cp=, validations ?validations=). */
 export function Mesh({ params, setParams }: { params: Params; setParams: (p: Params) => void }) {
-  const [state, retry] = useQuery<{ controlPlanes: ControlPlane[] }>(
-    'query { controlPlanes { name namespace revision version status proxies proxiesNotReady proxyCpuCores proxyMemoryBytes outboundTrafficPolicy autoMtls } }',
-  );
-  const [validation] = useQuery<{ validationIssues: Report }>(VALIDATION_QUERY);
-  const [clusters] = useQuery<{ clusters: Cluster[] }>('query { clusters { name kubernetesVersion nodeCount } }');
+  const [state, retry] = useApi(api.controlPlanes, []);
+  const [validation] = useApi(api.validation, []);
+  const [clusters] = useApi(api.clusters, []);
   const shown = params.validations || null;
   const setShown = (revision: string | null) => setParams({ ...params, validations: revision ?? '' });
   const open = params.cp || '';
   if (state.status === 'loading') return <Loading what="control planes" />;
   if (state.status === 'error') return <ErrorState message={state.message} onRetry={retry} />;
-  const cps = state.data.controlPlanes;
+  const cps = state.data;
   if (cps.length === 0) return <Empty>No Istio control plane is installed (run smm install).</Empty>;
-  const findings = validation.status === 'ok' ? validation.data.validationIssues.findings : [];
+  const findings = validation.status === 'ok' ? validation.data.findings : [];
   const ofRevision = (revision: string) => findings.filter((f) => f.istioRevision === revision);
   return (
     <>
@@ -45,7 +27,7 @@ export function Mesh({ params, setParams }: { params: Params; setParams: (p: Par
       <table className="table" data-testid="mesh-clusters">
         <thead><tr><th>Name</th><th>Kubernetes version</th><th>Nodes</th><th>Control planes</th></tr></thead>
         <tbody>
-          {clusters.data.clusters.map((c) => (
+          {clusters.data.map((c) => (
             <tr key={c.name}><td>{c.name}</td><td>{c.kubernetesVersion}</td><td>{c.nodeCount ?? '–'}</td><td>{cps.length}</td></tr>
           ))}
         </tbody>

@@ -3,32 +3,10 @@ import { MeshTimelines } from '../components/MeshTimelines';
 import { SloSummaryCard } from '../components/SloSummaryCard';
 import { ValidationIssues } from '../components/ValidationIssues';
 import { Empty, ErrorState, Loading } from '../components/States';
-import { useQuery } from '../useQuery';
-
-interface Cluster {
-  name: string;
-  kubernetesVersion: string;
-  nodeCount: number | null;
-}
-
-interface Namespace {
-  name: string;
-  istioRevision: string | null;
-  sidecarInjection: boolean;
-}
-
-interface OverviewData {
-  clusters: Cluster[];
-  namespaces: Namespace[];
-}
-
-const OVERVIEW_QUERY = `query Overview {
-  clusters { name kubernetesVersion nodeCount }
-  namespaces { name istioRevision sidecarInjection }
-}`;
+import { api, useApi } from '../api';
 
 export function Overview() {
-  const [state, retry] = useQuery<OverviewData>(OVERVIEW_QUERY);
+  const [state, retry] = useApi(api.overview, []);
   if (state.status === 'loading') return <Loading what="the mesh overview" />;
   if (state.status === 'error') return <ErrorState message={state.message} onRetry={retry} />;
   const { clusters, namespaces } = state.data;

@@ -1,9 +1,7 @@
 import { Fragment, useEffect, useRef, useState } from 'react';
 import { Empty } from '../components/States';
-import { graphql } from '../graphql';
-import { useQuery } from '../useQuery';
+import { api, startTap, useApi } from '../api';
 import { appendRows, duration, failed, filterInput, statusText, visibleWindow, type TapEntry, type TapForm } from '../tap/model';
-import { startTap } from '../tap/stream';
 import type { Params } from '../urlState';
 
 const MAX_ROWS = 10_000;
@@ -38,19 +36,11 @@ export function Tap({ params, setParams }: { params: Params; setParams: (p: Para
   const [selected, setSelected] = useState<TapEntry | null>(null);
   const [showFilters, setShowFilters] = useState(false);
   const stop = useRef<(() => void) | null>(null);
-  const [namespaces] = useQuery<{ namespaces: { name: string; sidecarInjection: boolean }[] }>('query { namespaces { name sidecarInjection } }');
-  const [workloads, setWorkloads] = useState<string[]>([]);
-
-  useEffect(() => {
-    if (!form.namespace) return;
-    let cancelled = false;
-    graphql<{ workloads: { name: string }[] }>('query W($ns: [String!]) { workloads(namespaces: $ns) { name } }', { ns: [form.namespace] })
-      .then((d) => !cancelled && setWorkloads(d.workloads.map((w) => w.name)))
-      .catch(() => !cancelled && setWorkloads([]));
-    return () => {
-      cancelled = true;
-    };
-  }, [form.namespace]);
+  const [namespaces] = useApi(api.namespaces, []);
+  // The workload choices of the namespace picked; none until they arrive or when they cannot be read.
+  const [workloadNames] = useApi(() => (form.namespace ? api.workloadNames(form.namespace) : Promise.resolve([])), [form.namespace],
+    { keepWhileLoading: true });
+  const workloads = workloadNames.status === 'ok' ? workloadNames.data : [];
 
   useEffect(() => () => stop.current?.(), []);
 
@@ -110,7 +100,7 @@ export function Tap({ params, setParams }: { params: Params; setParams: (p: Para
           Reporting source{' '}
           <select value={form.namespace} onChange={(e) => update({ namespace: e.target.value, workload: '' })} data-testid="tap-namespace">
             <option value="">namespace…</option>
-            {namespaces.status === 'ok' && namespaces.data.namespaces.map((n) => <option key={n.name} value={n.name}>{n.name}{n.sidecarInjection ? ' ●' : ''}</option>)}
+            {namespaces.status === 'ok' && namespaces.data.map((n) => <option key={n.name} value={n.name}>{n.name}{n.sidecarInjection ? ' ●' : ''}</option>)}
           </select>{' '}
           <select value={form.workload} onChange={(e) => update({ workload: e.target.value })} data-testid="tap-workload" disabled={!form.namespace}>
             <option value="">all workloads</option>

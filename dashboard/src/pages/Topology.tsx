@@ -4,15 +4,13 @@ import { GenerateLoad } from '../components/GenerateLoad';
 import { HealthChart } from '../components/HealthChart';
 import { NamespacePicker } from '../components/NamespacePicker';
 import { Empty, ErrorState, Loading } from '../components/States';
-import { graphqlPartial } from '../graphql';
-import { fetchHealth, type NodeHealth } from '../topology/health';
+import { api, useApi } from '../api';
 import { needsLayout, placeNear } from '../topology/placement';
 import {
   EDGE_LABELS,
   GROUPINGS,
   HEALTH_COLORS,
   groupingOf,
-  TOPOLOGY_QUERY,
   elements,
   formatBytes,
   type EdgeLabel,
@@ -21,10 +19,11 @@ import {
 } from '../topology/model';
 import { hashFor, listParam, type Params } from '../urlState';
 
-type Load =
-  | { status: 'loading' }
-  | { status: 'error'; message: string }
-  | { status: 'ok'; topology: TopologyData; warnings: string[] };
+/** The graph and what is missing from it: the parts the backend names, else the GraphQL errors it sent. */
+async function readTopology(namespaces: string[], time: string, groupBy: string) {
+  const { data, errors } = await api.topology(namespaces, time, groupBy);
+  return { topology: data.topology, warnings: data.topology.errors.length ? data.topology.errors : errors.map((e) => e.message) };
+}
 
 /** LIVE refresh intervals a user can pick (Kiali offers the same kind of choice); 15 s by default. */
 const REFRESH_SECONDS = [5, 15, 30, 60];
@@ -42,33 +41,16 @@ export function Topology({ params, setParams }: { params: Params; setParams: (p:
   const time = params.time || '';
   const groupBy = groupingOf(params.group);
   const boxes = params.boxes === 'namespace';
-  const [load, setLoad] = useState<Load>({ status: 'loading' });
-  const [tick, setTick] = useState(0);
   const [relayout, setRelayout] = useState(0);
   const [loadForm, setLoadForm] = useState(false);
   const refreshSeconds = REFRESH_SECONDS.includes(Number(params.refresh)) ? Number(params.refresh) : 15;
   const update = (p: Partial<Params>) => setParams({ ...params, ...p } as Params);
 
-  useEffect(() => {
-    let cancelled = false;
-    graphqlPartial<{ topology: TopologyData }>(TOPOLOGY_QUERY, {
-      namespaces: namespaces.length ? namespaces : null,
-      time: time || null,
-      window: 60,
-      groupBy,
-    })
-      .then(({ data, errors }) => {
-        if (!cancelled) setLoad({ status: 'ok', topology: data.topology, warnings: data.topology.errors.length ? data.topology.errors : errors.map((e) => e.message) });
-      })
-      .catch((e: Error) => !cancelled && setLoad({ status: 'error', message: e.message }));
-    if (time) return () => { cancelled = true; };
-    const timer = setTimeout(() => setTick((t) => t + 1), refreshSeconds * 1000);
-    return () => {
-      cancelled = true;
-      clearTimeout(timer);
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [params.ns, time, tick, groupBy, refreshSeconds]);
+  // LIVE re-reads every refreshSeconds; a TIMELINE instant does not change. The graph shown stays
+  // until the next one arrives, so nodes keep their places.
+  const [state, , refresh] = useApi(() => readTopology(namespaces, time, groupBy), [params.ns, time, groupBy],
+    { refreshMs: time ? undefined : refreshSeconds * 1000, keepWhileLoading: true });
+  const load = state.status === 'ok' ? { status: 'ok' as const, ...state.data } : state;
 
   const minutesAgo = time ? Math.max(1, Math.round((Date.now() - new Date(time).getTime()) / 60_000)) : 0;
   return (
@@ -141,7 +123,7 @@ export function Topology({ params, setParams }: { params: Params; setParams: (p:
       </div>
       {loadForm && <GenerateLoad namespaces={namespaces} onClose={() => setLoadForm(false)} />}
       {load.status === 'loading' && <Loading what="the topology" />}
-      {load.status === 'error' && <ErrorState message={load.message} onRetry={() => setTick((t) => t + 1)} />}
+      {load.status === 'error' && <ErrorState message={load.message} onRetry={refresh} />}
       {load.status === 'ok' && (
         <>
           {load.warnings.length > 0 && (
@@ -360,18 +342,8 @@ function Legend() {
 }
 
 function NodePanel({ node, topology, namespaces, onClose }: { node: TopologyNode; topology: TopologyData; namespaces: string[]; onClose: () => void }) {
-  const [health, setHealth] = useState<{ status: 'loading' } | { status: 'error'; message: string } | { status: 'ok'; timeline: NodeHealth | undefined }>({ status: 'loading' });
-  useEffect(() => {
-    let cancelled = false;
-    setHealth({ status: 'loading' });
-    const ns = node.namespace ? [node.namespace] : namespaces;
-    fetchHealth(ns, topology.time)
-      .then(({ data }) => !cancelled && setHealth({ status: 'ok', timeline: data.health.find((h) => h.id === node.id) }))
-      .catch((e: Error) => !cancelled && setHealth({ status: 'error', message: e.message }));
-    return () => {
-      cancelled = true;
-    };
-  }, [node.id, node.namespace, topology.time, namespaces]);
+  const [health] = useApi(() => api.health(node.namespace ? [node.namespace] : namespaces, topology.time)
+    .then(({ data }) => data.health.find((h) => h.id === node.id)), [node.id, node.namespace, topology.time, namespaces]);
   const inbound = topology.edges.filter((e) => e.target === node.id);
   const outbound = topology.edges.filter((e) => e.source === node.id);
   const rps = (edges: typeof inbound) => edges.reduce((s, e) => s + e.requestsPerSecond, 0);
@@ -394,7 +366,7 @@ function NodePanel({ node, topology, namespaces, onClose }: { node: TopologyNode
       <h3>HEALTH</h3>
       {health.status === 'loading' && <Loading what="health" />}
       {health.status === 'error' && <ErrorState message={health.message} />}
-      {health.status === 'ok' && (health.timeline ? <HealthChart timeline={health.timeline.timeline} title="last 30 minutes" /> : <Empty>No health data for this node.</Empty>)}
+      {health.status === 'ok' && (health.data ? <HealthChart timeline={health.data.timeline} title="last 30 minutes" /> : <Empty>No health data for this node.</Empty>)}
       {node.type === 'SERVICE' && node.namespace && (
         <a href={hashFor('services', { ns: node.namespace, service: node.name })}>Service details →</a>
       )}

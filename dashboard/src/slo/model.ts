@@ -36,16 +36,6 @@ export interface SliTemplate {
   parameters: { name: string; default: string | null; description: string; advanced: boolean }[];
 }
 
-export const SLOS_QUERY = `query Slos($ns: String!, $service: String) {
-  slos(namespace: $ns, service: $service) {
-    name service template goal period status error currentBurnRate budgetConsumed compliance periodSeconds dataSeconds
-    burnRates { window rate } alerts { policy severity state threshold lookBackWindow secondaryWindow conditionMetDuration }
-  }
-  sliTemplates { name namespace kind description parameters { name default description advanced } }
-}`;
-
-export const CREATE_SLO = `mutation Create($input: SloInput!) { createSlo(input: $input) { name status } }`;
-
 /** "14.4x" with one decimal, "–" until Prometheus has evaluated the rules. */
 export function burnRate(v: number | null): string {
   return v == null ? '–' : `${v.toFixed(v >= 10 ? 1 : 2)}x`;
@@ -85,12 +75,6 @@ export function alertSummary(alerts: Slo['alerts']): string {
 export function suggestedName(service: string, template: SliTemplate | undefined): string {
   return `${service}-${template?.kind === 'latency' ? 'latency' : 'availability'}`;
 }
-
-export const CREATE_POLICY = `mutation Policy($input: AlertingPolicyInput!) { createAlertingPolicy(input: $input) { policy } }`;
-
-export const SLO_SERIES = `query SloSeries($ns: String!, $name: String!) {
-  sloSeries(namespace: $ns, name: $name) { burnRates { window points { time value } } budgetRemaining { time value } }
-}`;
 
 /** Seconds of a Prometheus duration (5m, 1h, 1008m, 0s); NaN when it is not one. */
 export function seconds(d: string): number {

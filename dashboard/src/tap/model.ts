@@ -41,19 +41,6 @@ export interface TapForm {
   grpcStatus: string;
 }
 
-export const TAP_SUBSCRIPTION = `subscription Tap($filter: TapFilterInput!) {
-  tap(filter: $filter) {
-    dropped matched
-    entries { time direction protocol mtls
-      reporter { cluster namespace workload name address }
-      source { cluster namespace workload name address }
-      destination { cluster namespace workload name address }
-      request { method path authority httpVersion userAgent id bytes headers { key value } }
-      response { code grpcStatus flags bytes durationNanos }
-      upstream { cluster address } }
-  }
-}`;
-
 /** The GraphQL filter for a form, or a message saying what is wrong with it. */
 export function filterInput(f: TapForm): { ok: true; filter: Record<string, unknown> } | { ok: false; message: string } {
   if (!f.namespace) return { ok: false, message: 'Choose the reporting source: a namespace, and optionally a workload.' };

@@ -9,8 +9,6 @@ export interface LoadForm {
   duration: string;
 }
 
-export const GENERATE_LOAD = `mutation GenerateLoad($input: LoadInput!) { generateLoad(input: $input) { namespace pod until } }`;
-
 export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
 /** The form a page opens with: the demo's entry point, or a service of the namespace being looked at. */

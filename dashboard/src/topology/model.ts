@@ -47,16 +47,6 @@ export interface Topology {
   errors: string[];
 }
 
-export const TOPOLOGY_QUERY = `query Topology($namespaces: [String!], $time: String, $window: Int, $groupBy: TopologyGrouping) {
-  topology(namespaces: $namespaces, time: $time, windowSeconds: $window, groupBy: $groupBy) {
-    time windowSeconds errors
-    nodes { id type cluster namespace name app version idle
-      health { time score status requestsPerSecond errorRatio p95Ms reasons } }
-    edges { source target protocol requestsPerSecond errorRatio p50Ms p95Ms p99Ms
-      tcpSentBytesPerSecond tcpReceivedBytesPerSecond mtls responseCodes { code requestsPerSecond } }
-  }
-}`;
-
 export type EdgeLabel = 'rate' | 'p95' | 'mtls';
 
 export const EDGE_LABELS: { id: EdgeLabel; label: string }[] = [

@@ -62,7 +62,7 @@ public final class SmmGraphQL {
   }
 
   /** The whole schema: every area's file. */
-  static TypeDefinitionRegistry loadSchema() {
+  public static TypeDefinitionRegistry loadSchema() {
     TypeDefinitionRegistry registry = new TypeDefinitionRegistry();
     SchemaParser parser = new SchemaParser();
     for (String area : AREAS) {

@@ -1,0 +1,31 @@
+import type { Workload } from '../../api';
+import { EventsTable } from '../../components/EventsTable';
+import { HealthChart } from '../../components/HealthChart';
+import { SignalsCharts } from '../../components/SignalsChart';
+import { Empty } from '../../components/States';
+import type { Health } from '../../topology/model';
+import { Current } from './listing';
+import { PodsTable } from './PodsTable';
+
+/** A workload's drill-down: health, golden signals, its pods and its events. */
+export function WorkloadDetail({ workload, timeline, onBack }: { workload: Workload; timeline: Health[] | undefined; onBack: () => void }) {
+  const selector = workload.labels.filter((l) => l.key === 'app' || l.key === 'version');
+  return (
+    <div className="detail" data-testid="workload-detail">
+      <button type="button" className="back" onClick={onBack}>← Workloads</button>
+      <h2>{workload.namespace}/{workload.name}</h2>
+      <dl>
+        <dt>Kind</dt><dd>{workload.kind}</dd>
+        <dt>Pods ready</dt><dd>{workload.readyReplicas}/{workload.replicas}</dd>
+        <dt>Labels</dt><dd>{workload.labels.map((l) => `${l.key}=${l.value}`).join(', ')}</dd>
+        <dt>Health</dt><dd><Current timeline={timeline} /></dd>
+      </dl>
+      {timeline ? <HealthChart timeline={timeline} title="Health, errors and P95 as served (30 min)" /> : <Empty>No traffic data for this workload.</Empty>}
+      <SignalsCharts kind="WORKLOAD" namespace={workload.namespace} name={workload.name} />
+      <h3>Pods</h3>
+      <PodsTable namespace={workload.namespace} selector={selector.length ? selector : workload.labels} />
+      <h3>Events</h3>
+      <EventsTable namespace={workload.namespace} workload={workload.name} />
+    </div>
+  );
+}

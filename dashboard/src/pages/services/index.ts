@@ -1,0 +1,3 @@
+// MENU > SERVICES and MENU > WORKLOADS: the lists and their drill-downs.
+export { Services } from './ServiceList';
+export { Workloads } from './WorkloadList';
