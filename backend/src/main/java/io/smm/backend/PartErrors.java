@@ -3,6 +3,8 @@ package io.smm.backend;
 import io.smm.backend.prometheus.PrometheusException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 /**
  * The parts of an answer that could not be read ("latency: Prometheus at ... is not reachable"),
@@ -51,7 +53,7 @@ public final class PartErrors {
 
   private static Throwable unwrap(Throwable failure) {
     Throwable t = failure;
-    while ((t instanceof java.util.concurrent.CompletionException || t instanceof java.util.concurrent.ExecutionException)
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
         && t.getCause() != null) {
       t = t.getCause();
     }

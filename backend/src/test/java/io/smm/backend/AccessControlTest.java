@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.SubjectBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.smm.api.crd.SmmCrds;
 import io.smm.backend.http.ServerOptions;
 import io.smm.backend.http.SmmServer;
 import io.smm.sandbox.kube.ClusterSeed;
@@ -17,6 +19,7 @@ import io.smm.sandbox.kube.EmbeddedApiServer;
 import io.smm.sandbox.kube.Kubeconfig;
 import io.smm.sandbox.testing.IstioFixtures;
 import io.smm.sandbox.testing.SyntheticPrometheus;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -106,7 +110,7 @@ class AccessControlTest {
     ClusterSeed.apply(admin);
     IstioFixtures.istioCrds(admin);
     admin.apiextensions().v1().customResourceDefinitions().resource(
-        io.smm.api.crd.SmmCrds.crd(io.smm.api.crd.SmmCrds.SERVICE_LEVEL_OBJECTIVE)).create();
+        SmmCrds.crd(SmmCrds.SERVICE_LEVEL_OBJECTIVE)).create();
     for (String ns : List.of("smm-demo", "other", "smm-system")) {
       admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
     }
@@ -116,7 +120,7 @@ class AccessControlTest {
     api.tokens().add("bob-token", "bob", "system:authenticated");
     editor("smm-demo", "alice");
     editor("other", "bob");
-    server = new SmmServer(admin, "c1", java.net.URI.create(prometheus.url()));
+    server = new SmmServer(admin, "c1", URI.create(prometheus.url()));
     http = new ApiClient("http://127.0.0.1:" + server.start(new ServerOptions("127.0.0.1", 0, 0)));
     root = http.session(Kubeconfig.TOKEN);
     alice = http.session("alice-token");
@@ -125,7 +129,7 @@ class AccessControlTest {
     assertThat(apply(root, vs("other", "ledger", "ledger")).at("/data/applyIstioResource/applied").asBoolean()).isTrue();
   }
 
-  static io.fabric8.kubernetes.api.model.Service service(String name) {
+  static Service service(String name) {
     return new ServiceBuilder().withNewMetadata().withName(name).endMetadata().withNewSpec().addToSelector("app", name)
         .addNewPort().withName("http").withPort(8080).endPort().endSpec().build();
   }
@@ -282,7 +286,7 @@ class AccessControlTest {
     try (ApiClient.Subscriptions ws = http.subscriptions()) {
       assertThat(ws.init(root).path("type").asText()).isEqualTo("connection_ack");
       ws.subscribe("1", "subscription { tap(filter: {kind: \"ns\", namespace: \"smm-demo\"}) { entries { request { path } } } }");
-      JsonNode first = ws.messages.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+      JsonNode first = ws.messages.poll(1, TimeUnit.SECONDS);
       assertThat(first == null ? "" : first.path("type").asText()).as("subscribed, nothing refused: %s", first).isIn("", "next");
       assertThat(first == null ? "" : first.toString()).doesNotContain("errors");
     }

@@ -6,18 +6,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.smm.backend.http.ServerOptions;
 import io.smm.backend.http.SmmServer;
+import io.smm.backend.tap.AlsClient;
 import io.smm.sandbox.kube.ClusterSeed;
 import io.smm.sandbox.kube.EmbeddedApiServer;
+import io.smm.sandbox.testing.DemoWorkloads;
+import io.smm.sandbox.testing.IstioFixtures;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -47,7 +54,7 @@ class ServerApiTest {
         .addToLabels("istio-injection", "enabled").endMetadata().build()).create();
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("opted-out")
         .addToLabels("istio-injection", "disabled").addToLabels("istio.io/rev", "cp-v115x.istio-system").endMetadata().build()).create();
-    server = new SmmServer(client, "kubeconfig-cluster", java.net.URI.create("http://127.0.0.1:1/"));
+    server = new SmmServer(client, "kubeconfig-cluster", URI.create("http://127.0.0.1:1/"));
     base = "http://127.0.0.1:" + server.start(new ServerOptions("127.0.0.1", 0, 0).anonymous());
   }
 
@@ -96,7 +103,7 @@ class ServerApiTest {
   void namespacesShowWhatIstiosInjectorWouldDo() throws Exception {
     JsonNode namespaces = graphql("{ namespaces { name istioRevision sidecarInjection labels { key value } } }")
         .path("data").path("namespaces");
-    Map<String, JsonNode> byName = new java.util.HashMap<>();
+    Map<String, JsonNode> byName = new HashMap<>();
     namespaces.forEach(n -> byName.put(n.path("name").asText(), n));
     assertThat(byName).containsKeys("default", "kube-system", "smm-demo", "legacy", "opted-out");
     assertThat(byName.get("smm-demo").path("sidecarInjection").asBoolean()).isTrue();
@@ -113,7 +120,7 @@ class ServerApiTest {
 
   @Test
   void istioResourcesThroughTheApiConflictsAndValidationIssues() throws Exception {
-    io.smm.sandbox.testing.IstioFixtures.istioCrds(client);
+    IstioFixtures.istioCrds(client);
     String apply = "mutation($y: String!, $f: Boolean) { applyIstioResource(yaml: $y, force: $f) { applied created "
         + "resource { resourceVersion yaml validation { checkID } } issues { checkId line } overridden { checkId } } }";
     String yaml = """
@@ -195,7 +202,7 @@ class ServerApiTest {
     KubernetesClient orphan = new KubernetesClientBuilder().withConfig(new ConfigBuilder(gone.newClient().getConfiguration())
         .withRequestRetryBackoffLimit(0).withConnectionTimeout(1000).build()).build();
     gone.close();
-    try (SmmServer lonely = new SmmServer(orphan, "x", java.net.URI.create("http://127.0.0.1:1/"))) {
+    try (SmmServer lonely = new SmmServer(orphan, "x", URI.create("http://127.0.0.1:1/"))) {
       String url = "http://127.0.0.1:" + lonely.start(new ServerOptions("127.0.0.1", 0).anonymous());
       HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(url + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(ready.statusCode()).isEqualTo(503);
@@ -235,7 +242,7 @@ class ServerApiTest {
   @Test
   void tapStreamsTheAccessLogsSidecarsSendMatchingItsFilterAndRefusesABadOne() throws Exception {
     try (ApiClient.Subscriptions ws = new ApiClient(base).subscriptions();
-        var sidecar = new io.smm.backend.tap.AlsClient(server.accessLogPort())) {
+        var sidecar = new AlsClient(server.accessLogPort())) {
       BlockingQueue<JsonNode> messages = ws.messages;
       assertThat(ws.init(null).path("type").asText()).isEqualTo("connection_ack");
       ws.subscribe("bad", "subscription { tap(filter: {kind: \"service\", namespace: \"shop\"}) { matched } }");
@@ -244,12 +251,12 @@ class ServerApiTest {
       ws.subscribe("1", "subscription { tap(filter: {kind: \"ns\", namespace: \"shop\", minResponseCode: 500, maxResponseCode: 599}) "
           + "{ dropped entries { direction source { name } destination { name } request { method path headers { key value } } "
           + "response { code } } } }");
-      io.smm.backend.tap.AlsClient.Stream stream = sidecar.open("shop", "bookings-v1", "bookings-v1-5c7f9-x2x4z");
+      AlsClient.Stream stream = sidecar.open("shop", "bookings-v1", "bookings-v1-5c7f9-x2x4z");
       JsonNode entry = null;
       for (int i = 0; i < 50 && entry == null; i++) {
         // Until the subscription is registered, entries are not kept for it: send until one arrives.
-        stream.send(List.of(io.smm.backend.tap.AlsClient.entry(true, "GET", "/ok", 200, "payments-v1-7c9b5-bbbbb", "Go"),
-            io.smm.backend.tap.AlsClient.entry(true, "GET", "/fail", 503, "payments-v1-7c9b5-bbbbb", "Go")));
+        stream.send(List.of(AlsClient.entry(true, "GET", "/ok", 200, "payments-v1-7c9b5-bbbbb", "Go"),
+            AlsClient.entry(true, "GET", "/fail", 503, "payments-v1-7c9b5-bbbbb", "Go")));
         JsonNode m = messages.poll(200, TimeUnit.MILLISECONDS);
         if (m != null && m.path("type").asText().equals("next")) {
           entry = m.at("/payload/data/tap/entries/0");
@@ -269,13 +276,13 @@ class ServerApiTest {
 
   @Test
   void servicesWorkloadsAndPodsForTheDrillDown() throws Exception {
-    client.services().inNamespace("smm-demo").resource(new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata()
+    client.services().inNamespace("smm-demo").resource(new ServiceBuilder().withNewMetadata()
         .withName("catalog").endMetadata().withNewSpec().withSelector(Map.of("app", "catalog")).addNewPort().withName("http")
         .withPort(8080).endPort().endSpec().build()).create();
-    client.apps().deployments().inNamespace("smm-demo").resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder(
-        io.smm.sandbox.testing.DemoWorkloads.minimalDeployment("catalog-v1", Map.of("app", "catalog", "version", "v1")))
+    client.apps().deployments().inNamespace("smm-demo").resource(new DeploymentBuilder(
+        DemoWorkloads.minimalDeployment("catalog-v1", Map.of("app", "catalog", "version", "v1")))
         .editSpec().withReplicas(2).endSpec().build()).create();
-    client.pods().inNamespace("smm-demo").resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("catalog-v1-abc")
+    client.pods().inNamespace("smm-demo").resource(new PodBuilder().withNewMetadata().withName("catalog-v1-abc")
         .addToLabels("app", "catalog").endMetadata().withNewSpec().addNewContainer().withName("catalog").endContainer()
         .addNewContainer().withName("istio-proxy").endContainer().withNodeName("node-1").endSpec().withNewStatus().withPhase("Running")
         .addNewContainerStatus().withName("catalog").withImage("catalog").withImageID("catalog@sha256:1").withReady(true).withRestartCount(2)
@@ -328,12 +335,12 @@ class ServerApiTest {
   void theOverviewCountsWhatIsInTheMeshEvenWhenPrometheusIsDown() throws Exception {
     String counts = "{ meshOverview { pods { inMesh total } services { inMesh total } workloads { inMesh total } } }";
     JsonNode before = graphql(counts).at("/data/meshOverview");
-    client.pods().inNamespace("legacy").resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("meshed")
+    client.pods().inNamespace("legacy").resource(new PodBuilder().withNewMetadata().withName("meshed")
         .addToLabels("app", "meshed").endMetadata().withNewSpec().addNewContainer().withName("app").endContainer()
         .addNewContainer().withName("istio-proxy").endContainer().endSpec().build()).create();
-    client.pods().inNamespace("legacy").resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("plain")
+    client.pods().inNamespace("legacy").resource(new PodBuilder().withNewMetadata().withName("plain")
         .addToLabels("app", "plain").endMetadata().withNewSpec().addNewContainer().withName("app").endContainer().endSpec().build()).create();
-    client.services().inNamespace("legacy").resource(new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata()
+    client.services().inNamespace("legacy").resource(new ServiceBuilder().withNewMetadata()
         .withName("meshed").endMetadata().withNewSpec().withSelector(Map.of("app", "meshed")).addNewPort().withPort(80).endPort()
         .endSpec().build()).create();
     try {

@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The SMM backend's GraphQL API over HTTP, for commands that need what only the backend knows (Prometheus data). */
 final class BackendClient {
@@ -39,7 +40,7 @@ final class BackendClient {
 
   /** The query's data, as the logged-in user; GraphQL errors and an unreachable backend become one clear CliException. */
   JsonNode query(String query, ObjectNode variables) {
-    java.util.Optional<String> session = login.session();
+    Optional<String> session = login.session();
     HttpResponse<String> response = send(query, variables, session);
     if (response.statusCode() == 401 && session.isPresent()) {
       login.forget(); // expired, logged out or the key was rotated: log in once more
@@ -58,11 +59,11 @@ final class BackendClient {
   }
 
   /** The session for a WebSocket's connection_init; empty in anonymous mode. */
-  java.util.Optional<String> session() {
+  Optional<String> session() {
     return login.session();
   }
 
-  private HttpResponse<String> send(String query, ObjectNode variables, java.util.Optional<String> session) {
+  private HttpResponse<String> send(String query, ObjectNode variables, Optional<String> session) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.toString().replaceAll("/+$", "") + "/api/graphql"))
         .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode().put("query", query).set("variables", variables).toString()));

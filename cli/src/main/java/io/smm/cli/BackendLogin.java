@@ -10,6 +10,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -21,7 +23,7 @@ import java.util.Optional;
 final class BackendLogin {
 
   /** What a login returns. */
-  record Result(String sessionToken, Instant expiresAt, String username, java.util.List<String> groups, String loginToken) {}
+  record Result(String sessionToken, Instant expiresAt, String username, List<String> groups, String loginToken) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -62,7 +64,7 @@ final class BackendLogin {
     if (r.statusCode() != 200) {
       throw new CliException("login to " + backend + " refused: " + body.at("/errors/0/message").asText("HTTP " + r.statusCode()), 1);
     }
-    java.util.List<String> groups = new java.util.ArrayList<>();
+    List<String> groups = new ArrayList<>();
     body.path("groups").forEach(g -> groups.add(g.asText()));
     Result result = new Result(body.path("sessionToken").asText(), Instant.parse(body.path("expiresAt").asText()),
         body.path("username").asText(), groups, body.path("loginToken").asText());

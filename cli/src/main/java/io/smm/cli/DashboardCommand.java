@@ -4,9 +4,11 @@ import io.fabric8.kubernetes.client.LocalPortForward;
 import io.smm.backend.http.ServerOptions;
 import io.smm.sandbox.SandboxHome;
 import io.smm.sandbox.SandboxState;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -80,7 +82,7 @@ class DashboardCommand implements Runnable {
       Foreground.runUntilStopped("smm-dashboard", () -> {
         try {
           running.close();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
           // closing anyway
         }
         connection.client().close();
@@ -94,8 +96,8 @@ class DashboardCommand implements Runnable {
     String command = os.contains("mac") ? "open" : "xdg-open";
     try {
       Process p = new ProcessBuilder(command, url).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      return p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (java.io.IOException e) {
+      return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException e) {
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -8,11 +8,14 @@ import io.smm.api.crd.SmmCrds;
 import io.smm.api.schema.InvalidResourceException;
 import io.smm.operator.demo.DemoApplicationReconciler;
 import io.smm.operator.demo.DemoComponents;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine;
 
 /** `smm demoapp install [-s list] | uninstall | load start|stop` (seed 2.3.6, 2.7.1). */
 @Command(name = "demoapp", mixinStandardHelpOptions = true, description = "The smm-demo application.",
@@ -22,7 +25,7 @@ class DemoAppCommand {
   @ParentCommand
   Smm parent;
 
-  @Option(names = {"-n", "--namespace"}, defaultValue = "smm-demo", scope = picocli.CommandLine.ScopeType.INHERIT,
+  @Option(names = {"-n", "--namespace"}, defaultValue = "smm-demo", scope = CommandLine.ScopeType.INHERIT,
       description = "Namespace of the demo application (default: ${DEFAULT-VALUE}).")
   String namespace;
 
@@ -33,7 +36,7 @@ class DemoAppCommand {
 
     @Option(names = {"-s", "--services"}, split = ",", description = "Components to deploy (default: all): ${COMPLETION-CANDIDATES}",
         completionCandidates = Names.class)
-    java.util.List<String> services;
+    List<String> services;
 
     @Option(names = "--rps", description = "Requests per second the load generator sends to frontpage (min and max).")
     Double rps;
@@ -59,7 +62,7 @@ class DemoAppCommand {
   }
 
   /** The DemoApplication spec `demoapp install` applies: the given components (all when null), load at rps (spec default when null). */
-  static ObjectNode spec(java.util.List<String> services, Double rps) {
+  static ObjectNode spec(List<String> services, Double rps) {
     ObjectNode spec = Serialization.jsonMapper().createObjectNode();
     spec.put("enabled", true);
     spec.putObject("controlPlaneRef").put("name", "smm");
@@ -121,7 +124,7 @@ class DemoAppCommand {
 
   static class Names implements Iterable<String> {
     @Override
-    public java.util.Iterator<String> iterator() {
+    public Iterator<String> iterator() {
       return DemoComponents.NAMES.iterator();
     }
   }

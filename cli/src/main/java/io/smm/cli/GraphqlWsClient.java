@@ -3,12 +3,15 @@ package io.smm.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -68,14 +71,14 @@ final class GraphqlWsClient implements AutoCloseable {
   }
 
   /** Connects, subscribes and returns; data arrives on a WebSocket thread. */
-  static GraphqlWsClient subscribe(URI endpoint, java.util.Optional<String> session, String query, JsonNode variables,
+  static GraphqlWsClient subscribe(URI endpoint, Optional<String> session, String query, JsonNode variables,
       Consumer<JsonNode> onData) {
     GraphqlWsClient client = new GraphqlWsClient(endpoint, onData);
     ObjectNode init = JSON.createObjectNode().put("type", "connection_init");
     // Browsers cannot set headers on a WebSocket: the session travels in connection_init's payload.
     session.ifPresent(s -> init.putObject("payload").put("Authorization", "Bearer " + s));
     client.send(init);
-    client.acknowledged.orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
+    client.acknowledged.orTimeout(10, TimeUnit.SECONDS).join();
     ObjectNode subscribe = JSON.createObjectNode().put("id", "1").put("type", "subscribe");
     subscribe.putObject("payload").put("query", query).set("variables", variables);
     client.send(subscribe);
@@ -86,7 +89,7 @@ final class GraphqlWsClient implements AutoCloseable {
     JsonNode m;
     try {
       m = JSON.readTree(text);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       done.completeExceptionally(new SubscriptionError("unreadable message from the server: " + e.getMessage()));
       return;
     }
@@ -117,7 +120,7 @@ final class GraphqlWsClient implements AutoCloseable {
   public void close() {
     try {
       send(JSON.createObjectNode().put("id", "1").put("type", "complete"));
-      socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(2, java.util.concurrent.TimeUnit.SECONDS).join();
+      socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(2, TimeUnit.SECONDS).join();
     } catch (RuntimeException e) {
       socket.abort();
     }

@@ -1,6 +1,7 @@
 package io.smm.cli;
 
 import io.smm.operator.Installer;
+import io.smm.operator.ReconcileProgress;
 import io.smm.operator.istio.ControlPlaneRemoval;
 import io.smm.operator.istio.MeshStatus;
 import io.smm.operator.istio.OutboundTrafficPolicy;
@@ -78,7 +79,7 @@ class IstioCommand {
         };
         var spec = OutboundTrafficPolicy.set(kube.client(), "smm", mode);
         Summary.print(new Installer(kube.client()).install("smm", spec,
-            io.smm.operator.ReconcileProgress.SILENT, Duration.ofSeconds(60)), "applied");
+            ReconcileProgress.SILENT, Duration.ofSeconds(60)), "applied");
         System.out.println("mesh wide outbound traffic policy is set to '" + mode + "'");
       } catch (IllegalArgumentException e) {
         throw new CliException(e.getMessage(), 1);

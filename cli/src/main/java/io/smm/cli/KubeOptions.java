@@ -5,24 +5,28 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.smm.sandbox.SandboxHome;
+import io.smm.sandbox.SandboxState;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The seed's global flags for reaching a cluster: -c/--kubeconfig and --context. */
 public class KubeOptions {
 
   @Option(names = {"-c", "--kubeconfig"}, description = "Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config).",
-      scope = picocli.CommandLine.ScopeType.INHERIT)
+      scope = CommandLine.ScopeType.INHERIT)
   Path kubeconfig;
 
-  @Option(names = "--context", description = "Name of the kubeconfig context to use.", scope = picocli.CommandLine.ScopeType.INHERIT)
+  @Option(names = "--context", description = "Name of the kubeconfig context to use.", scope = CommandLine.ScopeType.INHERIT)
   String context;
 
   /** Read before parsing by {@link LogLevels}; declared so every command accepts it and lists it in its help. */
   @Option(names = {"-v", "--verbose"}, description = "Show logs and stack traces (otherwise only the output and one-line errors).",
-      scope = picocli.CommandLine.ScopeType.INHERIT)
+      scope = CommandLine.ScopeType.INHERIT)
   boolean verbose;
 
   /** A client for the chosen cluster, with the cluster name to show when no ControlPlane names it. */
@@ -82,15 +86,15 @@ public class KubeOptions {
   private static Path defaultKubeconfig() {
     String env = System.getenv("KUBECONFIG");
     if (env != null && !env.isBlank()) {
-      return Path.of(env.split(java.io.File.pathSeparator)[0]);
+      return Path.of(env.split(File.pathSeparator)[0]);
     }
     Path home = Path.of(System.getProperty("user.home"), ".kube", "config");
     if (Files.exists(home)) {
       return home;
     }
     // No kubeconfig of the user's own: the running sandbox's, so `smm dashboard` works after `make demo`.
-    return io.smm.sandbox.SandboxState.read(io.smm.sandbox.SandboxHome.fromEnvironment().stateFile())
-        .map(io.smm.sandbox.SandboxState::kubeconfig).filter(k -> k != null).map(Path::of).orElse(home);
+    return SandboxState.read(SandboxHome.fromEnvironment().stateFile())
+        .map(SandboxState::kubeconfig).filter(k -> k != null).map(Path::of).orElse(home);
   }
 
   static String rootMessage(Throwable e) {

@@ -13,6 +13,7 @@ import io.smm.operator.components.Workloads;
 import io.smm.operator.controllers.SmmOperator;
 import io.smm.operator.resources.DesiredResource;
 import io.smm.operator.resources.ResourceApplier;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import picocli.CommandLine.Command;
@@ -54,7 +55,7 @@ class OperatorCommand implements Runnable {
   private static String hostName() {
     try {
       return InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return "smm-operator";
     }
   }

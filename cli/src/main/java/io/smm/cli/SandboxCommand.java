@@ -6,6 +6,8 @@ import io.smm.backend.http.ServerOptions;
 import io.smm.backend.http.SmmServer;
 import io.smm.operator.Installer;
 import io.smm.operator.components.Components;
+import io.smm.operator.components.IstioControlPlaneComponent;
+import io.smm.operator.controllers.StandaloneControllers;
 import io.smm.operator.demo.DemoApplicationReconciler;
 import io.smm.sandbox.Sandbox;
 import io.smm.sandbox.SandboxAlreadyRunningException;
@@ -17,6 +19,7 @@ import io.smm.sandbox.kube.Kubeconfig;
 import io.smm.sandbox.kube.PortInUseException;
 import io.smm.sandbox.kube.PortReservation;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -72,7 +75,7 @@ class SandboxCommand {
         throw new CliException(e.getMessage(), 1);
       }
       SmmServer server = null;
-      io.smm.operator.controllers.StandaloneControllers controllers = null;
+      StandaloneControllers controllers = null;
       try {
         if (!skipInstall) {
           // The same install a user runs against a real cluster (`smm install -a`).
@@ -89,18 +92,18 @@ class SandboxCommand {
         if (!skipInstall) {
           // Likewise the controllers that run in the cluster: the SRE controller (SLOs become
           // PrometheusRules, which the sandbox's Prometheus loads) and the IstioMeshGateway one.
-          controllers = new io.smm.operator.controllers.StandaloneControllers(sandbox.client());
+          controllers = new StandaloneControllers(sandbox.client());
           controllers.start();
         }
         // The sandbox kubelet does not run the product's images, so the backend the `smm`
         // Deployment stands for runs in this process, against the sandbox's API server.
-        server = new SmmServer(sandbox.client(), Kubeconfig.CLUSTER, java.net.URI.create(sandbox.state().prometheus()));
+        server = new SmmServer(sandbox.client(), Kubeconfig.CLUSTER, URI.create(sandbox.state().prometheus()));
         if (dashboardReservation != null) {
           dashboardReservation.close();
         }
         int port = ServerStarter.start(server, new ServerOptions("127.0.0.1", dashboardPort, 0));
         // The sidecars' access logs go to the in-process receiver (traffic tap) instead of smm-als.
-        sandbox.mapMeshAddress(io.smm.operator.components.IstioControlPlaneComponent.accessLogServiceAddress("smm-system"),
+        sandbox.mapMeshAddress(IstioControlPlaneComponent.accessLogServiceAddress("smm-system"),
             "127.0.0.1:" + server.accessLogPort());
         String url = "http://127.0.0.1:" + port;
         sandbox.dashboardStarted(url);
@@ -127,7 +130,7 @@ class SandboxCommand {
         throw e;
       }
       SmmServer running = server;
-      io.smm.operator.controllers.StandaloneControllers runningControllers = controllers;
+      StandaloneControllers runningControllers = controllers;
       Foreground.runUntilStopped("smm-sandbox", () -> {
         System.out.println("Stopping the sandbox ...");
         running.close();

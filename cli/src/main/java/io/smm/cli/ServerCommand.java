@@ -2,6 +2,7 @@ package io.smm.cli;
 
 import io.smm.backend.http.ServerOptions;
 import io.smm.backend.http.SmmServer;
+import java.net.URI;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -25,7 +26,7 @@ class ServerCommand implements Runnable {
 
   @Option(names = "--prometheus-url", defaultValue = DEFAULT_PROMETHEUS,
       description = "Prometheus API the topology and health read Istio's metrics from (default: ${DEFAULT-VALUE}).")
-  java.net.URI prometheus;
+  URI prometheus;
 
   @Option(names = "--anonymous-auth", description = "No login: every request uses this backend's own Kubernetes identity. Only allowed "
       + "on a loopback --address; the ControlPlane's spec.smm.auth.mode: anonymous (smm install --anonymous-auth) does the same.")

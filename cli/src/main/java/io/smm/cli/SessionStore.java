@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Optional;
@@ -75,7 +76,7 @@ final class SessionStore {
         Files.createFile(tmp);
       }
       Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(all));
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       System.err.println("warning: cannot save the session in " + file + " (" + e.getMessage() + "); the next command logs in again");
     }

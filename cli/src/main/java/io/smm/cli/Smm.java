@@ -2,6 +2,7 @@ package io.smm.cli;
 
 import io.smm.backend.BuildInfo;
 import io.smm.sandbox.prometheus.MissingBinaryException;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,10 +32,10 @@ public class Smm implements Runnable {
   }
 
   static int execute(String... args) {
-    return execute(new java.io.PrintWriter(System.err, true), args);
+    return execute(new PrintWriter(System.err, true), args);
   }
 
-  static int execute(java.io.PrintWriter err, String... args) {
+  static int execute(PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Smm());
     cli.setErr(err);
     boolean verbose = LogLevels.verbose(args);

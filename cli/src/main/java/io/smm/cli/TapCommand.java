@@ -7,6 +7,9 @@ import io.smm.backend.http.ServerOptions;
 import io.smm.backend.tap.GrpcStatus;
 import java.io.PrintStream;
 import java.net.URI;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -85,7 +88,7 @@ class TapCommand implements Runnable {
     }
     ObjectNode filter = filter();
     URI backend = url != null ? url : BackendClient.defaultUrl();
-    java.util.Optional<String> session = new BackendClient(backend, parent.kube).session();
+    Optional<String> session = new BackendClient(backend, parent.kube).session();
     URI endpoint = URI.create(backend.toString().replaceFirst("^http", "ws").replaceAll("/+$", "") + "/api/graphql");
     PrintStream out = System.out;
     AtomicLong shown = new AtomicLong();
@@ -103,12 +106,12 @@ class TapCommand implements Runnable {
         dropped.set(batch.path("dropped").asLong());
         matched.set(batch.path("matched").asLong());
       });
-    } catch (java.util.concurrent.CompletionException e) {
+    } catch (CompletionException e) {
       throw new CliException("cannot reach the SMM backend at " + backend + ": " + Smm.oneLine(KubeOptions.rootMessage(e))
           + " (start it with `smm sandbox up` or pass --url)", 1);
     }
     System.err.println("✓ start tapping " + target + (target.startsWith("ns/") ? "" : " in " + namespace));
-    java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicBoolean stopping = new AtomicBoolean();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       stopping.set(true);
       client.close();
@@ -116,7 +119,7 @@ class TapCommand implements Runnable {
     }, "smm-tap-shutdown"));
     try {
       client.done.join();
-    } catch (java.util.concurrent.CompletionException e) {
+    } catch (CompletionException e) {
       if (stopping.get()) {
         return; // stopped by Ctrl-C; the hook prints the summary
       }

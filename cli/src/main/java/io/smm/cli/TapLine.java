@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.smm.backend.tap.GrpcStatus;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 
 /**
  * The seed's tap line for one entry:
@@ -44,7 +45,7 @@ final class TapLine {
   }
 
   private static String trim(double value, int decimals) {
-    String s = String.format(java.util.Locale.ROOT, "%." + decimals + "f", value);
+    String s = String.format(Locale.ROOT, "%." + decimals + "f", value);
     s = s.replaceAll("0+$", "");
     return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
   }

@@ -1,8 +1,10 @@
 package io.smm.cli;
 
+import io.smm.api.crd.SmmCrds;
 import io.smm.operator.Installer;
 import io.smm.operator.ReconcileReport;
 import io.smm.operator.components.Components;
+import io.smm.operator.demo.DemoApplicationReconciler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -23,12 +25,12 @@ class UninstallCommand implements Runnable {
     try {
       System.out.println("Uninstalling Service Mesh Manager from " + kube.server());
       // Seed: `smm uninstall -a` removes the demo application first, then the product and Istio.
-      var demos = kube.client().genericKubernetesResources(io.smm.api.crd.SmmCrds.DEMO_APPLICATION.apiVersion(),
-          io.smm.api.crd.SmmCrds.DEMO_APPLICATION.kind());
-      if (kube.client().apiextensions().v1().customResourceDefinitions().withName(io.smm.api.crd.SmmCrds.DEMO_APPLICATION.crdName())
+      var demos = kube.client().genericKubernetesResources(SmmCrds.DEMO_APPLICATION.apiVersion(),
+          SmmCrds.DEMO_APPLICATION.kind());
+      if (kube.client().apiextensions().v1().customResourceDefinitions().withName(SmmCrds.DEMO_APPLICATION.crdName())
           .get() != null) {
         for (var demo : demos.inAnyNamespace().list().getItems()) {
-          int deleted = new io.smm.operator.demo.DemoApplicationReconciler(kube.client()).uninstall(demo.getMetadata().getNamespace());
+          int deleted = new DemoApplicationReconciler(kube.client()).uninstall(demo.getMetadata().getNamespace());
           System.out.println("demo application in " + demo.getMetadata().getNamespace() + " removed (" + deleted + " objects)");
         }
       }

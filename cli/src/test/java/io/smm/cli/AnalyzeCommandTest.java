@@ -12,6 +12,8 @@ import io.smm.sandbox.kube.EmbeddedApiServer;
 import io.smm.sandbox.kube.Kubeconfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,7 +60,7 @@ class AnalyzeCommandTest {
     try {
       List<String> all = new ArrayList<>(List.of("--kubeconfig", kubeconfig.toString()));
       all.addAll(List.of(args));
-      int code = Smm.execute(new java.io.PrintWriter(new java.io.StringWriter(), true), all.toArray(String[]::new));
+      int code = Smm.execute(new PrintWriter(new StringWriter(), true), all.toArray(String[]::new));
       return new Output(code, buffer.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(original);

@@ -2,10 +2,13 @@ package io.smm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -36,16 +39,16 @@ class KubeAccessErrorsTest {
     Result withoutName = run("-c", missing.toString(), "install", "--dump-resources");
     assertThat(withoutName.exitCode()).isEqualTo(1);
     assertThat(withoutName.err()).contains("--dump-resources needs no cluster: name it with --cluster-name");
-    java.io.PrintStream out = System.out;
-    java.io.ByteArrayOutputStream dump = new java.io.ByteArrayOutputStream();
-    System.setOut(new java.io.PrintStream(dump, true, java.nio.charset.StandardCharsets.UTF_8));
+    PrintStream out = System.out;
+    ByteArrayOutputStream dump = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(dump, true, StandardCharsets.UTF_8));
     try {
       assertThat(run("-c", missing.toString(), "install", "--dump-resources", "--cluster-name", "demo_1",
           "--image-repository", "registry.example.com/platform").exitCode()).isZero();
     } finally {
       System.setOut(out);
     }
-    assertThat(dump.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("clusterName: \"demo-1\"")
+    assertThat(dump.toString(StandardCharsets.UTF_8)).contains("clusterName: \"demo-1\"")
         .contains("name: \"istiod-cp-v115x\"").contains("image: \"registry.example.com/platform/smm:");
   }
 

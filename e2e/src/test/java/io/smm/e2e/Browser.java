@@ -1,9 +1,12 @@
 package io.smm.e2e;
 
+import io.smm.sandbox.testing.TestTimeouts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Function;
+import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -26,7 +29,7 @@ final class Browser implements AutoCloseable {
     options.setBinary(SandboxE2ETest.findOnPath("chromium"));
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1600,1000");
     // The page's console, so a failed wait can say what the page itself complained about.
-    options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
+    options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(Path.of(SandboxE2ETest.findOnPath("chromedriver")).toFile()).usingAnyFreePort().build();
     driver = new ChromeDriver(service, options);
@@ -34,14 +37,14 @@ final class Browser implements AutoCloseable {
 
   /** Replaces the text of the input {@code [data-testid=testId]} inside {@code scope}, as a user selecting it all and typing. */
   static void fill(WebElement scope, String testId, String text) {
-    WebElement input = scope.findElement(org.openqa.selenium.By.cssSelector("[data-testid=" + testId + "]"));
+    WebElement input = scope.findElement(By.cssSelector("[data-testid=" + testId + "]"));
     input.clear();
     input.sendKeys(text);
   }
 
   /** Polls until the function returns non-null and non-false, like Selenium's WebDriverWait. */
   <T> T await(Function<WebDriver, T> condition, Duration unscaled, String what) throws InterruptedException {
-    Duration timeout = io.smm.sandbox.testing.TestTimeouts.scaled(unscaled);
+    Duration timeout = TestTimeouts.scaled(unscaled);
     long deadline = System.nanoTime() + timeout.toNanos();
     RuntimeException last = null;
     while (System.nanoTime() < deadline) {
@@ -64,7 +67,7 @@ final class Browser implements AutoCloseable {
     StringBuilder out = new StringBuilder();
     try {
       out.append("\nscreenshot: ").append(screenshot("failed-" + what.replaceAll("[^a-zA-Z0-9]+", "-")));
-      String text = driver.findElement(org.openqa.selenium.By.tagName("body")).getText();
+      String text = driver.findElement(By.tagName("body")).getText();
       out.append("\npage text: ").append(text, 0, Math.min(text.length(), 1500));
       driver.manage().logs().get("browser").getAll().forEach(e -> out.append("\nconsole ").append(e.getLevel()).append(": ")
           .append(e.getMessage()));

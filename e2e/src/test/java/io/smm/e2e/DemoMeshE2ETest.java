@@ -10,12 +10,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,7 +64,7 @@ class DemoMeshE2ETest {
   static void apply(String kubectl, String kubeconfig, String verb, Path file) throws Exception {
     Process p = new ProcessBuilder(kubectl, "--kubeconfig", kubeconfig, verb, "-f", file.toString()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(out).isZero();
   }
 
@@ -108,7 +111,7 @@ class DemoMeshE2ETest {
       }, Duration.ofSeconds(60), "every demo workload has series from both reporters");
       System.out.printf("all demo series present %.1fs after install%n", (System.nanoTime() - installedAt) / 1e9);
       // Each edge speaks the protocol of the demo's call graph: gRPC to movies and payments, TCP to the databases.
-      Map<String, String> protocols = new java.util.TreeMap<>();
+      Map<String, String> protocols = new TreeMap<>();
       for (String metric : List.of("istio_requests_total", "istio_tcp_connections_opened_total")) {
         for (JsonNode s : query(prometheus, "count by (destination_service_name, request_protocol) (" + metric
             + "{reporter=\"source\",destination_workload_namespace=\"smm-demo\"})")) {
@@ -129,7 +132,7 @@ class DemoMeshE2ETest {
       // Fault injection: abort half of the calls to payments with 503, as the callers' sidecars do.
       String kubectl = SandboxE2ETest.findOnPath("kubectl");
       Path faultFile = smmHome.resolve("payments-fault.yaml");
-      java.nio.file.Files.writeString(faultFile, PAYMENTS_FAULT);
+      Files.writeString(faultFile, PAYMENTS_FAULT);
       apply(kubectl, kubeconfig, "apply", faultFile);
       String paymentsErrors = "sum(rate(istio_requests_total{reporter=\"source\",destination_service_name=\"payments\",response_code=~\"5..\"}[20s]))"
           + " / sum(rate(istio_requests_total{reporter=\"source\",destination_service_name=\"payments\"}[20s]))";
@@ -152,7 +155,7 @@ class DemoMeshE2ETest {
 
       // Weighted routing: 80/20 between the movies v1 and v2 subsets (v3 gets nothing).
       Path splitFile = smmHome.resolve("movies-split.yaml");
-      java.nio.file.Files.writeString(splitFile, """
+      Files.writeString(splitFile, """
           apiVersion: networking.istio.io/v1beta1
           kind: DestinationRule
           metadata: {name: movies, namespace: smm-demo}

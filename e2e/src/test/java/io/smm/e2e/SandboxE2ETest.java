@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.smm.sandbox.testing.TestTimeouts;
 import java.io.File;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -20,12 +21,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 
 /**
  * The issue's acceptance run: `bin/smm sandbox up` as a user starts it, kubectl against its
@@ -44,7 +48,7 @@ class SandboxE2ETest {
   }
 
   static void eventually(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
-    Duration scaled = io.smm.sandbox.testing.TestTimeouts.scaled(timeout);
+    Duration scaled = TestTimeouts.scaled(timeout);
     long deadline = System.nanoTime() + scaled.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -147,7 +151,7 @@ class SandboxE2ETest {
   }
 
   static String kubectl(String kubectl, Path kubeconfig, String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>(List.of(kubectl, "--kubeconfig", kubeconfig.toString()));
+    List<String> command = new ArrayList<>(List.of(kubectl, "--kubeconfig", kubeconfig.toString()));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -204,7 +208,7 @@ class SandboxE2ETest {
   void checkDashboardLoginInChromium(String dashboard, Map<String, String> env, Path kubeconfig) throws Exception {
     try (Browser browser = new Browser()) {
       browser.driver.get(dashboard + "/#/overview");
-      browser.await(d -> !d.findElements(org.openqa.selenium.By.cssSelector("[data-testid=login-token]")).isEmpty(),
+      browser.await(d -> !d.findElements(By.cssSelector("[data-testid=login-token]")).isEmpty(),
           Duration.ofSeconds(20), "the dashboard asks for a login");
       browser.screenshot("login");
 
@@ -214,17 +218,17 @@ class SandboxE2ETest {
       String url = open.output().lines().filter(l -> l.contains("/#/login?token=")).findFirst().orElseThrow()
           .replaceFirst(".*?(http\\S+).*", "$1");
       browser.driver.get(url);
-      browser.await(d -> d.findElement(org.openqa.selenium.By.cssSelector("[data-testid=user]")).getText().contains("sandbox-admin"),
+      browser.await(d -> d.findElement(By.cssSelector("[data-testid=user]")).getText().contains("sandbox-admin"),
           Duration.ofSeconds(20), "the dashboard shows the logged-in user");
       assertThat(browser.driver.getCurrentUrl()).as("the used token is gone from the address bar").doesNotContain("token=");
-      browser.await(d -> d.findElement(org.openqa.selenium.By.tagName("body")).getText().contains("smm-sandbox"), Duration.ofSeconds(30),
+      browser.await(d -> d.findElement(By.tagName("body")).getText().contains("smm-sandbox"), Duration.ofSeconds(30),
           "the Overview shows the sandbox cluster by name");
       browser.screenshot("overview");
-      String session = (String) ((org.openqa.selenium.JavascriptExecutor) browser.driver)
+      String session = (String) ((JavascriptExecutor) browser.driver)
           .executeScript("return JSON.parse(window.localStorage.getItem('smm.session')).token");
 
-      browser.driver.findElement(org.openqa.selenium.By.cssSelector("[data-testid=logout]")).click();
-      browser.await(d -> !d.findElements(org.openqa.selenium.By.cssSelector("[data-testid=login-token]")).isEmpty(),
+      browser.driver.findElement(By.cssSelector("[data-testid=logout]")).click();
+      browser.await(d -> !d.findElements(By.cssSelector("[data-testid=login-token]")).isEmpty(),
           Duration.ofSeconds(20), "logging out shows the login window");
       HttpResponse<String> after = http.send(HttpRequest.newBuilder(URI.create(dashboard + "/api/graphql"))
           .header("Content-Type", "application/json").header("Authorization", "Bearer " + session)
@@ -233,17 +237,17 @@ class SandboxE2ETest {
       assertThat(after.body()).contains("TOKEN_REVOKED");
 
       browser.driver.get(url);
-      browser.await(d -> d.findElement(org.openqa.selenium.By.tagName("body")).getText().contains("already used"),
+      browser.await(d -> d.findElement(By.tagName("body")).getText().contains("already used"),
           Duration.ofSeconds(20), "a login URL works only once");
 
       SmmProcess.Result login = SmmProcess.run(env, "-c", kubeconfig.toString(), "login");
       assertThat(login.exitCode()).as(login.output()).isZero();
       List<String> lines = login.output().lines().toList();
       String token = lines.get(lines.indexOf(lines.stream().filter(l -> l.startsWith("Login token")).findFirst().orElseThrow()) + 1).trim();
-      var input = browser.driver.findElement(org.openqa.selenium.By.cssSelector("[data-testid=login-token]"));
+      var input = browser.driver.findElement(By.cssSelector("[data-testid=login-token]"));
       input.sendKeys(token);
       input.submit();
-      browser.await(d -> d.findElement(org.openqa.selenium.By.cssSelector("[data-testid=user]")).getText().contains("sandbox-admin"),
+      browser.await(d -> d.findElement(By.cssSelector("[data-testid=user]")).getText().contains("sandbox-admin"),
           Duration.ofSeconds(20), "a pasted `smm login` token logs in");
     }
   }

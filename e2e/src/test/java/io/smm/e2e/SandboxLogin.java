@@ -1,6 +1,7 @@
 package io.smm.e2e;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smm.sandbox.kube.Kubeconfig;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,7 +22,7 @@ final class SandboxLogin {
   /** A session for GraphQL calls, from the sandbox kubeconfig's bearer token. */
   static String session(String dashboard) throws Exception {
     HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(dashboard + "/api/auth/login"))
-        .header("Authorization", "Bearer " + io.smm.sandbox.kube.Kubeconfig.TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        .header("Authorization", "Bearer " + Kubeconfig.TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build(),
         HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
       throw new AssertionError("login failed: " + r.statusCode() + " " + r.body());

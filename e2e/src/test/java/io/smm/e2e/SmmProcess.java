@@ -1,5 +1,6 @@
 package io.smm.e2e;
 
+import io.smm.sandbox.testing.TestTimeouts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -20,7 +22,7 @@ final class SmmProcess {
 
   final Process process;
   final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-  final List<String> all = new java.util.concurrent.CopyOnWriteArrayList<>();
+  final List<String> all = new CopyOnWriteArrayList<>();
   private final Thread reader;
 
   private SmmProcess(Process process) {
@@ -53,7 +55,7 @@ final class SmmProcess {
   /** Runs to completion and returns the exit code. */
   static Result run(Map<String, String> env, String... args) throws Exception {
     SmmProcess p = start(env, args);
-    if (!p.process.waitFor(io.smm.sandbox.testing.TestTimeouts.scaled(Duration.ofMinutes(2)).toMillis(), TimeUnit.MILLISECONDS)) {
+    if (!p.process.waitFor(TestTimeouts.scaled(Duration.ofMinutes(2)).toMillis(), TimeUnit.MILLISECONDS)) {
       p.process.destroyForcibly();
       throw new AssertionError("smm " + String.join(" ", args) + " did not finish: " + p.all);
     }
@@ -65,7 +67,7 @@ final class SmmProcess {
 
   /** Stops it as Ctrl-C would (SIGTERM runs its shutdown hooks) and waits until everything it printed has been read. */
   void interruptAndDrain(Duration unscaled) throws InterruptedException {
-    Duration timeout = io.smm.sandbox.testing.TestTimeouts.scaled(unscaled);
+    Duration timeout = TestTimeouts.scaled(unscaled);
     // Through the handle: Process.destroy() would also close our end of its output, losing what it prints while stopping.
     process.toHandle().destroy();
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -77,7 +79,7 @@ final class SmmProcess {
 
   /** Waits for a line starting with {@code prefix}; fails with everything printed so far. */
   String awaitLine(String prefix, Duration unscaled) throws InterruptedException {
-    long deadline = System.nanoTime() + io.smm.sandbox.testing.TestTimeouts.scaled(unscaled).toNanos();
+    long deadline = System.nanoTime() + TestTimeouts.scaled(unscaled).toNanos();
     while (System.nanoTime() < deadline) {
       String line = lines.poll(200, TimeUnit.MILLISECONDS);
       if (line != null && line.startsWith(prefix)) {

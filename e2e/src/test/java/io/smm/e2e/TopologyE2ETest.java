@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,9 +12,15 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.assertj.core.api.Assertions;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -160,7 +167,7 @@ class TopologyE2ETest {
       double out = bookings.at("/outbound/2/requestsPerSecond").asDouble();
       System.out.printf("bookings-v1: inbound %.1f rps, outbound %.1f rps%n", in, out);
       assertThat(in).isGreaterThan(10);
-      assertThat(out / in).isCloseTo(2.0, org.assertj.core.api.Assertions.within(0.3));
+      assertThat(out / in).isCloseTo(2.0, Assertions.within(0.3));
       assertThat(bookings.at("/inbound/2/p95Ms").isNumber()).isTrue();
       JsonNode saturation = bookings.at("/saturation/2");
       System.out.println("bookings-v1 saturation: " + saturation);
@@ -237,7 +244,7 @@ class TopologyE2ETest {
       DemoMeshE2ETest.apply(kubectl, kubeconfig, "delete", fault);
       Process unset = new ProcessBuilder(kubectl, "--kubeconfig", kubeconfig, "-n", "smm-demo", "set", "env", "deployment/payments-v1",
           "ERROR_RATE-").redirectErrorStream(true).start();
-      assertThat(unset.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(unset.waitFor(60, TimeUnit.SECONDS)).isTrue();
       SandboxE2ETest.eventually(() -> paymentsPages(alertmanager).isEmpty(), Duration.ofMinutes(3), "the page resolves");
     } finally {
       SmmProcess.run(env, "sandbox", "down");
@@ -288,12 +295,12 @@ class TopologyE2ETest {
   /** Active SLO alerts for payments in Alertmanager. */
   static List<JsonNode> paymentsPages(String alertmanager) {
     try {
-      JsonNode alerts = JSON.readTree(java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-          java.net.URI.create(alertmanager + "/api/v2/alerts?active=true&silenced=false&inhibited=false")).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString()).body());
-      List<JsonNode> out = new java.util.ArrayList<>();
+      JsonNode alerts = JSON.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create(alertmanager + "/api/v2/alerts?active=true&silenced=false&inhibited=false")).build(),
+          HttpResponse.BodyHandlers.ofString()).body());
+      List<JsonNode> out = new ArrayList<>();
       alerts.forEach(a -> {
-        boolean current = a.path("endsAt").asText("").isEmpty() || java.time.Instant.parse(a.path("endsAt").asText()).isAfter(java.time.Instant.now());
+        boolean current = a.path("endsAt").asText("").isEmpty() || Instant.parse(a.path("endsAt").asText()).isAfter(Instant.now());
         if (current && a.at("/labels/alertname").asText().equals("SLOErrorBudgetBurn")
             && a.at("/labels/slo").asText().equals("payments-availability")) {
           out.add(a);
@@ -306,7 +313,7 @@ class TopologyE2ETest {
   }
 
   /** The seed's tap line: time, direction, source, destination, request, status, duration, upstream. */
-  static final java.util.regex.Pattern TAP_LINE = java.util.regex.Pattern.compile(
+  static final Pattern TAP_LINE = Pattern.compile(
       "^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ (inbound|outbound) \\S+ \\S+ \"(http|grpc) [A-Z]+ \\S* HTTP\\w+\" (\\d{3})( [A-Za-z]+)? \\S+ \"[^\"]*\"$");
 
   /** `smm tap` on the demo namespace after the payments fault: the 5xx filter shows only failing calls; -o json is JSON per line. */
@@ -335,7 +342,7 @@ class TopologyE2ETest {
     String kubectl = SandboxE2ETest.findOnPath("kubectl");
     Process setEnv = new ProcessBuilder(kubectl, "--kubeconfig", kubeconfig, "-n", "smm-demo", "set", "env", "deployment/payments-v1",
         "ERROR_RATE=0.3").redirectErrorStream(true).start();
-    assertThat(setEnv.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(setEnv.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(setEnv.exitValue()).as(new String(setEnv.getInputStream().readAllBytes())).isZero();
     SmmProcess grpc = SmmProcess.start(env, "-c", kubeconfig, "tap", "ns/smm-demo", "--response-code", "500,599");
     try {
@@ -375,7 +382,7 @@ class TopologyE2ETest {
       JsonNode nodes = JSON.readTree(graph.getAttribute("data-nodes"));
       assertNoOverlap(nodes, what);
       return nodes;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new AssertionError(e);
     }
   }
@@ -388,7 +395,7 @@ class TopologyE2ETest {
           return n;
         }
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new AssertionError(e);
     }
     throw new AssertionError("no node " + id + " is drawn");
@@ -412,9 +419,9 @@ class TopologyE2ETest {
     for (JsonNode b : before) {
       if (b.path("id").asText().equals(node.path("id").asText())) {
         assertThat(node.path("mx").asDouble()).as("%s: x of %s", when, node.path("id").asText()).isCloseTo(b.path("mx").asDouble(),
-            org.assertj.core.data.Offset.offset(0.5));
+            Offset.offset(0.5));
         assertThat(node.path("my").asDouble()).as("%s: y of %s", when, node.path("id").asText()).isCloseTo(b.path("my").asDouble(),
-            org.assertj.core.data.Offset.offset(0.5));
+            Offset.offset(0.5));
       }
     }
   }

@@ -11,11 +11,13 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smm.api.crd.SmmCrds;
 import io.smm.operator.istio.ControlPlaneRemoval;
+import io.smm.operator.istio.IstioControlPlaneReconciler;
 import io.smm.operator.istio.MeshStatus;
 import io.smm.operator.istio.OutboundTrafficPolicy;
 import io.smm.operator.istio.SidecarInjection;
 import io.smm.operator.controllers.IstioControlPlaneController;
 import io.smm.operator.controllers.SmmOperator;
+import io.smm.operator.resources.ResourceApplier;
 import io.smm.sandbox.kube.EmbeddedApiServer;
 import io.smm.sandbox.testing.Eventually;
 import io.smm.sandbox.testing.InProcessCluster;
@@ -170,7 +172,7 @@ class CanaryUpgradeTest {
             .withNewMetadata().withName("cp-v117x").withNamespace("istio-system").endMetadata()
             .addToAdditionalProperties("spec", Map.of("version", "1.17.1", "mode", "ACTIVE",
                 "containerImageConfiguration", Map.of("imagePullPolicy", "Sometimes"))).build()).create();
-    String status = new io.smm.operator.istio.IstioControlPlaneReconciler(client, new io.smm.operator.resources.ResourceApplier(client))
+    String status = new IstioControlPlaneReconciler(client, new ResourceApplier(client))
         .reconcile("istio-system", "cp-v117x");
     assertThat(status).isEqualTo("ReconcileFailed");
     assertThat(row("cp-v117x").error()).contains("spec.version: \"1.17.1\" is not supported")

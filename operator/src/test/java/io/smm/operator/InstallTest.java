@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smm.api.crd.SmmCrds;
 import io.smm.api.schema.InvalidResourceException;
+import io.smm.operator.istio.MeshStatus;
 import io.smm.operator.resources.OwnershipLabels;
 import io.smm.sandbox.kube.EmbeddedApiServer;
 import io.smm.sandbox.testing.InProcessCluster;
@@ -75,7 +76,7 @@ class InstallTest {
         .extracting(ComponentResult::status).isEqualTo("Available");
     assertThat(report.istioStatus()).isEqualTo("Available");
     assertThat(status(controlPlane(), "status")).isEqualTo("Succeeded");
-    assertThat(io.smm.operator.istio.MeshStatus.clusters(client)).extracting(c -> c.status())
+    assertThat(MeshStatus.clusters(client)).extracting(c -> c.status())
         .as("smm istio cluster status shows the word the manual tells users to wait for").containsExactly("Available");
     assertThat(status(istioControlPlane(), "status")).isEqualTo("Available");
     assertThat(client.apps().deployments().inNamespace("istio-system").withName("istiod-cp-v115x").get()).isNotNull();

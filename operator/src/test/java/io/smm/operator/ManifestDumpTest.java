@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.smm.operator.demo.DemoResources;
 import io.smm.sandbox.kube.OpenApiValidator;
 import io.smm.sandbox.testing.Conformance;
 import java.io.IOException;
@@ -93,8 +95,8 @@ class ManifestDumpTest {
   @Test
   void theDemoApplicationsObjectsAreValid() throws IOException {
     JsonNode spec = YAML.readTree("{enabled: true, deploySLOResources: true, deployIstioResources: true, load: {enabled: true}}");
-    List<JsonNode> objects = io.smm.operator.demo.DemoResources.of("smm-demo", spec, "cp-v115x.istio-system").stream()
-        .map(r -> (JsonNode) io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().valueToTree(r.object()))
+    List<JsonNode> objects = DemoResources.of("smm-demo", spec, "cp-v115x.istio-system").stream()
+        .map(r -> (JsonNode) Serialization.jsonMapper().valueToTree(r.object()))
         .filter(kubernetes::knows).toList();
     assertThat(objects).extracting(o -> o.path("kind").asText()).contains("Deployment", "Service", "ServiceAccount");
     assertValid(objects);

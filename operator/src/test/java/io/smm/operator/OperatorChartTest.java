@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.api.crd.SmmCrds;
 import io.smm.sandbox.kube.OpenApiValidator;
@@ -59,7 +60,7 @@ class OperatorChartTest {
       for (JsonNode crd : crds()) {
         cluster.client.resource(Serialization.unmarshal(crd.toString(), GenericKubernetesResource.class)).create();
       }
-      cluster.client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+      cluster.client.namespaces().resource(new NamespaceBuilder().withNewMetadata()
           .withName("smm-system").endMetadata().build()).create();
       for (JsonNode o : objects) {
         cluster.client.resource(Serialization.unmarshal(o.toString(), GenericKubernetesResource.class)).create();

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.smm.api.crd.SmmCrds;
 import io.smm.operator.components.CrdsComponent;
 import io.smm.operator.controllers.SmmOperator;
@@ -13,7 +15,9 @@ import io.smm.sandbox.kube.EmbeddedApiServer;
 import io.smm.sandbox.testing.Eventually;
 import io.smm.sandbox.testing.InProcessCluster;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,7 +87,7 @@ class OperatorModeTest {
         cp.getAdditionalProperties().put("spec", spec);
         cps.resource(cp).update();
         return;
-      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      } catch (KubernetesClientException e) {
         if (e.getCode() != 409 || attempt > 5) {
           throw e;
         }
@@ -109,9 +113,9 @@ class OperatorModeTest {
     assertThat(client.apps().deployments().inNamespace("smm-system").withName("smm-grafana").get()).isNotNull();
 
     // A typo the CRD's schema can see is refused by the API server (as kube-apiserver with kubectl's strict field validation).
-    var typo = org.assertj.core.api.Assertions.catchThrowableOfType(
+    var typo = Assertions.catchThrowableOfType(
         () -> setSpec(Map.of("clusterName", "operated", "smm", Map.of("tracing", Map.of("enabeld", true)))),
-        io.fabric8.kubernetes.client.KubernetesClientException.class);
+        KubernetesClientException.class);
     assertThat(typo.getCode()).isEqualTo(422);
     assertThat(typo.getStatus().getMessage()).contains("spec.smm.tracing.enabeld: unknown field");
     // What only the operator can check (the IstioControlPlane YAML inside a string) is reported in the status.
@@ -153,14 +157,14 @@ class OperatorModeTest {
   @Test
   void aDemoApplicationAppliedLikeGitOpsIsReconciledAndItsDeletionRemovesTheApp() throws Exception {
     var demos = client.genericKubernetesResources(SmmCrds.DEMO_APPLICATION.apiVersion(), SmmCrds.DEMO_APPLICATION.kind());
-    client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName("smm-demo")
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("smm-demo")
         .endMetadata().build()).create();
     // The seed's GitOps example (2.3.6), as ArgoCD would apply it.
     demos.inNamespace("smm-demo").resource(new GenericKubernetesResourceBuilder().withApiVersion(SmmCrds.DEMO_APPLICATION.apiVersion())
         .withKind(SmmCrds.DEMO_APPLICATION.kind()).withNewMetadata().withName("smm-demo").withNamespace("smm-demo").endMetadata()
         .addToAdditionalProperties("spec", Map.of("autoscaling", Map.of("enabled", true), "controlPlaneRef", Map.of("name", "smm"),
             "deployIstioResources", true, "deploySLOResources", true, "enabled", true,
-            "enabledComponents", java.util.List.of("frontpage", "catalog", "movies", "database"),
+            "enabledComponents", List.of("frontpage", "catalog", "movies", "database"),
             "load", Map.of("enabled", true, "maxRPS", 30, "minRPS", 10, "swingPeriod", 1380000000000L), "replicas", 1,
             "resources", Map.of("limits", Map.of("cpu", "2", "memory", "192Mi"))))
         .build()).create();
@@ -176,10 +180,10 @@ class OperatorModeTest {
         .doesNotContainKey("app.kubernetes.io/managed-by");
 
     GenericKubernetesResource demo = demos.inNamespace("smm-demo").withName("smm-demo").get();
-    demo.getAdditionalProperties().put("spec", Map.of("enabled", true, "enabledComponents", java.util.List.of("frontpage", "cinema")));
+    demo.getAdditionalProperties().put("spec", Map.of("enabled", true, "enabledComponents", List.of("frontpage", "cinema")));
     // The CRD's enum refuses the unknown component at the API server, naming the field, as kube-apiserver does.
-    var refused = org.assertj.core.api.Assertions.catchThrowableOfType(() -> demos.inNamespace("smm-demo").resource(demo).update(),
-        io.fabric8.kubernetes.client.KubernetesClientException.class);
+    var refused = Assertions.catchThrowableOfType(() -> demos.inNamespace("smm-demo").resource(demo).update(),
+        KubernetesClientException.class);
     assertThat(refused.getCode()).isEqualTo(422);
     assertThat(refused.getStatus().getMessage()).contains("spec.enabledComponents[1]").contains("cinema");
     assertThat(String.valueOf(demoStatus())).contains("Succeeded");

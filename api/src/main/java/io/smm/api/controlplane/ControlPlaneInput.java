@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.smm.api.crd.SmmCrds;
+import io.smm.api.istio.IstioSchemas;
 import io.smm.api.schema.InvalidResourceException;
 import io.smm.api.schema.SchemaValidator;
 import io.smm.api.schema.SchemaValidator.Violation;
@@ -67,7 +68,7 @@ public final class ControlPlaneInput {
         if (parsed != null && !parsed.isObject()) {
           problems.add(new Violation(path, "must be a YAML object (an IstioControlPlane fragment such as 'spec: ...')"));
         } else if (parsed != null && parsed.has("spec")) {
-          problems.addAll(SchemaValidator.validate(parsed.get("spec"), io.smm.api.istio.IstioSchemas.CONTROL_PLANE_SPEC,
+          problems.addAll(SchemaValidator.validate(parsed.get("spec"), IstioSchemas.CONTROL_PLANE_SPEC,
               path + "(spec)"));
         }
       } catch (JsonProcessingException e) {

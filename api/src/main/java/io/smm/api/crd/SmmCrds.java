@@ -5,10 +5,12 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefi
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.smm.api.controlplane.ControlPlaneSchema;
+import io.smm.api.demo.DemoApplicationSchema;
 import io.smm.api.istio.IstioSchemas;
 import io.smm.api.schema.CrdSchemas;
 import io.smm.api.schema.Schema;
 import io.smm.api.schema.Schema.ObjectSchema;
+import io.smm.api.sre.SreSchemas;
 import java.util.List;
 
 /** The CRDs the product installs, generated from the same schemas the CLI validates with. */
@@ -44,20 +46,20 @@ public final class SmmCrds {
           column("Age", ".metadata.creationTimestamp", "date")));
 
   public static final Kind DEMO_APPLICATION = new Kind("smm.cisco.com", "v1alpha1", "DemoApplication", "demoapplications",
-      true, List.of("demoapp"), io.smm.api.demo.DemoApplicationSchema.SPEC, List.of(
+      true, List.of("demoapp"), DemoApplicationSchema.SPEC, List.of(
           column("Enabled", ".spec.enabled"), column("Status", ".status.status"), column("Age", ".metadata.creationTimestamp", "date")));
 
   public static final Kind SLI_TEMPLATE = new Kind("sre.smm.cisco.com", "v1alpha1", "ServiceLevelIndicatorTemplate",
-      "servicelevelindicatortemplates", true, List.of("slit"), io.smm.api.sre.SreSchemas.SLI_TEMPLATE_SPEC, List.of(
+      "servicelevelindicatortemplates", true, List.of("slit"), SreSchemas.SLI_TEMPLATE_SPEC, List.of(
           column("Kind", ".spec.kind"), column("Age", ".metadata.creationTimestamp", "date")));
 
   public static final Kind SERVICE_LEVEL_OBJECTIVE = new Kind("sre.smm.cisco.com", "v1alpha1", "ServiceLevelObjective",
-      "servicelevelobjectives", true, List.of("slo"), io.smm.api.sre.SreSchemas.SLO_SPEC, List.of(
+      "servicelevelobjectives", true, List.of("slo"), SreSchemas.SLO_SPEC, List.of(
           column("Service", ".spec.selector.name"), column("Goal", ".spec.slo.goal"), column("Status", ".status.status"),
           column("Error", ".status.error"), column("Age", ".metadata.creationTimestamp", "date")));
 
   public static final Kind ALERTING_POLICY = new Kind("sre.smm.cisco.com", "v1alpha1", "AlertingPolicy", "alertingpolicies", true,
-      List.of("ap"), io.smm.api.sre.SreSchemas.ALERTING_POLICY_SPEC, List.of(
+      List.of("ap"), SreSchemas.ALERTING_POLICY_SPEC, List.of(
           column("SLO", ".spec.sloRef.name"), column("Severity", ".spec.severity"), column("Burn rate", ".spec.burnrate.threshold"),
           column("Age", ".metadata.creationTimestamp", "date")));
 

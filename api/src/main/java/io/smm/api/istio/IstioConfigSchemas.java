@@ -12,6 +12,7 @@ import static io.smm.api.schema.Schema.stringMap;
 
 import io.smm.api.schema.Schema;
 import io.smm.api.schema.Schema.ObjectSchema;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,7 +32,7 @@ public final class IstioConfigSchemas {
   static final ObjectSchema STRING_MATCH = object("Exact, prefix or regex (RE2) match.")
       .field("exact", string("")).field("prefix", string("")).field("regex", string(""));
 
-  static final ObjectSchema PERCENT = object("A percentage 0.0-100.0.").field("value", new Schema.Scalar("", "number", java.util.List.of(), null));
+  static final ObjectSchema PERCENT = object("A percentage 0.0-100.0.").field("value", new Schema.Scalar("", "number", List.of(), null));
 
   static final ObjectSchema PORT_SELECTOR = object("A port number.").field("number", integer(""));
 

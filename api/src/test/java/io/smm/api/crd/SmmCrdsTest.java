@@ -2,18 +2,21 @@ package io.smm.api.crd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.smm.api.schema.SchemaValidator;
 import org.junit.jupiter.api.Test;
 
 class SmmCrdsTest {
 
   @Test
   void theSeedsDemoApplicationExampleMatchesItsSchema() throws Exception {
-    var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+    var yaml = new ObjectMapper(new YAMLFactory())
         .readTree(SmmCrdsTest.class.getResourceAsStream("/seed-demoapplication.yaml"));
     assertThat(yaml.path("kind").asText()).isEqualTo("DemoApplication");
-    assertThat(io.smm.api.schema.SchemaValidator.validate(yaml.path("spec"), SmmCrds.DEMO_APPLICATION.spec(), ".spec")).isEmpty();
-    assertThat(io.smm.api.schema.SchemaValidator.validate(
-        new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"enabledComponents\":[\"frontpage\",\"cinema\"]}"),
+    assertThat(SchemaValidator.validate(yaml.path("spec"), SmmCrds.DEMO_APPLICATION.spec(), ".spec")).isEmpty();
+    assertThat(SchemaValidator.validate(
+        new ObjectMapper().readTree("{\"enabledComponents\":[\"frontpage\",\"cinema\"]}"),
         SmmCrds.DEMO_APPLICATION.spec(), ".spec")).extracting(Object::toString)
         .containsExactly(".spec.enabledComponents[1]: must be one of frontpage, catalog, bookings, postgresql, payments,"
             + " notifications, movies, analytics, database, mysql, got \"cinema\"");

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Turns credentials into sessions and sessions into callers. Kubeconfig credentials are reviewed
@@ -106,7 +107,7 @@ public final class Authenticator {
     return oidc;
   }
 
-  private <T> T limited(String client, java.util.function.Supplier<T> attempt) {
+  private <T> T limited(String client, Supplier<T> attempt) {
     limiter.check(client);
     try {
       return attempt.get();

@@ -10,6 +10,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import java.io.IOException;
+import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -188,7 +189,7 @@ public final class OidcLogin {
           new JWTClaimsSet.Builder().issuer(settings.issuerUrl()).build(), new HashSet<>(List.of("sub", "exp", "iat", "nonce"))));
       verifier = v;
       return v;
-    } catch (java.net.MalformedURLException ex) {
+    } catch (MalformedURLException ex) {
       throw new AuthFailure(AuthFailure.Reason.AUTH_UNAVAILABLE, "the provider's jwks_uri is not a URL: " + endpoints().jwks());
     }
   }

@@ -1,5 +1,6 @@
 package io.smm.backend.auth;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -45,7 +46,7 @@ public record OidcSettings(String issuerUrl, String clientId, String clientSecre
     Map<String, Object> client = (Map<String, Object>) oidc.getOrDefault("client", Map.of());
     Map<String, Object> username = (Map<String, Object>) oidc.getOrDefault("username", Map.of());
     Map<String, Object> groups = (Map<String, Object>) oidc.getOrDefault("groups", Map.of());
-    Map<String, String> required = new java.util.LinkedHashMap<>();
+    Map<String, String> required = new LinkedHashMap<>();
     ((Map<String, Object>) oidc.getOrDefault("requiredClaims", Map.of())).forEach((k, v) -> required.put(k, String.valueOf(v)));
     return new OidcSettings((String) client.get("issuerURL"), (String) client.get("id"), (String) client.get("secret"),
         (String) username.get("claim"), (String) username.get("prefix"), (String) groups.get("claim"), (String) groups.get("prefix"),

@@ -2,10 +2,15 @@ package io.smm.backend.cluster;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /** Reads cluster identity and namespaces from the Kubernetes API. Blocking; call off the event loop. */
 public class ClusterQueries {
@@ -45,7 +50,7 @@ public class ClusterQueries {
     Integer nodes;
     try {
       nodes = client.nodes().list().getItems().size();
-    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+    } catch (KubernetesClientException e) {
       if (e.getCode() != 403) {
         throw e;
       }
@@ -65,7 +70,7 @@ public class ClusterQueries {
    * The namespaces that pass {@code visible}, listed with the backend's identity: for a user who
    * may read some namespaces but not list them all (kubectl would say forbidden).
    */
-  public List<NamespaceInfo> namespaces(java.util.function.Predicate<String> visible) {
+  public List<NamespaceInfo> namespaces(Predicate<String> visible) {
     return own.namespaces().list().getItems().stream()
         .map(NamespaceInfo::of)
         .filter(n -> visible.test(n.name()))
@@ -75,7 +80,7 @@ public class ClusterQueries {
 
   /** Services of the namespaces (all when none), sorted by namespace and name. */
   public List<ServiceInfo> services(List<String> namespaces) {
-    List<ServiceInfo> out = new java.util.ArrayList<>();
+    List<ServiceInfo> out = new ArrayList<>();
     for (String ns : namespaces(namespaces)) {
       (ns == null ? client.services().inAnyNamespace() : client.services().inNamespace(ns)).list().getItems()
           .forEach(s -> out.add(ServiceInfo.of(s)));
@@ -86,7 +91,7 @@ public class ClusterQueries {
 
   /** Deployments, StatefulSets and DaemonSets of the namespaces (all when none). */
   public List<WorkloadInfo> workloads(List<String> namespaces) {
-    List<WorkloadInfo> out = new java.util.ArrayList<>();
+    List<WorkloadInfo> out = new ArrayList<>();
     for (String ns : namespaces(namespaces)) {
       var apps = client.apps();
       (ns == null ? apps.deployments().inAnyNamespace() : apps.deployments().inNamespace(ns)).list().getItems().forEach(d -> out.add(
@@ -118,24 +123,24 @@ public class ClusterQueries {
     try {
       var all = client.genericKubernetesResources(WORKLOAD_ENTRY);
       entries = (namespace == null ? all.inAnyNamespace() : all.inNamespace(namespace)).list().getItems();
-    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+    } catch (KubernetesClientException e) {
       if (e.getCode() == 404) {
         return List.of();
       }
       throw e;
     }
-    Map<String, List<GenericKubernetesResource>> byWorkload = new java.util.TreeMap<>();
+    Map<String, List<GenericKubernetesResource>> byWorkload = new TreeMap<>();
     for (GenericKubernetesResource e : entries) {
       String group = e.getMetadata().getOwnerReferences() == null ? null : e.getMetadata().getOwnerReferences().stream()
           .filter(o -> "WorkloadGroup".equals(o.getKind())).map(o -> o.getName()).findFirst().orElse(null);
       byWorkload.computeIfAbsent(e.getMetadata().getNamespace() + "/" + (group != null ? "WorkloadGroup/" + group
-          : "WorkloadEntry/" + e.getMetadata().getName()), k -> new java.util.ArrayList<>()).add(e);
+          : "WorkloadEntry/" + e.getMetadata().getName()), k -> new ArrayList<>()).add(e);
     }
-    List<WorkloadInfo> out = new java.util.ArrayList<>();
+    List<WorkloadInfo> out = new ArrayList<>();
     byWorkload.forEach((key, list) -> {
       String[] parts = key.split("/", 3);
       GenericKubernetesResource first = list.get(0);
-      Map<String, String> labels = new java.util.TreeMap<>();
+      Map<String, String> labels = new TreeMap<>();
       if (first.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec && spec.get("labels") instanceof Map<?, ?> l) {
         l.forEach((k, v) -> labels.put(String.valueOf(k), String.valueOf(v)));
       }
@@ -188,7 +193,7 @@ public class ClusterQueries {
   }
 
   private static List<String> namespaces(List<String> namespaces) {
-    return namespaces == null || namespaces.isEmpty() ? java.util.Collections.singletonList(null) : namespaces;
+    return namespaces == null || namespaces.isEmpty() ? Collections.singletonList(null) : namespaces;
   }
 
   /** The ControlPlane's spec.clusterName, else the name given at start (the kubeconfig context's cluster). */

@@ -1,5 +1,6 @@
 package io.smm.backend.cluster;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,7 @@ public record WorkloadInfo(String name, String namespace, String kind, int repli
         || (l.key().equals("istio") && l.value().endsWith("gateway")));
   }
 
-  static WorkloadInfo of(io.fabric8.kubernetes.api.model.HasMetadata w, String kind, PodTemplateSpec template, int replicas, int ready) {
+  static WorkloadInfo of(HasMetadata w, String kind, PodTemplateSpec template, int replicas, int ready) {
     Map<String, String> labels = template == null || template.getMetadata() == null || template.getMetadata().getLabels() == null
         ? Map.of() : template.getMetadata().getLabels();
     return new WorkloadInfo(w.getMetadata().getName(), w.getMetadata().getNamespace(), kind, replicas, ready,

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Ports & Hosts of an IstioMeshGateway: a new entry point becomes a plain Gateway selecting the
@@ -45,7 +46,7 @@ public final class GatewayEntryPoints {
   public EntryPointResult create(EntryPoint e) {
     String protocol = e.protocol() == null ? "" : e.protocol().toUpperCase(Locale.ROOT);
     if (!PROTOCOLS.contains(protocol)) {
-      throw new IllegalArgumentException("protocol must be one of " + String.join(", ", new java.util.TreeSet<>(PROTOCOLS)));
+      throw new IllegalArgumentException("protocol must be one of " + String.join(", ", new TreeSet<>(PROTOCOLS)));
     }
     if (e.port() < 1 || e.port() > 65535) {
       throw new IllegalArgumentException("port must be between 1 and 65535");

@@ -6,6 +6,8 @@ import io.smm.backend.cluster.ClusterQueries;
 import io.smm.backend.egress.EgressRecommender;
 import io.smm.backend.gateway.GatewayEntryPoints;
 import io.smm.backend.istio.IstioConfigService;
+import io.smm.backend.load.LoadGenerator;
+import io.smm.backend.mesh.ControlPlaneDetailService;
 import io.smm.backend.prometheus.PrometheusClient;
 import io.smm.backend.slo.SloService;
 import java.util.concurrent.Executor;
@@ -49,13 +51,13 @@ public final class CallerServices {
     return new EgressRecommender(caller.client(), prometheus);
   }
 
-  io.smm.backend.load.LoadGenerator load(Caller caller) {
-    return new io.smm.backend.load.LoadGenerator(caller.client());
+  LoadGenerator load(Caller caller) {
+    return new LoadGenerator(caller.client());
   }
 
   /** With the backend's own identity: callers are checked for access to every namespace first (as for controlPlanes). */
-  io.smm.backend.mesh.ControlPlaneDetailService controlPlaneDetails() {
-    return new io.smm.backend.mesh.ControlPlaneDetailService(ownClient, prometheus, blocking);
+  ControlPlaneDetailService controlPlaneDetails() {
+    return new ControlPlaneDetailService(ownClient, prometheus, blocking);
   }
 
   GatewayEntryPoints entryPoints(Caller caller) {

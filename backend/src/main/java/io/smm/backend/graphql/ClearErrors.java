@@ -4,7 +4,11 @@ import graphql.GraphqlErrorBuilder;
 import graphql.execution.DataFetcherExceptionHandler;
 import graphql.execution.DataFetcherExceptionHandlerParameters;
 import graphql.execution.DataFetcherExceptionHandlerResult;
+import graphql.language.OperationDefinition;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.smm.backend.auth.AuthFailure;
+import io.smm.backend.auth.NamespaceForbiddenException;
+import io.smm.backend.istio.ResourceConflictException;
 import io.smm.backend.prometheus.PrometheusException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -31,18 +35,18 @@ final class ClearErrors implements DataFetcherExceptionHandler {
     if (e instanceof IllegalArgumentException) {
       message = e.getMessage();
       extensions = Map.of("code", "BAD_USER_INPUT");
-    } else if (e instanceof io.smm.backend.istio.ResourceConflictException) {
+    } else if (e instanceof ResourceConflictException) {
       message = e.getMessage();
       extensions = Map.of("code", "CONFLICT");
-    } else if (e instanceof io.smm.backend.auth.AuthFailure a) {
+    } else if (e instanceof AuthFailure a) {
       message = a.getMessage();
       extensions = Map.of("code", "UNAUTHENTICATED", "reason", a.reason().name());
-    } else if (e instanceof io.smm.backend.auth.NamespaceForbiddenException) {
+    } else if (e instanceof NamespaceForbiddenException) {
       message = "forbidden: " + e.getMessage();
       extensions = Map.of("code", "FORBIDDEN");
     } else if (e instanceof KubernetesClientException k && k.getCode() == 403) {
       boolean mutation = params.getDataFetchingEnvironment() != null && params.getDataFetchingEnvironment().getOperationDefinition() != null
-          && params.getDataFetchingEnvironment().getOperationDefinition().getOperation() == graphql.language.OperationDefinition.Operation.MUTATION;
+          && params.getDataFetchingEnvironment().getOperationDefinition().getOperation() == OperationDefinition.Operation.MUTATION;
       message = "forbidden: " + firstLine(k.getStatus() != null && k.getStatus().getMessage() != null ? k.getStatus().getMessage()
           : rootMessage(k)) + (mutation ? " (nothing was written)" : "");
       extensions = Map.of("code", "FORBIDDEN");

@@ -1,5 +1,6 @@
 package io.smm.backend.graphql;
 
+import graphql.schema.DataFetchingEnvironment;
 import graphql.schema.idl.RuntimeWiring;
 import io.smm.backend.auth.Caller;
 import io.smm.backend.auth.NamespaceAccess;
@@ -7,6 +8,7 @@ import io.smm.backend.cluster.NamespaceFeed;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * The cluster as Kubernetes knows it: clusters, namespaces (a query and a subscription), services,
@@ -62,7 +64,7 @@ final class ClusterResolvers {
         }));
   }
 
-  private <T> CompletableFuture<T> async(graphql.schema.DataFetchingEnvironment env, java.util.function.Function<Caller, T> call) {
+  private <T> CompletableFuture<T> async(DataFetchingEnvironment env, Function<Caller, T> call) {
     return Callers.async(env, call, blocking);
   }
 }

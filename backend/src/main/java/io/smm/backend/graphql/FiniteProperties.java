@@ -5,6 +5,7 @@ import graphql.schema.DataFetcherFactory;
 import graphql.schema.DataFetcherFactoryEnvironment;
 import graphql.schema.PropertyDataFetcher;
 import java.time.Instant;
+import java.util.function.Function;
 
 /**
  * The data fetcher of every field without its own: the record component (or bean property) of the
@@ -22,7 +23,7 @@ final class FiniteProperties implements DataFetcherFactory<Object> {
 
   /** A field derived from its parent object (of type S) where the record's component does not fit the schema as it is. */
   @SuppressWarnings("unchecked")
-  static <S> DataFetcher<Object> derived(java.util.function.Function<S, ?> field) {
+  static <S> DataFetcher<Object> derived(Function<S, ?> field) {
     return e -> finite(field.apply((S) e.getSource()));
   }
 

@@ -1,5 +1,6 @@
 package io.smm.backend.health;
 
+import io.smm.backend.cluster.ControllerNames;
 import io.smm.backend.prometheus.PrometheusClient;
 import io.smm.backend.prometheus.Series;
 import io.smm.backend.telemetry.EntityIds;
@@ -135,7 +136,7 @@ public final class HealthService {
       String owner = null;
       for (String id : workloadsByNamespace.getOrDefault(s.labels().getOrDefault("namespace", ""), List.of())) {
         String name = id.substring(id.lastIndexOf('/') + 1);
-        if (io.smm.backend.cluster.ControllerNames.podOf(pod, name) && (owner == null || id.length() > owner.length())) {
+        if (ControllerNames.podOf(pod, name) && (owner == null || id.length() > owner.length())) {
           owner = id;
         }
       }

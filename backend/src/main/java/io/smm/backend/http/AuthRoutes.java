@@ -3,13 +3,19 @@ package io.smm.backend.http;
 import io.smm.backend.auth.AuthFailure;
 import io.smm.backend.auth.Authenticator;
 import io.smm.backend.auth.Caller;
+import io.smm.backend.auth.LoginTokens;
 import io.smm.backend.auth.SessionTokens;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +41,7 @@ final class AuthRoutes {
     router.get("/api/auth/config").handler(rc -> rc.json(new JsonObject()
         .put("mode", auth.anonymous() ? "anonymous" : "impersonation")
         .put("oidc", auth.oidc().isPresent())
-        .put("loginTokenSeconds", io.smm.backend.auth.LoginTokens.LIFETIME.toSeconds())));
+        .put("loginTokenSeconds", LoginTokens.LIFETIME.toSeconds())));
     // `smm login` / `smm dashboard`: the kubeconfig's bearer token, reviewed by the API server.
     router.post("/api/auth/login").handler(rc -> blocking(rc, () -> {
       Authenticator.Login login = auth.login(Authenticator.bearer(rc.request().getHeader("Authorization")), client(rc));
@@ -48,7 +54,7 @@ final class AuthRoutes {
       try {
         JsonObject body = rc.body().asJsonObject();
         loginToken = body == null ? null : body.getString("loginToken");
-      } catch (io.vertx.core.json.DecodeException | ClassCastException e) {
+      } catch (DecodeException | ClassCastException e) {
         loginToken = null; // not {"loginToken": "..."}: refused like an unknown token, and counted
       }
       SessionTokens.Session session = auth.redeem(loginToken, client(rc));
@@ -72,8 +78,8 @@ final class AuthRoutes {
     }, false).onSuccess(loginToken -> redirect(rc, "/#/login?token=" + loginToken)).onFailure(e -> {
       String reason = e instanceof AuthFailure f ? f.reason().name() : "INTERNAL";
       LOG.info("refused an OIDC login from {}: {} ({})", client(rc), reason, e.getMessage());
-      redirect(rc, "/#/login?error=" + java.net.URLEncoder.encode(reason + ": " + (e instanceof AuthFailure ? e.getMessage()
-          : "internal error"), java.nio.charset.StandardCharsets.UTF_8));
+      redirect(rc, "/#/login?error=" + URLEncoder.encode(reason + ": " + (e instanceof AuthFailure ? e.getMessage()
+          : "internal error"), StandardCharsets.UTF_8));
     }));
   }
 
@@ -113,12 +119,12 @@ final class AuthRoutes {
     return auth.stillValid(connection.caller(), connection.authorization());
   }
 
-  private <T> void blocking(RoutingContext rc, java.util.function.Supplier<T> call, java.util.function.Consumer<T> then) {
+  private <T> void blocking(RoutingContext rc, Supplier<T> call, Consumer<T> then) {
     // Reviews, key reads and access checks call the Kubernetes API: never on the event loop.
     vertx.<T>executeBlocking(call::get, false).onSuccess(then::accept).onFailure(e -> refuse(rc, e));
   }
 
-  private void blocking(RoutingContext rc, java.util.function.Supplier<JsonObject> call) {
+  private void blocking(RoutingContext rc, Supplier<JsonObject> call) {
     blocking(rc, call, body -> rc.response().putHeader("Cache-Control", "no-store").putHeader("Content-Type", "application/json")
         .end(body.encode()));
   }

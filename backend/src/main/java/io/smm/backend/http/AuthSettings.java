@@ -1,5 +1,6 @@
 package io.smm.backend.http;
 
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.smm.backend.auth.OidcSettings;
 import io.smm.backend.cluster.ClusterQueries;
 import java.util.Map;
@@ -16,7 +17,7 @@ record AuthSettings(boolean anonymous, OidcSettings oidc) {
     Map<String, Object> spec;
     try {
       spec = clusters.controlPlaneSpec();
-    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+    } catch (KubernetesClientException e) {
       spec = Map.of(); // no ControlPlane CRD yet
     }
     Map<String, Object> auth = spec.get("smm") instanceof Map<?, ?> smm && smm.get("auth") instanceof Map<?, ?> a

@@ -1,5 +1,8 @@
 package io.smm.backend.http;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
 /**
  * Where `smm server` listens. The seed's dashboard address is 127.0.0.1:50500 and its access log
  * service (smm-als) port 50600; alsPort 0 picks a free port, {@link #NO_ALS} runs without one.
@@ -26,8 +29,8 @@ public record ServerOptions(String host, int port, int alsPort, boolean anonymou
 
   boolean loopback() {
     try {
-      return java.net.InetAddress.getByName(host).isLoopbackAddress();
-    } catch (java.net.UnknownHostException e) {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
       return false;
     }
   }

@@ -15,8 +15,16 @@ import io.smm.backend.health.HealthThresholds;
 import io.smm.backend.mesh.MeshOverviewService;
 import io.smm.backend.signals.GoldenSignalsService;
 import io.smm.backend.prometheus.PrometheusClient;
+import io.smm.backend.tap.AccessLogReceiver;
+import io.smm.backend.tap.AccessLogServer;
+import io.smm.backend.tap.TapHub;
+import io.smm.backend.tap.TapStreams;
 import io.smm.backend.topology.TopologyService;
+import io.smm.backend.validation.ValidationService;
+import io.vertx.core.http.HttpServerOptions;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -27,8 +35,12 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.graphql.GraphQLHandler;
 import io.vertx.ext.web.handler.graphql.ws.GraphQLWSHandler;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -50,12 +62,12 @@ public class SmmServer implements AutoCloseable {
   private final HealthService health;
   private final MeshOverviewService overview;
   private final GoldenSignalsService signals;
-  private final io.smm.backend.tap.TapHub tapHub = new io.smm.backend.tap.TapHub();
-  private final io.smm.backend.tap.AccessLogReceiver accessLogs = new io.smm.backend.tap.AccessLogReceiver(tapHub);
-  private final io.smm.backend.tap.TapStreams taps = new io.smm.backend.tap.TapStreams(tapHub);
-  private io.smm.backend.tap.AccessLogServer accessLogServer;
+  private final TapHub tapHub = new TapHub();
+  private final AccessLogReceiver accessLogs = new AccessLogReceiver(tapHub);
+  private final TapStreams taps = new TapStreams(tapHub);
+  private AccessLogServer accessLogServer;
   private HttpServer server;
-  private final io.smm.backend.validation.ValidationService validation;
+  private final ValidationService validation;
   private final CallerServices callers;
   /** How often mesh validation runs in the background. */
   private static final Duration VALIDATION_INTERVAL = Duration.ofSeconds(15);
@@ -75,7 +87,7 @@ public class SmmServer implements AutoCloseable {
     this.topology = new TopologyService(prometheusClient, clusters, health, cluster, blocking);
     this.overview = new MeshOverviewService(prometheusClient, health, client, blocking);
     this.signals = new GoldenSignalsService(prometheusClient);
-    this.validation = new io.smm.backend.validation.ValidationService(client, clusters::clusterName, VALIDATION_INTERVAL);
+    this.validation = new ValidationService(client, clusters::clusterName, VALIDATION_INTERVAL);
     this.callers = new CallerServices(clusters, client, prometheusClient, blocking);
   }
 
@@ -92,14 +104,14 @@ public class SmmServer implements AutoCloseable {
           + ": it is only allowed when the dashboard listens on a loopback address (127.0.0.1); log in with `smm dashboard` instead");
     }
     Authenticator auth = new Authenticator(client, anonymous, anonymous ? null : settings.oidc(),
-        java.time.Clock.systemUTC());
+        Clock.systemUTC());
     AuthRoutes authRoutes = new AuthRoutes(auth, vertx);
     GraphQL graphQL = SmmGraphQL.create(new SmmGraphQL.Shared(BuildInfo.load(), namespaceFeed, topology, health, overview, signals,
         new SmmGraphQL.Tap(taps, accessLogs::stats), validation), callers, blocking);
     if (options.alsPort() != ServerOptions.NO_ALS) {
       try {
-        accessLogServer = new io.smm.backend.tap.AccessLogServer(options.host(), options.alsPort(), accessLogs);
-      } catch (java.io.UncheckedIOException e) {
+        accessLogServer = new AccessLogServer(options.host(), options.alsPort(), accessLogs);
+      } catch (UncheckedIOException e) {
         throw new ListenFailedException(new ServerOptions(options.host(), options.alsPort()), e.getCause());
       }
     }
@@ -118,24 +130,24 @@ public class SmmServer implements AutoCloseable {
         .beforeExecute(ctx -> {
           Caller caller = authRoutes.caller((AuthRoutes.Connection) ctx.context().connectionParams());
           if (caller != null) {
-            ctx.builder().graphQLContext(java.util.Map.of(Caller.class, caller));
+            ctx.builder().graphQLContext(Map.of(Caller.class, caller));
           }
         }));
     router.route("/api/graphql").handler(BodyHandler.create().setBodyLimit(1024 * 1024))
         .handler(authRoutes::requireSession)
         .handler(GraphQLHandler.create(graphQL)
-            .beforeExecute(ctx -> ctx.builder().graphQLContext(java.util.Map.of(Caller.class, ctx.context().get(AuthRoutes.CALLER)))));
+            .beforeExecute(ctx -> ctx.builder().graphQLContext(Map.of(Caller.class, ctx.context().get(AuthRoutes.CALLER)))));
     // Vert.x looks for the webroot in the working directory before the classpath; a name no
     // checkout has keeps `smm` started from the repository root from serving dashboard/'s sources.
     router.route("/*").handler(StaticHandler.create(DASHBOARD_ROOT).setIndexPage("index.html"));
     try {
       // Browsers drop a WebSocket whose handshake does not confirm the subprotocol they asked for.
-      server = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions()
-              .setWebSocketSubProtocols(java.util.List.of("graphql-transport-ws")))
+      server = vertx.createHttpServer(new HttpServerOptions()
+              .setWebSocketSubProtocols(List.of("graphql-transport-ws")))
           .requestHandler(router)
           .listen(options.port(), options.host())
           .toCompletionStage().toCompletableFuture().join();
-    } catch (java.util.concurrent.CompletionException e) {
+    } catch (CompletionException e) {
       throw new ListenFailedException(options, e.getCause() != null ? e.getCause() : e);
     }
     return server.actualPort();
@@ -174,7 +186,7 @@ public class SmmServer implements AutoCloseable {
     }
   }
 
-  private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+  private static ThreadFactory daemonThreads(String prefix) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
       Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());

@@ -1,5 +1,6 @@
 package io.smm.backend.istio;
 
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.smm.api.crd.IstioCrds;
 import io.smm.api.crd.IstioCrds.IstioKind;
 import io.smm.api.crd.SmmCrds;
@@ -34,8 +35,8 @@ public final class IstioConfigKinds {
   }
 
   /** Addresses a kind by its plural, so no discovery call is needed and a missing CRD is a plain 404. */
-  public static io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext context(IstioKind k) {
-    return new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder().withGroup(k.group()).withVersion(k.version())
+  public static ResourceDefinitionContext context(IstioKind k) {
+    return new ResourceDefinitionContext.Builder().withGroup(k.group()).withVersion(k.version())
         .withKind(k.kind()).withPlural(k.plural()).withNamespaced(true).build();
   }
 

@@ -1,9 +1,13 @@
 package io.smm.backend.istio;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
@@ -12,6 +16,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.api.crd.IstioCrds.IstioKind;
 import io.smm.api.istio.IstioConfigSchemas;
 import io.smm.api.schema.SchemaValidator;
+import io.smm.backend.auth.Caller;
 import io.smm.backend.validation.Finding;
 import io.smm.backend.validation.KubeObject;
 import io.smm.backend.validation.MeshAnalyzer;
@@ -21,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -42,7 +48,7 @@ public final class IstioConfigService {
   private final Supplier<String> cluster;
   private final KubernetesClient meshReader;
   /** The dashboard user this service acts for; null when the client acts as itself. */
-  private final io.smm.backend.auth.Caller caller;
+  private final Caller caller;
   private final MeshAnalyzer analyzer = new MeshAnalyzer();
 
   public IstioConfigService(KubernetesClient client, Supplier<String> cluster) {
@@ -59,7 +65,7 @@ public final class IstioConfigService {
    * (validate) or write (save) in the resource's namespace, since the findings would tell what is
    * there.
    */
-  public IstioConfigService(io.smm.backend.auth.Caller caller, Supplier<String> cluster, KubernetesClient meshReader) {
+  public IstioConfigService(Caller caller, Supplier<String> cluster, KubernetesClient meshReader) {
     this.client = caller.client();
     this.cluster = cluster;
     this.meshReader = meshReader;
@@ -146,10 +152,10 @@ public final class IstioConfigService {
    */
   private void requireWrite(IstioKind kind, String namespace, String name, String verb) {
     String user = caller.identity().username();
-    io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview answer;
+    SelfSubjectAccessReview answer;
     try {
       answer = client.authorization().v1().selfSubjectAccessReview().create(
-          new io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder().withNewSpec()
+          new SelfSubjectAccessReviewBuilder().withNewSpec()
               .withNewResourceAttributes().withGroup(kind.group()).withResource(kind.plural()).withVerb(verb)
               .withNamespace(namespace).withName(verb.equals("create") ? null : name).endResourceAttributes().endSpec().build());
     } catch (KubernetesClientException e) {
@@ -159,7 +165,7 @@ public final class IstioConfigService {
       throw e;
     }
     if (answer.getStatus() != null && Boolean.FALSE.equals(answer.getStatus().getAllowed())) {
-      throw new KubernetesClientException(new io.fabric8.kubernetes.api.model.StatusBuilder().withCode(403).withReason("Forbidden")
+      throw new KubernetesClientException(new StatusBuilder().withCode(403).withReason("Forbidden")
           .withMessage(kind.plural() + "." + kind.group() + " \"" + name + "\" is forbidden: User \"" + user
               + "\" cannot " + verb + " resource \"" + kind.plural() + "\" in API group \"" + kind.group() + "\" in the namespace \""
               + namespace + "\"").build());
@@ -232,7 +238,7 @@ public final class IstioConfigService {
    * accepts (a caller that knows one finding is expected, e.g. a certificate's secret not issued
    * yet, overrides that one and no other).
    */
-  public ApplyResult apply(String yaml, java.util.function.Predicate<Issue> mayOverride) {
+  public ApplyResult apply(String yaml, Predicate<Issue> mayOverride) {
     Checked checked = check(yaml, true);
     ResourceValidation validation = checked.validation();
     if (validation.blocked()) {
@@ -299,6 +305,6 @@ public final class IstioConfigService {
     String yaml = ResourceYaml.write(body);
     return new IstioResource(kind.kind(), r.getApiVersion(), r.getMetadata().getNamespace(), r.getMetadata().getName(),
         r.getMetadata().getResourceVersion(), r.getMetadata().getCreationTimestamp(), yaml, body.path("spec"),
-        status == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : status);
+        status == null ? NullNode.getInstance() : status);
   }
 }

@@ -1,5 +1,7 @@
 package io.smm.backend.istio;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +47,8 @@ public record IstioTemplate(String id, String kind, String title, String descrip
 
   private static String quoted(String value) {
     try {
-      return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(value);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return new ObjectMapper().writeValueAsString(value);
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }

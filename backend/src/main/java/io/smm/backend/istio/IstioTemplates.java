@@ -1,6 +1,7 @@
 package io.smm.backend.istio;
 
 import io.smm.backend.istio.IstioTemplate.Param;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -405,7 +406,7 @@ public final class IstioTemplates {
   }
 
   private static IstioTemplate ap(String id, String action, String description, String rules, Param... extra) {
-    List<Param> params = new java.util.ArrayList<>(List.of(new Param("name", "Name", "payments-" + action.toLowerCase()), NAMESPACE,
+    List<Param> params = new ArrayList<>(List.of(new Param("name", "Name", "payments-" + action.toLowerCase()), NAMESPACE,
         new Param("app", "app label of the protected workload", "payments")));
     params.addAll(List.of(extra));
     return new IstioTemplate(id, "AuthorizationPolicy", "Authorization policy: " + action, description, params,
@@ -417,7 +418,7 @@ public final class IstioTemplates {
   }
 
   private static List<Param> params(Param... extra) {
-    List<Param> out = new java.util.ArrayList<>(List.of(NAME, NAMESPACE, HOST));
+    List<Param> out = new ArrayList<>(List.of(NAME, NAMESPACE, HOST));
     out.addAll(List.of(extra));
     return out;
   }

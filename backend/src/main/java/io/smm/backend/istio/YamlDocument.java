@@ -7,10 +7,13 @@ import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -93,7 +96,7 @@ public final class YamlDocument {
   /** Reads the object starting at the current token, recording every field's position on the way. */
   private static JsonNode readFrom(JsonParser p, Map<String, Position> positions) throws IOException {
     ObjectNode root = MAPPER.createObjectNode();
-    java.util.Deque<JsonNode> stack = new java.util.ArrayDeque<>();
+    Deque<JsonNode> stack = new ArrayDeque<>();
     stack.push(root);
     String field = null;
     JsonToken t;
@@ -124,7 +127,7 @@ public final class YamlDocument {
         o.set(field, value);
       } else {
         positions.putIfAbsent(path(t.isStructStart() ? ctx.getParent() : ctx), position(p.currentTokenLocation()));
-        ((com.fasterxml.jackson.databind.node.ArrayNode) parent).add(value);
+        ((ArrayNode) parent).add(value);
       }
       if (t.isStructStart()) {
         stack.push(value);
@@ -135,7 +138,7 @@ public final class YamlDocument {
 
   /** "spec.http[0].route" for the parser context of a field name or array element. */
   private static String path(JsonStreamContext ctx) {
-    java.util.Deque<String> parts = new java.util.ArrayDeque<>();
+    Deque<String> parts = new ArrayDeque<>();
     for (JsonStreamContext c = ctx; c != null && !c.inRoot(); c = c.getParent()) {
       if (c.inArray()) {
         parts.push("[" + Math.max(0, c.getCurrentIndex()) + "]");

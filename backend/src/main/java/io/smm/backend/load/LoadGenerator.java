@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -48,7 +49,7 @@ public final class LoadGenerator {
   public Run start(Request r) {
     String method = r.method() == null || r.method().isBlank() ? "GET" : r.method().trim().toUpperCase(Locale.ROOT);
     if (!METHODS.contains(method)) {
-      throw new IllegalArgumentException("method must be one of " + new java.util.TreeSet<>(METHODS) + ", not \"" + r.method() + "\"");
+      throw new IllegalArgumentException("method must be one of " + new TreeSet<>(METHODS) + ", not \"" + r.method() + "\"");
     }
     URI url = url(r.url());
     if (!(r.requestsPerSecond() > 0 && r.requestsPerSecond() <= MAX_RPS)) {

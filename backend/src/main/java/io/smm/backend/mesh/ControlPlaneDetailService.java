@@ -7,10 +7,12 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.smm.api.istio.ProxyRevision;
 import io.smm.backend.cluster.PodInfo;
 import io.smm.backend.prometheus.PrometheusClient;
 import io.smm.backend.prometheus.Series;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.cert.CertificateFactory;
@@ -18,6 +20,9 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +56,7 @@ public final class ControlPlaneDetailService {
   public CompletableFuture<ControlPlaneDetail> detail(String namespace, String name, Duration range) {
     Instant end = Instant.now();
     Duration step = Duration.ofSeconds(Math.max(60, range.toSeconds() / 120));
-    List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<String> errors = Collections.synchronizedList(new ArrayList<>());
     CompletableFuture<List<ControlPlaneDetail.Line>> versions = lines("count by (tag) (istio_build{component=\"proxy\"})", "tag", end,
         range, step, errors);
     CompletableFuture<List<ControlPlaneDetail.Line>> rejected = lines("label_replace(sum(rate(envoy_cluster_manager_cds_update_rejected[5m])),"
@@ -80,8 +85,8 @@ public final class ControlPlaneDetailService {
     String revision = name + "." + namespace;
     List<Pod> istiod = client.pods().inNamespace(namespace).withLabel("app", "istiod").withLabel("istio.io/rev", revision).list().getItems();
     List<ControlPlaneDetail.IstiodPod> pods = istiod.stream().map(ControlPlaneDetailService::istiodPod)
-        .sorted(java.util.Comparator.comparing(ControlPlaneDetail.IstiodPod::name)).toList();
-    Map<String, JsonNode> synced = new java.util.HashMap<>();
+        .sorted(Comparator.comparing(ControlPlaneDetail.IstiodPod::name)).toList();
+    Map<String, JsonNode> synced = new HashMap<>();
     String syncError = null;
     List<Pod> running = istiod.stream().filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase())).toList();
     if (running.isEmpty()) {
@@ -101,13 +106,13 @@ public final class ControlPlaneDetailService {
       } catch (KubernetesClientException e) {
         syncError = "cannot read the proxy status from istiod pod " + p.getMetadata().getName() + ": "
             + (e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage());
-      } catch (java.io.IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException e) {
         syncError = "cannot read the proxy status from istiod pod " + p.getMetadata().getName() + ": " + e.getMessage();
       }
     }
     List<ControlPlaneDetail.ProxySync> proxies = new ArrayList<>();
     for (Pod p : client.pods().inAnyNamespace().list().getItems()) {
-      if (!revision.equals(io.smm.api.istio.ProxyRevision.of(p.getMetadata().getLabels(), p.getMetadata().getAnnotations()))) {
+      if (!revision.equals(ProxyRevision.of(p.getMetadata().getLabels(), p.getMetadata().getAnnotations()))) {
         continue; // the injector records a sidecar's revision in its status annotation; only gateways carry the label
       }
       if (!PodInfo.hasSidecar(p) || p.getStatus() == null || !"Running".equals(p.getStatus().getPhase())) {
@@ -121,7 +126,7 @@ public final class ControlPlaneDetailService {
       proxies.add(new ControlPlaneDetail.ProxySync(p.getMetadata().getName(), p.getMetadata().getNamespace(),
           s == null ? proxyVersion(p) : s.path("istio_version").asText(proxyVersion(p)), status[0], status[1], status[2], status[3]));
     }
-    proxies.sort(java.util.Comparator.comparing(ControlPlaneDetail.ProxySync::namespace).thenComparing(ControlPlaneDetail.ProxySync::pod));
+    proxies.sort(Comparator.comparing(ControlPlaneDetail.ProxySync::namespace).thenComparing(ControlPlaneDetail.ProxySync::pod));
     JsonNode mesh = spec.path("meshConfig");
     return new ControlPlaneDetail(name, namespace, revision, spec.path("version").asText(""), mesh.path("trustDomain").asText("cluster.local"),
         mesh.path("rootNamespace").asText(namespace), pods, proxies, syncError, trustBundle(namespace), List.of(), List.of(), List.of());
@@ -180,7 +185,7 @@ public final class ControlPlaneDetailService {
             .map(p -> new ControlPlaneDetail.TimeValue(Instant.ofEpochSecond(p.epochSecond()).toString(),
                 Double.isFinite(p.value()) ? p.value() : null)).toList()));
       }
-      out.sort(java.util.Comparator.comparing(ControlPlaneDetail.Line::name));
+      out.sort(Comparator.comparing(ControlPlaneDetail.Line::name));
       return out;
     }).exceptionally(e -> {
       errors.add("Prometheus: " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));

@@ -2,12 +2,14 @@ package io.smm.backend.mesh;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.smm.api.istio.ProxyRevision;
 import io.smm.backend.PartErrors;
 import io.smm.backend.cluster.PodInfo;
 import io.smm.backend.health.HealthService;
@@ -18,6 +20,8 @@ import io.smm.backend.telemetry.TelemetryQueries;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +29,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Predicate;
 
 /**
  * Mesh-wide numbers (Overview) and control planes (Mesh page): Kubernetes objects joined with the
@@ -103,7 +108,7 @@ public final class MeshOverviewService {
 
   /** In the mesh = has an istio-proxy sidecar (pods), is behind such pods (services), or owns them (workloads). */
   private Counts counts(Set<String> namespaces) {
-    java.util.function.Predicate<io.fabric8.kubernetes.api.model.HasMetadata> in = o -> namespaces.isEmpty()
+    Predicate<HasMetadata> in = o -> namespaces.isEmpty()
         || namespaces.contains(o.getMetadata().getNamespace());
     List<Pod> pods = client.pods().inAnyNamespace().list().getItems().stream().filter(in).toList();
     int meshedPods = 0;
@@ -152,7 +157,7 @@ public final class MeshOverviewService {
   /** namespace/pod -> value; null when Prometheus could not answer. */
   private CompletableFuture<Map<String, Double>> perPod(String promql, Instant at) {
     return prometheus.instant(promql, at).thenApply(samples -> {
-      Map<String, Double> out = new java.util.HashMap<>();
+      Map<String, Double> out = new HashMap<>();
       samples.forEach(s -> out.put(s.label("namespace") + "/" + s.label("pod"), s.value()));
       return out;
     }).exceptionally(e -> null);
@@ -190,7 +195,7 @@ public final class MeshOverviewService {
       Set<String> proxyPods = new HashSet<>();
       int notReady = 0;
       for (Pod p : pods) {
-        String podRevision = io.smm.api.istio.ProxyRevision.of(p.getMetadata().getLabels(), p.getMetadata().getAnnotations());
+        String podRevision = ProxyRevision.of(p.getMetadata().getLabels(), p.getMetadata().getAnnotations());
         if (PodInfo.hasSidecar(p) && revision.equals(podRevision)) {
           proxyPods.add(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName());
           notReady += proxyReady(p) ? 0 : 1;
@@ -202,7 +207,7 @@ public final class MeshOverviewService {
           Double.NaN, mesh.at("/outboundTrafficPolicy/mode").asText("ALLOW_ANY"), mesh.path("enableAutoMtls").asBoolean(true)),
           proxyPods));
     }
-    out.sort(java.util.Comparator.comparing(l -> l.info().revision()));
+    out.sort(Comparator.comparing(l -> l.info().revision()));
     return out;
   }
 

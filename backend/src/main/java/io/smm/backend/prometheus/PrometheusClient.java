@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -172,6 +173,6 @@ public final class PrometheusClient {
   }
 
   private static String seconds(Instant t) {
-    return String.format(java.util.Locale.ROOT, "%.3f", t.toEpochMilli() / 1000.0);
+    return String.format(Locale.ROOT, "%.3f", t.toEpochMilli() / 1000.0);
   }
 }

@@ -2,7 +2,9 @@ package io.smm.backend.signals;
 
 import static io.smm.backend.telemetry.TelemetryQueries.eq;
 
+import io.smm.backend.telemetry.TelemetryQueries;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What golden signals are asked for: the mesh, a namespace, a service, a workload or a pod. Each
@@ -53,13 +55,13 @@ public record Scope(Kind kind, String namespace, String name) {
    * Which containers' CPU and memory are this scope's saturation (a cAdvisor selector, "" = all);
    * empty for a service, which has no containers of its own (see its workloads).
    */
-  java.util.Optional<String> containers() {
+  Optional<String> containers() {
     return switch (kind) {
-      case MESH -> java.util.Optional.of("");
-      case NAMESPACE -> java.util.Optional.of(eq("namespace", namespace));
-      case SERVICE -> java.util.Optional.empty();
-      case WORKLOAD -> java.util.Optional.of(io.smm.backend.telemetry.TelemetryQueries.workloadPods(namespace, name));
-      case POD -> java.util.Optional.of(eq("namespace", namespace) + "," + eq("pod", name));
+      case MESH -> Optional.of("");
+      case NAMESPACE -> Optional.of(eq("namespace", namespace));
+      case SERVICE -> Optional.empty();
+      case WORKLOAD -> Optional.of(TelemetryQueries.workloadPods(namespace, name));
+      case POD -> Optional.of(eq("namespace", namespace) + "," + eq("pod", name));
     };
   }
 }

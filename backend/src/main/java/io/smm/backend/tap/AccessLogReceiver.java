@@ -1,11 +1,14 @@
 package io.smm.backend.tap;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.Duration;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.StringValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.config.core.v3.RequestMethod;
 import io.envoyproxy.envoy.data.accesslog.v3.AccessLogCommon;
 import io.envoyproxy.envoy.data.accesslog.v3.HTTPAccessLogEntry;
 import io.envoyproxy.envoy.data.accesslog.v3.ResponseFlags;
@@ -135,7 +138,7 @@ public final class AccessLogReceiver extends AccessLogServiceGrpc.AccessLogServi
     String grpcStatus = resp.getResponseTrailersMap().get("grpc-status");
     String protocol = grpcStatus != null || req.getRequestHeadersMap().getOrDefault("content-type", "").startsWith("application/grpc")
         ? "grpc" : "http";
-    TapEntry.Request request = new TapEntry.Request(req.getRequestMethod() == io.envoyproxy.envoy.config.core.v3.RequestMethod.METHOD_UNSPECIFIED
+    TapEntry.Request request = new TapEntry.Request(req.getRequestMethod() == RequestMethod.METHOD_UNSPECIFIED
         ? "" : req.getRequestMethod().name(), req.getPath(), req.getAuthority(), e.getProtocolVersion().name(), req.getUserAgent(),
         req.getRequestId(), Map.copyOf(req.getRequestHeadersMap()), req.getRequestBodyBytes());
     TapEntry.Response response = new TapEntry.Response(resp.hasResponseCode() ? resp.getResponseCode().getValue() : 0, grpcStatus,
@@ -183,7 +186,7 @@ public final class AccessLogReceiver extends AccessLogServiceGrpc.AccessLogServi
     }
     try {
       String name = any.is(Value.class) ? any.unpack(Value.class).getStringValue()
-          : any.is(com.google.protobuf.StringValue.class) ? any.unpack(com.google.protobuf.StringValue.class).getValue() : "";
+          : any.is(StringValue.class) ? any.unpack(StringValue.class).getValue() : "";
       return name.isEmpty() ? null : name;
     } catch (InvalidProtocolBufferException e) {
       return null;
@@ -201,7 +204,7 @@ public final class AccessLogReceiver extends AccessLogServiceGrpc.AccessLogServi
     return address.startsWith("tcp://") ? address.substring(6) : address;
   }
 
-  private static long nanos(com.google.protobuf.Duration d) {
+  private static long nanos(Duration d) {
     return d.getSeconds() * 1_000_000_000L + d.getNanos();
   }
 

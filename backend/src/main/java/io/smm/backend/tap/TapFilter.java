@@ -2,6 +2,7 @@ package io.smm.backend.tap;
 
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Which entries a tap subscriber gets, checked on the server so only those travel: the reporting
@@ -68,7 +69,7 @@ public record TapFilter(Target target, String namespace, String name, String dir
       headerName = header.substring(0, eq).trim().toLowerCase(Locale.ROOT);
       headerValue = header.substring(eq + 1).trim();
     }
-    Set<Integer> grpcStatuses = new java.util.TreeSet<>();
+    Set<Integer> grpcStatuses = new TreeSet<>();
     if (grpcStatus != null) {
       for (String s : grpcStatus.split(",")) {
         if (!s.isBlank()) {

@@ -1,6 +1,8 @@
 package io.smm.backend.telemetry;
 
+import io.smm.backend.cluster.ControllerNames;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -71,16 +73,16 @@ public final class TelemetryQueries {
   }
 
   /** Requests per second by outcome for the series the selectors pick (joined with "or" before summing). */
-  public static String outcomesOf(java.util.List<String> selectors, Duration window) {
+  public static String outcomesOf(List<String> selectors, Duration window) {
     return "sum by (" + OUTCOME + ") (" + union("istio_requests_total", selectors, window) + ")";
   }
 
   /** A latency quantile (ms) over the series the selectors pick. */
-  public static String quantileOf(double q, java.util.List<String> selectors, Duration window) {
+  public static String quantileOf(double q, List<String> selectors, Duration window) {
     return "histogram_quantile(" + q + ", sum by (le) (" + union("istio_request_duration_milliseconds_bucket", selectors, window) + "))";
   }
 
-  private static String union(String metric, java.util.List<String> selectors, Duration window) {
+  private static String union(String metric, List<String> selectors, Duration window) {
     String w = window.toSeconds() + "s";
     return selectors.stream().map(s -> "rate(" + metric + "{" + s + "}[" + w + "])").collect(Collectors.joining(" or "));
   }
@@ -145,7 +147,7 @@ public final class TelemetryQueries {
    * names survive the pods, so history works.
    */
   public static String workloadPods(String namespace, String workload) {
-    return eq("namespace", namespace) + ",pod=~\"" + quote(workload) + "-(" + io.smm.backend.cluster.ControllerNames.POD_SUFFIX + ")\"";
+    return eq("namespace", namespace) + ",pod=~\"" + quote(workload) + "-(" + ControllerNames.POD_SUFFIX + ")\"";
   }
 
   private static String and(String selector) {

@@ -3,6 +3,7 @@ package io.smm.backend.validation;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +59,7 @@ public final class AnalysisReport {
   public static String text(List<Finding> findings, String cluster) {
     StringBuilder out = new StringBuilder();
     Map<String, List<Finding>> bySubject = new LinkedHashMap<>();
-    findings.forEach(f -> bySubject.computeIfAbsent(f.subject().key(cluster), k -> new java.util.ArrayList<>()).add(f));
+    findings.forEach(f -> bySubject.computeIfAbsent(f.subject().key(cluster), k -> new ArrayList<>()).add(f));
     for (List<Finding> group : bySubject.values()) {
       KubeObject s = group.get(0).subject();
       out.append(s.kind().toLowerCase(Locale.ROOT)).append(' ')

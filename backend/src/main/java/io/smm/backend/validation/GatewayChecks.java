@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /** Gateway checks: the seed's reused-cert and port protocol conflicts, and references istioctl checks. */
 final class GatewayChecks {
@@ -138,7 +140,7 @@ final class GatewayChecks {
     }
   }
 
-  static java.util.stream.Stream<JsonNode> stream(JsonNode array) {
-    return java.util.stream.StreamSupport.stream(array.spliterator(), false);
+  static Stream<JsonNode> stream(JsonNode array) {
+    return StreamSupport.stream(array.spliterator(), false);
   }
 }

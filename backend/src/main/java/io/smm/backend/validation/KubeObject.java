@@ -2,6 +2,7 @@ package io.smm.backend.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -40,7 +41,7 @@ public record KubeObject(String group, String kind, String namespace, String nam
    * ("secret:master:istio-system:example-wildcard-cert"), cluster-scoped ones an empty namespace.
    */
   public String key(String cluster) {
-    String type = kind.toLowerCase(java.util.Locale.ROOT) + (group.isEmpty() ? "" : "." + group);
+    String type = kind.toLowerCase(Locale.ROOT) + (group.isEmpty() ? "" : "." + group);
     return type + ":" + cluster + ":" + namespace + ":" + name;
   }
 

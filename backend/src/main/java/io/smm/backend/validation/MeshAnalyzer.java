@@ -1,9 +1,12 @@
 package io.smm.backend.validation;
 
+import io.smm.api.istio.ProxyRevision;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,11 +51,11 @@ public final class MeshAnalyzer {
 
   /** Context keys in order once here, so every report lists them alike. */
   private static Map<String, String> sorted(Map<String, String> context) {
-    return java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(context));
+    return Collections.unmodifiableMap(new TreeMap<>(context));
   }
 
   private static String revision(MeshConfig mesh, KubeObject subject) {
-    String own = "Pod".equals(subject.kind()) ? io.smm.api.istio.ProxyRevision.of(subject.labels(), subject.annotations())
+    String own = "Pod".equals(subject.kind()) ? ProxyRevision.of(subject.labels(), subject.annotations())
         : subject.labels().get("istio.io/rev");
     return own != null ? own : mesh.revisionOf(subject.namespace().isEmpty() ? subject.name() : subject.namespace());
   }

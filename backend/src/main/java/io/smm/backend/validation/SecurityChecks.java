@@ -3,6 +3,7 @@ package io.smm.backend.validation;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -49,7 +50,7 @@ final class SecurityChecks {
   }
 
   /** Calls {@code visit(path, value)} for each entry of {@code field} in every rule's sources. */
-  private static void eachSource(KubeObject ap, String field, java.util.function.BiConsumer<String, String> visit) {
+  private static void eachSource(KubeObject ap, String field, BiConsumer<String, String> visit) {
     JsonNode rules = ap.spec().path("rules");
     for (int r = 0; r < rules.size(); r++) {
       JsonNode from = rules.get(r).path("from");

@@ -1,6 +1,7 @@
 package io.smm.backend.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -155,7 +156,7 @@ final class VirtualServiceChecks {
 
   private static JsonNode withoutNames(JsonNode match) {
     JsonNode copy = match.deepCopy();
-    copy.forEach(m -> ((com.fasterxml.jackson.databind.node.ObjectNode) m).remove("name"));
+    copy.forEach(m -> ((ObjectNode) m).remove("name"));
     return copy;
   }
 

@@ -1,6 +1,7 @@
 package io.smm.backend.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.smm.api.istio.ProxyRevision;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -65,7 +66,7 @@ final class WorkloadChecks {
       }
     }
     for (KubeObject pod : mesh.all("Pod")) {
-      String revision = io.smm.api.istio.ProxyRevision.of(pod.labels(), pod.annotations());
+      String revision = ProxyRevision.of(pod.labels(), pod.annotations());
       if (revision != null && mesh.controlPlane(revision).isEmpty()) {
         report.problem(pod, "metadata.labels.istio.io/rev", "pod runs on revision " + revision + ", which has no control plane",
             Map.of("revision", revision));
@@ -75,7 +76,7 @@ final class WorkloadChecks {
 
   private static void outdatedSidecar(MeshConfig mesh, Check.Reporter report) {
     for (KubeObject pod : mesh.all("Pod")) {
-      String revision = io.smm.api.istio.ProxyRevision.of(pod.labels(), pod.annotations());
+      String revision = ProxyRevision.of(pod.labels(), pod.annotations());
       KubeObject plane = revision == null ? null : mesh.controlPlane(revision).orElse(null);
       if (plane == null) {
         continue;

@@ -3,6 +3,7 @@ package io.smm.backend.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smm.backend.ApiClient;
@@ -73,7 +74,7 @@ class LoginApiTest {
       assertThat(ws.next().toString()).as("alice may subscribe (she sees no namespace)").contains("\"namespaces\":[]");
       http.logout(session);
       ws.subscribe("2", "subscription { namespaces { name } }");
-      com.fasterxml.jackson.databind.JsonNode refused = ws.next();
+      JsonNode refused = ws.next();
       while (refused != null && !refused.path("id").asText().equals("2")) {
         refused = ws.next();
       }

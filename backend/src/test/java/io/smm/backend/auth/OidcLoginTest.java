@@ -3,6 +3,7 @@ package io.smm.backend.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -18,9 +19,11 @@ import io.smm.backend.http.SmmServer;
 import io.smm.sandbox.kube.EmbeddedApiServer;
 import io.smm.sandbox.oidc.TestOidcProvider;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -91,7 +94,7 @@ class OidcLoginTest {
     assertThat(toProvider.statusCode()).isEqualTo(302);
     String authorize = toProvider.headers().firstValue("Location").orElseThrow();
     assertThat(authorize).startsWith(provider.issuer() + "/auth?").contains("code_challenge_method=S256").contains("nonce=")
-        .contains("redirect_uri=" + java.net.URLEncoder.encode(base + "/api/auth/oidc/callback", java.nio.charset.StandardCharsets.UTF_8));
+        .contains("redirect_uri=" + URLEncoder.encode(base + "/api/auth/oidc/callback", StandardCharsets.UTF_8));
     HttpResponse<String> back = get(authorize);
     assertThat(back.statusCode()).isEqualTo(302);
     HttpResponse<String> callback = get(back.headers().firstValue("Location").orElseThrow());
@@ -100,7 +103,7 @@ class OidcLoginTest {
 
   @Test
   void anOidcUserBecomesOidcEmailWithPrefixedGroupsAndRbacDecides() throws Exception {
-    JsonNode config = new com.fasterxml.jackson.databind.ObjectMapper().readTree(get(base + "/api/auth/config").body());
+    JsonNode config = new ObjectMapper().readTree(get(base + "/api/auth/config").body());
     assertThat(config.path("oidc").asBoolean()).isTrue();
     provider.loginAs(new TestOidcProvider.User("CiQ1", "jane@example.org", List.of("mesh-viewers")));
     String landing = loginThroughTheProvider();

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smm.sandbox.kube.EmbeddedApiServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
@@ -142,7 +143,7 @@ class SessionTokensTest {
 
   static JWTClaimsSet claims(String issuer, String audience, String subject) {
     return new JWTClaimsSet.Builder().issuer(issuer).audience(audience).subject(subject).claim("groups", List.of("system:masters"))
-        .jwtID("forged").expirationTime(Date.from(java.time.Instant.now().plus(Duration.ofDays(365)))).build();
+        .jwtID("forged").expirationTime(Date.from(Instant.now().plus(Duration.ofDays(365)))).build();
   }
 
   static String sign(JWTClaimsSet claims, byte[] key) throws Exception {

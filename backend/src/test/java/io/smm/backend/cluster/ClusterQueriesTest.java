@@ -2,13 +2,17 @@ package io.smm.backend.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smm.sandbox.kube.EmbeddedApiServer;
+import io.smm.sandbox.testing.DemoWorkloads;
 import io.smm.sandbox.testing.IstioFixtures;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,14 +39,14 @@ class ClusterQueriesTest {
   }
 
   void deployment(String name, Map<String, String> labels) {
-    client.apps().deployments().inNamespace("shop").resource(io.smm.sandbox.testing.DemoWorkloads.minimalDeployment(name, labels)).create();
+    client.apps().deployments().inNamespace("shop").resource(DemoWorkloads.minimalDeployment(name, labels)).create();
   }
 
   void workloadEntry(String name, String group) {
     var entry = new GenericKubernetesResourceBuilder().withApiVersion("networking.istio.io/v1beta1").withKind("WorkloadEntry")
         .withNewMetadata().withName(name).withNamespace("shop").endMetadata().build();
     if (group != null) {
-      entry.getMetadata().setOwnerReferences(List.of(new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
+      entry.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder()
           .withApiVersion("networking.istio.io/v1beta1").withKind("WorkloadGroup").withName(group).withUid("uid-" + group).build()));
     }
     entry.setAdditionalProperty("spec", Map.of("address", "10.0.0.1", "labels", Map.of("app", group == null ? name : group,
@@ -69,16 +73,16 @@ class ClusterQueriesTest {
     List<WorkloadInfo> all = queries.workloads(List.of("shop"));
     assertThat(all).extracting(WorkloadInfo::name, WorkloadInfo::kind, WorkloadInfo::replicas, WorkloadInfo::gateway, WorkloadInfo::vm)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("billing", "WorkloadGroup", 2, false, true),
-            org.assertj.core.groups.Tuple.tuple("catalog-v1", "Deployment", 1, false, false),
-            org.assertj.core.groups.Tuple.tuple("istio-egressgateway", "Deployment", 1, true, false),
-            org.assertj.core.groups.Tuple.tuple("legacy-db", "WorkloadEntry", 1, false, true),
-            org.assertj.core.groups.Tuple.tuple("smm-ingressgateway", "Deployment", 1, true, false));
+            Tuple.tuple("billing", "WorkloadGroup", 2, false, true),
+            Tuple.tuple("catalog-v1", "Deployment", 1, false, false),
+            Tuple.tuple("istio-egressgateway", "Deployment", 1, true, false),
+            Tuple.tuple("legacy-db", "WorkloadEntry", 1, false, true),
+            Tuple.tuple("smm-ingressgateway", "Deployment", 1, true, false));
     assertThat(all.get(0).app()).isEqualTo("billing");
   }
 
   void event(String kind, String name, String reason, String lastSeen) {
-    client.v1().events().inNamespace("shop").resource(new io.fabric8.kubernetes.api.model.EventBuilder()
+    client.v1().events().inNamespace("shop").resource(new EventBuilder()
         .withNewMetadata().withName(name + "." + reason.toLowerCase()).withNamespace("shop").endMetadata()
         .withNewInvolvedObject().withKind(kind).withName(name).withNamespace("shop").endInvolvedObject()
         .withType(reason.equals("BackOff") ? "Warning" : "Normal").withReason(reason).withMessage(reason + " " + name)
@@ -96,10 +100,10 @@ class ClusterQueriesTest {
     event("Pod", "catalog-v1-canary-6d8f7c9b-abcde", "Scheduled", "2026-11-25T10:06:01Z");
 
     assertThat(queries.events("shop", "catalog-v1", null, 100)).extracting(EventInfo::reason, EventInfo::objectName).containsExactly(
-        org.assertj.core.groups.Tuple.tuple("BackOff", "catalog-v1-7d9f8c6b5-x2x4z"),
-        org.assertj.core.groups.Tuple.tuple("Scheduled", "catalog-v1-7d9f8c6b5-x2x4z"),
-        org.assertj.core.groups.Tuple.tuple("SuccessfulCreate", "catalog-v1-7d9f8c6b5"),
-        org.assertj.core.groups.Tuple.tuple("ScalingReplicaSet", "catalog-v1"));
+        Tuple.tuple("BackOff", "catalog-v1-7d9f8c6b5-x2x4z"),
+        Tuple.tuple("Scheduled", "catalog-v1-7d9f8c6b5-x2x4z"),
+        Tuple.tuple("SuccessfulCreate", "catalog-v1-7d9f8c6b5"),
+        Tuple.tuple("ScalingReplicaSet", "catalog-v1"));
     EventInfo backOff = queries.events("shop", null, "catalog-v1-7d9f8c6b5-x2x4z", 1).get(0);
     assertThat(backOff).extracting(EventInfo::type, EventInfo::count, EventInfo::source, EventInfo::firstSeen)
         .containsExactly("Warning", 4, "kubelet", "2026-11-25T10:00:00Z");

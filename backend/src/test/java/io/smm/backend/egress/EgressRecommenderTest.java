@@ -8,8 +8,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smm.backend.istio.IstioConfigService;
 import io.smm.backend.prometheus.PrometheusClient;
 import io.smm.sandbox.kube.EmbeddedApiServer;
+import io.smm.sandbox.testing.DemoWorkloads;
 import io.smm.sandbox.testing.IstioFixtures;
 import io.smm.sandbox.testing.SyntheticPrometheus;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,10 +54,10 @@ class EgressRecommenderTest {
     IstioFixtures.istioCrds(client);
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("smm-demo").endMetadata().build()).create();
     for (String w : new String[] {"payments-v1", "idle-v1"}) {
-      client.apps().deployments().inNamespace("smm-demo").resource(io.smm.sandbox.testing.DemoWorkloads.minimalDeployment(w,
+      client.apps().deployments().inNamespace("smm-demo").resource(DemoWorkloads.minimalDeployment(w,
           Map.of("app", w.replace("-v1", ""), "version", "v1"))).create();
     }
-    recommender = new EgressRecommender(client, new PrometheusClient(java.net.URI.create(prometheus.url()), Duration.ofSeconds(10), 4));
+    recommender = new EgressRecommender(client, new PrometheusClient(URI.create(prometheus.url()), Duration.ofSeconds(10), 4));
   }
 
   @AfterAll

@@ -20,6 +20,7 @@ import io.smm.backend.ApiClient;
 import io.smm.backend.http.ServerOptions;
 import io.smm.backend.http.SmmServer;
 import io.smm.sandbox.kube.EmbeddedApiServer;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +92,7 @@ class EveryFieldNeedsASessionTest {
     admin = api.newClient();
     admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("smm-system").endMetadata().build()).create();
     api.tokens().add("nobody-token", "nobody", "system:authenticated"); // known to Kubernetes, bound to nothing
-    server = new SmmServer(admin, "c1", java.net.URI.create("http://127.0.0.1:1/"));
+    server = new SmmServer(admin, "c1", URI.create("http://127.0.0.1:1/"));
     http = new ApiClient("http://127.0.0.1:" + server.start(new ServerOptions("127.0.0.1", 0, 0)));
     nobody = http.session("nobody-token");
   }

@@ -5,11 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.SubjectBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.smm.api.crd.SmmCrds;
 import io.smm.sandbox.kube.EmbeddedApiServer;
 import io.smm.sandbox.testing.IstioFixtures;
 import java.util.Map;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,7 +66,7 @@ class IstioConfigServiceTest {
     assertThat(created.applied()).isTrue();
     assertThat(created.created()).isTrue();
     assertThat(service.list("smm-demo", null)).extracting(IstioResource::kind, IstioResource::name)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("VirtualService", "payments"));
+        .containsExactly(Tuple.tuple("VirtualService", "payments"));
 
     IstioResource loaded = service.get("vs", "smm-demo", "payments");
     String edited = loaded.yaml().replace("host: payments", "host: payments.smm-demo.svc.cluster.local");
@@ -153,18 +159,18 @@ class IstioConfigServiceTest {
       admin.services().inNamespace("smm-demo").resource(new ServiceBuilder().withNewMetadata().withName("payments").endMetadata()
           .withNewSpec().addNewPort().withName("http").withPort(8080).endPort().endSpec().build()).create();
       // A viewer: may read everything (so validation sees the cluster), write nothing.
-      admin.rbac().clusterRoles().resource(new io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder().withNewMetadata()
-          .withName("viewer").endMetadata().withRules(new io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder().withApiGroups("*")
+      admin.rbac().clusterRoles().resource(new ClusterRoleBuilder().withNewMetadata()
+          .withName("viewer").endMetadata().withRules(new PolicyRuleBuilder().withApiGroups("*")
               .withResources("*").withVerbs("get", "list", "watch").build()).build()).create();
-      admin.rbac().clusterRoleBindings().resource(new io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder().withNewMetadata()
+      admin.rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata()
           .withName("viewer").endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "viewer")
-          .withSubjects(new io.fabric8.kubernetes.api.model.rbac.SubjectBuilder().withKind("User").withName("viewer").build()).build())
+          .withSubjects(new SubjectBuilder().withKind("User").withName("viewer").build()).build())
           .create();
       rbacApi.tokens().add("viewer-token", "viewer");
       try (KubernetesClient viewer = rbacApi.newClient("viewer-token")) {
         IstioConfigService asViewer = new IstioConfigService(viewer, () -> "master");
         assertThatThrownBy(() -> asViewer.apply(VS.formatted("payments"), false))
-            .isInstanceOfSatisfying(io.fabric8.kubernetes.client.KubernetesClientException.class, e -> {
+            .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
               assertThat(e.getCode()).isEqualTo(403);
               assertThat(e.getStatus().getMessage()).contains("User \"viewer\" cannot create resource \"virtualservices\" in API group "
                   + "\"networking.istio.io\" in the namespace \"smm-demo\"");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smm.sandbox.kube.EmbeddedApiServer;
 import java.util.Map;
@@ -57,7 +58,7 @@ class LoadGeneratorTest {
   void finishedRunsAreRemovedWhenTheNextStarts() {
     LoadGenerator.Run first = load.start(new LoadGenerator.Request("smm-demo", "http://frontpage:8080/", "GET", Map.of(), 1, 1));
     Pod done = client.pods().inNamespace("smm-demo").withName(first.pod()).get();
-    done.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Failed").withReason("DeadlineExceeded").build());
+    done.setStatus(new PodStatusBuilder().withPhase("Failed").withReason("DeadlineExceeded").build());
     client.pods().inNamespace("smm-demo").resource(done).updateStatus();
     LoadGenerator.Run second = load.start(new LoadGenerator.Request("smm-demo", "http://frontpage:8080/", "GET", Map.of(), 1, 1));
     assertThat(client.pods().inNamespace("smm-demo").list().getItems()).extracting(p -> p.getMetadata().getName())

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.backend.prometheus.PrometheusClient;
 import io.smm.sandbox.testing.DemoWorkloads;
 import io.smm.sandbox.testing.Eventually;
@@ -87,7 +88,7 @@ class ControlPlaneDetailServiceTest {
 
   @Test
   void theSyncStatusReadsAsIstioctlProxyStatusDoes() throws Exception {
-    var json = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().readTree(
+    var json = Serialization.jsonMapper().readTree(
         "{\"cluster_sent\":\"a\",\"cluster_acked\":\"a\",\"route_sent\":\"b\",\"route_acked\":\"a\"}");
     assertThat(ControlPlaneDetailService.xdsStatus(json, "cluster")).isEqualTo("SYNCED");
     assertThat(ControlPlaneDetailService.xdsStatus(json, "route")).isEqualTo("STALE");

@@ -11,9 +11,11 @@ import io.smm.api.crd.SmmCrds;
 import io.smm.backend.prometheus.PrometheusClient;
 import io.smm.sandbox.kube.EmbeddedApiServer;
 import io.smm.sandbox.testing.SyntheticPrometheus;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
@@ -34,7 +36,7 @@ class SloServiceTest {
   static final long NOW = Instant.now().getEpochSecond() / 15 * 15;
 
   static Map<String, String> slo(String... more) {
-    Map<String, String> l = new java.util.HashMap<>(Map.of("slo", "payments-availability", "namespace", "smm-demo", "service", "payments",
+    Map<String, String> l = new HashMap<>(Map.of("slo", "payments-availability", "namespace", "smm-demo", "service", "payments",
         "service_namespace", "smm-demo"));
     for (int i = 0; i < more.length; i += 2) {
       l.put(more[i], more[i + 1]);
@@ -64,7 +66,7 @@ class SloServiceTest {
         .withKind(SmmCrds.SLI_TEMPLATE.kind()).withNewMetadata().withName("http-requests-success-rate").withNamespace("smm-system")
         .endMetadata().addToAdditionalProperties("spec", Map.of("kind", "availability", "description", "non-5xx share",
             "parameters", List.of(Map.of("name", "reporter", "default", "source", "description", "")))).build()).create();
-    service = new SloService(client, new PrometheusClient(java.net.URI.create(prometheus.url()), Duration.ofSeconds(10), 4),
+    service = new SloService(client, new PrometheusClient(URI.create(prometheus.url()), Duration.ofSeconds(10), 4),
         ForkJoinPool.commonPool());
     service.create(new SloService.NewSlo("smm-demo", "payments-availability", "payments", "http-requests-success-rate", "smm-system",
         Map.of("reporter", "destination"), "99.9", "rolling", "30d", "payments answers"));

@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.envoyproxy.envoy.data.accesslog.v3.HTTPAccessLogEntry;
 import io.grpc.Status;
+import io.smm.sandbox.testing.TestTimeouts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,7 +52,7 @@ class TapTest {
   }
 
   static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + io.smm.sandbox.testing.TestTimeouts.scaled(java.time.Duration.ofSeconds(10)).toNanos();
+    long deadline = System.nanoTime() + TestTimeouts.scaled(Duration.ofSeconds(10)).toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("timed out waiting until " + what);
@@ -92,7 +94,7 @@ class TapTest {
   static TapEntry grpcCall(int httpCode, String grpcStatus) {
     TapEntry.Peer pod = new TapEntry.Peer("c1", "shop", "bookings-v1", "bookings-v1-5c7f9-x2x4z", "10.244.0.5");
     return new TapEntry("2025-11-24T16:00:00Z", "outbound", pod, pod, pod, "grpc",
-        new TapEntry.Request("POST", "/payments.Payments/Pay", "payments:8080", "HTTP2", "grpc-java", "id", java.util.Map.of(), 10),
+        new TapEntry.Request("POST", "/payments.Payments/Pay", "payments:8080", "HTTP2", "grpc-java", "id", Map.of(), 10),
         new TapEntry.Response(httpCode, grpcStatus, "-", 10, 1000), new TapEntry.Upstream("outbound|8080||payments", "tcp://10.244.0.9:8080"),
         true, 0);
   }

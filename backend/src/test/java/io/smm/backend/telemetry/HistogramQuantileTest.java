@@ -3,6 +3,7 @@ package io.smm.backend.telemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class HistogramQuantileTest {
 
   static List<HistogramQuantile.Bucket> buckets(double... boundsAndCounts) {
-    List<HistogramQuantile.Bucket> out = new java.util.ArrayList<>();
+    List<HistogramQuantile.Bucket> out = new ArrayList<>();
     for (int i = 0; i < boundsAndCounts.length; i += 2) {
       out.add(new HistogramQuantile.Bucket(boundsAndCounts[i], boundsAndCounts[i + 1]));
     }

@@ -25,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -100,8 +101,8 @@ class ConcurrentTopologyTest {
     assertThat(slow).isNotDone();
     assertThat(fast.errors()).isEmpty();
     assertThat(fast.edges()).extracting(TopologyEdge::source, TopologyEdge::target).containsExactlyInAnyOrder(
-        org.assertj.core.groups.Tuple.tuple("workload:c1/fast/client", "service:c1/fast/server"),
-        org.assertj.core.groups.Tuple.tuple("service:c1/fast/server", "workload:c1/fast/server-v1"));
+        Tuple.tuple("workload:c1/fast/client", "service:c1/fast/server"),
+        Tuple.tuple("service:c1/fast/server", "workload:c1/fast/server-v1"));
 
     slowAnswers.countDown();
     Topology late = slow.orTimeout(TestTimeouts.scaled(Duration.ofSeconds(30)).toMillis(), TimeUnit.MILLISECONDS).join();

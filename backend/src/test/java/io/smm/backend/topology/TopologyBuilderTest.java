@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 class TopologyBuilderTest {
@@ -81,14 +82,14 @@ class TopologyBuilderTest {
     b.requests(sample(bare, 2));
     Topology t = b.build(Instant.EPOCH, Duration.ofMinutes(1), List.of());
     assertThat(t.nodes()).extracting(TopologyNode::id, TopologyNode::type).contains(
-        org.assertj.core.groups.Tuple.tuple("unknown", TopologyNode.Type.UNKNOWN),
-        org.assertj.core.groups.Tuple.tuple("service:c1//PassthroughCluster", TopologyNode.Type.EXTERNAL),
-        org.assertj.core.groups.Tuple.tuple("service:c1//legacy.example.com", TopologyNode.Type.SERVICE));
+        Tuple.tuple("unknown", TopologyNode.Type.UNKNOWN),
+        Tuple.tuple("service:c1//PassthroughCluster", TopologyNode.Type.EXTERNAL),
+        Tuple.tuple("service:c1//legacy.example.com", TopologyNode.Type.SERVICE));
     assertThat(t.edges()).extracting(TopologyEdge::source, TopologyEdge::target).contains(
-        org.assertj.core.groups.Tuple.tuple("unknown", "service:c1/shop/frontpage"),
-        org.assertj.core.groups.Tuple.tuple("service:c1/shop/frontpage", "workload:c1/shop/frontpage-v1"),
-        org.assertj.core.groups.Tuple.tuple("workload:c1/shop/notifications-v1", "service:c1//PassthroughCluster"),
-        org.assertj.core.groups.Tuple.tuple("unknown", "service:c1//legacy.example.com"));
+        Tuple.tuple("unknown", "service:c1/shop/frontpage"),
+        Tuple.tuple("service:c1/shop/frontpage", "workload:c1/shop/frontpage-v1"),
+        Tuple.tuple("workload:c1/shop/notifications-v1", "service:c1//PassthroughCluster"),
+        Tuple.tuple("unknown", "service:c1//legacy.example.com"));
   }
 
   @Test
@@ -127,20 +128,20 @@ class TopologyBuilderTest {
 
     Topology t = b.build(Instant.EPOCH, Duration.ofMinutes(1), List.of());
     assertThat(t.nodes()).extracting(TopologyNode::id, TopologyNode::type, TopologyNode::idle).containsExactly(
-        org.assertj.core.groups.Tuple.tuple("namespace:c1/batch", TopologyNode.Type.NAMESPACE, true),
-        org.assertj.core.groups.Tuple.tuple("namespace:c1/billing", TopologyNode.Type.NAMESPACE, false),
-        org.assertj.core.groups.Tuple.tuple("namespace:c1/shop", TopologyNode.Type.NAMESPACE, false),
-        org.assertj.core.groups.Tuple.tuple("service:c1//PassthroughCluster", TopologyNode.Type.EXTERNAL, false));
+        Tuple.tuple("namespace:c1/batch", TopologyNode.Type.NAMESPACE, true),
+        Tuple.tuple("namespace:c1/billing", TopologyNode.Type.NAMESPACE, false),
+        Tuple.tuple("namespace:c1/shop", TopologyNode.Type.NAMESPACE, false),
+        Tuple.tuple("service:c1//PassthroughCluster", TopologyNode.Type.EXTERNAL, false));
     assertThat(t.edges()).extracting(TopologyEdge::source, TopologyEdge::target, TopologyEdge::requestsPerSecond).containsExactly(
-        org.assertj.core.groups.Tuple.tuple("namespace:c1/shop", "namespace:c1/billing", 4.0),
-        org.assertj.core.groups.Tuple.tuple("namespace:c1/shop", "namespace:c1/shop", 5.0),
-        org.assertj.core.groups.Tuple.tuple("namespace:c1/shop", "service:c1//PassthroughCluster", 2.0));
+        Tuple.tuple("namespace:c1/shop", "namespace:c1/billing", 4.0),
+        Tuple.tuple("namespace:c1/shop", "namespace:c1/shop", 5.0),
+        Tuple.tuple("namespace:c1/shop", "service:c1//PassthroughCluster", 2.0));
     assertThat(t.edges().get(0).errorRatio()).isEqualTo(0.25);
 
     var byCluster = new TopologyBuilder("c1", TopologyNode.Grouping.CLUSTER);
     byCluster.requests(sample(crossing, 3, "response_code", "200"));
     assertThat(byCluster.build(Instant.EPOCH, Duration.ofMinutes(1), List.of()).edges())
-        .extracting(TopologyEdge::source, TopologyEdge::target).containsExactly(org.assertj.core.groups.Tuple.tuple("cluster:c1", "cluster:c1"));
+        .extracting(TopologyEdge::source, TopologyEdge::target).containsExactly(Tuple.tuple("cluster:c1", "cluster:c1"));
   }
 
   @Test
@@ -154,8 +155,8 @@ class TopologyBuilderTest {
     Topology t = b.build(Instant.EPOCH, Duration.ofMinutes(1), List.of());
     assertThat(t.nodes()).filteredOn(n -> n.id().startsWith("workload:")).extracting(TopologyNode::name, TopologyNode::type)
         .as("without idle nodes, the idle VM is left out").containsExactly(
-            org.assertj.core.groups.Tuple.tuple("frontpage-v1", TopologyNode.Type.WORKLOAD),
-            org.assertj.core.groups.Tuple.tuple("istio-ingress", TopologyNode.Type.GATEWAY),
-            org.assertj.core.groups.Tuple.tuple("legacy-vm", TopologyNode.Type.VM));
+            Tuple.tuple("frontpage-v1", TopologyNode.Type.WORKLOAD),
+            Tuple.tuple("istio-ingress", TopologyNode.Type.GATEWAY),
+            Tuple.tuple("legacy-vm", TopologyNode.Type.VM));
   }
 }

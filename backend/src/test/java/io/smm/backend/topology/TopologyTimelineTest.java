@@ -5,13 +5,19 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.smm.backend.cluster.ClusterQueries;
 import io.smm.backend.health.HealthScore;
 import io.smm.backend.health.HealthScorer;
 import io.smm.backend.health.HealthService;
 import io.smm.backend.health.HealthThresholds;
 import io.smm.backend.prometheus.PrometheusClient;
+import io.smm.backend.prometheus.PrometheusException;
+import io.smm.backend.signals.GoldenSignalsService;
+import io.smm.backend.signals.Scope;
 import io.smm.sandbox.kube.EmbeddedApiServer;
+import io.smm.sandbox.testing.DemoWorkloads;
 import io.smm.sandbox.testing.SyntheticPrometheus;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ForkJoinPool;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -99,11 +106,11 @@ class TopologyTimelineTest {
     api = EmbeddedApiServer.start(0);
     client = api.newClient();
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build()).create();
-    client.apps().deployments().inNamespace("shop").resource(io.smm.sandbox.testing.DemoWorkloads.minimalDeployment("reports-v1",
+    client.apps().deployments().inNamespace("shop").resource(DemoWorkloads.minimalDeployment("reports-v1",
         Map.of("app", "reports"))).create();
-    PrometheusClient prom = new PrometheusClient(java.net.URI.create(prometheus.url()), Duration.ofSeconds(10), 4);
+    PrometheusClient prom = new PrometheusClient(URI.create(prometheus.url()), Duration.ofSeconds(10), 4);
     health = new HealthService(prom, new HealthScorer(HealthThresholds.DEFAULT), "c1");
-    topology = new TopologyService(prom, new io.smm.backend.cluster.ClusterQueries(client, "c1"), health, "c1", ForkJoinPool.commonPool());
+    topology = new TopologyService(prom, new ClusterQueries(client, "c1"), health, "c1", ForkJoinPool.commonPool());
   }
 
   @AfterAll
@@ -138,7 +145,7 @@ class TopologyTimelineTest {
 
     assertThat(live.edges()).as("no traffic in the last hour").isEmpty();
     assertThat(live.nodes()).extracting(TopologyNode::name, TopologyNode::idle).containsExactly(
-        org.assertj.core.groups.Tuple.tuple("reports-v1", true));
+        Tuple.tuple("reports-v1", true));
   }
 
   @Test
@@ -161,9 +168,9 @@ class TopologyTimelineTest {
 
   @Test
   void saturationOfAWorkloadIsItsOwnPodsCpuAndMemoryWithTheSidecarsShare() {
-    var service = new io.smm.backend.signals.GoldenSignalsService(new PrometheusClient(java.net.URI.create(prometheus.url()),
+    var service = new GoldenSignalsService(new PrometheusClient(URI.create(prometheus.url()),
         Duration.ofSeconds(10), 4));
-    var catalog = service.signals(new io.smm.backend.signals.Scope(io.smm.backend.signals.Scope.Kind.WORKLOAD, "shop", "catalog-v1"),
+    var catalog = service.signals(new Scope(Scope.Kind.WORKLOAD, "shop", "catalog-v1"),
         Instant.ofEpochSecond(SWITCH + 1800), Duration.ofHours(1), Duration.ofMinutes(30), Duration.ofMinutes(5)).join();
     assertThat(catalog.errors()).isEmpty();
     assertThat(catalog.saturation()).hasSize(3);
@@ -175,22 +182,22 @@ class TopologyTimelineTest {
     assertThat(after.memoryBytes()).isEqualTo(80 << 20);
     assertThat(after.proxyMemoryBytes()).isEqualTo(50 << 20);
 
-    var orders = service.signals(new io.smm.backend.signals.Scope(io.smm.backend.signals.Scope.Kind.SERVICE, "shop", "orders"),
+    var orders = service.signals(new Scope(Scope.Kind.SERVICE, "shop", "orders"),
         Instant.ofEpochSecond(SWITCH + 1800), Duration.ofHours(1), Duration.ofMinutes(30), Duration.ofMinutes(5)).join();
     assertThat(orders.saturation()).as("a service's containers are its workloads'").isEmpty();
-    var early = service.signals(new io.smm.backend.signals.Scope(io.smm.backend.signals.Scope.Kind.WORKLOAD, "shop", "catalog-v1"),
+    var early = service.signals(new Scope(Scope.Kind.WORKLOAD, "shop", "catalog-v1"),
         Instant.ofEpochSecond(START + 600), Duration.ofMinutes(20), Duration.ofMinutes(10), Duration.ofMinutes(5)).join();
     assertThat(early.saturation()).as("steps before the pod existed are there, empty").hasSize(3)
         .extracting(p -> Double.isNaN(p.cpuCores())).containsExactly(true, true, false);
-    var namespace = service.signals(new io.smm.backend.signals.Scope(io.smm.backend.signals.Scope.Kind.NAMESPACE, "shop", null),
+    var namespace = service.signals(new Scope(Scope.Kind.NAMESPACE, "shop", null),
         Instant.ofEpochSecond(SWITCH + 1800), Duration.ofHours(1), Duration.ofMinutes(30), Duration.ofMinutes(5)).join();
     assertThat(namespace.saturation().get(2).cpuCores()).isCloseTo(5.65, within(0.001));
   }
 
   @Test
   void whenPrometheusIsDownTheKubernetesPartIsStillAnsweredAndEveryMissingPartIsNamed() {
-    PrometheusClient down = new PrometheusClient(java.net.URI.create("http://127.0.0.1:1/"), Duration.ofSeconds(2), 4);
-    Topology t = new TopologyService(down, new io.smm.backend.cluster.ClusterQueries(client, "c1"),
+    PrometheusClient down = new PrometheusClient(URI.create("http://127.0.0.1:1/"), Duration.ofSeconds(2), 4);
+    Topology t = new TopologyService(down, new ClusterQueries(client, "c1"),
         new HealthService(down, new HealthScorer(HealthThresholds.DEFAULT), "c1"), "c1", ForkJoinPool.commonPool())
         .topology(Set.of("shop"), null, Duration.ofMinutes(1), true).join();
     assertThat(t.nodes()).extracting(TopologyNode::name).containsExactly("reports-v1");
@@ -198,7 +205,7 @@ class TopologyTimelineTest {
     // The five topology queries and the health, each named.
     assertThat(t.errors()).hasSize(6).allMatch(e -> e.contains("Prometheus at http://127.0.0.1:1/ is not reachable"))
         .anyMatch(e -> e.startsWith("health: "));
-    assertThat(t.failure()).isEqualTo(io.smm.backend.prometheus.PrometheusException.Kind.UNAVAILABLE);
+    assertThat(t.failure()).isEqualTo(PrometheusException.Kind.UNAVAILABLE);
     assertThat(at(SWITCH + 1800).nodes()).as("an unknown namespace filter is no error").isNotEmpty();
     assertThat(topology.topology(Set.of("no-such-namespace"), Instant.ofEpochSecond(SWITCH + 1800), Duration.ofMinutes(1), true)
         .join()).satisfies(x -> {
@@ -209,10 +216,10 @@ class TopologyTimelineTest {
 
   @Test
   void goldenSignalsGiveTheInboundAndOutboundSeriesOfAScope() {
-    var service = new io.smm.backend.signals.GoldenSignalsService(new PrometheusClient(java.net.URI.create(prometheus.url()),
+    var service = new GoldenSignalsService(new PrometheusClient(URI.create(prometheus.url()),
         Duration.ofSeconds(10), 4));
     Instant end = Instant.ofEpochSecond(SWITCH + 1800);
-    var orders = service.signals(new io.smm.backend.signals.Scope(io.smm.backend.signals.Scope.Kind.SERVICE, "shop", "orders"), end,
+    var orders = service.signals(new Scope(Scope.Kind.SERVICE, "shop", "orders"), end,
         Duration.ofHours(1), Duration.ofMinutes(10), Duration.ofMinutes(1)).join();
     assertThat(orders.errors()).isEmpty();
     assertThat(orders.outbound()).as("a service's calls out are its workloads'").isEmpty();
@@ -223,7 +230,7 @@ class TopologyTimelineTest {
     assertThat(last.errorRatio()).isCloseTo(0.5, within(0.001));
     assertThat(last.p95Ms()).as("no latency histograms in these series").isNaN();
 
-    var frontpage = service.signals(new io.smm.backend.signals.Scope(io.smm.backend.signals.Scope.Kind.WORKLOAD, "shop", "frontpage-v1"),
+    var frontpage = service.signals(new Scope(Scope.Kind.WORKLOAD, "shop", "frontpage-v1"),
         end, Duration.ofHours(1), Duration.ofMinutes(10), Duration.ofMinutes(1)).join();
     assertThat(frontpage.outbound().get(0).requestsPerSecond()).isCloseTo(10, within(0.01));
     assertThat(frontpage.outbound().get(6).requestsPerSecond()).isCloseTo(14, within(0.01));

@@ -1,8 +1,10 @@
 package io.smm.operator.components;
 
+import io.smm.api.crd.IstioCrds;
 import io.smm.api.crd.SmmCrds;
 import io.smm.operator.resources.DesiredResource;
 import io.smm.operator.resources.ResourceApplier;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -30,14 +32,14 @@ public final class CrdsComponent implements Component {
 
   @Override
   public List<DesiredResource> desired(ControlPlaneConfig config) {
-    List<DesiredResource> out = new java.util.ArrayList<>(SmmCrds.ALL.stream().map(k -> DesiredResource.present(SmmCrds.crd(k))).toList());
+    List<DesiredResource> out = new ArrayList<>(SmmCrds.ALL.stream().map(k -> DesiredResource.present(SmmCrds.crd(k))).toList());
     // A cluster that already has Istio's CRDs (installed by another tool) keeps them as they are.
-    io.smm.api.crd.IstioCrds.ALL.forEach(k -> out.add(new DesiredResource(io.smm.api.crd.IstioCrds.crd(k), true, true)));
+    IstioCrds.ALL.forEach(k -> out.add(new DesiredResource(IstioCrds.crd(k), true, true)));
     // The same for the prometheus-operator's PrometheusRule, where SLO rules are written.
-    out.add(new DesiredResource(io.smm.api.crd.IstioCrds.crd(io.smm.api.crd.IstioCrds.PROMETHEUS_RULE), true, true));
+    out.add(new DesiredResource(IstioCrds.crd(IstioCrds.PROMETHEUS_RULE), true, true));
     // And cert-manager's Certificate/Issuer, which gateway entry points with Let's Encrypt write.
-    for (var kind : List.of(io.smm.api.crd.IstioCrds.CERTIFICATE, io.smm.api.crd.IstioCrds.ISSUER)) {
-      out.add(new DesiredResource(io.smm.api.crd.IstioCrds.crd(kind), true, true));
+    for (var kind : List.of(IstioCrds.CERTIFICATE, IstioCrds.ISSUER)) {
+      out.add(new DesiredResource(IstioCrds.crd(kind), true, true));
     }
     return out;
   }

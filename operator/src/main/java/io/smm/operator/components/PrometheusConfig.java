@@ -2,6 +2,7 @@ package io.smm.operator.components;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import java.util.List;
 
 /**
  * The install's Prometheus configuration: Istio's standard scrape of annotated pods (istiod's
@@ -53,7 +54,7 @@ final class PrometheusConfig {
   }
 
   /** The configuration beside the Prometheus Deployment, which mounts it at /etc/prometheus. */
-  static final ServiceComponent.Beside CONFIG_MAP = (app, namespace, config) -> java.util.List.of(configMap(app, namespace, config));
+  static final ServiceComponent.Beside CONFIG_MAP = (app, namespace, config) -> List.of(configMap(app, namespace, config));
 
   static ConfigMap configMap(String app, String namespace, ControlPlaneConfig config) {
     return new ConfigMapBuilder().withNewMetadata().withName(app + "-config").withNamespace(namespace).endMetadata()

@@ -1,11 +1,14 @@
 package io.smm.operator.components;
 
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.smm.operator.resources.OwnershipLabels;
@@ -70,7 +73,7 @@ public final class Workloads {
     Map<String, String> selector = Map.of("app.kubernetes.io/name", app, "app", app);
     List<HasMetadata> out = new ArrayList<>();
     out.add(new ServiceAccountBuilder().withNewMetadata().withName(app).withNamespace(namespace).withLabels(labels).endMetadata().build());
-    var container = new io.fabric8.kubernetes.api.model.ContainerBuilder().withName(app).withImage(image).withArgs(args);
+    var container = new ContainerBuilder().withName(app).withImage(image).withArgs(args);
     workload.ports().forEach(p -> container.addNewPort().withName(p.name()).withContainerPort(p.port()).endPort());
     workload.env().forEach((k, v) -> container.addNewEnv().withName(k).withValue(v).endEnv());
     if (workload.probe() != null) {
@@ -80,10 +83,10 @@ public final class Workloads {
           .withNewLivenessProbe().withNewHttpGet().withPath(probe.livenessPath()).withPort(new IntOrString(probe.port())).endHttpGet()
           .withInitialDelaySeconds(30).withPeriodSeconds(20).withFailureThreshold(6).endLivenessProbe();
     }
-    List<io.fabric8.kubernetes.api.model.Volume> volumes = new ArrayList<>();
+    List<Volume> volumes = new ArrayList<>();
     if (workload.configPath() != null) {
       container.addNewVolumeMount().withName("config").withMountPath(workload.configPath()).withReadOnly(true).endVolumeMount();
-      volumes.add(new io.fabric8.kubernetes.api.model.VolumeBuilder().withName("config").withNewConfigMap().withName(app + "-config")
+      volumes.add(new VolumeBuilder().withName("config").withNewConfigMap().withName(app + "-config")
           .endConfigMap().build());
     }
     out.add(new DeploymentBuilder()

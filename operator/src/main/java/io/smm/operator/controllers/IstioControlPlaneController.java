@@ -1,5 +1,7 @@
 package io.smm.operator.controllers;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -38,9 +40,9 @@ public class IstioControlPlaneController implements Reconciler<IstioControlPlane
         .rescheduleAfter(IstioControlPlaneReconciler.AVAILABLE.equals(status) ? Duration.ofSeconds(60) : Duration.ofSeconds(2));
   }
 
-  private static io.fabric8.kubernetes.api.model.GenericKubernetesResource genericOf(IstioControlPlaneResource icp) {
-    return io.fabric8.kubernetes.client.utils.Serialization.jsonMapper()
-        .convertValue(icp, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
+  private static GenericKubernetesResource genericOf(IstioControlPlaneResource icp) {
+    return Serialization.jsonMapper()
+        .convertValue(icp, GenericKubernetesResource.class);
   }
 
   @Override

@@ -8,7 +8,9 @@ import io.smm.operator.components.Components;
 import io.smm.operator.demo.DemoApplicationReconciler;
 import io.smm.operator.istio.ControlPlaneRemoval;
 import io.smm.operator.istio.IstioControlPlaneReconciler;
+import io.smm.operator.istio.MeshGatewayReconciler;
 import io.smm.operator.resources.ResourceApplier;
+import io.smm.operator.slo.SloReconciler;
 import java.time.Duration;
 
 /**
@@ -47,9 +49,9 @@ public class SmmOperator implements AutoCloseable {
     operator.register(controller);
     operator.register(new IstioControlPlaneController(
         new IstioControlPlaneReconciler(client, new ResourceApplier(client)), new ControlPlaneRemoval(client)));
-    operator.register(new MeshGatewayController(new io.smm.operator.istio.MeshGatewayReconciler(client, new ResourceApplier(client))));
+    operator.register(new MeshGatewayController(new MeshGatewayReconciler(client, new ResourceApplier(client))));
     operator.register(new DemoApplicationController(new DemoApplicationReconciler(client)));
-    operator.register(new SloController(new io.smm.operator.slo.SloReconciler(client)));
+    operator.register(new SloController(new SloReconciler(client)));
   }
 
   public void start() {

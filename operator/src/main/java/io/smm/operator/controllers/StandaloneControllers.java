@@ -2,6 +2,8 @@ package io.smm.operator.controllers;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.smm.operator.istio.MeshGatewayReconciler;
+import io.smm.operator.resources.ResourceApplier;
 import io.smm.operator.slo.SloReconciler;
 
 /**
@@ -21,8 +23,8 @@ public class StandaloneControllers implements AutoCloseable {
         .withSSABasedCreateUpdateMatchForDependentResources(false)
         .withStopOnInformerErrorDuringStartup(false));
     operator.register(new SloController(new SloReconciler(client)));
-    operator.register(new MeshGatewayController(new io.smm.operator.istio.MeshGatewayReconciler(client,
-        new io.smm.operator.resources.ResourceApplier(client))));
+    operator.register(new MeshGatewayController(new MeshGatewayReconciler(client,
+        new ResourceApplier(client))));
   }
 
   public void start() {

@@ -14,6 +14,8 @@ import io.smm.operator.resources.ResourceApplier;
 import io.smm.operator.resources.ResourceStatus;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -85,7 +87,7 @@ public class DemoApplicationReconciler {
         : existing.getMetadata().getLabels().get("istio.io/rev"))) {
       client.namespaces().withName(namespace).edit(n -> {
         if (n.getMetadata().getLabels() == null) {
-          n.getMetadata().setLabels(new java.util.HashMap<>());
+          n.getMetadata().setLabels(new HashMap<>());
         }
         n.getMetadata().getLabels().put("istio.io/rev", revision);
         n.getMetadata().getLabels().remove("istio-injection");
@@ -126,7 +128,7 @@ public class DemoApplicationReconciler {
     if (demo == null) {
       return;
     }
-    Map<String, Object> next = new java.util.LinkedHashMap<>();
+    Map<String, Object> next = new LinkedHashMap<>();
     next.put("status", status);
     if (message != null) {
       next.put("message", message);

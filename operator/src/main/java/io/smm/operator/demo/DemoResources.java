@@ -3,6 +3,8 @@ package io.smm.operator.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -10,8 +12,11 @@ import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.smm.api.crd.SmmCrds;
+import io.smm.api.demo.DemoImage;
 import io.smm.operator.resources.DesiredResource;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +33,7 @@ import java.util.Set;
  */
 public final class DemoResources {
 
-  public static final String IMAGE = io.smm.api.demo.DemoImage.NAME;
+  public static final String IMAGE = DemoImage.NAME;
   /** The load generator's name in the seed's tap output (bombardier-66786577f7-sgv8z). */
   public static final String LOAD_GENERATOR = "bombardier";
 
@@ -36,7 +41,7 @@ public final class DemoResources {
 
   public static List<DesiredResource> of(String namespace, JsonNode spec, String defaultRevision) {
     boolean enabled = spec.path("enabled").asBoolean(true);
-    Set<String> components = new java.util.HashSet<>();
+    Set<String> components = new HashSet<>();
     if (spec.path("enabledComponents").isArray() && spec.path("enabledComponents").size() > 0) {
       spec.path("enabledComponents").forEach(c -> components.add(c.asText()));
     } else {
@@ -76,10 +81,10 @@ public final class DemoResources {
     return out;
   }
 
-  static io.fabric8.kubernetes.api.model.GenericKubernetesResource slo(String namespace, String name, String service, String template,
+  static GenericKubernetesResource slo(String namespace, String name, String service, String template,
       String goal, String period, String description) {
-    return new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
-        .withApiVersion(io.smm.api.crd.SmmCrds.SERVICE_LEVEL_OBJECTIVE.apiVersion()).withKind(io.smm.api.crd.SmmCrds.SERVICE_LEVEL_OBJECTIVE.kind())
+    return new GenericKubernetesResourceBuilder()
+        .withApiVersion(SmmCrds.SERVICE_LEVEL_OBJECTIVE.apiVersion()).withKind(SmmCrds.SERVICE_LEVEL_OBJECTIVE.kind())
         .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
         .addToAdditionalProperties("spec", Map.of("description", description, "selector", Map.of("name", service, "namespace", namespace),
             "sli", Map.of("templateRef", Map.of("name", template, "namespace", "smm-system")),

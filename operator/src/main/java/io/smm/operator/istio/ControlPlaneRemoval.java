@@ -2,7 +2,9 @@ package io.smm.operator.istio;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.api.crd.SmmCrds;
+import io.smm.operator.resources.OwnershipLabels;
 import io.smm.operator.resources.ResourceApplier;
 
 /**
@@ -35,9 +37,9 @@ public class ControlPlaneRemoval {
         continue; // being uninstalled: its control plane goes with it
       }
       Object spec = c.getAdditionalProperties().get("spec");
-      String ref = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().valueToTree(spec)
+      String ref = Serialization.jsonMapper().valueToTree(spec)
           .at("/meshManager/istio/istioCRRef/name").asText("cp-v115x");
-      String refNs = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().valueToTree(spec)
+      String refNs = Serialization.jsonMapper().valueToTree(spec)
           .at("/meshManager/istio/istioCRRef/namespace").asText("istio-system");
       if (ref.equals(name) && refNs.equals(namespace)) {
         return revision + " is the control plane of ControlPlane " + c.getMetadata().getName()
@@ -58,7 +60,7 @@ public class ControlPlaneRemoval {
    */
   public boolean orphanedByUninstall(GenericKubernetesResource icp) {
     var annotations = icp.getMetadata().getAnnotations();
-    String owner = annotations == null ? null : annotations.get(io.smm.operator.resources.OwnershipLabels.OWNER);
+    String owner = annotations == null ? null : annotations.get(OwnershipLabels.OWNER);
     if (owner == null || !owner.startsWith("ControlPlane/")) {
       return false;
     }

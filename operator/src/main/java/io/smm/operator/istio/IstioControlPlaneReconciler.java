@@ -10,6 +10,8 @@ import io.smm.operator.istio.render.MeshContext;
 import io.smm.operator.resources.DesiredResource;
 import io.smm.operator.resources.ResourceApplier;
 import io.smm.operator.resources.ResourceStatus;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -91,8 +93,8 @@ public class IstioControlPlaneReconciler {
   /** Removes the istiod resources of a control plane (before the IstioControlPlane itself goes). */
   public void remove(GenericKubernetesResource icp) {
     String owner = "IstioControlPlane/" + icp.getMetadata().getNamespace() + "/" + icp.getMetadata().getName();
-    var resources = new java.util.ArrayList<>(rendering.controlPlane(icp, MeshContext.singleCluster()).objects());
-    java.util.Collections.reverse(resources);
+    var resources = new ArrayList<>(rendering.controlPlane(icp, MeshContext.singleCluster()).objects());
+    Collections.reverse(resources);
     resources.forEach(r -> applier.apply(DesiredResource.absent(r), "istiod", owner));
   }
 

@@ -3,9 +3,12 @@ package io.smm.operator.istio;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.api.crd.SmmCrds;
 import io.smm.operator.istio.render.IstioRendering;
@@ -108,9 +111,9 @@ public class MeshGatewayReconciler {
     resources.forEach(r -> applier.apply(DesiredResource.absent(r), "mesh-gateway", "IstioMeshGateway/" + namespace + "/" + name));
   }
 
-  private io.fabric8.kubernetes.client.dsl.MixedOperation<GenericKubernetesResource,
-      io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
-      io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource>> gateways() {
+  private MixedOperation<GenericKubernetesResource,
+      GenericKubernetesResourceList,
+      Resource<GenericKubernetesResource>> gateways() {
     return client.genericKubernetesResources(SmmCrds.ISTIO_MESH_GATEWAY.apiVersion(), SmmCrds.ISTIO_MESH_GATEWAY.kind());
   }
 }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.api.crd.SmmCrds;
+import io.smm.operator.istio.render.IstioRendering;
 import java.util.List;
 
 /** `smm istio cluster status`: the cluster's ControlPlane and every Istio control plane with who uses its revision. */
@@ -45,7 +46,7 @@ public final class MeshStatus {
 
   private static ControlPlaneRow row(KubernetesClient client, GenericKubernetesResource icp) {
     JsonNode n = Serialization.jsonMapper().valueToTree(icp.getAdditionalProperties());
-    String revision = io.smm.operator.istio.render.IstioRendering.revision(icp).label();
+    String revision = IstioRendering.revision(icp).label();
     RevisionUsage usage = RevisionUsage.of(client, revision);
     return new ControlPlaneRow(icp.getMetadata().getName(), icp.getMetadata().getNamespace(), n.at("/spec/version").asText(""),
         n.at("/spec/mode").asText("ACTIVE"), revision, n.at("/status/status").asText("Unknown"),

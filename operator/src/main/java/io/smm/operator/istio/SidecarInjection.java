@@ -1,7 +1,10 @@
 package io.smm.operator.istio;
 
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.smm.api.crd.SmmCrds;
+import java.util.HashMap;
 
 /**
  * `smm sidecar-proxy auto-inject on|off`: versioned control planes inject where a namespace is
@@ -37,7 +40,7 @@ public final class SidecarInjection {
     });
   }
 
-  private static io.fabric8.kubernetes.client.dsl.Resource<io.fabric8.kubernetes.api.model.Namespace> requireNamespace(
+  private static Resource<Namespace> requireNamespace(
       KubernetesClient client, String namespace) {
     var ns = client.namespaces().withName(namespace);
     if (ns.get() == null) {
@@ -45,7 +48,7 @@ public final class SidecarInjection {
     }
     ns.edit(n -> {
       if (n.getMetadata().getLabels() == null) {
-        n.getMetadata().setLabels(new java.util.HashMap<>());
+        n.getMetadata().setLabels(new HashMap<>());
       }
       return n;
     });

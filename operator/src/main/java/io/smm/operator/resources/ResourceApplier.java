@@ -1,6 +1,11 @@
 package io.smm.operator.resources;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -8,8 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -88,7 +95,7 @@ public class ResourceApplier {
   }
 
   private boolean holdsForeignObjects(String namespace) {
-    java.util.List<HasMetadata> objects = new java.util.ArrayList<>();
+    List<HasMetadata> objects = new ArrayList<>();
     objects.addAll(client.pods().inNamespace(namespace).list().getItems());
     objects.addAll(client.services().inNamespace(namespace).list().getItems());
     objects.addAll(client.apps().deployments().inNamespace(namespace).list().getItems());
@@ -112,7 +119,7 @@ public class ResourceApplier {
     copy.getMetadata().setLabels(labels);
     // Pods of our workloads are ours too (a namespace holding only them may be removed); rendered
     // charts label pod templates their own way, so the ownership labels are added there as well.
-    if (copy instanceof io.fabric8.kubernetes.api.model.apps.Deployment d && d.getSpec() != null && d.getSpec().getTemplate() != null
+    if (copy instanceof Deployment d && d.getSpec() != null && d.getSpec().getTemplate() != null
         && d.getSpec().getTemplate().getMetadata() != null) {
       Map<String, String> podLabels = new HashMap<>(d.getSpec().getTemplate().getMetadata().getLabels() == null ? Map.of()
           : d.getSpec().getTemplate().getMetadata().getLabels());
@@ -132,14 +139,14 @@ public class ResourceApplier {
   static String canonicalJson(HasMetadata object) {
     try {
       return CANONICAL.writeValueAsString(CANONICAL.readTree(Serialization.asJson(object)));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper CANONICAL = new com.fasterxml.jackson.databind.ObjectMapper()
-      .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
-      .configure(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.WRITE_PROPERTIES_SORTED, true);
+  private static final ObjectMapper CANONICAL = new ObjectMapper()
+      .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
+      .configure(JsonNodeFeature.WRITE_PROPERTIES_SORTED, true);
 
   private static boolean retriable(KubernetesClientException e) {
     int code = e.getCode();

@@ -1,8 +1,10 @@
 package io.smm.operator.slo;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.smm.api.sre.SloRuleNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,11 +31,11 @@ import java.util.stream.Collectors;
  */
 public final class BurnRateRules {
 
-  public static final String ERROR_RATIO = io.smm.api.sre.SloRuleNames.ERROR_RATIO;
-  public static final String PERIOD_ERROR_RATIO = io.smm.api.sre.SloRuleNames.PERIOD_ERROR_RATIO;
-  public static final String OBJECTIVE = io.smm.api.sre.SloRuleNames.OBJECTIVE;
-  public static final String BUDGET_REMAINING = io.smm.api.sre.SloRuleNames.BUDGET_REMAINING;
-  public static final String ALERT = io.smm.api.sre.SloRuleNames.ALERT;
+  public static final String ERROR_RATIO = SloRuleNames.ERROR_RATIO;
+  public static final String PERIOD_ERROR_RATIO = SloRuleNames.PERIOD_ERROR_RATIO;
+  public static final String OBJECTIVE = SloRuleNames.OBJECTIVE;
+  public static final String BUDGET_REMAINING = SloRuleNames.BUDGET_REMAINING;
+  public static final String ALERT = SloRuleNames.ALERT;
 
   /** A recording rule (record set) or an alerting rule (alert set), as in a Prometheus rule file. */
   public record Rule(String record, String alert, String expr, String forDuration, Map<String, String> labels,
@@ -157,7 +159,7 @@ public final class BurnRateRules {
     try {
       return new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
           .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)).writeValueAsString(value);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }

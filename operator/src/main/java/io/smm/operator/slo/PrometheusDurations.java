@@ -1,5 +1,6 @@
 package io.smm.operator.slo;
 
+import io.smm.api.sre.SloPeriods;
 import java.time.Duration;
 
 /** Durations as Prometheus writes them in rules and range selectors: 5m, 1h, 3d, 90s. */
@@ -24,7 +25,7 @@ final class PrometheusDurations {
   /** Reads Prometheus (5m, 1h30m) and Kubernetes/Go (336h0m0s) durations. */
   static Duration parse(String text) {
     try {
-      return io.smm.api.sre.SloPeriods.parse(text);
+      return SloPeriods.parse(text);
     } catch (IllegalArgumentException e) {
       throw new SloException(e.getMessage());
     }

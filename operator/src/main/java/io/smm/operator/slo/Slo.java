@@ -1,5 +1,6 @@
 package io.smm.operator.slo;
 
+import io.smm.api.sre.SloPeriods;
 import java.time.Duration;
 import java.util.Map;
 
@@ -28,7 +29,7 @@ public record Slo(String name, String namespace, String serviceName, String serv
   /** The period of a calendar SLO (month counts 30 days, as the burn-rate defaults assume). */
   public static Duration calendar(String length) {
     try {
-      return io.smm.api.sre.SloPeriods.calendar(length);
+      return SloPeriods.calendar(length);
     } catch (IllegalArgumentException e) {
       throw new SloException(e.getMessage());
     }

@@ -10,6 +10,7 @@ import io.smm.api.crd.SmmCrds;
 import io.smm.operator.resources.ResourceStatus;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -147,7 +148,7 @@ public final class SloReconciler {
           spec.at("/burnrate/conditionMetDuration").isTextual() ? PrometheusDurations.parse(spec.at("/burnrate/conditionMetDuration").asText())
               : Duration.ZERO));
     }
-    out.sort(java.util.Comparator.comparing(AlertPolicy::name));
+    out.sort(Comparator.comparing(AlertPolicy::name));
     return out;
   }
 

@@ -7,7 +7,7 @@ import io.smm.operator.Installer;
 import io.smm.operator.ReconcileProgress;
 import io.smm.sandbox.kube.ClusterSeed;
 import io.smm.sandbox.kube.EmbeddedApiServer;
-import io.smm.sandbox.kubelet.SandboxKubelet;
+import io.smm.sandbox.node.SandboxNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +32,7 @@ public final class InstallBenchmark {
     for (int i = 0; i < runs; i++) {
       try (EmbeddedApiServer api = EmbeddedApiServer.start(0); KubernetesClient client = api.newClient()) {
         ClusterSeed.apply(client);
-        SandboxKubelet kubelet = new SandboxKubelet(client, "bench", List.of());
+        SandboxNode kubelet = new SandboxNode(client, "bench", List.of());
         kubelet.start();
         Installer installer = new Installer(client);
         ObjectNode spec = json.createObjectNode().put("clusterName", "bench");

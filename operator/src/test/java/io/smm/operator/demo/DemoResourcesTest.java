@@ -2,6 +2,8 @@ package io.smm.operator.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.operator.resources.DesiredResource;
 import java.util.List;
@@ -23,8 +25,8 @@ class DemoResourcesTest {
     assertThat(slos("{\"enabled\": true, \"deploySLOResources\": true, \"enabledComponents\": [\"frontpage\"]}"))
         .extracting(d -> d.object().getMetadata().getName() + "=" + d.present())
         .containsExactly("frontpage-availability=true", "catalog-latency=false");
-    var spec = Serialization.jsonMapper().valueToTree(((io.fabric8.kubernetes.api.model.GenericKubernetesResource) slos(
+    var spec = Serialization.jsonMapper().valueToTree(((GenericKubernetesResource) slos(
         "{\"enabled\": true, \"deploySLOResources\": true}").get(0).object()).getAdditionalProperties().get("spec"));
-    assertThat(((com.fasterxml.jackson.databind.JsonNode) spec).at("/sli/templateRef/name").asText()).isEqualTo("http-requests-success-rate");
+    assertThat(((JsonNode) spec).at("/sli/templateRef/name").asText()).isEqualTo("http-requests-success-rate");
   }
 }

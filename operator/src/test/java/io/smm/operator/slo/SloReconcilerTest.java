@@ -8,7 +8,11 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smm.api.crd.IstioCrds;
 import io.smm.api.crd.SmmCrds;
+import io.smm.operator.components.SreComponent;
+import io.smm.operator.controllers.StandaloneControllers;
 import io.smm.sandbox.kube.EmbeddedApiServer;
+import io.smm.sandbox.testing.Eventually;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -34,7 +38,7 @@ class SloReconcilerTest {
       client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
     }
     for (SliTemplate t : BuiltInSliTemplates.ALL) {
-      client.resource(io.smm.operator.components.SreComponent.template(t, "smm-system")).create();
+      client.resource(SreComponent.template(t, "smm-system")).create();
     }
     reconciler = new SloReconciler(client);
   }
@@ -119,18 +123,18 @@ class SloReconcilerTest {
 
   @Test
   void theSreControllerRendersNewSlosAndFollowsTheirPoliciesAsTheyChange() throws Exception {
-    try (var sre = new io.smm.operator.controllers.StandaloneControllers(client)) {
+    try (var sre = new StandaloneControllers(client)) {
       sre.start();
       slo("payments-availability", spec(Map.of(), "99.9"));
-      io.smm.sandbox.testing.Eventually.until(() -> rule("slo-payments-availability") != null, java.time.Duration.ofSeconds(20),
+      Eventually.until(() -> rule("slo-payments-availability") != null, Duration.ofSeconds(20),
           "the SLO's rule is written");
       client.resource(new GenericKubernetesResourceBuilder().withApiVersion(SmmCrds.ALERTING_POLICY.apiVersion())
           .withKind(SmmCrds.ALERTING_POLICY.kind()).withNewMetadata().withName("payments-page").withNamespace("smm-demo").endMetadata()
           .addToAdditionalProperties("spec", Map.of("sloRef", Map.of("name", "payments-availability"), "severity", "page",
               "burnrate", Map.of("threshold", "10", "lookBackWindow", "30m"))).build()).create();
       // Well before the minute's resync: the policy's own event reconciles the SLO.
-      io.smm.sandbox.testing.Eventually.until(() -> rule("slo-payments-availability").getAdditionalProperties().get("spec").toString()
-          .contains("payments-page"), java.time.Duration.ofSeconds(20), "the rule follows the new policy");
+      Eventually.until(() -> rule("slo-payments-availability").getAdditionalProperties().get("spec").toString()
+          .contains("payments-page"), Duration.ofSeconds(20), "the rule follows the new policy");
     }
   }
 }

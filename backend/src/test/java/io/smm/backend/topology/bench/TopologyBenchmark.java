@@ -12,15 +12,18 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -124,7 +127,7 @@ public final class TopologyBenchmark {
     for (String q : queries) {
       calls.add(http.sendAsync(HttpRequest.newBuilder(URI.create(url + "/api/v1/query"))
           .header("Content-Type", "application/x-www-form-urlencoded")
-          .POST(HttpRequest.BodyPublishers.ofString("query=" + java.net.URLEncoder.encode(q, java.nio.charset.StandardCharsets.UTF_8)
+          .POST(HttpRequest.BodyPublishers.ofString("query=" + URLEncoder.encode(q, StandardCharsets.UTF_8)
               + "&time=" + at)).build(), HttpResponse.BodyHandlers.ofByteArray()));
     }
     calls.forEach(CompletableFuture::join);
@@ -227,7 +230,7 @@ public final class TopologyBenchmark {
 
   static void deleteTree(Path dir) throws IOException {
     try (var walk = Files.walk(dir)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 }

@@ -6,6 +6,7 @@ import static io.smm.operator.istio.render.ValueTree.putIf;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 
 /**
  * The istio-meshgateway chart's values for an IstioMeshGateway: our port of the istio-operator's
@@ -32,7 +33,7 @@ public final class MeshGatewayValues {
      * Prometheus merge setting (on unless its meshConfig turns it off), spec, and the checksums of its
      * injector and mesh config.
      */
-    public static Properties of(io.fabric8.kubernetes.api.model.GenericKubernetesResource icp, String injectionChecksum,
+    public static Properties of(GenericKubernetesResource icp, String injectionChecksum,
         String meshConfigChecksum) {
       JsonNode spec = IstioRendering.spec(icp);
       return new Properties(IstioRendering.revision(icp).label(), spec.at("/meshConfig/enablePrometheusMerge").asBoolean(true),

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.smm.api.crd.SmmCrds;
+import io.smm.sandbox.kube.OpenApiValidator;
 import io.smm.sandbox.testing.Conformance;
 import io.smm.sandbox.testing.ObjectDiff;
 import java.io.IOException;
@@ -116,11 +118,11 @@ class IstioOperatorConformanceTest {
     try (var files = Files.walk(CORPUS.resolve("components"))) {
       for (Path f : files.filter(p -> p.getFileName().toString().endsWith("-test-cr.yaml")).sorted().toList()) {
         GenericKubernetesResource cr = cr(CORPUS.relativize(f).toString());
-        var kind = cr.getKind().equals(io.smm.api.crd.SmmCrds.ISTIO_MESH_GATEWAY.kind()) ? io.smm.api.crd.SmmCrds.ISTIO_MESH_GATEWAY
-            : io.smm.api.crd.SmmCrds.ISTIO_CONTROL_PLANE;
-        JsonNode schema = Serialization.jsonMapper().valueToTree(io.smm.api.crd.SmmCrds.crd(kind).getSpec().getVersions().get(0)
+        var kind = cr.getKind().equals(SmmCrds.ISTIO_MESH_GATEWAY.kind()) ? SmmCrds.ISTIO_MESH_GATEWAY
+            : SmmCrds.ISTIO_CONTROL_PLANE;
+        JsonNode schema = Serialization.jsonMapper().valueToTree(SmmCrds.crd(kind).getSpec().getVersions().get(0)
             .getSchema().getOpenAPIV3Schema()).path("properties").path("spec");
-        io.smm.sandbox.kube.OpenApiValidator.validateAgainst(IstioRendering.spec(cr), schema)
+        OpenApiValidator.validateAgainst(IstioRendering.spec(cr), schema)
             .forEach(v -> problems.add(CORPUS.relativize(f) + ": spec." + v));
       }
     }

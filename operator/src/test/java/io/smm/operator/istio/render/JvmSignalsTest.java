@@ -3,11 +3,19 @@ package io.smm.operator.istio.render;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.smm.sandbox.testing.Eventually;
 import io.smm.sandbox.testing.TestTimeouts;
 import java.io.BufferedReader;
 import java.io.File;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -21,12 +29,12 @@ class JvmSignalsTest {
   /** The child: renders the base chart, says so, then waits to be stopped. */
   public static final class RenderThenWait {
     public static void main(String[] args) throws Exception {
-      java.nio.file.Path mark = java.nio.file.Path.of(args[0]);
+      Path mark = Path.of(args[0]);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         try {
-          java.nio.file.Files.writeString(mark, "shutdown hook ran");
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
+          Files.writeString(mark, "shutdown hook ran");
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
         }
       }));
       try (HelmCharts charts = new HelmCharts()) {
@@ -39,29 +47,29 @@ class JvmSignalsTest {
   }
 
   @Test
-  void aProcessThatRenderedAChartStillStopsOnSigtermAndRunsItsShutdownHooks(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+  void aProcessThatRenderedAChartStillStopsOnSigtermAndRunsItsShutdownHooks(@org.junit.jupiter.api.io.TempDir Path dir)
       throws Exception {
-    java.nio.file.Path mark = dir.resolve("hook");
+    Path mark = dir.resolve("hook");
     Process child = new ProcessBuilder(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
         "-cp", System.getProperty("java.class.path"), RenderThenWait.class.getName(), mark.toString()).redirectErrorStream(true).start();
     // Process.destroy() closes our end of the pipe: the child's lines are read on a thread of their own.
-    java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> lines = new CopyOnWriteArrayList<>();
     Thread reader = new Thread(() -> {
       try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = out.readLine()) != null; ) {
           lines.add(line);
         }
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         // closed by destroy(): what was read is what the child said
       }
     });
     reader.start();
     try {
-      io.smm.sandbox.testing.Eventually.until(() -> lines.contains("rendered") || !child.isAlive(), java.time.Duration.ofSeconds(60),
+      Eventually.until(() -> lines.contains("rendered") || !child.isAlive(), Duration.ofSeconds(60),
           "the child renders the chart");
       assertThat(lines).as("the child rendered the chart").contains("rendered");
       child.destroy(); // SIGTERM
-      assertThat(child.waitFor(TestTimeouts.scaled(java.time.Duration.ofSeconds(15)).toSeconds(), TimeUnit.SECONDS))
+      assertThat(child.waitFor(TestTimeouts.scaled(Duration.ofSeconds(15)).toSeconds(), TimeUnit.SECONDS))
           .as("the child stopped on SIGTERM").isTrue();
       assertThat(child.exitValue()).isEqualTo(143);
       assertThat(mark).hasContent("shutdown hook ran");
