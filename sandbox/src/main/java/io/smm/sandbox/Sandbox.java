@@ -1,13 +1,15 @@
 package io.smm.sandbox;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.smm.sandbox.demo.DemoRuntime;
+import io.smm.sandbox.istiod.IstiodStandIn;
 import io.smm.sandbox.kube.ClusterSeed;
 import io.smm.sandbox.kube.EmbeddedApiServer;
 import io.smm.sandbox.kube.Kubeconfig;
-import io.smm.sandbox.kube.PortInUseException;
 import io.smm.sandbox.kube.PortReservation;
+import io.smm.sandbox.kubelet.CadvisorEndpoint;
 import io.smm.sandbox.kubelet.PodRuntime;
-import io.smm.sandbox.kubelet.SandboxKubelet;
+import io.smm.sandbox.node.SandboxNode;
 import io.smm.sandbox.prometheus.AlertmanagerServer;
 import io.smm.sandbox.prometheus.Binaries;
 import io.smm.sandbox.prometheus.PrometheusServer;
@@ -19,10 +21,13 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * A one-machine stand-in for a cluster: embedded Kubernetes API, sandbox kubelet, and the real
@@ -37,7 +42,7 @@ public final class Sandbox implements AutoCloseable {
   private EmbeddedApiServer api;
   private KubernetesClient client;
   private PrometheusServer prometheus;
-  private io.smm.sandbox.demo.DemoRuntime demo;
+  private DemoRuntime demo;
 
   private Sandbox(SandboxHome home) {
     this.home = home;
@@ -94,19 +99,19 @@ public final class Sandbox implements AutoCloseable {
     progress.println("      " + api.url() + "  (kubeconfig " + home.kubeconfig() + ")");
 
     progress.println("[2/4] sandbox kubelet ...");
-    demo = new io.smm.sandbox.demo.DemoRuntime(client, Kubeconfig.CLUSTER);
+    demo = new DemoRuntime(client, Kubeconfig.CLUSTER);
     started.push(demo);
-    io.smm.sandbox.istiod.IstiodStandIn istiod = new io.smm.sandbox.istiod.IstiodStandIn(client, demo, Kubeconfig.CLUSTER);
+    IstiodStandIn istiod = new IstiodStandIn(client, demo, Kubeconfig.CLUSTER);
     started.push(istiod);
-    List<PodRuntime> all = new java.util.ArrayList<>(runtimes);
+    List<PodRuntime> all = new ArrayList<>(runtimes);
     all.add(demo);
     all.add(istiod);
-    SandboxKubelet kubelet = new SandboxKubelet(client, ClusterSeed.nodeName(), all);
+    SandboxNode kubelet = new SandboxNode(client, ClusterSeed.nodeName(), all);
     kubelet.start();
     started.push(kubelet);
     api.podLogs(kubelet::logs);
     api.podProxy(kubelet::proxy);
-    io.smm.sandbox.kubelet.CadvisorEndpoint cadvisor = new io.smm.sandbox.kubelet.CadvisorEndpoint(kubelet::usage);
+    CadvisorEndpoint cadvisor = new CadvisorEndpoint(kubelet::usage);
     started.push(cadvisor);
 
     progress.println("[3/4] Alertmanager ...");
@@ -117,10 +122,10 @@ public final class Sandbox implements AutoCloseable {
 
     progress.println("[4/4] Prometheus ...");
     prometheus = new PrometheusServer(home.prometheusDir(), promPort, alertmanager.address(),
-        List.of(new PrometheusServer.StaticJob("kubernetes-cadvisor", cadvisor.address(), io.smm.sandbox.kubelet.CadvisorEndpoint.PATH)),
+        List.of(new PrometheusServer.StaticJob("kubernetes-cadvisor", cadvisor.address(), CadvisorEndpoint.PATH)),
         // In-process workloads listen on 127.0.0.1 ports their runtime knows; a pod nothing runs
         // is left at its pod IP, where Prometheus reports it down, which is the truth.
-        (pod, port) -> all.stream().map(r -> r.address(pod, port)).flatMap(java.util.Optional::stream).findFirst()
+        (pod, port) -> all.stream().map(r -> r.address(pod, port)).flatMap(Optional::stream).findFirst()
             .orElse(pod.getStatus().getPodIP() + ":" + port),
         pid -> recordChild("prometheus", pid));
     started.push(prometheus);
@@ -132,7 +137,7 @@ public final class Sandbox implements AutoCloseable {
     updateState(s -> s.withChild(name, pid));
   }
 
-  private synchronized void updateState(java.util.function.UnaryOperator<SandboxState> change) {
+  private synchronized void updateState(UnaryOperator<SandboxState> change) {
     state = change.apply(state);
     state.write(home.stateFile());
   }
@@ -225,7 +230,7 @@ public final class Sandbox implements AutoCloseable {
   public static List<String> stopChildren(SandboxHome home, SandboxState s, PrintStream progress) {
     Map<String, String> markers = Map.of("prometheus", home.prometheusDir().toString(),
         "alertmanager", home.alertmanagerDir().toString());
-    List<String> survivors = new java.util.ArrayList<>();
+    List<String> survivors = new ArrayList<>();
     s.children().forEach((name, pid) -> SandboxProcesses.find(pid, markers.getOrDefault(name, home.root().toString()))
         .ifPresent(p -> {
           progress.println("stopping leftover " + name + " (pid " + pid + ") of an earlier sandbox");

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.sandbox.kube.PortInUseException;
+import io.smm.sandbox.testing.IstioFixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -90,7 +93,7 @@ class SandboxTest {
     SandboxHome home = new SandboxHome(dir.resolve("sandbox"));
     try (Sandbox sandbox = Sandbox.up(home, new SandboxOptions(0, 0, 0), List.of(), quiet)) {
       KubernetesClient client = sandbox.client();
-      io.smm.sandbox.testing.IstioFixtures.crd(client, "monitoring.coreos.com", "v1", "PrometheusRule");
+      IstioFixtures.crd(client, "monitoring.coreos.com", "v1", "PrometheusRule");
       client.resource(rule("good", "smm_test:one:ratio", "vector(1)")).create();
       client.resource(rule("broken", "smm_test:two:ratio", "sum(rate(x[5m]")).create();
       String prometheus = sandbox.state().prometheus();
@@ -114,11 +117,11 @@ class SandboxTest {
     }
   }
 
-  static io.fabric8.kubernetes.api.model.GenericKubernetesResource rule(String name, String record, String expr) {
-    return new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder().withApiVersion("monitoring.coreos.com/v1")
+  static GenericKubernetesResource rule(String name, String record, String expr) {
+    return new GenericKubernetesResourceBuilder().withApiVersion("monitoring.coreos.com/v1")
         .withKind("PrometheusRule").withNewMetadata().withName(name).withNamespace("default").endMetadata()
-        .addToAdditionalProperties("spec", java.util.Map.of("groups", List.of(java.util.Map.of("name", name,
-            "rules", List.of(java.util.Map.of("record", record, "expr", expr)))))).build();
+        .addToAdditionalProperties("spec", Map.of("groups", List.of(Map.of("name", name,
+            "rules", List.of(Map.of("record", record, "expr", expr)))))).build();
   }
 
   @Test

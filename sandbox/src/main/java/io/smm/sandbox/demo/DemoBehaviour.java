@@ -3,10 +3,14 @@ package io.smm.sandbox.demo;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.smm.sandbox.envoy.Call;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What a demo container does, from its environment (the knobs the demo image reads on a cluster,
@@ -20,7 +24,7 @@ import java.util.Map;
 public record DemoBehaviour(String role, List<Call> requests, List<String> ignored, Map<String, String> headers, double errorRate,
     int latencyMs, Call target, double minRps, double maxRps, double swingPeriodSeconds, String method, double durationSeconds) {
 
-  static final java.util.Set<String> METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+  static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
   public static final String IMAGE = "smm-demo";
 
@@ -80,7 +84,7 @@ public record DemoBehaviour(String role, List<Call> requests, List<String> ignor
       if (eq <= 0) {
         throw new IllegalArgumentException("invalid HEADERS entry \"" + pair.trim() + "\"; valid: name=value, comma-separated");
       }
-      headers.put(pair.substring(0, eq).trim().toLowerCase(java.util.Locale.ROOT), pair.substring(eq + 1).trim());
+      headers.put(pair.substring(0, eq).trim().toLowerCase(Locale.ROOT), pair.substring(eq + 1).trim());
     }
     double errorRate = number(env, "ERROR_RATE", 0, 0, 1, "a number between 0 and 1 (share of requests answered with an error)");
     double latency = number(env, "LATENCY_MS", 2, 0, 600_000, "whole milliseconds between 0 and 600000 added to each request");
@@ -100,9 +104,9 @@ public record DemoBehaviour(String role, List<Call> requests, List<String> ignor
       throw new IllegalArgumentException("invalid MAX_RPS \"" + max + "\"; valid: at least MIN_RPS (" + min + ")");
     }
     double swing = number(env, "SWING_PERIOD_SECONDS", 0, 0, Double.MAX_VALUE, "seconds, 0 for a constant rate");
-    String method = env.getOrDefault("METHOD", "GET").trim().toUpperCase(java.util.Locale.ROOT);
+    String method = env.getOrDefault("METHOD", "GET").trim().toUpperCase(Locale.ROOT);
     if (!METHODS.contains(method)) {
-      throw new IllegalArgumentException("invalid METHOD \"" + env.get("METHOD") + "\"; valid: " + new java.util.TreeSet<>(METHODS));
+      throw new IllegalArgumentException("invalid METHOD \"" + env.get("METHOD") + "\"; valid: " + new TreeSet<>(METHODS));
     }
     double duration = number(env, "DURATION_SECONDS", 0, 0, Double.MAX_VALUE, "seconds, 0 to run until stopped");
     return new DemoBehaviour(role, List.copyOf(requests), List.copyOf(ignored), Map.copyOf(headers), errorRate, (int) latency, target, min, max, swing,

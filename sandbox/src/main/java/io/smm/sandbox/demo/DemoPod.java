@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
@@ -12,6 +13,15 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.smm.sandbox.envoy.Answer;
+import io.smm.sandbox.envoy.Call;
+import io.smm.sandbox.envoy.Endpoint;
+import io.smm.sandbox.envoy.LogBuffer;
+import io.smm.sandbox.envoy.MeshIdentity;
+import io.smm.sandbox.envoy.Pause;
+import io.smm.sandbox.envoy.SidecarProxy;
+import io.smm.sandbox.envoy.Wire;
+import io.smm.sandbox.kubelet.ContainerUsage;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,10 +31,13 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -35,12 +48,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * when injected, its sidecar's inbound half: mTLS enforcement by PeerAuthentication and the
  * destination reporter's metrics and access log.
  */
-final class DemoPod {
+final class DemoPod implements Endpoint {
 
   record Listener(String protocol, int containerPort, int localPort, AutoCloseable server) {}
 
   /** What the application answered; {@code rejected} when the sidecar refused the connection. */
-  record Answer(int httpStatus, Integer grpcStatus, int bytes, boolean rejected) {}
 
   final Pod pod;
   final MeshIdentity identity;
@@ -56,6 +68,21 @@ final class DemoPod {
   /** CPU and memory of the app and istio-proxy containers (cAdvisor). */
   final PodMeter meter = new PodMeter();
   volatile boolean running = true;
+
+  @Override
+  public Pod pod() {
+    return pod;
+  }
+
+  @Override
+  public MeshIdentity identity() {
+    return identity;
+  }
+
+  @Override
+  public SidecarProxy sidecar() {
+    return sidecar;
+  }
 
   DemoPod(Pod pod, DemoBehaviour behaviour, DemoRuntime runtime, SidecarProxy sidecar, ExecutorService workers) {
     this.pod = pod;
@@ -79,7 +106,7 @@ final class DemoPod {
         }
       }
       stats = sidecar == null ? null : statsListener(sidecar);
-      log.add(java.time.Instant.now() + " smm-demo " + identity.app() + " " + identity.version() + " starting: "
+      log.add(Instant.now() + " smm-demo " + identity.app() + " " + identity.version() + " starting: "
           + (listeners.isEmpty() ? "no ports" : String.join(", ", listeners.values().stream()
               .map(l -> l.protocol() + " :" + l.containerPort()).sorted().toList()))
           + (behaviour.requests().isEmpty() ? "" : "; REQUESTS=" + behaviour.requests()) + ("loadgen".equals(behaviour.role())
@@ -149,7 +176,7 @@ final class DemoPod {
           public void onHalfClose() {
             long t0 = System.nanoTime();
             Answer a = serve("grpc", containerPort, "/" + Wire.GRPC_CALL.getFullMethodName(), "POST", h,
-                String.valueOf(call.getAttributes().get(io.grpc.Grpc.TRANSPORT_ATTR_REMOTE_ADDR)).replaceFirst("^/", ""), t0);
+                String.valueOf(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)).replaceFirst("^/", ""), t0);
             if (a.rejected()) {
               call.close(Status.UNAVAILABLE.withDescription("connection reset: the server's sidecar requires mutual TLS"), new Metadata());
               return;
@@ -233,7 +260,7 @@ final class DemoPod {
       if (sidecar != null && sidecar.rejectsPlaintext(headers)) {
         return; // closed without a byte: what a client sees when the server requires mTLS
       }
-      sleep(behaviour.latencyMs());
+      Pause.sleep(behaviour.latencyMs());
       runCalls(headers);
       byte[] answer = ("{\"pod\":\"" + identity.pod() + "\",\"rows\":" + ThreadLocalRandom.current().nextInt(1, 20) + "}\n")
           .getBytes(StandardCharsets.UTF_8);
@@ -244,7 +271,7 @@ final class DemoPod {
         meter.proxy(() -> sidecar.inboundConnection(headers, receivedBytes, answer.length,
             socket.getInetAddress().getHostAddress() + ":" + socket.getPort(), t0));
       }
-      log.add(java.time.Instant.now() + " tcp query answered, " + received + "B in " + answer.length + "B out");
+      log.add(Instant.now() + " tcp query answered, " + received + "B in " + answer.length + "B out");
     } catch (IOException e) {
       // the client went away
     }
@@ -273,7 +300,7 @@ final class DemoPod {
     if (sidecar != null && sidecar.rejectsPlaintext(headers)) {
       return new Answer(0, null, 0, true);
     }
-    sleep(behaviour.latencyMs());
+    Pause.sleep(behaviour.latencyMs());
     if (!headers.containsKey("x-smm-shadow")) {
       runCalls(headers);
     }
@@ -283,8 +310,8 @@ final class DemoPod {
     if (sidecar != null) {
       meter.proxy(() -> sidecar.inboundRequest(protocol, containerPort, path, method, headers, a, downstream, t0));
     }
-    log.add(java.time.Instant.now() + " " + method + " " + path + " " + (protocol.equals("grpc") ? "grpc-status=" + a.grpcStatus()
-        : Integer.toString(a.httpStatus())) + String.format(java.util.Locale.ROOT, " %.1fms", (System.nanoTime() - t0) / 1e6));
+    log.add(Instant.now() + " " + method + " " + path + " " + (protocol.equals("grpc") ? "grpc-status=" + a.grpcStatus()
+        : Integer.toString(a.httpStatus())) + String.format(Locale.ROOT, " %.1fms", (System.nanoTime() - t0) / 1e6));
     return a;
   }
 
@@ -310,11 +337,11 @@ final class DemoPod {
   }
 
   /** What the pod's containers have used so far. */
-  List<io.smm.sandbox.kubelet.ContainerUsage> usage() {
+  List<ContainerUsage> usage() {
     String app = pod.getSpec().getContainers().stream().filter(DemoBehaviour::isDemoContainer).map(Container::getName).findFirst()
         .orElse(pod.getSpec().getContainers().get(0).getName());
-    return meter.usage(app, 2 * log.chars(), sidecar == null ? java.util.OptionalLong.empty()
-        : java.util.OptionalLong.of(2 * sidecar.accessLogText.chars() + sidecar.metrics().scrape().length));
+    return meter.usage(app, 2 * log.chars(), sidecar == null ? OptionalLong.empty()
+        : OptionalLong.of(2 * sidecar.accessLogText.chars() + sidecar.metrics().scrape().length));
   }
 
   List<Listener> listeners() {
@@ -323,7 +350,7 @@ final class DemoPod {
 
   void stop() {
     running = false;
-    List<Listener> all = new java.util.ArrayList<>(listeners.values());
+    List<Listener> all = new ArrayList<>(listeners.values());
     if (stats != null) {
       all.add(stats);
     }
@@ -336,17 +363,6 @@ final class DemoPod {
     }
     if (sidecar != null) {
       sidecar.close();
-    }
-  }
-
-  static void sleep(long ms) {
-    if (ms <= 0) {
-      return;
-    }
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }

@@ -7,10 +7,26 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.smm.sandbox.envoy.AccessLogSender;
+import io.smm.sandbox.envoy.Call;
+import io.smm.sandbox.envoy.Destination;
+import io.smm.sandbox.envoy.Endpoint;
+import io.smm.sandbox.envoy.Endpoints;
+import io.smm.sandbox.envoy.MeshIdentity;
+import io.smm.sandbox.envoy.MeshResources;
+import io.smm.sandbox.envoy.Pause;
+import io.smm.sandbox.envoy.ServiceRegistry;
+import io.smm.sandbox.envoy.SidecarProxy;
+import io.smm.sandbox.envoy.Upstreams;
+import io.smm.sandbox.envoy.Wire;
+import io.smm.sandbox.kubelet.ContainerUsage;
 import io.smm.sandbox.kubelet.PodRuntime;
 import io.smm.sandbox.prometheus.ScrapeTargets;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +34,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * access logs. Services are resolved through their selectors and ports, as kube-proxy and Envoy's
  * EDS would; a pod without a sidecar calls Services directly, with none of Istio's rules.
  */
-public class DemoRuntime implements PodRuntime, AutoCloseable {
+public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(DemoRuntime.class);
 
@@ -138,7 +157,7 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
   }
 
   @Override
-  public List<io.smm.sandbox.kubelet.ContainerUsage> usage(Pod pod) {
+  public List<ContainerUsage> usage(Pod pod) {
     DemoPod p = pods.get(pod.getMetadata().getUid());
     return p == null ? List.of() : p.usage();
   }
@@ -149,32 +168,39 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
     return cluster;
   }
 
-  MeshResources.Snapshot mesh() {
+  @Override
+  public MeshResources.Snapshot mesh() {
     return meshResources.snapshot();
   }
 
-  ServiceRegistry registry() {
+  @Override
+  public ServiceRegistry registry() {
     return registry;
   }
 
-  Upstreams upstreams() {
+  @Override
+  public Upstreams upstreams() {
     return upstreams;
   }
 
-  void submit(Runnable task) {
+  @Override
+  public void submit(Runnable task) {
     workers.submit(task);
   }
 
-  int nextIndex(String cluster) {
+  @Override
+  public int nextIndex(String cluster) {
     return roundRobin.computeIfAbsent(cluster, k -> new AtomicInteger()).getAndIncrement();
   }
 
-  Instant startedAt(long nanoTime) {
+  @Override
+  public Instant startedAt(long nanoTime) {
     return Instant.now().minusNanos(System.nanoTime() - nanoTime);
   }
 
   /** Running pods behind a Service (and a subset's labels), in a stable order. */
-  List<DemoPod> endpoints(String namespace, String serviceName, Map<String, String> subsetLabels) {
+  @Override
+  public List<DemoPod> endpoints(String namespace, String serviceName, Map<String, String> subsetLabels) {
     Service svc = registry.service(namespace, serviceName);
     if (svc == null || svc.getSpec().getSelector() == null || svc.getSpec().getSelector().isEmpty()) {
       return List.of();
@@ -184,17 +210,21 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
         .filter(p -> p.running && namespace.equals(p.pod.getMetadata().getNamespace()) && p.pod.getMetadata().getLabels() != null)
         .filter(p -> p.pod.getMetadata().getLabels().entrySet().containsAll(selector.entrySet())
             && p.pod.getMetadata().getLabels().entrySet().containsAll(subsetLabels.entrySet()))
-        .sorted(java.util.Comparator.comparing(p -> p.pod.getMetadata().getName()))
+        .sorted(Comparator.comparing(p -> p.pod.getMetadata().getName()))
         .toList();
   }
 
   /** Where a Service port of {@code d} reaches on {@code target} on this machine (the listener of its targetPort). */
-  Optional<String> addressOf(DemoPod target, Destination d, int servicePort) {
+  @Override
+  public Optional<String> addressOf(Endpoint endpoint, Destination d, int servicePort) {
+    DemoPod target = (DemoPod) endpoint; // the endpoints it hands out are its own pods
     return localAddress(target, containerPort(target, d, servicePort));
   }
 
   /** The same endpoint as Envoy names it in access logs: the target pod's IP and container port. */
-  Optional<String> meshAddressOf(DemoPod target, Destination d, int servicePort) {
+  @Override
+  public Optional<String> meshAddressOf(Endpoint endpoint, Destination d, int servicePort) {
+    DemoPod target = (DemoPod) endpoint;
     int containerPort = containerPort(target, d, servicePort);
     return localAddress(target, containerPort).map(local -> target.identity.address(containerPort, local));
   }
@@ -217,7 +247,7 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
         containerPort = sp.getTargetPort().getIntVal();
       } else if (sp.getTargetPort() != null && sp.getTargetPort().getStrVal() != null) {
         String name = sp.getTargetPort().getStrVal();
-        containerPort = target.pod.getSpec().getContainers().stream().flatMap(c -> c.getPorts() == null ? java.util.stream.Stream.empty()
+        containerPort = target.pod.getSpec().getContainers().stream().flatMap(c -> c.getPorts() == null ? Stream.empty()
             : c.getPorts().stream()).filter(p -> name.equals(p.getName())).map(ContainerPort::getContainerPort).findFirst().orElse(-1);
       }
     }
@@ -245,7 +275,7 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
   }
 
   private static Map<String, String> withService(Map<String, String> headers, Destination d) {
-    Map<String, String> h = new java.util.HashMap<>(headers);
+    Map<String, String> h = new HashMap<>(headers);
     h.put(Wire.SERVICE, d.host()); // what the Host header tells the destination's sidecar
     return h;
   }
@@ -256,7 +286,7 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
   private void generateLoad(DemoPod pod) {
     long start = System.nanoTime();
     Semaphore inFlight = new Semaphore(LOAD_IN_FLIGHT);
-    Map<String, String> headers = new java.util.HashMap<>(pod.behaviour.headers());
+    Map<String, String> headers = new HashMap<>(pod.behaviour.headers());
     headers.put(Wire.METHOD, pod.behaviour.method());
     double duration = pod.behaviour.durationSeconds();
     AtomicInteger sent = new AtomicInteger();
@@ -275,13 +305,13 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
           }
         });
       }
-      DemoPod.sleep(Math.round(1000 / rps));
+      Pause.sleep(Math.round(1000 / rps));
     }
     if (pod.running) {
       // What bombardier prints when it is done: how many requests in how long, once all have answered.
       inFlight.acquireUninterruptibly(LOAD_IN_FLIGHT);
-      pod.log.add(java.time.Instant.now() + " load finished: " + sent.get() + " requests to " + pod.behaviour.target() + " in "
-          + String.format(java.util.Locale.ROOT, "%.1fs", (System.nanoTime() - start) / 1e9));
+      pod.log.add(Instant.now() + " load finished: " + sent.get() + " requests to " + pod.behaviour.target() + " in "
+          + String.format(Locale.ROOT, "%.1fs", (System.nanoTime() - start) / 1e9));
     }
   }
 
@@ -326,7 +356,7 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
     return pods.values().stream().filter(p -> p.sidecar != null && p.running)
         .map(p -> new ProxyState(p.pod.getMetadata().getName(), p.pod.getMetadata().getNamespace(), revision(p.pod),
             p.sidecar.istioVersion(), p.sidecar.rejectsRoutes(mesh)))
-        .sorted(java.util.Comparator.comparing(ProxyState::namespace).thenComparing(ProxyState::pod)).toList();
+        .sorted(Comparator.comparing(ProxyState::namespace).thenComparing(ProxyState::pod)).toList();
   }
 
   /** A number that changes whenever the Istio configuration the sidecars act on changes (xDS nonces). */
@@ -334,7 +364,7 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
     return mesh().version();
   }
 
-  private static final java.util.regex.Pattern STATUS_REVISION = java.util.regex.Pattern.compile("\"revision\"\\s*:\\s*\"([^\"]*)\"");
+  private static final Pattern STATUS_REVISION = Pattern.compile("\"revision\"\\s*:\\s*\"([^\"]*)\"");
 
   /** The revision whose istiod a proxy talks to: the istio.io/rev label of gateways, else what the injector recorded in sidecar.istio.io/status. */
   private static String revision(Pod pod) {
@@ -343,7 +373,7 @@ public class DemoRuntime implements PodRuntime, AutoCloseable {
     if (label != null || status == null) {
       return label;
     }
-    java.util.regex.Matcher m = STATUS_REVISION.matcher(status);
+    Matcher m = STATUS_REVISION.matcher(status);
     return m.find() ? m.group(1) : null;
   }
 

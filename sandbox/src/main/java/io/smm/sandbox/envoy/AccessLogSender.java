@@ -1,5 +1,6 @@
-package io.smm.sandbox.demo;
+package io.smm.sandbox.envoy;
 
+import com.google.protobuf.Any;
 import com.google.protobuf.Duration;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
@@ -33,6 +34,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * One sidecar's access log stream, as Envoy's gRPC access logger sends it:
@@ -42,12 +44,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * receiver's address is looked up until it is known, as Envoy keeps resolving its ALS cluster);
  * requests never wait.
  */
-final class AccessLogSender implements AutoCloseable {
+public final class AccessLogSender implements AutoCloseable {
 
   static final int QUEUE = 10_000;
 
   /** One logged request or TCP connection (protocol "tcp"), from the sidecar's point of view. */
-  record Entry(boolean outbound, String protocol, Instant start, double durationMs, String method, String path, String authority,
+  public record Entry(boolean outbound, String protocol, Instant start, double durationMs, String method, String path, String authority,
       String upstreamCluster, String upstreamAddress, String downstreamAddress, int responseCode, Integer grpcStatus, long requestBytes,
       long responseBytes, String responseFlags, String userAgent, String requestId, boolean mutualTls, String peerPod) {
 
@@ -58,7 +60,7 @@ final class AccessLogSender implements AutoCloseable {
     }
   }
 
-  private final java.util.function.Supplier<String> target;
+  private final Supplier<String> target;
   private ManagedChannel channel;
   private final Node node;
   private final BlockingQueue<Entry> queue = new ArrayBlockingQueue<>(QUEUE);
@@ -71,7 +73,7 @@ final class AccessLogSender implements AutoCloseable {
   private StreamObserver<StreamAccessLogsMessage> stream;
 
   /** @param target host:port of the receiver, null while it is not known */
-  AccessLogSender(java.util.function.Supplier<String> target, MeshIdentity identity, String podIp, String revision) {
+  public AccessLogSender(Supplier<String> target, MeshIdentity identity, String podIp, String revision) {
     this.target = target;
     this.node = Node.newBuilder()
         .setId("sidecar~" + podIp + "~" + identity.pod() + "." + identity.namespace() + "~" + identity.namespace() + ".svc.cluster.local")
@@ -204,7 +206,7 @@ final class AccessLogSender implements AutoCloseable {
       // Istio's metadata exchange leaves the peer's pod name in the filter state (the upstream's for
       // outbound, the downstream's for inbound); receivers use it to name the other side.
       common.putFilterStateObjects(e.outbound() ? "wasm.upstream_peer_id" : "wasm.downstream_peer_id",
-          com.google.protobuf.Any.pack(text(e.peerPod())));
+          Any.pack(text(e.peerPod())));
     }
     return common.build();
   }

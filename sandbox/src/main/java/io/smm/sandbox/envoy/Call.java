@@ -1,7 +1,9 @@
-package io.smm.sandbox.demo;
+package io.smm.sandbox.envoy;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * One entry of a demo workload's REQUESTS (the allspark format the seed uses:
@@ -10,7 +12,7 @@ import java.net.URISyntaxException;
  */
 public record Call(String scheme, String host, int port, String path, int count) {
 
-  static final java.util.Set<String> SCHEMES = java.util.Set.of("http", "grpc", "tcp");
+  static final Set<String> SCHEMES = Set.of("http", "grpc", "tcp");
 
   /** Parses {@code scheme://host[:port][/path]#count}; the count defaults to 1. */
   public static Call parse(String text) {
@@ -37,7 +39,7 @@ public record Call(String scheme, String host, int port, String path, int count)
     if (uri.getScheme() == null || uri.getHost() == null) {
       throw new IllegalArgumentException("\"" + text + "\" is not a URL of the form scheme://host:port/path#count");
     }
-    String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
     if (!SCHEMES.contains(scheme)) {
       throw new IllegalArgumentException("\"" + text + "\": scheme " + scheme + " is not supported; valid: http, grpc, tcp");
     }

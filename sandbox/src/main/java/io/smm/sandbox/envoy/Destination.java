@@ -1,13 +1,13 @@
-package io.smm.sandbox.demo;
+package io.smm.sandbox.envoy;
 
 /**
  * Where an outbound call goes, as the caller's sidecar resolves it: a Kubernetes Service, a
  * ServiceEntry host, or neither (PassthroughCluster under ALLOW_ANY, BlackHoleCluster under
  * REGISTRY_ONLY). {@code host} is what Istio's metrics call destination_service.
  */
-record Destination(Kind kind, String host, String serviceName, String namespace) {
+public record Destination(Kind kind, String host, String serviceName, String namespace) {
 
-  enum Kind { SERVICE, SERVICE_ENTRY, PASSTHROUGH, BLACKHOLE }
+  public enum Kind { SERVICE, SERVICE_ENTRY, PASSTHROUGH, BLACKHOLE }
 
   static Destination service(String name, String namespace) {
     return new Destination(Kind.SERVICE, name + "." + namespace + ".svc.cluster.local", name, namespace);

@@ -1,7 +1,7 @@
-package io.smm.sandbox.demo;
+package io.smm.sandbox.envoy;
 
 /** Istio's protobuf durations ("1.5s", "100ms") in milliseconds. */
-final class Durations {
+public final class Durations {
 
   private Durations() {}
 

@@ -1,10 +1,10 @@
-package io.smm.sandbox.demo;
+package io.smm.sandbox.envoy;
 
 import io.grpc.Status;
 import java.util.Locale;
 
 /** gRPC status names and codes, and how Envoy maps an HTTP status of a local reply to a gRPC status. */
-final class GrpcStatuses {
+public final class GrpcStatuses {
 
   private GrpcStatuses() {}
 

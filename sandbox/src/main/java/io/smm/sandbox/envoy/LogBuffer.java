@@ -1,20 +1,20 @@
-package io.smm.sandbox.demo;
+package io.smm.sandbox.envoy;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
 
 /** A container's log: the last {@code capacity} lines, oldest dropped first, as a kubelet's log rotation would. */
-final class LogBuffer {
+public final class LogBuffer {
 
   private final int capacity;
   private final Deque<String> lines = new ArrayDeque<>();
   private long chars;
 
-  LogBuffer(int capacity) {
+  public LogBuffer(int capacity) {
     this.capacity = capacity;
   }
 
-  synchronized void add(String line) {
+  public synchronized void add(String line) {
     if (lines.size() == capacity) {
       chars -= lines.removeFirst().length();
     }
@@ -23,12 +23,12 @@ final class LogBuffer {
   }
 
   /** Characters held, for the pod's memory model. */
-  synchronized long chars() {
+  public synchronized long chars() {
     return chars;
   }
 
   /** The last {@code tail} lines (all when null), each ending with a newline. */
-  synchronized String text(Integer tail) {
+  public synchronized String text(Integer tail) {
     int skip = tail == null ? 0 : Math.max(0, lines.size() - tail);
     StringBuilder out = new StringBuilder();
     for (String line : lines) {

@@ -1,4 +1,4 @@
-package io.smm.sandbox.demo;
+package io.smm.sandbox.envoy;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.Map;
@@ -39,7 +39,7 @@ public record MeshIdentity(String workload, String namespace, String app, String
   static final MeshIdentity UNKNOWN = new MeshIdentity("unknown", "unknown", "unknown", "unknown", "unknown", "unknown", "unknown", "");
 
   /** ip:port as Envoy logs an address of this pod; {@code fallback} when its IP is not known. */
-  String address(int port, String fallback) {
+  public String address(int port, String fallback) {
     return ip.isEmpty() ? fallback : ip + ":" + port;
   }
 }

@@ -1,4 +1,4 @@
-package io.smm.sandbox.demo;
+package io.smm.sandbox.envoy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
@@ -19,10 +19,10 @@ import java.util.concurrent.TimeUnit;
  * {@link Snapshot}: a request sees one consistent configuration, and specs are parsed once per
  * refresh, not once per request. A kind that cannot be listed keeps its last good state.
  */
-final class MeshResources implements AutoCloseable {
+public final class MeshResources implements AutoCloseable {
 
   /** An Istio resource with its spec parsed. */
-  record Rule(String namespace, String name, String resourceVersion, JsonNode spec) {
+  public record Rule(String namespace, String name, String resourceVersion, JsonNode spec) {
     static Rule of(GenericKubernetesResource r) {
       Object spec = r.getAdditionalProperties().get("spec");
       return new Rule(r.getMetadata().getNamespace(), r.getMetadata().getName(), r.getMetadata().getResourceVersion(),
@@ -35,12 +35,12 @@ final class MeshResources implements AutoCloseable {
   }
 
   /** Everything one request is decided with. */
-  record Snapshot(List<Rule> virtualServices, List<Rule> destinationRules, List<Rule> peerAuthentications, List<Rule> sidecars,
+  public record Snapshot(List<Rule> virtualServices, List<Rule> destinationRules, List<Rule> peerAuthentications, List<Rule> sidecars,
       List<Rule> serviceEntries, Map<String, JsonNode> meshConfigs) {
-    static final Snapshot EMPTY = new Snapshot(List.of(), List.of(), List.of(), List.of(), List.of(), Map.of());
+    public static final Snapshot EMPTY = new Snapshot(List.of(), List.of(), List.of(), List.of(), List.of(), Map.of());
 
     /** Changes with any resource's version: what istiod's xDS nonces stand for. */
-    long version() {
+    public long version() {
       long v = 17;
       for (List<Rule> rules : List.of(virtualServices, destinationRules, peerAuthentications, sidecars, serviceEntries)) {
         for (Rule r : rules) {
@@ -64,12 +64,12 @@ final class MeshResources implements AutoCloseable {
   });
   private volatile Snapshot snapshot = Snapshot.EMPTY;
 
-  MeshResources(KubernetesClient client) {
+  public MeshResources(KubernetesClient client) {
     this.client = client;
     refresher.scheduleWithFixedDelay(this::refresh, 0, 1, TimeUnit.SECONDS);
   }
 
-  Snapshot snapshot() {
+  public Snapshot snapshot() {
     return snapshot;
   }
 
@@ -78,7 +78,7 @@ final class MeshResources implements AutoCloseable {
    * One refresh at a time: otherwise a periodic refresh that listed before a change could finish
    * after this one and put the older configuration back.
    */
-  synchronized void refresh() {
+  public synchronized void refresh() {
     Snapshot last = snapshot;
     Map<String, JsonNode> meshConfigs = new HashMap<>();
     for (Rule icp : list("servicemesh.cisco.com/v1alpha1", "IstioControlPlane", List.of())) {

@@ -1,4 +1,4 @@
-package io.smm.sandbox.demo;
+package io.smm.sandbox.envoy;
 
 import java.util.Collection;
 import java.util.Map;
@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * always at least one. A success resets the count. Istio disables Envoy's panic threshold, so a
  * cluster with every endpoint ejected answers 503 "no healthy upstream".
  */
-final class OutlierDetector {
+public final class OutlierDetector {
 
   private static final long MAX_EJECTION_MS = 300_000;
 

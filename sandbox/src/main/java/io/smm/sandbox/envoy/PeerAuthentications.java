@@ -1,4 +1,4 @@
-package io.smm.sandbox.demo;
+package io.smm.sandbox.envoy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
@@ -9,9 +9,9 @@ import java.util.Map;
  * else the mesh-wide one (root namespace, no selector), else PERMISSIVE. UNSET inherits from the
  * next level. Port-level modes are not simulated.
  */
-final class PeerAuthentications {
+public final class PeerAuthentications {
 
-  enum Mode { STRICT, PERMISSIVE, DISABLE }
+  public enum Mode { STRICT, PERMISSIVE, DISABLE }
 
   private PeerAuthentications() {}
 

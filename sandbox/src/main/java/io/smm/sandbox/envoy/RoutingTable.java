@@ -1,15 +1,18 @@
-package io.smm.sandbox.demo;
+package io.smm.sandbox.envoy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiPredicate;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -23,25 +26,25 @@ import java.util.regex.Pattern;
  * TLS routes for the host, unknown match fields) makes the whole VirtualService unusable: it
  * throws, and the caller skips that VirtualService with one warning.
  */
-final class RoutingTable {
+public final class RoutingTable {
 
   /** Istio's default retry policy for routes without one: 2 attempts on connection failures and upstream 503s. */
   static final Retry DEFAULT_RETRY = new Retry(2, 0, Set.of("connect-failure", "refused-stream", "unavailable", "cancelled",
       "retriable-status-codes", "503"));
 
-  record Retry(int attempts, long perTryTimeoutMs, Set<String> retryOn) {}
+  public record Retry(int attempts, long perTryTimeoutMs, Set<String> retryOn) {}
 
-  record Mirror(String host, String subset, double percent) {}
+  public record Mirror(String host, String subset, double percent) {}
 
-  record Redirect(int code, String uri, String authority) {}
+  public record Redirect(int code, String uri, String authority) {}
 
   /** What the sidecar does with one request; {@code host} is as written in the route (short names resolve in {@code namespace}). */
-  record Route(String namespace, String host, String subset, int port, int abortHttpStatus,
+  public record Route(String namespace, String host, String subset, int port, int abortHttpStatus,
       int abortGrpcStatus, long delayMs, long timeoutMs, Retry retry, Mirror mirror, String rewriteUri, String rewriteAuthority,
       Redirect redirect, Map<String, String> setHeaders, List<String> removeHeaders) {}
 
   /** The request as the route matchers see it. */
-  record RequestView(String sourceNamespace, Map<String, String> sourceLabels, String protocol, String authority, int port,
+  public record RequestView(String sourceNamespace, Map<String, String> sourceLabels, String protocol, String authority, int port,
       String path, String method, Map<String, String> headers) {}
 
   private RoutingTable() {}
@@ -51,7 +54,7 @@ final class RoutingTable {
    * {@code hostMatches} tells whether a host as written in a VirtualService of a namespace names
    * the destination.
    */
-  static List<MeshResources.Rule> forHost(List<MeshResources.Rule> virtualServices, java.util.function.BiPredicate<String, String> hostMatches) {
+  static List<MeshResources.Rule> forHost(List<MeshResources.Rule> virtualServices, BiPredicate<String, String> hostMatches) {
     List<MeshResources.Rule> out = new ArrayList<>();
     for (MeshResources.Rule vs : virtualServices) {
       if (!boundToMesh(vs.spec())) {
@@ -210,7 +213,7 @@ final class RoutingTable {
     if (matcher.isMissingNode() || matcher.isNull()) {
       return true;
     }
-    java.util.function.UnaryOperator<String> norm = s -> lowerCase ? s.toLowerCase(Locale.ROOT) : s;
+    UnaryOperator<String> norm = s -> lowerCase ? s.toLowerCase(Locale.ROOT) : s;
     if (matcher.has("exact")) {
       return norm.apply(matcher.get("exact").asText()).equals(value);
     }
@@ -247,7 +250,7 @@ final class RoutingTable {
     Retry retry = DEFAULT_RETRY;
     if (route.has("retries")) {
       JsonNode retries = route.get("retries");
-      Set<String> on = new java.util.HashSet<>();
+      Set<String> on = new HashSet<>();
       for (String s : retries.path("retryOn").asText("connect-failure,refused-stream,unavailable,cancelled,503").split(",")) {
         if (!s.isBlank()) {
           on.add(s.trim());

@@ -1,4 +1,4 @@
-package io.smm.sandbox.demo;
+package io.smm.sandbox.envoy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Service;
@@ -11,22 +11,22 @@ import java.util.Map;
  * (outbound traffic policy of the Sidecar resource, else of the mesh config: ALLOW_ANY goes
  * through PassthroughCluster, REGISTRY_ONLY to BlackHoleCluster).
  */
-final class ServiceRegistry {
+public final class ServiceRegistry {
 
   private final Store<Service> services;
 
-  ServiceRegistry(Store<Service> services) {
+  public ServiceRegistry(Store<Service> services) {
     this.services = services;
   }
 
-  Service service(String namespace, String name) {
+  public Service service(String namespace, String name) {
     return services.getByKey(namespace + "/" + name);
   }
 
   /** The calling pod as the Sidecar resource and routing see it. */
-  record Caller(String namespace, Map<String, String> labels, String revision) {}
+  public record Caller(String namespace, Map<String, String> labels, String revision) {}
 
-  Destination resolve(MeshResources.Snapshot mesh, Caller caller, String host) {
+  public Destination resolve(MeshResources.Snapshot mesh, Caller caller, String host) {
     Destination known = known(mesh, caller.namespace(), host);
     JsonNode sidecar = Sidecars.applying(mesh, caller);
     if (known != null && visible(sidecar, caller.namespace(), known)) {

@@ -1,6 +1,7 @@
-package io.smm.sandbox.demo;
+package io.smm.sandbox.envoy;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -42,11 +43,11 @@ public final class SidecarMetrics {
    * (cluster_manager and listener_manager stats are in Istio's default inclusion list).
    */
   SidecarMetrics(String istioVersion) {
-    io.prometheus.metrics.core.metrics.Gauge.builder().name("istio_build").help("Istio component build info")
+    Gauge.builder().name("istio_build").help("Istio component build info")
         .labelNames("component", "tag").register(registry).labelValues("proxy", istioVersion).set(1);
-    io.prometheus.metrics.core.metrics.Gauge.builder().name("envoy_cluster_manager_cds_update_rejected")
+    Gauge.builder().name("envoy_cluster_manager_cds_update_rejected")
         .help("Total rejected CDS updates").register(registry).set(0);
-    io.prometheus.metrics.core.metrics.Gauge.builder().name("envoy_listener_manager_lds_update_rejected")
+    Gauge.builder().name("envoy_listener_manager_lds_update_rejected")
         .help("Total rejected LDS updates").register(registry).set(0);
   }
   private final Counter requests = Counter.builder().name("istio_requests_total").help("Total requests.").labelNames(LABELS)

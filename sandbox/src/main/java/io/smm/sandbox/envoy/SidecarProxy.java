@@ -1,9 +1,12 @@
-package io.smm.sandbox.demo;
+package io.smm.sandbox.envoy;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,11 +21,11 @@ import org.slf4j.LoggerFactory;
  * PeerAuthentication mode and reports as reporter "destination". Both halves log to the ALS
  * receiver when the mesh config enables it.
  */
-final class SidecarProxy implements AutoCloseable {
+public final class SidecarProxy implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SidecarProxy.class);
 
-  private final DemoRuntime runtime;
+  private final Endpoints runtime;
   private final MeshIdentity identity;
   private final ServiceRegistry.Caller caller;
   private final SidecarMetrics metrics;
@@ -31,9 +34,9 @@ final class SidecarProxy implements AutoCloseable {
   private final OutlierDetector outliers = new OutlierDetector();
   private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
   /** The istio-proxy container's stdout: Envoy's access log lines, in Istio's default text format (abridged). */
-  final LogBuffer accessLogText = new LogBuffer(1000);
+  public final LogBuffer accessLogText = new LogBuffer(1000);
 
-  SidecarProxy(DemoRuntime runtime, MeshIdentity identity, ServiceRegistry.Caller caller, AccessLogSender accessLog, String istioVersion) {
+  public SidecarProxy(Endpoints runtime, MeshIdentity identity, ServiceRegistry.Caller caller, AccessLogSender accessLog, String istioVersion) {
     this.runtime = runtime;
     this.identity = identity;
     this.istioVersion = istioVersion;
@@ -42,11 +45,11 @@ final class SidecarProxy implements AutoCloseable {
     this.accessLog = accessLog;
   }
 
-  MeshIdentity identity() {
+  public MeshIdentity identity() {
     return identity;
   }
 
-  String istioVersion() {
+  public String istioVersion() {
     return istioVersion;
   }
 
@@ -55,11 +58,11 @@ final class SidecarProxy implements AutoCloseable {
    * apply; istiod then shows its RDS as STALE): a VirtualService of the current configuration that
    * it had to skip. Editing or deleting that VirtualService clears it, as the next push is accepted.
    */
-  boolean rejectsRoutes(MeshResources.Snapshot mesh) {
+  public boolean rejectsRoutes(MeshResources.Snapshot mesh) {
     return mesh.virtualServices().stream().anyMatch(vs -> warned.contains(vs.key()));
   }
 
-  SidecarMetrics metrics() {
+  public SidecarMetrics metrics() {
     return metrics;
   }
 
@@ -70,7 +73,7 @@ final class SidecarProxy implements AutoCloseable {
   }
 
   /** STRICT refuses connections that are not mutual TLS. */
-  boolean rejectsPlaintext(Map<String, String> headers) {
+  public boolean rejectsPlaintext(Map<String, String> headers) {
     return inboundMode() == PeerAuthentications.Mode.STRICT && !"mutual".equals(headers.get(Wire.TLS));
   }
 
@@ -82,7 +85,7 @@ final class SidecarProxy implements AutoCloseable {
         parts.length > 1 ? parts[1] : identity.namespace(), mtls);
   }
 
-  void inboundRequest(String protocol, int containerPort, String path, String method, Map<String, String> headers, DemoPod.Answer a,
+  public void inboundRequest(String protocol, int containerPort, String path, String method, Map<String, String> headers, Answer a,
       String downstream, long t0) {
     double ms = (System.nanoTime() - t0) / 1e6;
     SidecarMetrics.Peers peers = inboundPeers(headers);
@@ -93,7 +96,7 @@ final class SidecarProxy implements AutoCloseable {
         headers.getOrDefault("user-agent", "-"), headers.get("x-request-id"), peers.mutualTls(), peers.source().pod()));
   }
 
-  void inboundConnection(Map<String, String> headers, long received, long sent, String downstream, long t0) {
+  public void inboundConnection(Map<String, String> headers, long received, long sent, String downstream, long t0) {
     SidecarMetrics.Peers peers = inboundPeers(headers);
     metrics.record(new SidecarMetrics.Connection(peers, "-", received, sent));
     String from = meshAddress(peers.source(), downstream);
@@ -112,12 +115,12 @@ final class SidecarProxy implements AutoCloseable {
 
   // --- outbound ----------------------------------------------------------------------------------
 
-  void outbound(Call call, Map<String, String> appHeaders) {
+  public void outbound(Call call, Map<String, String> appHeaders) {
     long t0 = System.nanoTime();
     MeshResources.Snapshot mesh = runtime.mesh();
     Destination destination = runtime.registry().resolve(mesh, caller, call.host());
     Map<String, String> headers = new HashMap<>(appHeaders);
-    headers.putIfAbsent("x-request-id", java.util.UUID.randomUUID().toString());
+    headers.putIfAbsent("x-request-id", UUID.randomUUID().toString());
     headers.putIfAbsent("user-agent", "smm-demo");
     Attempt result = switch (destination.kind()) {
       case BLACKHOLE -> Attempt.local(call, 502, "-", null);
@@ -127,7 +130,7 @@ final class SidecarProxy implements AutoCloseable {
     };
     Destination reported = result.destination() != null ? result.destination() : destination;
     double ms = (System.nanoTime() - t0) / 1e6;
-    MeshIdentity peer = result.target() != null ? result.target().identity : MeshIdentity.UNKNOWN;
+    MeshIdentity peer = result.target() != null ? result.target().identity() : MeshIdentity.UNKNOWN;
     SidecarMetrics.Peers peers = new SidecarMetrics.Peers("source", identity, peer, reported.host(), reported.metricName(),
         reported.metricNamespace(), result.mtls());
     String cluster = cluster(call, reported);
@@ -161,7 +164,7 @@ final class SidecarProxy implements AutoCloseable {
   }
 
   /** One request's result; target is the pod that answered, destination the service it was routed to. */
-  private record Attempt(int httpStatus, Integer grpcStatus, String flags, DemoPod target, Destination destination, boolean mtls,
+  private record Attempt(int httpStatus, Integer grpcStatus, String flags, Endpoint target, Destination destination, boolean mtls,
       long requestBytes, long responseBytes) {
 
     /** A reply the sidecar gives itself, no upstream involved: TCP has no status, gRPC gets the one Envoy maps the HTTP status to. */
@@ -184,17 +187,17 @@ final class SidecarProxy implements AutoCloseable {
 
   /** Hosts outside the cluster are answered on this machine: the sandbox never sends traffic off it. */
   private Attempt external(Call call) {
-    DemoPod.sleep(1);
+    Pause.sleep(1);
     boolean tcp = call.protocol().equals("tcp");
     return new Attempt(tcp ? 0 : 200, grpcOf(call, 200, 0), "-", null, null, false, 64, 128);
   }
 
   private Attempt passthrough(Call call, Destination d, Map<String, String> headers) {
-    List<DemoPod> endpoints = runtime.endpoints(d.namespace(), d.serviceName(), Map.of());
+    List<? extends Endpoint> endpoints = runtime.endpoints(d.namespace(), d.serviceName(), Map.of());
     if (endpoints.isEmpty()) {
       return Attempt.local(call, 503, "UF", null);
     }
-    DemoPod target = endpoints.get(ThreadLocalRandom.current().nextInt(endpoints.size()));
+    Endpoint target = endpoints.get(ThreadLocalRandom.current().nextInt(endpoints.size()));
     return send(call, d, target, headers, call.path(), 0, false);
   }
 
@@ -233,7 +236,7 @@ final class SidecarProxy implements AutoCloseable {
     }
     String flags = "-";
     if (route.delayMs() > 0) {
-      DemoPod.sleep(route.delayMs());
+      Pause.sleep(route.delayMs());
       flags = "DI";
     }
     if (route.abortHttpStatus() > 0) {
@@ -284,9 +287,9 @@ final class SidecarProxy implements AutoCloseable {
     int attempts = retry == null ? 1 : 1 + Math.max(0, retry.attempts());
     Attempt last = null;
     for (int attempt = 1; attempt <= attempts; attempt++) {
-      List<DemoPod> endpoints = runtime.endpoints(d.namespace(), d.serviceName(), policy.subsetLabels());
+      List<? extends Endpoint> endpoints = runtime.endpoints(d.namespace(), d.serviceName(), policy.subsetLabels());
       long now = System.currentTimeMillis();
-      List<DemoPod> healthy = endpoints.stream().filter(p -> !outliers.ejected(clusterKey, p.pod.getMetadata().getName(), now)).toList();
+      List<? extends Endpoint> healthy = endpoints.stream().filter(p -> !outliers.ejected(clusterKey, p.pod().getMetadata().getName(), now)).toList();
       if (healthy.isEmpty()) {
         return Attempt.local(call, 503, "UH", d);
       }
@@ -298,21 +301,21 @@ final class SidecarProxy implements AutoCloseable {
       long remainingMs = deadline == Long.MAX_VALUE ? 0 : Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
       long tryTimeout = retry != null && retry.perTryTimeoutMs() > 0
           ? (remainingMs > 0 ? Math.min(remainingMs, retry.perTryTimeoutMs()) : retry.perTryTimeoutMs()) : remainingMs;
-      DemoPod target = healthy.get(Math.floorMod(runtime.nextIndex(clusterKey), healthy.size()));
+      Endpoint target = healthy.get(Math.floorMod(runtime.nextIndex(clusterKey), healthy.size()));
       boolean mtls = clientTls(mesh, policy, target);
       try {
         last = send(call, d, target, headers, path, tryTimeout, mtls);
       } finally {
         active.decrementAndGet();
       }
-      outliers.report(clusterKey, target.pod.getMetadata().getName(), endpoints.size(), last.httpStatus(), last.flags().equals("UF"),
+      outliers.report(clusterKey, target.pod().getMetadata().getName(), endpoints.size(), last.httpStatus(), last.flags().equals("UF"),
           policy.outlier(), System.currentTimeMillis());
       boolean overallTimeout = deadline != Long.MAX_VALUE && System.nanoTime() >= deadline;
       if (overallTimeout && last.flags().equals("UT")) {
         return last;
       }
       if (attempt < attempts && !overallTimeout && retriable(last, retry)) {
-        DemoPod.sleep(Math.min(250, 25L << (attempt - 1)) * ThreadLocalRandom.current().nextLong(1, 3) / 2);
+        Pause.sleep(Math.min(250, 25L << (attempt - 1)) * ThreadLocalRandom.current().nextLong(1, 3) / 2);
         continue;
       }
       if (attempt > 1 && retriable(last, retry)) {
@@ -324,18 +327,18 @@ final class SidecarProxy implements AutoCloseable {
   }
 
   /** Auto mTLS: mutual TLS to endpoints with a sidecar whose PeerAuthentication is not DISABLE, unless the DestinationRule says. */
-  private boolean clientTls(MeshResources.Snapshot mesh, TrafficPolicy policy, DemoPod target) {
+  private boolean clientTls(MeshResources.Snapshot mesh, TrafficPolicy policy, Endpoint target) {
     if ("DISABLE".equals(policy.tlsMode())) {
       return false;
     }
     if ("ISTIO_MUTUAL".equals(policy.tlsMode())) {
       return true;
     }
-    if (target.sidecar == null) {
+    if (target.sidecar() == null) {
       return false;
     }
-    return PeerAuthentications.mode(mesh, target.pod.getMetadata().getNamespace(), target.sidecar.caller.labels(),
-        target.sidecar.caller.revision()) != PeerAuthentications.Mode.DISABLE;
+    return PeerAuthentications.mode(mesh, target.pod().getMetadata().getNamespace(), target.sidecar().caller.labels(),
+        target.sidecar().caller.revision()) != PeerAuthentications.Mode.DISABLE;
   }
 
   private static boolean retriable(Attempt a, RoutingTable.Retry retry) {
@@ -364,7 +367,7 @@ final class SidecarProxy implements AutoCloseable {
   }
 
   /** One attempt on one endpoint. */
-  private Attempt send(Call call, Destination d, DemoPod target, Map<String, String> headers, String path, long timeoutMs,
+  private Attempt send(Call call, Destination d, Endpoint target, Map<String, String> headers, String path, long timeoutMs,
       boolean mtls) {
     String address = runtime.addressOf(target, d, call.port()).orElse(null);
     if (address == null) {
@@ -376,7 +379,7 @@ final class SidecarProxy implements AutoCloseable {
     if (mtls) {
       wire.put(Wire.TLS, "mutual");
     }
-    byte[] preamble = mtls ? (Wire.TCP_PREAMBLE + Wire.encode(identity) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8) : null;
+    byte[] preamble = mtls ? (Wire.TCP_PREAMBLE + Wire.encode(identity) + "\n").getBytes(StandardCharsets.UTF_8) : null;
     Upstreams.Response r = runtime.upstreams().call(call.protocol(), address, path, wire, timeoutMs, preamble);
     String flags = switch (r.failure()) {
       case CONNECT -> "UF";
@@ -397,7 +400,7 @@ final class SidecarProxy implements AutoCloseable {
       accessLog.log(e);
     }
     boolean tcp = e.protocol().equals("tcp");
-    accessLogText.add(String.format(java.util.Locale.ROOT, "[%s] \"%s\" %d %s %d %d %.0f \"%s\" \"%s\" \"%s\" \"%s\" %s",
+    accessLogText.add(String.format(Locale.ROOT, "[%s] \"%s\" %d %s %d %d %.0f \"%s\" \"%s\" \"%s\" \"%s\" %s",
         e.start(), tcp ? "- - -" : e.method() + " " + e.path() + (e.protocol().equals("grpc") ? " HTTP/2" : " HTTP/1.1"),
         e.responseCode(), e.responseFlags(), e.requestBytes(), e.responseBytes(), e.durationMs(), tcp ? "-" : e.userAgent(),
         tcp ? "-" : e.requestId(), tcp ? "-" : e.authority(), e.upstreamAddress() == null ? "-" : e.upstreamAddress(),

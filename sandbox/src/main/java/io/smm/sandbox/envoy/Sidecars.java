@@ -1,4 +1,4 @@
-package io.smm.sandbox.demo;
+package io.smm.sandbox.envoy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
@@ -9,7 +9,7 @@ import java.util.Map;
  * whose workloadSelector matches it, else the one in its namespace without selector, else the
  * one without selector in the mesh's root namespace.
  */
-final class Sidecars {
+public final class Sidecars {
 
   private Sidecars() {}
 

@@ -1,6 +1,7 @@
-package io.smm.sandbox.demo;
+package io.smm.sandbox.envoy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -10,11 +11,11 @@ import java.util.Map;
  * trafficPolicy replaces the host-level settings field by field, as in Istio. The DestinationRule
  * is looked up in the caller's namespace, then the service's, then the root namespace.
  */
-record TrafficPolicy(Map<String, String> subsetLabels, boolean subsetMissing, ConnectionPool connectionPool, Outlier outlier,
+public record TrafficPolicy(Map<String, String> subsetLabels, boolean subsetMissing, ConnectionPool connectionPool, Outlier outlier,
     String tlsMode) {
 
   /** Envoy's circuit breaker thresholds; Istio's defaults are effectively unlimited. */
-  record ConnectionPool(int maxConnections, int http1MaxPendingRequests, int http2MaxRequests) {
+  public record ConnectionPool(int maxConnections, int http1MaxPendingRequests, int http2MaxRequests) {
     static final ConnectionPool UNLIMITED = new ConnectionPool(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE);
 
     /** Requests one cluster may have in flight: HTTP/1.1 one per connection plus the pending queue; HTTP/2 (gRPC) multiplexed. */
@@ -24,7 +25,7 @@ record TrafficPolicy(Map<String, String> subsetLabels, boolean subsetMissing, Co
   }
 
   /** Outlier detection as Istio configures Envoy (defaults of the fields Istio documents). */
-  record Outlier(int consecutive5xxErrors, int consecutiveGatewayErrors, long baseEjectionMs, int maxEjectionPercent) {}
+  public record Outlier(int consecutive5xxErrors, int consecutiveGatewayErrors, long baseEjectionMs, int maxEjectionPercent) {}
 
   static final TrafficPolicy NONE = new TrafficPolicy(Map.of(), false, ConnectionPool.UNLIMITED, null, null);
 
@@ -34,7 +35,7 @@ record TrafficPolicy(Map<String, String> subsetLabels, boolean subsetMissing, Co
       return subset == null ? NONE : new TrafficPolicy(Map.of(), true, ConnectionPool.UNLIMITED, null, null);
     }
     JsonNode top = dr.path("trafficPolicy");
-    JsonNode own = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    JsonNode own = MissingNode.getInstance();
     Map<String, String> labels = new HashMap<>();
     boolean missing = false;
     if (subset != null) {

@@ -1,4 +1,4 @@
-package io.smm.sandbox.demo;
+package io.smm.sandbox.envoy;
 
 import io.grpc.CallOptions;
 import io.grpc.ClientInterceptors;
@@ -12,6 +12,7 @@ import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -28,12 +29,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /** The wire protocols demo pods speak to each other: HTTP/1.1, gRPC (HTTP/2) and plain TCP, all on 127.0.0.1. */
-final class Upstreams implements AutoCloseable {
+public final class Upstreams implements AutoCloseable {
 
   /** How an attempt ended; {@code failure} is set when no response came back. */
-  enum Failure { NONE, CONNECT, RESET, TIMEOUT }
+  public enum Failure { NONE, CONNECT, RESET, TIMEOUT }
 
-  record Response(int httpStatus, Integer grpcStatus, long requestBytes, long responseBytes, Failure failure) {
+  public record Response(int httpStatus, Integer grpcStatus, long requestBytes, long responseBytes, Failure failure) {
     static Response failed(Failure f) {
       return new Response(0, null, 0, 0, f);
     }
@@ -43,12 +44,12 @@ final class Upstreams implements AutoCloseable {
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
   private final ExecutorService executor;
 
-  Upstreams(ExecutorService executor) {
+  public Upstreams(ExecutorService executor) {
     this.executor = executor;
     this.http = HttpClient.newBuilder().executor(executor).connectTimeout(Duration.ofSeconds(2)).build();
   }
 
-  Response call(String protocol, String address, String path, Map<String, String> headers, long timeoutMs, byte[] preamble) {
+  public Response call(String protocol, String address, String path, Map<String, String> headers, long timeoutMs, byte[] preamble) {
     return switch (protocol) {
       case "grpc" -> grpc(address, headers, timeoutMs);
       case "tcp" -> tcp(address, path, timeoutMs, preamble);
@@ -70,7 +71,7 @@ final class Upstreams implements AutoCloseable {
       return new Response(r.statusCode(), null, 0, r.body().length, Failure.NONE);
     } catch (HttpTimeoutException e) {
       return Response.failed(Failure.TIMEOUT);
-    } catch (java.net.ConnectException e) {
+    } catch (ConnectException e) {
       return Response.failed(Failure.CONNECT);
     } catch (IOException e) {
       return Response.failed(Failure.RESET);
@@ -103,7 +104,7 @@ final class Upstreams implements AutoCloseable {
       if (code == Status.Code.DEADLINE_EXCEEDED) {
         return Response.failed(Failure.TIMEOUT);
       }
-      if (code == Status.Code.UNAVAILABLE && e.getStatus().getCause() instanceof java.net.ConnectException) {
+      if (code == Status.Code.UNAVAILABLE && e.getStatus().getCause() instanceof ConnectException) {
         return Response.failed(Failure.CONNECT);
       }
       if (code == Status.Code.UNAVAILABLE && e.getStatus().getDescription() != null
@@ -136,7 +137,7 @@ final class Upstreams implements AutoCloseable {
       return new Response(0, null, query.length, answer.length, Failure.NONE);
     } catch (SocketTimeoutException e) {
       return Response.failed(Failure.TIMEOUT);
-    } catch (java.net.ConnectException e) {
+    } catch (ConnectException e) {
       return Response.failed(Failure.CONNECT);
     } catch (IOException e) {
       return Response.failed(Failure.RESET);
@@ -144,7 +145,7 @@ final class Upstreams implements AutoCloseable {
   }
 
   /** Forgets the gRPC channel of a pod that stopped. */
-  void forget(String address) {
+  public void forget(String address) {
     ManagedChannel c = channels.remove(address);
     if (c != null) {
       c.shutdownNow();

@@ -1,4 +1,4 @@
-package io.smm.sandbox.demo;
+package io.smm.sandbox.envoy;
 
 import io.grpc.MethodDescriptor;
 import java.io.ByteArrayInputStream;
@@ -13,17 +13,17 @@ import java.io.UncheckedIOException;
  * the service the client routed to. TCP carries the same in a first line (Istio's TCP metadata
  * exchange is a preamble too, negotiated by ALPN).
  */
-final class Wire {
+public final class Wire {
 
-  static final String PEER = "x-smm-peer";
+  public static final String PEER = "x-smm-peer";
   /** The request's HTTP method among an application's headers, as HTTP/2 and Envoy carry it (a pseudo-header). */
-  static final String METHOD = ":method";
-  static final String TLS = "x-smm-tls";
-  static final String SERVICE = "x-smm-destination-service";
-  static final String TCP_PREAMBLE = "SMM-PEER ";
+  public static final String METHOD = ":method";
+  public static final String TLS = "x-smm-tls";
+  public static final String SERVICE = "x-smm-destination-service";
+  public static final String TCP_PREAMBLE = "SMM-PEER ";
 
   /** The demo's one gRPC method: unary, opaque bytes (no generated stubs needed). */
-  static final MethodDescriptor<byte[], byte[]> GRPC_CALL = MethodDescriptor.<byte[], byte[]>newBuilder()
+  public static final MethodDescriptor<byte[], byte[]> GRPC_CALL = MethodDescriptor.<byte[], byte[]>newBuilder()
       .setType(MethodDescriptor.MethodType.UNARY)
       .setFullMethodName("smm.demo.Workload/Call")
       .setRequestMarshaller(new Bytes())

@@ -7,10 +7,12 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
+import java.util.UUID;
 
 /** What a fresh cluster has: the system namespaces and one Node describing this machine. */
 public final class ClusterSeed {
@@ -76,9 +78,9 @@ public final class ClusterSeed {
         .withKubeProxyVersion(EmbeddedApiServer.KUBERNETES_VERSION)
         .withContainerRuntimeVersion("smm-sandbox://in-process")
         // Required by the Node schema; a real kubelet reads them from the machine (/etc/machine-id, DMI, the boot id).
-        .withMachineID(java.util.UUID.nameUUIDFromBytes(("machine:" + name).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString().replace("-", ""))
-        .withSystemUUID(java.util.UUID.nameUUIDFromBytes(("system:" + name).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString())
-        .withBootID(java.util.UUID.randomUUID().toString())
+        .withMachineID(UUID.nameUUIDFromBytes(("machine:" + name).getBytes(StandardCharsets.UTF_8)).toString().replace("-", ""))
+        .withSystemUUID(UUID.nameUUIDFromBytes(("system:" + name).getBytes(StandardCharsets.UTF_8)).toString())
+        .withBootID(UUID.randomUUID().toString())
         .endNodeInfo()
         .endStatus()
         .build();

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What istiod's injector adds to a pod with Istio 1.15's {@code sidecar} and {@code gateway}
@@ -181,8 +183,8 @@ final class IstioInjectionTemplate {
 
   /** global.proxy.resources of the istiod chart's defaults, which the sidecar template gives istio-init and istio-proxy. */
   private static JsonNode defaultResources() {
-    return Serialization.jsonMapper().valueToTree(java.util.Map.of(
-        "limits", java.util.Map.of("cpu", "2", "memory", "1Gi"), "requests", java.util.Map.of("cpu", "100m", "memory", "128Mi")));
+    return Serialization.jsonMapper().valueToTree(Map.of(
+        "limits", Map.of("cpu", "2", "memory", "1Gi"), "requests", Map.of("cpu", "100m", "memory", "128Mi")));
   }
 
   private static ObjectNode securityContext(boolean init) {
@@ -237,7 +239,7 @@ final class IstioInjectionTemplate {
     }
     original.set(probe.has("httpGet") ? "httpGet" : "tcpSocket", action);
     // Go marshals maps with sorted keys; the agent's JSON reads the same either way, but this keeps the env stable.
-    java.util.TreeMap<String, JsonNode> sorted = new java.util.TreeMap<>();
+    TreeMap<String, JsonNode> sorted = new TreeMap<>();
     probers.fields().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue()));
     sorted.put(path, original);
     probers.removeAll();

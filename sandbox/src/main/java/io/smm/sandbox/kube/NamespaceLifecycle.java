@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -52,7 +53,7 @@ final class NamespaceLifecycle {
     try {
       JsonNode body = Serialization.jsonMapper().readTree(request.getBody().getBytes());
       name = body == null ? "" : body.path("metadata").path("name").asText("");
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       // the name only decorates the message
     }
     return SandboxDispatcher.status(HttpURLConnection.HTTP_FORBIDDEN, "Forbidden", m.group(2) + " \"" + name

@@ -5,8 +5,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -223,7 +225,7 @@ public final class OpenApiValidator {
     }
     if (allowed != null && !allowed.contains(value.asText())) {
       out.add(new Violation(path, "Unsupported value: \"" + value.asText() + "\": supported values: \""
-          + String.join("\", \"", new java.util.TreeSet<>(allowed)) + "\""));
+          + String.join("\", \"", new TreeSet<>(allowed)) + "\""));
     }
     if ("name".equals(field) && parentPath.matches(".*\\.ports\\[\\d+]") && !value.asText().isEmpty()
         && (value.asText().length() > 15 && parentPath.contains("containers") || !PORT_NAME.matcher(value.asText()).matches())) {
@@ -268,7 +270,7 @@ public final class OpenApiValidator {
   }
 
   private static String describe(JsonNode value) {
-    return value.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + " " + (value.toString().length() > 40
+    return value.getNodeType().name().toLowerCase(Locale.ROOT) + " " + (value.toString().length() > 40
         ? value.toString().substring(0, 37) + "..." : value.toString());
   }
 }

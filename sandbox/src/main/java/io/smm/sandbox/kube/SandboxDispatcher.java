@@ -22,8 +22,12 @@ import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.zjsonpatch.JsonPatch;
+import java.io.IOException;
 import java.net.HttpURLConnection;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -31,6 +35,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -54,9 +60,9 @@ final class SandboxDispatcher extends Dispatcher {
   private final KubernetesCrudDispatcher store;
   /** Authentication and RBAC; null when the server authorizes everything (kube-apiserver's AlwaysAllow). */
   private final AccessControl access;
-  private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.concurrent.atomic.AtomicLong failAtWrite = new java.util.concurrent.atomic.AtomicLong(-1);
+  private final AtomicLong requests = new AtomicLong();
+  private final AtomicLong writes = new AtomicLong();
+  private final AtomicLong failAtWrite = new AtomicLong(-1);
   private final VersionInfo version;
   private final String serverAddress;
   private volatile PodLogs podLogs = (namespace, pod, container, tail) -> Optional.empty();
@@ -214,7 +220,7 @@ final class SandboxDispatcher extends Dispatcher {
           return null; // the store answers 404
         }
         candidate = contentType != null && contentType.startsWith("application/json-patch+json")
-            ? io.fabric8.zjsonpatch.JsonPatch.apply(body, current) : JsonMergePatch.apply(current, body);
+            ? JsonPatch.apply(body, current) : JsonMergePatch.apply(current, body);
       }
     } catch (RuntimeException e) {
       return null; // a body that does not parse or apply is the store's to refuse
@@ -234,14 +240,14 @@ final class SandboxDispatcher extends Dispatcher {
     ObjectNode object;
     try {
       object = (ObjectNode) Serialization.jsonMapper().readTree(request.getBody().getBytes());
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       return request;
     }
     boolean changed = false;
     JsonNode metadata = object.path("metadata");
     if (metadata.isObject() && metadata.path("name").asText("").isEmpty() && !metadata.path("generateName").asText("").isEmpty()) {
       StringBuilder name = new StringBuilder(metadata.path("generateName").asText());
-      java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+      ThreadLocalRandom random = ThreadLocalRandom.current();
       for (int i = 0; i < 5; i++) {
         name.append(NAME_CHARS.charAt(random.nextInt(NAME_CHARS.length())));
       }
@@ -279,7 +285,7 @@ final class SandboxDispatcher extends Dispatcher {
     JsonNode body;
     try {
       body = Serialization.jsonMapper().readTree(request.getBody().getBytes());
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       return null; // the store answers bodies it cannot read
     }
     String sent = body == null ? "" : body.path("metadata").path("resourceVersion").asText("");
@@ -315,7 +321,7 @@ final class SandboxDispatcher extends Dispatcher {
     for (String pair : query.split("&")) {
       int eq = pair.indexOf('=');
       String key = eq < 0 ? pair : pair.substring(0, eq);
-      String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
       if (key.equals("container")) {
         container = value;
       } else if (key.equals("tailLines")) {
@@ -480,7 +486,7 @@ final class SandboxDispatcher extends Dispatcher {
     ObjectNode review;
     try {
       review = (ObjectNode) Serialization.jsonMapper().readTree(request.getBody().getBytes());
-    } catch (java.io.IOException | ClassCastException e) {
+    } catch (IOException | ClassCastException e) {
       return status(HttpURLConnection.HTTP_BAD_REQUEST, "BadRequest", "the review is not a JSON object");
     }
     if (path.endsWith("tokenreviews")) {
@@ -506,7 +512,7 @@ final class SandboxDispatcher extends Dispatcher {
     ObjectNode review;
     try {
       review = (ObjectNode) Serialization.jsonMapper().readTree(request.getBody().getBytes());
-    } catch (java.io.IOException | ClassCastException e) {
+    } catch (IOException | ClassCastException e) {
       return status(HttpURLConnection.HTTP_BAD_REQUEST, "BadRequest", "the review is not a JSON object");
     }
     ObjectNode status = review.putObject("status");
@@ -544,7 +550,7 @@ final class SandboxDispatcher extends Dispatcher {
       crdColumns = printerColumns(group, plural);
     }
     JsonNode body = Serialization.unmarshal(new String(response.getBody().getBytes(), StandardCharsets.UTF_8), JsonNode.class);
-    return json(TablePrinter.table(body, plural, crdColumns, java.time.Instant.now()));
+    return json(TablePrinter.table(body, plural, crdColumns, Instant.now()));
   }
 
   private List<TablePrinter.PrinterColumn> printerColumns(String group, String plural) {
@@ -571,7 +577,7 @@ final class SandboxDispatcher extends Dispatcher {
     JsonNode patch;
     try {
       patch = Serialization.jsonMapper().readTree(request.getBody().getBytes());
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return status(HttpURLConnection.HTTP_BAD_REQUEST, "BadRequest", "the patch is not JSON: " + e.getMessage());
     }
     JsonNode object = Serialization.unmarshal(new String(current.getBody().getBytes(), StandardCharsets.UTF_8), JsonNode.class);

@@ -1,6 +1,7 @@
 package io.smm.sandbox.kube;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.function.Function;
 
@@ -40,7 +41,7 @@ final class SidecarInjectionWebhook {
       }
     }
     JsonNode ns = stored.apply("/api/v1/namespaces/" + namespace);
-    JsonNode nsLabels = ns == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : ns.at("/metadata/labels");
+    JsonNode nsLabels = ns == null ? MissingNode.getInstance() : ns.at("/metadata/labels");
     if (nsLabels.has("istio-injection")) {
       return false; // the istio-injection=enabled label belongs to a default-revision Istio this product does not install
     }

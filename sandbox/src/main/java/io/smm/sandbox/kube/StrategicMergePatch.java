@@ -2,7 +2,9 @@ package io.smm.sandbox.kube;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +42,7 @@ final class StrategicMergePatch {
     if (!patch.isObject()) {
       return patch.deepCopy();
     }
-    ObjectNode result = target != null && target.isObject() ? ((ObjectNode) target).deepCopy() : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    ObjectNode result = target != null && target.isObject() ? ((ObjectNode) target).deepCopy() : JsonNodeFactory.instance.objectNode();
     if ("replace".equals(patch.path("$patch").asText())) {
       ObjectNode replaced = ((ObjectNode) patch).deepCopy();
       replaced.remove("$patch");
@@ -48,7 +50,7 @@ final class StrategicMergePatch {
     }
     JsonNode retain = patch.get("$retainKeys");
     if (retain != null && retain.isArray()) {
-      Set<String> keep = new java.util.HashSet<>();
+      Set<String> keep = new HashSet<>();
       retain.forEach(k -> keep.add(k.asText()));
       result.retain(keep);
     }
@@ -63,7 +65,7 @@ final class StrategicMergePatch {
       if (name.startsWith("$deleteFromPrimitiveList/")) {
         String list = name.substring("$deleteFromPrimitiveList/".length());
         if (result.get(list) instanceof ArrayNode current) {
-          Set<JsonNode> remove = new java.util.HashSet<>();
+          Set<JsonNode> remove = new HashSet<>();
           value.forEach(remove::add);
           ArrayNode kept = current.arrayNode();
           current.forEach(v -> {

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -19,14 +20,14 @@ import java.util.function.Function;
 final class TablePrinter {
 
   /** kubectl shows a waiting container's reason (CrashLoopBackOff, ...) instead of the phase. */
-  private static java.util.Optional<String> waitingReason(JsonNode containerStatuses) {
+  private static Optional<String> waitingReason(JsonNode containerStatuses) {
     for (JsonNode c : containerStatuses) {
       String reason = c.at("/state/waiting/reason").asText("");
       if (!reason.isEmpty()) {
-        return java.util.Optional.of(reason);
+        return Optional.of(reason);
       }
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   private static final JsonNodeFactory F = JsonNodeFactory.instance;

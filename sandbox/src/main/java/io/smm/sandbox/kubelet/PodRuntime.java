@@ -1,6 +1,8 @@
 package io.smm.sandbox.kubelet;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Extension point of the sandbox kubelet: what actually runs for a pod. Pods no runtime claims are
@@ -23,20 +25,20 @@ public interface PodRuntime {
    * Where port {@code port} of a pod this runtime runs can be reached from this machine
    * (host:port), for Prometheus' scrape targets; empty when the pod does not listen there.
    */
-  default java.util.Optional<String> address(Pod pod, int port) {
-    return java.util.Optional.empty();
+  default Optional<String> address(Pod pod, int port) {
+    return Optional.empty();
   }
 
   /** What a container of a pod this runtime runs has written (kubectl logs), the last {@code tailLines} when not null. */
-  default java.util.Optional<String> logs(Pod pod, String container, Integer tailLines) {
-    return java.util.Optional.empty();
+  default Optional<String> logs(Pod pod, String container, Integer tailLines) {
+    return Optional.empty();
   }
 
   /**
    * CPU and memory each container of a running pod has used, for the kubelet's cAdvisor metrics;
    * empty when the runtime cannot tell.
    */
-  default java.util.List<ContainerUsage> usage(Pod pod) {
-    return java.util.List.of();
+  default List<ContainerUsage> usage(Pod pod) {
+    return List.of();
   }
 }

@@ -1,69 +1,21 @@
 package io.smm.sandbox.kubelet;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodIPBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
-import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
 
-/** Builds pods the way the controllers and kubelet of a real cluster would name, label and report them. */
-final class PodFactory {
-
-  // Kubernetes' rand.String alphabet: no vowels or look-alike characters.
-  private static final String SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
-  private final Random random = new Random();
-  private final String nodeName;
-
-  PodFactory(String nodeName) {
-    this.nodeName = nodeName;
-  }
-
-  String randomSuffix() {
-    StringBuilder sb = new StringBuilder(5);
-    for (int i = 0; i < 5; i++) {
-      sb.append(SUFFIX_ALPHABET.charAt(random.nextInt(SUFFIX_ALPHABET.length())));
-    }
-    return sb.toString();
-  }
-
-  /** A pod from a template, owned (as controller) by {@code owner}, not yet bound. */
-  Pod fromTemplate(HasMetadata owner, PodTemplateSpec template, String name, Map<String, String> extraLabels) {
-    Map<String, String> labels = new HashMap<>();
-    if (template.getMetadata() != null && template.getMetadata().getLabels() != null) {
-      labels.putAll(template.getMetadata().getLabels());
-    }
-    labels.putAll(extraLabels);
-    Map<String, String> annotations = template.getMetadata() == null || template.getMetadata().getAnnotations() == null
-        ? Map.of() : template.getMetadata().getAnnotations();
-    return new PodBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withNamespace(owner.getMetadata().getNamespace())
-        .withLabels(labels)
-        .withAnnotations(new HashMap<>(annotations))
-        .withCreationTimestamp(Instant.now().toString())
-        .withOwnerReferences(new OwnerReferenceBuilder()
-            .withApiVersion(owner.getApiVersion()).withKind(owner.getKind())
-            .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid())
-            .withController(true).withBlockOwnerDeletion(true).build())
-        .endMetadata()
-        .withSpec(template.getSpec())
-        .build();
-  }
+/** The pod statuses a kubelet reports: running and ready, crash-looping, past its deadline. */
+final class PodStatuses {
 
   /** The status a kubelet reports once all containers started and passed readiness. */
   PodStatus running(Pod pod, String podIp) {
@@ -113,7 +65,7 @@ final class PodFactory {
     for (ContainerStatus c : status.getContainerStatuses()) {
       c.setReady(false);
       c.setStarted(false);
-      c.setState(new io.fabric8.kubernetes.api.model.ContainerStateBuilder().withNewTerminated().withExitCode(137)
+      c.setState(new ContainerStateBuilder().withNewTerminated().withExitCode(137)
           .withReason("Error").withFinishedAt(now).endTerminated().build());
     }
     return status;
@@ -135,16 +87,12 @@ final class PodFactory {
         c.setReady(false);
         c.setStarted(false);
         c.setRestartCount(1);
-        c.setState(new io.fabric8.kubernetes.api.model.ContainerStateBuilder().withNewWaiting().withReason("CrashLoopBackOff")
+        c.setState(new ContainerStateBuilder().withNewWaiting().withReason("CrashLoopBackOff")
             .withMessage(message).endWaiting().build());
-        c.setLastState(new io.fabric8.kubernetes.api.model.ContainerStateBuilder().withNewTerminated().withExitCode(1)
+        c.setLastState(new ContainerStateBuilder().withNewTerminated().withExitCode(1)
             .withReason("Error").withMessage(message).withFinishedAt(now).endTerminated().build());
       }
     }
     return status;
-  }
-
-  String nodeName() {
-    return nodeName;
   }
 }

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -141,8 +142,8 @@ public class ManagedProcess implements AutoCloseable {
     }
     p.destroy();
     try {
-      if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-        p.destroyForcibly().waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
       p.destroyForcibly();

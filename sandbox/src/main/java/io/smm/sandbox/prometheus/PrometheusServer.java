@@ -1,19 +1,30 @@
 package io.smm.sandbox.prometheus;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.sandbox.kube.OnAnyChange;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import org.slf4j.LoggerFactory;
 
 /**
  * The real Prometheus binary with a generated configuration. Scrape targets come from pods through
@@ -28,7 +39,7 @@ public class PrometheusServer implements AutoCloseable {
   private final ManagedProcess process;
   private final ScrapeTargets targets;
   private SharedIndexInformer<Pod> podInformer;
-  private final java.util.concurrent.ScheduledExecutorService resync = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+  private final ScheduledExecutorService resync = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "prometheus-targets");
     t.setDaemon(true);
     return t;
@@ -36,8 +47,8 @@ public class PrometheusServer implements AutoCloseable {
   private String lastTargets = "";
   private PrometheusRuleSync ruleSync;
   private KubernetesClient client;
-  static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext PROMETHEUS_RULES =
-      new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder().withGroup("monitoring.coreos.com").withVersion("v1")
+  static final ResourceDefinitionContext PROMETHEUS_RULES =
+      new ResourceDefinitionContext.Builder().withGroup("monitoring.coreos.com").withVersion("v1")
           .withKind("PrometheusRule").withPlural("prometheusrules").withNamespaced(true).build();
 
   /** A scrape job with one fixed target, e.g. the kubelet's cAdvisor metrics. */
@@ -94,14 +105,14 @@ public class PrometheusServer implements AutoCloseable {
     resync.scheduleWithFixedDelay(() -> {
       refresh();
       syncRules();
-    }, 2, 2, java.util.concurrent.TimeUnit.SECONDS);
+    }, 2, 2, TimeUnit.SECONDS);
   }
 
   private synchronized void refresh() {
     try {
       writeTargets(podInformer.getStore().list());
     } catch (RuntimeException e) {
-      org.slf4j.LoggerFactory.getLogger(PrometheusServer.class).warn("cannot update scrape targets: {}", e.getMessage());
+      LoggerFactory.getLogger(PrometheusServer.class).warn("cannot update scrape targets: {}", e.getMessage());
     }
   }
 
@@ -111,10 +122,10 @@ public class PrometheusServer implements AutoCloseable {
    */
   private void syncRules() {
     try {
-      List<io.fabric8.kubernetes.api.model.GenericKubernetesResource> rules;
+      List<GenericKubernetesResource> rules;
       try {
         rules = client.genericKubernetesResources(PROMETHEUS_RULES).inAnyNamespace().list().getItems();
-      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      } catch (KubernetesClientException e) {
         if (e.getCode() != 404) {
           throw e;
         }
@@ -124,7 +135,7 @@ public class PrometheusServer implements AutoCloseable {
         reload();
       }
     } catch (RuntimeException e) {
-      org.slf4j.LoggerFactory.getLogger(PrometheusServer.class).warn("cannot sync PrometheusRules: {}", e.getMessage());
+      LoggerFactory.getLogger(PrometheusServer.class).warn("cannot sync PrometheusRules: {}", e.getMessage());
     }
   }
 
@@ -146,10 +157,10 @@ public class PrometheusServer implements AutoCloseable {
   /** Asks Prometheus to re-read its configuration and rule files (POST /-/reload). */
   public void reload() {
     try {
-      var r = java.net.http.HttpClient.newHttpClient().send(
-          java.net.http.HttpRequest.newBuilder(java.net.URI.create(url() + "/-/reload"))
-              .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString());
+      var r = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create(url() + "/-/reload"))
+              .POST(HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) {
         throw new IllegalStateException("Prometheus rejected the reload: " + r.body());
       }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
+import java.util.stream.Stream;
 
 /**
  * Turns pods into Prometheus file_sd target groups, as Kubernetes service discovery with Istio's
@@ -80,7 +81,7 @@ public final class ScrapeTargets {
     }
     // Without the annotation Prometheus' pod role would use each declared port; we take the first.
     return pod.getSpec().getContainers().stream()
-        .flatMap(c -> c.getPorts() == null ? java.util.stream.Stream.empty() : c.getPorts().stream())
+        .flatMap(c -> c.getPorts() == null ? Stream.empty() : c.getPorts().stream())
         .map(p -> p.getContainerPort()).findFirst().orElse(null);
   }
 

@@ -4,15 +4,17 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smm.sandbox.prometheus.ScrapeTargets;
+import io.smm.sandbox.testing.DemoWorkloads;
 import io.smm.sandbox.testing.Eventually;
 import io.smm.sandbox.testing.Exposition;
 import io.smm.sandbox.testing.SimulatedMesh;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,7 +71,7 @@ abstract class DemoMeshFixture {
 
   /** Creates Istio resources from YAML and makes the sidecars see them now. */
   void apply(String yaml) {
-    for (HasMetadata r : client.load(new java.io.ByteArrayInputStream(yaml.getBytes())).items()) {
+    for (HasMetadata r : client.load(new ByteArrayInputStream(yaml.getBytes())).items()) {
       client.resource(r).createOr(existing -> existing.update());
     }
     runtime.refreshMeshConfig();
@@ -77,14 +79,14 @@ abstract class DemoMeshFixture {
 
   /** Namespace shop (meshed): frontpage calls catalog over HTTP once per request; catalog has {@code catalogEnv}. */
   void frontpageCallingCatalog(Map<String, String> catalogEnv) throws InterruptedException {
-    io.smm.sandbox.testing.DemoWorkloads.namespace(client, "shop", true);
-    io.smm.sandbox.testing.DemoWorkloads.workload(client, "shop", "frontpage", env("REQUESTS", "http://catalog:8080/#1"));
-    io.smm.sandbox.testing.DemoWorkloads.workload(client, "shop", "catalog", catalogEnv);
+    DemoWorkloads.namespace(client, "shop", true);
+    DemoWorkloads.workload(client, "shop", "frontpage", env("REQUESTS", "http://catalog:8080/#1"));
+    DemoWorkloads.workload(client, "shop", "catalog", catalogEnv);
     awaitPods(2);
   }
 
   static Map<String, String> env(String... keyValues) {
-    Map<String, String> m = new java.util.LinkedHashMap<>();
+    Map<String, String> m = new LinkedHashMap<>();
     for (int i = 0; i < keyValues.length; i += 2) {
       m.put(keyValues[i], keyValues[i + 1]);
     }

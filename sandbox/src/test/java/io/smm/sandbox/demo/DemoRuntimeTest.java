@@ -4,6 +4,7 @@ import static io.smm.sandbox.testing.DemoWorkloads.namespace;
 import static io.smm.sandbox.testing.DemoWorkloads.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.envoyproxy.envoy.config.core.v3.RequestMethod;
 import io.envoyproxy.envoy.data.accesslog.v3.HTTPAccessLogEntry;
 import io.envoyproxy.envoy.data.accesslog.v3.TCPAccessLogEntry;
 import io.envoyproxy.envoy.service.accesslog.v3.AccessLogServiceGrpc;
@@ -13,16 +14,23 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
+import io.smm.sandbox.kubelet.CadvisorEndpoint;
 import io.smm.sandbox.prometheus.ScrapeTargets;
+import io.smm.sandbox.testing.DemoWorkloads;
 import io.smm.sandbox.testing.Eventually;
 import io.smm.sandbox.testing.Exposition;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /** Demo pods run in-process; injected ones report Istio metrics from both sides of each call, for HTTP, gRPC and TCP. */
@@ -42,7 +50,7 @@ class DemoRuntimeTest extends DemoMeshFixture {
   void aLoadGeneratorSendsItsMethodAndHeadersForItsDurationThenStopsAndSaysHowMany() throws Exception {
     namespace(client, "shop", true);
     workload(client, "shop", "frontpage", env());
-    io.smm.sandbox.testing.DemoWorkloads.deployment(client, "shop", "load", "v1", env("ROLE", "loadgen", "TARGET", "http://frontpage:8080/api",
+    DemoWorkloads.deployment(client, "shop", "load", "v1", env("ROLE", "loadgen", "TARGET", "http://frontpage:8080/api",
         "METHOD", "POST", "HEADERS", "x-tenant=blue", "MIN_RPS", "20", "MAX_RPS", "20", "DURATION_SECONDS", "1"));
     awaitPods(2);
     Pod load = pod("shop", "load");
@@ -155,9 +163,9 @@ class DemoRuntimeTest extends DemoMeshFixture {
 
   /** The kubelet's /metrics/cadvisor, as Prometheus scrapes it. */
   private String cadvisor() throws Exception {
-    try (var endpoint = new io.smm.sandbox.kubelet.CadvisorEndpoint(mesh.kubelet::usage)) {
-      return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + endpoint.address()
-          + io.smm.sandbox.kubelet.CadvisorEndpoint.PATH)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    try (var endpoint = new CadvisorEndpoint(mesh.kubelet::usage)) {
+      return http.send(HttpRequest.newBuilder(URI.create("http://" + endpoint.address()
+          + CadvisorEndpoint.PATH)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
   }
 
@@ -250,7 +258,7 @@ class DemoRuntimeTest extends DemoMeshFixture {
       var out = outbound.get(0);
       assertThat(out.getCommonProperties().getUpstreamCluster()).isEqualTo("outbound|8080||catalog.shop.svc.cluster.local");
       assertThat(out.getRequest().getAuthority()).isEqualTo("catalog.shop.svc.cluster.local:8080");
-      assertThat(out.getRequest().getRequestMethod()).isEqualTo(io.envoyproxy.envoy.config.core.v3.RequestMethod.GET);
+      assertThat(out.getRequest().getRequestMethod()).isEqualTo(RequestMethod.GET);
       assertThat(out.getRequest().getPath()).isEqualTo("/");
       assertThat(out.getResponse().getResponseCode().getValue()).isEqualTo(200);
       // Addresses as Envoy logs them: pod IPs and container ports, never the sandbox's loopback sockets.
@@ -298,12 +306,12 @@ class DemoRuntimeTest extends DemoMeshFixture {
     String proxy = frontpage.inContainer("istio-proxy").getLog();
     assertThat(proxy).contains("\"GET / HTTP/1.1\" 200 - ").contains("outbound|8080||catalog.shop.svc.cluster.local")
         .contains("inbound|8080||");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.pods().inNamespace("shop").withName("no-such-pod").getLog())
+    Assertions.assertThatThrownBy(() -> client.pods().inNamespace("shop").withName("no-such-pod").getLog())
         .hasMessageContaining("pods \"no-such-pod\" not found");
   }
 
   static Map<String, String> with(Map<String, String> labels, String key, String value) {
-    Map<String, String> m = new java.util.HashMap<>(labels);
+    Map<String, String> m = new HashMap<>(labels);
     m.put(key, value);
     return m;
   }

@@ -6,6 +6,12 @@ import static io.smm.sandbox.testing.DemoWorkloads.service;
 import static io.smm.sandbox.testing.DemoWorkloads.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.smm.sandbox.testing.Eventually;
+import io.smm.sandbox.testing.Exposition;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -107,9 +113,9 @@ class SidecarRoutingTest extends DemoMeshFixture {
     double total = 0;
     for (int i = 1; i < pods.size(); i++) {
       String address = runtime.address(pods.get(i), 15090).orElseThrow();
-      String text = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + address + "/stats/prometheus")).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-      total += io.smm.sandbox.testing.Exposition.sum(text, "istio_requests_total", Map.of("reporter", "destination"));
+      String text = http.send(HttpRequest.newBuilder(URI.create("http://" + address + "/stats/prometheus")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      total += Exposition.sum(text, "istio_requests_total", Map.of("reporter", "destination"));
     }
     return total;
   }
@@ -133,13 +139,13 @@ class SidecarRoutingTest extends DemoMeshFixture {
             mirrorPercentage: {value: 100}
         """);
     send("shop", "frontpage", 4);
-    io.smm.sandbox.testing.Eventually.until(() -> {
+    Eventually.until(() -> {
       try {
         return requests("shop", "audit", Map.of("reporter", "destination", "source_workload", "frontpage-v1")) == 4;
       } catch (Exception e) {
         return false;
       }
-    }, java.time.Duration.ofSeconds(5), "audit received the 4 shadowed requests");
+    }, Duration.ofSeconds(5), "audit received the 4 shadowed requests");
     // The caller saw only catalog's answers, and reports no series for the mirror.
     assertThat(requests("shop", "frontpage", Map.of("reporter", "source", "response_code", "200"))).isEqualTo(4);
     assertThat(requests("shop", "frontpage", Map.of("reporter", "source", "destination_service_name", "audit"))).isZero();

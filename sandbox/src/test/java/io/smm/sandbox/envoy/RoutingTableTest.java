@@ -1,10 +1,11 @@
-package io.smm.sandbox.demo;
+package io.smm.sandbox.envoy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -96,6 +97,6 @@ class RoutingTableTest {
         http: [{route: [{destination: {host: catalog}}]}]
         """);
     Destination catalog = Destination.service("catalog", "shop");
-    assertThat(RoutingTable.forHost(java.util.List.of(gatewayOnly, mesh), catalog::isNamedBy)).containsExactly(mesh);
+    assertThat(RoutingTable.forHost(List.of(gatewayOnly, mesh), catalog::isNamedBy)).containsExactly(mesh);
   }
 }

@@ -4,21 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.smm.sandbox.testing.Eventually;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -62,7 +70,7 @@ class EmbeddedApiServerTest {
 
   @Test
   void deletingANamespaceDeletesEveryObjectInItBuiltInAndCustomAndWatchersSeeItTerminatingFirst() throws Exception {
-    client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName("doomed")
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("doomed")
         .endMetadata().build()).create();
     client.configMaps().inNamespace("doomed").resource(new ConfigMapBuilder().withNewMetadata().withName("settings").endMetadata()
         .build()).create();
@@ -76,9 +84,9 @@ class EmbeddedApiServerTest {
     widgets.inNamespace("doomed").resource(new GenericKubernetesResourceBuilder().withApiVersion("example.smm.io/v1").withKind("Widget")
         .withNewMetadata().withName("w1").withNamespace("doomed").endMetadata().build()).create();
     List<String> seen = new CopyOnWriteArrayList<>();
-    try (var watch = client.namespaces().withName("doomed").watch(new Watcher<io.fabric8.kubernetes.api.model.Namespace>() {
+    try (var watch = client.namespaces().withName("doomed").watch(new Watcher<Namespace>() {
       @Override
-      public void eventReceived(Action action, io.fabric8.kubernetes.api.model.Namespace ns) {
+      public void eventReceived(Action action, Namespace ns) {
         seen.add(action + " " + (ns.getStatus() == null ? "" : ns.getStatus().getPhase())
             + (ns.getMetadata().getDeletionTimestamp() == null ? "" : " deleting"));
       }
@@ -87,7 +95,7 @@ class EmbeddedApiServerTest {
       public void onClose(WatcherException cause) {}
     })) {
       assertThat(client.namespaces().withName("doomed").delete()).hasSize(1);
-      io.smm.sandbox.testing.Eventually.until(() -> seen.stream().anyMatch(e -> e.startsWith("DELETED")), java.time.Duration.ofSeconds(10),
+      Eventually.until(() -> seen.stream().anyMatch(e -> e.startsWith("DELETED")), Duration.ofSeconds(10),
           () -> "the namespace's deletion is watched; seen " + seen);
     }
     assertThat(seen).as("Terminating, then gone").containsSubsequence("MODIFIED Terminating deleting", "DELETED Terminating deleting");
@@ -123,7 +131,7 @@ class EmbeddedApiServerTest {
     cm.getMetadata().setResourceVersion(loaded);
     cm.getData().put("v", "3");
     assertThatThrownBy(() -> client.configMaps().inNamespace("default").resource(cm).update())
-        .isInstanceOfSatisfying(io.fabric8.kubernetes.client.KubernetesClientException.class, e -> {
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
           assertThat(e.getCode()).isEqualTo(409);
           assertThat(e.getStatus().getMessage()).contains("configmaps \"optimistic\"", "the object has been modified");
         });
@@ -162,7 +170,7 @@ class EmbeddedApiServerTest {
     List<String> events = new CopyOnWriteArrayList<>();
     try (var watch = client.configMaps().inNamespace("default").withLabel("watched", "yes").watch(new Watcher<>() {
       @Override
-      public void eventReceived(Action action, io.fabric8.kubernetes.api.model.ConfigMap resource) {
+      public void eventReceived(Action action, ConfigMap resource) {
         events.add(action + " " + resource.getMetadata().getName());
       }
 
@@ -247,7 +255,7 @@ class EmbeddedApiServerTest {
         .withNewMetadata().withName("printed").endMetadata().build()).create();
     client.apiextensions().v1().customResourceDefinitions().withName("widgets.example.smm.io").edit(crd -> {
       crd.getSpec().getVersions().get(0).setAdditionalPrinterColumns(List.of(
-          new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinitionBuilder()
+          new CustomResourceColumnDefinitionBuilder()
               .withName("Size").withType("integer").withJsonPath(".spec.size").build()));
       return crd;
     });
@@ -265,7 +273,7 @@ class EmbeddedApiServerTest {
 
   @Test
   void agesReadLikeKubectls() {
-    java.time.Instant now = java.time.Instant.parse("2026-01-10T12:00:00Z");
+    Instant now = Instant.parse("2026-01-10T12:00:00Z");
     assertThat(TablePrinter.age("2026-01-10T11:59:15Z", now)).isEqualTo("45s");
     assertThat(TablePrinter.age("2026-01-10T11:56:48Z", now)).isEqualTo("3m12s");
     assertThat(TablePrinter.age("2026-01-10T11:20:00Z", now)).isEqualTo("40m");

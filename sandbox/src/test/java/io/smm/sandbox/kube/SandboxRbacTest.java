@@ -17,11 +17,17 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.cert.X509Certificate;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -167,23 +173,23 @@ class SandboxRbacTest {
           .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(401));
     }
     // The RBAC server speaks TLS with a certificate it makes itself (the kubeconfig skips verification).
-    javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+    SSLContext tls = SSLContext.getInstance("TLS");
     // Extended, so the JDK does not add its own host name check around it (the certificate names no 127.0.0.1).
-    tls.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509ExtendedTrustManager() {
-      public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {}
+    tls.init(null, new TrustManager[] {new X509ExtendedTrustManager() {
+      public void checkClientTrusted(X509Certificate[] c, String a) {}
 
-      public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {}
+      public void checkServerTrusted(X509Certificate[] c, String a) {}
 
-      public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a, java.net.Socket s) {}
+      public void checkClientTrusted(X509Certificate[] c, String a, Socket s) {}
 
-      public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a, java.net.Socket s) {}
+      public void checkServerTrusted(X509Certificate[] c, String a, Socket s) {}
 
-      public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a, javax.net.ssl.SSLEngine e) {}
+      public void checkClientTrusted(X509Certificate[] c, String a, SSLEngine e) {}
 
-      public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a, javax.net.ssl.SSLEngine e) {}
+      public void checkServerTrusted(X509Certificate[] c, String a, SSLEngine e) {}
 
-      public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-        return new java.security.cert.X509Certificate[0];
+      public X509Certificate[] getAcceptedIssuers() {
+        return new X509Certificate[0];
       }
     }}, null);
     HttpClient http = HttpClient.newBuilder().sslContext(tls).build();

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaPropsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -89,9 +90,9 @@ class SchemaAdmissionTest {
         .withNewSpec().withGroup("example.com").withScope("Namespaced")
         .withNewNames().withKind("Widget").withPlural("widgets").withSingular("widget").endNames()
         .addNewVersion().withName("v1").withServed(true).withStorage(true).withNewSchema().withNewOpenAPIV3Schema().withType("object")
-        .addToProperties("spec", new io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaPropsBuilder().withType("object")
+        .addToProperties("spec", new JSONSchemaPropsBuilder().withType("object")
             .addToRequired("size")
-            .addToProperties("size", new io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaPropsBuilder().withType("integer").build())
+            .addToProperties("size", new JSONSchemaPropsBuilder().withType("integer").build())
             .build())
         .endOpenAPIV3Schema().endSchema().endVersion().endSpec().build()).create();
     GenericKubernetesResource widget = Serialization.unmarshal("""

@@ -1,7 +1,8 @@
-package io.smm.sandbox.kubelet;
+package io.smm.sandbox.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
@@ -9,8 +10,11 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.smm.sandbox.controllers.Owners;
 import io.smm.sandbox.kube.ClusterSeed;
 import io.smm.sandbox.kube.EmbeddedApiServer;
+import io.smm.sandbox.kubelet.PodRuntime;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -21,11 +25,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class SandboxKubeletTest {
+class SandboxNodeTest {
 
   EmbeddedApiServer api;
   KubernetesClient client;
-  SandboxKubelet kubelet;
+  SandboxNode kubelet;
   final List<String> runtimeEvents = new CopyOnWriteArrayList<>();
 
   /** A runtime that claims pods of the image "demo" and records what the kubelet asks of it. */
@@ -51,7 +55,7 @@ class SandboxKubeletTest {
     api = EmbeddedApiServer.start(0);
     client = api.newClient();
     ClusterSeed.apply(client);
-    kubelet = new SandboxKubelet(client, "node-1", List.of(recording));
+    kubelet = new SandboxNode(client, "node-1", List.of(recording));
     kubelet.start();
   }
 
@@ -83,7 +87,7 @@ class SandboxKubeletTest {
     var rss = client.apps().replicaSets().inNamespace("default").list().getItems();
     assertThat(rss).hasSize(1);
     var rs = rss.get(0);
-    String hash = rs.getMetadata().getLabels().get(SandboxKubelet.POD_TEMPLATE_HASH);
+    String hash = rs.getMetadata().getLabels().get(Owners.POD_TEMPLATE_HASH);
     assertThat(rs.getMetadata().getName()).isEqualTo("web-" + hash);
     assertThat(rs.getMetadata().getOwnerReferences().get(0).getUid()).isEqualTo(d.getMetadata().getUid());
 
@@ -94,7 +98,7 @@ class SandboxKubeletTest {
       assertThat(p.getMetadata().getOwnerReferences().get(0).getKind()).isEqualTo("ReplicaSet");
       assertThat(p.getSpec().getNodeName()).isEqualTo("node-1");
       assertThat(p.getStatus().getPodIP()).startsWith("10.244.");
-      assertThat(SandboxKubelet.isReady(p)).isTrue();
+      assertThat(Owners.isReady(p)).isTrue();
       assertThat(p.getStatus().getContainerStatuses().get(0).getReady()).isTrue();
       ips.add(p.getStatus().getPodIP());
     }
@@ -121,7 +125,7 @@ class SandboxKubeletTest {
 
   @Test
   void aPodPastItsActiveDeadlineIsStoppedAndFailsWithDeadlineExceeded() throws Exception {
-    client.pods().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("short")
+    client.pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("short")
         .endMetadata().withNewSpec().withRestartPolicy("Never").withActiveDeadlineSeconds(1L).addNewContainer().withName("c")
         .withImage("demo").endContainer().endSpec().build()).create();
     Eventually.until(() -> runtimeEvents.contains("start short"), Duration.ofSeconds(20), "the pod starts");
@@ -162,7 +166,7 @@ class SandboxKubeletTest {
         "and the pod's deletion on the replica set");
   }
 
-  private List<io.fabric8.kubernetes.api.model.Event> events(String involvedName) {
+  private List<Event> events(String involvedName) {
     return client.v1().events().inNamespace("default").list().getItems().stream()
         .filter(e -> e.getInvolvedObject().getName().equals(involvedName)).toList();
   }
@@ -183,7 +187,7 @@ class SandboxKubeletTest {
           return d;
         });
         break;
-      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      } catch (KubernetesClientException e) {
         if (e.getCode() != 409 || attempt == 5) {
           throw e;
         }

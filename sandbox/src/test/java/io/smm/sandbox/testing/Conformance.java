@@ -1,7 +1,15 @@
 package io.smm.sandbox.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smm.sandbox.kube.OpenApiValidator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The reference data in {@code shared/conformance/} beside the repository (istio-operator renders,
@@ -12,16 +20,16 @@ public final class Conformance {
   private Conformance() {}
 
   /** A validator for the Kubernetes 1.25 OpenAPI schemas in {@code kubernetes-openapi-v1.25/}, as kube-apiserver checks objects. */
-  public static io.smm.sandbox.kube.OpenApiValidator kubernetesSchemas() {
-    java.util.List<com.fasterxml.jackson.databind.JsonNode> docs = new java.util.ArrayList<>();
-    try (java.util.stream.Stream<Path> files = Files.list(path("kubernetes-openapi-v1.25"))) {
+  public static OpenApiValidator kubernetesSchemas() {
+    List<JsonNode> docs = new ArrayList<>();
+    try (Stream<Path> files = Files.list(path("kubernetes-openapi-v1.25"))) {
       for (Path f : files.filter(f -> f.toString().endsWith("_openapi.json")).sorted().toList()) {
-        docs.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(f.toFile()));
+        docs.add(new ObjectMapper().readTree(f.toFile()));
       }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return new io.smm.sandbox.kube.OpenApiValidator(docs);
+    return new OpenApiValidator(docs);
   }
 
   /** {@code shared/conformance/<relative>}, found from the module or repository directory Maven runs in. */

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
@@ -60,7 +61,7 @@ public final class DemoWorkloads {
    * The smallest Deployment a real API server accepts (selector matching the pod labels, one
    * container): for tests that need a workload to exist, not to run.
    */
-  public static io.fabric8.kubernetes.api.model.apps.Deployment minimalDeployment(String name, Map<String, String> podLabels) {
+  public static Deployment minimalDeployment(String name, Map<String, String> podLabels) {
     return new DeploymentBuilder().withNewMetadata().withName(name).endMetadata()
         .withNewSpec().withNewSelector().withMatchLabels(podLabels).endSelector()
         .withNewTemplate().withNewMetadata().withLabels(podLabels).endMetadata()

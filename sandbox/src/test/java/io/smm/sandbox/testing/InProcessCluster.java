@@ -3,7 +3,7 @@ package io.smm.sandbox.testing;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smm.sandbox.kube.ClusterSeed;
 import io.smm.sandbox.kube.EmbeddedApiServer;
-import io.smm.sandbox.kubelet.SandboxKubelet;
+import io.smm.sandbox.node.SandboxNode;
 import java.util.List;
 
 /** For tests: the sandbox's API server (seeded) and, optionally, its kubelet, in this JVM. */
@@ -11,14 +11,14 @@ public final class InProcessCluster implements AutoCloseable {
 
   public final EmbeddedApiServer api;
   public final KubernetesClient client;
-  private SandboxKubelet kubelet;
+  private SandboxNode kubelet;
 
   private InProcessCluster(boolean withKubelet) {
     api = EmbeddedApiServer.start(0);
     client = api.newClient();
     ClusterSeed.apply(client);
     if (withKubelet) {
-      kubelet = new SandboxKubelet(client, "node-1", List.of());
+      kubelet = new SandboxNode(client, "node-1", List.of());
       kubelet.start();
     }
   }

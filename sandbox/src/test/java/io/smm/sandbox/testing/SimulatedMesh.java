@@ -5,7 +5,7 @@ import io.smm.sandbox.demo.DemoRuntime;
 import io.smm.sandbox.istiod.IstiodStandIn;
 import io.smm.sandbox.kube.ClusterSeed;
 import io.smm.sandbox.kube.EmbeddedApiServer;
-import io.smm.sandbox.kubelet.SandboxKubelet;
+import io.smm.sandbox.node.SandboxNode;
 import java.util.List;
 import java.util.Map;
 
@@ -20,7 +20,7 @@ public final class SimulatedMesh implements AutoCloseable {
   public final KubernetesClient client;
   public final DemoRuntime runtime;
   public final IstiodStandIn istiod;
-  public final SandboxKubelet kubelet;
+  public final SandboxNode kubelet;
 
   public SimulatedMesh(Map<String, Object> controlPlaneSpec) {
     api = EmbeddedApiServer.start(0);
@@ -30,7 +30,7 @@ public final class SimulatedMesh implements AutoCloseable {
     IstioFixtures.istioCrds(client);
     runtime = new DemoRuntime(client, "test-cluster");
     istiod = new IstiodStandIn(client, runtime, "test-cluster");
-    kubelet = new SandboxKubelet(client, "node-1", List.of(runtime, istiod));
+    kubelet = new SandboxNode(client, "node-1", List.of(runtime, istiod));
     kubelet.start();
     api.podLogs(kubelet::logs);
     api.podProxy(kubelet::proxy);

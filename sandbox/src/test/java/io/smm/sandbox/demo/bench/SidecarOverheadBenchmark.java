@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smm.sandbox.demo.DemoRuntime;
 import io.smm.sandbox.kube.ClusterSeed;
 import io.smm.sandbox.kube.EmbeddedApiServer;
-import io.smm.sandbox.kubelet.SandboxKubelet;
+import io.smm.sandbox.node.SandboxNode;
 import io.smm.sandbox.testing.DemoWorkloads;
 import io.smm.sandbox.testing.Eventually;
 import io.smm.sandbox.testing.IstioFixtures;
@@ -35,7 +35,7 @@ public final class SidecarOverheadBenchmark {
       ClusterSeed.apply(client);
       IstioFixtures.controlPlane(client, Map.of("version", "1.15.3"));
       DemoRuntime runtime = new DemoRuntime(client, "bench");
-      SandboxKubelet kubelet = new SandboxKubelet(client, "bench", List.of(runtime));
+      SandboxNode kubelet = new SandboxNode(client, "bench", List.of(runtime));
       kubelet.start();
       try {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("meshed")
