@@ -1,3 +1,5 @@
+import tapSubscription from '../../../backend/src/main/resources/graphql/operations/tap.graphql?raw';
+
 // Every GraphQL document the dashboard sends, by schema area (backend/src/main/resources/graphql/<area>.graphqls).
 // The backend's GraphQLDocumentsTest validates each against the schema, so a renamed field fails the build, not a page.
 
@@ -153,15 +155,5 @@ export const CREATE_POLICY = `mutation Policy($input: AlertingPolicyInput!) { cr
 
 // --- tap -------------------------------------------------------------------------------------------
 
-export const TAP_SUBSCRIPTION = `subscription Tap($filter: TapFilterInput!) {
-  tap(filter: $filter) {
-    dropped matched
-    entries { time direction protocol mtls
-      reporter { cluster namespace workload name address }
-      source { cluster namespace workload name address }
-      destination { cluster namespace workload name address }
-      request { method path authority httpVersion userAgent id bytes headers { key value } }
-      response { code grpcStatus flags bytes durationNanos }
-      upstream { cluster address } }
-  }
-}`;
+/** One file for both clients: the CLI's `smm tap` reads the same document from its classpath. */
+export const TAP_SUBSCRIPTION: string = tapSubscription;

@@ -16,34 +16,20 @@ export function MeshSignals() {
         <div className="banner" role="alert" data-testid="overview-warning">Some numbers are unavailable: {o.errors.join('; ')}</div>
       )}
       <section className="cards" data-testid="mesh-signals">
-        <div className="card" data-testid="mesh-rps">
-          <div className="card-value">{o.requestsPerSecond === null ? unknown : o.requestsPerSecond.toFixed(1)}</div>
-          <div className="card-label">Requests / s</div>
-        </div>
-        <div className="card" data-testid="mesh-p95">
-          <div className="card-value">{o.p95Ms === null ? unknown : `${o.p95Ms.toFixed(0)} ms`}</div>
-          <div className="card-label">P95 latency</div>
-        </div>
-        <div className="card" data-testid="mesh-errors">
-          <div className="card-value">{o.errorRatio === null ? unknown : `${(o.errorRatio * 100).toFixed(2)}%`}</div>
-          <div className="card-label">Errors (5xx, gRPC)</div>
-        </div>
-        <div className="card">
-          <div className="card-value">{o.services.inMesh}/{o.services.total}</div>
-          <div className="card-label">Services in mesh</div>
-        </div>
-        <div className="card">
-          <div className="card-value">{o.workloads.inMesh}/{o.workloads.total}</div>
-          <div className="card-label">Workloads in mesh</div>
-        </div>
-        <div className="card">
-          <div className="card-value">{o.pods.inMesh}/{o.pods.total}</div>
-          <div className="card-label">Pods in mesh</div>
-        </div>
-        <div className="card">
-          <div className="card-value">{o.validationIssues}</div>
-          <div className="card-label">Validation issues</div>
-        </div>
+        {[
+          { id: 'mesh-rps', label: 'Requests / s', value: o.requestsPerSecond === null ? unknown : o.requestsPerSecond.toFixed(1) },
+          { id: 'mesh-p95', label: 'P95 latency', value: o.p95Ms === null ? unknown : `${o.p95Ms.toFixed(0)} ms` },
+          { id: 'mesh-errors', label: 'Errors (5xx, gRPC)', value: o.errorRatio === null ? unknown : `${(o.errorRatio * 100).toFixed(2)}%` },
+          { label: 'Services in mesh', value: `${o.services.inMesh}/${o.services.total}` },
+          { label: 'Workloads in mesh', value: `${o.workloads.inMesh}/${o.workloads.total}` },
+          { label: 'Pods in mesh', value: `${o.pods.inMesh}/${o.pods.total}` },
+          { label: 'Validation issues', value: o.validationIssues },
+        ].map((c) => (
+          <div key={c.label} className="card" data-testid={c.id}>
+            <div className="card-value">{c.value}</div>
+            <div className="card-label">{c.label}</div>
+          </div>
+        ))}
         <div className="card" data-testid="service-health-summary">
           <div className="card-value">
             <span className="status status-healthy">{health('HEALTHY')}</span> <span className="status status-degraded">{health('DEGRADED')}</span>{' '}

@@ -1,5 +1,6 @@
 import cytoscape from 'cytoscape';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Choice } from '../components/Choice';
 import { GenerateLoad } from '../components/GenerateLoad';
 import { HealthChart } from '../components/HealthChart';
 import { NamespacePicker } from '../components/NamespacePicker';
@@ -57,26 +58,9 @@ export function Topology({ params, setParams }: { params: Params; setParams: (p:
     <div className="topology-page">
       <div className="toolbar">
         <NamespacePicker selected={namespaces} onChange={(ns) => update({ ns: ns.join(','), node: '' })} />
-        <label>
-          Edge labels{' '}
-          <select value={mode} onChange={(e) => update({ label: e.target.value })} data-testid="edge-label">
-            {EDGE_LABELS.map((l) => (
-              <option key={l.id} value={l.id}>
-                {l.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Nodes{' '}
-          <select value={groupBy} onChange={(e) => update({ group: e.target.value === 'WORKLOAD' ? '' : e.target.value.toLowerCase(), node: '' })} data-testid="group-by">
-            {GROUPINGS.map((g) => (
-              <option key={g.id} value={g.id}>
-                {g.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Choice label="Edge labels" value={mode} options={EDGE_LABELS} onChange={(id) => update({ label: id })} testId="edge-label" />
+        <Choice label="Nodes" value={groupBy} options={GROUPINGS} testId="group-by"
+          onChange={(id) => update({ group: id === 'WORKLOAD' ? '' : id.toLowerCase(), node: '' })} />
         <label>
           <input type="checkbox" checked={boxes} onChange={(e) => update({ boxes: e.target.checked ? 'namespace' : '' })} /> namespace boxes
         </label>
@@ -87,16 +71,8 @@ export function Topology({ params, setParams }: { params: Params; setParams: (p:
           Re-layout
         </button>
         {!time && (
-          <label>
-            Refresh{' '}
-            <select value={refreshSeconds} onChange={(e) => update({ refresh: e.target.value === '15' ? '' : e.target.value })} data-testid="refresh">
-              {REFRESH_SECONDS.map((r) => (
-                <option key={r} value={r}>
-                  every {r < 60 ? `${r}s` : `${r / 60}m`}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Choice label="Refresh" value={refreshSeconds} testId="refresh" onChange={(id) => update({ refresh: id === '15' ? '' : id })}
+            options={REFRESH_SECONDS.map((r) => ({ id: r, label: `every ${r < 60 ? `${r}s` : `${r / 60}m`}` }))} />
         )}
         <div className="timemode" role="group" aria-label="Time">
           <button type="button" className={time ? '' : 'on'} onClick={() => update({ time: '' })} data-testid="live">

@@ -1,4 +1,7 @@
+import type { ReactNode } from 'react';
 import { api, useApi, type Load } from '../../api';
+import { NamespacePicker } from '../../components/NamespacePicker';
+import { Empty, ErrorState, Loading } from '../../components/States';
 import type { Health } from '../../topology/model';
 import type { NodeHealth } from '../../topology/health';
 import { filterOf, HEALTH_FILTERS, passes, type ListFilter } from '../../listFilter';
@@ -71,3 +74,38 @@ export function shown<T extends { namespace: string; name: string }>(items: T[],
   return grouped(items.filter((i) => passes(text(i), health.get(`${i.namespace}/${i.name}`), f)));
 }
 
+
+/**
+ * A list page: namespace picker and filters, then loading, error, partial-health, empty and
+ * no-match states, then one table per namespace (`table` draws it).
+ */
+export function ListPage<T extends { namespace: string; name: string }>({ what, params, setParams, namespaces, load, text, table }: {
+  what: string;
+  params: Params;
+  setParams: (p: Params) => void;
+  namespaces: string[];
+  load: Load<Listed<T>>;
+  text: (item: T) => string;
+  table: (items: T[], health: Map<string, Health[]>) => ReactNode;
+}) {
+  const groups = load.status === 'ok' ? shown(load.data.items, load.data.health, filterOf(params), text) : [];
+  return (
+    <div className="list-page">
+      <div className="toolbar">
+        <NamespacePicker selected={namespaces} onChange={(ns) => setParams({ ...params, ns: ns.join(',') })} />
+        <FilterBar params={params} setParams={setParams} what={`${what}s`} />
+      </div>
+      {load.status === 'loading' && <Loading what={`${what}s`} />}
+      {load.status === 'error' && <ErrorState message={load.message} />}
+      {load.status === 'ok' && load.data.warning && <div className="banner" role="alert">Health is partial: {load.data.warning}</div>}
+      {load.status === 'ok' && load.data.items.length === 0 && <Empty>No {what}s in {namespaces.join(', ') || 'the cluster'}.</Empty>}
+      {load.status === 'ok' && load.data.items.length > 0 && groups.length === 0 && <Empty>No {what} matches the filter.</Empty>}
+      {load.status === 'ok' && groups.map(([ns, items]) => (
+        <section key={ns} className="group">
+          <h2>{ns}</h2>
+          {table(items, load.data.health)}
+        </section>
+      ))}
+    </div>
+  );
+}

@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smm.backend.http.ServerOptions;
 import io.smm.backend.tap.GrpcStatus;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,19 +29,8 @@ class TapCommand implements Runnable {
   @picocli.CommandLine.ParentCommand
   Smm parent;
 
-  static final String QUERY = """
-      subscription Tap($filter: TapFilterInput!) {
-        tap(filter: $filter) {
-          dropped matched
-          entries { time direction protocol mtls
-            reporter { cluster namespace workload name address }
-            source { cluster namespace workload name address }
-            destination { cluster namespace workload name address }
-            request { method path authority httpVersion userAgent id bytes headers { key value } }
-            response { code grpcStatus flags bytes durationNanos }
-            upstream { cluster address } }
-        }
-      }""";
+  /** The tap subscription, the same document the dashboard sends (the backend jar's graphql/operations/tap.graphql). */
+  static final String QUERY = classpathText("/graphql/operations/tap.graphql");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -177,6 +169,17 @@ class TapCommand implements Runnable {
   private static void putIf(ObjectNode f, String field, String value) {
     if (value != null && !value.isBlank()) {
       f.put(field, value);
+    }
+  }
+
+  private static String classpathText(String path) {
+    try (var in = TapCommand.class.getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalStateException(path + " is missing from the classpath");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

@@ -6,17 +6,11 @@ import io.smm.backend.auth.Caller;
 import java.util.List;
 
 /** Who is asking, and what answers: {@code version}, {@code me}. */
-final class AuthResolvers {
+record AuthResolvers(BuildInfo build) {
 
   record Version(String version) {}
 
   record User(String username, List<String> groups, boolean anonymous) {}
-
-  private final BuildInfo build;
-
-  AuthResolvers(BuildInfo build) {
-    this.build = build;
-  }
 
   void wire(RuntimeWiring.Builder wiring) {
     wiring.type("Query", t -> t

@@ -16,24 +16,11 @@ import java.util.concurrent.Executor;
  * The services that read and write Kubernetes, made for one caller from their impersonating
  * client: what they return and may change is what the API server's RBAC allows that user. They
  * hold no state of their own, so making them per request is cheap.
+ *
+ * @param own cluster queries with the backend's identity (the cluster's name, the mesh snapshot
+ *     validation runs on)
  */
-public final class CallerServices {
-
-  private final ClusterQueries own;
-  private final KubernetesClient ownClient;
-  private final PrometheusClient prometheus;
-  private final Executor blocking;
-
-  /**
-   * @param own cluster queries with the backend's identity (the cluster's name, the mesh snapshot
-   *     validation runs on)
-   */
-  public CallerServices(ClusterQueries own, KubernetesClient ownClient, PrometheusClient prometheus, Executor blocking) {
-    this.own = own;
-    this.ownClient = ownClient;
-    this.prometheus = prometheus;
-    this.blocking = blocking;
-  }
+public record CallerServices(ClusterQueries own, KubernetesClient ownClient, PrometheusClient prometheus, Executor blocking) {
 
   ClusterQueries clusters(Caller caller) {
     return own.as(caller.client());

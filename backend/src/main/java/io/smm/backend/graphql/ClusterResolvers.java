@@ -14,17 +14,7 @@ import java.util.function.Function;
  * The cluster as Kubernetes knows it: clusters, namespaces (a query and a subscription), services,
  * workloads, pods, events and pod logs, each read with the caller's own permissions.
  */
-final class ClusterResolvers {
-
-  private final CallerServices callers;
-  private final NamespaceFeed namespaceFeed;
-  private final Executor blocking;
-
-  ClusterResolvers(CallerServices callers, NamespaceFeed namespaceFeed, Executor blocking) {
-    this.callers = callers;
-    this.namespaceFeed = namespaceFeed;
-    this.blocking = blocking;
-  }
+record ClusterResolvers(CallerServices callers, NamespaceFeed namespaceFeed, Executor blocking) {
 
   void wire(RuntimeWiring.Builder wiring) {
     wiring.type("Query", t -> t

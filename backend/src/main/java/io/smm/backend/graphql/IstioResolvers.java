@@ -24,7 +24,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /** Istio resources, templates, mesh validation, sidecar egress recommendations and gateway entry points. */
-final class IstioResolvers {
+record IstioResolvers(CallerServices callers, ValidationService validation, Executor blocking) {
 
   /** A finding as the seed's `smm analyze -o json` names its fields. */
   record ValidationFinding(String checkID, String severity, String subjectContextKey, String kind, String namespace, String name,
@@ -37,16 +37,6 @@ final class IstioResolvers {
 
   record ValidationReport(String time, String cluster, String error, int errors, int warnings, List<ValidationFinding> findings,
       String json) {}
-
-  private final CallerServices callers;
-  private final ValidationService validation;
-  private final Executor blocking;
-
-  IstioResolvers(CallerServices callers, ValidationService validation, Executor blocking) {
-    this.callers = callers;
-    this.validation = validation;
-    this.blocking = blocking;
-  }
 
   void wire(RuntimeWiring.Builder wiring) {
     wiring.type("Query", t -> t

@@ -36,30 +36,14 @@ import java.util.concurrent.Executor;
  * returned next to whatever could still be answered, as a GraphQL error with
  * {@code extensions.code} PROMETHEUS_UNAVAILABLE / PROMETHEUS_TIMEOUT / PROMETHEUS_BAD_QUERY.
  */
-final class MeshResolvers {
+record MeshResolvers(TopologyService topology, HealthService health, GoldenSignalsService signals, MeshOverviewService overview,
+    CallerServices callers, Executor blocking) {
 
   record StatusCount(String status, int count) {}
 
   record ResponseCodeRate(String code, double requestsPerSecond) {}
 
   record NodeHealth(String id, List<HealthScore> timeline) {}
-
-  private final TopologyService topology;
-  private final HealthService health;
-  private final GoldenSignalsService signals;
-  private final MeshOverviewService overview;
-  private final CallerServices callers;
-  private final Executor blocking;
-
-  MeshResolvers(TopologyService topology, HealthService health, GoldenSignalsService signals, MeshOverviewService overview,
-      CallerServices callers, Executor blocking) {
-    this.topology = topology;
-    this.health = health;
-    this.signals = signals;
-    this.overview = overview;
-    this.callers = callers;
-    this.blocking = blocking;
-  }
 
   void wire(RuntimeWiring.Builder wiring) {
     wiring.type("Query", t -> t

@@ -14,19 +14,11 @@ import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /** SLOs, SLI templates, alerting policies: the Services page's reliability tab and `smm` SLO verbs. */
-final class SloResolvers {
+record SloResolvers(CallerServices callers, Executor blocking) {
 
   record BurnRate(String window, double rate) {}
 
   record BurnRateSeries(String window, List<SloService.Point> points) {}
-
-  private final CallerServices callers;
-  private final Executor blocking;
-
-  SloResolvers(CallerServices callers, Executor blocking) {
-    this.callers = callers;
-    this.blocking = blocking;
-  }
 
   void wire(RuntimeWiring.Builder wiring) {
     wiring.type("Query", t -> t

@@ -8,13 +8,7 @@ import io.smm.backend.tap.TapFilter;
 import java.util.Map;
 
 /** Traffic tap: the {@code tap} subscription (a namespace the caller may read) and the access-log receiver's counters. */
-final class TapResolvers {
-
-  private final SmmGraphQL.Tap tap;
-
-  TapResolvers(SmmGraphQL.Tap tap) {
-    this.tap = tap;
-  }
+record TapResolvers(SmmGraphQL.Tap tap) {
 
   void wire(RuntimeWiring.Builder wiring) {
     wiring.type("Query", t -> t.dataFetcher("tapReceiver", env -> tap.stats().get()));

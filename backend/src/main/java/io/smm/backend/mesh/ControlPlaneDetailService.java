@@ -36,21 +36,11 @@ import java.util.concurrent.Executor;
  * the ConfigMap istiod publishes; the metrics from the sidecars' own exports (istio_build, Envoy's
  * CDS/LDS rejection counters).
  */
-public final class ControlPlaneDetailService {
+public record ControlPlaneDetailService(KubernetesClient client, PrometheusClient prometheus, Executor blocking) {
 
   static final int MONITORING_PORT = 15014;
   static final String ROOT_CERT = "istio-ca-root-cert";
   private static final String[] TYPES = {"cluster", "listener", "endpoint", "route"};
-
-  private final KubernetesClient client;
-  private final PrometheusClient prometheus;
-  private final Executor blocking;
-
-  public ControlPlaneDetailService(KubernetesClient client, PrometheusClient prometheus, Executor blocking) {
-    this.client = client;
-    this.prometheus = prometheus;
-    this.blocking = blocking;
-  }
 
   /** The drill-down of IstioControlPlane namespace/name; null when there is none. Metrics cover {@code range} back from now. */
   public CompletableFuture<ControlPlaneDetail> detail(String namespace, String name, Duration range) {

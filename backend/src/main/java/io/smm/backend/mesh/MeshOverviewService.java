@@ -35,24 +35,12 @@ import java.util.function.Predicate;
  * Mesh-wide numbers (Overview) and control planes (Mesh page): Kubernetes objects joined with the
  * Istio metrics. What Prometheus cannot answer is left NaN and named in the errors.
  */
-public final class MeshOverviewService {
+public record MeshOverviewService(PrometheusClient prometheus, HealthService health, KubernetesClient client, Executor blocking) {
 
   /** Read generically with an explicit definition: without the CRD, discovery would fail instead of the list answering 404. */
   static final ResourceDefinitionContext ISTIO_CONTROL_PLANE = new ResourceDefinitionContext.Builder()
       .withGroup("servicemesh.cisco.com").withVersion("v1alpha1").withKind("IstioControlPlane").withPlural("istiocontrolplanes")
       .withNamespaced(true).build();
-
-  private final PrometheusClient prometheus;
-  private final HealthService health;
-  private final KubernetesClient client;
-  private final Executor blocking;
-
-  public MeshOverviewService(PrometheusClient prometheus, HealthService health, KubernetesClient client, Executor blocking) {
-    this.prometheus = prometheus;
-    this.health = health;
-    this.client = client;
-    this.blocking = blocking;
-  }
 
   public CompletableFuture<MeshOverview> overview(Duration window) {
     return overview(window, Set.of());

@@ -31,20 +31,10 @@ import java.util.concurrent.Executor;
  * Creating one writes a ServiceLevelObjective after checking what can be checked here (template,
  * parameters, goal, period); the SRE controller renders it and reports in its status.
  */
-public final class SloService {
+public record SloService(KubernetesClient client, PrometheusClient prometheus, Executor blocking) {
 
   /** Longest period whose data coverage is looked up (a calendar month is 30 days). */
   private static final String MAX_PERIOD = "31d";
-
-  private final KubernetesClient client;
-  private final PrometheusClient prometheus;
-  private final Executor blocking;
-
-  public SloService(KubernetesClient client, PrometheusClient prometheus, Executor blocking) {
-    this.client = client;
-    this.prometheus = prometheus;
-    this.blocking = blocking;
-  }
 
   /**
    * The SLOs of a namespace (all namespaces when null; of one service when given), sorted by
