@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.api.crd.SmmCrds;
 import io.smm.operator.components.Components;
@@ -46,8 +47,24 @@ public class Installer {
     return report;
   }
 
-  /** The ControlPlane in the cluster, created or with its spec replaced; no write when it already matches. */
+  /**
+   * The ControlPlane in the cluster, created or with its spec replaced; no write when it already
+   * matches. Another install racing this one (409: created or changed meanwhile) is read again.
+   */
   private void upsertControlPlane(String name, JsonNode userSpec) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        writeControlPlane(name, userSpec);
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private void writeControlPlane(String name, JsonNode userSpec) {
     var controlPlanes = client.genericKubernetesResources(SmmCrds.CONTROL_PLANE.apiVersion(), SmmCrds.CONTROL_PLANE.kind());
     @SuppressWarnings("unchecked")
     Map<String, Object> spec = userSpec == null || userSpec.isMissingNode() ? Map.of()

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -99,6 +101,40 @@ class InstallTest {
     ReconcileReport again = installer.install("smm", userSpec, ReconcileProgress.SILENT, Duration.ofSeconds(5));
     assertThat(again.succeeded()).isTrue();
     assertThat(api.writeRequests() - before).as("write requests of a no-op reconcile").isZero();
+  }
+
+  @Test
+  void editsOfWhatTheProductManagesAreUndoneByTheNextReconcileInOneWrite() throws Exception {
+    JsonNode userSpec = spec("{}");
+    installer.install("smm", userSpec, ReconcileProgress.SILENT, Duration.ofSeconds(30));
+    var grafana = client.apps().deployments().inNamespace("smm-system").withName("smm-grafana");
+    grafana.edit(d -> {
+      d.getSpec().setReplicas(5);
+      d.getSpec().getTemplate().getSpec().getContainers().add(new ContainerBuilder().withName("extra").withImage("busybox:1.36").build());
+      return d;
+    });
+
+    ReconcileReport repair = installer.install("smm", userSpec, ReconcileProgress.SILENT, Duration.ofSeconds(30));
+    assertThat(repair.writes()).as(repair.toString()).isEqualTo(1);
+    assertThat(repair.components()).filteredOn(c -> c.component().equals("grafana")).singleElement()
+        .extracting(ComponentResult::updated).isEqualTo(1);
+    assertThat(grafana.get().getSpec().getReplicas()).isEqualTo(1);
+    assertThat(grafana.get().getSpec().getTemplate().getSpec().getContainers()).extracting(c -> c.getName()).containsExactly("smm-grafana");
+
+    ReconcileReport again = installer.install("smm", userSpec, ReconcileProgress.SILENT, Duration.ofSeconds(30));
+    assertThat(again.writes()).as("repaired: the next reconcile has nothing to do").isZero();
+  }
+
+  @Test
+  void twoInstallsAtOnceBothSucceed() throws Exception {
+    JsonNode userSpec = spec("{}");
+    var first = CompletableFuture.supplyAsync(() -> new Installer(client).install("smm", userSpec,
+        ReconcileProgress.SILENT, Duration.ofSeconds(60)));
+    var second = CompletableFuture.supplyAsync(() -> new Installer(client).install("smm", userSpec,
+        ReconcileProgress.SILENT, Duration.ofSeconds(60)));
+    assertThat(first.get().succeeded()).as(first.get().toString()).isTrue();
+    assertThat(second.get().succeeded()).as(second.get().toString()).isTrue();
+    assertThat(status(controlPlane(), "status")).isEqualTo("Succeeded");
   }
 
   @Test

@@ -29,6 +29,7 @@ public class ControlPlaneController implements Reconciler<ControlPlaneResource>,
 
   private final ControlPlaneReconciler reconciler;
   private final AtomicLong reconciles = new AtomicLong();
+  private final RetryBackoff backoff = new RetryBackoff(Duration.ofSeconds(2), Duration.ofMinutes(5));
 
   public ControlPlaneController(ControlPlaneReconciler reconciler) {
     this.reconciler = reconciler;
@@ -43,8 +44,12 @@ public class ControlPlaneController implements Reconciler<ControlPlaneResource>,
       LOG.info("ControlPlane {}: {} ({} writes, {} ms)", name, report.succeeded() ? "Succeeded" : "Failed",
           report.writes(), report.took().toMillis());
       boolean istioPending = report.istioStatus() != null && !"Available".equals(report.istioStatus());
-      return UpdateControl.<ControlPlaneResource>noUpdate()
-          .rescheduleAfter(report.succeeded() && !istioPending ? RESYNC : Duration.ofSeconds(2));
+      if (!report.succeeded()) {
+        // The reason is in the ControlPlane's status; the retries slow down while it persists.
+        return UpdateControl.<ControlPlaneResource>noUpdate().rescheduleAfter(backoff.failed(name));
+      }
+      backoff.succeeded(name);
+      return UpdateControl.<ControlPlaneResource>noUpdate().rescheduleAfter(istioPending ? Duration.ofSeconds(2) : RESYNC);
     } catch (InvalidResourceException e) {
       // Nothing was written; say why on the resource and wait for the user to fix it.
       reconciler.reportInvalid(name, e.getMessage());

@@ -1,6 +1,7 @@
 package io.smm.operator.resources;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
@@ -22,9 +23,11 @@ import java.util.Map;
 /**
  * Brings one resource to its desired state with server-side-apply-like semantics, written by
  * hand because the sandbox's API server has no server-side apply: the desired object is stamped
- * with owner labels and the hash of what we want; an object whose stamp matches is left alone
- * (no write at all), anything else is replaced; only objects carrying our managed-by label are
- * ever updated or deleted. Conflicts, 5xx and timeouts are retried with backoff.
+ * with owner labels and the hash of what we want; an object whose stamp matches and that still
+ * holds every field we set ({@link Drift}) is left alone (no write at all), anything else is
+ * replaced — so someone's edit of what we manage is undone by the next reconcile; only objects
+ * carrying our managed-by label are ever updated or deleted. Conflicts, 5xx and timeouts are
+ * retried with backoff.
  */
 public class ResourceApplier {
 
@@ -67,7 +70,10 @@ public class ResourceApplier {
     }
     Map<String, String> annotations = existing.getMetadata().getAnnotations();
     String hash = wanted.getMetadata().getAnnotations().get(OwnershipLabels.DESIRED_HASH);
-    if (annotations != null && hash.equals(annotations.get(OwnershipLabels.DESIRED_HASH))) {
+    boolean sameDesire = annotations != null && hash.equals(annotations.get(OwnershipLabels.DESIRED_HASH));
+    // Same desire and every field we set still as we set it: nothing to do. Someone's edit of a
+    // field we set (replicas, an added container, a removed label) is drift, repaired by the update.
+    if (sameDesire && (!managedByUs(existing) || Drift.firstDifference(json(wanted), json(existing), autoscaled(existing)) == null)) {
       return ApplyOutcome.UNCHANGED;
     }
     if (!managedByUs(existing)) {
@@ -133,6 +139,21 @@ public class ResourceApplier {
     copy.getMetadata().setAnnotations(annotations);
     annotations.put(OwnershipLabels.DESIRED_HASH, sha256(canonicalJson(copy)));
     return copy;
+  }
+
+  /** Whether a HorizontalPodAutoscaler in its namespace scales this Deployment or StatefulSet (istiod's and gateways' do). */
+  private boolean autoscaled(HasMetadata workload) {
+    if (!(workload.getKind().equals("Deployment") || workload.getKind().equals("StatefulSet"))) {
+      return false;
+    }
+    return client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(workload.getMetadata().getNamespace()).list().getItems()
+        .stream().anyMatch(h -> h.getSpec() != null && h.getSpec().getScaleTargetRef() != null
+            && workload.getKind().equals(h.getSpec().getScaleTargetRef().getKind())
+            && workload.getMetadata().getName().equals(h.getSpec().getScaleTargetRef().getName()));
+  }
+
+  private static JsonNode json(HasMetadata object) {
+    return Serialization.jsonMapper().valueToTree(object);
   }
 
   /** JSON with map keys sorted, so the hash does not depend on a map's iteration order (Map.of varies per JVM). */

@@ -1,6 +1,7 @@
 package io.smm.operator.resources;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -13,7 +14,9 @@ public final class ResourceStatus {
   /**
    * Sets {@code resource}'s status to {@code next} and writes it with {@code updateStatus}, unless
    * it already is {@code next}: a reconcile that changes nothing makes no write (and no watch event).
-   * Returns whether it wrote.
+   * When another reconcile wrote the resource meanwhile (409), the status is written again without
+   * the version check: it is what this reconcile saw last, and kube-apiserver allows unconditional
+   * updates of custom resources. Returns whether it wrote.
    */
   public static boolean writeIfChanged(GenericKubernetesResource resource, Map<String, Object> next,
       Consumer<GenericKubernetesResource> updateStatus) {
@@ -21,7 +24,15 @@ public final class ResourceStatus {
       return false;
     }
     resource.getAdditionalProperties().put("status", next);
-    updateStatus.accept(resource);
+    try {
+      updateStatus.accept(resource);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      resource.getMetadata().setResourceVersion(null);
+      updateStatus.accept(resource);
+    }
     return true;
   }
 }
