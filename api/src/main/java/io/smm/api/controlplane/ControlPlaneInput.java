@@ -11,8 +11,14 @@ import io.smm.api.istio.IstioSchemas;
 import io.smm.api.schema.InvalidResourceException;
 import io.smm.api.schema.SchemaValidator;
 import io.smm.api.schema.SchemaValidator.Violation;
+import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.DocumentStartEvent;
+import org.yaml.snakeyaml.events.Event;
 
 /**
  * Reads a ControlPlane the user wrote (file, stdin or the cluster) and refuses it, with every
@@ -26,6 +32,10 @@ public final class ControlPlaneInput {
   private ControlPlaneInput() {}
 
   public static ObjectNode parse(String yaml, String source) {
+    List<Violation> shape = shapeProblems(yaml);
+    if (!shape.isEmpty()) {
+      throw new InvalidResourceException(source, shape);
+    }
     JsonNode doc;
     try {
       doc = YAML.readTree(yaml);
@@ -52,6 +62,32 @@ public final class ControlPlaneInput {
       throw new InvalidResourceException(source, problems);
     }
     return cp;
+  }
+
+  /**
+   * What the YAML reader would otherwise hide: a second document (only the first would be read)
+   * and aliases (Jackson reads an alias as the string of its name, not the value it refers to).
+   */
+  static List<Violation> shapeProblems(String yaml) {
+    List<Violation> out = new ArrayList<>();
+    int documents = 0;
+    try {
+      for (Event e : new Yaml().parse(new StringReader(yaml))) {
+        if (e instanceof DocumentStartEvent) {
+          documents++;
+          if (documents == 2) {
+            out.add(new Violation("(document)", "a second YAML document at line " + (e.getStartMark().getLine() + 1)
+                + ": a ControlPlane file holds one resource; put others in their own files"));
+          }
+        } else if (e instanceof AliasEvent alias) {
+          out.add(new Violation("(document)", "YAML alias *" + alias.getAnchor() + " at line " + (e.getStartMark().getLine() + 1)
+              + ", column " + (e.getStartMark().getColumn() + 1) + ": aliases are not supported, write the value out"));
+        }
+      }
+    } catch (YAMLException e) {
+      return List.of(); // a syntax error: the YAML reader reports it with its line and column
+    }
+    return out;
   }
 
   /** Schema and embedded-YAML checks of a spec; an empty list when it is fine. */

@@ -3,6 +3,7 @@ package io.smm.api.controlplane;
 import static io.smm.api.schema.Schema.any;
 import static io.smm.api.schema.Schema.array;
 import static io.smm.api.schema.Schema.bool;
+import static io.smm.api.schema.Schema.count;
 import static io.smm.api.schema.Schema.integer;
 import static io.smm.api.schema.Schema.object;
 import static io.smm.api.schema.Schema.oneOf;
@@ -26,7 +27,7 @@ public final class ControlPlaneSchema {
     return object(description)
         .field("enabled", bool("Whether the component is installed; disabling it removes its resources."))
         .field("namespace", string("Namespace of the component's resources."))
-        .field("replicas", integer("Number of replicas."))
+        .field("replicas", count("Number of replicas."))
         .field("resources", any("Kubernetes resource requirements."))
         .field("image", openObject("Image settings (repository, tag, pullPolicy)."))
         .field("log", openObject("Log settings."))

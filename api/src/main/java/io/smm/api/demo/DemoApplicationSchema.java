@@ -3,6 +3,7 @@ package io.smm.api.demo;
 import static io.smm.api.schema.Schema.any;
 import static io.smm.api.schema.Schema.array;
 import static io.smm.api.schema.Schema.bool;
+import static io.smm.api.schema.Schema.count;
 import static io.smm.api.schema.Schema.integer;
 import static io.smm.api.schema.Schema.object;
 import static io.smm.api.schema.Schema.oneOf;
@@ -25,9 +26,9 @@ public final class DemoApplicationSchema {
       .field("deploySLOResources", bool("Also create example SLOs for the demo services."))
       .field("istio", object("").field("revision", string("Istio revision to inject, e.g. cp-v115x.istio-system.")))
       .field("load", object("Generated traffic on frontpage.")
-          .field("enabled", bool("")).field("minRPS", integer("")).field("maxRPS", integer(""))
+          .field("enabled", bool("")).field("minRPS", count("")).field("maxRPS", count(""))
           .field("swingPeriod", integer("Period of the load's swing, in nanoseconds.")))
       .field("autoscaling", object("").field("enabled", bool("")))
-      .field("replicas", integer("Replicas of each component."))
+      .field("replicas", count("Replicas of each component."))
       .field("resources", any("Kubernetes resource requirements of each component."));
 }

@@ -1,10 +1,13 @@
 package io.smm.api.istio;
 
 import static io.smm.api.schema.Schema.any;
+import static io.smm.api.schema.Schema.array;
 import static io.smm.api.schema.Schema.bool;
+import static io.smm.api.schema.Schema.count;
 import static io.smm.api.schema.Schema.object;
 import static io.smm.api.schema.Schema.oneOf;
 import static io.smm.api.schema.Schema.openObject;
+import static io.smm.api.schema.Schema.port;
 import static io.smm.api.schema.Schema.string;
 
 import io.smm.api.schema.Schema.ObjectSchema;
@@ -49,8 +52,14 @@ public final class IstioSchemas {
       .field("type", oneOf("Gateway type.", "ingress", "egress"))
       .field("istioControlPlane", object("The IstioControlPlane the gateway belongs to.")
           .field("name", string("")).field("namespace", string("")).require("name", "namespace"))
-      .field("deployment", openObject("Deployment settings (replicas, resources, ...)."))
-      .field("service", openObject("Service settings (type, ports)."))
+      .field("deployment", openObject("Deployment settings (replicas, resources, ...).")
+          .field("replicas", object("Replica count, or the range the autoscaler keeps it in.")
+              .field("count", count("")).field("min", count("")).field("max", count(""))))
+      .field("service", openObject("Service settings (type, ports).")
+          .field("type", oneOf("", "ClusterIP", "NodePort", "LoadBalancer"))
+          .field("ports", array("", openObject("").field("name", string("")).field("port", port(""))
+              .field("targetPort", any("A port number or name.")).field("nodePort", port(""))
+              .field("protocol", oneOf("", "TCP", "UDP", "SCTP")).require("port"))))
       .field("runAsRoot", bool("Run the gateway as root (needed for ports below 1024)."))
       .field("k8sResourceOverlays", any(""))
       .require("type", "istioControlPlane");

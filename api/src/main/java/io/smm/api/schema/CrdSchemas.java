@@ -41,6 +41,15 @@ public final class CrdSchemas {
       if (s.pattern() != null) {
         b.withPattern(s.pattern());
       }
+      if (s.int32()) {
+        b.withFormat("int32");
+      }
+      if (s.minimum() != null) {
+        b.withMinimum(s.minimum().doubleValue());
+      }
+      if (s.maximum() != null && !(s.int32() && s.maximum() == Integer.MAX_VALUE)) { // int32 says that much already
+        b.withMaximum(s.maximum().doubleValue());
+      }
     } else {
       b.withXKubernetesPreserveUnknownFields(true);
     }

@@ -33,8 +33,21 @@ public sealed interface Schema {
 
   record ArraySchema(String description, Schema items) implements Schema {}
 
-  /** string, integer, number or boolean; {@code allowed} restricts strings to an enum. */
-  record Scalar(String description, String type, List<String> allowed, String pattern) implements Schema {}
+  /**
+   * string, integer, number or boolean; {@code allowed} restricts strings to an enum,
+   * {@code minimum}/{@code maximum} (null: none) integers to a range, which the CRD also declares
+   * (int32 when the range fits in it).
+   */
+  record Scalar(String description, String type, List<String> allowed, String pattern, Long minimum, Long maximum) implements Schema {
+    public Scalar(String description, String type, List<String> allowed, String pattern) {
+      this(description, type, allowed, pattern, null, null);
+    }
+
+    /** Whether the range fits Kubernetes' int32 (the CRD then says format: int32, as Kubernetes' own counts do). */
+    public boolean int32() {
+      return minimum != null && maximum != null && minimum >= Integer.MIN_VALUE && maximum <= Integer.MAX_VALUE;
+    }
+  }
 
   /** Anything (free-form YAML the product passes on, e.g. Kubernetes affinity). */
   record Any(String description) implements Schema {}
@@ -64,6 +77,16 @@ public sealed interface Schema {
 
   static Scalar integer(String description) {
     return new Scalar(description, "integer", List.of(), null);
+  }
+
+  /** A count: replicas and the like, 0 to 2^31-1. */
+  static Scalar count(String description) {
+    return new Scalar(description, "integer", List.of(), null, 0L, (long) Integer.MAX_VALUE);
+  }
+
+  /** A TCP/UDP port number, 1-65535. */
+  static Scalar port(String description) {
+    return new Scalar(description, "integer", List.of(), null, 1L, 65_535L);
   }
 
   static Scalar bool(String description) {

@@ -85,6 +85,13 @@ public final class SchemaValidator {
       out.add(new Violation(path, "must be " + article(s.type()) + ", got " + describe(value)));
       return;
     }
+    // Messages as kube-apiserver words them for a CRD's minimum and maximum.
+    if (s.minimum() != null && value.bigIntegerValue().compareTo(java.math.BigInteger.valueOf(s.minimum())) < 0) {
+      out.add(new Violation(path, "should be greater than or equal to " + s.minimum() + ", got " + value.asText()));
+    }
+    if (s.maximum() != null && value.bigIntegerValue().compareTo(java.math.BigInteger.valueOf(s.maximum())) > 0) {
+      out.add(new Violation(path, "should be less than or equal to " + s.maximum() + ", got " + value.asText()));
+    }
     if (!s.allowed().isEmpty() && !s.allowed().contains(value.asText())) {
       out.add(new Violation(path, "must be one of " + String.join(", ", s.allowed()) + ", got \"" + value.asText() + "\""));
     }

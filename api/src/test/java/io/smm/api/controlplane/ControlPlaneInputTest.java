@@ -46,6 +46,55 @@ class ControlPlaneInputTest {
   }
 
   @Test
+  void countsOutOfRangeAreRefusedWithTheirBound() {
+    String yaml = """
+        apiVersion: smm.cisco.com/v1alpha1
+        kind: ControlPlane
+        metadata: {name: smm}
+        spec:
+          smm:
+            prometheus: {replicas: -5}
+            grafana: {replicas: 1e26}
+            tracing: {replicas: 3000000000}
+        """;
+    assertThatThrownBy(() -> ControlPlaneInput.parse(yaml, "cp.yaml"))
+        .isInstanceOfSatisfying(InvalidResourceException.class, e -> assertThat(e.violations()).extracting(Object::toString)
+            .containsExactlyInAnyOrder(
+                ".spec.smm.prometheus.replicas: should be greater than or equal to 0, got -5",
+                ".spec.smm.grafana.replicas: must be an integer, got 1.0E26",
+                ".spec.smm.tracing.replicas: should be less than or equal to 2147483647, got 3000000000"));
+  }
+
+  @Test
+  void aSecondDocumentAndAliasesAreRefusedInsteadOfIgnored() {
+    String twoDocuments = """
+        apiVersion: smm.cisco.com/v1alpha1
+        kind: ControlPlane
+        metadata: {name: smm}
+        spec: {}
+        ---
+        apiVersion: smm.cisco.com/v1alpha1
+        kind: ControlPlane
+        metadata: {name: other}
+        """;
+    assertThatThrownBy(() -> ControlPlaneInput.parse(twoDocuments, "cp.yaml"))
+        .isInstanceOfSatisfying(InvalidResourceException.class, e -> assertThat(e.violations()).extracting(Object::toString)
+            .containsExactly("(document): a second YAML document at line 5: a ControlPlane file holds one resource; put others in their own files"));
+    String aliases = """
+        apiVersion: smm.cisco.com/v1alpha1
+        kind: ControlPlane
+        metadata: {name: smm}
+        spec:
+          clusterName: &name primary
+          smm: {prometheus: {replicas: 1}}
+          meshManager: {istio: {istioCRRef: {name: *name}}}
+        """;
+    assertThatThrownBy(() -> ControlPlaneInput.parse(aliases, "cp.yaml"))
+        .isInstanceOfSatisfying(InvalidResourceException.class, e -> assertThat(e.violations()).extracting(Object::toString)
+            .containsExactly("(document): YAML alias *name at line 7, column 44: aliases are not supported, write the value out"));
+  }
+
+  @Test
   void yamlSyntaxErrorsNameLineAndColumn() {
     assertThatThrownBy(() -> ControlPlaneInput.parse("spec:\n  role: [active\n  smm: {}\n", "cp.yaml"))
         .isInstanceOf(InvalidResourceException.class).hasMessageContaining("not valid YAML at line");

@@ -1,6 +1,8 @@
 package io.smm.sandbox.kube;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -165,6 +167,8 @@ public final class OpenApiValidator {
       case "integer" -> {
         if (!value.isIntegralNumber()) {
           out.add(new Violation(path, "must be an integer, got " + describe(value)));
+        } else {
+          range(value, schema, path, out);
         }
       }
       case "number" -> {
@@ -182,6 +186,24 @@ public final class OpenApiValidator {
           object(value, schema, path, out);
         }
       }
+    }
+  }
+
+  /** format int32/int64 (a value that does not fit cannot be decoded) and a CRD's minimum and maximum, worded as kube-apiserver does. */
+  private static void range(JsonNode value, JsonNode schema, String path, List<Violation> out) {
+    BigInteger v = value.bigIntegerValue();
+    String format = schema.path("format").asText("");
+    BigInteger low = format.equals("int32") ? BigInteger.valueOf(Integer.MIN_VALUE) : BigInteger.valueOf(Long.MIN_VALUE);
+    BigInteger high = format.equals("int32") ? BigInteger.valueOf(Integer.MAX_VALUE) : BigInteger.valueOf(Long.MAX_VALUE);
+    if (v.compareTo(low) < 0 || v.compareTo(high) > 0) {
+      out.add(new Violation(path, "must be " + (format.equals("int32") ? "a 32-bit" : "a 64-bit") + " integer, got " + value.asText()));
+      return;
+    }
+    if (schema.has("minimum") && new BigDecimal(v).compareTo(schema.path("minimum").decimalValue()) < 0) {
+      out.add(new Violation(path, "should be greater than or equal to " + schema.path("minimum").asText()));
+    }
+    if (schema.has("maximum") && new BigDecimal(v).compareTo(schema.path("maximum").decimalValue()) > 0) {
+      out.add(new Violation(path, "should be less than or equal to " + schema.path("maximum").asText()));
     }
   }
 
@@ -214,8 +236,11 @@ public final class OpenApiValidator {
     }
   }
 
-  /** The enum checks of kube-apiserver's validation code, for fields the schemas describe only in prose. */
+  /** The checks of kube-apiserver's validation code the schemas describe only in prose: enums, port names, counts. */
   private static void knownValues(String field, JsonNode value, String parentPath, String path, List<Violation> out) {
+    if (value.isIntegralNumber() && COUNTS.contains(field) && value.bigIntegerValue().signum() < 0) {
+      out.add(new Violation(path, "Invalid value: " + value.asText() + ": must be greater than or equal to 0"));
+    }
     if (!value.isTextual()) {
       return;
     }
@@ -233,6 +258,10 @@ public final class OpenApiValidator {
           + (parentPath.contains("containers") ? " of at most 15 characters (an IANA service name)" : "")));
     }
   }
+
+  /** Fields ValidateNonnegativeField guards (workload replicas, history and progress settings). */
+  private static final Set<String> COUNTS = Set.of("replicas", "minReadySeconds", "revisionHistoryLimit", "progressDeadlineSeconds",
+      "activeDeadlineSeconds", "terminationGracePeriodSeconds", "backoffLimit", "completions", "parallelism");
 
   private static void enumValue(JsonNode value, JsonNode allowed, String path, List<Violation> out) {
     for (JsonNode a : allowed) {

@@ -83,8 +83,11 @@ class SchemaAdmissionTest {
     assertThat(cluster.client.configMaps().inNamespace("default").withName("settings").get().getData()).containsEntry("mode", "fast");
   }
 
-  @Test
-  void aCustomResourceIsCheckedAgainstItsCrdSchema() {
+  /** Widgets: spec.size required, an int32 from 1 to 10. */
+  private static void widgetCrd() {
+    if (cluster.client.apiextensions().v1().customResourceDefinitions().withName("widgets.example.com").get() != null) {
+      return;
+    }
     cluster.client.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
         .withNewMetadata().withName("widgets.example.com").endMetadata()
         .withNewSpec().withGroup("example.com").withScope("Namespaced")
@@ -92,9 +95,15 @@ class SchemaAdmissionTest {
         .addNewVersion().withName("v1").withServed(true).withStorage(true).withNewSchema().withNewOpenAPIV3Schema().withType("object")
         .addToProperties("spec", new JSONSchemaPropsBuilder().withType("object")
             .addToRequired("size")
-            .addToProperties("size", new JSONSchemaPropsBuilder().withType("integer").build())
+            .addToProperties("size", new JSONSchemaPropsBuilder().withType("integer").withFormat("int32").withMinimum(1.0)
+                .withMaximum(10.0).build())
             .build())
         .endOpenAPIV3Schema().endSchema().endVersion().endSpec().build()).create();
+  }
+
+  @Test
+  void aCustomResourceIsCheckedAgainstItsCrdSchema() {
+    widgetCrd();
     GenericKubernetesResource widget = Serialization.unmarshal("""
         apiVersion: example.com/v1
         kind: Widget
@@ -110,5 +119,33 @@ class SchemaAdmissionTest {
         spec: {size: 3}
         """, GenericKubernetesResource.class);
     assertThat(cluster.client.resource(valid).create().getMetadata().getName()).isEqualTo("w2");
+  }
+
+  @Test
+  void aCrdsMinimumMaximumAndInt32FormatAreEnforced() {
+    widgetCrd();
+    for (String size : new String[] {"0", "11", "3000000000"}) {
+      GenericKubernetesResource widget = Serialization.unmarshal("apiVersion: example.com/v1\nkind: Widget\n"
+          + "metadata: {name: w-" + size + ", namespace: default}\nspec: {size: " + size + "}\n", GenericKubernetesResource.class);
+      KubernetesClientException e = refused(() -> cluster.client.resource(widget).create());
+      assertThat(e.getStatus().getDetails().getCauses()).extracting(StatusCause::getField).containsExactly("spec.size");
+    }
+  }
+
+  @Test
+  void aNegativeReplicaCountIsRefusedAsKubeApiserversValidationDoes() {
+    GenericKubernetesResource deployment = Serialization.unmarshal("""
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: negative, namespace: default}
+        spec:
+          replicas: -5
+          selector: {matchLabels: {app: negative}}
+          template:
+            metadata: {labels: {app: negative}}
+            spec: {containers: [{name: app, image: nginx}]}
+        """, GenericKubernetesResource.class);
+    KubernetesClientException e = refused(() -> cluster.client.resource(deployment).create());
+    assertThat(e.getStatus().getMessage()).contains("spec.replicas").contains("must be greater than or equal to 0");
   }
 }
