@@ -36,7 +36,8 @@ public final class Authenticator {
   public Authenticator(KubernetesClient own, boolean anonymous, OidcSettings oidc, Clock clock) {
     this.own = own;
     this.anonymous = anonymous;
-    this.sessions = new SessionTokens(new SessionKeys(own, clock, Duration.ofSeconds(5)), clock);
+    this.sessions = new SessionTokens(new SessionKeys(own, clock, Duration.ofSeconds(5)),
+        new RevokedSessions(own, clock, Duration.ofSeconds(2)), clock);
     this.loginTokens = new LoginTokens(clock);
     this.reviewer = new TokenReviewer(own);
     this.access = new NamespaceAccess(own, () -> own.namespaces().list().getItems().stream().map(n -> n.getMetadata().getName()).toList(),
@@ -108,7 +109,20 @@ public final class Authenticator {
   }
 
   private <T> T limited(String client, Supplier<T> attempt) {
-    limiter.check(client);
+    if (!limiter.over(client)) {
+      return counted(client, attempt);
+    }
+    // Over the limit: still checked (a valid credential always gets in), one at a time, a wrong one answered 429.
+    synchronized (limiter.gate(client)) {
+      try {
+        return counted(client, attempt);
+      } catch (AuthFailure e) {
+        throw e.reason() == AuthFailure.Reason.AUTH_UNAVAILABLE ? e : limiter.refusal(client);
+      }
+    }
+  }
+
+  private <T> T counted(String client, Supplier<T> attempt) {
     try {
       return attempt.get();
     } catch (AuthFailure e) {

@@ -9,9 +9,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Slows down guessing: a client (by address) that failed {@code maxFailures} logins within
- * {@code window} is refused (429) until the oldest of them leaves the window. Successful logins
- * do not count, so a user who types one wrong token is not locked out.
+ * Slows down guessing without locking anyone out: a client (by address) that failed
+ * {@code maxFailures} logins within {@code window} is over the limit until the oldest of them
+ * leaves the window. Over the limit, its credentials are still checked — a valid one is never
+ * turned away, however many others failed behind the same address (a port-forward, an ingress) —
+ * but one at a time ({@link #gate}), and a wrong one is answered 429. Successful logins do not count.
  */
 public final class LoginRateLimiter {
 
@@ -19,6 +21,7 @@ public final class LoginRateLimiter {
   private final int maxFailures;
   private final Duration window;
   private final Map<String, Deque<Instant>> failures = new ConcurrentHashMap<>();
+  private final Map<String, Object> gates = new ConcurrentHashMap<>();
 
   public LoginRateLimiter(Clock clock, int maxFailures, Duration window) {
     this.clock = clock;
@@ -26,21 +29,38 @@ public final class LoginRateLimiter {
     this.window = window;
   }
 
-  /** @throws AuthFailure RATE_LIMITED when this client failed too often lately */
-  public void check(String client) {
+  /** Whether this client failed too often lately. */
+  public boolean over(String client) {
     Deque<Instant> times = failures.get(client);
     if (times == null) {
-      return;
+      return false;
     }
     synchronized (times) {
-      Instant now = clock.instant();
-      while (!times.isEmpty() && !times.peekFirst().plus(window).isAfter(now)) {
-        times.pollFirst();
-      }
-      if (times.size() >= maxFailures) {
-        long wait = Math.max(1, Duration.between(now, times.peekFirst().plus(window)).toSeconds());
-        throw new AuthFailure(AuthFailure.Reason.RATE_LIMITED, "too many failed logins from this address; try again in " + wait + " s");
-      }
+      prune(times);
+      return times.size() >= maxFailures;
+    }
+  }
+
+  /** What an over-the-limit client is told after a wrong credential: when to try again. */
+  public AuthFailure refusal(String client) {
+    Deque<Instant> times = failures.computeIfAbsent(client, c -> new ArrayDeque<>());
+    synchronized (times) {
+      prune(times);
+      Instant oldest = times.isEmpty() ? clock.instant() : times.peekFirst();
+      long wait = Math.max(1, Duration.between(clock.instant(), oldest.plus(window)).toSeconds());
+      return new AuthFailure(AuthFailure.Reason.RATE_LIMITED, "too many failed logins from this address; try again in " + wait + " s");
+    }
+  }
+
+  /** The lock over-the-limit attempts of one client take turns on, so guessing runs one check at a time. */
+  public Object gate(String client) {
+    return gates.computeIfAbsent(client, c -> new Object());
+  }
+
+  private void prune(Deque<Instant> times) {
+    Instant now = clock.instant();
+    while (!times.isEmpty() && !times.peekFirst().plus(window).isAfter(now)) {
+      times.pollFirst();
     }
   }
 

@@ -13,9 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The backend's own ID tokens (seed: a JWT valid 10 hours, signed with the key in
@@ -33,11 +31,12 @@ public final class SessionTokens {
 
   private final SessionKeys keys;
   private final Clock clock;
-  /** Logged-out token ids until they would have expired anyway. */
-  private final Map<String, Instant> revoked = new ConcurrentHashMap<>();
+  /** Logged-out token ids until they would have expired anyway, shared by every replica. */
+  private final RevokedSessions revoked;
 
-  public SessionTokens(SessionKeys keys, Clock clock) {
+  public SessionTokens(SessionKeys keys, RevokedSessions revoked, Clock clock) {
     this.keys = keys;
+    this.revoked = revoked;
     this.clock = clock;
   }
 
@@ -71,18 +70,16 @@ public final class SessionTokens {
     try {
       JWTClaimsSet claims = SignedJWT.parse(token).getJWTClaimsSet();
       return claims.getExpirationTime() != null && clock.instant().isBefore(claims.getExpirationTime().toInstant())
-          && !revoked.containsKey(claims.getJWTID());
+          && !revoked.containsCached(claims.getJWTID());
     } catch (ParseException e) {
       return false;
     }
   }
 
-  /** Ends a session: its token is refused from now on, even though it has not expired. */
+  /** Ends a session: its token is refused from now on, by every replica and after restarts, even though it has not expired. */
   public void revoke(String token) {
     JWTClaimsSet claims = claims(token);
-    revoked.put(claims.getJWTID(), claims.getExpirationTime().toInstant());
-    Instant now = clock.instant();
-    revoked.values().removeIf(until -> until.isBefore(now));
+    revoked.add(claims.getJWTID(), claims.getExpirationTime().toInstant());
   }
 
   private JWTClaimsSet claims(String token) {
@@ -117,7 +114,7 @@ public final class SessionTokens {
       throw new AuthFailure(AuthFailure.Reason.TOKEN_EXPIRED, "the session expired at " + claims.getExpirationTime().toInstant()
           + ": log in again");
     }
-    if (revoked.containsKey(claims.getJWTID())) {
+    if (revoked.contains(claims.getJWTID())) {
       throw new AuthFailure(AuthFailure.Reason.TOKEN_REVOKED, "this session was logged out: log in again");
     }
     return claims;

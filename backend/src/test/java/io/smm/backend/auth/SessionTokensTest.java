@@ -37,7 +37,7 @@ class SessionTokensTest {
     api = EmbeddedApiServer.startWithRbac(0);
     client = api.newClient();
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("smm-system").endMetadata().build()).create();
-    tokens = new SessionTokens(new SessionKeys(client, clock, Duration.ofSeconds(5)), clock);
+    tokens = new SessionTokens(new SessionKeys(client, clock, Duration.ofSeconds(5)), new RevokedSessions(client, clock, Duration.ofSeconds(2)), clock);
   }
 
   @AfterEach
@@ -69,7 +69,7 @@ class SessionTokensTest {
     byte[] key = Base64.getDecoder().decode(secret.getData().get("jwt-signing-key"));
     assertThat(key).hasSize(32);
     // A second backend (replica, restart) reading the same secret accepts the session.
-    assertThat(new SessionTokens(new SessionKeys(client, clock, Duration.ofSeconds(5)), clock).verify(before.token())).isEqualTo(ALICE);
+    assertThat(new SessionTokens(new SessionKeys(client, clock, Duration.ofSeconds(5)), new RevokedSessions(client, clock, Duration.ofSeconds(2)), clock).verify(before.token())).isEqualTo(ALICE);
 
     client.secrets().inNamespace("smm-system").withName("smm-authentication").delete(); // the seed's rotation
     clock.advance(Duration.ofSeconds(5));
@@ -128,17 +128,18 @@ class SessionTokensTest {
   }
 
   @Test
-  void tenFailedLoginsInAMinuteLockTheAddressOutUntilTheyAge() {
+  void tenFailedLoginsInAMinutePutTheAddressOverTheLimitUntilTheyAge() {
     LoginRateLimiter limiter = new LoginRateLimiter(clock, 10, Duration.ofMinutes(1));
     for (int i = 0; i < 10; i++) {
-      limiter.check("10.0.0.1");
+      assertThat(limiter.over("10.0.0.1")).isFalse();
       limiter.failed("10.0.0.1");
       clock.advance(Duration.ofSeconds(1));
     }
-    refused(() -> limiter.check("10.0.0.1"), AuthFailure.Reason.RATE_LIMITED);
-    limiter.check("10.0.0.2"); // another client is not affected
+    assertThat(limiter.over("10.0.0.1")).isTrue();
+    assertThat(limiter.refusal("10.0.0.1").getMessage()).contains("try again in 50 s");
+    assertThat(limiter.over("10.0.0.2")).as("another client is not affected").isFalse();
     clock.advance(Duration.ofSeconds(51)); // the first failure leaves the window
-    limiter.check("10.0.0.1");
+    assertThat(limiter.over("10.0.0.1")).isFalse();
   }
 
   static JWTClaimsSet claims(String issuer, String audience, String subject) {

@@ -5,6 +5,9 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,12 +24,23 @@ final class ProductRbac {
    * (TokenReview, SubjectAccessReview) and acts as that user (impersonation), so that RBAC decides
    * what each user sees and writes.
    */
-  static final ServiceComponent.Beside SERVER = (app, namespace, config) -> bound(app, namespace, List.of(
-      rule(List.of("*"), List.of("*"), "get", "list", "watch"),
-      rule(List.of(""), List.of("users", "groups", "serviceaccounts"), "impersonate"),
-      rule(List.of("authentication.k8s.io"), List.of("tokenreviews"), "create"),
-      rule(List.of("authorization.k8s.io"), List.of("subjectaccessreviews", "selfsubjectaccessreviews"), "create"),
-      rule(List.of(""), List.of("pods/proxy", "pods/log"), "get")));
+  static final ServiceComponent.Beside SERVER = (app, namespace, config) -> {
+    List<HasMetadata> out = new ArrayList<>(bound(app, namespace, List.of(
+        rule(List.of("*"), List.of("*"), "get", "list", "watch"),
+        rule(List.of(""), List.of("users", "groups", "serviceaccounts"), "impersonate"),
+        rule(List.of("authentication.k8s.io"), List.of("tokenreviews"), "create"),
+        rule(List.of("authorization.k8s.io"), List.of("subjectaccessreviews", "selfsubjectaccessreviews"), "create"),
+        rule(List.of(""), List.of("pods/proxy", "pods/log"), "get"))));
+    // Its own state, in its own namespace only: the session signing key (Secret smm-authentication,
+    // made on first start) and the logged-out sessions every replica must see (ConfigMap).
+    String name = app + "-state";
+    out.add(new RoleBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+        .withRules(rule(List.of(""), List.of("secrets", "configmaps"), "create", "update", "patch")).build());
+    out.add(new RoleBindingBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+        .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role").withName(name).endRoleRef()
+        .addNewSubject().withKind("ServiceAccount").withName(app).withNamespace(namespace).endSubject().build());
+    return out;
+  };
 
   /**
    * `smm operator` installs and reconciles everything the ControlPlane describes, including
