@@ -21,14 +21,17 @@ import io.smm.sandbox.kube.EmbeddedApiServer;
 import io.smm.sandbox.testing.DemoWorkloads;
 import io.smm.sandbox.testing.IstioFixtures;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -197,6 +200,33 @@ class ServerApiTest {
   }
 
   @Test
+  void theHtmlIsRevalidatedAndOnlyHashedAssetsAreCachedForLong() throws Exception {
+    HttpResponse<String> index = http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(index.headers().firstValue("Cache-Control")).contains("no-cache");
+    var asset = Pattern.compile("/assets/[A-Za-z0-9_.-]+\\.js").matcher(index.body());
+    assertThat(asset.find()).as("index.html names a hashed script").isTrue();
+    HttpResponse<String> script = http.send(HttpRequest.newBuilder(URI.create(base + asset.group())).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(script.statusCode()).isEqualTo(200);
+    assertThat(script.headers().firstValue("Cache-Control")).hasValueSatisfying(c -> assertThat(c).contains("immutable", "max-age=31536000"));
+  }
+
+  @Test
+  void aMutationOverGetIsRefusedAndAQueryOverGetStillWorks() throws Exception {
+    String mutation = URLEncoder.encode("mutation { deleteSlo(namespace: \"x\", name: \"y\") }", StandardCharsets.UTF_8);
+    HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(base + "/api/graphql?query=" + mutation)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(refused.statusCode()).isEqualTo(405);
+    assertThat(refused.headers().firstValue("Allow")).contains("POST");
+    assertThat(refused.body()).contains("mutations must be sent with POST");
+    String query = URLEncoder.encode("{ version { version } }", StandardCharsets.UTF_8);
+    HttpResponse<String> read = http.send(HttpRequest.newBuilder(URI.create(base + "/api/graphql?query=" + query)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(read.statusCode()).isEqualTo(200);
+    assertThat(read.body()).contains("\"version\"");
+  }
+
+  @Test
   void readinessFailsWithTheReasonWhenTheApiServerIsDown() throws Exception {
     EmbeddedApiServer gone = EmbeddedApiServer.start(0);
     KubernetesClient orphan = new KubernetesClientBuilder().withConfig(new ConfigBuilder(gone.newClient().getConfiguration())
@@ -314,6 +344,14 @@ class ServerApiTest {
     assertThat(graphql("{ podLogs(namespace: \"smm-demo\", pod: \"nope\") }").at("/errors/0/message").asText()).contains("not found");
     assertThat(graphql("{ podLogs(namespace: \"smm-demo\", pod: \"catalog-v1-abc\", tailLines: 0) }").at("/errors/0/extensions/code")
         .asText()).isEqualTo("BAD_USER_INPUT");
+    // Names become parts of API server paths: anything but a Kubernetes name is refused before a request is made.
+    for (String query : new String[] {"{ podLogs(namespace: \"../kube-system\", pod: \"x\") }",
+        "{ podLogs(namespace: \"smm-demo\", pod: \"a/b:15014/proxy\") }", "{ services(namespaces: [\"smm-demo\", \"Bad_NS\"]) { name } }",
+        "{ controlPlane(namespace: \"istio-system\", name: \"cp?x=1\") { name } }"}) {
+      JsonNode refused = graphql(query);
+      assertThat(refused.at("/errors/0/extensions/code").asText()).as(query).isEqualTo("BAD_USER_INPUT");
+      assertThat(refused.at("/errors/0/message").asText()).as(query).contains("must be a Kubernetes name");
+    }
   }
 
   @Test
@@ -329,6 +367,21 @@ class ServerApiTest {
     assertThat(noName.at("/errors/0/message").asText()).isEqualTo("golden signals of a service need its name");
     JsonNode tooMany = graphql("{ health(rangeSeconds: 86400, stepSeconds: 1) { id } }");
     assertThat(tooMany.at("/errors/0/message").asText()).contains("at most 1440 points");
+  }
+
+  @Test
+  void aRequestOfAThousandTopologiesIsRefusedWholeBeforeAnyQueryAndANormalOneStillAnswers() throws Exception {
+    StringBuilder abusive = new StringBuilder("{");
+    for (int i = 0; i < 1000; i++) {
+      abusive.append(" t").append(i).append(": topology { nodes { id } }");
+    }
+    JsonNode refused = graphql(abusive.append(" }").toString());
+    assertThat(refused.at("/errors/0/message").asText()).startsWith("this request would cost ").contains("the limit is 1000");
+    // Had any topology run, each would have added its own "Prometheus ... not reachable" error (this server's Prometheus is down).
+    assertThat(refused.path("errors")).as("refused before anything ran").hasSize(1);
+    assertThat(refused.path("data").isNull() || refused.path("data").isMissingNode()).isTrue();
+    JsonNode normal = graphql("{ topology(namespaces: [\"smm-demo\"]) { nodes { id } errors } }");
+    assertThat(normal.at("/data/topology/nodes").isArray()).isTrue();
   }
 
   @Test

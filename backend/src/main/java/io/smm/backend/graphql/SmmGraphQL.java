@@ -1,6 +1,7 @@
 package io.smm.backend.graphql;
 
 import graphql.GraphQL;
+import graphql.execution.instrumentation.ChainedInstrumentation;
 import graphql.schema.GraphQLCodeRegistry;
 import graphql.schema.GraphQLSchema;
 import graphql.schema.idl.RuntimeWiring;
@@ -58,7 +59,7 @@ public final class SmmGraphQL {
     new TapResolvers(shared.tap()).wire(wiring);
     GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(loadSchema(), wiring.build());
     return GraphQL.newGraphQL(schema).defaultDataFetcherExceptionHandler(new ClearErrors())
-        .instrumentation(new SessionRequired()).build();
+        .instrumentation(new ChainedInstrumentation(List.of(new QueryCost(), new SessionRequired(), new KubernetesNames()))).build();
   }
 
   /** The whole schema: every area's file. */

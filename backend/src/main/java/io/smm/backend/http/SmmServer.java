@@ -134,12 +134,19 @@ public class SmmServer implements AutoCloseable {
           }
         }));
     router.route("/api/graphql").handler(BodyHandler.create().setBodyLimit(1024 * 1024))
+        .handler(GetOnlyQueries::check)
         .handler(authRoutes::requireSession)
         .handler(GraphQLHandler.create(graphQL)
             .beforeExecute(ctx -> ctx.builder().graphQLContext(Map.of(Caller.class, ctx.context().get(AuthRoutes.CALLER)))));
     // Vert.x looks for the webroot in the working directory before the classpath; a name no
     // checkout has keeps `smm` started from the repository root from serving dashboard/'s sources.
-    router.route("/*").handler(StaticHandler.create(DASHBOARD_ROOT).setIndexPage("index.html"));
+    // Vite names every asset by its content hash, so an asset never changes under its name; the
+    // HTML that names them must be revalidated, or a new version's UI would not load for a day.
+    router.route("/assets/*").handler(StaticHandler.create(DASHBOARD_ROOT + "/assets").setMaxAgeSeconds(Duration.ofDays(365).toSeconds()));
+    router.route("/*").handler(rc -> {
+      rc.addHeadersEndHandler(v -> rc.response().headers().set("Cache-Control", "no-cache"));
+      rc.next();
+    }).handler(StaticHandler.create(DASHBOARD_ROOT).setCachingEnabled(false).setIndexPage("index.html"));
     try {
       // Browsers drop a WebSocket whose handshake does not confirm the subprotocol they asked for.
       server = vertx.createHttpServer(new HttpServerOptions()
