@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -19,8 +21,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A child process the sandbox owns: started with its output in a log file, restarted when it
- * crashes (at most {@value #MAX_RESTARTS} times a minute, then left stopped with a clear message),
- * stopped with SIGTERM and, after a grace period, SIGKILL.
+ * crashes — at once up to {@value #MAX_RESTARTS} times a minute, then after a pause that doubles
+ * with every further crash (from {@code firstPause}, at most 5 minutes), with {@link #failure()}
+ * saying why it is down and when it is tried again — stopped with SIGTERM and, after a grace
+ * period, SIGKILL.
  */
 public class ManagedProcess implements AutoCloseable {
 
@@ -32,18 +36,32 @@ public class ManagedProcess implements AutoCloseable {
   private final Path logFile;
   private final Consumer<Long> onPid;
   private final Deque<Instant> restarts = new ArrayDeque<>();
+  private static final Duration MAX_PAUSE = Duration.ofMinutes(5);
+
+  private final Duration firstPause;
+  private final ScheduledExecutorService restarter = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "restart");
+    t.setDaemon(true);
+    return t;
+  });
   private volatile Process process;
   private volatile boolean stopping;
   private volatile String failure;
+  private int pauses;
 
   /**
    * @param onPid told every new pid (first start and restarts), so it can be recorded for `sandbox down`
    */
   public ManagedProcess(String name, List<String> command, Path logFile, Consumer<Long> onPid) {
+    this(name, command, logFile, onPid, Duration.ofSeconds(30));
+  }
+
+  ManagedProcess(String name, List<String> command, Path logFile, Consumer<Long> onPid, Duration firstPause) {
     this.name = name;
     this.command = List.copyOf(command);
     this.logFile = logFile;
     this.onPid = onPid;
+    this.firstPause = firstPause;
   }
 
   public synchronized void start() {
@@ -59,25 +77,38 @@ public class ManagedProcess implements AutoCloseable {
     started.onExit().thenAccept(this::exited);
   }
 
-  private void exited(Process p) {
+  private synchronized void exited(Process p) {
     if (stopping || p != process) {
       return;
     }
     Instant now = Instant.now();
     restarts.removeIf(t -> t.isBefore(now.minusSeconds(60)));
+    if (restarts.isEmpty()) {
+      pauses = 0; // it ran a minute or more: a new crash starts over
+    }
+    Duration pause = Duration.ofMillis(500);
     if (restarts.size() >= MAX_RESTARTS) {
-      failure = name + " keeps crashing (exit code " + p.exitValue() + ", " + MAX_RESTARTS
-          + " restarts within a minute); not restarting it. See " + logFile;
+      // Crash-looping: keep trying, ever less often, and say so.
+      pause = firstPause.multipliedBy(1L << Math.min(pauses, 10));
+      pause = pause.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause;
+      pauses++;
+      failure = name + " keeps crashing (exit code " + p.exitValue() + ", " + MAX_RESTARTS + " restarts within a minute); next restart in "
+          + pause.toSeconds() + " s. See " + logFile;
       LOG.error(failure);
-      return;
+    } else {
+      LOG.warn("{} exited unexpectedly with code {}; restarting it (log: {})", name, p.exitValue(), logFile);
     }
     restarts.add(now);
-    LOG.warn("{} exited unexpectedly with code {}; restarting it (log: {})", name, p.exitValue(), logFile);
+    restarter.schedule(this::restart, pause.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private synchronized void restart() {
+    if (stopping) {
+      return;
+    }
     try {
-      Thread.sleep(500);
       start();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      failure = null;
     } catch (RuntimeException e) {
       failure = "cannot restart " + name + ": " + e.getMessage();
       LOG.error(failure);
@@ -89,7 +120,7 @@ public class ManagedProcess implements AutoCloseable {
     return p != null && p.isAlive();
   }
 
-  /** Why the process is no longer restarted, or null. */
+  /** Why the process is down and when it is tried again (while it crash-loops), or null. */
   public String failure() {
     return failure;
   }
@@ -136,6 +167,7 @@ public class ManagedProcess implements AutoCloseable {
   @Override
   public void close() {
     stopping = true;
+    restarter.shutdownNow();
     Process p = process;
     if (p == null) {
       return;
