@@ -78,6 +78,8 @@ public final class ApiClient {
   public final class Subscriptions implements AutoCloseable {
     public final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
     private final WebSocket ws;
+    /** A client that stops reading: no more messages are asked for, so the socket's buffers fill. */
+    private volatile boolean paused;
 
     Subscriptions() throws Exception {
       ws = http.newWebSocketBuilder().subprotocols("graphql-transport-ws")
@@ -95,7 +97,9 @@ public final class ApiClient {
                 }
                 partial.setLength(0);
               }
-              webSocket.request(1);
+              if (!paused) {
+                webSocket.request(1);
+              }
               return null;
             }
 
@@ -120,6 +124,15 @@ public final class ApiClient {
 
     public void subscribe(String id, String query) throws Exception {
       ws.sendText(JSON.writeValueAsString(Map.of("id", id, "type", "subscribe", "payload", Map.of("query", query))), true).get();
+    }
+
+    public void pause() {
+      paused = true;
+    }
+
+    public void resume() {
+      paused = false;
+      ws.request(1);
     }
 
     public JsonNode next() throws InterruptedException {

@@ -16,16 +16,23 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.smm.backend.http.ServerOptions;
 import io.smm.backend.http.SmmServer;
 import io.smm.backend.tap.AlsClient;
+import io.smm.backend.tap.StalledWebSocket;
 import io.smm.sandbox.kube.ClusterSeed;
 import io.smm.sandbox.kube.EmbeddedApiServer;
 import io.smm.sandbox.testing.DemoWorkloads;
+import io.smm.sandbox.testing.Eventually;
 import io.smm.sandbox.testing.IstioFixtures;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -301,6 +308,63 @@ class ServerApiTest {
       JsonNode stats = raw.path("data").path("tapReceiver");
       assertThat(stats.path("openStreams").asInt()).isEqualTo(1);
       assertThat(stats.path("entries").asDouble()).isPositive();
+    }
+  }
+
+  @Test
+  void aTapSubscriberThatStopsReadingIsHeldBackThenClosedWithBoundedMemory() throws Exception {
+    try (SmmServer tapServer = new SmmServer(client, "kubeconfig-cluster", URI.create("http://127.0.0.1:1/"), Duration.ofSeconds(2))) {
+      int port = tapServer.start(new ServerOptions("127.0.0.1", 0, 0).anonymous());
+      try (StalledWebSocket ws = new StalledWebSocket(port); var sidecar = new AlsClient(tapServer.accessLogPort())) {
+        ws.send("{\"type\":\"connection_init\",\"payload\":{}}");
+        ws.readUntil("connection_ack");
+        ws.send("{\"id\":\"1\",\"type\":\"subscribe\",\"payload\":{\"query\":\"subscription { tap(filter: {kind: \\\"ns\\\", "
+            + "namespace: \\\"flood\\\"}) { dropped matched entries { time direction protocol source { name address } destination "
+            + "{ name address } request { method path authority userAgent id headers { key value } } response { code flags bytes "
+            + "durationNanos } upstream { cluster address } } } }\"}}");
+        AlsClient.Stream stream = sidecar.open("flood", "bookings-v1", "bookings-v1-5c7f9-x2x4z");
+        String path = "/" + "p".repeat(300);
+        stream.send(List.of(AlsClient.entry(true, "GET", path, 200, "payments-v1-7c9b5-bbbbb", "Go")));
+        ws.readUntil("\"next\""); // streaming; from now on the client reads nothing
+        long before = retainedMemory();
+        // A flood that goes on (ten times the hub's queue every second) at a subscriber that does not read.
+        long sent = 0;
+        long until = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+        while (System.nanoTime() < until) {
+          stream.send(new ArrayList<>(Collections.nCopies(1000, AlsClient.entry(true, "GET", path, 200, "payments-v1-7c9b5-bbbbb", "Go"))));
+          sent += 1000;
+          Thread.sleep(10);
+        }
+        long flood = sent;
+        // Measured once the receiver took all of it (the sender's own buffers are in this JVM too).
+        Eventually.until(() -> tapEntries("http://127.0.0.1:" + port) >= flood, Duration.ofSeconds(60), () -> "the receiver took the flood");
+        long grown = retainedMemory() - before;
+        System.out.println("memory held for a never-reading tap subscriber after " + sent + " entries: +" + grown / (1024 * 1024) + " MiB");
+        assertThat(grown).as("memory held while the subscriber did not read").isLessThan(32L * 1024 * 1024);
+        assertThat(ws.drainUntilClosed()).isEqualTo("the tap subscriber has not read for 2 s");
+      }
+    }
+  }
+
+  /**
+   * What this JVM holds after a collection: heap, direct buffers and Netty's pools — wherever a
+   * WebSocket's unsent frames may sit (the server runs in this JVM).
+   */
+  private static long retainedMemory() {
+    System.gc();
+    System.gc();
+    Runtime rt = Runtime.getRuntime();
+    long direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream().filter(b -> b.getName().equals("direct"))
+        .mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
+    var netty = io.netty.buffer.PooledByteBufAllocator.DEFAULT.metric();
+    return rt.totalMemory() - rt.freeMemory() + direct + netty.usedDirectMemory() + netty.usedHeapMemory();
+  }
+
+  private static long tapEntries(String base) {
+    try {
+      return new ApiClient(base).graphql(null, "{ tapReceiver { entries } }").body().at("/data/tapReceiver/entries").asLong();
+    } catch (Exception e) {
+      return -1;
     }
   }
 

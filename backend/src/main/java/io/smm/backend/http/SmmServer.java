@@ -3,6 +3,7 @@ package io.smm.backend.http;
 import graphql.GraphQL;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smm.backend.BuildInfo;
+import io.smm.backend.DaemonThreads;
 import io.smm.backend.cluster.ClusterQueries;
 import io.smm.backend.cluster.NamespaceFeed;
 import io.smm.backend.auth.Authenticator;
@@ -22,6 +23,7 @@ import io.smm.backend.tap.TapStreams;
 import io.smm.backend.topology.TopologyService;
 import io.smm.backend.validation.ValidationService;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
@@ -40,9 +42,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The `smm server` role: GraphQL API, health endpoints, own metrics and the dashboard, on one
@@ -53,7 +53,7 @@ public class SmmServer implements AutoCloseable {
   static final String DASHBOARD_ROOT = "smm-dashboard";
 
   private final Vertx vertx = Vertx.vertx();
-  private final ExecutorService blocking = Executors.newFixedThreadPool(8, daemonThreads("smm-kube"));
+  private final ExecutorService blocking = Executors.newFixedThreadPool(8, DaemonThreads.named("smm-kube"));
   private final KubernetesClient client;
   private final NamespaceFeed namespaceFeed;
   private final ServerMetrics metrics = new ServerMetrics();
@@ -64,7 +64,7 @@ public class SmmServer implements AutoCloseable {
   private final GoldenSignalsService signals;
   private final TapHub tapHub = new TapHub();
   private final AccessLogReceiver accessLogs = new AccessLogReceiver(tapHub);
-  private final TapStreams taps = new TapStreams(tapHub);
+  private final TapStreams taps;
   private AccessLogServer accessLogServer;
   private HttpServer server;
   private final ValidationService validation;
@@ -77,6 +77,12 @@ public class SmmServer implements AutoCloseable {
    *     http://smm-prometheus.smm-system.svc.cluster.local:59090/prometheus)
    */
   public SmmServer(KubernetesClient client, String fallbackClusterName, URI prometheus) {
+    this(client, fallbackClusterName, prometheus, Duration.ofSeconds(30));
+  }
+
+  /** @param tapStuckAfter how long a tap subscriber's socket may stay congested before it is closed */
+  public SmmServer(KubernetesClient client, String fallbackClusterName, URI prometheus, Duration tapStuckAfter) {
+    this.taps = new TapStreams(tapHub, tapStuckAfter);
     this.client = client;
     this.clusters = new ClusterQueries(client, fallbackClusterName);
     this.namespaceFeed = new NamespaceFeed(client);
@@ -130,7 +136,7 @@ public class SmmServer implements AutoCloseable {
         .beforeExecute(ctx -> {
           Caller caller = authRoutes.caller((AuthRoutes.Connection) ctx.context().connectionParams());
           if (caller != null) {
-            ctx.builder().graphQLContext(Map.of(Caller.class, caller));
+            ctx.builder().graphQLContext(Map.of(Caller.class, caller, ServerWebSocket.class, ctx.context().socket()));
           }
         }));
     router.route("/api/graphql").handler(BodyHandler.create().setBodyLimit(1024 * 1024))
@@ -191,14 +197,5 @@ public class SmmServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  private static ThreadFactory daemonThreads(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 }

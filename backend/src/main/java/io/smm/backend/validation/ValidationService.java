@@ -1,6 +1,7 @@
 package io.smm.backend.validation;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.smm.backend.DaemonThreads;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -32,11 +33,7 @@ public final class ValidationService implements AutoCloseable {
   public ValidationService(KubernetesClient client, Supplier<String> cluster, Duration interval) {
     this.client = client;
     this.cluster = cluster;
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "mesh-validation");
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("mesh-validation"));
     timer.scheduleWithFixedDelay(this::refreshQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -169,6 +170,44 @@ class TapTest {
     assertThat(slow.entries.get() + slow.lastDropped.get()).isEqualTo(sent);
     assertThat(slow.lastDropped.get()).isGreaterThanOrEqualTo(sent - TapHub.DEFAULT_CAPACITY - slow.batches.get(0).entries().size());
     assertThat(fast.errors).isEmpty();
+  }
+
+  @Test
+  void aCongestedOutletGetsNothingUntilItDrainsAndOneThatStaysCongestedIsGivenUp() throws Exception {
+    AtomicBoolean congested = new AtomicBoolean(true);
+    List<String> abandoned = new CopyOnWriteArrayList<>();
+    TapStreams.Outlet socket = new TapStreams.Outlet() {
+      @Override
+      public boolean congested() {
+        return congested.get();
+      }
+
+      @Override
+      public void abandon(String why) {
+        abandoned.add(why);
+      }
+    };
+    AlsClient.Stream stream = client.open("shop", "bookings-v1", "bookings-v1-5c7f9-x2x4z");
+    Collector waiting = new Collector(Long.MAX_VALUE);
+    streams.open(filter("ns", "shop", null), socket).subscribe(waiting);
+    await(() -> hub.subscribers() == 1, "subscribed");
+    stream.send(List.of(entry(true, "GET", "/held", 200, "p", "Go")));
+    await(() -> hub.published() == 1, "published");
+    congested.set(false); // the client read what the socket held
+    await(() -> waiting.entries.get() == 1, "the entry that waited arrives once the socket drained");
+    assertThat(waiting.batches.get(0).entries().get(0).request().path()).isEqualTo("/held");
+
+    try (TapStreams quick = new TapStreams(hub, Duration.ofMillis(300))) {
+      congested.set(true);
+      Collector stuck = new Collector(Long.MAX_VALUE);
+      quick.open(filter("ns", "shop", null), socket).subscribe(stuck);
+      await(() -> hub.subscribers() == 2, "the second subscriber is in");
+      stream.send(List.of(entry(true, "GET", "/never-read", 200, "p", "Go")));
+      await(() -> !abandoned.isEmpty(), "the subscriber that never reads is given up");
+      assertThat(abandoned.get(0)).isEqualTo("the tap subscriber has not read for 300 ms");
+      assertThat(stuck.batches).as("nothing was pushed at a congested socket").isEmpty();
+      await(() -> hub.subscribers() == 1, "its hub queue is released");
+    }
   }
 
   @Test
