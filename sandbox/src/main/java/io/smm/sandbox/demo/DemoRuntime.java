@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.smm.sandbox.DaemonThreads;
 import io.smm.sandbox.envoy.AccessLogSender;
 import io.smm.sandbox.envoy.Call;
 import io.smm.sandbox.envoy.Destination;
@@ -61,11 +62,7 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
   private final Map<String, DemoPod> pods = new ConcurrentHashMap<>();
   /** Round robin per upstream cluster, as Envoy balances. */
   private final Map<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
-  private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "demo-workload");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService workers = Executors.newCachedThreadPool(DaemonThreads.named("demo-workload"));
   private final Upstreams upstreams = new Upstreams(workers);
 
   public DemoRuntime(KubernetesClient client, String cluster) {

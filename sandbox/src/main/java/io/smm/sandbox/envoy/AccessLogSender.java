@@ -24,6 +24,7 @@ import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.StreamObserver;
+import io.smm.sandbox.DaemonThreads;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,11 +66,7 @@ public final class AccessLogSender implements AutoCloseable {
   private final Node node;
   private final BlockingQueue<Entry> queue = new ArrayBlockingQueue<>(QUEUE);
   private final AtomicLong dropped = new AtomicLong();
-  private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "als-sender");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("als-sender"));
   private StreamObserver<StreamAccessLogsMessage> stream;
 
   /** @param target host:port of the receiver, null while it is not known */

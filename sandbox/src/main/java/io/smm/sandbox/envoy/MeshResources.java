@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.smm.sandbox.DaemonThreads;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,11 +58,7 @@ public final class MeshResources implements AutoCloseable {
   }
 
   private final KubernetesClient client;
-  private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "demo-mesh-config");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("demo-mesh-config"));
   private volatile Snapshot snapshot = Snapshot.EMPTY;
 
   public MeshResources(KubernetesClient client) {

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.smm.sandbox.DaemonThreads;
 import io.smm.sandbox.demo.DemoRuntime;
 import io.smm.sandbox.kubelet.PodRuntime;
 import java.io.IOException;
@@ -43,11 +44,7 @@ public final class IstiodStandIn implements PodRuntime, AutoCloseable {
   private final DemoRuntime sidecars;
   private final String clusterId;
   private final Map<String, HttpServer> servers = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService publisher = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "istiod-root-cert");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService publisher = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("istiod-root-cert"));
   private volatile String rootCert;
 
   public IstiodStandIn(KubernetesClient client, DemoRuntime sidecars, String clusterId) {

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.smm.sandbox.DaemonThreads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -33,11 +34,7 @@ public class EmbeddedApiServer implements AutoCloseable {
   // request at INFO, which would flood the sandbox's output.
   private final Logger mockLogger = Logger.getLogger(MockWebServer.class.getName());
   private final KubernetesMockServer server;
-  private final ScheduledExecutorService drain = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "sandbox-api-drain");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService drain = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("sandbox-api-drain"));
   private final int port;
   private final SandboxDispatcher dispatcher;
 

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.smm.sandbox.DaemonThreads;
 import io.smm.sandbox.controllers.ControllerManager;
 import io.smm.sandbox.kube.OnAnyChange;
 import io.smm.sandbox.kube.PodProxy;
@@ -34,11 +35,7 @@ public class SandboxNode implements AutoCloseable {
   private final KubernetesClient client;
   private final ControllerManager controllers;
   private final SandboxKubelet kubelet;
-  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "sandbox-node");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("sandbox-node"));
   private final AtomicBoolean passScheduled = new AtomicBoolean();
   private volatile boolean closed;
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.smm.sandbox.prometheus;
 
+import io.smm.sandbox.DaemonThreads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -39,11 +40,7 @@ public class ManagedProcess implements AutoCloseable {
   private static final Duration MAX_PAUSE = Duration.ofMinutes(5);
 
   private final Duration firstPause;
-  private final ScheduledExecutorService restarter = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "restart");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService restarter = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("restart"));
   private volatile Process process;
   private volatile boolean stopping;
   private volatile String failure;

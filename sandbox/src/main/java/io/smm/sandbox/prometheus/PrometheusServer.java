@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.smm.sandbox.DaemonThreads;
 import io.smm.sandbox.kube.OnAnyChange;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,11 +40,7 @@ public class PrometheusServer implements AutoCloseable {
   private final ManagedProcess process;
   private final ScrapeTargets targets;
   private SharedIndexInformer<Pod> podInformer;
-  private final ScheduledExecutorService resync = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "prometheus-targets");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService resync = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("prometheus-targets"));
   private String lastTargets = "";
   private PrometheusRuleSync ruleSync;
   private KubernetesClient client;
