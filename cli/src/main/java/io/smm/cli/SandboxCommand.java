@@ -19,10 +19,13 @@ import io.smm.sandbox.kube.Kubeconfig;
 import io.smm.sandbox.kube.PortInUseException;
 import io.smm.sandbox.kube.PortReservation;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -179,14 +182,27 @@ class SandboxCommand {
 
     @Override
     public void run() {
-      SandboxHome home = SandboxHome.fromEnvironment();
+      print(SandboxHome.fromEnvironment(), output, System.out);
+    }
+
+    /**
+     * The URLs, and which of the processes the sandbox runs are down (Prometheus between the
+     * restarts of a crash loop, or killed): text says so on their line, JSON lists them in "down".
+     */
+    static void print(SandboxHome home, String output, PrintStream out) {
       SandboxState s = SandboxState.read(home.stateFile())
           .filter(st -> SandboxProcesses.find(st.pid(), "sandbox").isPresent())
           .orElseThrow(() -> new CliException("no sandbox is running; start one with `smm sandbox up`", 1));
+      List<String> down = s.downChildren();
       if ("json".equals(output)) {
-        System.out.println(Serialization.asJson(s.urls()));
+        Map<String, Object> json = new LinkedHashMap<>(s.urls());
+        if (!down.isEmpty()) {
+          json.put("down", down);
+        }
+        out.println(Serialization.asJson(json));
       } else if ("text".equals(output)) {
-        s.urls().forEach((k, v) -> System.out.printf("%-13s %s%n", k + ":", v == null ? "(starting)" : v));
+        s.urls().forEach((k, v) -> out.printf("%-13s %s%s%n", k + ":", v == null ? "(starting)" : v, down.contains(k)
+            ? "  (down: not running; the sandbox restarts it, see " + home.root().resolve(k).resolve(k + ".log") + ")" : ""));
       } else {
         throw new CliException("unknown output format '" + output + "' (use text or json)", 1);
       }

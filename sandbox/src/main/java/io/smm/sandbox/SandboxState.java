@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -39,6 +40,15 @@ public record SandboxState(long pid, String kubeconfig, String kubeApi, String p
     m.put("alertmanager", alertmanager);
     m.put("dashboard", dashboard);
     return m;
+  }
+
+  /**
+   * The processes it started that are not running now (a crash-looping Prometheus between its
+   * restarts, or one killed): named by what the state calls them, found by pid and command line.
+   */
+  public List<String> downChildren() {
+    return children.entrySet().stream().filter(e -> SandboxProcesses.find(e.getValue(), e.getKey()).isEmpty())
+        .map(Map.Entry::getKey).sorted().toList();
   }
 
   public static Optional<SandboxState> read(Path file) {
