@@ -4,7 +4,6 @@ import graphql.schema.DataFetcher;
 import graphql.schema.DataFetcherFactory;
 import graphql.schema.DataFetcherFactoryEnvironment;
 import graphql.schema.PropertyDataFetcher;
-import java.time.Instant;
 import java.util.function.Function;
 
 /**
@@ -31,8 +30,4 @@ final class FiniteProperties implements DataFetcherFactory<Object> {
     return value instanceof Double d && !Double.isFinite(d) ? null : value;
   }
 
-  /** An epoch second as the schema's times are written (RFC 3339). */
-  static String time(long epochSecond) {
-    return Instant.ofEpochSecond(epochSecond).toString();
-  }
 }

@@ -211,7 +211,7 @@ public record SloService(KubernetesClient client, PrometheusClient prometheus, E
 
   private static double periodSeconds(JsonNode spec) {
     try {
-      return (spec.at("/slo/rolling/length").isTextual() ? SloPeriods.parse(spec.at("/slo/rolling/length").asText())
+      return (spec.at("/slo/rolling/length").isTextual() ? Durations.parse(spec.at("/slo/rolling/length").asText())
           : SloPeriods.calendar(spec.at("/slo/calendar/length").asText(""))).toSeconds();
     } catch (IllegalArgumentException e) {
       return Double.NaN;

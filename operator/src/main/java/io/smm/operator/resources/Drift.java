@@ -26,6 +26,10 @@ final class Drift {
       "ValidatingWebhookConfiguration", Pattern.compile("/webhooks/\\d+/(failurePolicy|clientConfig/caBundle)"),
       "MutatingWebhookConfiguration", Pattern.compile("/webhooks/\\d+/clientConfig/caBundle"));
 
+  /** A workload's replica count, which an autoscaler owns when one scales it. */
+  static final String REPLICAS = "/spec/replicas";
+  private static final Pattern AUTOSCALED = Pattern.compile(Pattern.quote(REPLICAS));
+
   /** The path of the first field of {@code wanted} that {@code live} does not hold, or null when it holds them all. */
   static String firstDifference(JsonNode wanted, JsonNode live) {
     return firstDifference(wanted, live, false);
@@ -33,7 +37,7 @@ final class Drift {
 
   /** @param autoscaled whether a HorizontalPodAutoscaler scales the object: its spec.replicas is then the autoscaler's */
   static String firstDifference(JsonNode wanted, JsonNode live, boolean autoscaled) {
-    Pattern elsewhere = autoscaled ? Pattern.compile("/spec/replicas") : OWNED_ELSEWHERE.get(wanted.path("kind").asText());
+    Pattern elsewhere = autoscaled ? AUTOSCALED : OWNED_ELSEWHERE.get(wanted.path("kind").asText());
     return difference("", wanted, live, elsewhere);
   }
 

@@ -73,7 +73,7 @@ public class ResourceApplier {
     boolean sameDesire = annotations != null && hash.equals(annotations.get(OwnershipLabels.DESIRED_HASH));
     // Same desire and every field we set still as we set it: nothing to do. Someone's edit of a
     // field we set (replicas, an added container, a removed label) is drift, repaired by the update.
-    if (sameDesire && (!managedByUs(existing) || Drift.firstDifference(json(wanted), json(existing), autoscaled(existing)) == null)) {
+    if (sameDesire && (!managedByUs(existing) || !drifted(wanted, existing))) {
       return ApplyOutcome.UNCHANGED;
     }
     if (!managedByUs(existing)) {
@@ -139,6 +139,20 @@ public class ResourceApplier {
     copy.getMetadata().setAnnotations(annotations);
     annotations.put(OwnershipLabels.DESIRED_HASH, sha256(canonicalJson(copy)));
     return copy;
+  }
+
+  /**
+   * Whether the live object lost a field we set. Autoscalers are only looked up when the one
+   * difference could be theirs (spec.replicas), so a no-op reconcile lists nothing extra.
+   */
+  private boolean drifted(HasMetadata wanted, HasMetadata live) {
+    JsonNode want = json(wanted);
+    JsonNode have = json(live);
+    String difference = Drift.firstDifference(want, have);
+    if (Drift.REPLICAS.equals(difference) && autoscaled(live)) {
+      difference = Drift.firstDifference(want, have, true);
+    }
+    return difference != null;
   }
 
   /** Whether a HorizontalPodAutoscaler in its namespace scales this Deployment or StatefulSet (istiod's and gateways' do). */

@@ -1,6 +1,6 @@
 package io.smm.operator.slo;
 
-import io.smm.api.sre.SloPeriods;
+import io.smm.api.Durations;
 import java.time.Duration;
 
 /** Durations as Prometheus writes them in rules and range selectors: 5m, 1h, 3d, 90s. */
@@ -25,7 +25,7 @@ final class PrometheusDurations {
   /** Reads Prometheus (5m, 1h30m) and Kubernetes/Go (336h0m0s) durations. */
   static Duration parse(String text) {
     try {
-      return SloPeriods.parse(text);
+      return Durations.parse(text);
     } catch (IllegalArgumentException e) {
       throw new SloException(e.getMessage());
     }
