@@ -54,6 +54,9 @@ class SandboxCommand {
     @Option(names = "--skip-install", description = "Start an empty cluster: do not install Service Mesh Manager into it.")
     boolean skipInstall;
 
+    @Option(names = "--fresh", description = "Start from an empty cluster instead of resuming the objects the previous sandbox left in $SMM_HOME.")
+    boolean fresh;
+
     @Option(names = "--demo", description = "Also install the demo application (smm demoapp install) and open the dashboard on its topology.")
     boolean demo;
 
@@ -70,7 +73,7 @@ class SandboxCommand {
         Sandbox.requireNotRunning(home);
         // The dashboard's port first: a taken port fails now, not after the install.
         dashboardReservation = dashboardPort == 0 ? null : PortReservation.hold(dashboardPort, "Dashboard");
-        sandbox = Sandbox.up(home, new SandboxOptions(kubePort, prometheusPort, alertmanagerPort), List.of(), System.out);
+        sandbox = Sandbox.up(home, new SandboxOptions(kubePort, prometheusPort, alertmanagerPort, fresh), List.of(), System.out);
       } catch (SandboxAlreadyRunningException | PortInUseException e) {
         if (dashboardReservation != null) {
           dashboardReservation.close();

@@ -7,6 +7,7 @@ import io.smm.sandbox.kube.ClusterSeed;
 import io.smm.sandbox.kube.EmbeddedApiServer;
 import io.smm.sandbox.kube.Kubeconfig;
 import io.smm.sandbox.kube.PortReservation;
+import io.smm.sandbox.kube.storage.ClusterStore;
 import io.smm.sandbox.kubelet.CadvisorEndpoint;
 import io.smm.sandbox.kubelet.PodRuntime;
 import io.smm.sandbox.node.SandboxNode;
@@ -19,15 +20,18 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 /**
  * A one-machine stand-in for a cluster: embedded Kubernetes API, sandbox kubelet, and the real
@@ -87,9 +91,13 @@ public final class Sandbox implements AutoCloseable {
     state.write(home.stateFile());
 
     progress.println("[1/4] Kubernetes API (embedded) ...");
+    if (options.fresh()) {
+      deleteRecursively(home.clusterStore());
+    }
+    ClusterStore store = ClusterStore.durable(home.clusterStore());
     // With authentication and RBAC, as a real cluster: the kubeconfig's user is the admin, and
     // `smm dashboard` / `smm login` go through TokenReview and impersonation like anywhere else.
-    api = EmbeddedApiServer.startWithRbac(options.kubePort());
+    api = EmbeddedApiServer.startWithRbac(options.kubePort(), store);
     started.push(api);
     client = api.newClient();
     started.push(client::close);
@@ -97,6 +105,9 @@ public final class Sandbox implements AutoCloseable {
     Kubeconfig.write(home.kubeconfig(), api.url());
     updateState(s -> new SandboxState(s.pid(), s.kubeconfig(), api.url(), s.prometheus(), s.alertmanager(), s.dashboard(), s.children()));
     progress.println("      " + api.url() + "  (kubeconfig " + home.kubeconfig() + ")");
+    if (store.restored() > 0) {
+      progress.println("      resumed the cluster of the previous sandbox: " + store.restored() + " objects (--fresh starts an empty one)");
+    }
 
     progress.println("[2/4] sandbox kubelet ...");
     demo = new DemoRuntime(client, Kubeconfig.CLUSTER);
@@ -239,6 +250,19 @@ public final class Sandbox implements AutoCloseable {
           }
         }));
     return survivors;
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove " + dir + ": " + e.getMessage(), e);
+    }
   }
 
   private static int port(int requested, String what) {

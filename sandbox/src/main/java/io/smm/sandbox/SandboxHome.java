@@ -19,6 +19,11 @@ public record SandboxHome(Path root) {
     return root.resolve("state.json");
   }
 
+  /** The API server's objects (snapshot and write-ahead log), kept from one `sandbox up` to the next. */
+  public Path clusterStore() {
+    return root.resolve("cluster");
+  }
+
   public Path prometheusDir() {
     return root.resolve("prometheus");
   }

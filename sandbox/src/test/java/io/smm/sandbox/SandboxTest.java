@@ -47,7 +47,7 @@ class SandboxTest {
     SandboxHome home = new SandboxHome(dir.resolve("sandbox"));
     long promPid;
     long amPid;
-    try (Sandbox sandbox = Sandbox.up(home, new SandboxOptions(0, 0, 0), List.of(), quiet)) {
+    try (Sandbox sandbox = Sandbox.up(home, new SandboxOptions(0, 0, 0, false), List.of(), quiet)) {
       SandboxState state = SandboxState.read(home.stateFile()).orElseThrow();
       assertThat(state.pid()).isEqualTo(ProcessHandle.current().pid());
       promPid = state.children().get("prometheus");
@@ -91,7 +91,7 @@ class SandboxTest {
   @Test
   void prometheusRulesBecomeLoadedRuleFilesAndABrokenOneIsLeftOut(@TempDir Path dir) throws Exception {
     SandboxHome home = new SandboxHome(dir.resolve("sandbox"));
-    try (Sandbox sandbox = Sandbox.up(home, new SandboxOptions(0, 0, 0), List.of(), quiet)) {
+    try (Sandbox sandbox = Sandbox.up(home, new SandboxOptions(0, 0, 0, false), List.of(), quiet)) {
       KubernetesClient client = sandbox.client();
       IstioFixtures.crd(client, "monitoring.coreos.com", "v1", "PrometheusRule");
       client.resource(rule("good", "smm_test:one:ratio", "vector(1)")).create();
@@ -127,7 +127,7 @@ class SandboxTest {
   @Test
   void prometheusIsRestartedWhenItCrashes(@TempDir Path dir) throws Exception {
     SandboxHome home = new SandboxHome(dir.resolve("sandbox"));
-    try (Sandbox sandbox = Sandbox.up(home, new SandboxOptions(0, 0, 0), List.of(), quiet)) {
+    try (Sandbox sandbox = Sandbox.up(home, new SandboxOptions(0, 0, 0, false), List.of(), quiet)) {
       long first = SandboxState.read(home.stateFile()).orElseThrow().children().get("prometheus");
       ProcessHandle.of(first).orElseThrow().destroyForcibly();
       Eventually.until(() -> {
@@ -148,7 +148,7 @@ class SandboxTest {
     new SandboxState(deadOwner.pid(), home.kubeconfig().toString(), "http://127.0.0.1:1", null, null, null,
         Map.of("prometheus", leftover.pid())).write(home.stateFile());
 
-    try (Sandbox sandbox = Sandbox.up(home, new SandboxOptions(0, 0, 0), List.of(), quiet)) {
+    try (Sandbox sandbox = Sandbox.up(home, new SandboxOptions(0, 0, 0, false), List.of(), quiet)) {
       assertThat(leftover.isAlive()).isFalse();
       assertThat(sandbox.state().pid()).isEqualTo(ProcessHandle.current().pid());
     } finally {
@@ -164,7 +164,7 @@ class SandboxTest {
     try {
       new SandboxState(other.pid(), "k", "http://127.0.0.1:1", null, null, "http://127.0.0.1:50500", Map.of())
           .write(home.stateFile());
-      assertThatThrownBy(() -> Sandbox.up(home, new SandboxOptions(0, 0, 0), List.of(), quiet))
+      assertThatThrownBy(() -> Sandbox.up(home, new SandboxOptions(0, 0, 0, false), List.of(), quiet))
           .isInstanceOf(SandboxAlreadyRunningException.class).hasMessageContaining("pid " + other.pid());
       assertThat(home.stateFile()).as("the running sandbox's state is kept").exists();
     } finally {
@@ -176,7 +176,7 @@ class SandboxTest {
   void aTakenPrometheusPortIsReportedBeforeAnythingStarts(@TempDir Path dir) throws Exception {
     SandboxHome home = new SandboxHome(dir.resolve("sandbox"));
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      assertThatThrownBy(() -> Sandbox.up(home, new SandboxOptions(0, taken.getLocalPort(), 0), List.of(), quiet))
+      assertThatThrownBy(() -> Sandbox.up(home, new SandboxOptions(0, taken.getLocalPort(), 0, false), List.of(), quiet))
           .isInstanceOf(PortInUseException.class).hasMessageContaining("Prometheus").hasMessageContaining("" + taken.getLocalPort());
     }
     assertThat(home.stateFile()).doesNotExist();

@@ -4,12 +4,12 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.VersionInfo;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.smm.sandbox.DaemonThreads;
+import io.smm.sandbox.kube.storage.ClusterStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -41,12 +41,14 @@ public class EmbeddedApiServer implements AutoCloseable {
   private final AccessControl access;
   private final boolean https;
 
-  private EmbeddedApiServer(int port, boolean rbac) {
+  private final ClusterStore store;
+
+  private EmbeddedApiServer(int port, boolean rbac, ClusterStore store) {
     mockLogger.setLevel(Level.WARNING);
     VersionInfo version = new VersionInfo.Builder().withMajor("1").withMinor("32").withGitVersion(KUBERNETES_VERSION)
         .withPlatform(System.getProperty("os.name").toLowerCase() + "/" + System.getProperty("os.arch"))
         .withGoVersion("n/a (sandbox)").build();
-    KubernetesCrudDispatcher store = new KubernetesCrudDispatcher();
+    this.store = store;
     this.port = port;
     MockWebServer web = new MockWebServer();
     if (rbac) {
@@ -69,7 +71,12 @@ public class EmbeddedApiServer implements AutoCloseable {
    * @throws PortInUseException when the port is taken
    */
   public static EmbeddedApiServer start(int port) {
-    return start(port, false);
+    return start(port, false, ClusterStore.inMemory());
+  }
+
+  /** Like {@link #start(int)}, keeping its objects in {@code store} (e.g. one on disk). */
+  public static EmbeddedApiServer start(int port, ClusterStore store) {
+    return start(port, false, store);
   }
 
   /**
@@ -78,16 +85,22 @@ public class EmbeddedApiServer implements AutoCloseable {
    * users get tokens through {@link #tokens()}.
    */
   public static EmbeddedApiServer startWithRbac(int port) {
-    return start(port, true);
+    return start(port, true, ClusterStore.inMemory());
   }
 
-  private static EmbeddedApiServer start(int port, boolean rbac) {
+  /** Like {@link #startWithRbac(int)}, keeping its objects in {@code store}. */
+  public static EmbeddedApiServer startWithRbac(int port, ClusterStore store) {
+    return start(port, true, store);
+  }
+
+  private static EmbeddedApiServer start(int port, boolean rbac, ClusterStore store) {
     int chosen = port == 0 ? freePort() : port;
-    EmbeddedApiServer api = new EmbeddedApiServer(chosen, rbac);
+    EmbeddedApiServer api = new EmbeddedApiServer(chosen, rbac, store);
     try {
       api.server.init(InetAddress.getLoopbackAddress(), chosen);
     } catch (RuntimeException e) {
       api.drain.shutdownNow();
+      store.close();
       throw new PortInUseException("Kubernetes API", chosen, e);
     }
     // The mock records every request in an unbounded queue for tests to inspect; a long-running
@@ -106,7 +119,6 @@ public class EmbeddedApiServer implements AutoCloseable {
     }
   }
 
-  /** All requests served so far (reads and writes). */
   /** Serves pods/{name}/log (kubectl logs) from {@code source}. */
   public void podLogs(PodLogs source) {
     dispatcher.podLogs(source);
@@ -116,6 +128,7 @@ public class EmbeddedApiServer implements AutoCloseable {
     dispatcher.podProxy(target);
   }
 
+  /** All requests served so far (reads and writes). */
   public long requests() {
     return dispatcher.requests();
   }
@@ -163,6 +176,7 @@ public class EmbeddedApiServer implements AutoCloseable {
   public void close() {
     drain.shutdownNow();
     server.destroy();
+    store.close();
   }
 
   static int freePort() {

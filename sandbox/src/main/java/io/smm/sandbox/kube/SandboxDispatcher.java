@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.client.VersionInfo;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.smm.sandbox.kube.storage.ClusterStore;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Dispatcher;
@@ -57,7 +58,7 @@ final class SandboxDispatcher extends Dispatcher {
   private static final Pattern POD_LOG = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/]+)/log");
   private static final Pattern POD_PROXY = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/:]+)(?::(\\d+))?/proxy(/.*)?");
 
-  private final KubernetesCrudDispatcher store;
+  private final ClusterStore store;
   /** Authentication and RBAC; null when the server authorizes everything (kube-apiserver's AlwaysAllow). */
   private final AccessControl access;
   private final AtomicLong requests = new AtomicLong();
@@ -71,7 +72,7 @@ final class SandboxDispatcher extends Dispatcher {
   private final SidecarInjectionWebhook injection;
   private final SchemaAdmission schemas;
 
-  SandboxDispatcher(KubernetesCrudDispatcher store, VersionInfo version, String serverAddress, AccessControl access) {
+  SandboxDispatcher(ClusterStore store, VersionInfo version, String serverAddress, AccessControl access) {
     this.store = store;
     this.namespaces = new NamespaceLifecycle(store, this::allResources);
     this.injection = new SidecarInjectionWebhook(path -> stored(store, path));
@@ -84,7 +85,11 @@ final class SandboxDispatcher extends Dispatcher {
   @Override
   public MockResponse dispatch(RecordedRequest request) {
     try {
-      return route(request);
+      MockResponse response = route(request);
+      if (request.method() != HttpMethod.GET) {
+        store.sync(); // durable before it is acknowledged, as etcd commits before kube-apiserver answers
+      }
+      return response;
     } catch (RuntimeException e) {
       // The mock answers nothing when a handler throws; a client would hang until its timeout.
       return status(HttpURLConnection.HTTP_INTERNAL_ERROR, "InternalError",
