@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.grpc.Status;
 import io.smm.backend.http.ServerOptions;
 import io.smm.backend.http.SmmServer;
 import io.smm.backend.tap.AlsClient;
@@ -304,10 +305,23 @@ class ServerApiTest {
       assertThat(entry.at("/response/code").asInt()).isEqualTo(503);
       assertThat(entry.at("/destination/name").asText()).isEqualTo("payments-v1-7c9b5-bbbbb");
       assertThat(entry.at("/request/headers/0/key").asText()).isEqualTo("x-tenant");
-      JsonNode raw = graphql("{ tapReceiver { streams openStreams entries rejectedStreams failedStreams } }");
+      // Forged 500s from a caller that reached the port without the mesh: refused, counted, never tapped.
+      AlsClient.Stream forged = sidecar.open(null, "shop", "bookings-v1", "bookings-v1-5c7f9-x2x4z", null)
+          .send(List.of(AlsClient.entry(true, "GET", "/forged", 500, "payments-v1-7c9b5-bbbbb", "Go")));
+      assertThat(Status.fromThrowable(forged.closed.get(10, TimeUnit.SECONDS)).getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+      JsonNode raw = graphql("{ tapReceiver { streams openStreams entries rejectedStreams failedStreams unauthenticatedStreams } }");
       JsonNode stats = raw.path("data").path("tapReceiver");
       assertThat(stats.path("openStreams").asInt()).isEqualTo(1);
       assertThat(stats.path("entries").asDouble()).isPositive();
+      assertThat(stats.path("unauthenticatedStreams").asInt()).isEqualTo(1);
+      stream.send(List.of(AlsClient.entry(true, "GET", "/after", 500, "payments-v1-7c9b5-bbbbb", "Go")));
+      List<String> tapped = new ArrayList<>();
+      while (!tapped.contains("/after")) {
+        JsonNode m = messages.poll(10, TimeUnit.SECONDS);
+        assertThat(m).as("the genuine sidecar's next entry").isNotNull();
+        m.at("/payload/data/tap/entries").forEach(e -> tapped.add(e.at("/request/path").asText()));
+      }
+      assertThat(tapped).doesNotContain("/forged");
     }
   }
 

@@ -108,9 +108,10 @@ class SandboxCommand {
           dashboardReservation.close();
         }
         int port = ServerStarter.start(server, new ServerOptions("127.0.0.1", dashboardPort, 0));
-        // The sidecars' access logs go to the in-process receiver (traffic tap) instead of smm-als.
-        sandbox.mapMeshAddress(IstioControlPlaneComponent.accessLogServiceAddress("smm-system"),
-            "127.0.0.1:" + server.accessLogPort());
+        // The sidecars' access logs go to the in-process receiver (traffic tap) instead of smm-als,
+        // through the stand-in for the smm pod's sidecar (mTLS as service account smm).
+        sandbox.routeAccessLogs(IstioControlPlaneComponent.accessLogServiceAddress("smm-system"),
+            "127.0.0.1:" + server.accessLogPort(), "smm-system", "smm");
         String url = "http://127.0.0.1:" + port;
         sandbox.dashboardStarted(url);
         System.out.printf("Sandbox ready in %.1fs.%n", (System.nanoTime() - t0) / 1e9);

@@ -84,7 +84,7 @@ class CanaryUpgradeTest {
     installer.install("smm", JSON.createObjectNode(), ReconcileProgress.SILENT, Duration.ofSeconds(30));
     Eventually.until(() -> "Available".equals(row("cp-v1157x").status()), Duration.ofSeconds(20), "the canary's istiod is available");
     assertThat(client.apps().deployments().inNamespace("istio-system").withName("istiod-cp-v1157x").get()).isNotNull();
-    assertThat(row("cp-v115x").pods()).as("cart-1 and the smm-ingressgateway pod").isEqualTo(2);
+    assertThat(row("cp-v115x").pods()).as("cart-1, the smm-ingressgateway pod and the smm pod (its sidecar takes the access logs)").isEqualTo(3);
     assertThat(row("cp-v1157x").version()).isEqualTo("1.15.7");
 
     SidecarInjection.enable(client, "shop", "cp-v1157x.istio-system");

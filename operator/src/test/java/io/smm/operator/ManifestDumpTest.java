@@ -84,6 +84,32 @@ class ManifestDumpTest {
         .isEqualTo("smm-prometheus-config");
   }
 
+  /**
+   * What keeps forged access logs out of every user's tap in a real cluster: sidecars send with
+   * ISTIO_MUTUAL, the receiving smm pods are in the mesh (injected through their revision label),
+   * the ALS port is STRICT mTLS and callers without a mesh identity are denied there, while the
+   * dashboard port stays reachable (PERMISSIVE, no DENY rule).
+   */
+  @Test
+  void onlyMeshProxiesMayReachTheAccessLogPort() throws Exception {
+    List<JsonNode> objects = parse(ManifestDump.yaml("smm", YAML.createObjectNode().put("clusterName", "demo-cluster")));
+    assertThat(find(objects, "Deployment", "smm").at("/spec/template/metadata/labels/istio.io~1rev").asText())
+        .isEqualTo("cp-v115x.istio-system");
+    assertThat(find(objects, "Deployment", "smm").at("/metadata/labels/istio.io~1rev").isMissingNode())
+        .as("only the pods carry the revision label").isTrue();
+    assertThat(find(objects, "IstioControlPlane", "cp-v115x").at("/spec/meshConfig/defaultConfig/envoyAccessLogService/tlsSettings/mode")
+        .asText()).isEqualTo("ISTIO_MUTUAL");
+    JsonNode peerAuthentication = find(objects, "PeerAuthentication", "smm-als");
+    assertThat(peerAuthentication.at("/metadata/namespace").asText()).isEqualTo("smm-system");
+    assertThat(peerAuthentication.at("/spec/selector/matchLabels/app").asText()).isEqualTo("smm");
+    assertThat(peerAuthentication.at("/spec/mtls/mode").asText()).isEqualTo("PERMISSIVE");
+    assertThat(peerAuthentication.at("/spec/portLevelMtls/50600/mode").asText()).isEqualTo("STRICT");
+    JsonNode authorization = find(objects, "AuthorizationPolicy", "smm-als");
+    assertThat(authorization.at("/spec/action").asText()).isEqualTo("DENY");
+    assertThat(authorization.at("/spec/rules/0/from/0/source/notPrincipals").toString()).isEqualTo("[\"*\"]");
+    assertThat(authorization.at("/spec/rules/0/to/0/operation/ports").toString()).isEqualTo("[\"50600\"]");
+  }
+
   @Test
   void theSeedsControlPlaneExampleDumpsValidObjects() throws IOException {
     // The seed's recommended ControlPlane (api's test resources hold it as the manual prints it).

@@ -2,7 +2,9 @@ package io.smm.sandbox;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smm.sandbox.demo.DemoRuntime;
+import io.smm.sandbox.envoy.AccessLogReceiverSidecar;
 import io.smm.sandbox.istiod.IstiodStandIn;
+import io.smm.sandbox.istiod.MeshCa;
 import io.smm.sandbox.kube.ClusterSeed;
 import io.smm.sandbox.kube.EmbeddedApiServer;
 import io.smm.sandbox.kube.Kubeconfig;
@@ -110,7 +112,7 @@ public final class Sandbox implements AutoCloseable {
     }
 
     progress.println("[2/4] sandbox kubelet ...");
-    demo = new DemoRuntime(client, Kubeconfig.CLUSTER);
+    demo = new DemoRuntime(client, Kubeconfig.CLUSTER, MeshCa.create("cluster.local"));
     started.push(demo);
     IstiodStandIn istiod = new IstiodStandIn(client, demo, Kubeconfig.CLUSTER);
     started.push(istiod);
@@ -159,12 +161,21 @@ public final class Sandbox implements AutoCloseable {
   }
 
   /**
-   * Declares that a service the mesh config names (e.g. the access log service
-   * smm-als.smm-system.svc.cluster.local:50600) answers at {@code localAddress} on this machine,
-   * since the product's own pods do not run in the sandbox.
+   * Routes what sidecars send to the access log service the mesh config names (e.g.
+   * smm-als.smm-system.svc.cluster.local:50600) to a receiver running in this process at
+   * {@code receiverAddress} (plain gRPC), since the product's own pods do not run in the sandbox.
+   * The receiver's pod would have a sidecar that terminates the mesh's mTLS and forwards the
+   * caller's identity; the sandbox stands in for it ({@link AccessLogReceiverSidecar}), with a
+   * certificate for {@code serviceAccount} in {@code namespace} from the mesh's CA.
    */
-  public void mapMeshAddress(String meshAddress, String localAddress) {
-    demo.mapMeshAddress(meshAddress, localAddress);
+  public void routeAccessLogs(String meshAddress, String receiverAddress, String namespace, String serviceAccount) {
+    MeshCa ca = demo.meshCa();
+    String host = meshAddress.substring(0, meshAddress.lastIndexOf(':'));
+    MeshCa.Workload certificate = ca.issue(namespace, serviceAccount, host);
+    AccessLogReceiverSidecar sidecar = new AccessLogReceiverSidecar(certificate.key(), certificate.certificate(), ca.root(),
+        ca.spiffeId(namespace, serviceAccount), receiverAddress);
+    started.push(sidecar);
+    demo.mapMeshAddress(meshAddress, sidecar.address());
   }
 
   public SandboxState state() {

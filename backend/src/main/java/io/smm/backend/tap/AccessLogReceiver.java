@@ -30,7 +30,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * the proxy (Istio's node metadata: NAME, NAMESPACE, WORKLOAD_NAME, CLUSTER_ID); its HTTP and TCP
  * entries become {@link TapEntry}s for the {@link TapHub}, and only while someone taps. A stream
  * whose first message has no identifier is refused (INVALID_ARGUMENT), counted, and the others go
- * on.
+ * on. So is one that does not come from a mesh proxy ({@link PeerIdentity}: no verified identity is
+ * UNAUTHENTICATED) or whose node metadata claims another namespace or service account than its
+ * certificate names (PERMISSION_DENIED): otherwise anyone who reaches the port could put forged
+ * requests into every user's tap.
  */
 public final class AccessLogReceiver extends AccessLogServiceGrpc.AccessLogServiceImplBase {
 
@@ -40,22 +43,26 @@ public final class AccessLogReceiver extends AccessLogServiceGrpc.AccessLogServi
   private final AtomicLong entries = new AtomicLong();
   private final AtomicLong rejectedStreams = new AtomicLong();
   private final AtomicLong failedStreams = new AtomicLong();
+  private final AtomicLong unauthenticatedStreams = new AtomicLong();
 
   /** What the receiver has seen, for operators (GraphQL tapReceiver, /metrics). */
-  public record Stats(long streams, long openStreams, long entries, long rejectedStreams, long failedStreams) {}
+  public record Stats(long streams, long openStreams, long entries, long rejectedStreams, long failedStreams,
+      long unauthenticatedStreams) {}
 
   public AccessLogReceiver(TapHub hub) {
     this.hub = hub;
   }
 
   public Stats stats() {
-    return new Stats(streams.get(), openStreams.get(), entries.get(), rejectedStreams.get(), failedStreams.get());
+    return new Stats(streams.get(), openStreams.get(), entries.get(), rejectedStreams.get(), failedStreams.get(),
+        unauthenticatedStreams.get());
   }
 
   @Override
   public StreamObserver<StreamAccessLogsMessage> streamAccessLogs(StreamObserver<StreamAccessLogsResponse> responses) {
     streams.incrementAndGet();
     openStreams.incrementAndGet();
+    PeerIdentity peer = PeerIdentity.CURRENT.get();
     return new StreamObserver<>() {
       TapEntry.Peer reporter;
       boolean done;
@@ -65,16 +72,24 @@ public final class AccessLogReceiver extends AccessLogServiceGrpc.AccessLogServi
         if (done) {
           return;
         }
-        if (m.hasIdentifier()) {
-          reporter = reporter(m.getIdentifier().getNode());
-        }
         if (reporter == null) {
-          done = true;
-          rejectedStreams.incrementAndGet();
-          openStreams.decrementAndGet();
-          responses.onError(Status.INVALID_ARGUMENT.withDescription("the first message of a stream must identify the proxy")
-              .asRuntimeException());
-          return;
+          if (peer == null) {
+            refuse(unauthenticatedStreams, Status.UNAUTHENTICATED.withDescription("access log streams are accepted from mesh"
+                + " proxies only: no verified peer identity (x-forwarded-client-cert from the receiver's sidecar)"));
+            return;
+          }
+          if (m.hasIdentifier()) {
+            String mismatch = mismatch(peer, m.getIdentifier().getNode());
+            if (mismatch != null) {
+              refuse(unauthenticatedStreams, Status.PERMISSION_DENIED.withDescription(mismatch));
+              return;
+            }
+            reporter = reporter(m.getIdentifier().getNode());
+          }
+          if (reporter == null) {
+            refuse(rejectedStreams, Status.INVALID_ARGUMENT.withDescription("the first message of a stream must identify the proxy"));
+            return;
+          }
         }
         int n = m.getHttpLogs().getLogEntryCount() + m.getTcpLogs().getLogEntryCount();
         entries.addAndGet(n);
@@ -88,6 +103,13 @@ public final class AccessLogReceiver extends AccessLogServiceGrpc.AccessLogServi
         for (TCPAccessLogEntry e : m.getTcpLogs().getLogEntryList()) {
           hub.publish(tcp(reporter, e, now));
         }
+      }
+
+      private void refuse(AtomicLong counter, Status status) {
+        done = true;
+        counter.incrementAndGet();
+        openStreams.decrementAndGet();
+        responses.onError(status.asRuntimeException());
       }
 
       @Override
@@ -111,6 +133,24 @@ public final class AccessLogReceiver extends AccessLogServiceGrpc.AccessLogServi
         }
       }
     };
+  }
+
+  /**
+   * Why a proxy claiming to be {@code node} is not {@code peer}, or null when the claim matches its
+   * certificate: the namespace (metadata NAMESPACE, or the node id's pod.namespace) and, when the
+   * proxy states it, its service account (SERVICE_ACCOUNT), as Istio's node metadata has them.
+   */
+  static String mismatch(PeerIdentity peer, Node node) {
+    TapEntry.Peer claimed = reporter(node);
+    if (claimed == null) {
+      return null; // refused for not identifying itself at all
+    }
+    String serviceAccount = text(node.getMetadata(), "SERVICE_ACCOUNT");
+    if (!claimed.namespace().equals(peer.namespace()) || (!serviceAccount.isEmpty() && !serviceAccount.equals(peer.serviceAccount()))) {
+      return "the proxy claims to be " + claimed.name() + " in namespace " + claimed.namespace()
+          + (serviceAccount.isEmpty() ? "" : " with service account " + serviceAccount) + ", but its certificate is " + peer.spiffeId();
+    }
+    return null;
   }
 
   /** The proxy a stream belongs to, from Istio's node metadata, or its node id (sidecar~ip~pod.ns~...) when that is missing. */

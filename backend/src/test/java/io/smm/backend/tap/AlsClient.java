@@ -19,6 +19,8 @@ import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage;
 import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -39,7 +41,7 @@ public final class AlsClient implements AutoCloseable {
   /** An open stream; {@link Stream#closed} completes with the server's verdict. */
   public static final class Stream {
     public final StreamObserver<StreamAccessLogsMessage> out;
-    final CompletableFuture<Throwable> closed = new CompletableFuture<>();
+    public final CompletableFuture<Throwable> closed = new CompletableFuture<>();
 
     Stream(AccessLogServiceGrpc.AccessLogServiceStub stub) {
       out = stub.streamAccessLogs(new StreamObserver<>() {
@@ -65,23 +67,46 @@ public final class AlsClient implements AutoCloseable {
     }
   }
 
-  /** A stream that first names the proxy, as Envoy does. */
+  /**
+   * A stream that first names the proxy, as Envoy does, arriving as the receiver's sidecar passes
+   * it on: with the x-forwarded-client-cert of the proxy's certificate (default service account).
+   */
   public Stream open(String namespace, String workload, String pod) {
-    Stream s = new Stream(AccessLogServiceGrpc.newStub(channel));
+    return open(xfcc("spiffe://cluster.local/ns/" + namespace + "/sa/default"), namespace, workload, pod, null);
+  }
+
+  /** A stream with the given XFCC header (null: none, as a caller that bypassed the sidecar) and node metadata. */
+  public Stream open(String forwardedClientCert, String namespace, String workload, String pod, String serviceAccount) {
+    Metadata headers = new Metadata();
+    if (forwardedClientCert != null) {
+      headers.put(Metadata.Key.of("x-forwarded-client-cert", Metadata.ASCII_STRING_MARSHALLER), forwardedClientCert);
+    }
+    Struct.Builder metadata = Struct.newBuilder()
+        .putFields("NAME", Value.newBuilder().setStringValue(pod).build())
+        .putFields("NAMESPACE", Value.newBuilder().setStringValue(namespace).build())
+        .putFields("WORKLOAD_NAME", Value.newBuilder().setStringValue(workload).build())
+        .putFields("CLUSTER_ID", Value.newBuilder().setStringValue("c1").build());
+    if (serviceAccount != null) {
+      metadata.putFields("SERVICE_ACCOUNT", Value.newBuilder().setStringValue(serviceAccount).build());
+    }
+    Stream s = new Stream(AccessLogServiceGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers)));
     s.out.onNext(StreamAccessLogsMessage.newBuilder().setIdentifier(StreamAccessLogsMessage.Identifier.newBuilder()
         .setLogName("envoy.access_loggers.http_grpc").setNode(Node.newBuilder().setId("sidecar~10.0.0.1~" + pod + "." + namespace
-            + "~" + namespace + ".svc.cluster.local").setMetadata(Struct.newBuilder()
-            .putFields("NAME", Value.newBuilder().setStringValue(pod).build())
-            .putFields("NAMESPACE", Value.newBuilder().setStringValue(namespace).build())
-            .putFields("WORKLOAD_NAME", Value.newBuilder().setStringValue(workload).build())
-            .putFields("CLUSTER_ID", Value.newBuilder().setStringValue("c1").build()))))
+            + "~" + namespace + ".svc.cluster.local").setMetadata(metadata)))
         .build());
     return s;
   }
 
-  /** A stream that never says who it is. */
+  /** A stream from a mesh proxy that never says who it is. */
   Stream anonymous() {
-    return new Stream(AccessLogServiceGrpc.newStub(channel));
+    Metadata headers = new Metadata();
+    headers.put(Metadata.Key.of("x-forwarded-client-cert", Metadata.ASCII_STRING_MARSHALLER), xfcc("spiffe://cluster.local/ns/shop/sa/default"));
+    return new Stream(AccessLogServiceGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers)));
+  }
+
+  /** The XFCC element Istio's inbound sidecar appends for a client certificate with this SPIFFE URI. */
+  public static String xfcc(String spiffeUri) {
+    return "By=spiffe://cluster.local/ns/smm-system/sa/smm;Hash=5b6c2f1e;Subject=\"\";URI=" + spiffeUri;
   }
 
   /** An HTTP entry as a sidecar logs it; outbound ones name the upstream pod in the filter state as Istio's metadata exchange does. */

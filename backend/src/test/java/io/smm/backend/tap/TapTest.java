@@ -232,6 +232,46 @@ class TapTest {
     await(() -> receiver.stats().openStreams() == 1, "only the silent one is open");
   }
 
+  /**
+   * Forged access logs: a caller that bypassed the mesh (no x-forwarded-client-cert from the
+   * receiver's sidecar), one whose certificate is another namespace's, one that names the right
+   * namespace but another service account, and one that put a forged XFCC element in front of what
+   * the sidecar appended are all refused and counted; nothing they send reaches a tap, and the
+   * genuine proxy's entries do.
+   */
+  @Test
+  void streamsThatAreNotTheProxyTheyClaimAreRefusedAndNothingTheySendIsTapped() throws Exception {
+    TapHub.Subscription s = hub.subscribe(filter("ns", "payments", null), 100);
+    AlsClient.Stream bypassed = client.open(null, "payments", "payments-v1", "payments-v1-7d9f-abcde", null)
+        .send(List.of(entry(true, "GET", "/forged-1", 500, "p", "Go")));
+    AlsClient.Stream otherNamespace = client.open(AlsClient.xfcc("spiffe://cluster.local/ns/attacker/sa/default"),
+        "payments", "payments-v1", "payments-v1-7d9f-abcde", null).send(List.of(entry(true, "GET", "/forged-2", 500, "p", "Go")));
+    AlsClient.Stream otherAccount = client.open(AlsClient.xfcc("spiffe://cluster.local/ns/payments/sa/batch"),
+        "payments", "payments-v1", "payments-v1-7d9f-abcde", "payments").send(List.of(entry(true, "GET", "/forged-3", 500, "p", "Go")));
+    // The client's own XFCC element comes first; the sidecar's (the attacker's real identity) is last.
+    AlsClient.Stream prepended = client.open("URI=spiffe://cluster.local/ns/payments/sa/payments," + AlsClient.xfcc(
+        "spiffe://cluster.local/ns/attacker/sa/default"), "payments", "payments-v1", "payments-v1-7d9f-abcde", "payments")
+        .send(List.of(entry(true, "GET", "/forged-4", 500, "p", "Go")));
+
+    Status refused = Status.fromThrowable(bypassed.closed.get(10, TimeUnit.SECONDS));
+    assertThat(refused.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(refused.getDescription()).contains("mesh proxies only");
+    for (AlsClient.Stream forged : List.of(otherNamespace, otherAccount, prepended)) {
+      Status denied = Status.fromThrowable(forged.closed.get(10, TimeUnit.SECONDS));
+      assertThat(denied.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+      assertThat(denied.getDescription()).startsWith("the proxy claims to be payments-v1-7d9f-abcde in namespace payments");
+    }
+    assertThat(Status.fromThrowable(otherAccount.closed.get()).getDescription())
+        .endsWith("with service account payments, but its certificate is spiffe://cluster.local/ns/payments/sa/batch");
+
+    client.open(AlsClient.xfcc("spiffe://cluster.local/ns/payments/sa/payments"), "payments", "payments-v1", "payments-v1-7d9f-abcde",
+        "payments").send(List.of(entry(true, "GET", "/genuine", 200, "p", "Go")));
+    await(() -> s.matched() == 1, "the genuine proxy's entry arrived");
+    assertThat(paths(s)).containsExactly("GET /genuine 200");
+    assertThat(receiver.stats().unauthenticatedStreams()).isEqualTo(4);
+    assertThat(receiver.stats().entries()).as("nothing a refused stream sent was counted as received").isEqualTo(1);
+  }
+
   @Test
   void filtersThatCannotWorkAreRejectedBeforeStreaming() {
     assertThatThrownBy(() -> TapFilter.of("service", "shop", "x", null, null, null, null, null, null, null, null))

@@ -1,5 +1,7 @@
 package io.smm.operator.components;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.smm.operator.resources.DesiredResource;
@@ -9,7 +11,11 @@ import java.util.Map;
 /**
  * {@code smm-als}: the address sidecars stream access logs to (seed: port 50600). The backend
  * receives them itself, because traffic tap serves them from memory, so this is a Service for the
- * smm pods' ALS port rather than a workload of its own.
+ * smm pods' ALS port rather than a workload of its own. Access logs become what every user's tap
+ * shows, so only mesh proxies may send them: the smm pods run with a sidecar
+ * ({@link ServiceComponent#inMesh}), a PeerAuthentication makes the ALS port STRICT mTLS (sidecars
+ * connect with ISTIO_MUTUAL, as the mesh config says), and an AuthorizationPolicy denies callers
+ * without a mesh identity there; the receiver checks that identity against the proxy's claim.
  */
 final class AccessLogServiceComponent implements Component {
 
@@ -28,6 +34,27 @@ final class AccessLogServiceComponent implements Component {
         .withLabels(Workloads.labels("smm-als", name())).endMetadata()
         .withNewSpec().withSelector(Map.of("app.kubernetes.io/name", "smm", "app", "smm"))
         .addNewPort().withName("grpc-als").withPort(PORT).withTargetPort(new IntOrString(PORT)).endPort().endSpec().build();
-    return List.of(new DesiredResource(service, enabled));
+    String receiverNamespace = config.text("smm.namespace", config.smmNamespace());
+    Map<String, Object> receiverPods = Map.of("matchLabels", Map.of("app.kubernetes.io/name", "smm", "app", "smm"));
+    var strictMtls = policy("security.istio.io/v1beta1", "PeerAuthentication", receiverNamespace, Map.of(
+        "selector", receiverPods,
+        "mtls", Map.of("mode", "PERMISSIVE"),
+        "portLevelMtls", Map.of(Integer.toString(PORT), Map.of("mode", "STRICT"))));
+    var proxiesOnly = policy("security.istio.io/v1beta1", "AuthorizationPolicy", receiverNamespace, Map.of(
+        "selector", receiverPods,
+        "action", "DENY",
+        "rules", List.of(Map.of(
+            "from", List.of(Map.of("source", Map.of("notPrincipals", List.of("*")))),
+            "to", List.of(Map.of("operation", Map.of("ports", List.of(Integer.toString(PORT)))))))));
+    return List.of(new DesiredResource(service, enabled), new DesiredResource(strictMtls, enabled),
+        new DesiredResource(proxiesOnly, enabled));
+  }
+
+  private GenericKubernetesResource policy(String apiVersion, String kind, String namespace, Map<String, Object> spec) {
+    GenericKubernetesResource policy = new GenericKubernetesResourceBuilder().withApiVersion(apiVersion).withKind(kind)
+        .withNewMetadata().withName("smm-als").withNamespace(namespace).endMetadata().build();
+    Workloads.label(policy, "smm-als", name());
+    policy.setAdditionalProperty("spec", spec);
+    return policy;
   }
 }

@@ -42,7 +42,10 @@ public final class Components {
         new ServiceComponent("smm", "smm", null, "smm",
             new Workload(Workload.smmImage(), Workload.fixedArgs("server", "--address", "0.0.0.0", "--port", "50500", "--als-port", "50600"),
                 List.of(new Workload.Port("http", 50500), new Workload.Port("grpc-als", 50600)),
-                new Workload.Probe(50500, "/readyz", "/healthz"), Map.of()), scraped, ProductRbac.SERVER),
+                new Workload.Probe(50500, "/readyz", "/healthz"), Map.of()), scraped, ProductRbac.SERVER)
+            // With a sidecar, as the seed's 2/2 smm-als pod: it terminates the sidecars' mTLS on the ALS
+            // port and tells the receiver who called (AccessLogServiceComponent's policies).
+            .inMesh(),
         new AccessLogServiceComponent(),
         new SreComponent(new ServiceComponent("sre", "smm.sre", null, "smm-sre-controller", operator, Map.of(), ProductRbac.OPERATOR)),
         new ServiceComponent("cluster-registry", "clusterRegistry", "cluster-registry", "cluster-registry-controller",

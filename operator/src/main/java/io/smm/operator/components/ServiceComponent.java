@@ -12,7 +12,7 @@ import java.util.Map;
  * spec; most of the product's parts are this shape.
  */
 public record ServiceComponent(String name, String settingsPath, String defaultNamespace, String app, Workload workload,
-    Map<String, String> podAnnotations, Beside beside) implements Component {
+    Map<String, String> podAnnotations, Beside beside, boolean meshMember) implements Component {
 
   /** Objects a workload needs next to its Deployment (RBAC bound to its ServiceAccount, ConfigMaps). */
   @FunctionalInterface
@@ -32,8 +32,22 @@ public record ServiceComponent(String name, String settingsPath, String defaultN
   }
 
   public ServiceComponent(String name, String settingsPath, String defaultNamespace, String app, Workload workload,
+      Map<String, String> podAnnotations, Beside beside) {
+    this(name, settingsPath, defaultNamespace, app, workload, podAnnotations, beside, false);
+  }
+
+  public ServiceComponent(String name, String settingsPath, String defaultNamespace, String app, Workload workload,
       Map<String, String> podAnnotations) {
     this(name, settingsPath, defaultNamespace, app, workload, podAnnotations, Beside.NOTHING);
+  }
+
+  /**
+   * The same component with its pods in the mesh: labelled istio.io/rev with the control plane's
+   * revision, so that the istio-operator's rev.object webhook injects a sidecar (for a workload
+   * whose callers must be mesh proxies, authenticated by mTLS).
+   */
+  public ServiceComponent inMesh() {
+    return new ServiceComponent(name, settingsPath, defaultNamespace, app, workload, podAnnotations, beside, true);
   }
 
   public String namespace(ControlPlaneConfig config) {
@@ -47,8 +61,9 @@ public record ServiceComponent(String name, String settingsPath, String defaultN
     String namespace = namespace(config);
     List<HasMetadata> objects = new ArrayList<>(beside.of(app, namespace, config));
     objects.forEach(o -> Workloads.label(o, app, name));
+    Map<String, String> podLabels = meshMember ? Map.of("istio.io/rev", config.istioRevision()) : Map.of();
     objects.addAll(Workloads.service(app, namespace, name, workload.image().apply(config), workload.args().apply(config), replicas,
-        workload, podAnnotations));
+        workload, podAnnotations, podLabels));
     return objects.stream().map(o -> new DesiredResource(o, enabled)).toList();
   }
 }

@@ -66,10 +66,12 @@ public final class Workloads {
     o.getMetadata().setLabels(labels);
   }
 
-  /** ServiceAccount, Deployment and (when there are ports) Service named {@code app}. */
+  /** ServiceAccount, Deployment and (when there are ports) Service named {@code app}; {@code podLabels} go on its pods only. */
   public static List<HasMetadata> service(String app, String namespace, String component, String image, List<String> args,
-      int replicas, Workload workload, Map<String, String> podAnnotations) {
+      int replicas, Workload workload, Map<String, String> podAnnotations, Map<String, String> podLabels) {
     Map<String, String> labels = labels(app, component);
+    Map<String, String> podTemplateLabels = new LinkedHashMap<>(labels);
+    podTemplateLabels.putAll(podLabels);
     Map<String, String> selector = Map.of("app.kubernetes.io/name", app, "app", app);
     List<HasMetadata> out = new ArrayList<>();
     out.add(new ServiceAccountBuilder().withNewMetadata().withName(app).withNamespace(namespace).withLabels(labels).endMetadata().build());
@@ -92,7 +94,7 @@ public final class Workloads {
     out.add(new DeploymentBuilder()
         .withNewMetadata().withName(app).withNamespace(namespace).withLabels(labels).endMetadata()
         .withNewSpec().withReplicas(replicas).withNewSelector().withMatchLabels(selector).endSelector()
-        .withNewTemplate().withNewMetadata().withLabels(labels).withAnnotations(podAnnotations).endMetadata()
+        .withNewTemplate().withNewMetadata().withLabels(podTemplateLabels).withAnnotations(podAnnotations).endMetadata()
         .withNewSpec().withServiceAccountName(app).withContainers(container.build()).withVolumes(volumes).endSpec()
         .endTemplate().endSpec().build());
     if (!workload.ports().isEmpty()) {

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.sandbox.DaemonThreads;
 import io.smm.sandbox.envoy.AccessLogSender;
+import io.smm.sandbox.istiod.MeshCa;
 import io.smm.sandbox.envoy.Call;
 import io.smm.sandbox.envoy.Destination;
 import io.smm.sandbox.envoy.Endpoint;
@@ -64,8 +65,14 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
   private final Map<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
   private final ExecutorService workers = Executors.newCachedThreadPool(DaemonThreads.named("demo-workload"));
   private final Upstreams upstreams = new Upstreams(workers);
+  private final MeshCa ca;
 
   public DemoRuntime(KubernetesClient client, String cluster) {
+    this(client, cluster, MeshCa.create("cluster.local"));
+  }
+
+  /** @param ca istiod's CA, which signs the sidecars' workload certificates */
+  public DemoRuntime(KubernetesClient client, String cluster, MeshCa ca) {
     // The JDK's HTTP server writes headers and body separately; without TCP_NODELAY every small
     // response waits ~40 ms for a delayed ACK (Nagle), which would cap a workload at ~25 req/s per
     // connection. Read once when the first server starts, hence set before any is created.
@@ -74,9 +81,15 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
     }
     this.cluster = cluster;
     this.client = client;
+    this.ca = ca;
     this.services = client.services().inAnyNamespace().inform();
     this.registry = new ServiceRegistry(services.getStore());
     this.meshResources = new MeshResources(client);
+  }
+
+  /** The mesh's CA, whose root istiod publishes and whose certificates the sidecars present. */
+  public MeshCa meshCa() {
+    return ca;
   }
 
   /**
@@ -331,7 +344,13 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
       String podIp = pod.getStatus() == null || pod.getStatus().getPodIP() == null ? "127.0.0.1" : pod.getStatus().getPodIP();
       // Only receivers on this machine are reachable: until one is mapped, entries are dropped as
       // a sidecar drops them while its ALS cluster has no endpoint.
-      return new AccessLogSender(() -> localAddresses.get(address), identity, podIp, revision);
+      // ISTIO_MUTUAL, as the mesh config's envoyAccessLogService.tlsSettings asks: the pod's own
+      // workload certificate, the mesh root, and the receiver's service name checked.
+      String serviceAccount = identity.principal().substring(identity.principal().lastIndexOf('/') + 1);
+      MeshCa.Workload certificate = ca.issue(identity.namespace(), serviceAccount);
+      AccessLogSender.Tls tls = new AccessLogSender.Tls(certificate.key(), certificate.certificate(), ca.root(),
+          address.substring(0, address.lastIndexOf(':')));
+      return new AccessLogSender(() -> localAddresses.get(address), identity, podIp, revision, tls);
     } catch (RuntimeException e) {
       LOG.warn("no access logs from {}/{}: {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), e.getMessage());
       return null;

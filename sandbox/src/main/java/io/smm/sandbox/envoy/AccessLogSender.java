@@ -22,9 +22,12 @@ import io.envoyproxy.envoy.service.accesslog.v3.AccessLogServiceGrpc;
 import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage;
 import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsResponse;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import io.smm.sandbox.DaemonThreads;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +39,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
 
 /**
  * One sidecar's access log stream, as Envoy's gRPC access logger sends it:
@@ -61,7 +65,11 @@ public final class AccessLogSender implements AutoCloseable {
     }
   }
 
+  /** What the sidecar presents and checks on its ALS connection (ISTIO_MUTUAL): its workload certificate, the mesh root, the receiver's host. */
+  public record Tls(PrivateKey key, X509Certificate certificate, X509Certificate root, String receiverHost) {}
+
   private final Supplier<String> target;
+  private final Tls tls;
   private ManagedChannel channel;
   private final Node node;
   private final BlockingQueue<Entry> queue = new ArrayBlockingQueue<>(QUEUE);
@@ -70,8 +78,9 @@ public final class AccessLogSender implements AutoCloseable {
   private StreamObserver<StreamAccessLogsMessage> stream;
 
   /** @param target host:port of the receiver, null while it is not known */
-  public AccessLogSender(Supplier<String> target, MeshIdentity identity, String podIp, String revision) {
+  public AccessLogSender(Supplier<String> target, MeshIdentity identity, String podIp, String revision, Tls tls) {
     this.target = target;
+    this.tls = tls;
     this.node = Node.newBuilder()
         .setId("sidecar~" + podIp + "~" + identity.pod() + "." + identity.namespace() + "~" + identity.namespace() + ".svc.cluster.local")
         .setCluster(identity.app() + "." + identity.namespace())
@@ -80,6 +89,7 @@ public final class AccessLogSender implements AutoCloseable {
             .putFields("NAMESPACE", text(identity.namespace()))
             .putFields("WORKLOAD_NAME", text(identity.workload()))
             .putFields("CLUSTER_ID", text(identity.cluster()))
+            .putFields("SERVICE_ACCOUNT", text(identity.principal().substring(identity.principal().lastIndexOf('/') + 1)))
             .putFields("ISTIO_REVISION", text(revision))
             .putFields("LABELS", Value.newBuilder().setStructValue(Struct.newBuilder()
                 .putFields("app", text(identity.app())).putFields("version", text(identity.version()))).build()))
@@ -109,7 +119,7 @@ public final class AccessLogSender implements AutoCloseable {
         dropped.addAndGet(batch.size());
         return;
       }
-      channel = ManagedChannelBuilder.forTarget(address).usePlaintext().build();
+      channel = channel(address);
     }
     try {
       if (stream == null) {
@@ -149,6 +159,17 @@ public final class AccessLogSender implements AutoCloseable {
     } catch (RuntimeException e) {
       dropped.addAndGet(batch.size());
       reset();
+    }
+  }
+
+  private ManagedChannel channel(String address) {
+    try {
+      return NettyChannelBuilder.forTarget(address).overrideAuthority(tls.receiverHost())
+          .sslContext(GrpcSslContexts.forClient().keyManager(tls.key(), tls.certificate())
+              .trustManager(tls.root()).build())
+          .build();
+    } catch (SSLException e) {
+      throw new IllegalStateException("cannot set up the sidecar's mTLS: " + e.getMessage(), e);
     }
   }
 

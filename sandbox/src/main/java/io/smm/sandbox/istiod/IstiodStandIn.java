@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * monitoring port 15014's /debug/syncz (each connected sidecar of the pod's revision with its
  * CDS/LDS/RDS/EDS nonces sent and acked, the JSON istioctl proxy-status and Kiali read), and the
  * mesh's trust bundle, which istiod publishes as ConfigMap istio-ca-root-cert (root-cert.pem) in
- * every namespace. Not simulated: xDS itself (the simulated sidecars read the configuration from
- * the API), certificate signing, injection and validation webhooks. A sidecar's routes are STALE
+ * every namespace; its CA ({@link MeshCa}) signs the simulated sidecars' workload certificates.
+ * Not simulated: xDS itself (the simulated sidecars read the configuration from the API), the
+ * CSR exchange and rotation, injection and validation webhooks. A sidecar's routes are STALE
  * (sent, not acked) while it rejects a VirtualService it cannot apply; everything else is SYNCED.
  */
 public final class IstiodStandIn implements PodRuntime, AutoCloseable {
@@ -81,7 +82,7 @@ public final class IstiodStandIn implements PodRuntime, AutoCloseable {
     }
     synchronized (this) {
       if (rootCert == null) {
-        rootCert = SelfSignedRoot.pem("cluster.local");
+        rootCert = sidecars.meshCa().rootPem();
         publisher.scheduleWithFixedDelay(this::publishRootCert, 0, 5, TimeUnit.SECONDS);
       }
     }
@@ -126,12 +127,22 @@ public final class IstiodStandIn implements PodRuntime, AutoCloseable {
     try {
       for (var ns : client.namespaces().list().getItems()) {
         String name = ns.getMetadata().getName();
-        if (ns.getMetadata().getDeletionTimestamp() != null
-            || client.configMaps().inNamespace(name).withName(ROOT_CERT_CONFIGMAP).get() != null) {
+        if (ns.getMetadata().getDeletionTimestamp() != null) {
           continue;
         }
-        client.configMaps().inNamespace(name).resource(new ConfigMapBuilder().withNewMetadata().withName(ROOT_CERT_CONFIGMAP)
-            .withNamespace(name).addToLabels("istio.io/config", "true").endMetadata().addToData("root-cert.pem", rootCert).build()).create();
+        var published = client.configMaps().inNamespace(name).withName(ROOT_CERT_CONFIGMAP).get();
+        if (published != null && published.getData() != null && rootCert.equals(published.getData().get("root-cert.pem"))) {
+          continue;
+        }
+        // New, or left by an earlier run's root (a resumed sandbox cluster): istiod keeps it current.
+        var configMap = new ConfigMapBuilder().withNewMetadata().withName(ROOT_CERT_CONFIGMAP)
+            .withNamespace(name).addToLabels("istio.io/config", "true").endMetadata().addToData("root-cert.pem", rootCert).build();
+        if (published == null) {
+          client.configMaps().inNamespace(name).resource(configMap).create();
+        } else {
+          client.configMaps().inNamespace(name).withName(ROOT_CERT_CONFIGMAP).edit(c -> new ConfigMapBuilder(c)
+              .addToData("root-cert.pem", rootCert).build());
+        }
       }
     } catch (KubernetesClientException e) {
       LOG.debug("root certificate not published yet: {}", e.getMessage());

@@ -11,9 +11,18 @@ import io.envoyproxy.envoy.service.accesslog.v3.AccessLogServiceGrpc;
 import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage;
 import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsResponse;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
+import io.smm.sandbox.envoy.AccessLogReceiverSidecar;
+import io.smm.sandbox.istiod.MeshCa;
 import io.smm.sandbox.kubelet.CadvisorEndpoint;
 import io.smm.sandbox.prometheus.ScrapeTargets;
 import io.smm.sandbox.testing.DemoWorkloads;
@@ -29,6 +38,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
@@ -189,6 +199,11 @@ class DemoRuntimeTest extends DemoMeshFixture {
         .as("kubectl logs shows why it crashed").contains("invalid ERROR_RATE \"lots\"");
   }
 
+  /**
+   * As with ISTIO_MUTUAL: each sidecar connects with its own workload certificate, the receiver's
+   * sidecar stand-in verifies it against the mesh root and hands the receiver the caller's SPIFFE
+   * id in x-forwarded-client-cert; the node metadata names the same service account.
+   */
   @Test
   void sidecarsStreamAccessLogsToTheAlsReceiverTheMeshConfigNames() throws Exception {
     String als = "smm-als.smm-system.svc.cluster.local:50600";
@@ -200,17 +215,29 @@ class DemoRuntimeTest extends DemoMeshFixture {
           return icp;
         });
     BlockingQueue<StreamAccessLogsMessage> received = new LinkedBlockingQueue<>();
+    Map<String, String> forwardedCertOfPod = new ConcurrentHashMap<>();
+    Context.Key<String> xfcc = Context.key("xfcc");
+    ServerInterceptor captureXfcc = new ServerInterceptor() {
+      @Override
+      public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        String value = headers.get(Metadata.Key.of("x-forwarded-client-cert", Metadata.ASCII_STRING_MARSHALLER));
+        return Contexts.interceptCall(Context.current().withValue(xfcc, value == null ? "" : value), call, headers, next);
+      }
+    };
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(new AccessLogServiceGrpc.AccessLogServiceImplBase() {
+        .addService(ServerInterceptors.intercept(new AccessLogServiceGrpc.AccessLogServiceImplBase() {
           @Override
           public StreamObserver<StreamAccessLogsMessage> streamAccessLogs(StreamObserver<StreamAccessLogsResponse> responses) {
+            String forwarded = xfcc.get();
             return new StreamObserver<>() {
               String node = "";
 
               @Override
               public void onNext(StreamAccessLogsMessage m) {
                 if (m.hasIdentifier()) {
-                  node = m.getIdentifier().getNode().getMetadata().getFieldsOrThrow("NAME").getStringValue();
+                  var metadata = m.getIdentifier().getNode().getMetadata();
+                  node = metadata.getFieldsOrThrow("NAME").getStringValue();
+                  forwardedCertOfPod.put(node, forwarded + " SERVICE_ACCOUNT=" + metadata.getFieldsOrThrow("SERVICE_ACCOUNT").getStringValue());
                 }
                 // Each batch is stored with the identity of the stream it came on.
                 received.add(m.toBuilder().setIdentifier(StreamAccessLogsMessage.Identifier.newBuilder().setLogName(node)).build());
@@ -225,9 +252,12 @@ class DemoRuntimeTest extends DemoMeshFixture {
               }
             };
           }
-        }).build().start();
+        }, captureXfcc)).build().start();
+    MeshCa.Workload receiverCert = runtime.meshCa().issue("smm-system", "smm", "smm-als.smm-system.svc.cluster.local");
+    AccessLogReceiverSidecar receiverSidecar = new AccessLogReceiverSidecar(receiverCert.key(), receiverCert.certificate(),
+        runtime.meshCa().root(), runtime.meshCa().spiffeId("smm-system", "smm"), "127.0.0.1:" + server.getPort());
     try {
-      runtime.mapMeshAddress(als, "127.0.0.1:" + server.getPort());
+      runtime.mapMeshAddress(als, receiverSidecar.address());
       shop();
       Pod frontpage = pod("shop", "frontpage");
       Pod catalog = pod("shop", "catalog");
@@ -277,7 +307,11 @@ class DemoRuntimeTest extends DemoMeshFixture {
       assertThat(tcpFromCatalog.get(0).getConnectionProperties().getSentBytes()).isPositive();
       assertThat(tcpFromCatalog.get(0).getCommonProperties().getUpstreamRemoteAddress().getSocketAddress().getAddress())
           .doesNotStartWith("127.").doesNotStartWith("/");
+      assertThat(forwardedCertOfPod.get(frontpage.getMetadata().getName()))
+          .startsWith("By=spiffe://cluster.local/ns/smm-system/sa/smm;Hash=")
+          .endsWith(";URI=spiffe://cluster.local/ns/shop/sa/frontpage SERVICE_ACCOUNT=frontpage");
     } finally {
+      receiverSidecar.close();
       server.shutdownNow();
     }
   }
