@@ -4,6 +4,7 @@ import graphql.schema.DataFetchingEnvironment;
 import io.smm.backend.auth.AuthFailure;
 import io.smm.backend.auth.Caller;
 import io.smm.backend.auth.NamespaceAccess;
+import io.smm.backend.prometheus.QueryScope;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -38,10 +39,28 @@ final class Callers {
     return visible.all() ? null : visible.names().stream().sorted().toList();
   }
 
-  /** Runs a call as the operation's caller on the blocking pool (calls may ask the API server). */
+  /**
+   * Runs a call as the operation's caller on the blocking pool (calls may ask the API server),
+   * within the request's {@link QueryScope}, as are the stages that follow it on that thread.
+   */
   static <T> CompletableFuture<T> async(DataFetchingEnvironment env, Function<Caller, T> call, Executor executor) {
     Caller caller = of(env);
-    return CompletableFuture.supplyAsync(() -> call.apply(caller), executor);
+    QueryScope scope = scope(env);
+    Executor scoped = task -> executor.execute(() -> scope.run(() -> {
+      task.run();
+      return null;
+    }));
+    return CompletableFuture.supplyAsync(() -> call.apply(caller), scoped);
+  }
+
+  /** The request's query scope; operations that came without one (WebSocket) get one for the caller. */
+  static QueryScope scope(DataFetchingEnvironment env) {
+    QueryScope scope = env.getGraphQlContext().get(QueryScope.class);
+    if (scope == null) {
+      scope = new QueryScope(of(env).identity().username());
+      env.getGraphQlContext().put(QueryScope.class, scope);
+    }
+    return scope;
   }
 
   /** The caller once {@code check} passed; it runs on the blocking pool, since it may ask the API server. */

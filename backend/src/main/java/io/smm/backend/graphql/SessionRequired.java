@@ -9,7 +9,9 @@ import graphql.schema.GraphQLObjectType;
 /**
  * No top-level field answers without a caller: the HTTP and WebSocket layers refuse requests
  * without a session before GraphQL runs, and this check makes every query, mutation and
- * subscription field (including ones added later) refuse too, whatever path reached it.
+ * subscription field (including ones added later) refuse too, whatever path reached it. A
+ * top-level field's fetcher also runs within the request's {@link io.smm.backend.prometheus.QueryScope},
+ * so the Prometheus queries it issues on its own thread are the caller's.
  */
 final class SessionRequired extends SimplePerformantInstrumentation {
 
@@ -22,7 +24,15 @@ final class SessionRequired extends SimplePerformantInstrumentation {
     }
     return env -> {
       Callers.of(env);
-      return dataFetcher.get(env);
+      return Callers.scope(env).run(() -> {
+        try {
+          return dataFetcher.get(env);
+        } catch (RuntimeException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
     };
   }
 

@@ -16,6 +16,7 @@ import io.smm.backend.health.HealthThresholds;
 import io.smm.backend.mesh.MeshOverviewService;
 import io.smm.backend.signals.GoldenSignalsService;
 import io.smm.backend.prometheus.PrometheusClient;
+import io.smm.backend.prometheus.QueryScope;
 import io.smm.backend.tap.AccessLogReceiver;
 import io.smm.backend.tap.AccessLogServer;
 import io.smm.backend.tap.TapHub;
@@ -54,6 +55,8 @@ public class SmmServer implements AutoCloseable {
 
   private final Vertx vertx = Vertx.vertx();
   private final ExecutorService blocking = Executors.newFixedThreadPool(8, DaemonThreads.named("smm-kube"));
+  /** Half the blocking pool at most per user: another user's request always finds a thread. */
+  private final UserConcurrency userConcurrency = new UserConcurrency(4, 32);
   private final KubernetesClient client;
   private final NamespaceFeed namespaceFeed;
   private final ServerMetrics metrics = new ServerMetrics();
@@ -142,8 +145,15 @@ public class SmmServer implements AutoCloseable {
     router.route("/api/graphql").handler(BodyHandler.create().setBodyLimit(1024 * 1024))
         .handler(GetOnlyQueries::check)
         .handler(authRoutes::requireSession)
+        .handler(userConcurrency::handle)
         .handler(GraphQLHandler.create(graphQL)
-            .beforeExecute(ctx -> ctx.builder().graphQLContext(Map.of(Caller.class, ctx.context().get(AuthRoutes.CALLER)))));
+            .beforeExecute(ctx -> {
+              Caller caller = ctx.context().get(AuthRoutes.CALLER);
+              // The request's Prometheus queries share slots fairly with other users' and stop when its client leaves.
+              QueryScope scope = new QueryScope(caller.identity().username());
+              ctx.context().addEndHandler(v -> scope.cancel()); // answered, or the client hung up: nothing more to ask
+              ctx.builder().graphQLContext(Map.of(Caller.class, caller, QueryScope.class, scope));
+            }));
     // Vert.x looks for the webroot in the working directory before the classpath; a name no
     // checkout has keeps `smm` started from the repository root from serving dashboard/'s sources.
     // Vite names every asset by its content hash, so an asset never changes under its name; the

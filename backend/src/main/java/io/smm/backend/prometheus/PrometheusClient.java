@@ -17,18 +17,22 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
 /**
  * Prometheus' HTTP API (/api/v1/query and /api/v1/query_range, POSTed so long PromQL fits), with
- * a timeout per query and at most {@code maxConcurrent} queries in flight: the rest wait in line,
- * so one dashboard cannot flood Prometheus. Failures become {@link PrometheusException}s that say
- * whether Prometheus is down, slow or refused the query.
+ * a timeout per query and at most {@code maxConcurrent} queries in flight, so one dashboard cannot
+ * flood Prometheus. The rest wait in one line per owner ({@link QueryScope}) and a free slot goes
+ * to the owners in turn: a user whose request issued hundreds of queries does not delay another
+ * user's dozen. A cancelled scope's queries stop waiting and running ones are aborted. Failures
+ * become {@link PrometheusException}s that say whether Prometheus is down, slow or refused the query.
  */
 public final class PrometheusClient {
 
@@ -38,8 +42,11 @@ public final class PrometheusClient {
   private final Duration timeout;
   private final int maxConcurrent;
   private final HttpClient http;
-  private final Deque<Runnable> waiting = new ArrayDeque<>();
+  /** Waiting queries by owner, owners in the order they get the next free slot. */
+  private final Map<String, Deque<Queued>> waiting = new LinkedHashMap<>();
   private int running;
+
+  private record Queued(QueryScope scope, CompletableFuture<?> result, Runnable send) {}
 
   public PrometheusClient(URI base, Duration timeout, int maxConcurrent) {
     String b = base.toString();
@@ -87,25 +94,35 @@ public final class PrometheusClient {
     HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
         .header("Content-Type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+    QueryScope scope = QueryScope.current();
     CompletableFuture<T> result = new CompletableFuture<>();
-    Runnable send = () -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, error) -> {
-      try {
-        if (error != null) {
-          throw failure(error);
+    if (scope.cancelled()) {
+      result.completeExceptionally(QueryScope.cancelledFailure(scope));
+      return result;
+    }
+    scope.track(result);
+    Runnable send = () -> {
+      CompletableFuture<HttpResponse<String>> call = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+      scope.track(call);
+      call.handle((response, error) -> {
+        try {
+          if (error != null) {
+            throw failure(error);
+          }
+          result.complete(parse.apply(data(response)));
+        } catch (RuntimeException e) {
+          result.completeExceptionally(e);
+        } finally {
+          done();
         }
-        result.complete(parse.apply(data(response)));
-      } catch (RuntimeException e) {
-        result.completeExceptionally(e);
-      } finally {
-        done();
-      }
-      return null;
-    });
+        return null;
+      });
+    };
     synchronized (waiting) {
       if (running < maxConcurrent) {
         running++;
       } else {
-        waiting.add(send);
+        waiting.computeIfAbsent(scope.owner(), k -> new ArrayDeque<>()).add(new Queued(scope, result, send));
         return result;
       }
     }
@@ -113,20 +130,39 @@ public final class PrometheusClient {
     return result;
   }
 
+  /** A slot is free: the next owner in turn sends its oldest query still wanted. */
   private void done() {
-    Runnable next;
+    Queued next;
     synchronized (waiting) {
-      next = waiting.poll();
+      next = nextInTurn();
       if (next == null) {
         running--;
         return;
       }
     }
-    next.run();
+    next.send().run();
   }
 
-  private PrometheusException failure(Throwable error) {
+  private Queued nextInTurn() {
+    while (!waiting.isEmpty()) {
+      String owner = waiting.keySet().iterator().next();
+      Deque<Queued> line = waiting.remove(owner);
+      Queued q = line.poll();
+      if (!line.isEmpty()) {
+        waiting.put(owner, line); // to the back of the turn order
+      }
+      if (q != null && !q.result().isDone()) {
+        return q; // a cancelled one is done already: skipped
+      }
+    }
+    return null;
+  }
+
+  private RuntimeException failure(Throwable error) {
     Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (e instanceof CancellationException c) {
+      return c;
+    }
     if (e instanceof HttpTimeoutException) {
       return new PrometheusException(PrometheusException.Kind.TIMEOUT, "Prometheus at " + base + " did not answer within "
           + timeout.toMillis() + " ms", e);
