@@ -420,6 +420,10 @@ class ServerApiTest {
         { present: podLogs(namespace: "smm-demo", pod: "catalog-v1-abc", container: "catalog") }""");
     assertThat(logs.at("/data/present").asText()).as("nothing runs behind this pod: an empty log").isEmpty();
     assertThat(graphql("{ podLogs(namespace: \"smm-demo\", pod: \"nope\") }").at("/errors/0/message").asText()).contains("not found");
+    // A pod of two containers: without one named, the API server refuses; the backend names the first, as kubectl does.
+    assertThat(graphql("{ podLogs(namespace: \"smm-demo\", pod: \"catalog-v1-abc\") }").path("errors").isMissingNode()).isTrue();
+    assertThat(graphql("{ podLogs(namespace: \"smm-demo\", pod: \"catalog-v1-abc\", container: \"sidecar\") }")
+        .at("/errors/0/message").asText()).as("an error, not its body as log text").contains("container sidecar is not valid for pod catalog-v1-abc");
     assertThat(graphql("{ podLogs(namespace: \"smm-demo\", pod: \"catalog-v1-abc\", tailLines: 0) }").at("/errors/0/extensions/code")
         .asText()).isEqualTo("BAD_USER_INPUT");
     // Names become parts of API server paths: anything but a Kubernetes name is refused before a request is made.

@@ -1,6 +1,7 @@
 package io.smm.backend.cluster;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -181,12 +182,28 @@ public class ClusterQueries {
         .toList();
   }
 
-  /** The last {@code tailLines} lines a container wrote (kubectl logs --tail); null container: the pod's first. */
+  /**
+   * The last {@code tailLines} lines a container wrote (kubectl logs --tail), at most
+   * {@link #LOG_BYTES}; without a container, the one kubectl picks: the pod's
+   * kubectl.kubernetes.io/default-container (Istio's injector names the application there), else
+   * its first. The API server refuses a pod of several containers without one.
+   */
   public String podLogs(String namespace, String pod, String container, int tailLines) {
     var p = client.pods().inNamespace(namespace).withName(pod);
-    return (container == null || container.isBlank() ? p.tailingLines(tailLines) : p.inContainer(container).tailingLines(tailLines))
-        .getLog();
+    String chosen = container;
+    if (chosen == null || chosen.isBlank()) {
+      Pod found = p.get();
+      if (found == null) {
+        throw new KubernetesClientException("pods \"" + pod + "\" not found", 404, null);
+      }
+      Map<String, String> annotations = found.getMetadata().getAnnotations() == null ? Map.of() : found.getMetadata().getAnnotations();
+      chosen = annotations.getOrDefault("kubectl.kubernetes.io/default-container", found.getSpec().getContainers().get(0).getName());
+    }
+    return p.inContainer(chosen).limitBytes(LOG_BYTES).tailingLines(tailLines).getLog();
   }
+
+  /** The most of a log one answer carries (a line of megabytes cannot fill the backend's memory). */
+  public static final int LOG_BYTES = 1 << 20;
 
   private static int replicas(Integer r) {
     return r == null ? 1 : r;

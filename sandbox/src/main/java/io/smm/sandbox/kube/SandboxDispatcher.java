@@ -313,16 +313,20 @@ final class SandboxDispatcher extends Dispatcher {
         + parts[parts.length - 1] + "\": the object has been modified; please apply your changes to the latest version and try again");
   }
 
-  /** kubectl logs: the pod must exist; its container's lines come from the kubelet (none for pods nothing runs). */
+  /**
+   * kubectl logs: the pod must exist and the container be one of its own (named, unless the pod
+   * has only one), as kube-apiserver checks; the lines come from the kubelet (none for pods
+   * nothing runs), cut to limitBytes.
+   */
   private MockResponse podLog(RecordedRequest request, String namespace, String pod) {
-    MockResponse exists = store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.GET,
-        "/api/v1/namespaces/" + namespace + "/pods/" + pod, request.getHeaders(), new Buffer()));
-    if (exists.code() != HttpURLConnection.HTTP_OK) {
+    JsonNode stored = stored(store, "/api/v1/namespaces/" + namespace + "/pods/" + pod);
+    if (stored == null) {
       return status(HttpURLConnection.HTTP_NOT_FOUND, "NotFound", "pods \"" + pod + "\" not found");
     }
     String query = request.getPath().contains("?") ? request.getPath().substring(request.getPath().indexOf('?') + 1) : "";
     String container = null;
     Integer tail = null;
+    Integer limitBytes = null;
     for (String pair : query.split("&")) {
       int eq = pair.indexOf('=');
       String key = eq < 0 ? pair : pair.substring(0, eq);
@@ -331,9 +335,26 @@ final class SandboxDispatcher extends Dispatcher {
         container = value;
       } else if (key.equals("tailLines")) {
         tail = Integer.valueOf(value);
+      } else if (key.equals("limitBytes")) {
+        limitBytes = Integer.valueOf(value);
       }
     }
+    List<String> containers = new ArrayList<>();
+    stored.at("/spec/containers").forEach(c -> containers.add(c.path("name").asText()));
+    if (container == null || container.isEmpty()) {
+      if (containers.size() != 1) {
+        return status(HttpURLConnection.HTTP_BAD_REQUEST, "BadRequest", "a container name must be specified for pod " + pod
+            + ", choose one of: " + containers);
+      }
+      container = containers.get(0);
+    } else if (!containers.contains(container)) {
+      return status(HttpURLConnection.HTTP_BAD_REQUEST, "BadRequest", "container " + container + " is not valid for pod " + pod);
+    }
     String text = podLogs.read(namespace, pod, container, tail).orElse("");
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    if (limitBytes != null && bytes.length > limitBytes) {
+      text = new String(bytes, 0, limitBytes, StandardCharsets.UTF_8);
+    }
     return new MockResponse().setResponseCode(HttpURLConnection.HTTP_OK).setHeader("Content-Type", "text/plain").setBody(text);
   }
 

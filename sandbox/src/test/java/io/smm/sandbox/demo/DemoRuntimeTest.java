@@ -195,7 +195,7 @@ class DemoRuntimeTest extends DemoMeshFixture {
     assertThat(c.getState().getWaiting().getMessage()).contains("ERROR_RATE \"lots\"").contains("between 0 and 1");
     assertThat(c.getReady()).isFalse();
     assertThat(send("shop", "frontpage", 1)).isEqualTo(200);
-    assertThat(client.pods().inNamespace("shop").withName(pod("shop", "catalog").getMetadata().getName()).getLog())
+    assertThat(client.pods().inNamespace("shop").withName(pod("shop", "catalog").getMetadata().getName()).inContainer("catalog").getLog())
         .as("kubectl logs shows why it crashed").contains("invalid ERROR_RATE \"lots\"");
   }
 
@@ -333,10 +333,16 @@ class DemoRuntimeTest extends DemoMeshFixture {
     shop();
     send("shop", "frontpage", 3);
     var frontpage = client.pods().inNamespace("shop").withName(pod("shop", "frontpage").getMetadata().getName());
-    String app = frontpage.getLog();
+    String app = frontpage.inContainer("frontpage").getLog();
     assertThat(app).contains("smm-demo frontpage v1 starting: grpc :8082, http :8080, tcp :5432; REQUESTS=[http://catalog:8080/#1]");
     assertThat(app.lines().filter(l -> l.endsWith("ms") && l.contains(" GET / 200 "))).hasSize(3);
-    assertThat(frontpage.tailingLines(1).getLog().lines()).hasSize(1);
+    assertThat(frontpage.inContainer("frontpage").tailingLines(1).getLog().lines()).hasSize(1);
+    assertThat(frontpage.inContainer("frontpage").limitBytes(10).getLog()).hasSize(10);
+    // As kube-apiserver: a pod of two containers needs one named (kubectl names its default container itself).
+    Assertions.assertThatThrownBy(frontpage::getLog)
+        .hasMessageContaining("a container name must be specified for pod " + frontpage.get().getMetadata().getName()
+            + ", choose one of: [frontpage, istio-proxy]");
+    Assertions.assertThatThrownBy(() -> frontpage.inContainer("app").getLog()).hasMessageContaining("container app is not valid for pod");
     String proxy = frontpage.inContainer("istio-proxy").getLog();
     assertThat(proxy).contains("\"GET / HTTP/1.1\" 200 - ").contains("outbound|8080||catalog.shop.svc.cluster.local")
         .contains("inbound|8080||");
