@@ -98,9 +98,28 @@ public final class IstioConfigService {
     return r == null ? null : resource(k, r);
   }
 
-  /** Validates without writing: YAML, kind, schema and the mesh checks with this resource in place. */
+  /**
+   * Validates without writing: YAML, kind, schema and the mesh checks with this resource in place,
+   * then the save itself as a server-side dry run, so that what the API server would refuse
+   * (its validation and admission webhooks, RBAC, a name already taken, a stale resourceVersion)
+   * is reported here as it would be by {@link #apply}: one code path for both.
+   */
   public ResourceValidation validate(String yaml) {
-    return check(yaml).validation();
+    Checked checked = check(yaml);
+    ResourceValidation validation = checked.validation();
+    if (validation.blocked()) {
+      return validation;
+    }
+    try {
+      save(checked.doc().root().deepCopy(), true);
+      return validation;
+    } catch (ResourceConflictException | KubernetesClientException e) {
+      String message = e instanceof KubernetesClientException k && k.getStatus() != null && k.getStatus().getMessage() != null
+          ? k.getStatus().getMessage() : e.getMessage();
+      List<Issue> issues = new ArrayList<>(validation.issues());
+      issues.add(new Issue("api/refused", "error", "", "the API server would refuse this save: " + message, 1, 1, true));
+      return new ResourceValidation(validation.kind(), validation.namespace(), validation.name(), issues);
+    }
   }
 
   /** A validation and the document it read (null when the YAML could not be read). */
@@ -258,6 +277,17 @@ public final class IstioConfigService {
       return new ApplyResult(false, false, null, validation.issues(), List.of());
     }
     ObjectNode root = checked.doc().root();
+    boolean creating = root.path("metadata").path("resourceVersion").asText("").isBlank();
+    IstioKind kind = IstioConfigKinds.require(root.path("kind").asText());
+    return new ApplyResult(true, creating, resource(kind, save(root, false)), validation.issues(), errors);
+  }
+
+  /**
+   * Creates (no metadata.resourceVersion) or updates (the version it was loaded with) the checked
+   * resource, or only asks the API server whether it would ({@code dryRun}); a conflict becomes a
+   * {@link ResourceConflictException} that says what to do.
+   */
+  private GenericKubernetesResource save(ObjectNode root, boolean dryRun) {
     IstioKind kind = IstioConfigKinds.require(root.path("kind").asText());
     root.put("apiVersion", kind.apiVersion());
     root.remove("status");
@@ -267,9 +297,11 @@ public final class IstioConfigService {
     String loadedVersion = r.getMetadata().getResourceVersion();
     boolean creating = loadedVersion == null || loadedVersion.isBlank();
     Resource<GenericKubernetesResource> target = ops(kind).inNamespace(namespace).resource(r);
-    GenericKubernetesResource stored;
     try {
-      stored = creating ? target.create() : target.update();
+      if (dryRun) {
+        return creating ? target.dryRun().create() : target.dryRun().update();
+      }
+      return creating ? target.create() : target.update();
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
         GenericKubernetesResource now = ops(kind).inNamespace(namespace).withName(name).get();
@@ -285,7 +317,6 @@ public final class IstioConfigService {
       }
       throw e;
     }
-    return new ApplyResult(true, creating, resource(kind, stored), validation.issues(), errors);
   }
 
   /** Deletes one resource; false when it did not exist. */

@@ -94,6 +94,19 @@ class IstioConfigServiceTest {
 
     assertThatThrownBy(() -> service.apply(VS.formatted("payments"), false)).isInstanceOf(ResourceConflictException.class)
         .hasMessageContaining("already exists");
+
+    // Validation says what the save would meet, through the same write as a server-side dry run.
+    assertThat(service.validate(stale).issues()).filteredOn(Issue::blocking).singleElement().satisfies(i -> {
+      assertThat(i.checkId()).isEqualTo("api/refused");
+      assertThat(i.message()).contains("was changed since you loaded it");
+    });
+    assertThat(service.validate(VS.formatted("payments")).issues()).filteredOn(Issue::blocking)
+        .extracting(Issue::message).singleElement().asString().contains("already exists");
+    long versionBefore = Long.parseLong(service.get("vs", "smm-demo", "payments").resourceVersion());
+    String another = VS.formatted("payments").replace("name: payments", "name: payments-canary");
+    assertThat(service.validate(another).issues()).filteredOn(Issue::blocking).isEmpty();
+    assertThat(service.get("vs", "smm-demo", "payments-canary")).as("a dry run writes nothing").isNull();
+    assertThat(Long.parseLong(service.get("vs", "smm-demo", "payments").resourceVersion())).isEqualTo(versionBefore);
   }
 
   @Test
@@ -175,6 +188,10 @@ class IstioConfigServiceTest {
               assertThat(e.getStatus().getMessage()).contains("User \"viewer\" cannot create resource \"virtualservices\" in API group "
                   + "\"networking.istio.io\" in the namespace \"smm-demo\"");
             });
+        assertThat(asViewer.validate(VS.formatted("payments")).issues()).filteredOn(Issue::blocking)
+            .extracting(Issue::message).singleElement().asString()
+            .as("validation tells the viewer the save would be refused, as apply does")
+            .contains("cannot create resource \"virtualservices\"");
         assertThat(new IstioConfigService(admin, () -> "master").list(null, null)).isEmpty();
       }
     }

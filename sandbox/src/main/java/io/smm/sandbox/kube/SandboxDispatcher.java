@@ -55,6 +55,7 @@ final class SandboxDispatcher extends Dispatcher {
       "(/apis/apps/v1/namespaces/[^/]+/(deployments|statefulsets|replicasets)/[^/]+)/scale");
   private static final Pattern OPENAPI_GROUP_VERSION = Pattern.compile("/openapi/v3/(?:api|apis/([^/]+))/([^/]+)");
   private static final String CRD_PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+  private static final Pattern DRY_RUN = Pattern.compile("[?&]dryRun=");
   private static final Pattern POD_LOG = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/]+)/log");
   private static final Pattern POD_PROXY = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/:]+)(?::(\\d+))?/proxy(/.*)?");
 
@@ -161,8 +162,9 @@ final class SandboxDispatcher extends Dispatcher {
     if (request.method() == HttpMethod.POST && bare.startsWith("/apis/authorization.k8s.io/v1/selfsubject")) {
       return selfSubjectReview(request, bare);
     }
+    boolean dryRun = request.method() != HttpMethod.GET && DRY_RUN.matcher(path).find();
     if (request.method() == HttpMethod.PATCH && contentType != null && contentType.startsWith("application/strategic-merge-patch+json")) {
-      return strategicMergePatch(request, bare);
+      return strategicMergePatch(request, bare, dryRun);
     }
     Matcher log = POD_LOG.matcher(bare);
     if (request.method() == HttpMethod.GET && log.matches()) {
@@ -190,7 +192,7 @@ final class SandboxDispatcher extends Dispatcher {
       request = admitted(request, bare);
     }
     Matcher namespace = NamespaceLifecycle.NAMESPACE.matcher(bare);
-    if (request.method() == HttpMethod.DELETE && namespace.matches()) {
+    if (request.method() == HttpMethod.DELETE && namespace.matches() && !dryRun) {
       return namespaces.delete(request, namespace.group(1));
     }
     if (request.method() == HttpMethod.PUT) {
@@ -203,7 +205,33 @@ final class SandboxDispatcher extends Dispatcher {
     if (invalid != null) {
       return invalid;
     }
-    return store.dispatch(request);
+    return dryRun ? dryRunAnswer(request, bare) : store.dispatch(request);
+  }
+
+  /**
+   * ?dryRun=All: everything a write goes through (authorization, admission, validation, conflicts)
+   * and the answer it would get, but nothing is stored, as kube-apiserver does for
+   * `kubectl apply --dry-run=server` and validation that must match a real save.
+   */
+  private MockResponse dryRunAnswer(RecordedRequest request, String path) {
+    if (request.method() == HttpMethod.POST) {
+      JsonNode body = Serialization.unmarshal(new String(request.getBody().getBytes(), StandardCharsets.UTF_8), JsonNode.class);
+      String name = body == null ? "" : body.at("/metadata/name").asText("");
+      if (!name.isEmpty() && stored(store, path + "/" + name) != null) {
+        String plural = path.substring(path.lastIndexOf('/') + 1);
+        return status(HttpURLConnection.HTTP_CONFLICT, "AlreadyExists", plural + " \"" + name + "\" already exists");
+      }
+      return new MockResponse().setResponseCode(HttpURLConnection.HTTP_CREATED).setHeader("Content-Type", "application/json")
+          .setBody(new String(request.getBody().getBytes(), StandardCharsets.UTF_8));
+    }
+    JsonNode current = stored(store, objectPath(path));
+    if (current == null) {
+      String name = objectPath(path).substring(objectPath(path).lastIndexOf('/') + 1);
+      return status(HttpURLConnection.HTTP_NOT_FOUND, "NotFound", "\"" + name + "\" not found");
+    }
+    String answer = request.method() == HttpMethod.PUT ? new String(request.getBody().getBytes(), StandardCharsets.UTF_8)
+        : Serialization.asJson(current);
+    return new MockResponse().setResponseCode(HttpURLConnection.HTTP_OK).setHeader("Content-Type", "application/json").setBody(answer);
   }
 
   /**
@@ -594,7 +622,7 @@ final class SandboxDispatcher extends Dispatcher {
   }
 
   /** Computes the patched object here and stores it with an update that keeps the optimistic-lock check. */
-  private MockResponse strategicMergePatch(RecordedRequest request, String path) {
+  private MockResponse strategicMergePatch(RecordedRequest request, String path, boolean dryRun) {
     String objectPath = objectPath(path);
     MockResponse current = store.handleGet(objectPath);
     if (current.code() != HttpURLConnection.HTTP_OK) {
@@ -611,6 +639,10 @@ final class SandboxDispatcher extends Dispatcher {
     MockResponse invalid = schemas.refuse(Serialization.jsonMapper().valueToTree(patched));
     if (invalid != null) {
       return invalid;
+    }
+    if (dryRun) {
+      return new MockResponse().setResponseCode(HttpURLConnection.HTTP_OK).setHeader("Content-Type", "application/json")
+          .setBody(Serialization.asJson(patched));
     }
     return write(store, HttpMethod.PUT, path, "application/json", Serialization.asJson(patched));
   }
