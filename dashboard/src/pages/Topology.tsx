@@ -14,6 +14,7 @@ import {
   groupingOf,
   elements,
   formatBytes,
+  telemetryNote,
   type EdgeLabel,
   type Topology as TopologyData,
   type TopologyNode,
@@ -279,7 +280,7 @@ function TopologyView({ topology, mode, boxes, selected, onSelect, namespaces, r
       <div className="graph-wrap">
         <div className="graph" ref={container} data-testid="topology-graph" data-node-count={topology.nodes.length} data-nodes={positions}
           data-updates={applied.updates} data-layouts={applied.layouts} />
-        <Legend />
+        <Legend topology={topology} />
       </div>
       {node && <NodePanel node={node} topology={topology} namespaces={namespaces} onClose={() => onSelect('')} />}
       <details className="graph-table">
@@ -305,9 +306,11 @@ function TopologyView({ topology, mode, boxes, selected, onSelect, namespaces, r
   );
 }
 
-function Legend() {
+function Legend({ topology }: { topology: TopologyData }) {
+  const source = telemetryNote(topology);
   return (
     <div className="legend" data-testid="topology-legend">
+      <span data-testid="telemetry-source" title={source.detail}>{source.label}</span>
       {(['HEALTHY', 'DEGRADED', 'FAILURE', 'NO_TRAFFIC'] as const).map((s) => (
         <span key={s}><i style={{ background: HEALTH_COLORS[s] }} /> {s.replace('_', ' ').toLowerCase()}</span>
       ))}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { edgeColor, edgeLabel, elements, groupingOf, type Topology, type TopologyEdge } from './model';
+import { edgeColor, edgeLabel, elements, groupingOf, telemetryNote, type Topology, type TopologyEdge } from './model';
 
 const edge = (over: Partial<TopologyEdge>): TopologyEdge => ({
   source: 'a',
@@ -38,6 +38,7 @@ describe('topology model', () => {
       time: '',
       windowSeconds: 60,
       errors: [],
+      telemetry: 'RAW',
       nodes: [
         { id: 'a', type: 'WORKLOAD', cluster: 'c', namespace: 'n', name: 'a', app: '', version: '', idle: false, health: null },
         { id: 'b', type: 'SERVICE', cluster: 'c', namespace: 'n', name: 'b', app: '', version: '', idle: true, health: null },
@@ -57,6 +58,7 @@ describe('topology model', () => {
       time: '',
       windowSeconds: 60,
       errors: [],
+      telemetry: 'RAW',
       nodes: [
         { id: 'namespace:c/n', type: 'NAMESPACE', cluster: 'c', namespace: 'n', name: 'n', app: '', version: '', idle: false, health: null },
         { id: 'service:c//PassthroughCluster', type: 'EXTERNAL', cluster: 'c', namespace: '', name: 'PassthroughCluster', app: '', version: '', idle: false, health: null },
@@ -73,5 +75,10 @@ describe('topology model', () => {
     expect(groupingOf('app')).toBe('APP');
     expect(groupingOf(undefined)).toBe('WORKLOAD');
     expect(groupingOf('bogus')).toBe('WORKLOAD');
+  });
+  it('says where the traffic was read from and why raw metrics are slower', () => {
+    expect(telemetryNote({ telemetry: 'RECORDED', windowSeconds: 60 }).label).toBe('traffic: recorded series');
+    expect(telemetryNote({ telemetry: 'RAW', windowSeconds: 60 }).detail).toContain('Install the PrometheusRule smm-mesh-telemetry');
+    expect(telemetryNote({ telemetry: 'RAW', windowSeconds: 300 }).detail).toContain('1 minute windows');
   });
 });

@@ -45,6 +45,22 @@ export interface Topology {
   nodes: TopologyNode[];
   edges: TopologyEdge[];
   errors: string[];
+  /** Which series the traffic came from: the mesh's recording rules, or Istio's raw metrics. */
+  telemetry: 'RECORDED' | 'RAW';
+}
+
+/** What the legend says about where the traffic was read from, and why it may be slow at scale. */
+export function telemetryNote(t: Pick<Topology, 'telemetry' | 'windowSeconds'>): { label: string; detail: string } {
+  if (t.telemetry === 'RECORDED') {
+    return { label: 'traffic: recorded series', detail: 'Read from the smm-mesh-telemetry recording rules: fast at any mesh size.' };
+  }
+  return {
+    label: 'traffic: raw metrics',
+    detail: t.windowSeconds !== 60
+      ? 'The recording rules keep 1 minute windows; other windows are computed from the raw metrics, slower on large meshes.'
+      : 'Prometheus has no smm-mesh-telemetry recorded series for this instant (rules not installed, not evaluated yet, or an '
+        + 'instant before they ran). Install the PrometheusRule smm-mesh-telemetry (smm install does) to make large meshes fast.',
+  };
 }
 
 export type EdgeLabel = 'rate' | 'p95' | 'mtls';

@@ -455,6 +455,9 @@ class TopologyE2ETest {
       assertThat(nodeById(graph, service("payments")).path("status").asText()).as("drawn with its health").isEqualTo("FAILURE");
       browser.screenshot("topology");
       assertNoOverlap(positions, "the first layout");
+      // The install's recording rules reach the sandbox's Prometheus; the LIVE graph is then read from them, and says so.
+      browser.await(d -> d.findElement(By.cssSelector("[data-testid=telemetry-source]")).getText().equals("traffic: recorded series"),
+          Duration.ofSeconds(90), "the LIVE graph is read from the mesh's recorded series");
 
       // Refreshes, TIMELINE and other edge labels update the graph in place: every node stays where it was.
       JsonNode first = positions;

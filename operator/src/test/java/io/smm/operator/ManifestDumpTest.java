@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.smm.api.telemetry.MeshRecordingRules;
 import io.smm.operator.demo.DemoResources;
 import io.smm.sandbox.kube.OpenApiValidator;
 import io.smm.sandbox.testing.Conformance;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * `smm install --dump-resources` needs no cluster and prints every object that will exist,
@@ -108,6 +110,26 @@ class ManifestDumpTest {
     assertThat(authorization.at("/spec/action").asText()).isEqualTo("DENY");
     assertThat(authorization.at("/spec/rules/0/from/0/source/notPrincipals").toString()).isEqualTo("[\"*\"]");
     assertThat(authorization.at("/spec/rules/0/to/0/operation/ports").toString()).isEqualTo("[\"50600\"]");
+  }
+
+  /** The mesh's recording rules are installed beside Prometheus, and promtool accepts them as rule files. */
+  @Test
+  void theMeshRecordingRulesAreInstalledAndPromtoolAcceptsThem(@TempDir Path dir) throws Exception {
+    List<JsonNode> objects = parse(ManifestDump.yaml("smm", YAML.createObjectNode().put("clusterName", "demo-cluster")));
+    JsonNode rule = find(objects, "PrometheusRule", MeshRecordingRules.GROUP);
+    assertThat(rule.at("/metadata/namespace").asText()).isEqualTo("smm-system");
+    assertThat(rule.at("/spec/groups/0/rules").findValuesAsText("record"))
+        .containsExactlyElementsOf(MeshRecordingRules.ALL.stream().map(MeshRecordingRules.Rule::record).toList());
+    Path file = dir.resolve("mesh.rules.yml");
+    Files.writeString(file, YAML.writeValueAsString(rule.path("spec")));
+    Process p = new ProcessBuilder("promtool", "check", "rules", file.toString()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as(out).isZero();
+    assertThat(out).contains("SUCCESS: " + MeshRecordingRules.ALL.size() + " rules found");
+    // What the README offers a Prometheus of the user's own is the same group.
+    Path own = dir.resolve("own.rules.yml");
+    Files.writeString(own, MeshRecordingRules.ruleFile());
+    assertThat(YAML.readTree(own.toFile())).isEqualTo(YAML.readTree(file.toFile()));
   }
 
   @Test

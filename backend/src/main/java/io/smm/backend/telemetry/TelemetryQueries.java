@@ -1,5 +1,6 @@
 package io.smm.backend.telemetry;
 
+import io.smm.api.telemetry.MeshRecordingRules;
 import io.smm.backend.cluster.ControllerNames;
 import java.time.Duration;
 import java.util.List;
@@ -15,11 +16,25 @@ import java.util.stream.Collectors;
 public final class TelemetryQueries {
 
   /** The labels that identify an edge from a client workload through a service to a server workload. */
-  public static final String EDGE = "source_cluster,source_workload_namespace,source_workload,source_app,source_version,"
-      + "destination_cluster,destination_service_namespace,destination_service_name,destination_service,"
-      + "destination_workload_namespace,destination_workload,destination_app,destination_version,request_protocol";
+  public static final String EDGE = MeshRecordingRules.EDGE;
+
+  /**
+   * Which series the traffic is read from: the mesh's recorded aggregates ({@link MeshRecordingRules},
+   * a few series per edge, cheap at any size) or Istio's raw metrics (always there, costly at scale).
+   */
+  public enum Source { RECORDED, RAW }
 
   private TelemetryQueries() {}
+
+  /** A recorded edge series for the namespaces (as client or as service), none = all; already summed, so no aggregation. */
+  public static String recorded(MeshRecordingRules.Rule rule, Set<String> namespaces) {
+    if (namespaces.isEmpty()) {
+      return rule.record();
+    }
+    String regex = regex(namespaces);
+    return rule.record() + "{source_workload_namespace=~\"" + regex + "\"} or " + rule.record()
+        + "{destination_service_namespace=~\"" + regex + "\"}";
+  }
 
   /** HTTP and gRPC requests per second by edge, response code, gRPC status and response flags. */
   public static String requestRates(Set<String> namespaces, Duration window) {
@@ -165,8 +180,8 @@ public final class TelemetryQueries {
    * matched by both namespace selectors is the same series, counted once.
    */
   private static String clientView(String metric, Set<String> namespaces, Duration window) {
-    return rates(metric, "reporter=\"source\"", namespaces, window) + " or "
-        + rates(metric, "reporter=\"destination\",source_workload=\"unknown\"", namespaces, window);
+    return MeshRecordingRules.CLIENT_VIEW.stream().map(selector -> rates(metric, selector, namespaces, window))
+        .collect(Collectors.joining(" or "));
   }
 
   private static String serverView(String metric, Set<String> namespaces, Duration window) {

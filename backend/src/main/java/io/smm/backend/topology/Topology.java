@@ -1,6 +1,7 @@
 package io.smm.backend.topology;
 
 import io.smm.backend.prometheus.PrometheusException;
+import io.smm.backend.telemetry.TelemetryQueries;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -8,13 +9,14 @@ import java.util.List;
 /**
  * The mesh at {@code time} over the {@code window} before it. {@code errors} lists what could not
  * be read (a Prometheus query that failed, the health): the rest is still returned;
- * {@code failure} says why Prometheus failed, when it did (null otherwise).
+ * {@code failure} says why Prometheus failed, when it did (null otherwise); {@code telemetry}
+ * which series the traffic was read from ({@link TelemetryQueries.Source}).
  */
 public record Topology(Instant time, Duration window, List<TopologyNode> nodes, List<TopologyEdge> edges, List<String> errors,
-    PrometheusException.Kind failure) {
+    PrometheusException.Kind failure, TelemetryQueries.Source telemetry) {
 
   public Topology(Instant time, Duration window, List<TopologyNode> nodes, List<TopologyEdge> edges, List<String> errors) {
-    this(time, window, nodes, edges, errors, null);
+    this(time, window, nodes, edges, errors, null, TelemetryQueries.Source.RAW);
   }
 
   public static Topology empty(Instant time, Duration window) {

@@ -1,20 +1,25 @@
 package io.smm.backend.topology;
 
+import io.smm.api.telemetry.MeshRecordingRules;
 import io.smm.backend.PartErrors;
 import io.smm.backend.cluster.ClusterQueries;
 import io.smm.backend.health.HealthScore;
 import io.smm.backend.health.HealthService;
 import io.smm.backend.prometheus.PrometheusClient;
+import io.smm.backend.prometheus.PrometheusException;
+import io.smm.backend.prometheus.QueryScope;
 import io.smm.backend.prometheus.Sample;
 import io.smm.backend.telemetry.TelemetryQueries;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * The topology for a time (now = LIVE, or any past instant = TIMELINE) and window: the
@@ -27,19 +32,31 @@ public final class TopologyService {
 
   /** The history health compares the window with (as the health query does). */
   private static final Duration HEALTH_BASELINE = Duration.ofHours(1);
+  /** How long a LIVE answer serves identical requests: a third of Istio's 15 s scrape interval, within which little new arrives. */
+  public static final Duration LIVE_REUSE = Duration.ofSeconds(5);
+
+  /** What a LIVE request asks for; equal keys get the same answer. */
+  private record LiveKey(Set<String> namespaces, Duration window, boolean idleNodes, TopologyNode.Grouping grouping) {}
 
   private final PrometheusClient prometheus;
   private final ClusterQueries clusters;
   private final HealthService health;
   private final String cluster;
   private final Executor blocking;
+  private final SharedEvaluations<LiveKey, Topology> live;
 
   public TopologyService(PrometheusClient prometheus, ClusterQueries clusters, HealthService health, String cluster, Executor blocking) {
+    this(prometheus, clusters, health, cluster, blocking, LIVE_REUSE, System::nanoTime);
+  }
+
+  TopologyService(PrometheusClient prometheus, ClusterQueries clusters, HealthService health, String cluster, Executor blocking,
+      Duration liveReuse, LongSupplier nanoClock) {
     this.prometheus = prometheus;
     this.clusters = clusters;
     this.health = health;
     this.cluster = cluster;
     this.blocking = blocking;
+    this.live = new SharedEvaluations<>(liveReuse.toNanos(), 64, nanoClock);
   }
 
   public CompletableFuture<Topology> topology(Set<String> namespaces, Instant time, Duration window, boolean idleNodes) {
@@ -49,17 +66,32 @@ public final class TopologyService {
   /** @param grouping one node per workload, app (all versions), namespace or cluster */
   public CompletableFuture<Topology> topology(Set<String> namespaces, Instant time, Duration window, boolean idleNodes,
       TopologyNode.Grouping grouping) {
-    Instant at = time == null ? Instant.now() : time;
+    if (time != null) {
+      return evaluate(namespaces, time, window, idleNodes, grouping, true);
+    }
+    // LIVE: identical requests share one evaluation. It is nobody's in particular, so one client
+    // hanging up does not cancel it for the others.
+    QueryScope shared = new QueryScope("(shared LIVE topology)");
+    return live.get(new LiveKey(Set.copyOf(namespaces), window, idleNodes, grouping),
+        () -> shared.run(() -> evaluate(namespaces, Instant.now(), window, idleNodes, grouping, true)));
+  }
+
+  /** @param preferRecorded read the recording rules' series where they exist (false: the raw metrics, to compare) */
+  CompletableFuture<Topology> evaluate(Set<String> namespaces, Instant at, Duration window, boolean idleNodes,
+      TopologyNode.Grouping grouping, boolean preferRecorded) {
     PartErrors errors = new PartErrors();
     TopologyBuilder builder = new TopologyBuilder(cluster, grouping);
     // Each request gathers its own answers and applies them on one thread at the end: builders are
     // not thread-safe, and nothing is shared between requests, so concurrent users never wait for each other.
-    List<Part> parts = List.of(
-        part("request rates", TelemetryQueries.requestRates(namespaces, window), at, builder::requests, errors),
-        part("latency", TelemetryQueries.durationBuckets(namespaces, window), at, builder::durationBucket, errors),
-        part("TCP bytes sent", TelemetryQueries.tcpBytes("sent", namespaces, window), at, builder::tcpSent, errors),
-        part("TCP bytes received", TelemetryQueries.tcpBytes("received", namespaces, window), at, builder::tcpReceived, errors),
-        part("mTLS", TelemetryQueries.security(namespaces, window), at, builder::security, errors));
+    // The recorded aggregates first (1 minute windows only); the raw metrics when Prometheus has
+    // none for this instant: rules not installed (a user's own Prometheus), not evaluated yet, or
+    // a TIMELINE instant from before they existed.
+    QueryScope scope = QueryScope.current();
+    CompletableFuture<Traffic> traffic = !preferRecorded || window.toSeconds() != MeshRecordingRules.WINDOW_SECONDS
+        ? traffic(TelemetryQueries.Source.RAW, namespaces, at, window, builder)
+        : traffic(TelemetryQueries.Source.RECORDED, namespaces, at, window, builder).thenCompose(recorded ->
+            recorded.found() || !recorded.errors().list().isEmpty() ? CompletableFuture.completedFuture(recorded)
+                : scope.run(() -> traffic(TelemetryQueries.Source.RAW, namespaces, at, window, builder)));
     // Read even without idle nodes: it is what tells gateways and VMs apart from other workloads.
     CompletableFuture<List<KnownWorkload>> known = CompletableFuture.supplyAsync(() -> clusters.workloads(List.copyOf(namespaces))
         .stream().map(w -> new KnownWorkload(cluster, w.namespace(), w.name(), w.app(), w.version(),
@@ -73,18 +105,47 @@ public final class TopologyService {
           errors.add("health", e);
           return Map.of();
         });
-    CompletableFuture<?>[] all = parts.stream().map(Part::samples).toArray(CompletableFuture[]::new);
-    return CompletableFuture.allOf(all).thenCombine(known, (ignored, workloads) -> {
-      parts.forEach(Part::apply);
+    return traffic.thenCombine(known, (t, workloads) -> {
+      t.parts().forEach(Part::apply);
       workloads.forEach(w -> builder.known(w, idleNodes));
-      return builder.build(at, window, List.of());
-    }).thenCombine(scores, (graph, healthById) -> {
+      return t;
+    }).thenCombine(scores, (t, healthById) -> {
+      Topology graph = builder.build(at, window, List.of());
       List<TopologyNode> nodes = graph.nodes().stream().map(n -> {
         List<HealthScore> timeline = healthById.get(n.id());
         return timeline == null || timeline.isEmpty() ? n : n.withHealth(timeline.get(timeline.size() - 1));
       }).toList();
-      return new Topology(graph.time(), graph.window(), nodes, graph.edges(), errors.list(), errors.prometheusKind());
+      List<String> problems = new ArrayList<>(t.errors().list());
+      problems.addAll(errors.list());
+      PrometheusException.Kind failure = t.errors().prometheusKind() != null ? t.errors().prometheusKind() : errors.prometheusKind();
+      return new Topology(graph.time(), graph.window(), nodes, graph.edges(), problems, failure, t.source());
     });
+  }
+
+  /** The traffic parts of one attempt, answered: from which series, and what failed. */
+  private record Traffic(TelemetryQueries.Source source, List<Part> parts, PartErrors errors) {
+    boolean found() {
+      return parts.stream().anyMatch(p -> !p.samples().join().isEmpty());
+    }
+  }
+
+  private CompletableFuture<Traffic> traffic(TelemetryQueries.Source source, Set<String> namespaces, Instant at, Duration window,
+      TopologyBuilder builder) {
+    PartErrors errors = new PartErrors();
+    boolean recorded = source == TelemetryQueries.Source.RECORDED;
+    List<Part> parts = List.of(
+        part("request rates", recorded ? TelemetryQueries.recorded(MeshRecordingRules.REQUESTS, namespaces)
+            : TelemetryQueries.requestRates(namespaces, window), at, builder::requests, errors),
+        part("latency", recorded ? TelemetryQueries.recorded(MeshRecordingRules.DURATION_BUCKETS, namespaces)
+            : TelemetryQueries.durationBuckets(namespaces, window), at, builder::durationBucket, errors),
+        part("TCP bytes sent", recorded ? TelemetryQueries.recorded(MeshRecordingRules.TCP_SENT, namespaces)
+            : TelemetryQueries.tcpBytes("sent", namespaces, window), at, builder::tcpSent, errors),
+        part("TCP bytes received", recorded ? TelemetryQueries.recorded(MeshRecordingRules.TCP_RECEIVED, namespaces)
+            : TelemetryQueries.tcpBytes("received", namespaces, window), at, builder::tcpReceived, errors),
+        part("mTLS", recorded ? TelemetryQueries.recorded(MeshRecordingRules.SECURITY, namespaces)
+            : TelemetryQueries.security(namespaces, window), at, builder::security, errors));
+    return CompletableFuture.allOf(parts.stream().map(Part::samples).toArray(CompletableFuture[]::new))
+        .thenApply(ignored -> new Traffic(source, parts, errors));
   }
 
   /** One query's answer (empty when it failed) and where its samples go. */

@@ -19,12 +19,17 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,6 +45,7 @@ class ConcurrentTopologyTest {
   EmbeddedApiServer api;
   KubernetesClient client;
   final CountDownLatch slowAnswers = new CountDownLatch(1);
+  final AtomicInteger queries = new AtomicInteger();
 
   @BeforeEach
   void start() throws IOException {
@@ -61,6 +67,7 @@ class ConcurrentTopologyTest {
 
   /** One request-rate series of a call inside the namespace the query is about; empty answers otherwise. */
   private void answer(HttpExchange exchange) throws IOException {
+    queries.incrementAndGet();
     String query = URLDecoder.decode(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8), StandardCharsets.UTF_8);
     String namespace = query.contains("slow") ? "slow" : "fast";
     if (namespace.equals("slow")) {
@@ -109,5 +116,41 @@ class ConcurrentTopologyTest {
     assertThat(late.errors()).isEmpty();
     assertThat(late.nodes()).extracting(TopologyNode::namespace).containsOnly("slow");
     assertThat(late.edges()).extracting(TopologyEdge::source).containsOnly("workload:c1/slow/client", "service:c1/slow/server");
+  }
+
+  /** Fifty dashboards refreshing LIVE cost one evaluation per few seconds; a TIMELINE instant is always evaluated. */
+  @Test
+  void identicalLiveRequestsShareOneEvaluationForAFewSeconds() {
+    PrometheusClient prom = new PrometheusClient(URI.create("http://127.0.0.1:" + prometheus.getAddress().getPort()),
+        TestTimeouts.scaled(Duration.ofMinutes(2)), 8);
+    AtomicLong clock = new AtomicLong();
+    TopologyService topology = new TopologyService(prom, new ClusterQueries(client, "c1"),
+        new HealthService(prom, new HealthScorer(HealthThresholds.DEFAULT), "c1"), "c1", ForkJoinPool.commonPool(),
+        Duration.ofSeconds(5), clock::get);
+    Duration window = Duration.ofMinutes(1);
+
+    List<CompletableFuture<Topology>> dashboards = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      dashboards.add(topology.topology(Set.of("fast"), null, window, true));
+    }
+    Topology first = dashboards.get(0).join();
+    int oneEvaluation = queries.get();
+    assertThat(first.edges()).hasSize(2);
+    assertThat(dashboards).allSatisfy(d -> assertThat(d.join()).isSameAs(first));
+    assertThat(topology.topology(Set.of("fast"), null, window, true).join()).as("within 5 s: the same answer").isSameAs(first);
+    assertThat(queries.get()).as("50 + 1 requests, one evaluation").isEqualTo(oneEvaluation);
+
+    assertThat(topology.topology(Set.of("fast"), null, window, false).join()).as("another question").isNotSameAs(first);
+    int twoEvaluations = queries.get();
+    assertThat(twoEvaluations).isEqualTo(2 * oneEvaluation);
+
+    clock.addAndGet(Duration.ofSeconds(6).toNanos());
+    assertThat(topology.topology(Set.of("fast"), null, window, true).join()).as("after 5 s: evaluated again").isNotSameAs(first);
+    assertThat(queries.get()).isEqualTo(3 * oneEvaluation);
+
+    Instant past = Instant.now().minusSeconds(600);
+    topology.topology(Set.of("fast"), past, window, true).join();
+    topology.topology(Set.of("fast"), past, window, true).join();
+    assertThat(queries.get()).as("TIMELINE instants are not shared").isEqualTo(5 * oneEvaluation);
   }
 }

@@ -30,7 +30,8 @@ public final class Components {
                 "--web.external-url=http://localhost:9090" + PrometheusConfig.ROUTE_PREFIX),
                 List.of(new Workload.Port("http-web", 9090, 59090)),
                 new Workload.Probe(9090, PrometheusConfig.ROUTE_PREFIX + "/-/ready", PrometheusConfig.ROUTE_PREFIX + "/-/healthy"), Map.of(),
-                "/etc/prometheus"), Map.of(), ProductRbac.PROMETHEUS.and(PrometheusConfig.CONFIG_MAP)),
+                "/etc/prometheus"), Map.of(), ProductRbac.PROMETHEUS.and(PrometheusConfig.CONFIG_MAP)
+                .and(PrometheusConfig.MESH_RULES)),
         new ServiceComponent("grafana", "smm.grafana", null, "smm-grafana",
             new Workload(Workload.upstream("grafana/grafana:7.5.11"), Workload.fixedArgs(), List.of(new Workload.Port("http", 3000)),
                 new Workload.Probe(3000, "/api/health", "/api/health"), Map.of()), Map.of()),

@@ -2,7 +2,11 @@ package io.smm.operator.components;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.smm.api.telemetry.MeshRecordingRules;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The install's Prometheus configuration: Istio's standard scrape of annotated pods (istiod's
@@ -55,6 +59,21 @@ final class PrometheusConfig {
 
   /** The configuration beside the Prometheus Deployment, which mounts it at /etc/prometheus. */
   static final ServiceComponent.Beside CONFIG_MAP = (app, namespace, config) -> List.of(configMap(app, namespace, config));
+
+  /**
+   * The mesh's recording rules ({@link MeshRecordingRules}) as a PrometheusRule beside Prometheus,
+   * where the SLOs' rules are too: the topology reads their series, and the raw metrics without them.
+   */
+  static final ServiceComponent.Beside MESH_RULES = (app, namespace, config) -> List.of(meshRules(namespace));
+
+  static GenericKubernetesResource meshRules(String namespace) {
+    List<Map<String, String>> rules = MeshRecordingRules.ALL.stream()
+        .map(r -> Map.of("record", r.record(), "expr", r.expr())).toList();
+    return new GenericKubernetesResourceBuilder().withApiVersion("monitoring.coreos.com/v1").withKind("PrometheusRule")
+        .withNewMetadata().withName(MeshRecordingRules.GROUP).withNamespace(namespace).endMetadata()
+        .addToAdditionalProperties("spec", Map.of("groups", List.of(Map.of("name", MeshRecordingRules.GROUP, "rules", rules))))
+        .build();
+  }
 
   static ConfigMap configMap(String app, String namespace, ControlPlaneConfig config) {
     return new ConfigMapBuilder().withNewMetadata().withName(app + "-config").withNamespace(namespace).endMetadata()

@@ -1,5 +1,8 @@
 package io.smm.backend.topology.bench;
 
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.smm.backend.cluster.ClusterQueries;
 import io.smm.backend.health.HealthScorer;
 import io.smm.backend.health.HealthService;
 import io.smm.backend.health.HealthThresholds;
@@ -7,6 +10,8 @@ import io.smm.backend.prometheus.PrometheusClient;
 import io.smm.backend.telemetry.TelemetryQueries;
 import io.smm.backend.topology.Topology;
 import io.smm.backend.topology.TopologyService;
+import io.smm.sandbox.kube.EmbeddedApiServer;
+import io.smm.sandbox.testing.DemoWorkloads;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -26,8 +31,11 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 
 /**
@@ -35,9 +43,12 @@ import java.util.concurrent.ForkJoinPool;
  * two response codes, Istio's 20 duration buckets, TCP bytes and mTLS series) is written as
  * OpenMetrics, imported with promtool into a real Prometheus, and the live topology of all
  * namespaces is queried. Reports per N the median wall time of the backend's topology (with the
- * health it joins in, as the API serves it), the median wall time of the five topology queries
- * sent straight to Prometheus with the same concurrency (the floor, without health),
- * their ratio, and the heap used after the query. Writes backend/target/topology-bench.json.
+ * health it joins in and the Kubernetes workloads it lists, as the API serves it: the N
+ * Deployments live in an embedded API server), the median wall time of the five topology queries
+ * sent straight to Prometheus with the same concurrency (the floor, without health), their
+ * ratio, the heap used after the query, the JVM's CPU seconds per request (robust on a busy
+ * machine), and 50 users asking at once (TIMELINE, so nothing is shared): their p50/p95 against
+ * one user's. Writes backend/target/topology-bench.json.
  */
 public final class TopologyBenchmark {
 
@@ -61,7 +72,16 @@ public final class TopologyBenchmark {
     System.out.print(json);
   }
 
+  static final int USERS = 50;
+  static final ExecutorService users50 = Executors.newFixedThreadPool(USERS, r -> {
+    Thread t = new Thread(r, "bench-user");
+    t.setDaemon(true);
+    return t;
+  });
+
   static String run(int workloads, int rounds) throws Exception {
+    EmbeddedApiServer api = null;
+    KubernetesClient kube = null;
     Path dir = Files.createTempDirectory("smm-topology-bench");
     long now = Instant.now().getEpochSecond() / 15 * 15 - 30;
     long t0 = System.nanoTime();
@@ -84,8 +104,11 @@ public final class TopologyBenchmark {
       Instant at = Instant.ofEpochSecond(now);
       Duration window = Duration.ofMinutes(1);
       PrometheusClient client = new PrometheusClient(URI.create(url), Duration.ofMinutes(5), 8);
-      TopologyService service = new TopologyService(client, null, new HealthService(client, new HealthScorer(HealthThresholds.DEFAULT), "c1"),
-          "c1", ForkJoinPool.commonPool());
+      api = EmbeddedApiServer.start(0);
+      kube = api.newClient();
+      deployments(kube, workloads);
+      TopologyService service = new TopologyService(client, new ClusterQueries(kube, "c1"),
+          new HealthService(client, new HealthScorer(HealthThresholds.DEFAULT), "c1"), "c1", ForkJoinPool.commonPool());
       List<String> queries = List.of(TelemetryQueries.requestRates(Set.of(), window), TelemetryQueries.durationBuckets(Set.of(), window),
           TelemetryQueries.tcpBytes("sent", Set.of(), window), TelemetryQueries.tcpBytes("received", Set.of(), window),
           TelemetryQueries.security(Set.of(), window));
@@ -94,6 +117,7 @@ public final class TopologyBenchmark {
       List<Double> backend = new ArrayList<>();
       List<Double> floor = new ArrayList<>();
       Topology last = null;
+      long cpu0 = cpuNanos();
       for (int r = 0; r < rounds; r++) {
         long s = System.nanoTime();
         raw(url, queries, now);
@@ -102,6 +126,19 @@ public final class TopologyBenchmark {
         last = service.topology(Set.of(), at, window, false).join();
         backend.add((System.nanoTime() - s) / 1e9);
       }
+      double cpuPerRequest = (cpuNanos() - cpu0) / 1e9 / rounds;
+      List<Double> concurrent = new ArrayList<>();
+      List<CompletableFuture<Void>> users = new ArrayList<>();
+      for (int u = 0; u < USERS; u++) {
+        users.add(CompletableFuture.runAsync(() -> {
+          long s = System.nanoTime();
+          service.topology(Set.of(), at, window, false).join();
+          synchronized (concurrent) {
+            concurrent.add((System.nanoTime() - s) / 1e9);
+          }
+        }, users50));
+      }
+      users.forEach(CompletableFuture::join);
       if (!last.errors().isEmpty()) {
         throw new IllegalStateException("topology errors: " + last.errors());
       }
@@ -109,11 +146,20 @@ public final class TopologyBenchmark {
       long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
       double b = median(backend);
       double f = median(floor);
+      double p50 = percentile(concurrent, 0.5);
+      double p95 = percentile(concurrent, 0.95);
       return String.format(Locale.ROOT, "    {\"workloads\": %d, \"edges\": %d, \"series\": %d, \"importSeconds\": %.1f, "
           + "\"nodes\": %d, \"topologyEdges\": %d, \"topologySeconds\": %.3f, \"prometheusSeconds\": %.3f, \"ratio\": %.2f, "
-          + "\"heapAfterMiB\": %.0f}", workloads, 5 * workloads, series, importSeconds, last.nodes().size(), last.edges().size(), b, f,
-          b / f, heap / 1048576.0);
+          + "\"heapAfterMiB\": %.0f, \"jvmCpuSecondsPerRequest\": %.3f, \"concurrentUsers\": %d, \"concurrentP50Seconds\": %.3f, "
+          + "\"concurrentP95Seconds\": %.3f, \"concurrentP95Ratio\": %.2f}", workloads, 5 * workloads, series, importSeconds,
+          last.nodes().size(), last.edges().size(), b, f, b / f, heap / 1048576.0, cpuPerRequest, USERS, p50, p95, p95 / b);
     } finally {
+      if (kube != null) {
+        kube.close();
+      }
+      if (api != null) {
+        api.close();
+      }
       prometheus.destroy();
       prometheus.waitFor();
       deleteTree(dir);
@@ -219,6 +265,27 @@ public final class TopologyBenchmark {
     if (p.waitFor() != 0) {
       throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
     }
+  }
+
+  /** The workloads the metrics name, as Deployments (w{s}-v1 in ns{s % 10}): what the topology lists from Kubernetes. */
+  static void deployments(KubernetesClient kube, int n) {
+    for (int ns = 0; ns < Math.min(10, n); ns++) {
+      kube.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("ns" + ns).endMetadata().build()).create();
+    }
+    for (int s = 0; s < n; s++) {
+      kube.apps().deployments().inNamespace("ns" + (s % 10)).resource(DemoWorkloads.minimalDeployment("w" + s + "-v1",
+          Map.of("app", "w" + s, "version", "v1"))).create();
+    }
+  }
+
+  static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  static double percentile(List<Double> values, double q) {
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1));
   }
 
   static double median(List<Double> values) {

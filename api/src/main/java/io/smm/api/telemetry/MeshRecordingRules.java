@@ -1,0 +1,65 @@
+package io.smm.api.telemetry;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The mesh's aggregates, recorded by Prometheus on every evaluation so that a topology of
+ * thousands of workloads reads a few thousand pre-summed series instead of folding hundreds of
+ * thousands of raw ones. Written once, used twice: the install renders them as a PrometheusRule
+ * (and the README shows them for a Prometheus of the user's own), the backend reads the recorded
+ * names and falls back to the raw expressions where the recorded series do not exist. Names follow
+ * Prometheus' level:metric:operations convention; every rule is over a 1 minute rate window, the
+ * topology's default, so other windows read the raw series.
+ */
+public final class MeshRecordingRules {
+
+  /** The labels that identify an edge from a client workload through a service to a server workload. */
+  public static final String EDGE = "source_cluster,source_workload_namespace,source_workload,source_app,source_version,"
+      + "destination_cluster,destination_service_namespace,destination_service_name,destination_service,"
+      + "destination_workload_namespace,destination_workload,destination_app,destination_version,request_protocol";
+
+  /**
+   * Whose sidecar reports a call in the client view: the client's for calls between meshed
+   * workloads, the server's for calls from outside the mesh. Joined with "or" before summing, the
+   * two never count a call twice (they differ in the reporter label).
+   */
+  public static final List<String> CLIENT_VIEW = List.of("reporter=\"source\"", "reporter=\"destination\",source_workload=\"unknown\"");
+
+  /** The window every recorded rate is over. */
+  public static final int WINDOW_SECONDS = 60;
+
+  public static final String GROUP = "smm-mesh-telemetry";
+
+  /** A recorded series: its name and the expression Prometheus evaluates for it. */
+  public record Rule(String record, String expr) {}
+
+  public static final Rule REQUESTS = new Rule("edge:istio_requests:rate1m",
+      "sum by (" + EDGE + ",response_code,grpc_response_status,response_flags) (" + clientView("istio_requests_total") + ")");
+  public static final Rule DURATION_BUCKETS = new Rule("edge:istio_request_duration_milliseconds_bucket:rate1m",
+      "sum by (" + EDGE + ",le) (" + clientView("istio_request_duration_milliseconds_bucket") + ")");
+  public static final Rule TCP_SENT = new Rule("edge:istio_tcp_sent_bytes:rate1m",
+      "sum by (" + EDGE + ") (" + clientView("istio_tcp_sent_bytes_total") + ")");
+  public static final Rule TCP_RECEIVED = new Rule("edge:istio_tcp_received_bytes:rate1m",
+      "sum by (" + EDGE + ") (" + clientView("istio_tcp_received_bytes_total") + ")");
+  public static final Rule SECURITY = new Rule("edge:istio_traffic_by_security_policy:rate1m",
+      "sum by (" + EDGE + ",connection_security_policy) (rate(istio_requests_total{reporter=\"destination\"}[1m])"
+          + " or rate(istio_tcp_connections_opened_total{reporter=\"destination\"}[1m]))");
+
+  public static final List<Rule> ALL = List.of(REQUESTS, DURATION_BUCKETS, TCP_SENT, TCP_RECEIVED, SECURITY);
+
+  private MeshRecordingRules() {}
+
+  private static String clientView(String metric) {
+    return CLIENT_VIEW.stream().map(s -> "rate(" + metric + "{" + s + "}[1m])").collect(Collectors.joining(" or "));
+  }
+
+  /** The rule group as a Prometheus rule file (what a PrometheusRule's spec holds, and what a user puts in rule_files). */
+  public static String ruleFile() {
+    StringBuilder out = new StringBuilder("groups:\n- name: " + GROUP + "\n  rules:\n");
+    for (Rule r : ALL) {
+      out.append("  - record: ").append(r.record()).append("\n    expr: '").append(r.expr().replace("'", "''")).append("'\n");
+    }
+    return out.toString();
+  }
+}
