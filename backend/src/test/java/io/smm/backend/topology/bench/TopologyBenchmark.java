@@ -2,6 +2,7 @@ package io.smm.backend.topology.bench;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.smm.api.telemetry.MeshRecordingRules;
 import io.smm.backend.cluster.ClusterQueries;
 import io.smm.backend.health.HealthScorer;
 import io.smm.backend.health.HealthService;
@@ -95,9 +96,7 @@ public final class TopologyBenchmark {
       port = s.getLocalPort();
     }
     Files.writeString(dir.resolve("prometheus.yml"), "global: {}\n");
-    Process prometheus = new ProcessBuilder("prometheus", "--config.file=" + dir.resolve("prometheus.yml"),
-        "--storage.tsdb.path=" + data, "--web.listen-address=127.0.0.1:" + port, "--storage.tsdb.retention.time=1d",
-        "--query.max-samples=200000000").redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+    Process prometheus = prometheus(dir, data, port);
     try {
       String url = "http://127.0.0.1:" + port;
       awaitReady(url);
@@ -109,24 +108,41 @@ public final class TopologyBenchmark {
       deployments(kube, workloads);
       TopologyService service = new TopologyService(client, new ClusterQueries(kube, "c1"),
           new HealthService(client, new HealthScorer(HealthThresholds.DEFAULT), "c1"), "c1", ForkJoinPool.commonPool());
-      List<String> queries = List.of(TelemetryQueries.requestRates(Set.of(), window), TelemetryQueries.durationBuckets(Set.of(), window),
-          TelemetryQueries.tcpBytes("sent", Set.of(), window), TelemetryQueries.tcpBytes("received", Set.of(), window),
-          TelemetryQueries.security(Set.of(), window));
-      service.topology(Set.of(), at, window, false).join(); // warm-up: caches on both sides
-      raw(url, queries, now);
-      List<Double> backend = new ArrayList<>();
-      List<Double> floor = new ArrayList<>();
-      Topology last = null;
+      // Phase 1, no recording rules: the topology falls back to the raw metrics.
+      Measured raw = measure(service, url, rawQueries(window), at, now, rounds, TelemetryQueries.Source.RAW);
+      // Phase 2: the rules backfilled over the last minutes (promtool, as for rules added to a running
+      // Prometheus), Prometheus restarted on the blocks: the topology reads the recorded series.
+      Path rules = dir.resolve("mesh.rules.yml");
+      Files.writeString(rules, MeshRecordingRules.ruleFile());
+      Path recordedBlocks = dir.resolve("recorded");
+      long t1 = System.nanoTime();
+      exec("promtool", "tsdb", "create-blocks-from", "rules", "--quiet", "--start=" + (now - 180), "--end=" + (now + 1), "--url=" + url,
+          "--output-dir=" + recordedBlocks, rules.toString());
+      double ruleSeconds = (System.nanoTime() - t1) / 1e9 / 4; // four evaluations, 60 s apart: the cost of one
+      prometheus.destroy();
+      prometheus.waitFor();
+      try (var blocks = Files.list(recordedBlocks)) {
+        for (Path b : blocks.toList()) {
+          Files.move(b, data.resolve(b.getFileName()));
+        }
+      }
+      prometheus = prometheus(dir, data, port);
+      awaitReady(url);
+      Measured recorded = measure(service, url, recordedQueries(), at, now, rounds, TelemetryQueries.Source.RECORDED);
+      Topology last = recorded.last();
+      List<Double> backend = recorded.backend();
+      List<Double> floor = recorded.floor();
       long cpu0 = cpuNanos();
       for (int r = 0; r < rounds; r++) {
-        long s = System.nanoTime();
-        raw(url, queries, now);
-        floor.add((System.nanoTime() - s) / 1e9);
-        s = System.nanoTime();
-        last = service.topology(Set.of(), at, window, false).join();
-        backend.add((System.nanoTime() - s) / 1e9);
+        service.topology(Set.of(), at, window, false).join();
       }
       double cpuPerRequest = (cpuNanos() - cpu0) / 1e9 / rounds;
+      List<Double> single = new ArrayList<>();
+      for (int r = 0; r < rounds; r++) {
+        long s = System.nanoTime();
+        service.topology(Set.of(), at, window, false).join();
+        single.add((System.nanoTime() - s) / 1e9);
+      }
       List<Double> concurrent = new ArrayList<>();
       List<CompletableFuture<Void>> users = new ArrayList<>();
       for (int u = 0; u < USERS; u++) {
@@ -144,15 +160,17 @@ public final class TopologyBenchmark {
       }
       System.gc();
       long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-      double b = median(backend);
-      double f = median(floor);
       double p50 = percentile(concurrent, 0.5);
       double p95 = percentile(concurrent, 0.95);
+      double one = median(single);
       return String.format(Locale.ROOT, "    {\"workloads\": %d, \"edges\": %d, \"series\": %d, \"importSeconds\": %.1f, "
-          + "\"nodes\": %d, \"topologyEdges\": %d, \"topologySeconds\": %.3f, \"prometheusSeconds\": %.3f, \"ratio\": %.2f, "
-          + "\"heapAfterMiB\": %.0f, \"jvmCpuSecondsPerRequest\": %.3f, \"concurrentUsers\": %d, \"concurrentP50Seconds\": %.3f, "
-          + "\"concurrentP95Seconds\": %.3f, \"concurrentP95Ratio\": %.2f}", workloads, 5 * workloads, series, importSeconds,
-          last.nodes().size(), last.edges().size(), b, f, b / f, heap / 1048576.0, cpuPerRequest, USERS, p50, p95, p95 / b);
+          + "\"nodes\": %d, \"topologyEdges\": %d, \"telemetry\": \"%s\", \"topologySeconds\": %.3f, \"prometheusSeconds\": %.3f, "
+          + "\"ratio\": %.2f, \"rawTopologySeconds\": %.3f, \"rawPrometheusSeconds\": %.3f, \"rawRatio\": %.2f, "
+          + "\"ruleEvaluationSeconds\": %.3f, \"heapAfterMiB\": %.0f, \"jvmCpuSecondsPerRequest\": %.3f, \"concurrentUsers\": %d, "
+          + "\"singleUserSeconds\": %.3f, \"concurrentP50Seconds\": %.3f, \"concurrentP95Seconds\": %.3f, \"concurrentP95Ratio\": %.2f}",
+          workloads, 5 * workloads, series, importSeconds, last.nodes().size(), last.edges().size(), last.telemetry(), median(backend),
+          median(floor), median(backend) / median(floor), median(raw.backend()), median(raw.floor()),
+          median(raw.backend()) / median(raw.floor()), ruleSeconds, heap / 1048576.0, cpuPerRequest, USERS, one, p50, p95, p95 / one);
     } finally {
       if (kube != null) {
         kube.close();
@@ -164,6 +182,48 @@ public final class TopologyBenchmark {
       prometheus.waitFor();
       deleteTree(dir);
     }
+  }
+
+  record Measured(List<Double> backend, List<Double> floor, Topology last) {}
+
+  /** Median inputs for the backend's topology (which must come from {@code expected}) and for its queries sent straight to Prometheus. */
+  static Measured measure(TopologyService service, String url, List<String> queries, Instant at, long now, int rounds,
+      TelemetryQueries.Source expected) {
+    Duration window = Duration.ofMinutes(1);
+    service.topology(Set.of(), at, window, false).join(); // warm-up: caches on both sides
+    raw(url, queries, now);
+    List<Double> backend = new ArrayList<>();
+    List<Double> floor = new ArrayList<>();
+    Topology last = null;
+    for (int r = 0; r < rounds; r++) {
+      long s = System.nanoTime();
+      raw(url, queries, now);
+      floor.add((System.nanoTime() - s) / 1e9);
+      s = System.nanoTime();
+      last = service.topology(Set.of(), at, window, false).join();
+      backend.add((System.nanoTime() - s) / 1e9);
+    }
+    if (last.telemetry() != expected) {
+      throw new IllegalStateException("the topology was read from " + last.telemetry() + " series, expected " + expected);
+    }
+    return new Measured(backend, floor, last);
+  }
+
+  static List<String> rawQueries(Duration window) {
+    return List.of(TelemetryQueries.requestRates(Set.of(), window), TelemetryQueries.durationBuckets(Set.of(), window),
+        TelemetryQueries.tcpBytes("sent", Set.of(), window), TelemetryQueries.tcpBytes("received", Set.of(), window),
+        TelemetryQueries.security(Set.of(), window));
+  }
+
+  static List<String> recordedQueries() {
+    return MeshRecordingRules.ALL.stream().map(r -> TelemetryQueries.recorded(r, Set.of())).toList();
+  }
+
+  static Process prometheus(Path dir, Path data, int port) throws IOException {
+    return new ProcessBuilder("prometheus", "--config.file=" + dir.resolve("prometheus.yml"),
+        "--storage.tsdb.path=" + data, "--web.listen-address=127.0.0.1:" + port, "--storage.tsdb.retention.time=1d",
+        "--query.max-samples=200000000").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
+            dir.resolve("prometheus.log").toFile())).start();
   }
 
   /** The five queries sent concurrently as plain HTTP, bodies read and dropped: what Prometheus alone takes. */
