@@ -21,7 +21,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,27 +52,7 @@ class TopologyTimelineTest {
   static final long END = NOW - 3600;
 
   static Map<String, String> edge(String source, String service, String code) {
-    Map<String, String> l = new HashMap<>();
-    l.put("reporter", "source");
-    l.put("source_cluster", "c1");
-    l.put("source_workload_namespace", "shop");
-    l.put("source_workload", source);
-    l.put("source_app", source.replace("-v1", ""));
-    l.put("source_version", "v1");
-    l.put("destination_cluster", "c1");
-    l.put("destination_service_namespace", "shop");
-    l.put("destination_service_name", service);
-    l.put("destination_service", service + ".shop.svc.cluster.local");
-    l.put("destination_workload_namespace", "shop");
-    l.put("destination_workload", service + "-v1");
-    l.put("destination_app", service);
-    l.put("destination_version", "v1");
-    l.put("request_protocol", "http");
-    l.put("response_code", code);
-    l.put("grpc_response_status", "-");
-    l.put("response_flags", "-");
-    l.put("connection_security_policy", "unknown");
-    return l;
+    return RecordedTopologyTest.call("source", source, "shop", service, code, "http");
   }
 
   static final String CATALOG_POD = "catalog-v1-7d9f8c6b5-x2x4z";

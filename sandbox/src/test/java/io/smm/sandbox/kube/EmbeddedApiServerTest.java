@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -20,6 +21,7 @@ import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.smm.sandbox.testing.DemoWorkloads;
 import io.smm.sandbox.testing.Eventually;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -296,5 +298,37 @@ class EmbeddedApiServerTest {
       }
     }
     throw new AssertionError(name + " not in " + resourceList);
+  }
+
+  ConfigMap configMap(String name, String value) {
+    return new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace("default").endMetadata().addToData("v", value).build();
+  }
+
+  /** ?dryRun=All: a write is checked and answered as kube-apiserver would, and nothing is stored. */
+  @Test
+  void dryRunWritesAreAnsweredAndCheckedButNeverStored() {
+    ConfigMap answered = client.configMaps().inNamespace("default").resource(configMap("dry-run-planned", "1")).dryRun().create();
+    assertThat(answered.getData()).containsEntry("v", "1");
+    assertThat(client.configMaps().inNamespace("default").withName("dry-run-planned").get()).as("a dry-run create stores nothing").isNull();
+
+    ConfigMap stored = client.configMaps().inNamespace("default").resource(configMap("dry-run-kept", "1")).create();
+    assertThatThrownBy(() -> client.configMaps().inNamespace("default").resource(configMap("dry-run-kept", "2")).dryRun().create())
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(409));
+    client.configMaps().inNamespace("default").resource(new ConfigMapBuilder(stored).addToData("v", "2").build()).dryRun().update();
+    client.configMaps().inNamespace("default").withName("dry-run-kept").dryRun()
+        .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), "{\"data\":{\"v\":\"3\"}}");
+    client.configMaps().inNamespace("default").withName("dry-run-kept").dryRun().patch(PatchContext.of(PatchType.JSON_MERGE), "{\"data\":{\"v\":\"4\"}}");
+    client.configMaps().inNamespace("default").withName("dry-run-kept").dryRun().delete();
+    ConfigMap after = client.configMaps().inNamespace("default").withName("dry-run-kept").get();
+    assertThat(after.getData()).as("no dry run changed it").containsEntry("v", "1");
+    assertThat(after.getMetadata().getResourceVersion()).isEqualTo(stored.getMetadata().getResourceVersion());
+
+    Deployment invalid = DemoWorkloads.minimalDeployment("dry-run-broken", Map.of("app", "dry-run-broken"));
+    invalid.getSpec().setReplicas(-1);
+    assertThatThrownBy(() -> client.apps().deployments().inNamespace("default").resource(invalid).dryRun().create())
+        .as("a dry run is validated like the write").isInstanceOfSatisfying(KubernetesClientException.class,
+            e -> assertThat(e.getCode()).isEqualTo(422));
+    client.namespaces().withName("default").dryRun().delete();
+    assertThat(client.namespaces().withName("default").get().getMetadata().getDeletionTimestamp()).isNull();
   }
 }

@@ -119,36 +119,34 @@ class ClusterStoreCrashTest {
 
   /** Creates, updates and deletes its own ConfigMaps, one request at a time, until the server dies. */
   void write(KubernetesClient client, int writer, AtomicBoolean stop, AtomicInteger acks) {
+    var configMaps = client.configMaps().inNamespace(NS);
     for (int i = 0; !stop.get(); i++) {
       String name = "w" + writer + "-" + i;
-      String target = name;
       try {
-        inFlight.add(target);
-        client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata().withName(name).endMetadata()
-            .addToData("value", "v1").build()).create();
-        acknowledged.put(name, Optional.of("v1"));
-        inFlight.remove(target);
-        acks.incrementAndGet();
+        acknowledge(name, Optional.of("v1"), acks, () -> configMaps.resource(new ConfigMapBuilder().withNewMetadata().withName(name)
+            .endMetadata().addToData("value", "v1").build()).create());
+        String earlier = "w" + writer + "-" + (i - 1);
         if (i % 3 == 2) {
-          target = "w" + writer + "-" + (i - 1);
-          inFlight.add(target);
-          client.configMaps().inNamespace(NS).withName(target).edit(cm -> new ConfigMapBuilder(cm).addToData("value", "v2").build());
-          acknowledged.put(target, Optional.of("v2"));
-          inFlight.remove(target);
-          acks.incrementAndGet();
+          acknowledge(earlier, Optional.of("v2"), acks,
+              () -> configMaps.withName(earlier).edit(cm -> new ConfigMapBuilder(cm).addToData("value", "v2").build()));
         }
+        String older = "w" + writer + "-" + (i - 2);
         if (i % 5 == 4) {
-          target = "w" + writer + "-" + (i - 2);
-          inFlight.add(target);
-          client.configMaps().inNamespace(NS).withName(target).delete();
-          acknowledged.put(target, Optional.empty());
-          inFlight.remove(target);
-          acks.incrementAndGet();
+          acknowledge(older, Optional.empty(), acks, () -> configMaps.withName(older).delete());
         }
       } catch (RuntimeException e) {
-        return; // the server was killed: this write's outcome is unknown, and it stays in inFlight
+        return; // the server was killed: this write's outcome is unknown, and its name stays in inFlight
       }
     }
+  }
+
+  /** Runs one write of {@code name}; once the server answered it, {@code state} is what the name must hold after the crash. */
+  void acknowledge(String name, Optional<String> state, AtomicInteger acks, Runnable write) {
+    inFlight.add(name);
+    write.run();
+    acknowledged.put(name, state);
+    inFlight.remove(name);
+    acks.incrementAndGet();
   }
 
   static KubernetesClient client(String url) {
