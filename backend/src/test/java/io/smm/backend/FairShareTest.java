@@ -28,6 +28,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -52,9 +53,12 @@ import org.junit.jupiter.api.Test;
  */
 class FairShareTest {
 
-  /** The biggest topology request the cost limit lets through: 18 aliases of 53 each. */
-  static final String FLOOD = IntStream.range(0, 18).mapToObj(i -> "t" + i + ": topology(namespaces: [\"alice-ns\"]) { nodes { id } }")
-      .collect(Collectors.joining(" ", "{ ", " }"));
+  /**
+   * The biggest topology request the cost limit lets through: 18 aliases of 53 each, each about
+   * another minute of the TIMELINE (identical LIVE requests would share one evaluation).
+   */
+  static final String FLOOD = IntStream.range(0, 18).mapToObj(i -> "t" + i + ": topology(namespaces: [\"alice-ns\"], time: \""
+      + Instant.now().minusSeconds(60L * (i + 1)) + "\") { nodes { id } }").collect(Collectors.joining(" ", "{ ", " }"));
   static final String BOB_TOPOLOGY = "{ topology(namespaces: [\"bob-ns\"]) { nodes { id } } }";
 
   static HttpServer prometheus;

@@ -69,9 +69,9 @@ public final class TopologyService {
     if (time != null) {
       return evaluate(namespaces, time, window, idleNodes, grouping, true);
     }
-    // LIVE: identical requests share one evaluation. It is nobody's in particular, so one client
-    // hanging up does not cancel it for the others.
-    QueryScope shared = new QueryScope("(shared LIVE topology)");
+    // LIVE: identical requests share one evaluation. Its queries count as the first asker's in the
+    // fair share, but are not cancelled when that one hangs up: others may be waiting for them.
+    QueryScope shared = new QueryScope(QueryScope.current().owner());
     return live.get(new LiveKey(Set.copyOf(namespaces), window, idleNodes, grouping),
         () -> shared.run(() -> evaluate(namespaces, Instant.now(), window, idleNodes, grouping, true)));
   }
