@@ -13,11 +13,16 @@ import java.util.stream.Collectors;
  * topology's default, so other windows read the raw series.
  */
 public final class MeshRecordingRules {
+  // Edge series are the topology's; service health sums them by service, workload health reads the workload ones.
 
   /** The labels that identify an edge from a client workload through a service to a server workload. */
   public static final String EDGE = "source_cluster,source_workload_namespace,source_workload,source_app,source_version,"
       + "destination_cluster,destination_service_namespace,destination_service_name,destination_service,"
       + "destination_workload_namespace,destination_workload,destination_app,destination_version,request_protocol";
+
+  /** The labels naming a workload as a server, and a request's outcome. */
+  public static final String WORKLOAD = "destination_cluster,destination_workload_namespace,destination_workload";
+  public static final String OUTCOME = "request_protocol,response_code,grpc_response_status";
 
   /**
    * Whose sidecar reports a call in the client view: the client's for calls between meshed
@@ -46,7 +51,19 @@ public final class MeshRecordingRules {
       "sum by (" + EDGE + ",connection_security_policy) (rate(istio_requests_total{reporter=\"destination\"}[1m])"
           + " or rate(istio_tcp_connections_opened_total{reporter=\"destination\"}[1m]))");
 
-  public static final List<Rule> ALL = List.of(REQUESTS, DURATION_BUCKETS, TCP_SENT, TCP_RECEIVED, SECURITY);
+  public static final Rule TCP_CONNECTIONS = new Rule("edge:istio_tcp_connections_opened:rate1m",
+      "sum by (" + EDGE + ") (" + clientView("istio_tcp_connections_opened_total") + ")");
+
+  // The server view, as each workload's own sidecar saw what it served: health judges workloads on it.
+  public static final Rule WORKLOAD_REQUESTS = new Rule("workload:istio_requests:rate1m",
+      "sum by (" + WORKLOAD + "," + OUTCOME + ") (rate(istio_requests_total{reporter=\"destination\"}[1m]))");
+  public static final Rule WORKLOAD_DURATION_BUCKETS = new Rule("workload:istio_request_duration_milliseconds_bucket:rate1m",
+      "sum by (" + WORKLOAD + ",le) (rate(istio_request_duration_milliseconds_bucket{reporter=\"destination\"}[1m]))");
+  public static final Rule WORKLOAD_TCP_CONNECTIONS = new Rule("workload:istio_tcp_connections_opened:rate1m",
+      "sum by (" + WORKLOAD + ") (rate(istio_tcp_connections_opened_total{reporter=\"destination\"}[1m]))");
+
+  public static final List<Rule> ALL = List.of(REQUESTS, DURATION_BUCKETS, TCP_SENT, TCP_RECEIVED, SECURITY, TCP_CONNECTIONS,
+      WORKLOAD_REQUESTS, WORKLOAD_DURATION_BUCKETS, WORKLOAD_TCP_CONNECTIONS);
 
   private MeshRecordingRules() {}
 

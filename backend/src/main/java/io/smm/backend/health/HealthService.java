@@ -1,7 +1,9 @@
 package io.smm.backend.health;
 
+import io.smm.api.telemetry.MeshRecordingRules;
 import io.smm.backend.cluster.ControllerNames;
 import io.smm.backend.prometheus.PrometheusClient;
+import io.smm.backend.prometheus.QueryScope;
 import io.smm.backend.prometheus.Series;
 import io.smm.backend.telemetry.EntityIds;
 import io.smm.backend.telemetry.RequestOutcome;
@@ -41,15 +43,38 @@ public final class HealthService {
     this.defaultCluster = defaultCluster;
   }
 
-  /** Node id (as the topology names services and workloads) -> health at each step, oldest first. */
+  /**
+   * Node id (as the topology names services and workloads) -> health at each step, oldest first.
+   * Read from the mesh's recorded series when the window is theirs (1 minute) and they exist from
+   * the start of the baseline on (their rules ran then); from the raw metrics otherwise.
+   */
   public CompletableFuture<Map<String, List<HealthScore>>> timelines(Set<String> namespaces, Span span) {
     Instant start = span.end().minus(span.range()).minus(span.baseline());
-    var serviceOutcomes = prometheus.range(TelemetryQueries.serviceOutcomes(namespaces, span.window()), start, span.end(), span.step());
-    var serviceP95 = prometheus.range(TelemetryQueries.serviceP95(namespaces, span.window()), start, span.end(), span.step());
-    var workloadOutcomes = prometheus.range(TelemetryQueries.workloadOutcomes(namespaces, span.window()), start, span.end(), span.step());
-    var workloadP95 = prometheus.range(TelemetryQueries.workloadP95(namespaces, span.window()), start, span.end(), span.step());
-    var serviceTcp = prometheus.range(TelemetryQueries.serviceTcpConnections(namespaces, span.window()), start, span.end(), span.step());
-    var workloadTcp = prometheus.range(TelemetryQueries.workloadTcpConnections(namespaces, span.window()), start, span.end(), span.step());
+    if (span.window().toSeconds() != MeshRecordingRules.WINDOW_SECONDS) {
+      return timelines(namespaces, span, start, TelemetryQueries.Source.RAW);
+    }
+    QueryScope scope = QueryScope.current();
+    return prometheus.instant("count(" + MeshRecordingRules.REQUESTS.record() + ")", start).exceptionally(e -> List.of())
+        .thenCompose(probe -> scope.run(() -> timelines(namespaces, span, start,
+            probe.isEmpty() ? TelemetryQueries.Source.RAW : TelemetryQueries.Source.RECORDED)));
+  }
+
+  /** The same, from the series {@code source} names, whether they exist or not. */
+  public CompletableFuture<Map<String, List<HealthScore>>> timelines(Set<String> namespaces, Span span, Instant start,
+      TelemetryQueries.Source source) {
+    boolean recorded = source == TelemetryQueries.Source.RECORDED;
+    Duration w = span.window();
+    var serviceOutcomes = range(recorded ? TelemetryQueries.Recorded.serviceOutcomes(namespaces)
+        : TelemetryQueries.serviceOutcomes(namespaces, w), start, span);
+    var serviceP95 = range(recorded ? TelemetryQueries.Recorded.serviceP95(namespaces) : TelemetryQueries.serviceP95(namespaces, w), start, span);
+    var workloadOutcomes = range(recorded ? TelemetryQueries.Recorded.workloadOutcomes(namespaces)
+        : TelemetryQueries.workloadOutcomes(namespaces, w), start, span);
+    var workloadP95 = range(recorded ? TelemetryQueries.Recorded.workloadP95(namespaces) : TelemetryQueries.workloadP95(namespaces, w),
+        start, span);
+    var serviceTcp = range(recorded ? TelemetryQueries.Recorded.serviceTcpConnections(namespaces)
+        : TelemetryQueries.serviceTcpConnections(namespaces, w), start, span);
+    var workloadTcp = range(recorded ? TelemetryQueries.Recorded.workloadTcpConnections(namespaces)
+        : TelemetryQueries.workloadTcpConnections(namespaces, w), start, span);
     // Saturation is a bonus: without the kubelet's metrics health is judged on traffic alone.
     var podCpu = prometheus.range(TelemetryQueries.podCpuCores(namespaces, span.window()), start, span.end(), span.step())
         .exceptionally(e -> List.of());
@@ -67,6 +92,10 @@ public final class HealthService {
       signals.forEach((id, s) -> out.put(id, s.score(scorer, first, span)));
       return out;
     });
+  }
+
+  private CompletableFuture<List<Series>> range(String promql, Instant start, Span span) {
+    return prometheus.range(promql, start, span.end(), span.step());
   }
 
   /** Per node: rps, error rps and p95 at each timestamp of the range. */

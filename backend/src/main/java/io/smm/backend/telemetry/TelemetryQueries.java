@@ -60,8 +60,44 @@ public final class TelemetryQueries {
 
   /** The labels naming a service in the client view, and a workload in the server view. */
   public static final String SERVICE = "destination_cluster,destination_service_namespace,destination_service_name";
-  public static final String WORKLOAD = "destination_cluster,destination_workload_namespace,destination_workload";
-  private static final String OUTCOME = "request_protocol,response_code,grpc_response_status";
+  public static final String WORKLOAD = MeshRecordingRules.WORKLOAD;
+  private static final String OUTCOME = MeshRecordingRules.OUTCOME;
+
+  /**
+   * The health signals' queries over the recorded series (1 minute windows): service outcomes and
+   * P95 summed from the edges, workloads' from their own recorded server view.
+   */
+  public static final class Recorded {
+    private Recorded() {}
+
+    public static String serviceOutcomes(Set<String> namespaces) {
+      return "sum by (" + SERVICE + "," + OUTCOME + ") (" + recorded(MeshRecordingRules.REQUESTS, namespaces) + ")";
+    }
+
+    public static String serviceP95(Set<String> namespaces) {
+      return "histogram_quantile(0.95, sum by (" + SERVICE + ",le) (" + recorded(MeshRecordingRules.DURATION_BUCKETS, namespaces) + "))";
+    }
+
+    public static String serviceTcpConnections(Set<String> namespaces) {
+      return "sum by (" + SERVICE + ") (" + recorded(MeshRecordingRules.TCP_CONNECTIONS, namespaces) + ")";
+    }
+
+    public static String workloadOutcomes(Set<String> namespaces) {
+      return MeshRecordingRules.WORKLOAD_REQUESTS.record() + workloadFilter(namespaces);
+    }
+
+    public static String workloadP95(Set<String> namespaces) {
+      return "histogram_quantile(0.95, " + MeshRecordingRules.WORKLOAD_DURATION_BUCKETS.record() + workloadFilter(namespaces) + ")";
+    }
+
+    public static String workloadTcpConnections(Set<String> namespaces) {
+      return MeshRecordingRules.WORKLOAD_TCP_CONNECTIONS.record() + workloadFilter(namespaces);
+    }
+
+    private static String workloadFilter(Set<String> namespaces) {
+      return namespaces.isEmpty() ? "" : "{destination_workload_namespace=~\"" + regex(namespaces) + "\"}";
+    }
+  }
 
   /** Requests per second of each service by outcome, as its clients saw them (the service's health: what callers get). */
   public static String serviceOutcomes(Set<String> namespaces, Duration window) {

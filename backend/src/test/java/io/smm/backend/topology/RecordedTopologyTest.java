@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smm.api.telemetry.MeshRecordingRules;
 import io.smm.backend.cluster.ClusterQueries;
+import io.smm.backend.health.HealthScore;
 import io.smm.backend.health.HealthScorer;
 import io.smm.backend.health.HealthService;
 import io.smm.backend.health.HealthThresholds;
@@ -43,6 +44,7 @@ class RecordedTopologyTest {
   static EmbeddedApiServer api;
   static KubernetesClient client;
   static TopologyService service;
+  static HealthService health;
   static final long NOW = Instant.now().getEpochSecond();
 
   /** The labels of Istio's standard metrics for one call, as the reporter's sidecar labels it. */
@@ -100,8 +102,8 @@ class RecordedTopologyTest {
     api = EmbeddedApiServer.start(0);
     client = api.newClient();
     PrometheusClient prom = new PrometheusClient(URI.create(prometheus.url()), Duration.ofSeconds(30), 8);
-    service = new TopologyService(prom, new ClusterQueries(client, "c1"),
-        new HealthService(prom, new HealthScorer(HealthThresholds.DEFAULT), "c1"), "c1", ForkJoinPool.commonPool());
+    health = new HealthService(prom, new HealthScorer(HealthThresholds.DEFAULT), "c1");
+    service = new TopologyService(prom, new ClusterQueries(client, "c1"), health, "c1", ForkJoinPool.commonPool());
     Eventually.until(() -> !prom.instant("count(" + MeshRecordingRules.REQUESTS.record() + ")", Instant.now()).join().isEmpty(),
         Duration.ofSeconds(30), "the recording rules have been evaluated");
   }
@@ -151,6 +153,27 @@ class RecordedTopologyTest {
     assertThat(past.edges()).isNotEmpty();
     Topology otherWindow = service.topology(Set.of("shop"), Instant.now(), Duration.ofMinutes(5), false).join();
     assertThat(otherWindow.telemetry()).as("the rules record 1 minute windows only").isEqualTo(TelemetryQueries.Source.RAW);
+  }
+
+  /** Health judged on the recorded series is health judged on the raw ones: same nodes, rates, error ratios, P95 and verdicts. */
+  @Test
+  void healthFromRecordedSeriesIsHealthFromRawMetrics() {
+    Instant at = Instant.now();
+    HealthService.Span span = new HealthService.Span(at, Duration.ZERO, Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofMinutes(2));
+    Map<String, java.util.List<HealthScore>> recorded = health.timelines(Set.of("shop"), span, at, TelemetryQueries.Source.RECORDED).join();
+    Map<String, java.util.List<HealthScore>> raw = health.timelines(Set.of("shop"), span, at, TelemetryQueries.Source.RAW).join();
+    assertThat(recorded.keySet()).isEqualTo(raw.keySet()).contains("service:c1/shop/cart", "workload:c1/shop/cart-v1",
+        "workload:c1/shop/db-v1");
+    recorded.forEach((id, scores) -> {
+      HealthScore r = raw.get(id).get(raw.get(id).size() - 1);
+      HealthScore e = scores.get(scores.size() - 1);
+      assertThat(e.status()).as(id).isEqualTo(r.status());
+      assertThat(e.requestsPerSecond()).as(id).isCloseTo(r.requestsPerSecond(), within(1e-6 + r.requestsPerSecond() * 0.01));
+      assertThat(e.errorRatio()).as(id).isCloseTo(r.errorRatio(), within(1e-6));
+      if (!Double.isNaN(r.p95Ms())) {
+        assertThat(e.p95Ms()).as(id).isCloseTo(r.p95Ms(), within(r.p95Ms() * 0.01));
+      }
+    });
   }
 
   static Map<String, TopologyEdge> byKey(Topology t) {
