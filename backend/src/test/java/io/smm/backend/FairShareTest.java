@@ -57,8 +57,11 @@ class FairShareTest {
    * The biggest topology request the cost limit lets through: 18 aliases of 53 each, each about
    * another minute of the TIMELINE (identical LIVE requests would share one evaluation).
    */
-  static final String FLOOD = IntStream.range(0, 18).mapToObj(i -> "t" + i + ": topology(namespaces: [\"alice-ns\"], time: \""
-      + Instant.now().minusSeconds(60L * (i + 1)) + "\") { nodes { id } }").collect(Collectors.joining(" ", "{ ", " }"));
+  static String flood(int request) {
+    Instant base = Instant.now().minusSeconds(3600L * (request + 1));
+    return IntStream.range(0, 18).mapToObj(i -> "t" + i + ": topology(namespaces: [\"alice-ns\"], time: \""
+        + base.minusSeconds(60L * i) + "\") { nodes { id } }").collect(Collectors.joining(" ", "{ ", " }"));
+  }
   static final String BOB_TOPOLOGY = "{ topology(namespaces: [\"bob-ns\"]) { nodes { id } } }";
 
   static HttpServer prometheus;
@@ -160,9 +163,10 @@ class FairShareTest {
     // Alice: as many of the most expensive requests as she may run at once.
     List<CompletableFuture<ApiClient.Answer>> flood = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
+      String request = flood(i);
       flood.add(CompletableFuture.supplyAsync(() -> {
         try {
-          return http.graphql(alice, FLOOD);
+          return http.graphql(alice, request);
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }
@@ -195,7 +199,7 @@ class FairShareTest {
     // Alice's client hangs up in the middle of one more: what her request had not yet sent is never sent.
     long before = count("alice");
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-      String json = "{\"query\":" + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(FLOOD) + "}";
+      String json = "{\"query\":" + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(flood(4)) + "}";
       byte[] body = json.getBytes(StandardCharsets.UTF_8);
       socket.getOutputStream().write(("POST /api/graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
           + "Authorization: Bearer " + alice + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));

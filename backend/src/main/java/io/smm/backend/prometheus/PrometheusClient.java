@@ -111,8 +111,12 @@ public final class PrometheusClient {
       result.completeExceptionally(QueryScope.cancelledFailure(scope));
       return result;
     }
-    scope.track(result);
+    scope.trackAnswer(result);
     Runnable send = () -> {
+      if (result.isDone()) {
+        done(); // cancelled while it waited for its slot: never sent
+        return;
+      }
       CompletableFuture<HttpResponse<InputStream>> call = http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
       scope.track(call);
       call.handle((response, error) -> {

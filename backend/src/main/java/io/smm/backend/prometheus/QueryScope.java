@@ -1,9 +1,11 @@
 package io.smm.backend.prometheus;
 
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 /**
@@ -22,7 +24,9 @@ public final class QueryScope {
   private static final ThreadLocal<QueryScope> CURRENT = new ThreadLocal<>();
 
   private final String owner;
+  private final Set<CompletableFuture<?>> answers = ConcurrentHashMap.newKeySet();
   private final Set<CompletableFuture<?>> running = ConcurrentHashMap.newKeySet();
+  private final List<Runnable> onCancel = new CopyOnWriteArrayList<>();
   private volatile boolean cancelled;
 
   public QueryScope(String owner) {
@@ -61,19 +65,46 @@ public final class QueryScope {
   /** Nobody waits for the answers any more: aborts what runs; what waits is dropped by the client. */
   public void cancel() {
     cancelled = true;
+    // The answers first, with a reason a user can read; then the HTTP exchanges are aborted.
+    answers.forEach(f -> f.completeExceptionally(cancelledFailure(this)));
     running.forEach(f -> f.cancel(true));
+    onCancel.forEach(Runnable::run);
+    onCancel.clear();
   }
 
-  /** Tracks a running query so that {@link #cancel} can abort it; aborts it at once when already cancelled. */
-  void track(CompletableFuture<?> query) {
-    running.add(query);
-    query.whenComplete((r, e) -> running.remove(query));
-    if (cancelled) {
-      query.cancel(true);
+  /** Runs {@code action} when this scope is cancelled (at once if it is already); never for {@link #BACKGROUND}. */
+  public void onCancel(Runnable action) {
+    if (this == BACKGROUND) {
+      return;
+    }
+    onCancel.add(action);
+    if (cancelled && onCancel.remove(action)) {
+      action.run();
     }
   }
 
+  /** Tracks a query's answer, failed with the reason when this scope is cancelled. */
+  void trackAnswer(CompletableFuture<?> answer) {
+    track(answers, answer);
+    if (cancelled) {
+      answer.completeExceptionally(cancelledFailure(this));
+    }
+  }
+
+  /** Tracks a running HTTP exchange so that {@link #cancel} can abort it; aborts it at once when already cancelled. */
+  void track(CompletableFuture<?> exchange) {
+    track(running, exchange);
+    if (cancelled) {
+      exchange.cancel(true);
+    }
+  }
+
+  private static void track(Set<CompletableFuture<?>> set, CompletableFuture<?> f) {
+    set.add(f);
+    f.whenComplete((r, e) -> set.remove(f));
+  }
+
   static CancellationException cancelledFailure(QueryScope scope) {
-    return new CancellationException("the request of " + scope.owner + " was abandoned by its client");
+    return new CancellationException("nobody waits for the answer any more (the client of " + scope.owner + " went away)");
   }
 }

@@ -32,18 +32,18 @@ public final class TopologyService {
 
   /** The history health compares the window with (as the health query does). */
   private static final Duration HEALTH_BASELINE = Duration.ofHours(1);
-  /** How long a LIVE answer serves identical requests: a third of Istio's 15 s scrape interval, within which little new arrives. */
+  /** How long an answer serves identical requests: a third of Istio's 15 s scrape interval, within which little new arrives. */
   public static final Duration LIVE_REUSE = Duration.ofSeconds(5);
 
-  /** What a LIVE request asks for; equal keys get the same answer. */
-  private record LiveKey(Set<String> namespaces, Duration window, boolean idleNodes, TopologyNode.Grouping grouping) {}
+  /** What a request asks for (time null: LIVE); equal keys get the same answer. */
+  private record Question(Set<String> namespaces, Instant time, Duration window, boolean idleNodes, TopologyNode.Grouping grouping) {}
 
   private final PrometheusClient prometheus;
   private final ClusterQueries clusters;
   private final HealthService health;
   private final String cluster;
   private final Executor blocking;
-  private final SharedEvaluations<LiveKey, Topology> live;
+  private final SharedEvaluations<Question, Topology> shared;
 
   public TopologyService(PrometheusClient prometheus, ClusterQueries clusters, HealthService health, String cluster, Executor blocking) {
     this(prometheus, clusters, health, cluster, blocking, LIVE_REUSE, System::nanoTime);
@@ -56,7 +56,7 @@ public final class TopologyService {
     this.health = health;
     this.cluster = cluster;
     this.blocking = blocking;
-    this.live = new SharedEvaluations<>(liveReuse.toNanos(), 64, nanoClock);
+    this.shared = new SharedEvaluations<>(liveReuse.toNanos(), 64, nanoClock);
   }
 
   public CompletableFuture<Topology> topology(Set<String> namespaces, Instant time, Duration window, boolean idleNodes) {
@@ -66,14 +66,10 @@ public final class TopologyService {
   /** @param grouping one node per workload, app (all versions), namespace or cluster */
   public CompletableFuture<Topology> topology(Set<String> namespaces, Instant time, Duration window, boolean idleNodes,
       TopologyNode.Grouping grouping) {
-    if (time != null) {
-      return evaluate(namespaces, time, window, idleNodes, grouping, true);
-    }
-    // LIVE: identical requests share one evaluation. Its queries count as the first asker's in the
-    // fair share, but are not cancelled when that one hangs up: others may be waiting for them.
-    QueryScope shared = new QueryScope(QueryScope.current().owner());
-    return live.get(new LiveKey(Set.copyOf(namespaces), window, idleNodes, grouping),
-        () -> shared.run(() -> evaluate(namespaces, Instant.now(), window, idleNodes, grouping, true)));
+    // Identical questions share one evaluation (fifty open dashboards, one TIMELINE instant looked at
+    // by many), and an answer serves for a few seconds; it stops when everyone waiting for it hung up.
+    return shared.get(new Question(Set.copyOf(namespaces), time, window, idleNodes, grouping), QueryScope.current(),
+        scope -> evaluate(namespaces, time == null ? Instant.now() : time, window, idleNodes, grouping, true));
   }
 
   /** @param preferRecorded read the recording rules' series where they exist (false: the raw metrics, to compare) */

@@ -10,6 +10,7 @@ import io.smm.backend.health.HealthScorer;
 import io.smm.backend.health.HealthService;
 import io.smm.backend.health.HealthThresholds;
 import io.smm.backend.prometheus.PrometheusClient;
+import io.smm.backend.prometheus.QueryScope;
 import io.smm.sandbox.kube.EmbeddedApiServer;
 import io.smm.sandbox.testing.TestTimeouts;
 import java.io.IOException;
@@ -149,8 +150,31 @@ class ConcurrentTopologyTest {
     assertThat(queries.get()).isEqualTo(3 * oneEvaluation);
 
     Instant past = Instant.now().minusSeconds(600);
-    topology.topology(Set.of("fast"), past, window, true).join();
-    topology.topology(Set.of("fast"), past, window, true).join();
-    assertThat(queries.get()).as("TIMELINE instants are not shared").isEqualTo(5 * oneEvaluation);
+    Topology timeline = topology.topology(Set.of("fast"), past, window, true).join();
+    assertThat(topology.topology(Set.of("fast"), past, window, true).join()).as("one TIMELINE instant: shared too").isSameAs(timeline);
+    assertThat(queries.get()).isEqualTo(4 * oneEvaluation);
+    topology.topology(Set.of("fast"), past.minusSeconds(60), window, true).join();
+    assertThat(queries.get()).as("another instant is another question").isEqualTo(5 * oneEvaluation);
+  }
+
+  /** A shared evaluation goes on while anyone waits for it, and stops when the last one hangs up. */
+  @Test
+  void aSharedEvaluationStopsOnlyWhenEveryoneWaitingForItHasGone() {
+    PrometheusClient prom = new PrometheusClient(URI.create("http://127.0.0.1:" + prometheus.getAddress().getPort()),
+        TestTimeouts.scaled(Duration.ofMinutes(2)), 8);
+    TopologyService topology = new TopologyService(prom, new ClusterQueries(client, "c1"),
+        new HealthService(prom, new HealthScorer(HealthThresholds.DEFAULT), "c1"), "c1", ForkJoinPool.commonPool());
+    QueryScope first = new QueryScope("alice");
+    QueryScope second = new QueryScope("bob");
+    CompletableFuture<Topology> a = first.run(() -> topology.topology(Set.of("slow"), null, Duration.ofMinutes(1), true));
+    CompletableFuture<Topology> b = second.run(() -> topology.topology(Set.of("slow"), null, Duration.ofMinutes(1), true));
+    first.cancel();
+    assertThat(b).as("bob still waits for it").isNotDone();
+    second.cancel();
+    // Prometheus still holds the answers (slowAnswers is not released): only abandoning the queries ends it.
+    Topology abandoned = b.orTimeout(TestTimeouts.scaled(Duration.ofSeconds(30)).toMillis(), TimeUnit.MILLISECONDS).join();
+    assertThat(abandoned.errors()).as("nobody waits: its queries were abandoned").isNotEmpty()
+        .allSatisfy(e -> assertThat(e).contains("nobody waits for the answer any more"));
+    assertThat(slowAnswers.getCount()).isEqualTo(1);
   }
 }

@@ -84,7 +84,8 @@ public final class TopologyBenchmark {
     EmbeddedApiServer api = null;
     KubernetesClient kube = null;
     Path dir = Files.createTempDirectory("smm-topology-bench");
-    long now = Instant.now().getEpochSecond() / 15 * 15 - 30;
+    // On a minute: the rules backfill evaluates every 60 s from a minute boundary, and one evaluation must fall on the last sample.
+    long now = Instant.now().getEpochSecond() / 60 * 60 - 60;
     long t0 = System.nanoTime();
     long series = writeOpenMetrics(dir.resolve("mesh.om"), workloads, now);
     Path data = dir.resolve("data");
@@ -100,7 +101,9 @@ public final class TopologyBenchmark {
     try {
       String url = "http://127.0.0.1:" + port;
       awaitReady(url);
-      Instant at = Instant.ofEpochSecond(now);
+      // Half a minute after the last sample: rule groups evaluate at an offset of their own (the backfill too), so the
+      // recorded sample of the last minute lies a few seconds after it; the raw 1 minute window still holds two samples.
+      Instant at = Instant.ofEpochSecond(now + 30);
       Duration window = Duration.ofMinutes(1);
       PrometheusClient client = new PrometheusClient(URI.create(url), Duration.ofMinutes(5), 8);
       api = EmbeddedApiServer.start(0);
@@ -116,7 +119,7 @@ public final class TopologyBenchmark {
       Files.writeString(rules, MeshRecordingRules.ruleFile());
       Path recordedBlocks = dir.resolve("recorded");
       long t1 = System.nanoTime();
-      exec("promtool", "tsdb", "create-blocks-from", "rules", "--quiet", "--start=" + (now - 180), "--end=" + (now + 1), "--url=" + url,
+      exec("promtool", "tsdb", "create-blocks-from", "rules", "--quiet", "--start=" + (now - 180), "--end=" + (now + 60), "--url=" + url,
           "--output-dir=" + recordedBlocks, rules.toString());
       double ruleSeconds = (System.nanoTime() - t1) / 1e9 / 4; // four evaluations, 60 s apart: the cost of one
       prometheus.destroy();
@@ -191,13 +194,13 @@ public final class TopologyBenchmark {
       TelemetryQueries.Source expected) {
     Duration window = Duration.ofMinutes(1);
     service.topology(Set.of(), at, window, false).join(); // warm-up: caches on both sides
-    raw(url, queries, now);
+    raw(url, queries, at.getEpochSecond());
     List<Double> backend = new ArrayList<>();
     List<Double> floor = new ArrayList<>();
     Topology last = null;
     for (int r = 0; r < rounds; r++) {
       long s = System.nanoTime();
-      raw(url, queries, now);
+      raw(url, queries, at.getEpochSecond());
       floor.add((System.nanoTime() - s) / 1e9);
       s = System.nanoTime();
       last = service.topology(Set.of(), at, window, false).join();
