@@ -33,7 +33,7 @@ public final class TopologyService {
   /** The history health compares the window with (as the health query does). */
   private static final Duration HEALTH_BASELINE = Duration.ofHours(1);
   /** How long an answer serves identical requests: a third of Istio's 15 s scrape interval, within which little new arrives. */
-  public static final Duration LIVE_REUSE = Duration.ofSeconds(5);
+  public static final Duration ANSWER_REUSE = Duration.ofSeconds(5);
 
   /** What a request asks for (time null: LIVE); equal keys get the same answer. */
   private record Question(Set<String> namespaces, Instant time, Duration window, boolean idleNodes, TopologyNode.Grouping grouping) {}
@@ -46,17 +46,17 @@ public final class TopologyService {
   private final SharedEvaluations<Question, Topology> shared;
 
   public TopologyService(PrometheusClient prometheus, ClusterQueries clusters, HealthService health, String cluster, Executor blocking) {
-    this(prometheus, clusters, health, cluster, blocking, LIVE_REUSE, System::nanoTime);
+    this(prometheus, clusters, health, cluster, blocking, ANSWER_REUSE, System::nanoTime);
   }
 
   TopologyService(PrometheusClient prometheus, ClusterQueries clusters, HealthService health, String cluster, Executor blocking,
-      Duration liveReuse, LongSupplier nanoClock) {
+      Duration answerReuse, LongSupplier nanoClock) {
     this.prometheus = prometheus;
     this.clusters = clusters;
     this.health = health;
     this.cluster = cluster;
     this.blocking = blocking;
-    this.shared = new SharedEvaluations<>(liveReuse.toNanos(), 64, nanoClock);
+    this.shared = new SharedEvaluations<>(answerReuse.toNanos(), 64, nanoClock);
   }
 
   public CompletableFuture<Topology> topology(Set<String> namespaces, Instant time, Duration window, boolean idleNodes) {
