@@ -253,8 +253,8 @@ public final class PrometheusClient {
   /**
    * A series' labels, compactly: a mesh's answers repeat the same few thousand values (namespaces,
    * workloads, codes) across hundreds of thousands of series, so each value is kept once and each
-   * map is a flat immutable one (a 1 000-workload topology held ~1.3 KB per series as HashMaps of
-   * fresh strings, ~10× what this does).
+   * map is a flat immutable one (about 170 bytes for Istio's labels; as HashMaps of fresh strings a
+   * 1 000-workload topology held ~1.3 KB per series).
    */
   private Map<String, String> labels(JsonNode metric) {
     @SuppressWarnings("unchecked")
