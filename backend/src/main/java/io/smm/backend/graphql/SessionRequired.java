@@ -24,15 +24,7 @@ final class SessionRequired extends SimplePerformantInstrumentation {
     }
     return env -> {
       Callers.of(env);
-      return Callers.scope(env).run(() -> {
-        try {
-          return dataFetcher.get(env);
-        } catch (RuntimeException e) {
-          throw e;
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      return Callers.scope(env).call(() -> dataFetcher.get(env));
     };
   }
 

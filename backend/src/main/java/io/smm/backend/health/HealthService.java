@@ -76,8 +76,7 @@ public final class HealthService {
     var workloadTcp = range(recorded ? TelemetryQueries.Recorded.workloadTcpConnections(namespaces)
         : TelemetryQueries.workloadTcpConnections(namespaces, w), start, span);
     // Saturation is a bonus: without the kubelet's metrics health is judged on traffic alone.
-    var podCpu = prometheus.range(TelemetryQueries.podCpuCores(namespaces, span.window()), start, span.end(), span.step())
-        .exceptionally(e -> List.of());
+    var podCpu = range(TelemetryQueries.podCpuCores(namespaces, w), start, span).exceptionally(e -> List.of());
     return CompletableFuture.allOf(serviceOutcomes, serviceP95, workloadOutcomes, workloadP95, serviceTcp, workloadTcp, podCpu)
         .thenApply(ignored -> {
       Map<String, Signals> signals = new HashMap<>();

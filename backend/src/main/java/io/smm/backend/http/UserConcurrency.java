@@ -1,6 +1,8 @@
 package io.smm.backend.http;
 
 import io.smm.backend.auth.Caller;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -38,8 +40,10 @@ final class UserConcurrency {
       if (lane.running >= running) {
         if (lane.waiting.size() >= waiting) {
           rc.response().setStatusCode(429).putHeader("Retry-After", "1").putHeader("Content-Type", "application/json")
-              .end("{\"errors\":[{\"message\":\"too many requests of " + user.replace("\"", "") + " at once: " + running
-                  + " running and " + waiting + " waiting; retry when some have answered\",\"extensions\":{\"code\":\"TOO_MANY_REQUESTS\"}}]}");
+              .end(new JsonObject().put("errors", new JsonArray().add(new JsonObject()
+                  .put("message", "too many requests of " + user + " at once: " + running + " running and " + waiting
+                      + " waiting; retry when some have answered")
+                  .put("extensions", new JsonObject().put("code", "TOO_MANY_REQUESTS")))).encode());
           return;
         }
         lane.waiting.add(rc);
@@ -48,14 +52,6 @@ final class UserConcurrency {
       lane.running++;
     }
     start(rc, user);
-  }
-
-  /** Running requests of {@code user} (tests). */
-  int running(String user) {
-    synchronized (lanes) {
-      Lane lane = lanes.get(user);
-      return lane == null ? 0 : lane.running;
-    }
   }
 
   private void start(RoutingContext rc, String user) {

@@ -278,8 +278,7 @@ public final class IstioConfigService {
     }
     ObjectNode root = checked.doc().root();
     boolean creating = root.path("metadata").path("resourceVersion").asText("").isBlank();
-    IstioKind kind = IstioConfigKinds.require(root.path("kind").asText());
-    return new ApplyResult(true, creating, resource(kind, save(root, false)), validation.issues(), errors);
+    return new ApplyResult(true, creating, save(root, false), validation.issues(), errors);
   }
 
   /**
@@ -287,7 +286,7 @@ public final class IstioConfigService {
    * resource, or only asks the API server whether it would ({@code dryRun}); a conflict becomes a
    * {@link ResourceConflictException} that says what to do.
    */
-  private GenericKubernetesResource save(ObjectNode root, boolean dryRun) {
+  private IstioResource save(ObjectNode root, boolean dryRun) {
     IstioKind kind = IstioConfigKinds.require(root.path("kind").asText());
     root.put("apiVersion", kind.apiVersion());
     root.remove("status");
@@ -299,9 +298,9 @@ public final class IstioConfigService {
     Resource<GenericKubernetesResource> target = ops(kind).inNamespace(namespace).resource(r);
     try {
       if (dryRun) {
-        return creating ? target.dryRun().create() : target.dryRun().update();
+        return resource(kind, creating ? target.dryRun().create() : target.dryRun().update());
       }
-      return creating ? target.create() : target.update();
+      return resource(kind, creating ? target.create() : target.update());
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
         GenericKubernetesResource now = ops(kind).inNamespace(namespace).withName(name).get();

@@ -50,7 +50,7 @@ public final class PrometheusClient {
   private final Map<String, Deque<Queued>> waiting = new LinkedHashMap<>();
   private int running;
 
-  private record Queued(QueryScope scope, CompletableFuture<?> result, Runnable send) {}
+  private record Queued(CompletableFuture<?> result, Runnable send) {}
 
   /** The largest answer taken by default: five times the raw latency histogram of a 1 000-workload mesh. */
   public static final long MAX_ANSWER_BYTES = 256L << 20;
@@ -142,7 +142,7 @@ public final class PrometheusClient {
       if (running < maxConcurrent) {
         running++;
       } else {
-        waiting.computeIfAbsent(scope.owner(), k -> new ArrayDeque<>()).add(new Queued(scope, result, send));
+        waiting.computeIfAbsent(scope.owner(), k -> new ArrayDeque<>()).add(new Queued(result, send));
         return result;
       }
     }

@@ -2,6 +2,7 @@ package io.smm.backend.prometheus;
 
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,16 +42,35 @@ public final class QueryScope {
 
   /** Runs {@code work} with this scope current on this thread: the queries it issues are this scope's. */
   public <T> T run(Supplier<T> work) {
-    QueryScope previous = CURRENT.get();
-    CURRENT.set(this);
+    QueryScope previous = enter();
     try {
       return work.get();
     } finally {
-      if (previous == null) {
-        CURRENT.remove();
-      } else {
-        CURRENT.set(previous);
-      }
+      leave(previous);
+    }
+  }
+
+  /** As {@link #run}, for work that may throw what it throws (a GraphQL data fetcher). */
+  public <T> T call(Callable<T> work) throws Exception {
+    QueryScope previous = enter();
+    try {
+      return work.call();
+    } finally {
+      leave(previous);
+    }
+  }
+
+  private QueryScope enter() {
+    QueryScope previous = CURRENT.get();
+    CURRENT.set(this);
+    return previous;
+  }
+
+  private static void leave(QueryScope previous) {
+    if (previous == null) {
+      CURRENT.remove();
+    } else {
+      CURRENT.set(previous);
     }
   }
 

@@ -5,6 +5,7 @@ import io.smm.backend.cluster.ControllerNames;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -28,12 +29,7 @@ public final class TelemetryQueries {
 
   /** A recorded edge series for the namespaces (as client or as service), none = all; already summed, so no aggregation. */
   public static String recorded(MeshRecordingRules.Rule rule, Set<String> namespaces) {
-    if (namespaces.isEmpty()) {
-      return rule.record();
-    }
-    String regex = regex(namespaces);
-    return rule.record() + "{source_workload_namespace=~\"" + regex + "\"} or " + rule.record()
-        + "{destination_service_namespace=~\"" + regex + "\"}";
+    return namespaces.isEmpty() ? rule.record() : eitherSide(namespaces, matcher -> rule.record() + "{" + matcher + "}");
   }
 
   /** HTTP and gRPC requests per second by edge, response code, gRPC status and response flags. */
@@ -226,15 +222,23 @@ public final class TelemetryQueries {
     return "rate(" + metric + "{reporter=\"destination\"" + filter + "}[" + w + "])";
   }
 
-  /** A series belongs to the selected namespaces when its client or its service is in one of them. */
   private static String rates(String metric, String selector, Set<String> namespaces, Duration window) {
     String w = window.toSeconds() + "s";
     if (namespaces.isEmpty()) {
       return "rate(" + metric + "{" + selector + "}[" + w + "])";
     }
+    return eitherSide(namespaces, matcher -> "rate(" + metric + "{" + selector + "," + matcher + "}[" + w + "])");
+  }
+
+  /**
+   * A series belongs to the selected namespaces when its client or its service is in one of them:
+   * {@code series} written with each of the two matchers, joined with "or" (a series both match is
+   * the same series, counted once).
+   */
+  private static String eitherSide(Set<String> namespaces, Function<String, String> series) {
     String regex = regex(namespaces);
-    return "rate(" + metric + "{" + selector + ",source_workload_namespace=~\"" + regex + "\"}[" + w + "]) or "
-        + "rate(" + metric + "{" + selector + ",destination_service_namespace=~\"" + regex + "\"}[" + w + "])";
+    return series.apply("source_workload_namespace=~\"" + regex + "\"") + " or "
+        + series.apply("destination_service_namespace=~\"" + regex + "\"");
   }
 
   private static String regex(Set<String> namespaces) {

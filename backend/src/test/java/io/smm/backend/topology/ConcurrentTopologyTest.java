@@ -94,13 +94,20 @@ class ConcurrentTopologyTest {
     exchange.close();
   }
 
+  PrometheusClient prometheusClient(int slots) {
+    return new PrometheusClient(URI.create("http://127.0.0.1:" + prometheus.getAddress().getPort()),
+        TestTimeouts.scaled(Duration.ofMinutes(2)), slots);
+  }
+
+  TopologyService topology(PrometheusClient prom) {
+    return new TopologyService(prom, new ClusterQueries(client, "c1"), new HealthService(prom, new HealthScorer(HealthThresholds.DEFAULT),
+        "c1"), "c1", ForkJoinPool.commonPool());
+  }
+
   @Test
   void aSlowTopologyDoesNotHoldUpAnotherUsersAndEachGetsItsOwnTraffic() {
     // Room for both users' queries at once: the per-server query limit is not what is under test.
-    PrometheusClient prom = new PrometheusClient(URI.create("http://127.0.0.1:" + prometheus.getAddress().getPort()),
-        TestTimeouts.scaled(Duration.ofMinutes(2)), 64);
-    TopologyService topology = new TopologyService(prom, new ClusterQueries(client, "c1"),
-        new HealthService(prom, new HealthScorer(HealthThresholds.DEFAULT), "c1"), "c1", ForkJoinPool.commonPool());
+    TopologyService topology = topology(prometheusClient(64));
 
     CompletableFuture<Topology> slow = topology.topology(Set.of("slow"), null, Duration.ofMinutes(1), true);
     Topology fast = topology.topology(Set.of("fast"), null, Duration.ofMinutes(1), true)
@@ -122,8 +129,7 @@ class ConcurrentTopologyTest {
   /** Fifty dashboards refreshing LIVE cost one evaluation per few seconds; a TIMELINE instant is always evaluated. */
   @Test
   void identicalLiveRequestsShareOneEvaluationForAFewSeconds() {
-    PrometheusClient prom = new PrometheusClient(URI.create("http://127.0.0.1:" + prometheus.getAddress().getPort()),
-        TestTimeouts.scaled(Duration.ofMinutes(2)), 8);
+    PrometheusClient prom = prometheusClient(8);
     AtomicLong clock = new AtomicLong();
     TopologyService topology = new TopologyService(prom, new ClusterQueries(client, "c1"),
         new HealthService(prom, new HealthScorer(HealthThresholds.DEFAULT), "c1"), "c1", ForkJoinPool.commonPool(),
@@ -160,10 +166,7 @@ class ConcurrentTopologyTest {
   /** A shared evaluation goes on while anyone waits for it, and stops when the last one hangs up. */
   @Test
   void aSharedEvaluationStopsOnlyWhenEveryoneWaitingForItHasGone() {
-    PrometheusClient prom = new PrometheusClient(URI.create("http://127.0.0.1:" + prometheus.getAddress().getPort()),
-        TestTimeouts.scaled(Duration.ofMinutes(2)), 8);
-    TopologyService topology = new TopologyService(prom, new ClusterQueries(client, "c1"),
-        new HealthService(prom, new HealthScorer(HealthThresholds.DEFAULT), "c1"), "c1", ForkJoinPool.commonPool());
+    TopologyService topology = topology(prometheusClient(8));
     QueryScope first = new QueryScope("alice");
     QueryScope second = new QueryScope("bob");
     CompletableFuture<Topology> a = first.run(() -> topology.topology(Set.of("slow"), null, Duration.ofMinutes(1), true));

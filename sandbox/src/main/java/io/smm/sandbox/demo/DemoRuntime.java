@@ -346,8 +346,7 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
       // a sidecar drops them while its ALS cluster has no endpoint.
       // ISTIO_MUTUAL, as the mesh config's envoyAccessLogService.tlsSettings asks: the pod's own
       // workload certificate, the mesh root, and the receiver's service name checked.
-      String serviceAccount = identity.principal().substring(identity.principal().lastIndexOf('/') + 1);
-      MeshCa.Workload certificate = ca.issue(identity.namespace(), serviceAccount);
+      MeshCa.Workload certificate = ca.issue(identity.namespace(), identity.serviceAccount());
       AccessLogSender.Tls tls = new AccessLogSender.Tls(certificate.key(), certificate.certificate(), ca.root(),
           address.substring(0, address.lastIndexOf(':')));
       return new AccessLogSender(() -> localAddresses.get(address), identity, podIp, revision, tls);

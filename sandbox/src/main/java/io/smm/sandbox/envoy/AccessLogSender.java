@@ -89,7 +89,7 @@ public final class AccessLogSender implements AutoCloseable {
             .putFields("NAMESPACE", text(identity.namespace()))
             .putFields("WORKLOAD_NAME", text(identity.workload()))
             .putFields("CLUSTER_ID", text(identity.cluster()))
-            .putFields("SERVICE_ACCOUNT", text(identity.principal().substring(identity.principal().lastIndexOf('/') + 1)))
+            .putFields("SERVICE_ACCOUNT", text(identity.serviceAccount()))
             .putFields("ISTIO_REVISION", text(revision))
             .putFields("LABELS", Value.newBuilder().setStructValue(Struct.newBuilder()
                 .putFields("app", text(identity.app())).putFields("version", text(identity.version()))).build()))

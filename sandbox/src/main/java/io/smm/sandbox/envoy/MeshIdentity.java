@@ -36,6 +36,11 @@ public record MeshIdentity(String workload, String namespace, String app, String
     return owner.getName();
   }
 
+  /** The pod's service account: the last part of its SPIFFE principal (spiffe://cluster.local/ns/NS/sa/SA). */
+  public String serviceAccount() {
+    return principal.substring(principal.lastIndexOf('/') + 1);
+  }
+
   static final MeshIdentity UNKNOWN = new MeshIdentity("unknown", "unknown", "unknown", "unknown", "unknown", "unknown", "unknown", "");
 
   /** ip:port as Envoy logs an address of this pod; {@code fallback} when its IP is not known. */
