@@ -1,6 +1,8 @@
 package io.smm.api.telemetry;
 
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -71,12 +73,13 @@ public final class MeshRecordingRules {
     return CLIENT_VIEW.stream().map(s -> "rate(" + metric + "{" + s + "}[1m])").collect(Collectors.joining(" or "));
   }
 
-  /** The rule group as a Prometheus rule file (what a PrometheusRule's spec holds, and what a user puts in rule_files). */
+  /** The rule group, as a PrometheusRule's spec and a Prometheus rule file both hold it: {groups: [this]}. */
+  public static Map<String, Object> group() {
+    return Map.of("name", GROUP, "rules", ALL.stream().map(r -> Map.of("record", r.record(), "expr", r.expr())).toList());
+  }
+
+  /** The rule group as a Prometheus rule file (what a user puts in rule_files). */
   public static String ruleFile() {
-    StringBuilder out = new StringBuilder("groups:\n- name: " + GROUP + "\n  rules:\n");
-    for (Rule r : ALL) {
-      out.append("  - record: ").append(r.record()).append("\n    expr: '").append(r.expr().replace("'", "''")).append("'\n");
-    }
-    return out.toString();
+    return Serialization.asYaml(Map.of("groups", List.of(group())));
   }
 }

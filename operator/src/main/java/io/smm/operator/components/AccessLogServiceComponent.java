@@ -20,6 +20,8 @@ import java.util.Map;
 final class AccessLogServiceComponent implements Component {
 
   static final int PORT = 50600;
+  /** The smm Deployment's pods (its selector), where the receiver runs. */
+  private static final Map<String, String> SMM_PODS = Map.of("app.kubernetes.io/name", "smm", "app", "smm");
 
   @Override
   public String name() {
@@ -32,10 +34,10 @@ final class AccessLogServiceComponent implements Component {
     String namespace = config.text("smm.als.namespace", config.smmNamespace());
     var service = new ServiceBuilder().withNewMetadata().withName("smm-als").withNamespace(namespace)
         .withLabels(Workloads.labels("smm-als", name())).endMetadata()
-        .withNewSpec().withSelector(Map.of("app.kubernetes.io/name", "smm", "app", "smm"))
+        .withNewSpec().withSelector(SMM_PODS)
         .addNewPort().withName("grpc-als").withPort(PORT).withTargetPort(new IntOrString(PORT)).endPort().endSpec().build();
     String receiverNamespace = config.text("smm.namespace", config.smmNamespace());
-    Map<String, Object> receiverPods = Map.of("matchLabels", Map.of("app.kubernetes.io/name", "smm", "app", "smm"));
+    Map<String, Object> receiverPods = Map.of("matchLabels", SMM_PODS);
     var strictMtls = policy("security.istio.io/v1beta1", "PeerAuthentication", receiverNamespace, Map.of(
         "selector", receiverPods,
         "mtls", Map.of("mode", "PERMISSIVE"),

@@ -67,11 +67,9 @@ final class PrometheusConfig {
   static final ServiceComponent.Beside MESH_RULES = (app, namespace, config) -> List.of(meshRules(namespace));
 
   static GenericKubernetesResource meshRules(String namespace) {
-    List<Map<String, String>> rules = MeshRecordingRules.ALL.stream()
-        .map(r -> Map.of("record", r.record(), "expr", r.expr())).toList();
     return new GenericKubernetesResourceBuilder().withApiVersion("monitoring.coreos.com/v1").withKind("PrometheusRule")
         .withNewMetadata().withName(MeshRecordingRules.GROUP).withNamespace(namespace).endMetadata()
-        .addToAdditionalProperties("spec", Map.of("groups", List.of(Map.of("name", MeshRecordingRules.GROUP, "rules", rules))))
+        .addToAdditionalProperties("spec", Map.of("groups", List.of(MeshRecordingRules.group())))
         .build();
   }
 
