@@ -4,9 +4,20 @@ import java.util.Map;
 
 /**
  * One named check over the whole mesh configuration. {@code id} follows the seed
- * ("gateway/reused-cert"): the kind it is about, then what is wrong.
+ * ("gateway/reused-cert"): the kind it is about, then what is wrong. {@code istio} is the
+ * message Istio's own analyzers report for the same problem, null when Istio has none.
  */
-public record Check(String id, Severity severity, String description, Rule rule) {
+public record Check(String id, Severity severity, String description, IstioMessage istio, Rule rule) {
+
+  /** A check of our own (no Istio analyzer reports it). */
+  public Check(String id, Severity severity, String description, Rule rule) {
+    this(id, severity, description, null, rule);
+  }
+
+  /** A check Istio's analyzers also make: it reports at Istio's level, under Istio's code. */
+  public Check(String id, IstioMessage istio, String description, Rule rule) {
+    this(id, istio.level(), description, istio, rule);
+  }
 
   /** Reports problems it finds in a snapshot. */
   @FunctionalInterface

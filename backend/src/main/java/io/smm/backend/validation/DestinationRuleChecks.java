@@ -15,12 +15,18 @@ final class DestinationRuleChecks {
 
   static List<Check> all() {
     return List.of(
-        new Check("destinationrule/host/not-found", Severity.WARNING,
-            "The host is neither a Kubernetes service nor a ServiceEntry host; the rule applies to nothing.",
+        new Check("destinationrule/host/not-found", IstioMessage.UNKNOWN_DESTINATION_RULE_HOST,
+            "The host is neither a Kubernetes service nor a ServiceEntry host visible here; the rule applies to nothing.",
             DestinationRuleChecks::hostNotFound),
-        new Check("destinationrule/subset/no-pods", Severity.WARNING,
-            "A subset's labels select none of the host's pods: traffic routed to it fails with 503.",
+        new Check("destinationrule/subset/no-pods", IstioMessage.DESTINATION_RULE_SUBSET_NOT_SELECT_PODS,
+            "A subset's labels select no pod: traffic routed to it fails with 503 UH (no healthy upstream).",
             DestinationRuleChecks::subsetWithoutPods),
+        new Check("destinationrule/tls/no-ca-certificates", IstioMessage.NO_SERVER_CERTIFICATE_VERIFICATION_DESTINATION_LEVEL,
+            "TLS mode SIMPLE or MUTUAL without caCertificates: the server's certificate is not verified.",
+            (mesh, report) -> noCaCertificates(mesh, report, false)),
+        new Check("destinationrule/port-tls/no-ca-certificates", IstioMessage.NO_SERVER_CERTIFICATE_VERIFICATION_PORT_LEVEL,
+            "A port's TLS mode is SIMPLE or MUTUAL without caCertificates: the server's certificate on that port is not verified.",
+            (mesh, report) -> noCaCertificates(mesh, report, true)),
         new Check("destinationrule/host/multiple", Severity.WARNING,
             "Several DestinationRules for one host: Istio merges or ignores all but one, depending on their fields.",
             DestinationRuleChecks::multiple),
@@ -43,31 +49,72 @@ final class DestinationRuleChecks {
     return mesh.service(Hosts.fqdn(dr.spec().path("host").asText(""), dr.namespace())).map(mesh::podsOf).orElse(List.of());
   }
 
+  private static ServiceRegistry.Entry resolve(MeshConfig mesh, KubeObject dr) {
+    return mesh.services().lookup(dr.namespace(), dr.spec().path("exportTo"), dr.spec().path("host").asText(""));
+  }
+
   private static void hostNotFound(MeshConfig mesh, Check.Reporter report) {
     for (KubeObject dr : mesh.all("DestinationRule")) {
       String host = dr.spec().path("host").asText("");
-      if (!host.isEmpty() && !mesh.hostExists(host, dr.namespace())) {
-        report.problem(dr, "spec.host", "host \"" + host + "\" not found: no service or ServiceEntry has it", Map.of("hostname", host));
+      if (resolve(mesh, dr) == null) {
+        report.problem(dr, "spec.host", "The host " + host + " defined in the DestinationRule does not match any services in the mesh.",
+            Map.of("hostname", host));
       }
     }
   }
 
+  /**
+   * As Istio's SubsetSelectPodAnalyzer: a subset selects a pod (of any namespace) whose labels, with
+   * the topology labels of its node added, contain the subset's labels and the ServiceEntry's workload selector.
+   */
   private static void subsetWithoutPods(MeshConfig mesh, Check.Reporter report) {
+    List<Map<String, String>> podLabels = mesh.all("Pod").stream().map(p -> Topology.labels(mesh, p)).toList();
     for (KubeObject dr : mesh.all("DestinationRule")) {
-      if (mesh.service(Hosts.fqdn(dr.spec().path("host").asText(""), dr.namespace())).isEmpty()) {
-        continue; // ServiceEntry hosts have no pods to compare with
+      ServiceRegistry.Entry entry = resolve(mesh, dr);
+      if (entry == null) {
+        continue; // reported by destinationrule/host/not-found
       }
-      List<KubeObject> pods = hostPods(mesh, dr);
       JsonNode subsets = dr.spec().path("subsets");
       for (int i = 0; i < subsets.size(); i++) {
-        Map<String, String> labels = KubeObject.strings(subsets.get(i).path("labels"));
-        if (pods.stream().noneMatch(p -> MeshConfig.selects(labels, p.labels()))) {
-          report.problem(dr, "spec.subsets[" + i + "].labels", "subset \"" + subsets.get(i).path("name").asText()
-              + "\" selects no pod of " + dr.spec().path("host").asText() + " (labels " + labels + ")", Map.of("subset",
-              subsets.get(i).path("name").asText()));
+        Map<String, String> selector = new LinkedHashMap<>(entry.workloadSelector());
+        selector.putAll(KubeObject.strings(subsets.get(i).path("labels")));
+        if (podLabels.stream().noneMatch(labels -> MeshConfig.selects(selector, labels))) {
+          String name = subsets.get(i).path("name").asText();
+          report.problem(dr, "spec.subsets[" + i + "].labels", "The Subset " + name + " defined in the DestinationRule does not select any"
+              + " pods. Which may lead to 503 UH (NoHealthyUpstream).", Map.of("subset", name));
         }
       }
     }
+  }
+
+  private static void noCaCertificates(MeshConfig mesh, Check.Reporter report, boolean portLevel) {
+    for (KubeObject dr : mesh.all("DestinationRule")) {
+      JsonNode policy = dr.spec().path("trafficPolicy");
+      boolean selected = dr.spec().has("workloadSelector");
+      if (!portLevel && verifiesNothing(policy.path("tls"), selected)) {
+        report.problem(dr, "spec.trafficPolicy.tls", "DestinationRule " + dr.name() + " in namespace " + dr.namespace()
+            + " has TLS mode set to " + policy.path("tls").path("mode").asText() + " but no caCertificates are set to validate server"
+            + " identity for host: " + dr.spec().path("host").asText(), Map.of("mode", policy.path("tls").path("mode").asText()));
+      }
+      JsonNode ports = policy.path("portLevelSettings");
+      for (int i = 0; portLevel && i < ports.size(); i++) {
+        JsonNode tls = ports.get(i).path("tls");
+        if (verifiesNothing(tls, selected)) {
+          String port = ports.get(i).path("port").path("number").asText();
+          report.problem(dr, "spec.trafficPolicy.portLevelSettings[" + i + "].tls", "DestinationRule " + dr.name() + " in namespace "
+              + dr.namespace() + " has TLS mode set to " + tls.path("mode").asText() + " but no caCertificates are set to validate"
+              + " server identity for host: " + dr.spec().path("host").asText() + " at port number:" + port,
+              Map.of("mode", tls.path("mode").asText(), "port", port));
+        }
+      }
+    }
+  }
+
+  /** SIMPLE or MUTUAL TLS with nothing to check the server with (a credentialName counts only on a workload-selected rule). */
+  private static boolean verifiesNothing(JsonNode tls, boolean workloadSelected) {
+    String mode = tls.path("mode").asText("");
+    return (mode.equals("SIMPLE") || mode.equals("MUTUAL")) && tls.path("caCertificates").asText("").isEmpty()
+        && !(!tls.path("credentialName").asText("").isEmpty() && workloadSelected);
   }
 
   private static void multiple(MeshConfig mesh, Check.Reporter report) {

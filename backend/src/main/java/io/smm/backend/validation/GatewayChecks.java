@@ -2,30 +2,41 @@ package io.smm.backend.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
-/** Gateway checks: the seed's reused-cert and port protocol conflicts, and references istioctl checks. */
+/**
+ * Gateway checks: the seed's reused-cert and port protocol conflicts, and the rules of Istio's
+ * gateway analyzers (workload and ports, credentials, conflicting servers).
+ */
 final class GatewayChecks {
 
   private GatewayChecks() {}
 
   static List<Check> all() {
     return List.of(
-        new Check("gateway/reused-cert", Severity.ERROR,
-            "Several Gateways on the same gateway pods use one TLS certificate: browsers reuse the HTTP/2 connection and get 404s.",
+        new Check("gateway/reused-cert", Severity.ERROR, "Several Gateways on the same gateway pods use one TLS certificate:"
+            + " browsers reuse the HTTP/2 connection and get 404s.", IstioMessage.GATEWAY_DUPLICATE_CERTIFICATE,
             GatewayChecks::reusedCertificate),
         new Check("gateway/port/protocol-conflict", Severity.ERROR,
             "Gateways on the same gateway pods declare one port number with different protocols.", GatewayChecks::protocolConflict),
-        new Check("gateway/selector/no-pods", Severity.ERROR,
+        new Check("gateway/server/conflict", IstioMessage.CONFLICTING_GATEWAYS,
+            "Gateways on the same gateway pods declare the same port and host: only one of them gets the traffic.",
+            GatewayChecks::serverConflict),
+        new Check("gateway/selector/no-pods", IstioMessage.REFERENCED_RESOURCE_NOT_FOUND,
             "The selector matches no pod: no gateway serves this configuration.", GatewayChecks::selectorWithoutPods),
-        new Check("gateway/port/not-exposed", Severity.WARNING,
-            "A server's port is not a port of the gateway's Service, so no traffic reaches it.", GatewayChecks::portNotExposed),
-        new Check("gateway/secret/not-found", Severity.ERROR,
-            "A server's credentialName names a Secret that does not exist in the gateway's namespace.", GatewayChecks::secretNotFound));
+        new Check("gateway/port/not-exposed", IstioMessage.GATEWAY_PORT_NOT_DEFINED_ON_SERVICE,
+            "A server's port is not a (target) port of the gateway's Service, so no traffic reaches it.", GatewayChecks::portNotExposed),
+        new Check("gateway/secret/not-found", IstioMessage.REFERENCED_RESOURCE_NOT_FOUND,
+            "A server's credentialName names a Secret that does not exist in the gateway's namespace.", GatewayChecks::secretNotFound),
+        new Check("gateway/secret/invalid", IstioMessage.INVALID_GATEWAY_CREDENTIAL,
+            "A server's credentialName Secret has no certificate and key, or its certificate cannot be parsed, has expired or is not"
+                + " yet valid.", GatewayChecks::secretInvalid));
   }
 
   /** One server of one gateway, with where it is. */
@@ -33,60 +44,97 @@ final class GatewayChecks {
     String path() {
       return "spec.servers[" + index + "]";
     }
+
+    int port() {
+      return server.path("port").path("number").asInt();
+    }
+  }
+
+  private static List<Server> servers(KubeObject gw) {
+    List<Server> out = new ArrayList<>();
+    JsonNode servers = gw.spec().path("servers");
+    for (int i = 0; i < servers.size(); i++) {
+      out.add(new Server(gw, i, servers.get(i)));
+    }
+    return out;
   }
 
   private static List<Server> servers(MeshConfig mesh) {
-    List<Server> out = new ArrayList<>();
-    for (KubeObject gw : mesh.all("Gateway")) {
-      JsonNode servers = gw.spec().path("servers");
-      for (int i = 0; i < servers.size(); i++) {
-        out.add(new Server(gw, i, servers.get(i)));
-      }
-    }
-    return out;
+    return mesh.all("Gateway").stream().flatMap(gw -> servers(gw).stream()).toList();
   }
 
   private static Map<String, String> selector(KubeObject gw) {
     return KubeObject.strings(gw.spec().path("selector"));
   }
 
-  /** The gateway pods a Gateway configures (selector over all namespaces, as Istio's default). */
-  static List<KubeObject> gatewayPods(MeshConfig mesh, KubeObject gw) {
-    Map<String, String> selector = selector(gw);
-    return selector.isEmpty() ? List.of() : mesh.podsMatching(null, selector);
+  /** A label selector as Kubernetes prints it: "app=x,istio=ingressgateway", keys sorted. */
+  static String selectorString(Map<String, String> selector) {
+    return String.join(",", new TreeMap<>(selector).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
   }
 
-  /** Where Istio looks for credentialName secrets: the gateway pods' namespace, else the Gateway's own. */
+  /** The pods a Gateway configures: its selector over all namespaces; an empty selector selects every pod. */
+  static List<KubeObject> gatewayPods(MeshConfig mesh, KubeObject gw) {
+    return mesh.podsMatching(null, selector(gw));
+  }
+
+  /** Where Istio looks for credentialName secrets: the namespace of the (first) gateway pod; null without one. */
   private static String secretNamespace(MeshConfig mesh, KubeObject gw) {
     List<KubeObject> pods = gatewayPods(mesh, gw);
-    return pods.isEmpty() ? gw.namespace() : pods.get(0).namespace();
+    return pods.isEmpty() ? null : pods.get(0).namespace();
   }
 
+  /**
+   * As Istio's CertificateAnalyzer: a Gateway is compared with every Gateway whose selector contains
+   * its own (all when it has none); each pair of TLS servers on one certificate is reported on it.
+   */
   private static void reusedCertificate(MeshConfig mesh, Check.Reporter report) {
-    Map<String, List<Server>> byCertificate = new LinkedHashMap<>();
-    for (Server s : servers(mesh)) {
-      JsonNode tls = s.server().path("tls");
-      String cert = tls.path("credentialName").asText("");
-      String secret = cert.isEmpty() ? tls.path("serverCertificate").asText("") : "secret:" + mesh.cluster() + ":"
-          + secretNamespace(mesh, s.gateway()) + ":" + cert;
-      if (!secret.isEmpty()) {
-        byCertificate.computeIfAbsent(selector(s.gateway()) + " " + secret, k -> new ArrayList<>()).add(s);
-      }
-    }
-    byCertificate.forEach((key, list) -> {
-      if (list.stream().map(Server::gateway).distinct().count() > 1) {
-        for (Server s : list) {
-          report.problem(s.gateway(), "spec.servers[" + s.index() + "].port", "multiple gateways configured with same TLS certificate",
-              Map.of("reusedCertificateSecret", key.substring(key.indexOf(' ') + 1), "port", s.server().path("port").path("number").asText()));
+    for (KubeObject gw : mesh.all("Gateway")) {
+      Map<String, String> own = selector(gw);
+      for (KubeObject other : mesh.all("Gateway")) {
+        if (other == gw || !KubeObject.strings(other.spec().path("selector")).entrySet().containsAll(own.entrySet())) {
+          continue;
+        }
+        for (Server mine : servers(gw)) {
+          for (Server theirs : servers(other)) {
+            if (sameCertificate(mine.server().path("tls"), theirs.server().path("tls"))) {
+              JsonNode tls = mine.server().path("tls");
+              String cert = tls.path("credentialName").asText(tls.path("serverCertificate").asText(""));
+              report.problem(gw, mine.path() + ".tls", "Duplicate certificate in multiple gateways [" + name(gw) + " " + name(other)
+                  + "] may cause 404s if clients re-use HTTP2 connections.", Map.of("reusedCertificateSecret", cert,
+                  "port", String.valueOf(mine.port()), "otherGateway", name(other)));
+            }
+          }
         }
       }
-    });
+    }
+  }
+
+  private static String name(KubeObject o) {
+    return o.namespace().isEmpty() ? o.name() : o.namespace() + "/" + o.name();
+  }
+
+  private static boolean sameCertificate(JsonNode a, JsonNode b) {
+    if (a.isMissingNode() || b.isMissingNode()) {
+      return false;
+    }
+    String ca = a.path("credentialName").asText("");
+    String cb = b.path("credentialName").asText("");
+    if (!ca.isEmpty() && !cb.isEmpty()) {
+      return ca.equals(cb);
+    }
+    if (ca.isEmpty() && cb.isEmpty()) {
+      String sa = a.path("serverCertificate").asText("");
+      String ka = a.path("privateKey").asText("");
+      return !sa.isEmpty() && sa.equals(b.path("serverCertificate").asText("")) && !ka.isEmpty()
+          && ka.equals(b.path("privateKey").asText(""));
+    }
+    return false;
   }
 
   private static void protocolConflict(MeshConfig mesh, Check.Reporter report) {
     Map<String, List<Server>> byPort = new LinkedHashMap<>();
     for (Server s : servers(mesh)) {
-      byPort.computeIfAbsent(selector(s.gateway()) + " " + s.server().path("port").path("number").asInt(), k -> new ArrayList<>()).add(s);
+      byPort.computeIfAbsent(selector(s.gateway()) + " " + s.port(), k -> new ArrayList<>()).add(s);
     }
     byPort.values().forEach(list -> {
       long protocols = list.stream().map(s -> s.server().path("port").path("protocol").asText("")).distinct().count();
@@ -100,42 +148,161 @@ final class GatewayChecks {
     });
   }
 
-  private static void selectorWithoutPods(MeshConfig mesh, Check.Reporter report) {
+  /**
+   * As Istio's ConflictingGatewayAnalyzer: Gateways whose selectors are equal, or overlap on a pod,
+   * conflict on a port when one's server repeats a host (with the same bind) of the other's last
+   * server on that port.
+   */
+  private static void serverConflict(MeshConfig mesh, Check.Reporter report) {
+    // "selector~port" -> gateway name -> host -> bind of that gateway's last server on the port
+    Map<String, Map<String, Map<String, String>>> byKey = new LinkedHashMap<>();
     for (KubeObject gw : mesh.all("Gateway")) {
-      if (gatewayPods(mesh, gw).isEmpty()) {
-        report.problem(gw, "spec.selector", "no pod matches the selector " + selector(gw), Map.of());
+      String selector = selectorString(selector(gw));
+      for (Server s : servers(gw)) {
+        Map<String, String> hosts = new HashMap<>();
+        s.server().path("hosts").forEach(h -> hosts.put(h.asText(), s.server().path("bind").asText("")));
+        byKey.computeIfAbsent(selector + "~" + s.port(), k -> new LinkedHashMap<>()).put(name(gw), hosts);
+      }
+    }
+    for (KubeObject gw : mesh.all("Gateway")) {
+      Map<String, String> own = selector(gw);
+      String selector = selectorString(own);
+      List<String> sameWorkload = new ArrayList<>();
+      for (String key : byKey.keySet()) {
+        String other = key.substring(0, key.lastIndexOf('~'));
+        boolean match = other.equals(selector);
+        if (!match && (other.contains(selector) || selector.contains(other))) {
+          Map<String, String> otherSelector = parseSelector(other);
+          match = mesh.all("Pod").stream().anyMatch(p -> MeshConfig.selects(own, p.labels()) && MeshConfig.selects(otherSelector, p.labels()));
+        }
+        if (match) {
+          sameWorkload.add(key);
+        }
+      }
+      for (Server s : servers(gw)) {
+        List<String> conflicting = new ArrayList<>();
+        for (String key : sameWorkload) {
+          if (!key.substring(key.lastIndexOf('~') + 1).equals(String.valueOf(s.port()))) {
+            continue;
+          }
+          byKey.get(key).forEach((otherName, hosts) -> {
+            if (!otherName.equals(name(gw)) && repeatsHost(s.server(), hosts)) {
+              conflicting.add(otherName);
+            }
+          });
+        }
+        if (!conflicting.isEmpty()) {
+          conflicting.sort(null);
+          List<String> hosts = new ArrayList<>();
+          s.server().path("hosts").forEach(h -> hosts.add(h.asText()));
+          report.problem(gw, s.path(), "Conflict with gateways " + String.join(",", conflicting) + " (workload selector " + selector
+              + ", port " + s.port() + ", hosts " + String.join(",", hosts) + ").", Map.of("conflictsWith", String.join(",", conflicting),
+              "port", String.valueOf(s.port())));
+        }
       }
     }
   }
 
+  private static boolean repeatsHost(JsonNode server, Map<String, String> hosts) {
+    String bind = server.path("bind").asText("");
+    for (JsonNode h : server.path("hosts")) {
+      if (hosts.containsKey(h.asText()) && hosts.get(h.asText()).equals(bind)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Map<String, String> parseSelector(String selector) {
+    Map<String, String> out = new HashMap<>();
+    for (String pair : selector.split(",")) {
+      String[] kv = pair.split("=");
+      if (kv.length == 2) {
+        out.put(kv[0], kv[1]);
+      }
+    }
+    return out;
+  }
+
+  private static void selectorWithoutPods(MeshConfig mesh, Check.Reporter report) {
+    for (KubeObject gw : mesh.all("Gateway")) {
+      if (gatewayPods(mesh, gw).isEmpty()) {
+        String selector = selectorString(selector(gw));
+        report.problem(gw, "spec.selector", "Referenced selector not found: \"" + selector + "\"", Map.of("selector", selector));
+      }
+    }
+  }
+
+  /**
+   * As Istio's IngressGatewayPortAnalyzer: the ports of the Services (in the pods' namespace) that
+   * select a gateway pod; a server's port must be one's target port or one's port.
+   */
   private static void portNotExposed(MeshConfig mesh, Check.Reporter report) {
-    for (Server s : servers(mesh)) {
-      List<KubeObject> pods = gatewayPods(mesh, s.gateway());
+    for (KubeObject gw : mesh.all("Gateway")) {
+      List<KubeObject> pods = gatewayPods(mesh, gw);
       if (pods.isEmpty()) {
         continue; // reported by gateway/selector/no-pods
       }
-      List<KubeObject> services = mesh.all("Service").stream()
-          .filter(svc -> mesh.podsOf(svc).stream().anyMatch(pods::contains)).toList();
-      int number = s.server().path("port").path("number").asInt();
-      boolean exposed = services.stream().flatMap(svc -> stream(svc.spec().path("ports")))
-          .anyMatch(p -> p.path("port").asInt() == number || p.path("targetPort").asInt(-1) == number);
-      if (!exposed) {
-        report.problem(s.gateway(), s.path() + ".port.number", "port " + number + " is not exposed by the gateway's service",
-            Map.of("port", String.valueOf(number)));
+      java.util.Set<Integer> ports = new java.util.HashSet<>();
+      for (KubeObject pod : pods) {
+        for (KubeObject svc : mesh.all("Service", pod.namespace())) {
+          if (!MeshConfig.selects(KubeObject.strings(svc.spec().path("selector")), pod.labels())) {
+            continue;
+          }
+          for (JsonNode p : svc.spec().path("ports")) {
+            if (!p.path("protocol").asText("TCP").equals("TCP")) {
+              continue;
+            }
+            int target = p.path("targetPort").isInt() ? p.path("targetPort").asInt() : 0;
+            ports.add(p.path("port").asInt());
+            if (target != 0) {
+              ports.add(target);
+            }
+          }
+        }
+      }
+      for (Server s : servers(gw)) {
+        if (s.server().has("port") && !ports.contains(s.port())) {
+          String selector = selectorString(selector(gw));
+          report.problem(gw, s.path() + ".port.number", "The gateway is listening on a target port (port " + s.port() + ") that is not"
+              + " defined in the Service associated with its workload instances (Pod selector " + selector + ").",
+              Map.of("port", String.valueOf(s.port())));
+        }
       }
     }
+  }
+
+  /** The Secret a server's credentialName names ("name" in the gateway pods' namespace, or "namespace/name"). */
+  private static String[] credential(MeshConfig mesh, Server s) {
+    String name = s.server().path("tls").path("credentialName").asText("");
+    String ns = secretNamespace(mesh, s.gateway());
+    if (name.isEmpty() || ns == null) {
+      return null;
+    }
+    int slash = name.indexOf('/');
+    return slash < 0 ? new String[] {ns, name} : new String[] {name.substring(0, slash), name.substring(slash + 1)};
   }
 
   private static void secretNotFound(MeshConfig mesh, Check.Reporter report) {
     for (Server s : servers(mesh)) {
-      String name = s.server().path("tls").path("credentialName").asText("");
-      if (name.isEmpty()) {
-        continue;
+      String[] ref = credential(mesh, s);
+      if (ref != null && mesh.find("Secret", ref[0], ref[1]).isEmpty()) {
+        String name = s.server().path("tls").path("credentialName").asText();
+        report.problem(s.gateway(), s.path() + ".tls.credentialName", "Referenced credentialName not found: \"" + name + "\"",
+            Map.of("secret", "secret:" + mesh.cluster() + ":" + ref[0] + ":" + ref[1]));
       }
-      String ns = secretNamespace(mesh, s.gateway());
-      if (mesh.find("Secret", ns, name).isEmpty()) {
-        report.problem(s.gateway(), s.path() + ".tls.credentialName", "secret " + ns + "/" + name + " not found",
-            Map.of("secret", "secret:" + mesh.cluster() + ":" + ns + ":" + name));
+    }
+  }
+
+  private static void secretInvalid(MeshConfig mesh, Check.Reporter report) {
+    for (Server s : servers(mesh)) {
+      String[] ref = credential(mesh, s);
+      KubeObject secret = ref == null ? null : mesh.find("Secret", ref[0], ref[1]).orElse(null);
+      String problem = secret == null ? null : GatewayCredentials.problem(secret);
+      if (problem != null) {
+        report.problem(s.gateway(), s.path() + ".tls.credentialName", "The credential referenced by the Gateway " + s.gateway().name()
+            + " in namespace " + ref[0] + " is invalid, which can cause the traffic not to work as expected: " + problem,
+            Map.of("secret", "secret:" + mesh.cluster() + ":" + ref[0] + ":" + ref[1]));
       }
     }
   }

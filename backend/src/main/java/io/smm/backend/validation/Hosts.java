@@ -11,21 +11,34 @@ public final class Hosts {
 
   private Hosts() {}
 
+  /**
+   * As istiod resolves a host of a resource in {@code namespace} (ResolveShortnameToFQDN): only a
+   * name without a dot is short; "reviews.default" is taken as written, as Istio does.
+   */
   public static String fqdn(String host, String namespace) {
-    if (host.equals("*") || host.startsWith("*.") && host.indexOf('.') == host.lastIndexOf('.')) {
+    if (host.isEmpty() || host.startsWith("*") || host.contains(".")) {
       return host;
     }
-    long dots = host.chars().filter(c -> c == '.').count();
-    if (dots == 0) {
-      return host + "." + namespace + "." + DOMAIN;
+    return host + "." + namespace + "." + DOMAIN;
+  }
+
+  /**
+   * Whether two host names overlap (Istio's host.Name.Matches): equal, or a wildcard covering the
+   * other, or two wildcards one of which covers the other.
+   */
+  public static boolean overlap(String a, String b) {
+    boolean aWild = a.startsWith("*");
+    boolean bWild = b.startsWith("*");
+    if (aWild && bWild) {
+      return a.length() < b.length() ? b.substring(1).endsWith(a.substring(1)) : a.substring(1).endsWith(b.substring(1));
     }
-    if (dots == 1 && !host.startsWith("*")) {
-      return host + "." + DOMAIN;
+    if (aWild) {
+      return b.endsWith(a.substring(1));
     }
-    if (host.endsWith(".svc")) {
-      return host + ".cluster.local";
+    if (bWild) {
+      return a.endsWith(b.substring(1));
     }
-    return host;
+    return a.equals(b);
   }
 
   public static String serviceFqdn(KubeObject service) {

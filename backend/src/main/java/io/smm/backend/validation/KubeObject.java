@@ -9,14 +9,25 @@ import java.util.Map;
  * One Kubernetes object as the checks see it: kind, identity and its whole body as JSON, so
  * core objects (pods, services) and Istio's kinds are read the same way.
  */
-public record KubeObject(String group, String kind, String namespace, String name, JsonNode body) {
+public record KubeObject(String group, String kind, String namespace, String name, JsonNode body, String origin) {
 
   /** apiVersion "networking.istio.io/v1beta1" -> group "networking.istio.io"; "v1" -> "". */
   public static KubeObject of(JsonNode body) {
+    return of(body, "");
+  }
+
+  /** An object read from a file: {@code origin} says where ("mesh/vs.yaml:12"). */
+  public static KubeObject of(JsonNode body, String origin) {
     String apiVersion = body.path("apiVersion").asText("");
     String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
     JsonNode meta = body.path("metadata");
-    return new KubeObject(group, body.path("kind").asText(""), meta.path("namespace").asText(""), meta.path("name").asText(""), body);
+    return new KubeObject(group, body.path("kind").asText(""), meta.path("namespace").asText(""), meta.path("name").asText(""), body,
+        origin);
+  }
+
+  /** Istio's name for the resource in analyzer messages: "VirtualService default/reviews", or "Gateway gw" without a namespace. */
+  public String istioName() {
+    return kind + " " + (namespace.isEmpty() ? name : namespace + "/" + name);
   }
 
   public JsonNode spec() {

@@ -34,12 +34,13 @@ public final class MeshAnalyzer {
   }
 
   /** Findings sorted by subject and path. */
-  public List<Finding> analyze(MeshConfig mesh) {
+  public List<Finding> analyze(MeshConfig snapshot) {
+    MeshConfig mesh = snapshot.withoutIgnoredNamespaces();
     List<Finding> out = new ArrayList<>();
     for (Check check : checks) {
       try {
         check.rule().run(mesh, (subject, path, message, context) -> out.add(new Finding(check.id(), check.severity(), subject, path,
-            message, revision(mesh, subject), sorted(context))));
+            message, revision(mesh, subject), sorted(context), check.istio())));
       } catch (RuntimeException e) {
         LOG.warn("check {} failed", check.id(), e);
       }

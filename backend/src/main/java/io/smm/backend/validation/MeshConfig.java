@@ -1,8 +1,9 @@
 package io.smm.backend.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,26 +17,66 @@ public final class MeshConfig {
 
   public static final String DEFAULT_ROOT_NAMESPACE = "istio-system";
 
+  /** The Kubernetes Gateway API's Gateway, kept apart from Istio's Gateway of the same kind name. */
+  public static final String KUBERNETES_GATEWAY = "Gateway.gateway.networking.k8s.io";
+
+  /** Namespaces Istio's analysis leaves out, as istioctl analyze does. */
+  public static final java.util.Set<String> IGNORED_NAMESPACES = java.util.Set.of("kube-system", "kube-public", "kube-node-lease",
+      "local-path-storage");
+
   private final String cluster;
+  private final JsonNode settings;
   private final String rootNamespace;
-  private final Map<String, List<KubeObject>> byKind = new LinkedHashMap<>();
+  private final List<KubeObject> objects;
+  private final Map<String, List<KubeObject>> byKind = new HashMap<>();
+  private final Map<String, List<KubeObject>> byKindAndNamespace = new HashMap<>();
+  private final Map<String, KubeObject> byKey = new HashMap<>();
+  private volatile ServiceRegistry services;
 
   public MeshConfig(String cluster, String rootNamespace, List<KubeObject> objects) {
+    this(cluster, JsonNodeFactory.instance.objectNode().put("rootNamespace", rootNamespace), objects);
+  }
+
+  /**
+   * @param settings Istio's MeshConfig (the {@code mesh} of the istio ConfigMap, or an
+   *     IstioControlPlane's {@code spec.meshConfig}); fields it leaves out have Istio's defaults
+   */
+  public MeshConfig(String cluster, JsonNode settings, List<KubeObject> objects) {
     this.cluster = cluster;
-    this.rootNamespace = rootNamespace;
-    objects.forEach(o -> byKind.computeIfAbsent(o.kind(), k -> new ArrayList<>()).add(o));
+    this.settings = settings;
+    this.rootNamespace = settings.path("rootNamespace").asText("").isEmpty() ? DEFAULT_ROOT_NAMESPACE
+        : settings.path("rootNamespace").asText();
+    this.objects = List.copyOf(objects);
+    for (KubeObject o : this.objects) {
+      String type = o.group().startsWith("gateway.networking.k8s.io") ? o.kind() + "." + o.group() : o.kind();
+      byKind.computeIfAbsent(type, k -> new ArrayList<>()).add(o);
+      byKindAndNamespace.computeIfAbsent(type + "/" + o.namespace(), k -> new ArrayList<>()).add(o);
+      byKey.putIfAbsent(type + "/" + o.namespace() + "/" + o.name(), o);
+    }
+  }
+
+  /** This snapshot without the objects of the namespaces Istio's analysis ignores (kube-system, ...). */
+  public MeshConfig withoutIgnoredNamespaces() {
+    List<KubeObject> kept = objects.stream().filter(o -> !IGNORED_NAMESPACES.contains(o.namespace())
+        && !(o.is("Namespace") && IGNORED_NAMESPACES.contains(o.name()))).toList();
+    return kept.size() == objects.size() ? this : new MeshConfig(cluster, settings, kept);
   }
 
   /** This snapshot with {@code object} added, replacing a stored one of the same kind, namespace and name. */
   public MeshConfig with(KubeObject object) {
-    List<KubeObject> objects = new ArrayList<>();
-    byKind.values().forEach(list -> list.stream().filter(o -> !o.sameAs(object)).forEach(objects::add));
-    objects.add(object);
-    return new MeshConfig(cluster, rootNamespace, objects);
+    List<KubeObject> out = new ArrayList<>();
+    objects.stream().filter(o -> !o.sameAs(object)).forEach(out::add);
+    out.add(object);
+    return new MeshConfig(cluster, settings, out);
   }
 
   public String cluster() {
     return cluster;
+  }
+
+  /** Istio's MeshConfig as the snapshot knows it; absent fields mean Istio's defaults. */
+  public JsonNode settings() {
+    return settings;
   }
 
   /** Istio's root namespace: mesh-wide PeerAuthentications and Sidecars live here. */
@@ -43,26 +84,40 @@ public final class MeshConfig {
     return rootNamespace;
   }
 
+  /** Every object of the snapshot, in the order it was read. */
+  public List<KubeObject> objects() {
+    return objects;
+  }
+
   public List<KubeObject> all(String kind) {
     return byKind.getOrDefault(kind, List.of());
   }
 
   public List<KubeObject> all(String kind, String namespace) {
-    return all(kind).stream().filter(o -> o.namespace().equals(namespace)).toList();
+    return byKindAndNamespace.getOrDefault(kind + "/" + namespace, List.of());
   }
 
   public Optional<KubeObject> find(String kind, String namespace, String name) {
-    return all(kind).stream().filter(o -> o.namespace().equals(namespace) && o.name().equals(name)).findFirst();
+    return Optional.ofNullable(byKey.get(kind + "/" + namespace + "/" + name));
   }
 
   public Optional<KubeObject> namespace(String name) {
-    return all("Namespace").stream().filter(o -> o.name().equals(name)).findFirst();
+    return find("Namespace", "", name);
+  }
+
+  /** The hosts the mesh knows (Services and ServiceEntries, by visibility), built once per snapshot. */
+  public ServiceRegistry services() {
+    ServiceRegistry s = services;
+    if (s == null) {
+      s = new ServiceRegistry(this);
+      services = s;
+    }
+    return s;
   }
 
   /** Pods whose labels contain all of {@code selector}; in one namespace, or all when null. */
   public List<KubeObject> podsMatching(String namespace, Map<String, String> selector) {
-    return all("Pod").stream().filter(p -> namespace == null || p.namespace().equals(namespace))
-        .filter(p -> selects(selector, p.labels())).toList();
+    return (namespace == null ? all("Pod") : all("Pod", namespace)).stream().filter(p -> selects(selector, p.labels())).toList();
   }
 
   public static boolean selects(Map<String, String> selector, Map<String, String> labels) {
@@ -77,7 +132,8 @@ public final class MeshConfig {
 
   /** The Kubernetes Service a fully qualified host names, if any. */
   public Optional<KubeObject> service(String fqdn) {
-    return all("Service").stream().filter(s -> Hosts.serviceFqdn(s).equals(fqdn)).findFirst();
+    String ns = Hosts.namespaceOf(fqdn);
+    return ns == null ? Optional.empty() : find("Service", ns, fqdn.substring(0, fqdn.indexOf('.')));
   }
 
   /**

@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.api.crd.IstioCrds;
 import io.smm.api.crd.SmmCrds;
 import io.smm.backend.istio.IstioConfigKinds;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,20 +25,27 @@ public final class MeshSnapshots {
     client.pods().inAnyNamespace().list().getItems().forEach(o -> objects.add(typed(o)));
     client.services().inAnyNamespace().list().getItems().forEach(o -> objects.add(typed(o)));
     client.serviceAccounts().inAnyNamespace().list().getItems().forEach(o -> objects.add(typed(o)));
-    // Only names are needed; the data is dropped here so it never reaches a finding or a log.
+    client.nodes().list().getItems().forEach(o -> objects.add(typed(o)));
+    client.apps().deployments().inAnyNamespace().list().getItems().forEach(o -> objects.add(typed(o)));
+    client.admissionRegistration().v1().mutatingWebhookConfigurations().list().getItems().forEach(o -> objects.add(typed(o)));
+    // The data is judged as a gateway credential and dropped here, so it never reaches a finding or a log.
+    Instant now = Instant.now();
     client.secrets().inAnyNamespace().list().getItems().forEach(s -> {
-      s.setData(null);
-      s.setStringData(null);
-      objects.add(typed(s));
+      ObjectNode body = Serialization.jsonMapper().valueToTree(s);
+      body.put("apiVersion", "v1").put("kind", "Secret");
+      objects.add(KubeObject.of(GatewayCredentials.redact(body, now)));
     });
     for (IstioCrds.IstioKind kind : IstioCrds.ALL) {
       objects.addAll(custom(client, kind));
     }
     objects.addAll(custom(client, IstioConfigKinds.of(SmmCrds.ISTIO_CONTROL_PLANE)));
-    String root = objects.stream().filter(o -> o.is("IstioControlPlane"))
-        .map(o -> o.spec().path("meshConfig").path("rootNamespace").asText("")).filter(s -> !s.isEmpty()).findFirst()
-        .orElse(MeshConfig.DEFAULT_ROOT_NAMESPACE);
-    return new MeshConfig(cluster, root, objects);
+    JsonNode settings = objects.stream().filter(o -> o.is("IstioControlPlane")).map(o -> o.spec().path("meshConfig"))
+        .filter(JsonNode::isObject).findFirst().orElse(JsonNodeFactory.instance.objectNode());
+    String root = settings.path("rootNamespace").asText("").isEmpty() ? MeshConfig.DEFAULT_ROOT_NAMESPACE
+        : settings.path("rootNamespace").asText();
+    // The injector's and the mesh's ConfigMaps live in the root namespace; other ConfigMaps are not read.
+    client.configMaps().inNamespace(root).list().getItems().forEach(o -> objects.add(typed(o)));
+    return new MeshConfig(cluster, MeshSettings.of(objects, root, settings), objects);
   }
 
   private static KubeObject typed(HasMetadata o) {

@@ -1,6 +1,8 @@
 package io.smm.backend.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -20,8 +22,11 @@ final class SecurityChecks {
         new Check("peerauthentication/mtls/destinationrule-conflict", Severity.ERROR,
             "mTLS is disabled for workloads whose DestinationRule makes clients use Istio mTLS: every request fails.",
             SecurityChecks::disabledButRequired),
-        new Check("authorizationpolicy/namespace/not-found", Severity.WARNING,
-            "A rule's source names a namespace that does not exist.", SecurityChecks::namespaceNotFound),
+        new Check("authorizationpolicy/namespace/not-found", IstioMessage.REFERENCED_RESOURCE_NOT_FOUND,
+            "A rule's source names (or excludes) a namespace that does not exist.", SecurityChecks::namespaceNotFound),
+        new Check("authorizationpolicy/selector/no-workloads", IstioMessage.NO_MATCHING_WORKLOADS_FOUND,
+            "The policy selects no workload of the mesh (no pod with a sidecar, or in ambient mode): it protects nothing.",
+            SecurityChecks::noWorkloads),
         new Check("authorizationpolicy/principal/not-found", Severity.WARNING,
             "A rule's source principal names a namespace or service account that does not exist.", SecurityChecks::principalNotFound),
         new Check("authorizationpolicy/custom/provider", Severity.ERROR,
@@ -65,11 +70,58 @@ final class SecurityChecks {
 
   private static void namespaceNotFound(MeshConfig mesh, Check.Reporter report) {
     for (KubeObject ap : mesh.all("AuthorizationPolicy")) {
-      eachSource(ap, "namespaces", (path, ns) -> {
-        if (!ns.contains("*") && mesh.namespace(ns).isEmpty()) {
-          report.problem(ap, path, "namespace \"" + ns + "\" not found", Map.of("namespace", ns));
-        }
-      });
+      for (String field : List.of("namespaces", "notNamespaces")) {
+        eachSource(ap, field, (path, ns) -> {
+          if (mesh.all("Namespace").stream().noneMatch(n -> namespaceMatches(n.name(), ns))) {
+            report.problem(ap, path, "Referenced namespace not found: \"" + ns + "\"", Map.of("namespace", ns));
+          }
+        });
+      }
+    }
+  }
+
+  /** Istio's namespace patterns: "*", "*suffix", "prefix*" or a name, compared without case. */
+  private static boolean namespaceMatches(String namespace, String pattern) {
+    if (pattern.equals("*")) {
+      return true;
+    }
+    if (pattern.startsWith("*")) {
+      return namespace.endsWith(pattern.substring(1));
+    }
+    if (pattern.endsWith("*")) {
+      return namespace.startsWith(pattern.substring(0, pattern.length() - 1));
+    }
+    return namespace.equalsIgnoreCase(pattern);
+  }
+
+  /**
+   * As Istio's AuthorizationPoliciesAnalyzer: a policy in the root namespace with a selector must
+   * select a mesh workload somewhere; elsewhere, one with a selector a mesh workload of its namespace,
+   * one without a selector needs some mesh workload in its namespace.
+   */
+  private static void noWorkloads(MeshConfig mesh, Check.Reporter report) {
+    Map<String, List<Map<String, String>>> meshPodLabels = new HashMap<>();
+    for (KubeObject pod : mesh.all("Pod")) {
+      if (Workloads.inMesh(mesh, pod) || Ambient.pod(pod)) {
+        meshPodLabels.computeIfAbsent(pod.namespace(), k -> new ArrayList<>()).add(pod.labels());
+      }
+    }
+    for (KubeObject ap : mesh.all("AuthorizationPolicy")) {
+      boolean hasSelector = ap.spec().has("selector");
+      Map<String, String> selector = KubeObject.strings(ap.spec().path("selector").path("matchLabels"));
+      String labels = GatewayChecks.selectorString(selector);
+      boolean matched;
+      if (ap.namespace().equals(mesh.rootNamespace())) {
+        matched = !hasSelector || meshPodLabels.values().stream().flatMap(List::stream).anyMatch(l -> MeshConfig.selects(selector, l));
+      } else if (!hasSelector) {
+        matched = !meshPodLabels.getOrDefault(ap.namespace(), List.of()).isEmpty();
+      } else {
+        matched = meshPodLabels.getOrDefault(ap.namespace(), List.of()).stream().anyMatch(l -> MeshConfig.selects(selector, l));
+      }
+      if (!matched) {
+        report.problem(ap, hasSelector ? "spec.selector" : "metadata.namespace", "No matching workloads for this resource with the"
+            + " following labels: " + labels, Map.of("labels", labels));
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package io.smm.backend.validation;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -11,13 +12,15 @@ final class SidecarChecks {
 
   static List<Check> all() {
     return List.of(
-        new Check("sidecar/selector/conflict", Severity.ERROR,
+        new Check("sidecar/selector/conflict", IstioMessage.CONFLICTING_SIDECAR_WORKLOAD_SELECTORS,
             "Several Sidecars select the same pod; Istio applies one of them, which one is undefined.", SidecarChecks::selectorConflict),
-        new Check("sidecar/namespace/multiple-defaults", Severity.ERROR,
+        new Check("sidecar/namespace/multiple-defaults", IstioMessage.MULTIPLE_SIDECARS_WITHOUT_WORKLOAD_SELECTORS,
             "Several Sidecars without workloadSelector in one namespace; Istio applies one of them, which one is undefined.",
             SidecarChecks::multipleDefaults),
-        new Check("sidecar/selector/no-pods", Severity.WARNING,
-            "The workloadSelector matches no pod in the namespace.", SidecarChecks::selectorWithoutPods));
+        new Check("sidecar/selector/no-pods", IstioMessage.REFERENCED_RESOURCE_NOT_FOUND,
+            "The workloadSelector matches no pod in the namespace.", SidecarChecks::selectorWithoutPods),
+        new Check("sidecar/ambient/ineffective", IstioMessage.INEFFECTIVE_POLICY,
+            "The Sidecar applies to ambient-mode workloads, which have no sidecar proxy: it has no effect.", SidecarChecks::ambient));
   }
 
   private static Map<String, String> selector(KubeObject sidecar) {
@@ -25,44 +28,59 @@ final class SidecarChecks {
   }
 
   private static void selectorConflict(MeshConfig mesh, Check.Reporter report) {
+    Map<KubeObject, List<KubeObject>> sidecarsByPod = new LinkedHashMap<>();
     for (KubeObject sidecar : mesh.all("Sidecar")) {
-      if (selector(sidecar).isEmpty()) {
-        continue;
-      }
-      for (KubeObject pod : mesh.podsMatching(sidecar.namespace(), selector(sidecar))) {
-        List<String> others = new ArrayList<>();
-        for (KubeObject other : mesh.all("Sidecar", sidecar.namespace())) {
-          if (other != sidecar && !selector(other).isEmpty() && MeshConfig.selects(selector(other), pod.labels())) {
-            others.add(other.name());
-          }
-        }
-        if (!others.isEmpty()) {
-          report.problem(sidecar, "spec.workloadSelector", "pod " + pod.name() + " is also selected by Sidecar " + String.join(", ", others),
-              Map.of("pod", pod.name()));
-          break;
-        }
+      if (!selector(sidecar).isEmpty()) {
+        mesh.podsMatching(sidecar.namespace(), selector(sidecar)).forEach(p -> sidecarsByPod.computeIfAbsent(p, k -> new ArrayList<>()).add(sidecar));
       }
     }
+    sidecarsByPod.forEach((pod, sidecars) -> {
+      if (sidecars.size() < 2 || Ambient.pod(pod)) {
+        return;
+      }
+      List<String> names = sidecars.stream().map(KubeObject::name).sorted().toList();
+      for (KubeObject sidecar : sidecars) {
+        report.problem(sidecar, "spec.workloadSelector", "The Sidecars " + names + " in namespace \"" + pod.namespace()
+            + "\" select the same workload pod \"" + pod.name() + "\", which can lead to undefined behavior.", Map.of("pod", pod.name()));
+      }
+    });
   }
 
   private static void multipleDefaults(MeshConfig mesh, Check.Reporter report) {
-    for (KubeObject sidecar : mesh.all("Sidecar")) {
-      if (!selector(sidecar).isEmpty()) {
-        continue;
+    Map<String, List<KubeObject>> byNamespace = new LinkedHashMap<>();
+    mesh.all("Sidecar").stream().filter(s -> selector(s).isEmpty())
+        .forEach(s -> byNamespace.computeIfAbsent(s.namespace(), k -> new ArrayList<>()).add(s));
+    byNamespace.forEach((ns, sidecars) -> {
+      if (sidecars.size() < 2 || Ambient.namespace(mesh.namespace(ns).orElse(null))) {
+        return;
       }
-      List<String> others = mesh.all("Sidecar", sidecar.namespace()).stream()
-          .filter(o -> o != sidecar && selector(o).isEmpty()).map(KubeObject::name).toList();
-      if (!others.isEmpty()) {
-        report.problem(sidecar, "spec", "namespace " + sidecar.namespace() + " has other Sidecars without workloadSelector: "
-            + String.join(", ", others), Map.of("namespace", sidecar.namespace()));
+      List<String> names = sidecars.stream().map(KubeObject::name).sorted().toList();
+      for (KubeObject sidecar : sidecars) {
+        report.problem(sidecar, "spec", "The Sidecars " + names + " in namespace \"" + ns + "\" have no workload selector, which can"
+            + " lead to undefined behavior.", Map.of("namespace", ns));
       }
-    }
+    });
   }
 
   private static void selectorWithoutPods(MeshConfig mesh, Check.Reporter report) {
     for (KubeObject sidecar : mesh.all("Sidecar")) {
       if (!selector(sidecar).isEmpty() && mesh.podsMatching(sidecar.namespace(), selector(sidecar)).isEmpty()) {
-        report.problem(sidecar, "spec.workloadSelector.labels", "no pod in " + sidecar.namespace() + " matches " + selector(sidecar));
+        String selector = GatewayChecks.selectorString(selector(sidecar));
+        report.problem(sidecar, "spec.workloadSelector.labels", "Referenced selector not found: \"" + selector + "\"",
+            Map.of("selector", selector));
+      }
+    }
+  }
+
+  private static void ambient(MeshConfig mesh, Check.Reporter report) {
+    for (KubeObject sidecar : mesh.all("Sidecar")) {
+      if (selector(sidecar).isEmpty()) {
+        if (Ambient.namespace(mesh.namespace(sidecar.namespace()).orElse(null))) {
+          report.problem(sidecar, "spec", "The policy has no impact: namespace is in ambient mode, the policy has no impact.");
+        }
+      } else if (mesh.podsMatching(sidecar.namespace(), selector(sidecar)).stream().anyMatch(Ambient::pod)) {
+        report.problem(sidecar, "spec.workloadSelector", "The policy has no impact: selected workload is in ambient mode, the policy has"
+            + " no impact.");
       }
     }
   }

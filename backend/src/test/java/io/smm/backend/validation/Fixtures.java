@@ -1,10 +1,9 @@
 package io.smm.backend.validation;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,13 +17,12 @@ final class Fixtures {
       if (in == null) {
         throw new IllegalStateException("missing fixture validation/" + resource);
       }
-      List<KubeObject> out = new ArrayList<>();
-      new YAMLMapper().readerFor(JsonNode.class).<JsonNode>readValues(in).forEachRemaining(n -> {
-        if (n != null && !n.isNull() && !n.isEmpty()) {
-          out.add(KubeObject.of(n));
-        }
-      });
-      return out;
+      // Read as `smm analyze -f` reads files: Secrets are judged as credentials and their data dropped.
+      ResourceFiles files = new ResourceFiles(null, Instant.now()).read(resource, in);
+      if (!files.problems().isEmpty()) {
+        throw new IllegalStateException("fixture validation/" + resource + " is not readable: " + files.problems());
+      }
+      return files.objects();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,0 +1,37 @@
+package io.smm.backend.validation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/** Kubernetes LabelSelector (matchLabels and matchExpressions) evaluation; an absent selector matches everything. */
+final class LabelSelectors {
+
+  private LabelSelectors() {}
+
+  static boolean matches(JsonNode selector, Map<String, String> labels) {
+    if (selector == null || selector.isMissingNode() || selector.isNull()) {
+      return true;
+    }
+    if (!MeshConfig.selects(KubeObject.strings(selector.path("matchLabels")), labels)) {
+      return false;
+    }
+    for (JsonNode e : selector.path("matchExpressions")) {
+      String key = e.path("key").asText();
+      Set<String> values = new HashSet<>();
+      e.path("values").forEach(v -> values.add(v.asText()));
+      boolean ok = switch (e.path("operator").asText()) {
+        case "In" -> labels.containsKey(key) && values.contains(labels.get(key));
+        case "NotIn" -> !labels.containsKey(key) || !values.contains(labels.get(key));
+        case "Exists" -> labels.containsKey(key);
+        case "DoesNotExist" -> !labels.containsKey(key);
+        default -> false; // kube-apiserver refuses other operators; an invalid selector selects nothing
+      };
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

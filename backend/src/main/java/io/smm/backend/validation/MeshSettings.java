@@ -1,0 +1,47 @@
+package io.smm.backend.validation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Istio's MeshConfig for an analysis: the {@code mesh} key of the istio ConfigMap in the root
+ * namespace (what istiod reads) when there is one, else the given settings (an IstioControlPlane's
+ * {@code spec.meshConfig}); an overlay file (istioctl's --meshConfigFile) is merged over it.
+ */
+public final class MeshSettings {
+
+  private static final YAMLMapper YAML = new YAMLMapper();
+
+  private MeshSettings() {}
+
+  public static JsonNode of(List<KubeObject> objects, String rootNamespace, JsonNode fallback) {
+    for (KubeObject o : objects) {
+      if (o.is("ConfigMap") && o.namespace().equals(rootNamespace) && (o.name().equals("istio") || o.name().startsWith("istio-"))
+          && o.body().path("data").has("mesh") && !o.name().startsWith(Workloads.INJECTOR_CONFIG_MAP)) {
+        try {
+          JsonNode mesh = YAML.readTree(o.body().path("data").path("mesh").asText());
+          if (mesh != null && mesh.isObject()) {
+            return mesh;
+          }
+        } catch (IOException e) {
+          // istiod would refuse this mesh config; analyse with the fallback.
+        }
+      }
+    }
+    return fallback;
+  }
+
+  /** {@code base} with {@code overlay}'s fields set over it, objects merged key by key. */
+  public static JsonNode overlay(JsonNode base, JsonNode overlay) {
+    ObjectNode out = base.isObject() ? ((ObjectNode) base).deepCopy() : YAML.createObjectNode();
+    for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) overlay::fields) {
+      JsonNode current = out.get(e.getKey());
+      out.set(e.getKey(), current != null && current.isObject() && e.getValue().isObject() ? overlay(current, e.getValue()) : e.getValue());
+    }
+    return out;
+  }
+}

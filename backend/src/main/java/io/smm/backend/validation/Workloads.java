@@ -1,0 +1,64 @@
+package io.smm.backend.validation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What Istio's analyzers read from pods and the injector: the sidecar container, mesh membership, injector settings. */
+final class Workloads {
+
+  static final String PROXY = "istio-proxy";
+  static final String INJECTOR_CONFIG_MAP = "istio-sidecar-injector";
+
+  private Workloads() {}
+
+  /** Containers then init containers (a native sidecar is an init container). */
+  static List<JsonNode> containers(JsonNode podSpec) {
+    List<JsonNode> out = new ArrayList<>();
+    podSpec.path("containers").forEach(out::add);
+    podSpec.path("initContainers").forEach(out::add);
+    return out;
+  }
+
+  /** The image of the pod's istio-proxy container, or "" without one. */
+  static String proxyImage(KubeObject pod) {
+    for (JsonNode c : containers(pod.spec())) {
+      if (c.path("name").asText().equals(PROXY)) {
+        return c.path("image").asText("");
+      }
+    }
+    return "";
+  }
+
+  /**
+   * Istio's PodInMesh: it has a sidecar; else its sidecar.istio.io/inject label, else that
+   * annotation, says "true"; else its namespace is labelled istio-injection=enabled.
+   */
+  static boolean inMesh(MeshConfig mesh, KubeObject pod) {
+    if (!proxyImage(pod).isEmpty()) {
+      return true;
+    }
+    String inject = pod.labels().get("sidecar.istio.io/inject");
+    if (inject == null) {
+      inject = pod.annotations().get("sidecar.istio.io/inject");
+    }
+    if (inject != null) {
+      return inject.equals("true");
+    }
+    return mesh.namespace(pod.namespace()).map(ns -> "enabled".equals(ns.labels().get("istio-injection"))).orElse(false);
+  }
+
+  /** The injector ConfigMap of a revision: istio-sidecar-injector, or istio-sidecar-injector-&lt;revision&gt;. */
+  static String injectorConfigMap(String revision) {
+    return revision == null || revision.isEmpty() || revision.equals("default") ? INJECTOR_CONFIG_MAP : INJECTOR_CONFIG_MAP + "-" + revision;
+  }
+
+  /** The injector's values (its ConfigMap's "values" JSON); missing when unreadable. */
+  static JsonNode injectorValues(KubeObject configMap) {
+    try {
+      return io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().readTree(configMap.body().path("data").path("values").asText("{}"));
+    } catch (java.io.IOException e) {
+      return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+  }
+}
