@@ -93,8 +93,8 @@ export const GENERATE_LOAD = `mutation GenerateLoad($input: LoadInput!) { genera
 
 // --- istio -----------------------------------------------------------------------------------------
 
-const RESOURCE_FIELDS = 'kind namespace name resourceVersion created yaml spec validation { checkID severity errorMessage path }';
-const ISSUE_FIELDS = 'checkId severity path message line column blocking';
+const RESOURCE_FIELDS = 'kind namespace name resourceVersion created yaml spec validation { checkID severity errorMessage path istioCode istioMessage }';
+const ISSUE_FIELDS = 'checkId severity path message line column blocking istioCode';
 
 export const ISTIO_RESOURCES = `query IstioResources($namespace: String, $kind: String) {
   istioResources(namespace: $namespace, kind: $kind) { ${RESOURCE_FIELDS} }
@@ -125,7 +125,7 @@ export const DELETE = `mutation Delete($kind: String!, $namespace: String!, $nam
 export const VALIDATION = `query Validation($namespaces: [String!], $refresh: Boolean) {
   validationIssues(namespaces: $namespaces, refresh: $refresh) {
     time cluster error errors warnings
-    findings { checkID severity subjectContextKey kind namespace name istioRevision path errorMessage context { key value } }
+    findings { checkID severity subjectContextKey kind namespace name istioRevision path errorMessage context { key value } istioCode istioMessage }
   }
 }`;
 

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, useApi } from '../api';
+import { IstioCode } from './ValidationIssues';
 import { needsConfirmation, type ApplyResult, type IstioResource, type ResourceIssue } from '../istio/model';
 import { ErrorState } from './States';
 import { YamlEditor } from './YamlEditor';
@@ -63,6 +64,7 @@ export function ResourceEditor({ title, initial, onClose, onSaved, templateKinds
           <li key={n} className={`issue issue-${i.severity}`}>
             <span className={`status status-${i.severity === 'error' ? 'failure' : 'degraded'}`}>{i.severity}</span> line {i.line}:{i.column}{' '}
             {i.message} <code>{i.checkId}</code>
+            {i.istioCode && <IstioCode code={i.istioCode} />}
           </li>
         ))}
         {validation && issues.length === 0 && <li className="issue-none" data-testid="resource-valid">No problems found.</li>}

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api, useApi } from '../api';
-import type { ValidationFinding } from '../istio/model';
+import { istioCodeUrl, type ValidationFinding } from '../istio/model';
 import { ErrorState, Loading } from './States';
 
 /** OVERVIEW > VALIDATION ISSUES: the latest background validation of the whole mesh. */
@@ -36,7 +36,10 @@ export function FindingsTable({ findings }: { findings: ValidationFinding[] }) {
           <tr key={i} data-check={f.checkID} onClick={() => setOpen(open === f.subjectContextKey + i ? null : f.subjectContextKey + i)}>
             <td><span className={`status status-${f.severity === 'error' ? 'failure' : 'degraded'}`}>{f.severity}</span></td>
             <td>{f.kind} {f.namespace ? `${f.namespace}/` : ''}{f.name}</td>
-            <td><code>{f.checkID}</code></td>
+            <td>
+              <code>{f.checkID}</code>
+              {f.istioCode && <IstioCode code={f.istioCode} name={f.istioMessage ?? undefined} />}
+            </td>
             <td>
               {f.errorMessage}
               {open === f.subjectContextKey + i && f.context.length > 0 && (
@@ -48,5 +51,15 @@ export function FindingsTable({ findings }: { findings: ValidationFinding[] }) {
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** An Istio analyzer code, linked to istioctl's documentation of it, as users know it from istioctl analyze. */
+export function IstioCode({ code, name }: { code: string; name?: string }) {
+  return (
+    <a className="istio-code" data-testid="istio-code" href={istioCodeUrl(code)} target="_blank" rel="noreferrer" title={name}
+      onClick={(e) => e.stopPropagation()}>
+      {code}
+    </a>
   );
 }

@@ -54,7 +54,7 @@ export function YamlEditor({ value, onChange, issues }: { value: string; onChang
     const diagnostics: Diagnostic[] = issues.map((i) => ({
       ...issueRange(text, i),
       severity: i.severity === 'error' ? 'error' : i.severity === 'warning' ? 'warning' : 'info',
-      message: `${i.message} [${i.checkId}]`,
+      message: `${i.message} [${i.checkId}${i.istioCode ? ' ' + i.istioCode : ''}]`,
       source: i.checkId,
     }));
     v.dispatch(setDiagnostics(v.state, diagnostics));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findingSummary, issueRange, needsConfirmation, type ResourceIssue } from './model';
+import { findingSummary, issueRange, istioCodeUrl, needsConfirmation, type ResourceIssue } from './model';
 
 describe('issueRange', () => {
   const text = 'kind: VirtualService\nspec:\n  hosts:\n  - paymnets\n';
@@ -23,5 +23,11 @@ describe('confirmation and summaries', () => {
   it('summarises findings by severity', () => {
     expect(findingSummary([{ severity: 'error' }, { severity: 'error' }, { severity: 'warning' }])).toBe('2 errors, 1 warning');
     expect(findingSummary([])).toBe('');
+  });
+});
+
+describe('istioCodeUrl', () => {
+  it("points at istioctl's page for the code", () => {
+    expect(istioCodeUrl('IST0101')).toBe('https://istio.io/latest/docs/reference/config/analysis/ist0101/');
   });
 });

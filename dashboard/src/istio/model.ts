@@ -8,6 +8,8 @@ export interface ResourceIssue {
   line: number;
   column: number;
   blocking: boolean;
+  /** The Istio analyzer code this finding mirrors (IST0101), if any. */
+  istioCode?: string | null;
 }
 
 export interface ValidationFinding {
@@ -21,6 +23,14 @@ export interface ValidationFinding {
   path: string;
   errorMessage: string;
   context: { key: string; value: string }[];
+  /** The Istio analyzer message this finding mirrors: code (IST0101) and name (ReferencedResourceNotFound). */
+  istioCode?: string | null;
+  istioMessage?: string | null;
+}
+
+/** istioctl's documentation page for an analyzer code ("IST0101" -> .../analysis/ist0101/). */
+export function istioCodeUrl(code: string): string {
+  return `https://istio.io/latest/docs/reference/config/analysis/${code.toLowerCase()}/`;
 }
 
 export interface IstioResource {

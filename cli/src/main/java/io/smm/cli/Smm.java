@@ -38,6 +38,7 @@ public class Smm implements Runnable {
   static int execute(PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Smm());
     cli.setErr(err);
+    AnalyzeCommand.describeChecks(cli.getSubcommands().get("analyze"));
     boolean verbose = LogLevels.verbose(args);
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (verbose) {

@@ -28,10 +28,11 @@ record IstioResolvers(CallerServices callers, ValidationService validation, Exec
 
   /** A finding as the seed's `smm analyze -o json` names its fields. */
   record ValidationFinding(String checkID, String severity, String subjectContextKey, String kind, String namespace, String name,
-      String istioRevision, String path, String errorMessage, List<Label> context) {
+      String istioRevision, String path, String errorMessage, List<Label> context, String istioCode, String istioMessage) {
     static ValidationFinding of(Finding f, String cluster) {
       return new ValidationFinding(f.checkId(), f.severity().label(), f.subject().key(cluster), f.subject().kind(),
-          f.subject().namespace(), f.subject().name(), f.istioRevision(), f.path(), f.message(), Label.of(f.context()));
+          f.subject().namespace(), f.subject().name(), f.istioRevision(), f.path(), f.message(), Label.of(f.context()),
+          f.istio() == null ? null : f.istio().code(), f.istio() == null ? null : f.istio().messageName());
     }
   }
 

@@ -117,7 +117,7 @@ public final class IstioConfigService {
       String message = e instanceof KubernetesClientException k && k.getStatus() != null && k.getStatus().getMessage() != null
           ? k.getStatus().getMessage() : e.getMessage();
       List<Issue> issues = new ArrayList<>(validation.issues());
-      issues.add(new Issue("api/refused", "error", "", "the API server would refuse this save: " + message, 1, 1, true));
+      issues.add(new Issue("api/refused", "error", "", "the API server would refuse this save: " + message, 1, 1, true, null));
       return new ResourceValidation(validation.kind(), validation.namespace(), validation.name(), issues);
     }
   }
@@ -137,7 +137,7 @@ public final class IstioConfigService {
     } catch (YamlDocument.SyntaxException e) {
       YamlDocument.Position at = e.position() == null ? new YamlDocument.Position(1, 1) : e.position();
       return new Checked(null, new ResourceValidation("", "", "", List.of(new Issue("yaml/syntax", "error", "", e.reason(), at.line(),
-          at.column(), true))));
+          at.column(), true, null))));
     }
     ObjectNode root = doc.root();
     String kindName = root.path("kind").asText("");
@@ -147,7 +147,7 @@ public final class IstioConfigService {
     IstioKind kind = IstioConfigKinds.byKind(kindName).orElse(null);
     if (kind != null) {
       for (SchemaValidator.Violation v : SchemaValidator.validate(root.path("spec"), IstioConfigSchemas.BY_KIND.get(kind.kind()), ".spec")) {
-        issues.add(issue("schema", "error", v.path().substring(1), v.path().substring(1) + ": " + v.message(), doc, true));
+        issues.add(issue("schema", "error", v.path().substring(1), v.path().substring(1) + ": " + v.message(), doc, true, null));
       }
     }
     if (issues.stream().noneMatch(Issue::blocking)) {
@@ -157,7 +157,8 @@ public final class IstioConfigService {
         caller.require(namespace);
       }
       for (Finding f : meshFindings(root)) {
-        issues.add(issue(f.checkId(), f.severity().label(), f.path(), f.message(), doc, false));
+        issues.add(issue(f.checkId(), f.severity().label(), f.path(), f.message(), doc, false,
+            f.istio() == null ? null : f.istio().code()));
       }
     }
     return new Checked(doc, new ResourceValidation(kindName, namespace, name, issues));
@@ -197,7 +198,7 @@ public final class IstioConfigService {
     root.fieldNames().forEachRemaining(f -> {
       if (!TOP_LEVEL.contains(f)) {
         out.add(issue("resource/structure", "error", f, f + ": unknown field (a resource has apiVersion, kind, metadata and spec)", doc,
-            true));
+            true, null));
       }
     });
     String kindName = root.path("kind").asText("");
@@ -205,35 +206,36 @@ public final class IstioConfigService {
     if (kind == null) {
       out.add(issue("resource/structure", "error", "kind", kindName.isEmpty() ? "kind is required"
           : "kind \"" + kindName + "\" cannot be edited here; one of " + String.join(", ",
-          IstioConfigKinds.ALL.stream().map(IstioKind::kind).toList()), doc, true));
+          IstioConfigKinds.ALL.stream().map(IstioKind::kind).toList()), doc, true, null));
     } else {
       String apiVersion = root.path("apiVersion").asText("");
       int slash = apiVersion.indexOf('/');
       if (slash < 0 || !apiVersion.substring(0, slash).equals(kind.group()) || !SERVED_VERSIONS.contains(apiVersion.substring(slash + 1))) {
         out.add(issue("resource/structure", "error", "apiVersion", "apiVersion \"" + apiVersion + "\" is not one of " + kind.kind()
-            + "'s (" + kind.apiVersion() + ")", doc, true));
+            + "'s (" + kind.apiVersion() + ")", doc, true, null));
       }
     }
     JsonNode meta = root.path("metadata");
     String name = meta.path("name").asText("");
     if (name.isEmpty()) {
-      out.add(issue("resource/structure", "error", "metadata.name", "metadata.name is required", doc, true));
+      out.add(issue("resource/structure", "error", "metadata.name", "metadata.name is required", doc, true, null));
     } else if (name.length() > 253 || !DNS_1123.matcher(name).matches()) {
       out.add(issue("resource/structure", "error", "metadata.name", "metadata.name \"" + name
-          + "\" must be lower case letters, digits, '-' and '.' (RFC 1123)", doc, true));
+          + "\" must be lower case letters, digits, '-' and '.' (RFC 1123)", doc, true, null));
     }
     if (meta.path("namespace").asText("").isEmpty()) {
-      out.add(issue("resource/structure", "error", "metadata.namespace", "metadata.namespace is required", doc, true));
+      out.add(issue("resource/structure", "error", "metadata.namespace", "metadata.namespace is required", doc, true, null));
     }
     if (!root.has("spec") || !root.get("spec").isObject()) {
-      out.add(issue("resource/structure", "error", "spec", "spec is required and must be a mapping", doc, true));
+      out.add(issue("resource/structure", "error", "spec", "spec is required and must be a mapping", doc, true, null));
     }
     return out;
   }
 
-  private static Issue issue(String checkId, String severity, String path, String message, YamlDocument doc, boolean blocking) {
+  private static Issue issue(String checkId, String severity, String path, String message, YamlDocument doc, boolean blocking,
+      String istioCode) {
     YamlDocument.Position at = doc.positionOf(path);
-    return new Issue(checkId, severity, path, message, at.line(), at.column(), blocking);
+    return new Issue(checkId, severity, path, message, at.line(), at.column(), blocking, istioCode);
   }
 
   /** The mesh checks' findings about this resource, with it in place of the stored one. */

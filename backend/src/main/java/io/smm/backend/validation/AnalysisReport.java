@@ -13,7 +13,9 @@ import java.util.Locale;
  * Findings in the seed's two output formats: {@code smm analyze -o json} (subject key -> list of
  * {checkID, istioRevision, subjectContextKey, passed, error, errorMessage}; {@code error} carries
  * severity, path and context) and the text block per resource ending with "✗ N validation errors
- * found" or "✓ 0 validation errors found".
+ * found" or "✓ 0 validation errors found". Added to the seed's keys, never in place of them: the
+ * Istio analyzer code and message name ({@code istioCode}, {@code istioMessage}; "Istio Code:") and,
+ * for objects read from files, where they were ({@code origin}; "Origin:").
  */
 public final class AnalysisReport {
 
@@ -52,6 +54,13 @@ public final class AnalysisReport {
       ObjectNode context = error.putObject("context");
       f.context().forEach(context::put);
       result.put("errorMessage", f.message());
+      if (f.istio() != null) {
+        result.put("istioCode", f.istio().code());
+        result.put("istioMessage", f.istio().messageName());
+      }
+      if (!f.subject().origin().isEmpty()) {
+        result.put("origin", f.subject().origin());
+      }
     }
     return out;
   }
@@ -65,10 +74,16 @@ public final class AnalysisReport {
       out.append(s.kind().toLowerCase(Locale.ROOT)).append(' ')
           .append(s.namespace().isEmpty() ? s.name() : s.namespace() + "/" + s.name()).append(":\n");
       out.append("    Cluster: ").append(cluster).append('\n');
+      if (!s.origin().isEmpty()) {
+        out.append("    Origin: ").append(s.origin()).append('\n');
+      }
       for (Finding f : group) {
         out.append("    Error: ").append(f.message()).append('\n');
         out.append("        Control Plane: ").append(f.istioRevision()).append('\n');
         out.append("        Error ID: ").append(f.checkId()).append('\n');
+        if (f.istio() != null) {
+          out.append("        Istio Code: ").append(f.istio().code()).append(" (").append(f.istio().messageName()).append(")\n");
+        }
         out.append("        Severity: ").append(f.severity().label()).append('\n');
         out.append("        Path: ").append(f.path()).append('\n');
         if (!f.context().isEmpty()) {

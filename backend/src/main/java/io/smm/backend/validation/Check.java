@@ -19,6 +19,15 @@ public record Check(String id, Severity severity, String description, IstioMessa
     this(id, istio.level(), description, istio, rule);
   }
 
+  /**
+   * This check at another severity than Istio's level. Checks that existed before they mirrored
+   * Istio keep the severity users had (it decides what blocks a save), e.g. a selector without pods
+   * stays a warning, since pods often come after their configuration.
+   */
+  public Check reportedAs(Severity other) {
+    return new Check(id, other, description, istio, rule);
+  }
+
   /** Reports problems it finds in a snapshot. */
   @FunctionalInterface
   public interface Rule {

@@ -20,7 +20,7 @@ final class DestinationRuleChecks {
             DestinationRuleChecks::hostNotFound),
         new Check("destinationrule/subset/no-pods", IstioMessage.DESTINATION_RULE_SUBSET_NOT_SELECT_PODS,
             "A subset's labels select no pod: traffic routed to it fails with 503 UH (no healthy upstream).",
-            DestinationRuleChecks::subsetWithoutPods),
+            DestinationRuleChecks::subsetWithoutPods).reportedAs(Severity.WARNING),
         new Check("destinationrule/tls/no-ca-certificates", IstioMessage.NO_SERVER_CERTIFICATE_VERIFICATION_DESTINATION_LEVEL,
             "TLS mode SIMPLE or MUTUAL without caCertificates: the server's certificate is not verified.",
             (mesh, report) -> noCaCertificates(mesh, report, false)),

@@ -25,6 +25,9 @@ public final class MeshAnalyzer {
     all.addAll(ServiceEntryChecks.all());
     all.addAll(SidecarChecks.all());
     all.addAll(SecurityChecks.all());
+    all.addAll(EnvoyFilterChecks.all());
+    all.addAll(TelemetryChecks.all());
+    all.addAll(ControlPlaneChecks.all());
     all.addAll(WorkloadChecks.all());
     this.checks = List.copyOf(all);
   }

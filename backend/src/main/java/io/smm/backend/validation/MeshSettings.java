@@ -18,7 +18,12 @@ public final class MeshSettings {
 
   private MeshSettings() {}
 
-  public static JsonNode of(List<KubeObject> objects, String rootNamespace, JsonNode fallback) {
+  /** The MeshConfig the objects of a snapshot (from a cluster, from files, or both) give Istio. */
+  public static JsonNode of(List<KubeObject> objects) {
+    JsonNode fallback = objects.stream().filter(o -> o.is("IstioControlPlane")).map(o -> o.spec().path("meshConfig"))
+        .filter(JsonNode::isObject).findFirst().orElse(YAML.createObjectNode());
+    String rootNamespace = fallback.path("rootNamespace").asText("").isEmpty() ? MeshConfig.DEFAULT_ROOT_NAMESPACE
+        : fallback.path("rootNamespace").asText();
     for (KubeObject o : objects) {
       if (o.is("ConfigMap") && o.namespace().equals(rootNamespace) && (o.name().equals("istio") || o.name().startsWith("istio-"))
           && o.body().path("data").has("mesh") && !o.name().startsWith(Workloads.INJECTOR_CONFIG_MAP)) {

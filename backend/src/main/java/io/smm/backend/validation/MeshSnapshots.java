@@ -9,13 +9,17 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.api.crd.IstioCrds;
 import io.smm.api.crd.SmmCrds;
 import io.smm.backend.istio.IstioConfigKinds;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Reads a {@link MeshConfig} from the Kubernetes API: one LIST per kind, all namespaces. */
 public final class MeshSnapshots {
+
+  /** Istio kinds the checks read that the product does not edit (read when their CRDs are installed). */
+  private static final List<IstioCrds.IstioKind> ALSO_READ = List.of(
+      new IstioCrds.IstioKind("telemetry.istio.io", "v1alpha1", "Telemetry", "telemetries", List.of()),
+      new IstioCrds.IstioKind("networking.istio.io", "v1beta1", "ProxyConfig", "proxyconfigs", List.of()));
 
   private MeshSnapshots() {}
 
@@ -38,14 +42,15 @@ public final class MeshSnapshots {
     for (IstioCrds.IstioKind kind : IstioCrds.ALL) {
       objects.addAll(custom(client, kind));
     }
+    for (IstioCrds.IstioKind kind : ALSO_READ) {
+      objects.addAll(custom(client, kind));
+    }
     objects.addAll(custom(client, IstioConfigKinds.of(SmmCrds.ISTIO_CONTROL_PLANE)));
-    JsonNode settings = objects.stream().filter(o -> o.is("IstioControlPlane")).map(o -> o.spec().path("meshConfig"))
-        .filter(JsonNode::isObject).findFirst().orElse(JsonNodeFactory.instance.objectNode());
-    String root = settings.path("rootNamespace").asText("").isEmpty() ? MeshConfig.DEFAULT_ROOT_NAMESPACE
-        : settings.path("rootNamespace").asText();
     // The injector's and the mesh's ConfigMaps live in the root namespace; other ConfigMaps are not read.
-    client.configMaps().inNamespace(root).list().getItems().forEach(o -> objects.add(typed(o)));
-    return new MeshConfig(cluster, MeshSettings.of(objects, root, settings), objects);
+    String root = MeshSettings.of(objects).path("rootNamespace").asText("");
+    client.configMaps().inNamespace(root.isEmpty() ? MeshConfig.DEFAULT_ROOT_NAMESPACE : root).list().getItems()
+        .forEach(o -> objects.add(typed(o)));
+    return new MeshConfig(cluster, MeshSettings.of(objects), objects);
   }
 
   private static KubeObject typed(HasMetadata o) {

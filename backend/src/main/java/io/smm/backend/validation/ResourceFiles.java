@@ -132,13 +132,20 @@ public final class ResourceFiles {
       node = YAML.readTree(text);
     } catch (JsonProcessingException e) {
       int at = e.getLocation() == null ? 0 : e.getLocation().getLineNr() - 1;
-      problem(file, line + Math.max(at, 0), "not valid YAML: " + e.getOriginalMessage());
+      problem(file, line + Math.max(at, 0), "not valid YAML: " + yamlProblem(e.getOriginalMessage()));
       return;
     }
     if (node == null || node.isNull() || node.isMissingNode()) {
       return;
     }
     object(file, line, node);
+  }
+
+  /** The YAML parser's message without its source excerpts and caret lines, on one line. */
+  private static String yamlProblem(String message) {
+    return String.join("; ", message.lines().map(String::strip)
+        .filter(l -> !l.isEmpty() && !l.startsWith("in 'reader'") && !l.equals("^") && !l.matches("\\^+")).toList())
+        .replaceAll("\\s+", " ");
   }
 
   private void object(String file, int line, JsonNode node) {

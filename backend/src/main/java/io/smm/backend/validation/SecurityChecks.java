@@ -23,7 +23,7 @@ final class SecurityChecks {
             "mTLS is disabled for workloads whose DestinationRule makes clients use Istio mTLS: every request fails.",
             SecurityChecks::disabledButRequired),
         new Check("authorizationpolicy/namespace/not-found", IstioMessage.REFERENCED_RESOURCE_NOT_FOUND,
-            "A rule's source names (or excludes) a namespace that does not exist.", SecurityChecks::namespaceNotFound),
+            "A rule's source names (or excludes) a namespace that does not exist.", SecurityChecks::namespaceNotFound).reportedAs(Severity.WARNING),
         new Check("authorizationpolicy/selector/no-workloads", IstioMessage.NO_MATCHING_WORKLOADS_FOUND,
             "The policy selects no workload of the mesh (no pod with a sidecar, or in ambient mode): it protects nothing.",
             SecurityChecks::noWorkloads),

@@ -18,7 +18,7 @@ final class SidecarChecks {
             "Several Sidecars without workloadSelector in one namespace; Istio applies one of them, which one is undefined.",
             SidecarChecks::multipleDefaults),
         new Check("sidecar/selector/no-pods", IstioMessage.REFERENCED_RESOURCE_NOT_FOUND,
-            "The workloadSelector matches no pod in the namespace.", SidecarChecks::selectorWithoutPods),
+            "The workloadSelector matches no pod in the namespace.", SidecarChecks::selectorWithoutPods).reportedAs(Severity.WARNING),
         new Check("sidecar/ambient/ineffective", IstioMessage.INEFFECTIVE_POLICY,
             "The Sidecar applies to ambient-mode workloads, which have no sidecar proxy: it has no effect.", SidecarChecks::ambient));
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.smm.api.istio.ProxyRevision;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -48,14 +49,22 @@ final class WorkloadChecks {
         new Check("pod/sidecar-injection/outdated", Severity.WARNING,
             "A pod runs a sidecar proxy of another version than its control plane injects now: restart it to update.",
             WorkloadChecks::outdatedSidecar),
-        new Check("service/port/protocol-naming", Severity.INFO,
+        new Check("service/port/protocol-naming", IstioMessage.PORT_NAME_IS_NOT_UNDER_NAMING_CONVENTION,
             "A port name does not follow Istio's <protocol>[-<suffix>] convention and there is no appProtocol: Istio guesses the protocol.",
-            WorkloadChecks::portNaming));
-  }
-
-  private static boolean injected(KubeObject namespace) {
-    Map<String, String> labels = namespace.labels();
-    return labels.containsKey("istio.io/rev") || "enabled".equals(labels.get("istio-injection"));
+            (mesh, report) -> portNaming(mesh, report, false)),
+        new Check("service/external-name/port-name", IstioMessage.EXTERNAL_NAME_SERVICE_TYPE_INVALID_PORT_NAME,
+            "An ExternalName service's port is named tcp or gives no protocol: proxies may not forward its TCP traffic correctly.",
+            (mesh, report) -> portNaming(mesh, report, true)),
+        new Check("pod/security-context/proxy-uid", IstioMessage.INVALID_APPLICATION_UID,
+            "An application container runs as user 1337, which is the sidecar proxy's: its traffic bypasses the proxy.",
+            (mesh, report) -> proxyUid(mesh, report, "Pod")),
+        new Check("deployment/security-context/proxy-uid", IstioMessage.INVALID_APPLICATION_UID,
+            "A Deployment's application containers run as user 1337, which is the sidecar proxy's: their traffic bypasses the proxy.",
+            (mesh, report) -> proxyUid(mesh, report, "Deployment")),
+        new Check("deployment/service/protocol-conflict", IstioMessage.DEPLOYMENT_ASSOCIATED_TO_MULTIPLE_SERVICES,
+            "Services selecting one mesh Deployment's pods use the same port with different protocols.", WorkloadChecks::portProtocolConflict),
+        new Check("deployment/service/target-port-conflict", IstioMessage.DEPLOYMENT_CONFLICTING_PORTS,
+            "Services selecting one mesh Deployment's pods send different ports to the same target port.", WorkloadChecks::targetPortConflict));
   }
 
   /** Namespaces whose pods Istio's injection analyzer leaves alone: istio-system and the mesh's root namespace. */
@@ -260,19 +269,146 @@ final class WorkloadChecks {
     return null;
   }
 
-  private static void portNaming(MeshConfig mesh, Check.Reporter report) {
+  /** Well-known ports Istio treats as TCP when their name gives no protocol (SMTP, DNS, MySQL, MongoDB). */
+  private static final Set<Integer> WELL_KNOWN_TCP = Set.of(25, 53, 3306, 27017);
+
+  /** Services Istio's port name check skips: the control plane's and those of gateways Istio itself manages. */
+  private static boolean managedByIstio(KubeObject svc) {
+    Map<String, String> labels = svc.labels();
+    return labels.containsKey("istio") || "istio".equals(labels.get("release")) || Set.of("istio.io-gateway-controller",
+        "istio.io-mesh-controller", "istio.io-eastwest-controller").contains(labels.getOrDefault("gateway.istio.io/managed", ""));
+  }
+
+  /** Istio's protocol selection (ConvertProtocol): appProtocol, else the port name's prefix; null when it names none. */
+  static String protocolOf(JsonNode port) {
+    if (port.path("protocol").asText("").equals("UDP")) {
+      return "UDP";
+    }
+    String name = port.has("appProtocol") ? port.path("appProtocol").asText() : port.path("name").asText("");
+    switch (name) {
+      case "kubernetes.io/h2c":
+        return "HTTP2";
+      case "kubernetes.io/ws":
+        return "HTTP";
+      case "kubernetes.io/wss":
+        return "HTTPS";
+      default:
+        break;
+    }
+    if (name.length() >= 8 && name.substring(0, 8).equalsIgnoreCase("grpc-web")) {
+      return "GRPC-WEB";
+    }
+    String prefix = name.contains("-") ? name.substring(0, name.indexOf('-')) : name;
+    String protocol = PORT_PROTOCOLS.contains(prefix.toLowerCase(Locale.ROOT)) ? prefix.toUpperCase(Locale.ROOT) : null;
+    return protocol == null && WELL_KNOWN_TCP.contains(port.path("port").asInt()) ? "TCP" : protocol;
+  }
+
+  private static final Set<String> PORT_PROTOCOLS = Set.of("tcp", "udp", "grpc", "http", "http_proxy", "http2", "https", "tls",
+      "mongo", "redis", "mysql");
+
+  private static void portNaming(MeshConfig mesh, Check.Reporter report, boolean externalName) {
     for (KubeObject svc : mesh.all("Service")) {
-      if (mesh.namespace(svc.namespace()).filter(WorkloadChecks::injected).isEmpty()) {
+      if (managedByIstio(svc) || svc.spec().path("type").asText("").equals("ExternalName") != externalName) {
         continue;
       }
       JsonNode ports = svc.spec().path("ports");
       for (int i = 0; i < ports.size(); i++) {
-        String name = ports.get(i).path("name").asText("");
-        if (!ports.get(i).has("appProtocol") && !PORT_NAME.matcher(name).matches()) {
-          report.problem(svc, "spec.ports[" + i + "].name", "port name \"" + name + "\" does not say the protocol (e.g. http-web, grpc, tcp)",
-              Map.of("port", ports.get(i).path("port").asText(), "name", name));
+        JsonNode port = ports.get(i);
+        String name = port.path("name").asText("");
+        if (protocolOf(port) != null && !(externalName && name.equals("tcp"))) {
+          continue;
+        }
+        String target = port.path("targetPort").asText(port.path("port").asText());
+        report.problem(svc, "spec.ports[" + i + "].name", externalName
+            ? "Port name for ExternalName service is invalid. Proxy may prevent tcp named ports and unmatched traffic for ports serving"
+                + " TCP protocol from being forwarded correctly"
+            : "Port name " + name + " (port: " + port.path("port").asText() + ", targetPort: " + target + ") doesn't follow the naming"
+                + " convention of Istio port.", Map.of("port", port.path("port").asText(), "name", name));
+      }
+    }
+  }
+
+  /** Reported once per pod or Deployment, at its first offending field, as istioctl's deduplicated output shows it. */
+  private static void proxyUid(MeshConfig mesh, Check.Reporter report, String kind) {
+    for (KubeObject o : mesh.all(kind)) {
+      if (o.labels().containsKey("istio") || "istio".equals(o.labels().get("release"))) {
+        continue; // Istio's own workloads
+      }
+      JsonNode spec = kind.equals("Pod") ? o.spec() : o.spec().path("template").path("spec");
+      String prefix = kind.equals("Pod") ? "spec" : "spec.template.spec";
+      List<String> offenders = new ArrayList<>();
+      if (spec.path("securityContext").path("runAsUser").asLong(-1) == 1337) {
+        offenders.add(prefix + ".securityContext.runAsUser");
+      }
+      JsonNode containers = spec.path("containers");
+      for (int i = 0; i < containers.size(); i++) {
+        String name = containers.get(i).path("name").asText();
+        if (!name.equals(Workloads.PROXY) && !name.equals("istio-operator")
+            && containers.get(i).path("securityContext").path("runAsUser").asLong(-1) == 1337) {
+          offenders.add(prefix + ".containers[" + i + "].securityContext.runAsUser");
         }
       }
+      if (!offenders.isEmpty()) {
+        report.problem(o, offenders.get(0), "User ID (UID) 1337 is reserved for the sidecar proxy.", Map.of("fields", String.join(",", offenders)));
+      }
+    }
+  }
+
+  /** The Services of a mesh Deployment's namespace whose (non-empty) selector matches its pod template. */
+  private static List<KubeObject> servicesOf(MeshConfig mesh, KubeObject deployment) {
+    Map<String, String> labels = KubeObject.strings(deployment.spec().path("template").path("metadata").path("labels"));
+    return mesh.all("Service", deployment.namespace()).stream().filter(svc -> {
+      Map<String, String> selector = KubeObject.strings(svc.spec().path("selector"));
+      return !selector.isEmpty() && MeshConfig.selects(selector, labels);
+    }).toList();
+  }
+
+  /** Istio's DeploymentInMesh, for the pod template: a sidecar, the inject label or annotation, or an injected namespace. */
+  private static List<KubeObject> meshDeployments(MeshConfig mesh) {
+    return mesh.all("Deployment").stream()
+        .filter(d -> !"istio.io-mesh-controller".equals(d.labels().get("gateway.istio.io/managed")))
+        .filter(d -> Workloads.inMesh(mesh, d.namespace(), d.spec().path("template").path("metadata"), d.spec().path("template").path("spec")))
+        .toList();
+  }
+
+  private static void portProtocolConflict(MeshConfig mesh, Check.Reporter report) {
+    for (KubeObject d : meshDeployments(mesh)) {
+      Map<Integer, Map<String, List<String>>> byPort = new java.util.TreeMap<>();
+      for (KubeObject svc : servicesOf(mesh, d)) {
+        for (JsonNode p : svc.spec().path("ports")) {
+          byPort.computeIfAbsent(p.path("port").asInt(), k -> new java.util.TreeMap<>())
+              .computeIfAbsent(p.path("protocol").asText("TCP"), k -> new ArrayList<>()).add(svc.namespace() + "/" + svc.name());
+        }
+      }
+      byPort.forEach((port, protocols) -> {
+        if (protocols.size() > 1) {
+          List<String> services = protocols.values().stream().flatMap(List::stream).sorted().toList();
+          report.problem(d, "spec.template.metadata.labels", "This deployment " + d.name() + " is associated with multiple services using"
+              + " port " + port + " but different protocols: " + services, Map.of("port", String.valueOf(port)));
+        }
+      });
+    }
+  }
+
+  private static void targetPortConflict(MeshConfig mesh, Check.Reporter report) {
+    for (KubeObject d : meshDeployments(mesh)) {
+      Map<String, Map<Integer, String>> byTarget = new java.util.TreeMap<>();
+      for (KubeObject svc : servicesOf(mesh, d)) {
+        for (JsonNode p : svc.spec().path("ports")) {
+          String target = p.path("targetPort").asText("");
+          if (target.isEmpty() || target.equals("0")) {
+            target = p.path("port").asText();
+          }
+          byTarget.computeIfAbsent(target, k -> new java.util.TreeMap<>()).put(p.path("port").asInt(), svc.namespace() + "/" + svc.name());
+        }
+      }
+      byTarget.forEach((target, ports) -> {
+        if (ports.size() > 1) {
+          List<String> services = ports.values().stream().sorted().toList();
+          report.problem(d, "spec.template.metadata.labels", "This deployment " + d.name() + " is associated with multiple services "
+              + services + " using targetPort \"" + target + "\" but different ports: " + ports.keySet() + ".", Map.of("targetPort", target));
+        }
+      });
     }
   }
 }

@@ -35,17 +35,24 @@ final class Workloads {
    * annotation, says "true"; else its namespace is labelled istio-injection=enabled.
    */
   static boolean inMesh(MeshConfig mesh, KubeObject pod) {
-    if (!proxyImage(pod).isEmpty()) {
-      return true;
+    return inMesh(mesh, pod.namespace(), pod.body().path("metadata"), pod.spec());
+  }
+
+  /** The same for a pod template (a Deployment's {@code spec.template}) in {@code namespace}. */
+  static boolean inMesh(MeshConfig mesh, String namespace, JsonNode metadata, JsonNode podSpec) {
+    for (JsonNode c : containers(podSpec)) {
+      if (c.path("name").asText().equals(PROXY) && !c.path("image").asText("").isEmpty()) {
+        return true;
+      }
     }
-    String inject = pod.labels().get("sidecar.istio.io/inject");
-    if (inject == null) {
-      inject = pod.annotations().get("sidecar.istio.io/inject");
+    JsonNode inject = metadata.path("labels").path("sidecar.istio.io/inject");
+    if (inject.isMissingNode()) {
+      inject = metadata.path("annotations").path("sidecar.istio.io/inject");
     }
-    if (inject != null) {
-      return inject.equals("true");
+    if (!inject.isMissingNode()) {
+      return inject.asText().equals("true");
     }
-    return mesh.namespace(pod.namespace()).map(ns -> "enabled".equals(ns.labels().get("istio-injection"))).orElse(false);
+    return mesh.namespace(namespace).map(ns -> "enabled".equals(ns.labels().get("istio-injection"))).orElse(false);
   }
 
   /** The injector ConfigMap of a revision: istio-sidecar-injector, or istio-sidecar-injector-&lt;revision&gt;. */

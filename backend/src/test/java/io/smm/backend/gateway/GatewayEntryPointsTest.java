@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.smm.backend.TestCertificates;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -52,7 +53,9 @@ class GatewayEntryPointsTest {
     client.services().inNamespace("istio-system").resource(new ServiceBuilder().withNewMetadata().withName("demo-gw").endMetadata()
         .withNewSpec().withSelector(labels).addNewPort().withName("http2").withPort(80).endPort().addNewPort().withName("https")
         .withPort(443).endPort().endSpec().build()).create();
+    // A usable credential: istiod (and so the validation) refuses a Gateway whose Secret has no valid certificate.
     client.secrets().inNamespace("istio-system").resource(new SecretBuilder().withNewMetadata().withName("own-cert").endMetadata()
+        .withType("kubernetes.io/tls").addToStringData("tls.crt", TestCertificates.longLived()).addToStringData("tls.key", "placeholder")
         .build()).create();
     entryPoints = new GatewayEntryPoints(client, new IstioConfigService(client, () -> "c1"));
   }

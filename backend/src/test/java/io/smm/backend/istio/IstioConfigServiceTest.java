@@ -87,10 +87,10 @@ class IstioConfigServiceTest {
     IstioResource first = service.get("vs", "smm-demo", "payments");
     service.apply(first.yaml().replace("- payments\n", "- payments\n  gateways:\n  - mesh\n"), false);
 
-    String stale = first.yaml().replace("host: payments", "host: payments.smm-demo");
+    String stale = first.yaml().replace("host: payments", "host: payments.smm-demo.svc.cluster.local");
     assertThatThrownBy(() -> service.apply(stale, false)).isInstanceOf(ResourceConflictException.class)
         .hasMessageContaining("was changed since you loaded it").hasMessageContaining("nothing was written");
-    assertThat(service.get("vs", "smm-demo", "payments").yaml()).contains("mesh").doesNotContain("payments.smm-demo\n");
+    assertThat(service.get("vs", "smm-demo", "payments").yaml()).contains("mesh").doesNotContain("payments.smm-demo.svc.cluster.local");
 
     assertThatThrownBy(() -> service.apply(VS.formatted("payments"), false)).isInstanceOf(ResourceConflictException.class)
         .hasMessageContaining("already exists");

@@ -34,6 +34,6 @@ final class Fixtures {
     if (resource != null) {
       objects.addAll(load(resource));
     }
-    return new MeshConfig("master", MeshConfig.DEFAULT_ROOT_NAMESPACE, objects);
+    return new MeshConfig("master", MeshSettings.of(objects), objects);
   }
 }

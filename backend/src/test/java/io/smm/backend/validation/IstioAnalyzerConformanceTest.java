@@ -55,7 +55,8 @@ class IstioAnalyzerConformanceTest {
           "virtualservice/destination/port-not-found", "virtualservice/destination/port-required",
           "virtualservice/destination/subset-ignored-at-ingress")),
       Map.entry("virtualservice.DestinationRuleAnalyzer", Set.of("virtualservice/destination/subset-not-found")),
-      Map.entry("virtualservice.GatewayAnalyzer", Set.of("virtualservice/gateway/not-found", "virtualservice/gateway/host-not-found")),
+      Map.entry("virtualservice.GatewayAnalyzer", Set.of("virtualservice/gateway/not-found", "virtualservice/gateway/host-not-found",
+          "virtualservice/gateway/internal")),
       Map.entry("virtualservice.JWTClaimRouteAnalyzer", Set.of("virtualservice/jwt-claim/no-request-authentication")),
       Map.entry("schema.ValidationAnalyzer.VirtualService", Set.of("virtualservice/route/unreachable", "virtualservice/match/ineffective")),
       Map.entry("destinationrule.CaCertificateAnalyzer", Set.of("destinationrule/tls/no-ca-certificates",
@@ -65,7 +66,18 @@ class IstioAnalyzerConformanceTest {
       Map.entry("serviceentry.ConflictingServiceEntryProtocolAnalyzer", Set.of("serviceentry/protocol/conflict")),
       Map.entry("auth.AuthorizationPoliciesAnalyzer", Set.of("authorizationpolicy/namespace/not-found",
           "authorizationpolicy/selector/no-workloads")),
-      Map.entry("service.PortNameAnalyzer", Set.of("service/port/protocol-naming")));
+      Map.entry("service.PortNameAnalyzer", Set.of("service/port/protocol-naming", "service/external-name/port-name")),
+      Map.entry("applicationUID.Analyzer", Set.of("pod/security-context/proxy-uid", "deployment/security-context/proxy-uid")),
+      Map.entry("envoyfilter.EnvoyPatchAnalyzer", Set.of("envoyfilter/patch/relative-operation",
+          "envoyfilter/patch/relative-operation-proxy-version", "envoyfilter/patch/replace-misused", "envoyfilter/patch/add-ignored",
+          "envoyfilter/patch/remove-ignored")),
+      Map.entry("telemetry.SelectorAnalyzer", Set.of("telemetry/selector/no-pods", "telemetry/selector/conflict")),
+      Map.entry("telemetry.DefaultSelectorAnalyzer", Set.of("telemetry/namespace/multiple-defaults")),
+      Map.entry("telemetry.ProviderAnalyzer", Set.of("telemetry/access-logging/no-provider")),
+      Map.entry("telemetry.LightstepAnalyzer", Set.of("telemetry/tracing/lightstep")),
+      Map.entry("webhook.Analyzer", Set.of("mutatingwebhook/injection/overlap", "mutatingwebhook/injection/service-not-found")),
+      Map.entry("conditions.ConditionAnalyzer", Set.of("status/condition/negative")),
+      Map.entry("deployment.MultiServiceAnalyzer", Set.of("deployment/service/protocol-conflict", "deployment/service/target-port-conflict")));
 
   record Case(String id, String scope, String analyzer, JsonNode json) {
     @Override
