@@ -15,6 +15,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,8 +75,9 @@ class AnalyzeCommandTest {
     JsonNode report = new ObjectMapper().readTree(r.out());
     Set<String> ids = new TreeSet<>();
     report.forEach(list -> list.forEach(result -> ids.add(result.get("checkID").asText())));
+    // The route to the missing host "movie" is also a subset that no DestinationRule of "movie" defines: Istio reports both.
     assertThat(ids).containsExactly("destinationrule/subset/no-pods", "gateway/reused-cert", "namespace/injection/missing",
-        "virtualservice/destination/host-not-found");
+        "virtualservice/destination/host-not-found", "virtualservice/destination/subset-not-found");
     JsonNode gateway = report.get("gateway.networking.istio.io:smm-sandbox:istio-system:demo-gw-demo1").get(0);
     assertThat(gateway.get("subjectContextKey").asText()).isEqualTo("gateway.networking.istio.io:smm-sandbox:istio-system:demo-gw-demo1");
     assertThat(gateway.get("istioRevision").asText()).isEqualTo("cp-v115x.istio-system");
@@ -91,9 +93,135 @@ class AnalyzeCommandTest {
     assertThat(demo.code()).isEqualTo(1);
     assertThat(demo.out()).contains("virtualservice smm-demo/movies:", "    Cluster: smm-sandbox",
         "        Error ID: virtualservice/destination/host-not-found", "        Path: spec.http[0].route[1].destination.host",
-        "✗ 1 validation error found (and 1 warning or info)").doesNotContain("gateway");
+        "        Istio Code: IST0101 (ReferencedResourceNotFound)",
+        "✗ 2 validation errors found (and 1 warning or info)").doesNotContain("gateway");
     Output legacy = run("analyze", "--namespace", "legacy");
     assertThat(legacy.code()).isZero();
     assertThat(legacy.out()).contains("namespace legacy:", "✓ 0 validation errors found (and 1 warning or info)");
+  }
+
+  /** Runs without --kubeconfig: an offline analysis must not need one. */
+  Output runOffline(String stdin, String... args) {
+    PrintStream original = System.out;
+    java.io.InputStream originalIn = System.in;
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+    if (stdin != null) {
+      System.setIn(new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+    }
+    try {
+      List<String> all = new ArrayList<>(List.of("--kubeconfig", kubeconfig.resolveSibling("no-such-kubeconfig").toString()));
+      all.addAll(List.of(args));
+      int code = Smm.execute(new PrintWriter(new StringWriter(), true), all.toArray(String[]::new));
+      return new Output(code, buffer.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(original);
+      System.setIn(originalIn);
+    }
+  }
+
+  static final String GATEWAY_AND_ROUTE = """
+      apiVersion: v1
+      kind: Pod
+      metadata: {name: ingress-1, namespace: istio-system, labels: {istio: ingressgateway}}
+      spec: {containers: [{name: istio-proxy, image: docker.io/istio/proxyv2:1.15.3}]}
+      ---
+      apiVersion: v1
+      kind: Service
+      metadata: {name: istio-ingressgateway, namespace: istio-system}
+      spec: {selector: {istio: ingressgateway}, ports: [{name: http2, port: 80, targetPort: 8080}]}
+      ---
+      apiVersion: networking.istio.io/v1beta1
+      kind: Gateway
+      metadata: {name: shop, namespace: shop}
+      spec:
+        selector: {istio: ingressgateway}
+        servers: [{port: {number: 8080, name: http, protocol: HTTP}, hosts: ["shop.example.com"]}]
+      """;
+
+  static final String ROUTE = """
+      apiVersion: networking.istio.io/v1beta1
+      kind: VirtualService
+      metadata: {name: shop, namespace: shop}
+      spec:
+        hosts: ["shop.example.com"]
+        gateways: [shop]
+        http: [{route: [{destination: {host: cart}}]}]
+      """;
+
+  @Test
+  void offlineAnalysisReadsDirectoriesAndReportsBrokenDocumentsWithFileAndLine(@TempDir Path repo) throws Exception {
+    Files.createDirectories(repo.resolve("shop/routes"));
+    Files.writeString(repo.resolve("gateway.yaml"), GATEWAY_AND_ROUTE);
+    Files.writeString(repo.resolve("shop/routes/vs.yml"), "# the shop's route\n---\n" + ROUTE);
+    Files.writeString(repo.resolve("shop/broken.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok, namespace: shop}\n---\n"
+        + "kind: [unclosed\n");
+    Files.writeString(repo.resolve("shop/README.md"), "not a manifest: not read");
+
+    Output r = runOffline(null, "analyze", "--use-kube=false", "-f", repo.toString(), "-o", "json");
+
+    assertThat(r.code()).as(r.out()).isEqualTo(1);
+    JsonNode report = new ObjectMapper().readTree(r.out());
+    JsonNode route = report.get("virtualservice.networking.istio.io:local:shop:shop").get(0);
+    assertThat(route.get("checkID").asText()).isEqualTo("virtualservice/destination/host-not-found");
+    assertThat(route.get("istioCode").asText()).isEqualTo("IST0101");
+    assertThat(route.get("istioMessage").asText()).isEqualTo("ReferencedResourceNotFound");
+    assertThat(route.get("origin").asText()).isEqualTo(repo.resolve("shop/routes/vs.yml") + ":3");
+    JsonNode broken = report.get("file:local::" + repo.resolve("shop/broken.yaml")).get(0);
+    assertThat(broken.get("checkID").asText()).isEqualTo("input/document/invalid");
+    assertThat(broken.get("origin").asText()).isEqualTo(repo.resolve("shop/broken.yaml") + ":5");
+    assertThat(broken.get("errorMessage").asText()).startsWith("not valid YAML");
+    // The gateway file is analysed with the rest: its port and host are served, so it has no finding.
+    assertThat(report.has("gateway.networking.istio.io:local:shop:shop")).isFalse();
+  }
+
+  @Test
+  void stdinAndThresholdsDecideWhatIsShownAndTheExitCode() {
+    String onlyWarning = GATEWAY_AND_ROUTE.replace("hosts: [\"shop.example.com\"]", "hosts: [\"other.example.com\"]") + "---\n"
+        + ROUTE.replace("host: cart", "host: istio-ingressgateway.istio-system.svc.cluster.local");
+    Output text = runOffline(onlyWarning, "analyze", "--use-kube=false", "-f", "-");
+    assertThat(text.code()).as(text.out()).isZero();
+    assertThat(text.out()).contains("Error ID: virtualservice/gateway/host-not-found",
+        "Istio Code: IST0132 (VirtualServiceHostNotFoundInGateway)", "Origin: <stdin>:", "✓ 0 validation errors found");
+
+    assertThat(runOffline(onlyWarning, "analyze", "--use-kube=false", "-f", "-", "--failure-threshold", "warning").code()).isEqualTo(1);
+    Output errorsOnly = runOffline(onlyWarning, "analyze", "--use-kube=false", "-f", "-", "--output-threshold", "error");
+    assertThat(errorsOnly.out()).doesNotContain("host-not-found").contains("✓ 0 validation errors found");
+    assertThat(runOffline(onlyWarning, "analyze", "--use-kube=false", "-f", "-", "--failure-threshold", "fatal").code()).isEqualTo(2);
+  }
+
+  @Test
+  void filesAreMergedOverTheClusterAndWinOverItsObjects(@TempDir Path dir) throws Exception {
+    Output before = run("analyze", "--namespace", "smm-demo", "-o", "json");
+    assertThat(before.out()).contains("virtualservice/destination/host-not-found");
+    // The fix, as a pull request would carry it: movies' route without the destination that does not exist.
+    Files.writeString(dir.resolve("movies.yaml"), """
+        apiVersion: networking.istio.io/v1beta1
+        kind: VirtualService
+        metadata: {name: movies, namespace: smm-demo}
+        spec:
+          hosts: [movies]
+          http: [{route: [{destination: {host: movies}}]}]
+        """);
+    Output after = run("analyze", "--namespace", "smm-demo", "-f", dir.resolve("movies.yaml").toString(), "-o", "json");
+    assertThat(after.out()).doesNotContain("virtualservice/destination/host-not-found");
+    // The host is the cluster's Service, which the file does not carry.
+    assertThat(after.out()).doesNotContain("\"movies\" not found");
+  }
+
+  @Test
+  void helpListsTheChecksWithTheirIstioCodes() {
+    PrintStream original = System.out;
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+    try {
+      assertThat(Smm.execute(new PrintWriter(new StringWriter(), true), "analyze", "--help")).isZero();
+    } finally {
+      System.setOut(original);
+    }
+    assertThat(buffer.toString(StandardCharsets.UTF_8)).contains("--use-kube", "--failure-threshold",
+        "  gateway/reused-cert\n      error, IST0138 GatewayDuplicateCertificate",
+        "  virtualservice/destination/host-not-found\n      error, IST0101 ReferencedResourceNotFound",
+        "  destinationrule/mtls/strict-conflict\n      error\n");
   }
 }

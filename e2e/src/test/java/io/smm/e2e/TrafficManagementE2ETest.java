@@ -8,10 +8,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -96,6 +99,7 @@ class TrafficManagementE2ETest {
       System.out.println("smm analyze on the demo:\n" + analyze.output());
       assertThat(analyze.exitCode()).as(analyze.output()).isZero();
       assertThat(analyze.output()).contains("✓ 0 validation errors found");
+      offlineAnalysisAgreesWithTheLiveOne(env, kubeconfig, smmHome);
 
       // Fault injection from the template: calls to payments fail; deleting it heals them.
       assertThat(rate(bookings, payments, "errorRatio")).isZero();
@@ -146,6 +150,81 @@ class TrafficManagementE2ETest {
       pagesCreateResources(env, kubeconfig);
     } finally {
       up.interruptAndDrain(Duration.ofSeconds(30));
+    }
+  }
+
+  /** A finding as both runs must agree on it: check, subject (without the cluster part of the key), path, message. */
+  static Set<String> findings(String output) throws Exception {
+    JsonNode report = JSON.readTree(output.substring(output.indexOf('{')));
+    Set<String> out = new TreeSet<>();
+    report.fields().forEachRemaining(e -> e.getValue().forEach(f -> out.add(f.path("checkID").asText() + " "
+        + f.path("subjectContextKey").asText().replaceFirst(":[^:]*:", "::") + " " + f.at("/error/path").asText() + " "
+        + f.path("istioCode").asText("-") + " " + f.path("errorMessage").asText())));
+    return out;
+  }
+
+  /**
+   * Two broken resources saved with force, then `smm analyze` on the cluster and `smm analyze
+   * --use-kube=false` on what kubectl exports of it must report the same findings; the dashboard
+   * shows the Istio codes beside them.
+   */
+  void offlineAnalysisAgreesWithTheLiveOne(Map<String, String> env, String kubeconfig, Path dir) throws Exception {
+    String ghost = """
+        apiVersion: networking.istio.io/v1beta1
+        kind: VirtualService
+        metadata: {name: ghost-route, namespace: smm-demo}
+        spec:
+          hosts: [ghost]
+          http: [{route: [{destination: {host: ghost}}]}]
+        """;
+    String noPods = """
+        apiVersion: networking.istio.io/v1beta1
+        kind: DestinationRule
+        metadata: {name: movies-v9, namespace: smm-demo}
+        spec: {host: movies, subsets: [{name: v9, labels: {version: v9}}]}
+        """;
+    for (String yaml : List.of(ghost, noPods)) {
+      assertThat(graphql("mutation($y: String!) { applyIstioResource(yaml: $y, force: true) { applied } }", Map.of("y", yaml))
+          .at("/applyIstioResource/applied").asBoolean()).isTrue();
+    }
+    SmmProcess.Result live = SmmProcess.run(env, "-c", kubeconfig, "analyze", "-o", "json");
+    assertThat(live.exitCode()).as(live.output()).isEqualTo(1);
+    Set<String> liveFindings = findings(live.output());
+    assertThat(liveFindings).anyMatch(f -> f.startsWith("virtualservice/destination/host-not-found virtualservice.networking.istio.io::"
+        + "smm-demo:ghost-route spec.http[0].route[0].destination.host IST0101"));
+    assertThat(liveFindings).anyMatch(f -> f.startsWith("destinationrule/subset/no-pods destinationrule.networking.istio.io::smm-demo:"
+        + "movies-v9 spec.subsets[0].labels IST0173"));
+
+    String kubectl = SandboxE2ETest.findOnPath("kubectl");
+    if (kubectl == null) {
+      System.out.println("SKIPPED offline analysis of a kubectl export: kubectl is not on PATH");
+    } else {
+      Path export = dir.resolve("export/mesh.yaml");
+      Files.createDirectories(export.getParent());
+      Process p = new ProcessBuilder(kubectl, "--kubeconfig", kubeconfig, "get", "namespaces,nodes,pods,services,serviceaccounts,secrets,"
+          + "configmaps,deployments,mutatingwebhookconfigurations,virtualservices,destinationrules,gateways,serviceentries,sidecars,"
+          + "envoyfilters,peerauthentications,authorizationpolicies,requestauthentications,istiocontrolplanes", "-A", "-o", "yaml")
+          .redirectOutput(export.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      assertThat(p.waitFor()).as("kubectl get ... -o yaml").isZero();
+      // No cluster: the environment has no kubeconfig and the run must not need one.
+      SmmProcess.Result offline = SmmProcess.run(env, "analyze", "--use-kube=false", "-f", export.getParent().toString(), "-o", "json");
+      assertThat(offline.exitCode()).as(offline.output()).isEqualTo(1);
+      assertThat(findings(offline.output())).isEqualTo(liveFindings);
+    }
+
+    try (Browser browser = new Browser()) {
+      SandboxLogin.browser(browser, env, kubeconfig);
+      browser.driver.get(dashboard + "/#/overview");
+      browser.await(d -> d.findElements(By.cssSelector("[data-testid=validation-findings] tr[data-check='virtualservice/destination/"
+          + "host-not-found'] [data-testid=istio-code]")).stream().anyMatch(e -> e.getText().equals("IST0101")), Duration.ofSeconds(30),
+          "IST0101 beside the ghost route's finding");
+      assertThat(browser.driver.findElement(By.cssSelector("tr[data-check='destinationrule/subset/no-pods'] [data-testid=istio-code]"))
+          .getText()).isEqualTo("IST0173");
+      browser.screenshot("validation-istio-codes");
+    }
+    for (String[] r : List.of(new String[] {"VirtualService", "ghost-route"}, new String[] {"DestinationRule", "movies-v9"})) {
+      assertThat(graphql("mutation { deleteIstioResource(kind: \"" + r[0] + "\", namespace: \"smm-demo\", name: \"" + r[1] + "\") }",
+          Map.of()).path("deleteIstioResource").asBoolean()).isTrue();
     }
   }
 

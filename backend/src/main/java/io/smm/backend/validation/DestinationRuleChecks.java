@@ -68,7 +68,7 @@ final class DestinationRuleChecks {
    * the topology labels of its node added, contain the subset's labels and the ServiceEntry's workload selector.
    */
   private static void subsetWithoutPods(MeshConfig mesh, Check.Reporter report) {
-    List<Map<String, String>> podLabels = mesh.all("Pod").stream().map(p -> Topology.labels(mesh, p)).toList();
+    LabelIndex podLabels = new LabelIndex(mesh.all("Pod").stream().map(p -> Topology.labels(mesh, p)).toList());
     for (KubeObject dr : mesh.all("DestinationRule")) {
       ServiceRegistry.Entry entry = resolve(mesh, dr);
       if (entry == null) {
@@ -78,7 +78,7 @@ final class DestinationRuleChecks {
       for (int i = 0; i < subsets.size(); i++) {
         Map<String, String> selector = new LinkedHashMap<>(entry.workloadSelector());
         selector.putAll(KubeObject.strings(subsets.get(i).path("labels")));
-        if (podLabels.stream().noneMatch(labels -> MeshConfig.selects(selector, labels))) {
+        if (!podLabels.anySelected(selector)) {
           String name = subsets.get(i).path("name").asText();
           report.problem(dr, "spec.subsets[" + i + "].labels", "The Subset " + name + " defined in the DestinationRule does not select any"
               + " pods. Which may lead to 503 UH (NoHealthyUpstream).", Map.of("subset", name));

@@ -88,47 +88,47 @@ final class GatewayChecks {
    * its own (all when it has none); each pair of TLS servers on one certificate is reported on it.
    */
   private static void reusedCertificate(MeshConfig mesh, Check.Reporter report) {
-    for (KubeObject gw : mesh.all("Gateway")) {
-      Map<String, String> own = selector(gw);
-      for (KubeObject other : mesh.all("Gateway")) {
-        if (other == gw || !KubeObject.strings(other.spec().path("selector")).entrySet().containsAll(own.entrySet())) {
-          continue;
-        }
-        for (Server mine : servers(gw)) {
-          for (Server theirs : servers(other)) {
-            if (sameCertificate(mine.server().path("tls"), theirs.server().path("tls"))) {
-              JsonNode tls = mine.server().path("tls");
-              String cert = tls.path("credentialName").asText(tls.path("serverCertificate").asText(""));
-              report.problem(gw, mine.path() + ".tls", "Duplicate certificate in multiple gateways [" + name(gw) + " " + name(other)
-                  + "] may cause 404s if clients re-use HTTP2 connections.", Map.of("reusedCertificateSecret", cert,
-                  "port", String.valueOf(mine.port()), "otherGateway", name(other)));
-            }
+    // Only servers on one certificate can pair up: group them by it first.
+    Map<String, List<Server>> byCertificate = new LinkedHashMap<>();
+    for (Server s : servers(mesh)) {
+      JsonNode tls = s.server().path("tls");
+      String credential = tls.path("credentialName").asText("");
+      String key = !credential.isEmpty() ? "credential " + credential : tls.path("serverCertificate").asText("").isEmpty()
+          || tls.path("privateKey").asText("").isEmpty() ? null : "file " + tls.path("serverCertificate").asText() + " "
+          + tls.path("privateKey").asText();
+      if (key != null) {
+        byCertificate.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
+      }
+    }
+    for (List<Server> sharing : byCertificate.values()) {
+      for (Server mine : sharing) {
+        Map<String, String> own = selector(mine.gateway());
+        for (Server theirs : sharing) {
+          KubeObject other = theirs.gateway();
+          if (other == mine.gateway() || !selector(other).entrySet().containsAll(own.entrySet())) {
+            continue;
           }
+          // The seed's message and context ("reusedCertificateSecret: secret:master:istio-system:example-wildcard-cert").
+          report.problem(mine.gateway(), mine.path() + ".port", "multiple gateways configured with same TLS certificate",
+              Map.of("reusedCertificateSecret", certificate(mesh, mine.gateway(), mine.server().path("tls")), "port",
+                  String.valueOf(mine.port()), "otherGateway", name(other)));
         }
       }
     }
   }
 
-  private static String name(KubeObject o) {
-    return o.namespace().isEmpty() ? o.name() : o.namespace() + "/" + o.name();
+  /** A server's certificate as the seed names it: the Secret's subject key, or the file for file-mounted certificates. */
+  private static String certificate(MeshConfig mesh, KubeObject gw, JsonNode tls) {
+    String credential = tls.path("credentialName").asText("");
+    if (credential.isEmpty()) {
+      return tls.path("serverCertificate").asText("");
+    }
+    String ns = secretNamespace(mesh, gw);
+    return "secret:" + mesh.cluster() + ":" + (ns == null ? gw.namespace() : ns) + ":" + credential;
   }
 
-  private static boolean sameCertificate(JsonNode a, JsonNode b) {
-    if (a.isMissingNode() || b.isMissingNode()) {
-      return false;
-    }
-    String ca = a.path("credentialName").asText("");
-    String cb = b.path("credentialName").asText("");
-    if (!ca.isEmpty() && !cb.isEmpty()) {
-      return ca.equals(cb);
-    }
-    if (ca.isEmpty() && cb.isEmpty()) {
-      String sa = a.path("serverCertificate").asText("");
-      String ka = a.path("privateKey").asText("");
-      return !sa.isEmpty() && sa.equals(b.path("serverCertificate").asText("")) && !ka.isEmpty()
-          && ka.equals(b.path("privateKey").asText(""));
-    }
-    return false;
+  private static String name(KubeObject o) {
+    return o.namespace().isEmpty() ? o.name() : o.namespace() + "/" + o.name();
   }
 
   private static void protocolConflict(MeshConfig mesh, Check.Reporter report) {
@@ -154,38 +154,37 @@ final class GatewayChecks {
    * server on that port.
    */
   private static void serverConflict(MeshConfig mesh, Check.Reporter report) {
-    // "selector~port" -> gateway name -> host -> bind of that gateway's last server on the port
-    Map<String, Map<String, Map<String, String>>> byKey = new LinkedHashMap<>();
+    // selector -> port -> gateway name -> host -> bind of that gateway's last server on the port
+    Map<String, Map<Integer, Map<String, Map<String, String>>>> bySelector = new LinkedHashMap<>();
     for (KubeObject gw : mesh.all("Gateway")) {
-      String selector = selectorString(selector(gw));
+      Map<Integer, Map<String, Map<String, String>>> byPort = bySelector.computeIfAbsent(selectorString(selector(gw)),
+          k -> new HashMap<>());
       for (Server s : servers(gw)) {
         Map<String, String> hosts = new HashMap<>();
         s.server().path("hosts").forEach(h -> hosts.put(h.asText(), s.server().path("bind").asText("")));
-        byKey.computeIfAbsent(selector + "~" + s.port(), k -> new LinkedHashMap<>()).put(name(gw), hosts);
+        byPort.computeIfAbsent(s.port(), k -> new LinkedHashMap<>()).put(name(gw), hosts);
       }
     }
     for (KubeObject gw : mesh.all("Gateway")) {
       Map<String, String> own = selector(gw);
       String selector = selectorString(own);
-      List<String> sameWorkload = new ArrayList<>();
-      for (String key : byKey.keySet()) {
-        String other = key.substring(0, key.lastIndexOf('~'));
+      // Gateways with the same selector, or one that contains this one's text and shares a pod with it (Istio's rule).
+      List<Map<Integer, Map<String, Map<String, String>>>> sameWorkload = new ArrayList<>();
+      for (Map.Entry<String, Map<Integer, Map<String, Map<String, String>>>> e : bySelector.entrySet()) {
+        String other = e.getKey();
         boolean match = other.equals(selector);
         if (!match && (other.contains(selector) || selector.contains(other))) {
           Map<String, String> otherSelector = parseSelector(other);
-          match = mesh.all("Pod").stream().anyMatch(p -> MeshConfig.selects(own, p.labels()) && MeshConfig.selects(otherSelector, p.labels()));
+          match = mesh.podsMatching(null, own).stream().anyMatch(p -> MeshConfig.selects(otherSelector, p.labels()));
         }
         if (match) {
-          sameWorkload.add(key);
+          sameWorkload.add(e.getValue());
         }
       }
       for (Server s : servers(gw)) {
         List<String> conflicting = new ArrayList<>();
-        for (String key : sameWorkload) {
-          if (!key.substring(key.lastIndexOf('~') + 1).equals(String.valueOf(s.port()))) {
-            continue;
-          }
-          byKey.get(key).forEach((otherName, hosts) -> {
+        for (Map<Integer, Map<String, Map<String, String>>> byPort : sameWorkload) {
+          byPort.getOrDefault(s.port(), Map.of()).forEach((otherName, hosts) -> {
             if (!otherName.equals(name(gw)) && repeatsHost(s.server(), hosts)) {
               conflicting.add(otherName);
             }

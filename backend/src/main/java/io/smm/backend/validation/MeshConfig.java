@@ -32,6 +32,7 @@ public final class MeshConfig {
   private final Map<String, List<KubeObject>> byKindAndNamespace = new HashMap<>();
   private final Map<String, KubeObject> byKey = new HashMap<>();
   private volatile ServiceRegistry services;
+  private volatile Map<String, List<KubeObject>> podsByLabel;
 
   public MeshConfig(String cluster, String rootNamespace, List<KubeObject> objects) {
     this(cluster, JsonNodeFactory.instance.objectNode().put("rootNamespace", rootNamespace), objects);
@@ -117,7 +118,30 @@ public final class MeshConfig {
 
   /** Pods whose labels contain all of {@code selector}; in one namespace, or all when null. */
   public List<KubeObject> podsMatching(String namespace, Map<String, String> selector) {
-    return (namespace == null ? all("Pod") : all("Pod", namespace)).stream().filter(p -> selects(selector, p.labels())).toList();
+    List<KubeObject> candidates = namespace == null ? all("Pod") : all("Pod", namespace);
+    // The pods carrying the selector's rarest label are the only candidates (a mesh-wide lookup stays cheap).
+    for (Map.Entry<String, String> e : selector.entrySet()) {
+      List<KubeObject> withLabel = podsByLabel().getOrDefault(e.getKey() + "=" + e.getValue(), List.of());
+      if (withLabel.size() < candidates.size()) {
+        candidates = withLabel;
+      }
+    }
+    return candidates.stream().filter(p -> (namespace == null || p.namespace().equals(namespace)) && selects(selector, p.labels()))
+        .toList();
+  }
+
+  private Map<String, List<KubeObject>> podsByLabel() {
+    Map<String, List<KubeObject>> index = podsByLabel;
+    if (index == null) {
+      index = new HashMap<>();
+      for (KubeObject pod : all("Pod")) {
+        for (Map.Entry<String, String> e : pod.labels().entrySet()) {
+          index.computeIfAbsent(e.getKey() + "=" + e.getValue(), k -> new ArrayList<>()).add(pod);
+        }
+      }
+      podsByLabel = index;
+    }
+    return index;
   }
 
   public static boolean selects(Map<String, String> selector, Map<String, String> labels) {

@@ -72,7 +72,9 @@ final class SecurityChecks {
     for (KubeObject ap : mesh.all("AuthorizationPolicy")) {
       for (String field : List.of("namespaces", "notNamespaces")) {
         eachSource(ap, field, (path, ns) -> {
-          if (mesh.all("Namespace").stream().noneMatch(n -> namespaceMatches(n.name(), ns))) {
+          boolean exists = ns.contains("*") ? mesh.all("Namespace").stream().anyMatch(n -> namespaceMatches(n.name(), ns))
+              : mesh.namespace(ns).isPresent() || mesh.all("Namespace").stream().anyMatch(n -> n.name().equalsIgnoreCase(ns));
+          if (!exists) {
             report.problem(ap, path, "Referenced namespace not found: \"" + ns + "\"", Map.of("namespace", ns));
           }
         });

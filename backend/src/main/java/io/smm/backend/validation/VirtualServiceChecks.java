@@ -169,8 +169,8 @@ final class VirtualServiceChecks {
   }
 
   private static void subsetIgnoredAtIngress(MeshConfig mesh, Check.Reporter report) {
-    // Destinations with a subset towards one of their own VirtualService's hosts: the mesh-side split.
-    Map<KubeObject, List<String>> splitHosts = new LinkedHashMap<>();
+    // Destinations with a subset towards one of their own VirtualService's hosts (the mesh-side split), by host.
+    Map<String, List<KubeObject>> splitBy = new HashMap<>();
     for (KubeObject vs : mesh.all("VirtualService")) {
       Set<String> hosts = new HashSet<>();
       vs.spec().path("hosts").forEach(h -> hosts.add(h.asText()));
@@ -178,7 +178,7 @@ final class VirtualServiceChecks {
         for (JsonNode route : http.path("route")) {
           JsonNode dest = route.path("destination");
           if (!dest.path("subset").asText("").isEmpty() && hosts.contains(dest.path("host").asText())) {
-            splitHosts.computeIfAbsent(vs, k -> new ArrayList<>()).add(dest.path("host").asText());
+            splitBy.computeIfAbsent(dest.path("host").asText(), k -> new ArrayList<>()).add(vs);
           }
         }
       }
@@ -195,14 +195,10 @@ final class VirtualServiceChecks {
           if (!dest.path("subset").asText("").isEmpty()) {
             continue;
           }
-          for (Map.Entry<KubeObject, List<String>> split : splitHosts.entrySet()) {
-            for (String host : split.getValue()) {
-              if (host.equals(dest.path("host").asText())) {
-                String other = split.getKey().namespace() + "/" + split.getKey().name();
-                report.problem(vs, "spec.http[" + i + "].route[" + j + "].destination.host", "Subset in virtual service " + other
-                    + " has no effect on ingress gateway " + vs.namespace() + "/" + vs.name() + " requests", Map.of("virtualService", other));
-              }
-            }
+          for (KubeObject split : splitBy.getOrDefault(dest.path("host").asText(), List.of())) {
+            String other = split.namespace() + "/" + split.name();
+            report.problem(vs, "spec.http[" + i + "].route[" + j + "].destination.host", "Subset in virtual service " + other
+                + " has no effect on ingress gateway " + vs.namespace() + "/" + vs.name() + " requests", Map.of("virtualService", other));
           }
         }
       }

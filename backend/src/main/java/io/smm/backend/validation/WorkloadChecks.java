@@ -77,15 +77,15 @@ final class WorkloadChecks {
    * injector of its revision enables namespaces by default.
    */
   private static void notInjected(MeshConfig mesh, Check.Reporter report, boolean byDefault) {
+    boolean enabledByDefault = mesh.all("ConfigMap").stream().filter(cm -> cm.name().equals(Workloads.INJECTOR_CONFIG_MAP))
+        .findFirst().map(cm -> Workloads.injectorValues(cm).path("sidecarInjectorWebhook").path("enableNamespacesByDefault").asBoolean(false))
+        .orElse(false);
     for (KubeObject ns : mesh.all("Namespace")) {
       Map<String, String> labels = ns.labels();
       if (controlPlaneNamespace(mesh, ns) || !labels.getOrDefault("istio-injection", "").isEmpty() || labels.containsKey("istio.io/rev")
           || "ambient".equals(labels.get("istio.io/dataplane-mode"))) {
         continue;
       }
-      boolean enabledByDefault = mesh.all("ConfigMap").stream().filter(cm -> cm.name().equals(Workloads.INJECTOR_CONFIG_MAP))
-          .findFirst().map(cm -> Workloads.injectorValues(cm).path("sidecarInjectorWebhook").path("enableNamespacesByDefault").asBoolean(false))
-          .orElse(false);
       if (byDefault && enabledByDefault) {
         report.problem(ns, "metadata.labels", "The namespace is enabled for Istio injection, as Istio is installed with"
             + " enableNamespacesByDefault as true.", Map.of("namespace", ns.name()));
