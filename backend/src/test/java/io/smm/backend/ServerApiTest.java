@@ -170,6 +170,10 @@ class ServerApiTest {
         .contains("virtualservice.networking.istio.io:kubeconfig-cluster:smm-demo:inventory");
     assertThat(JSON.readTree(report.path("json").asText()).has("virtualservice.networking.istio.io:kubeconfig-cluster:smm-demo:inventory"))
         .isTrue();
+    // The Overview's tile counts the same run's errors and warnings (infos are advice).
+    JsonNode all = graphql("{ validationIssues { errors warnings } }").at("/data/validationIssues");
+    assertThat(graphql("{ meshOverview { validationIssues } }").at("/data/meshOverview/validationIssues").asInt())
+        .isEqualTo(all.path("errors").asInt() + all.path("warnings").asInt()).isGreaterThanOrEqualTo(2);
     assertThat(graphql("mutation { deleteIstioResource(kind: \"vs\", namespace: \"smm-demo\", name: \"inventory\") }")
         .at("/data/deleteIstioResource").asBoolean()).isTrue();
     assertThat(graphql("{ istioResources(namespace: \"smm-demo\") { name } }").at("/data/istioResources").size()).isZero();

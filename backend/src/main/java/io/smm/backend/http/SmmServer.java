@@ -94,9 +94,9 @@ public class SmmServer implements AutoCloseable {
     String cluster = fallbackClusterName; // only for series without cluster labels
     this.health = new HealthService(prometheusClient, new HealthScorer(HealthThresholds.DEFAULT), cluster);
     this.topology = new TopologyService(prometheusClient, clusters, health, cluster, blocking);
-    this.overview = new MeshOverviewService(prometheusClient, health, client, blocking);
     this.signals = new GoldenSignalsService(prometheusClient);
     this.validation = new ValidationService(client, clusters::clusterName, VALIDATION_INTERVAL);
+    this.overview = new MeshOverviewService(prometheusClient, health, client, validation, blocking);
     this.callers = new CallerServices(clusters, client, prometheusClient, blocking);
   }
 

@@ -17,6 +17,9 @@ import io.smm.backend.prometheus.PrometheusClient;
 import io.smm.backend.prometheus.Sample;
 import io.smm.backend.telemetry.RequestOutcome;
 import io.smm.backend.telemetry.TelemetryQueries;
+import io.smm.backend.validation.AnalysisReport;
+import io.smm.backend.validation.Severity;
+import io.smm.backend.validation.ValidationService;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,7 +38,8 @@ import java.util.function.Predicate;
  * Mesh-wide numbers (Overview) and control planes (Mesh page): Kubernetes objects joined with the
  * Istio metrics. What Prometheus cannot answer is left NaN and named in the errors.
  */
-public record MeshOverviewService(PrometheusClient prometheus, HealthService health, KubernetesClient client, Executor blocking) {
+public record MeshOverviewService(PrometheusClient prometheus, HealthService health, KubernetesClient client, ValidationService validation,
+    Executor blocking) {
 
   /** Read generically with an explicit definition: without the CRD, discovery would fail instead of the list answering 404. */
   static final ResourceDefinitionContext ISTIO_CONTROL_PLANE = new ResourceDefinitionContext.Builder()
@@ -88,8 +92,17 @@ public record MeshOverviewService(PrometheusClient prometheus, HealthService hea
       double latency = p95.join().isEmpty() ? Double.NaN : p95.join().get(0).value();
       Counts c = counts.join();
       return new MeshOverview(ratesKnown ? rps : Double.NaN, ratesKnown && rps > 0 ? failed / rps : ratesKnown ? 0 : Double.NaN,
-          latency, 1, c.services(), c.workloads(), c.pods(), 0, statuses.join(), errors.list());
+          latency, 1, c.services(), c.workloads(), c.pods(), validationIssues(namespaces), statuses.join(), errors.list());
     });
+  }
+
+  /**
+   * Errors and warnings of the latest background validation about the namespaces (all when empty);
+   * infos (a namespace without injection, a port name) are advice, not issues.
+   */
+  private int validationIssues(Set<String> namespaces) {
+    return (int) validation.latest().findings().stream().filter(f -> f.severity() != Severity.INFO)
+        .filter(f -> namespaces.isEmpty() || namespaces.stream().anyMatch(ns -> AnalysisReport.isAbout(f, ns))).count();
   }
 
   private record Counts(MeshOverview.InMesh services, MeshOverview.InMesh workloads, MeshOverview.InMesh pods) {}

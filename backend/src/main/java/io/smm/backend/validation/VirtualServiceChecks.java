@@ -28,7 +28,9 @@ final class VirtualServiceChecks {
             "A destination names a port its host does not have.", VirtualServiceChecks::portNotFound),
         new Check("virtualservice/destination/port-required", IstioMessage.VIRTUAL_SERVICE_DESTINATION_PORT_SELECTOR_REQUIRED,
             "A destination host has several ports and the destination does not say which one to use.",
-            VirtualServiceChecks::portRequired),
+            // Istio rates it an error, but sidecars send such a destination to the port the request came in on, which is
+            // what a route for all of a service's ports means: a warning, so that it does not block a save.
+            VirtualServiceChecks::portRequired).reportedAs(Severity.WARNING),
         new Check("virtualservice/destination/subset-not-found", IstioMessage.REFERENCED_RESOURCE_NOT_FOUND,
             "A destination names a subset no DestinationRule for its host defines (requests fail with 503 NC).",
             VirtualServiceChecks::subsetNotFound),

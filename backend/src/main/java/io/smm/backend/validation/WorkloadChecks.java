@@ -331,10 +331,10 @@ final class WorkloadChecks {
   /** Reported once per pod or Deployment, at its first offending field, as istioctl's deduplicated output shows it. */
   private static void proxyUid(MeshConfig mesh, Check.Reporter report, String kind) {
     for (KubeObject o : mesh.all(kind)) {
-      if (o.labels().containsKey("istio") || "istio".equals(o.labels().get("release"))) {
-        continue; // Istio's own workloads
-      }
       JsonNode spec = kind.equals("Pod") ? o.spec() : o.spec().path("template").path("spec");
+      if (o.labels().containsKey("istio") || "istio".equals(o.labels().get("release")) || onlyProxies(spec)) {
+        continue; // Istio's own workloads; a gateway, whose only container is the proxy, runs as the proxy's user
+      }
       String prefix = kind.equals("Pod") ? "spec" : "spec.template.spec";
       List<String> offenders = new ArrayList<>();
       if (spec.path("securityContext").path("runAsUser").asLong(-1) == 1337) {
@@ -352,6 +352,16 @@ final class WorkloadChecks {
         report.problem(o, offenders.get(0), "User ID (UID) 1337 is reserved for the sidecar proxy.", Map.of("fields", String.join(",", offenders)));
       }
     }
+  }
+
+  private static boolean onlyProxies(JsonNode podSpec) {
+    JsonNode containers = podSpec.path("containers");
+    for (JsonNode c : containers) {
+      if (!c.path("name").asText().equals(Workloads.PROXY)) {
+        return false;
+      }
+    }
+    return !containers.isEmpty();
   }
 
   /** The Services of a mesh Deployment's namespace whose (non-empty) selector matches its pod template. */
