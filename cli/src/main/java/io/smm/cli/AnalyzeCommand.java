@@ -114,7 +114,7 @@ class AnalyzeCommand implements Callable<Integer> {
     List<Finding> all = new ArrayList<>(local.problems());
     all.addAll(new MeshAnalyzer().analyze(new MeshConfig(cluster, settings, objects)));
     List<Finding> shown = AnalysisReport.inNamespace(all, namespace).stream()
-        .filter(f -> f.severity().compareTo(showAt) <= 0 || f.subject().is("File")).toList();
+        .filter(f -> f.severity().compareTo(showAt) <= 0).toList();
     if (output.equals("json")) {
       System.out.println(AnalysisReport.json(shown, cluster).toPrettyString());
     } else {
@@ -164,7 +164,7 @@ class AnalyzeCommand implements Callable<Integer> {
       checkLine(out, c.id(), c.severity().label() + (c.istio() == null ? "" : ", " + c.istio().code() + " " + c.istio().messageName()));
     }
     checkLine(out, ResourceFiles.INVALID_DOCUMENT, "error: a file document that cannot be read (-f)");
-    checkLine(out, ResourceFiles.UNKNOWN_KIND, "warning: an Istio kind no check knows (-f)");
+    checkLine(out, ResourceFiles.UNKNOWN_KIND, "warning: an Istio kind no check knows; info: another kind no check reads (-f)");
     analyze.getCommandSpec().usageMessage().footer(out.toString());
   }
 

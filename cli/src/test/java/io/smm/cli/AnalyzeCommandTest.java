@@ -157,6 +157,7 @@ class AnalyzeCommandTest {
     Files.writeString(repo.resolve("shop/broken.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok, namespace: shop}\n---\n"
         + "kind: [unclosed\n");
     Files.writeString(repo.resolve("shop/README.md"), "not a manifest: not read");
+    Files.writeString(repo.resolve("shop/cron.yaml"), "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: report, namespace: shop}\n");
 
     Output r = runOffline(null, "analyze", "--use-kube=false", "-f", repo.toString(), "-o", "json");
 
@@ -171,6 +172,10 @@ class AnalyzeCommandTest {
     assertThat(broken.get("checkID").asText()).isEqualTo("input/document/invalid");
     assertThat(broken.get("origin").asText()).isEqualTo(repo.resolve("shop/broken.yaml") + ":5");
     assertThat(broken.get("errorMessage").asText()).startsWith("not valid YAML");
+    JsonNode cron = report.get("file:local::" + repo.resolve("shop/cron.yaml")).get(0);
+    assertThat(cron.get("checkID").asText()).isEqualTo("input/kind/unknown");
+    assertThat(cron.at("/error/severity").asText()).as("a kind no check reads is noted, not failed").isEqualTo("info");
+    assertThat(report.toString()).doesNotContain("README.md");
     // The gateway file is analysed with the rest: its port and host are served, so it has no finding.
     assertThat(report.has("gateway.networking.istio.io:local:shop:shop")).isFalse();
   }

@@ -41,6 +41,10 @@ public final class ResourceFiles {
       "telemetry.istio.io", Set.of("Telemetry"),
       "extensions.istio.io", Set.of("WasmPlugin"));
 
+  /** The other kinds some check reads; any other kind is read but not analysed, and said so. */
+  private static final Set<String> READ_KINDS = Set.of("Namespace", "Node", "Pod", "Service", "ServiceAccount", "Secret", "ConfigMap",
+      "Deployment", "MutatingWebhookConfiguration", "IstioControlPlane", "Gateway", "HTTPRoute", "GRPCRoute");
+
   private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "Node", "MutatingWebhookConfiguration",
       "ValidatingWebhookConfiguration", "CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding", "PersistentVolume",
       "StorageClass", "PriorityClass", "GatewayClass");
@@ -167,6 +171,11 @@ public final class ResourceFiles {
           "Unknown schema: " + apiVersion + " " + kind + " is not a kind Istio's configuration analysis knows; not analysed",
           "", Map.of("apiVersion", apiVersion, "kind", kind), null));
       return;
+    }
+    if (known == null && !READ_KINDS.contains(kind)) {
+      // Kept (it costs nothing) but named, so a user does not take silence for a pass.
+      problems.add(new Finding(UNKNOWN_KIND, Severity.INFO, fileSubject(file, line), "kind", apiVersion + " " + kind
+          + " is not a kind the checks read; not analysed", "", Map.of("apiVersion", apiVersion, "kind", kind), null));
     }
     if (node.path("metadata").path("name").asText("").isEmpty()) {
       problem(file, line, apiVersion + " " + kind + " has no metadata.name");

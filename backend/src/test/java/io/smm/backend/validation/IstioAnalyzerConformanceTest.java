@@ -161,7 +161,8 @@ class IstioAnalyzerConformanceTest {
     if (!settings.path("ingressControllerMode").asText("").equals("OFF")) {
       files.read(CORPUS.resolve("implicit/default-ingress.yaml"));
     }
-    assertThat(files.problems()).as("the inputs of %s are read", c.id()).isEmpty();
+    // Kinds no check reads (a StatefulSet, a CRD) are only noted, as infos.
+    assertThat(files.problems()).as("the inputs of %s are read", c.id()).allMatch(p -> p.severity() == Severity.INFO);
     Set<String> checks = CHECKS_OF_ANALYZER.getOrDefault(c.analyzer(), Set.of());
     return new MeshAnalyzer().analyze(new MeshConfig("conformance", settings, files.objects())).stream()
         .filter(f -> checks.contains(f.checkId()))
