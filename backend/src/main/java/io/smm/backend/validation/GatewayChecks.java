@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -65,11 +64,6 @@ final class GatewayChecks {
 
   private static Map<String, String> selector(KubeObject gw) {
     return KubeObject.strings(gw.spec().path("selector"));
-  }
-
-  /** A label selector as Kubernetes prints it: "app=x,istio=ingressgateway", keys sorted. */
-  static String selectorString(Map<String, String> selector) {
-    return String.join(",", new TreeMap<>(selector).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
   }
 
   /** The pods a Gateway configures: its selector over all namespaces; an empty selector selects every pod. */
@@ -157,7 +151,7 @@ final class GatewayChecks {
     // selector -> port -> gateway name -> host -> bind of that gateway's last server on the port
     Map<String, Map<Integer, Map<String, Map<String, String>>>> bySelector = new LinkedHashMap<>();
     for (KubeObject gw : mesh.all("Gateway")) {
-      Map<Integer, Map<String, Map<String, String>>> byPort = bySelector.computeIfAbsent(selectorString(selector(gw)),
+      Map<Integer, Map<String, Map<String, String>>> byPort = bySelector.computeIfAbsent(LabelSelectors.text(selector(gw)),
           k -> new HashMap<>());
       for (Server s : servers(gw)) {
         Map<String, String> hosts = new HashMap<>();
@@ -167,7 +161,7 @@ final class GatewayChecks {
     }
     for (KubeObject gw : mesh.all("Gateway")) {
       Map<String, String> own = selector(gw);
-      String selector = selectorString(own);
+      String selector = LabelSelectors.text(own);
       // Gateways with the same selector, or one that contains this one's text and shares a pod with it (Istio's rule).
       List<Map<Integer, Map<String, Map<String, String>>>> sameWorkload = new ArrayList<>();
       for (Map.Entry<String, Map<Integer, Map<String, Map<String, String>>>> e : bySelector.entrySet()) {
@@ -226,7 +220,7 @@ final class GatewayChecks {
   private static void selectorWithoutPods(MeshConfig mesh, Check.Reporter report) {
     for (KubeObject gw : mesh.all("Gateway")) {
       if (gatewayPods(mesh, gw).isEmpty()) {
-        String selector = selectorString(selector(gw));
+        String selector = LabelSelectors.text(selector(gw));
         report.problem(gw, "spec.selector", "Referenced selector not found: \"" + selector + "\"", Map.of("selector", selector));
       }
     }
@@ -262,7 +256,7 @@ final class GatewayChecks {
       }
       for (Server s : servers(gw)) {
         if (s.server().has("port") && !ports.contains(s.port())) {
-          String selector = selectorString(selector(gw));
+          String selector = LabelSelectors.text(selector(gw));
           report.problem(gw, s.path() + ".port.number", "The gateway is listening on a target port (port " + s.port() + ") that is not"
               + " defined in the Service associated with its workload instances (Pod selector " + selector + ").",
               Map.of("port", String.valueOf(s.port())));

@@ -4,11 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /** Kubernetes LabelSelector (matchLabels and matchExpressions) evaluation; an absent selector matches everything. */
 final class LabelSelectors {
 
   private LabelSelectors() {}
+
+  /** A label selector as Kubernetes prints it: "app=x,istio=ingressgateway", keys sorted. */
+  static String text(Map<String, String> selector) {
+    return String.join(",", new TreeMap<>(selector).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+  }
 
   static boolean matches(JsonNode selector, Map<String, String> labels) {
     if (selector == null || selector.isMissingNode() || selector.isNull()) {

@@ -111,7 +111,7 @@ final class SecurityChecks {
     for (KubeObject ap : mesh.all("AuthorizationPolicy")) {
       boolean hasSelector = ap.spec().has("selector");
       Map<String, String> selector = KubeObject.strings(ap.spec().path("selector").path("matchLabels"));
-      String labels = GatewayChecks.selectorString(selector);
+      String labels = LabelSelectors.text(selector);
       boolean matched;
       if (ap.namespace().equals(mesh.rootNamespace())) {
         matched = !hasSelector || meshPodLabels.values().stream().flatMap(List::stream).anyMatch(l -> MeshConfig.selects(selector, l));

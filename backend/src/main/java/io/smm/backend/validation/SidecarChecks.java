@@ -65,7 +65,7 @@ final class SidecarChecks {
   private static void selectorWithoutPods(MeshConfig mesh, Check.Reporter report) {
     for (KubeObject sidecar : mesh.all("Sidecar")) {
       if (!selector(sidecar).isEmpty() && mesh.podsMatching(sidecar.namespace(), selector(sidecar)).isEmpty()) {
-        String selector = GatewayChecks.selectorString(selector(sidecar));
+        String selector = LabelSelectors.text(selector(sidecar));
         report.problem(sidecar, "spec.workloadSelector.labels", "Referenced selector not found: \"" + selector + "\"",
             Map.of("selector", selector));
       }

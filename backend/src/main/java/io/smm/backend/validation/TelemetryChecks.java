@@ -35,7 +35,7 @@ final class TelemetryChecks {
   private static void selectorWithoutPods(MeshConfig mesh, Check.Reporter report) {
     for (KubeObject t : mesh.all("Telemetry")) {
       if (!selector(t).isEmpty() && mesh.podsMatching(t.namespace(), selector(t)).isEmpty()) {
-        String selector = GatewayChecks.selectorString(selector(t));
+        String selector = LabelSelectors.text(selector(t));
         report.problem(t, "spec.selector.matchLabels", "Referenced selector not found: \"" + selector + "\"", Map.of("selector", selector));
       }
     }

@@ -248,25 +248,16 @@ final class WorkloadChecks {
       if (plane == null) {
         continue;
       }
-      String image = proxyImage(pod);
+      String image = Workloads.proxyImage(pod);
       String version = plane.spec().path("version").asText("");
       String expected = plane.spec().path("proxy").path("image").asText("");
-      boolean outdated = !expected.isEmpty() ? image != null && !image.equals(expected)
-          : image != null && !version.isEmpty() && !image.endsWith(":" + version);
+      boolean outdated = !image.isEmpty() && (!expected.isEmpty() ? !image.equals(expected)
+          : !version.isEmpty() && !image.endsWith(":" + version));
       if (outdated) {
         report.problem(pod, "spec.containers[istio-proxy].image", "sidecar proxy " + image + " is outdated: " + revision + " injects "
             + (expected.isEmpty() ? "version " + version : expected), Map.of("image", image));
       }
     }
-  }
-
-  private static String proxyImage(KubeObject pod) {
-    for (JsonNode c : pod.spec().path("containers")) {
-      if (c.path("name").asText().equals("istio-proxy")) {
-        return c.path("image").asText(null);
-      }
-    }
-    return null;
   }
 
   /** Well-known ports Istio treats as TCP when their name gives no protocol (SMTP, DNS, MySQL, MongoDB). */

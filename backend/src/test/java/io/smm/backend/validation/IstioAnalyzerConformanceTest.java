@@ -137,6 +137,19 @@ class IstioAnalyzerConformanceTest {
   }
 
   @Test
+  void ourIstioMessagesAreIstiosCodesNamesAndLevels() throws IOException {
+    Map<String, JsonNode> catalogue = new HashMap<>();
+    new ObjectMapper().readTree(CORPUS.resolve("messages.json").toFile()).path("messages").forEach(m -> catalogue.put(m.path("code").asText(), m));
+    for (IstioMessage m : IstioMessage.values()) {
+      JsonNode istio = catalogue.get(m.code());
+      assertThat(istio).as("%s in Istio's catalogue", m.code()).isNotNull();
+      assertThat(istio.path("name").asText()).as("name of %s", m.code()).isEqualTo(m.messageName());
+      assertThat(istio.path("level").asText().toUpperCase(java.util.Locale.ROOT)).as("level of %s", m.code()).isEqualTo(m.level().name());
+      assertThat(istio.path("retired").asBoolean(false)).as("%s is not retired", m.code()).isFalse();
+    }
+  }
+
+  @Test
   void everyCoreAnalyzerIsPlayedByOurChecks() throws IOException {
     Set<String> ours = new MeshAnalyzer().checks().stream().map(Check::id).collect(Collectors.toSet());
     coreCases().forEach(c -> assertThat(CHECKS_OF_ANALYZER).as("checks for %s", c.analyzer()).containsKey(c.analyzer()));
