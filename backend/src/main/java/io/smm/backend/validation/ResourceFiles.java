@@ -96,7 +96,8 @@ public final class ResourceFiles {
       problem(f.toString(), 1, "the file is larger than " + (MAX_FILE_BYTES >> 20) + " MiB; not read");
       return;
     }
-    read(f.toString(), Files.readString(f, StandardCharsets.UTF_8));
+    // Bytes that are not UTF-8 become replacement characters: the YAML parser then says where, instead of the read failing.
+    read(f.toString(), new String(Files.readAllBytes(f), StandardCharsets.UTF_8));
   }
 
   /** Reads a stream ({@code -} for stdin), at most 64 MiB. */
