@@ -45,17 +45,6 @@ public final class Hosts {
     return service.name() + "." + service.namespace() + "." + DOMAIN;
   }
 
-  /** Whether {@code pattern} (maybe a wildcard) covers {@code host}. */
-  public static boolean matches(String pattern, String host) {
-    if (pattern.equals("*")) {
-      return true;
-    }
-    if (pattern.startsWith("*")) {
-      return host.endsWith(pattern.substring(1));
-    }
-    return pattern.equals(host);
-  }
-
   /** The namespace a service FQDN lives in, or null for hosts outside the cluster domain. */
   public static String namespaceOf(String fqdn) {
     if (!fqdn.endsWith("." + DOMAIN)) {

@@ -9,9 +9,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A snapshot of everything the checks look at, from one cluster: Istio's configuration kinds,
- * IstioControlPlanes, namespaces, pods, services, service accounts and secrets (names only, the
- * loader never keeps secret data). Checks read it; nothing here talks to the API server.
+ * A snapshot of everything the checks look at, from one cluster, from files, or both: Istio's
+ * configuration kinds, IstioControlPlanes, namespaces, nodes, pods, services, deployments,
+ * webhooks, config maps, service accounts and secrets (their credential judgement, never their
+ * data), with Istio's MeshConfig ({@link #settings()}). Objects are indexed by kind, namespace and
+ * name, so a check's lookups stay constant-time and an analysis linear. Checks read it; nothing
+ * here talks to the API server.
  */
 public final class MeshConfig {
 
@@ -158,29 +161,6 @@ public final class MeshConfig {
   public Optional<KubeObject> service(String fqdn) {
     String ns = Hosts.namespaceOf(fqdn);
     return ns == null ? Optional.empty() : find("Service", ns, fqdn.substring(0, fqdn.indexOf('.')));
-  }
-
-  /**
-   * Whether a host as written in a resource of {@code namespace} names something the mesh knows:
-   * a Kubernetes Service or a ServiceEntry host (wildcards both ways).
-   */
-  public boolean hostExists(String host, String namespace) {
-    String fqdn = Hosts.fqdn(host, namespace);
-    if (fqdn.contains("*")) {
-      return all("Service").stream().anyMatch(s -> Hosts.matches(fqdn, Hosts.serviceFqdn(s)))
-          || all("ServiceEntry").stream().anyMatch(se -> !se.spec().path("hosts").isEmpty());
-    }
-    if (service(fqdn).isPresent()) {
-      return true;
-    }
-    for (KubeObject se : all("ServiceEntry")) {
-      for (JsonNode h : se.spec().path("hosts")) {
-        if (Hosts.matches(h.asText(), fqdn) || h.asText().equals(host)) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 
   /**
