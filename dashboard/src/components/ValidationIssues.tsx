@@ -39,6 +39,7 @@ export function FindingsTable({ findings }: { findings: ValidationFinding[] }) {
             <td>
               <code>{f.checkID}</code>
               {f.istioCode && <IstioCode code={f.istioCode} name={f.istioMessage ?? undefined} />}
+              {f.istioMessage && <div className="istio-name" data-testid="istio-message">{f.istioMessage}</div>}
             </td>
             <td>
               {f.errorMessage}

@@ -220,6 +220,8 @@ class TrafficManagementE2ETest {
           "IST0101 beside the ghost route's finding");
       assertThat(browser.driver.findElement(By.cssSelector("tr[data-check='destinationrule/subset/no-pods'] [data-testid=istio-code]"))
           .getText()).isEqualTo("IST0173");
+      assertThat(browser.driver.findElement(By.cssSelector("tr[data-check='virtualservice/destination/host-not-found']")).getText())
+          .contains("ReferencedResourceNotFound", "smm-demo/ghost-route");
       ((org.openqa.selenium.JavascriptExecutor) browser.driver).executeScript("arguments[0].scrollIntoView()",
           browser.driver.findElement(By.cssSelector("[data-testid=validation-issues]")));
       browser.screenshot("validation-istio-codes");
