@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, useApi } from '../api';
 import { IstioCode } from './ValidationIssues';
-import { needsConfirmation, type ApplyResult, type IstioResource, type ResourceIssue } from '../istio/model';
+import { needsConfirmation, severityClass, type ApplyResult, type IstioResource, type ResourceIssue } from '../istio/model';
 import { ErrorState } from './States';
 import { YamlEditor } from './YamlEditor';
 
@@ -62,7 +62,7 @@ export function ResourceEditor({ title, initial, onClose, onSaved, templateKinds
       <ul className="issues" data-testid="resource-issues">
         {issues.map((i, n) => (
           <li key={n} className={`issue issue-${i.severity}`}>
-            <span className={`status status-${i.severity === 'error' ? 'failure' : 'degraded'}`}>{i.severity}</span> line {i.line}:{i.column}{' '}
+            <span className={severityClass(i.severity)}>{i.severity}</span> line {i.line}:{i.column}{' '}
             {i.message} <code>{i.checkId}</code>
             {i.istioCode && <IstioCode code={i.istioCode} />}
           </li>

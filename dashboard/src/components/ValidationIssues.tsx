@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api, useApi } from '../api';
-import { istioCodeUrl, type ValidationFinding } from '../istio/model';
+import { istioCodeUrl, severityClass, type ValidationFinding } from '../istio/model';
 import { ErrorState, Loading } from './States';
 
 /** OVERVIEW > VALIDATION ISSUES: the latest background validation of the whole mesh. */
@@ -34,7 +34,7 @@ export function FindingsTable({ findings }: { findings: ValidationFinding[] }) {
       <tbody>
         {findings.map((f, i) => (
           <tr key={i} data-check={f.checkID} onClick={() => setOpen(open === f.subjectContextKey + i ? null : f.subjectContextKey + i)}>
-            <td><span className={`status status-${f.severity === 'error' ? 'failure' : 'degraded'}`}>{f.severity}</span></td>
+            <td><span className={severityClass(f.severity)}>{f.severity}</span></td>
             <td>{f.kind} {f.namespace ? `${f.namespace}/` : ''}{f.name}</td>
             <td>
               <code>{f.checkID}</code>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findingSummary, issueRange, istioCodeUrl, needsConfirmation, type ResourceIssue } from './model';
+import { findingSummary, issueRange, istioCodeUrl, needsConfirmation, severityClass, type ResourceIssue } from './model';
 
 describe('issueRange', () => {
   const text = 'kind: VirtualService\nspec:\n  hosts:\n  - paymnets\n';
@@ -29,5 +29,13 @@ describe('confirmation and summaries', () => {
 describe('istioCodeUrl', () => {
   it("points at istioctl's page for the code", () => {
     expect(istioCodeUrl('IST0101')).toBe('https://istio.io/latest/docs/reference/config/analysis/ist0101/');
+  });
+});
+
+describe('severityClass', () => {
+  it('marks errors and warnings, and leaves advice plain', () => {
+    expect(severityClass('error')).toBe('status status-failure');
+    expect(severityClass('warning')).toBe('status status-degraded');
+    expect(severityClass('info')).toBe('status');
   });
 });

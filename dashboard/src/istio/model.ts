@@ -28,6 +28,11 @@ export interface ValidationFinding {
   istioMessage?: string | null;
 }
 
+/** The badge a severity wears: errors red, warnings amber, infos (advice) plain. */
+export function severityClass(severity: string): string {
+  return severity === 'error' ? 'status status-failure' : severity === 'warning' ? 'status status-degraded' : 'status';
+}
+
 /** istioctl's documentation page for an analyzer code ("IST0101" -> .../analysis/ist0101/). */
 export function istioCodeUrl(code: string): string {
   return `https://istio.io/latest/docs/reference/config/analysis/${code.toLowerCase()}/`;
