@@ -1,6 +1,7 @@
 package io.smm.backend.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,6 +26,9 @@ final class ControlPlaneChecks {
         new Check("mutatingwebhook/injection/service-not-found", IstioMessage.INVALID_WEBHOOK,
             "An Istio injection webhook calls a Service that does not exist: pods in its namespaces cannot be created.",
             ControlPlaneChecks::serviceNotFound),
+        new Check("meshnetworks/registry/unknown", IstioMessage.UNKNOWN_MESH_NETWORKS_SERVICE_REGISTRY,
+            "A network of the mesh takes endpoints from a registry that is neither Kubernetes nor a cluster with a remote secret:"
+                + " its endpoints are never found.", ControlPlaneChecks::unknownRegistry),
         new Check("status/condition/negative", IstioMessage.NEGATIVE_CONDITION_STATUS,
             "A controller reports a negative condition on the resource (not bound to its waypoint, not accepted, refs not resolved).",
             ControlPlaneChecks::negativeConditions));
@@ -123,6 +127,40 @@ final class ControlPlaneChecks {
             + " a control plane service that does not exist: " + ns + "/" + name + ".", Map.of("service", ns + "/" + name));
       }
     }
+  }
+
+  /** Registries istiod always has (case matters, as in istiod's provider IDs). */
+  private static final Set<String> BUILT_IN_REGISTRIES = Set.of("Mock", "Kubernetes", "External");
+
+  /**
+   * As Istio's MeshNetworksAnalyzer: every {@code fromRegistry} must name a built-in registry or a
+   * cluster istiod reads through a remote secret (label istio/multiCluster=true; its keys are the
+   * cluster names). Reported on Istio's MeshNetworks object, which has no Kubernetes kind of its own.
+   */
+  private static void unknownRegistry(MeshConfig mesh, Check.Reporter report) {
+    JsonNode networks = mesh.networks().path("networks");
+    if (networks.isEmpty()) {
+      return;
+    }
+    Set<String> registries = new TreeSet<>(BUILT_IN_REGISTRIES);
+    for (KubeObject secret : mesh.all("Secret")) {
+      if ("true".equals(secret.labels().get("istio/multiCluster"))) {
+        secret.body().path(GatewayCredentials.KEYS_FIELD).forEach(k -> registries.add(k.asText()));
+      }
+    }
+    KubeObject subject = KubeObject.of(JsonNodeFactory.instance.objectNode().put("apiVersion", "mesh.istio.io/v1alpha1")
+        .put("kind", "MeshNetworks").set("metadata", JsonNodeFactory.instance.objectNode().put("namespace", mesh.rootNamespace())
+            .put("name", "meshnetworks")));
+    networks.fields().forEachRemaining(network -> {
+      JsonNode endpoints = network.getValue().path("endpoints");
+      for (int i = 0; i < endpoints.size(); i++) {
+        String registry = endpoints.get(i).path("fromRegistry").asText("");
+        if (!registry.isEmpty() && !registries.contains(registry)) {
+          report.problem(subject, "networks." + network.getKey() + ".endpoints[" + i + "].fromRegistry", "Unknown service registry "
+              + registry + " in network " + network.getKey(), Map.of("network", network.getKey(), "registry", registry));
+        }
+      }
+    });
   }
 
   /** Condition types whose False status is a problem, per kind (Istio's ConditionAnalyzer). */

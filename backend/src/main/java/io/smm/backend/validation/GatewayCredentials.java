@@ -8,18 +8,24 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
+import java.util.List;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Whether a Secret can serve as a gateway's TLS credential, judged as istiod does (a non-empty
- * cert/key or tls.crt/tls.key pair, the first PEM block a certificate valid now). The judgement is
- * made when the Secret is read and stored in its place, and the Secret's data is dropped, so key
- * material never reaches a snapshot, a finding or a log.
+ * cert/key or tls.crt/tls.key pair, the first PEM block a certificate valid now). The judgement and
+ * the names of the data keys are stored in the Secret's place when it is read, and its values are
+ * dropped, so key material never reaches a snapshot, a finding or a log.
  */
 final class GatewayCredentials {
+
+  /** Where the names of the data keys are kept in a redacted Secret's body. */
+  static final String KEYS_FIELD = "dataKeys";
 
   /** Where the judgement is kept in a redacted Secret's body. */
   static final String FIELD = "gatewayCredentialProblem";
@@ -31,6 +37,9 @@ final class GatewayCredentials {
   /** The Secret body without data or stringData, with the judgement ("" when valid). */
   static ObjectNode redact(ObjectNode secret, Instant now) {
     String problem = judge(secret, now);
+    // The keys stay (a remote-cluster Secret's keys are its cluster names, which the multi-cluster check reads); values go.
+    var keys = secret.putArray(KEYS_FIELD);
+    new TreeSet<>(fieldNames(secret.path("data"), secret.path("stringData"))).forEach(keys::add);
     secret.remove("data");
     secret.remove("stringData");
     secret.put(FIELD, problem == null ? "" : problem);
@@ -74,6 +83,14 @@ final class GatewayCredentials {
     } catch (CertificateException | IllegalArgumentException e) {
       return "the certificate cannot be parsed";
     }
+  }
+
+  private static List<String> fieldNames(JsonNode... maps) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode map : maps) {
+      map.fieldNames().forEachRemaining(out::add);
+    }
+    return out;
   }
 
   private static boolean has(JsonNode secret, String key) {

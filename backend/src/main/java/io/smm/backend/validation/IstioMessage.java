@@ -17,6 +17,7 @@ public enum IstioMessage {
   DEPLOYMENT_ASSOCIATED_TO_MULTIPLE_SERVICES("IST0116", "DeploymentAssociatedToMultipleServices", Severity.WARNING),
   PORT_NAME_IS_NOT_UNDER_NAMING_CONVENTION("IST0118", "PortNameIsNotUnderNamingConvention", Severity.INFO),
   NAMESPACE_MULTIPLE_INJECTION_LABELS("IST0123", "NamespaceMultipleInjectionLabels", Severity.WARNING),
+  UNKNOWN_MESH_NETWORKS_SERVICE_REGISTRY("IST0126", "UnknownMeshNetworksServiceRegistry", Severity.ERROR),
   NO_MATCHING_WORKLOADS_FOUND("IST0127", "NoMatchingWorkloadsFound", Severity.WARNING),
   NO_SERVER_CERTIFICATE_VERIFICATION_DESTINATION_LEVEL("IST0128", "NoServerCertificateVerificationDestinationLevel", Severity.WARNING),
   NO_SERVER_CERTIFICATE_VERIFICATION_PORT_LEVEL("IST0129", "NoServerCertificateVerificationPortLevel", Severity.WARNING),

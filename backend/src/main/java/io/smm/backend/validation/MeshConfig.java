@@ -36,6 +36,7 @@ public final class MeshConfig {
   private final Map<String, KubeObject> byKey = new HashMap<>();
   private volatile ServiceRegistry services;
   private volatile Map<String, List<KubeObject>> podsByLabel;
+  private volatile JsonNode networks;
 
   public MeshConfig(String cluster, String rootNamespace, List<KubeObject> objects) {
     this(cluster, JsonNodeFactory.instance.objectNode().put("rootNamespace", rootNamespace), objects);
@@ -81,6 +82,16 @@ public final class MeshConfig {
   /** Istio's MeshConfig as the snapshot knows it; absent fields mean Istio's defaults. */
   public JsonNode settings() {
     return settings;
+  }
+
+  /** Istio's MeshNetworks, from the istio ConfigMap or the IstioControlPlane (read on first use). */
+  public JsonNode networks() {
+    JsonNode n = networks;
+    if (n == null) {
+      n = MeshSettings.networks(objects, rootNamespace);
+      networks = n;
+    }
+    return n;
   }
 
   /** Istio's root namespace: mesh-wide PeerAuthentications and Sidecars live here. */

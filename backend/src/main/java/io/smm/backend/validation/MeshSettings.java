@@ -40,6 +40,28 @@ public final class MeshSettings {
     return fallback;
   }
 
+  /**
+   * Istio's MeshNetworks (which networks the mesh spans and where each one's endpoints come from):
+   * the {@code meshNetworks} key of the istio ConfigMap in the root namespace, else an
+   * IstioControlPlane's {@code spec.meshNetworks}; empty when neither says.
+   */
+  public static JsonNode networks(List<KubeObject> objects, String rootNamespace) {
+    for (KubeObject o : objects) {
+      if (o.is("ConfigMap") && o.namespace().equals(rootNamespace) && o.name().equals("istio") && o.body().path("data").has("meshNetworks")) {
+        try {
+          JsonNode networks = YAML.readTree(o.body().path("data").path("meshNetworks").asText());
+          if (networks != null && networks.isObject()) {
+            return networks;
+          }
+        } catch (IOException e) {
+          // istiod would refuse it too; analyse as if there were none.
+        }
+      }
+    }
+    return objects.stream().filter(o -> o.is("IstioControlPlane")).map(o -> o.spec().path("meshNetworks")).filter(JsonNode::isObject)
+        .findFirst().orElse(YAML.createObjectNode());
+  }
+
   /** {@code base} with {@code overlay}'s fields set over it, objects merged key by key. */
   public static JsonNode overlay(JsonNode base, JsonNode overlay) {
     ObjectNode out = base.isObject() ? ((ObjectNode) base).deepCopy() : YAML.createObjectNode();

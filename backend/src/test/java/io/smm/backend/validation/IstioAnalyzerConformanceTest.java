@@ -76,6 +76,7 @@ class IstioAnalyzerConformanceTest {
       Map.entry("telemetry.ProviderAnalyzer", Set.of("telemetry/access-logging/no-provider")),
       Map.entry("telemetry.LightstepAnalyzer", Set.of("telemetry/tracing/lightstep")),
       Map.entry("webhook.Analyzer", Set.of("mutatingwebhook/injection/overlap", "mutatingwebhook/injection/service-not-found")),
+      Map.entry("meshnetworks.MeshNetworksAnalyzer", Set.of("meshnetworks/registry/unknown")),
       Map.entry("conditions.ConditionAnalyzer", Set.of("status/condition/negative")),
       Map.entry("deployment.MultiServiceAnalyzer", Set.of("deployment/service/protocol-conflict", "deployment/service/target-port-conflict")));
 
@@ -170,6 +171,14 @@ class IstioAnalyzerConformanceTest {
     ResourceFiles files = new ResourceFiles(null, Instant.now());
     for (JsonNode f : c.json().path("inputFiles")) {
       files.read(CORPUS.resolve(f.asText()));
+    }
+    if (c.json().has("meshNetworksFile")) {
+      // In a cluster Istio's MeshNetworks are the meshNetworks key of the istio ConfigMap; the harness's file goes there.
+      String networks = Files.readString(CORPUS.resolve(c.json().path("meshNetworksFile").asText()));
+      files.read("meshNetworks", new YAMLMapper().writeValueAsString(JsonNodeFactory.instance.objectNode().put("apiVersion", "v1")
+          .put("kind", "ConfigMap").<com.fasterxml.jackson.databind.node.ObjectNode>set("metadata", JsonNodeFactory.instance.objectNode()
+              .put("name", "istio").put("namespace", "istio-system"))
+          .set("data", JsonNodeFactory.instance.objectNode().put("meshNetworks", networks))));
     }
     if (!settings.path("ingressControllerMode").asText("").equals("OFF")) {
       files.read(CORPUS.resolve("implicit/default-ingress.yaml"));

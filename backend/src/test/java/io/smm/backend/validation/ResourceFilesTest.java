@@ -96,5 +96,7 @@ class ResourceFilesTest {
     assertThat(secret.body().has("stringData")).isFalse();
     assertThat(secret.body().toString()).doesNotContain("not a certificate");
     assertThat(GatewayCredentials.problem(secret)).isEqualTo("the certificate is not PEM");
+    assertThat(secret.body().path(GatewayCredentials.KEYS_FIELD)).extracting(com.fasterxml.jackson.databind.JsonNode::asText)
+        .as("the names of the keys stay").containsExactly("tls.crt", "tls.key");
   }
 }
