@@ -85,7 +85,7 @@ export function IstioResources({ params, setParams }: { params: Params; setParam
                 <td>{r.kind}</td>
                 <td>{r.namespace}</td>
                 <td>{r.name}</td>
-                <td title={r.validation.map((v) => `${v.checkID}: ${v.errorMessage}`).join('\n')}>
+                <td title={r.validation.map((v) => `${v.checkID}${v.istioCode ? ` (${v.istioCode})` : ''}: ${v.errorMessage}`).join('\n')}>
                   {findingSummary(r.validation) || <span className="status status-healthy">valid</span>}
                 </td>
                 <td>{r.created ?? ''}</td>

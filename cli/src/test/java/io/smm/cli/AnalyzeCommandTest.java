@@ -193,6 +193,9 @@ class AnalyzeCommandTest {
     Output errorsOnly = runOffline(onlyWarning, "analyze", "--use-kube=false", "-f", "-", "--output-threshold", "error");
     assertThat(errorsOnly.out()).doesNotContain("host-not-found").contains("✓ 0 validation errors found");
     assertThat(runOffline(onlyWarning, "analyze", "--use-kube=false", "-f", "-", "--failure-threshold", "fatal").code()).isEqualTo(2);
+    // Usage errors are not findings: exit code 2, as for other bad arguments.
+    assertThat(runOffline(null, "analyze", "--use-kube=false").code()).as("no files to analyse").isEqualTo(2);
+    assertThat(runOffline(null, "analyze", "--use-kube=false", "-f", "no/such/dir").code()).isEqualTo(2);
   }
 
   @Test
