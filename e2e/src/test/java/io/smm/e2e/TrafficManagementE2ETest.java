@@ -100,6 +100,7 @@ class TrafficManagementE2ETest {
       assertThat(analyze.exitCode()).as(analyze.output()).isZero();
       assertThat(analyze.output()).contains("✓ 0 validation errors found");
       offlineAnalysisAgreesWithTheLiveOne(env, kubeconfig, smmHome);
+      supportBundleHasLogsAndNoCredentials(env, kubeconfig, smmHome);
 
       // Fault injection from the template: calls to payments fail; deleting it heals them.
       assertThat(rate(bookings, payments, "errorRatio")).isZero();
@@ -240,6 +241,25 @@ class TrafficManagementE2ETest {
     browser.await(d -> !d.findElements(By.cssSelector("[data-testid=resource-valid]")).isEmpty()
         || !d.findElements(By.cssSelector("[data-testid=resource-issues] li.issue-warning")).isEmpty()
         && d.findElements(By.cssSelector("[data-testid=resource-issues] li.issue-error")).isEmpty(), Duration.ofSeconds(15), what);
+  }
+
+  /** `smm support-bundle` on the running sandbox: resources, events and logs are in it, the session token and Secrets are not. */
+  void supportBundleHasLogsAndNoCredentials(Map<String, String> env, String kubeconfig, Path dir) throws Exception {
+    Path zip = dir.resolve("bundle.zip");
+    SmmProcess.Result r = SmmProcess.run(env, "-c", kubeconfig, "support-bundle", "-n", "smm-demo", "-o", zip.toString());
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    Map<String, String> entries = new java.util.TreeMap<>();
+    try (java.util.zip.ZipInputStream z = new java.util.zip.ZipInputStream(Files.newInputStream(zip))) {
+      for (java.util.zip.ZipEntry e = z.getNextEntry(); e != null; e = z.getNextEntry()) {
+        entries.put(e.getName(), new String(z.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+    System.out.println("support bundle: " + entries.size() + " files; errors.txt: " + entries.get("errors.txt").strip());
+    // The product's own pods log nothing here (the sandbox runs them in its process); the demo's sidecars log every request.
+    assertThat(entries.keySet()).contains("namespaces/smm-system/pods.yaml", "namespaces/smm-system/events.yaml")
+        .anyMatch(n -> n.startsWith("namespaces/smm-demo/logs/") && n.endsWith("/istio-proxy.log") && !entries.get(n).isBlank());
+    assertThat(entries).containsKeys("smm/controlplanes.yaml", "smm/istiocontrolplanes.yaml", "validation.json");
+    entries.forEach((name, content) -> assertThat(content).as(name).doesNotContain(session));
   }
 
   static void choose(WebElement select, String value) {
