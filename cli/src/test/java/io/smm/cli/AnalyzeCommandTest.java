@@ -10,11 +10,6 @@ import io.smm.api.crd.IstioCrds;
 import io.smm.api.crd.SmmCrds;
 import io.smm.sandbox.kube.EmbeddedApiServer;
 import io.smm.sandbox.kube.Kubeconfig;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,25 +47,15 @@ class AnalyzeCommandTest {
     api.close();
   }
 
-  record Output(int code, String out) {}
-
-  Output run(String... args) {
-    PrintStream original = System.out;
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-    try {
-      List<String> all = new ArrayList<>(List.of("--kubeconfig", kubeconfig.toString()));
-      all.addAll(List.of(args));
-      int code = Smm.execute(new PrintWriter(new StringWriter(), true), all.toArray(String[]::new));
-      return new Output(code, buffer.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(original);
-    }
+  CliRun.Output run(String... args) {
+    List<String> all = new ArrayList<>(List.of("--kubeconfig", kubeconfig.toString()));
+    all.addAll(List.of(args));
+    return CliRun.run(null, all.toArray(String[]::new));
   }
 
   @Test
   void jsonReportsExactlyTheKnownProblemsKeyedAsTheSeed() throws Exception {
-    Output r = run("analyze", "-o", "json");
+    CliRun.Output r = run("analyze", "-o", "json");
     assertThat(r.code()).isEqualTo(1);
     JsonNode report = new ObjectMapper().readTree(r.out());
     Set<String> ids = new TreeSet<>();
@@ -89,35 +74,22 @@ class AnalyzeCommandTest {
 
   @Test
   void textAndNamespaceFilter() {
-    Output demo = run("analyze", "--namespace", "smm-demo");
+    CliRun.Output demo = run("analyze", "--namespace", "smm-demo");
     assertThat(demo.code()).isEqualTo(1);
     assertThat(demo.out()).contains("virtualservice smm-demo/movies:", "    Cluster: smm-sandbox",
         "        Error ID: virtualservice/destination/host-not-found", "        Path: spec.http[0].route[1].destination.host",
         "        Istio Code: IST0101 (ReferencedResourceNotFound)",
         "✗ 2 validation errors found (and 1 warning or info)").doesNotContain("gateway");
-    Output legacy = run("analyze", "--namespace", "legacy");
+    CliRun.Output legacy = run("analyze", "--namespace", "legacy");
     assertThat(legacy.code()).isZero();
     assertThat(legacy.out()).contains("namespace legacy:", "✓ 0 validation errors found (and 1 warning or info)");
   }
 
-  /** Runs without --kubeconfig: an offline analysis must not need one. */
-  Output runOffline(String stdin, String... args) {
-    PrintStream original = System.out;
-    java.io.InputStream originalIn = System.in;
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-    if (stdin != null) {
-      System.setIn(new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-    }
-    try {
-      List<String> all = new ArrayList<>(List.of("--kubeconfig", kubeconfig.resolveSibling("no-such-kubeconfig").toString()));
-      all.addAll(List.of(args));
-      int code = Smm.execute(new PrintWriter(new StringWriter(), true), all.toArray(String[]::new));
-      return new Output(code, buffer.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(original);
-      System.setIn(originalIn);
-    }
+  /** Runs with a kubeconfig that does not exist: an offline analysis must not need one. */
+  CliRun.Output runOffline(String stdin, String... args) {
+    List<String> all = new ArrayList<>(List.of("--kubeconfig", kubeconfig.resolveSibling("no-such-kubeconfig").toString()));
+    all.addAll(List.of(args));
+    return CliRun.run(stdin, all.toArray(String[]::new));
   }
 
   static final String GATEWAY_AND_ROUTE = """
@@ -159,7 +131,7 @@ class AnalyzeCommandTest {
     Files.writeString(repo.resolve("shop/README.md"), "not a manifest: not read");
     Files.writeString(repo.resolve("shop/cron.yaml"), "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: report, namespace: shop}\n");
 
-    Output r = runOffline(null, "analyze", "--use-kube=false", "-f", repo.toString(), "-o", "json");
+    CliRun.Output r = runOffline(null, "analyze", "--use-kube=false", "-f", repo.toString(), "-o", "json");
 
     assertThat(r.code()).as(r.out()).isEqualTo(1);
     JsonNode report = new ObjectMapper().readTree(r.out());
@@ -184,13 +156,13 @@ class AnalyzeCommandTest {
   void stdinAndThresholdsDecideWhatIsShownAndTheExitCode() {
     String onlyWarning = GATEWAY_AND_ROUTE.replace("hosts: [\"shop.example.com\"]", "hosts: [\"other.example.com\"]") + "---\n"
         + ROUTE.replace("host: cart", "host: istio-ingressgateway.istio-system.svc.cluster.local");
-    Output text = runOffline(onlyWarning, "analyze", "--use-kube=false", "-f", "-");
+    CliRun.Output text = runOffline(onlyWarning, "analyze", "--use-kube=false", "-f", "-");
     assertThat(text.code()).as(text.out()).isZero();
     assertThat(text.out()).contains("Error ID: virtualservice/gateway/host-not-found",
         "Istio Code: IST0132 (VirtualServiceHostNotFoundInGateway)", "Origin: <stdin>:", "✓ 0 validation errors found");
 
     assertThat(runOffline(onlyWarning, "analyze", "--use-kube=false", "-f", "-", "--failure-threshold", "warning").code()).isEqualTo(1);
-    Output errorsOnly = runOffline(onlyWarning, "analyze", "--use-kube=false", "-f", "-", "--output-threshold", "error");
+    CliRun.Output errorsOnly = runOffline(onlyWarning, "analyze", "--use-kube=false", "-f", "-", "--output-threshold", "error");
     assertThat(errorsOnly.out()).doesNotContain("host-not-found").contains("✓ 0 validation errors found");
     assertThat(runOffline(onlyWarning, "analyze", "--use-kube=false", "-f", "-", "--failure-threshold", "fatal").code()).isEqualTo(2);
     // Usage errors are not findings: exit code 2, as for other bad arguments.
@@ -200,7 +172,7 @@ class AnalyzeCommandTest {
 
   @Test
   void filesAreMergedOverTheClusterAndWinOverItsObjects(@TempDir Path dir) throws Exception {
-    Output before = run("analyze", "--namespace", "smm-demo", "-o", "json");
+    CliRun.Output before = run("analyze", "--namespace", "smm-demo", "-o", "json");
     assertThat(before.out()).contains("virtualservice/destination/host-not-found");
     // The fix, as a pull request would carry it: movies' route without the destination that does not exist.
     Files.writeString(dir.resolve("movies.yaml"), """
@@ -211,7 +183,7 @@ class AnalyzeCommandTest {
           hosts: [movies]
           http: [{route: [{destination: {host: movies}}]}]
         """);
-    Output after = run("analyze", "--namespace", "smm-demo", "-f", dir.resolve("movies.yaml").toString(), "-o", "json");
+    CliRun.Output after = run("analyze", "--namespace", "smm-demo", "-f", dir.resolve("movies.yaml").toString(), "-o", "json");
     assertThat(after.out()).doesNotContain("virtualservice/destination/host-not-found");
     // The host is the cluster's Service, which the file does not carry.
     assertThat(after.out()).doesNotContain("\"movies\" not found");
@@ -219,15 +191,9 @@ class AnalyzeCommandTest {
 
   @Test
   void helpListsTheChecksWithTheirIstioCodes() {
-    PrintStream original = System.out;
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-    try {
-      assertThat(Smm.execute(new PrintWriter(new StringWriter(), true), "analyze", "--help")).isZero();
-    } finally {
-      System.setOut(original);
-    }
-    assertThat(buffer.toString(StandardCharsets.UTF_8)).contains("--use-kube", "--failure-threshold",
+    CliRun.Output help = CliRun.run(null, "analyze", "--help");
+    assertThat(help.code()).isZero();
+    assertThat(help.out()).contains("--use-kube", "--failure-threshold",
         "  gateway/reused-cert\n      error, IST0138 GatewayDuplicateCertificate",
         "  virtualservice/destination/host-not-found\n      error, IST0101 ReferencedResourceNotFound",
         "  destinationrule/mtls/strict-conflict\n      error\n");
@@ -236,7 +202,7 @@ class AnalyzeCommandTest {
   @Test
   void analysesIstiosWholeAnalyzerCorpusWithoutACluster() throws Exception {
     Path corpus = io.smm.sandbox.testing.Conformance.path("istio-analyzers/testdata");
-    Output r = runOffline(null, "analyze", "--use-kube=false", "-f", corpus.toString(), "-o", "json");
+    CliRun.Output r = runOffline(null, "analyze", "--use-kube=false", "-f", corpus.toString(), "-o", "json");
     assertThat(r.code()).isEqualTo(1);
     JsonNode report = new ObjectMapper().readTree(r.out());
     Set<String> codes = new TreeSet<>();

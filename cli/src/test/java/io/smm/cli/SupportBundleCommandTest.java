@@ -12,11 +12,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.api.crd.SmmCrds;
 import io.smm.sandbox.kube.EmbeddedApiServer;
 import io.smm.sandbox.kube.Kubeconfig;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,19 +68,10 @@ class SupportBundleCommandTest {
   @Test
   void collectsTheInstallationWithoutSecretsOrCredentials(@TempDir Path dir) throws Exception {
     Path zip = dir.resolve("bundle.zip");
-    PrintStream original = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    int code;
-    try {
-      code = Smm.execute(new PrintWriter(new StringWriter(), true), "--kubeconfig", kubeconfig.toString(), "support-bundle", "-o",
-          zip.toString());
-    } finally {
-      System.setOut(original);
-    }
+    CliRun.Output run = CliRun.run(null, "--kubeconfig", kubeconfig.toString(), "support-bundle", "-o", zip.toString());
 
-    assertThat(code).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("Support bundle written to " + zip.toAbsolutePath(), "REDACTED");
+    assertThat(run.code()).isZero();
+    assertThat(run.out()).contains("Support bundle written to " + zip.toAbsolutePath(), "REDACTED");
     Map<String, String> entries = new TreeMap<>();
     try (InputStream in = Files.newInputStream(zip); ZipInputStream z = new ZipInputStream(in)) {
       for (ZipEntry e = z.getNextEntry(); e != null; e = z.getNextEntry()) {
