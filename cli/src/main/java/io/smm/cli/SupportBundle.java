@@ -1,6 +1,5 @@
 package io.smm.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -20,15 +19,14 @@ import io.smm.backend.validation.AnalysisReport;
 import io.smm.backend.validation.MeshAnalyzer;
 import io.smm.backend.validation.MeshSnapshots;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -92,7 +90,7 @@ final class SupportBundle {
           .toPrettyString());
       entry(zip, "errors.txt", errors.isEmpty() ? "every part was collected\n" : String.join("\n", errors) + "\n");
     }
-    Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING);
     return new Result(entries, List.copyOf(errors));
   }
 

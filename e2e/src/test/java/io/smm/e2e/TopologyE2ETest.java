@@ -376,7 +376,16 @@ class TopologyE2ETest {
 
   /** The graph's nodes once it has applied {@code n} more data updates (refreshes, label or time changes); checked for overlaps. */
   static JsonNode nodesAfterUpdates(Browser browser, WebElement graph, int n, String what) throws InterruptedException {
+    return nodesAfterUpdates(browser, graph, n, what, () -> { });
+  }
+
+  /**
+   * The nodes after {@code action} and {@code n} graph updates. The count is read before the action: an update that lands
+   * before the test gets to read it (a fast answer on a slow machine) is not missed.
+   */
+  static JsonNode nodesAfterUpdates(Browser browser, WebElement graph, int n, String what, Runnable action) throws InterruptedException {
     int from = Integer.parseInt(graph.getAttribute("data-updates"));
+    action.run();
     browser.await(d -> Integer.parseInt(graph.getAttribute("data-updates")) >= from + n, Duration.ofSeconds(60), what);
     try {
       JsonNode nodes = JSON.readTree(graph.getAttribute("data-nodes"));
@@ -462,13 +471,15 @@ class TopologyE2ETest {
       // Refreshes, TIMELINE and other edge labels update the graph in place: every node stays where it was.
       JsonNode first = positions;
       nodesAfterUpdates(browser, graph, 2, "two LIVE refreshes").forEach(p -> assertStable(first, p, "after two LIVE refreshes"));
-      browser.driver.findElement(By.cssSelector("[data-testid=edge-label] option[value=p95]")).click();
-      nodesAfterUpdates(browser, graph, 1, "the edge labels change").forEach(p -> assertStable(first, p, "after changing edge labels"));
-      browser.driver.findElement(By.cssSelector("[data-testid=timeline]")).click();
-      nodesAfterUpdates(browser, graph, 1, "the TIMELINE graph").forEach(p -> assertStable(first, p, "on TIMELINE"));
+      nodesAfterUpdates(browser, graph, 1, "the edge labels change",
+          () -> browser.driver.findElement(By.cssSelector("[data-testid=edge-label] option[value=p95]")).click())
+          .forEach(p -> assertStable(first, p, "after changing edge labels"));
+      nodesAfterUpdates(browser, graph, 1, "the TIMELINE graph",
+          () -> browser.driver.findElement(By.cssSelector("[data-testid=timeline]")).click())
+          .forEach(p -> assertStable(first, p, "on TIMELINE"));
       browser.screenshot("topology-timeline");
-      browser.driver.findElement(By.cssSelector("[data-testid=live]")).click();
-      JsonNode live = nodesAfterUpdates(browser, graph, 1, "LIVE again");
+      JsonNode live = nodesAfterUpdates(browser, graph, 1, "LIVE again",
+          () -> browser.driver.findElement(By.cssSelector("[data-testid=live]")).click());
       assertThat(graph.getAttribute("data-layouts")).as("laid out once, never again").isEqualTo("1");
 
       // Generate load (the manual's HTTP form): a POST load to catalog shows up as a new node placed next to catalog.

@@ -3,9 +3,11 @@ package io.smm.backend.validation;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -236,7 +238,7 @@ final class GatewayChecks {
       if (pods.isEmpty()) {
         continue; // reported by gateway/selector/no-pods
       }
-      java.util.Set<Integer> ports = new java.util.HashSet<>();
+      Set<Integer> ports = new HashSet<>();
       for (KubeObject pod : pods) {
         for (KubeObject svc : mesh.all("Service", pod.namespace())) {
           if (!MeshConfig.selects(KubeObject.strings(svc.spec().path("selector")), pod.labels())) {

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A snapshot of everything the checks look at, from one cluster, from files, or both: Istio's
@@ -24,7 +25,7 @@ public final class MeshConfig {
   public static final String KUBERNETES_GATEWAY = "Gateway.gateway.networking.k8s.io";
 
   /** Namespaces Istio's analysis leaves out, as istioctl analyze does. */
-  public static final java.util.Set<String> IGNORED_NAMESPACES = java.util.Set.of("kube-system", "kube-public", "kube-node-lease",
+  public static final Set<String> IGNORED_NAMESPACES = Set.of("kube-system", "kube-public", "kube-node-lease",
       "local-path-storage");
 
   private final String cluster;

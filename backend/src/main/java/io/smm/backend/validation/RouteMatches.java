@@ -1,6 +1,7 @@
 package io.smm.backend.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -123,7 +124,7 @@ final class RouteMatches {
       return out;
     }
     if (node.isArray()) {
-      var out = ((com.fasterxml.jackson.databind.node.ArrayNode) node).arrayNode();
+      ArrayNode out = ((ArrayNode) node).arrayNode();
       node.forEach(v -> out.add(canonical(v)));
       return out;
     }

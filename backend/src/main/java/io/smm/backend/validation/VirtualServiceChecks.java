@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -400,7 +401,7 @@ final class VirtualServiceChecks {
 
   private static boolean isClaim(String header) {
     String prefix = "@request.auth.claims";
-    if (!header.toLowerCase(java.util.Locale.ROOT).startsWith(prefix)) {
+    if (!header.toLowerCase(Locale.ROOT).startsWith(prefix)) {
       return false;
     }
     String name = header.substring(prefix.length());

@@ -3,10 +3,12 @@ package io.smm.backend.validation;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smm.api.istio.ProxyRevision;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -140,7 +142,7 @@ final class WorkloadChecks {
 
   /** As Istio's ImageAnalyzer: per injected namespace, the pods whose istio-proxy image is not the one its injector gives. */
   private static void proxyImageMismatch(MeshConfig mesh, Check.Reporter report) {
-    Map<String, String> imageByConfigMap = new java.util.HashMap<>();
+    Map<String, String> imageByConfigMap = new HashMap<>();
     for (KubeObject cm : mesh.all("ConfigMap")) {
       if (cm.name().startsWith(Workloads.INJECTOR_CONFIG_MAP)) {
         JsonNode global = Workloads.injectorValues(cm).path("global");
@@ -374,10 +376,10 @@ final class WorkloadChecks {
 
   private static void portProtocolConflict(MeshConfig mesh, Check.Reporter report) {
     for (KubeObject d : meshDeployments(mesh)) {
-      Map<Integer, Map<String, List<String>>> byPort = new java.util.TreeMap<>();
+      Map<Integer, Map<String, List<String>>> byPort = new TreeMap<>();
       for (KubeObject svc : servicesOf(mesh, d)) {
         for (JsonNode p : svc.spec().path("ports")) {
-          byPort.computeIfAbsent(p.path("port").asInt(), k -> new java.util.TreeMap<>())
+          byPort.computeIfAbsent(p.path("port").asInt(), k -> new TreeMap<>())
               .computeIfAbsent(p.path("protocol").asText("TCP"), k -> new ArrayList<>()).add(svc.namespace() + "/" + svc.name());
         }
       }
@@ -393,14 +395,14 @@ final class WorkloadChecks {
 
   private static void targetPortConflict(MeshConfig mesh, Check.Reporter report) {
     for (KubeObject d : meshDeployments(mesh)) {
-      Map<String, Map<Integer, String>> byTarget = new java.util.TreeMap<>();
+      Map<String, Map<Integer, String>> byTarget = new TreeMap<>();
       for (KubeObject svc : servicesOf(mesh, d)) {
         for (JsonNode p : svc.spec().path("ports")) {
           String target = p.path("targetPort").asText("");
           if (target.isEmpty() || target.equals("0")) {
             target = p.path("port").asText();
           }
-          byTarget.computeIfAbsent(target, k -> new java.util.TreeMap<>()).put(p.path("port").asInt(), svc.namespace() + "/" + svc.name());
+          byTarget.computeIfAbsent(target, k -> new TreeMap<>()).put(p.path("port").asInt(), svc.namespace() + "/" + svc.name());
         }
       }
       byTarget.forEach((target, ports) -> {

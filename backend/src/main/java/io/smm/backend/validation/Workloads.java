@@ -1,6 +1,9 @@
 package io.smm.backend.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -63,9 +66,9 @@ final class Workloads {
   /** The injector's values (its ConfigMap's "values" JSON); missing when unreadable. */
   static JsonNode injectorValues(KubeObject configMap) {
     try {
-      return io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().readTree(configMap.body().path("data").path("values").asText("{}"));
-    } catch (java.io.IOException e) {
-      return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+      return Serialization.jsonMapper().readTree(configMap.body().path("data").path("values").asText("{}"));
+    } catch (IOException e) {
+      return MissingNode.getInstance();
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.smm.sandbox.testing.Conformance;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -145,7 +147,7 @@ class IstioAnalyzerConformanceTest {
       JsonNode istio = catalogue.get(m.code());
       assertThat(istio).as("%s in Istio's catalogue", m.code()).isNotNull();
       assertThat(istio.path("name").asText()).as("name of %s", m.code()).isEqualTo(m.messageName());
-      assertThat(istio.path("level").asText().toUpperCase(java.util.Locale.ROOT)).as("level of %s", m.code()).isEqualTo(m.level().name());
+      assertThat(istio.path("level").asText().toUpperCase(Locale.ROOT)).as("level of %s", m.code()).isEqualTo(m.level().name());
       assertThat(istio.path("retired").asBoolean(false)).as("%s is not retired", m.code()).isFalse();
     }
   }
@@ -176,7 +178,7 @@ class IstioAnalyzerConformanceTest {
       // In a cluster Istio's MeshNetworks are the meshNetworks key of the istio ConfigMap; the harness's file goes there.
       String networks = Files.readString(CORPUS.resolve(c.json().path("meshNetworksFile").asText()));
       files.read("meshNetworks", new YAMLMapper().writeValueAsString(JsonNodeFactory.instance.objectNode().put("apiVersion", "v1")
-          .put("kind", "ConfigMap").<com.fasterxml.jackson.databind.node.ObjectNode>set("metadata", JsonNodeFactory.instance.objectNode()
+          .put("kind", "ConfigMap").<ObjectNode>set("metadata", JsonNodeFactory.instance.objectNode()
               .put("name", "istio").put("namespace", "istio-system"))
           .set("data", JsonNodeFactory.instance.objectNode().put("meshNetworks", networks))));
     }

@@ -17,6 +17,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * `smm analyze -f` at scale: a synthetic mesh of N namespaces with 10 objects each (namespace,
@@ -45,7 +48,7 @@ public final class AnalyzeBenchmark {
       long peak = 0;
       int findings = 0;
       int objects = 0;
-      java.util.Map<String, Long> byCheck = new java.util.TreeMap<>();
+      Map<String, Long> byCheck = new TreeMap<>();
       for (int r = 0; r < rounds + 1; r++) {
         System.gc();
         resetPeaks();
@@ -58,8 +61,7 @@ public final class AnalyzeBenchmark {
           peak = Math.max(peak, peakHeap());
         }
         findings = found.size();
-        byCheck = found.stream().collect(java.util.stream.Collectors.groupingBy(Finding::checkId, java.util.TreeMap::new,
-            java.util.stream.Collectors.counting()));
+        byCheck = found.stream().collect(Collectors.groupingBy(Finding::checkId, TreeMap::new, Collectors.counting()));
         objects = files.objects().size();
       }
       times.sort(null);
