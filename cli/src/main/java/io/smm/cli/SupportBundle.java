@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -26,6 +27,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.function.Consumer;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -65,7 +67,8 @@ final class SupportBundle {
     Path partial = file.resolveSibling(file.getFileName() + ".partial");
     try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(partial))) {
       progress.accept("versions");
-      part(zip, "versions.yaml", this::versions);
+      List<Node> nodes = listed("cluster/nodes.yaml", () -> client.nodes().list().getItems());
+      part(zip, "versions.yaml", () -> versions(nodes));
       progress.accept("custom resources");
       for (SmmCrds.Kind k : SmmCrds.ALL) {
         part(zip, "smm/" + k.plural() + ".yaml", () -> list(new ResourceDefinitionContext.Builder().withGroup(k.group())
@@ -74,16 +77,24 @@ final class SupportBundle {
       for (IstioCrds.IstioKind k : IstioCrds.ALL) {
         part(zip, "istio/" + k.plural() + ".yaml", () -> list(IstioConfigKinds.context(k)));
       }
-      part(zip, "cluster/nodes.yaml", () -> items(client.nodes().list().getItems()));
+      if (nodes != null) {
+        part(zip, "cluster/nodes.yaml", () -> items(nodes));
+      }
       part(zip, "cluster/namespaces.yaml", () -> items(client.namespaces().list().getItems()));
       for (String ns : namespaces) {
         progress.accept("namespace " + ns);
-        part(zip, "namespaces/" + ns + "/pods.yaml", () -> items(client.pods().inNamespace(ns).list().getItems()));
+        List<Pod> pods = listed("namespaces/" + ns + "/pods.yaml", () -> client.pods().inNamespace(ns).list().getItems());
+        if (pods != null) {
+          part(zip, "namespaces/" + ns + "/pods.yaml", () -> items(pods));
+        }
         part(zip, "namespaces/" + ns + "/deployments.yaml", () -> items(client.apps().deployments().inNamespace(ns).list().getItems()));
         part(zip, "namespaces/" + ns + "/services.yaml", () -> items(client.services().inNamespace(ns).list().getItems()));
         part(zip, "namespaces/" + ns + "/events.yaml", () -> items(client.v1().events().inNamespace(ns).list().getItems()));
-        part(zip, "namespaces/" + ns + "/configmaps.yaml", () -> configMaps(ns));
-        logs(zip, ns);
+        // Config maps hold the mesh's and injector's settings, sometimes credentials: their values go through Redaction as text.
+        part(zip, "namespaces/" + ns + "/configmaps.yaml", () -> items(client.configMaps().inNamespace(ns).list().getItems()));
+        if (pods != null) {
+          logs(zip, ns, pods);
+        }
       }
       progress.accept("mesh validation");
       part(zip, "validation.json", () -> AnalysisReport.json(new MeshAnalyzer().analyze(MeshSnapshots.load(client, cluster)), cluster)
@@ -94,7 +105,8 @@ final class SupportBundle {
     return new Result(entries, List.copyOf(errors));
   }
 
-  private String versions() throws IOException {
+  /** Versions of the product, Kubernetes and the kubelets ({@code nodes} null when they could not be listed). */
+  private String versions(List<Node> nodes) throws IOException {
     ObjectNode v = JsonNodeFactory.instance.objectNode();
     v.put("smm", BuildInfo.load().version());
     v.put("collected", Instant.now().toString());
@@ -102,7 +114,7 @@ final class SupportBundle {
     var k8s = client.getKubernetesVersion();
     v.put("kubernetes", k8s.getGitVersion() != null ? k8s.getGitVersion() : k8s.getMajor() + "." + k8s.getMinor());
     ArrayNode kubelets = v.putArray("nodes");
-    client.nodes().list().getItems().forEach(n -> kubelets.addObject().put("name", n.getMetadata().getName())
+    (nodes == null ? List.<Node>of() : nodes).forEach(n -> kubelets.addObject().put("name", n.getMetadata().getName())
         .put("kubelet", n.getStatus() == null || n.getStatus().getNodeInfo() == null ? "" : n.getStatus().getNodeInfo().getKubeletVersion()));
     return YAML.writeValueAsString(v);
   }
@@ -119,26 +131,14 @@ final class SupportBundle {
     }
   }
 
-  /** Config maps with each value redacted as text (they hold mesh and injector settings, sometimes credentials). */
-  private String configMaps(String ns) throws IOException {
-    return items(client.configMaps().inNamespace(ns).list().getItems());
-  }
-
   private String items(List<? extends HasMetadata> objects) throws IOException {
     ArrayNode out = JsonNodeFactory.instance.arrayNode();
     objects.forEach(o -> out.add(Redaction.object(JSON.valueToTree(o))));
     return YAML.writeValueAsString(JsonNodeFactory.instance.objectNode().put("apiVersion", "v1").put("kind", "List").set("items", out));
   }
 
-  /** The last {@code logBytes} of every container of the namespace's pods (current and, when it restarted, previous). */
-  private void logs(ZipOutputStream zip, String ns) throws IOException {
-    List<Pod> pods;
-    try {
-      pods = client.pods().inNamespace(ns).list().getItems();
-    } catch (RuntimeException e) {
-      errors.add("namespaces/" + ns + "/logs: " + KubeOptions.rootMessage(e));
-      return;
-    }
+  /** The last {@code logBytes} of every container's current log, for the namespace's pods. */
+  private void logs(ZipOutputStream zip, String ns, List<Pod> pods) throws IOException {
     for (Pod pod : pods) {
       String name = pod.getMetadata().getName();
       for (Container c : pod.getSpec() == null ? List.<Container>of() : pod.getSpec().getContainers()) {
@@ -151,6 +151,16 @@ final class SupportBundle {
   @FunctionalInterface
   private interface Part {
     String get() throws IOException;
+  }
+
+  /** A list read once for several parts; null, with the reason in errors.txt, when it cannot be read. */
+  private <T> List<T> listed(String name, Supplier<List<T>> list) {
+    try {
+      return list.get();
+    } catch (RuntimeException e) {
+      errors.add(name + ": " + KubeOptions.rootMessage(e));
+      return null;
+    }
   }
 
   private void part(ZipOutputStream zip, String name, Part part) throws IOException {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -89,7 +90,8 @@ final class ControlPlaneChecks {
   private static void overlap(MeshConfig mesh, Check.Reporter report) {
     Set<String> revisions = new TreeSet<>();
     List<Hook> hooks = istioHooks(mesh, revisions);
-    Map<String, Set<String>> overlapsByHook = new LinkedHashMap<>();
+    // Each webhook with every distinct set of others it overlaps with: one finding each, as istioctl's deduplicated output shows.
+    Map<Hook, Set<Set<String>>> overlaps = new LinkedHashMap<>();
     for (Map<String, String> ns : labelSets("istio-injection", "enabled", "disabled", revisions)) {
       for (Map<String, String> pod : labelSets("sidecar.istio.io/inject", "true", "false", revisions)) {
         List<Hook> matching = hooks.stream().filter(h -> LabelSelectors.matches(h.webhook().path("namespaceSelector"), ns)
@@ -98,20 +100,14 @@ final class ControlPlaneChecks {
           for (Hook h : matching) {
             Set<String> others = new TreeSet<>();
             matching.stream().filter(o -> o != h).forEach(o -> others.add(o.key()));
-            // One finding per webhook and set of others, as istioctl's deduplicated output shows it.
-            overlapsByHook.computeIfAbsent(h.key() + " " + others, k -> others);
+            overlaps.computeIfAbsent(h, k -> new LinkedHashSet<>()).add(others);
           }
         }
       }
     }
-    Map<String, Hook> byKey = new HashMap<>();
-    hooks.forEach(h -> byKey.put(h.key(), h));
-    overlapsByHook.forEach((key, others) -> {
-      Hook h = byKey.get(key.substring(0, key.indexOf(' ')));
-      report.problem(h.configuration(), "webhooks[" + h.webhook().path("name").asText() + "]", "Webhook overlaps with others: " + others
-          + ". This may cause injection to occur twice.", Map.of("webhook", h.webhook().path("name").asText(),
-          "overlapsWith", String.join(",", others)));
-    });
+    overlaps.forEach((h, otherSets) -> otherSets.forEach(others -> report.problem(h.configuration(), "webhooks["
+        + h.webhook().path("name").asText() + "]", "Webhook overlaps with others: " + others + ". This may cause injection to occur twice.",
+        Map.of("webhook", h.webhook().path("name").asText(), "overlapsWith", String.join(",", others)))));
   }
 
   private static void serviceNotFound(MeshConfig mesh, Check.Reporter report) {

@@ -68,7 +68,8 @@ final class DestinationRuleChecks {
    * the topology labels of its node added, contain the subset's labels and the ServiceEntry's workload selector.
    */
   private static void subsetWithoutPods(MeshConfig mesh, Check.Reporter report) {
-    LabelIndex podLabels = new LabelIndex(mesh.all("Pod").stream().map(p -> Topology.labels(mesh, p)).toList());
+    LabelIndex<Map<String, String>> podLabels = new LabelIndex<>(mesh.all("Pod").stream().map(p -> Topology.labels(mesh, p)).toList(),
+        labels -> labels);
     for (KubeObject dr : mesh.all("DestinationRule")) {
       ServiceRegistry.Entry entry = resolve(mesh, dr);
       if (entry == null) {

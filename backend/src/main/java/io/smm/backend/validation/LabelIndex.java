@@ -4,29 +4,40 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
-/** Label sets indexed by "key=value", so a selector is tried only against the sets carrying its rarest label. */
-final class LabelIndex {
+/**
+ * Things with labels (pods, label sets) indexed by "key=value", so a selector is tried only against
+ * those carrying its rarest label: a mesh-wide lookup per selector stays cheap.
+ */
+final class LabelIndex<T> {
 
-  private final List<Map<String, String>> all;
-  private final Map<String, List<Map<String, String>>> byLabel = new HashMap<>();
+  private final List<T> all;
+  private final Function<T, Map<String, String>> labels;
+  private final Map<String, List<T>> byLabel = new HashMap<>();
 
-  LabelIndex(List<Map<String, String>> labelSets) {
-    this.all = labelSets;
-    for (Map<String, String> labels : labelSets) {
-      labels.forEach((k, v) -> byLabel.computeIfAbsent(k + "=" + v, x -> new ArrayList<>()).add(labels));
+  LabelIndex(List<T> items, Function<T, Map<String, String>> labels) {
+    this.all = items;
+    this.labels = labels;
+    for (T item : items) {
+      labels.apply(item).forEach((k, v) -> byLabel.computeIfAbsent(k + "=" + v, x -> new ArrayList<>()).add(item));
     }
   }
 
-  /** Whether some label set contains all of {@code selector} (an empty selector selects any). */
-  boolean anySelected(Map<String, String> selector) {
-    List<Map<String, String>> candidates = all;
+  /** The only items {@code selector} can select: those with its rarest label (all items for an empty selector). */
+  List<T> candidates(Map<String, String> selector) {
+    List<T> candidates = all;
     for (Map.Entry<String, String> e : selector.entrySet()) {
-      List<Map<String, String>> withLabel = byLabel.getOrDefault(e.getKey() + "=" + e.getValue(), List.of());
+      List<T> withLabel = byLabel.getOrDefault(e.getKey() + "=" + e.getValue(), List.of());
       if (withLabel.size() < candidates.size()) {
         candidates = withLabel;
       }
     }
-    return candidates.stream().anyMatch(labels -> MeshConfig.selects(selector, labels));
+    return candidates;
+  }
+
+  /** Whether {@code selector} selects any item. */
+  boolean anySelected(Map<String, String> selector) {
+    return candidates(selector).stream().anyMatch(i -> MeshConfig.selects(selector, labels.apply(i)));
   }
 }

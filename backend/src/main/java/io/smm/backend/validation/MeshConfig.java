@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A snapshot of everything the checks look at, from one cluster, from files, or both: Istio's
@@ -36,7 +38,7 @@ public final class MeshConfig {
   private final Map<String, List<KubeObject>> byKindAndNamespace = new HashMap<>();
   private final Map<String, KubeObject> byKey = new HashMap<>();
   private volatile ServiceRegistry services;
-  private volatile Map<String, List<KubeObject>> podsByLabel;
+  private volatile LabelIndex<KubeObject> podsByLabel;
   private volatile JsonNode networks;
 
   public MeshConfig(String cluster, String rootNamespace, List<KubeObject> objects) {
@@ -133,27 +135,32 @@ public final class MeshConfig {
 
   /** Pods whose labels contain all of {@code selector}; in one namespace, or all when null. */
   public List<KubeObject> podsMatching(String namespace, Map<String, String> selector) {
-    List<KubeObject> candidates = namespace == null ? all("Pod") : all("Pod", namespace);
-    // The pods carrying the selector's rarest label are the only candidates (a mesh-wide lookup stays cheap).
-    for (Map.Entry<String, String> e : selector.entrySet()) {
-      List<KubeObject> withLabel = podsByLabel().getOrDefault(e.getKey() + "=" + e.getValue(), List.of());
-      if (withLabel.size() < candidates.size()) {
-        candidates = withLabel;
-      }
-    }
+    List<KubeObject> inNamespace = namespace == null ? all("Pod") : all("Pod", namespace);
+    List<KubeObject> withRarestLabel = podsByLabel().candidates(selector);
+    List<KubeObject> candidates = withRarestLabel.size() < inNamespace.size() ? withRarestLabel : inNamespace;
     return candidates.stream().filter(p -> (namespace == null || p.namespace().equals(namespace)) && selects(selector, p.labels()))
         .toList();
   }
 
-  private Map<String, List<KubeObject>> podsByLabel() {
-    Map<String, List<KubeObject>> index = podsByLabel;
-    if (index == null) {
-      index = new HashMap<>();
-      for (KubeObject pod : all("Pod")) {
-        for (Map.Entry<String, String> e : pod.labels().entrySet()) {
-          index.computeIfAbsent(e.getKey() + "=" + e.getValue(), k -> new ArrayList<>()).add(pod);
-        }
+  /**
+   * The workload policies (Sidecars, Telemetries, ...) that select each pod of their own namespace
+   * by a non-empty {@code selector}, by pod; a pod selected by two has conflicting policies.
+   */
+  public Map<KubeObject, List<KubeObject>> policiesByPod(List<KubeObject> policies, Function<KubeObject, Map<String, String>> selector) {
+    Map<KubeObject, List<KubeObject>> out = new LinkedHashMap<>();
+    for (KubeObject policy : policies) {
+      Map<String, String> labels = selector.apply(policy);
+      if (!labels.isEmpty()) {
+        podsMatching(policy.namespace(), labels).forEach(p -> out.computeIfAbsent(p, k -> new ArrayList<>()).add(policy));
       }
+    }
+    return out;
+  }
+
+  private LabelIndex<KubeObject> podsByLabel() {
+    LabelIndex<KubeObject> index = podsByLabel;
+    if (index == null) {
+      index = new LabelIndex<>(all("Pod"), KubeObject::labels);
       podsByLabel = index;
     }
     return index;

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Istio's MeshConfig for an analysis: the {@code mesh} key of the istio ConfigMap in the root
@@ -20,24 +22,12 @@ public final class MeshSettings {
 
   /** The MeshConfig the objects of a snapshot (from a cluster, from files, or both) give Istio. */
   public static JsonNode of(List<KubeObject> objects) {
-    JsonNode fallback = objects.stream().filter(o -> o.is("IstioControlPlane")).map(o -> o.spec().path("meshConfig"))
-        .filter(JsonNode::isObject).findFirst().orElse(YAML.createObjectNode());
+    JsonNode fallback = fromControlPlane(objects, "meshConfig");
     String rootNamespace = fallback.path("rootNamespace").asText("").isEmpty() ? MeshConfig.DEFAULT_ROOT_NAMESPACE
         : fallback.path("rootNamespace").asText();
-    for (KubeObject o : objects) {
-      if (o.is("ConfigMap") && o.namespace().equals(rootNamespace) && (o.name().equals("istio") || o.name().startsWith("istio-"))
-          && o.body().path("data").has("mesh") && !o.name().startsWith(Workloads.INJECTOR_CONFIG_MAP)) {
-        try {
-          JsonNode mesh = YAML.readTree(o.body().path("data").path("mesh").asText());
-          if (mesh != null && mesh.isObject()) {
-            return mesh;
-          }
-        } catch (IOException e) {
-          // istiod would refuse this mesh config; analyse with the fallback.
-        }
-      }
-    }
-    return fallback;
+    // istio, or a revision's istio-<revision>; the injector's ConfigMaps share the prefix.
+    return fromConfigMap(objects, rootNamespace, name -> name.equals("istio") || name.startsWith("istio-")
+        && !name.startsWith(Workloads.INJECTOR_CONFIG_MAP), "mesh").orElse(fallback);
   }
 
   /**
@@ -46,20 +36,33 @@ public final class MeshSettings {
    * IstioControlPlane's {@code spec.meshNetworks}; empty when neither says.
    */
   public static JsonNode networks(List<KubeObject> objects, String rootNamespace) {
-    for (KubeObject o : objects) {
-      if (o.is("ConfigMap") && o.namespace().equals(rootNamespace) && o.name().equals("istio") && o.body().path("data").has("meshNetworks")) {
-        try {
-          JsonNode networks = YAML.readTree(o.body().path("data").path("meshNetworks").asText());
-          if (networks != null && networks.isObject()) {
-            return networks;
-          }
-        } catch (IOException e) {
-          // istiod would refuse it too; analyse as if there were none.
-        }
-      }
-    }
-    return objects.stream().filter(o -> o.is("IstioControlPlane")).map(o -> o.spec().path("meshNetworks")).filter(JsonNode::isObject)
+    return fromConfigMap(objects, rootNamespace, "istio"::equals, "meshNetworks")
+        .orElseGet(() -> fromControlPlane(objects, "meshNetworks"));
+  }
+
+  /** The first IstioControlPlane's {@code spec.<field>}; an empty object when none has it. */
+  private static JsonNode fromControlPlane(List<KubeObject> objects, String field) {
+    return objects.stream().filter(o -> o.is("IstioControlPlane")).map(o -> o.spec().path(field)).filter(JsonNode::isObject)
         .findFirst().orElse(YAML.createObjectNode());
+  }
+
+  /**
+   * The YAML mapping under {@code key} of the first ConfigMap in the root namespace so named that
+   * has one; a value istiod could not read either is passed over.
+   */
+  private static Optional<JsonNode> fromConfigMap(List<KubeObject> objects, String rootNamespace, Predicate<String> name, String key) {
+    return objects.stream().filter(o -> o.is("ConfigMap") && o.namespace().equals(rootNamespace) && name.test(o.name())
+        && o.body().path("data").has(key)).map(o -> parse(o.body().path("data").path(key).asText())).flatMap(Optional::stream)
+        .findFirst();
+  }
+
+  private static Optional<JsonNode> parse(String yaml) {
+    try {
+      JsonNode node = YAML.readTree(yaml);
+      return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
   }
 
   /** {@code base} with {@code overlay}'s fields set over it, objects merged key by key. */

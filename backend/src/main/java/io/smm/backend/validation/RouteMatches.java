@@ -1,13 +1,11 @@
 package io.smm.backend.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Istio's analysis of a VirtualService's route order (pkg/config/validation, reported as IST0130
@@ -26,7 +24,7 @@ final class RouteMatches {
         JsonNode routes = vs.spec().path(section);
         Sink sink = new Sink(vs, section, report, unreachable);
         List<PrefixMatch> prefixes = new ArrayList<>();
-        Map<String, Integer> seen = new HashMap<>();
+        Map<JsonNode, Integer> seen = new HashMap<>();
         int catchAll = -1;
         for (int rule = 0; rule < routes.size(); rule++) {
           JsonNode route = routes.get(rule);
@@ -45,7 +43,8 @@ final class RouteMatches {
               sink.unreachable(rule, routeName(section, route, rule), "route without matches defined before");
               continue;
             }
-            String key = canonical(withoutName(match)).toString();
+            // Jackson's object nodes compare and hash by their fields, in any order: key order in the YAML does not matter.
+            JsonNode key = withoutName(match);
             Integer earlier = seen.get(key);
             if (earlier != null) {
               sink.ineffective(rule, m, routeName(section, route, rule), matchName(section, match, m),
@@ -114,27 +113,6 @@ final class RouteMatches {
     ObjectNode copy = match.deepCopy();
     copy.remove("name");
     return copy;
-  }
-
-  /** The match with object keys sorted, so that key order in the YAML does not make two equal matches differ. */
-  private static JsonNode canonical(JsonNode node) {
-    if (node.isObject()) {
-      ObjectNode out = ((ObjectNode) node).objectNode();
-      new TreeMap<String, JsonNode>(toMap(node)).forEach((k, v) -> out.set(k, canonical(v)));
-      return out;
-    }
-    if (node.isArray()) {
-      ArrayNode out = ((ArrayNode) node).arrayNode();
-      node.forEach(v -> out.add(canonical(v)));
-      return out;
-    }
-    return node;
-  }
-
-  private static Map<String, JsonNode> toMap(JsonNode node) {
-    Map<String, JsonNode> out = new HashMap<>();
-    node.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue()));
-    return out;
   }
 
   /** An HTTP match on a URI prefix with the conditions that decide whether an earlier one covers it. */

@@ -28,13 +28,7 @@ final class SidecarChecks {
   }
 
   private static void selectorConflict(MeshConfig mesh, Check.Reporter report) {
-    Map<KubeObject, List<KubeObject>> sidecarsByPod = new LinkedHashMap<>();
-    for (KubeObject sidecar : mesh.all("Sidecar")) {
-      if (!selector(sidecar).isEmpty()) {
-        mesh.podsMatching(sidecar.namespace(), selector(sidecar)).forEach(p -> sidecarsByPod.computeIfAbsent(p, k -> new ArrayList<>()).add(sidecar));
-      }
-    }
-    sidecarsByPod.forEach((pod, sidecars) -> {
+    mesh.policiesByPod(mesh.all("Sidecar"), SidecarChecks::selector).forEach((pod, sidecars) -> {
       if (sidecars.size() < 2 || Ambient.pod(pod)) {
         return;
       }

@@ -42,13 +42,7 @@ final class TelemetryChecks {
   }
 
   private static void selectorConflict(MeshConfig mesh, Check.Reporter report) {
-    Map<KubeObject, List<KubeObject>> byPod = new LinkedHashMap<>();
-    for (KubeObject t : mesh.all("Telemetry")) {
-      if (!selector(t).isEmpty()) {
-        mesh.podsMatching(t.namespace(), selector(t)).forEach(p -> byPod.computeIfAbsent(p, k -> new ArrayList<>()).add(t));
-      }
-    }
-    byPod.forEach((pod, telemetries) -> {
+    mesh.policiesByPod(mesh.all("Telemetry"), TelemetryChecks::selector).forEach((pod, telemetries) -> {
       if (telemetries.size() > 1) {
         List<String> names = telemetries.stream().map(KubeObject::name).sorted().toList();
         for (KubeObject t : telemetries) {

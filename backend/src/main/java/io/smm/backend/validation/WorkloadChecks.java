@@ -168,9 +168,8 @@ final class WorkloadChecks {
         if (!pod.annotations().getOrDefault("sidecar.istio.io/proxyImage", "").isEmpty()) {
           continue;
         }
-        String image = Workloads.proxyImage(pod);
-        if (Workloads.containers(pod.spec()).stream().anyMatch(c -> c.path("name").asText().equals(Workloads.PROXY))
-            && !image.equals(expected) && !image.equals(expected + "-" + types.of(pod))) {
+        String image = Workloads.proxyContainer(pod).map(c -> c.path("image").asText("")).orElse(null);
+        if (image != null && !image.equals(expected) && !image.equals(expected + "-" + types.of(pod))) {
           mismatched.add(pod.name());
         }
       }

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** What Istio's analyzers read from pods and the injector: the sidecar container, mesh membership, injector settings. */
 final class Workloads {
@@ -16,21 +17,25 @@ final class Workloads {
   private Workloads() {}
 
   /** Containers then init containers (a native sidecar is an init container). */
-  static List<JsonNode> containers(JsonNode podSpec) {
+  private static List<JsonNode> containers(JsonNode podSpec) {
     List<JsonNode> out = new ArrayList<>();
     podSpec.path("containers").forEach(out::add);
     podSpec.path("initContainers").forEach(out::add);
     return out;
   }
 
+  /** The pod's istio-proxy container (among its containers or, as a native sidecar, its init containers). */
+  static Optional<JsonNode> proxyContainer(KubeObject pod) {
+    return proxyContainer(pod.spec());
+  }
+
+  private static Optional<JsonNode> proxyContainer(JsonNode podSpec) {
+    return containers(podSpec).stream().filter(c -> c.path("name").asText().equals(PROXY)).findFirst();
+  }
+
   /** The image of the pod's istio-proxy container, or "" without one. */
   static String proxyImage(KubeObject pod) {
-    for (JsonNode c : containers(pod.spec())) {
-      if (c.path("name").asText().equals(PROXY)) {
-        return c.path("image").asText("");
-      }
-    }
-    return "";
+    return proxyContainer(pod).map(c -> c.path("image").asText("")).orElse("");
   }
 
   /**
@@ -43,10 +48,8 @@ final class Workloads {
 
   /** The same for a pod template (a Deployment's {@code spec.template}) in {@code namespace}. */
   static boolean inMesh(MeshConfig mesh, String namespace, JsonNode metadata, JsonNode podSpec) {
-    for (JsonNode c : containers(podSpec)) {
-      if (c.path("name").asText().equals(PROXY) && !c.path("image").asText("").isEmpty()) {
-        return true;
-      }
+    if (proxyContainer(podSpec).filter(c -> !c.path("image").asText("").isEmpty()).isPresent()) {
+      return true;
     }
     JsonNode inject = metadata.path("labels").path("sidecar.istio.io/inject");
     if (inject.isMissingNode()) {
