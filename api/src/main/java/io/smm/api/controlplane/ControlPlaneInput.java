@@ -90,12 +90,63 @@ public final class ControlPlaneInput {
     return out;
   }
 
+  /** Settings that are each valid but not together. */
+  static List<Violation> crossFieldProblems(JsonNode spec) {
+    List<Violation> out = new ArrayList<>();
+    JsonNode frequency = spec.path("smm").path("prometheus").path("scraping").path("frequency");
+    if (frequency.path("interval").isTextual() && frequency.path("timeout").isTextual()
+        && seconds(frequency.path("timeout").asText()) > seconds(frequency.path("interval").asText())) {
+      out.add(new Violation(".spec.smm.prometheus.scraping.frequency.timeout", "must not be longer than the interval ("
+          + frequency.path("interval").asText() + "): Prometheus refuses scrape_timeout greater than scrape_interval"));
+    }
+    JsonNode gateway = spec.path("smm").path("exposeDashboard").path("meshGateway");
+    JsonNode tls = gateway.path("tls");
+    if (tls.path("letsEncrypt").path("enabled").asBoolean() && !tls.path("credentialName").asText("").isEmpty()) {
+      out.add(new Violation(".spec.smm.exposeDashboard.meshGateway.tls.credentialName", "set either credentialName or"
+          + " letsEncrypt, not both: Let's Encrypt writes its own secret"));
+    }
+    if (tls.path("letsEncrypt").path("enabled").asBoolean() && tls.path("letsEncrypt").path("dnsNames").size() == 0) {
+      out.add(new Violation(".spec.smm.exposeDashboard.meshGateway.tls.letsEncrypt.dnsNames", "Let's Encrypt needs the"
+          + " dashboard's host name(s) to issue a certificate for"));
+    }
+    if (tls.path("externalTermination").asBoolean() && tls.path("letsEncrypt").path("enabled").asBoolean()) {
+      out.add(new Violation(".spec.smm.exposeDashboard.meshGateway.tls.externalTermination", "with external TLS"
+          + " termination the load balancer holds the certificate; Let's Encrypt cannot be used as well"));
+    }
+    if (gateway.path("service").has("nodePorts") && !"NodePort".equals(gateway.path("service").path("type").asText())) {
+      out.add(new Violation(".spec.smm.exposeDashboard.meshGateway.service.nodePorts", "only used with service.type NodePort"));
+    }
+    return out;
+  }
+
+  /** A Prometheus duration (already checked against its pattern) in seconds. */
+  static double seconds(String duration) {
+    double total = 0;
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]+)(ms|y|w|d|h|m|s)").matcher(duration);
+    while (m.find()) {
+      double n = Double.parseDouble(m.group(1));
+      total += switch (m.group(2)) {
+        case "ms" -> n / 1000;
+        case "s" -> n;
+        case "m" -> n * 60;
+        case "h" -> n * 3600;
+        case "d" -> n * 86400;
+        case "w" -> n * 7 * 86400;
+        default -> n * 365 * 86400;
+      };
+    }
+    return total;
+  }
+
   /** Schema and embedded-YAML checks of a spec; an empty list when it is fine. */
   public static List<Violation> validateSpec(JsonNode spec) {
     if (spec.isMissingNode() || spec.isNull()) {
       return List.of();
     }
     List<Violation> problems = new ArrayList<>(SchemaValidator.validate(spec, ControlPlaneSchema.SPEC, ".spec"));
+    problems.addAll(PodSettings.validate(spec));
+    problems.addAll(ControlPlaneSupport.refused(spec));
+    problems.addAll(crossFieldProblems(spec));
     JsonNode overrides = spec.path("meshManager").path("istio").path("istioCROverrides");
     if (overrides.isTextual() && !overrides.asText().isBlank()) {
       String path = ".spec.meshManager.istio.istioCROverrides";

@@ -8,7 +8,10 @@ import static io.smm.api.schema.Schema.integer;
 import static io.smm.api.schema.Schema.object;
 import static io.smm.api.schema.Schema.oneOf;
 import static io.smm.api.schema.Schema.openObject;
+import static io.smm.api.schema.Schema.pattern;
+import static io.smm.api.schema.Schema.port;
 import static io.smm.api.schema.Schema.string;
+import static io.smm.api.schema.Schema.stringMap;
 
 import io.smm.api.schema.Schema;
 import io.smm.api.schema.Schema.ObjectSchema;
@@ -24,19 +27,27 @@ public final class ControlPlaneSchema {
 
   /** A component of the product: the settings every component understands. */
   static ObjectSchema component(String description) {
-    return object(description)
+    return podSettings(object(description))
         .field("enabled", bool("Whether the component is installed; disabling it removes its resources."))
         .field("namespace", string("Namespace of the component's resources."))
         .field("replicas", count("Number of replicas."))
-        .field("resources", any("Kubernetes resource requirements."))
         .field("image", openObject("Image settings (repository, tag, pullPolicy)."))
         .field("log", openObject("Log settings."))
-        .field("affinity", any("Kubernetes affinity."))
-        .field("tolerations", any("Kubernetes tolerations."))
-        .field("nodeSelector", any("Kubernetes node selector."))
-        .field("api", openObject("Settings of the component's API part."))
-        .field("controller", openObject("Settings of the component's controller part."))
+        .field("api", podSettings(object("Settings of the component's API part.")))
+        .field("controller", podSettings(object("Settings of the component's controller part.")))
+        .field("alertExporter", podSettings(object("Settings of the component's alert exporter part.")))
         .field("service", openObject("Service settings."));
+  }
+
+  /** Prometheus' duration syntax (1h30m, 15s, 8h, 15d), which its flags and configuration accept. */
+  static final String PROMETHEUS_DURATION = "^(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?$";
+
+  /** Where a component's pods may run and what they may use: {@link PodSettings} checks the Kubernetes values inside. */
+  static ObjectSchema podSettings(ObjectSchema o) {
+    return o.field("resources", any("Kubernetes resource requirements (requests, limits) of the component's container."))
+        .field("affinity", any("Kubernetes affinity of the component's pods (default: spec.affinity)."))
+        .field("tolerations", any("Kubernetes tolerations of the component's pods (default: spec.tolerations)."))
+        .field("nodeSelector", any("Kubernetes node selector of the component's pods."));
   }
 
   static ObjectSchema namespacedRef(String description) {
@@ -67,7 +78,12 @@ public final class ControlPlaneSchema {
               .field("istioCRRef", namespacedRef("The IstioControlPlane (default cp-v115x in istio-system)."))
               .field("istioCROverrides", string("YAML merged into the IstioControlPlane spec."))
               .field("operators", object("").field("namespace", string("")))
-              .field("proxy", openObject("Sidecar proxy settings (resources).")))
+              .field("pilot", podSettings(object("istiod's Deployment settings, set on the IstioControlPlane's istiod.deployment"
+                  + " (they win over istioCROverrides; seed 2.10.1.4).")
+                  .field("replicas", object("istiod's replicas; with min < max a HorizontalPodAutoscaler scales between them.")
+                      .field("count", count("")).field("min", count("")).field("max", count("")))))
+              .field("proxy", object("Sidecar proxy settings, set on the IstioControlPlane's proxy (seed 2.10.1.3).")
+                  .field("resources", any("Kubernetes resource requirements of every istio-proxy container."))))
           .field("operators", object("").field("namespace", string(""))))
       .field("smm", component("The Service Mesh Manager application and its parts.")
           .field("releaseName", string(""))
@@ -79,6 +95,8 @@ public final class ControlPlaneSchema {
           .field("web", component("The dashboard."))
           .field("auth", object("Dashboard and API authentication.")
               .field("mode", oneOf("", "impersonation", "anonymous"))
+              .field("forceUnsecureCookies", bool("Allow session cookies over plain HTTP (seed 2.3.6); the dashboard keeps its"
+                  + " session in the Authorization header, not in a cookie, so there is nothing to relax."))
               .field("oidc", object("Login through an external OIDC provider; the fields mirror kube-apiserver's --oidc-* flags.")
                   .field("enabled", bool(""))
                   .field("client", object("")
@@ -104,12 +122,39 @@ public final class ControlPlaneSchema {
           .field("tracing", component("Tracing (Jaeger)."))
           .field("kubestatemetrics", component("kube-state-metrics."))
           .field("vmIntegration", component("VM integration."))
+          .field("sdm", component("Streaming Data Manager (Kafka); not part of this release."))
           .field("prometheus", component("The product's Prometheus.")
-              .field("retentionTime", string(""))
-              .field("storage", openObject(""))
-              .field("alertmanager", openObject("")))
+              .field("retentionTime", pattern("How long samples are kept (--storage.tsdb.retention.time), e.g. 8h or 15d.",
+                  PROMETHEUS_DURATION))
+              .field("storage", object("Persistent storage for the samples (seed 2.10.2.1); without it they live as long as the pod.")
+                  .field("spec", openObject("A PersistentVolumeClaim spec: storageClassName, accessModes, resources.requests.storage.")))
+              .field("scraping", object("").field("frequency", object("How often targets are scraped (seed 2.10.1.6).")
+                  .field("interval", pattern("Scrape interval, e.g. 15s.", PROMETHEUS_DURATION))
+                  .field("timeout", pattern("Scrape timeout, at most the interval.", PROMETHEUS_DURATION))))
+              .field("alertmanager", object("Where Prometheus sends alerts (seed 2.10.2.3).")
+                  .field("static", array("Alertmanagers by address.", object("")
+                      .field("host", string("Host name or address.")).field("port", port("Port (9093).")).require("host", "port"))))
+              .field("remoteWrite", array("Prometheus remote_write targets.", object("")
+                  .field("url", string("Receiver URL.")).field("name", string("")).require("url")))
+              .field("thanos", openObject("Thanos (the high-availability mode); not supported yet.")))
           .field("prometheusOperator", openObject("Prometheus operator settings."))
-          .field("exposeDashboard", openObject("Expose the dashboard through a mesh gateway.")));
+          .field("exposeDashboard", object("Expose the dashboard on a public URL through a mesh gateway (seed 2.5.10.1).")
+              .field("meshGateway", object("")
+                  .field("enabled", bool("Create the smm-ingressgateway-external IstioMeshGateway and route it to the dashboard."))
+                  .field("service", object("The gateway's Service.")
+                      .field("type", oneOf("LoadBalancer (default) or NodePort.", "LoadBalancer", "NodePort", "ClusterIP"))
+                      .field("annotations", stringMap("Annotations of the Service (external-dns, cloud load balancer settings)."))
+                      .field("nodePorts", object("Node ports with type NodePort.")
+                          .field("http", port("Node port of HTTP (80).")).field("https", port("Node port of HTTPS (443)."))))
+                  .field("tls", object("TLS of the exposed dashboard.")
+                      .field("enabled", bool("Serve HTTPS on port 443."))
+                      .field("externalTermination", bool("A load balancer in front terminates TLS: port 443 serves plain HTTP."))
+                      .field("credentialName", string("A TLS Secret in the gateway's namespace, instead of Let's Encrypt."))
+                      .field("letsEncrypt", object("Obtain the certificate from Let's Encrypt (seed 2.8.5).")
+                          .field("enabled", bool(""))
+                          .field("dnsNames", array("The dashboard's host names.", string("")))
+                          .field("email", string("ACME account contact."))
+                          .field("server", string("ACME directory URL (default: Let's Encrypt production).")))))));
 
   public static final ObjectSchema STATUS = openObject("ControlPlaneStatus: overall and per-component state.");
 
