@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * What kube-controller-manager (and, on one node, the scheduler) does for workloads: the
  * Deployment, ReplicaSet, StatefulSet and DaemonSet controllers and the garbage collector create,
- * bind and delete pods; their statuses are counted from the pods the kubelet reports.
+ * bind and delete pods, and the volume controller binds claims; their statuses are counted from the pods the kubelet reports.
  */
 public final class ControllerManager {
 
@@ -18,6 +18,7 @@ public final class ControllerManager {
   private final StatefulSetController statefulSets;
   private final DaemonSetController daemonSets;
   private final GarbageCollector garbage;
+  private final VolumeBinder volumes;
 
   public ControllerManager(KubernetesClient client, EventRecorder events, String nodeName) {
     this.client = client;
@@ -27,10 +28,12 @@ public final class ControllerManager {
     this.statefulSets = new StatefulSetController(client, pods);
     this.daemonSets = new DaemonSetController(client, pods);
     this.garbage = new GarbageCollector(client, pods);
+    this.volumes = new VolumeBinder(client);
   }
 
-  /** Deployments to ReplicaSets, then every controller's pods, then the orphans collected. */
+  /** Claims bound, Deployments to ReplicaSets, then every controller's pods, then the orphans collected. */
   public void syncWorkloads() {
+    volumes.sync();
     deployments.sync();
     List<Pod> allPods = client.pods().inAnyNamespace().list().getItems();
     replicaSets.sync(allPods);

@@ -258,6 +258,15 @@ final class SandboxDispatcher extends Dispatcher {
     } catch (RuntimeException e) {
       return null; // a body that does not parse or apply is the store's to refuse
     }
+    if (request.method() != HttpMethod.POST && ClaimUpdateRules.isClaimWrite(path)) {
+      JsonNode current = stored(store, objectPath(path));
+      if (current != null) {
+        var refused = ClaimUpdateRules.validate(current, candidate);
+        if (!refused.isEmpty()) {
+          return SchemaAdmission.invalid(candidate, refused);
+        }
+      }
+    }
     return schemas.refuse(candidate);
   }
 

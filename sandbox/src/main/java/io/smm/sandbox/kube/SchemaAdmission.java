@@ -96,7 +96,7 @@ final class SchemaAdmission {
     return null;
   }
 
-  private static MockResponse invalid(JsonNode object, List<OpenApiValidator.Violation> violations) {
+  static MockResponse invalid(JsonNode object, List<OpenApiValidator.Violation> violations) {
     String kind = object.path("kind").asText();
     String apiVersion = object.path("apiVersion").asText();
     String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
@@ -107,7 +107,8 @@ final class SchemaAdmission {
     var status = new StatusBuilder().withStatus("Failure").withCode(422).withReason("Invalid").withMessage(message)
         .withNewDetails().withName(name).withGroup(group).withKind(kind)
         .withCauses(violations.stream().map(v -> new StatusCauseBuilder().withReason(v.message().startsWith("unknown field")
-            ? "FieldValueNotSupported" : v.message().equals("Required value") ? "FieldValueRequired" : "FieldValueInvalid")
+            ? "FieldValueNotSupported" : v.message().equals("Required value") ? "FieldValueRequired"
+            : v.message().startsWith("Forbidden") ? "FieldValueForbidden" : "FieldValueInvalid")
             .withMessage(v.message()).withField(v.field()).build()).toList())
         .endDetails().build();
     return new MockResponse().setResponseCode(422).setHeader("Content-Type", "application/json").setBody(Serialization.asJson(status));

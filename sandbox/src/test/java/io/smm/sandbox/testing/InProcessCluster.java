@@ -31,6 +31,13 @@ public final class InProcessCluster implements AutoCloseable {
     return new InProcessCluster(false);
   }
 
+  /** One pass of the kubelet and controllers now (claims bound, pods started), instead of waiting for their watches. */
+  public void settle() {
+    if (kubelet != null) {
+      kubelet.reconcileOnce();
+    }
+  }
+
   /** Stops the kubelet, e.g. so that only the code under test writes to the API server. */
   public void stopKubelet() {
     if (kubelet != null) {
