@@ -6,6 +6,11 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.smm.api.controlplane.ControlPlaneInput;
+import io.smm.api.controlplane.ControlPlaneSupport;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.smm.operator.components.RegistryAccessComponent;
+import io.smm.operator.resources.OwnershipLabels;
+import java.util.Set;
 import io.smm.api.crd.SmmCrds;
 import io.smm.api.schema.InvalidResourceException;
 import io.smm.api.schema.SchemaValidator;
@@ -103,17 +108,55 @@ public class ControlPlaneReconciler {
   }
 
   /** The steps after {@link #validate}. */
-  public ReconcileReport reconcile(String name, ControlPlaneConfig config, ReconcileProgress progress, Duration istioWait) {
+  public ReconcileReport reconcile(String name, ControlPlaneConfig validated, ReconcileProgress progress, Duration istioWait) {
     Instant start = Instant.now();
+    List<String> warnings = new ArrayList<>(ControlPlaneSupport.notes(validated.spec()));
+    ControlPlaneConfig config = validated.withPullSecrets(pullSecrets(validated, warnings), pullSecretCopies());
     Run run = new Run(config);
     applyPresent(run, progress);
     if (run.failedComponent == null) {
       removeAbsent(run);
     }
     String istioStatus = run.failedComponent == null ? istioControlPlanes(config, istioWait) : null;
-    ReconcileReport report = new ReconcileReport(results(run, progress), istioStatus, Duration.between(start, Instant.now()));
+    ReconcileReport report = new ReconcileReport(results(run, progress), istioStatus, Duration.between(start, Instant.now()),
+        warnings);
     writeStatus(name, report);
     return report;
+  }
+
+  /**
+   * The image pull secrets registryAccess.pullSecrets names, read where the user keeps them (each
+   * entry's namespace, else registryAccess.namespace); a missing one is left out, its copies are
+   * not made and a warning says so (the pods still name it: it works once the user creates it).
+   */
+  private Map<String, Secret> pullSecrets(ControlPlaneConfig config, List<String> warnings) {
+    Map<String, Secret> found = new LinkedHashMap<>();
+    if (!config.enabled("registryAccess")) {
+      return found;
+    }
+    String defaultNamespace = config.text("registryAccess.namespace", "smm-registry-access");
+    config.at("registryAccess.pullSecrets").forEach(ref -> {
+      String name = ref.path("name").asText("");
+      String namespace = ref.path("namespace").asText(defaultNamespace);
+      if (!name.isEmpty()) {
+        Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+        if (secret != null) {
+          found.put(name, secret);
+        } else {
+          warnings.add(".spec.registryAccess.pullSecrets: Secret " + namespace + "/" + name + " not found; it is not copied"
+              + " to the product's namespaces until it exists");
+        }
+      }
+    });
+    return found;
+  }
+
+  /** The names of the pull secret copies made before (wherever they are), so that unwanted ones are removed. */
+  private Set<String> pullSecretCopies() {
+    Set<String> names = new java.util.TreeSet<>();
+    client.secrets().inAnyNamespace().withLabel(OwnershipLabels.COMPONENT, RegistryAccessComponent.NAME).list().getItems()
+        .forEach(s -> names.add(s.getMetadata().getName()));
+    return names;
   }
 
   /** One reconcile's desired resources per component, what was written, and the component that failed first. */
@@ -323,6 +366,9 @@ public class ControlPlaneReconciler {
     next.put("components", components);
     if (report.istioStatus() != null) {
       next.put("istioControlPlane", report.istioStatus());
+    }
+    if (!report.warnings().isEmpty()) {
+      next.put("warnings", report.warnings());
     }
     ResourceStatus.writeIfChanged(cp, next, r -> controlPlanes.resource(r).updateStatus());
   }

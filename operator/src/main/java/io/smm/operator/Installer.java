@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.api.crd.SmmCrds;
+import io.smm.api.schema.InvalidResourceException;
 import io.smm.operator.components.Components;
 import io.smm.operator.components.ControlPlaneConfig;
 import io.smm.operator.components.CrdsComponent;
@@ -29,7 +30,18 @@ public class Installer {
   }
 
   public ReconcileReport install(String name, JsonNode userSpec, ReconcileProgress progress, Duration istioWait) {
-    ControlPlaneConfig config = reconciler.validate(name, userSpec);
+    ControlPlaneConfig config;
+    try {
+      config = reconciler.validate(name, userSpec);
+    } catch (InvalidResourceException e) {
+      // As the operator does: the ControlPlane already in the cluster (spec untouched) says why this change was refused.
+      try {
+        reconciler.reportInvalid(name, e.getMessage());
+      } catch (KubernetesClientException unreachable) {
+        e.addSuppressed(unreachable);
+      }
+      throw e;
+    }
     // The ControlPlane resource needs its CRD before the reconcile's own CRDs step can run.
     new CrdsComponent().apply(new ResourceApplier(client), "ControlPlane/" + name);
     upsertControlPlane(name, userSpec);

@@ -9,6 +9,17 @@ public final class Components {
 
   private Components() {}
 
+  static List<String> prometheusArgs(ControlPlaneConfig c) {
+    List<String> args = new ArrayList<>(List.of("--config.file=/etc/prometheus/" + PrometheusConfig.FILE,
+        "--storage.tsdb.path=" + PrometheusComponent.DATA_PATH, "--web.route-prefix=" + PrometheusConfig.ROUTE_PREFIX,
+        "--web.external-url=http://localhost:9090" + PrometheusConfig.ROUTE_PREFIX));
+    String retention = c.text("smm.prometheus.retentionTime", "");
+    if (!retention.isEmpty()) {
+      args.add("--storage.tsdb.retention.time=" + retention);
+    }
+    return args;
+  }
+
   public static List<Component> all() {
     Map<String, String> scraped = Map.of("prometheus.io/scrape", "true", "prometheus.io/port", "50500", "prometheus.io/path", "/metrics");
     // `smm operator` (leader-elected; every replica and role shares one Lease in the operator namespace).
@@ -24,14 +35,21 @@ public final class Components {
         new ServiceComponent("istio-operator", "meshManager", null, "istio-operator-v115x", operator, Map.of(), ProductRbac.OPERATOR),
         new IstioControlPlaneComponent(),
         new GatewaysComponent(),
-        new ServiceComponent("prometheus", "smm.prometheus", null, "smm-prometheus",
-            new Workload(Workload.upstream("prom/prometheus:v2.39.1"), Workload.fixedArgs("--config.file=/etc/prometheus/"
-                + PrometheusConfig.FILE, "--storage.tsdb.path=/prometheus", "--web.route-prefix=" + PrometheusConfig.ROUTE_PREFIX,
-                "--web.external-url=http://localhost:9090" + PrometheusConfig.ROUTE_PREFIX),
+        new DashboardExposureComponent(),
+        new PrometheusComponent(new ServiceComponent("prometheus", "smm.prometheus", null, "smm-prometheus",
+            new Workload(Workload.upstream("prom/prometheus:v2.39.1"), Components::prometheusArgs,
                 List.of(new Workload.Port("http-web", 9090, 59090)),
                 new Workload.Probe(9090, PrometheusConfig.ROUTE_PREFIX + "/-/ready", PrometheusConfig.ROUTE_PREFIX + "/-/healthy"), Map.of(),
                 "/etc/prometheus"), Map.of(), ProductRbac.PROMETHEUS.and(PrometheusConfig.CONFIG_MAP)
-                .and(PrometheusConfig.MESH_RULES)),
+                .and(PrometheusConfig.MESH_RULES))),
+        // kube-state-metrics, as the seed's smm-kubestatemetrics (ports 42422 and 15014).
+        new ServiceComponent("kubestatemetrics", "smm.kubestatemetrics", null, "smm-kubestatemetrics",
+            new Workload(Workload.upstream("registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.6.0"),
+                Workload.fixedArgs("--port=42422", "--telemetry-port=15014"),
+                List.of(new Workload.Port("http-monitoring", 42422), new Workload.Port("http-telemetry", 15014)),
+                new Workload.Probe(42422, "/", "/healthz"), Map.of()),
+            Map.of("prometheus.io/scrape", "true", "prometheus.io/port", "42422"), ProductRbac.KUBE_STATE_METRICS),
+        new NodeExporterComponent(),
         new ServiceComponent("grafana", "smm.grafana", null, "smm-grafana",
             new Workload(Workload.upstream("grafana/grafana:7.5.11"), Workload.fixedArgs(), List.of(new Workload.Port("http", 3000)),
                 new Workload.Probe(3000, "/api/health", "/api/health"), Map.of()), Map.of()),
@@ -44,17 +62,21 @@ public final class Components {
             new Workload(Workload.smmImage(), Workload.fixedArgs("server", "--address", "0.0.0.0", "--port", "50500", "--als-port", "50600"),
                 List.of(new Workload.Port("http", 50500), new Workload.Port("grpc-als", 50600)),
                 new Workload.Probe(50500, "/readyz", "/healthz"), Map.of()), scraped, ProductRbac.SERVER)
+            // It serves the application, health and SLO APIs (the seed's smm, smm-health-api, smm-sre-api pods).
+            .podSettingsFrom("smm.application", "smm.health.api", "smm.sre.api")
             // With a sidecar, as the seed's 2/2 smm-als pod: it terminates the sidecars' mTLS on the ALS
             // port and tells the receiver who called (AccessLogServiceComponent's policies).
             .inMesh(),
         new AccessLogServiceComponent(),
-        new SreComponent(new ServiceComponent("sre", "smm.sre", null, "smm-sre-controller", operator, Map.of(), ProductRbac.OPERATOR)),
+        new SreComponent(new ServiceComponent("sre", "smm.sre", null, "smm-sre-controller", operator, Map.of(), ProductRbac.OPERATOR)
+            .podSettingsFrom("smm.sre.controller", "smm.sre")),
         new ServiceComponent("cluster-registry", "clusterRegistry", "cluster-registry", "cluster-registry-controller",
             new Workload(c -> Workloads.Images.of(c).image("cluster-registry-controller", "v0.2.10"), Workload.fixedArgs(),
                 List.of(new Workload.Port("metrics", 8080)), null, Map.of()), Map.of()));
     List<Component> ordered = new ArrayList<>();
     ordered.add(parts.get(0));
     ordered.add(new NamespacesComponent(parts));
+    ordered.add(new RegistryAccessComponent(parts));
     ordered.addAll(parts.subList(1, parts.size()));
     return ordered;
   }

@@ -2,9 +2,26 @@ package io.smm.operator.components;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.Secret;
+import java.util.Map;
+import java.util.Set;
 
-/** Read access to the effective ControlPlane spec (defaults, user values and managed settings merged). */
-public record ControlPlaneConfig(String name, ObjectNode spec) {
+/**
+ * Read access to the effective ControlPlane spec (defaults, user values and managed settings
+ * merged), and what the reconcile read from the cluster for it: the image pull secrets that
+ * registryAccess.pullSecrets names, which are copied to every product namespace, and the names of
+ * the copies made before (so that a registry removed from the list loses its copies too).
+ */
+public record ControlPlaneConfig(String name, ObjectNode spec, Map<String, Secret> pullSecrets, Set<String> pullSecretCopies) {
+
+  public ControlPlaneConfig(String name, ObjectNode spec) {
+    this(name, spec, Map.of(), Set.of());
+  }
+
+  /** The same configuration with the pull secrets read from the cluster, by name, and the names of the existing copies. */
+  public ControlPlaneConfig withPullSecrets(Map<String, Secret> secrets, Set<String> copies) {
+    return new ControlPlaneConfig(name, spec, Map.copyOf(secrets), Set.copyOf(copies));
+  }
 
   /** The value at a dotted path such as "smm.tracing.enabled"; missing when absent. */
   public JsonNode at(String dottedPath) {

@@ -99,6 +99,7 @@ public final class IstioControlPlaneComponent implements Component {
       // IstioControlPlane to remove it, and its identity does not depend on the overrides.
       spec = defaults(config);
     }
+    spec = (ObjectNode) JsonMerge.merge(spec, fromControlPlane(config));
     @SuppressWarnings("unchecked")
     Map<String, Object> specMap = Serialization.jsonMapper().convertValue(spec, Map.class);
     return new GenericKubernetesResourceBuilder()
@@ -106,6 +107,32 @@ public final class IstioControlPlaneComponent implements Component {
         .withNewMetadata().withName(config.istioName()).withNamespace(config.istioNamespace()).endMetadata()
         .addToAdditionalProperties("spec", specMap)
         .build();
+  }
+
+  /**
+   * The ControlPlane's Istio settings (seed 2.10.1.3, 2.10.1.4): meshManager.istio.pilot onto
+   * istiod.deployment, meshManager.istio.proxy.resources onto proxy.resources, registryAccess'
+   * pull secrets onto containerImageConfiguration.imagePullSecrets. Merged last: "besides
+   * any settings (resources and images) defined in the ControlPlane", the IstioControlPlane's own
+   * edits are kept.
+   */
+  static ObjectNode fromControlPlane(ControlPlaneConfig config) {
+    ObjectNode out = YAML.createObjectNode();
+    JsonNode pilot = config.at("meshManager.istio.pilot");
+    if (pilot.isObject() && pilot.size() > 0) {
+      ObjectNode deployment = out.putObject("istiod").putObject("deployment");
+      pilot.fields().forEachRemaining(e -> deployment.set(e.getKey(), e.getValue().deepCopy()));
+    }
+    List<String> pullSecrets = PodPlacement.pullSecretNames(config);
+    if (!pullSecrets.isEmpty()) {
+      var names = out.putObject("containerImageConfiguration").putArray("imagePullSecrets");
+      pullSecrets.forEach(n -> names.addObject().put("name", n));
+    }
+    JsonNode proxyResources = config.at("meshManager.istio.proxy.resources");
+    if (proxyResources.isObject()) {
+      out.putObject("proxy").set("resources", proxyResources.deepCopy());
+    }
+    return out;
   }
 
   @Override

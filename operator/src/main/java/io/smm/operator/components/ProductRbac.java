@@ -54,6 +54,17 @@ final class ProductRbac {
       rule(List.of(""), List.of("nodes", "nodes/metrics", "services", "endpoints", "pods"), "get", "list", "watch"),
       rule(List.of("discovery.k8s.io"), List.of("endpointslices"), "get", "list", "watch")));
 
+  /** kube-state-metrics lists and watches the objects whose state it exports. */
+  static final ServiceComponent.Beside KUBE_STATE_METRICS = (app, namespace, config) -> bound(app, namespace, List.of(
+      rule(List.of(""), List.of("configmaps", "secrets", "nodes", "pods", "services", "resourcequotas", "replicationcontrollers",
+          "limitranges", "persistentvolumeclaims", "persistentvolumes", "namespaces", "endpoints"), "list", "watch"),
+      rule(List.of("apps"), List.of("statefulsets", "daemonsets", "deployments", "replicasets"), "list", "watch"),
+      rule(List.of("batch"), List.of("cronjobs", "jobs"), "list", "watch"),
+      rule(List.of("autoscaling"), List.of("horizontalpodautoscalers"), "list", "watch"),
+      rule(List.of("policy"), List.of("poddisruptionbudgets"), "list", "watch"),
+      rule(List.of("networking.k8s.io"), List.of("networkpolicies", "ingresses"), "list", "watch"),
+      rule(List.of("coordination.k8s.io"), List.of("leases"), "list", "watch")));
+
   private static PolicyRule rule(List<String> groups, List<String> resources, String... verbs) {
     return new PolicyRuleBuilder().withApiGroups(groups).withResources(resources).withVerbs(verbs).build();
   }

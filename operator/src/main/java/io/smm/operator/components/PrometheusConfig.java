@@ -5,6 +5,14 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.smm.api.telemetry.MeshRecordingRules;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -19,15 +27,20 @@ final class PrometheusConfig {
 
   static final String FILE = "prometheus.yml";
   static final String ROUTE_PREFIX = "/prometheus";
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
 
   private PrometheusConfig() {}
 
   static String yaml(ControlPlaneConfig config) {
-    String interval = config.text("smm.prometheus.scrapeInterval", "15s");
+    String interval = config.text("smm.prometheus.scraping.frequency.interval", "15s");
+    String timeout = config.text("smm.prometheus.scraping.frequency.timeout", "");
     return """
         global:
           scrape_interval: %s
           evaluation_interval: %s
+        """.formatted(interval, interval)
+        + (timeout.isEmpty() ? "" : "  scrape_timeout: " + timeout + "\n")
+        + """
         scrape_configs:
         - job_name: kubernetes-pods
           kubernetes_sd_configs:
@@ -54,7 +67,44 @@ final class PrometheusConfig {
           - source_labels: [__meta_kubernetes_pod_phase]
             regex: Pending|Succeeded|Failed|Completed
             action: drop
-        """.formatted(interval, interval);
+        """ + alerting(config) + remoteWrite(config);
+  }
+
+  /** smm.prometheus.alertmanager.static: the Alertmanagers alerts go to (seed 2.10.2.3). */
+  static String alerting(ControlPlaneConfig config) {
+    List<String> targets = new ArrayList<>();
+    config.at("smm.prometheus.alertmanager.static").forEach(a -> targets.add(a.path("host").asText() + ":" + a.path("port").asInt()));
+    if (targets.isEmpty()) {
+      return "";
+    }
+    ObjectNode root = YAML.createObjectNode();
+    root.putObject("alerting").putArray("alertmanagers").addObject().putArray("static_configs").addObject()
+        .set("targets", YAML.valueToTree(targets));
+    return toYaml(root);
+  }
+
+  /** smm.prometheus.remoteWrite: Prometheus' remote_write, for a long-term store of the user's own. */
+  static String remoteWrite(ControlPlaneConfig config) {
+    JsonNode targets = config.at("smm.prometheus.remoteWrite");
+    if (!targets.isArray() || targets.isEmpty()) {
+      return "";
+    }
+    ObjectNode root = YAML.createObjectNode();
+    targets.forEach(t -> {
+      ObjectNode one = root.withArray("remote_write").addObject().put("url", t.path("url").asText());
+      if (t.hasNonNull("name")) {
+        one.put("name", t.path("name").asText());
+      }
+    });
+    return toYaml(root);
+  }
+
+  private static String toYaml(ObjectNode n) {
+    try {
+      return YAML.writeValueAsString(n);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The configuration beside the Prometheus Deployment, which mounts it at /etc/prometheus. */

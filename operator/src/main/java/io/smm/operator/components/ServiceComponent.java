@@ -12,7 +12,7 @@ import java.util.Map;
  * spec; most of the product's parts are this shape.
  */
 public record ServiceComponent(String name, String settingsPath, String defaultNamespace, String app, Workload workload,
-    Map<String, String> podAnnotations, Beside beside, boolean meshMember) implements Component {
+    Map<String, String> podAnnotations, Beside beside, boolean meshMember, List<String> podSettingsPaths) implements Component {
 
   /** Objects a workload needs next to its Deployment (RBAC bound to its ServiceAccount, ConfigMaps). */
   @FunctionalInterface
@@ -33,7 +33,7 @@ public record ServiceComponent(String name, String settingsPath, String defaultN
 
   public ServiceComponent(String name, String settingsPath, String defaultNamespace, String app, Workload workload,
       Map<String, String> podAnnotations, Beside beside) {
-    this(name, settingsPath, defaultNamespace, app, workload, podAnnotations, beside, false);
+    this(name, settingsPath, defaultNamespace, app, workload, podAnnotations, beside, false, List.of(settingsPath));
   }
 
   public ServiceComponent(String name, String settingsPath, String defaultNamespace, String app, Workload workload,
@@ -47,7 +47,16 @@ public record ServiceComponent(String name, String settingsPath, String defaultN
    * whose callers must be mesh proxies, authenticated by mTLS).
    */
   public ServiceComponent inMesh() {
-    return new ServiceComponent(name, settingsPath, defaultNamespace, app, workload, podAnnotations, beside, true);
+    return new ServiceComponent(name, settingsPath, defaultNamespace, app, workload, podAnnotations, beside, true, podSettingsPaths);
+  }
+
+  /**
+   * The same component with its pods' resources, affinity, tolerations and node selector read from
+   * these ControlPlane paths, first that sets one wins (the manual's names: smm.application for the
+   * backend, smm.sre.controller for the SRE controller).
+   */
+  public ServiceComponent podSettingsFrom(String... paths) {
+    return new ServiceComponent(name, settingsPath, defaultNamespace, app, workload, podAnnotations, beside, meshMember, List.of(paths));
   }
 
   public String namespace(ControlPlaneConfig config) {
@@ -63,7 +72,7 @@ public record ServiceComponent(String name, String settingsPath, String defaultN
     objects.forEach(o -> Workloads.label(o, app, name));
     Map<String, String> podLabels = meshMember ? Map.of("istio.io/rev", config.istioRevision()) : Map.of();
     objects.addAll(Workloads.service(app, namespace, name, workload.image().apply(config), workload.args().apply(config), replicas,
-        workload, podAnnotations, podLabels));
+        workload, podAnnotations, podLabels, PodPlacement.of(config, podSettingsPaths)));
     return objects.stream().map(o -> new DesiredResource(o, enabled)).toList();
   }
 }

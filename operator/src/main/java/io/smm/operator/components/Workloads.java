@@ -68,7 +68,7 @@ public final class Workloads {
 
   /** ServiceAccount, Deployment and (when there are ports) Service named {@code app}; {@code podLabels} go on its pods only. */
   public static List<HasMetadata> service(String app, String namespace, String component, String image, List<String> args,
-      int replicas, Workload workload, Map<String, String> podAnnotations, Map<String, String> podLabels) {
+      int replicas, Workload workload, Map<String, String> podAnnotations, Map<String, String> podLabels, PodPlacement placement) {
     Map<String, String> labels = labels(app, component);
     Map<String, String> podTemplateLabels = new LinkedHashMap<>(labels);
     podTemplateLabels.putAll(podLabels);
@@ -91,12 +91,14 @@ public final class Workloads {
       volumes.add(new VolumeBuilder().withName("config").withNewConfigMap().withName(app + "-config")
           .endConfigMap().build());
     }
-    out.add(new DeploymentBuilder()
+    var deployment = new DeploymentBuilder()
         .withNewMetadata().withName(app).withNamespace(namespace).withLabels(labels).endMetadata()
         .withNewSpec().withReplicas(replicas).withNewSelector().withMatchLabels(selector).endSelector()
         .withNewTemplate().withNewMetadata().withLabels(podTemplateLabels).withAnnotations(podAnnotations).endMetadata()
         .withNewSpec().withServiceAccountName(app).withContainers(container.build()).withVolumes(volumes).endSpec()
-        .endTemplate().endSpec().build());
+        .endTemplate().endSpec().build();
+    placement.applyTo(deployment.getSpec().getTemplate().getSpec());
+    out.add(deployment);
     if (!workload.ports().isEmpty()) {
       out.add(new ServiceBuilder().withNewMetadata().withName(app).withNamespace(namespace).withLabels(labels).endMetadata()
           .withNewSpec().withSelector(selector)

@@ -83,6 +83,7 @@ public class ResourceApplier {
       throw new ForeignResourceException(wanted);
     }
     wanted.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+    ServerSetFields.carryOver(wanted, existing);
     client.resource(wanted).update();
     return ApplyOutcome.UPDATED;
   }
