@@ -14,6 +14,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -68,8 +69,16 @@ final class AuthRoutes {
     router.get("/api/auth/oidc/login").handler(rc -> blocking(rc, () -> auth.startOidc(callbackUri(rc)), uri ->
         rc.response().setStatusCode(302).putHeader("Location", uri.toString()).end()));
     // The browser arrives here from the provider: success and failure both go back to the login
-    // window (the failure's reason in the URL), not to a JSON answer.
-    router.get("/api/auth/oidc/callback").handler(rc -> vertx.<String>executeBlocking(() -> {
+    // window (the failure's reason in the URL), not to a JSON answer. The manual's Dex client
+    // registers <dashboard>/auth/callback (seed 2.5.10.3); the API path stays for providers
+    // registered with it before.
+    for (String path : List.of(CALLBACK_PATH, "/api/auth/oidc/callback")) {
+      router.get(path).handler(this::finishOidc);
+    }
+  }
+
+  private void finishOidc(RoutingContext rc) {
+    vertx.<String>executeBlocking(() -> {
       String error = rc.request().getParam("error");
       if (error != null) {
         throw new AuthFailure(AuthFailure.Reason.OIDC_FAILED, "the provider refused the login: " + error);
@@ -80,7 +89,7 @@ final class AuthRoutes {
       LOG.info("refused an OIDC login from {}: {} ({})", client(rc), reason, e.getMessage());
       redirect(rc, "/#/login?error=" + URLEncoder.encode(reason + ": " + (e instanceof AuthFailure ? e.getMessage()
           : "internal error"), StandardCharsets.UTF_8));
-    }));
+    });
   }
 
   private static void redirect(RoutingContext rc, String location) {
@@ -159,8 +168,17 @@ final class AuthRoutes {
     return rc.request().remoteAddress() == null ? "unknown" : rc.request().remoteAddress().hostAddress();
   }
 
-  /** The callback as the browser reached this server, so it works behind a port-forward too. */
+  /** Where the provider sends the browser back, as the manual registers it with Dex. */
+  static final String CALLBACK_PATH = "/auth/callback";
+
+  /**
+   * The callback as the browser reached this server, so it works behind a port-forward too; behind
+   * the exposed dashboard's gateway, which terminates TLS, the scheme is the one the gateway
+   * received (Envoy's X-Forwarded-Proto).
+   */
   private static String callbackUri(RoutingContext rc) {
-    return rc.request().scheme() + "://" + rc.request().authority() + "/api/auth/oidc/callback";
+    String forwarded = rc.request().getHeader("X-Forwarded-Proto");
+    String scheme = "https".equals(forwarded) || "http".equals(forwarded) ? forwarded : rc.request().scheme();
+    return scheme + "://" + rc.request().authority() + CALLBACK_PATH;
   }
 }

@@ -94,7 +94,7 @@ class OidcLoginTest {
     assertThat(toProvider.statusCode()).isEqualTo(302);
     String authorize = toProvider.headers().firstValue("Location").orElseThrow();
     assertThat(authorize).startsWith(provider.issuer() + "/auth?").contains("code_challenge_method=S256").contains("nonce=")
-        .contains("redirect_uri=" + URLEncoder.encode(base + "/api/auth/oidc/callback", StandardCharsets.UTF_8));
+        .contains("redirect_uri=" + URLEncoder.encode(base + "/auth/callback", StandardCharsets.UTF_8));
     HttpResponse<String> back = get(authorize);
     assertThat(back.statusCode()).isEqualTo(302);
     HttpResponse<String> callback = get(back.headers().firstValue("Location").orElseThrow());
@@ -127,6 +127,21 @@ class OidcLoginTest {
     assertThat(http.graphql(joe, "{ services { name } }").body().at("/data/services").toString()).isEqualTo("[]");
     assertThat(http.graphql(joe, "{ services(namespaces: [\"smm-demo\"]) { name } }").body().at("/errors/0/extensions/code").asText())
         .isEqualTo("FORBIDDEN");
+  }
+
+  @Test
+  void behindTheExposedDashboardsGatewayTheCallbackIsHttpsAndTheOlderCallbackPathStillWorks() throws Exception {
+    HttpResponse<String> viaGateway = browser.send(HttpRequest.newBuilder(URI.create(base + "/api/auth/oidc/login"))
+        .header("X-Forwarded-Proto", "https").GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(viaGateway.headers().firstValue("Location").orElseThrow())
+        .contains("redirect_uri=" + URLEncoder.encode(base.replace("http:", "https:") + "/auth/callback", StandardCharsets.UTF_8));
+
+    provider.loginAs(new TestOidcProvider.User("CiQ1", "jane@example.org", List.of("mesh-viewers")));
+    String authorize = get(base + "/api/auth/oidc/login").headers().firstValue("Location").orElseThrow();
+    String callback = get(authorize).headers().firstValue("Location").orElseThrow();
+    assertThat(callback).startsWith(base + "/auth/callback?");
+    HttpResponse<String> legacy = get(callback.replace("/auth/callback?", "/api/auth/oidc/callback?"));
+    assertThat(legacy.headers().firstValue("Location").orElseThrow()).startsWith("/#/login?token=");
   }
 
   @Test
