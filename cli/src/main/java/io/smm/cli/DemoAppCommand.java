@@ -22,10 +22,12 @@ import picocli.CommandLine;
     subcommands = {DemoAppCommand.Install.class, DemoAppCommand.Uninstall.class, DemoAppCommand.Load.class})
 class DemoAppCommand {
 
+  static final String DEFAULT_NAMESPACE = "smm-demo";
+
   @ParentCommand
   Smm parent;
 
-  @Option(names = {"-n", "--namespace"}, defaultValue = "smm-demo", scope = CommandLine.ScopeType.INHERIT,
+  @Option(names = {"-n", "--namespace"}, defaultValue = DEFAULT_NAMESPACE, scope = CommandLine.ScopeType.INHERIT,
       description = "Namespace of the demo application (default: ${DEFAULT-VALUE}).")
   String namespace;
 

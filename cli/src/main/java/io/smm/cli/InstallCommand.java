@@ -11,7 +11,11 @@ import io.smm.operator.ManifestDump;
 import io.smm.operator.ReconcileReport;
 import io.smm.operator.components.Components;
 import io.smm.operator.components.JsonMerge;
+import io.smm.operator.demo.DemoApplicationReconciler;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +32,8 @@ class InstallCommand implements Runnable {
   @ParentCommand
   Smm parent;
 
-  @Option(names = {"-a", "--run-everything"}, description = "Install every default component without asking.")
+  @Option(names = {"-a", "--run-everything"}, description = "Take every question's default without asking (the core components,"
+      + " no demo application).")
   boolean runEverything;
 
   @Option(names = "--dump-resources", description = "Print the resources an install would create, as YAML; write nothing.")
@@ -74,17 +79,45 @@ class InstallCommand implements Runnable {
       System.out.print(ManifestDump.yaml("smm", spec));
       return;
     }
+    InstallQuestions answers = questions();
     KubeOptions.Connection kube = parent.kube.connect();
     try {
       ObjectNode spec = userSpec(clusterName != null ? clusterName : kube.clusterName());
+      if (!answers.istioOperator()) {
+        spec.with("meshManager").put("enabled", false);
+      }
+      if (!answers.certManager()) {
+        spec.with("certManager").put("enabled", false);
+      }
       System.out.println("Installing Service Mesh Manager into " + kube.server() + " (cluster " + spec.path("clusterName").asText() + ")");
       ReconcileReport report = new Installer(kube.client()).install("smm", spec,
           new ProgressPrinter(System.out, Components.all().size()), Duration.ofSeconds(timeoutSeconds));
       Summary.print(report, "installed");
+      if (answers.demoApplication()) {
+        int writes = new DemoApplicationReconciler(kube.client()).apply(DemoAppCommand.DEFAULT_NAMESPACE, DemoAppCommand.spec(null, null));
+        System.out.println("Demo application installed in namespace " + DemoAppCommand.DEFAULT_NAMESPACE + " (" + writes
+            + " writes); open it with `smm dashboard`");
+      }
     } catch (InvalidResourceException e) {
       throw new CliException(e.getMessage(), 1);
     } finally {
       kube.client().close();
+    }
+  }
+
+  /** The manual's questions on a terminal; -a, or no terminal (CI, a pipe), takes every default and says so. */
+  InstallQuestions questions() {
+    if (runEverything) {
+      return InstallQuestions.DEFAULTS;
+    }
+    if (System.console() == null) {
+      System.out.println("No terminal to ask on: installing the default components, as with -a.");
+      return InstallQuestions.DEFAULTS;
+    }
+    try {
+      return InstallQuestions.ask(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), System.out);
+    } catch (IOException e) {
+      throw new CliException("cannot read the answers: " + e.getMessage(), 1);
     }
   }
 

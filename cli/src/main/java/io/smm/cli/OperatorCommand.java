@@ -73,18 +73,7 @@ class OperatorCommand implements Runnable {
     public void run() {
       KubeOptions.Connection kube = operator.parent.kube.connect();
       try {
-        GenericKubernetesResource cp = kube.client().genericKubernetesResources(SmmCrds.CONTROL_PLANE.apiVersion(),
-            SmmCrds.CONTROL_PLANE.kind()).withName(name).get();
-        if (cp == null) {
-          throw new CliException("there is no ControlPlane " + name + " in the cluster; run `smm install -a` first", 1);
-        }
-        JsonNode spec = Serialization.jsonMapper().valueToTree(cp.getAdditionalProperties().get("spec"));
-        System.out.println("Reconciling ControlPlane " + name + " in " + kube.server());
-        ReconcileReport report = new Installer(kube.client()).install(name, spec,
-            new ProgressPrinter(System.out, Components.all().size()), Duration.ofSeconds(120));
-        Summary.print(report, "reconciled");
-      } catch (InvalidResourceException e) {
-        throw new CliException(e.getMessage(), 1);
+        InstalledControlPlane.apply(kube, name, InstalledControlPlane.spec(kube, name), "reconciled");
       } finally {
         kube.client().close();
       }

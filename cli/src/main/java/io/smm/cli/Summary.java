@@ -14,6 +14,7 @@ final class Summary {
     System.out.printf("%s in %.1fs: %d components available, %d removed, %d writes%s%n",
         report.succeeded() ? "Succeeded" : "Failed", report.took().toMillis() / 1000.0, available, removed, report.writes(),
         report.istioStatus() == null ? "" : "; IstioControlPlane " + report.istioStatus());
+    report.warnings().forEach(w -> System.out.println("Warning: " + w));
     if (!report.succeeded()) {
       String why = report.components().stream().filter(c -> ComponentResult.FAILED.equals(c.status())).findFirst()
           .map(c -> c.component() + ": " + c.message()).orElse("unknown");

@@ -16,6 +16,11 @@ final class CliRun {
   private CliRun() {}
 
   static Output run(String stdin, String... args) {
+    return runCapturingErr(new StringWriter(), stdin, args);
+  }
+
+  /** The same, with what it prints on stderr (the one-line errors) going to {@code err}. */
+  static Output runCapturingErr(StringWriter err, String stdin, String... args) {
     PrintStream originalOut = System.out;
     InputStream originalIn = System.in;
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
@@ -24,7 +29,7 @@ final class CliRun {
       System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
     }
     try {
-      int code = Smm.execute(new PrintWriter(new StringWriter(), true), args);
+      int code = Smm.execute(new PrintWriter(err, true), args);
       return new Output(code, buffer.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(originalOut);
