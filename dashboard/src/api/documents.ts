@@ -41,7 +41,7 @@ export const EVENTS = `query Events($ns: String!, $workload: String, $pod: Strin
 
 export const MESH_OVERVIEW = `query MeshOverview { meshOverview {
   requestsPerSecond errorRatio p95Ms clusters validationIssues errors
-  services { inMesh total } workloads { inMesh total } pods { inMesh total } serviceHealth { status count } } }`;
+  services { inMesh total } workloads { inMesh total } pods { inMesh total } serviceHealth { status count } healthEnabled } }`;
 
 export const CONTROL_PLANES = `query ControlPlanes {
   controlPlanes { name namespace revision version status proxies proxiesNotReady proxyCpuCores proxyMemoryBytes outboundTrafficPolicy autoMtls }

@@ -43,6 +43,7 @@ export interface MeshOverview {
   pods: InMesh;
   validationIssues: number;
   serviceHealth: { status: string; count: number }[];
+  healthEnabled: boolean;
   errors: string[];
 }
 

@@ -30,13 +30,20 @@ export function MeshSignals() {
             <div className="card-label">{c.label}</div>
           </div>
         ))}
-        <div className="card" data-testid="service-health-summary">
-          <div className="card-value">
-            <span className="status status-healthy">{health('HEALTHY')}</span> <span className="status status-degraded">{health('DEGRADED')}</span>{' '}
-            <span className="status status-failure">{health('FAILURE')}</span>
+        {o.healthEnabled ? (
+          <div className="card" data-testid="service-health-summary">
+            <div className="card-value">
+              <span className="status status-healthy">{health('HEALTHY')}</span> <span className="status status-degraded">{health('DEGRADED')}</span>{' '}
+              <span className="status status-failure">{health('FAILURE')}</span>
+            </div>
+            <div className="card-label">Services healthy / degraded / failing</div>
           </div>
-          <div className="card-label">Services healthy / degraded / failing</div>
-        </div>
+        ) : (
+          <div className="card" data-testid="service-health-summary">
+            <div className="card-value">off</div>
+            <div className="card-label">Health is switched off (ControlPlane smm.health.enabled: false)</div>
+          </div>
+        )}
       </section>
     </>
   );

@@ -90,8 +90,11 @@ class ServerApiTest {
     assertThat(cluster.path("local").asBoolean()).isTrue();
   }
 
-  @Test
-  void theControlPlaneClusterNameWinsOverTheKubeconfigOne() throws Exception {
+  /** The ControlPlane CRD, once for the tests that need one (they share this API server). */
+  static synchronized void ensureControlPlaneCrd() {
+    if (client.apiextensions().v1().customResourceDefinitions().withName("controlplanes.smm.cisco.com").get() != null) {
+      return;
+    }
     client.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
         .withNewMetadata().withName("controlplanes.smm.cisco.com").endMetadata()
         .withNewSpec().withGroup("smm.cisco.com").withScope("Cluster")
@@ -99,6 +102,37 @@ class ServerApiTest {
         .addNewVersion().withName("v1alpha1").withServed(true).withStorage(true)
         .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true)
         .endOpenAPIV3Schema().endSchema().endVersion().endSpec().build()).create();
+  }
+
+  @Test
+  void healthSwitchedOffInTheControlPlaneIsNotComputedAndTheOverviewSaysSo() throws Exception {
+    String overview = "{ meshOverview { healthEnabled errors } }";
+    String health = "{ health(rangeSeconds: 120) { id } }";
+    JsonNode on = graphql(overview).path("data");
+    assertThat(on.at("/meshOverview/healthEnabled").asBoolean()).isTrue();
+    assertThat(on.at("/meshOverview/errors").toString()).as("Prometheus is down: the health query failed").contains("health: ");
+    assertThat(graphql(health).at("/errors/0/extensions/code").asText()).isEqualTo("PROMETHEUS_UNAVAILABLE");
+
+    ensureControlPlaneCrd();
+    var controlPlanes = client.genericKubernetesResources("smm.cisco.com/v1alpha1", "ControlPlane");
+    controlPlanes.resource(new GenericKubernetesResourceBuilder().withApiVersion("smm.cisco.com/v1alpha1").withKind("ControlPlane")
+        .withNewMetadata().withName("smm").endMetadata()
+        .addToAdditionalProperties("spec", Map.of("smm", Map.of("health", Map.of("enabled", false)))).build()).create();
+    try {
+      JsonNode off = graphql(overview).path("data");
+      assertThat(off.at("/meshOverview/healthEnabled").asBoolean()).isFalse();
+      assertThat(off.at("/meshOverview/errors").toString()).as("no health query was sent").doesNotContain("health: ");
+      JsonNode none = graphql(health);
+      assertThat(none.path("errors")).as(none.toString()).isEmpty();
+      assertThat(none.at("/data/health")).isEmpty();
+    } finally {
+      controlPlanes.withName("smm").delete();
+    }
+  }
+
+  @Test
+  void theControlPlaneClusterNameWinsOverTheKubeconfigOne() throws Exception {
+    ensureControlPlaneCrd();
     var controlPlanes = client.genericKubernetesResources("smm.cisco.com/v1alpha1", "ControlPlane");
     controlPlanes.resource(new GenericKubernetesResourceBuilder().withApiVersion("smm.cisco.com/v1alpha1").withKind("ControlPlane")
         .withNewMetadata().withName("smm").endMetadata()

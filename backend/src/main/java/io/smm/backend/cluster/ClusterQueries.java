@@ -218,6 +218,16 @@ public class ClusterQueries {
     return controlPlaneSpec().get("clusterName") instanceof String name && !name.isBlank() ? name : fallbackClusterName;
   }
 
+  /** The ControlPlane's smm.health.enabled (true unless it says false, or when it cannot be read). */
+  public boolean healthEnabled() {
+    try {
+      return !(controlPlaneSpec().get("smm") instanceof Map<?, ?> smm && smm.get("health") instanceof Map<?, ?> health
+          && Boolean.FALSE.equals(health.get("enabled")));
+    } catch (KubernetesClientException e) {
+      return true; // no ControlPlane CRD: nothing switched it off
+    }
+  }
+
   /** The spec of the ControlPlane "smm", read with the backend's identity; empty when there is none. */
   @SuppressWarnings("unchecked")
   public Map<String, Object> controlPlaneSpec() {

@@ -92,7 +92,7 @@ public class SmmServer implements AutoCloseable {
     // One limit for the whole server: a burst of dashboards queues here instead of flooding Prometheus.
     PrometheusClient prometheusClient = new PrometheusClient(prometheus, Duration.ofSeconds(10), 8);
     String cluster = fallbackClusterName; // only for series without cluster labels
-    this.health = new HealthService(prometheusClient, new HealthScorer(HealthThresholds.DEFAULT), cluster);
+    this.health = new HealthService(prometheusClient, new HealthScorer(HealthThresholds.DEFAULT), cluster, clusters::healthEnabled);
     this.topology = new TopologyService(prometheusClient, clusters, health, cluster, blocking);
     this.signals = new GoldenSignalsService(prometheusClient);
     this.validation = new ValidationService(client, clusters::clusterName, VALIDATION_INTERVAL);

@@ -92,7 +92,7 @@ public record MeshOverviewService(PrometheusClient prometheus, HealthService hea
       double latency = p95.join().isEmpty() ? Double.NaN : p95.join().get(0).value();
       Counts c = counts.join();
       return new MeshOverview(ratesKnown ? rps : Double.NaN, ratesKnown && rps > 0 ? failed / rps : ratesKnown ? 0 : Double.NaN,
-          latency, 1, c.services(), c.workloads(), c.pods(), validationIssues(namespaces), statuses.join(), errors.list());
+          latency, 1, c.services(), c.workloads(), c.pods(), validationIssues(namespaces), statuses.join(), health.enabled(), errors.list());
     });
   }
 
