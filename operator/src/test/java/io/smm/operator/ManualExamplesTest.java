@@ -176,6 +176,12 @@ class ManualExamplesTest {
     assertThat(certificate.at("/spec/secretName").asText()).isEqualTo("smm-dashboard-tls");
     assertThat(istioSpec("VirtualService", "smm-dashboard-external").at("/http/0/route/0/destination/host").asText())
         .isEqualTo("smm.smm-system.svc.cluster.local");
+    // The load balancer's address, where the manual tells users to point their DNS name, in the gateway's status.
+    cluster.settle();
+    install(spec);
+    assertThat(Serialization.jsonMapper().valueToTree(resource(SmmCrds.ISTIO_MESH_GATEWAY.apiVersion(), SmmCrds.ISTIO_MESH_GATEWAY.kind(),
+        "smm-ingressgateway-external").getAdditionalProperties().get("status")).path("GatewayAddress").toString())
+        .isEqualTo("[\"127.0.0.1\"]");
 
     spec = apply(unexposed, "expose-external-termination.yaml");
     assertThat(istioSpec("Gateway", "smm-ingressgateway-external").at("/servers/1/port/protocol").asText())

@@ -73,11 +73,29 @@ public class MeshGatewayReconciler {
     // Field names as the Istio operator's status (the printer columns read Status and ErrorMessage).
     Map<String, Object> next = new LinkedHashMap<>();
     next.put("Status", status);
+    List<String> addresses = addresses(gw);
+    if (!addresses.isEmpty()) {
+      next.put("GatewayAddress", addresses);
+    }
     if (error != null) {
       next.put("ErrorMessage", error);
     }
     ResourceStatus.writeIfChanged(gw, next, r -> gateways().inNamespace(r.getMetadata().getNamespace()).resource(r).updateStatus());
     return status;
+  }
+
+  /**
+   * The addresses the gateway's Service got from the load balancer (istio-operator's
+   * status.GatewayAddress, which the manual's lookups and the meshexpansion settings read).
+   */
+  private List<String> addresses(GenericKubernetesResource gw) {
+    var service = client.services().inNamespace(gw.getMetadata().getNamespace()).withName(gw.getMetadata().getName()).get();
+    if (service == null || service.getStatus() == null || service.getStatus().getLoadBalancer() == null
+        || service.getStatus().getLoadBalancer().getIngress() == null) {
+      return List.of();
+    }
+    return service.getStatus().getLoadBalancer().getIngress().stream()
+        .map(i -> i.getIp() != null && !i.getIp().isEmpty() ? i.getIp() : i.getHostname()).filter(a -> a != null && !a.isEmpty()).toList();
   }
 
   /**

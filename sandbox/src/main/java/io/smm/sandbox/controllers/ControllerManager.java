@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * What kube-controller-manager (and, on one node, the scheduler) does for workloads: the
  * Deployment, ReplicaSet, StatefulSet and DaemonSet controllers and the garbage collector create,
- * bind and delete pods, and the volume controller binds claims; their statuses are counted from the pods the kubelet reports.
+ * bind and delete pods, the volume controller binds claims and the cloud controller gives
+ * LoadBalancer Services an address; their statuses are counted from the pods the kubelet reports.
  */
 public final class ControllerManager {
 
@@ -19,6 +20,7 @@ public final class ControllerManager {
   private final DaemonSetController daemonSets;
   private final GarbageCollector garbage;
   private final VolumeBinder volumes;
+  private final LoadBalancerController loadBalancers;
 
   public ControllerManager(KubernetesClient client, EventRecorder events, String nodeName) {
     this.client = client;
@@ -29,11 +31,13 @@ public final class ControllerManager {
     this.daemonSets = new DaemonSetController(client, pods);
     this.garbage = new GarbageCollector(client, pods);
     this.volumes = new VolumeBinder(client);
+    this.loadBalancers = new LoadBalancerController(client);
   }
 
   /** Claims bound, Deployments to ReplicaSets, then every controller's pods, then the orphans collected. */
   public void syncWorkloads() {
     volumes.sync();
+    loadBalancers.sync();
     deployments.sync();
     List<Pod> allPods = client.pods().inAnyNamespace().list().getItems();
     replicaSets.sync(allPods);

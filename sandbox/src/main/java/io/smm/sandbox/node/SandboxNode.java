@@ -54,6 +54,7 @@ public class SandboxNode implements AutoCloseable {
     informers.add(watch(client.apps().daemonSets().inAnyNamespace().runnableInformer(0)));
     informers.add(watch(client.pods().inAnyNamespace().runnableInformer(0)));
     informers.add(watch(client.persistentVolumeClaims().inAnyNamespace().runnableInformer(0)));
+    informers.add(watch(client.services().inAnyNamespace().runnableInformer(0)));
     loop.scheduleWithFixedDelay(this::pass, 0, 5, TimeUnit.SECONDS);
   }
 
