@@ -15,8 +15,9 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * `smm dashboard`: logs in with the kubeconfig and opens the dashboard already logged in. The
- * backend is the running sandbox's (or --url); otherwise the `smm` service in smm-system is
- * port-forwarded to 127.0.0.1:--port for as long as the command runs, as the seed's does.
+ * backend is the running sandbox's (or --url), else the exposed dashboard (exposeDashboard) when it
+ * answers; otherwise the `smm` service in smm-system is port-forwarded to 127.0.0.1:--port for as
+ * long as the command runs, as the seed's does.
  */
 @Command(name = "dashboard", mixinStandardHelpOptions = true,
     description = "Open the Service Mesh Manager dashboard, logged in with your kubeconfig credentials.")
@@ -46,10 +47,13 @@ class DashboardCommand implements Runnable {
     KubeOptions.Connection kube = null;
     LocalPortForward forward = null;
     URI backend;
+    if (direct.isEmpty()) {
+      kube = parent.kube.connect();
+      direct = exposed(kube);
+    }
     if (direct.isPresent()) {
       backend = direct.get();
     } else {
-      kube = parent.kube.connect();
       try {
         forward = kube.client().services().inNamespace(SERVICE_NAMESPACE).withName(SERVICE)
             .portForward(ServerOptions.DEFAULT_PORT, InetAddress.getLoopbackAddress(), port);
@@ -87,6 +91,26 @@ class DashboardCommand implements Runnable {
         }
         connection.client().close();
       });
+    }
+  }
+
+  /**
+   * The exposed dashboard's URL when the ControlPlane exposes it and it answers from here (the seed:
+   * "The dashboard is now available on https://smm.example.org/"); otherwise, with a note, the
+   * port-forward.
+   */
+  private static Optional<URI> exposed(KubeOptions.Connection kube) {
+    Optional<URI> exposed = ExposedDashboard.url(kube.client(), SERVICE_NAMESPACE);
+    if (exposed.isEmpty()) {
+      return exposed;
+    }
+    try {
+      new BackendLogin(exposed.get(), null, SessionStore.fromEnvironment()).anonymous();
+      return exposed;
+    } catch (CliException e) {
+      System.out.println("The dashboard is exposed at " + exposed.get() + " but does not answer from here (" + e.getMessage()
+          + "); using a port-forward instead.");
+      return Optional.empty();
     }
   }
 
