@@ -644,6 +644,18 @@ class TopologyE2ETest {
           && Integer.parseInt(d.findElement(By.cssSelector("[data-testid=overview-rps-chart]")).getAttribute("data-points")) > 0,
           Duration.ofSeconds(30), "the charts redrawn with the last 15 minutes");
       browser.screenshot("overview-timelines");
+      // The manual's switch (smm.health.enabled: false) as a user flips it with kubectl: the Overview
+      // stops scoring and says so at its next refresh, and scores again when it is switched back.
+      String kubectl = SandboxE2ETest.findOnPath("kubectl");
+      SandboxE2ETest.kubectl(kubectl, Path.of(kubeconfig), "patch", "controlplane", "smm", "--type=merge", "-p",
+          "{\"spec\":{\"smm\":{\"health\":{\"enabled\":false}}}}");
+      browser.await(d -> d.findElement(By.cssSelector("[data-testid=service-health-summary]")).getText().contains("switched off"),
+          Duration.ofSeconds(45), "the Overview says health is off");
+      browser.screenshot("overview-health-off");
+      SandboxE2ETest.kubectl(kubectl, Path.of(kubeconfig), "patch", "controlplane", "smm", "--type=merge", "-p",
+          "{\"spec\":{\"smm\":{\"health\":{\"enabled\":true}}}}");
+      browser.await(d -> d.findElements(By.cssSelector("[data-testid=service-health-summary] .status-failure")).size() == 1,
+          Duration.ofSeconds(45), "health is scored again");
       browser.driver.get(dashboard + "/#/mesh");
       WebElement cps = browser.await(d -> d.findElement(By.cssSelector("[data-testid=control-planes]")), Duration.ofSeconds(20),
           "the control planes are listed");
