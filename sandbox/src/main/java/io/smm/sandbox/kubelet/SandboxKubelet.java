@@ -150,6 +150,11 @@ public class SandboxKubelet implements AutoCloseable {
   }
 
   /** GET a path on a port of a running pod, for the API server's pods/proxy; empty when nothing answers there. */
+  /** Where a port of a started pod is reached from this machine, as its runtime says. */
+  public Optional<String> address(String namespace, String name, int port) {
+    return startedPod(namespace, name).flatMap(s -> s.runtime().address(s.pod(), port));
+  }
+
   public Optional<PodProxy.Answer> proxy(String namespace, String name, int port, String pathAndQuery) {
     return startedPod(namespace, name).flatMap(s -> s.runtime().address(s.pod(), port))
         .flatMap(address -> get("http://" + address + pathAndQuery));

@@ -98,6 +98,11 @@ public class SandboxNode implements AutoCloseable {
     return kubelet.logs(namespace, name, container, tailLines);
   }
 
+  /** Where a port of a running pod is reached from this machine (host:port), when its runtime listens there. */
+  public Optional<String> address(String namespace, String name, int port) {
+    return kubelet.address(namespace, name, port);
+  }
+
   /** GET a path on a port of a running pod (for the API server's pods/proxy). */
   public Optional<PodProxy.Answer> proxy(String namespace, String name, int port, String pathAndQuery) {
     return kubelet.proxy(namespace, name, port, pathAndQuery);
