@@ -49,11 +49,19 @@ public final class DashboardExposureComponent implements Component {
     List<HasMetadata> objects = new ArrayList<>();
     objects.add(meshGateway(config, namespace, https));
     objects.add(gateway(namespace, gatewayHosts, https, tls));
+    Map<String, Object> route = new LinkedHashMap<>();
+    if (https) {
+      // The manual: exposed, the dashboard works over HTTPS only. Port 80 then carries nothing but
+      // what else is routed there: the ACME HTTP-01 challenges (seed 2.8.5), which a catch-all route
+      // here would shadow, as istiod merges the older VirtualService's routes first.
+      route.put("match", List.of(Map.of("port", 443)));
+    }
+    route.put("route", List.of(Map.of("destination", Map.of("host", "smm." + namespace + ".svc.cluster.local", "port",
+        Map.of("number", 50500)))));
     objects.add(istio("VirtualService", "smm-dashboard-external", namespace, Map.of(
         "hosts", gatewayHosts,
         "gateways", List.of(GATEWAY),
-        "http", List.of(Map.of("route", List.of(Map.of("destination", Map.of(
-            "host", "smm." + namespace + ".svc.cluster.local", "port", Map.of("number", 50500)))))))));
+        "http", List.of(route))));
     List<DesiredResource> out = new ArrayList<>(objects.stream().map(o -> {
       Workloads.label(o, GATEWAY, name());
       return new DesiredResource(o, enabled);
@@ -133,7 +141,8 @@ public final class DashboardExposureComponent implements Component {
         .addToAdditionalProperties("spec", Map.of("acme", acme)).build();
     var certificate = new GenericKubernetesResourceBuilder().withApiVersion("cert-manager.io/v1").withKind("Certificate")
         .withNewMetadata().withName("smm-dashboard").withNamespace(namespace)
-        .withAnnotations(Map.of("acme.smm.cisco.com/gateway-selector", "{\"gateway-name\": \"" + GATEWAY + "\"}")).endMetadata()
+        // The selector matches the Gateway's own labels, as the Gateways page's entry points write it.
+        .withAnnotations(Map.of("acme.smm.cisco.com/gateway-selector", "{\"app.kubernetes.io/name\": \"" + GATEWAY + "\"}")).endMetadata()
         .addToAdditionalProperties("spec", Map.of("dnsNames", hosts, "secretName", LETS_ENCRYPT_SECRET,
             "issuerRef", Map.of("group", "cert-manager.io", "kind", "Issuer", "name", issuer),
             "privateKey", Map.of("algorithm", "RSA", "size", 2048), "usages", List.of("server auth")))

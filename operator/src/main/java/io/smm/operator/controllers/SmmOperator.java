@@ -9,6 +9,7 @@ import io.smm.operator.demo.DemoApplicationReconciler;
 import io.smm.operator.istio.ControlPlaneRemoval;
 import io.smm.operator.istio.IstioControlPlaneReconciler;
 import io.smm.operator.istio.MeshGatewayReconciler;
+import io.smm.operator.letsencrypt.AcmeChallengeRoutes;
 import io.smm.operator.resources.ResourceApplier;
 import io.smm.operator.slo.SloReconciler;
 import java.time.Duration;
@@ -52,6 +53,7 @@ public class SmmOperator implements AutoCloseable {
     operator.register(new MeshGatewayController(new MeshGatewayReconciler(client, new ResourceApplier(client))));
     operator.register(new DemoApplicationController(new DemoApplicationReconciler(client)));
     operator.register(new SloController(new SloReconciler(client)));
+    operator.register(new AcmeChallengeController(new AcmeChallengeRoutes(client, new ResourceApplier(client))));
   }
 
   public void start() {

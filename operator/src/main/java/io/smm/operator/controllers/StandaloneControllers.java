@@ -3,6 +3,7 @@ package io.smm.operator.controllers;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.smm.operator.istio.MeshGatewayReconciler;
+import io.smm.operator.letsencrypt.AcmeChallengeRoutes;
 import io.smm.operator.resources.ResourceApplier;
 import io.smm.operator.slo.SloReconciler;
 
@@ -25,6 +26,7 @@ public class StandaloneControllers implements AutoCloseable {
     operator.register(new SloController(new SloReconciler(client)));
     operator.register(new MeshGatewayController(new MeshGatewayReconciler(client,
         new ResourceApplier(client))));
+    operator.register(new AcmeChallengeController(new AcmeChallengeRoutes(client, new ResourceApplier(client))));
   }
 
   public void start() {

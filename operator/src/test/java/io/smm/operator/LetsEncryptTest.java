@@ -1,0 +1,125 @@
+package io.smm.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.smm.operator.controllers.StandaloneControllers;
+import io.smm.sandbox.certmanager.AcmeSolverRuntime;
+import io.smm.sandbox.certmanager.CertManagerStandIn;
+import io.smm.sandbox.gateway.PlainHttp;
+import io.smm.sandbox.gateway.IngressGatewayRuntime;
+import io.smm.sandbox.testing.InProcessCluster;
+import io.smm.sandbox.testing.Pebble;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Let's Encrypt for the exposed dashboard, issued for real: the ControlPlane's letsEncrypt settings
+ * (pointed at Pebble, Let's Encrypt's test server) become an ACME Issuer and a Certificate; the
+ * cert-manager stand-in orders the certificate from Pebble and answers the HTTP-01 challenge with a
+ * solver, which the product's Let's Encrypt part routes through the exposed gateway's port 80;
+ * Pebble validates it there, issues, and the gateway's HTTPS port then serves the issued certificate
+ * for the dashboard's host name.
+ */
+class LetsEncryptTest {
+
+  static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  static final String HOST = "smm.example.org";
+
+  InProcessCluster cluster;
+  Pebble pebble;
+  CertManagerStandIn certManager;
+  StandaloneControllers controllers;
+
+  @AfterEach
+  void stop() {
+    if (controllers != null) {
+      controllers.close();
+    }
+    if (certManager != null) {
+      certManager.close();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+    if (pebble != null) {
+      pebble.close();
+    }
+  }
+
+  @Test
+  void theDashboardsCertificateIsIssuedByAnAcmeServerThroughTheGatewayAndServedByIt(@TempDir Path dir) throws Exception {
+    int http = Pebble.freePort();
+    int https = Pebble.freePort();
+    pebble = Pebble.start(dir, http);
+    AtomicReference<IngressGatewayRuntime> gateway = new AtomicReference<>();
+    cluster = InProcessCluster.withKubelet(client -> {
+      gateway.set(new IngressGatewayRuntime(client, Map.of(80, http, 443, https)));
+      return List.of(new AcmeSolverRuntime(), gateway.get());
+    });
+    gateway.get().upstreams(cluster.node()::address);
+    KubernetesClient client = cluster.client;
+    // Names resolve to this machine, as pebble-challtestsrv's DNS tells Pebble.
+    certManager = new CertManagerStandIn(client, List.of(pebble.listenerCa()), domain -> URI.create("http://127.0.0.1:" + http));
+    certManager.start();
+
+    ReconcileReport report = new Installer(client).install("smm", YAML.readTree("""
+        clusterName: primary
+        smm:
+          exposeDashboard:
+            meshGateway:
+              enabled: true
+              tls:
+                enabled: true
+                letsEncrypt:
+                  enabled: true
+                  dnsNames: [%s]
+                  email: admin@example.org
+                  server: %s
+        """.formatted(HOST, pebble.directory())), ReconcileProgress.SILENT, Duration.ofSeconds(60));
+    assertThat(report.succeeded()).as(report.toString()).isTrue();
+    // As `smm sandbox up` runs them after the install (they watch the kinds it installs): the Let's Encrypt part among them.
+    controllers = new StandaloneControllers(client);
+    controllers.start();
+
+    var secrets = client.secrets().inNamespace("smm-system").withName("smm-dashboard-tls");
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
+    while (secrets.get() == null && Instant.now().isBefore(deadline)) {
+      Thread.sleep(200);
+    }
+    GenericKubernetesResource certificate = client.genericKubernetesResources("cert-manager.io/v1", "Certificate")
+        .inNamespace("smm-system").withName("smm-dashboard").get();
+    assertThat(secrets.get()).as("the issued secret; the Certificate says %s", certificate.getAdditionalProperties().get("status"))
+        .isNotNull();
+    assertThat(certificate.getAdditionalProperties().get("status").toString()).contains("type=Ready, status=True");
+
+    // A TLS handshake on the gateway's 443 for the dashboard's name: the issued certificate, chaining to Pebble's root.
+    X509Certificate served;
+    try (SSLSocket socket = (SSLSocket) Pebble.trusting(pebble.root()).getSocketFactory().createSocket("127.0.0.1", https)) {
+      SSLParameters parameters = socket.getSSLParameters();
+      parameters.setServerNames(List.of(new SNIHostName(HOST)));
+      socket.setSSLParameters(parameters);
+      socket.startHandshake();
+      served = (X509Certificate) socket.getSession().getPeerCertificates()[0];
+    }
+    assertThat(served.getSubjectAlternativeNames().stream().map(n -> String.valueOf(n.get(1))).toList()).contains(HOST);
+
+    // The dashboard is HTTPS-only once exposed with TLS: port 80 answers nothing but challenges.
+    assertThat(PlainHttp.get(URI.create("http://127.0.0.1:" + http), HOST, "/").status()).isEqualTo(404);
+  }
+}
