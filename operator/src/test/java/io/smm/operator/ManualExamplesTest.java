@@ -114,6 +114,9 @@ class ManualExamplesTest {
     JsonNode spec = YAML.readTree("clusterName: primary");
     install(spec);
 
+    spec = apply(spec, "cluster-registry.yaml");
+    assertThat(client.apps().deployments().inNamespace("cluster-registry").withName("cluster-registry-controller").get()).isNotNull();
+
     spec = apply(spec, "istio-namespace.yaml");
     assertThat(client.apps().deployments().inNamespace("custom-istio-namespace").withName("istiod-cp-test").get())
         .as("istiod of the renamed control plane").isNotNull();

@@ -90,6 +90,20 @@ class ProductionSettingsTest {
   }
 
   @Test
+  void istiodScalesBetweenThePilotReplicasTheControlPlaneSets() throws Exception {
+    // The manual: "By default, the Istio Control Plane has a HPA set up"; the ControlPlane's pilot settings reach it.
+    ReconcileReport report = install("meshManager: {istio: {pilot: {replicas: {min: 2, max: 4}, resources: {requests: {cpu: 500m}}}}}");
+    assertThat(report.succeeded()).as(report.toString()).isTrue();
+    // autoscaling/v2beta2, as Istio 1.15's chart renders it.
+    var hpa = client.autoscaling().v2beta2().horizontalPodAutoscalers().inNamespace("istio-system").withName("istiod-cp-v115x").get();
+    assertThat(hpa).as("istiod's HorizontalPodAutoscaler").isNotNull();
+    assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
+    assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(4);
+    assertThat(client.apps().deployments().inNamespace("istio-system").withName("istiod-cp-v115x").get().getSpec().getTemplate().getSpec()
+        .getContainers().get(0).getResources().getRequests()).containsEntry("cpu", new Quantity("500m"));
+  }
+
+  @Test
   void registryAccessCopiesThePullSecretEverywhereTheProductRunsAndRemovesTheCopiesWhenSwitchedOff() throws Exception {
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("smm-registry-access").endMetadata().build()).create();
     client.secrets().inNamespace("smm-registry-access").resource(new SecretBuilder().withNewMetadata().withName("registry-pull")
