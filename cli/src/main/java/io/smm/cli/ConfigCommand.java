@@ -46,11 +46,8 @@ class ConfigCommand {
 
     @Override
     public void run() {
-      KubeOptions.Connection kube = config.parent.kube.connect();
-      try {
+      try (KubeOptions.Connection kube = config.parent.kube.connect()) {
         System.out.print(document(name, InstalledControlPlane.spec(kube, name)));
-      } finally {
-        kube.client().close();
       }
     }
   }
@@ -69,8 +66,7 @@ class ConfigCommand {
 
     @Override
     public void run() {
-      KubeOptions.Connection kube = config.parent.kube.connect();
-      try {
+      try (KubeOptions.Connection kube = config.parent.kube.connect()) {
         String before = document(name, InstalledControlPlane.spec(kube, name));
         Path file = Files.createTempFile("smm-controlplane-", ".yaml");
         Files.writeString(file, before);
@@ -95,8 +91,6 @@ class ConfigCommand {
         Files.deleteIfExists(file);
       } catch (IOException e) {
         throw new CliException("cannot edit the ControlPlane in a temporary file: " + e.getMessage(), 1);
-      } finally {
-        kube.client().close();
       }
     }
 

@@ -29,8 +29,13 @@ public class KubeOptions {
       scope = CommandLine.ScopeType.INHERIT)
   boolean verbose;
 
-  /** A client for the chosen cluster, with the cluster name to show when no ControlPlane names it. */
-  public record Connection(KubernetesClient client, String clusterName, String server) {}
+  /** A client for the chosen cluster, with the cluster name to show when no ControlPlane names it; closing it closes the client. */
+  public record Connection(KubernetesClient client, String clusterName, String server) implements AutoCloseable {
+    @Override
+    public void close() {
+      client.close();
+    }
+  }
 
   /** Builds a client and checks that the API server answers; one clear line otherwise. */
   public Connection connect() {

@@ -71,11 +71,8 @@ class OperatorCommand implements Runnable {
 
     @Override
     public void run() {
-      KubeOptions.Connection kube = operator.parent.kube.connect();
-      try {
+      try (KubeOptions.Connection kube = operator.parent.kube.connect()) {
         InstalledControlPlane.apply(kube, name, InstalledControlPlane.spec(kube, name), "reconciled");
-      } finally {
-        kube.client().close();
       }
     }
   }

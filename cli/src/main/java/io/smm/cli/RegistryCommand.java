@@ -83,8 +83,7 @@ class RegistryCommand {
     @Override
     public void run() {
       String password = password();
-      KubeOptions.Connection kube = registry.parent.kube.connect();
-      try {
+      try (KubeOptions.Connection kube = registry.parent.kube.connect()) {
         ObjectNode spec = (ObjectNode) InstalledControlPlane.spec(kube, registry.controlPlane).deepCopy();
         String namespace = namespace(spec);
         String name = secretName(server);
@@ -111,8 +110,6 @@ class RegistryCommand {
         }
         System.out.println("Registry " + server + " stored in Secret " + namespace + "/" + name);
         InstalledControlPlane.apply(kube, registry.controlPlane, spec, "reconciled");
-      } finally {
-        kube.client().close();
       }
     }
 
@@ -146,8 +143,7 @@ class RegistryCommand {
 
     @Override
     public void run() {
-      KubeOptions.Connection kube = registry.parent.kube.connect();
-      try {
+      try (KubeOptions.Connection kube = registry.parent.kube.connect()) {
         JsonNode spec = InstalledControlPlane.spec(kube, registry.controlPlane);
         String defaultNamespace = namespace(spec);
         List<String[]> rows = new ArrayList<>();
@@ -174,8 +170,6 @@ class RegistryCommand {
         });
         rows.forEach(r -> System.out.printf("%-" + (width[0] + 3) + "s%-" + (width[1] + 3) + "s%-" + (width[2] + 3) + "s%s%n",
             r[0], r[1], r[2], r[3]));
-      } finally {
-        kube.client().close();
       }
     }
   }
@@ -190,8 +184,7 @@ class RegistryCommand {
 
     @Override
     public void run() {
-      KubeOptions.Connection kube = registry.parent.kube.connect();
-      try {
+      try (KubeOptions.Connection kube = registry.parent.kube.connect()) {
         ObjectNode spec = (ObjectNode) InstalledControlPlane.spec(kube, registry.controlPlane).deepCopy();
         String defaultNamespace = namespace(spec);
         ArrayNode refs = spec.with("registryAccess").withArray("pullSecrets");
@@ -215,8 +208,6 @@ class RegistryCommand {
           return;
         }
         throw new CliException("no registry " + server + " is configured (see `smm registry list`)", 1);
-      } finally {
-        kube.client().close();
       }
     }
   }
@@ -229,11 +220,8 @@ class RegistryCommand {
 
     @Override
     public void run() {
-      KubeOptions.Connection kube = registry.parent.kube.connect();
-      try {
+      try (KubeOptions.Connection kube = registry.parent.kube.connect()) {
         InstalledControlPlane.apply(kube, registry.controlPlane, InstalledControlPlane.spec(kube, registry.controlPlane), "reconciled");
-      } finally {
-        kube.client().close();
       }
     }
   }
