@@ -1,15 +1,24 @@
 package io.smm.sandbox.controllers;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
-/** The cluster's garbage collector for workloads: ReplicaSets and Pods whose controller no longer exists (foreground-free). */
+/**
+ * The cluster's garbage collector, for what the sandbox's objects own: ReplicaSets and Pods whose
+ * controller no longer exists, and Istio Gateways and VirtualServices all of whose Ingress owners
+ * are gone (the Let's Encrypt challenge routes); background deletion, no foreground.
+ */
 record GarbageCollector(KubernetesClient client, PodTemplates pods) {
+
+  private static final List<String> ISTIO_KINDS = List.of("Gateway", "VirtualService");
 
   private static final Set<String> WORKLOAD_KINDS = Set.of("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet");
 
@@ -28,6 +37,27 @@ record GarbageCollector(KubernetesClient client, PodTemplates pods) {
     for (Pod p : client.pods().inAnyNamespace().list().getItems()) {
       if (orphaned(p, liveOwners)) {
         pods.delete(p);
+      }
+    }
+    collectOwnedByIngresses();
+  }
+
+  private void collectOwnedByIngresses() {
+    Set<String> ingresses = new HashSet<>();
+    client.network().v1().ingresses().inAnyNamespace().list().getItems().forEach(i -> ingresses.add(i.getMetadata().getUid()));
+    for (String kind : ISTIO_KINDS) {
+      List<GenericKubernetesResource> items;
+      try {
+        items = client.genericKubernetesResources("networking.istio.io/v1beta1", kind).inAnyNamespace().list().getItems();
+      } catch (KubernetesClientException noSuchKind) {
+        continue; // Istio's CRDs are not installed
+      }
+      for (GenericKubernetesResource r : items) {
+        List<OwnerReference> owners = r.getMetadata().getOwnerReferences();
+        if (owners != null && !owners.isEmpty() && owners.stream().allMatch(o -> "Ingress".equals(o.getKind()) && !ingresses.contains(o.getUid()))) {
+          client.genericKubernetesResources("networking.istio.io/v1beta1", kind).inNamespace(r.getMetadata().getNamespace())
+              .withName(r.getMetadata().getName()).delete();
+        }
       }
     }
   }

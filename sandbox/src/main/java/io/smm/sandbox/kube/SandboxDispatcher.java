@@ -191,6 +191,9 @@ final class SandboxDispatcher extends Dispatcher {
     if (request.method() == HttpMethod.POST && !bare.startsWith("/apis/authorization.k8s.io/") && !bare.startsWith("/apis/authentication.k8s.io/")) {
       request = admitted(request, bare);
     }
+    if ((request.method() == HttpMethod.POST || request.method() == HttpMethod.PUT) && SecretStringData.applies(bare)) {
+      request = SecretStringData.merged(request);
+    }
     Matcher namespace = NamespaceLifecycle.NAMESPACE.matcher(bare);
     if (request.method() == HttpMethod.DELETE && namespace.matches() && !dryRun) {
       return namespaces.delete(request, namespace.group(1));
