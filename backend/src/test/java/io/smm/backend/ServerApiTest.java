@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -211,6 +212,51 @@ class ServerApiTest {
     assertThat(graphql("mutation { deleteIstioResource(kind: \"vs\", namespace: \"smm-demo\", name: \"inventory\") }")
         .at("/data/deleteIstioResource").asBoolean()).isTrue();
     assertThat(graphql("{ istioResources(namespace: \"smm-demo\") { name } }").at("/data/istioResources").size()).isZero();
+  }
+
+  @Test
+  void aGatewaysTlsServersSayWhetherTheirCertificateIsInPlace() throws Exception {
+    client.secrets().inNamespace("smm-demo").resource(new SecretBuilder().withNewMetadata().withName("issued-tls").endMetadata()
+        .withType("kubernetes.io/tls").addToStringData("tls.crt", TestCertificates.longLived()).addToStringData("tls.key", "key")
+        .build()).create();
+    String yaml = """
+        apiVersion: networking.istio.io/v1beta1
+        kind: Gateway
+        metadata: {name: tls-gw, namespace: smm-demo}
+        spec:
+          selector: {gateway-name: nowhere}
+          servers:
+          - port: {number: 443, name: https, protocol: HTTPS}
+            hosts: [a.example.org]
+            tls: {mode: SIMPLE, credentialName: issued-tls}
+          - port: {number: 8443, name: https-2, protocol: HTTPS}
+            hosts: [b.example.org]
+            tls: {mode: SIMPLE, credentialName: pending-tls}
+          - port: {number: 80, name: http, protocol: HTTP}
+            hosts: ["*"]
+        """;
+    JsonNode applied = graphql("mutation($y: String!) { applyIstioResource(yaml: $y, force: true) { applied issues { message } } }",
+        Map.of("y", yaml));
+    assertThat(applied.at("/data/applyIstioResource/applied").asBoolean()).as(applied.toString()).isTrue();
+    try {
+      JsonNode gw = graphql("{ istioResources(namespace: \"smm-demo\", kind: \"Gateway\") { name credentials { port credentialName "
+          + "ready notAfter message } } }").at("/data/istioResources");
+      JsonNode credentials = null;
+      for (JsonNode r : gw) {
+        if (r.path("name").asText().equals("tls-gw")) {
+          credentials = r.path("credentials");
+        }
+      }
+      assertThat(credentials).as(gw.toString()).hasSize(2);
+      assertThat(credentials.get(0).path("ready").asBoolean()).as(credentials.toString()).isTrue();
+      assertThat(credentials.get(0).path("notAfter").asText()).startsWith("2126-");
+      assertThat(credentials.get(1).path("ready").asBoolean()).isFalse();
+      assertThat(credentials.get(1).path("message").asText())
+          .isEqualTo("waiting for its certificate: Secret smm-demo/pending-tls not found");
+    } finally {
+      graphql("mutation { deleteIstioResource(kind: \"Gateway\", namespace: \"smm-demo\", name: \"tls-gw\") }");
+      client.secrets().inNamespace("smm-demo").withName("issued-tls").delete();
+    }
   }
 
   @Test

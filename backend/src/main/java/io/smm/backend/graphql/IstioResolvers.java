@@ -7,6 +7,7 @@ import io.smm.backend.cluster.Label;
 import io.smm.backend.egress.EgressRecommendation;
 import io.smm.backend.gateway.EntryPoint;
 import io.smm.backend.gateway.EntryPointResult;
+import io.smm.backend.gateway.GatewayCertificates;
 import io.smm.backend.istio.ApplyResult;
 import io.smm.backend.istio.IstioConfigService;
 import io.smm.backend.istio.IstioResource;
@@ -16,6 +17,7 @@ import io.smm.backend.validation.AnalysisReport;
 import io.smm.backend.validation.Finding;
 import io.smm.backend.validation.Severity;
 import io.smm.backend.validation.ValidationService;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +67,9 @@ record IstioResolvers(CallerServices callers, ValidationService validation, Exec
     wiring.type("IstioResource", t -> t
         .dataFetcher("spec", FiniteProperties.<IstioResource>derived(r -> r.spec().toString()))
         .dataFetcher("status", FiniteProperties.<IstioResource>derived(r -> r.status().isNull() ? null : r.status().toString()))
-        .dataFetcher("validation", FiniteProperties.<IstioResource>derived(this::findingsAbout)));
+        .dataFetcher("validation", FiniteProperties.<IstioResource>derived(this::findingsAbout))
+        .dataFetcher("credentials", env -> CompletableFuture.supplyAsync(() ->
+            new GatewayCertificates(callers.ownClient(), Clock.systemUTC()).of(env.<IstioResource>getSource()), blocking)));
     wiring.type("IstioTemplate", t -> t.dataFetcher("parameters", FiniteProperties.<IstioTemplate>derived(IstioTemplate::params)));
     wiring.type("TemplateParameter", t -> t.dataFetcher("default", FiniteProperties.<IstioTemplate.Param>derived(
         IstioTemplate.Param::defaultValue)));
