@@ -100,7 +100,8 @@ export const ISTIO_RESOURCES = `query IstioResources($namespace: String, $kind: 
   istioResources(namespace: $namespace, kind: $kind) { ${RESOURCE_FIELDS} }
 }`;
 
-export const GATEWAY_RESOURCES = `query Gateways { istioResources { kind namespace name spec status yaml } }`;
+export const GATEWAY_RESOURCES = `query Gateways { istioResources { kind namespace name spec status yaml
+  credentials { port credentialName ready notAfter message } } }`;
 
 export const TEMPLATES = `query Templates { istioTemplates { id kind title description parameters { name description default } } }`;
 

@@ -21,6 +21,25 @@ describe('gatewayRows', () => {
     expect(entryPoints.map((e) => [e.gateway.name, e.port, e.protocol, e.hosts, e.tls])).toEqual([['web', 80, 'HTTP', ['a.example.com', 'b.example.com'], '']]);
     expect(virtualServices.map((v) => v.name)).toEqual(['front', 'local']);
   });
+
+  it('marks a TLS server whose certificate is in place, and says why one is not yet', () => {
+    const rows = gatewayRows([
+      { kind: 'IstioMeshGateway', namespace: 'istio-system', name: 'demo-gw', spec: '{"type":"ingress"}', status: null },
+      { kind: 'Gateway', namespace: 'istio-system', name: 'tls', status: null,
+        spec: '{"selector":{"gateway-name":"demo-gw"},"servers":[{"port":{"number":443,"protocol":"HTTPS"},"hosts":["a.example.org"],'
+          + '"tls":{"mode":"SIMPLE","credentialName":"a-tls"}},{"port":{"number":8443,"protocol":"HTTPS"},"hosts":["b.example.org"],'
+          + '"tls":{"mode":"SIMPLE","credentialName":"b-tls"}},{"port":{"number":80,"protocol":"HTTP"},"hosts":["*"]}]}',
+        credentials: [
+          { port: 443, credentialName: 'a-tls', ready: true, notAfter: '2027-03-06T10:00:00Z', message: null },
+          { port: 8443, credentialName: 'b-tls', ready: false, notAfter: null, message: 'waiting for its certificate: Secret istio-system/b-tls not found' },
+        ] },
+    ]);
+    expect(rows[0].entryPoints.map((e) => [e.port, e.tls, e.certificate])).toEqual([
+      [443, 'SIMPLE a-tls', { ready: true, detail: 'certificate valid until 2027-03-06' }],
+      [8443, 'SIMPLE b-tls', { ready: false, detail: 'waiting for its certificate: Secret istio-system/b-tls not found' }],
+      [80, '', null],
+    ]);
+  });
 });
 
 describe('gateway traffic', () => {

@@ -8,6 +8,16 @@ export interface ResourceLike {
   spec: string;
   status: string | null;
   yaml?: string;
+  /** Gateways: each TLS server's credential and whether its certificate is in place. */
+  credentials?: GatewayCredential[];
+}
+
+export interface GatewayCredential {
+  port: number;
+  credentialName: string;
+  ready: boolean;
+  notAfter: string | null;
+  message: string | null;
 }
 
 /** One row of a gateway's Ports & Hosts: a server of a Gateway that configures it. */
@@ -17,6 +27,8 @@ export interface EntryPointRow {
   protocol: string;
   hosts: string[];
   tls: string;
+  /** For a TLS server with a credentialName: ready (the check mark) or waiting, with why; null without one. */
+  certificate: { ready: boolean; detail: string } | null;
 }
 
 export interface GatewayRow {
@@ -36,6 +48,15 @@ function labelsMatch(selector: Record<string, string>, labels: Record<string, st
   return keys.length > 0 && keys.every((k) => labels[k] === selector[k]);
 }
 
+/** The seed's check mark: the server's certificate is in place (until when), or why it is not yet. */
+function certificateOf(g: ResourceLike, port: number, credentialName: string | undefined): EntryPointRow['certificate'] {
+  if (!credentialName) return null;
+  const c = (g.credentials ?? []).find((x) => x.port === port && x.credentialName === credentialName);
+  if (!c) return null;
+  return c.ready ? { ready: true, detail: `certificate valid until ${c.notAfter?.slice(0, 10) ?? '?'}` }
+    : { ready: false, detail: c.message ?? 'certificate not ready' };
+}
+
 export function gatewayRows(resources: ResourceLike[]): GatewayRow[] {
   const gateways = resources.filter((r) => r.kind === 'Gateway');
   const virtualServices = resources.filter((r) => r.kind === 'VirtualService');
@@ -52,7 +73,8 @@ export function gatewayRows(resources: ResourceLike[]): GatewayRow[] {
         (server.hosts ?? []).forEach((h: string) => hosts.add(h));
         const tls = server.tls ? (server.tls.credentialName ? `${server.tls.mode ?? ''} ${server.tls.credentialName}`.trim() : server.tls.mode ?? '')
           : '';
-        entryPoints.push({ gateway: g, port: server.port?.number, protocol: server.port?.protocol ?? '', hosts: server.hosts ?? [], tls });
+        entryPoints.push({ gateway: g, port: server.port?.number, protocol: server.port?.protocol ?? '', hosts: server.hosts ?? [], tls,
+          certificate: certificateOf(g, server.port?.number, server.tls?.credentialName) });
       }
     }
     // Open ports are the gateway Service's, whether or not a Gateway configures them yet.

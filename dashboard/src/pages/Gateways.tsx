@@ -139,7 +139,12 @@ function GatewayDetail({ gateway, onBack, onEdit, onCreated }: {
             {gateway.entryPoints.map((e, i) => (
               <tr key={i} data-entry={`${e.port}/${e.protocol}`}>
                 <td>{e.gateway.name}</td><td>{e.gateway.namespace}</td><td>{e.port}</td><td>{e.protocol}</td><td>{e.hosts.join(', ')}</td>
-                <td>{e.tls || '—'}</td>
+                <td>
+                  {e.tls || '—'}
+                  {e.certificate && (e.certificate.ready
+                    ? <span className="status status-healthy" title={e.certificate.detail} data-testid="tls-ready"> ✓</span>
+                    : <span className="status status-degraded" title={e.certificate.detail} data-testid="tls-pending"> ⚠ {e.certificate.detail}</span>)}
+                </td>
                 <td><button type="button" onClick={() => onEdit(`Gateway ${e.gateway.namespace}/${e.gateway.name}`, e.gateway.yaml ?? '')}>Edit</button></td>
               </tr>
             ))}
