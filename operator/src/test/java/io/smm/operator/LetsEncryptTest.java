@@ -121,5 +121,48 @@ class LetsEncryptTest {
 
     // The dashboard is HTTPS-only once exposed with TLS: port 80 answers nothing but challenges.
     assertThat(PlainHttp.get(URI.create("http://127.0.0.1:" + http), HOST, "/").status()).isEqualTo(404);
+
+    // An HTTPS-only entry point (as the Gateways page creates one: no server on port 80) gets its
+    // certificate too: the challenge is taken on port 80 by a Gateway made for it, which goes with
+    // the solver once the certificate is issued (the seed's port-80 row that disappears).
+    String app = "app.example.org";
+    client.genericKubernetesResources("networking.istio.io/v1beta1", "Gateway").inNamespace("smm-system").resource(
+        gatewayResource("app-https-443", Map.of("app.kubernetes.io/name", "app-https-443"), List.of(Map.of(
+            "port", Map.of("number", 443, "name", "https-443", "protocol", "HTTPS"), "hosts", List.of(app),
+            "tls", Map.of("mode", "SIMPLE", "credentialName", "app-https-443-tls"))))).create();
+    client.genericKubernetesResources("cert-manager.io/v1", "Certificate").inNamespace("smm-system").resource(
+        new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder().withApiVersion("cert-manager.io/v1").withKind("Certificate")
+            .withNewMetadata().withName("app-https-443").withNamespace("smm-system")
+            .addToAnnotations("acme.smm.cisco.com/gateway-selector", "{\"app.kubernetes.io/name\": \"app-https-443\"}").endMetadata()
+            .addToAdditionalProperties("spec", Map.of("dnsNames", List.of(app), "secretName", "app-https-443-tls",
+                "issuerRef", Map.of("name", "smm-dashboard-issuer", "kind", "Issuer", "group", "cert-manager.io")))
+            .build()).create();
+    var appSecret = client.secrets().inNamespace("smm-system").withName("app-https-443-tls");
+    deadline = Instant.now().plus(Duration.ofSeconds(120));
+    while (appSecret.get() == null && Instant.now().isBefore(deadline)) {
+      Thread.sleep(200);
+    }
+    assertThat(appSecret.get()).as("the HTTPS-only entry point's certificate; the Certificate says %s", client.genericKubernetesResources(
+        "cert-manager.io/v1", "Certificate").inNamespace("smm-system").withName("app-https-443").get().getAdditionalProperties()
+        .get("status")).isNotNull();
+    deadline = Instant.now().plus(Duration.ofSeconds(30));
+    while (challengeObjects(client) > 0 && Instant.now().isBefore(deadline)) {
+      Thread.sleep(200);
+    }
+    assertThat(challengeObjects(client)).as("the challenge's Gateway and VirtualService are gone with the solver").isZero();
+  }
+
+  static GenericKubernetesResource gatewayResource(String name, Map<String, String> labels, List<Map<String, Object>> servers) {
+    return new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder().withApiVersion("networking.istio.io/v1beta1")
+        .withKind("Gateway").withNewMetadata().withName(name).withNamespace("smm-system").withLabels(labels).endMetadata()
+        .addToAdditionalProperties("spec", Map.of("selector", Map.of("gateway-name", "smm-ingressgateway-external",
+            "gateway-type", "ingress"), "servers", servers)).build();
+  }
+
+  /** The Gateways and VirtualServices the Let's Encrypt part made for challenges (named after their solver). */
+  static long challengeObjects(KubernetesClient client) {
+    return java.util.stream.Stream.of("Gateway", "VirtualService").flatMap(kind -> client.genericKubernetesResources(
+        "networking.istio.io/v1beta1", kind).inNamespace("smm-system").list().getItems().stream())
+        .filter(r -> r.getMetadata().getName().startsWith("cm-acme-http-solver-")).count();
   }
 }

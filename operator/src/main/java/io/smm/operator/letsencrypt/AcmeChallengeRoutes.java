@@ -25,8 +25,9 @@ import java.util.Set;
  * a solver Ingress (label acme.cert-manager.io/http01-solver), which no Istio gateway serves by
  * itself. For each Certificate that names the host and carries acme.smm.cisco.com/gateway-selector,
  * the Gateways in its namespace whose labels match the selector get a VirtualService routing the
- * challenge path to the solver Service, owned by the Ingress so that it goes when cert-manager
- * removes the solver. The Gateways' HTTPS servers already name the Certificate's secretName, which
+ * challenge path to the solver Service; when none of them serves plain HTTP on port 80 for the
+ * host (an HTTPS-only entry point), a Gateway on the same pods does while the challenge lasts. Both
+ * are owned by the Ingress, so that they go when cert-manager removes the solver. The Gateways' HTTPS servers already name the Certificate's secretName, which
  * Istio serves as soon as cert-manager writes it.
  */
 public final class AcmeChallengeRoutes {
@@ -48,9 +49,18 @@ public final class AcmeChallengeRoutes {
     String namespace = solver.getMetadata().getNamespace();
     List<String> routed = new ArrayList<>();
     for (IngressRule rule : solver.getSpec().getRules() == null ? List.<IngressRule>of() : solver.getSpec().getRules()) {
-      Set<String> gateways = gatewaysFor(namespace, rule.getHost());
-      if (gateways.isEmpty() || rule.getHttp() == null) {
+      List<GenericKubernetesResource> selected = gatewaysFor(namespace, rule.getHost());
+      if (selected.isEmpty() || rule.getHttp() == null) {
         continue;
+      }
+      Set<String> gateways = new LinkedHashSet<>();
+      selected.stream().filter(gw -> servesHttp(gw, rule.getHost())).forEach(gw -> gateways.add(gw.getMetadata().getName()));
+      if (gateways.isEmpty()) {
+        // Nothing listens on port 80 for the host (an HTTPS-only entry point): a Gateway on the same
+        // gateway pods takes the challenge there while it lasts (the seed's port-80 row).
+        applier.apply(DesiredResource.present(challengeGateway(solver, rule.getHost(), selected.get(0))), COMPONENT,
+            "Ingress/" + namespace + "/" + solver.getMetadata().getName());
+        gateways.add(solver.getMetadata().getName());
       }
       List<Map<String, Object>> routes = new ArrayList<>();
       for (HTTPIngressPath path : rule.getHttp().getPaths()) {
@@ -61,9 +71,7 @@ public final class AcmeChallengeRoutes {
       }
       GenericKubernetesResource vs = new GenericKubernetesResourceBuilder().withApiVersion("networking.istio.io/v1beta1")
           .withKind("VirtualService").withNewMetadata().withName(solver.getMetadata().getName()).withNamespace(namespace)
-          .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("networking.k8s.io/v1").withKind("Ingress")
-              .withName(solver.getMetadata().getName()).withUid(solver.getMetadata().getUid()).build())
-          .endMetadata()
+          .withOwnerReferences(ownedBy(solver)).endMetadata()
           .addToAdditionalProperties("spec", Map.of("hosts", List.of(rule.getHost()), "gateways", List.copyOf(gateways), "http", routes))
           .build();
       applier.apply(DesiredResource.present(vs), COMPONENT, "Ingress/" + namespace + "/" + solver.getMetadata().getName());
@@ -72,9 +80,41 @@ public final class AcmeChallengeRoutes {
     return routed;
   }
 
-  /** The Gateways (names, in {@code namespace}) that a Certificate for {@code host} selects with its annotation. */
-  Set<String> gatewaysFor(String namespace, String host) {
-    Set<String> out = new LinkedHashSet<>();
+  private static io.fabric8.kubernetes.api.model.OwnerReference ownedBy(Ingress solver) {
+    return new OwnerReferenceBuilder().withApiVersion("networking.k8s.io/v1").withKind("Ingress")
+        .withName(solver.getMetadata().getName()).withUid(solver.getMetadata().getUid()).build();
+  }
+
+  /** Whether the Gateway has a plain HTTP server on port 80 for the host, where ACME validates HTTP-01. */
+  static boolean servesHttp(GenericKubernetesResource gateway, String host) {
+    JsonNode spec = Serialization.jsonMapper().valueToTree(gateway.getAdditionalProperties().get("spec"));
+    for (JsonNode server : spec.path("servers")) {
+      if (server.at("/port/number").asInt() == 80 && "HTTP".equalsIgnoreCase(server.at("/port/protocol").asText())) {
+        for (JsonNode h : server.path("hosts")) {
+          String pattern = h.asText().contains("/") ? h.asText().substring(h.asText().indexOf('/') + 1) : h.asText();
+          if (pattern.equals("*") || pattern.equalsIgnoreCase(host) || pattern.startsWith("*.") && host.endsWith(pattern.substring(1))) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /** An HTTP server on port 80 for the host on the pods {@code like} selects, owned by the solver Ingress. */
+  private static GenericKubernetesResource challengeGateway(Ingress solver, String host, GenericKubernetesResource like) {
+    Object selector = ((Map<?, ?>) like.getAdditionalProperties().getOrDefault("spec", Map.of())).get("selector");
+    return new GenericKubernetesResourceBuilder().withApiVersion("networking.istio.io/v1beta1").withKind("Gateway")
+        .withNewMetadata().withName(solver.getMetadata().getName()).withNamespace(solver.getMetadata().getNamespace())
+        .withOwnerReferences(ownedBy(solver)).endMetadata()
+        .addToAdditionalProperties("spec", Map.of("selector", selector == null ? Map.of() : selector, "servers", List.of(Map.of(
+            "port", Map.of("number", 80, "name", "http-acme", "protocol", "HTTP"), "hosts", List.of(host)))))
+        .build();
+  }
+
+  /** The Gateways in {@code namespace} that a Certificate for {@code host} selects with its annotation. */
+  List<GenericKubernetesResource> gatewaysFor(String namespace, String host) {
+    Map<String, GenericKubernetesResource> out = new java.util.LinkedHashMap<>();
     for (GenericKubernetesResource cert : list("cert-manager.io/v1", "Certificate", namespace)) {
       JsonNode spec = Serialization.jsonMapper().valueToTree(cert.getAdditionalProperties().get("spec"));
       boolean forHost = false;
@@ -89,11 +129,11 @@ public final class AcmeChallengeRoutes {
       for (GenericKubernetesResource gw : list("networking.istio.io/v1beta1", "Gateway", namespace)) {
         Map<String, String> labels = gw.getMetadata().getLabels() == null ? Map.of() : gw.getMetadata().getLabels();
         if (!selector.isEmpty() && labels.entrySet().containsAll(selector.entrySet())) {
-          out.add(gw.getMetadata().getName());
+          out.put(gw.getMetadata().getName(), gw);
         }
       }
     }
-    return out;
+    return List.copyOf(out.values());
   }
 
   /** The annotation's JSON label map (the seed writes it as a multi-line JSON object); empty when it does not parse. */
