@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smm.sandbox.istiod.MeshCa;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -267,6 +272,18 @@ class TrafficManagementE2ETest {
   }
 
   /** Istio resources page: a template with a bad host shows a marker, the fix clears it, save lists it; Gateways page creates one. */
+  static String base64(String text) {
+    return java.util.Base64.getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  static String pem(Object o) throws IOException {
+    StringWriter out = new StringWriter();
+    try (JcaPEMWriter w = new JcaPEMWriter(out)) {
+      w.writeObject(o);
+    }
+    return out.toString();
+  }
+
   void pagesCreateResources(Map<String, String> env, String kubeconfig) throws Exception {
     try (Browser browser = new Browser()) {
       SandboxLogin.browser(browser, env, kubeconfig);
@@ -365,6 +382,24 @@ class TrafficManagementE2ETest {
       browser.await(d -> d.findElement(By.cssSelector("[data-testid=entry-points] tr[data-entry='443/HTTPS']")).getText()
           .contains("e2e-ingress-https-443-tls"), Duration.ofSeconds(15), "the HTTPS entry point with its certificate's secret");
       browser.screenshot("gateway-detail");
+      // No cert-manager runs in the sandbox: the HTTPS row says what it waits for (the manual's warning icon) ...
+      assertThat(browser.await(d -> d.findElement(By.cssSelector(
+          "[data-testid=entry-points] tr[data-entry='443/HTTPS'] [data-testid=tls-pending]")), Duration.ofSeconds(15),
+          "the pending certificate").getText()).contains("waiting for its certificate: Secret istio-system/e2e-ingress-https-443-tls not found");
+      // ... and once the certificate's Secret is there (written with kubectl here, as cert-manager writes it), the check mark.
+      MeshCa.Workload issued = MeshCa.create("e2e-acme").issue("istio-system", "e2e", "app.example.org");
+      Path secret = Files.createTempFile("e2e-tls", ".yaml");
+      Files.writeString(secret, """
+          apiVersion: v1
+          kind: Secret
+          type: kubernetes.io/tls
+          metadata: {name: e2e-ingress-https-443-tls, namespace: istio-system}
+          data: {tls.crt: %s, tls.key: %s}
+          """.formatted(base64(pem(issued.certificate())), base64(pem(new JcaPKCS8Generator(issued.key(), null).generate()))));
+      DemoMeshE2ETest.apply(SandboxE2ETest.findOnPath("kubectl"), kubeconfig, "apply", secret);
+      browser.await(d -> !d.findElements(By.cssSelector("[data-testid=entry-points] tr[data-entry='443/HTTPS'] [data-testid=tls-ready]"))
+          .isEmpty(), Duration.ofSeconds(30), "the check mark once the certificate is in place");
+      browser.screenshot("gateway-certificate");
 
       browser.driver.get(dashboard + "/#/overview");
       browser.await(d -> d.findElement(By.cssSelector("[data-testid=validation-summary]")), Duration.ofSeconds(30),
