@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smm.sandbox.istiod.MeshCa;
-import java.io.IOException;
-import java.io.StringWriter;
+import io.smm.sandbox.testing.Pem;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -276,14 +273,6 @@ class TrafficManagementE2ETest {
     return java.util.Base64.getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
-  static String pem(Object o) throws IOException {
-    StringWriter out = new StringWriter();
-    try (JcaPEMWriter w = new JcaPEMWriter(out)) {
-      w.writeObject(o);
-    }
-    return out.toString();
-  }
-
   void pagesCreateResources(Map<String, String> env, String kubeconfig) throws Exception {
     try (Browser browser = new Browser()) {
       SandboxLogin.browser(browser, env, kubeconfig);
@@ -395,7 +384,7 @@ class TrafficManagementE2ETest {
           type: kubernetes.io/tls
           metadata: {name: e2e-ingress-https-443-tls, namespace: istio-system}
           data: {tls.crt: %s, tls.key: %s}
-          """.formatted(base64(pem(issued.certificate())), base64(pem(new JcaPKCS8Generator(issued.key(), null).generate()))));
+          """.formatted(base64(Pem.certificate(issued.certificate())), base64(Pem.privateKey(issued.key()))));
       DemoMeshE2ETest.apply(SandboxE2ETest.findOnPath("kubectl"), kubeconfig, "apply", secret);
       browser.await(d -> !d.findElements(By.cssSelector("[data-testid=entry-points] tr[data-entry='443/HTTPS'] [data-testid=tls-ready]"))
           .isEmpty(), Duration.ofSeconds(30), "the check mark once the certificate is in place");

@@ -18,7 +18,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BooleanSupplier;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Health timelines of services (judged by what their clients get) and workloads (by what their
@@ -30,7 +31,7 @@ public final class HealthService {
   private final PrometheusClient prometheus;
   private final HealthScorer scorer;
   private final String defaultCluster;
-  private final BooleanSupplier enabled;
+  private final Supplier<CompletableFuture<Boolean>> enabled;
 
   /** What a timeline request covers: steps from end - range to end, each judged on window, against baseline before it. */
   public record Span(Instant end, Duration range, Duration step, Duration window, Duration baseline) {
@@ -40,11 +41,15 @@ public final class HealthService {
   }
 
   public HealthService(PrometheusClient prometheus, HealthScorer scorer, String defaultCluster) {
-    this(prometheus, scorer, defaultCluster, () -> true);
+    this(prometheus, scorer, defaultCluster, () -> CompletableFuture.completedFuture(true));
   }
 
-  /** @param enabled whether health is computed at all (the ControlPlane's smm.health.enabled, read when asked) */
-  public HealthService(PrometheusClient prometheus, HealthScorer scorer, String defaultCluster, BooleanSupplier enabled) {
+  /**
+   * @param enabled whether health is computed at all (the ControlPlane's smm.health.enabled), read
+   *     once per request and off the caller's thread: it is a Kubernetes read
+   */
+  public HealthService(PrometheusClient prometheus, HealthScorer scorer, String defaultCluster,
+      Supplier<CompletableFuture<Boolean>> enabled) {
     this.prometheus = prometheus;
     this.scorer = scorer;
     this.defaultCluster = defaultCluster;
@@ -52,22 +57,29 @@ public final class HealthService {
   }
 
   /**
-   * Whether health is computed: the manual lets users switch it off (smm.health.enabled: false) to
-   * spare Prometheus the ~30% it costs; then no health query is sent and every node's health is unknown.
+   * Node id (as the topology names services and workloads) -> health at each step, oldest first;
+   * empty when health is switched off.
    */
-  public boolean enabled() {
-    return enabled.getAsBoolean();
+  public CompletableFuture<Map<String, List<HealthScore>>> timelines(Set<String> namespaces, Span span) {
+    return timelinesIfEnabled(namespaces, span).thenApply(t -> t.orElse(Map.of()));
   }
 
   /**
-   * Node id (as the topology names services and workloads) -> health at each step, oldest first.
+   * As {@link #timelines}, empty when health is switched off: the manual lets users switch it off
+   * (smm.health.enabled: false) to spare Prometheus the ~30% it costs; then no health query is sent
+   * and every node's health is unknown.
+   */
+  public CompletableFuture<Optional<Map<String, List<HealthScore>>>> timelinesIfEnabled(Set<String> namespaces, Span span) {
+    QueryScope scope = QueryScope.current(); // the switch is read on another thread: the queries stay this request's
+    return enabled.get().thenCompose(on -> on ? scope.run(() -> scored(namespaces, span)).thenApply(Optional::of)
+        : CompletableFuture.completedFuture(Optional.empty()));
+  }
+
+  /**
    * Read from the mesh's recorded series when the window is theirs (1 minute) and they exist from
    * the start of the baseline on (their rules ran then); from the raw metrics otherwise.
    */
-  public CompletableFuture<Map<String, List<HealthScore>>> timelines(Set<String> namespaces, Span span) {
-    if (!enabled()) {
-      return CompletableFuture.completedFuture(Map.of());
-    }
+  private CompletableFuture<Map<String, List<HealthScore>>> scored(Set<String> namespaces, Span span) {
     Instant start = span.end().minus(span.range()).minus(span.baseline());
     if (span.window().toSeconds() != MeshRecordingRules.WINDOW_SECONDS) {
       return timelines(namespaces, span, start, TelemetryQueries.Source.RAW);

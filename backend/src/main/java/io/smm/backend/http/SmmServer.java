@@ -41,6 +41,7 @@ import io.vertx.ext.web.handler.graphql.ws.GraphQLWSHandler;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -92,7 +93,8 @@ public class SmmServer implements AutoCloseable {
     // One limit for the whole server: a burst of dashboards queues here instead of flooding Prometheus.
     PrometheusClient prometheusClient = new PrometheusClient(prometheus, Duration.ofSeconds(10), 8);
     String cluster = fallbackClusterName; // only for series without cluster labels
-    this.health = new HealthService(prometheusClient, new HealthScorer(HealthThresholds.DEFAULT), cluster, clusters::healthEnabled);
+    this.health = new HealthService(prometheusClient, new HealthScorer(HealthThresholds.DEFAULT), cluster,
+        () -> CompletableFuture.supplyAsync(clusters::healthEnabled, blocking));
     this.topology = new TopologyService(prometheusClient, clusters, health, cluster, blocking);
     this.signals = new GoldenSignalsService(prometheusClient);
     this.validation = new ValidationService(client, clusters::clusterName, VALIDATION_INTERVAL);

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.api.istio.ProxyRevision;
 import io.smm.backend.PartErrors;
 import io.smm.backend.cluster.PodInfo;
+import io.smm.backend.health.HealthScore;
 import io.smm.backend.health.HealthService;
 import io.smm.backend.prometheus.PrometheusClient;
 import io.smm.backend.prometheus.Sample;
@@ -28,6 +29,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -67,19 +69,13 @@ public record MeshOverviewService(PrometheusClient prometheus, HealthService hea
           errors.add("latency", e);
           return List.of();
         });
-    CompletableFuture<Map<String, Integer>> statuses = health.timelines(namespaces, HealthService.Span.at(now)).handle((t, e) -> {
-      Map<String, Integer> counts = new TreeMap<>();
-      if (e != null) {
-        errors.add("health", e);
-        return counts;
-      }
-      t.forEach((id, timeline) -> {
-        if (id.startsWith("service:") && !timeline.isEmpty()) {
-          counts.merge(timeline.get(timeline.size() - 1).status().name(), 1, Integer::sum);
-        }
-      });
-      return counts;
-    });
+    // Empty when health is switched off; the switch is read once, with the timelines.
+    CompletableFuture<Optional<Map<String, Integer>>> statuses = health.timelinesIfEnabled(namespaces, HealthService.Span.at(now))
+        .thenApply(t -> t.map(MeshOverviewService::latestServiceStatuses))
+        .exceptionally(e -> {
+          errors.add("health", e);
+          return Optional.of(Map.of());
+        });
     CompletableFuture<Counts> counts = CompletableFuture.supplyAsync(() -> counts(namespaces), blocking);
     return CompletableFuture.allOf(outcomes, p95, statuses, counts).thenApply(ignored -> {
       double rps = 0;
@@ -92,8 +88,19 @@ public record MeshOverviewService(PrometheusClient prometheus, HealthService hea
       double latency = p95.join().isEmpty() ? Double.NaN : p95.join().get(0).value();
       Counts c = counts.join();
       return new MeshOverview(ratesKnown ? rps : Double.NaN, ratesKnown && rps > 0 ? failed / rps : ratesKnown ? 0 : Double.NaN,
-          latency, 1, c.services(), c.workloads(), c.pods(), validationIssues(namespaces), statuses.join(), health.enabled(), errors.list());
+          latency, 1, c.services(), c.workloads(), c.pods(), validationIssues(namespaces), statuses.join().orElse(Map.of()), statuses.join().isPresent(), errors.list());
     });
+  }
+
+  /** How many services are in each health status at the latest step. */
+  private static Map<String, Integer> latestServiceStatuses(Map<String, List<HealthScore>> timelines) {
+    Map<String, Integer> counts = new TreeMap<>();
+    timelines.forEach((id, timeline) -> {
+      if (id.startsWith("service:") && !timeline.isEmpty()) {
+        counts.merge(timeline.get(timeline.size() - 1).status().name(), 1, Integer::sum);
+      }
+    });
+    return counts;
   }
 
   /**

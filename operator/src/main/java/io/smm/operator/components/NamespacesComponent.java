@@ -23,23 +23,31 @@ public final class NamespacesComponent implements Component {
     return "namespaces";
   }
 
-  @Override
-  public List<DesiredResource> desired(ControlPlaneConfig config) {
-    Set<String> used = new LinkedHashSet<>();
-    Set<String> all = new LinkedHashSet<>();
-    for (Component c : users) {
-      for (DesiredResource r : c.desired(config)) {
-        String ns = r.object().getMetadata().getNamespace();
-        if (ns != null) {
-          all.add(ns);
-          if (r.present()) {
-            used.add(ns);
+  /** The namespaces the components could use ({@code all}) and those an enabled one uses ({@code used}). */
+  record Use(Set<String> all, Set<String> used) {
+    static Use of(List<Component> components, ControlPlaneConfig config) {
+      Set<String> used = new LinkedHashSet<>();
+      Set<String> all = new LinkedHashSet<>();
+      for (Component c : components) {
+        for (DesiredResource r : c.desired(config)) {
+          String ns = r.object().getMetadata().getNamespace();
+          if (ns != null) {
+            all.add(ns);
+            if (r.present()) {
+              used.add(ns);
+            }
           }
         }
       }
+      return new Use(all, used);
     }
+  }
+
+  @Override
+  public List<DesiredResource> desired(ControlPlaneConfig config) {
+    Use use = Use.of(users, config);
     List<DesiredResource> out = new ArrayList<>();
-    all.forEach(ns -> out.add(new DesiredResource(Workloads.namespace(ns), used.contains(ns), true)));
+    use.all().forEach(ns -> out.add(new DesiredResource(Workloads.namespace(ns), use.used().contains(ns), true)));
     return out;
   }
 }

@@ -34,11 +34,7 @@ public final class RegistryAccessComponent implements Component {
   @Override
   public List<DesiredResource> desired(ControlPlaneConfig config) {
     boolean enabled = config.enabled("registryAccess");
-    Set<String> namespaces = new LinkedHashSet<>();
-    for (Component c : users) {
-      c.desired(config).stream().filter(DesiredResource::present).map(r -> r.object().getMetadata().getNamespace())
-          .filter(ns -> ns != null).forEach(namespaces::add);
-    }
+    Set<String> namespaces = new LinkedHashSet<>(NamespacesComponent.Use.of(users, config).used());
     namespaces.add(config.istioNamespace());
     List<DesiredResource> out = new ArrayList<>();
     Set<String> declared = new LinkedHashSet<>();

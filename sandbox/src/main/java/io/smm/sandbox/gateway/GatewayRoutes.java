@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -81,7 +82,7 @@ final class GatewayRoutes {
       return Optional.empty();
     }
     List<GenericKubernetesResource> services = new ArrayList<>(list("VirtualService"));
-    services.sort(java.util.Comparator.comparing((GenericKubernetesResource v) -> String.valueOf(v.getMetadata().getCreationTimestamp()))
+    services.sort(Comparator.comparing((GenericKubernetesResource v) -> String.valueOf(v.getMetadata().getCreationTimestamp()))
         .thenComparing(v -> v.getMetadata().getName()));
     for (GenericKubernetesResource vs : services) {
       JsonNode spec = spec(vs);

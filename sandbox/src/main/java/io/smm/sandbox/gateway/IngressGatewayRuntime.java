@@ -13,7 +13,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +99,7 @@ public final class IngressGatewayRuntime implements PodRuntime, AutoCloseable {
         started.add(server);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot listen on 127.0.0.1:" + hostPort + " for " + service.getMetadata().getName(), e);
-      } catch (java.security.GeneralSecurityException e) {
+      } catch (GeneralSecurityException e) {
         throw new IllegalStateException(e);
       }
     }
@@ -137,7 +139,7 @@ public final class IngressGatewayRuntime implements PodRuntime, AutoCloseable {
         Optional<String> address = proxy.address(d.namespace(), backend.getMetadata().getName(), target);
         if (address.isPresent()) {
           try {
-            return Optional.of(PlainHttp.get(java.net.URI.create("http://" + address.get()), host, pathAndQuery));
+            return Optional.of(PlainHttp.get(URI.create("http://" + address.get()), host, pathAndQuery));
           } catch (IOException e) {
             // the next endpoint, as Envoy retries a connect failure
           }

@@ -3,7 +3,6 @@ package io.smm.sandbox.testing;
 import io.smm.sandbox.istiod.MeshCa;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,8 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 
 /**
  * Let's Encrypt's own test ACME server (Debian's `pebble` package), for tests: pebble on 127.0.0.1
@@ -44,9 +41,8 @@ public final class Pebble implements AutoCloseable {
     MeshCa.Workload listener = listenerCa.issue("pebble", "pebble", "localhost");
     Path cert = dir.resolve("cert.pem");
     Path key = dir.resolve("key.pem");
-    Files.writeString(cert, pem(listener.certificate()));
-    // PKCS#8: Go's TLS stack does not read the SEC1 form BouncyCastle would write for the JDK's EC key.
-    Files.writeString(key, pem(new JcaPKCS8Generator(listener.key(), null).generate()));
+    Files.writeString(cert, Pem.certificate(listener.certificate()));
+    Files.writeString(key, Pem.privateKey(listener.key()));
     int dnsPort = freePort();
     Path config = dir.resolve("pebble-config.json");
     Files.writeString(config, """
@@ -127,14 +123,6 @@ public final class Pebble implements AutoCloseable {
       }
     }
     throw new IllegalStateException(binary + " is not on PATH: install Debian's pebble package (scripts/setup does)");
-  }
-
-  private static String pem(Object o) throws IOException {
-    StringWriter out = new StringWriter();
-    try (JcaPEMWriter w = new JcaPEMWriter(out)) {
-      w.writeObject(o);
-    }
-    return out.toString();
   }
 
   @Override
