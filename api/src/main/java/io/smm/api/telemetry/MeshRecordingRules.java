@@ -1,9 +1,12 @@
 package io.smm.api.telemetry;
 
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The mesh's aggregates, recorded by Prometheus on every evaluation so that a topology of
@@ -38,8 +41,12 @@ public final class MeshRecordingRules {
 
   public static final String GROUP = "smm-mesh-telemetry";
 
-  /** A recorded series: its name and the expression Prometheus evaluates for it. */
-  public record Rule(String record, String expr) {}
+  /** A recorded series: its name, the expression Prometheus evaluates for it, and labels it adds (e.g. the quantile). */
+  public record Rule(String record, String expr, Map<String, String> labels) {
+    public Rule(String record, String expr) {
+      this(record, expr, Map.of());
+    }
+  }
 
   public static final Rule REQUESTS = new Rule("edge:istio_requests:rate1m",
       "sum by (" + EDGE + ",response_code,grpc_response_status,response_flags) (" + clientView("istio_requests_total") + ")");
@@ -64,10 +71,62 @@ public final class MeshRecordingRules {
   public static final Rule WORKLOAD_TCP_CONNECTIONS = new Rule("workload:istio_tcp_connections_opened:rate1m",
       "sum by (" + WORKLOAD + ") (rate(istio_tcp_connections_opened_total{reporter=\"destination\"}[1m]))");
 
-  public static final List<Rule> ALL = List.of(REQUESTS, DURATION_BUCKETS, TCP_SENT, TCP_RECEIVED, SECURITY, TCP_CONNECTIONS,
+  // Latency quantiles computed by Prometheus once per evaluation from the buckets above, so that a
+  // page reads three numbers per edge instead of twenty buckets. The graph's edges are halves of a
+  // call (client -> service, service -> server), each summing the calls of the other half's ends.
+  /** The labels of the graph's client -> service edge, and of its service -> server edge. */
+  public static final String CLIENT_SERVICE = "source_cluster,source_workload_namespace,source_workload,source_app,source_version,"
+      + "destination_cluster,destination_service_namespace,destination_service_name,destination_service,request_protocol";
+  public static final String SERVICE_SERVER = "destination_cluster,destination_service_namespace,destination_service_name,"
+      + "destination_service,destination_workload_namespace,destination_workload,destination_app,destination_version,request_protocol";
+  /** The labels naming a service in the client view (what its callers got). */
+  public static final String SERVICE = "destination_cluster,destination_service_namespace,destination_service_name";
+
+  /** The quantiles the topology shows per edge; health judges on the 95th. */
+  public static final List<String> QUANTILES = List.of("0.5", "0.95", "0.99");
+  public static final String P95 = "0.95";
+
+  /** Per graph edge and quantile (label {@code quantile}), in milliseconds. */
+  public static final String CLIENT_SERVICE_LATENCY = "client_service_quantile:istio_request_duration_milliseconds:rate1m";
+  public static final String SERVICE_SERVER_LATENCY = "service_server_quantile:istio_request_duration_milliseconds:rate1m";
+  /** The 95th percentile per service (client view) and per workload (server view), for health. */
+  public static final Rule SERVICE_P95 = quantile("service_quantile:istio_request_duration_milliseconds:rate1m", P95,
+      "sum by (" + SERVICE + ",le) (" + DURATION_BUCKETS.record() + ")");
+  public static final Rule WORKLOAD_P95 = quantile("workload_quantile:istio_request_duration_milliseconds:rate1m", P95,
+      WORKLOAD_DURATION_BUCKETS.record());
+
+  public static final List<Rule> LATENCY_QUANTILES = latencyQuantiles();
+
+  /** The rules over Istio's metrics, and those over their series (Prometheus evaluates a group in order: they come after). */
+  public static final List<Rule> BASE = List.of(REQUESTS, DURATION_BUCKETS, TCP_SENT, TCP_RECEIVED, SECURITY, TCP_CONNECTIONS,
       WORKLOAD_REQUESTS, WORKLOAD_DURATION_BUCKETS, WORKLOAD_TCP_CONNECTIONS);
+  public static final List<Rule> DERIVED = derived();
+
+  public static final List<Rule> ALL = Stream.concat(BASE.stream(), DERIVED.stream()).toList();
 
   private MeshRecordingRules() {}
+
+  private static List<Rule> derived() {
+    List<Rule> rules = new ArrayList<>(LATENCY_QUANTILES);
+    rules.add(SERVICE_P95);
+    rules.add(WORKLOAD_P95);
+    return List.copyOf(rules);
+  }
+
+  private static List<Rule> latencyQuantiles() {
+    List<Rule> rules = new ArrayList<>();
+    for (String q : QUANTILES) {
+      rules.add(quantile(CLIENT_SERVICE_LATENCY, q, "sum by (" + CLIENT_SERVICE + ",le) (" + DURATION_BUCKETS.record() + ")"));
+    }
+    for (String q : QUANTILES) {
+      rules.add(quantile(SERVICE_SERVER_LATENCY, q, "sum by (" + SERVICE_SERVER + ",le) (" + DURATION_BUCKETS.record() + ")"));
+    }
+    return List.copyOf(rules);
+  }
+
+  private static Rule quantile(String record, String q, String buckets) {
+    return new Rule(record, "histogram_quantile(" + q + ", " + buckets + ")", Map.of("quantile", q));
+  }
 
   private static String clientView(String metric) {
     return CLIENT_VIEW.stream().map(s -> "rate(" + metric + "{" + s + "}[1m])").collect(Collectors.joining(" or "));
@@ -75,11 +134,30 @@ public final class MeshRecordingRules {
 
   /** The rule group, as a PrometheusRule's spec and a Prometheus rule file both hold it: {groups: [this]}. */
   public static Map<String, Object> group() {
-    return Map.of("name", GROUP, "rules", ALL.stream().map(r -> Map.of("record", r.record(), "expr", r.expr())).toList());
+    return group(ALL);
+  }
+
+  /** A group of these rules under the group's name (a backfill takes the derived ones in a second pass: it cannot chain rules). */
+  public static Map<String, Object> group(List<Rule> rules) {
+    return Map.of("name", GROUP, "rules", rules.stream().map(MeshRecordingRules::rule).toList());
+  }
+
+  private static Map<String, Object> rule(Rule r) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("record", r.record());
+    out.put("expr", r.expr());
+    if (!r.labels().isEmpty()) {
+      out.put("labels", r.labels());
+    }
+    return out;
   }
 
   /** The rule group as a Prometheus rule file (what a user puts in rule_files). */
   public static String ruleFile() {
-    return Serialization.asYaml(Map.of("groups", List.of(group())));
+    return ruleFile(ALL);
+  }
+
+  public static String ruleFile(List<Rule> rules) {
+    return Serialization.asYaml(Map.of("groups", List.of(group(rules))));
   }
 }

@@ -32,6 +32,41 @@ public final class TelemetryQueries {
     return namespaces.isEmpty() ? rule.record() : eitherSide(namespaces, matcher -> rule.record() + "{" + matcher + "}");
   }
 
+  /** The graph's two kinds of edge: a client calling a service, a service served by a workload. */
+  public enum Half {
+    CLIENT_SERVICE(MeshRecordingRules.CLIENT_SERVICE, MeshRecordingRules.CLIENT_SERVICE_LATENCY, "client -> service"),
+    SERVICE_SERVER(MeshRecordingRules.SERVICE_SERVER, MeshRecordingRules.SERVICE_SERVER_LATENCY, "service -> workload");
+
+    private final String labels;
+    private final String recordedQuantiles;
+    private final String description;
+
+    Half(String labels, String recordedQuantiles, String description) {
+      this.labels = labels;
+      this.recordedQuantiles = recordedQuantiles;
+      this.description = description;
+    }
+
+    public String describe() {
+      return description;
+    }
+  }
+
+  /**
+   * Latency quantiles (ms) per edge of one half, labelled {@code quantile}, computed by Prometheus:
+   * as recorded for the whole mesh; for some namespaces from their recorded buckets (the recorded
+   * quantiles sum the calls of every client, the namespaces' view only theirs).
+   */
+  public static String latencyQuantiles(Half half, Set<String> namespaces) {
+    if (namespaces.isEmpty()) {
+      return half.recordedQuantiles;
+    }
+    String buckets = "sum by (" + half.labels + ",le) (" + recorded(MeshRecordingRules.DURATION_BUCKETS, namespaces) + ")";
+    return MeshRecordingRules.QUANTILES.stream()
+        .map(q -> "label_replace(histogram_quantile(" + q + ", " + buckets + "), \"quantile\", \"" + q + "\", \"\", \"\")")
+        .collect(Collectors.joining(" or "));
+  }
+
   /** HTTP and gRPC requests per second by edge, response code, gRPC status and response flags. */
   public static String requestRates(Set<String> namespaces, Duration window) {
     return "sum by (" + EDGE + ",response_code,grpc_response_status,response_flags) ("
@@ -55,7 +90,7 @@ public final class TelemetryQueries {
   }
 
   /** The labels naming a service in the client view, and a workload in the server view. */
-  public static final String SERVICE = "destination_cluster,destination_service_namespace,destination_service_name";
+  public static final String SERVICE = MeshRecordingRules.SERVICE;
   public static final String WORKLOAD = MeshRecordingRules.WORKLOAD;
   private static final String OUTCOME = MeshRecordingRules.OUTCOME;
 
@@ -70,8 +105,19 @@ public final class TelemetryQueries {
       return "sum by (" + SERVICE + "," + OUTCOME + ") (" + recorded(MeshRecordingRules.REQUESTS, namespaces) + ")";
     }
 
+    /**
+     * As recorded for the services in the namespaces (all their callers); a service elsewhere that
+     * the namespaces call is judged on their calls only, as with the raw metrics, from its buckets.
+     */
     public static String serviceP95(Set<String> namespaces) {
-      return "histogram_quantile(0.95, sum by (" + SERVICE + ",le) (" + recorded(MeshRecordingRules.DURATION_BUCKETS, namespaces) + "))";
+      String recorded = MeshRecordingRules.SERVICE_P95.record() + "{quantile=\"" + MeshRecordingRules.P95 + "\"";
+      if (namespaces.isEmpty()) {
+        return recorded + "}";
+      }
+      String regex = regex(namespaces);
+      return recorded + ",destination_service_namespace=~\"" + regex + "\"} or histogram_quantile(0.95, sum by (" + SERVICE + ",le) ("
+          + MeshRecordingRules.DURATION_BUCKETS.record() + "{source_workload_namespace=~\"" + regex
+          + "\",destination_service_namespace!~\"" + regex + "\"}))";
     }
 
     public static String serviceTcpConnections(Set<String> namespaces) {
@@ -83,7 +129,8 @@ public final class TelemetryQueries {
     }
 
     public static String workloadP95(Set<String> namespaces) {
-      return "histogram_quantile(0.95, " + MeshRecordingRules.WORKLOAD_DURATION_BUCKETS.record() + workloadFilter(namespaces) + ")";
+      return MeshRecordingRules.WORKLOAD_P95.record() + "{quantile=\"" + MeshRecordingRules.P95 + "\""
+          + (namespaces.isEmpty() ? "" : ",destination_workload_namespace=~\"" + regex(namespaces) + "\"") + "}";
     }
 
     public static String workloadTcpConnections(Set<String> namespaces) {

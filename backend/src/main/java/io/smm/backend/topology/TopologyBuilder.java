@@ -5,6 +5,7 @@ import io.smm.backend.telemetry.EntityIds;
 import io.smm.backend.telemetry.HistogramQuantile;
 import io.smm.backend.telemetry.RequestOutcome;
 import io.smm.backend.telemetry.ServiceRef;
+import io.smm.backend.telemetry.TelemetryQueries;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,6 +46,8 @@ public final class TopologyBuilder {
     double securityKnown;
     final Map<String, Double> codes = new HashMap<>();
     final Map<Double, Double> buckets = new HashMap<>();
+    /** Quantile -> ms, when Prometheus computed them (then the buckets are not read). */
+    final Map<Double, Double> quantiles = new HashMap<>();
 
     EdgeTotals(String source, String target, String protocol) {
       this.source = source;
@@ -99,6 +102,30 @@ public final class TopologyBuilder {
     for (EdgeTotals e : path(s)) {
       e.buckets.merge(le, s.value(), Double::sum);
     }
+    return this;
+  }
+
+  /**
+   * A latency quantile Prometheus computed for an edge of one half ({@link TelemetryQueries#latencyQuantiles}).
+   * One node per workload only: app, namespace and cluster nodes merge edges, and quantiles do not add up.
+   */
+  public TopologyBuilder latencyQuantile(Sample s, TelemetryQueries.Half half) {
+    if (grouping != TopologyNode.Grouping.WORKLOAD) {
+      throw new IllegalStateException("quantiles per edge need one node per workload, not per " + grouping);
+    }
+    String protocol = protocol(s);
+    EdgeTotals e;
+    if (half == TelemetryQueries.Half.CLIENT_SERVICE) {
+      e = edge(clientNode(s), serviceNode(s), protocol);
+    } else {
+      String server = serverNode(s);
+      if (server == null) {
+        return this;
+      }
+      e = edge(serviceNode(s), server, protocol);
+    }
+    // Label sets that name one edge differently (a missing cluster label is the default cluster) keep the slower.
+    e.quantiles.merge(Double.parseDouble(s.label("quantile")), s.value(), (a, b) -> Double.isNaN(a) ? b : Double.isNaN(b) ? a : Math.max(a, b));
     return this;
   }
 
@@ -159,7 +186,7 @@ public final class TopologyBuilder {
       List<HistogramQuantile.Bucket> b = e.buckets.entrySet().stream()
           .map(x -> new HistogramQuantile.Bucket(x.getKey(), x.getValue())).toList();
       out.add(new TopologyEdge(e.source, e.target, e.protocol, e.requests, e.requests > 0 ? e.errors / e.requests : 0,
-          HistogramQuantile.of(0.5, b), HistogramQuantile.of(0.95, b), HistogramQuantile.of(0.99, b), e.tcpSent, e.tcpReceived,
+          quantile(e, 0.5, b), quantile(e, 0.95, b), quantile(e, 0.99, b), e.tcpSent, e.tcpReceived,
           e.securityKnown > 0 ? e.secured / e.securityKnown : Double.NaN, Map.copyOf(e.codes)));
     }
     out.sort(Comparator.comparing(TopologyEdge::source).thenComparing(TopologyEdge::target).thenComparing(TopologyEdge::protocol));
@@ -169,9 +196,17 @@ public final class TopologyBuilder {
     return new Topology(time, window, n, out, List.copyOf(errors));
   }
 
+  private static double quantile(EdgeTotals e, double q, List<HistogramQuantile.Bucket> buckets) {
+    return e.quantiles.isEmpty() ? HistogramQuantile.of(q, buckets) : e.quantiles.getOrDefault(q, Double.NaN);
+  }
+
+  private static String protocol(Sample s) {
+    return s.label("request_protocol").isEmpty() ? "unknown" : s.label("request_protocol");
+  }
+
   /** The edges a series contributes to: client -> service, and service -> server when the server is known. */
   private List<EdgeTotals> path(Sample s) {
-    String protocol = s.label("request_protocol").isEmpty() ? "unknown" : s.label("request_protocol");
+    String protocol = protocol(s);
     String client = clientNode(s);
     String service = serviceNode(s);
     if (grouped()) {

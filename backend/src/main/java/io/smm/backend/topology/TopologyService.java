@@ -34,6 +34,11 @@ public final class TopologyService {
   private static final Duration HEALTH_BASELINE = Duration.ofHours(1);
   /** How long an answer serves identical requests: a third of Istio's 15 s scrape interval, within which little new arrives. */
   public static final Duration ANSWER_REUSE = Duration.ofSeconds(5);
+  /**
+   * How long LIVE views go straight to the raw metrics after one found no recorded series (rules
+   * not installed, a user's own Prometheus): the rules' interval, after which they would have run.
+   */
+  static final Duration NO_RULES_MEMORY = Duration.ofSeconds(MeshRecordingRules.WINDOW_SECONDS);
 
   /** What a request asks for (time null: LIVE); equal keys get the same answer. */
   private record Question(Set<String> namespaces, Instant time, Duration window, boolean idleNodes, TopologyNode.Grouping grouping) {}
@@ -44,6 +49,9 @@ public final class TopologyService {
   private final String cluster;
   private final Executor blocking;
   private final SharedEvaluations<Question, Topology> shared;
+  private final LongSupplier nanoClock;
+  /** nanoClock time until which LIVE views skip the recorded attempt; null: try it. */
+  private volatile Long rawUntil;
 
   public TopologyService(PrometheusClient prometheus, ClusterQueries clusters, HealthService health, String cluster, Executor blocking) {
     this(prometheus, clusters, health, cluster, blocking, ANSWER_REUSE, System::nanoTime);
@@ -57,6 +65,7 @@ public final class TopologyService {
     this.cluster = cluster;
     this.blocking = blocking;
     this.shared = new SharedEvaluations<>(answerReuse.toNanos(), 64, nanoClock);
+    this.nanoClock = nanoClock;
   }
 
   public CompletableFuture<Topology> topology(Set<String> namespaces, Instant time, Duration window, boolean idleNodes) {
@@ -68,8 +77,20 @@ public final class TopologyService {
       TopologyNode.Grouping grouping) {
     // Identical questions share one evaluation (fifty open dashboards, one TIMELINE instant looked at
     // by many), and an answer serves for a few seconds; it stops when everyone waiting for it hung up.
-    return shared.get(new Question(Set.copyOf(namespaces), time, window, idleNodes, grouping), QueryScope.current(),
-        scope -> evaluate(namespaces, time == null ? Instant.now() : time, window, idleNodes, grouping, true));
+    return shared.get(new Question(Set.copyOf(namespaces), time, window, idleNodes, grouping), QueryScope.current(), scope -> {
+      if (time != null) {
+        return evaluate(namespaces, time, window, idleNodes, grouping, true);
+      }
+      Long until = rawUntil;
+      boolean rulesMissing = until != null && nanoClock.getAsLong() - until < 0;
+      return evaluate(namespaces, Instant.now(), window, idleNodes, grouping, !rulesMissing).thenApply(t -> {
+        if (!rulesMissing && t.telemetry() == TelemetryQueries.Source.RAW && window.toSeconds() == MeshRecordingRules.WINDOW_SECONDS
+            && t.errors().isEmpty()) {
+          rawUntil = nanoClock.getAsLong() + NO_RULES_MEMORY.toNanos();
+        }
+        return t;
+      });
+    });
   }
 
   /** @param preferRecorded read the recording rules' series where they exist (false: the raw metrics, to compare) */
@@ -84,10 +105,10 @@ public final class TopologyService {
     // a TIMELINE instant from before they existed.
     QueryScope scope = QueryScope.current();
     CompletableFuture<Traffic> traffic = !preferRecorded || window.toSeconds() != MeshRecordingRules.WINDOW_SECONDS
-        ? traffic(TelemetryQueries.Source.RAW, namespaces, at, window, builder)
-        : traffic(TelemetryQueries.Source.RECORDED, namespaces, at, window, builder).thenCompose(recorded ->
+        ? traffic(TelemetryQueries.Source.RAW, namespaces, at, window, grouping, builder)
+        : traffic(TelemetryQueries.Source.RECORDED, namespaces, at, window, grouping, builder).thenCompose(recorded ->
             recorded.found() || !recorded.errors().list().isEmpty() ? CompletableFuture.completedFuture(recorded)
-                : scope.run(() -> traffic(TelemetryQueries.Source.RAW, namespaces, at, window, builder)));
+                : scope.run(() -> traffic(TelemetryQueries.Source.RAW, namespaces, at, window, grouping, builder)));
     // Read even without idle nodes: it is what tells gateways and VMs apart from other workloads.
     CompletableFuture<List<KnownWorkload>> known = CompletableFuture.supplyAsync(() -> clusters.workloads(List.copyOf(namespaces))
         .stream().map(w -> new KnownWorkload(cluster, w.namespace(), w.name(), w.app(), w.version(),
@@ -126,20 +147,30 @@ public final class TopologyService {
   }
 
   private CompletableFuture<Traffic> traffic(TelemetryQueries.Source source, Set<String> namespaces, Instant at, Duration window,
-      TopologyBuilder builder) {
+      TopologyNode.Grouping grouping, TopologyBuilder builder) {
     PartErrors errors = new PartErrors();
     boolean recorded = source == TelemetryQueries.Source.RECORDED;
-    List<Part> parts = List.of(
+    List<Part> parts = new ArrayList<>(List.of(
         part("request rates", recorded ? TelemetryQueries.recorded(MeshRecordingRules.REQUESTS, namespaces)
-            : TelemetryQueries.requestRates(namespaces, window), at, builder::requests, errors),
-        part("latency", recorded ? TelemetryQueries.recorded(MeshRecordingRules.DURATION_BUCKETS, namespaces)
-            : TelemetryQueries.durationBuckets(namespaces, window), at, builder::durationBucket, errors),
+            : TelemetryQueries.requestRates(namespaces, window), at, builder::requests, errors)));
+    if (recorded && grouping == TopologyNode.Grouping.WORKLOAD) {
+      // Quantiles per edge from Prometheus (recorded, or from the recorded buckets of the namespaces): three
+      // numbers per edge instead of every bucket. Grouped nodes merge edges, so they fold the buckets here.
+      for (TelemetryQueries.Half half : TelemetryQueries.Half.values()) {
+        parts.add(part("latency (" + half.describe() + ")", TelemetryQueries.latencyQuantiles(half, namespaces), at,
+            s -> builder.latencyQuantile(s, half), errors));
+      }
+    } else {
+      parts.add(part("latency", recorded ? TelemetryQueries.recorded(MeshRecordingRules.DURATION_BUCKETS, namespaces)
+          : TelemetryQueries.durationBuckets(namespaces, window), at, builder::durationBucket, errors));
+    }
+    parts.addAll(List.of(
         part("TCP bytes sent", recorded ? TelemetryQueries.recorded(MeshRecordingRules.TCP_SENT, namespaces)
             : TelemetryQueries.tcpBytes("sent", namespaces, window), at, builder::tcpSent, errors),
         part("TCP bytes received", recorded ? TelemetryQueries.recorded(MeshRecordingRules.TCP_RECEIVED, namespaces)
             : TelemetryQueries.tcpBytes("received", namespaces, window), at, builder::tcpReceived, errors),
         part("mTLS", recorded ? TelemetryQueries.recorded(MeshRecordingRules.SECURITY, namespaces)
-            : TelemetryQueries.security(namespaces, window), at, builder::security, errors));
+            : TelemetryQueries.security(namespaces, window), at, builder::security, errors)));
     return CompletableFuture.allOf(parts.stream().map(Part::samples).toArray(CompletableFuture[]::new))
         .thenApply(ignored -> new Traffic(source, parts, errors));
   }

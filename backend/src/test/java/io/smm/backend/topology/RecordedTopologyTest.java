@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ForkJoinPool;
@@ -92,6 +93,13 @@ class RecordedTopologyTest {
       }
       p.counter("istio_request_duration_milliseconds_bucket", with(call(reporter, "front-v1", "shop", "cart", "200", "http"), "le",
           "+Inf"), from, NOW, 10, 0);
+      p.counter("istio_requests_total", call(reporter, "admin-v1", "ops", "cart", "200", "http"), from, NOW, 5, 0);
+      for (double le : new double[] {5, 25, 100, 500}) { // slower than front's calls: between 100 and 500 ms
+        p.counter("istio_request_duration_milliseconds_bucket", with(call(reporter, "admin-v1", "ops", "cart", "200", "http"), "le",
+            Double.toString(le)), from, NOW, le < 100 ? 0 : le == 100 ? 0.05 : 5, 0);
+      }
+      p.counter("istio_request_duration_milliseconds_bucket", with(call(reporter, "admin-v1", "ops", "cart", "200", "http"), "le",
+          "+Inf"), from, NOW, 5, 0);
       p.counter("istio_tcp_sent_bytes_total", call(reporter, "cart-v1", "shop", "db", "0", "tcp"), from, NOW, 2048, 0);
       p.counter("istio_tcp_received_bytes_total", call(reporter, "cart-v1", "shop", "db", "0", "tcp"), from, NOW, 512, 0);
     }
@@ -119,7 +127,7 @@ class RecordedTopologyTest {
   void theGraphFromRecordedSeriesIsTheGraphFromRawMetrics() {
     Instant at = Instant.now();
     Duration window = Duration.ofMinutes(1);
-    for (Set<String> namespaces : new Set[] {Set.of(), Set.of("shop")}) {
+    for (Set<String> namespaces : new Set[] {Set.of(), Set.of("shop"), Set.of("ops")}) {
       Topology recorded = service.evaluate(namespaces, at, window, false, TopologyNode.Grouping.WORKLOAD, true).join();
       Topology raw = service.evaluate(namespaces, at, window, false, TopologyNode.Grouping.WORKLOAD, false).join();
       assertThat(recorded.telemetry()).isEqualTo(TelemetryQueries.Source.RECORDED);
@@ -128,7 +136,7 @@ class RecordedTopologyTest {
       assertThat(recorded.nodes()).extracting(TopologyNode::id).containsExactlyElementsOf(raw.nodes().stream().map(TopologyNode::id).toList());
       Map<String, TopologyEdge> rawEdges = byKey(raw);
       Map<String, TopologyEdge> recordedEdges = byKey(recorded);
-      assertThat(recordedEdges.keySet()).isEqualTo(rawEdges.keySet()).hasSizeGreaterThanOrEqualTo(6);
+      assertThat(recordedEdges.keySet()).isEqualTo(rawEdges.keySet()).hasSizeGreaterThanOrEqualTo(namespaces.contains("ops") ? 2 : 6);
       recordedEdges.forEach((key, e) -> {
         TopologyEdge r = rawEdges.get(key);
         assertThat(e.requestsPerSecond()).as(key).isCloseTo(r.requestsPerSecond(), within(1e-6 + r.requestsPerSecond() * 0.01));
@@ -136,8 +144,13 @@ class RecordedTopologyTest {
         assertThat(e.tcpSentBytesPerSecond()).as(key).isCloseTo(r.tcpSentBytesPerSecond(), within(1e-6 + r.tcpSentBytesPerSecond() * 0.01));
         assertThat(e.tcpReceivedBytesPerSecond()).as(key)
             .isCloseTo(r.tcpReceivedBytesPerSecond(), within(1e-6 + r.tcpReceivedBytesPerSecond() * 0.01));
-        if (!Double.isNaN(r.p95())) {
-          assertThat(e.p95()).as(key).isCloseTo(r.p95(), within(r.p95() * 0.01));
+        for (Function<TopologyEdge, Double> q : List.<Function<TopologyEdge, Double>>of(TopologyEdge::p50, TopologyEdge::p95,
+            TopologyEdge::p99)) {
+          if (Double.isNaN(q.apply(r))) {
+            assertThat(q.apply(e)).as(key).isNaN();
+          } else {
+            assertThat(q.apply(e)).as(key).isCloseTo(q.apply(r), within(q.apply(r) * 0.01));
+          }
         }
         if (!Double.isNaN(r.mtlsRatio())) {
           assertThat(e.mtlsRatio()).as(key).isCloseTo(r.mtlsRatio(), within(1e-6));
@@ -160,10 +173,23 @@ class RecordedTopologyTest {
   void healthFromRecordedSeriesIsHealthFromRawMetrics() {
     Instant at = Instant.now();
     HealthService.Span span = new HealthService.Span(at, Duration.ZERO, Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofMinutes(2));
-    Map<String, java.util.List<HealthScore>> recorded = health.timelines(Set.of("shop"), span, at, TelemetryQueries.Source.RECORDED).join();
-    Map<String, java.util.List<HealthScore>> raw = health.timelines(Set.of("shop"), span, at, TelemetryQueries.Source.RAW).join();
-    assertThat(recorded.keySet()).isEqualTo(raw.keySet()).contains("service:c1/shop/cart", "workload:c1/shop/cart-v1",
-        "workload:c1/shop/db-v1");
+    // ops calls cart in shop: from ops, cart is judged on ops' calls only, as the raw metrics judge it.
+    for (Set<String> namespaces : List.of(Set.of("shop"), Set.of("ops"), Set.<String>of())) {
+      Map<String, List<HealthScore>> recorded = health.timelines(namespaces, span, at, TelemetryQueries.Source.RECORDED).join();
+      Map<String, List<HealthScore>> raw = health.timelines(namespaces, span, at, TelemetryQueries.Source.RAW).join();
+      assertThat(recorded.keySet()).isEqualTo(raw.keySet()).contains("service:c1/shop/cart");
+      sameHealth(recorded, raw);
+    }
+    assertThat(cartP95(span, Set.of("ops"))).as("admin's calls alone are slower than everyone's")
+        .isGreaterThan(cartP95(span, Set.of("shop")) * 1.03);
+  }
+
+  static double cartP95(HealthService.Span span, Set<String> namespaces) {
+    List<HealthScore> cart = health.timelines(namespaces, span, span.end(), TelemetryQueries.Source.RECORDED).join().get("service:c1/shop/cart");
+    return cart.get(cart.size() - 1).p95Ms();
+  }
+
+  static void sameHealth(Map<String, List<HealthScore>> recorded, Map<String, List<HealthScore>> raw) {
     recorded.forEach((id, scores) -> {
       HealthScore r = raw.get(id).get(raw.get(id).size() - 1);
       HealthScore e = scores.get(scores.size() - 1);

@@ -181,8 +181,8 @@ class TopologyTimelineTest {
         .topology(Set.of("shop"), null, Duration.ofMinutes(1), true).join();
     assertThat(t.nodes()).extracting(TopologyNode::name).containsExactly("reports-v1");
     assertThat(t.nodes()).extracting(TopologyNode::health).containsOnlyNulls();
-    // The five topology queries and the health, each named.
-    assertThat(t.errors()).hasSize(6).allMatch(e -> e.contains("Prometheus at http://127.0.0.1:1/ is not reachable"))
+    // The six topology queries (latency per half of a call) and the health, each named.
+    assertThat(t.errors()).hasSize(7).allMatch(e -> e.contains("Prometheus at http://127.0.0.1:1/ is not reachable"))
         .anyMatch(e -> e.startsWith("health: "));
     assertThat(t.failure()).isEqualTo(PrometheusException.Kind.UNAVAILABLE);
     assertThat(at(SWITCH + 1800).nodes()).as("an unknown namespace filter is no error").isNotEmpty();
