@@ -34,16 +34,16 @@ public final class TelemetryQueries {
 
   /** The graph's two kinds of edge: a client calling a service, a service served by a workload. */
   public enum Half {
-    CLIENT_SERVICE(MeshRecordingRules.CLIENT_SERVICE, MeshRecordingRules.CLIENT_SERVICE_LATENCY, "client -> service"),
-    SERVICE_SERVER(MeshRecordingRules.SERVICE_SERVER, MeshRecordingRules.SERVICE_SERVER_LATENCY, "service -> workload");
+    CLIENT_SERVICE(MeshRecordingRules.CLIENT_SERVICE, MeshRecordingRules.CLIENT_SERVICE_P95, "client -> service"),
+    SERVICE_SERVER(MeshRecordingRules.SERVICE_SERVER, MeshRecordingRules.SERVICE_SERVER_P95, "service -> workload");
 
     private final String labels;
-    private final String recordedQuantiles;
+    private final MeshRecordingRules.Rule recordedP95;
     private final String description;
 
-    Half(String labels, String recordedQuantiles, String description) {
+    Half(String labels, MeshRecordingRules.Rule recordedP95, String description) {
       this.labels = labels;
-      this.recordedQuantiles = recordedQuantiles;
+      this.recordedP95 = recordedP95;
       this.description = description;
     }
 
@@ -53,18 +53,17 @@ public final class TelemetryQueries {
   }
 
   /**
-   * Latency quantiles (ms) per edge of one half, labelled {@code quantile}, computed by Prometheus:
-   * as recorded for the whole mesh; for some namespaces from their recorded buckets (the recorded
-   * quantiles sum the calls of every client, the namespaces' view only theirs).
+   * P95 latency (ms) per edge of one half, labelled quantile="0.95", computed by Prometheus: as
+   * recorded for the whole mesh; for some namespaces from their recorded buckets (the recorded
+   * quantile sums the calls of every client, the namespaces' view only theirs).
    */
-  public static String latencyQuantiles(Half half, Set<String> namespaces) {
+  public static String latencyP95(Half half, Set<String> namespaces) {
     if (namespaces.isEmpty()) {
-      return half.recordedQuantiles;
+      return half.recordedP95.record();
     }
-    String buckets = "sum by (" + half.labels + ",le) (" + recorded(MeshRecordingRules.DURATION_BUCKETS, namespaces) + ")";
-    return MeshRecordingRules.QUANTILES.stream()
-        .map(q -> "label_replace(histogram_quantile(" + q + ", " + buckets + "), \"quantile\", \"" + q + "\", \"\", \"\")")
-        .collect(Collectors.joining(" or "));
+    String p95 = MeshRecordingRules.P95;
+    return "label_replace(histogram_quantile(" + p95 + ", sum by (" + half.labels + ",le) ("
+        + recorded(MeshRecordingRules.DURATION_BUCKETS, namespaces) + ")), \"quantile\", \"" + p95 + "\", \"\", \"\")";
   }
 
   /** HTTP and gRPC requests per second by edge, response code, gRPC status and response flags. */

@@ -106,8 +106,9 @@ public final class TopologyBuilder {
   }
 
   /**
-   * A latency quantile Prometheus computed for an edge of one half ({@link TelemetryQueries#latencyQuantiles}).
-   * One node per workload only: app, namespace and cluster nodes merge edges, and quantiles do not add up.
+   * A latency quantile Prometheus computed for an edge of one half ({@link TelemetryQueries#latencyP95});
+   * the edge's other quantiles are then unknown. One node per workload only: app, namespace and
+   * cluster nodes merge edges, and quantiles do not add up.
    */
   public TopologyBuilder latencyQuantile(Sample s, TelemetryQueries.Half half) {
     if (grouping != TopologyNode.Grouping.WORKLOAD) {

@@ -154,10 +154,11 @@ public final class TopologyService {
         part("request rates", recorded ? TelemetryQueries.recorded(MeshRecordingRules.REQUESTS, namespaces)
             : TelemetryQueries.requestRates(namespaces, window), at, builder::requests, errors)));
     if (recorded && grouping == TopologyNode.Grouping.WORKLOAD) {
-      // Quantiles per edge from Prometheus (recorded, or from the recorded buckets of the namespaces): three
-      // numbers per edge instead of every bucket. Grouped nodes merge edges, so they fold the buckets here.
+      // P95 per edge from Prometheus (recorded, or from the recorded buckets of the namespaces): one number
+      // per edge instead of every bucket (P50 and P99 are left out). Grouped nodes merge edges, so they fold
+      // the buckets here.
       for (TelemetryQueries.Half half : TelemetryQueries.Half.values()) {
-        parts.add(part("latency (" + half.describe() + ")", TelemetryQueries.latencyQuantiles(half, namespaces), at,
+        parts.add(part("latency (" + half.describe() + ")", TelemetryQueries.latencyP95(half, namespaces), at,
             s -> builder.latencyQuantile(s, half), errors));
       }
     } else {

@@ -108,6 +108,12 @@ class ConcurrentTopologyTest {
         "c1"), "c1", ForkJoinPool.commonPool());
   }
 
+  /** Answers reused for 5 s of the given clock (nanoseconds). */
+  TopologyService topology(PrometheusClient prom, AtomicLong clock) {
+    return new TopologyService(prom, new ClusterQueries(client, "c1"), new HealthService(prom, new HealthScorer(HealthThresholds.DEFAULT),
+        "c1"), "c1", ForkJoinPool.commonPool(), Duration.ofSeconds(5), clock::get);
+  }
+
   @Test
   void aSlowTopologyDoesNotHoldUpAnotherUsersAndEachGetsItsOwnTraffic() {
     // Room for both users' queries at once: the per-server query limit is not what is under test.
@@ -133,11 +139,8 @@ class ConcurrentTopologyTest {
   /** Fifty dashboards refreshing LIVE cost one evaluation per few seconds; a TIMELINE instant is always evaluated. */
   @Test
   void identicalLiveRequestsShareOneEvaluationForAFewSeconds() {
-    PrometheusClient prom = prometheusClient(8);
     AtomicLong clock = new AtomicLong();
-    TopologyService topology = new TopologyService(prom, new ClusterQueries(client, "c1"),
-        new HealthService(prom, new HealthScorer(HealthThresholds.DEFAULT), "c1"), "c1", ForkJoinPool.commonPool(),
-        Duration.ofSeconds(5), clock::get);
+    TopologyService topology = topology(prometheusClient(8), clock);
     Duration window = Duration.ofMinutes(1);
 
     List<CompletableFuture<Topology>> dashboards = new ArrayList<>();
@@ -173,11 +176,8 @@ class ConcurrentTopologyTest {
    */
   @Test
   void withoutRecordingRulesLiveViewsGoStraightToTheRawMetricsForAMinute() {
-    PrometheusClient prom = prometheusClient(8);
     AtomicLong clock = new AtomicLong();
-    TopologyService topology = new TopologyService(prom, new ClusterQueries(client, "c1"),
-        new HealthService(prom, new HealthScorer(HealthThresholds.DEFAULT), "c1"), "c1", ForkJoinPool.commonPool(),
-        Duration.ofSeconds(5), clock::get);
+    TopologyService topology = topology(prometheusClient(8), clock);
     Duration window = Duration.ofMinutes(1);
 
     Topology first = topology.topology(Set.of("fast"), null, window, true).join();
