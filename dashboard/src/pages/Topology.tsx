@@ -11,6 +11,9 @@ import {
   EDGE_LABELS,
   GROUPINGS,
   HEALTH_COLORS,
+  collapseNamespaces,
+  collapsedByDefault,
+  findNodes,
   groupingOf,
   elements,
   formatBytes,
@@ -54,6 +57,29 @@ export function Topology({ params, setParams }: { params: Params; setParams: (p:
     { refreshMs: time ? undefined : refreshSeconds * 1000, keepWhileLoading: true });
   const load = state.status === 'ok' ? { status: 'ok' as const, ...state.data } : state;
 
+  // Large graphs open with namespaces collapsed (collapse= '' automatic, 'none', 'all'); expand= lists the opened ones.
+  const expanded = useMemo(() => new Set(listParam(params.expand)), [params.expand]);
+  const full = load.status === 'ok' ? load.topology : null;
+  const collapsed = !!full && (groupBy === 'WORKLOAD' || groupBy === 'APP')
+    && (params.collapse === 'all' || (params.collapse !== 'none' && collapsedByDefault(full)));
+  const shown = useMemo(() => (full && collapsed ? collapseNamespaces(full, expanded) : full), [full, collapsed, expanded]);
+  const [search, setSearch] = useState('');
+  const [focus, setFocus] = useState(0);
+  const matches = useMemo(() => (full ? findNodes(full, search) : []), [full, search]);
+  // A click on a collapsed namespace opens it; on anything else selects it.
+  const onSelect = (id: string) => {
+    const picked = shown?.nodes.find((n) => n.id === id);
+    if (picked?.members !== undefined) update({ expand: [...expanded, picked.namespace].join(',') });
+    else update({ node: id });
+  };
+  const find = () => {
+    const hit = matches[0];
+    if (!hit) return;
+    const opened = collapsed && hit.namespace && !expanded.has(hit.namespace) ? [...expanded, hit.namespace].join(',') : params.expand || '';
+    update({ node: hit.id, expand: opened });
+    setFocus((f) => f + 1);
+  };
+
   const minutesAgo = time ? Math.max(1, Math.round((Date.now() - new Date(time).getTime()) / 60_000)) : 0;
   return (
     <div className="topology-page">
@@ -65,6 +91,14 @@ export function Topology({ params, setParams }: { params: Params; setParams: (p:
         <label>
           <input type="checkbox" checked={boxes} onChange={(e) => update({ boxes: e.target.checked ? 'namespace' : '' })} /> namespace boxes
         </label>
+        <form className="node-search" role="search" onSubmit={(e) => { e.preventDefault(); find(); }}>
+          <input type="search" placeholder="Find a node" value={search} onChange={(e) => setSearch(e.target.value)} list="topology-node-names"
+            aria-label="Find a node" data-testid="node-search" />
+          <datalist id="topology-node-names">
+            {matches.map((n) => <option key={n.id} value={n.name}>{n.namespace}</option>)}
+          </datalist>
+          {search && !matches.length && <span className="muted" data-testid="node-search-none"> no such node</span>}
+        </form>
         <button type="button" onClick={() => setLoadForm(!loadForm)} data-testid="load-open" title="Generate test load">
           HTTP
         </button>
@@ -108,10 +142,24 @@ export function Topology({ params, setParams }: { params: Params; setParams: (p:
               Part of the topology is missing: {load.warnings.join('; ')}
             </div>
           )}
-          {load.topology.nodes.length === 0 ? (
+          {collapsed && (
+            <div className="banner banner-info" data-testid="collapsed-note">
+              {load.topology.nodes.length} nodes: each namespace is drawn as one node. Click one to open it, find a node by name, or{' '}
+              <button type="button" className="link" onClick={() => update({ collapse: 'none', expand: '' })} data-testid="show-all-nodes">
+                show every node
+              </button>.
+            </div>
+          )}
+          {!collapsed && params.collapse === 'none' && (
+            <button type="button" className="link" onClick={() => update({ collapse: 'all', expand: '' })} data-testid="collapse-namespaces">
+              Collapse namespaces
+            </button>
+          )}
+          {load.topology.nodes.length === 0 || !shown ? (
             <Empty>No workloads or traffic in {namespaces.length ? namespaces.join(', ') : 'any namespace'} {time ? 'at that time' : 'right now'}.</Empty>
           ) : (
-            <TopologyView topology={load.topology} mode={mode} boxes={boxes} selected={params.node || ''} onSelect={(id) => update({ node: id })} namespaces={namespaces} relayout={relayout} />
+            <TopologyView topology={shown} mode={mode} boxes={boxes} selected={params.node || ''} onSelect={onSelect} namespaces={namespaces}
+              relayout={relayout} focus={focus} />
           )}
         </>
       )}
@@ -136,6 +184,8 @@ const STYLE: cytoscape.StylesheetJson = [
       height: 34,
       'border-width': 2,
       'border-color': '#ffffff',
+      // Text too small to read is not drawn: a whole large mesh fitted on screen draws shapes only.
+      'min-zoomed-font-size': 7,
     },
   },
   { selector: 'node[kind = "service"]', style: { shape: 'triangle' } },
@@ -164,12 +214,18 @@ const STYLE: cytoscape.StylesheetJson = [
       'text-rotation': 'autorotate',
       'text-background-color': '#f4f6f9',
       'text-background-opacity': 1,
+      'min-zoomed-font-size': 7,
     },
   },
   { selector: 'edge[protocol = "tcp"]', style: { 'line-style': 'dashed' } },
+  // Thousands of curves cost seconds to draw; straight lines are a fraction of that.
+  { selector: 'edge.straight', style: { 'curve-style': 'straight' } },
 ];
 
-function TopologyView({ topology, mode, boxes, selected, onSelect, namespaces, relayout }: {
+/** Above this many edges they are drawn straight. */
+const STRAIGHT_EDGES_ABOVE = 1000;
+
+function TopologyView({ topology, mode, boxes, selected, onSelect, namespaces, relayout, focus }: {
   topology: TopologyData;
   mode: EdgeLabel;
   boxes: boolean;
@@ -178,13 +234,17 @@ function TopologyView({ topology, mode, boxes, selected, onSelect, namespaces, r
   namespaces: string[];
   /** Changes when the user asks for a new layout. */
   relayout: number;
+  /** Changes when the user found a node: the view centres on the selected one. */
+  focus: number;
 }) {
   const container = useRef<HTMLDivElement>(null);
   const cy = useRef<cytoscape.Core | null>(null);
   const [positions, setPositions] = useState('[]');
-  const [applied, setApplied] = useState({ updates: 0, layouts: 0 });
+  const [applied, setApplied] = useState({ updates: 0, layouts: 0, renderMs: 0 });
   const els = useMemo(() => elements(topology, mode, boxes), [topology, mode, boxes]);
   const shownBoxes = useRef<boolean | null>(null);
+  // Thousands of rows are only built when someone opens the table.
+  const [tableOpen, setTableOpen] = useState(false);
   const select = useRef(onSelect);
   select.current = onSelect;
 
@@ -213,7 +273,12 @@ function TopologyView({ topology, mode, boxes, selected, onSelect, namespaces, r
     instance.on('tap', (e) => {
       if (e.target === instance) select.current('');
     });
-    instance.on('pan zoom dragfree', recordPositions);
+    // Once the view rests: a pan fires dozens of events, and each record serialises every node.
+    let resting: ReturnType<typeof setTimeout> | undefined;
+    instance.on('pan zoom dragfree', () => {
+      clearTimeout(resting);
+      resting = setTimeout(recordPositions, 100);
+    });
     cy.current = instance;
     // The side panel takes width from the graph: follow the container's size.
     const resized = new ResizeObserver(() => {
@@ -223,6 +288,7 @@ function TopologyView({ topology, mode, boxes, selected, onSelect, namespaces, r
     });
     resized.observe(container.current);
     return () => {
+      clearTimeout(resting);
       resized.disconnect();
       instance.destroy();
       cy.current = null;
@@ -234,6 +300,9 @@ function TopologyView({ topology, mode, boxes, selected, onSelect, namespaces, r
   useEffect(() => {
     const c = cy.current;
     if (!c) return;
+    // How long applying a graph takes until the next frame is drawn (shown as data-render-ms, for the benchmark).
+    const started = performance.now();
+    const drawn = () => requestAnimationFrame(() => setApplied((a) => ({ ...a, renderMs: Math.round(performance.now() - started) })));
     const boxesChanged = shownBoxes.current !== null && shownBoxes.current !== boxes;
     if (boxesChanged) c.elements().remove(); // compound parents change: rebuild
     const before = c.nodes('[kind != "box"]').length;
@@ -241,17 +310,21 @@ function TopologyView({ topology, mode, boxes, selected, onSelect, namespaces, r
     let added = c.collection();
     c.batch(() => {
       c.elements().filter((e) => !incoming.has(e.id())).remove();
+      const fresh: cytoscape.ElementDefinition[] = [];
       els.forEach((el) => {
         const current = c.getElementById(el.data.id as string);
         if (current.nonempty()) current.data(el.data);
-        else added = added.union(c.add(el as cytoscape.ElementDefinition));
+        else fresh.push(el as cytoscape.ElementDefinition);
       });
+      added = c.add(fresh); // at once: adding one by one to a growing collection is quadratic in a large graph
+      c.edges().classes(c.edges().length > STRAIGHT_EDGES_ABOVE ? 'straight' : '');
     });
     const newNodes = added.nodes('[kind != "box"]');
     shownBoxes.current = boxes;
     setApplied((a) => ({ ...a, updates: a.updates + 1 }));
     if (needsLayout(before, newNodes.length, boxesChanged)) {
       layout();
+      drawn();
       return;
     }
     const placed = c.nodes('[kind != "box"]').not(newNodes).nodes().map((n) => ({ ...n.position() }));
@@ -261,6 +334,7 @@ function TopologyView({ topology, mode, boxes, selected, onSelect, namespaces, r
       placed.push(spot);
     });
     recordPositions();
+    drawn();
   }, [els, boxes, layout, recordPositions]);
 
   useEffect(() => {
@@ -274,23 +348,35 @@ function TopologyView({ topology, mode, boxes, selected, onSelect, namespaces, r
     if (selected) c.getElementById(selected).select();
   }, [selected, els]);
 
+  // Once per search: later refreshes leave the view where the user moves it.
+  const centred = useRef(0);
+  useEffect(() => {
+    const c = cy.current;
+    const found = c && selected ? c.getElementById(selected) : null;
+    if (!c || !found || found.empty() || focus === centred.current) return;
+    centred.current = focus;
+    c.zoom(Math.max(c.zoom(), 1.2));
+    c.center(found);
+    recordPositions();
+  }, [focus, selected, els, recordPositions]);
+
   const node = topology.nodes.find((n) => n.id === selected);
   return (
     <div className="topology">
       <div className="graph-wrap">
         <div className="graph" ref={container} data-testid="topology-graph" data-node-count={topology.nodes.length} data-nodes={positions}
-          data-updates={applied.updates} data-layouts={applied.layouts} />
+          data-updates={applied.updates} data-layouts={applied.layouts} data-render-ms={applied.renderMs} />
         <Legend topology={topology} />
       </div>
       {node && <NodePanel node={node} topology={topology} namespaces={namespaces} onClose={() => onSelect('')} />}
-      <details className="graph-table">
-        <summary>Nodes and edges as a table</summary>
+      <details className="graph-table" onToggle={(e) => setTableOpen((e.target as HTMLDetailsElement).open)}>
+        <summary>Nodes and edges as a table ({topology.edges.length} edges)</summary>
         <table className="table" data-testid="topology-table">
           <thead>
             <tr><th>From</th><th>To</th><th>Protocol</th><th>Rate</th><th>Errors</th><th>P95</th><th>mTLS</th></tr>
           </thead>
           <tbody>
-            {topology.edges.map((e) => (
+            {tableOpen && topology.edges.map((e) => (
               <tr key={`${e.source}>${e.target}>${e.protocol}`}>
                 <td>{e.source}</td><td>{e.target}</td><td>{e.protocol}</td>
                 <td>{e.protocol === 'tcp' ? formatBytes(e.tcpSentBytesPerSecond + e.tcpReceivedBytesPerSecond) : `${e.requestsPerSecond.toFixed(2)} rps`}</td>

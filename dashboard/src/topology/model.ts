@@ -22,6 +22,8 @@ export interface TopologyNode {
   version: string;
   idle: boolean;
   health: Health | null;
+  /** How many nodes a collapsed namespace stands for (set by {@link collapseNamespaces}). */
+  members?: number;
 }
 
 export interface TopologyEdge {
@@ -114,6 +116,7 @@ export function edgeColor(e: TopologyEdge): string {
 }
 
 export function nodeLabel(n: TopologyNode): string {
+  if (n.members !== undefined) return `${n.name} (${n.members})`;
   if (n.type === 'WORKLOAD') return n.name;
   if (n.type === 'UNKNOWN') return 'unknown';
   return n.name;
@@ -164,4 +167,87 @@ export function elements(t: Topology, mode: EdgeLabel, boxes = false): Element[]
     });
   });
   return out;
+}
+
+/**
+ * Above this many nodes the graph opens with every namespace collapsed into one node: a few
+ * hundred nodes are what a person can read, and what a browser lays out in well under a second.
+ */
+export const COLLAPSE_ABOVE = 250;
+
+/** Whether a graph of this size opens collapsed (the user's explicit choice wins). */
+export function collapsedByDefault(t: Pick<Topology, 'nodes'>): boolean {
+  return t.nodes.length > COLLAPSE_ABOVE && new Set(t.nodes.map((n) => n.namespace).filter(Boolean)).size > 1;
+}
+
+const SEVERITY: Record<HealthStatus, number> = { NO_TRAFFIC: 0, HEALTHY: 1, DEGRADED: 2, FAILURE: 3 };
+
+/** The id a collapsed namespace gets: the backend's namespace node id, so it is the node the NAMESPACE grouping would show. */
+export function namespaceNodeId(cluster: string, namespace: string): string {
+  return `namespace:${cluster}/${namespace}`;
+}
+
+/**
+ * The graph with each namespace not in {@code expanded} drawn as one node (as Kiali collapses a
+ * namespace box): its health is its worst member's, traffic inside it is hidden, and edges to and
+ * from it are summed (requests and bytes add up; error and mTLS shares are weighted by requests;
+ * a latency quantile cannot be summed, so the slowest member edge's is kept, an upper bound).
+ */
+export function collapseNamespaces(t: Topology, expanded: ReadonlySet<string>): Topology {
+  const into = new Map<string, string>();
+  const groups = new Map<string, TopologyNode & { members: number }>();
+  t.nodes.forEach((n) => {
+    if (!n.namespace || expanded.has(n.namespace) || n.type === 'NAMESPACE' || n.type === 'CLUSTER') return;
+    const id = namespaceNodeId(n.cluster, n.namespace);
+    into.set(n.id, id);
+    const g = groups.get(id) ?? { id, type: 'NAMESPACE', cluster: n.cluster, namespace: n.namespace, name: n.namespace, app: '', version: '',
+      idle: true, health: null, members: 0 };
+    g.members += 1;
+    g.idle = g.idle && n.idle;
+    if (n.health && (!g.health || SEVERITY[n.health.status] > SEVERITY[g.health.status])) {
+      g.health = { ...n.health, reasons: n.health.reasons.map((r) => `${n.name}: ${r}`) };
+    }
+    groups.set(id, g);
+  });
+  const edges = new Map<string, TopologyEdge>();
+  t.edges.forEach((e) => {
+    const source = into.get(e.source) ?? e.source;
+    const target = into.get(e.target) ?? e.target;
+    if (source === target) return; // inside a collapsed namespace
+    const key = `${source}>${target}>${e.protocol}`;
+    const m = edges.get(key);
+    if (!m) {
+      edges.set(key, { ...e, source, target, responseCodes: [...e.responseCodes] });
+      return;
+    }
+    const rps = m.requestsPerSecond + e.requestsPerSecond;
+    const share = (a: number | null, b: number | null) => (a === null ? b : b === null ? a
+      : rps > 0 ? (a * m.requestsPerSecond + b * e.requestsPerSecond) / rps : Math.max(a, b));
+    const slowest = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
+    const codes = new Map(m.responseCodes.map((c) => [c.code, c.requestsPerSecond]));
+    e.responseCodes.forEach((c) => codes.set(c.code, (codes.get(c.code) ?? 0) + c.requestsPerSecond));
+    edges.set(key, {
+      ...m,
+      requestsPerSecond: rps,
+      errorRatio: share(m.errorRatio, e.errorRatio) ?? 0,
+      mtls: share(m.mtls, e.mtls),
+      p50Ms: slowest(m.p50Ms, e.p50Ms),
+      p95Ms: slowest(m.p95Ms, e.p95Ms),
+      p99Ms: slowest(m.p99Ms, e.p99Ms),
+      tcpSentBytesPerSecond: m.tcpSentBytesPerSecond + e.tcpSentBytesPerSecond,
+      tcpReceivedBytesPerSecond: m.tcpReceivedBytesPerSecond + e.tcpReceivedBytesPerSecond,
+      responseCodes: [...codes].map(([code, requestsPerSecond]) => ({ code, requestsPerSecond })),
+    });
+  });
+  return { ...t, nodes: [...t.nodes.filter((n) => !into.has(n.id)), ...groups.values()], edges: [...edges.values()] };
+}
+
+/** Nodes whose name or namespace/name contains the text (case-insensitive), best matches (exact names) first. */
+export function findNodes(t: Pick<Topology, 'nodes'>, text: string, limit = 20): TopologyNode[] {
+  const q = text.trim().toLowerCase();
+  if (!q) return [];
+  return t.nodes
+    .filter((n) => n.name.toLowerCase().includes(q) || `${n.namespace}/${n.name}`.toLowerCase().includes(q))
+    .sort((a, b) => Number(b.name.toLowerCase() === q) - Number(a.name.toLowerCase() === q) || a.name.localeCompare(b.name))
+    .slice(0, limit);
 }

@@ -24,6 +24,7 @@ import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.Rectangle;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
@@ -530,6 +531,49 @@ class TopologyE2ETest {
           .contains("score", "%", "ms").doesNotContain("ms / %");
       assertThat(browser.driver.getCurrentUrl()).as("the selection is in the URL").contains("node=service%3A");
       browser.screenshot("topology-node-health");
+
+      // A large mesh opens with its namespaces collapsed (above 250 nodes; asked for here): one node for smm-demo,
+      // a click opens it, and finding a node by name selects it.
+      browser.driver.get(dashboard + "/#/topology?ns=smm-demo&collapse=all");
+      String demo = "namespace:" + CLUSTER + "/smm-demo";
+      JsonNode collapsed = browser.await(d -> {
+        try {
+          JsonNode nodes = JSON.readTree(d.findElement(By.cssSelector("[data-testid=topology-graph]")).getAttribute("data-nodes"));
+          return nodes.findValuesAsText("id").contains(demo) ? nodes : null;
+        } catch (Exception e) {
+          return null;
+        }
+      }, Duration.ofSeconds(30), "smm-demo is drawn as one node");
+      assertThat(collapsed.findValuesAsText("id")).as("its workloads are inside it").doesNotContain(workload("payments-v1"));
+      assertThat(browser.driver.findElement(By.cssSelector("[data-testid=collapsed-note]")).getText()).contains("each namespace is drawn as one node");
+      browser.screenshot("topology-collapsed");
+      WebElement collapsedGraph = browser.driver.findElement(By.cssSelector("[data-testid=topology-graph]"));
+      JsonNode opened = browser.await(d -> {
+        try {
+          JsonNode nodes = JSON.readTree(collapsedGraph.getAttribute("data-nodes"));
+          if (nodes.findValuesAsText("id").contains(workload("payments-v1"))) {
+            return nodes;
+          }
+          JsonNode at = nodeById(collapsedGraph, demo);
+          Rectangle box = collapsedGraph.getRect();
+          new Actions(d).moveToElement(collapsedGraph, (int) Math.round(at.path("x").asDouble() - box.getWidth() / 2.0),
+              (int) Math.round(at.path("y").asDouble() - box.getHeight() / 2.0)).click().perform();
+          return null;
+        } catch (Exception e) {
+          return null;
+        }
+      }, Duration.ofSeconds(20), "a click on smm-demo opens it");
+      assertThat(opened.findValuesAsText("id")).doesNotContain(demo).contains(workload("payments-v1"), service("payments"));
+      assertThat(browser.driver.getCurrentUrl()).contains("expand=smm-demo");
+      Browser.fill(browser.driver.findElement(By.tagName("body")), "node-search", "notifications");
+      browser.driver.findElement(By.cssSelector("[data-testid=node-search]")).sendKeys(Keys.ENTER);
+      WebElement found = browser.await(d -> d.findElement(By.cssSelector("[data-testid=node-panel]")), Duration.ofSeconds(10),
+          "the node found by name is selected");
+      assertThat(found.findElement(By.tagName("h2")).getText()).isEqualTo("notifications");
+      assertThat(browser.driver.getCurrentUrl()).contains("node=service%3A");
+      Browser.fill(browser.driver.findElement(By.tagName("body")), "node-search", "no-such-workload");
+      assertThat(browser.await(d -> d.findElement(By.cssSelector("[data-testid=node-search-none]")), Duration.ofSeconds(5),
+          "an unknown name says so").getText()).contains("no such node");
 
       browser.driver.get(dashboard + "/#/services?ns=smm-demo");
       WebElement table = browser.await(d -> d.findElement(By.cssSelector("[data-testid=services-table]")), Duration.ofSeconds(30),
