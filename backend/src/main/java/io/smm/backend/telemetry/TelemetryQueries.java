@@ -109,12 +109,12 @@ public final class TelemetryQueries {
      * the namespaces call is judged on their calls only, as with the raw metrics, from its buckets.
      */
     public static String serviceP95(Set<String> namespaces) {
-      String recorded = MeshRecordingRules.SERVICE_P95.record() + "{quantile=\"" + MeshRecordingRules.P95 + "\"";
+      String recorded = p95(MeshRecordingRules.SERVICE_P95, "destination_service_namespace", namespaces);
       if (namespaces.isEmpty()) {
-        return recorded + "}";
+        return recorded;
       }
       String regex = regex(namespaces);
-      return recorded + ",destination_service_namespace=~\"" + regex + "\"} or histogram_quantile(0.95, sum by (" + SERVICE + ",le) ("
+      return recorded + " or histogram_quantile(" + MeshRecordingRules.P95 + ", sum by (" + SERVICE + ",le) ("
           + MeshRecordingRules.DURATION_BUCKETS.record() + "{source_workload_namespace=~\"" + regex
           + "\",destination_service_namespace!~\"" + regex + "\"}))";
     }
@@ -128,8 +128,13 @@ public final class TelemetryQueries {
     }
 
     public static String workloadP95(Set<String> namespaces) {
-      return MeshRecordingRules.WORKLOAD_P95.record() + "{quantile=\"" + MeshRecordingRules.P95 + "\""
-          + (namespaces.isEmpty() ? "" : ",destination_workload_namespace=~\"" + regex(namespaces) + "\"") + "}";
+      return p95(MeshRecordingRules.WORKLOAD_P95, "destination_workload_namespace", namespaces);
+    }
+
+    /** A recorded P95 series, for the namespaces (by the label given) or all. */
+    private static String p95(MeshRecordingRules.Rule rule, String namespaceLabel, Set<String> namespaces) {
+      return rule.record() + "{quantile=\"" + MeshRecordingRules.P95 + "\""
+          + (namespaces.isEmpty() ? "" : "," + namespaceLabel + "=~\"" + regex(namespaces) + "\"") + "}";
     }
 
     public static String workloadTcpConnections(Set<String> namespaces) {

@@ -49,22 +49,30 @@ public final class TopologyService {
   private final String cluster;
   private final Executor blocking;
   private final SharedEvaluations<Question, Topology> shared;
+  private final EvaluationSlots slots;
   private final LongSupplier nanoClock;
   /** nanoClock time until which LIVE views skip the recorded attempt; null: try it. */
   private volatile Long rawUntil;
 
   public TopologyService(PrometheusClient prometheus, ClusterQueries clusters, HealthService health, String cluster, Executor blocking) {
-    this(prometheus, clusters, health, cluster, blocking, ANSWER_REUSE, System::nanoTime);
+    this(prometheus, clusters, health, cluster, blocking, ANSWER_REUSE, System::nanoTime,
+        EvaluationSlots.forHeap(Runtime.getRuntime().maxMemory()));
   }
 
   TopologyService(PrometheusClient prometheus, ClusterQueries clusters, HealthService health, String cluster, Executor blocking,
       Duration answerReuse, LongSupplier nanoClock) {
+    this(prometheus, clusters, health, cluster, blocking, answerReuse, nanoClock, EvaluationSlots.forHeap(Runtime.getRuntime().maxMemory()));
+  }
+
+  TopologyService(PrometheusClient prometheus, ClusterQueries clusters, HealthService health, String cluster, Executor blocking,
+      Duration answerReuse, LongSupplier nanoClock, EvaluationSlots slots) {
     this.prometheus = prometheus;
     this.clusters = clusters;
     this.health = health;
     this.cluster = cluster;
     this.blocking = blocking;
     this.shared = new SharedEvaluations<>(answerReuse.toNanos(), 64, nanoClock);
+    this.slots = slots;
     this.nanoClock = nanoClock;
   }
 
@@ -77,19 +85,26 @@ public final class TopologyService {
       TopologyNode.Grouping grouping) {
     // Identical questions share one evaluation (fifty open dashboards, one TIMELINE instant looked at
     // by many), and an answer serves for a few seconds; it stops when everyone waiting for it hung up.
-    return shared.get(new Question(Set.copyOf(namespaces), time, window, idleNodes, grouping), QueryScope.current(), scope -> {
-      if (time != null) {
-        return evaluate(namespaces, time, window, idleNodes, grouping, true);
+    // At most a few evaluations at once, each holding its graph (EvaluationSlots); the others wait their turn.
+    return shared.get(new Question(Set.copyOf(namespaces), time, window, idleNodes, grouping), QueryScope.current(),
+        scope -> slots.run(scope, () -> evaluate(namespaces, time, window, idleNodes, grouping)));
+  }
+
+  /** A TIMELINE instant (time given) or LIVE (null: now, straight to the raw metrics while the rules are known missing). */
+  private CompletableFuture<Topology> evaluate(Set<String> namespaces, Instant time, Duration window, boolean idleNodes,
+      TopologyNode.Grouping grouping) {
+    if (time != null) {
+      return evaluate(namespaces, time, window, idleNodes, grouping, true);
+    }
+    Long until = rawUntil;
+    boolean rulesMissing = until != null && nanoClock.getAsLong() - until < 0;
+    return evaluate(namespaces, Instant.now(), window, idleNodes, grouping, !rulesMissing).thenApply(t -> {
+      // Traffic in the raw metrics and none recorded: the rules are missing (an idle namespace proves nothing).
+      if (!rulesMissing && t.telemetry() == TelemetryQueries.Source.RAW && window.toSeconds() == MeshRecordingRules.WINDOW_SECONDS
+          && t.errors().isEmpty() && !t.edges().isEmpty()) {
+        rawUntil = nanoClock.getAsLong() + NO_RULES_MEMORY.toNanos();
       }
-      Long until = rawUntil;
-      boolean rulesMissing = until != null && nanoClock.getAsLong() - until < 0;
-      return evaluate(namespaces, Instant.now(), window, idleNodes, grouping, !rulesMissing).thenApply(t -> {
-        if (!rulesMissing && t.telemetry() == TelemetryQueries.Source.RAW && window.toSeconds() == MeshRecordingRules.WINDOW_SECONDS
-            && t.errors().isEmpty()) {
-          rawUntil = nanoClock.getAsLong() + NO_RULES_MEMORY.toNanos();
-        }
-        return t;
-      });
+      return t;
     });
   }
 
