@@ -83,6 +83,9 @@ class ProductionSettingsTest {
         .satisfies(v -> assertThat(v.getEmptyDir()).as("no storage configured: the pod's own").isNotNull());
     var sre = client.apps().deployments().inNamespace("smm-system").withName("smm-sre-controller").get().getSpec().getTemplate().getSpec();
     assertThat(sre.getContainers().get(0).getResources().getLimits()).containsEntry("memory", new Quantity("300Mi"));
+    var backend = client.apps().deployments().inNamespace("smm-system").withName("smm").get().getSpec().getTemplate().getSpec();
+    assertThat(backend.getContainers().get(0).getResources().getLimits()).as("the backend's own default: the heap a large topology needs")
+        .containsEntry("memory", new Quantity("4Gi"));
     // The pods the kubelet started from them carry the same.
     cluster.settle();
     assertThat(client.pods().inNamespace("smm-system").withLabel("app", "smm-grafana").list().getItems())

@@ -1,5 +1,6 @@
 package io.smm.operator.components;
 
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -11,12 +12,22 @@ import java.util.function.Function;
  * process really serves, its environment and where its configuration (ConfigMap) is mounted.
  */
 public record Workload(Function<ControlPlaneConfig, String> image, Function<ControlPlaneConfig, List<String>> args,
-    List<Port> ports, Probe probe, Map<String, String> env, String configPath) {
+    List<Port> ports, Probe probe, Map<String, String> env, String configPath, ResourceRequirements resources) {
+
+  public Workload(Function<ControlPlaneConfig, String> image, Function<ControlPlaneConfig, List<String>> args, List<Port> ports,
+      Probe probe, Map<String, String> env, String configPath) {
+    this(image, args, ports, probe, env, configPath, null);
+  }
 
   /** A workload without a configuration file: {@code configPath} is where ConfigMap {@code <app>-config} is mounted, if any. */
   public Workload(Function<ControlPlaneConfig, String> image, Function<ControlPlaneConfig, List<String>> args, List<Port> ports,
       Probe probe, Map<String, String> env) {
     this(image, args, ports, probe, env, null);
+  }
+
+  /** The same with these resources unless the ControlPlane sets the component's own (what it needs by default). */
+  public Workload withResources(ResourceRequirements defaults) {
+    return new Workload(image, args, ports, probe, env, configPath, defaults);
   }
 
   /** A container port, published by the Service as {@code servicePort}. */

@@ -78,6 +78,9 @@ public final class Workloads {
     var container = new ContainerBuilder().withName(app).withImage(image).withArgs(args);
     workload.ports().forEach(p -> container.addNewPort().withName(p.name()).withContainerPort(p.port()).endPort());
     workload.env().forEach((k, v) -> container.addNewEnv().withName(k).withValue(v).endEnv());
+    if (workload.resources() != null) {
+      container.withResources(workload.resources()); // the ControlPlane's own, if set, replace them below
+    }
     if (workload.probe() != null) {
       Workload.Probe probe = workload.probe();
       container.withNewReadinessProbe().withNewHttpGet().withPath(probe.readinessPath()).withPort(new IntOrString(probe.port())).endHttpGet()
