@@ -1,5 +1,6 @@
 package io.smm.backend.topology.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smm.api.telemetry.MeshRecordingRules;
@@ -7,6 +8,8 @@ import io.smm.backend.cluster.ClusterQueries;
 import io.smm.backend.health.HealthScorer;
 import io.smm.backend.health.HealthService;
 import io.smm.backend.health.HealthThresholds;
+import io.smm.backend.http.ServerOptions;
+import io.smm.backend.http.SmmServer;
 import io.smm.backend.prometheus.PrometheusClient;
 import io.smm.backend.telemetry.TelemetryQueries;
 import io.smm.backend.topology.Topology;
@@ -43,14 +46,17 @@ import java.util.concurrent.ForkJoinPool;
  * Benchmark, not a test: a synthetic mesh of N workloads in 10 namespaces with 5N edges (each with
  * two response codes, Istio's 20 duration buckets, TCP bytes and mTLS series) is written as
  * OpenMetrics, imported with promtool into a real Prometheus, and the live topology of all
- * namespaces is queried. Reports per N the median wall time of the backend's topology (with the
- * health it joins in and the Kubernetes workloads it lists, as the API serves it: the N
- * Deployments live in an embedded API server), the median wall time of the five topology queries
- * sent straight to Prometheus with the same concurrency (the floor, without health), their
- * ratio, the heap used after the query, the JVM's CPU seconds per request (robust on a busy
- * machine), and 50 users asking at once, on one view and on 50 views of their own: their
- * p50/p95 against one user's. The raw-metrics path is measured first, then the recording rules
- * are backfilled (promtool) and the recorded path measured. Writes backend/target/topology-bench.json.
+ * namespaces is queried. Reports per N the median wall time of the backend's topology alone
+ * (health switched off; with the Kubernetes workloads it lists, as the API serves it: the N
+ * Deployments live in an embedded API server), the median wall time of its queries sent straight
+ * to Prometheus with the same concurrency (the floor), their ratio, the JVM's and Prometheus' CPU
+ * seconds per request (robust on a busy machine), the page's full query (topology + health), the
+ * rules' own cost per evaluation in Prometheus, the heap used after the query and the most a
+ * request held (heap after any collection, above what was in use before), and 50 users asking
+ * at once, on one view and on 50 views of their own: their p50/p95 against one user's, and the
+ * Topology page in headless Chromium (every node, and namespaces collapsed as it opens). The
+ * raw-metrics path is measured first, then the recording rules are backfilled (promtool) and the
+ * recorded path measured. Writes backend/target/topology-bench.json.
  */
 public final class TopologyBenchmark {
 
@@ -81,6 +87,8 @@ public final class TopologyBenchmark {
     return t;
   });
 
+  static final LiveHeap liveHeap = new LiveHeap();
+
   static String run(int workloads, int rounds) throws Exception {
     EmbeddedApiServer api = null;
     KubernetesClient kube = null;
@@ -102,6 +110,7 @@ public final class TopologyBenchmark {
     try {
       String url = "http://127.0.0.1:" + port;
       awaitReady(url);
+      awaitIdle(prometheus);
       // Half a minute after the last sample: rule groups evaluate at an offset of their own (the backfill too), so the
       // recorded sample of the last minute lies a few seconds after it; the raw 1 minute window still holds two samples.
       Instant at = Instant.ofEpochSecond(now + 30);
@@ -111,51 +120,122 @@ public final class TopologyBenchmark {
       kube = api.newClient();
       deployments(kube, workloads);
       TopologyService service = new TopologyService(client, new ClusterQueries(kube, "c1"),
-          new HealthService(client, new HealthScorer(HealthThresholds.DEFAULT), "c1"), "c1", ForkJoinPool.commonPool());
-      // Phase 1, no recording rules: the topology falls back to the raw metrics.
+          new HealthService(client, new HealthScorer(HealthThresholds.DEFAULT), "c1", () -> CompletableFuture.completedFuture(false)),
+          "c1", ForkJoinPool.commonPool());
+      // Phase 1, no recording rules: the topology (alone, as its floor) falls back to the raw metrics.
       Measured raw = measure(service, url, rawQueries(window), at, now, rounds, TelemetryQueries.Source.RAW);
       // Phase 2: the rules backfilled over the last minutes (promtool, as for rules added to a running
       // Prometheus), Prometheus restarted on the blocks: the topology reads the recorded series.
-      Path rules = dir.resolve("mesh.rules.yml");
-      Files.writeString(rules, MeshRecordingRules.ruleFile());
-      Path recordedBlocks = dir.resolve("recorded");
+      // A backfill cannot chain rules (it queries this Prometheus, which does not hold what it records): the rules over
+      // the recorded series (quantiles) go in a second pass, once the first pass' blocks are loaded.
       long t1 = System.nanoTime();
-      exec("promtool", "tsdb", "create-blocks-from", "rules", "--quiet", "--start=" + (now - 180), "--end=" + (now + 60), "--url=" + url,
-          "--output-dir=" + recordedBlocks, rules.toString());
-      double ruleSeconds = (System.nanoTime() - t1) / 1e9 / 4; // four evaluations, 60 s apart: the cost of one
+      for (List<MeshRecordingRules.Rule> pass : List.of(MeshRecordingRules.BASE, MeshRecordingRules.DERIVED)) {
+        Path rules = dir.resolve("mesh.rules.yml");
+        Files.writeString(rules, MeshRecordingRules.ruleFile(pass));
+        Path recordedBlocks = dir.resolve("recorded");
+        exec("promtool", "tsdb", "create-blocks-from", "rules", "--quiet", "--start=" + (now - 180), "--end=" + (now + 60),
+            "--url=" + url, "--output-dir=" + recordedBlocks, rules.toString());
+        prometheus.destroy();
+        prometheus.waitFor();
+        try (var blocks = Files.list(recordedBlocks)) {
+          for (Path b : blocks.toList()) {
+            Files.move(b, data.resolve(b.getFileName()));
+          }
+        }
+        deleteTree(recordedBlocks);
+        prometheus = prometheus(dir, data, port);
+        awaitReady(url);
+      }
+      double backfillSeconds = (System.nanoTime() - t1) / 1e9;
+      // Health compares with the hour before: the series it reads, as the rules recorded them now, for an hour of steady
+      // traffic before (the synthetic raw history is a minute long; an hour of it would be gigabytes).
+      Path history = dir.resolve("history.om");
+      writeHistory(client, history, now, at);
+      exec("promtool", "tsdb", "create-blocks-from", "openmetrics", history.toString(), dir.resolve("history").toString());
+      Files.delete(history);
       prometheus.destroy();
       prometheus.waitFor();
-      try (var blocks = Files.list(recordedBlocks)) {
+      try (var blocks = Files.list(dir.resolve("history"))) {
         for (Path b : blocks.toList()) {
           Files.move(b, data.resolve(b.getFileName()));
         }
       }
       prometheus = prometheus(dir, data, port);
       awaitReady(url);
+      if (client.instant("count(" + MeshRecordingRules.REQUESTS.record() + ")", at.minus(Duration.ofHours(1))).join().isEmpty()) {
+        throw new IllegalStateException("no recorded history an hour back: health would read the raw metrics");
+      }
+      awaitIdle(prometheus); // a restart on new blocks compacts them first: not part of what is measured
+      // One evaluation of the rule group as Prometheus runs it: every rule in order, at the instant the topology is asked
+      // for (the recorded series of the last evaluation are there for the rules over them); count() so that
+      // Prometheus evaluates each in full but does not encode its answer (a rule appends it instead).
+      long ruleCpu0 = cpuTicks(prometheus);
+      long ruleWall0 = System.nanoTime();
+      StringBuilder perRule = new StringBuilder();
+      for (MeshRecordingRules.Rule rule : MeshRecordingRules.ALL) {
+        long r0 = cpuTicks(prometheus);
+        raw(url, List.of("count(" + rule.expr() + ")"), at.getEpochSecond());
+        perRule.append(perRule.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "\"%s%s\": %.2f", rule.record(),
+            rule.labels().isEmpty() ? "" : rule.labels(), (cpuTicks(prometheus) - r0) / 100.0));
+      }
+      double ruleSeconds = (System.nanoTime() - ruleWall0) / 1e9;
+      double ruleCpuSeconds = (cpuTicks(prometheus) - ruleCpu0) / 100.0;
       // A new service: the first one remembers its answers to these questions for a few seconds.
       TopologyService recordedService = new TopologyService(client, new ClusterQueries(kube, "c1"),
           new HealthService(client, new HealthScorer(HealthThresholds.DEFAULT), "c1"), "c1", ForkJoinPool.commonPool());
-      Measured recorded = measure(recordedService, url, recordedQueries(), at, now, rounds, TelemetryQueries.Source.RECORDED);
+      // The topology alone (health switched off): what the recorded queries above answer.
+      TopologyService topologyOnly = new TopologyService(client, new ClusterQueries(kube, "c1"),
+          new HealthService(client, new HealthScorer(HealthThresholds.DEFAULT), "c1", () -> CompletableFuture.completedFuture(false)),
+          "c1", ForkJoinPool.commonPool());
+      Measured recorded = measure(topologyOnly, url, recordedQueries(), at, now, rounds, TelemetryQueries.Source.RECORDED);
+      long promCpu0 = cpuTicks(prometheus);
+      long jvmCpu0 = cpuNanos();
+      for (int r = 0; r < rounds; r++) {
+        topologyOnly.topology(Set.of(), at.plusMillis(50 + r), window, false).join();
+      }
+      double topologyJvmCpu = (cpuNanos() - jvmCpu0) / 1e9 / rounds;
+      double topologyPrometheusCpu = (cpuTicks(prometheus) - promCpu0) / 100.0 / rounds;
       Topology last = recorded.last();
       List<Double> backend = recorded.backend();
       List<Double> floor = recorded.floor();
+      // The page's query: the topology with every node's health (against an hour of baseline, recorded).
+      double heapBefore = liveHeap.reset();
       long cpu0 = cpuNanos();
+      long dashboardPromCpu0 = cpuTicks(prometheus);
+      List<Double> dashboard = new ArrayList<>();
       for (int r = 0; r < rounds; r++) {
+        long s = System.nanoTime();
         recordedService.topology(Set.of(), at.plusMillis(100 + r), window, false).join();
+        dashboard.add((System.nanoTime() - s) / 1e9);
       }
       double cpuPerRequest = (cpuNanos() - cpu0) / 1e9 / rounds;
+      double dashboardPrometheusCpu = (cpuTicks(prometheus) - dashboardPromCpu0) / 100.0 / rounds;
       List<Double> single = new ArrayList<>();
       for (int r = 0; r < rounds; r++) {
         long s = System.nanoTime();
         recordedService.topology(Set.of(), at.plusMillis(200 + r), window, false).join();
         single.add((System.nanoTime() - s) / 1e9);
       }
+      double heapOneUser = liveHeap.highWaterMiB() - heapBefore;
       // 50 users at once: on one view (what single-flight shares), and each on a view of their own
       // (instants a millisecond apart: the same data, nothing shared; what the fair share spreads).
       List<Double> sameView = concurrently(USERS, u -> recordedService.topology(Set.of(), at.plusMillis(300), window, false).join());
+      heapBefore = liveHeap.reset();
       List<Double> distinct = concurrently(USERS, u -> recordedService.topology(Set.of(), at.plusMillis(400 + u), window, false).join());
+      double heapDistinctViews = liveHeap.highWaterMiB() - heapBefore;
       if (!last.errors().isEmpty()) {
         throw new IllegalStateException("topology errors: " + last.errors());
+      }
+      // The page in Chromium, served by the backend (the dashboard as last built): every node, and namespaces collapsed.
+      List<Rendered> everyNode = new ArrayList<>();
+      List<Rendered> collapsed = new ArrayList<>();
+      try (SmmServer server = new SmmServer(kube, "c1", URI.create(url)); HeadlessChromium chromium = new HeadlessChromium()) {
+        String page = "http://127.0.0.1:" + server.start(new ServerOptions("127.0.0.1", 0, ServerOptions.NO_ALS).anonymous())
+            + "/#/topology?time=" + at;
+        for (int r = 0; r < Math.min(rounds, 3); r++) {
+          everyNode.add(render(chromium, page + "&collapse=none"));
+          collapsed.add(render(chromium, page));
+        }
       }
       System.gc();
       long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
@@ -163,14 +243,25 @@ public final class TopologyBenchmark {
       return String.format(Locale.ROOT, "    {\"workloads\": %d, \"edges\": %d, \"series\": %d, \"importSeconds\": %.1f, "
           + "\"nodes\": %d, \"topologyEdges\": %d, \"telemetry\": \"%s\", \"topologySeconds\": %.3f, \"prometheusSeconds\": %.3f, "
           + "\"ratio\": %.2f, \"rawTopologySeconds\": %.3f, \"rawPrometheusSeconds\": %.3f, \"rawRatio\": %.2f, "
-          + "\"ruleEvaluationSeconds\": %.3f, \"heapAfterMiB\": %.0f, \"jvmCpuSecondsPerRequest\": %.3f, \"concurrentUsers\": %d, "
+          + "\"topologyJvmCpuSeconds\": %.3f, \"topologyPrometheusCpuSeconds\": %.3f, \"dashboardSeconds\": %.3f, "
+          + "\"dashboardPrometheusCpuSeconds\": %.3f, \"backfillSeconds\": %.1f, \"ruleEvaluationPrometheusCpuSeconds\": %.3f, "
+          + "\"ruleEvaluationSeconds\": %.3f, \"heapAfterMiB\": %.0f, \"heapNeedOneUserMiB\": %.0f, \"heapNeed50ViewsMiB\": %.0f, "
+          + "\"jvmCpuSecondsPerRequest\": %.3f, \"concurrentUsers\": %d, "
           + "\"singleUserSeconds\": %.3f, \"sameViewP50Seconds\": %.3f, \"sameViewP95Seconds\": %.3f, \"sameViewP95Ratio\": %.2f, "
-          + "\"distinctViewsP50Seconds\": %.3f, \"distinctViewsP95Seconds\": %.3f, \"distinctViewsP95Ratio\": %.2f}",
+          + "\"distinctViewsP50Seconds\": %.3f, \"distinctViewsP95Seconds\": %.3f, \"distinctViewsP95Ratio\": %.2f, "
+          + "\"pageNodes\": %d, \"pageSeconds\": %.3f, \"pageRenderSeconds\": %.3f, "
+          + "\"collapsedPageNodes\": %d, \"collapsedPageSeconds\": %.3f, \"collapsedPageRenderSeconds\": %.3f, "
+          + "\"rulePrometheusCpuSeconds\": {%s}}",
           workloads, 5 * workloads, series, importSeconds, last.nodes().size(), last.edges().size(), last.telemetry(), median(backend),
           median(floor), median(backend) / median(floor), median(raw.backend()), median(raw.floor()),
-          median(raw.backend()) / median(raw.floor()), ruleSeconds, heap / 1048576.0, cpuPerRequest, USERS, one,
+          median(raw.backend()) / median(raw.floor()), topologyJvmCpu, topologyPrometheusCpu, median(dashboard), dashboardPrometheusCpu,
+          backfillSeconds, ruleCpuSeconds, ruleSeconds, heap / 1048576.0, heapOneUser, heapDistinctViews, cpuPerRequest, USERS, one,
           percentile(sameView, 0.5), percentile(sameView, 0.95), percentile(sameView, 0.95) / one,
-          percentile(distinct, 0.5), percentile(distinct, 0.95), percentile(distinct, 0.95) / one);
+          percentile(distinct, 0.5), percentile(distinct, 0.95), percentile(distinct, 0.95) / one,
+          everyNode.get(0).nodes(), median(everyNode.stream().map(Rendered::pageSeconds).toList()),
+          median(everyNode.stream().map(Rendered::drawSeconds).toList()), collapsed.get(0).nodes(),
+          median(collapsed.stream().map(Rendered::pageSeconds).toList()), median(collapsed.stream().map(Rendered::drawSeconds).toList()),
+          perRule);
     } finally {
       if (kube != null) {
         kube.close();
@@ -185,6 +276,26 @@ public final class TopologyBenchmark {
   }
 
   record Measured(List<Double> backend, List<Double> floor, Topology last) {}
+
+  /** Nodes drawn, seconds from opening the page until they are, and of that the dashboard's own drawing (to the next frame). */
+  record Rendered(int nodes, double pageSeconds, double drawSeconds) {}
+
+  static Rendered render(HeadlessChromium chromium, String page) throws Exception {
+    chromium.open("about:blank");
+    long s = System.nanoTime();
+    chromium.open(page);
+    long deadline = s + Duration.ofMinutes(5).toNanos();
+    while (System.nanoTime() < deadline) {
+      JsonNode drawn = chromium.eval("(() => { const g = document.querySelector('[data-testid=topology-graph]');"
+          + " return g && g.dataset.layouts === '1' && g.dataset.renderMs !== '0' ? g.dataset.nodeCount + ' ' + g.dataset.renderMs : null; })()");
+      if (drawn.isTextual()) {
+        String[] v = drawn.asText().split(" ");
+        return new Rendered(Integer.parseInt(v[0]), (System.nanoTime() - s) / 1e9, Double.parseDouble(v[1]) / 1000);
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("the topology page did not draw within 5 minutes: " + page);
+  }
 
   /** Median inputs for the backend's topology (which must come from {@code expected}) and for its queries sent straight to Prometheus. */
   static Measured measure(TopologyService service, String url, List<String> queries, Instant at, long now, int rounds,
@@ -216,8 +327,60 @@ public final class TopologyBenchmark {
         TelemetryQueries.security(Set.of(), window));
   }
 
+  /** What the topology of the whole mesh reads when the rules ran (one node per workload). */
   static List<String> recordedQueries() {
-    return MeshRecordingRules.ALL.stream().map(r -> TelemetryQueries.recorded(r, Set.of())).toList();
+    List<String> queries = new ArrayList<>();
+    queries.add(TelemetryQueries.recorded(MeshRecordingRules.REQUESTS, Set.of()));
+    for (TelemetryQueries.Half half : TelemetryQueries.Half.values()) {
+      queries.add(TelemetryQueries.latencyP95(half, Set.of()));
+    }
+    for (MeshRecordingRules.Rule r : List.of(MeshRecordingRules.TCP_SENT, MeshRecordingRules.TCP_RECEIVED, MeshRecordingRules.SECURITY)) {
+      queries.add(TelemetryQueries.recorded(r, Set.of()));
+    }
+    return queries;
+  }
+
+  /** What health reads, as recorded at {@code at}, once a minute over the hour before the synthetic raw minute ({@code now}). */
+  static void writeHistory(PrometheusClient prometheus, Path file, long now, Instant at) throws IOException {
+    try (BufferedWriter w = Files.newBufferedWriter(file)) {
+      for (MeshRecordingRules.Rule rule : List.of(MeshRecordingRules.REQUESTS, MeshRecordingRules.TCP_CONNECTIONS,
+          MeshRecordingRules.WORKLOAD_REQUESTS, MeshRecordingRules.WORKLOAD_TCP_CONNECTIONS, MeshRecordingRules.SERVICE_P95,
+          MeshRecordingRules.WORKLOAD_P95)) {
+        List<io.smm.backend.prometheus.Sample> recorded = prometheus.instant(rule.record() + rule.labels().entrySet().stream()
+            .map(l -> l.getKey() + "=\"" + l.getValue() + "\"").collect(java.util.stream.Collectors.joining(",", "{", "}")), at).join();
+        if (recorded.isEmpty() && (rule == MeshRecordingRules.REQUESTS || rule == MeshRecordingRules.SERVICE_P95)) {
+          throw new IllegalStateException("nothing recorded for " + rule.record() + " at " + at);
+        }
+        for (var sample : recorded) {
+          String series = rule.record() + sample.labels().entrySet().stream().filter(l -> !l.getKey().equals("__name__"))
+              .map(l -> l.getKey() + "=\"" + l.getValue() + "\"").collect(java.util.stream.Collectors.joining(",", "{", "}"));
+          for (long t = now - 3600; t <= now - 240; t += 60) {
+            w.write(series + " " + sample.value() + " " + t + "\n");
+          }
+        }
+      }
+      w.write("# EOF\n");
+    }
+  }
+
+  /** Until the process used at most 0.05 CPU seconds in each of two seconds running. */
+  static void awaitIdle(Process p) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    int quiet = 0;
+    long last = cpuTicks(p);
+    while (quiet < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(1000);
+      long now = cpuTicks(p);
+      quiet = now - last <= 5 ? quiet + 1 : 0;
+      last = now;
+    }
+  }
+
+  /** User + system CPU time of a process in clock ticks (USER_HZ, 100 on Linux), from /proc. */
+  static long cpuTicks(Process p) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
   }
 
   static Process prometheus(Path dir, Path data, int port) throws IOException {
