@@ -18,9 +18,10 @@ public final class Components {
    * (scripts/bench-topology); the image gives the heap 75 % of the limit, 3 GiB of 4 GiB, room for
    * two evaluations at that size (the backend runs as many as its heap holds).
    */
-  static final ResourceRequirements BACKEND_RESOURCES = new ResourceRequirementsBuilder()
-      .addToRequests("cpu", new Quantity("250m")).addToRequests("memory", new Quantity("1Gi"))
-      .addToLimits("memory", new Quantity("4Gi")).build();
+  private static ResourceRequirements backendResources() {
+    return new ResourceRequirementsBuilder().addToRequests("cpu", new Quantity("250m")).addToRequests("memory", new Quantity("1Gi"))
+        .addToLimits("memory", new Quantity("4Gi")).build();
+  }
 
   static List<String> prometheusArgs(ControlPlaneConfig c) {
     List<String> args = new ArrayList<>(List.of("--config.file=/etc/prometheus/" + PrometheusConfig.FILE,
@@ -74,7 +75,7 @@ public final class Components {
         new ServiceComponent("smm", "smm", null, "smm",
             new Workload(Workload.smmImage(), Workload.fixedArgs("server", "--address", "0.0.0.0", "--port", "50500", "--als-port", "50600"),
                 List.of(new Workload.Port("http", 50500), new Workload.Port("grpc-als", 50600)),
-                new Workload.Probe(50500, "/readyz", "/healthz"), Map.of()).withResources(BACKEND_RESOURCES), scraped, ProductRbac.SERVER)
+                new Workload.Probe(50500, "/readyz", "/healthz"), Map.of()).withResources(backendResources()), scraped, ProductRbac.SERVER)
             // It serves the application, health and SLO APIs (the seed's smm, smm-health-api, smm-sre-api pods).
             .podSettingsFrom("smm.application", "smm.health.api", "smm.sre.api")
             // With a sidecar, as the seed's 2/2 smm-als pod: it terminates the sidecars' mTLS on the ALS

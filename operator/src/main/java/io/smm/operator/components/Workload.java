@@ -9,7 +9,8 @@ import java.util.function.Function;
  * What one of the product's Deployments runs, as a real cluster needs it: the image (an upstream
  * one, or the smm distribution's image from the ControlPlane's repositoryOverride), the command's
  * arguments, the ports (a Service port may differ from the container's), probes on endpoints the
- * process really serves, its environment and where its configuration (ConfigMap) is mounted.
+ * process really serves, its environment, where its configuration (ConfigMap) is mounted, and the
+ * resources it needs unless the ControlPlane sets the component's own (null: none).
  */
 public record Workload(Function<ControlPlaneConfig, String> image, Function<ControlPlaneConfig, List<String>> args,
     List<Port> ports, Probe probe, Map<String, String> env, String configPath, ResourceRequirements resources) {
