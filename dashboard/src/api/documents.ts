@@ -47,6 +47,9 @@ export const CONTROL_PLANES = `query ControlPlanes {
   controlPlanes { name namespace revision version status proxies proxiesNotReady proxyCpuCores proxyMemoryBytes outboundTrafficPolicy autoMtls }
 }`;
 
+export const RECORDING_RULES = `query RecordingRules { recordingRules {
+  group expected loaded missing failing { rule error } lastEvaluation evaluationSeconds error } }`;
+
 export const CONTROL_PLANE = `query ControlPlane($ns: String!, $name: String!) { controlPlane(namespace: $ns, name: $name) {
   name namespace revision version trustDomain rootNamespace proxyStatusError errors
   pods { name phase ready restarts node ip startTime }

@@ -8,7 +8,7 @@ import type { NodeHealth } from '../topology/health';
 import { graphql, graphqlPartial, type PartialResult } from './client';
 import * as D from './documents';
 import type {
-  Cluster, ControlPlane, ControlPlaneDetail, GoldenSignals, KubeEvent, Label, MeshOverview, Namespace, Pod, Service,
+  Cluster, ControlPlane, ControlPlaneDetail, GoldenSignals, KubeEvent, Label, MeshOverview, Namespace, Pod, RecordingRules, Service,
   SloSeries, SloSummary, SignalPoint, ValidationReport, Workload,
 } from './types';
 
@@ -34,6 +34,7 @@ export const api = {
   // mesh
   meshOverview: () => graphqlPartial<{ meshOverview: MeshOverview }>(D.MESH_OVERVIEW).then((r) => r.data.meshOverview),
   controlPlanes: () => graphql<{ controlPlanes: ControlPlane[] }>(D.CONTROL_PLANES).then((d) => d.controlPlanes),
+  recordingRules: () => graphql<{ recordingRules: RecordingRules }>(D.RECORDING_RULES).then((d) => d.recordingRules),
   controlPlane: (namespace: string, name: string) =>
     graphql<{ controlPlane: ControlPlaneDetail | null }>(D.CONTROL_PLANE, { ns: namespace, name }).then((d) => d.controlPlane),
   goldenSignals: (kind: string, namespace?: string, name?: string) =>

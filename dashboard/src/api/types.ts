@@ -47,6 +47,18 @@ export interface MeshOverview {
   errors: string[];
 }
 
+/** The mesh's recording rules as Prometheus reports them (Mesh page). */
+export interface RecordingRules {
+  group: string;
+  expected: number;
+  loaded: number;
+  missing: string[];
+  failing: { rule: string; error: string }[];
+  lastEvaluation: string | null;
+  evaluationSeconds: number | null;
+  error: string | null;
+}
+
 export interface ControlPlane {
   name: string;
   namespace: string;

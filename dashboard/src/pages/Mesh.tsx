@@ -3,6 +3,7 @@ import { Empty, ErrorState, Loading } from '../components/States';
 import { FindingsTable } from '../components/ValidationIssues';
 import { bytes, cores } from '../format';
 import { findingSummary } from '../istio/model';
+import { rulesNote, type RulesNote } from '../mesh/recordingRules';
 import type { Params } from '../urlState';
 import { api, useApi } from '../api';
 
@@ -71,6 +72,7 @@ export function Mesh({ params, setParams }: { params: Params; setParams: (p: Par
     {open && cps.filter((c) => `${c.namespace}/${c.name}` === open).map((c) => (
       <ControlPlaneDetail key={open} namespace={c.namespace} name={c.name} autoMtls={c.autoMtls} outboundTrafficPolicy={c.outboundTrafficPolicy} />
     ))}
+    <RecordingRulesSection />
     {shown && (
       <section data-testid="control-plane-validations">
         <h2>Validations of {shown}</h2>
@@ -78,5 +80,28 @@ export function Mesh({ params, setParams }: { params: Params; setParams: (p: Par
       </section>
     )}
     </>
+  );
+}
+
+/** Whether Prometheus evaluates the mesh's recording rules, and how to install them when it does not. */
+function RecordingRulesSection() {
+  const [state, retry] = useApi(api.recordingRules, []);
+  return (
+    <section data-testid="recording-rules">
+      <h2>Telemetry recording rules</h2>
+      {state.status === 'loading' && <Loading what="the recording rules" />}
+      {state.status === 'error' && <ErrorState message={state.message} onRetry={retry} />}
+      {state.status === 'ok' && <RulesNoteView note={rulesNote(state.data)} />}
+    </section>
+  );
+}
+
+function RulesNoteView({ note }: { note: RulesNote }) {
+  return (
+    <div className={note.level === 'ok' ? 'muted' : 'banner banner-info'} data-testid="recording-rules-note" data-level={note.level}>
+      <p>{note.level === 'ok' ? '✓ ' : ''}{note.text}</p>
+      {note.remedy && <p>{note.remedy}</p>}
+      {note.details.length > 0 && <ul>{note.details.map((d) => <li key={d}><code>{d}</code></li>)}</ul>}
+    </div>
   );
 }

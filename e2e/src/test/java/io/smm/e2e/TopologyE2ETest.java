@@ -706,6 +706,11 @@ class TopologyE2ETest {
       assertThat(cps.getText()).contains("cp-v115x.istio-system").contains("ALLOW_ANY");
       assertThat(cps.findElement(By.cssSelector("[data-testid=proxy-memory]")).getText()).endsWith("MiB");
       assertThat(cps.findElement(By.cssSelector("[data-testid=proxy-cpu]")).getText()).matches("\\d+m|\\d+\\.\\d\\d");
+      // The install put the mesh's recording rules beside its Prometheus: the page says Prometheus evaluates every one.
+      WebElement rules = browser.await(d -> d.findElement(By.cssSelector("[data-testid=recording-rules-note]")), Duration.ofSeconds(20),
+          "the recording rules are reported");
+      assertThat(rules.getAttribute("data-level")).as(rules.getText()).isEqualTo("ok");
+      assertThat(rules.getText()).matches("(?s)✓ All \\d+ recording rules are evaluated \\(group smm-mesh-telemetry, last run .*");
       browser.screenshot("mesh");
       // The control plane's drill-down: istiod pods, proxies synced with istiod (its /debug/syncz), the trust bundle, metrics.
       assertThat(browser.driver.findElement(By.cssSelector("[data-testid=mesh-clusters]")).getText()).contains(CLUSTER);

@@ -49,6 +49,11 @@ record MeshResolvers(TopologyService topology, HealthService health, GoldenSigna
     wiring.type("Query", t -> t
         .dataFetcher("meshOverview", this::overview)
         .dataFetcher("controlPlanes", env -> Callers.allowed(env, Caller::requireAll, blocking).thenCompose(c -> overview.controlPlanes()))
+        // Names of the product's own rules only, nothing of any namespace: every signed-in user may see them.
+        .dataFetcher("recordingRules", env -> {
+          Callers.of(env);
+          return Callers.scope(env).run(overview::recordingRules);
+        })
         .dataFetcher("controlPlane", env -> {
           Duration range = Duration.ofSeconds(Arguments.between(env, "rangeSeconds", 300, 86_400));
           return Callers.allowed(env, Caller::requireAll, blocking).thenCompose(c -> callers.controlPlaneDetails()

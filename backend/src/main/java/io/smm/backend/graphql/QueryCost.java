@@ -19,8 +19,8 @@ final class QueryCost extends MaxQueryComplexityInstrumentation {
   /** Root fields backed by Prometheus, with their cost beyond the fields they return. */
   static final Map<String, Integer> PROMETHEUS_FIELDS = Map.ofEntries(Map.entry("topology", 50), Map.entry("health", 20),
       Map.entry("meshOverview", 20), Map.entry("goldenSignals", 10), Map.entry("controlPlane", 10),
-      Map.entry("sidecarEgressRecommendation", 10), Map.entry("controlPlanes", 5), Map.entry("slos", 5), Map.entry("sloSummary", 5),
-      Map.entry("sloSeries", 5));
+      Map.entry("sidecarEgressRecommendation", 10), Map.entry("controlPlanes", 5), Map.entry("recordingRules", 2), Map.entry("slos", 5),
+      Map.entry("sloSummary", 5), Map.entry("sloSeries", 5));
 
   private static final FieldComplexityCalculator COST = (env, children) ->
       1 + children + (env.getParentType().getName().equals("Query") ? PROMETHEUS_FIELDS.getOrDefault(env.getField().getName(), 0) : 0);

@@ -52,6 +52,12 @@ public record MeshOverviewService(PrometheusClient prometheus, HealthService hea
     return overview(window, Set.of());
   }
 
+  /** Whether Prometheus evaluates the mesh's recording rules (Mesh page); unavailable with the reason when it cannot say. */
+  public CompletableFuture<RecordingRulesStatus> recordingRules() {
+    return prometheus.recordingRules().thenApply(RecordingRulesStatus::of)
+        .exceptionally(e -> RecordingRulesStatus.unavailable(PartErrors.messageOf(e)));
+  }
+
   /**
    * The overview of the namespaces given (all when empty): for a user who may read only some, the
    * traffic from and to those, and what runs in them.

@@ -99,13 +99,34 @@ public final class PrometheusClient {
         });
   }
 
+  /** The recording rule groups Prometheus evaluates, with each rule's health (/api/v1/rules?type=record). */
+  public CompletableFuture<List<RuleGroup>> recordingRules() {
+    HttpRequest request = HttpRequest.newBuilder(base.resolve("api/v1/rules?type=record")).timeout(timeout).GET().build();
+    return send(request, data -> {
+      List<RuleGroup> groups = new ArrayList<>();
+      for (JsonNode g : data.path("groups")) {
+        List<RuleGroup.Rule> rules = new ArrayList<>();
+        for (JsonNode r : g.path("rules")) {
+          rules.add(new RuleGroup.Rule(r.path("name").asText(), labels(r.path("labels")), r.path("health").asText(),
+              r.path("lastError").asText("")));
+        }
+        groups.add(new RuleGroup(g.path("name").asText(), g.path("file").asText(), g.path("interval").asDouble(),
+            g.path("evaluationTime").asDouble(), g.path("lastEvaluation").asText(""), rules));
+      }
+      return groups;
+    });
+  }
+
   private <T> CompletableFuture<T> post(String path, Map<String, String> form, Function<JsonNode, T> parse) {
     StringBuilder body = new StringBuilder();
     form.forEach((k, v) -> body.append(body.length() == 0 ? "" : "&").append(k).append('=')
         .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
-    HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
+    return send(HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
         .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+        .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), parse);
+  }
+
+  private <T> CompletableFuture<T> send(HttpRequest request, Function<JsonNode, T> parse) {
     QueryScope scope = QueryScope.current();
     CompletableFuture<T> result = new CompletableFuture<>();
     if (scope.cancelled()) {
