@@ -3,6 +3,8 @@ package io.smm.backend.topology;
 import io.smm.backend.prometheus.QueryScope;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -11,8 +13,10 @@ import java.util.function.Supplier;
  * At most a few topology evaluations at once. Each holds a whole graph and Prometheus' answers for
  * it while it runs, so the heap, not the CPU, bounds how many may run: fifty users on fifty views
  * of a 5 000-workload mesh held 7 GiB at once (scripts/bench-topology, heapNeed50ViewsMiB), one
- * evaluation up to about 1 GiB. The others wait their turn in order (on a busy backend they would
- * mostly wait for CPU anyway); one whose askers all went away while it waited never starts.
+ * evaluation up to about 1 GiB. The others wait their turn (on a busy backend they would mostly
+ * wait for CPU anyway): each owner's in order, owners in turn, as Prometheus' queries are shared
+ * (one user's flood of views does not hold up another's one); one whose askers all went away
+ * while it waited never starts.
  */
 final class EvaluationSlots {
 
@@ -22,7 +26,8 @@ final class EvaluationSlots {
   static final long HEAP_RESERVED = 1024L << 20;
 
   private final int slots;
-  private final Deque<Runnable> waiting = new ArrayDeque<>();
+  /** Owner -> their evaluations waiting, oldest first; owners in the order their turn comes. */
+  private final Map<String, Deque<Runnable>> waiting = new LinkedHashMap<>();
   private int busy;
 
   EvaluationSlots(int slots) {
@@ -70,7 +75,7 @@ final class EvaluationSlots {
       if (now) {
         busy++;
       } else {
-        waiting.add(start);
+        waiting.computeIfAbsent(scope.owner(), k -> new ArrayDeque<>()).add(start);
       }
     }
     if (now) {
@@ -83,7 +88,7 @@ final class EvaluationSlots {
   private void release() {
     Runnable next;
     synchronized (this) {
-      next = waiting.poll();
+      next = nextInTurn();
       if (next == null) {
         busy--;
       }
@@ -91,6 +96,19 @@ final class EvaluationSlots {
     if (next != null) {
       next.run();
     }
+  }
+
+  private Runnable nextInTurn() {
+    if (waiting.isEmpty()) {
+      return null;
+    }
+    String owner = waiting.keySet().iterator().next();
+    Deque<Runnable> line = waiting.remove(owner);
+    Runnable next = line.poll();
+    if (!line.isEmpty()) {
+      waiting.put(owner, line); // to the back of the turn order
+    }
+    return next;
   }
 
   /** Evaluations running (tests). */

@@ -50,6 +50,23 @@ class EvaluationSlotsTest {
   }
 
   @Test
+  void ownersTakeTurnsSoOneUsersFloodDoesNotHoldUpAnother() {
+    EvaluationSlots slots = new EvaluationSlots(1);
+    QueryScope alice = new QueryScope("alice");
+    for (int i = 0; i < 4; i++) {
+      int n = i;
+      slots.run(alice, () -> work("a" + n));
+    }
+    slots.run(new QueryScope("bob"), () -> work("b"));
+    running.get(0).complete("done");
+    assertThat(started).as("alice's turn came first").containsExactly("a0 in alice", "a1 in alice");
+    running.get(1).complete("done");
+    assertThat(started).as("then bob's, before alice's other two").endsWith("b in bob");
+    running.get(2).complete("done");
+    assertThat(started).endsWith("a2 in alice");
+  }
+
+  @Test
   void anEvaluationWhoseAskersLeftWhileItWaitedNeverStarts() {
     EvaluationSlots slots = new EvaluationSlots(1);
     QueryScope gone = new QueryScope("gone");
