@@ -15,10 +15,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,7 +44,7 @@ public final class PrometheusClient {
   private final HttpClient http;
   private final Values values = new Values();
   /** Waiting queries by owner, owners in the order they get the next free slot. */
-  private final Map<String, Deque<Queued>> waiting = new LinkedHashMap<>();
+  private final TurnQueue<Queued> waiting = new TurnQueue<>();
   private int running;
 
   private record Queued(CompletableFuture<?> result, Runnable send) {}
@@ -163,7 +160,7 @@ public final class PrometheusClient {
       if (running < maxConcurrent) {
         running++;
       } else {
-        waiting.computeIfAbsent(scope.owner(), k -> new ArrayDeque<>()).add(new Queued(result, send));
+        waiting.add(scope.owner(), new Queued(result, send));
         return result;
       }
     }
@@ -185,18 +182,7 @@ public final class PrometheusClient {
   }
 
   private Queued nextInTurn() {
-    while (!waiting.isEmpty()) {
-      String owner = waiting.keySet().iterator().next();
-      Deque<Queued> line = waiting.remove(owner);
-      Queued q = line.poll();
-      if (!line.isEmpty()) {
-        waiting.put(owner, line); // to the back of the turn order
-      }
-      if (q != null && !q.result().isDone()) {
-        return q; // a cancelled one is done already: skipped
-      }
-    }
-    return null;
+    return waiting.next(q -> !q.result().isDone()); // a cancelled one is done already: skipped
   }
 
   private RuntimeException failure(Throwable error) {

@@ -1,10 +1,7 @@
 package io.smm.backend.topology;
 
 import io.smm.backend.prometheus.QueryScope;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import io.smm.backend.prometheus.TurnQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -26,8 +23,7 @@ final class EvaluationSlots {
   static final long HEAP_RESERVED = 1024L << 20;
 
   private final int slots;
-  /** Owner -> their evaluations waiting, oldest first; owners in the order their turn comes. */
-  private final Map<String, Deque<Runnable>> waiting = new LinkedHashMap<>();
+  private final TurnQueue<Runnable> waiting = new TurnQueue<>();
   private int busy;
 
   EvaluationSlots(int slots) {
@@ -75,7 +71,7 @@ final class EvaluationSlots {
       if (now) {
         busy++;
       } else {
-        waiting.computeIfAbsent(scope.owner(), k -> new ArrayDeque<>()).add(start);
+        waiting.add(scope.owner(), start);
       }
     }
     if (now) {
@@ -88,7 +84,7 @@ final class EvaluationSlots {
   private void release() {
     Runnable next;
     synchronized (this) {
-      next = nextInTurn();
+      next = waiting.next(r -> true);
       if (next == null) {
         busy--;
       }
@@ -96,19 +92,6 @@ final class EvaluationSlots {
     if (next != null) {
       next.run();
     }
-  }
-
-  private Runnable nextInTurn() {
-    if (waiting.isEmpty()) {
-      return null;
-    }
-    String owner = waiting.keySet().iterator().next();
-    Deque<Runnable> line = waiting.remove(owner);
-    Runnable next = line.poll();
-    if (!line.isEmpty()) {
-      waiting.put(owner, line); // to the back of the turn order
-    }
-    return next;
   }
 
   /** Evaluations running (tests). */
