@@ -84,12 +84,12 @@ class TapTest {
     client.open("other", "bookings-v1", "bookings-v1-5c7f9-qqqqq").send(List.of(entry(true, "GET", "/api/x", 500, "p", "fasthttp")));
     await(() -> receiver.stats().entries() == 6, "all six entries arrived");
 
-    assertThat(paths(all)).containsExactlyInAnyOrder("GET /api/pay 200", "GET / 503", "POST /api/book 500", "GET / 200", "GET / 500");
-    assertThat(paths(bookings)).containsExactlyInAnyOrder("GET /api/pay 200", "GET / 503", "POST /api/book 500", "GET / 200");
-    assertThat(paths(onePod)).containsExactlyInAnyOrder("GET /api/pay 200", "GET / 503", "POST /api/book 500");
-    assertThat(paths(errors)).containsExactlyInAnyOrder("GET / 503", "GET / 500");
-    assertThat(paths(outboundApi)).containsExactly("GET /api/pay 200");
-    assertThat(paths(fasthttp)).containsExactlyInAnyOrder("GET /api/pay 200", "GET / 500");
+    assertThat(paths(all, 5)).containsExactlyInAnyOrder("GET /api/pay 200", "GET / 503", "POST /api/book 500", "GET / 200", "GET / 500");
+    assertThat(paths(bookings, 4)).containsExactlyInAnyOrder("GET /api/pay 200", "GET / 503", "POST /api/book 500", "GET / 200");
+    assertThat(paths(onePod, 3)).containsExactlyInAnyOrder("GET /api/pay 200", "GET / 503", "POST /api/book 500");
+    assertThat(paths(errors, 2)).containsExactlyInAnyOrder("GET / 503", "GET / 500");
+    assertThat(paths(outboundApi, 1)).containsExactly("GET /api/pay 200");
+    assertThat(paths(fasthttp, 2)).containsExactlyInAnyOrder("GET /api/pay 200", "GET / 500");
   }
 
   static TapEntry grpcCall(int httpCode, String grpcStatus) {
@@ -291,6 +291,19 @@ class TapTest {
     client.open("shop", "bookings-v1", "bookings-v1-5c7f9-x2x4z").send(List.of(entry(true, "GET", "/", 200, "p", "Go")));
     await(() -> receiver.stats().entries() == 1, "the entry arrived");
     assertThat(hub.published()).isZero();
+  }
+
+  /**
+   * What the subscription got once it has at least {@code n} entries: the receiver counts an entry
+   * before the hub has handed it to every subscription, so a busy machine may deliver the last ones later.
+   */
+  private static List<String> paths(TapHub.Subscription s, int n) throws InterruptedException {
+    List<String> got = new ArrayList<>();
+    await(() -> {
+      got.addAll(paths(s));
+      return got.size() >= n;
+    }, n + " entries reached the subscription");
+    return got;
   }
 
   private static List<String> paths(TapHub.Subscription s) {
