@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smm.operator.controllers.StandaloneControllers;
 import io.smm.sandbox.certmanager.AcmeSolverRuntime;
 import io.smm.sandbox.certmanager.CertManagerStandIn;
-import io.smm.sandbox.gateway.PlainHttp;
 import io.smm.sandbox.gateway.IngressGatewayRuntime;
+import io.smm.sandbox.gateway.PlainHttp;
 import io.smm.sandbox.testing.InProcessCluster;
 import io.smm.sandbox.testing.Pebble;
 import java.net.URI;
@@ -21,6 +22,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -131,7 +133,7 @@ class LetsEncryptTest {
             "port", Map.of("number", 443, "name", "https-443", "protocol", "HTTPS"), "hosts", List.of(app),
             "tls", Map.of("mode", "SIMPLE", "credentialName", "app-https-443-tls"))))).create();
     client.genericKubernetesResources("cert-manager.io/v1", "Certificate").inNamespace("smm-system").resource(
-        new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder().withApiVersion("cert-manager.io/v1").withKind("Certificate")
+        new GenericKubernetesResourceBuilder().withApiVersion("cert-manager.io/v1").withKind("Certificate")
             .withNewMetadata().withName("app-https-443").withNamespace("smm-system")
             .addToAnnotations("acme.smm.cisco.com/gateway-selector", "{\"app.kubernetes.io/name\": \"app-https-443\"}").endMetadata()
             .addToAdditionalProperties("spec", Map.of("dnsNames", List.of(app), "secretName", "app-https-443-tls",
@@ -153,7 +155,7 @@ class LetsEncryptTest {
   }
 
   static GenericKubernetesResource gatewayResource(String name, Map<String, String> labels, List<Map<String, Object>> servers) {
-    return new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder().withApiVersion("networking.istio.io/v1beta1")
+    return new GenericKubernetesResourceBuilder().withApiVersion("networking.istio.io/v1beta1")
         .withKind("Gateway").withNewMetadata().withName(name).withNamespace("smm-system").withLabels(labels).endMetadata()
         .addToAdditionalProperties("spec", Map.of("selector", Map.of("gateway-name", "smm-ingressgateway-external",
             "gateway-type", "ingress"), "servers", servers)).build();
@@ -161,7 +163,7 @@ class LetsEncryptTest {
 
   /** The Gateways and VirtualServices the Let's Encrypt part made for challenges (named after their solver). */
   static long challengeObjects(KubernetesClient client) {
-    return java.util.stream.Stream.of("Gateway", "VirtualService").flatMap(kind -> client.genericKubernetesResources(
+    return Stream.of("Gateway", "VirtualService").flatMap(kind -> client.genericKubernetesResources(
         "networking.istio.io/v1beta1", kind).inNamespace("smm-system").list().getItems().stream())
         .filter(r -> r.getMetadata().getName().startsWith("cm-acme-http-solver-")).count();
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -15,6 +16,7 @@ import io.smm.operator.resources.DesiredResource;
 import io.smm.operator.resources.ResourceApplier;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +82,7 @@ public final class AcmeChallengeRoutes {
     return routed;
   }
 
-  private static io.fabric8.kubernetes.api.model.OwnerReference ownedBy(Ingress solver) {
+  private static OwnerReference ownedBy(Ingress solver) {
     return new OwnerReferenceBuilder().withApiVersion("networking.k8s.io/v1").withKind("Ingress")
         .withName(solver.getMetadata().getName()).withUid(solver.getMetadata().getUid()).build();
   }
@@ -114,7 +116,7 @@ public final class AcmeChallengeRoutes {
 
   /** The Gateways in {@code namespace} that a Certificate for {@code host} selects with its annotation. */
   List<GenericKubernetesResource> gatewaysFor(String namespace, String host) {
-    Map<String, GenericKubernetesResource> out = new java.util.LinkedHashMap<>();
+    Map<String, GenericKubernetesResource> out = new LinkedHashMap<>();
     for (GenericKubernetesResource cert : list("cert-manager.io/v1", "Certificate", namespace)) {
       JsonNode spec = Serialization.jsonMapper().valueToTree(cert.getAdditionalProperties().get("spec"));
       boolean forHost = false;
@@ -140,7 +142,7 @@ public final class AcmeChallengeRoutes {
   static Map<String, String> selector(String json) {
     try {
       JsonNode n = new ObjectMapper().readTree(json);
-      Map<String, String> out = new java.util.LinkedHashMap<>();
+      Map<String, String> out = new LinkedHashMap<>();
       n.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
       return out;
     } catch (IOException e) {

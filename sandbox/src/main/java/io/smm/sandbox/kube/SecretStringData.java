@@ -3,12 +3,12 @@ package io.smm.sandbox.kube;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.regex.Pattern;
-import io.fabric8.mockwebserver.http.Buffer;
 
 /**
  * What kube-apiserver does with a Secret's stringData: a write-only convenience, merged into data

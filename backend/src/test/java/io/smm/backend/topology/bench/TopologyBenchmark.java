@@ -11,6 +11,7 @@ import io.smm.backend.health.HealthThresholds;
 import io.smm.backend.http.ServerOptions;
 import io.smm.backend.http.SmmServer;
 import io.smm.backend.prometheus.PrometheusClient;
+import io.smm.backend.prometheus.Sample;
 import io.smm.backend.telemetry.TelemetryQueries;
 import io.smm.backend.topology.Topology;
 import io.smm.backend.topology.TopologyService;
@@ -41,6 +42,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
+import java.util.stream.Collectors;
 
 /**
  * Benchmark, not a test: a synthetic mesh of N workloads in 10 namespaces with 5N edges (each with
@@ -346,14 +348,12 @@ public final class TopologyBenchmark {
       for (MeshRecordingRules.Rule rule : List.of(MeshRecordingRules.REQUESTS, MeshRecordingRules.TCP_CONNECTIONS,
           MeshRecordingRules.WORKLOAD_REQUESTS, MeshRecordingRules.WORKLOAD_TCP_CONNECTIONS, MeshRecordingRules.SERVICE_P95,
           MeshRecordingRules.WORKLOAD_P95)) {
-        List<io.smm.backend.prometheus.Sample> recorded = prometheus.instant(rule.record() + rule.labels().entrySet().stream()
-            .map(l -> l.getKey() + "=\"" + l.getValue() + "\"").collect(java.util.stream.Collectors.joining(",", "{", "}")), at).join();
+        List<Sample> recorded = prometheus.instant(series(rule.record(), rule.labels()), at).join();
         if (recorded.isEmpty() && (rule == MeshRecordingRules.REQUESTS || rule == MeshRecordingRules.SERVICE_P95)) {
           throw new IllegalStateException("nothing recorded for " + rule.record() + " at " + at);
         }
         for (var sample : recorded) {
-          String series = rule.record() + sample.labels().entrySet().stream().filter(l -> !l.getKey().equals("__name__"))
-              .map(l -> l.getKey() + "=\"" + l.getValue() + "\"").collect(java.util.stream.Collectors.joining(",", "{", "}"));
+          String series = series(rule.record(), sample.labels());
           for (long t = now - 3600; t <= now - 240; t += 60) {
             w.write(series + " " + sample.value() + " " + t + "\n");
           }
@@ -374,6 +374,12 @@ public final class TopologyBenchmark {
       quiet = now - last <= 5 ? quiet + 1 : 0;
       last = now;
     }
+  }
+
+  /** A series written as PromQL selects it and OpenMetrics writes it: {@code name{k="v",...}} (labels but the name). */
+  static String series(String name, Map<String, String> labels) {
+    return name + labels.entrySet().stream().filter(l -> !l.getKey().equals("__name__"))
+        .map(l -> l.getKey() + "=\"" + l.getValue() + "\"").collect(Collectors.joining(",", "{", "}"));
   }
 
   /** User + system CPU time of a process in clock ticks (USER_HZ, 100 on Linux), from /proc. */
