@@ -529,10 +529,26 @@ class ServerApiTest {
     JsonNode bad = graphql("{ topology(time: \"yesterday\") { errors } }");
     assertThat(bad.at("/errors/0/message").asText()).contains("time must be an RFC 3339 instant");
     assertThat(bad.at("/errors/0/extensions/code").asText()).isEqualTo("BAD_USER_INPUT");
+    for (String refresh : List.of("refreshSeconds: 1", "refreshSeconds: 3601", "time: \"2026-11-25T14:00:00Z\", refreshSeconds: 15")) {
+      JsonNode badRefresh = graphql("{ topology(" + refresh + ") { errors } }");
+      assertThat(badRefresh.at("/errors/0/extensions/code").asText()).as(refresh).isEqualTo("BAD_USER_INPUT");
+      assertThat(badRefresh.at("/errors/0/message").asText()).as(refresh).contains("refreshSeconds");
+    }
     JsonNode noName = graphql("{ goldenSignals(kind: SERVICE, namespace: \"smm-demo\") { errors } }");
     assertThat(noName.at("/errors/0/message").asText()).isEqualTo("golden signals of a service need its name");
     JsonNode tooMany = graphql("{ health(rangeSeconds: 86400, stepSeconds: 1) { id } }");
     assertThat(tooMany.at("/errors/0/message").asText()).contains("at most 1440 points");
+  }
+
+  /** A dashboard's LIVE view, asked again within its refresh interval, is answered from the view's latest evaluation. */
+  @Test
+  void aLiveViewWithARefreshIntervalIsAnsweredFromItsLatestEvaluation() throws Exception {
+    String view = "{ topology(namespaces: [\"smm-demo\"], refreshSeconds: 3600) { time errors } }";
+    JsonNode first = graphql(view);
+    assertThat(first.at("/data/topology/errors").size()).as("Prometheus is down: still an answer").isGreaterThan(0);
+    JsonNode again = graphql(view);
+    assertThat(again.at("/data/topology/time").asText()).as("the same evaluation").isEqualTo(first.at("/data/topology/time").asText());
+    assertThat(again.at("/errors/0/extensions/code").asText()).as("with its errors").isEqualTo("PROMETHEUS_UNAVAILABLE");
   }
 
   @Test

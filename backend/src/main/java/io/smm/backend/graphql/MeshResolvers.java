@@ -109,10 +109,20 @@ record MeshResolvers(TopologyService topology, HealthService health, GoldenSigna
     boolean idle = !Boolean.FALSE.equals(env.getArgument("idleNodes"));
     Instant at = time == null ? Instant.now() : time;
     var grouping = TopologyNode.Grouping.valueOf(env.<String>getArgument("groupBy"));
+    Duration refresh = env.getArgument("refreshSeconds") == null ? null : liveRefresh(env, time);
+    // LIVE goes as no time: identical LIVE views share their evaluation (an instant each would not).
     return Callers.async(env, c -> Seen.of(c, grouping == TopologyNode.Grouping.CLUSTER, env.getArgument("namespaces")), blocking)
         .thenCompose(seen -> seen.nothing() ? CompletableFuture.completedFuture(Topology.empty(at, window))
-            : topology.topology(seen.namespaces(), at, window, idle, grouping).thenApply(seen::cut))
+            : topology.topology(seen.namespaces(), time, window, idle, grouping, refresh).thenApply(seen::cut))
         .thenApply(t -> partial(env, t, "partial topology", t.errors(), t.failure()));
+  }
+
+  /** A LIVE view's refresh interval, 5 s to 1 h; refused for a TIMELINE instant, which does not change. */
+  private static Duration liveRefresh(DataFetchingEnvironment env, Instant time) {
+    if (time != null) {
+      throw new IllegalArgumentException("refreshSeconds is for LIVE views: leave it out with time");
+    }
+    return Duration.ofSeconds(Arguments.between(env, "refreshSeconds", 5, 3600));
   }
 
   private CompletableFuture<List<NodeHealth>> health(DataFetchingEnvironment env) {

@@ -195,6 +195,7 @@ public class SmmServer implements AutoCloseable {
   public void close() {
     namespaceFeed.close();
     validation.close();
+    topology.close();
     if (accessLogServer != null) {
       accessLogServer.close();
     }

@@ -10,6 +10,7 @@ import io.smm.backend.prometheus.PrometheusException;
 import io.smm.backend.prometheus.QueryScope;
 import io.smm.backend.prometheus.Sample;
 import io.smm.backend.telemetry.TelemetryQueries;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +19,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -39,6 +44,9 @@ public final class TopologyService {
    * not installed, a user's own Prometheus): the rules' interval, after which they would have run.
    */
   static final Duration NO_RULES_MEMORY = Duration.ofSeconds(MeshRecordingRules.WINDOW_SECONDS);
+  /** Rough heap held by a kept answer per node and per edge (records, their strings, health). */
+  static final long BYTES_PER_NODE = 1024;
+  static final long BYTES_PER_EDGE = 512;
 
   /** What a request asks for (time null: LIVE); equal keys get the same answer. */
   private record Question(Set<String> namespaces, Instant time, Duration window, boolean idleNodes, TopologyNode.Grouping grouping) {}
@@ -51,21 +59,42 @@ public final class TopologyService {
   private final SharedEvaluations<Question, Topology> shared;
   private final EvaluationSlots slots;
   private final LongSupplier nanoClock;
+  private final Clock wall;
+  private final LiveViews<Question, Topology> live;
+  private final ScheduledThreadPoolExecutor timer;
   /** nanoClock time until which LIVE views skip the recorded attempt; null: try it. */
   private volatile Long rawUntil;
 
+  /**
+   * LIVE views kept warm: for 5 minutes after their last ask (Kiali keeps one 10), each refresh done
+   * a second before the ask it is for; at most 64 views, and answers of at most an eighth of the heap.
+   * Answers are served up to 5 minutes old, and the page says how old past one: when the background
+   * falls behind (more views than the machine evaluates per interval), an evaluation for the ask
+   * would be as old by the time it arrives, and the page would wait for it.
+   */
+  static LiveViews.Limits liveViewLimits(long maxHeapBytes) {
+    return new LiveViews.Limits(Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofMinutes(5), 64, maxHeapBytes / 8);
+  }
+
   public TopologyService(PrometheusClient prometheus, ClusterQueries clusters, HealthService health, String cluster, Executor blocking) {
+    this(prometheus, clusters, health, cluster, blocking, Clock.systemUTC());
+  }
+
+  /** @param wall what LIVE means: its now (a benchmark's data lies in the past) */
+  public TopologyService(PrometheusClient prometheus, ClusterQueries clusters, HealthService health, String cluster, Executor blocking,
+      Clock wall) {
     this(prometheus, clusters, health, cluster, blocking, ANSWER_REUSE, System::nanoTime,
-        EvaluationSlots.forHeap(Runtime.getRuntime().maxMemory()));
+        EvaluationSlots.forHeap(Runtime.getRuntime().maxMemory()), wall);
   }
 
   TopologyService(PrometheusClient prometheus, ClusterQueries clusters, HealthService health, String cluster, Executor blocking,
       Duration answerReuse, LongSupplier nanoClock) {
-    this(prometheus, clusters, health, cluster, blocking, answerReuse, nanoClock, EvaluationSlots.forHeap(Runtime.getRuntime().maxMemory()));
+    this(prometheus, clusters, health, cluster, blocking, answerReuse, nanoClock, EvaluationSlots.forHeap(Runtime.getRuntime().maxMemory()),
+        Clock.systemUTC());
   }
 
   TopologyService(PrometheusClient prometheus, ClusterQueries clusters, HealthService health, String cluster, Executor blocking,
-      Duration answerReuse, LongSupplier nanoClock, EvaluationSlots slots) {
+      Duration answerReuse, LongSupplier nanoClock, EvaluationSlots slots, Clock wall) {
     this.prometheus = prometheus;
     this.clusters = clusters;
     this.health = health;
@@ -74,6 +103,27 @@ public final class TopologyService {
     this.shared = new SharedEvaluations<>(answerReuse.toNanos(), 64, nanoClock);
     this.slots = slots;
     this.nanoClock = nanoClock;
+    this.wall = wall;
+    // One daemon thread only starts refreshes: they run on the Prometheus client's threads. Every ask
+    // plans its view's refresh anew: the plan it replaces leaves the queue at once.
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "topology-live-views");
+      t.setDaemon(true);
+      return t;
+    });
+    timer.setRemoveOnCancelPolicy(true);
+    this.timer = timer;
+    LiveViews.Timer after = (delayNanos, task) -> {
+      try {
+        ScheduledFuture<?> f = timer.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+        return () -> f.cancel(false);
+      } catch (RejectedExecutionException closed) {
+        return () -> { };
+      }
+    };
+    this.live = new LiveViews<>(liveViewLimits(Runtime.getRuntime().maxMemory()), after, nanoClock,
+        question -> shared(question, QueryScope.BACKGROUND),
+        t -> t.nodes().size() * BYTES_PER_NODE + t.edges().size() * BYTES_PER_EDGE);
   }
 
   public CompletableFuture<Topology> topology(Set<String> namespaces, Instant time, Duration window, boolean idleNodes) {
@@ -83,11 +133,33 @@ public final class TopologyService {
   /** @param grouping one node per workload, app (all versions), namespace or cluster */
   public CompletableFuture<Topology> topology(Set<String> namespaces, Instant time, Duration window, boolean idleNodes,
       TopologyNode.Grouping grouping) {
-    // Identical questions share one evaluation (fifty open dashboards, one TIMELINE instant looked at
-    // by many), and an answer serves for a few seconds; it stops when everyone waiting for it hung up.
-    // At most a few evaluations at once, each holding its graph (EvaluationSlots); the others wait their turn.
-    return shared.get(new Question(Set.copyOf(namespaces), time, window, idleNodes, grouping), QueryScope.current(),
-        scope -> slots.run(scope, () -> evaluate(namespaces, time, window, idleNodes, grouping)));
+    return topology(namespaces, time, window, idleNodes, grouping, null);
+  }
+
+  /**
+   * @param refresh LIVE only: the asker will ask again this often (a dashboard's refresh interval), so
+   *     the view is kept warm in the background and answered from its latest evaluation ({@link LiveViews});
+   *     null: evaluated for this ask
+   */
+  public CompletableFuture<Topology> topology(Set<String> namespaces, Instant time, Duration window, boolean idleNodes,
+      TopologyNode.Grouping grouping, Duration refresh) {
+    Question question = new Question(Set.copyOf(namespaces), time, window, idleNodes, grouping);
+    QueryScope asker = QueryScope.current();
+    return time == null && refresh != null ? live.get(question, refresh, () -> shared(question, asker)) : shared(question, asker);
+  }
+
+  /**
+   * Identical questions share one evaluation (fifty open dashboards, one TIMELINE instant looked at
+   * by many), and an answer serves for a few seconds; it stops when everyone waiting for it hung up.
+   * At most a few evaluations at once, each holding its graph (EvaluationSlots); the others wait their turn.
+   */
+  private CompletableFuture<Topology> shared(Question q, QueryScope asker) {
+    return shared.get(q, asker, scope -> slots.run(scope, () -> evaluate(q.namespaces(), q.time(), q.window(), q.idleNodes(), q.grouping())));
+  }
+
+  /** Stops keeping LIVE views warm. */
+  public void close() {
+    timer.shutdownNow();
   }
 
   /** A TIMELINE instant (time given) or LIVE (null: now, straight to the raw metrics while the rules are known missing). */
@@ -98,7 +170,7 @@ public final class TopologyService {
     }
     Long until = rawUntil;
     boolean rulesMissing = until != null && nanoClock.getAsLong() - until < 0;
-    return evaluate(namespaces, Instant.now(), window, idleNodes, grouping, !rulesMissing).thenApply(t -> {
+    return evaluate(namespaces, Instant.now(wall), window, idleNodes, grouping, !rulesMissing).thenApply(t -> {
       // Traffic in the raw metrics and none recorded: the rules are missing (an idle namespace proves nothing).
       if (!rulesMissing && t.telemetry() == TelemetryQueries.Source.RAW && window.toSeconds() == MeshRecordingRules.WINDOW_SECONDS
           && t.errors().isEmpty() && !t.edges().isEmpty()) {

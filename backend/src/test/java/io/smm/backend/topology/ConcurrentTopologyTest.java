@@ -13,6 +13,7 @@ import io.smm.backend.prometheus.PrometheusClient;
 import io.smm.backend.prometheus.QueryScope;
 import io.smm.backend.telemetry.TelemetryQueries;
 import io.smm.sandbox.kube.EmbeddedApiServer;
+import io.smm.sandbox.testing.Eventually;
 import io.smm.sandbox.testing.TestTimeouts;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -32,6 +33,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -168,6 +170,33 @@ class ConcurrentTopologyTest {
     assertThat(queries.get()).isEqualTo(4 * oneEvaluation);
     topology.topology(Set.of("fast"), past.minusSeconds(60), window, true).join();
     assertThat(queries.get()).as("another instant is another question").isEqualTo(5 * oneEvaluation);
+  }
+
+  /**
+   * A dashboard refreshing its LIVE view says how often: the view is evaluated in the background
+   * without anyone asking, and the next ask is answered with that evaluation, at once.
+   */
+  @Test
+  void aLiveViewWithARefreshIntervalIsEvaluatedInTheBackground() throws InterruptedException {
+    TopologyService topology = topology(prometheusClient(8));
+    try {
+      Duration window = Duration.ofMinutes(1);
+      Duration every = Duration.ofSeconds(5);
+      Topology first = topology.topology(Set.of("fast"), null, window, true, TopologyNode.Grouping.WORKLOAD, every).join();
+      int oneEvaluation = queries.get();
+      Eventually.until(() -> queries.get() >= 2 * oneEvaluation, Duration.ofSeconds(60),
+          () -> "a background evaluation, nobody asking: " + queries.get() + " queries after " + oneEvaluation);
+      AtomicReference<Topology> next = new AtomicReference<>();
+      Eventually.until(() -> {
+        next.set(topology.topology(Set.of("fast"), null, window, true, TopologyNode.Grouping.WORKLOAD, every).join());
+        return next.get() != first;
+      }, Duration.ofSeconds(60), "the next ask gets the refreshed answer");
+      assertThat(next.get().time()).isAfter(first.time());
+      assertThat(next.get().edges()).hasSize(2);
+      assertThat(queries.get()).as("no evaluation for the asks: only the background's").isLessThan(4 * oneEvaluation);
+    } finally {
+      topology.close();
+    }
   }
 
   /**
