@@ -76,8 +76,8 @@ export function gatewayTraffic(gateways: { namespace: string; name: string }[]):
   return `query GatewayTraffic { ${parts.join(' ')} }`;
 }
 
-export const TOPOLOGY = `query Topology($namespaces: [String!], $time: String, $window: Int, $groupBy: TopologyGrouping) {
-  topology(namespaces: $namespaces, time: $time, windowSeconds: $window, groupBy: $groupBy) {
+export const TOPOLOGY = `query Topology($namespaces: [String!], $time: String, $window: Int, $groupBy: TopologyGrouping, $refresh: Int) {
+  topology(namespaces: $namespaces, time: $time, windowSeconds: $window, groupBy: $groupBy, refreshSeconds: $refresh) {
     time windowSeconds errors telemetry
     nodes { id type cluster namespace name app version idle
       health { time score status requestsPerSecond errorRatio p95Ms reasons } }

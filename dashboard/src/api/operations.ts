@@ -44,8 +44,10 @@ export const api = {
     graphqlPartial<{ goldenSignals: { errors: string[]; inbound: SignalPoint[] } }>(D.MESH_TIMELINE, { range, step })
       .then((r) => r.data.goldenSignals),
   gatewayTraffic: <A>(gateways: { namespace: string; name: string }[]) => graphql<Record<string, A>>(D.gatewayTraffic(gateways)),
-  topology: (namespaces: string[], time: string, groupBy: string): Promise<PartialResult<{ topology: Topology }>> =>
-    graphqlPartial<{ topology: Topology }>(D.TOPOLOGY, { namespaces: nsList(namespaces), time: time || null, window: 60, groupBy }),
+  /** LIVE (no time) with refreshSeconds: the backend keeps the view evaluated for the next ask, which is answered at once. */
+  topology: (namespaces: string[], time: string, groupBy: string, refreshSeconds?: number): Promise<PartialResult<{ topology: Topology }>> =>
+    graphqlPartial<{ topology: Topology }>(D.TOPOLOGY, { namespaces: nsList(namespaces), time: time || null, window: 60, groupBy,
+      refresh: time ? null : refreshSeconds ?? null }),
   /** Health timelines of the namespaces' services and workloads (30 minutes in 1-minute steps unless said otherwise). */
   health: (namespaces: string[], end?: string, rangeSeconds = 1800, stepSeconds = 60) =>
     graphqlPartial<{ health: NodeHealth[] }>(D.HEALTH, { namespaces: nsList(namespaces), end: end ?? null, range: rangeSeconds, step: stepSeconds }),

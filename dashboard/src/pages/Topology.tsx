@@ -11,6 +11,7 @@ import {
   EDGE_LABELS,
   GROUPINGS,
   HEALTH_COLORS,
+  asOf,
   collapseNamespaces,
   collapsedByDefault,
   findNodes,
@@ -25,8 +26,8 @@ import {
 import { hashFor, listParam, type Params } from '../urlState';
 
 /** The graph and what is missing from it: the parts the backend names, else the GraphQL errors it sent. */
-async function readTopology(namespaces: string[], time: string, groupBy: string) {
-  const { data, errors } = await api.topology(namespaces, time, groupBy);
+async function readTopology(namespaces: string[], time: string, groupBy: string, refreshSeconds: number) {
+  const { data, errors } = await api.topology(namespaces, time, groupBy, refreshSeconds);
   return { topology: data.topology, warnings: data.topology.errors.length ? data.topology.errors : errors.map((e) => e.message) };
 }
 
@@ -53,7 +54,7 @@ export function Topology({ params, setParams }: { params: Params; setParams: (p:
 
   // LIVE re-reads every refreshSeconds; a TIMELINE instant does not change. The graph shown stays
   // until the next one arrives, so nodes keep their places.
-  const [state, , refresh] = useApi(() => readTopology(namespaces, time, groupBy), [params.ns, time, groupBy],
+  const [state, , refresh] = useApi(() => readTopology(namespaces, time, groupBy, refreshSeconds), [params.ns, time, groupBy, refreshSeconds],
     { refreshMs: time ? undefined : refreshSeconds * 1000, keepWhileLoading: true });
   const load = state.status === 'ok' ? { status: 'ok' as const, ...state.data } : state;
 
@@ -158,7 +159,7 @@ export function Topology({ params, setParams }: { params: Params; setParams: (p:
           {load.topology.nodes.length === 0 || !shown ? (
             <Empty>No workloads or traffic in {namespaces.length ? namespaces.join(', ') : 'any namespace'} {time ? 'at that time' : 'right now'}.</Empty>
           ) : (
-            <TopologyView topology={shown} mode={mode} boxes={boxes} selected={params.node || ''} onSelect={onSelect} namespaces={namespaces}
+            <TopologyView topology={shown} live={!time} mode={mode} boxes={boxes} selected={params.node || ''} onSelect={onSelect} namespaces={namespaces}
               relayout={relayout} focus={focus} />
           )}
         </>
@@ -225,8 +226,9 @@ const STYLE: cytoscape.StylesheetJson = [
 /** Above this many edges they are drawn straight. */
 const STRAIGHT_EDGES_ABOVE = 1000;
 
-function TopologyView({ topology, mode, boxes, selected, onSelect, namespaces, relayout, focus }: {
+function TopologyView({ topology, live, mode, boxes, selected, onSelect, namespaces, relayout, focus }: {
   topology: TopologyData;
+  live: boolean;
   mode: EdgeLabel;
   boxes: boolean;
   selected: string;
@@ -366,7 +368,7 @@ function TopologyView({ topology, mode, boxes, selected, onSelect, namespaces, r
       <div className="graph-wrap">
         <div className="graph" ref={container} data-testid="topology-graph" data-node-count={topology.nodes.length} data-nodes={positions}
           data-updates={applied.updates} data-layouts={applied.layouts} data-render-ms={applied.renderMs} />
-        <Legend topology={topology} />
+        <Legend topology={topology} live={live} />
       </div>
       {node && <NodePanel node={node} topology={topology} namespaces={namespaces} onClose={() => onSelect('')} />}
       <details className="graph-table" onToggle={(e) => setTableOpen((e.target as HTMLDetailsElement).open)}>
@@ -392,10 +394,13 @@ function TopologyView({ topology, mode, boxes, selected, onSelect, namespaces, r
   );
 }
 
-function Legend({ topology }: { topology: TopologyData }) {
+function Legend({ topology, live }: { topology: TopologyData; live: boolean }) {
   const source = telemetryNote(topology);
+  const evaluated = asOf(topology.time, Date.now());
   return (
     <div className="legend" data-testid="topology-legend">
+      {live && <span data-testid="topology-as-of" data-late={evaluated.late} className={evaluated.late ? 'late' : undefined}
+        title="When this graph was evaluated: LIVE views are kept evaluated in the background between refreshes">{evaluated.label}</span>}
       <span data-testid="telemetry-source" title={source.detail}>{source.label}</span>
       {(['HEALTHY', 'DEGRADED', 'FAILURE', 'NO_TRAFFIC'] as const).map((s) => (
         <span key={s}><i style={{ background: HEALTH_COLORS[s] }} /> {s.replace('_', ' ').toLowerCase()}</span>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { edgeColor, edgeLabel, elements, groupingOf, telemetryNote, type Topology, type TopologyEdge } from './model';
+import { asOf, edgeColor, edgeLabel, elements, groupingOf, telemetryNote, type Topology, type TopologyEdge } from './model';
 
 const edge = (over: Partial<TopologyEdge>): TopologyEdge => ({
   source: 'a',
@@ -80,5 +80,12 @@ describe('topology model', () => {
     expect(telemetryNote({ telemetry: 'RECORDED', windowSeconds: 60 }).label).toBe('traffic: recorded series');
     expect(telemetryNote({ telemetry: 'RAW', windowSeconds: 60 }).detail).toContain('Install the PrometheusRule smm-mesh-telemetry');
     expect(telemetryNote({ telemetry: 'RAW', windowSeconds: 300 }).detail).toContain('1 minute windows');
+  });
+
+  it('says how old a LIVE graph is, in words once it is more than a minute behind', () => {
+    const at = Date.parse('2026-12-06T10:00:00Z');
+    expect(asOf('2026-12-06T10:00:00Z', at + 8_000)).toEqual({ label: expect.stringMatching(/^as of \d\d:00:00$/), late: false });
+    expect(asOf('2026-12-06T10:00:00Z', at + 150_000)).toEqual({ label: expect.stringMatching(/^as of \d\d:00:00 \(3 min ago\)$/), late: true });
+    expect(asOf('2026-12-06T10:00:00Z', at + 7_200_000).label).toMatch(/\(2 h ago\)$/);
   });
 });

@@ -65,6 +65,20 @@ export function telemetryNote(t: Pick<Topology, 'telemetry' | 'windowSeconds'>):
   };
 }
 
+/**
+ * When a LIVE graph was evaluated: the backend answers a refreshing view from its latest background
+ * evaluation, which may lag when the backend is busy; more than a minute behind is said in words.
+ */
+export function asOf(time: string, nowMs: number): { label: string; late: boolean } {
+  const at = new Date(time);
+  const clock = at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+  const seconds = Math.round((nowMs - at.getTime()) / 1000);
+  if (seconds <= 60) {
+    return { label: `as of ${clock}`, late: false };
+  }
+  return { label: `as of ${clock} (${seconds < 3600 ? `${Math.round(seconds / 60)} min` : `${Math.round(seconds / 3600)} h`} ago)`, late: true };
+}
+
 export type EdgeLabel = 'rate' | 'p95' | 'mtls';
 
 export const EDGE_LABELS: { id: EdgeLabel; label: string }[] = [

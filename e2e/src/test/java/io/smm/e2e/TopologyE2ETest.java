@@ -465,9 +465,17 @@ class TopologyE2ETest {
       assertThat(nodeById(graph, service("payments")).path("status").asText()).as("drawn with its health").isEqualTo("FAILURE");
       browser.screenshot("topology");
       assertNoOverlap(positions, "the first layout");
-      // The install's recording rules reach the sandbox's Prometheus; the LIVE graph is then read from them, and says so.
+      // The install's recording rules reach the sandbox's Prometheus; the LIVE graph is then read from them, and says so
+      // (after their first evaluation, and up to a minute later when a view found traffic before it: the backend then
+      // reads the raw metrics for a minute before looking again).
       browser.await(d -> d.findElement(By.cssSelector("[data-testid=telemetry-source]")).getText().equals("traffic: recorded series"),
-          Duration.ofSeconds(90), "the LIVE graph is read from the mesh's recorded series");
+          Duration.ofMinutes(3), "the LIVE graph is read from the mesh's recorded series");
+
+      // The page refreshes every 5 s and the backend keeps that view evaluated in between: each refresh is a newer evaluation.
+      String asOf = browser.driver.findElement(By.cssSelector("[data-testid=topology-as-of]")).getText();
+      assertThat(asOf).startsWith("as of ");
+      browser.await(d -> !d.findElement(By.cssSelector("[data-testid=topology-as-of]")).getText().equals(asOf), Duration.ofSeconds(60),
+          "a LIVE refresh shows a newer evaluation than " + asOf);
 
       // Refreshes, TIMELINE and other edge labels update the graph in place: every node stays where it was.
       JsonNode first = positions;
