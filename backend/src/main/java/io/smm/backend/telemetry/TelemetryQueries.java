@@ -54,16 +54,24 @@ public final class TelemetryQueries {
 
   /**
    * P95 latency (ms) per edge of one half, labelled quantile="0.95", computed by Prometheus: as
-   * recorded for the whole mesh; for some namespaces from their recorded buckets (the recorded
-   * quantile sums the calls of every client, the namespaces' view only theirs).
+   * recorded for the whole mesh. For some namespaces a view holds the calls of its clients and to
+   * its services: a client -> service edge is named by both, so its recorded quantile is the view's;
+   * so is a service -> workload edge's when the service is in the namespaces (every call to it is
+   * in the view). An edge of a service elsewhere carries only the view's clients' calls (the
+   * recorded quantile sums every client's): computed from those edges' recorded buckets alone.
    */
   public static String latencyP95(Half half, Set<String> namespaces) {
     if (namespaces.isEmpty()) {
       return half.recordedP95.record();
     }
+    if (half == Half.CLIENT_SERVICE) {
+      return recorded(half.recordedP95, namespaces);
+    }
+    String regex = regex(namespaces);
     String p95 = MeshRecordingRules.P95;
-    return "label_replace(histogram_quantile(" + p95 + ", sum by (" + half.labels + ",le) ("
-        + recorded(MeshRecordingRules.DURATION_BUCKETS, namespaces) + ")), \"quantile\", \"" + p95 + "\", \"\", \"\")";
+    return half.recordedP95.record() + "{destination_service_namespace=~\"" + regex + "\"} or label_replace(histogram_quantile(" + p95
+        + ", sum by (" + half.labels + ",le) (" + MeshRecordingRules.DURATION_BUCKETS.record() + "{source_workload_namespace=~\"" + regex
+        + "\",destination_service_namespace!~\"" + regex + "\"})), \"quantile\", \"" + p95 + "\", \"\", \"\")";
   }
 
   /** HTTP and gRPC requests per second by edge, response code, gRPC status and response flags. */
