@@ -14,6 +14,7 @@ import io.smm.backend.prometheus.PrometheusClient;
 import io.smm.backend.prometheus.Sample;
 import io.smm.backend.telemetry.TelemetryQueries;
 import io.smm.backend.topology.Topology;
+import io.smm.backend.topology.TopologyNode;
 import io.smm.backend.topology.TopologyService;
 import io.smm.sandbox.kube.EmbeddedApiServer;
 import io.smm.sandbox.testing.DemoWorkloads;
@@ -29,6 +30,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,6 +45,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Benchmark, not a test: a synthetic mesh of N workloads in 10 namespaces with 5N edges (each with
@@ -55,7 +58,9 @@ import java.util.stream.Collectors;
  * seconds per request (robust on a busy machine), the page's full query (topology + health), the
  * rules' own cost per evaluation in Prometheus, the heap used after the query and the most a
  * request held (heap after any collection, above what was in use before), and 50 users asking
- * at once, on one view and on 50 views of their own: their p50/p95 against one user's, and the
+ * at once, on one view and on 50 views of their own: their p50/p95 against one user's; 50 users
+ * refreshing LIVE views of their own every 15 s, as the page does (answered from the views the
+ * backend keeps evaluated): the refreshes' p50/p95 and the served answers' age; and the
  * Topology page in headless Chromium (every node, and namespaces collapsed as it opens). The
  * raw-metrics path is measured first, then the recording rules are backfilled (promtool) and the
  * recorded path measured. Writes backend/target/topology-bench.json.
@@ -225,6 +230,9 @@ public final class TopologyBenchmark {
       heapBefore = liveHeap.reset();
       List<Double> distinct = concurrently(USERS, u -> recordedService.topology(Set.of(), at.plusMillis(400 + u), window, false).join());
       double heapDistinctViews = liveHeap.highWaterMiB() - heapBefore;
+      // 50 users on LIVE views of their own, as the Topology page asks: every 15 s, saying so, so that the
+      // backend keeps each view evaluated in the background and answers the refreshes from it.
+      LiveUsers live = liveUsers(kube, client, at, window, workloads, prometheus);
       if (!last.errors().isEmpty()) {
         throw new IllegalStateException("topology errors: " + last.errors());
       }
@@ -251,6 +259,9 @@ public final class TopologyBenchmark {
           + "\"jvmCpuSecondsPerRequest\": %.3f, \"concurrentUsers\": %d, "
           + "\"singleUserSeconds\": %.3f, \"sameViewP50Seconds\": %.3f, \"sameViewP95Seconds\": %.3f, \"sameViewP95Ratio\": %.2f, "
           + "\"distinctViewsP50Seconds\": %.3f, \"distinctViewsP95Seconds\": %.3f, \"distinctViewsP95Ratio\": %.2f, "
+          + "\"liveViewsFirstP95Seconds\": %.3f, \"liveViewsRefreshP50Seconds\": %.3f, \"liveViewsRefreshP95Seconds\": %.3f, "
+          + "\"liveViewsRefreshP95Ratio\": %.2f, \"liveViewsServedAgeP50Seconds\": %.1f, \"liveViewsServedAgeP95Seconds\": %.1f, "
+          + "\"liveViewsBackgroundCpuShare\": %.2f, "
           + "\"pageNodes\": %d, \"pageSeconds\": %.3f, \"pageRenderSeconds\": %.3f, "
           + "\"collapsedPageNodes\": %d, \"collapsedPageSeconds\": %.3f, \"collapsedPageRenderSeconds\": %.3f, "
           + "\"rulePrometheusCpuSeconds\": {%s}}",
@@ -260,6 +271,8 @@ public final class TopologyBenchmark {
           backfillSeconds, ruleCpuSeconds, ruleSeconds, heap / 1048576.0, heapOneUser, heapDistinctViews, cpuPerRequest, USERS, one,
           percentile(sameView, 0.5), percentile(sameView, 0.95), percentile(sameView, 0.95) / one,
           percentile(distinct, 0.5), percentile(distinct, 0.95), percentile(distinct, 0.95) / one,
+          percentile(live.first(), 0.95), percentile(live.refreshes(), 0.5), percentile(live.refreshes(), 0.95),
+          percentile(live.refreshes(), 0.95) / one, percentile(live.ages(), 0.5), percentile(live.ages(), 0.95), live.cpuShare(),
           everyNode.get(0).nodes(), median(everyNode.stream().map(Rendered::pageSeconds).toList()),
           median(everyNode.stream().map(Rendered::drawSeconds).toList()), collapsed.get(0).nodes(),
           median(collapsed.stream().map(Rendered::pageSeconds).toList()), median(collapsed.stream().map(Rendered::drawSeconds).toList()),
@@ -278,6 +291,67 @@ public final class TopologyBenchmark {
   }
 
   record Measured(List<Double> backend, List<Double> floor, Topology last) {}
+
+  /**
+   * Seconds of the first asks (all at once, nothing kept yet), of the refreshes after, how old the
+   * answers served were, and the CPU (JVM and Prometheus, in cores) while they refreshed.
+   */
+  record LiveUsers(List<Double> first, List<Double> refreshes, List<Double> ages, double cpuShare) {}
+
+  static final Duration LIVE_REFRESH = Duration.ofSeconds(15);
+  static final int LIVE_REFRESHES = 4;
+
+  /**
+   * Each user's view of workloads: all namespaces but one (10 users) or but two (40): 50 different
+   * questions, each most of the mesh (what one user's page query asks for all of). LIVE is the
+   * data's last instant, moving on in real time from there.
+   */
+  static LiveUsers liveUsers(KubernetesClient kube, PrometheusClient client, Instant at, Duration window, int workloads, Process prometheus)
+      throws IOException {
+    Clock dataClock = Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), at));
+    TopologyService service = new TopologyService(client, new ClusterQueries(kube, "c1"),
+        new HealthService(client, new HealthScorer(HealthThresholds.DEFAULT), "c1"), "c1", ForkJoinPool.commonPool(), dataClock);
+    try {
+      int namespaces = Math.min(10, workloads);
+      List<Set<Integer>> left = new ArrayList<>();
+      for (int a = 0; a < namespaces; a++) {
+        left.add(Set.of(a));
+      }
+      for (int a = 0; a < namespaces; a++) {
+        for (int b = a + 1; b < namespaces; b++) {
+          left.add(Set.of(a, b));
+        }
+      }
+      java.util.function.IntFunction<Topology> ask = u -> service.topology(IntStream.range(0, namespaces)
+          .filter(n -> !left.get(u % left.size()).contains(n)).mapToObj(n -> "ns" + n).collect(Collectors.toSet()), null,
+          window, true, TopologyNode.Grouping.WORKLOAD, LIVE_REFRESH).join();
+      List<Double> first = concurrently(USERS, ask::apply);
+      List<Double> refreshes = Collections.synchronizedList(new ArrayList<>());
+      List<Double> ages = Collections.synchronizedList(new ArrayList<>());
+      long cpu0 = cpuNanos() + cpuTicks(prometheus) * 10_000_000L;
+      long wall0 = System.nanoTime();
+      concurrently(USERS, u -> {
+        long s = System.nanoTime();
+        for (int r = 0; r < LIVE_REFRESHES; r++) {
+          try {
+            // The page asks an interval after its last ask started.
+            Thread.sleep(Math.max(0, LIVE_REFRESH.toMillis() - (System.nanoTime() - s) / 1_000_000));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+          s = System.nanoTime();
+          Topology t = ask.apply(u);
+          refreshes.add((System.nanoTime() - s) / 1e9);
+          ages.add(Duration.between(t.time(), Instant.now(dataClock)).toMillis() / 1000.0);
+        }
+      });
+      double cpuShare = (cpuNanos() + cpuTicks(prometheus) * 10_000_000L - cpu0) / (double) (System.nanoTime() - wall0);
+      return new LiveUsers(first, refreshes, ages, cpuShare);
+    } finally {
+      service.close();
+    }
+  }
 
   /** Nodes drawn, seconds from opening the page until they are, and of that the dashboard's own drawing (to the next frame). */
   record Rendered(int nodes, double pageSeconds, double drawSeconds) {}
