@@ -62,6 +62,8 @@ final class LiveViews<K, V> {
     long durationNanos;
     /** Waiting for its turn in the background or being evaluated. */
     boolean refreshing;
+    /** When the planned refresh starts (clock time; none planned: Long.MAX_VALUE). */
+    long plannedNanos = Long.MAX_VALUE;
     Runnable cancelNext = () -> { };
 
     View(K key) {
@@ -126,19 +128,25 @@ final class LiveViews<K, V> {
     });
   }
 
-  /** Schedules the view's next refresh to be done just before {@code nextAsk} (unless one is under way). */
+  /**
+   * Plans the view's next refresh to be done just before {@code nextAsk}, unless one is under way or
+   * planned earlier: users asking at other moments of the interval never postpone it (each would
+   * push it on, and with many none would ever run), the earliest ask is served fresh.
+   */
   private void planRefresh(View view, long nextAsk, long now) {
-    if (view.refreshing) {
+    long start = nextAsk - view.durationNanos - limits.margin().toNanos();
+    if (view.refreshing || start >= view.plannedNanos) {
       return;
     }
     view.cancelNext.run();
-    long start = nextAsk - view.durationNanos - limits.margin().toNanos();
+    view.plannedNanos = start;
     view.cancelNext = timer.after(Math.max(0, start - now), () -> due(view));
   }
 
   /** The view's refresh time came: drop it when nobody asked for long, else queue it for the background. */
   private void due(View view) {
     synchronized (this) {
+      view.plannedNanos = Long.MAX_VALUE;
       if (views.get(view.key) != view || view.refreshing) {
         return;
       }
@@ -230,6 +238,7 @@ final class LiveViews<K, V> {
     bytes -= view.answerBytes;
     view.answerBytes = 0;
     view.cancelNext.run();
+    view.plannedNanos = Long.MAX_VALUE;
     due.remove(view);
   }
 

@@ -97,6 +97,25 @@ class LiveViewsTest {
   }
 
   @Test
+  void usersAskingAtOtherMomentsDoNotPostponeTheRefresh() {
+    LiveViews<String, String> views = views(LIMITS);
+    ask(views, "shop", "a1", 0).join();
+    for (int i = 0; i < 13; i++) { // another dashboard on the view every second
+      time.advance(S);
+      assertThat(ask(views, "shop", "x", 0).join()).isEqualTo("a1");
+    }
+    time.advance(S);
+    assertThat(started).as("the refresh for the first user's next ask starts on time").containsExactly("shop");
+    running.get(0).complete("a2");
+    for (int i = 0; i < 15; i++) {
+      time.advance(S);
+      ask(views, "shop", "x", 0).join();
+    }
+    assertThat(started).as("and then once per interval").hasSize(2);
+    assertThat(asked).hasValue(1);
+  }
+
+  @Test
   void aViewNobodyAsksForStopsBeingRefreshedAfterKeepWarm() {
     LiveViews<String, String> views = views(LIMITS);
     ask(views, "shop", "a1", 0).join();
