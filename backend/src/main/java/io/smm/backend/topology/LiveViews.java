@@ -242,12 +242,12 @@ final class LiveViews<K, V> {
     due.remove(view);
   }
 
-  /** Views kept (tests, metrics). */
+  /** Views kept (tests). */
   synchronized int size() {
     return views.size();
   }
 
-  /** Estimated bytes of the answers kept (tests, metrics). */
+  /** Estimated bytes of the answers kept (tests). */
   synchronized long bytes() {
     return bytes;
   }
