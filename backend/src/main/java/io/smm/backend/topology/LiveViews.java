@@ -64,6 +64,8 @@ final class LiveViews<K, V> {
     boolean refreshing;
     /** When the planned refresh starts (clock time; none planned: Long.MAX_VALUE). */
     long plannedNanos = Long.MAX_VALUE;
+    /** Dropped: what is still under way for it is not kept. */
+    boolean gone;
     Runnable cancelNext = () -> { };
 
     View(K key) {
@@ -76,7 +78,7 @@ final class LiveViews<K, V> {
   private final LongSupplier clock;
   private final Function<K, CompletableFuture<V>> refresh;
   private final ToLongFunction<V> weigh;
-  /** Access order: the least recently asked first. */
+  /** Access order: the least recently asked first (only asks look views up; the background holds its own). */
   private final Map<K, View> views = new LinkedHashMap<>(16, 0.75f, true);
   private final ArrayDeque<View> due = new ArrayDeque<>();
   private long bytes;
@@ -147,7 +149,7 @@ final class LiveViews<K, V> {
   private void due(View view) {
     synchronized (this) {
       view.plannedNanos = Long.MAX_VALUE;
-      if (views.get(view.key) != view || view.refreshing) {
+      if (view.gone || view.refreshing) {
         return;
       }
       if (clock.getAsLong() - view.askedNanos > limits.keepWarm().toNanos()) {
@@ -199,7 +201,7 @@ final class LiveViews<K, V> {
   private void keep(View view, V answer, long startedNanos, boolean asked) {
     long now = clock.getAsLong();
     synchronized (this) {
-      if (views.get(view.key) != view) {
+      if (view.gone) {
         return;
       }
       if (answer != null && (view.answer == null || startedNanos >= view.answerStartedNanos)) {
@@ -210,7 +212,7 @@ final class LiveViews<K, V> {
         view.answerStartedNanos = startedNanos;
         view.durationNanos = now - startedNanos;
         trim();
-        if (views.get(view.key) != view) {
+        if (view.gone) {
           return;
         }
       }
@@ -235,6 +237,7 @@ final class LiveViews<K, V> {
   }
 
   private void forget(View view) {
+    view.gone = true;
     bytes -= view.answerBytes;
     view.answerBytes = 0;
     view.cancelNext.run();

@@ -188,6 +188,20 @@ class LiveViewsTest {
   }
 
   @Test
+  void aBackgroundRefreshDoesNotCountAsAnAsk() {
+    LiveViews<String, String> views = views(new LiveViews.Limits(Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ZERO, 2, 1000));
+    ask(views, "a", "a1", 0).join();
+    time.advance(S);
+    ask(views, "b", "b1", 0).join();
+    time.advance(13 * S);
+    running.forEach(r -> r.complete("a2")); // a's refresh, after b was asked
+    assertThat(started).containsExactly("a");
+    ask(views, "c", "c1", 0).join();
+    assertThat(ask(views, "b", "x", 0).join()).as("b was asked after a: it stays").isEqualTo("b1");
+    assertThat(ask(views, "a", "a-again", 0).join()).as("a, the least recently asked, went").isEqualTo("a-again");
+  }
+
+  @Test
   void theLeastRecentlyAskedViewsGoBeyondTheByteLimit() {
     LiveViews<String, String> views = views(new LiveViews.Limits(Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ZERO, 10, 10));
     ask(views, "a", "123456", 0).join();
