@@ -1,6 +1,7 @@
 package io.smm.backend.topology;
 
 import io.smm.api.telemetry.MeshRecordingRules;
+import io.smm.backend.DaemonThreads;
 import io.smm.backend.PartErrors;
 import io.smm.backend.cluster.ClusterQueries;
 import io.smm.backend.health.HealthScore;
@@ -104,13 +105,9 @@ public final class TopologyService {
     this.slots = slots;
     this.nanoClock = nanoClock;
     this.wall = wall;
-    // One daemon thread only starts refreshes: they run on the Prometheus client's threads. Every ask
-    // plans its view's refresh anew: the plan it replaces leaves the queue at once.
-    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "topology-live-views");
-      t.setDaemon(true);
-      return t;
-    });
+    // One daemon thread only starts refreshes: they run on the Prometheus client's threads. A refresh
+    // brought forward replaces its plan: the replaced one leaves the queue at once.
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("topology-live-views"));
     timer.setRemoveOnCancelPolicy(true);
     this.timer = timer;
     LiveViews.Timer after = (delayNanos, task) -> {
