@@ -44,6 +44,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -323,13 +324,13 @@ public final class TopologyBenchmark {
           left.add(Set.of(a, b));
         }
       }
-      java.util.function.IntFunction<Topology> ask = u -> service.topology(IntStream.range(0, namespaces)
+      IntFunction<Topology> ask = u -> service.topology(IntStream.range(0, namespaces)
           .filter(n -> !left.get(u % left.size()).contains(n)).mapToObj(n -> "ns" + n).collect(Collectors.toSet()), null,
           window, true, TopologyNode.Grouping.WORKLOAD, LIVE_REFRESH).join();
       List<Double> first = concurrently(USERS, ask::apply);
       List<Double> refreshes = Collections.synchronizedList(new ArrayList<>());
       List<Double> ages = Collections.synchronizedList(new ArrayList<>());
-      long cpu0 = cpuNanos() + cpuTicks(prometheus) * 10_000_000L;
+      long cpu0 = cpuNanos(prometheus);
       long wall0 = System.nanoTime();
       concurrently(USERS, u -> {
         long s = System.nanoTime();
@@ -347,7 +348,7 @@ public final class TopologyBenchmark {
           ages.add(Duration.between(t.time(), Instant.now(dataClock)).toMillis() / 1000.0);
         }
       });
-      double cpuShare = (cpuNanos() + cpuTicks(prometheus) * 10_000_000L - cpu0) / (double) (System.nanoTime() - wall0);
+      double cpuShare = (cpuNanos(prometheus) - cpu0) / (double) (System.nanoTime() - wall0);
       return new LiveUsers(first, refreshes, ages, cpuShare);
     } finally {
       service.close();
@@ -599,6 +600,11 @@ public final class TopologyBenchmark {
       kube.apps().deployments().inNamespace("ns" + (s % 10)).resource(DemoWorkloads.minimalDeployment("w" + s + "-v1",
           Map.of("app", "w" + s, "version", "v1"))).create();
     }
+  }
+
+  /** CPU nanoseconds of this JVM and of Prometheus together. */
+  static long cpuNanos(Process prometheus) throws IOException {
+    return cpuNanos() + cpuTicks(prometheus) * 10_000_000L;
   }
 
   static long cpuNanos() {
