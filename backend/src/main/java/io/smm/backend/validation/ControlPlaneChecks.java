@@ -1,5 +1,6 @@
 package io.smm.backend.validation;
 
+import io.smm.api.selector.LabelSelectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.smm.backend.validation;
 
+import io.smm.api.selector.LabelSelectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,5 +1,6 @@
 package io.smm.backend.validation;
 
+import io.smm.api.selector.LabelSelectors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.smm.backend.validation;
+package io.smm.api.selector;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashSet;
@@ -7,21 +7,25 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /** Kubernetes LabelSelector (matchLabels and matchExpressions) evaluation; an absent selector matches everything. */
-final class LabelSelectors {
+public final class LabelSelectors {
 
   private LabelSelectors() {}
 
   /** A label selector as Kubernetes prints it: "app=x,istio=ingressgateway", keys sorted. */
-  static String text(Map<String, String> selector) {
+  public static String text(Map<String, String> selector) {
     return String.join(",", new TreeMap<>(selector).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
   }
 
-  static boolean matches(JsonNode selector, Map<String, String> labels) {
+  public static boolean matches(JsonNode selector, Map<String, String> labels) {
     if (selector == null || selector.isMissingNode() || selector.isNull()) {
       return true;
     }
-    if (!MeshConfig.selects(KubeObject.strings(selector.path("matchLabels")), labels)) {
-      return false;
+    var wanted = selector.path("matchLabels").fields();
+    while (wanted.hasNext()) {
+      var e = wanted.next();
+      if (!e.getValue().asText().equals(labels.get(e.getKey()))) {
+        return false;
+      }
     }
     for (JsonNode e : selector.path("matchExpressions")) {
       String key = e.path("key").asText();
