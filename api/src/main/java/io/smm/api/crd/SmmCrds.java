@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefi
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.smm.api.clusterregistry.ClusterRegistrySchemas;
 import io.smm.api.controlplane.ControlPlaneSchema;
 import io.smm.api.demo.DemoApplicationSchema;
 import io.smm.api.istio.IstioSchemas;
@@ -63,8 +64,22 @@ public final class SmmCrds {
           column("SLO", ".spec.sloRef.name"), column("Severity", ".spec.severity"), column("Burn rate", ".spec.burnrate.threshold"),
           column("Age", ".metadata.creationTimestamp", "date")));
 
+  // The cluster registry's kinds, with the names and printer columns of cisco-open/cluster-registry-controller's CRDs.
+  public static final Kind CLUSTER = new Kind("clusterregistry.k8s.cisco.com", "v1alpha1", "Cluster", "clusters", false, List.of(),
+      ClusterRegistrySchemas.CLUSTER_SPEC, List.of(
+          column("ID", ".spec.clusterID", "string", 1), column("Status", ".status.state"), column("Type", ".status.type"),
+          column("Synced", ".status.conditions[?(@.type==\"ClustersSynced\")].status"),
+          column("Status Message", ".status.message", "string", 1),
+          column("Sync Message", ".status.conditions[?(@.type==\"ClustersSynced\")].message", "string", 1)));
+
+  public static final Kind CLUSTER_FEATURE = new Kind("clusterregistry.k8s.cisco.com", "v1alpha1", "ClusterFeature", "clusterfeatures",
+      false, List.of("cf"), ClusterRegistrySchemas.CLUSTER_FEATURE_SPEC, List.of(column("Feature", ".spec.featureName")));
+
+  public static final Kind RESOURCE_SYNC_RULE = new Kind("clusterregistry.k8s.cisco.com", "v1alpha1", "ResourceSyncRule",
+      "resourcesyncrules", false, List.of("rsr"), ClusterRegistrySchemas.RESOURCE_SYNC_RULE_SPEC, List.of());
+
   public static final List<Kind> ALL = List.of(CONTROL_PLANE, ISTIO_CONTROL_PLANE, ISTIO_MESH_GATEWAY, DEMO_APPLICATION, SLI_TEMPLATE,
-      SERVICE_LEVEL_OBJECTIVE, ALERTING_POLICY);
+      SERVICE_LEVEL_OBJECTIVE, ALERTING_POLICY, CLUSTER, CLUSTER_FEATURE, RESOURCE_SYNC_RULE);
 
   private SmmCrds() {}
 
@@ -91,5 +106,10 @@ public final class SmmCrds {
 
   private static CustomResourceColumnDefinition column(String name, String path, String type) {
     return new CustomResourceColumnDefinitionBuilder().withName(name).withJsonPath(path).withType(type).build();
+  }
+
+  /** A column kubectl shows only with -o wide. */
+  private static CustomResourceColumnDefinition column(String name, String path, String type, int priority) {
+    return new CustomResourceColumnDefinitionBuilder().withName(name).withJsonPath(path).withType(type).withPriority(priority).build();
   }
 }
