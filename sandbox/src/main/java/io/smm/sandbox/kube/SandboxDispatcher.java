@@ -194,6 +194,10 @@ final class SandboxDispatcher extends Dispatcher {
     if ((request.method() == HttpMethod.POST || request.method() == HttpMethod.PUT) && SecretStringData.applies(bare)) {
       request = SecretStringData.merged(request);
     }
+    if (request.method() == HttpMethod.POST && !dryRun) {
+      // The sandbox's certificate is self-signed anew on every start: no CA to hand out (its kubeconfig skips verification).
+      request = ServiceAccountTokens.filled(request, bare, access, null);
+    }
     Matcher namespace = NamespaceLifecycle.NAMESPACE.matcher(bare);
     if (request.method() == HttpMethod.DELETE && namespace.matches() && !dryRun) {
       return namespaces.delete(request, namespace.group(1));

@@ -132,6 +132,26 @@ class SandboxRbacTest {
         "configmaps \"settings\" is forbidden: User \"bob\" cannot get resource \"configmaps\" in API group \"\" in the namespace \"shop\"");
   }
 
+  /** The token controller's part: a service-account-token Secret gets a token that is that account to the API server. */
+  @Test
+  void aServiceAccountTokenSecretIsFilledWithATokenForThatAccount() {
+    admin.secrets().inNamespace("shop").resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+        .withName("robot-token").addToAnnotations("kubernetes.io/service-account.name", "robot").endMetadata()
+        .withType("kubernetes.io/service-account-token").build()).create();
+    var filled = admin.secrets().inNamespace("shop").withName("robot-token").get().getData();
+    assertThat(filled).containsKeys("token", "namespace");
+    String token = new String(java.util.Base64.getDecoder().decode(filled.get("token")), java.nio.charset.StandardCharsets.UTF_8);
+    try (KubernetesClient asRobot = api.newClient(token)) {
+      assertThat(asRobot.namespaces().list().getItems()).isNotEmpty();
+      forbidden(() -> asRobot.configMaps().inNamespace("shop").list(), "configmaps is forbidden: User \"system:serviceaccount:shop:robot\" "
+          + "cannot list resource \"configmaps\" in API group \"\" in the namespace \"shop\"");
+    }
+    // Other Secrets are stored as written.
+    admin.secrets().inNamespace("shop").resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+        .withName("plain").addToAnnotations("kubernetes.io/service-account.name", "robot").endMetadata().withType("Opaque").build()).create();
+    assertThat(admin.secrets().inNamespace("shop").withName("plain").get().getData()).isNullOrEmpty();
+  }
+
   @Test
   void serviceAccountsAreSubjectsAndClusterRoleBindingsGrantEverywhere() {
     assertThat(robot.namespaces().list().getItems()).extracting(n -> n.getMetadata().getName()).contains("shop", "other");
