@@ -1,0 +1,281 @@
+package io.smm.operator.clusterregistry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.smm.api.clusterregistry.ClusterRegistry;
+import io.smm.operator.clusterregistry.ClusterGroup.Member;
+import io.smm.sandbox.testing.Eventually;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The cluster registry's semantics (seed 2.7.1.4, "ResourceSyncRule example usage") between sandbox
+ * clusters, each with its own API server and controller: the group forms from exchanged Cluster
+ * objects, a rule written on one cluster reaches all, objects are copied from where they come from,
+ * changed or deleted copies are synced back, the sync-disabled annotation and clusterFeatureMatch
+ * limit where to and where from, and copies never flow back to their source.
+ */
+class ClusterRegistryTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void exchangedClustersFormAGroupThatSyncsItsCoreResources() throws Exception {
+    try (ClusterGroup group = new ClusterGroup(dir, "primary", "peer")) {
+      group.awaitReady();
+      Member primary = group.get("primary");
+      Member peer = group.get("peer");
+      assertThat(ClusterGroup.status(primary.cluster("primary"), "type")).isEqualTo("Local");
+      assertThat(ClusterGroup.status(primary.cluster("peer"), "type")).isEqualTo("Peer");
+      assertThat(ClusterGroup.status(peer.cluster("peer"), "type")).isEqualTo("Local");
+      // The core rules are each cluster's own, owned by its Cluster object.
+      GenericKubernetesResource rule = rule(primary, "cluster-registry-core-resource-cluster-secrets-sink");
+      assertThat(rule.getMetadata().getOwnerReferences()).singleElement()
+          .satisfies(o -> assertThat(o.getUid()).isEqualTo(primary.cluster("primary").getMetadata().getUid()));
+      assertThat(rule.getMetadata().getAnnotations()).doesNotContainKey(ClusterRegistry.OWNER_CLUSTER_ID);
+    }
+  }
+
+  /** "Sync everywhere": the secret from the third cluster, the rule from the first, both reach all. */
+  @Test
+  void aRuleWrittenOnOneClusterSyncsAnObjectFromWhereItIsToEveryCluster() throws Exception {
+    try (ClusterGroup group = new ClusterGroup(dir, "first", "second", "third")) {
+      group.awaitReady();
+      Member first = group.get("first");
+      Member second = group.get("second");
+      Member third = group.get("third");
+      third.client.secrets().inNamespace(ClusterGroup.NAMESPACE).resource(testSecret("original")).create();
+      first.client.genericKubernetesResources(ClusterRegistry.API_VERSION, "ResourceSyncRule").resource(testSecretSink()).create();
+
+      for (Member m : group.members) {
+        Eventually.until(() -> rule(m, "test-secret-sink") != null, WAIT, m.name + " has the rule");
+        Eventually.until(() -> "original".equals(value(m.secret("test-secret"))), WAIT, m.name + " has the secret");
+      }
+      // A copy names where it comes from, as annotation and label; the original has no owner.
+      assertThat(first.secret("test-secret").getMetadata().getAnnotations()).containsEntry(ClusterRegistry.OWNER_CLUSTER_ID, third.id());
+      assertThat(first.secret("test-secret").getMetadata().getLabels()).containsEntry(ClusterRegistry.OWNER_CLUSTER_ID, third.id());
+      assertThat(third.secret("test-secret").getMetadata().getAnnotations()).isNullOrEmpty();
+
+      // Changed on a cluster it is not from: synced back.
+      Secret changed = second.secret("test-secret");
+      changed.setData(Map.of("value", base64("tampered")));
+      second.client.secrets().inNamespace(ClusterGroup.NAMESPACE).resource(changed).update();
+      // Deleted on one: recreated.
+      first.client.secrets().inNamespace(ClusterGroup.NAMESPACE).withName("test-secret").delete();
+      Eventually.until(() -> "original".equals(value(second.secret("test-secret"))), WAIT, "the change on second is synced back");
+      Eventually.until(() -> "original".equals(value(first.secret("test-secret"))), WAIT, "the deleted copy on first is recreated");
+
+      // Changed at the source: every copy follows; deleted at the source: the copies go.
+      Secret source = third.secret("test-secret");
+      source.setData(Map.of("value", base64("rotated")));
+      third.client.secrets().inNamespace(ClusterGroup.NAMESPACE).resource(source).update();
+      for (Member m : group.members) {
+        Eventually.until(() -> "rotated".equals(value(m.secret("test-secret"))), WAIT, m.name + " follows the source");
+      }
+      third.client.secrets().inNamespace(ClusterGroup.NAMESPACE).withName("test-secret").delete();
+      for (Member m : group.members) {
+        Eventually.until(() -> m.secret("test-secret") == null, WAIT, m.name + " drops the copy of a deleted source");
+      }
+    }
+  }
+
+  /** "Sync to a set of clusters": a source annotated resource-sync-disabled is not copied again. */
+  @Test
+  void theSyncDisabledAnnotationStopsCopiesOfThatObject() throws Exception {
+    try (ClusterGroup group = new ClusterGroup(dir, "first", "second", "third")) {
+      group.awaitReady();
+      Member first = group.get("first");
+      Member second = group.get("second");
+      Member third = group.get("third");
+      third.client.secrets().inNamespace(ClusterGroup.NAMESPACE).resource(testSecret("original")).create();
+      first.client.genericKubernetesResources(ClusterRegistry.API_VERSION, "ResourceSyncRule").resource(testSecretSink()).create();
+      Eventually.until(() -> rule(second, "test-secret-sink") != null && second.secret("test-secret") != null, WAIT, "second has both");
+
+      // 1. the annotation on the first cluster's rule; 2. the rule deleted from the second: it stays deleted.
+      GenericKubernetesResource annotated = rule(first, "test-secret-sink");
+      annotated.getMetadata().setAnnotations(Map.of(ClusterRegistry.SYNC_DISABLED, "true"));
+      first.client.genericKubernetesResources(ClusterRegistry.API_VERSION, "ResourceSyncRule").resource(annotated).update();
+      second.client.genericKubernetesResources(ClusterRegistry.API_VERSION, "ResourceSyncRule").withName("test-secret-sink").delete();
+      // (The manual's steps are a user's, seconds apart: the second cluster's controller has stopped following the rule.)
+      Eventually.until(() -> second.controller.syncs().stream().noneMatch(s -> s.startsWith("test-secret-sink@")), WAIT,
+          () -> "second stops the rule's syncs: " + second.controller.syncs());
+      // 3. the secret deleted from the second: no rule there copies it any more.
+      second.client.secrets().inNamespace(ClusterGroup.NAMESPACE).withName("test-secret").delete();
+
+      syncBarrier(first, second);
+      assertThat(rule(second, "test-secret-sink")).as("the annotated rule is not recreated").isNull();
+      assertThat(second.secret("test-secret")).as("the secret is not recreated without the rule").isNull();
+      // Without the annotation (the third cluster's copy of the rule was made before it): the rule is still there and works.
+      assertThat(rule(third, "test-secret-sink")).isNotNull();
+      first.client.secrets().inNamespace(ClusterGroup.NAMESPACE).withName("test-secret").delete();
+      Eventually.until(() -> first.secret("test-secret") != null, WAIT, "first, with the rule, still recreates the secret");
+    }
+  }
+
+  /** "Sync from a set of clusters": with clusterFeatureMatch, only peers that offer the feature are sources. */
+  @Test
+  void clusterFeatureMatchSyncsOnlyFromPeersOfferingTheFeature() throws Exception {
+    try (ClusterGroup group = new ClusterGroup(dir, "first", "second", "third")) {
+      group.awaitReady();
+      Member first = group.get("first");
+      Member third = group.get("third");
+      third.client.secrets().inNamespace(ClusterGroup.NAMESPACE).resource(testSecret("original")).create();
+      GenericKubernetesResource rule = testSecretSink();
+      ((Map<String, Object>) rule.getAdditionalProperties().get("spec")).put("clusterFeatureMatch",
+          java.util.List.of(Map.of("featureName", "test-secret-feature")));
+      first.client.genericKubernetesResources(ClusterRegistry.API_VERSION, "ResourceSyncRule").resource(rule).create();
+      Eventually.until(() -> rule(third, "test-secret-sink") != null, WAIT, "the rule reaches the third cluster");
+
+      // No cluster offers the feature: the first cluster has no source for the secret.
+      syncBarrier(third, first);
+      assertThat(first.secret("test-secret")).isNull();
+
+      third.client.genericKubernetesResources(ClusterRegistry.API_VERSION, "ClusterFeature").resource(Serialization.unmarshal("""
+          apiVersion: clusterregistry.k8s.cisco.com/v1alpha1
+          kind: ClusterFeature
+          metadata:
+            name: test-secret-source
+          spec:
+            featureName: test-secret-feature
+          """, GenericKubernetesResource.class)).create();
+      Eventually.until(() -> "original".equals(value(first.secret("test-secret"))), WAIT, "synced from the third cluster, which has the feature");
+    }
+  }
+
+  /**
+   * Rules on both clusters copying the same object both ways: each copy names its source, so it is
+   * never copied back, and a copy that is current is not written again — the API servers see no
+   * writes once the copies are made.
+   */
+  @Test
+  void rulesSyncingAnObjectBothWaysDoNotPingPong() throws Exception {
+    try (ClusterGroup group = new ClusterGroup(dir, "east", "west")) {
+      group.awaitReady();
+      Member east = group.get("east");
+      Member west = group.get("west");
+      east.client.secrets().inNamespace(ClusterGroup.NAMESPACE).resource(testSecret("from-east")).create();
+      // The same rule written on both (the core rules would replicate one anyway), and a second rule for the same object.
+      for (Member m : group.members) {
+        m.client.genericKubernetesResources(ClusterRegistry.API_VERSION, "ResourceSyncRule").resource(testSecretSink()).createOr(r -> r.update());
+      }
+      GenericKubernetesResource byLabel = testSecretSink();
+      byLabel.getMetadata().setName("test-secret-by-label");
+      ((Map<String, Object>) byLabel.getAdditionalProperties().get("spec")).put("rules",
+          java.util.List.of(Map.of("match", java.util.List.of(Map.of("labels", java.util.List.of(Map.of("matchLabels",
+              Map.of("app", "loop"))))))));
+      west.client.genericKubernetesResources(ClusterRegistry.API_VERSION, "ResourceSyncRule").resource(byLabel).create();
+      Eventually.until(() -> "from-east".equals(value(west.secret("test-secret"))), WAIT, "west has east's secret");
+      Eventually.until(() -> rule(east, "test-secret-by-label") != null, WAIT, "east has west's rule");
+
+      syncBarrier(east, west);
+      long eastWrites = east.api.writeRequests();
+      long westWrites = west.api.writeRequests();
+      // Every sync looks at every object again each refresh (informer resync) and the controllers pass again: 10 refreshes.
+      long passes = east.controller.passes();
+      Eventually.until(() -> east.controller.passes() >= passes + 10 && west.controller.passes() >= passes + 10, WAIT, "ten passes");
+      assertThat(east.api.writeRequests() - eastWrites).as("writes to east after the copies were made").isZero();
+      assertThat(west.api.writeRequests() - westWrites).as("writes to west after the copies were made").isZero();
+      assertThat(east.secret("test-secret").getMetadata().getAnnotations()).isNullOrEmpty();
+      assertThat(value(east.secret("test-secret"))).isEqualTo("from-east");
+    }
+  }
+
+  /** A peer whose API server goes away: its Cluster goes Failed with the reason, the copies stay, and it recovers by itself. */
+  @Test
+  void aPeerThatGoesAwayIsNotReadyUntilItComesBack() throws Exception {
+    try (ClusterGroup group = new ClusterGroup(dir, "primary", "peer")) {
+      group.awaitReady();
+      Member primary = group.get("primary");
+      Member peer = group.get("peer");
+      peer.client.secrets().inNamespace(ClusterGroup.NAMESPACE).resource(testSecret("from-peer")).create();
+      primary.client.genericKubernetesResources(ClusterRegistry.API_VERSION, "ResourceSyncRule").resource(testSecretSink()).create();
+      Eventually.until(() -> primary.secret("test-secret") != null, WAIT, "primary has the peer's secret");
+
+      peer.stop();
+      Eventually.until(() -> "Failed".equals(ClusterGroup.status(primary.cluster("peer"), "state")), WAIT, "the peer goes Failed");
+      assertThat(ClusterGroup.status(primary.cluster("peer"), "message")).startsWith("cluster peer: unreachable");
+      assertThat(ClusterGroup.status(primary.cluster("primary"), "state")).isEqualTo("Ready");
+      assertThat(value(primary.secret("test-secret"))).as("copies stay while their source is away").isEqualTo("from-peer");
+
+      peer.restart();
+      Eventually.until(() -> "Ready".equals(ClusterGroup.status(primary.cluster("peer"), "state")), WAIT, "the peer recovers");
+      Secret source = peer.secret("test-secret");
+      source.setData(Map.of("value", base64("after-restart")));
+      peer.client.secrets().inNamespace(ClusterGroup.NAMESPACE).resource(source).update();
+      Eventually.until(() -> "after-restart".equals(value(primary.secret("test-secret"))), WAIT, "syncing resumes");
+    }
+  }
+
+  @Test
+  void aRuleTheControllerCannotFollowIsReportedOnIt() throws Exception {
+    try (ClusterGroup group = new ClusterGroup(dir, "primary", "peer")) {
+      group.awaitReady();
+      Member primary = group.get("primary");
+      GenericKubernetesResource rule = testSecretSink();
+      ((Map<String, Object>) rule.getAdditionalProperties().get("spec")).put("rules", java.util.List.of(Map.of("mutations",
+          Map.of("overrides", java.util.List.of(Map.of("type", "replace", "path", "/data/value", "value", "x"))))));
+      primary.client.genericKubernetesResources(ClusterRegistry.API_VERSION, "ResourceSyncRule").resource(rule).create();
+      Eventually.until(() -> primary.client.v1().events().inNamespace("default").list().getItems().stream()
+          .anyMatch(e -> "test-secret-sink".equals(e.getInvolvedObject().getName()) && "InvalidRule".equals(e.getReason())
+              && e.getMessage().contains("spec.rules[0].mutations.overrides are not supported")), WAIT, "a Warning event on the rule");
+    }
+  }
+
+  /**
+   * A barrier: a fresh Cluster secret on {@code from} reaching {@code to} means {@code to}'s
+   * controller has synced from {@code from} since everything done before it.
+   */
+  private static void syncBarrier(Member from, Member to) throws InterruptedException {
+    String name = "barrier-" + System.nanoTime();
+    from.client.secrets().inNamespace(ClusterGroup.NAMESPACE).resource(new SecretBuilder().withNewMetadata().withName(name).endMetadata()
+        .withType(ClusterRegistry.SECRET_TYPE).addToData("kubeconfig", base64("{}")).build()).create();
+    Eventually.until(() -> to.secret(name) != null, WAIT, "the barrier secret reaches " + to.name);
+  }
+
+  private static GenericKubernetesResource rule(Member m, String name) {
+    return m.client.genericKubernetesResources(ClusterRegistry.API_VERSION, "ResourceSyncRule").withName(name).get();
+  }
+
+  /** The manual's test-secret-sink rule. */
+  private static GenericKubernetesResource testSecretSink() {
+    return Serialization.unmarshal("""
+        apiVersion: clusterregistry.k8s.cisco.com/v1alpha1
+        kind: ResourceSyncRule
+        metadata:
+          name: test-secret-sink
+        spec:
+          groupVersionKind:
+            kind: Secret
+            version: v1
+          rules:
+          - match:
+            - objectKey:
+                name: test-secret
+                namespace: cluster-registry
+        """, GenericKubernetesResource.class);
+  }
+
+  private static Secret testSecret(String value) {
+    return new SecretBuilder().withNewMetadata().withName("test-secret").addToLabels("app", "loop").endMetadata()
+        .addToData("value", base64(value)).build();
+  }
+
+  private static String value(Secret secret) {
+    return secret == null || secret.getData() == null || secret.getData().get("value") == null ? null
+        : new String(java.util.Base64.getDecoder().decode(secret.getData().get("value")), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static String base64(String s) {
+    return java.util.Base64.getEncoder().encodeToString(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+}
