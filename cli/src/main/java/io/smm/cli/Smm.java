@@ -12,7 +12,7 @@ import picocli.CommandLine.Mixin;
     description = "Service Mesh Manager: Istio lifecycle, observability and traffic management.",
     subcommands = {InstallCommand.class, ReconcileCommand.class, UninstallCommand.class, OperatorCommand.class, IstioCommand.class, DemoAppCommand.class,
         SidecarProxyCommand.class, ServerCommand.class, TapCommand.class, AnalyzeCommand.class, LoginCommand.class, DashboardCommand.class,
-        SandboxCommand.class, SupportBundleCommand.class, ConfigCommand.class, RegistryCommand.class,
+        SandboxCommand.class, SupportBundleCommand.class, ConfigCommand.class, RegistryCommand.class, ClusterRegistryCommand.class,
         CommandLine.HelpCommand.class})
 public class Smm implements Runnable {
 

@@ -84,9 +84,11 @@ public final class Components {
         new AccessLogServiceComponent(),
         new SreComponent(new ServiceComponent("sre", "smm.sre", null, "smm-sre-controller", operator, Map.of(), ProductRbac.OPERATOR)
             .podSettingsFrom("smm.sre.controller", "smm.sre")),
+        // The cluster registry controller of this product (io.smm.operator.clusterregistry), where Calisti runs Cisco's image.
         new ServiceComponent("cluster-registry", "clusterRegistry", "cluster-registry", "cluster-registry-controller",
-            new Workload(c -> Workloads.Images.of(c).image("cluster-registry-controller", "v0.2.10"), Workload.fixedArgs(),
-                List.of(new Workload.Port("metrics", 8080)), null, Map.of()), Map.of()));
+            new Workload(Workload.smmImage(), c -> List.of("cluster-registry-controller",
+                "--namespace", c.text("clusterRegistry.namespace", "cluster-registry"), "--cluster-name", c.clusterName()),
+                List.of(), null, Map.of()), Map.of(), ProductRbac.CLUSTER_REGISTRY));
     List<Component> ordered = new ArrayList<>();
     ordered.add(parts.get(0));
     ordered.add(new NamespacesComponent(parts));

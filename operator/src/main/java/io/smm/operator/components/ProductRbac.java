@@ -49,6 +49,18 @@ final class ProductRbac {
   static final ServiceComponent.Beside OPERATOR = (app, namespace, config) -> bound(app, namespace, List.of(
       rule(List.of("*"), List.of("*"), "*")));
 
+  /**
+   * The cluster registry controller reads everything (peers read it through its reader account, it
+   * reads them) and writes what its core rules copy (Clusters, their Secrets, ResourceSyncRules), its
+   * reader account and Events. To sync other kinds, bind it a ClusterRole that lets it write them
+   * (the manual's RBAC considerations).
+   */
+  static final ServiceComponent.Beside CLUSTER_REGISTRY = (app, namespace, config) -> bound(app, namespace, List.of(
+      rule(List.of("*"), List.of("*"), "get", "list", "watch"),
+      rule(List.of("clusterregistry.k8s.cisco.com"), List.of("*"), "create", "update", "patch", "delete"),
+      rule(List.of(""), List.of("secrets", "serviceaccounts", "namespaces", "events"), "create", "update", "patch", "delete"),
+      rule(List.of("rbac.authorization.k8s.io"), List.of("clusterroles", "clusterrolebindings"), "create")));
+
   /** Prometheus discovers pods, services and endpoints and scrapes them (Istio's standard targets). */
   static final ServiceComponent.Beside PROMETHEUS = (app, namespace, config) -> bound(app, namespace, List.of(
       rule(List.of(""), List.of("nodes", "nodes/metrics", "services", "endpoints", "pods"), "get", "list", "watch"),
