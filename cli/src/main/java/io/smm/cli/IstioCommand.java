@@ -19,7 +19,8 @@ class IstioCommand {
   @ParentCommand
   Smm parent;
 
-  @Command(name = "cluster", mixinStandardHelpOptions = true, description = "Clusters of the mesh.", subcommands = Cluster.Status.class)
+  @Command(name = "cluster", mixinStandardHelpOptions = true, description = "Clusters of the mesh.",
+      subcommands = {Cluster.Status.class, ClusterAttachCommands.Attach.class, ClusterAttachCommands.Detach.class})
   static class Cluster {
     @ParentCommand
     IstioCommand istio;
@@ -39,7 +40,7 @@ class IstioCommand {
           if (clusters.isEmpty()) {
             System.out.println("(no ControlPlane: run `smm install -a`)");
           }
-          clusters.forEach(c -> System.out.printf("%-24s %-8s %-12s %s%n", c.name(), "local", c.status(), c.message()));
+          clusters.forEach(c -> System.out.printf("%-24s %-8s %-12s %s%n", c.name(), c.type(), c.status(), c.message()));
           System.out.println();
           System.out.println("ControlPlanes");
           System.out.printf("%-14s %-14s %-8s %-8s %-24s %-16s %-6s %-5s %s%n",

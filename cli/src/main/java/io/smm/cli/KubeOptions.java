@@ -39,13 +39,18 @@ public class KubeOptions {
 
   /** Builds a client and checks that the API server answers; one clear line otherwise. */
   public Connection connect() {
+    return connectAs("the Kubernetes API server");
+  }
+
+  /** ... naming the cluster as {@code what} in that line (e.g. "peer cluster"). */
+  Connection connectAs(String what) {
     Config config = config();
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     try {
       client.getKubernetesVersion();
     } catch (RuntimeException e) {
       client.close();
-      throw new CliException("cannot reach the Kubernetes API server at " + config.getMasterUrl() + ": " + rootMessage(e), 1);
+      throw new CliException("cannot reach " + what + " at " + config.getMasterUrl() + ": " + rootMessage(e), 1);
     }
     NamedContext current = config.getCurrentContext();
     String clusterName = current != null && current.getContext() != null && current.getContext().getCluster() != null

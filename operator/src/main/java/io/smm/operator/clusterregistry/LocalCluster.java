@@ -33,22 +33,30 @@ final class LocalCluster {
    * @return why the Cluster's secret is not written yet, or "" when it is
    */
   static String ensure(KubernetesClient client, String name, String clusterId, String namespace, String apiServer) {
+    return ensure(client, name, clusterId, namespace, apiServer, Map.of());
+  }
+
+  /** ... labelling what it creates with {@code labels} (who made it, to remove exactly that later). */
+  static String ensure(KubernetesClient client, String name, String clusterId, String namespace, String apiServer,
+      Map<String, String> labels) {
     if (client.namespaces().withName(namespace).get() == null) {
-      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
+      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).withLabels(labels).endMetadata().build())
+          .create();
     }
     var clusters = client.genericKubernetesResources(ClusterRegistry.API_VERSION, "Cluster");
     if (clusters.withName(name).get() == null) {
       ObjectNode cluster = Json.object().put("apiVersion", ClusterRegistry.API_VERSION).put("kind", "Cluster");
-      cluster.putObject("metadata").put("name", name);
+      ObjectNode meta = cluster.putObject("metadata").put("name", name);
+      labels.forEach(meta.putObject("labels")::put);
       ObjectNode spec = cluster.putObject("spec").put("clusterID", clusterId);
       spec.putObject("authInfo").putObject("secretRef").put("name", name).put("namespace", namespace);
       clusters.resource(Json.resource(cluster)).create();
     }
-    readerRbac(client, namespace);
+    readerRbac(client, namespace, labels);
     Secret token = client.secrets().inNamespace(namespace).withName(READER_TOKEN).get();
     if (token == null) {
       // Since Kubernetes 1.24 a service account's token Secret is made on request; the token controller fills it.
-      token = client.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName(READER_TOKEN)
+      token = client.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName(READER_TOKEN).withLabels(labels)
           .addToAnnotations("kubernetes.io/service-account.name", ClusterRegistry.READER_SERVICE_ACCOUNT).endMetadata()
           .withType("kubernetes.io/service-account-token").build()).create();
     }
@@ -58,7 +66,7 @@ final class LocalCluster {
     }
     String ca = token.getData().getOrDefault("ca.crt", "");
     String kubeconfig = kubeconfig(name, apiServer, ca, new String(Base64.getDecoder().decode(bearer), StandardCharsets.UTF_8));
-    Secret wanted = new SecretBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+    Secret wanted = new SecretBuilder().withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels).endMetadata()
         .withType(ClusterRegistry.SECRET_TYPE)
         .withData(Map.of(ClusterRegistry.KUBECONFIG_KEY, Base64.getEncoder().encodeToString(kubeconfig.getBytes(StandardCharsets.UTF_8))))
         .build();
@@ -72,24 +80,26 @@ final class LocalCluster {
     return "";
   }
 
-  private static void readerRbac(KubernetesClient client, String namespace) {
+  private static void readerRbac(KubernetesClient client, String namespace, Map<String, String> labels) {
     String sa = ClusterRegistry.READER_SERVICE_ACCOUNT;
     if (client.serviceAccounts().inNamespace(namespace).withName(sa).get() == null) {
-      client.serviceAccounts().inNamespace(namespace).resource(new ServiceAccountBuilder().withNewMetadata().withName(sa).endMetadata()
-          .build()).create();
+      client.serviceAccounts().inNamespace(namespace).resource(new ServiceAccountBuilder().withNewMetadata().withName(sa)
+          .withLabels(labels).endMetadata().build()).create();
     }
     // Created when missing; a user may add rules to them (the manual's RBAC considerations), so they are not put back.
     createIfMissing(client.rbac().clusterRoles().resource(new ClusterRoleBuilder().withNewMetadata().withName(sa + "-core")
-        .addToLabels(ClusterRegistry.READER_AGGREGATED_LABEL, "true").endMetadata()
+        .withLabels(labels).addToLabels(ClusterRegistry.READER_AGGREGATED_LABEL, "true").endMetadata()
         .addToRules(new PolicyRuleBuilder().withApiGroups("").withResources("namespaces", "nodes", "secrets")
             .withVerbs("get", "list", "watch").build())
         .addToRules(new PolicyRuleBuilder().withApiGroups("clusterregistry.k8s.cisco.com").withResources("*")
             .withVerbs("get", "list", "watch").build())
         .build()));
-    createIfMissing(client.rbac().clusterRoles().resource(new ClusterRoleBuilder().withNewMetadata().withName(sa).endMetadata()
+    createIfMissing(client.rbac().clusterRoles().resource(new ClusterRoleBuilder().withNewMetadata().withName(sa).withLabels(labels)
+        .endMetadata()
         .withNewAggregationRule().addNewClusterRoleSelector().addToMatchLabels(ClusterRegistry.READER_AGGREGATED_LABEL, "true")
         .endClusterRoleSelector().endAggregationRule().build()));
-    createIfMissing(client.rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata().withName(sa).endMetadata()
+    createIfMissing(client.rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata().withName(sa)
+        .withLabels(labels).endMetadata()
         .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole").withName(sa).endRoleRef()
         .addNewSubject().withKind("ServiceAccount").withName(sa).withNamespace(namespace).endSubject().build()));
   }

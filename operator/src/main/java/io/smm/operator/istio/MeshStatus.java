@@ -6,25 +6,58 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.api.crd.SmmCrds;
 import io.smm.operator.istio.render.IstioRendering;
+import java.util.ArrayList;
 import java.util.List;
 
-/** `smm istio cluster status`: the cluster's ControlPlane and every Istio control plane with who uses its revision. */
+/** `smm istio cluster status`: the clusters of the mesh and every Istio control plane with who uses its revision. */
 public final class MeshStatus {
 
-  public record Cluster(String name, String status, String message) {}
+  public record Cluster(String name, String type, String status, String message) {}
 
   public record ControlPlaneRow(String name, String namespace, String version, String mode, String revision, String status,
       String error, int namespaces, int pods) {}
 
   private MeshStatus() {}
 
+  /**
+   * Every cluster of the mesh: the cluster registry's Clusters when there are any (the local one
+   * with its ControlPlane's status, peers Available once the registry reaches them), else this
+   * cluster from its ControlPlane.
+   */
   public static List<Cluster> clusters(KubernetesClient client) {
-    return client.genericKubernetesResources(SmmCrds.CONTROL_PLANE.apiVersion(), SmmCrds.CONTROL_PLANE.kind()).list().getItems()
-        .stream().map(cp -> {
+    List<Cluster> local = listed(client, SmmCrds.CONTROL_PLANE).stream().map(cp -> {
           JsonNode n = Serialization.jsonMapper().valueToTree(cp.getAdditionalProperties());
-          return new Cluster(n.at("/spec/clusterName").asText(cp.getMetadata().getName()),
+          return new Cluster(n.at("/spec/clusterName").asText(cp.getMetadata().getName()), "local",
               clusterStatus(n.at("/status/status").asText("")), n.at("/status/message").asText(""));
         }).toList();
+    List<GenericKubernetesResource> registered = listed(client, SmmCrds.CLUSTER);
+    if (registered.isEmpty()) {
+      return local;
+    }
+    List<Cluster> out = new ArrayList<>();
+    for (GenericKubernetesResource c : registered) {
+      JsonNode status = Serialization.jsonMapper().valueToTree(c.getAdditionalProperties()).path("status");
+      String state = status.path("state").asText("");
+      String message = status.path("message").asText("");
+      if ("Local".equals(status.path("type").asText())) {
+        // The registry's view first when it has a problem; else what the ControlPlane's reconcile says.
+        Cluster cp = local.isEmpty() ? new Cluster(c.getMetadata().getName(), "local", "Reconciling", "") : local.get(0);
+        out.add("Ready".equals(state) ? new Cluster(c.getMetadata().getName(), "local", cp.status(), cp.message())
+            : new Cluster(c.getMetadata().getName(), "local", state, message));
+      } else {
+        out.add(new Cluster(c.getMetadata().getName(), "peer", state.isEmpty() ? "Unknown" : "Ready".equals(state) ? "Available" : state,
+            message));
+      }
+    }
+    return out;
+  }
+
+  /** Every object of a kind; none when the kind is not installed (a cluster without the product or the registry). */
+  private static List<GenericKubernetesResource> listed(KubernetesClient client, SmmCrds.Kind kind) {
+    if (client.apiextensions().v1().customResourceDefinitions().withName(kind.crdName()).get() == null) {
+      return List.of();
+    }
+    return client.genericKubernetesResources(kind.apiVersion(), kind.kind()).inAnyNamespace().list().getItems();
   }
 
   /**
@@ -40,8 +73,8 @@ public final class MeshStatus {
   }
 
   public static List<ControlPlaneRow> controlPlanes(KubernetesClient client) {
-    return client.genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(), SmmCrds.ISTIO_CONTROL_PLANE.kind())
-        .inAnyNamespace().list().getItems().stream().map(icp -> row(client, icp)).toList();
+    return listed(client, SmmCrds.ISTIO_CONTROL_PLANE).stream()
+        .map(icp -> row(client, icp)).toList();
   }
 
   private static ControlPlaneRow row(KubernetesClient client, GenericKubernetesResource icp) {

@@ -1,0 +1,151 @@
+package io.smm.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.smm.api.controlplane.ClusterNames;
+import io.smm.api.crd.SmmCrds;
+import io.smm.operator.clusterregistry.ClusterAttachment;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** `smm istio cluster attach|detach PEER_KUBECONFIG` (seed 2.7.1.2, 2.7.1.3), run against the primary cluster. */
+final class ClusterAttachCommands {
+
+  private ClusterAttachCommands() {}
+
+  @Command(name = "attach", mixinStandardHelpOptions = true,
+      description = "Attach a peer cluster to the mesh: register it and this cluster with each other in the cluster registry.")
+  static class Attach implements Runnable {
+    @ParentCommand
+    IstioCommand.Cluster cluster;
+
+    @Parameters(index = "0", paramLabel = "PEER_CLUSTER_KUBECONFIG_FILE", description = "Kubeconfig of the peer cluster.")
+    Path peerKubeconfig;
+
+    @Option(names = "--name", description = "The peer's name in the mesh (default: its kubeconfig's cluster name, converted to RFC 1123).")
+    String name;
+
+    @Option(names = "--wait-seconds", defaultValue = "300", description = "How long to wait for the peer to be Ready (default: ${DEFAULT-VALUE}).")
+    int waitSeconds;
+
+    @Override
+    public void run() {
+      try (KubeOptions.Connection primary = cluster.istio.parent.kube.connect();
+          KubeOptions.Connection peer = peerOptions(peerKubeconfig).connectAs("peer cluster")) {
+        String peerName = peerName(peer.clusterName());
+        String primaryName = primaryName(primary);
+        if (peerName.equals(primaryName)) {
+          throw new CliException("could not attach peer cluster: its name " + peerName + " is the primary's; choose another with --name", 1);
+        }
+        System.out.println("Attaching " + peerName + " (" + peer.server() + ") to " + primaryName + " (" + primary.server() + ")");
+        ClusterAttachment attachment = new ClusterAttachment(new ClusterAttachment.Member(primary.client(), primaryName, primary.server()),
+            new ClusterAttachment.Member(peer.client(), peerName, peer.server()), s -> System.out.println("  " + s),
+            Duration.ofSeconds(waitSeconds));
+        boolean made = attachment.attach();
+        System.out.println(made ? "Cluster " + peerName + " attached; `smm istio cluster status` lists it."
+            : "Cluster " + peerName + " is already attached; nothing changed.");
+      } catch (ClusterAttachment.AttachException e) {
+        throw new CliException("could not attach peer cluster: " + e.getMessage(), 1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CliException("interrupted; run attach again to finish", 1);
+      }
+    }
+
+    /** --name as given (it must be a valid name already), else the kubeconfig's, converted and confirmed on a terminal. */
+    private String peerName(String contextCluster) {
+      if (name != null) {
+        String converted = ClusterNames.convert(name);
+        if (!converted.equals(name)) {
+          throw new CliException("could not attach peer cluster: --name " + name + " is not an RFC 1123 name (" + converted + " would be)", 2);
+        }
+        return name;
+      }
+      String converted = ClusterNames.convert(contextCluster);
+      if (System.console() == null) {
+        if (!converted.equals(contextCluster)) {
+          System.out.println("Using the name " + converted + " for cluster " + contextCluster + " (converted to RFC 1123; set it with --name)");
+        }
+        return converted;
+      }
+      System.out.print("? Cluster must be registered. Please enter the name of the cluster (" + converted + ") ");
+      System.out.flush();
+      try {
+        String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        if (line == null || line.isBlank()) {
+          return converted;
+        }
+        String typed = ClusterNames.convert(line.strip());
+        if (!typed.equals(line.strip())) {
+          System.out.println("  using " + typed + " (converted to RFC 1123)");
+        }
+        return typed;
+      } catch (IOException e) {
+        return converted;
+      }
+    }
+  }
+
+  @Command(name = "detach", mixinStandardHelpOptions = true,
+      description = "Detach a peer cluster from the mesh: remove what attach created on both clusters and the copies synced between them.")
+  static class Detach implements Runnable {
+    @ParentCommand
+    IstioCommand.Cluster cluster;
+
+    @Parameters(index = "0", paramLabel = "PEER_CLUSTER_KUBECONFIG_FILE", description = "Kubeconfig of the peer cluster.")
+    Path peerKubeconfig;
+
+    @Option(names = "--name", description = "The peer's name in the mesh, when attach was given one.")
+    String name;
+
+    @Override
+    public void run() {
+      try (KubeOptions.Connection primary = cluster.istio.parent.kube.connect();
+          KubeOptions.Connection peer = peerOptions(peerKubeconfig).connectAs("peer cluster")) {
+        String peerName = name != null ? name : ClusterNames.convert(peer.clusterName());
+        String primaryName = primaryName(primary);
+        System.out.println("Detaching " + peerName + " from " + primaryName);
+        new ClusterAttachment(new ClusterAttachment.Member(primary.client(), primaryName, primary.server()),
+            new ClusterAttachment.Member(peer.client(), peerName, peer.server()), s -> System.out.println("  " + s), Duration.ZERO).detach();
+        System.out.println("Cluster " + peerName + " detached.");
+      } catch (ClusterAttachment.AttachException e) {
+        throw new CliException("could not detach peer cluster: " + e.getMessage(), 1);
+      }
+    }
+  }
+
+  private static KubeOptions peerOptions(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new CliException("no such kubeconfig file: " + file, 2);
+    }
+    KubeOptions options = new KubeOptions();
+    options.kubeconfig = file;
+    return options;
+  }
+
+  /** The primary's name in the mesh: its ControlPlane's clusterName (converted as install converts it), else its kubeconfig's. */
+  static String primaryName(KubeOptions.Connection primary) {
+    try {
+      var cp = primary.client().genericKubernetesResources(SmmCrds.CONTROL_PLANE.apiVersion(), SmmCrds.CONTROL_PLANE.kind())
+          .withName("smm").get();
+      if (cp != null) {
+        JsonNode spec = Serialization.jsonMapper().valueToTree(cp.getAdditionalProperties()).path("spec");
+        if (!spec.path("clusterName").asText("").isEmpty()) {
+          return ClusterNames.convert(spec.path("clusterName").asText());
+        }
+      }
+    } catch (RuntimeException e) {
+      // no ControlPlane kind installed: the kubeconfig's name
+    }
+    return ClusterNames.convert(primary.clusterName());
+  }
+}

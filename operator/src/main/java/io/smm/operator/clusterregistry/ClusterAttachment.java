@@ -1,0 +1,248 @@
+package io.smm.operator.clusterregistry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.smm.api.clusterregistry.ClusterRegistry;
+import io.smm.api.crd.SmmCrds;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * `smm istio cluster attach` and `detach` at the cluster registry's level (seed 2.7.1.2, 2.7.1.3):
+ * the peer gets the registry's kinds, its own Cluster with a reader kubeconfig, and the primary's
+ * Cluster; the primary gets the peer's — the exchange of the manual's GitOps guide, after which
+ * the controllers form the group. Every object attach makes is labelled with who made it, so that
+ * detach removes exactly those, on both sides, with the copies each side's sync made from the other.
+ *
+ * <p>A chain of steps, each safe to repeat: the peer is checked before anything is written, and an
+ * attach that stopped half-way converges when run again.
+ */
+public final class ClusterAttachment {
+
+  /** The label on everything attach creates; its value is the primary's cluster name. */
+  public static final String ATTACHED_BY = "clusterregistry.smm.cisco.com/attached-by";
+  public static final String NAMESPACE = "cluster-registry";
+
+  /** A cluster as the CLI reaches it: a client, the name it has in the group, and the API server address its peers use. */
+  public record Member(KubernetesClient client, String name, String apiServer) {}
+
+  /** Attach refused or failed, with the reason a user can act on. */
+  public static final class AttachException extends RuntimeException {
+    public AttachException(String message) {
+      super(message);
+    }
+  }
+
+  private final Member primary;
+  private final Member peer;
+  private final Consumer<String> progress;
+  private final Duration timeout;
+
+  public ClusterAttachment(Member primary, Member peer, Consumer<String> progress, Duration timeout) {
+    this.primary = primary;
+    this.peer = peer;
+    this.progress = progress;
+    this.timeout = timeout;
+  }
+
+  /** @return false when the peer was attached already (nothing written) */
+  public boolean attach() throws InterruptedException {
+    String peerId = reach(peer);
+    String primaryId = reach(primary);
+    if (peerId.equals(primaryId)) {
+      throw new AttachException("cluster " + peer.name() + " is the primary cluster itself (same kube-system UID " + peerId + ")");
+    }
+    GenericKubernetesResource existing = cluster(primary.client(), peer.name());
+    if (existing != null && !peerId.equals(clusterId(existing))) {
+      throw new AttachException("a different cluster is attached as " + peer.name() + " (cluster ID " + clusterId(existing)
+          + "); choose another name with --name");
+    }
+    boolean attached = existing != null && cluster(peer.client(), primary.name()) != null
+        && secret(primary.client(), peer.name()) != null && secret(peer.client(), primary.name()) != null;
+    if (attached) {
+      return false;
+    }
+    progress.accept("installing the cluster registry's resource kinds on " + peer.name());
+    for (SmmCrds.Kind kind : List.of(SmmCrds.CLUSTER, SmmCrds.CLUSTER_FEATURE, SmmCrds.RESOURCE_SYNC_RULE)) {
+      peer.client().apiextensions().v1().customResourceDefinitions().resource(SmmCrds.crd(kind)).createOr(r -> r.update());
+    }
+    Map<String, String> label = Map.of(ATTACHED_BY, primary.name());
+    progress.accept("registering " + peer.name() + " and its reader credentials");
+    register(peer, peerId, label);
+    progress.accept("registering " + primary.name() + " and its reader credentials");
+    register(primary, primaryId, Map.of());
+    progress.accept("exchanging the Cluster resources of " + primary.name() + " and " + peer.name());
+    copy(primary, peer, label);
+    copy(peer, primary, label);
+    progress.accept("waiting for " + primary.name() + " to reach " + peer.name() + " through the cluster registry");
+    awaitReady();
+    return true;
+  }
+
+  /** Removes what attach created on both sides and the copies each side synced from the other. */
+  public void detach() {
+    String peerId = reach(peer);
+    String primaryId = clusterIdOf(primary.client());
+    progress.accept("removing " + peer.name() + " from " + primary.name());
+    delete(primary.client(), peer.name());
+    dropCopies(primary.client(), peerId);
+    progress.accept("removing " + primary.name() + " and the cluster registry's credentials from " + peer.name());
+    delete(peer.client(), primary.name());
+    dropCopies(peer.client(), primaryId);
+    for (HasMetadata made : labelled(peer.client())) {
+      peer.client().resource(made).delete();
+    }
+  }
+
+  private void register(Member m, String id, Map<String, String> labels) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      String waiting = LocalCluster.ensure(m.client(), m.name(), id, NAMESPACE, m.apiServer(), labels);
+      if (waiting.isEmpty()) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AttachException("cluster " + m.name() + ": " + waiting + " (Kubernetes' token controller fills it)");
+      }
+      Thread.sleep(500);
+    }
+  }
+
+  /** `kubectl get cluster X -o yaml | kubectl apply -f -` and its secret, labelled as attach's. */
+  private static void copy(Member from, Member to, Map<String, String> label) {
+    GenericKubernetesResource cluster = cluster(from.client(), from.name());
+    GenericKubernetesResource copy = new GenericKubernetesResource();
+    copy.setApiVersion(ClusterRegistry.API_VERSION);
+    copy.setKind("Cluster");
+    copy.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(from.name()).withLabels(label).build());
+    copy.setAdditionalProperty("spec", cluster.getAdditionalProperties().get("spec"));
+    var clusters = to.client().genericKubernetesResources(ClusterRegistry.API_VERSION, "Cluster");
+    if (clusters.withName(from.name()).get() == null) {
+      clusters.resource(copy).create();
+    }
+    Secret secret = secret(from.client(), from.name());
+    Secret secretCopy = new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName(from.name()).withNamespace(NAMESPACE)
+        .withLabels(label).endMetadata().withType(secret.getType()).withData(secret.getData()).build();
+    Secret there = secret(to.client(), from.name());
+    if (there == null) {
+      to.client().secrets().inNamespace(NAMESPACE).resource(secretCopy).create();
+    } else if (!secret.getData().equals(there.getData())) {
+      to.client().secrets().inNamespace(NAMESPACE).resource(secretCopy).update();
+    }
+  }
+
+  private void awaitReady() throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      GenericKubernetesResource c = cluster(primary.client(), peer.name());
+      JsonNode status = Json.tree(c).path("status");
+      if ("Ready".equals(status.path("state").asText())) {
+        return;
+      }
+      String now = status.path("state").asText("") + " " + status.path("message").asText("");
+      if (!now.isBlank() && !now.equals(last)) {
+        progress.accept("  " + peer.name() + ": " + now.strip());
+        last = now;
+      }
+      Thread.sleep(500);
+    }
+    throw new AttachException(last.isBlank()
+        ? "no cluster registry controller reported on " + peer.name() + " in " + primary.name() + " within " + timeout.toSeconds()
+            + " s: is the ControlPlane's clusterRegistry component enabled? (run attach again once it is)"
+        : "cluster " + peer.name() + " is not Ready in " + primary.name() + ": " + last.strip() + " (run attach again when it is fixed)");
+  }
+
+  /** The peer's kube-system UID; one clear error when it cannot be read. */
+  private static String reach(Member m) {
+    try {
+      return clusterIdOf(m.client());
+    } catch (KubernetesClientException e) {
+      String why = e.getCode() == 401 ? "unauthorized: its kubeconfig's credentials are not accepted"
+          : e.getCode() == 403 ? "forbidden: " + e.getStatus().getMessage() : "unreachable: " + rootMessage(e);
+      throw new AttachException("cannot reach cluster " + m.name() + ": " + why);
+    }
+  }
+
+  private static String clusterIdOf(KubernetesClient client) {
+    Namespace kubeSystem = client.namespaces().withName("kube-system").get();
+    if (kubeSystem == null) {
+      throw new AttachException("the cluster at " + client.getMasterUrl() + " has no kube-system namespace (its UID is the cluster ID)");
+    }
+    return kubeSystem.getMetadata().getUid();
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+  }
+
+  private static GenericKubernetesResource cluster(KubernetesClient client, String name) {
+    if (client.apiextensions().v1().customResourceDefinitions().withName(SmmCrds.CLUSTER.crdName()).get() == null) {
+      return null; // the kind is not installed there (yet)
+    }
+    return client.genericKubernetesResources(ClusterRegistry.API_VERSION, "Cluster").withName(name).get();
+  }
+
+  private static String clusterId(GenericKubernetesResource cluster) {
+    return Json.tree(cluster).at("/spec/clusterID").asText("");
+  }
+
+  private static Secret secret(KubernetesClient client, String name) {
+    return client.secrets().inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  private static void delete(KubernetesClient client, String clusterName) {
+    if (cluster(client, clusterName) != null) {
+      client.genericKubernetesResources(ClusterRegistry.API_VERSION, "Cluster").withName(clusterName).delete();
+    }
+    client.secrets().inNamespace(NAMESPACE).withName(clusterName).delete();
+  }
+
+  /** The copies a side's sync made of the other's objects (they carry its cluster ID), for every kind a rule there syncs. */
+  private static void dropCopies(KubernetesClient client, String ownerId) {
+    List<GenericKubernetesResource> rules;
+    try {
+      rules = client.genericKubernetesResources(ClusterRegistry.API_VERSION, "ResourceSyncRule").list().getItems();
+    } catch (KubernetesClientException e) {
+      return; // no cluster registry there
+    }
+    for (GenericKubernetesResource found : rules) {
+      try {
+        SyncRule rule = SyncRule.of(Json.tree(found));
+        client.genericKubernetesResources(rule.localGvk().apiVersion(), rule.localGvk().kind()).inAnyNamespace()
+            .withLabel(ClusterRegistry.OWNER_CLUSTER_ID, ownerId).delete();
+      } catch (SyncRule.InvalidRule e) {
+        // not followed, so it made no copies
+      }
+    }
+  }
+
+  /** What attach labelled on a cluster, namespace last (deleting it deletes what it holds). */
+  private List<HasMetadata> labelled(KubernetesClient client) {
+    List<HasMetadata> out = new ArrayList<>();
+    out.addAll(client.secrets().inNamespace(NAMESPACE).withLabel(ATTACHED_BY, primary.name()).list().getItems());
+    out.addAll(client.serviceAccounts().inNamespace(NAMESPACE).withLabel(ATTACHED_BY, primary.name()).list().getItems());
+    out.addAll(client.rbac().clusterRoleBindings().withLabel(ATTACHED_BY, primary.name()).list().getItems());
+    out.addAll(client.rbac().clusterRoles().withLabel(ATTACHED_BY, primary.name()).list().getItems());
+    try {
+      out.addAll(client.genericKubernetesResources(ClusterRegistry.API_VERSION, "Cluster").withLabel(ATTACHED_BY, primary.name()).list()
+          .getItems());
+    } catch (KubernetesClientException e) {
+      // the kind is not installed there
+    }
+    out.addAll(client.namespaces().withLabel(ATTACHED_BY, primary.name()).list().getItems());
+    return out;
+  }
+}
