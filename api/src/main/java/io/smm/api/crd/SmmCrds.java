@@ -46,6 +46,13 @@ public final class SmmCrds {
           column("Ingress IPs", ".status.GatewayAddress"), column("Error", ".status.ErrorMessage"),
           column("Age", ".metadata.creationTimestamp", "date")));
 
+  /** Another cluster's IstioControlPlane as the cluster registry copies it here (the istio-operator's peeristiocontrolplane sink). */
+  public static final Kind PEER_ISTIO_CONTROL_PLANE = new Kind("servicemesh.cisco.com", "v1alpha1", "PeerIstioControlPlane",
+      "peeristiocontrolplanes", true, List.of(), IstioSchemas.CONTROL_PLANE_SPEC, List.of(
+          column("Mode", ".spec.mode"), column("Network", ".spec.networkName"), column("Status", ".status.status"),
+          column("Mesh expansion", ".spec.meshExpansion.enabled"), column("Error", ".status.errorMessage"),
+          column("Age", ".metadata.creationTimestamp", "date")));
+
   public static final Kind DEMO_APPLICATION = new Kind("smm.cisco.com", "v1alpha1", "DemoApplication", "demoapplications",
       true, List.of("demoapp"), DemoApplicationSchema.SPEC, List.of(
           column("Enabled", ".spec.enabled"), column("Status", ".status.status"), column("Age", ".metadata.creationTimestamp", "date")));
@@ -78,7 +85,7 @@ public final class SmmCrds {
   public static final Kind RESOURCE_SYNC_RULE = new Kind("clusterregistry.k8s.cisco.com", "v1alpha1", "ResourceSyncRule",
       "resourcesyncrules", false, List.of("rsr"), ClusterRegistrySchemas.RESOURCE_SYNC_RULE_SPEC, List.of());
 
-  public static final List<Kind> ALL = List.of(CONTROL_PLANE, ISTIO_CONTROL_PLANE, ISTIO_MESH_GATEWAY, DEMO_APPLICATION, SLI_TEMPLATE,
+  public static final List<Kind> ALL = List.of(CONTROL_PLANE, ISTIO_CONTROL_PLANE, PEER_ISTIO_CONTROL_PLANE, ISTIO_MESH_GATEWAY, DEMO_APPLICATION, SLI_TEMPLATE,
       SERVICE_LEVEL_OBJECTIVE, ALERTING_POLICY, CLUSTER, CLUSTER_FEATURE, RESOURCE_SYNC_RULE);
 
   private SmmCrds() {}

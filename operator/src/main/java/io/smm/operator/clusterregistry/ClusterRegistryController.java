@@ -61,6 +61,7 @@ public final class ClusterRegistryController implements AutoCloseable {
   private final Map<String, PeerCluster> peers = new HashMap<>();
   private final Map<String, ResourceSync> syncs = new HashMap<>();
   private final Set<String> aliveIds = ConcurrentHashMap.newKeySet();
+  private volatile Map<String, String> namesById = Map.of();
   private final Map<String, String> warnedRules = new HashMap<>();
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private final AtomicLong passes = new AtomicLong();
@@ -152,10 +153,12 @@ public final class ClusterRegistryController implements AutoCloseable {
     }
     Map<String, List<JsonNode>> featuresByPeer = new HashMap<>();
     Set<String> named = new HashSet<>();
+    Map<String, String> names = new HashMap<>();
     for (GenericKubernetesResource found : local.genericKubernetesResources(ClusterRegistry.API_VERSION, "Cluster").list().getItems()) {
       JsonNode cluster = Json.tree(found);
       String name = cluster.at("/metadata/name").asText();
       String id = cluster.at("/spec/clusterID").asText("");
+      names.putIfAbsent(id, name);
       if (id.equals(localClusterId)) {
         CoreResources.apply(local, CoreResources.desired(cluster, settings.namespace(), settings.coreResourcesSource()));
         writeStatus(cluster, "Local", provisioning.isEmpty() ? "Ready" : "Failed", provisioning);
@@ -203,6 +206,7 @@ public final class ClusterRegistryController implements AutoCloseable {
         disconnect(gone);
       }
     }
+    namesById = Map.copyOf(names);
     runSyncs(featuresByPeer);
   }
 
@@ -240,7 +244,7 @@ public final class ClusterRegistryController implements AutoCloseable {
         String key = syncKey(rule.name(), peerName);
         if (wanted.contains(key) && !syncs.containsKey(key)) {
           ResourceSync sync = new ResourceSync(rule, peers.get(peerName), local, localClusterId, aliveIds::contains,
-              settings.refresh().toMillis());
+              id -> namesById.getOrDefault(id, id), settings.refresh().toMillis());
           syncs.put(key, sync);
           sync.start();
         }

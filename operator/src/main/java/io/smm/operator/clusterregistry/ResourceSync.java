@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,7 @@ final class ResourceSync implements AutoCloseable {
   private final KubernetesClient local;
   private final String localClusterId;
   private final Predicate<String> aliveClusterId;
+  private final Function<String, String> clusterNames;
   private final long resyncMillis;
   private final ExecutorService worker;
   private final Set<Key> pending = new LinkedHashSet<>();
@@ -58,16 +60,18 @@ final class ResourceSync implements AutoCloseable {
 
   /**
    * @param aliveClusterId whether a cluster ID is a peer that answers now (its copies are its own sync's)
+   * @param clusterNames a cluster's name (its Cluster's) from its ID, for the rules' override templates
    * @param resyncMillis how often every object is looked at again besides the watch events (a copy
    *     whose namespace was missing, a write that failed); at least a second (fabric8's floor)
    */
   ResourceSync(SyncRule rule, PeerCluster peer, KubernetesClient local, String localClusterId, Predicate<String> aliveClusterId,
-      long resyncMillis) {
+      Function<String, String> clusterNames, long resyncMillis) {
     this.rule = rule;
     this.peer = peer;
     this.local = local;
     this.localClusterId = localClusterId;
     this.aliveClusterId = aliveClusterId;
+    this.clusterNames = clusterNames;
     this.resyncMillis = Math.max(1_000, resyncMillis);
     this.worker = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "cluster-registry-sync-" + rule.name() + "-" + peer.name());
@@ -94,7 +98,7 @@ final class ResourceSync implements AutoCloseable {
         .runnableInformer(0);
     localInformer.addEventHandler(handler(o -> {
       if (peer.clusterId().equals(owner(o))) {
-        enqueue(Key.of(o));
+        enqueue(sourceKey(o));
       }
     }));
     peerInformer.start();
@@ -158,14 +162,15 @@ final class ResourceSync implements AutoCloseable {
     if (matched.isEmpty() || localClusterId.equals(sourceOwner)) {
       return;
     }
-    ObjectNode copy = SyncedCopy.of(source, matched, rule.localGvk(), peer.clusterId());
-    if (!key.namespace().isEmpty() && local.namespaces().withName(key.namespace()).get() == null) {
+    ObjectNode copy = SyncedCopy.of(source, matched, rule.localGvk(), peer.clusterId(), clusterNames, clusterNames.apply(localClusterId));
+    Key target = Key.of(copy);
+    if (!target.namespace().isEmpty() && local.namespaces().withName(target.namespace()).get() == null) {
       LOG.info("ResourceSyncRule {}: {} from cluster {} waits for namespace {} here", rule.name(), key.storeKey(), peer.name(),
-          key.namespace());
+          target.namespace());
       return;
     }
     boolean withStatus = matched.stream().anyMatch(r -> r.at("/mutations/syncStatus").asBoolean(false));
-    GenericKubernetesResource current = localObject(key).get();
+    GenericKubernetesResource current = localObject(target).get();
     if (current == null) {
       if (copy.at("/metadata/annotations").has(ClusterRegistry.SYNC_DISABLED) || aliveOther(sourceOwner)) {
         return;
@@ -173,7 +178,7 @@ final class ResourceSync implements AutoCloseable {
       ObjectNode created = copy.deepCopy();
       created.remove("status");
       GenericKubernetesResource written = kind().resource(Json.resource(created)).create();
-      LOG.info("ResourceSyncRule {}: created {} from cluster {}", rule.name(), key.storeKey(), peer.name());
+      LOG.info("ResourceSyncRule {}: created {} from {} of cluster {}", rule.name(), target.storeKey(), key.storeKey(), peer.name());
       if (withStatus && copy.has("status")) {
         writeStatus(written, copy);
       }
@@ -190,7 +195,7 @@ final class ResourceSync implements AutoCloseable {
       ((ObjectNode) updated.path("metadata")).put("resourceVersion", current.getMetadata().getResourceVersion());
       keepAssigned(here, updated);
       current = kind().resource(Json.resource(updated)).update();
-      LOG.info("ResourceSyncRule {}: updated {} from cluster {}", rule.name(), key.storeKey(), peer.name());
+      LOG.info("ResourceSyncRule {}: updated {} from {} of cluster {}", rule.name(), target.storeKey(), key.storeKey(), peer.name());
     }
     if (withStatus && copy.has("status") && !copy.path("status").equals(Json.tree(current).path("status"))) {
       writeStatus(current, copy);
@@ -199,7 +204,7 @@ final class ResourceSync implements AutoCloseable {
 
   /** Deletes the copy of an object the peer no longer has, unless it is not this peer's copy. */
   private void deleteCopy(Key key) {
-    GenericKubernetesResource current = localObject(key).get();
+    GenericKubernetesResource current = copyOf(key);
     if (current == null) {
       return;
     }
@@ -207,8 +212,35 @@ final class ResourceSync implements AutoCloseable {
     if (owner.isEmpty() || !owner.equals(peer.clusterId()) && aliveClusterId.test(owner)) {
       return;
     }
-    localObject(key).delete();
-    LOG.info("ResourceSyncRule {}: deleted {}, gone from cluster {}", rule.name(), key.storeKey(), peer.name());
+    kind().resource(current).delete();
+    LOG.info("ResourceSyncRule {}: deleted {}, gone from cluster {}", rule.name(), Key.of(Json.tree(current)).storeKey(), peer.name());
+  }
+
+  /** The copy here of the peer's object {@code key}: by name, or by the labels a renamed copy carries. */
+  private GenericKubernetesResource copyOf(Key key) {
+    if (!rule.renames()) {
+      return localObject(key).get();
+    }
+    var candidates = kind().inAnyNamespace().withLabel(SyncedCopy.ORIGINAL_NAME, key.name())
+        .withLabel(ClusterRegistry.OWNER_CLUSTER_ID, peer.clusterId()).list().getItems();
+    for (GenericKubernetesResource c : candidates) {
+      if (key.equals(sourceKey(Json.tree(c)))) {
+        return c;
+      }
+    }
+    // Renamed by a template that left this object's name as it was.
+    GenericKubernetesResource same = localObject(key).get();
+    boolean renamedOther = same != null && same.getMetadata().getLabels() != null
+        && same.getMetadata().getLabels().containsKey(SyncedCopy.ORIGINAL_NAME);
+    return same == null || renamedOther ? null : same;
+  }
+
+  /** The peer's object a copy here was made from. */
+  private static Key sourceKey(JsonNode copy) {
+    JsonNode labels = copy.at("/metadata/labels");
+    Key own = Key.of(copy);
+    return new Key(labels.has(SyncedCopy.ORIGINAL_NAMESPACE) ? labels.path(SyncedCopy.ORIGINAL_NAMESPACE).asText() : own.namespace(),
+        labels.has(SyncedCopy.ORIGINAL_NAME) ? labels.path(SyncedCopy.ORIGINAL_NAME).asText() : own.name());
   }
 
   /** A copy owned by another peer that answers now is that peer's sync's to write. */

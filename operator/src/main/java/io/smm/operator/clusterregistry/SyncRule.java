@@ -52,15 +52,9 @@ record SyncRule(String name, Gvk gvk, List<JsonNode> featureMatches, List<JsonNo
     List<JsonNode> rules = new ArrayList<>();
     spec.path("rules").forEach(rules::add);
     for (int i = 0; i < rules.size(); i++) {
-      JsonNode overrides = rules.get(i).at("/mutations/overrides");
-      if (overrides.isArray() && !overrides.isEmpty()) {
-        // The upstream controller renders them as Go templates over the cluster objects; a copy made without them would be wrong.
-        throw new InvalidRule("spec.rules[" + i + "].mutations.overrides are not supported by this controller");
-      }
-      Gvk to = Gvk.of(rules.get(i).at("/mutations/groupVersionKind"));
-      if (!to.kind().isEmpty() && !to.kind().equals(gvk.kind())) {
-        // Another kind would need a name mapping back for deletions and sync-back; the upstream controller keeps them in memory only.
-        throw new InvalidRule("spec.rules[" + i + "].mutations.groupVersionKind may change the group and version, not the kind");
+      String problem = Overrides.problem(rules.get(i).at("/mutations/overrides"));
+      if (problem != null) {
+        throw new InvalidRule("spec.rules[" + i + "].mutations." + problem);
       }
     }
     List<JsonNode> features = new ArrayList<>();
@@ -68,14 +62,28 @@ record SyncRule(String name, Gvk gvk, List<JsonNode> featureMatches, List<JsonNo
     return new SyncRule(name, gvk, features, rules, spec);
   }
 
-  /** The kind the copies are written as: the source's unless a rule's mutation changes its group or version. */
+  /** The kind the copies are written as: the source's unless a rule's mutation changes it. */
   Gvk localGvk() {
     Gvk out = gvk;
     for (JsonNode rule : rules) {
       Gvk to = Gvk.of(rule.at("/mutations/groupVersionKind"));
-      out = new Gvk(to.group().isEmpty() ? out.group() : to.group(), to.version().isEmpty() ? out.version() : to.version(), out.kind());
+      out = new Gvk(to.group().isEmpty() ? out.group() : to.group(), to.version().isEmpty() ? out.version() : to.version(),
+          to.kind().isEmpty() ? out.kind() : to.kind());
     }
     return out;
+  }
+
+  /** Whether copies may be named otherwise than their sources (an override of the name or namespace). */
+  boolean renames() {
+    for (JsonNode rule : rules) {
+      for (JsonNode o : rule.at("/mutations/overrides")) {
+        String path = o.path("path").asText();
+        if (path.equals("/metadata/name") || path.equals("/metadata/namespace") || path.equals("/metadata")) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** The rules that match the object; none when no rule does. A rule without match matches everything. */

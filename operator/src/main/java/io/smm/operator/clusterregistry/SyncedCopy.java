@@ -6,6 +6,7 @@ import io.smm.api.clusterregistry.ClusterRegistry;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The local copy of a peer's object (sync_reconciler.go mutateObject): the matched rules'
@@ -20,13 +21,19 @@ final class SyncedCopy {
   private static final List<String> TOOL_ANNOTATIONS = List.of("kubectl.kubernetes.io/last-applied-configuration",
       "banzaicloud.com/last-applied", "banzaicloud.com/managed-component", "banzaicloud.com/related-to");
 
+  /** On a copy named otherwise than its source: the source's name and namespace (to find the copy again). */
+  static final String ORIGINAL_NAME = "cluster-registry.k8s.cisco.com/original-name";
+  static final String ORIGINAL_NAMESPACE = "cluster-registry.k8s.cisco.com/original-namespace";
+
   private SyncedCopy() {}
 
   /**
    * @param source the peer's object
    * @param sourceClusterId the peer's cluster ID: the owner unless the source is itself a copy
+   * @param clusterNames a cluster's name from its ID (for the overrides' templates); this cluster's as {@code localClusterName}
    */
-  static ObjectNode of(JsonNode source, List<JsonNode> matchedRules, SyncRule.Gvk localGvk, String sourceClusterId) {
+  static ObjectNode of(JsonNode source, List<JsonNode> matchedRules, SyncRule.Gvk localGvk, String sourceClusterId,
+      Function<String, String> clusterNames, String localClusterName) {
     ObjectNode copy = source.deepCopy();
     ObjectNode meta = (ObjectNode) copy.path("metadata");
     CLUSTER_SPECIFIC.forEach(meta::remove);
@@ -47,6 +54,22 @@ final class SyncedCopy {
     if (!sourceGvk.equals(localGvk)) {
       annotations.put(ClusterRegistry.ORIGINAL_GVK, sourceGvk.group() + "/" + sourceGvk.version() + ", Kind=" + sourceGvk.kind());
       copy.put("apiVersion", localGvk.apiVersion());
+      copy.put("kind", localGvk.kind());
+    }
+    String name = meta.path("name").asText();
+    String namespace = meta.path("namespace").asText("");
+    // .Cluster is the cluster the object comes from: its owner when the peer has it as a copy itself.
+    Overrides.Context context = new Overrides.Context(name, namespace, clusterNames.apply(annotations.path(ClusterRegistry.OWNER_CLUSTER_ID)
+        .asText()), localClusterName);
+    for (JsonNode rule : matchedRules) {
+      Overrides.apply(copy, rule.at("/mutations/overrides"), context);
+    }
+    ObjectNode after = (ObjectNode) copy.path("metadata");
+    if (!after.path("name").asText().equals(name)) {
+      after.with("labels").put(ORIGINAL_NAME, name);
+    }
+    if (!after.path("namespace").asText("").equals(namespace)) {
+      after.with("labels").put(ORIGINAL_NAMESPACE, namespace);
     }
     if ("Service".equals(sourceGvk.kind()) && sourceGvk.group().isEmpty()) {
       // A Service's cluster IPs are the source cluster's; the local API server gives the copy its own.

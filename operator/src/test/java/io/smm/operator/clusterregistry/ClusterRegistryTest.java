@@ -7,8 +7,10 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.api.clusterregistry.ClusterRegistry;
+import io.smm.api.crd.SmmCrds;
 import io.smm.operator.clusterregistry.ClusterGroup.Member;
 import io.smm.sandbox.testing.Eventually;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -223,12 +225,80 @@ class ClusterRegistryTest {
       Member primary = group.get("primary");
       GenericKubernetesResource rule = testSecretSink();
       ((Map<String, Object>) rule.getAdditionalProperties().get("spec")).put("rules", java.util.List.of(Map.of("mutations",
-          Map.of("overrides", java.util.List.of(Map.of("type", "replace", "path", "/data/value", "value", "x"))))));
+          Map.of("overrides", java.util.List.of(Map.of("type", "replace", "path", "/data/value",
+              "value", "{{ index .Object.Labels \"app\" }}"))))));
       primary.client.genericKubernetesResources(ClusterRegistry.API_VERSION, "ResourceSyncRule").resource(rule).create();
       Eventually.until(() -> primary.client.v1().events().inNamespace("default").list().getItems().stream()
           .anyMatch(e -> "test-secret-sink".equals(e.getInvolvedObject().getName()) && "InvalidRule".equals(e.getReason())
-              && e.getMessage().contains("spec.rules[0].mutations.overrides are not supported")), WAIT, "a Warning event on the rule");
+              && e.getMessage().startsWith("spec.rules[0].mutations.overrides[0].value: unsupported template action "
+                  + "{{ index .Object.Labels \"app\" }}")), WAIT, "a Warning event on the rule");
     }
+  }
+
+  /**
+   * The istio-operator's own rule (its rendering for a PASSIVE control plane, read from the reference
+   * data): the active cluster's IstioControlPlane reaches the passive one as PeerIstioControlPlane
+   * {@code <name>-<active cluster>}, renamed by the rule's template and with its status; changed at the
+   * source it follows, deleted there it goes.
+   */
+  @Test
+  void theIstioOperatorsPeerControlPlaneRuleCopiesTheActiveControlPlaneRenamed() throws Exception {
+    try (ClusterGroup group = new ClusterGroup(dir, "active", "passive")) {
+      group.awaitReady();
+      Member active = group.get("active");
+      Member passive = group.get("passive");
+      for (Member m : group.members) {
+        for (SmmCrds.Kind kind : java.util.List.of(SmmCrds.ISTIO_CONTROL_PLANE, SmmCrds.PEER_ISTIO_CONTROL_PLANE)) {
+          m.client.apiextensions().v1().customResourceDefinitions().resource(SmmCrds.crd(kind)).create();
+        }
+        m.client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName("istio-system")
+            .endMetadata().build()).create();
+      }
+      GenericKubernetesResource sink = istioOperatorObject("rsr-expected-passive-resource-dump.yaml", "istio-peeristiocontrolplane-sink-cp-v115x");
+      passive.client.genericKubernetesResources(ClusterRegistry.API_VERSION, "ResourceSyncRule").resource(sink).create();
+      active.client.genericKubernetesResources(ClusterRegistry.API_VERSION, "ClusterFeature").resource(
+          istioOperatorObject("rsr-expected-active-resource-dump.yaml", "istio-peeristiocontrolplane-source-cp-v115x")).create();
+      GenericKubernetesResource icp = Serialization.unmarshal(Files.readString(ISTIO_OPERATOR.resolve("icp-active-test-cr.yaml")),
+          GenericKubernetesResource.class);
+      var icps = active.client.genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(), "IstioControlPlane").inNamespace("istio-system");
+      GenericKubernetesResource created = icps.resource(icp).create();
+      created.getAdditionalProperties().put("status", Map.of("status", "Available"));
+      icps.resource(created).updateStatus();
+
+      var peers = passive.client.genericKubernetesResources(SmmCrds.PEER_ISTIO_CONTROL_PLANE.apiVersion(), "PeerIstioControlPlane")
+          .inNamespace("istio-system");
+      Eventually.until(() -> peers.withName("cp-v115x-active").get() != null
+          && "Available".equals(ClusterGroup.status(peers.withName("cp-v115x-active").get(), "status")), WAIT,
+          "the passive cluster has the active control plane as PeerIstioControlPlane cp-v115x-active with its status");
+      GenericKubernetesResource copy = peers.withName("cp-v115x-active").get();
+      assertThat(copy.getMetadata().getLabels()).containsEntry("cluster-registry.k8s.cisco.com/original-name", "cp-v115x")
+          .containsEntry(ClusterRegistry.OWNER_CLUSTER_ID, active.id());
+      assertThat(peers.withName("cp-v115x").get()).isNull();
+
+      GenericKubernetesResource changed = icps.withName("cp-v115x").get();
+      ((Map<String, Object>) changed.getAdditionalProperties().get("spec")).put("networkName", "network-a");
+      icps.resource(changed).update();
+      Eventually.until(() -> "network-a".equals(((Map<?, ?>) peers.withName("cp-v115x-active").get().getAdditionalProperties().get("spec"))
+          .get("networkName")), WAIT, "the copy follows its source");
+      // Deleted on the passive side: synced back under the same name.
+      peers.withName("cp-v115x-active").delete();
+      Eventually.until(() -> peers.withName("cp-v115x-active").get() != null, WAIT, "the deleted copy comes back");
+      icps.withName("cp-v115x").delete();
+      Eventually.until(() -> peers.withName("cp-v115x-active").get() == null, WAIT, "the copy goes with its source");
+    }
+  }
+
+  private static final Path ISTIO_OPERATOR = io.smm.sandbox.testing.Conformance.path("istio-operator").resolve("components/resourcesyncrule");
+
+  /** One object of the istio-operator's rendering in the reference data, as it is there. */
+  private static GenericKubernetesResource istioOperatorObject(String dump, String name) throws java.io.IOException {
+    for (String doc : Files.readString(ISTIO_OPERATOR.resolve(dump)).split("(?m)^---\\s*$")) {
+      GenericKubernetesResource o = doc.isBlank() ? null : Serialization.unmarshal(doc, GenericKubernetesResource.class);
+      if (o != null && o.getMetadata() != null && name.equals(o.getMetadata().getName())) {
+        return o;
+      }
+    }
+    throw new IllegalArgumentException(name + " not in " + dump);
   }
 
   /**
