@@ -54,7 +54,7 @@ public final class ManifestDump {
             .addToAdditionalProperties("spec", spec).build());
       }
     }
-    objects.addAll(istioRendered(objects));
+    objects.addAll(istioRendered(objects, config.enabled("clusterRegistry")));
     StringBuilder out = new StringBuilder();
     for (HasMetadata o : objects) {
       String doc = Serialization.asYaml(o);
@@ -67,14 +67,18 @@ public final class ManifestDump {
    * The IstioControlPlanes and IstioMeshGateways of the install, rendered as the operator part will
    * render them. Gateways take the checksums the control plane's status will carry.
    */
-  private static List<HasMetadata> istioRendered(List<HasMetadata> objects) {
+  private static List<HasMetadata> istioRendered(List<HasMetadata> objects, boolean clusterRegistry) {
     List<HasMetadata> out = new ArrayList<>();
     try (IstioRendering rendering = new IstioRendering()) {
       for (HasMetadata o : objects) {
         if (o instanceof GenericKubernetesResource icp && SmmCrds.ISTIO_CONTROL_PLANE.kind().equals(o.getKind())) {
           IstioControlPlaneSpecCheck.check(IstioRendering.spec(icp));
           IstioRendering.ControlPlane plane = rendering.controlPlane(icp, MeshContext.singleCluster());
-          plane.objects().forEach(r -> out.add(ResourceApplier.stamp(r, "istiod", "IstioControlPlane/" + icp.getMetadata().getNamespace()
+          List<HasMetadata> istiod = new ArrayList<>(plane.objects());
+          if (clusterRegistry) {
+            istiod.addAll(rendering.resourceSyncRules(icp));
+          }
+          istiod.forEach(r -> out.add(ResourceApplier.stamp(r, "istiod", "IstioControlPlane/" + icp.getMetadata().getNamespace()
               + "/" + icp.getMetadata().getName())));
           for (HasMetadata g : objects) {
             if (g instanceof GenericKubernetesResource gw && SmmCrds.ISTIO_MESH_GATEWAY.kind().equals(g.getKind())) {

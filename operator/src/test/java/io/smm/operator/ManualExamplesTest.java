@@ -115,7 +115,15 @@ class ManualExamplesTest {
     install(spec);
 
     spec = apply(spec, "cluster-registry.yaml");
-    assertThat(client.apps().deployments().inNamespace("cluster-registry").withName("cluster-registry-controller").get()).isNotNull();
+    var registry = client.apps().deployments().inNamespace("cluster-registry").withName("cluster-registry-controller").get();
+    assertThat(registry.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+        .containsSubsequence("cluster-registry-controller", "--namespace", "cluster-registry", "--cluster-name", "primary-cluster");
+    // With the registry on, the control plane's sync rules are rendered and accepted (the istio-operator's, for an ACTIVE one).
+    assertThat(client.genericKubernetesResources("clusterregistry.k8s.cisco.com/v1alpha1", "ResourceSyncRule").list().getItems())
+        .extracting(r -> r.getMetadata().getName()).contains("istio-peeristiocontrolplane-sink-cp-v115x",
+            "istio-virtualservices-sink-cp-v115x");
+    assertThat(client.genericKubernetesResources("clusterregistry.k8s.cisco.com/v1alpha1", "ClusterFeature").list().getItems())
+        .extracting(r -> r.getMetadata().getName()).contains("istio-ca-root-cert-source-cp-v115x");
 
     spec = apply(spec, "istio-namespace.yaml");
     assertThat(client.apps().deployments().inNamespace("custom-istio-namespace").withName("istiod-cp-test").get())

@@ -60,7 +60,10 @@ public final class ClusterRegistrySchemas {
           .field("matchAnnotations", stringMap(""))
           .field("matchExpressions", array("", requirement("An annotation requirement.", "Exists", "DoesNotExist")))))
       .field("content", array("Every one of these JSON paths (gjson syntax, dotted) has this value.", object("")
-          .field("key", string("")).field("value", any("A string or an integer.")).require("key", "value")));
+          .field("key", string("")).field("value", any("A string or an integer.")).require("key", "value")))
+      // The istio-operator's mesh sink rule writes it here (a misplaced mutations.syncStatus); without it in the
+      // schema our API server would refuse that rendering, where kube-apiserver prunes the field.
+      .field("syncStatus", bool("Ignored (accepted for the istio-operator's rules)."));
 
   public static final ObjectSchema RESOURCE_SYNC_RULE_SPEC = object("ResourceSyncRuleSpec: what to copy from peer clusters to this one.")
       .field("groupVersionKind", gvk("The kind of the objects synced."))

@@ -59,6 +59,11 @@ public class IstioControlPlaneReconciler {
       for (HasMetadata r : desired.objects()) {
         applier.apply(DesiredResource.present(r), "istiod", owner);
       }
+      // The istio-operator renders these when the cluster registry's API is on: here, when the ControlPlane enables the registry.
+      boolean registry = clusterRegistryEnabled();
+      for (HasMetadata r : rendering.resourceSyncRules(icp)) {
+        applier.apply(registry ? DesiredResource.present(r) : DesiredResource.absent(r), "istiod", owner);
+      }
       checksums = new LinkedHashMap<>();
       checksums.put("meshConfig", desired.meshConfigChecksum());
       checksums.put("sidecarInjector", desired.injectionChecksum());
@@ -79,6 +84,12 @@ public class IstioControlPlaneReconciler {
         ? status.get("status").toString() : null;
   }
 
+  /** Whether a ControlPlane here enables the cluster registry (spec.clusterRegistry.enabled). */
+  private boolean clusterRegistryEnabled() {
+    return client.genericKubernetesResources(SmmCrds.CONTROL_PLANE.apiVersion(), SmmCrds.CONTROL_PLANE.kind()).list().getItems().stream()
+        .anyMatch(cp -> IstioRendering.spec(cp).at("/clusterRegistry/enabled").asBoolean(false));
+  }
+
   /** PASSIVE control planes run no istiod here (a peer's serves them): available once applied. */
   private boolean istiodReady(GenericKubernetesResource icp) {
     if ("PASSIVE".equals(IstioRendering.spec(icp).path("mode").asText())) {
@@ -94,6 +105,7 @@ public class IstioControlPlaneReconciler {
   public void remove(GenericKubernetesResource icp) {
     String owner = "IstioControlPlane/" + icp.getMetadata().getNamespace() + "/" + icp.getMetadata().getName();
     var resources = new ArrayList<>(rendering.controlPlane(icp, MeshContext.singleCluster()).objects());
+    resources.addAll(rendering.resourceSyncRules(icp));
     Collections.reverse(resources);
     resources.forEach(r -> applier.apply(DesiredResource.absent(r), "istiod", owner));
   }

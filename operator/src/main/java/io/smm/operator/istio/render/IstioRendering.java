@@ -85,6 +85,15 @@ public final class IstioRendering implements AutoCloseable {
         MeshExpansionValues.of(spec(icp), revision(icp))), spec(icp).path("k8sResourceOverlays"));
   }
 
+  /**
+   * The resource-sync-rule chart: what the cluster registry needs to join this control plane with its
+   * peers (the istio-operator renders it when the cluster registry's API is enabled).
+   */
+  public List<HasMetadata> resourceSyncRules(GenericKubernetesResource icp) {
+    return ResourceOverlays.apply(charts.render("resource-sync-rule", "istio-resource-sync-rule", icp.getMetadata().getNamespace(),
+        ResourceSyncRuleValues.of(spec(icp), revision(icp))), spec(icp).path("k8sResourceOverlays"));
+  }
+
   public List<HasMetadata> meshGateway(GenericKubernetesResource gateway, MeshGatewayValues.Properties properties) {
     JsonNode status = Serialization.jsonMapper().valueToTree(gateway.getAdditionalProperties().getOrDefault("status", Map.of()));
     boolean external = properties.generateExternalService()

@@ -111,6 +111,20 @@ class IstioOperatorConformanceTest {
     assertConforms("meshexpansion", "components/meshexpansion/mex-expected-resource-dump.yaml", rendering.meshExpansion(icp));
   }
 
+  @Test
+  void resourceSyncRulesActive() throws IOException {
+    GenericKubernetesResource icp = cr("components/resourcesyncrule/icp-active-test-cr.yaml");
+    assertConforms("resourcesyncrule-active", "components/resourcesyncrule/rsr-expected-active-resource-dump.yaml",
+        rendering.resourceSyncRules(icp));
+  }
+
+  @Test
+  void resourceSyncRulesPassive() throws IOException {
+    GenericKubernetesResource icp = cr("components/resourcesyncrule/icp-passive-test-cr.yaml");
+    assertConforms("resourcesyncrule-passive", "components/resourcesyncrule/rsr-expected-passive-resource-dump.yaml",
+        rendering.resourceSyncRules(icp));
+  }
+
   /** The corpus' CRs are valid for the CRDs we install (the sandbox API server, like kube-apiserver, refuses what they do not declare). */
   @Test
   void ourCrdsAcceptEveryInputOfTheCorpus() throws IOException {
@@ -137,6 +151,8 @@ class IstioOperatorConformanceTest {
     sidecarInjector();
     base();
     meshExpansion();
+    resourceSyncRulesActive();
+    resourceSyncRulesPassive();
     List<String> stale = allowed.stream().map(a -> String.join(" ", a[0], a[1], a[2]))
         .filter(rule -> !usedRules.contains(rule)).toList();
     assertThat(stale).as("allowed differences that no longer occur (remove them)").isEmpty();
