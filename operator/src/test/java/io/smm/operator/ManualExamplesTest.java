@@ -118,6 +118,13 @@ class ManualExamplesTest {
     var registry = client.apps().deployments().inNamespace("cluster-registry").withName("cluster-registry-controller").get();
     assertThat(registry.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
         .containsSubsequence("cluster-registry-controller", "--namespace", "cluster-registry", "--cluster-name", "primary-cluster");
+    // Its role aggregates the controller-aggregated ClusterRoles: its base one and the istio-operator's rendering's.
+    assertThat(client.rbac().clusterRoles().withName("cluster-registry-controller-cluster-registry").get().getAggregationRule()
+        .getClusterRoleSelectors()).singleElement().satisfies(s -> assertThat(s.getMatchLabels())
+            .containsEntry("cluster-registry.k8s.cisco.com/controller-aggregated", "true"));
+    assertThat(client.rbac().clusterRoles().withLabel("cluster-registry.k8s.cisco.com/controller-aggregated", "true").list().getItems())
+        .extracting(r -> r.getMetadata().getName())
+        .contains("cluster-registry-controller-cluster-registry-base", "istio-peeristiocontrolplane-controller-cp-v115x");
     // With the registry on, the control plane's sync rules are rendered and accepted (the istio-operator's, for an ACTIVE one).
     assertThat(client.genericKubernetesResources("clusterregistry.k8s.cisco.com/v1alpha1", "ResourceSyncRule").list().getItems())
         .extracting(r -> r.getMetadata().getName()).contains("istio-peeristiocontrolplane-sink-cp-v115x",

@@ -19,6 +19,8 @@ final class ProductRbac {
 
   private ProductRbac() {}
 
+  private static final String CONTROLLER_AGGREGATED = "cluster-registry.k8s.cisco.com/controller-aggregated";
+
   /**
    * The backend reads the mesh (topology, health, validation inputs), checks who a session is
    * (TokenReview, SubjectAccessReview) and acts as that user (impersonation), so that RBAC decides
@@ -51,15 +53,27 @@ final class ProductRbac {
 
   /**
    * The cluster registry controller reads everything (peers read it through its reader account, it
-   * reads them) and writes what its core rules copy (Clusters, their Secrets, ResourceSyncRules), its
-   * reader account and Events. To sync other kinds, bind it a ClusterRole that lets it write them
-   * (the manual's RBAC considerations).
+   * reads them) and writes what it copies. Its ClusterRole aggregates every ClusterRole labelled
+   * {@code cluster-registry.k8s.cisco.com/controller-aggregated} (the manual's RBAC considerations):
+   * the base one here for its own kinds, Secrets, its reader account and Events; the istio-operator's
+   * rendering adds the Istio kinds its rules sync; users add others the same way.
    */
-  static final ServiceComponent.Beside CLUSTER_REGISTRY = (app, namespace, config) -> bound(app, namespace, List.of(
-      rule(List.of("*"), List.of("*"), "get", "list", "watch"),
-      rule(List.of("clusterregistry.k8s.cisco.com"), List.of("*"), "create", "update", "patch", "delete"),
-      rule(List.of(""), List.of("secrets", "serviceaccounts", "namespaces", "events"), "create", "update", "patch", "delete"),
-      rule(List.of("rbac.authorization.k8s.io"), List.of("clusterroles", "clusterrolebindings"), "create")));
+  static final ServiceComponent.Beside CLUSTER_REGISTRY = (app, namespace, config) -> {
+    String name = app + "-" + namespace;
+    return List.of(
+        new ClusterRoleBuilder().withNewMetadata().withName(name).endMetadata().withNewAggregationRule().addNewClusterRoleSelector()
+            .addToMatchLabels(CONTROLLER_AGGREGATED, "true").endClusterRoleSelector().endAggregationRule().build(),
+        new ClusterRoleBuilder().withNewMetadata().withName(name + "-base").addToLabels(CONTROLLER_AGGREGATED, "true").endMetadata()
+            .withRules(
+                rule(List.of("*"), List.of("*"), "get", "list", "watch"),
+                rule(List.of("clusterregistry.k8s.cisco.com"), List.of("*"), "create", "update", "patch", "delete"),
+                rule(List.of(""), List.of("secrets", "serviceaccounts", "namespaces", "events"), "create", "update", "patch", "delete"),
+                rule(List.of("rbac.authorization.k8s.io"), List.of("clusterroles", "clusterrolebindings"), "create"))
+            .build(),
+        new ClusterRoleBindingBuilder().withNewMetadata().withName(name).endMetadata()
+            .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole").withName(name).endRoleRef()
+            .addNewSubject().withKind("ServiceAccount").withName(app).withNamespace(namespace).endSubject().build());
+  };
 
   /** Prometheus discovers pods, services and endpoints and scrapes them (Istio's standard targets). */
   static final ServiceComponent.Beside PROMETHEUS = (app, namespace, config) -> bound(app, namespace, List.of(
