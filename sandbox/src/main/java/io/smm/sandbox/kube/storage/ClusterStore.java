@@ -20,6 +20,7 @@ public final class ClusterStore extends KubernetesCrudDispatcher implements Auto
   private final StoreLog log;
 
   private ClusterStore(StoreLog log) {
+    ObjectUids.randomize();
     this.log = log;
   }
 

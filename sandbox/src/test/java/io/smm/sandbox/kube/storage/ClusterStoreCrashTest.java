@@ -111,6 +111,14 @@ class ClusterStoreCrashTest {
           .withNewMetadata().withName("after-restart").endMetadata().addToData("value", "x").build()).create();
       assertThat(Long.parseLong(after.getMetadata().getResourceVersion()))
           .as("resource versions continue after the newest restored one").isGreaterThan(newestBefore);
+      // UIDs are unique across processes, as kube-apiserver's: a new object never gets a restored object's UID.
+      Set<String> restoredUids = new java.util.HashSet<>();
+      found.values().forEach(cm -> restoredUids.add(cm.getMetadata().getUid()));
+      for (int i = 0; i < 50; i++) {
+        ConfigMap fresh = client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder()
+            .withNewMetadata().withName("fresh-" + i).endMetadata().build()).create();
+        assertThat(restoredUids).as("UID of a new object").doesNotContain(fresh.getMetadata().getUid());
+      }
     } finally {
       second.toHandle().destroyForcibly();
       second.waitFor(30, TimeUnit.SECONDS);
