@@ -1,6 +1,11 @@
 package io.smm.sandbox.kube;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smm.api.selector.LabelSelectors;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -104,7 +109,33 @@ public final class RbacAuthorizer {
     if (path == null) {
       return null;
     }
-    return list.apply(path).stream().filter(r -> r.at("/metadata/name").asText().equals(name)).findFirst().orElse(null);
+    List<JsonNode> roles = list.apply(path);
+    JsonNode role = roles.stream().filter(r -> r.at("/metadata/name").asText().equals(name)).findFirst().orElse(null);
+    return role != null && kind.equals("ClusterRole") && role.at("/aggregationRule/clusterRoleSelectors").size() > 0
+        ? aggregated(role, roles) : role;
+  }
+
+  /**
+   * What kube-controller-manager's clusterrole-aggregation controller makes of a ClusterRole with an
+   * aggregationRule: the rules of every ClusterRole its selectors match (here computed when asked).
+   */
+  private static JsonNode aggregated(JsonNode role, List<JsonNode> clusterRoles) {
+    ObjectNode out = role.deepCopy();
+    ArrayNode rules = out.putArray("rules");
+    for (JsonNode other : clusterRoles) {
+      if (other == role || other.at("/aggregationRule").isObject()) {
+        continue;
+      }
+      Map<String, String> labels = new HashMap<>();
+      other.at("/metadata/labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+      for (JsonNode selector : role.at("/aggregationRule/clusterRoleSelectors")) {
+        if (LabelSelectors.matches(selector, labels)) {
+          other.path("rules").forEach(rules::add);
+          break;
+        }
+      }
+    }
+    return out;
   }
 
   private static boolean rulesAllow(JsonNode role, RequestAttributes r) {

@@ -132,6 +132,26 @@ class SandboxRbacTest {
         "configmaps \"settings\" is forbidden: User \"bob\" cannot get resource \"configmaps\" in API group \"\" in the namespace \"shop\"");
   }
 
+  /** An aggregated ClusterRole grants the rules of the ClusterRoles its selectors match, as the aggregation controller makes it. */
+  @Test
+  void anAggregatedClusterRoleGrantsWhatItsSelectedRolesGrant() {
+    api.tokens().add("carol-token", "carol");
+    KubernetesClient carol = api.newClient("carol-token");
+    admin.rbac().clusterRoles().resource(new ClusterRoleBuilder().withNewMetadata().withName("aggregate").endMetadata()
+        .withNewAggregationRule().addNewClusterRoleSelector().addToMatchLabels("example.com/aggregate-to", "aggregate")
+        .endClusterRoleSelector().endAggregationRule().build()).create();
+    admin.rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata().withName("carol-aggregate").endMetadata()
+        .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "aggregate")
+        .withSubjects(new SubjectBuilder().withKind("User").withName("carol").build()).build()).create();
+    forbidden(() -> carol.configMaps().inNamespace("shop").withName("secret-ish").get(), "configmaps \"secret-ish\" is forbidden: User "
+        + "\"carol\" cannot get resource \"configmaps\" in API group \"\" in the namespace \"shop\"");
+    admin.rbac().clusterRoles().resource(new ClusterRoleBuilder().withNewMetadata().withName("part")
+        .addToLabels("example.com/aggregate-to", "aggregate").endMetadata()
+        .withRules(new PolicyRuleBuilder().withApiGroups("").withResources("configmaps").withVerbs("get").build()).build()).create();
+    assertThat(carol.configMaps().inNamespace("shop").withName("secret-ish").get()).isNotNull();
+    carol.close();
+  }
+
   /** The token controller's part: a service-account-token Secret gets a token that is that account to the API server. */
   @Test
   void aServiceAccountTokenSecretIsFilledWithATokenForThatAccount() {
