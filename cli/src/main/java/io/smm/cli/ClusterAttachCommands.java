@@ -50,6 +50,11 @@ final class ClusterAttachCommands {
         ClusterAttachment attachment = new ClusterAttachment(new ClusterAttachment.Member(primary.client(), primaryName, primary.server()),
             new ClusterAttachment.Member(peer.client(), peerName, peer.server()), s -> System.out.println("  " + s),
             Duration.ofSeconds(waitSeconds));
+        if (!attachment.check()) {
+          // The registry's controller runs where the ControlPlane enables it (its clusterRegistry component).
+          enableRegistry(primary, primaryName);
+          enableRegistry(peer, peerName);
+        }
         boolean made = attachment.attach();
         System.out.println(made ? "Cluster " + peerName + " attached; `smm istio cluster status` lists it."
             : "Cluster " + peerName + " is already attached; nothing changed.");
@@ -123,6 +128,41 @@ final class ClusterAttachCommands {
     }
   }
 
+  /**
+   * Turns on the cluster registry in the cluster's ControlPlane (and reconciles) when it has one
+   * with the registry off; its clusterName must be the name the cluster gets in the group, or its
+   * controller would register it a second time under the other.
+   */
+  private static void enableRegistry(KubeOptions.Connection kube, String name) {
+    if (!hasControlPlane(kube)) {
+      return;
+    }
+    JsonNode spec = InstalledControlPlane.spec(kube, "smm");
+    String configured = spec.path("clusterName").asText("");
+    if (!configured.isEmpty() && !ClusterNames.convert(configured).equals(name)) {
+      throw new CliException("could not attach peer cluster: the ControlPlane at " + kube.server() + " names its cluster "
+          + ClusterNames.convert(configured) + ", not " + name + "; attach it as " + ClusterNames.convert(configured), 1);
+    }
+    if (spec.at("/clusterRegistry/enabled").asBoolean(false)) {
+      return;
+    }
+    System.out.println("  enabling the cluster registry of " + name);
+    com.fasterxml.jackson.databind.node.ObjectNode changed = spec.deepCopy();
+    changed.put("clusterName", name);
+    changed.with("clusterRegistry").put("enabled", true);
+    InstalledControlPlane.apply(kube, "smm", changed, "reconciled");
+  }
+
+  private static boolean hasControlPlane(KubeOptions.Connection kube) {
+    try {
+      return kube.client().apiextensions().v1().customResourceDefinitions().withName(SmmCrds.CONTROL_PLANE.crdName()).get() != null
+          && kube.client().genericKubernetesResources(SmmCrds.CONTROL_PLANE.apiVersion(), SmmCrds.CONTROL_PLANE.kind()).withName("smm")
+              .get() != null;
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      return false; // not readable with these credentials: attach reports the peer's problem itself
+    }
+  }
+
   private static KubeOptions peerOptions(Path file) {
     if (!Files.isRegularFile(file)) {
       throw new CliException("no such kubeconfig file: " + file, 2);
@@ -135,8 +175,8 @@ final class ClusterAttachCommands {
   /** The primary's name in the mesh: its ControlPlane's clusterName (converted as install converts it), else its kubeconfig's. */
   static String primaryName(KubeOptions.Connection primary) {
     try {
-      var cp = primary.client().genericKubernetesResources(SmmCrds.CONTROL_PLANE.apiVersion(), SmmCrds.CONTROL_PLANE.kind())
-          .withName("smm").get();
+      var cp = hasControlPlane(primary) ? primary.client().genericKubernetesResources(SmmCrds.CONTROL_PLANE.apiVersion(),
+          SmmCrds.CONTROL_PLANE.kind()).withName("smm").get() : null;
       if (cp != null) {
         JsonNode spec = Serialization.jsonMapper().valueToTree(cp.getAdditionalProperties()).path("spec");
         if (!spec.path("clusterName").asText("").isEmpty()) {

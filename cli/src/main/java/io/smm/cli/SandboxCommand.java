@@ -2,6 +2,7 @@ package io.smm.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.smm.api.controlplane.ClusterNames;
 import io.smm.backend.http.ServerOptions;
 import io.smm.backend.http.SmmServer;
 import io.smm.operator.Installer;
@@ -57,6 +58,11 @@ class SandboxCommand {
     @Option(names = "--fresh", description = "Start from an empty cluster instead of resuming the objects the previous sandbox left in $SMM_HOME.")
     boolean fresh;
 
+    @Option(names = "--cluster-name", defaultValue = Kubeconfig.CLUSTER,
+        description = "The cluster's name in the mesh (ControlPlane clusterName; default: ${DEFAULT-VALUE}). Give each sandbox its own "
+            + "when you attach one to another.")
+    String clusterName;
+
     @Option(names = "--demo", description = "Also install the demo application (smm demoapp install) and open the dashboard on its topology.")
     boolean demo;
 
@@ -69,11 +75,13 @@ class SandboxCommand {
       long t0 = System.nanoTime();
       Sandbox sandbox;
       PortReservation dashboardReservation = null;
+      ClusterRegistryPods registryPods = new ClusterRegistryPods();
       try {
         Sandbox.requireNotRunning(home);
         // The dashboard's port first: a taken port fails now, not after the install.
         dashboardReservation = dashboardPort == 0 ? null : PortReservation.hold(dashboardPort, "Dashboard");
-        sandbox = Sandbox.up(home, new SandboxOptions(kubePort, prometheusPort, alertmanagerPort, fresh), List.of(), System.out);
+        sandbox = Sandbox.up(home, new SandboxOptions(kubePort, prometheusPort, alertmanagerPort, fresh), List.of(registryPods), System.out);
+        registryPods.sandboxUp(sandbox);
       } catch (SandboxAlreadyRunningException | PortInUseException e) {
         if (dashboardReservation != null) {
           dashboardReservation.close();
@@ -86,7 +94,7 @@ class SandboxCommand {
         if (!skipInstall) {
           // The same install a user runs against a real cluster (`smm install -a`).
           System.out.println("Installing Service Mesh Manager into the sandbox ...");
-          ObjectNode spec = InstallCommand.YAML.createObjectNode().put("clusterName", Kubeconfig.CLUSTER);
+          ObjectNode spec = InstallCommand.YAML.createObjectNode().put("clusterName", clusterName);
           Summary.print(new Installer(sandbox.client()).install("smm", spec,
               new ProgressPrinter(System.out, Components.all().size()), Duration.ofSeconds(60)), "installed");
           if (demo) {
@@ -103,7 +111,7 @@ class SandboxCommand {
         }
         // The sandbox kubelet does not run the product's images, so the backend the `smm`
         // Deployment stands for runs in this process, against the sandbox's API server.
-        server = new SmmServer(sandbox.client(), Kubeconfig.CLUSTER, URI.create(sandbox.state().prometheus()));
+        server = new SmmServer(sandbox.client(), ClusterNames.convert(clusterName), URI.create(sandbox.state().prometheus()));
         if (dashboardReservation != null) {
           dashboardReservation.close();
         }
@@ -133,6 +141,7 @@ class SandboxCommand {
         if (controllers != null) {
           controllers.close();
         }
+        registryPods.close();
         sandbox.close();
         throw e;
       }
@@ -140,6 +149,7 @@ class SandboxCommand {
       StandaloneControllers runningControllers = controllers;
       Foreground.runUntilStopped("smm-sandbox", () -> {
         System.out.println("Stopping the sandbox ...");
+        registryPods.close();
         running.close();
         if (runningControllers != null) {
           runningControllers.close();

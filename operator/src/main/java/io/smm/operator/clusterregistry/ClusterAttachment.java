@@ -53,8 +53,13 @@ public final class ClusterAttachment {
     this.timeout = timeout;
   }
 
-  /** @return false when the peer was attached already (nothing written) */
-  public boolean attach() throws InterruptedException {
+  /**
+   * Everything attach checks before it writes: both clusters answer, the peer is not the primary and
+   * its name is not another cluster's.
+   *
+   * @return whether the peer is attached already
+   */
+  public boolean check() {
     String peerId = reach(peer);
     String primaryId = reach(primary);
     if (peerId.equals(primaryId)) {
@@ -65,11 +70,17 @@ public final class ClusterAttachment {
       throw new AttachException("a different cluster is attached as " + peer.name() + " (cluster ID " + clusterId(existing)
           + "); choose another name with --name");
     }
-    boolean attached = existing != null && cluster(peer.client(), primary.name()) != null
+    return existing != null && cluster(peer.client(), primary.name()) != null
         && secret(primary.client(), peer.name()) != null && secret(peer.client(), primary.name()) != null;
-    if (attached) {
+  }
+
+  /** @return false when the peer was attached already (nothing written) */
+  public boolean attach() throws InterruptedException {
+    if (check()) {
       return false;
     }
+    String peerId = reach(peer);
+    String primaryId = reach(primary);
     progress.accept("installing the cluster registry's resource kinds on " + peer.name());
     for (SmmCrds.Kind kind : List.of(SmmCrds.CLUSTER, SmmCrds.CLUSTER_FEATURE, SmmCrds.RESOURCE_SYNC_RULE)) {
       peer.client().apiextensions().v1().customResourceDefinitions().resource(SmmCrds.crd(kind)).createOr(r -> r.update());
@@ -225,6 +236,8 @@ public final class ClusterAttachment {
             .withLabel(ClusterRegistry.OWNER_CLUSTER_ID, ownerId).delete();
       } catch (SyncRule.InvalidRule e) {
         // not followed, so it made no copies
+      } catch (KubernetesClientException e) {
+        // its kind is not served here: no copies of it either
       }
     }
   }

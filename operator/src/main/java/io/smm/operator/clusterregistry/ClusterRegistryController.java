@@ -213,12 +213,14 @@ public final class ClusterRegistryController implements AutoCloseable {
   /** One sync per rule and live peer offering the rule's features; a changed rule or peer connection gets a new one. */
   private void runSyncs(Map<String, List<JsonNode>> featuresByPeer) {
     Map<String, SyncRule> rules = new HashMap<>();
+    Map<String, JsonNode> resources = new HashMap<>();
     for (GenericKubernetesResource found : local.genericKubernetesResources(ClusterRegistry.API_VERSION, "ResourceSyncRule").list()
         .getItems()) {
       JsonNode resource = Json.tree(found);
       try {
         SyncRule rule = SyncRule.of(resource);
         rules.put(rule.name(), rule);
+        resources.put(rule.name(), resource);
       } catch (SyncRule.InvalidRule e) {
         warnOnce(resource, e.getMessage());
       }
@@ -245,8 +247,15 @@ public final class ClusterRegistryController implements AutoCloseable {
         if (wanted.contains(key) && !syncs.containsKey(key)) {
           ResourceSync sync = new ResourceSync(rule, peers.get(peerName), local, localClusterId, aliveIds::contains,
               id -> namesById.getOrDefault(id, id), settings.refresh().toMillis());
-          syncs.put(key, sync);
-          sync.start();
+          try {
+            sync.start();
+            syncs.put(key, sync);
+          } catch (KubernetesClientException e) {
+            // Typically its kind is not served here or by the peer (an Istio kind of a newer version): tried again each pass.
+            sync.close();
+            warnOnce(resources.get(rule.name()), "cannot sync " + rule.gvk().apiVersion() + " " + rule.gvk().kind()
+                + " from cluster " + peerName + ": " + e.getMessage());
+          }
         }
       }
     }
@@ -332,11 +341,11 @@ public final class ClusterRegistryController implements AutoCloseable {
     return c;
   }
 
-  /** An invalid rule is reported once per version as a Warning event on it (kubectl describe rsr shows it). */
+  /** A rule that cannot be followed is reported once per version and reason as a Warning event on it (kubectl describe rsr shows it). */
   private void warnOnce(JsonNode rule, String message) {
     String name = rule.at("/metadata/name").asText();
     String version = rule.at("/metadata/resourceVersion").asText();
-    if (version.equals(warnedRules.put(name, version))) {
+    if (version.equals(warnedRules.put(name + "\n" + message, version))) {
       return;
     }
     LOG.warn("ResourceSyncRule {} is not followed: {}", name, message);
