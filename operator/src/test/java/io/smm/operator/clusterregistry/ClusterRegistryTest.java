@@ -56,8 +56,8 @@ class ClusterRegistryTest {
       Member first = group.get("first");
       Member second = group.get("second");
       Member third = group.get("third");
-      third.client.secrets().inNamespace(ClusterGroup.NAMESPACE).resource(testSecret("original")).create();
-      first.client.genericKubernetesResources(ClusterRegistry.API_VERSION, "ResourceSyncRule").resource(testSecretSink()).create();
+      createTestSecret(third, "original");
+      createRule(first, testSecretSink());
 
       for (Member m : group.members) {
         Eventually.until(() -> rule(m, "test-secret-sink") != null, WAIT, m.name + " has the rule");
@@ -69,18 +69,14 @@ class ClusterRegistryTest {
       assertThat(third.secret("test-secret").getMetadata().getAnnotations()).isNullOrEmpty();
 
       // Changed on a cluster it is not from: synced back.
-      Secret changed = second.secret("test-secret");
-      changed.setData(Map.of("value", base64("tampered")));
-      second.client.secrets().inNamespace(ClusterGroup.NAMESPACE).resource(changed).update();
+      changeTestSecret(second, "tampered");
       // Deleted on one: recreated.
       first.client.secrets().inNamespace(ClusterGroup.NAMESPACE).withName("test-secret").delete();
       Eventually.until(() -> "original".equals(value(second.secret("test-secret"))), WAIT, "the change on second is synced back");
       Eventually.until(() -> "original".equals(value(first.secret("test-secret"))), WAIT, "the deleted copy on first is recreated");
 
       // Changed at the source: every copy follows; deleted at the source: the copies go.
-      Secret source = third.secret("test-secret");
-      source.setData(Map.of("value", base64("rotated")));
-      third.client.secrets().inNamespace(ClusterGroup.NAMESPACE).resource(source).update();
+      changeTestSecret(third, "rotated");
       for (Member m : group.members) {
         Eventually.until(() -> "rotated".equals(value(m.secret("test-secret"))), WAIT, m.name + " follows the source");
       }
@@ -99,8 +95,8 @@ class ClusterRegistryTest {
       Member first = group.get("first");
       Member second = group.get("second");
       Member third = group.get("third");
-      third.client.secrets().inNamespace(ClusterGroup.NAMESPACE).resource(testSecret("original")).create();
-      first.client.genericKubernetesResources(ClusterRegistry.API_VERSION, "ResourceSyncRule").resource(testSecretSink()).create();
+      createTestSecret(third, "original");
+      createRule(first, testSecretSink());
       Eventually.until(() -> rule(second, "test-secret-sink") != null && second.secret("test-secret") != null, WAIT, "second has both");
 
       // 1. the annotation on the first cluster's rule; 2. the rule deleted from the second: it stays deleted.
@@ -131,11 +127,11 @@ class ClusterRegistryTest {
       group.awaitReady();
       Member first = group.get("first");
       Member third = group.get("third");
-      third.client.secrets().inNamespace(ClusterGroup.NAMESPACE).resource(testSecret("original")).create();
+      createTestSecret(third, "original");
       GenericKubernetesResource rule = testSecretSink();
       ((Map<String, Object>) rule.getAdditionalProperties().get("spec")).put("clusterFeatureMatch",
           java.util.List.of(Map.of("featureName", "test-secret-feature")));
-      first.client.genericKubernetesResources(ClusterRegistry.API_VERSION, "ResourceSyncRule").resource(rule).create();
+      createRule(first, rule);
       Eventually.until(() -> rule(third, "test-secret-sink") != null, WAIT, "the rule reaches the third cluster");
 
       // No cluster offers the feature: the first cluster has no source for the secret.
@@ -165,7 +161,7 @@ class ClusterRegistryTest {
       group.awaitReady();
       Member east = group.get("east");
       Member west = group.get("west");
-      east.client.secrets().inNamespace(ClusterGroup.NAMESPACE).resource(testSecret("from-east")).create();
+      createTestSecret(east, "from-east");
       // The same rule written on both (the core rules would replicate one anyway), and a second rule for the same object.
       for (Member m : group.members) {
         m.client.genericKubernetesResources(ClusterRegistry.API_VERSION, "ResourceSyncRule").resource(testSecretSink()).createOr(r -> r.update());
@@ -175,7 +171,7 @@ class ClusterRegistryTest {
       ((Map<String, Object>) byLabel.getAdditionalProperties().get("spec")).put("rules",
           java.util.List.of(Map.of("match", java.util.List.of(Map.of("labels", java.util.List.of(Map.of("matchLabels",
               Map.of("app", "loop"))))))));
-      west.client.genericKubernetesResources(ClusterRegistry.API_VERSION, "ResourceSyncRule").resource(byLabel).create();
+      createRule(west, byLabel);
       Eventually.until(() -> "from-east".equals(value(west.secret("test-secret"))), WAIT, "west has east's secret");
       Eventually.until(() -> rule(east, "test-secret-by-label") != null, WAIT, "east has west's rule");
 
@@ -199,8 +195,8 @@ class ClusterRegistryTest {
       group.awaitReady();
       Member primary = group.get("primary");
       Member peer = group.get("peer");
-      peer.client.secrets().inNamespace(ClusterGroup.NAMESPACE).resource(testSecret("from-peer")).create();
-      primary.client.genericKubernetesResources(ClusterRegistry.API_VERSION, "ResourceSyncRule").resource(testSecretSink()).create();
+      createTestSecret(peer, "from-peer");
+      createRule(primary, testSecretSink());
       Eventually.until(() -> primary.secret("test-secret") != null, WAIT, "primary has the peer's secret");
 
       peer.stop();
@@ -211,9 +207,7 @@ class ClusterRegistryTest {
 
       peer.restart();
       Eventually.until(() -> "Ready".equals(ClusterGroup.status(primary.cluster("peer"), "state")), WAIT, "the peer recovers");
-      Secret source = peer.secret("test-secret");
-      source.setData(Map.of("value", base64("after-restart")));
-      peer.client.secrets().inNamespace(ClusterGroup.NAMESPACE).resource(source).update();
+      changeTestSecret(peer, "after-restart");
       Eventually.until(() -> "after-restart".equals(value(primary.secret("test-secret"))), WAIT, "syncing resumes");
     }
   }
@@ -227,7 +221,7 @@ class ClusterRegistryTest {
       ((Map<String, Object>) rule.getAdditionalProperties().get("spec")).put("rules", java.util.List.of(Map.of("mutations",
           Map.of("overrides", java.util.List.of(Map.of("type", "replace", "path", "/data/value",
               "value", "{{ index .Object.Labels \"app\" }}"))))));
-      primary.client.genericKubernetesResources(ClusterRegistry.API_VERSION, "ResourceSyncRule").resource(rule).create();
+      createRule(primary, rule);
       Eventually.until(() -> primary.client.v1().events().inNamespace("default").list().getItems().stream()
           .anyMatch(e -> "test-secret-sink".equals(e.getInvolvedObject().getName()) && "InvalidRule".equals(e.getReason())
               && e.getMessage().startsWith("spec.rules[0].mutations.overrides[0].value: unsupported template action "
@@ -255,7 +249,7 @@ class ClusterRegistryTest {
             .endMetadata().build()).create();
       }
       GenericKubernetesResource sink = istioOperatorObject("rsr-expected-passive-resource-dump.yaml", "istio-peeristiocontrolplane-sink-cp-v115x");
-      passive.client.genericKubernetesResources(ClusterRegistry.API_VERSION, "ResourceSyncRule").resource(sink).create();
+      createRule(passive, sink);
       active.client.genericKubernetesResources(ClusterRegistry.API_VERSION, "ClusterFeature").resource(
           istioOperatorObject("rsr-expected-active-resource-dump.yaml", "istio-peeristiocontrolplane-source-cp-v115x")).create();
       GenericKubernetesResource icp = Serialization.unmarshal(Files.readString(ISTIO_OPERATOR.resolve("icp-active-test-cr.yaml")),
@@ -310,6 +304,21 @@ class ClusterRegistryTest {
     from.client.secrets().inNamespace(ClusterGroup.NAMESPACE).resource(new SecretBuilder().withNewMetadata().withName(name).endMetadata()
         .withType(ClusterRegistry.SECRET_TYPE).addToData("kubeconfig", base64("{}")).build()).create();
     Eventually.until(() -> to.secret(name) != null, WAIT, "the barrier secret reaches " + to.name);
+  }
+
+  private static void createTestSecret(Member m, String value) {
+    m.client.secrets().inNamespace(ClusterGroup.NAMESPACE).resource(testSecret(value)).create();
+  }
+
+  /** Changes the test secret's value on one cluster (at the source, or a copy). */
+  private static void changeTestSecret(Member m, String value) {
+    Secret secret = m.secret("test-secret");
+    secret.setData(Map.of("value", base64(value)));
+    m.client.secrets().inNamespace(ClusterGroup.NAMESPACE).resource(secret).update();
+  }
+
+  private static void createRule(Member m, GenericKubernetesResource rule) {
+    m.client.genericKubernetesResources(ClusterRegistry.API_VERSION, "ResourceSyncRule").resource(rule).create();
   }
 
   private static GenericKubernetesResource rule(Member m, String name) {
