@@ -119,9 +119,9 @@ final class ClusterAttachCommands {
         String peerName = name != null ? name : ClusterNames.convert(peer.clusterName());
         String primaryName = primaryName(primary);
         System.out.println("Detaching " + peerName + " from " + primaryName);
-        new ClusterAttachment(new ClusterAttachment.Member(primary.client(), primaryName, primary.server()),
+        boolean removed = new ClusterAttachment(new ClusterAttachment.Member(primary.client(), primaryName, primary.server()),
             new ClusterAttachment.Member(peer.client(), peerName, peer.server()), s -> System.out.println("  " + s), Duration.ZERO).detach();
-        System.out.println("Cluster " + peerName + " detached.");
+        System.out.println(removed ? "Cluster " + peerName + " detached." : "Cluster " + peerName + " is not attached; nothing changed.");
       } catch (ClusterAttachment.AttachException e) {
         throw new CliException("could not detach peer cluster: " + e.getMessage(), 1);
       }

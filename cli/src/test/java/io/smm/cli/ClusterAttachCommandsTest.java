@@ -115,6 +115,9 @@ class ClusterAttachCommandsTest {
     assertThat(peer.client.genericKubernetesResources(ClusterRegistry.API_VERSION, "Cluster").list().getItems()).isEmpty();
     assertThat(cluster(primary.client, "smm-sandbox")).as("the primary keeps its own registration").isNotNull();
     assertThat(smm("istio", "cluster", "status").out()).doesNotContain("peer ");
+    CliRun.Output detachAgain = smm("istio", "cluster", "detach", peerConfig.toString(), "--name", "peer");
+    assertThat(detachAgain.code()).isZero();
+    assertThat(detachAgain.out()).contains("Cluster peer is not attached; nothing changed.");
   }
 
   @Test

@@ -98,10 +98,22 @@ public final class ClusterAttachment {
     return true;
   }
 
-  /** Removes what attach created on both sides and the copies each side synced from the other. */
-  public void detach() {
+  /**
+   * Removes what attach created on both sides and the copies each side synced from the other.
+   *
+   * @return false when the peer was not attached (nothing to remove)
+   */
+  public boolean detach() {
     String peerId = reach(peer);
     String primaryId = clusterIdOf(primary.client());
+    GenericKubernetesResource registered = cluster(primary.client(), peer.name());
+    if (registered != null && !peerId.equals(clusterId(registered))) {
+      throw new AttachException(peer.name() + " in " + primary.name() + " is another cluster (cluster ID " + clusterId(registered)
+          + "), not the one this kubeconfig reaches");
+    }
+    if (registered == null && cluster(peer.client(), primary.name()) == null && labelled(peer.client()).isEmpty()) {
+      return false;
+    }
     progress.accept("removing " + peer.name() + " from " + primary.name());
     delete(primary.client(), peer.name());
     dropCopies(primary.client(), peerId);
@@ -111,6 +123,7 @@ public final class ClusterAttachment {
     for (HasMetadata made : labelled(peer.client())) {
       peer.client().resource(made).delete();
     }
+    return true;
   }
 
   private void register(Member m, String id, Map<String, String> labels) throws InterruptedException {

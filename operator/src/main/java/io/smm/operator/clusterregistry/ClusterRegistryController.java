@@ -168,11 +168,9 @@ public final class ClusterRegistryController implements AutoCloseable {
         writeStatus(cluster, "Peer", "Disabled", "");
         continue;
       }
-      named.add(name);
       JsonNode ref = cluster.at("/spec/authInfo/secretRef");
       if (ref.path("name").asText("").isEmpty() || ref.path("namespace").asText("").isEmpty()) {
         writeStatus(cluster, "Peer", "MissingAuthInfo", "spec.authInfo.secretRef names no secret");
-        named.remove(name);
         continue;
       }
       Secret secret = local.secrets().inNamespace(ref.path("namespace").asText()).withName(ref.path("name").asText()).get();
@@ -183,9 +181,9 @@ public final class ClusterRegistryController implements AutoCloseable {
             : "secret " + secret.getMetadata().getName() + " is not of type " + ClusterRegistry.SECRET_TYPE + " with a "
                 + ClusterRegistry.KUBECONFIG_KEY + " key";
         writeStatus(cluster, "Peer", "InvalidAuthInfo", why);
-        named.remove(name);
         continue;
       }
+      named.add(name);
       PeerCluster peer = peers.get(name);
       if (peer == null || !peer.madeFrom(id, kubeconfig)) {
         disconnect(name);
