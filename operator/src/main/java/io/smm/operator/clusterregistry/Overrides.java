@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,7 +37,7 @@ final class Overrides {
   private static final Pattern ACTION = Pattern.compile("\\{\\{-?\\s*(.*?)\\s*-?}}");
   private static final Pattern FIELD = Pattern.compile("\\.(Object|Cluster|LocalCluster)\\.(GetName|GetNamespace)");
   private static final Pattern TOKEN = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"|(\\S+)");
-  private static final Map<String, Boolean> TYPES = Map.of("replace", true, "remove", false);
+  private static final Set<String> TYPES = Set.of("replace", "remove");
 
   private Overrides() {}
 
@@ -46,7 +46,7 @@ final class Overrides {
     int i = 0;
     for (JsonNode o : overrides) {
       String type = o.path("type").asText("");
-      if (!TYPES.containsKey(type)) {
+      if (!TYPES.contains(type)) {
         return "overrides[" + i + "].type " + (type.isEmpty() ? "is missing" : type + " is not replace or remove");
       }
       if (!o.path("path").asText("").startsWith("/")) {
