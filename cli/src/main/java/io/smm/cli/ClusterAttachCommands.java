@@ -39,6 +39,9 @@ final class ClusterAttachCommands {
 
     @Override
     public void run() {
+      if (waitSeconds < 1) {
+        throw new CliException("--wait-seconds must be at least 1, not " + waitSeconds, 2);
+      }
       try (KubeOptions.Connection primary = cluster.istio.parent.kube.connect();
           KubeOptions.Connection peer = peerOptions(peerKubeconfig).connectAs("peer cluster")) {
         String peerName = peerName(peer.clusterName());

@@ -158,6 +158,13 @@ class ClusterAttachCommandsTest {
         peerConfig.toString(), "--name", "gke_project_region");
     assertThat(attach.code()).isEqualTo(2);
     assertThat(err.toString()).contains("--name gke_project_region is not an RFC 1123 name (gke-project-region would be)");
+    StringWriter noWait = new StringWriter();
+    CliRun.Output refused = CliRun.runCapturingErr(noWait, null, "-c", primaryConfig.toString(), "istio", "cluster", "attach",
+        peerConfig.toString(), "--name", "peer", "--wait-seconds", "0");
+    assertThat(refused.code()).isEqualTo(2);
+    assertThat(noWait.toString()).contains("--wait-seconds must be at least 1, not 0");
+    assertThat(peer.client.apiextensions().v1().customResourceDefinitions().withName(SmmCrds.CLUSTER.crdName()).get())
+        .as("nothing written to the peer").isNull();
   }
 
   private CliRun.Output smm(String... args) {

@@ -191,7 +191,8 @@ public final class ClusterAttachment {
       return clusterIdOf(m.client());
     } catch (KubernetesClientException e) {
       String why = e.getCode() == 401 ? "unauthorized: its kubeconfig's credentials are not accepted"
-          : e.getCode() == 403 ? "forbidden: " + e.getStatus().getMessage() : "unreachable: " + rootMessage(e);
+          : e.getCode() == 403 ? "forbidden: " + (e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage())
+          : "unreachable: " + rootMessage(e);
       throw new AttachException("cannot reach cluster " + m.name() + ": " + why);
     }
   }

@@ -94,7 +94,7 @@ final class PeerCluster implements AutoCloseable {
       return "unauthorized: the kubeconfig's credentials are not accepted";
     }
     if (e.getCode() == 403) {
-      return "forbidden: " + e.getStatus().getMessage();
+      return "forbidden: " + (e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage());
     }
     Throwable cause = e;
     while (cause.getCause() != null) {
