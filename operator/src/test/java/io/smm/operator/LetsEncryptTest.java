@@ -100,15 +100,17 @@ class LetsEncryptTest {
     controllers.start();
 
     var secrets = client.secrets().inNamespace("smm-system").withName("smm-dashboard-tls");
+    var certificates = client.genericKubernetesResources("cert-manager.io/v1", "Certificate").inNamespace("smm-system");
     Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-    while (secrets.get() == null && Instant.now().isBefore(deadline)) {
+    // The issuer writes the secret, then the Certificate's Ready condition: wait for both.
+    while ((secrets.get() == null || !String.valueOf(certificates.withName("smm-dashboard").get().getAdditionalProperties().get("status"))
+        .contains("type=Ready, status=True")) && Instant.now().isBefore(deadline)) {
       Thread.sleep(200);
     }
-    GenericKubernetesResource certificate = client.genericKubernetesResources("cert-manager.io/v1", "Certificate")
-        .inNamespace("smm-system").withName("smm-dashboard").get();
+    GenericKubernetesResource certificate = certificates.withName("smm-dashboard").get();
     assertThat(secrets.get()).as("the issued secret; the Certificate says %s", certificate.getAdditionalProperties().get("status"))
         .isNotNull();
-    assertThat(certificate.getAdditionalProperties().get("status").toString()).contains("type=Ready, status=True");
+    assertThat(String.valueOf(certificate.getAdditionalProperties().get("status"))).contains("type=Ready, status=True");
 
     // A TLS handshake on the gateway's 443 for the dashboard's name: the issued certificate, chaining to Pebble's root.
     X509Certificate served;
