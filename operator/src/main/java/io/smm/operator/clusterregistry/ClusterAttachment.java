@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.smm.api.clusterregistry.ClusterRegistry;
 import io.smm.api.crd.SmmCrds;
+import io.smm.operator.resources.CustomKinds;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -190,10 +191,7 @@ public final class ClusterAttachment {
     try {
       return clusterIdOf(m.client());
     } catch (KubernetesClientException e) {
-      String why = e.getCode() == 401 ? "unauthorized: its kubeconfig's credentials are not accepted"
-          : e.getCode() == 403 ? "forbidden: " + (e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage())
-          : "unreachable: " + rootMessage(e);
-      throw new AttachException("cannot reach cluster " + m.name() + ": " + why);
+      throw new AttachException("cannot reach cluster " + m.name() + ": " + PeerCluster.reason(e));
     }
   }
 
@@ -205,16 +203,9 @@ public final class ClusterAttachment {
     return kubeSystem.getMetadata().getUid();
   }
 
-  private static String rootMessage(Throwable e) {
-    Throwable cause = e;
-    while (cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-  }
 
   private static GenericKubernetesResource cluster(KubernetesClient client, String name) {
-    if (client.apiextensions().v1().customResourceDefinitions().withName(SmmCrds.CLUSTER.crdName()).get() == null) {
+    if (!CustomKinds.installed(client, SmmCrds.CLUSTER)) {
       return null; // the kind is not installed there (yet)
     }
     return client.genericKubernetesResources(ClusterRegistry.API_VERSION, "Cluster").withName(name).get();

@@ -89,7 +89,8 @@ final class PeerCluster implements AutoCloseable {
     }
   }
 
-  private static String reason(KubernetesClientException e) {
+  /** Why a cluster's API server did not answer a request, as a user can act on it (attach says it the same way). */
+  static String reason(KubernetesClientException e) {
     if (e.getCode() == 401) {
       return "unauthorized: the kubeconfig's credentials are not accepted";
     }
