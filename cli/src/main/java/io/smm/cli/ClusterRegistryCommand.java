@@ -2,6 +2,8 @@ package io.smm.cli;
 
 import io.smm.operator.clusterregistry.ClusterRegistryController;
 import java.time.Duration;
+import java.util.List;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -37,15 +39,29 @@ class ClusterRegistryCommand implements Runnable {
       description = "How often peers are checked and everything looked at again, in seconds (default: ${DEFAULT-VALUE}).")
   int refreshSeconds;
 
-  @Override
-  public void run() {
+  /**
+   * The controller's settings from these options; {@code ownAddress} is the API server address to
+   * give peers when --api-server-endpoint-address is not set.
+   */
+  ClusterRegistryController.Settings settings(String ownAddress) {
     if (refreshSeconds < 1) {
       throw new CliException("--refresh-seconds must be at least 1, not " + refreshSeconds, 2);
     }
+    return new ClusterRegistryController.Settings(namespace, clusterName, network, apiServer.isEmpty() ? ownAddress : apiServer,
+        Duration.ofSeconds(refreshSeconds), true);
+  }
+
+  /** The settings of a `smm cluster-registry-controller ARGS` process (the clusterRegistry component's pod), parsed as it would. */
+  static ClusterRegistryController.Settings settings(List<String> args, String ownAddress) {
+    ClusterRegistryCommand command = new ClusterRegistryCommand();
+    new CommandLine(command).parseArgs(args.toArray(String[]::new));
+    return command.settings(ownAddress);
+  }
+
+  @Override
+  public void run() {
     KubeOptions.Connection kube = parent.kube.connect();
-    String address = apiServer.isEmpty() ? kube.server() : apiServer;
-    ClusterRegistryController controller = new ClusterRegistryController(kube.client(),
-        new ClusterRegistryController.Settings(namespace, clusterName, network, address, Duration.ofSeconds(refreshSeconds), true));
+    ClusterRegistryController controller = new ClusterRegistryController(kube.client(), settings(kube.server()));
     controller.start();
     System.out.println("Cluster registry controller on " + kube.server() + " (cluster ID " + controller.localClusterId() + ")");
     Foreground.runUntilStopped("cluster-registry-controller", () -> {

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.smm.operator.clusterregistry.ClusterRegistryController;
 import io.smm.sandbox.Sandbox;
 import io.smm.sandbox.kubelet.PodRuntime;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,13 +56,9 @@ final class ClusterRegistryPods implements PodRuntime, AutoCloseable {
 
   private void run(Pod pod) {
     List<String> args = container(pod).getArgs();
-    Sandbox up = sandbox;
     // The address peers reach this sandbox's API server at: its own (on 127.0.0.1, as every sandbox).
-    String apiServer = up.state().kubeApi();
-    ClusterRegistryController controller = new ClusterRegistryController(up.client(), new ClusterRegistryController.Settings(
-        option(args, "--namespace", "cluster-registry"), option(args, "--cluster-name", ""), option(args, "--network-name", "default"),
-        option(args, "--api-server-endpoint-address", apiServer), Duration.ofSeconds(Integer.parseInt(option(args, "--refresh-seconds", "10"))),
-        true));
+    ClusterRegistryController controller = new ClusterRegistryController(sandbox.client(),
+        ClusterRegistryCommand.settings(args.subList(1, args.size()), sandbox.state().kubeApi()));
     controller.start();
     ClusterRegistryController before = running.put(key(pod), controller);
     if (before != null) {
@@ -78,11 +73,6 @@ final class ClusterRegistryPods implements PodRuntime, AutoCloseable {
     if (controller != null) {
       controller.close();
     }
-  }
-
-  private static String option(List<String> args, String name, String fallback) {
-    int i = args.indexOf(name);
-    return i >= 0 && i + 1 < args.size() && !args.get(i + 1).isEmpty() ? args.get(i + 1) : fallback;
   }
 
   private static String key(Pod pod) {
