@@ -70,9 +70,7 @@ final class ProductRbac {
                 rule(List.of(""), List.of("secrets", "serviceaccounts", "namespaces", "events"), "create", "update", "patch", "delete"),
                 rule(List.of("rbac.authorization.k8s.io"), List.of("clusterroles", "clusterrolebindings"), "create"))
             .build(),
-        new ClusterRoleBindingBuilder().withNewMetadata().withName(name).endMetadata()
-            .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole").withName(name).endRoleRef()
-            .addNewSubject().withKind("ServiceAccount").withName(app).withNamespace(namespace).endSubject().build());
+        binding(app, namespace, name));
   };
 
   /** Prometheus discovers pods, services and endpoints and scrapes them (Istio's standard targets). */
@@ -97,10 +95,14 @@ final class ProductRbac {
 
   private static List<HasMetadata> bound(String app, String namespace, List<PolicyRule> rules) {
     String name = app + "-" + namespace;
-    return List.of(
-        new ClusterRoleBuilder().withNewMetadata().withName(name).endMetadata().withRules(rules).build(),
-        new ClusterRoleBindingBuilder().withNewMetadata().withName(name).endMetadata()
-            .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole").withName(name).endRoleRef()
-            .addNewSubject().withKind("ServiceAccount").withName(app).withNamespace(namespace).endSubject().build());
+    return List.of(new ClusterRoleBuilder().withNewMetadata().withName(name).endMetadata().withRules(rules).build(),
+        binding(app, namespace, name));
+  }
+
+  /** ClusterRole {@code name} bound to the workload's ServiceAccount, under the same name. */
+  private static HasMetadata binding(String app, String namespace, String name) {
+    return new ClusterRoleBindingBuilder().withNewMetadata().withName(name).endMetadata()
+        .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole").withName(name).endRoleRef()
+        .addNewSubject().withKind("ServiceAccount").withName(app).withNamespace(namespace).endSubject().build();
   }
 }
