@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.api.controlplane.ClusterNames;
 import io.smm.api.crd.SmmCrds;
 import io.smm.operator.clusterregistry.ClusterAttachment;
+import io.smm.operator.resources.CustomKinds;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -158,7 +159,7 @@ final class ClusterAttachCommands {
 
   private static boolean hasControlPlane(KubeOptions.Connection kube) {
     try {
-      return kube.client().apiextensions().v1().customResourceDefinitions().withName(SmmCrds.CONTROL_PLANE.crdName()).get() != null
+      return CustomKinds.installed(kube.client(), SmmCrds.CONTROL_PLANE)
           && kube.client().genericKubernetesResources(SmmCrds.CONTROL_PLANE.apiVersion(), SmmCrds.CONTROL_PLANE.kind()).withName("smm")
               .get() != null;
     } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {

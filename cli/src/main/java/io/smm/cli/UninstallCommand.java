@@ -5,6 +5,7 @@ import io.smm.operator.Installer;
 import io.smm.operator.ReconcileReport;
 import io.smm.operator.components.Components;
 import io.smm.operator.demo.DemoApplicationReconciler;
+import io.smm.operator.resources.CustomKinds;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -27,8 +28,7 @@ class UninstallCommand implements Runnable {
       // Seed: `smm uninstall -a` removes the demo application first, then the product and Istio.
       var demos = kube.client().genericKubernetesResources(SmmCrds.DEMO_APPLICATION.apiVersion(),
           SmmCrds.DEMO_APPLICATION.kind());
-      if (kube.client().apiextensions().v1().customResourceDefinitions().withName(SmmCrds.DEMO_APPLICATION.crdName())
-          .get() != null) {
+      if (CustomKinds.installed(kube.client(), SmmCrds.DEMO_APPLICATION)) {
         for (var demo : demos.inAnyNamespace().list().getItems()) {
           int deleted = new DemoApplicationReconciler(kube.client()).uninstall(demo.getMetadata().getNamespace());
           System.out.println("demo application in " + demo.getMetadata().getNamespace() + " removed (" + deleted + " objects)");

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.api.crd.SmmCrds;
+import io.smm.operator.resources.CustomKinds;
 import io.smm.operator.istio.render.IstioRendering;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +55,7 @@ public final class MeshStatus {
 
   /** Every object of a kind; none when the kind is not installed (a cluster without the product or the registry). */
   private static List<GenericKubernetesResource> listed(KubernetesClient client, SmmCrds.Kind kind) {
-    if (client.apiextensions().v1().customResourceDefinitions().withName(kind.crdName()).get() == null) {
+    if (!CustomKinds.installed(client, kind)) {
       return List.of();
     }
     return client.genericKubernetesResources(kind.apiVersion(), kind.kind()).inAnyNamespace().list().getItems();
