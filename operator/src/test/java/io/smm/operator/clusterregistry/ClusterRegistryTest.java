@@ -103,8 +103,13 @@ class ClusterRegistryTest {
       GenericKubernetesResource annotated = rule(first, "test-secret-sink");
       annotated.getMetadata().setAnnotations(Map.of(ClusterRegistry.SYNC_DISABLED, "true"));
       first.client.genericKubernetesResources(ClusterRegistry.API_VERSION, "ResourceSyncRule").resource(annotated).update();
+      // The manual's steps are a user's, seconds apart: the annotation has reached the second cluster's copy before it is
+      // deleted there (deleted earlier, the copy is put back from what the sync last read of the first cluster's rule).
+      Eventually.until(() -> rule(second, "test-secret-sink").getMetadata().getAnnotations() != null
+          && rule(second, "test-secret-sink").getMetadata().getAnnotations().containsKey(ClusterRegistry.SYNC_DISABLED), WAIT,
+          "the annotation reaches the second cluster's copy of the rule");
       second.client.genericKubernetesResources(ClusterRegistry.API_VERSION, "ResourceSyncRule").withName("test-secret-sink").delete();
-      // (The manual's steps are a user's, seconds apart: the second cluster's controller has stopped following the rule.)
+      // ... and the second cluster's controller has stopped following the rule.
       Eventually.until(() -> second.controller.syncs().stream().noneMatch(s -> s.startsWith("test-secret-sink@")), WAIT,
           () -> "second stops the rule's syncs: " + second.controller.syncs());
       // 3. the secret deleted from the second: no rule there copies it any more.
