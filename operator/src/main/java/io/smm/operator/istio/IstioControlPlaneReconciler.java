@@ -64,6 +64,7 @@ public class IstioControlPlaneReconciler {
       for (HasMetadata r : rendering.resourceSyncRules(icp)) {
         applier.apply(registry ? DesiredResource.present(r) : DesiredResource.absent(r), "istiod", owner);
       }
+      readerSecret(icp, registry, owner);
       checksums = new LinkedHashMap<>();
       checksums.put("meshConfig", desired.meshConfigChecksum());
       checksums.put("sidecarInjector", desired.injectionChecksum());
@@ -82,6 +83,15 @@ public class IstioControlPlaneReconciler {
         SmmCrds.ISTIO_CONTROL_PLANE.kind()).inNamespace(namespace).withName(name).get();
     return icp != null && icp.getAdditionalProperties().get("status") instanceof Map<?, ?> status && status.get("status") != null
         ? status.get("status").toString() : null;
+  }
+
+  /** Peers' istiods read this cluster with it; written once the reader's token is issued (a later pass). */
+  private void readerSecret(GenericKubernetesResource icp, boolean registry, String owner) {
+    if (!registry) {
+      IstioReaderSecret.named(icp).forEach(s -> applier.apply(DesiredResource.absent(s), "istiod", owner));
+      return;
+    }
+    IstioReaderSecret.desired(client, icp).ifPresent(s -> applier.apply(DesiredResource.present(s), "istiod", owner));
   }
 
   /** Whether a ControlPlane here enables the cluster registry (spec.clusterRegistry.enabled). */
@@ -106,6 +116,7 @@ public class IstioControlPlaneReconciler {
     String owner = "IstioControlPlane/" + icp.getMetadata().getNamespace() + "/" + icp.getMetadata().getName();
     var resources = new ArrayList<>(rendering.controlPlane(icp, MeshContext.singleCluster()).objects());
     resources.addAll(rendering.resourceSyncRules(icp));
+    resources.addAll(IstioReaderSecret.named(icp));
     Collections.reverse(resources);
     resources.forEach(r -> applier.apply(DesiredResource.absent(r), "istiod", owner));
   }

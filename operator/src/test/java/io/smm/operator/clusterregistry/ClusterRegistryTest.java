@@ -287,6 +287,77 @@ class ClusterRegistryTest {
     }
   }
 
+  /**
+   * Istio's remote secrets: each cluster's IstioControlPlane reconcile writes the revision's reader
+   * secret (a kubeconfig of its istio-reader service account), the istio-operator's
+   * istio-multi-cluster-secret-sink rule copies it to the other cluster labelled istio/multiCluster,
+   * and what istiod would read with it is readable: the first cluster's pods, as the reader.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void eachActiveControlPlaneGetsThePeersReaderSecretAsAnIstioRemoteSecret() throws Exception {
+    try (ClusterGroup group = new ClusterGroup(dir, "east", "west")) {
+      group.awaitReady();
+      for (Member m : group.members) {
+        // The product's and Istio's CRDs, beside the registry's the group already has.
+        for (var crd : new io.smm.operator.components.CrdsComponent().desired(null)) {
+          if (m.client.resource(crd.object()).get() == null) {
+            m.client.resource(crd.object()).create();
+          }
+        }
+        m.client.genericKubernetesResources(SmmCrds.CONTROL_PLANE.apiVersion(), SmmCrds.CONTROL_PLANE.kind()).resource(
+            new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder().withApiVersion(SmmCrds.CONTROL_PLANE.apiVersion())
+                .withKind(SmmCrds.CONTROL_PLANE.kind()).withNewMetadata().withName("smm").endMetadata()
+                .addToAdditionalProperties("spec", Map.of("clusterName", m.name, "clusterRegistry", Map.of("enabled", true))).build())
+            .create();
+        m.client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName("istio-system")
+            .endMetadata().build()).create();
+        m.client.genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(), SmmCrds.ISTIO_CONTROL_PLANE.kind())
+            .inNamespace("istio-system").resource(new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+                .withApiVersion(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion()).withKind(SmmCrds.ISTIO_CONTROL_PLANE.kind())
+                .withNewMetadata().withName("cp-v115x").withNamespace("istio-system").endMetadata()
+                .addToAdditionalProperties("spec", Map.of("version", "1.15.3", "mode", "ACTIVE", "meshID", "mesh1", "clusterID", m.name))
+                .build()).create();
+      }
+      Member east = group.get("east");
+      Member west = group.get("west");
+      var reconcilers = Map.of("east", new io.smm.operator.istio.IstioControlPlaneReconciler(east.client,
+          new io.smm.operator.resources.ResourceApplier(east.client)), "west", new io.smm.operator.istio.IstioControlPlaneReconciler(
+          west.client, new io.smm.operator.resources.ResourceApplier(west.client)));
+      // The operator reconciles again until the reader's token is issued; here, until the secret is written.
+      Eventually.until(() -> {
+        reconcilers.forEach((name, r) -> r.reconcile("istio-system", "cp-v115x"));
+        return east.client.secrets().inNamespace("istio-system").withName("east-cp-v115x").get() != null
+            && west.client.secrets().inNamespace("istio-system").withName("west-cp-v115x").get() != null;
+      }, WAIT, "both clusters write their reader secret");
+      var local = east.client.secrets().inNamespace("istio-system").withName("east-cp-v115x").get();
+      assertThat(local.getType()).isEqualTo("k8s.cisco.com/istio-reader-secret");
+      assertThat(local.getMetadata().getLabels()).containsEntry("istio.io/rev", "cp-v115x.istio-system").doesNotContainKey("istio/multiCluster");
+
+      Eventually.until(() -> west.client.secrets().inNamespace("istio-system").withName("east-cp-v115x").get() != null
+          && east.client.secrets().inNamespace("istio-system").withName("west-cp-v115x").get() != null, WAIT,
+          "each cluster receives the other's reader secret");
+      var remote = west.client.secrets().inNamespace("istio-system").withName("east-cp-v115x").get();
+      assertThat(remote.getMetadata().getLabels()).containsEntry("istio/multiCluster", "true");
+      String kubeconfig = new String(java.util.Base64.getDecoder().decode(remote.getData().get("east")), java.nio.charset.StandardCharsets.UTF_8);
+      try (var reader = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+          .withConfig(io.fabric8.kubernetes.client.Config.fromKubeconfig(kubeconfig)).build()) {
+        assertThat(reader.getMasterUrl().toString()).startsWith(east.api.url());
+        assertThat(reader.namespaces().withName("istio-system").get()).as("east, read with west's remote secret").isNotNull();
+      }
+
+      // The registry turned off: the reader secret and its token go (the copy follows its source).
+      var cp = east.client.genericKubernetesResources(SmmCrds.CONTROL_PLANE.apiVersion(), SmmCrds.CONTROL_PLANE.kind()).withName("smm").get();
+      ((Map<String, Object>) cp.getAdditionalProperties().get("spec")).put("clusterRegistry", Map.of("enabled", false));
+      east.client.resource(cp).update();
+      reconcilers.get("east").reconcile("istio-system", "cp-v115x");
+      assertThat(east.client.secrets().inNamespace("istio-system").withName("east-cp-v115x").get()).isNull();
+      assertThat(east.client.secrets().inNamespace("istio-system").withName("istio-reader-cp-v115x-token").get()).isNull();
+      Eventually.until(() -> west.client.secrets().inNamespace("istio-system").withName("east-cp-v115x").get() == null, WAIT,
+          "west forgets east's remote secret");
+    }
+  }
+
   private static final Path ISTIO_OPERATOR = io.smm.sandbox.testing.Conformance.path("istio-operator").resolve("components/resourcesyncrule");
 
   /** One object of the istio-operator's rendering in the reference data, as it is there. */
