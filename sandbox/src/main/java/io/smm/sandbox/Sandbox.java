@@ -5,6 +5,8 @@ import io.smm.sandbox.demo.DemoRuntime;
 import io.smm.sandbox.envoy.AccessLogReceiverSidecar;
 import io.smm.sandbox.istiod.IstiodStandIn;
 import io.smm.sandbox.istiod.MeshCa;
+import io.smm.sandbox.istiod.RemoteClusters;
+import io.smm.sandbox.kubelet.PodNetwork;
 import io.smm.sandbox.kube.ClusterSeed;
 import io.smm.sandbox.kube.EmbeddedApiServer;
 import io.smm.sandbox.kube.Kubeconfig;
@@ -112,7 +114,9 @@ public final class Sandbox implements AutoCloseable {
     }
 
     progress.println("[2/4] sandbox kubelet ...");
-    demo = new DemoRuntime(client, Kubeconfig.CLUSTER, MeshCa.create("cluster.local"));
+    // istiod reads the other clusters of a multi-cluster mesh through the remote secrets in its namespace.
+    RemoteClusters remote = new RemoteClusters(client, "istio-system").start(Duration.ofSeconds(2));
+    demo = new DemoRuntime(client, Kubeconfig.CLUSTER, MeshCa.create("cluster.local"), remote);
     started.push(demo);
     IstiodStandIn istiod = new IstiodStandIn(client, demo, Kubeconfig.CLUSTER);
     started.push(istiod);
@@ -138,8 +142,11 @@ public final class Sandbox implements AutoCloseable {
         List.of(new PrometheusServer.StaticJob("kubernetes-cadvisor", cadvisor.address(), CadvisorEndpoint.PATH)),
         // In-process workloads listen on 127.0.0.1 ports their runtime knows; a pod nothing runs
         // is left at its pod IP, where Prometheus reports it down, which is the truth.
+        // Another sandbox's pods (the mesh's remote clusters) are where the pod network routes them.
         (pod, port) -> all.stream().map(r -> r.address(pod, port)).flatMap(Optional::stream).findFirst()
+            .or(() -> Optional.ofNullable(PodNetwork.routes(pod).get(port)))
             .orElse(pod.getStatus().getPodIP() + ":" + port),
+        remote::pods,
         pid -> recordChild("prometheus", pid));
     started.push(prometheus);
     prometheus.start(client);

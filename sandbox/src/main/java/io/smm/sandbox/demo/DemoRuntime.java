@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.sandbox.DaemonThreads;
 import io.smm.sandbox.envoy.AccessLogSender;
 import io.smm.sandbox.istiod.MeshCa;
+import io.smm.sandbox.istiod.RemoteClusters;
+import io.smm.sandbox.envoy.RemoteEndpoint;
 import io.smm.sandbox.envoy.Call;
 import io.smm.sandbox.envoy.Destination;
 import io.smm.sandbox.envoy.Endpoint;
@@ -66,6 +68,7 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
   private final ExecutorService workers = Executors.newCachedThreadPool(DaemonThreads.named("demo-workload"));
   private final Upstreams upstreams = new Upstreams(workers);
   private final MeshCa ca;
+  private final RemoteClusters remote;
 
   public DemoRuntime(KubernetesClient client, String cluster) {
     this(client, cluster, MeshCa.create("cluster.local"));
@@ -73,6 +76,11 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
 
   /** @param ca istiod's CA, which signs the sidecars' workload certificates */
   public DemoRuntime(KubernetesClient client, String cluster, MeshCa ca) {
+    this(client, cluster, ca, new RemoteClusters(client, "istio-system"));
+  }
+
+  /** @param remote the other clusters of the mesh whose endpoints istiod adds (its remote secrets) */
+  public DemoRuntime(KubernetesClient client, String cluster, MeshCa ca, RemoteClusters remote) {
     // The JDK's HTTP server writes headers and body separately; without TCP_NODELAY every small
     // response waits ~40 ms for a delayed ACK (Nagle), which would cap a workload at ~25 req/s per
     // connection. Read once when the first server starts, hence set before any is created.
@@ -83,7 +91,8 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
     this.client = client;
     this.ca = ca;
     this.services = client.services().inAnyNamespace().inform();
-    this.registry = new ServiceRegistry(services.getStore());
+    this.remote = remote;
+    this.registry = new ServiceRegistry(services.getStore(), (ns, name) -> remote.service(ns, name).orElse(null));
     this.meshResources = new MeshResources(client);
   }
 
@@ -208,9 +217,16 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
     return Instant.now().minusNanos(System.nanoTime() - nanoTime);
   }
 
-  /** Running pods behind a Service (and a subset's labels), in a stable order. */
+  /** Running pods behind a Service (and a subset's labels), this cluster's first, then the remote clusters', in a stable order. */
   @Override
-  public List<DemoPod> endpoints(String namespace, String serviceName, Map<String, String> subsetLabels) {
+  public List<Endpoint> endpoints(String namespace, String serviceName, Map<String, String> subsetLabels) {
+    List<Endpoint> all = new java.util.ArrayList<>(localEndpoints(namespace, serviceName, subsetLabels));
+    all.addAll(remote.endpoints(namespace, serviceName, subsetLabels));
+    return all;
+  }
+
+  /** Running pods of this cluster behind a Service (and a subset's labels), in a stable order. */
+  private List<DemoPod> localEndpoints(String namespace, String serviceName, Map<String, String> subsetLabels) {
     Service svc = registry.service(namespace, serviceName);
     if (svc == null || svc.getSpec().getSelector() == null || svc.getSpec().getSelector().isEmpty()) {
       return List.of();
@@ -227,13 +243,20 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
   /** Where a Service port of {@code d} reaches on {@code target} on this machine (the listener of its targetPort). */
   @Override
   public Optional<String> addressOf(Endpoint endpoint, Destination d, int servicePort) {
-    DemoPod target = (DemoPod) endpoint; // the endpoints it hands out are its own pods
+    if (endpoint instanceof RemoteEndpoint r) {
+      return r.address(servicePort);
+    }
+    DemoPod target = (DemoPod) endpoint; // the other endpoints it hands out are its own pods
     return localAddress(target, containerPort(target, d, servicePort));
   }
 
   /** The same endpoint as Envoy names it in access logs: the target pod's IP and container port. */
   @Override
   public Optional<String> meshAddressOf(Endpoint endpoint, Destination d, int servicePort) {
+    if (endpoint instanceof RemoteEndpoint r) {
+      int containerPort = r.containerPort(servicePort);
+      return r.address(servicePort).map(local -> r.identity().address(containerPort, local));
+    }
     DemoPod target = (DemoPod) endpoint;
     int containerPort = containerPort(target, d, servicePort);
     return localAddress(target, containerPort).map(local -> target.identity.address(containerPort, local));
@@ -275,7 +298,7 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
     if (d.serviceName() == null) {
       return; // outside the cluster: the sandbox never sends traffic off this machine
     }
-    List<DemoPod> endpoints = endpoints(d.namespace(), d.serviceName(), Map.of());
+    List<DemoPod> endpoints = localEndpoints(d.namespace(), d.serviceName(), Map.of());
     if (endpoints.isEmpty()) {
       return;
     }
@@ -406,6 +429,7 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
     pods.values().forEach(DemoPod::stop);
     pods.clear();
     services.close();
+    remote.close();
     meshResources.close();
     upstreams.close();
     workers.shutdownNow();

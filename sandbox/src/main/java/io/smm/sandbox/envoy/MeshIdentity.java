@@ -11,6 +11,7 @@ import java.util.Map;
 public record MeshIdentity(String workload, String namespace, String app, String version, String principal, String pod,
     String cluster, String ip) {
 
+  /** @param cluster the cluster's ID, unless the pod's sidecar was injected with one (ISTIO_META_CLUSTER_ID, what Envoy reports) */
   public static MeshIdentity of(Pod pod, String cluster) {
     Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
     String app = labels.getOrDefault("app", labels.getOrDefault("app.kubernetes.io/name", "unknown"));
@@ -19,7 +20,13 @@ public record MeshIdentity(String workload, String namespace, String app, String
     String ns = pod.getMetadata().getNamespace();
     String ip = pod.getStatus() == null || pod.getStatus().getPodIP() == null ? "" : pod.getStatus().getPodIP();
     return new MeshIdentity(workloadName(pod), ns, app, version, "spiffe://cluster.local/ns/" + ns + "/sa/" + sa,
-        pod.getMetadata().getName(), cluster, ip);
+        pod.getMetadata().getName(), injectedCluster(pod).orElse(cluster), ip);
+  }
+
+  private static java.util.Optional<String> injectedCluster(Pod pod) {
+    return pod.getSpec().getContainers().stream().filter(c -> "istio-proxy".equals(c.getName()) && c.getEnv() != null)
+        .flatMap(c -> c.getEnv().stream()).filter(e -> "ISTIO_META_CLUSTER_ID".equals(e.getName()) && e.getValue() != null
+            && !e.getValue().isEmpty()).map(e -> e.getValue()).findFirst();
   }
 
   /** Istio's workload name: the Deployment's for ReplicaSet pods (name minus the hash), else the owner's or the pod's. */

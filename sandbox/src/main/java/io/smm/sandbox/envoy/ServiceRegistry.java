@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.informers.cache.Store;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * What a sidecar knows about hosts: Kubernetes Services and ServiceEntry hosts, narrowed by the
@@ -14,13 +15,22 @@ import java.util.Map;
 public final class ServiceRegistry {
 
   private final Store<Service> services;
+  private final BiFunction<String, String, Service> remote;
 
   public ServiceRegistry(Store<Service> services) {
-    this.services = services;
+    this(services, (namespace, name) -> null);
   }
 
+  /** @param remote a Service only other clusters of the mesh have, by namespace and name (null: none) */
+  public ServiceRegistry(Store<Service> services, BiFunction<String, String, Service> remote) {
+    this.services = services;
+    this.remote = remote;
+  }
+
+  /** This cluster's Service, else another cluster's of the same name and namespace (Istio merges them by hostname). */
   public Service service(String namespace, String name) {
-    return services.getByKey(namespace + "/" + name);
+    Service local = services.getByKey(namespace + "/" + name);
+    return local != null ? local : remote.apply(namespace, name);
   }
 
   /** The calling pod as the Sidecar resource and routing see it. */

@@ -334,6 +334,9 @@ public final class SidecarProxy implements AutoCloseable {
     if ("ISTIO_MUTUAL".equals(policy.tlsMode())) {
       return true;
     }
+    if (target instanceof RemoteEndpoint remote) {
+      return remote.mutualTlsCapable();
+    }
     if (target.sidecar() == null) {
       return false;
     }

@@ -101,6 +101,7 @@ public class SandboxKubelet implements AutoCloseable {
           started.put(runningPod.getMetadata().getUid(), new Started(runningPod, r));
           try {
             r.start(runningPod);
+            publishRoutes(runningPod, r);
           } catch (RuntimeException e) {
             // What a crashing container looks like: the pod stays, not Ready, with the reason.
             LOG.warn("pod {}/{} failed to start: {}", runningPod.getMetadata().getNamespace(), runningPod.getMetadata().getName(),
@@ -123,6 +124,32 @@ public class SandboxKubelet implements AutoCloseable {
       s.runtime().stop(s.pod());
       return true;
     });
+  }
+
+  /** Writes where the pod's container ports listen on this machine into the pod ({@link PodNetwork}), when it changed. */
+  private void publishRoutes(Pod pod, PodRuntime runtime) {
+    Map<Integer, String> routes = new java.util.TreeMap<>();
+    for (var c : pod.getSpec().getContainers()) {
+      if (c.getPorts() != null) {
+        c.getPorts().forEach(p -> runtime.address(pod, p.getContainerPort()).ifPresent(a -> routes.put(p.getContainerPort(), a)));
+      }
+    }
+    if (routes.isEmpty() || routes.equals(new java.util.TreeMap<>(PodNetwork.routes(pod)))) {
+      return;
+    }
+    String value = PodNetwork.format(routes);
+    try {
+      client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+          .edit(p -> {
+            if (p.getMetadata().getAnnotations() == null) {
+              p.getMetadata().setAnnotations(new java.util.HashMap<>());
+            }
+            p.getMetadata().getAnnotations().put(PodNetwork.ANNOTATION, value);
+            return p;
+          });
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      LOG.debug("pod {}/{}: routes not published: {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), e.getMessage());
+    }
   }
 
   /** A Running pod with spec.activeDeadlineSeconds that has been running longer. */

@@ -25,6 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -40,6 +41,7 @@ public class PrometheusServer implements AutoCloseable {
   private final ManagedProcess process;
   private final ScrapeTargets targets;
   private SharedIndexInformer<Pod> podInformer;
+  private final Supplier<List<Pod>> remotePods;
   private final ScheduledExecutorService resync = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("prometheus-targets"));
   private String lastTargets = "";
   private PrometheusRuleSync ruleSync;
@@ -53,6 +55,13 @@ public class PrometheusServer implements AutoCloseable {
 
   public PrometheusServer(Path dir, int port, String alertmanagerAddress, List<StaticJob> staticJobs,
       BiFunction<Pod, Integer, String> podAddress, Consumer<Long> onPid) {
+    this(dir, port, alertmanagerAddress, staticJobs, podAddress, List::of, onPid);
+  }
+
+  /** @param remotePods pods of the mesh's other clusters it scrapes as well (a flat network's Prometheus reaches them) */
+  public PrometheusServer(Path dir, int port, String alertmanagerAddress, List<StaticJob> staticJobs,
+      BiFunction<Pod, Integer, String> podAddress, Supplier<List<Pod>> remotePods, Consumer<Long> onPid) {
+    this.remotePods = remotePods;
     Path binary = Binaries.require("prometheus", "prometheus");
     this.dir = dir;
     this.port = port;
@@ -107,7 +116,9 @@ public class PrometheusServer implements AutoCloseable {
 
   private synchronized void refresh() {
     try {
-      writeTargets(podInformer.getStore().list());
+      List<Pod> pods = new java.util.ArrayList<>(podInformer.getStore().list());
+      pods.addAll(remotePods.get());
+      writeTargets(pods);
     } catch (RuntimeException e) {
       LoggerFactory.getLogger(PrometheusServer.class).warn("cannot update scrape targets: {}", e.getMessage());
     }

@@ -3,9 +3,12 @@ package io.smm.sandbox.testing;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smm.sandbox.demo.DemoRuntime;
 import io.smm.sandbox.istiod.IstiodStandIn;
+import io.smm.sandbox.istiod.MeshCa;
+import io.smm.sandbox.istiod.RemoteClusters;
 import io.smm.sandbox.kube.ClusterSeed;
 import io.smm.sandbox.kube.EmbeddedApiServer;
 import io.smm.sandbox.node.SandboxNode;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -28,7 +31,9 @@ public final class SimulatedMesh implements AutoCloseable {
     ClusterSeed.apply(client);
     IstioFixtures.controlPlane(client, controlPlaneSpec);
     IstioFixtures.istioCrds(client);
-    runtime = new DemoRuntime(client, "test-cluster");
+    // istiod follows remote secrets as in a sandbox: two meshes joined by one are a multi-cluster mesh.
+    runtime = new DemoRuntime(client, "test-cluster", MeshCa.create("cluster.local"),
+        new RemoteClusters(client, "istio-system").start(Duration.ofMillis(500)));
     istiod = new IstiodStandIn(client, runtime, "test-cluster");
     kubelet = new SandboxNode(client, "node-1", List.of(runtime, istiod));
     kubelet.start();

@@ -1,0 +1,53 @@
+package io.smm.sandbox.envoy;
+
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An endpoint in another cluster of the mesh, as istiod learns it through a remote secret: the
+ * pod, the Service that selects it there (whose ports map to its container ports), who it is in
+ * the mesh (its cluster as its sidecar reports it), and where its ports listen on this machine
+ * (what the pod network routes a pod IP to; {@link PodNetwork}). Its sidecar runs in the other
+ * cluster's sandbox: the call reaches it over the wire, as any other.
+ */
+public record RemoteEndpoint(Pod pod, Service service, MeshIdentity identity, Map<Integer, String> listeners) implements Endpoint {
+
+  @Override
+  public SidecarProxy sidecar() {
+    return null;
+  }
+
+  /** Injected pods carry security.istio.io/tlsMode=istio, which auto mTLS reads from the endpoint's metadata. */
+  public boolean mutualTlsCapable() {
+    return pod.getMetadata().getLabels() != null && "istio".equals(pod.getMetadata().getLabels().get("security.istio.io/tlsMode"));
+  }
+
+  /** The container port a port of the remote Service targets (number, or port name on the pod); -1 when none. */
+  public int containerPort(int servicePort) {
+    if (service.getSpec().getPorts() == null) {
+      return servicePort;
+    }
+    ServicePort sp = service.getSpec().getPorts().stream().filter(p -> p.getPort() == servicePort).findFirst().orElse(null);
+    if (sp == null) {
+      return -1;
+    }
+    if (sp.getTargetPort() == null) {
+      return servicePort;
+    }
+    if (sp.getTargetPort().getIntVal() != null) {
+      return sp.getTargetPort().getIntVal();
+    }
+    String name = sp.getTargetPort().getStrVal();
+    return pod.getSpec().getContainers().stream().flatMap(c -> c.getPorts() == null ? java.util.stream.Stream.<ContainerPort>empty()
+        : c.getPorts().stream()).filter(p -> name.equals(p.getName())).map(ContainerPort::getContainerPort).findFirst().orElse(-1);
+  }
+
+  /** Where the Service port reaches the pod from this machine. */
+  public Optional<String> address(int servicePort) {
+    return Optional.ofNullable(listeners.get(containerPort(servicePort)));
+  }
+}
