@@ -43,6 +43,10 @@ class DemoAppCommand {
     @Option(names = "--rps", description = "Requests per second the load generator sends to frontpage (min and max).")
     Double rps;
 
+    @Option(names = "--peer", description = "Install on a peer cluster of a multi-cluster mesh (seed 2.3.2 step 5): its share of the "
+        + "components, called by the primary's; the load is generated on the primary.")
+    boolean peer;
+
     @Override
     public void run() {
       if (services != null) {
@@ -53,7 +57,11 @@ class DemoAppCommand {
       }
       KubeOptions.Connection kube = demo.parent.kube.connect();
       try {
-        int writes = new DemoApplicationReconciler(kube.client()).apply(demo.namespace, spec(services, rps));
+        ObjectNode spec = spec(services, rps);
+        if (peer) {
+          ((ObjectNode) spec.path("load")).put("enabled", false);
+        }
+        int writes = new DemoApplicationReconciler(kube.client()).apply(demo.namespace, spec);
         System.out.println("Demo application installed in namespace " + demo.namespace + " (" + writes + " writes)");
       } catch (InvalidResourceException e) {
         throw new CliException(e.getMessage(), 1);

@@ -2,10 +2,18 @@ package io.smm.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.smm.sandbox.testing.Eventually;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -40,7 +48,8 @@ class MultiClusterE2ETest {
     SmmProcess peer = SmmProcess.start(peerEnv, "sandbox", "up", "--cluster-name", "peer", "--port",
         Integer.toString(SandboxE2ETest.freePort()));
     try {
-      SandboxRestartE2ETest.dashboard(primary);
+      String dashboard = SandboxRestartE2ETest.dashboard(primary);
+      long t0 = System.nanoTime();
       SandboxRestartE2ETest.dashboard(peer);
 
       SmmProcess.Result attach = SmmProcess.run(Map.of(), "-c", primaryConfig.toString(), "istio", "cluster", "attach",
@@ -60,7 +69,42 @@ class MultiClusterE2ETest {
             .withName("cp-v115x-primary").get() != null, Duration.ofMinutes(2), "the primary's control plane as a peer on the peer cluster");
         Eventually.until(() -> primaryClient.genericKubernetesResources(PEER_CONTROL_PLANES).inNamespace("istio-system")
             .withName("cp-v115x-peer").get() != null, Duration.ofMinutes(2), "the peer's control plane as a peer on the primary");
+        // Each istiod gets the other cluster's remote secret (the istio-operator's reader secret, synced and labelled).
+        Eventually.until(() -> primaryClient.secrets().inNamespace("istio-system").withLabel("istio/multiCluster", "true").list()
+            .getItems().stream().anyMatch(s -> s.getData().containsKey("peer")), Duration.ofMinutes(2), "the primary's istiod reads the peer");
 
+        System.out.printf("%s after %.1fs%n", "remote secrets", (System.nanoTime() - t0) / 1e9);
+        // The demo split across the clusters as seed 2.3.2 step 5 does it; the primary's frontpage gets the load.
+        SmmProcess.Result primaryDemo = SmmProcess.run(Map.of(), "-c", primaryConfig.toString(), "demoapp", "install", "-s",
+            "frontpage,catalog,bookings,postgresql", "--rps", "10");
+        assertThat(primaryDemo.exitCode()).as(primaryDemo.output()).isZero();
+        SmmProcess.Result peerDemo = SmmProcess.run(Map.of(), "-c", peerConfig.toString(), "demoapp", "install", "-s",
+            "movies,payments,notifications,analytics,database,mysql", "--peer");
+        assertThat(peerDemo.exitCode()).as(peerDemo.output()).isZero();
+
+        System.out.printf("%s after %.1fs%n", "demo installed", (System.nanoTime() - t0) / 1e9);
+        String prometheus = JSON.readTree(SmmProcess.run(primaryEnv, "sandbox", "status", "-o", "json").output()).path("prometheus").asText();
+        // The primary's sidecars call the peer's services (catalog -> movies over gRPC, bookings -> payments), and the
+        // primary's Prometheus, scraping both clusters' sidecars, also sees calls made entirely in the peer (movies -> database).
+        Eventually.until(() -> rate(prometheus, "reporter=\"source\",source_cluster=\"primary\",source_workload=\"catalog-v1\","
+            + "destination_cluster=\"peer\",destination_service_name=\"movies\"") > 0
+            && rate(prometheus, "reporter=\"destination\",source_cluster=\"primary\",destination_cluster=\"peer\","
+            + "destination_workload=\"payments-v1\"") > 0, Duration.ofMinutes(2), "cross-cluster calls in the primary's Prometheus");
+        System.out.printf("%s after %.1fs%n", "cross-cluster calls", (System.nanoTime() - t0) / 1e9);
+        Eventually.until(() -> tcpRate(prometheus, "source_cluster=\"peer\",destination_cluster=\"peer\","
+            + "destination_service_name=\"database\"") > 0, Duration.ofMinutes(2), "the peer's own calls in the primary's Prometheus");
+
+        System.out.printf("%s after %.1fs%n", "peer calls", (System.nanoTime() - t0) / 1e9);
+        // The primary's topology spans both clusters: the peer's workloads are nodes of cluster peer, with the edges into them.
+        String session = SandboxLogin.session(dashboard);
+        JsonNode[] topology = new JsonNode[1];
+        Eventually.until(() -> {
+          topology[0] = topology(dashboard, session);
+          return edgeRps(topology[0], "workload:primary/smm-demo/catalog-v1", "service:peer/smm-demo/movies") > 0
+              && hasNode(topology[0], "workload:peer/smm-demo/movies-v1") && hasNode(topology[0], "workload:peer/smm-demo/database-v1");
+        }, Duration.ofMinutes(2), () -> "the primary's topology shows the peer's workloads and the edges into them: " + topology[0]);
+
+        System.out.printf("%s after %.1fs%n", "topology", (System.nanoTime() - t0) / 1e9);
         SmmProcess.Result detach = SmmProcess.run(Map.of(), "-c", primaryConfig.toString(), "istio", "cluster", "detach",
             peerConfig.toString(), "--name", "peer");
         assertThat(detach.exitCode()).as(detach.output()).isZero();
@@ -79,6 +123,57 @@ class MultiClusterE2ETest {
       primary.process.destroyForcibly();
       peer.process.destroyForcibly();
     }
+  }
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private static double rate(String prometheus, String selector) {
+    return scalar(prometheus, "sum(rate(istio_requests_total{" + selector + "}[30s]))");
+  }
+
+  private static double tcpRate(String prometheus, String selector) {
+    return scalar(prometheus, "sum(rate(istio_tcp_connections_opened_total{" + selector + "}[30s]))");
+  }
+
+  private static double scalar(String prometheus, String promql) {
+    try {
+      JsonNode result = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(prometheus + "/api/v1/query?query="
+          + URLEncoder.encode(promql, StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString()).body()).at("/data/result");
+      return result.size() == 0 ? 0 : result.get(0).path("value").get(1).asDouble();
+    } catch (Exception e) {
+      return 0;
+    }
+  }
+
+  private static JsonNode topology(String dashboard, String session) {
+    try {
+      String query = "{ topology(namespaces: [\"smm-demo\"], windowSeconds: 30) { nodes { id } edges { source target requestsPerSecond } } }";
+      return JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(dashboard + "/api/graphql"))
+          .header("Content-Type", "application/json").header("Authorization", "Bearer " + session)
+          .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("query", query)))).build(),
+          HttpResponse.BodyHandlers.ofString()).body()).at("/data/topology");
+    } catch (Exception e) {
+      return JSON.createObjectNode();
+    }
+  }
+
+  private static boolean hasNode(JsonNode topology, String id) {
+    for (JsonNode n : topology.path("nodes")) {
+      if (n.path("id").asText().equals(id)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static double edgeRps(JsonNode topology, String source, String target) {
+    for (JsonNode e : topology.path("edges")) {
+      if (e.path("source").asText().equals(source) && e.path("target").asText().equals(target)) {
+        return e.path("requestsPerSecond").asDouble();
+      }
+    }
+    return 0;
   }
 
   private static boolean ready(KubernetesClient client, String cluster) {
