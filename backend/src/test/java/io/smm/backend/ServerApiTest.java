@@ -422,8 +422,16 @@ class ServerApiTest {
             + "durationNanos } upstream { cluster address } } } }\"}}");
         AlsClient.Stream stream = sidecar.open("flood", "bookings-v1", "bookings-v1-5c7f9-x2x4z");
         String path = "/" + "p".repeat(300);
-        stream.send(List.of(AlsClient.entry(true, "GET", path, 200, "payments-v1-7c9b5-bbbbb", "Go")));
-        ws.readUntil("\"next\""); // streaming; from now on the client reads nothing
+        // The subscription starts asynchronously: an entry sent before it is not for it. Sent until one is streamed.
+        var early = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        early.scheduleWithFixedDelay(() -> stream.send(List.of(AlsClient.entry(true, "GET", path, 200, "payments-v1-7c9b5-bbbbb", "Go"))),
+            0, 200, TimeUnit.MILLISECONDS);
+        try {
+          ws.readUntil("\"next\""); // streaming; from now on the client reads nothing
+        } finally {
+          early.shutdownNow();
+          early.awaitTermination(5, TimeUnit.SECONDS);
+        }
         long before = retainedMemory();
         // A flood that goes on (ten times the hub's queue every second) at a subscriber that does not read.
         long sent = 0;
