@@ -10,7 +10,7 @@ export const OVERVIEW = `query Overview {
   namespaces { name istioRevision sidecarInjection }
 }`;
 
-export const CLUSTERS = `query Clusters { clusters { name kubernetesVersion nodeCount } }`;
+export const CLUSTERS = `query Clusters { clusters { name kubernetesVersion nodeCount local network status message } }`;
 
 export const NAMESPACES = `query Namespaces { namespaces { name sidecarInjection } }`;
 

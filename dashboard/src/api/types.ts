@@ -5,7 +5,11 @@ import type { ValidationFinding } from '../istio/model';
 
 export interface Label { key: string; value: string }
 
-export interface Cluster { name: string; kubernetesVersion: string; nodeCount: number | null }
+/** A cluster of the mesh: this one (local) and the cluster registry's peers, with their network and status. */
+export interface Cluster {
+  name: string; kubernetesVersion: string | null; nodeCount: number | null; local: boolean;
+  network: string | null; status: string; message: string | null;
+}
 
 export interface Namespace { name: string; istioRevision?: string | null; sidecarInjection: boolean }
 

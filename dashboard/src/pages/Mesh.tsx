@@ -26,10 +26,20 @@ export function Mesh({ params, setParams }: { params: Params; setParams: (p: Par
     <h2>Clusters</h2>
     {clusters.status === 'ok' ? (
       <table className="table" data-testid="mesh-clusters">
-        <thead><tr><th>Name</th><th>Kubernetes version</th><th>Nodes</th><th>Control planes</th></tr></thead>
+        <thead><tr><th>Name</th><th>Type</th><th>Network</th><th>Status</th><th>Kubernetes version</th><th>Nodes</th><th>Control planes</th></tr></thead>
         <tbody>
           {clusters.data.map((c) => (
-            <tr key={c.name}><td>{c.name}</td><td>{c.kubernetesVersion}</td><td>{c.nodeCount ?? '–'}</td><td>{cps.length}</td></tr>
+            <tr key={c.name} data-testid={`mesh-cluster-${c.name}`}>
+              <td>{c.name}</td>
+              <td>{c.local ? 'primary' : 'peer'}</td>
+              <td>{c.network ?? '–'}</td>
+              <td className={c.status === 'Available' ? undefined : 'warn'} title={c.message ?? undefined}>
+                {c.status}{c.message ? `: ${c.message}` : ''}
+              </td>
+              <td>{c.kubernetesVersion ?? '–'}</td>
+              <td>{c.nodeCount ?? '–'}</td>
+              <td>{c.local ? cps.length : '–'}</td>
+            </tr>
           ))}
         </tbody>
       </table>

@@ -47,7 +47,7 @@ export function Overview() {
             {clusters.map((c) => (
               <tr key={c.name}>
                 <td className="cluster-name">{c.name}</td>
-                <td>{c.kubernetesVersion}</td>
+                <td>{c.kubernetesVersion ?? '–'}</td>
                 <td>{c.nodeCount ?? '–'}</td>
               </tr>
             ))}

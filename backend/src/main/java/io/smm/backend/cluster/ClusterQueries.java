@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
@@ -57,7 +58,92 @@ public class ClusterQueries {
       }
       nodes = null; // a user bound to namespaces only: the cluster is still theirs to name, its nodes are not
     }
-    return List.of(new ClusterInfo(clusterName(), version, nodes, true));
+    List<GenericKubernetesResource> registered = registeredClusters();
+    String name = clusterName();
+    List<ClusterInfo> out = new ArrayList<>();
+    Map<String, String> networks = registered.isEmpty() ? Map.of() : networks();
+    out.add(new ClusterInfo(name, version, nodes, true, networks.get(""), "Available", null));
+    for (GenericKubernetesResource c : registered) {
+      if ("Local".equals(field(c, "status", "type")) || c.getMetadata().getName().equals(name)) {
+        continue;
+      }
+      String state = field(c, "status", "state");
+      out.add(new ClusterInfo(c.getMetadata().getName(), null, null, false, networks.get(field(c, "spec", "clusterID")),
+          state == null ? "Unknown" : state.equals("Ready") ? "Available" : state, field(c, "status", "message")));
+    }
+    return out;
+  }
+
+  static final String OWNER_CLUSTER_ID = "cluster-registry.k8s.cisco.com/owner-cluster-id";
+
+  /**
+   * The Istio network of each cluster by cluster ID ("" for this one): its IstioControlPlanes'
+   * networkName, a peer's from the PeerIstioControlPlanes the registry copied from it (labelled with its ID).
+   */
+  private Map<String, String> networks() {
+    Map<String, String> out = new java.util.HashMap<>();
+    for (String kind : List.of("IstioControlPlane", "PeerIstioControlPlane")) {
+      try {
+        for (GenericKubernetesResource cp : client.genericKubernetesResources("servicemesh.cisco.com/v1alpha1", kind).inAnyNamespace()
+            .list().getItems()) {
+          String network = field(cp, "spec", "networkName");
+          String owner = cp.getMetadata().getLabels() == null ? null : cp.getMetadata().getLabels().get(OWNER_CLUSTER_ID);
+          if (network != null) {
+            out.putIfAbsent(kind.equals("IstioControlPlane") ? "" : owner == null ? "?" : owner, network);
+          }
+        }
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 404 && e.getCode() != 403) {
+          throw e;
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The names of the clusters in the mesh when the cluster registry knows them (this one and its
+   * registered peers, as the backend itself may read them); empty without the registry, when every
+   * cluster the telemetry names is taken as it comes. A detached peer is no longer among them.
+   */
+  public java.util.Optional<Set<String>> meshClusterNames() {
+    List<GenericKubernetesResource> registered;
+    try {
+      registered = own.genericKubernetesResources(REGISTRY_CLUSTER).list().getItems();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404 || e.getCode() == 403) {
+        return java.util.Optional.empty();
+      }
+      throw e;
+    }
+    if (registered.stream().noneMatch(c -> "Local".equals(field(c, "status", "type")))) {
+      return java.util.Optional.empty();
+    }
+    Set<String> names = new java.util.HashSet<>();
+    names.add(clusterName());
+    registered.forEach(c -> names.add(c.getMetadata().getName()));
+    return java.util.Optional.of(Set.copyOf(names));
+  }
+
+  static final ResourceDefinitionContext REGISTRY_CLUSTER = new ResourceDefinitionContext.Builder()
+      .withGroup("clusterregistry.k8s.cisco.com").withVersion("v1alpha1").withKind("Cluster").withPlural("clusters")
+      .withNamespaced(false).build();
+
+  /** The cluster registry's Clusters (the local one and its peers), as the caller may read them; none without the registry. */
+  private List<GenericKubernetesResource> registeredClusters() {
+    try {
+      return client.genericKubernetesResources(REGISTRY_CLUSTER).list().getItems().stream()
+          .sorted(Comparator.comparing(c -> c.getMetadata().getName())).toList();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404 || e.getCode() == 403) {
+        return List.of();
+      }
+      throw e;
+    }
+  }
+
+  private static String field(GenericKubernetesResource r, String part, String key) {
+    return r.getAdditionalProperties().get(part) instanceof Map<?, ?> m && m.get(key) instanceof String v && !v.isEmpty() ? v : null;
   }
 
   public List<NamespaceInfo> namespaces() {

@@ -5,6 +5,8 @@ import io.smm.backend.telemetry.TelemetryQueries;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The mesh at {@code time} over the {@code window} before it. {@code errors} lists what could not
@@ -17,6 +19,18 @@ public record Topology(Instant time, Duration window, List<TopologyNode> nodes, 
 
   public Topology(Instant time, Duration window, List<TopologyNode> nodes, List<TopologyEdge> edges, List<String> errors) {
     this(time, window, nodes, edges, errors, null, TelemetryQueries.Source.RAW);
+  }
+
+  /** Without the nodes of clusters other than {@code clusters} (nodes of no cluster stay) and the edges that touch them. */
+  public Topology onlyClusters(Set<String> clusters) {
+    List<TopologyNode> kept = nodes.stream().filter(n -> n.cluster() == null || n.cluster().isEmpty() || clusters.contains(n.cluster()))
+        .toList();
+    if (kept.size() == nodes.size()) {
+      return this;
+    }
+    Set<String> ids = kept.stream().map(TopologyNode::id).collect(Collectors.toSet());
+    return new Topology(time, window, kept, edges.stream().filter(e -> ids.contains(e.source()) && ids.contains(e.target())).toList(),
+        errors, failure, telemetry);
   }
 
   public static Topology empty(Instant time, Duration window) {

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -206,12 +207,19 @@ public final class TopologyService {
           errors.add("health", e);
           return Map.of();
         });
+    // In a cluster registry's mesh, only its clusters: a detached peer's last series leave the graph with it.
+    CompletableFuture<Optional<Set<String>>> members = CompletableFuture.supplyAsync(clusters::meshClusterNames, blocking)
+        .exceptionally(e -> {
+          errors.add("cluster registry", e);
+          return Optional.empty();
+        });
     return traffic.thenCombine(known, (t, workloads) -> {
       t.parts().forEach(Part::apply);
       workloads.forEach(w -> builder.known(w, idleNodes));
       return t;
     }).thenCombine(scores, (t, healthById) -> {
-      Topology graph = builder.build(at, window, List.of());
+      Topology graph = members.join().map(m -> builder.build(at, window, List.of()).onlyClusters(m))
+          .orElseGet(() -> builder.build(at, window, List.of()));
       List<TopologyNode> nodes = graph.nodes().stream().map(n -> {
         List<HealthScore> timeline = healthById.get(n.id());
         return timeline == null || timeline.isEmpty() ? n : n.withHealth(timeline.get(timeline.size() - 1));

@@ -110,4 +110,65 @@ class ClusterQueriesTest {
     assertThat(queries.events("shop", null, null, 100)).hasSize(6);
     assertThat(queries.events("elsewhere", null, null, 100)).isEmpty();
   }
+
+  void registered(String name, String type, String state, String message, String network) {
+    if (client.apiextensions().v1().customResourceDefinitions().withName(io.smm.api.crd.SmmCrds.CLUSTER.crdName()).get() == null) {
+      client.apiextensions().v1().customResourceDefinitions().resource(io.smm.api.crd.SmmCrds.crd(io.smm.api.crd.SmmCrds.CLUSTER)).create();
+    }
+    Map<String, Object> spec = Map.of("clusterID", "id-" + name);
+    Map<String, Object> status = new java.util.HashMap<>(Map.of("type", type, "state", state));
+    if (message != null) {
+      status.put("message", message);
+    }
+    var clusters = client.genericKubernetesResources(ClusterQueries.REGISTRY_CLUSTER);
+    var created = clusters.resource(new GenericKubernetesResourceBuilder().withApiVersion("clusterregistry.k8s.cisco.com/v1alpha1")
+        .withKind("Cluster").withNewMetadata().withName(name).endMetadata().addToAdditionalProperties("spec", spec).build()).create();
+    created.setAdditionalProperty("status", status);
+    clusters.resource(created).updateStatus();
+    if (network != null) {
+      // The cluster's Istio network: its control plane's networkName; a peer's, from the copy the registry made of it.
+      boolean local = type.equals("Local");
+      for (var kind : List.of(io.smm.api.crd.SmmCrds.ISTIO_CONTROL_PLANE, io.smm.api.crd.SmmCrds.PEER_ISTIO_CONTROL_PLANE)) {
+        if (client.apiextensions().v1().customResourceDefinitions().withName(kind.crdName()).get() == null) {
+          client.apiextensions().v1().customResourceDefinitions().resource(io.smm.api.crd.SmmCrds.crd(kind)).create();
+        }
+      }
+      if (client.namespaces().withName("istio-system").get() == null) {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("istio-system").endMetadata().build()).create();
+      }
+      var kind = local ? io.smm.api.crd.SmmCrds.ISTIO_CONTROL_PLANE : io.smm.api.crd.SmmCrds.PEER_ISTIO_CONTROL_PLANE;
+      var cp = new GenericKubernetesResourceBuilder().withApiVersion(kind.apiVersion()).withKind(kind.kind()).withNewMetadata()
+          .withName(local ? "cp-v115x" : "cp-v115x-" + name).withNamespace("istio-system").endMetadata()
+          .addToAdditionalProperties("spec", Map.of("version", "1.15.3", "mode", "ACTIVE", "networkName", network)).build();
+      if (!local) {
+        cp.getMetadata().setLabels(Map.of("cluster-registry.k8s.cisco.com/owner-cluster-id", "id-" + name));
+      }
+      client.genericKubernetesResources(kind.apiVersion(), kind.kind()).inNamespace("istio-system").resource(cp).create();
+    }
+  }
+
+  @Test
+  void withoutTheClusterRegistryTheMeshIsThisClusterAndAnyTheTelemetryNames() {
+    assertThat(queries.clusters()).extracting(ClusterInfo::name, ClusterInfo::local, ClusterInfo::status)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("c1", true, "Available"));
+    assertThat(queries.meshClusterNames()).isEmpty();
+  }
+
+  @Test
+  void theRegistrysPeersAreListedWithNetworkAndStatusAndAreTheMeshsOnlyOtherClusters() {
+    registered("c1", "Local", "Ready", null, "net-1");
+    registered("east", "Peer", "Ready", null, "net-1");
+    registered("west", "Peer", "Failed", "cluster peer: unreachable: connection refused", null);
+    assertThat(queries.clusters()).extracting(ClusterInfo::name, ClusterInfo::local, ClusterInfo::network, ClusterInfo::status,
+        ClusterInfo::message, ClusterInfo::kubernetesVersion).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("c1", true, "net-1", "Available", null, client.getKubernetesVersion().getGitVersion()),
+        org.assertj.core.groups.Tuple.tuple("east", false, "net-1", "Available", null, null),
+        org.assertj.core.groups.Tuple.tuple("west", false, null, "Failed", "cluster peer: unreachable: connection refused", null));
+    assertThat(queries.meshClusterNames()).contains(java.util.Set.of("c1", "east", "west"));
+
+    // Detached: the peer's Cluster is gone, and with it the peer from the mesh.
+    client.genericKubernetesResources(ClusterQueries.REGISTRY_CLUSTER).withName("west").delete();
+    assertThat(queries.clusters()).extracting(ClusterInfo::name).containsExactly("c1", "east");
+    assertThat(queries.meshClusterNames()).contains(java.util.Set.of("c1", "east"));
+  }
 }

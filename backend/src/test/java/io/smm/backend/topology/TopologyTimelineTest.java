@@ -55,6 +55,12 @@ class TopologyTimelineTest {
     return RecordedTopologyTest.call("source", source, "shop", service, code, "http");
   }
 
+  /** The call's destination in another cluster of the mesh. */
+  static Map<String, String> inCluster(Map<String, String> labels, String cluster) {
+    labels.put("destination_cluster", cluster);
+    return labels;
+  }
+
   static final String CATALOG_POD = "catalog-v1-7d9f8c6b5-x2x4z";
 
   /** The same call as the server's sidecar reports it. */
@@ -75,6 +81,7 @@ class TopologyTimelineTest {
         .counter("istio_requests_total", edge("frontpage-v1", "orders", "200"), SWITCH, END, 2, 0)
         .counter("istio_requests_total", edge("frontpage-v1", "orders", "503"), SWITCH, END, 2, 0)
         .counter("istio_requests_total", served(edge("frontpage-v1", "catalog", "200")), START, END, 10, 0)
+        .counter("istio_requests_total", inCluster(edge("batch-v1", "movies", "200"), "gone"), START, END, 1, 0)
         .counter("container_cpu_usage_seconds_total", container(CATALOG_POD, "catalog"), START, SWITCH, 0.1, 0)
         .counter("container_cpu_usage_seconds_total", container(CATALOG_POD, "catalog"), SWITCH + 15, END, 0.6, 0.1 * (SWITCH - START))
         .counter("container_cpu_usage_seconds_total", container(CATALOG_POD, "istio-proxy"), START, END, 0.05, 0)
@@ -125,6 +132,30 @@ class TopologyTimelineTest {
     assertThat(live.edges()).as("no traffic in the last hour").isEmpty();
     assertThat(live.nodes()).extracting(TopologyNode::name, TopologyNode::idle).containsExactly(
         Tuple.tuple("reports-v1", true));
+  }
+
+  @Test
+  void inARegistrysMeshTheNodesOfAClusterNoLongerInItAreLeftOut() {
+    Topology before = at(SWITCH - 1800);
+    assertThat(before.nodes()).extracting(TopologyNode::id).as("no registry: every cluster the telemetry names")
+        .contains("service:gone/shop/movies");
+    var crd = io.smm.api.crd.SmmCrds.crd(io.smm.api.crd.SmmCrds.CLUSTER);
+    client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+    try {
+      var clusters = client.genericKubernetesResources("clusterregistry.k8s.cisco.com/v1alpha1", "Cluster");
+      var local = clusters.resource(new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+          .withApiVersion("clusterregistry.k8s.cisco.com/v1alpha1").withKind("Cluster").withNewMetadata().withName("c1").endMetadata()
+          .addToAdditionalProperties("spec", Map.of("clusterID", "uid-c1")).build()).create();
+      local.setAdditionalProperty("status", Map.of("type", "Local", "state", "Ready"));
+      clusters.resource(local).updateStatus();
+      // A later instant than before: a new evaluation, not the answer kept for the same question.
+      Topology after = at(SWITCH - 1799);
+      assertThat(after.nodes()).extracting(TopologyNode::id).doesNotContain("service:gone/shop/movies")
+          .contains("service:c1/shop/catalog", "workload:c1/shop/frontpage-v1", "workload:c1/shop/batch-v1");
+      assertThat(after.edges()).noneMatch(e -> e.target().contains("gone/")).anyMatch(e -> e.target().equals("service:c1/shop/catalog"));
+    } finally {
+      client.apiextensions().v1().customResourceDefinitions().resource(crd).delete();
+    }
   }
 
   @Test
