@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -105,6 +107,34 @@ class MultiClusterE2ETest {
         }, Duration.ofMinutes(2), () -> "the primary's topology shows the peer's workloads and the edges into them: " + topology[0]);
 
         System.out.printf("%s after %.1fs%n", "topology", (System.nanoTime() - t0) / 1e9);
+
+        // The Mesh page lists both clusters; the topology grouped by cluster draws one box each.
+        try (Browser browser = new Browser()) {
+          SandboxLogin.browser(browser, primaryEnv, primaryConfig.toString());
+          browser.driver.get(dashboard + "/#/mesh");
+          browser.await(d -> d.findElement(By.cssSelector("[data-testid=mesh-cluster-peer]")).getText().contains("Available"),
+              Duration.ofSeconds(30), "the Mesh page lists the peer as Available");
+          assertThat(browser.driver.findElement(By.cssSelector("[data-testid=mesh-cluster-primary]")).getText()).contains("primary", "network1");
+          assertThat(browser.driver.findElement(By.cssSelector("[data-testid=mesh-cluster-peer]")).getText()).contains("peer", "network1");
+          browser.screenshot("multicluster-mesh");
+          browser.driver.get(dashboard + "/#/topology?ns=smm-demo&group=cluster");
+          browser.await(d -> {
+            String nodes = d.findElement(By.cssSelector("[data-testid=topology-graph]")).getAttribute("data-nodes");
+            return nodes != null && nodes.contains("\"cluster:primary\"") && nodes.contains("\"cluster:peer\"");
+          }, Duration.ofSeconds(30), "the topology grouped by cluster draws both clusters");
+          browser.screenshot("multicluster-topology-clusters");
+        }
+
+        // Payments fails in the peer: the primary's topology shows the peer's payments failing.
+        peerClient.apps().deployments().inNamespace("smm-demo").withName("payments-v1").edit(d -> {
+          d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().add(new EnvVar("ERROR_RATE", "0.5", null));
+          return d;
+        });
+        Eventually.until(() -> {
+          topology[0] = topology(dashboard, session);
+          return "FAILURE".equals(health(topology[0], "service:peer/smm-demo/payments"));
+        }, Duration.ofMinutes(2), () -> "the peer's payments fails in the primary's topology: " + topology[0]);
+        System.out.printf("%s after %.1fs%n", "fault seen", (System.nanoTime() - t0) / 1e9);
         SmmProcess.Result detach = SmmProcess.run(Map.of(), "-c", primaryConfig.toString(), "istio", "cluster", "detach",
             peerConfig.toString(), "--name", "peer");
         assertThat(detach.exitCode()).as(detach.output()).isZero();
@@ -116,6 +146,13 @@ class MultiClusterE2ETest {
             .get()).as("the copy the peer made of the primary's control plane").isNull();
         SmmProcess.Result after = SmmProcess.run(Map.of(), "-c", primaryConfig.toString(), "istio", "cluster", "status");
         assertThat(after.output()).containsPattern("primary +local").doesNotContainPattern("peer +peer");
+        // Without its remote secret the primary no longer calls or scrapes the peer: once the window has passed, the peer
+        // is gone from the topology.
+        Eventually.until(() -> {
+          topology[0] = topology(dashboard, session);
+          return topology[0].path("nodes").size() > 0 && !topology[0].toString().contains("peer/smm-demo");
+        }, Duration.ofMinutes(2), () -> "the peer leaves the primary's topology: " + topology[0]);
+        System.out.printf("%s after %.1fs%n", "peer gone", (System.nanoTime() - t0) / 1e9);
       }
       SandboxRestartE2ETest.stop(peerEnv, peer);
       SandboxRestartE2ETest.stop(primaryEnv, primary);
@@ -148,7 +185,7 @@ class MultiClusterE2ETest {
 
   private static JsonNode topology(String dashboard, String session) {
     try {
-      String query = "{ topology(namespaces: [\"smm-demo\"], windowSeconds: 30) { nodes { id } edges { source target requestsPerSecond } } }";
+      String query = "{ topology(namespaces: [\"smm-demo\"], windowSeconds: 30) { nodes { id health { status } } edges { source target requestsPerSecond } } }";
       return JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(dashboard + "/api/graphql"))
           .header("Content-Type", "application/json").header("Authorization", "Bearer " + session)
           .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("query", query)))).build(),
@@ -156,6 +193,15 @@ class MultiClusterE2ETest {
     } catch (Exception e) {
       return JSON.createObjectNode();
     }
+  }
+
+  private static String health(JsonNode topology, String id) {
+    for (JsonNode n : topology.path("nodes")) {
+      if (n.path("id").asText().equals(id)) {
+        return n.at("/health/status").asText();
+      }
+    }
+    return "";
   }
 
   private static boolean hasNode(JsonNode topology, String id) {

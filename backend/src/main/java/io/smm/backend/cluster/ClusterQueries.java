@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.smm.api.clusterregistry.ClusterRegistry;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -74,8 +75,6 @@ public class ClusterQueries {
     return out;
   }
 
-  static final String OWNER_CLUSTER_ID = "cluster-registry.k8s.cisco.com/owner-cluster-id";
-
   /**
    * The Istio network of each cluster by cluster ID ("" for this one): its IstioControlPlanes'
    * networkName, a peer's from the PeerIstioControlPlanes the registry copied from it (labelled with its ID).
@@ -87,7 +86,7 @@ public class ClusterQueries {
         for (GenericKubernetesResource cp : client.genericKubernetesResources("servicemesh.cisco.com/v1alpha1", kind).inAnyNamespace()
             .list().getItems()) {
           String network = field(cp, "spec", "networkName");
-          String owner = cp.getMetadata().getLabels() == null ? null : cp.getMetadata().getLabels().get(OWNER_CLUSTER_ID);
+          String owner = cp.getMetadata().getLabels() == null ? null : cp.getMetadata().getLabels().get(ClusterRegistry.OWNER_CLUSTER_ID);
           if (network != null) {
             out.putIfAbsent(kind.equals("IstioControlPlane") ? "" : owner == null ? "?" : owner, network);
           }

@@ -141,7 +141,7 @@ class ClusterQueriesTest {
           .withName(local ? "cp-v115x" : "cp-v115x-" + name).withNamespace("istio-system").endMetadata()
           .addToAdditionalProperties("spec", Map.of("version", "1.15.3", "mode", "ACTIVE", "networkName", network)).build();
       if (!local) {
-        cp.getMetadata().setLabels(Map.of("cluster-registry.k8s.cisco.com/owner-cluster-id", "id-" + name));
+        cp.getMetadata().setLabels(Map.of(io.smm.api.clusterregistry.ClusterRegistry.OWNER_CLUSTER_ID, "id-" + name));
       }
       client.genericKubernetesResources(kind.apiVersion(), kind.kind()).inNamespace("istio-system").resource(cp).create();
     }
