@@ -64,6 +64,18 @@ class ClusterAttachCommandsTest {
     peer.close();
   }
 
+  /** A peer with the product installed keeps its CRDs as its install owns them: its next reconcile still accepts them. */
+  @Test
+  void attachLeavesThePeersOwnCrdsToItsInstall() throws Exception {
+    var crds = new io.smm.operator.components.CrdsComponent();
+    crds.apply(new io.smm.operator.resources.ResourceApplier(peer.client), "ControlPlane/smm");
+    CliRun.Output attach = smm("istio", "cluster", "attach", peerConfig.toString(), "--name", "peer", "--wait-seconds", "60");
+    assertThat(attach.code()).as(attach.out()).isZero();
+    assertThat(peer.client.apiextensions().v1().customResourceDefinitions().withName(SmmCrds.CLUSTER.crdName()).get().getMetadata()
+        .getLabels()).containsEntry("app.kubernetes.io/managed-by", "smm");
+    crds.apply(new io.smm.operator.resources.ResourceApplier(peer.client), "ControlPlane/smm"); // what `smm sandbox up` failed on
+  }
+
   @Test
   void attachFormsTheGroupAndDetachRemovesWhatItMadeOnBothSides() throws Exception {
     CliRun.Output attach = smm("istio", "cluster", "attach", peerConfig.toString(), "--name", "peer", "--wait-seconds", "60");

@@ -9,6 +9,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.smm.api.clusterregistry.ClusterRegistry;
 import io.smm.api.crd.SmmCrds;
+import io.smm.operator.components.CrdsComponent;
+import io.smm.operator.resources.DesiredResource;
+import io.smm.operator.resources.ResourceApplier;
 import io.smm.operator.resources.CustomKinds;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,8 +86,12 @@ public final class ClusterAttachment {
     String peerId = reach(peer);
     String primaryId = reach(primary);
     progress.accept("installing the cluster registry's resource kinds on " + peer.name());
+    // As the install's CRDs step owns them (the same labels and hash, so neither rewrites the other); a CRD someone
+    // else installed (Cisco's chart) is used as it is. Replacing one the install owns would strip its labels, and the
+    // peer's next reconcile would refuse it as foreign.
+    ResourceApplier applier = new ResourceApplier(peer.client());
     for (SmmCrds.Kind kind : List.of(SmmCrds.CLUSTER, SmmCrds.CLUSTER_FEATURE, SmmCrds.RESOURCE_SYNC_RULE)) {
-      peer.client().apiextensions().v1().customResourceDefinitions().resource(SmmCrds.crd(kind)).createOr(r -> r.update());
+      applier.apply(new DesiredResource(SmmCrds.crd(kind), true, true), CrdsComponent.NAME, "ControlPlane/smm");
     }
     Map<String, String> label = Map.of(ATTACHED_BY, primary.name());
     progress.accept("registering " + peer.name() + " and its reader credentials");

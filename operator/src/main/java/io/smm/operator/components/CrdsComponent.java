@@ -15,9 +15,11 @@ import java.util.List;
  */
 public final class CrdsComponent implements Component {
 
+  public static final String NAME = "crds";
+
   @Override
   public String name() {
-    return "crds";
+    return NAME;
   }
 
   @Override
