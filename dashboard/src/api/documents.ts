@@ -78,7 +78,7 @@ export function gatewayTraffic(gateways: { namespace: string; name: string }[]):
 
 export const TOPOLOGY = `query Topology($namespaces: [String!], $time: String, $window: Int, $groupBy: TopologyGrouping, $refresh: Int) {
   topology(namespaces: $namespaces, time: $time, windowSeconds: $window, groupBy: $groupBy, refreshSeconds: $refresh) {
-    time windowSeconds errors telemetry
+    time windowSeconds errors telemetry staleClusters
     nodes { id type cluster namespace name app version idle
       health { time score status requestsPerSecond errorRatio p95Ms reasons } }
     edges { source target protocol requestsPerSecond errorRatio p50Ms p95Ms p99Ms

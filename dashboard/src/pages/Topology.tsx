@@ -143,6 +143,12 @@ export function Topology({ params, setParams }: { params: Params; setParams: (p:
               Part of the topology is missing: {load.warnings.join('; ')}
             </div>
           )}
+          {(load.topology.staleClusters ?? []).length > 0 && (
+            <div className="banner" role="alert" data-testid="topology-stale">
+              Not reachable now (cluster registry): {(load.topology.staleClusters ?? []).join(', ')}. Their nodes, drawn faded, show the
+              last traffic seen; see the Mesh page for why.
+            </div>
+          )}
           {collapsed && (
             <div className="banner banner-info" data-testid="collapsed-note">
               {load.topology.nodes.length} nodes: each namespace is drawn as one node. Click one to open it, find a node by name, or{' '}
@@ -201,6 +207,7 @@ const STYLE: cytoscape.StylesheetJson = [
   { selector: 'node[kind = "namespace"]', style: { shape: 'round-hexagon', width: 48, height: 48 } },
   { selector: 'node[kind = "cluster"]', style: { shape: 'round-octagon', width: 56, height: 56 } },
   { selector: 'node[?idle]', style: { 'border-style': 'dashed', 'border-color': '#7b8a9c' } },
+  { selector: 'node[?stale]', style: { opacity: 0.45 } },
   { selector: 'node:selected', style: { 'border-color': '#14213d', 'border-width': 4 } },
   {
     selector: 'edge',

@@ -53,6 +53,19 @@ describe('topology model', () => {
     expect(boxed.find((e) => e.data.id === 'a')?.data.parent).toBe('box:n');
   });
 
+  it('marks the nodes of clusters the registry cannot reach as stale, and only those', () => {
+    const node = (id: string, cluster: string) =>
+      ({ id, type: 'WORKLOAD', cluster, namespace: 'n', name: id, app: '', version: '', idle: false, health: null }) as const;
+    const t: Topology = {
+      time: '', windowSeconds: 60, errors: [], telemetry: 'RAW', staleClusters: ['peer'],
+      nodes: [node('a', 'primary'), node('b', 'peer')], edges: [],
+    };
+    const els = elements(t, 'rate');
+    expect(els.find((e) => e.data.id === 'a')?.data.stale).toBe(false);
+    expect(els.find((e) => e.data.id === 'b')?.data.stale).toBe(true);
+    expect(elements({ ...t, staleClusters: [] }, 'rate').some((e) => e.data.stale)).toBe(false);
+  });
+
   it('never boxes namespace or cluster nodes in a namespace box', () => {
     const t: Topology = {
       time: '',

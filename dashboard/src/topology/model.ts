@@ -49,6 +49,8 @@ export interface Topology {
   errors: string[];
   /** Which series the traffic came from: the mesh's recording rules, or Istio's raw metrics. */
   telemetry: 'RECORDED' | 'RAW';
+  /** Peers the cluster registry cannot reach now: their nodes show the last traffic seen (absent: none). */
+  staleClusters?: string[];
 }
 
 /** What the legend says about where the traffic was read from, and why it may be slow at scale. */
@@ -152,6 +154,7 @@ export interface Element {
  */
 export function elements(t: Topology, mode: EdgeLabel, boxes = false): Element[] {
   const ids = new Set(t.nodes.map((n) => n.id));
+  const stale = new Set(t.staleClusters ?? []);
   const out: Element[] = [];
   // A namespace box around namespace or cluster nodes would only repeat them.
   const boxed = (n: TopologyNode) => boxes && !!n.namespace && n.type !== 'NAMESPACE' && n.type !== 'CLUSTER';
@@ -167,6 +170,7 @@ export function elements(t: Topology, mode: EdgeLabel, boxes = false): Element[]
       kind: n.type.toLowerCase(),
       color: nodeColor(n),
       idle: n.idle,
+      stale: stale.has(n.cluster),
       status: n.idle ? 'IDLE' : n.health?.status ?? 'UNKNOWN',
     };
     if (boxed(n)) data.parent = `box:${n.namespace}`;

@@ -101,11 +101,16 @@ public class ClusterQueries {
   }
 
   /**
-   * The names of the clusters in the mesh when the cluster registry knows them (this one and its
-   * registered peers, as the backend itself may read them); empty without the registry, when every
+   * The clusters of the mesh when the cluster registry knows them (this one and its registered
+   * peers), and those of the peers it cannot reach now (not Ready).
+   */
+  public record MeshMembership(Set<String> clusters, Set<String> unreachable) {}
+
+  /**
+   * The mesh's clusters as the backend itself may read them; empty without the registry, when every
    * cluster the telemetry names is taken as it comes. A detached peer is no longer among them.
    */
-  public java.util.Optional<Set<String>> meshClusterNames() {
+  public java.util.Optional<MeshMembership> meshMembership() {
     List<GenericKubernetesResource> registered;
     try {
       registered = own.genericKubernetesResources(REGISTRY_CLUSTER).list().getItems();
@@ -119,9 +124,15 @@ public class ClusterQueries {
       return java.util.Optional.empty();
     }
     Set<String> names = new java.util.HashSet<>();
+    Set<String> unreachable = new java.util.HashSet<>();
     names.add(clusterName());
-    registered.forEach(c -> names.add(c.getMetadata().getName()));
-    return java.util.Optional.of(Set.copyOf(names));
+    for (GenericKubernetesResource c : registered) {
+      names.add(c.getMetadata().getName());
+      if (!"Local".equals(field(c, "status", "type")) && !"Ready".equals(field(c, "status", "state"))) {
+        unreachable.add(c.getMetadata().getName());
+      }
+    }
+    return java.util.Optional.of(new MeshMembership(Set.copyOf(names), Set.copyOf(unreachable)));
   }
 
   static final ResourceDefinitionContext REGISTRY_CLUSTER = new ResourceDefinitionContext.Builder()

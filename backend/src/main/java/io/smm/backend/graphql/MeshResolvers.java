@@ -183,7 +183,7 @@ record MeshResolvers(TopologyService topology, HealthService health, GoldenSigna
       Set<String> kept = new HashSet<>();
       nodes.forEach(n -> kept.add(n.id()));
       List<TopologyEdge> edges = t.edges().stream().filter(e -> kept.contains(e.source()) && kept.contains(e.target())).toList();
-      return new Topology(t.time(), t.window(), nodes, edges, t.errors(), t.failure(), t.telemetry());
+      return new Topology(t.time(), t.window(), nodes, edges, t.errors(), t.failure(), t.telemetry(), t.staleClusters());
     }
 
     /** Node ids are kind:cluster/namespace/name; those without a namespace part are not any namespace's. */

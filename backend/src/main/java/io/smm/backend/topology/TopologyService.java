@@ -208,7 +208,7 @@ public final class TopologyService {
           return Map.of();
         });
     // In a cluster registry's mesh, only its clusters: a detached peer's last series leave the graph with it.
-    CompletableFuture<Optional<Set<String>>> members = CompletableFuture.supplyAsync(clusters::meshClusterNames, blocking)
+    CompletableFuture<Optional<ClusterQueries.MeshMembership>> members = CompletableFuture.supplyAsync(clusters::meshMembership, blocking)
         .exceptionally(e -> {
           errors.add("cluster registry", e);
           return Optional.empty();
@@ -218,8 +218,8 @@ public final class TopologyService {
       workloads.forEach(w -> builder.known(w, idleNodes));
       return t;
     }).thenCombine(scores, (t, healthById) -> {
-      Topology graph = members.join().map(m -> builder.build(at, window, List.of()).onlyClusters(m))
-          .orElseGet(() -> builder.build(at, window, List.of()));
+      Topology graph = members.join().map(m -> builder.build(at, window, List.of()).onlyClusters(m.clusters())
+          .withStaleClusters(m.unreachable())).orElseGet(() -> builder.build(at, window, List.of()));
       List<TopologyNode> nodes = graph.nodes().stream().map(n -> {
         List<HealthScore> timeline = healthById.get(n.id());
         return timeline == null || timeline.isEmpty() ? n : n.withHealth(timeline.get(timeline.size() - 1));
@@ -227,7 +227,7 @@ public final class TopologyService {
       List<String> problems = new ArrayList<>(t.errors().list());
       problems.addAll(errors.list());
       PrometheusException.Kind failure = t.errors().prometheusKind() != null ? t.errors().prometheusKind() : errors.prometheusKind();
-      return new Topology(graph.time(), graph.window(), nodes, graph.edges(), problems, failure, t.source());
+      return new Topology(graph.time(), graph.window(), nodes, graph.edges(), problems, failure, t.source(), graph.staleClusters());
     });
   }
 

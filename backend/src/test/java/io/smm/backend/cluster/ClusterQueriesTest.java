@@ -151,7 +151,7 @@ class ClusterQueriesTest {
   void withoutTheClusterRegistryTheMeshIsThisClusterAndAnyTheTelemetryNames() {
     assertThat(queries.clusters()).extracting(ClusterInfo::name, ClusterInfo::local, ClusterInfo::status)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("c1", true, "Available"));
-    assertThat(queries.meshClusterNames()).isEmpty();
+    assertThat(queries.meshMembership()).isEmpty();
   }
 
   @Test
@@ -164,11 +164,12 @@ class ClusterQueriesTest {
         org.assertj.core.groups.Tuple.tuple("c1", true, "net-1", "Available", null, client.getKubernetesVersion().getGitVersion()),
         org.assertj.core.groups.Tuple.tuple("east", false, "net-1", "Available", null, null),
         org.assertj.core.groups.Tuple.tuple("west", false, null, "Failed", "cluster peer: unreachable: connection refused", null));
-    assertThat(queries.meshClusterNames()).contains(java.util.Set.of("c1", "east", "west"));
+    assertThat(queries.meshMembership()).contains(new ClusterQueries.MeshMembership(java.util.Set.of("c1", "east", "west"),
+        java.util.Set.of("west")));
 
     // Detached: the peer's Cluster is gone, and with it the peer from the mesh.
     client.genericKubernetesResources(ClusterQueries.REGISTRY_CLUSTER).withName("west").delete();
     assertThat(queries.clusters()).extracting(ClusterInfo::name).containsExactly("c1", "east");
-    assertThat(queries.meshClusterNames()).contains(java.util.Set.of("c1", "east"));
+    assertThat(queries.meshMembership()).contains(new ClusterQueries.MeshMembership(java.util.Set.of("c1", "east"), java.util.Set.of()));
   }
 }

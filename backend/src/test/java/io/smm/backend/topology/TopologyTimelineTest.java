@@ -153,6 +153,17 @@ class TopologyTimelineTest {
       assertThat(after.nodes()).extracting(TopologyNode::id).doesNotContain("service:gone/shop/movies")
           .contains("service:c1/shop/catalog", "workload:c1/shop/frontpage-v1", "workload:c1/shop/batch-v1");
       assertThat(after.edges()).noneMatch(e -> e.target().contains("gone/")).anyMatch(e -> e.target().equals("service:c1/shop/catalog"));
+      assertThat(after.staleClusters()).isEmpty();
+
+      // Registered again, and not reachable: its nodes are back, said to be stale.
+      var peer = clusters.resource(new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+          .withApiVersion("clusterregistry.k8s.cisco.com/v1alpha1").withKind("Cluster").withNewMetadata().withName("gone").endMetadata()
+          .addToAdditionalProperties("spec", Map.of("clusterID", "uid-gone")).build()).create();
+      peer.setAdditionalProperty("status", Map.of("type", "Peer", "state", "Failed", "message", "cluster gone: unreachable"));
+      clusters.resource(peer).updateStatus();
+      Topology unreachable = at(SWITCH - 1798);
+      assertThat(unreachable.nodes()).extracting(TopologyNode::id).contains("service:gone/shop/movies");
+      assertThat(unreachable.staleClusters()).containsExactly("gone");
     } finally {
       client.apiextensions().v1().customResourceDefinitions().resource(crd).delete();
     }
