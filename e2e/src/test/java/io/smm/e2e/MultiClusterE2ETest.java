@@ -47,8 +47,11 @@ class MultiClusterE2ETest {
     Path peerConfig = dir.resolve("peer/sandbox/kubeconfig");
     SmmProcess primary = SmmProcess.start(primaryEnv, "sandbox", "up", "--cluster-name", "primary", "--port",
         Integer.toString(SandboxE2ETest.freePort()));
-    SmmProcess peer = SmmProcess.start(peerEnv, "sandbox", "up", "--cluster-name", "peer", "--port",
-        Integer.toString(SandboxE2ETest.freePort()));
+    // The peer's API keeps its port across a restart, as a cluster's address does: its Cluster secret names it.
+    String peerKubePort = Integer.toString(SandboxE2ETest.freePort());
+    String peerPort = Integer.toString(SandboxE2ETest.freePort());
+    SmmProcess peer = SmmProcess.start(peerEnv, "sandbox", "up", "--cluster-name", "peer", "--port", peerPort, "--kube-port", peerKubePort);
+    SmmProcess[] peers = {peer};
     try {
       String dashboard = SandboxRestartE2ETest.dashboard(primary);
       long t0 = System.nanoTime();
@@ -135,6 +138,22 @@ class MultiClusterE2ETest {
           return "FAILURE".equals(health(topology[0], "service:peer/smm-demo/payments"));
         }, Duration.ofMinutes(2), () -> "the peer's payments fails in the primary's topology: " + topology[0]);
         System.out.printf("%s after %.1fs%n", "fault seen", (System.nanoTime() - t0) / 1e9);
+        // The peer goes away: the primary keeps working, says the peer is unreachable, and draws what it last saw of it as
+        // stale; the peer comes back, and so does it in the primary, by itself.
+        SandboxRestartE2ETest.stop(peerEnv, peers[0]);
+        Eventually.until(() -> {
+          topology[0] = topology(dashboard, session);
+          return topology[0].path("staleClusters").toString().contains("\"peer\"") && topology[0].path("nodes").size() > 0;
+        }, Duration.ofMinutes(2), () -> "the primary marks the peer stale: " + topology[0]);
+        SmmProcess.Result down = SmmProcess.run(Map.of(), "-c", primaryConfig.toString(), "istio", "cluster", "status");
+        assertThat(down.output()).containsPattern("primary +local +Available").containsPattern("peer +peer +Failed");
+        System.out.printf("%s after %.1fs%n", "peer stale", (System.nanoTime() - t0) / 1e9);
+        peers[0] = SmmProcess.start(peerEnv, "sandbox", "up", "--cluster-name", "peer", "--port", peerPort, "--kube-port", peerKubePort);
+        SandboxRestartE2ETest.dashboard(peers[0]);
+        Eventually.until(() -> ready(primaryClient, "peer") && topology(dashboard, session).path("staleClusters").isEmpty(),
+            Duration.ofMinutes(2), "the peer is back in the primary");
+        System.out.printf("%s after %.1fs%n", "peer back", (System.nanoTime() - t0) / 1e9);
+
         SmmProcess.Result detach = SmmProcess.run(Map.of(), "-c", primaryConfig.toString(), "istio", "cluster", "detach",
             peerConfig.toString(), "--name", "peer");
         assertThat(detach.exitCode()).as(detach.output()).isZero();
@@ -154,11 +173,11 @@ class MultiClusterE2ETest {
         }, Duration.ofMinutes(2), () -> "the peer leaves the primary's topology: " + topology[0]);
         System.out.printf("%s after %.1fs%n", "peer gone", (System.nanoTime() - t0) / 1e9);
       }
-      SandboxRestartE2ETest.stop(peerEnv, peer);
+      SandboxRestartE2ETest.stop(peerEnv, peers[0]);
       SandboxRestartE2ETest.stop(primaryEnv, primary);
     } finally {
       primary.process.destroyForcibly();
-      peer.process.destroyForcibly();
+      peers[0].process.destroyForcibly();
     }
   }
 
@@ -185,7 +204,7 @@ class MultiClusterE2ETest {
 
   private static JsonNode topology(String dashboard, String session) {
     try {
-      String query = "{ topology(namespaces: [\"smm-demo\"], windowSeconds: 30) { nodes { id health { status } } edges { source target requestsPerSecond } } }";
+      String query = "{ topology(namespaces: [\"smm-demo\"], windowSeconds: 30) { staleClusters nodes { id health { status } } edges { source target requestsPerSecond } } }";
       return JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(dashboard + "/api/graphql"))
           .header("Content-Type", "application/json").header("Authorization", "Bearer " + session)
           .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("query", query)))).build(),
