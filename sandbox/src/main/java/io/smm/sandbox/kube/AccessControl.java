@@ -29,10 +29,24 @@ public final class AccessControl {
 
   private final StaticTokens tokens;
   private final RbacAuthorizer rbac;
+  private final java.util.function.Function<String, Optional<Identity>> storedTokens;
 
   public AccessControl(StaticTokens tokens, RbacAuthorizer rbac) {
+    this(tokens, rbac, token -> Optional.empty());
+  }
+
+  /**
+   * @param storedTokens who a token a stored service-account token Secret holds belongs to: such
+   *     tokens stay valid across restarts, as kube-apiserver's (signed) service-account tokens do
+   */
+  public AccessControl(StaticTokens tokens, RbacAuthorizer rbac, java.util.function.Function<String, Optional<Identity>> storedTokens) {
     this.tokens = tokens;
     this.rbac = rbac;
+    this.storedTokens = storedTokens;
+  }
+
+  private Optional<Identity> authenticate(String token) {
+    return tokens.identity(token).or(() -> storedTokens.apply(token));
   }
 
   public StaticTokens tokens() {
@@ -43,7 +57,7 @@ public final class AccessControl {
   Outcome identify(String authorization, String impersonateUser, List<String> impersonateGroups) {
     Identity who = Identity.ANONYMOUS;
     if (authorization != null && !authorization.isBlank()) {
-      Optional<Identity> known = authorization.startsWith("Bearer ") ? tokens.identity(authorization.substring(7).trim()) : Optional.empty();
+      Optional<Identity> known = authorization.startsWith("Bearer ") ? authenticate(authorization.substring(7).trim()) : Optional.empty();
       if (known.isEmpty()) {
         return new Outcome(null, 401, "Unauthorized", "Unauthorized");
       }
@@ -97,7 +111,7 @@ public final class AccessControl {
   void tokenReview(ObjectNode review) {
     String token = review.path("spec").path("token").asText("");
     ObjectNode status = review.putObject("status");
-    Optional<Identity> who = token.isEmpty() ? Optional.empty() : tokens.identity(token);
+    Optional<Identity> who = token.isEmpty() ? Optional.empty() : authenticate(token);
     if (who.isEmpty()) {
       status.put("authenticated", false).put("error", "invalid bearer token");
       return;

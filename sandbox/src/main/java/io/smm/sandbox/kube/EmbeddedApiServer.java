@@ -54,7 +54,8 @@ public class EmbeddedApiServer implements AutoCloseable {
     if (rbac) {
       StaticTokens tokens = new StaticTokens();
       tokens.add(Kubeconfig.TOKEN, Kubeconfig.USER, "system:masters");
-      access = new AccessControl(tokens, new RbacAuthorizer(path -> RbacAuthorizer.items(SandboxDispatcher.stored(store, path))));
+      access = new AccessControl(tokens, new RbacAuthorizer(path -> RbacAuthorizer.items(SandboxDispatcher.stored(store, path))),
+          token -> ServiceAccountTokens.owner(SandboxDispatcher.stored(store, "/api/v1/secrets"), token));
     } else {
       access = null;
     }

@@ -196,7 +196,7 @@ final class SandboxDispatcher extends Dispatcher {
     }
     if (request.method() == HttpMethod.POST && !dryRun) {
       // The sandbox's certificate is self-signed anew on every start: no CA to hand out (its kubeconfig skips verification).
-      request = ServiceAccountTokens.filled(request, bare, access, null);
+      request = ServiceAccountTokens.filled(request, bare, null);
     }
     Matcher namespace = NamespaceLifecycle.NAMESPACE.matcher(bare);
     if (request.method() == HttpMethod.DELETE && namespace.matches() && !dryRun) {

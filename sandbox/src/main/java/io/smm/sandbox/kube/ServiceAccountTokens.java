@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,7 +17,8 @@ import java.util.regex.Pattern;
  * What kube-controller-manager's token controller does with a Secret of type
  * kubernetes.io/service-account-token that names a service account: fills in a token for that
  * account, the namespace and the cluster's CA (here when the Secret is created, there shortly after).
- * With authentication on, the token is the service account to the API server.
+ * With authentication on, the token is the service account to the API server for as long as its
+ * Secret exists, restarts included ({@link #owner}), as kube-apiserver's legacy tokens are.
  */
 final class ServiceAccountTokens {
 
@@ -28,7 +30,7 @@ final class ServiceAccountTokens {
   private ServiceAccountTokens() {}
 
   /** The creating request with the token filled in; the request itself when it is not such a Secret. */
-  static RecordedRequest filled(RecordedRequest request, String path, AccessControl access, String caPem) {
+  static RecordedRequest filled(RecordedRequest request, String path, String caPem) {
     Matcher secrets = SECRETS.matcher(path);
     if (!secrets.matches()) {
       return request;
@@ -49,9 +51,7 @@ final class ServiceAccountTokens {
     byte[] raw = new byte[32];
     RANDOM.nextBytes(raw);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-    if (access != null) {
-      access.tokens().add(token, Identity.serviceAccount(namespace, account));
-    }
+    // Not remembered here: the API server finds the token in the stored Secret (owner()), so it lives as long as the Secret.
     ObjectNode data = secret.path("data").isObject() ? (ObjectNode) secret.get("data") : secret.putObject("data");
     data.put("token", base64(token));
     data.put("namespace", base64(namespace));
@@ -60,6 +60,23 @@ final class ServiceAccountTokens {
     }
     return new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(), request.getHeaders(),
         new Buffer(Serialization.asJson(secret).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * The service account whose token Secret in {@code secrets} (a stored list) holds {@code token}:
+   * kube-apiserver accepts a legacy service-account token as long as its Secret exists, restarts included.
+   */
+  static Optional<Identity> owner(JsonNode secrets, String token) {
+    String encoded = base64(token);
+    for (JsonNode s : RbacAuthorizer.items(secrets)) {
+      if (TYPE.equals(s.path("type").asText()) && encoded.equals(s.at("/data/token").asText())) {
+        String account = s.at("/metadata/annotations").path(ACCOUNT_ANNOTATION).asText("");
+        if (!account.isEmpty()) {
+          return Optional.of(Identity.serviceAccount(s.at("/metadata/namespace").asText(), account));
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   private static String base64(String text) {

@@ -172,6 +172,31 @@ class SandboxRbacTest {
     assertThat(admin.secrets().inNamespace("shop").withName("plain").get().getData()).isNullOrEmpty();
   }
 
+  /** As kube-apiserver's signed service-account tokens: valid after a restart while their Secret exists, not after it is deleted. */
+  @Test
+  void aStoredServiceAccountTokenStillAuthenticatesAfterARestartUntilItsSecretGoes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    String token;
+    int port;
+    try (EmbeddedApiServer first = EmbeddedApiServer.startWithRbac(0, io.smm.sandbox.kube.storage.ClusterStore.durable(dir));
+        KubernetesClient root = first.newClient()) {
+      port = first.port();
+      root.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build()).create();
+      root.secrets().inNamespace("shop").resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+          .withName("reader-token").addToAnnotations("kubernetes.io/service-account.name", "reader").endMetadata()
+          .withType("kubernetes.io/service-account-token").build()).create();
+      token = new String(java.util.Base64.getDecoder().decode(root.secrets().inNamespace("shop").withName("reader-token").get()
+          .getData().get("token")), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    try (EmbeddedApiServer again = EmbeddedApiServer.startWithRbac(port, io.smm.sandbox.kube.storage.ClusterStore.durable(dir));
+        KubernetesClient root = again.newClient(); KubernetesClient reader = again.newClient(token)) {
+      forbidden(() -> reader.configMaps().inNamespace("shop").list(), "configmaps is forbidden: User \"system:serviceaccount:shop:reader\" "
+          + "cannot list resource \"configmaps\" in API group \"\" in the namespace \"shop\"");
+      root.secrets().inNamespace("shop").withName("reader-token").delete();
+      assertThatThrownBy(() -> reader.configMaps().inNamespace("shop").list())
+          .isInstanceOfSatisfying(io.fabric8.kubernetes.client.KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(401));
+    }
+  }
+
   @Test
   void serviceAccountsAreSubjectsAndClusterRoleBindingsGrantEverywhere() {
     assertThat(robot.namespaces().list().getItems()).extracting(n -> n.getMetadata().getName()).contains("shop", "other");
