@@ -172,7 +172,7 @@ final class ResourceSync implements AutoCloseable {
     boolean withStatus = matched.stream().anyMatch(r -> r.at("/mutations/syncStatus").asBoolean(false));
     GenericKubernetesResource current = localObject(target).get();
     if (current == null) {
-      if (copy.at("/metadata/annotations").has(ClusterRegistry.SYNC_DISABLED) || aliveOther(sourceOwner)) {
+      if (copy.at("/metadata/annotations").has(ClusterRegistry.SYNC_DISABLED) || aliveOther(sourceOwner) || !peerRegistered()) {
         return;
       }
       ObjectNode created = copy.deepCopy();
@@ -189,7 +189,7 @@ final class ResourceSync implements AutoCloseable {
     if (here.at("/metadata/annotations").has(ClusterRegistry.SYNC_DISABLED) || currentOwner.isEmpty() || aliveOther(currentOwner)) {
       return;
     }
-    if (!SyncedCopy.isCurrent(here, copy, false)) {
+    if (!SyncedCopy.isCurrent(here, copy, false) && peerRegistered()) {
       ObjectNode updated = copy.deepCopy();
       updated.remove("status");
       ((ObjectNode) updated.path("metadata")).put("resourceVersion", current.getMetadata().getResourceVersion());
@@ -246,6 +246,17 @@ final class ResourceSync implements AutoCloseable {
   /** A copy owned by another peer that answers now is that peer's sync's to write. */
   private boolean aliveOther(String owner) {
     return !owner.isEmpty() && !owner.equals(peer.clusterId()) && aliveClusterId.test(owner);
+  }
+
+  /**
+   * Whether the peer's Cluster is still registered here, read just before a write: a detach deletes
+   * it and then the copies, and this sync, until the controller's next pass stops it, would otherwise
+   * sync a deleted copy back.
+   */
+  private boolean peerRegistered() {
+    GenericKubernetesResource cluster = local.genericKubernetesResources(ClusterRegistry.API_VERSION, "Cluster").withName(peer.name()).get();
+    return cluster != null && cluster.getMetadata().getDeletionTimestamp() == null
+        && peer.clusterId().equals(Json.tree(cluster).at("/spec/clusterID").asText());
   }
 
   private void writeStatus(GenericKubernetesResource written, JsonNode copy) {
