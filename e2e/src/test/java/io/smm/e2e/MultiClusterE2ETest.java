@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -153,6 +154,9 @@ class MultiClusterE2ETest {
         Eventually.until(() -> ready(primaryClient, "peer") && topology(dashboard, session).path("staleClusters").isEmpty(),
             Duration.ofMinutes(2), "the peer is back in the primary");
         System.out.printf("%s after %.1fs%n", "peer back", (System.nanoTime() - t0) / 1e9);
+        // The restarted sandbox resumed its ControlPlane as attach left it (the registry on), not as a fresh install.
+        assertThat(peerClient.genericKubernetesResources("smm.cisco.com/v1alpha1", "ControlPlane").withName("smm").get()
+            .getAdditionalProperties().get("spec")).asString().contains("clusterRegistry={enabled=true}");
 
         SmmProcess.Result detach = SmmProcess.run(Map.of(), "-c", primaryConfig.toString(), "istio", "cluster", "detach",
             peerConfig.toString(), "--name", "peer");
@@ -176,6 +180,11 @@ class MultiClusterE2ETest {
       SandboxRestartE2ETest.stop(peerEnv, peers[0]);
       SandboxRestartE2ETest.stop(primaryEnv, primary);
     } finally {
+      // After a failure too: `sandbox down` stops the sandbox's Prometheus and Alertmanager, which would outlive a
+      // killed sandbox process and load the machine for the tests after this one.
+      for (Map<String, String> env : List.of(primaryEnv, peerEnv)) {
+        SmmProcess.run(env, "sandbox", "down");
+      }
       primary.process.destroyForcibly();
       peers[0].process.destroyForcibly();
     }
