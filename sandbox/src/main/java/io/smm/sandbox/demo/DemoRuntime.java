@@ -1,9 +1,7 @@
 package io.smm.sandbox.demo;
 
-import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -19,6 +17,7 @@ import io.smm.sandbox.envoy.Endpoints;
 import io.smm.sandbox.envoy.MeshIdentity;
 import io.smm.sandbox.envoy.MeshResources;
 import io.smm.sandbox.envoy.Pause;
+import io.smm.sandbox.envoy.ServicePorts;
 import io.smm.sandbox.envoy.ServiceRegistry;
 import io.smm.sandbox.envoy.SidecarProxy;
 import io.smm.sandbox.envoy.Upstreams;
@@ -40,7 +39,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -269,22 +267,8 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
 
   /** The container port a Service port of {@code d} targets on {@code target}: its targetPort (number or port name); -1 when none. */
   private int containerPort(DemoPod target, Destination d, int servicePort) {
-    Service svc = d.serviceName() == null ? null : registry.service(d.namespace(), d.serviceName());
-    int containerPort = servicePort;
-    if (svc != null && svc.getSpec().getPorts() != null) {
-      ServicePort sp = svc.getSpec().getPorts().stream().filter(p -> p.getPort() == servicePort).findFirst().orElse(null);
-      if (sp == null) {
-        return -1;
-      }
-      if (sp.getTargetPort() != null && sp.getTargetPort().getIntVal() != null) {
-        containerPort = sp.getTargetPort().getIntVal();
-      } else if (sp.getTargetPort() != null && sp.getTargetPort().getStrVal() != null) {
-        String name = sp.getTargetPort().getStrVal();
-        containerPort = target.pod.getSpec().getContainers().stream().flatMap(c -> c.getPorts() == null ? Stream.empty()
-            : c.getPorts().stream()).filter(p -> name.equals(p.getName())).map(ContainerPort::getContainerPort).findFirst().orElse(-1);
-      }
-    }
-    return containerPort;
+    return ServicePorts.containerPort(d.serviceName() == null ? null : registry.service(d.namespace(), d.serviceName()), target.pod,
+        servicePort);
   }
 
   /** An outbound call of a pod's application: through its sidecar, or straight to the Service without one. */

@@ -1,9 +1,7 @@
 package io.smm.sandbox.envoy;
 
-import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServicePort;
 import java.util.Map;
 import java.util.Optional;
 
@@ -28,22 +26,7 @@ public record RemoteEndpoint(Pod pod, Service service, MeshIdentity identity, Ma
 
   /** The container port a port of the remote Service targets (number, or port name on the pod); -1 when none. */
   public int containerPort(int servicePort) {
-    if (service.getSpec().getPorts() == null) {
-      return servicePort;
-    }
-    ServicePort sp = service.getSpec().getPorts().stream().filter(p -> p.getPort() == servicePort).findFirst().orElse(null);
-    if (sp == null) {
-      return -1;
-    }
-    if (sp.getTargetPort() == null) {
-      return servicePort;
-    }
-    if (sp.getTargetPort().getIntVal() != null) {
-      return sp.getTargetPort().getIntVal();
-    }
-    String name = sp.getTargetPort().getStrVal();
-    return pod.getSpec().getContainers().stream().flatMap(c -> c.getPorts() == null ? java.util.stream.Stream.<ContainerPort>empty()
-        : c.getPorts().stream()).filter(p -> name.equals(p.getName())).map(ContainerPort::getContainerPort).findFirst().orElse(-1);
+    return ServicePorts.containerPort(service, pod, servicePort);
   }
 
   /** Where the Service port reaches the pod from this machine. */
