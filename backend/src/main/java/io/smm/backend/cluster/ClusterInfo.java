@@ -5,7 +5,8 @@ package io.smm.backend.cluster;
  *
  * @param kubernetesVersion null for a peer (the backend reads only its own cluster's API)
  * @param nodeCount null when the user may not list nodes, and for a peer
- * @param network the cluster registry's network of the cluster, null when it names none
+ * @param network the cluster's Istio network (its control plane's networkName; a peer's from the registry's copy of it),
+ *     null when none is known
  * @param status Available, or the registry's state of a peer that is not Ready (Failed, Disabled, ...)
  * @param message why, when the status says something is wrong
  */

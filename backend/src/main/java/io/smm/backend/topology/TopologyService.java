@@ -217,9 +217,12 @@ public final class TopologyService {
       t.parts().forEach(Part::apply);
       workloads.forEach(w -> builder.known(w, idleNodes));
       return t;
-    }).thenCombine(scores, (t, healthById) -> {
-      Topology graph = members.join().map(m -> builder.build(at, window, List.of()).onlyClusters(m.clusters())
-          .withStaleClusters(m.unreachable())).orElseGet(() -> builder.build(at, window, List.of()));
+    }).thenCombine(members, (t, membership) -> {
+      Topology built = builder.build(at, window, List.of());
+      return new Built(t, membership.map(m -> built.onlyClusters(m.clusters()).withStaleClusters(m.unreachable())).orElse(built));
+    }).thenCombine(scores, (b, healthById) -> {
+      Traffic t = b.traffic();
+      Topology graph = b.graph();
       List<TopologyNode> nodes = graph.nodes().stream().map(n -> {
         List<HealthScore> timeline = healthById.get(n.id());
         return timeline == null || timeline.isEmpty() ? n : n.withHealth(timeline.get(timeline.size() - 1));
@@ -230,6 +233,9 @@ public final class TopologyService {
       return new Topology(graph.time(), graph.window(), nodes, graph.edges(), problems, failure, t.source(), graph.staleClusters());
     });
   }
+
+  /** The graph built from one attempt's traffic, before health is joined in. */
+  private record Built(Traffic traffic, Topology graph) {}
 
   /** The traffic parts of one attempt, answered: from which series, and what failed. */
   private record Traffic(TelemetryQueries.Source source, List<Part> parts, PartErrors errors) {

@@ -110,11 +110,6 @@ public final class RemoteClusters implements AutoCloseable {
     }
   }
 
-  /** The clusters it watches. */
-  public List<String> clusterIds() {
-    return remotes.keySet().stream().sorted().toList();
-  }
-
   /** The Service namespace/name in a remote cluster (the first by cluster ID), when only a remote cluster has it. */
   public Optional<Service> service(String ns, String name) {
     return remotes.values().stream().sorted(Comparator.comparing(Remote::clusterId))
