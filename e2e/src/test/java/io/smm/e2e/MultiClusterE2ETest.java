@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -127,33 +128,37 @@ class MultiClusterE2ETest {
             return nodes != null && nodes.contains("\"cluster:primary\"") && nodes.contains("\"cluster:peer\"");
           }, Duration.ofSeconds(30), "the topology grouped by cluster draws both clusters");
           browser.screenshot("multicluster-topology-clusters");
-        }
 
-        // Payments fails in the peer: the primary's topology shows the peer's payments failing.
-        peerClient.apps().deployments().inNamespace("smm-demo").withName("payments-v1").edit(d -> {
-          d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().add(new EnvVar("ERROR_RATE", "0.5", null));
-          return d;
-        });
-        Eventually.until(() -> {
-          topology[0] = topology(dashboard, session);
-          return "FAILURE".equals(health(topology[0], "service:peer/smm-demo/payments"));
-        }, Duration.ofMinutes(2), () -> "the peer's payments fails in the primary's topology: " + topology[0]);
-        System.out.printf("%s after %.1fs%n", "fault seen", (System.nanoTime() - t0) / 1e9);
-        // The peer goes away: the primary keeps working, says the peer is unreachable, and draws what it last saw of it as
-        // stale; the peer comes back, and so does it in the primary, by itself.
-        SandboxRestartE2ETest.stop(peerEnv, peers[0]);
-        Eventually.until(() -> {
-          topology[0] = topology(dashboard, session);
-          return topology[0].path("staleClusters").toString().contains("\"peer\"") && topology[0].path("nodes").size() > 0;
-        }, Duration.ofMinutes(2), () -> "the primary marks the peer stale: " + topology[0]);
-        SmmProcess.Result down = SmmProcess.run(Map.of(), "-c", primaryConfig.toString(), "istio", "cluster", "status");
-        assertThat(down.output()).containsPattern("primary +local +Available").containsPattern("peer +peer +Failed");
-        System.out.printf("%s after %.1fs%n", "peer stale", (System.nanoTime() - t0) / 1e9);
-        peers[0] = SmmProcess.start(peerEnv, "sandbox", "up", "--cluster-name", "peer", "--port", peerPort, "--kube-port", peerKubePort);
-        SandboxRestartE2ETest.dashboard(peers[0]);
-        Eventually.until(() -> ready(primaryClient, "peer") && topology(dashboard, session).path("staleClusters").isEmpty(),
-            Duration.ofMinutes(2), "the peer is back in the primary");
-        System.out.printf("%s after %.1fs%n", "peer back", (System.nanoTime() - t0) / 1e9);
+          // Payments fails in the peer: the primary's topology page draws the peer's payments failing.
+          peerClient.apps().deployments().inNamespace("smm-demo").withName("payments-v1").edit(d -> {
+            d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().add(new EnvVar("ERROR_RATE", "0.5", null));
+            return d;
+          });
+          browser.driver.get(dashboard + "/#/topology?ns=smm-demo&refresh=5");
+          browser.await(d -> {
+            WebElement graph = d.findElement(By.cssSelector("[data-testid=topology-graph]"));
+            return "FAILURE".equals(drawnStatus(graph, "service:peer/smm-demo/payments"));
+          }, Duration.ofMinutes(2), "the page draws the peer's payments failing");
+          browser.screenshot("multicluster-topology-peer-fault");
+          System.out.printf("%s after %.1fs%n", "fault seen", (System.nanoTime() - t0) / 1e9);
+
+          // The peer goes away: the primary keeps working, says the peer is unreachable, and draws what it last saw of it as
+          // stale; the peer comes back, and so does it in the primary, by itself.
+          SandboxRestartE2ETest.stop(peerEnv, peers[0]);
+          browser.await(d -> d.findElement(By.cssSelector("[data-testid=topology-stale]")).getText().contains("peer"), Duration.ofMinutes(2),
+              "the topology page says the peer is not reachable");
+          browser.screenshot("multicluster-topology-peer-stale");
+          SmmProcess.Result down = SmmProcess.run(Map.of(), "-c", primaryConfig.toString(), "istio", "cluster", "status");
+          assertThat(down.output()).containsPattern("primary +local +Available").containsPattern("peer +peer +Failed");
+          System.out.printf("%s after %.1fs%n", "peer stale", (System.nanoTime() - t0) / 1e9);
+          peers[0] = SmmProcess.start(peerEnv, "sandbox", "up", "--cluster-name", "peer", "--port", peerPort, "--kube-port", peerKubePort);
+          SandboxRestartE2ETest.dashboard(peers[0]);
+          Eventually.until(() -> ready(primaryClient, "peer") && topology(dashboard, session).path("staleClusters").isEmpty(),
+              Duration.ofMinutes(2), "the peer is back in the primary");
+          browser.await(d -> d.findElements(By.cssSelector("[data-testid=topology-stale]")).isEmpty(), Duration.ofSeconds(30),
+              "the page no longer calls the peer unreachable");
+          System.out.printf("%s after %.1fs%n", "peer back", (System.nanoTime() - t0) / 1e9);
+        }
         // The restarted sandbox resumed its ControlPlane as attach left it (the registry on), not as a fresh install.
         assertThat(peerClient.genericKubernetesResources("smm.cisco.com/v1alpha1", "ControlPlane").withName("smm").get()
             .getAdditionalProperties().get("spec")).asString().contains("clusterRegistry={enabled=true}");
@@ -213,7 +218,7 @@ class MultiClusterE2ETest {
 
   private static JsonNode topology(String dashboard, String session) {
     try {
-      String query = "{ topology(namespaces: [\"smm-demo\"], windowSeconds: 30) { staleClusters nodes { id health { status } } edges { source target requestsPerSecond } } }";
+      String query = "{ topology(namespaces: [\"smm-demo\"], windowSeconds: 30) { staleClusters nodes { id } edges { source target requestsPerSecond } } }";
       return JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(dashboard + "/api/graphql"))
           .header("Content-Type", "application/json").header("Authorization", "Bearer " + session)
           .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("query", query)))).build(),
@@ -223,11 +228,17 @@ class MultiClusterE2ETest {
     }
   }
 
-  private static String health(JsonNode topology, String id) {
-    for (JsonNode n : topology.path("nodes")) {
-      if (n.path("id").asText().equals(id)) {
-        return n.at("/health/status").asText();
+  /** The status the page drew a node with (its data-nodes attribute); "" when it is not drawn. */
+  private static String drawnStatus(WebElement graph, String id) {
+    try {
+      String drawn = graph.getAttribute("data-nodes");
+      for (JsonNode n : drawn == null ? JSON.createArrayNode() : JSON.readTree(drawn)) {
+        if (n.path("id").asText().equals(id)) {
+          return n.path("status").asText();
+        }
       }
+    } catch (java.io.IOException e) {
+      return "";
     }
     return "";
   }
