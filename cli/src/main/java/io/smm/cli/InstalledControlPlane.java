@@ -2,13 +2,16 @@ package io.smm.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.api.crd.SmmCrds;
 import io.smm.api.schema.InvalidResourceException;
 import io.smm.operator.Installer;
 import io.smm.operator.ReconcileReport;
 import io.smm.operator.components.Components;
+import io.smm.operator.resources.CustomKinds;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The ControlPlane already in the cluster, for the commands that change it in place (`smm operator
@@ -25,6 +28,19 @@ final class InstalledControlPlane {
     if (cp == null) {
       throw new CliException("there is no ControlPlane " + name + " in the cluster; run `smm install -a` first", 1);
     }
+    return specOf(cp);
+  }
+
+  /** The spec of ControlPlane {@code name} when the cluster has one; empty in a cluster without it or its kind (a new one). */
+  static Optional<JsonNode> existingSpec(KubernetesClient client, String name) {
+    if (!CustomKinds.installed(client, SmmCrds.CONTROL_PLANE)) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(client.genericKubernetesResources(SmmCrds.CONTROL_PLANE.apiVersion(), SmmCrds.CONTROL_PLANE.kind())
+        .withName(name).get()).map(InstalledControlPlane::specOf);
+  }
+
+  private static JsonNode specOf(GenericKubernetesResource cp) {
     JsonNode spec = Serialization.jsonMapper().valueToTree(cp.getAdditionalProperties().get("spec"));
     return spec == null || spec.isNull() ? Serialization.jsonMapper().createObjectNode() : spec;
   }

@@ -95,7 +95,8 @@ class SandboxCommand {
           // The same install a user runs against a real cluster (`smm install -a`).
           System.out.println("Installing Service Mesh Manager into the sandbox ...");
           // A resumed cluster keeps its ControlPlane as it was left (what attach or `smm` commands changed), with this name.
-          ObjectNode spec = resumedSpec(sandbox.client()).put("clusterName", clusterName);
+          ObjectNode spec = ((ObjectNode) InstalledControlPlane.existingSpec(sandbox.client(), "smm")
+              .orElseGet(InstallCommand.YAML::createObjectNode).deepCopy()).put("clusterName", clusterName);
           Summary.print(new Installer(sandbox.client()).install("smm", spec,
               new ProgressPrinter(System.out, Components.all().size()), Duration.ofSeconds(60)), "installed");
           if (demo) {
@@ -222,19 +223,5 @@ class SandboxCommand {
         throw new CliException("unknown output format '" + output + "' (use text or json)", 1);
       }
     }
-  }
-
-  /** The spec of the ControlPlane a resumed sandbox cluster already holds; an empty one for a new cluster. */
-  private static ObjectNode resumedSpec(io.fabric8.kubernetes.client.KubernetesClient client) {
-    try {
-      var cp = client.genericKubernetesResources(io.smm.api.crd.SmmCrds.CONTROL_PLANE.apiVersion(),
-          io.smm.api.crd.SmmCrds.CONTROL_PLANE.kind()).withName("smm").get();
-      if (cp != null && cp.getAdditionalProperties().get("spec") != null) {
-        return (ObjectNode) InstallCommand.YAML.valueToTree(cp.getAdditionalProperties().get("spec"));
-      }
-    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-      // the ControlPlane kind is not installed yet: a new cluster
-    }
-    return InstallCommand.YAML.createObjectNode();
   }
 }
