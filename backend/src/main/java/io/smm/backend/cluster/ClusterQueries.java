@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.smm.api.clusterregistry.ClusterRegistry;
+import io.smm.api.crd.SmmCrds;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -81,14 +82,15 @@ public class ClusterQueries {
    */
   private Map<String, String> networks() {
     Map<String, String> out = new java.util.HashMap<>();
-    for (String kind : List.of("IstioControlPlane", "PeerIstioControlPlane")) {
+    for (SmmCrds.Kind kind : List.of(SmmCrds.ISTIO_CONTROL_PLANE, SmmCrds.PEER_ISTIO_CONTROL_PLANE)) {
       try {
-        for (GenericKubernetesResource cp : client.genericKubernetesResources("servicemesh.cisco.com/v1alpha1", kind).inAnyNamespace()
+        for (GenericKubernetesResource cp : client.genericKubernetesResources(kind.apiVersion(), kind.kind()).inAnyNamespace()
             .list().getItems()) {
           String network = field(cp, "spec", "networkName");
-          String owner = cp.getMetadata().getLabels() == null ? null : cp.getMetadata().getLabels().get(ClusterRegistry.OWNER_CLUSTER_ID);
-          if (network != null) {
-            out.putIfAbsent(kind.equals("IstioControlPlane") ? "" : owner == null ? "?" : owner, network);
+          String owner = kind == SmmCrds.ISTIO_CONTROL_PLANE ? ""
+              : cp.getMetadata().getLabels() == null ? null : cp.getMetadata().getLabels().get(ClusterRegistry.OWNER_CLUSTER_ID);
+          if (network != null && owner != null) {
+            out.putIfAbsent(owner, network);
           }
         }
       } catch (KubernetesClientException e) {
@@ -101,8 +103,8 @@ public class ClusterQueries {
   }
 
   /**
-   * The clusters of the mesh when the cluster registry knows them (this one and its registered
-   * peers), and those of the peers it cannot reach now (not Ready).
+   * The clusters of the mesh when the cluster registry knows them (its local Cluster and the
+   * registered peers), and those of the peers it cannot reach now (not Ready).
    */
   public record MeshMembership(Set<String> clusters, Set<String> unreachable) {}
 
@@ -125,7 +127,6 @@ public class ClusterQueries {
     }
     Set<String> names = new java.util.HashSet<>();
     Set<String> unreachable = new java.util.HashSet<>();
-    names.add(clusterName());
     for (GenericKubernetesResource c : registered) {
       names.add(c.getMetadata().getName());
       if (!"Local".equals(field(c, "status", "type")) && !"Ready".equals(field(c, "status", "state"))) {

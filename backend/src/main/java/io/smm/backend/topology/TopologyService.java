@@ -219,7 +219,9 @@ public final class TopologyService {
       return t;
     }).thenCombine(members, (t, membership) -> {
       Topology built = builder.build(at, window, List.of());
-      return new Built(t, membership.map(m -> built.onlyClusters(m.clusters()).withStaleClusters(m.unreachable())).orElse(built));
+      // This backend's own cluster always stays: telemetry without a cluster label is filed under it.
+      return new Built(t, membership.map(m -> built.onlyClusters(plus(m.clusters(), cluster)).withStaleClusters(m.unreachable()))
+          .orElse(built));
     }).thenCombine(scores, (b, healthById) -> {
       Traffic t = b.traffic();
       Topology graph = b.graph();
@@ -232,6 +234,12 @@ public final class TopologyService {
       PrometheusException.Kind failure = t.errors().prometheusKind() != null ? t.errors().prometheusKind() : errors.prometheusKind();
       return new Topology(graph.time(), graph.window(), nodes, graph.edges(), problems, failure, t.source(), graph.staleClusters());
     });
+  }
+
+  private static Set<String> plus(Set<String> names, String name) {
+    Set<String> all = new java.util.HashSet<>(names);
+    all.add(name);
+    return all;
   }
 
   /** The graph built from one attempt's traffic, before health is joined in. */
