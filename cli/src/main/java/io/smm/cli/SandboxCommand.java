@@ -113,7 +113,8 @@ class SandboxCommand {
         }
         // The sandbox kubelet does not run the product's images, so the backend the `smm`
         // Deployment stands for runs in this process, against the sandbox's API server.
-        server = new SmmServer(sandbox.client(), ClusterNames.convert(clusterName), URI.create(sandbox.state().prometheus()));
+        server = new SmmServer(sandbox.client(), ClusterNames.convert(clusterName), URI.create(sandbox.state().prometheus()),
+            sandbox.tracingUrl(), Duration.ofSeconds(30));
         if (dashboardReservation != null) {
           dashboardReservation.close();
         }
@@ -122,11 +123,14 @@ class SandboxCommand {
         // through the stand-in for the smm pod's sidecar (mTLS as service account smm).
         sandbox.routeAccessLogs(IstioControlPlaneComponent.accessLogServiceAddress("smm-system"),
             "127.0.0.1:" + server.accessLogPort(), "smm-system", "smm");
+        // Spans go to the tracing component's server, which the sandbox runs as the real Zipkin.
+        sandbox.routeTraces(IstioControlPlaneComponent.zipkinAddress("smm-system"));
         String url = "http://127.0.0.1:" + port;
         sandbox.dashboardStarted(url);
         System.out.printf("Sandbox ready in %.1fs.%n", (System.nanoTime() - t0) / 1e9);
         System.out.println("  kubectl --kubeconfig " + home.kubeconfig() + " get nodes");
         System.out.println("  Prometheus:   " + sandbox.state().prometheus());
+        System.out.println("  Zipkin:       " + sandbox.tracingUrl() + "/zipkin/  (while the ControlPlane's tracing component runs)");
         System.out.println("  Alertmanager: " + sandbox.state().alertmanager());
         System.out.println("Dashboard: " + url + "  (log in: smm dashboard -c " + home.kubeconfig() + ")");
         if (demo) {

@@ -28,6 +28,10 @@ class ServerCommand implements Runnable {
       description = "Prometheus API the topology and health read Istio's metrics from (default: ${DEFAULT-VALUE}).")
   URI prometheus;
 
+  @Option(names = "--tracing-url", description = "Query API of the tracing server traces are read from: Jaeger's or Zipkin's, whichever "
+      + "answers (default: the ControlPlane's tracing component, http://smm-tracing.smm-system.svc.cluster.local:16686).")
+  URI tracing = SmmServer.DEFAULT_TRACING;
+
   @Option(names = "--anonymous-auth", description = "No login: every request uses this backend's own Kubernetes identity. Only allowed "
       + "on a loopback --address; the ControlPlane's spec.smm.auth.mode: anonymous (smm install --anonymous-auth) does the same.")
   boolean anonymousAuth;
@@ -38,7 +42,7 @@ class ServerCommand implements Runnable {
   @Override
   public void run() {
     KubeOptions.Connection kube = parent.kube.connect();
-    SmmServer server = new SmmServer(kube.client(), kube.clusterName(), prometheus);
+    SmmServer server = new SmmServer(kube.client(), kube.clusterName(), prometheus, tracing, java.time.Duration.ofSeconds(30));
     int bound = ServerStarter.start(server, new ServerOptions(address, port, alsPort, anonymousAuth));
     System.out.println("SMM backend for " + kube.server() + " listening on http://" + address + ":" + bound
         + (server.accessLogPort() > 0 ? ", access logs on " + address + ":" + server.accessLogPort() : ""));

@@ -18,10 +18,12 @@ import io.smm.sandbox.node.SandboxNode;
 import io.smm.sandbox.prometheus.AlertmanagerServer;
 import io.smm.sandbox.prometheus.Binaries;
 import io.smm.sandbox.prometheus.PrometheusServer;
+import io.smm.sandbox.tracing.TracingPods;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +53,7 @@ public final class Sandbox implements AutoCloseable {
   private KubernetesClient client;
   private PrometheusServer prometheus;
   private DemoRuntime demo;
+  private TracingPods tracing;
 
   private Sandbox(SandboxHome home) {
     this.home = home;
@@ -120,9 +123,13 @@ public final class Sandbox implements AutoCloseable {
     started.push(demo);
     IstiodStandIn istiod = new IstiodStandIn(client, demo, Kubeconfig.CLUSTER);
     started.push(istiod);
+    // The tracing component's pod runs the real Zipkin server; its port is fixed now, so the backend knows where to read.
+    tracing = new TracingPods(home.zipkinDir(), port(0, "Zipkin"), pid -> recordChild("zipkin", pid));
+    started.push(tracing);
     List<PodRuntime> all = new ArrayList<>(runtimes);
     all.add(demo);
     all.add(istiod);
+    all.add(tracing);
     SandboxNode kubelet = new SandboxNode(client, ClusterSeed.nodeName(), all);
     kubelet.start();
     started.push(kubelet);
@@ -183,6 +190,20 @@ public final class Sandbox implements AutoCloseable {
         ca.spiffeId(namespace, serviceAccount), receiverAddress);
     started.push(sidecar);
     demo.mapMeshAddress(meshAddress, sidecar.address());
+  }
+
+  /**
+   * Routes the spans sidecars send to the Zipkin collector the mesh config names (e.g.
+   * smm-zipkin.smm-system.svc.cluster.local:59411) to the tracing component's server, which runs
+   * on this machine while its pod does.
+   */
+  public void routeTraces(String meshAddress) {
+    demo.mapMeshAddress(meshAddress, tracing.address());
+  }
+
+  /** Where the tracing component's query API answers while its pod runs (the backend reads traces there). */
+  public URI tracingUrl() {
+    return URI.create("http://" + tracing.address());
   }
 
   public SandboxState state() {
@@ -258,7 +279,7 @@ public final class Sandbox implements AutoCloseable {
   /** Stops recorded children that are still alive; returns the names of those that could not be stopped. */
   public static List<String> stopChildren(SandboxHome home, SandboxState s, PrintStream progress) {
     Map<String, String> markers = Map.of("prometheus", home.prometheusDir().toString(),
-        "alertmanager", home.alertmanagerDir().toString());
+        "alertmanager", home.alertmanagerDir().toString(), "zipkin", home.zipkinDir().toString());
     List<String> survivors = new ArrayList<>();
     s.children().forEach((name, pid) -> SandboxProcesses.find(pid, markers.getOrDefault(name, home.root().toString()))
         .ifPresent(p -> {

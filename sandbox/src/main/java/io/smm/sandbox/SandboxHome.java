@@ -31,4 +31,8 @@ public record SandboxHome(Path root) {
   public Path alertmanagerDir() {
     return root.resolve("alertmanager");
   }
+
+  public Path zipkinDir() {
+    return root.resolve("zipkin");
+  }
 }

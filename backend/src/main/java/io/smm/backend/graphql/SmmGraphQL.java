@@ -5,6 +5,7 @@ import graphql.execution.instrumentation.ChainedInstrumentation;
 import graphql.schema.GraphQLCodeRegistry;
 import graphql.schema.GraphQLSchema;
 import graphql.schema.idl.RuntimeWiring;
+import io.smm.backend.tracing.TraceService;
 import graphql.schema.idl.SchemaGenerator;
 import graphql.schema.idl.SchemaParser;
 import graphql.schema.idl.TypeDefinitionRegistry;
@@ -32,7 +33,7 @@ import java.util.function.Supplier;
 public final class SmmGraphQL {
 
   /** The schema's areas, each a file graphql/NAME.graphqls served by the resolver class of that name. */
-  static final List<String> AREAS = List.of("auth", "cluster", "mesh", "istio", "slo", "tap");
+  static final List<String> AREAS = List.of("auth", "cluster", "mesh", "istio", "slo", "tap", "tracing");
 
   private SmmGraphQL() {}
 
@@ -41,7 +42,7 @@ public final class SmmGraphQL {
 
   /** What every caller shares: metrics, background validation, feeds and taps, filtered per caller here. */
   public record Shared(BuildInfo build, NamespaceFeed namespaceFeed, TopologyService topology, HealthService health,
-      MeshOverviewService overview, GoldenSignalsService signals, Tap tap, ValidationService validation) {}
+      MeshOverviewService overview, GoldenSignalsService signals, Tap tap, ValidationService validation, TraceService traces) {}
 
   /**
    * @param callers the Kubernetes-reading services, made per caller so RBAC decides
@@ -57,6 +58,7 @@ public final class SmmGraphQL {
     new IstioResolvers(callers, shared.validation(), blocking).wire(wiring);
     new SloResolvers(callers, blocking).wire(wiring);
     new TapResolvers(shared.tap()).wire(wiring);
+    new TracingResolvers(shared.traces(), blocking).wire(wiring);
     GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(loadSchema(), wiring.build());
     return GraphQL.newGraphQL(schema).defaultDataFetcherExceptionHandler(new ClearErrors())
         .instrumentation(new ChainedInstrumentation(List.of(new QueryCost(), new SessionRequired(), new KubernetesNames()))).build();

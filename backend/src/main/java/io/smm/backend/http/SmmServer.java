@@ -20,6 +20,8 @@ import io.smm.backend.prometheus.QueryScope;
 import io.smm.backend.tap.AccessLogReceiver;
 import io.smm.backend.tap.AccessLogServer;
 import io.smm.backend.tap.TapHub;
+import io.smm.backend.tracing.TraceService;
+import io.smm.backend.tracing.TracingBackend;
 import io.smm.backend.tap.TapStreams;
 import io.smm.backend.topology.TopologyService;
 import io.smm.backend.validation.ValidationService;
@@ -73,6 +75,9 @@ public class SmmServer implements AutoCloseable {
   private HttpServer server;
   private final ValidationService validation;
   private final CallerServices callers;
+  private final TraceService traces;
+  /** Where the ControlPlane's tracing component (Jaeger all-in-one) serves its query API in the cluster. */
+  public static final URI DEFAULT_TRACING = URI.create("http://smm-tracing.smm-system.svc.cluster.local:16686");
   /** How often mesh validation runs in the background. */
   private static final Duration VALIDATION_INTERVAL = Duration.ofSeconds(15);
 
@@ -81,11 +86,14 @@ public class SmmServer implements AutoCloseable {
    *     http://smm-prometheus.smm-system.svc.cluster.local:59090/prometheus)
    */
   public SmmServer(KubernetesClient client, String fallbackClusterName, URI prometheus) {
-    this(client, fallbackClusterName, prometheus, Duration.ofSeconds(30));
+    this(client, fallbackClusterName, prometheus, DEFAULT_TRACING, Duration.ofSeconds(30));
   }
 
-  /** @param tapStuckAfter how long a tap subscriber's socket may stay congested before it is closed */
-  public SmmServer(KubernetesClient client, String fallbackClusterName, URI prometheus, Duration tapStuckAfter) {
+  /**
+   * @param tracing the tracing server's query API (the ControlPlane's Jaeger, or a Zipkin server)
+   * @param tapStuckAfter how long a tap subscriber's socket may stay congested before it is closed
+   */
+  public SmmServer(KubernetesClient client, String fallbackClusterName, URI prometheus, URI tracing, Duration tapStuckAfter) {
     this.taps = new TapStreams(tapHub, tapStuckAfter);
     this.client = client;
     this.clusters = new ClusterQueries(client, fallbackClusterName);
@@ -100,6 +108,7 @@ public class SmmServer implements AutoCloseable {
     this.validation = new ValidationService(client, clusters::clusterName, VALIDATION_INTERVAL);
     this.overview = new MeshOverviewService(prometheusClient, health, client, validation, blocking);
     this.callers = new CallerServices(clusters, client, prometheusClient, blocking);
+    this.traces = new TraceService(new TracingBackend(tracing, Duration.ofSeconds(10)));
   }
 
   /**
@@ -118,7 +127,7 @@ public class SmmServer implements AutoCloseable {
         Clock.systemUTC());
     AuthRoutes authRoutes = new AuthRoutes(auth, vertx);
     GraphQL graphQL = SmmGraphQL.create(new SmmGraphQL.Shared(BuildInfo.load(), namespaceFeed, topology, health, overview, signals,
-        new SmmGraphQL.Tap(taps, accessLogs::stats), validation), callers, blocking);
+        new SmmGraphQL.Tap(taps, accessLogs::stats), validation, traces), callers, blocking);
     if (options.alsPort() != ServerOptions.NO_ALS) {
       try {
         accessLogServer = new AccessLogServer(options.host(), options.alsPort(), accessLogs);

@@ -67,10 +67,11 @@ public final class Components {
         new ServiceComponent("grafana", "smm.grafana", null, "smm-grafana",
             new Workload(Workload.upstream("grafana/grafana:7.5.11"), Workload.fixedArgs(), List.of(new Workload.Port("http", 3000)),
                 new Workload.Probe(3000, "/api/health", "/api/health"), Map.of()), Map.of()),
-        new ServiceComponent("tracing", "smm.tracing", null, "smm-tracing",
+        new ServiceComponent("tracing", "smm.tracing", null, ZipkinCollectorComponent.TRACING_APP,
             new Workload(Workload.upstream("jaegertracing/all-in-one:1.28.0"), Workload.fixedArgs(),
                 List.of(new Workload.Port("http-query", 16686), new Workload.Port("http-zipkin", 9411), new Workload.Port("http-admin", 14269)),
                 new Workload.Probe(14269, "/", "/"), Map.of("COLLECTOR_ZIPKIN_HOST_PORT", ":9411")), Map.of()),
+        new ZipkinCollectorComponent(),
         // The backend: GraphQL API and dashboard on 50500, and the access log service the sidecars stream to on 50600.
         new ServiceComponent("smm", "smm", null, "smm",
             new Workload(Workload.smmImage(), Workload.fixedArgs("server", "--address", "0.0.0.0", "--port", "50500", "--als-port", "50600"),

@@ -48,6 +48,10 @@ public final class IstioControlPlaneComponent implements Component {
               time: 10s
           proxyMetadata:
             ISTIO_META_ALS_ENABLED: "true"
+          tracing:
+            sampling: 1.0
+            zipkin:
+              address: %s
       istiod:
         deployment:
           replicas:
@@ -58,6 +62,11 @@ public final class IstioControlPlaneComponent implements Component {
   /** Where sidecars send access logs: the smm-als Service of the control plane's namespace (seed: port 50600). */
   public static String accessLogServiceAddress(String namespace) {
     return "smm-als." + namespace + ".svc.cluster.local:50600";
+  }
+
+  /** Where sidecars report spans: the smm-zipkin Service of the control plane's namespace (seed: port 59411). */
+  public static String zipkinAddress(String namespace) {
+    return ZipkinCollectorComponent.address(namespace);
   }
 
   @Override
@@ -74,7 +83,8 @@ public final class IstioControlPlaneComponent implements Component {
 
   private static ObjectNode defaults(ControlPlaneConfig config) {
     try {
-      ObjectNode spec = (ObjectNode) YAML.readTree(DEFAULT_SPEC.formatted(accessLogServiceAddress(config.smmNamespace())));
+      ObjectNode spec = (ObjectNode) YAML.readTree(DEFAULT_SPEC.formatted(accessLogServiceAddress(config.smmNamespace()),
+          zipkinAddress(config.smmNamespace())));
       if (!config.clusterName().isEmpty()) {
         spec.put("clusterID", config.clusterName());
       }

@@ -20,6 +20,7 @@ import io.smm.sandbox.envoy.LogBuffer;
 import io.smm.sandbox.envoy.MeshIdentity;
 import io.smm.sandbox.envoy.Pause;
 import io.smm.sandbox.envoy.SidecarProxy;
+import io.smm.sandbox.envoy.Tracer;
 import io.smm.sandbox.envoy.Wire;
 import io.smm.sandbox.kubelet.ContainerUsage;
 import java.io.BufferedInputStream;
@@ -300,6 +301,8 @@ final class DemoPod implements Endpoint {
     if (sidecar != null && sidecar.rejectsPlaintext(headers)) {
       return new Answer(0, null, 0, true);
     }
+    // The sidecar joins or starts the request's trace before the application sees it.
+    Tracer.Inbound trace = sidecar == null ? null : sidecar.inboundTrace(headers);
     Pause.sleep(behaviour.latencyMs());
     if (!headers.containsKey("x-smm-shadow")) {
       runCalls(headers);
@@ -308,7 +311,7 @@ final class DemoPod implements Endpoint {
     Answer a = protocol.equals("grpc") ? new Answer(200, error ? 13 : 0, error ? 0 : body(200).length, false)
         : new Answer(error ? 500 : 200, null, body(error ? 500 : 200).length, false);
     if (sidecar != null) {
-      meter.proxy(() -> sidecar.inboundRequest(protocol, containerPort, path, method, headers, a, downstream, t0));
+      meter.proxy(() -> sidecar.inboundRequest(protocol, containerPort, path, method, headers, a, downstream, t0, trace));
     }
     log.add(Instant.now() + " " + method + " " + path + " " + (protocol.equals("grpc") ? "grpc-status=" + a.grpcStatus()
         : Integer.toString(a.httpStatus())) + String.format(Locale.ROOT, " %.1fms", (System.nanoTime() - t0) / 1e6));

@@ -1,5 +1,7 @@
 package io.smm.sandbox.demo;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,6 +22,9 @@ import io.smm.sandbox.envoy.Pause;
 import io.smm.sandbox.envoy.ServicePorts;
 import io.smm.sandbox.envoy.ServiceRegistry;
 import io.smm.sandbox.envoy.SidecarProxy;
+import io.smm.sandbox.envoy.SpanReporter;
+import io.smm.sandbox.envoy.Tracer;
+import io.smm.sandbox.envoy.TracingSettings;
 import io.smm.sandbox.envoy.Upstreams;
 import io.smm.sandbox.envoy.Wire;
 import io.smm.sandbox.kubelet.ContainerUsage;
@@ -67,6 +72,10 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
   private final Upstreams upstreams = new Upstreams(workers);
   private final MeshCa ca;
   private final RemoteClusters remote;
+  /** The zipkin reporters, one per collector address the sidecars' mesh configs name. */
+  private final Map<String, SpanReporter> reporters = new ConcurrentHashMap<>();
+  /** How often buffered spans go to the collector (Envoy flushes every 5 s by default; sooner here, so traces show up quickly). */
+  private static final java.time.Duration SPAN_FLUSH = java.time.Duration.ofSeconds(1);
 
   public DemoRuntime(KubernetesClient client, String cluster) {
     this(client, cluster, MeshCa.create("cluster.local"));
@@ -125,9 +134,10 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
     if (ScrapeTargets.hasSidecar(pod)) {
       MeshIdentity identity = MeshIdentity.of(pod, cluster);
       String revision = revision(pod);
+      JsonNode meshConfig = meshConfig(pod, revision);
       sidecar = new SidecarProxy(this, identity, new ServiceRegistry.Caller(pod.getMetadata().getNamespace(),
           pod.getMetadata().getLabels() == null ? Map.of() : Map.copyOf(pod.getMetadata().getLabels()), revision),
-          accessLogSender(pod, identity, revision), proxyVersion(pod));
+          accessLogSender(pod, identity, revision, meshConfig), tracer(pod, identity, meshConfig), proxyVersion(pod));
     }
     DemoPod running = new DemoPod(pod, behaviour, this, sidecar, workers);
     pods.put(pod.getMetadata().getUid(), running);
@@ -332,22 +342,33 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
     }
   }
 
-  /** An access log stream when the pod's control plane enables Envoy's ALS and its receiver is reachable. */
-  private AccessLogSender accessLogSender(Pod pod, MeshIdentity identity, String revision) {
+  /**
+   * The mesh config of the control plane a pod's sidecar belongs to (its IstioControlPlane's
+   * spec.meshConfig, read when the pod starts, as istiod hands it to the proxy at bootstrap); a
+   * missing node when the revision names none.
+   */
+  private JsonNode meshConfig(Pod pod, String revision) {
     if (revision == null || !revision.contains(".")) {
-      return null;
+      return MissingNode.getInstance();
     }
     try {
       var icp = client.genericKubernetesResources("servicemesh.cisco.com/v1alpha1", "IstioControlPlane")
           .inNamespace(revision.substring(revision.indexOf('.') + 1)).withName(revision.substring(0, revision.indexOf('.'))).get();
-      if (icp == null) {
-        return null;
-      }
-      var mesh = Serialization.jsonMapper().valueToTree(icp.getAdditionalProperties().get("spec")).path("meshConfig");
-      String address = mesh.at("/defaultConfig/envoyAccessLogService/address").asText("");
-      if (!mesh.path("enableEnvoyAccessLogService").asBoolean(false) || address.isEmpty()) {
-        return null;
-      }
+      return icp == null ? MissingNode.getInstance()
+          : Serialization.jsonMapper().valueToTree(icp.getAdditionalProperties().get("spec")).path("meshConfig");
+    } catch (RuntimeException e) {
+      LOG.warn("no mesh config for {}/{}: {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), e.getMessage());
+      return MissingNode.getInstance();
+    }
+  }
+
+  /** An access log stream when the pod's control plane enables Envoy's ALS and its receiver is reachable. */
+  private AccessLogSender accessLogSender(Pod pod, MeshIdentity identity, String revision, JsonNode mesh) {
+    String address = mesh.at("/defaultConfig/envoyAccessLogService/address").asText("");
+    if (!mesh.path("enableEnvoyAccessLogService").asBoolean(false) || address.isEmpty()) {
+      return null;
+    }
+    try {
       String podIp = pod.getStatus() == null || pod.getStatus().getPodIP() == null ? "127.0.0.1" : pod.getStatus().getPodIP();
       // Only receivers on this machine are reachable: until one is mapped, entries are dropped as
       // a sidecar drops them while its ALS cluster has no endpoint.
@@ -361,6 +382,24 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
       LOG.warn("no access logs from {}/{}: {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), e.getMessage());
       return null;
     }
+  }
+
+  /**
+   * The pod's zipkin tracer when its control plane has one (a mesh config, tracing not turned
+   * off): one reporter per collector address, shared by the sidecars that report to it, sending
+   * only once the collector is mapped on this machine (until then spans are dropped and counted).
+   */
+  private Tracer tracer(Pod pod, MeshIdentity identity, JsonNode mesh) {
+    if (mesh.isMissingNode()) {
+      return null;
+    }
+    TracingSettings settings = TracingSettings.of(mesh, pod);
+    if (!settings.enabled()) {
+      return null;
+    }
+    SpanReporter reporter = reporters.computeIfAbsent(settings.collector(),
+        address -> new SpanReporter(() -> localAddresses.get(address), SPAN_FLUSH));
+    return new Tracer(settings, reporter, identity);
   }
 
   /** The Istio version of a pod's sidecar: the istio-proxy container's image tag (proxyv2:1.15.3). */
@@ -416,6 +455,7 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
     remote.close();
     meshResources.close();
     upstreams.close();
+    reporters.values().forEach(SpanReporter::close);
     workers.shutdownNow();
   }
 }

@@ -31,13 +31,21 @@ public final class SidecarProxy implements AutoCloseable {
   private final SidecarMetrics metrics;
   private final String istioVersion;
   private final AccessLogSender accessLog;
+  private final Tracer tracer;
   private final OutlierDetector outliers = new OutlierDetector();
   private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
   /** The istio-proxy container's stdout: Envoy's access log lines, in Istio's default text format (abridged). */
   public final LogBuffer accessLogText = new LogBuffer(1000);
 
   public SidecarProxy(Endpoints runtime, MeshIdentity identity, ServiceRegistry.Caller caller, AccessLogSender accessLog, String istioVersion) {
+    this(runtime, identity, caller, accessLog, null, istioVersion);
+  }
+
+  /** @param tracer the pod's zipkin tracer; null when the mesh config turns tracing off */
+  public SidecarProxy(Endpoints runtime, MeshIdentity identity, ServiceRegistry.Caller caller, AccessLogSender accessLog, Tracer tracer,
+      String istioVersion) {
     this.runtime = runtime;
+    this.tracer = tracer;
     this.identity = identity;
     this.istioVersion = istioVersion;
     this.metrics = new SidecarMetrics(istioVersion);
@@ -85,11 +93,28 @@ public final class SidecarProxy implements AutoCloseable {
         parts.length > 1 ? parts[1] : identity.namespace(), mtls);
   }
 
+  /**
+   * The trace an inbound HTTP or gRPC request is served in, before the application sees it: the
+   * caller's, or a new one whose B3 headers are added to {@code headers} (mutable) for the
+   * application to propagate. Null when tracing is off.
+   */
+  public Tracer.Inbound inboundTrace(Map<String, String> headers) {
+    return tracer == null ? null : tracer.inbound(headers);
+  }
+
+  /** @param trace what {@link #inboundTrace} returned for the request */
   public void inboundRequest(String protocol, int containerPort, String path, String method, Map<String, String> headers, Answer a,
-      String downstream, long t0) {
+      String downstream, long t0, Tracer.Inbound trace) {
     double ms = (System.nanoTime() - t0) / 1e6;
     SidecarMetrics.Peers peers = inboundPeers(headers);
     metrics.record(new SidecarMetrics.Request(peers, protocol, a.httpStatus(), a.grpcStatus(), "-", ms, 0, a.bytes()));
+    if (trace != null) {
+      String host = peers.destinationService() + ":" + containerPort;
+      tracer.server(trace, new Tracer.Hop(host + "/*", runtime.startedAt(t0), ms, method, "http://" + host + path,
+          protocol.equals("grpc") ? "HTTP/2" : "HTTP/1.1", a.httpStatus(), "-", failed(a.httpStatus(), a.grpcStatus()),
+          "inbound|" + containerPort + "||", meshAddress(peers.source(), downstream), headers.get("x-request-id"),
+          headers.get("user-agent"), 0, a.bytes()));
+    }
     log(new AccessLogSender.Entry(false, protocol, runtime.startedAt(t0), ms, method, path, peers.destinationService() + ":" + containerPort,
         "inbound|" + containerPort + "||", identity.address(containerPort, "127.0.0.1:" + containerPort),
         meshAddress(peers.source(), downstream), a.httpStatus(), a.grpcStatus(), 0, a.bytes(), "-",
@@ -122,6 +147,7 @@ public final class SidecarProxy implements AutoCloseable {
     Map<String, String> headers = new HashMap<>(appHeaders);
     headers.putIfAbsent("x-request-id", UUID.randomUUID().toString());
     headers.putIfAbsent("user-agent", "smm-demo");
+    TraceContext span = tracer == null || call.protocol().equals("tcp") ? null : tracer.outbound(headers);
     Attempt result = switch (destination.kind()) {
       case BLACKHOLE -> Attempt.local(call, 502, "-", null);
       case SERVICE_ENTRY -> external(call);
@@ -146,7 +172,19 @@ public final class SidecarProxy implements AutoCloseable {
           call.protocol().equals("grpc") ? "/" + Wire.GRPC_CALL.getFullMethodName() : call.path(), reported.host() + ":" + call.port(),
           cluster, upstream, null, result.httpStatus(), result.grpcStatus(), result.requestBytes(), result.responseBytes(),
           result.flags(), headers.get("user-agent"), headers.get("x-request-id"), result.mtls(), peer.pod()));
+      if (span != null) {
+        String host = reported.host() + ":" + call.port();
+        tracer.client(span, new Tracer.Hop(host + "/*", runtime.startedAt(t0), ms, method(call, headers), "http://" + host + call.path(),
+            call.protocol().equals("grpc") ? "HTTP/2" : "HTTP/1.1", result.httpStatus(), result.flags(),
+            failed(result.httpStatus(), result.grpcStatus()), cluster, upstream, headers.get("x-request-id"), headers.get("user-agent"),
+            result.requestBytes(), result.responseBytes()));
+      }
     }
+  }
+
+  /** Envoy tags a span error=true for a 5xx, no response at all, or a gRPC status other than OK. */
+  private static boolean failed(int httpStatus, Integer grpcStatus) {
+    return httpStatus == 0 || httpStatus >= 500 || grpcStatus != null && grpcStatus != 0;
   }
 
   /** gRPC is always POST; HTTP as the application asked (GET unless it said otherwise). */

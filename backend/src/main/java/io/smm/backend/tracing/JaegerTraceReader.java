@@ -1,0 +1,82 @@
+package io.smm.backend.tracing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Jaeger's query API (what the all-in-one the tracing component deploys serves on 16686): GET
+ * /api/traces and /api/traces/{id}, answers as {"data": [trace, ...]} with spans referencing
+ * their parent (CHILD_OF) and processes naming their service. Jaeger keeps Envoy's Zipkin span
+ * kind in the span.kind tag.
+ */
+final class JaegerTraceReader implements TraceReader {
+
+  private final TracingHttp http;
+
+  JaegerTraceReader(TracingHttp http) {
+    this.http = http;
+  }
+
+  @Override
+  public String api() {
+    return "jaeger";
+  }
+
+  @Override
+  public List<Trace> traces(TraceQuery q) {
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("service", q.service());
+    params.put("end", Long.toString(micros(q.end())));
+    params.put("start", Long.toString(micros(q.end()) - q.lookback().toNanos() / 1000));
+    params.put("limit", Integer.toString(q.limit()));
+    if (!q.minDuration().isZero()) {
+      params.put("minDuration", q.minDuration().toNanos() / 1000 + "us");
+    }
+    if (q.errorsOnly()) {
+      params.put("tags", "{\"error\":\"true\"}");
+    }
+    JsonNode answer = http.get("/api/traces", params).orElseThrow(
+        () -> new TracingUnavailableException("the Jaeger query service at " + http.base() + " has no /api/traces"));
+    List<Trace> out = new ArrayList<>();
+    for (JsonNode trace : answer.path("data")) {
+      out.add(trace(trace));
+    }
+    return out;
+  }
+
+  @Override
+  public Optional<Trace> trace(String traceId) {
+    return http.get("/api/traces/" + traceId, Map.of()).map(a -> a.path("data")).filter(d -> d.size() > 0).map(d -> trace(d.get(0)));
+  }
+
+  private static Trace trace(JsonNode trace) {
+    JsonNode processes = trace.path("processes");
+    List<RawSpan> spans = new ArrayList<>();
+    for (JsonNode s : trace.path("spans")) {
+      Map<String, String> tags = new LinkedHashMap<>();
+      for (JsonNode t : s.path("tags")) {
+        tags.put(t.path("key").asText(), t.path("value").asText());
+      }
+      String parent = null;
+      for (JsonNode ref : s.path("references")) {
+        if ("CHILD_OF".equals(ref.path("refType").asText()) && !ref.path("spanID").asText().equals(s.path("spanID").asText())) {
+          parent = ref.path("spanID").asText();
+        }
+      }
+      String kind = tags.getOrDefault("span.kind", "").toUpperCase(Locale.ROOT);
+      spans.add(new RawSpan(s.path("traceID").asText(), s.path("spanID").asText(), parent, kind,
+          processes.path(s.path("processID").asText()).path("serviceName").asText("unknown"), s.path("operationName").asText(""),
+          s.path("startTime").asLong(), s.path("duration").asLong(), tags));
+    }
+    return Trace.of(trace.path("traceID").asText(), spans);
+  }
+
+  private static long micros(java.time.Instant t) {
+    return t.getEpochSecond() * 1_000_000 + t.getNano() / 1000;
+  }
+}

@@ -1,0 +1,118 @@
+package io.smm.backend.tracing;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Traces for the dashboard: a service's (or one of its workloads') slowest or failed traces in a
+ * time range, and one trace by id, each cut to the namespaces the caller may see. A tracing server
+ * that cannot be asked is an answer ({@link Search#available} false with the reason), not an error:
+ * the pages say traces are unavailable and everything else works.
+ */
+public final class TraceService {
+
+  /** How many traces are fetched to pick the slowest from (the servers return the newest first). */
+  static final int CANDIDATES = 100;
+  private final TracingBackend backend;
+
+  public TraceService(TracingBackend backend) {
+    this.backend = backend;
+  }
+
+  /** One found trace, summarised for a list. */
+  public record Summary(String traceId, Instant start, double durationMs, String rootService, String rootName, int spanCount,
+      boolean error, List<String> services) {}
+
+  public record Search(boolean available, String message, String api, List<Summary> traces) {}
+
+  public record Lookup(boolean available, boolean found, String message, Trace trace) {}
+
+  /**
+   * @param namespace the service's namespace; {@code app} its canonical service (app label)
+   * @param workload only traces through this workload's pods (null: any)
+   */
+  public Search slowest(String namespace, String app, String workload, Instant end, Duration lookback, Duration minDuration,
+      boolean errorsOnly, int limit, Predicate<String> visibleNamespace) {
+    TraceQuery query = new TraceQuery(app + "." + namespace, end, lookback, minDuration, errorsOnly, CANDIDATES);
+    if (limit < 1 || limit > TraceQuery.MAX_LIMIT) {
+      throw new IllegalArgumentException("limit must be between 1 and " + TraceQuery.MAX_LIMIT + ", not " + limit);
+    }
+    TraceReader reader;
+    List<Trace> found;
+    try {
+      reader = backend.reader();
+      found = reader.traces(query);
+    } catch (TracingUnavailableException e) {
+      backend.forget();
+      return new Search(false, e.getMessage(), null, List.of());
+    }
+    List<Summary> traces = found.stream()
+        .map(t -> visibleOnly(t, visibleNamespace))
+        .filter(t -> !t.spans().isEmpty())
+        .filter(t -> workload == null || throughWorkload(t, namespace, workload))
+        .sorted(Comparator.comparingLong(Trace::durationMicros).reversed())
+        .limit(limit)
+        .map(TraceService::summary)
+        .toList();
+    return new Search(true, traces.isEmpty() ? "no traces of " + query.service() + " in this time range" : null, reader.api(), traces);
+  }
+
+  /** One trace by id (16 or 32 hex digits); not found when the server does not have it or the caller may see none of it. */
+  public Lookup trace(String traceId, Predicate<String> visibleNamespace) {
+    String id = traceId == null ? "" : traceId.trim().toLowerCase(java.util.Locale.ROOT);
+    if ((id.length() != 16 && id.length() != 32) || !isHex(id)) {
+      throw new IllegalArgumentException("a trace id is 16 or 32 hexadecimal digits, not \"" + traceId + "\"");
+    }
+    Optional<Trace> trace;
+    try {
+      trace = backend.reader().trace(id);
+    } catch (TracingUnavailableException e) {
+      backend.forget();
+      return new Lookup(false, false, e.getMessage(), null);
+    }
+    Optional<Trace> visible = trace.map(t -> visibleOnly(t, visibleNamespace)).filter(t -> !t.spans().isEmpty());
+    return visible.map(t -> new Lookup(true, true, null, t))
+        .orElseGet(() -> new Lookup(true, false, "trace " + id + " not found (it may be older than the tracing server keeps)", null));
+  }
+
+  private static boolean isHex(String s) {
+    try {
+      HexFormat.of().parseHex(s.length() % 2 == 0 ? s : "0" + s);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** Istio's tracing service name is {@code <canonical service>.<namespace>}: the namespace is its last part. */
+  static String namespaceOf(String service) {
+    int dot = service.lastIndexOf('.');
+    return dot < 0 ? "" : service.substring(dot + 1);
+  }
+
+  /** The trace without the spans of services in namespaces the caller may not see (parents re-linked by {@link Trace#of}'s rules). */
+  private static Trace visibleOnly(Trace t, Predicate<String> visibleNamespace) {
+    List<Span> kept = t.spans().stream().filter(s -> visibleNamespace.test(namespaceOf(s.service()))).toList();
+    return kept.size() == t.spans().size() ? t : new Trace(t.traceId(), kept);
+  }
+
+  /** Whether a span of the trace was served or sent by a pod of the workload (Envoy's node_id names the pod: sidecar~IP~POD.NS~...). */
+  private static boolean throughWorkload(Trace t, String namespace, String workload) {
+    String prefix = "~" + workload + "-";
+    String suffix = "." + namespace + "~";
+    return t.spans().stream().map(s -> s.tag("node_id")).filter(n -> n != null)
+        .anyMatch(n -> n.contains(prefix) && n.indexOf(suffix, n.indexOf(prefix)) > 0);
+  }
+
+  private static Summary summary(Trace t) {
+    Span root = t.root();
+    long start = t.startMicros();
+    return new Summary(t.traceId(), Instant.ofEpochSecond(start / 1_000_000, (start % 1_000_000) * 1000), t.durationMicros() / 1000.0,
+        root.service(), root.name(), t.spans().size(), t.error(), List.copyOf(t.services()));
+  }
+}

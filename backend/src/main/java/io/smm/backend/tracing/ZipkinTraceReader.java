@@ -1,0 +1,66 @@
+package io.smm.backend.tracing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Zipkin's v2 query API: GET /api/v2/traces and /api/v2/trace/{id}, spans in Zipkin's v2 JSON model. */
+final class ZipkinTraceReader implements TraceReader {
+
+  private final TracingHttp http;
+
+  ZipkinTraceReader(TracingHttp http) {
+    this.http = http;
+  }
+
+  @Override
+  public String api() {
+    return "zipkin";
+  }
+
+  @Override
+  public List<Trace> traces(TraceQuery q) {
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("serviceName", q.service());
+    params.put("endTs", Long.toString(q.end().toEpochMilli()));
+    params.put("lookback", Long.toString(q.lookback().toMillis()));
+    params.put("limit", Integer.toString(q.limit()));
+    if (!q.minDuration().isZero()) {
+      params.put("minDuration", Long.toString(q.minDuration().toNanos() / 1000));
+    }
+    if (q.errorsOnly()) {
+      params.put("annotationQuery", "error"); // Envoy's error tag, whatever its value
+    }
+    JsonNode answer = http.get("/api/v2/traces", params).orElseThrow(
+        () -> new TracingUnavailableException("the Zipkin server at " + http.base() + " has no /api/v2/traces"));
+    List<Trace> out = new ArrayList<>();
+    for (JsonNode trace : answer) {
+      List<RawSpan> spans = spans(trace);
+      if (!spans.isEmpty()) {
+        out.add(Trace.of(spans.get(0).traceId(), spans));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public Optional<Trace> trace(String traceId) {
+    return http.get("/api/v2/trace/" + traceId, Map.of()).map(this::spans).filter(s -> !s.isEmpty())
+        .map(s -> Trace.of(s.get(0).traceId(), s));
+  }
+
+  private List<RawSpan> spans(JsonNode trace) {
+    List<RawSpan> out = new ArrayList<>();
+    for (JsonNode s : trace) {
+      Map<String, String> tags = new LinkedHashMap<>();
+      s.path("tags").fields().forEachRemaining(e -> tags.put(e.getKey(), e.getValue().asText()));
+      out.add(new RawSpan(s.path("traceId").asText(), s.path("id").asText(), s.hasNonNull("parentId") ? s.path("parentId").asText() : null,
+          s.path("kind").asText(""), s.at("/localEndpoint/serviceName").asText("unknown"), s.path("name").asText(""),
+          s.path("timestamp").asLong(), s.path("duration").asLong(), tags));
+    }
+    return out;
+  }
+}
