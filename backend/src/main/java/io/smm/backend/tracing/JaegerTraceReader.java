@@ -73,7 +73,32 @@ final class JaegerTraceReader implements TraceReader {
           processes.path(s.path("processID").asText()).path("serviceName").asText("unknown"), s.path("operationName").asText(""),
           s.path("startTime").asLong(), s.path("duration").asLong(), tags));
     }
-    return Trace.of(trace.path("traceID").asText(), spans);
+    return Trace.of(trace.path("traceID").asText(), asShared(spans));
+  }
+
+  /**
+   * Jaeger's query service gives the server half of a Zipkin shared span its own id, as a child
+   * of the client half (its SpanIDDeduper); OpenTracing clients report the same shape. Such a
+   * server span is the other half of its client parent's hop: it takes the client's id again (and
+   * its children follow), so that both APIs give the same trace.
+   */
+  private static List<RawSpan> asShared(List<RawSpan> spans) {
+    Map<String, RawSpan> byId = new LinkedHashMap<>();
+    spans.forEach(s -> byId.put(s.id(), s));
+    Map<String, String> renamed = new LinkedHashMap<>();
+    for (RawSpan s : spans) {
+      RawSpan parent = s.parentId() == null ? null : byId.get(s.parentId());
+      if ("SERVER".equals(s.kind()) && parent != null && "CLIENT".equals(parent.kind())) {
+        renamed.put(s.id(), parent.id());
+      }
+    }
+    List<RawSpan> out = new ArrayList<>();
+    for (RawSpan s : spans) {
+      String id = renamed.getOrDefault(s.id(), s.id());
+      String parent = renamed.containsKey(s.id()) ? byId.get(s.parentId()).parentId() : renamed.getOrDefault(s.parentId(), s.parentId());
+      out.add(new RawSpan(s.traceId(), id, parent, s.kind(), s.service(), s.name(), s.startMicros(), s.durationMicros(), s.tags()));
+    }
+    return out;
   }
 
   private static long micros(java.time.Instant t) {
