@@ -161,3 +161,22 @@ export const CREATE_POLICY = `mutation Policy($input: AlertingPolicyInput!) { cr
 
 /** One file for both clients: the CLI's `smm tap` reads the same document from its classpath. */
 export const TAP_SUBSCRIPTION: string = tapSubscription;
+
+// tracing
+export const TRACES = `query Traces($ns: String!, $service: String!, $workload: String, $range: Int, $minMs: Float, $errors: Boolean, $limit: Int) {
+  traces(namespace: $ns, service: $service, workload: $workload, rangeSeconds: $range, minDurationMs: $minMs, errorsOnly: $errors,
+    limit: $limit) {
+    available message api
+    traces { traceId start durationMs rootService rootName spanCount error services }
+  }
+}`;
+
+export const TRACE = `query Trace($id: String!) {
+  trace(id: $id) {
+    available found message
+    trace {
+      traceId start durationMs error
+      spans { id parentId service caller name offsetMs durationMs serverDurationMs error statusCode responseFlags requestId }
+    }
+  }
+}`;

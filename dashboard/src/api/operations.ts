@@ -4,6 +4,7 @@
 import type { IstioResource, IstioTemplate } from '../istio/model';
 import type { SliTemplate, Slo } from '../slo/model';
 import type { Topology } from '../topology/model';
+import type { TraceLookup, TraceSearch } from '../tracing/model';
 import type { NodeHealth } from '../topology/health';
 import { graphql, graphqlPartial, type PartialResult } from './client';
 import * as D from './documents';
@@ -75,4 +76,11 @@ export const api = {
   sloSeries: (namespace: string, name: string) => graphql<{ sloSeries: SloSeries }>(D.SLO_SERIES, { ns: namespace, name }).then((d) => d.sloSeries),
   createSlo: (input: Record<string, unknown>) => graphql(D.CREATE_SLO, { input }),
   createPolicy: (input: Record<string, unknown>) => graphql(D.CREATE_POLICY, { input }),
+
+  // tracing
+  /** A service's (or one workload's) slowest traces of the last rangeSeconds. */
+  traces: (q: { namespace: string; service: string; workload?: string; rangeSeconds: number; minDurationMs: number; errorsOnly: boolean }) =>
+    graphql<{ traces: TraceSearch }>(D.TRACES, { ns: q.namespace, service: q.service, workload: q.workload ?? null, range: q.rangeSeconds,
+      minMs: q.minDurationMs, errors: q.errorsOnly, limit: 20 }).then((d) => d.traces),
+  trace: (id: string) => graphql<{ trace: TraceLookup }>(D.TRACE, { id }).then((d) => d.trace),
 };

@@ -4,6 +4,7 @@ import { SignalsCharts } from '../../components/SignalsChart';
 import { SloSection } from '../../components/SloSection';
 import { Empty, ErrorState, Loading } from '../../components/States';
 import { TrafficActions } from '../../components/TrafficActions';
+import { TracesSection } from '../../components/TracesSection';
 import { hashFor } from '../../urlState';
 import { byKey, Current } from './listing';
 import { PodsTable } from './PodsTable';
@@ -37,6 +38,8 @@ export function ServiceDetail({ namespace, name, onBack }: { namespace: string; 
       <h3>Traffic management</h3>
       <TrafficActions namespace={namespace} service={service.name}
         app={service.selector.find((l) => l.key === 'app')?.value ?? service.name} />
+      <h3>Traces</h3>
+      <TracesSection namespace={namespace} service={service.selector.find((l) => l.key === 'app')?.value ?? service.name} />
       <h3>Service level objectives</h3>
       <SloSection namespace={namespace} service={service.name} />
       <h3>Workloads</h3>

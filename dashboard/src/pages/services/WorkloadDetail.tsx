@@ -3,6 +3,7 @@ import { EventsTable } from '../../components/EventsTable';
 import { HealthChart } from '../../components/HealthChart';
 import { SignalsCharts } from '../../components/SignalsChart';
 import { Empty } from '../../components/States';
+import { TracesSection } from '../../components/TracesSection';
 import type { Health } from '../../topology/model';
 import { Current } from './listing';
 import { PodsTable } from './PodsTable';
@@ -22,6 +23,9 @@ export function WorkloadDetail({ workload, timeline, onBack }: { workload: Workl
       </dl>
       {timeline ? <HealthChart timeline={timeline} title="Health, errors and P95 as served (30 min)" /> : <Empty>No traffic data for this workload.</Empty>}
       <SignalsCharts kind="WORKLOAD" namespace={workload.namespace} name={workload.name} />
+      <h3>Traces</h3>
+      <TracesSection namespace={workload.namespace} workload={workload.name}
+        service={workload.labels.find((l) => l.key === 'app')?.value ?? workload.name} />
       <h3>Pods</h3>
       <PodsTable namespace={workload.namespace} selector={selector.length ? selector : workload.labels} />
       <h3>Events</h3>
