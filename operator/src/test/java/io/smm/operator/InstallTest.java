@@ -148,8 +148,10 @@ class InstallTest {
         .satisfies(c -> assertThat(c.status()).isEqualTo("Removed")).satisfies(c -> assertThat(c.deleted()).isEqualTo(3));
     assertThat(client.apps().deployments().inNamespace("smm-system").withName("smm-tracing").get()).isNull();
     assertThat(client.services().inNamespace("smm-system").withName("smm-tracing").get()).isNull();
+    // The collector address the sidecars report spans to goes with it (its own component, also Removed).
+    assertThat(client.services().inNamespace("smm-system").withName("smm-zipkin").get()).isNull();
     assertThat(client.apps().deployments().inNamespace("smm-system").withName("smm-grafana").get()).isNotNull();
-    assertThat(report.writes()).isEqualTo(3);
+    assertThat(report.writes()).isEqualTo(4);
   }
 
   @Test
