@@ -179,7 +179,9 @@ class FairShareTest {
     double loadedSeconds = (System.nanoTime() - t0) / 1e9;
     assertThat(loaded.status()).as("%s", loaded).isEqualTo(200);
     assertThat(loaded.body().path("errors").isMissingNode()).as("%s", loaded.body()).isTrue();
-    List<String> during = arrived.subList(bobStarts, arrived.size()).stream().toList();
+    // A copy first: alice's queries still arrive, and a view of the live list fails when it grows under it.
+    List<String> snapshot = List.copyOf(arrived);
+    List<String> during = snapshot.subList(bobStarts, snapshot.size());
     int firstBob = during.indexOf("bob");
     int lastBob = during.lastIndexOf("bob");
     long aliceBetween = during.subList(firstBob, lastBob + 1).stream().filter("alice"::equals).count();
