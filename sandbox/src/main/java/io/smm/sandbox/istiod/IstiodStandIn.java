@@ -16,12 +16,15 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +50,9 @@ public final class IstiodStandIn implements PodRuntime, AutoCloseable {
   private final Map<String, HttpServer> servers = new ConcurrentHashMap<>();
   private final ScheduledExecutorService publisher = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("istiod-root-cert"));
   private volatile String rootCert;
+  /** What pushes a revision's istiod has made: the configuration version it last pushed and how many of each type so far. */
+  private final Map<String, long[]> pushes = new ConcurrentHashMap<>();
+  private static final String[] XDS_TYPES = {"cds", "lds", "rds", "eds"};
 
   public IstiodStandIn(KubernetesClient client, DemoRuntime sidecars, String clusterId) {
     this.client = client;
@@ -67,6 +73,14 @@ public final class IstiodStandIn implements PodRuntime, AutoCloseable {
       server.createContext("/debug/syncz", ex -> {
         byte[] body = syncz(revision).getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(200, body.length);
+        ex.getResponseBody().write(body);
+        ex.close();
+      });
+      String version = imageTag(pod);
+      server.createContext("/metrics", ex -> {
+        byte[] body = metrics(revision, version).getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
         ex.sendResponseHeaders(200, body.length);
         ex.getResponseBody().write(body);
         ex.close();
@@ -101,6 +115,43 @@ public final class IstiodStandIn implements PodRuntime, AutoCloseable {
     HttpServer server = servers.get(pod.getMetadata().getUid());
     return port != MONITORING_PORT || server == null ? Optional.empty()
         : Optional.of("127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  /**
+   * The pilot metrics the product's dashboards chart, with istiod's names and labels, from what the
+   * stand-in knows: its build (istio_build), the sidecars connected to it by Istio version
+   * (pilot_xds), the Services and VirtualServices it serves (pilot_services, pilot_virt_services),
+   * and one push of each xDS type to every connected sidecar per configuration change
+   * (pilot_xds_pushes; counted when scraped, as changes are seen then).
+   */
+  synchronized String metrics(String revision, String version) {
+    List<DemoRuntime.ProxyState> proxies = sidecars.proxies().stream().filter(p -> revision.equals(p.revision())).toList();
+    long config = sidecars.configVersion();
+    long[] state = pushes.computeIfAbsent(revision, r -> new long[] {Long.MIN_VALUE, 0});
+    if (state[0] != config) {
+      state[0] = config;
+      state[1] += proxies.size();
+    }
+    StringBuilder out = new StringBuilder();
+    out.append("# TYPE istio_build gauge\nistio_build{component=\"pilot\",tag=\"").append(version).append("\"} 1\n");
+    out.append("# TYPE pilot_xds gauge\n");
+    proxies.stream().collect(Collectors.groupingBy(DemoRuntime.ProxyState::istioVersion, TreeMap::new,
+        Collectors.counting())).forEach((v, n) -> out.append("pilot_xds{version=\"").append(v).append("\"} ")
+        .append(n).append('\n'));
+    out.append("# TYPE pilot_xds_pushes counter\n");
+    for (String type : XDS_TYPES) {
+      out.append("pilot_xds_pushes{type=\"").append(type).append("\"} ").append(state[1]).append('\n');
+    }
+    out.append("# TYPE pilot_services gauge\npilot_services ").append(client.services().inAnyNamespace().list().getItems().size())
+        .append('\n');
+    out.append("# TYPE pilot_virt_services gauge\npilot_virt_services ").append(sidecars.mesh().virtualServices().size()).append('\n');
+    return out.toString();
+  }
+
+  /** The discovery container's image tag (pilot:1.15.3). */
+  private static String imageTag(Pod pod) {
+    return pod.getSpec().getContainers().stream().map(c -> c.getImage()).filter(i -> i != null && i.contains(":"))
+        .map(i -> i.substring(i.lastIndexOf(':') + 1)).findFirst().orElse("unknown");
   }
 
   /** istiod's SyncStatus list for the sidecars of a revision; a nonce is the configuration version it stands for. */
