@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.api.telemetry.MeshRecordingRules;
+import io.smm.operator.components.GrafanaDashboards;
 import io.smm.operator.demo.DemoResources;
 import io.smm.sandbox.kube.OpenApiValidator;
 import io.smm.sandbox.testing.Conformance;
@@ -15,8 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -148,6 +153,56 @@ class ManifestDumpTest {
         .filter(kubernetes::knows).toList();
     assertThat(objects).extracting(o -> o.path("kind").asText()).contains("Deployment", "Service", "ServiceAccount");
     assertValid(objects);
+  }
+
+  @Test
+  void grafanaGetsTheShippedDashboardsAndTheSidecarsReportSpansToTheTracingComponent() throws Exception {
+    List<JsonNode> objects = parse(ManifestDump.yaml("smm", YAML.createObjectNode().put("clusterName", "demo-cluster")));
+    JsonNode grafana = find(objects, "Deployment", "smm-grafana").at("/spec/template/spec");
+    JsonNode mount = grafana.at("/containers/0/volumeMounts/0");
+    assertThat(mount.path("mountPath").asText()).isEqualTo("/etc/grafana/provisioning");
+    JsonNode volume = grafana.at("/volumes/0/configMap");
+    assertThat(volume.path("name").asText()).isEqualTo("smm-grafana-config");
+    Map<String, String> paths = new HashMap<>();
+    volume.path("items").forEach(i -> paths.put(i.path("key").asText(), i.path("path").asText()));
+    assertThat(paths).containsEntry("datasources.yaml", "datasources/smm.yaml").containsEntry("dashboards.yaml", "dashboards/smm.yaml")
+        .containsEntry("service.json", "dashboards/smm/service.json");
+    JsonNode config = find(objects, "ConfigMap", "smm-grafana-config").path("data");
+    assertThat(paths.keySet()).as("every key mounted, nothing mounted that is not there")
+        .containsExactlyInAnyOrderElementsOf(() -> config.fieldNames());
+    assertThat(config.path("datasources.yaml").asText())
+        .contains("name: Prometheus", "url: http://smm-prometheus.smm-system.svc.cluster.local:59090/prometheus");
+    assertThat(config.path("dashboards.yaml").asText()).contains("path: /etc/grafana/provisioning/dashboards/smm");
+    for (String name : GrafanaDashboards.NAMES) {
+      JsonNode dashboard = new ObjectMapper().readTree(config.path(name + ".json").asText());
+      assertThat(dashboard.path("uid").asText()).isEqualTo("smm-" + name);
+      Set<String> declared = new HashSet<>();
+      dashboard.at("/templating/list").forEach(v -> declared.add(v.path("name").asText()));
+      assertThat(dashboard.path("panels")).isNotEmpty();
+      for (JsonNode panel : dashboard.path("panels")) {
+        assertThat(panel.path("datasource").asText()).as("%s: %s", name, panel.path("title")).isEqualTo("Prometheus");
+        assertThat(panel.path("targets")).as("%s: %s", name, panel.path("title")).isNotEmpty();
+        for (JsonNode target : panel.path("targets")) {
+          Matcher m = Pattern.compile("\\$(\\w+)").matcher(target.path("expr").asText());
+          while (m.find()) {
+            // $__name: Grafana's own; $1: label_replace's capture, which Grafana leaves alone (no variable has a number for a name).
+            assertThat(m.group(1).startsWith("__") || m.group(1).matches("\\d+") || declared.contains(m.group(1)))
+                .as("%s: %s uses $%s, which the dashboard does not declare", name, panel.path("title"), m.group(1)).isTrue();
+          }
+        }
+      }
+    }
+    assertThat(find(objects, "Deployment", "smm-grafana").at("/spec/template/spec/containers/0/env").toString())
+        .contains("GF_SERVER_ROOT_URL", "/grafana/", "GF_SERVER_SERVE_FROM_SUB_PATH");
+
+    // Spans: the rendered mesh config names the collector, a Service in front of the tracing pods' Zipkin port.
+    assertThat(find(objects, "ConfigMap", "istio-cp-v115x.istio-system").at("/data/mesh").asText())
+        .contains("address: smm-zipkin.smm-system.svc.cluster.local:59411", "sampling: 1");
+    JsonNode zipkin = find(objects, "Service", "smm-zipkin").path("spec");
+    assertThat(zipkin.at("/ports/0/port").asInt()).isEqualTo(59411);
+    assertThat(zipkin.at("/ports/0/targetPort").asInt()).isEqualTo(9411);
+    assertThat(zipkin.at("/selector/app").asText()).isEqualTo("smm-tracing");
+    assertThat(find(objects, "Deployment", "smm-tracing").at("/spec/template/spec/containers/0/ports").toString()).contains("9411");
   }
 
   private static void assertValid(List<JsonNode> objects) {

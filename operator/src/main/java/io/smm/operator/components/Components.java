@@ -64,9 +64,11 @@ public final class Components {
                 new Workload.Probe(42422, "/", "/healthz"), Map.of()),
             Map.of("prometheus.io/scrape", "true", "prometheus.io/port", "42422"), ProductRbac.KUBE_STATE_METRICS),
         new NodeExporterComponent(),
+        // Grafana with the product's dashboards provisioned (GrafanaDashboards), served under /grafana.
         new ServiceComponent("grafana", "smm.grafana", null, "smm-grafana",
             new Workload(Workload.upstream("grafana/grafana:7.5.11"), Workload.fixedArgs(), List.of(new Workload.Port("http", 3000)),
-                new Workload.Probe(3000, "/api/health", "/api/health"), Map.of()), Map.of()),
+                new Workload.Probe(3000, "/grafana/api/health", "/grafana/api/health"), GrafanaDashboards.env(), GrafanaDashboards.PROVISIONING)
+                .withConfigLayout(GrafanaDashboards.layout()), Map.of(), GrafanaDashboards.CONFIG),
         new ServiceComponent("tracing", "smm.tracing", null, ZipkinCollectorComponent.TRACING_APP,
             new Workload(Workload.upstream("jaegertracing/all-in-one:1.28.0"), Workload.fixedArgs(),
                 List.of(new Workload.Port("http-query", 16686), new Workload.Port("http-zipkin", 9411), new Workload.Port("http-admin", 14269)),

@@ -13,11 +13,25 @@ import java.util.function.Function;
  * resources it needs unless the ControlPlane sets the component's own (null: none).
  */
 public record Workload(Function<ControlPlaneConfig, String> image, Function<ControlPlaneConfig, List<String>> args,
-    List<Port> ports, Probe probe, Map<String, String> env, String configPath, ResourceRequirements resources) {
+    List<Port> ports, Probe probe, Map<String, String> env, String configPath, ResourceRequirements resources,
+    Map<String, String> configLayout) {
+
+  public Workload(Function<ControlPlaneConfig, String> image, Function<ControlPlaneConfig, List<String>> args, List<Port> ports,
+      Probe probe, Map<String, String> env, String configPath, ResourceRequirements resources) {
+    this(image, args, ports, probe, env, configPath, resources, Map.of());
+  }
 
   public Workload(Function<ControlPlaneConfig, String> image, Function<ControlPlaneConfig, List<String>> args, List<Port> ports,
       Probe probe, Map<String, String> env, String configPath) {
     this(image, args, ports, probe, env, configPath, null);
+  }
+
+  /**
+   * The same with its ConfigMap's keys at these paths under {@code configPath} (a key left out is
+   * not mounted), for a program that reads its configuration from several directories.
+   */
+  public Workload withConfigLayout(Map<String, String> keyToPath) {
+    return new Workload(image, args, ports, probe, env, configPath, resources, Map.copyOf(keyToPath));
   }
 
   /** A workload without a configuration file: {@code configPath} is where ConfigMap {@code <app>-config} is mounted, if any. */
@@ -28,7 +42,7 @@ public record Workload(Function<ControlPlaneConfig, String> image, Function<Cont
 
   /** The same with these resources unless the ControlPlane sets the component's own (what it needs by default). */
   public Workload withResources(ResourceRequirements defaults) {
-    return new Workload(image, args, ports, probe, env, configPath, defaults);
+    return new Workload(image, args, ports, probe, env, configPath, defaults, configLayout);
   }
 
   /** A container port, published by the Service as {@code servicePort}. */

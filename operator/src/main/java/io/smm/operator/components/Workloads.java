@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.smm.operator.resources.OwnershipLabels;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -92,6 +93,8 @@ public final class Workloads {
     if (workload.configPath() != null) {
       container.addNewVolumeMount().withName("config").withMountPath(workload.configPath()).withReadOnly(true).endVolumeMount();
       volumes.add(new VolumeBuilder().withName("config").withNewConfigMap().withName(app + "-config")
+          .withItems(workload.configLayout().entrySet().stream().sorted(Map.Entry.comparingByKey())
+              .map(e -> new KeyToPath(e.getKey(), null, e.getValue())).toList())
           .endConfigMap().build());
     }
     var deployment = new DeploymentBuilder()
