@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Choice } from '../components/Choice';
 import { GenerateLoad } from '../components/GenerateLoad';
 import { HealthChart } from '../components/HealthChart';
+import { TracesSection } from '../components/TracesSection';
 import { NamespacePicker } from '../components/NamespacePicker';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { api, useApi } from '../api';
@@ -444,6 +445,13 @@ function NodePanel({ node, topology, namespaces, onClose }: { node: TopologyNode
       {health.status === 'loading' && <Loading what="health" />}
       {health.status === 'error' && <ErrorState message={health.message} />}
       {health.status === 'ok' && (health.data ? <HealthChart timeline={health.data.timeline} title="last 30 minutes" /> : <Empty>No health data for this node.</Empty>)}
+      {(node.type === 'SERVICE' || node.type === 'WORKLOAD') && node.namespace && (
+        <>
+          <h3>TRACES</h3>
+          <TracesSection namespace={node.namespace} service={node.app || node.name}
+            workload={node.type === 'WORKLOAD' ? node.name : undefined} />
+        </>
+      )}
       {node.type === 'SERVICE' && node.namespace && (
         <a href={hashFor('services', { ns: node.namespace, service: node.name })}>Service details →</a>
       )}

@@ -87,10 +87,15 @@ public record Trace(String traceId, List<Span> spans) {
     RawSpan timing = client != null ? client : server != null ? server : halves.get(0);
     RawSpan owner = server != null ? server : timing;
     Map<String, String> tags = new LinkedHashMap<>();
-    // The server's tags win (node_id, istio.*: who served it), the client's fill in what only it knows.
+    // The server's tags win (node_id, istio.*: who served it), the client's fill in what only it knows
+    // (the response flags of a fault its proxy injected, where the server's say "-").
     halves.stream().filter(h -> h != server).forEach(h -> tags.putAll(h.tags()));
     if (server != null) {
-      tags.putAll(server.tags());
+      server.tags().forEach((k, v) -> {
+        if (!v.isEmpty() && !v.equals("-") || !tags.containsKey(k)) {
+          tags.put(k, v);
+        }
+      });
     }
     String parent = client != null && client.parentId() != null ? client.parentId()
         : halves.stream().map(RawSpan::parentId).filter(p -> p != null).findFirst().orElse(null);

@@ -120,6 +120,8 @@ class ZipkinTracesTest {
     tags.put("node_id", "sidecar~10.0.0.1~" + pod + ".smm-demo~smm-demo.svc.cluster.local");
     tags.put("istio.canonical_service", app);
     tags.put("guid:x-request-id", "req-" + traceId.substring(0, 8));
+    // The client's proxy injected a delay for payments (Envoy's DI flag); the server's saw nothing special.
+    tags.put("response_flags", kind.equals("CLIENT") && app.equals("bookings") ? "DI" : "-");
     if (error) {
       tags.put("error", "true");
     }
@@ -179,6 +181,7 @@ class ZipkinTracesTest {
     assertThat(payments.durationMicros()).as("the client's timing").isEqualTo(2_410_000);
     assertThat(payments.serverDurationMicros()).as("the server's own").isEqualTo(2_408_000);
     assertThat(payments.tag("node_id")).as("the server's tags win").contains("payments-v1-88aa");
+    assertThat(payments.tag("response_flags")).as("but not a server's \"-\" over the client's delay").isEqualTo("DI");
   }
 
   @Test

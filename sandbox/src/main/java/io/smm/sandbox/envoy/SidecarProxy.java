@@ -37,10 +37,6 @@ public final class SidecarProxy implements AutoCloseable {
   /** The istio-proxy container's stdout: Envoy's access log lines, in Istio's default text format (abridged). */
   public final LogBuffer accessLogText = new LogBuffer(1000);
 
-  public SidecarProxy(Endpoints runtime, MeshIdentity identity, ServiceRegistry.Caller caller, AccessLogSender accessLog, String istioVersion) {
-    this(runtime, identity, caller, accessLog, null, istioVersion);
-  }
-
   /** @param tracer the pod's zipkin tracer; null when the mesh config turns tracing off */
   public SidecarProxy(Endpoints runtime, MeshIdentity identity, ServiceRegistry.Caller caller, AccessLogSender accessLog, Tracer tracer,
       String istioVersion) {
