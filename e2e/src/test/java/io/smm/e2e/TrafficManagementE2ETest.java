@@ -6,10 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smm.sandbox.istiod.MeshCa;
 import io.smm.sandbox.testing.Pem;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,18 +27,11 @@ import org.openqa.selenium.WebElement;
 class TrafficManagementE2ETest {
 
   static final ObjectMapper JSON = new ObjectMapper();
-  final HttpClient http = HttpClient.newHttpClient();
   String dashboard;
   String session;
 
   JsonNode graphql(String query, Map<String, Object> variables) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(dashboard + "/api/graphql"))
-        .header("Content-Type", "application/json").header("Authorization", "Bearer " + session)
-        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("query", query, "variables", variables)))).build(),
-        HttpResponse.BodyHandlers.ofString());
-    JsonNode body = JSON.readTree(r.body());
-    assertThat(body.path("errors").isMissingNode()).as("GraphQL errors: %s", body.path("errors")).isTrue();
-    return body.path("data");
+    return new DashboardApi(dashboard, session).graphql(query, variables);
   }
 
   String render(String template, Map<String, String> parameters) throws Exception {
