@@ -171,12 +171,18 @@ export const TRACES = `query Traces($ns: String!, $service: String!, $workload: 
   }
 }`;
 
-export const TRACE = `query Trace($id: String!) {
-  trace(id: $id) {
-    available found message
+const TRACE_LOOKUP = `available found message api
     trace {
       traceId start durationMs error
       spans { id parentId service caller name offsetMs durationMs serverDurationMs error statusCode responseFlags requestId }
-    }
-  }
+    }`;
+
+export const TRACE = `query Trace($id: String!) {
+  trace(id: $id) { ${TRACE_LOOKUP} }
 }`;
+
+export const TRACE_BY_REQUEST = `query TraceByRequest($ns: String!, $rid: String!) {
+  traceByRequestId(namespace: $ns, requestId: $rid) { ${TRACE_LOOKUP} }
+}`;
+
+export const OPEN_TOOL = `mutation OpenTool($path: String!) { openTool(path: $path) { port path } }`;

@@ -83,4 +83,9 @@ export const api = {
     graphql<{ traces: TraceSearch }>(D.TRACES, { ns: q.namespace, service: q.service, workload: q.workload ?? null, range: q.rangeSeconds,
       minMs: q.minDurationMs, errors: q.errorsOnly, limit: 20 }).then((d) => d.traces),
   trace: (id: string) => graphql<{ trace: TraceLookup }>(D.TRACE, { id }).then((d) => d.trace),
+  /** A one-time link into a proxied tool (Grafana, the tracing UI) on the backend's tools port. */
+  openTool: (path: string) => graphql<{ openTool: { port: number; path: string } }>(D.OPEN_TOOL, { path }).then((d) => d.openTool),
+  /** The trace of the request a tap entry shows, by its x-request-id. */
+  traceByRequestId: (namespace: string, requestId: string) =>
+    graphql<{ traceByRequestId: TraceLookup }>(D.TRACE_BY_REQUEST, { ns: namespace, rid: requestId }).then((d) => d.traceByRequestId),
 };

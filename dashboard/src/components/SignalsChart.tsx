@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { EChart } from './EChart';
 import { api, useApi, type SaturationPoint, type SignalPoint } from '../api';
 import { ErrorState, Loading } from './States';
+import { grafanaPath, openTool } from '../tools';
 
 /** One series of a time chart: its points as [epoch ms, value] and the y axis it uses (index into the chart's axes). */
 export interface Line {
@@ -66,6 +67,14 @@ function SaturationChart({ points }: { points: SaturationPoint[] }) {
 }
 
 /** Inbound (and outbound, where the scope has one) golden signals of the last 30 minutes. */
+/** The shipped Grafana dashboard with these charts' scope, over the same 30 minutes; none for pods and namespaces. */
+function grafana(kind: string, namespace?: string, name?: string): string | null {
+  if (kind === 'MESH') return grafanaPath('mesh', {});
+  if (kind === 'SERVICE' && namespace && name) return grafanaPath('service', { namespace, service: name });
+  if (kind === 'WORKLOAD' && namespace && name) return grafanaPath('workload', { namespace, workload: name });
+  return null;
+}
+
 export function SignalsCharts({ kind, namespace, name }: { kind: 'SERVICE' | 'WORKLOAD' | 'POD' | 'NAMESPACE' | 'MESH'; namespace?: string; name?: string }) {
   // As before the API layer: the previous charts stay while another scope's are read.
   const [state] = useApi(() => api.goldenSignals(kind, namespace, name), [kind, namespace, name], { keepWhileLoading: true });
@@ -75,6 +84,11 @@ export function SignalsCharts({ kind, namespace, name }: { kind: 'SERVICE' | 'WO
   return (
     <div className="signals" data-testid="golden-signals">
       {errors.length > 0 && <div className="banner" role="alert">Golden signals are partial: {errors.join('; ')}</div>}
+      {grafana(kind, namespace, name) && (
+        <button type="button" className="link" onClick={() => openTool(grafana(kind, namespace, name)!)} data-testid="open-grafana">
+          Open in Grafana ↗
+        </button>
+      )}
       <Chart points={inbound} title="Inbound: requests, errors, latency (30 min)" />
       {kind !== 'SERVICE' && kind !== 'MESH' && <Chart points={outbound} title="Outbound: requests, errors, latency (30 min)" />}
       {saturation.length > 0 && <SaturationChart points={saturation} />}

@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { grafanaPath, openTool } from '../tools';
 import { EChart } from './EChart';
 import { api, useApi, type TimeValue } from '../api';
 import { budgetText, burnRate, timeToAlertSeconds, type Slo } from '../slo/model';
@@ -49,7 +50,11 @@ export function SloDetail({ namespace, slo, onChanged }: { namespace: string; sl
   }, [series]);
   return (
     <div className="slo-detail" data-testid="slo-detail">
-      <h4>{slo.name}</h4>
+      <h4>{slo.name}{' '}
+        <button type="button" className="link" onClick={() => openTool(grafanaPath('slo', { namespace, slo: slo.name }))} data-testid="open-grafana-slo">
+          Open in Grafana ↗
+        </button>
+      </h4>
       <dl>
         <dt>Time window</dt><dd>{slo.period} rolling</dd>
         <dt>Target</dt><dd>{slo.goal ?? '–'}%</dd>

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { api, useApi } from '../api';
-import { shortService, waterfall, type TraceDetail } from '../tracing/model';
+import { shortService, waterfall, type TraceDetail, type TraceLookup } from '../tracing/model';
 import { Empty, ErrorState, Loading } from './States';
+import { openTool, traceUiPath } from '../tools';
 
 const RANGES: [number, string][] = [[900, '15 minutes'], [3600, '1 hour'], [21600, '6 hours']];
 
@@ -63,19 +64,38 @@ export function TracesSection({ namespace, service, workload }: { namespace: str
 
 /** One trace as a waterfall: a row per hop, indented by depth, its bar on the trace's time axis. */
 export function TraceView({ id }: { id: string }) {
-  const [load, retry] = useApi(() => api.trace(id), [id]);
-  if (load.status === 'loading') return <Loading what={`trace ${id}`} />;
+  return <TraceLookupView what={`trace ${id}`} read={() => api.trace(id)} deps={[id]} />;
+}
+
+/** The trace of the request with this x-request-id (a tap entry's), found on demand. */
+export function RequestTrace({ namespace, requestId }: { namespace: string; requestId: string }) {
+  const [asked, setAsked] = useState(false);
+  if (!asked) return <button type="button" onClick={() => setAsked(true)} data-testid="find-trace">Show its trace</button>;
+  return <TraceLookupView what={`the trace of request ${requestId}`} read={() => api.traceByRequestId(namespace, requestId)}
+    deps={[namespace, requestId]} />;
+}
+
+function TraceLookupView({ what, read, deps }: { what: string; read: () => Promise<TraceLookup>; deps: unknown[] }) {
+  const [load, retry] = useApi(read, deps);
+  if (load.status === 'loading') return <Loading what={what} />;
   if (load.status === 'error') return <ErrorState message={load.message} onRetry={retry} />;
   const l = load.data;
   if (!l.available) return <div className="state state-error" role="alert" data-testid="trace-unavailable"><strong>Traces are unavailable.</strong> {l.message}</div>;
-  if (!l.found || !l.trace) return <Empty><span data-testid="trace-not-found">{l.message}</span></Empty>;
-  return <Waterfall trace={l.trace} />;
+  // Proxies send spans every few seconds: a request seen a moment ago may not be there yet.
+  if (!l.found || !l.trace) {
+    return <Empty><span data-testid="trace-not-found">{l.message}</span> <button type="button" onClick={retry} data-testid="trace-again">Look again</button></Empty>;
+  }
+  return <Waterfall trace={l.trace} api={l.api} />;
 }
 
-function Waterfall({ trace }: { trace: TraceDetail }) {
+function Waterfall({ trace, api: tracingApi }: { trace: TraceDetail; api: string | null }) {
   return (
     <div className="waterfall" data-testid="trace-view">
-      <h4>Trace {trace.traceId} · {trace.durationMs.toFixed(1)} ms · {trace.spans.length} spans{trace.error ? ' · failed' : ''}</h4>
+      <h4>Trace {trace.traceId} · {trace.durationMs.toFixed(1)} ms · {trace.spans.length} spans{trace.error ? ' · failed' : ''}{' '}
+        <button type="button" className="link" onClick={() => openTool(traceUiPath(tracingApi, trace.traceId))} data-testid="open-trace-ui">
+          Open in {tracingApi === 'jaeger' ? 'Jaeger' : 'Zipkin'} ↗
+        </button>
+      </h4>
       <table className="list">
         <thead><tr><th>Service</th><th>Operation</th><th>Status</th><th style={{ width: '45%' }}>Timeline</th><th>Duration</th></tr></thead>
         <tbody>

@@ -1,5 +1,6 @@
 import { Fragment, useEffect, useRef, useState } from 'react';
 import { Empty } from '../components/States';
+import { RequestTrace } from '../components/TracesSection';
 import { api, startTap, useApi } from '../api';
 import { appendRows, duration, failed, filterInput, statusText, visibleWindow, type TapEntry, type TapForm } from '../tap/model';
 import type { Params } from '../urlState';
@@ -211,6 +212,7 @@ function TapDetails({ entry, onClose }: { entry: TapEntry; onClose: () => void }
         <dt>mTLS</dt><dd>{e.mtls ? 'yes' : 'no'}</dd>
         <dt>User agent</dt><dd>{e.request.userAgent || '–'}</dd>
         <dt>Request id</dt><dd>{e.request.id || '–'}</dd>
+        {e.request.id && e.protocol !== 'tcp' && (<><dt>Trace</dt><dd><RequestTrace namespace={e.reporter.namespace} requestId={e.request.id} /></dd></>)}
         {e.request.headers.map((h) => (
           <Fragment key={h.key}><dt>{h.key}</dt><dd>{h.value}</dd></Fragment>
         ))}

@@ -43,6 +43,7 @@ export interface TraceDetail {
 
 export interface TraceLookup {
   available: boolean;
+  api: string | null;
   found: boolean;
   message: string | null;
   trace: TraceDetail | null;

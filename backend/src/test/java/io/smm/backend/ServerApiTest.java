@@ -412,7 +412,7 @@ class ServerApiTest {
   @Test
   void aTapSubscriberThatStopsReadingIsHeldBackThenClosedWithBoundedMemory() throws Exception {
     try (SmmServer tapServer = new SmmServer(client, "kubeconfig-cluster", URI.create("http://127.0.0.1:1/"), URI.create("http://127.0.0.1:1/"),
-        Duration.ofSeconds(2))) {
+        URI.create("http://127.0.0.1:1/"), Duration.ofSeconds(2))) {
       int port = tapServer.start(new ServerOptions("127.0.0.1", 0, 0).anonymous());
       try (StalledWebSocket ws = new StalledWebSocket(port); var sidecar = new AlsClient(tapServer.accessLogPort())) {
         ws.send("{\"type\":\"connection_init\",\"payload\":{}}");

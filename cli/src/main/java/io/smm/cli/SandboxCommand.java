@@ -113,12 +113,13 @@ class SandboxCommand {
         }
         // The sandbox kubelet does not run the product's images, so the backend the `smm`
         // Deployment stands for runs in this process, against the sandbox's API server.
+        // Grafana's image does not run in the sandbox: its proxied UI says it does not answer, as on a cluster without it.
         server = new SmmServer(sandbox.client(), ClusterNames.convert(clusterName), URI.create(sandbox.state().prometheus()),
-            sandbox.tracingUrl(), Duration.ofSeconds(30));
+            sandbox.tracingUrl(), SmmServer.DEFAULT_GRAFANA, Duration.ofSeconds(30));
         if (dashboardReservation != null) {
           dashboardReservation.close();
         }
-        int port = ServerStarter.start(server, new ServerOptions("127.0.0.1", dashboardPort, 0));
+        int port = ServerStarter.start(server, new ServerOptions("127.0.0.1", dashboardPort, 0).withToolsPort(0));
         // The sidecars' access logs go to the in-process receiver (traffic tap) instead of smm-als,
         // through the stand-in for the smm pod's sidecar (mTLS as service account smm).
         sandbox.routeAccessLogs(IstioControlPlaneComponent.accessLogServiceAddress("smm-system"),
@@ -131,6 +132,7 @@ class SandboxCommand {
         System.out.println("  kubectl --kubeconfig " + home.kubeconfig() + " get nodes");
         System.out.println("  Prometheus:   " + sandbox.state().prometheus());
         System.out.println("  Zipkin:       " + sandbox.tracingUrl() + "/zipkin/  (while the ControlPlane's tracing component runs)");
+        System.out.println("  Tools port:   " + server.toolsPort() + "  (Grafana and the tracing UI, opened from the dashboard's links)");
         System.out.println("  Alertmanager: " + sandbox.state().alertmanager());
         System.out.println("Dashboard: " + url + "  (log in: smm dashboard -c " + home.kubeconfig() + ")");
         if (demo) {

@@ -3,6 +3,7 @@ package io.smm.cli;
 import io.smm.backend.http.ServerOptions;
 import io.smm.backend.http.SmmServer;
 import java.net.URI;
+import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -32,6 +33,15 @@ class ServerCommand implements Runnable {
       + "answers (default: the ControlPlane's tracing component, http://smm-tracing.smm-system.svc.cluster.local:16686).")
   URI tracing = SmmServer.DEFAULT_TRACING;
 
+  @Option(names = "--grafana-url", description = "Grafana, whose UI the tools port proxies (default: the ControlPlane's grafana "
+      + "component, http://smm-grafana.smm-system.svc.cluster.local:3000).")
+  URI grafana = SmmServer.DEFAULT_GRAFANA;
+
+  @Option(names = "--tools-port", defaultValue = "" + ServerOptions.DEFAULT_TOOLS_PORT,
+      description = "Port where Grafana's and the tracing server's UIs are proxied, an origin apart from the dashboard's; -1 = none "
+          + "(default: ${DEFAULT-VALUE}).")
+  int toolsPort;
+
   @Option(names = "--anonymous-auth", description = "No login: every request uses this backend's own Kubernetes identity. Only allowed "
       + "on a loopback --address; the ControlPlane's spec.smm.auth.mode: anonymous (smm install --anonymous-auth) does the same.")
   boolean anonymousAuth;
@@ -42,8 +52,8 @@ class ServerCommand implements Runnable {
   @Override
   public void run() {
     KubeOptions.Connection kube = parent.kube.connect();
-    SmmServer server = new SmmServer(kube.client(), kube.clusterName(), prometheus, tracing, java.time.Duration.ofSeconds(30));
-    int bound = ServerStarter.start(server, new ServerOptions(address, port, alsPort, anonymousAuth));
+    SmmServer server = new SmmServer(kube.client(), kube.clusterName(), prometheus, tracing, grafana, Duration.ofSeconds(30));
+    int bound = ServerStarter.start(server, new ServerOptions(address, port, alsPort, anonymousAuth, toolsPort));
     System.out.println("SMM backend for " + kube.server() + " listening on http://" + address + ":" + bound
         + (server.accessLogPort() > 0 ? ", access logs on " + address + ":" + server.accessLogPort() : ""));
     Foreground.runUntilStopped("smm-server", () -> {

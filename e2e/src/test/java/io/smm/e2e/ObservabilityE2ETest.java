@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
@@ -69,13 +70,7 @@ class ObservabilityE2ETest {
   }
 
   JsonNode graphql(String query, Map<String, Object> variables) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(dashboard + "/api/graphql"))
-        .header("Content-Type", "application/json").header("Authorization", "Bearer " + session)
-        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("query", query, "variables", variables)))).build(),
-        HttpResponse.BodyHandlers.ofString());
-    JsonNode body = JSON.readTree(r.body());
-    assertThat(body.path("errors").isMissingNode()).as("GraphQL errors: %s", body.path("errors")).isTrue();
-    return body.path("data");
+    return new DashboardApi(dashboard, session).graphql(query, variables);
   }
 
   JsonNode traces(String service, double minMs) throws Exception {
@@ -203,6 +198,42 @@ class ObservabilityE2ETest {
           .isGreaterThan(Integer.parseInt(view.findElement(By.cssSelector("[data-testid=span-bookings]")).getAttribute("data-depth")));
       browser.driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", view);
       System.out.println("screenshot: " + browser.screenshot("trace-view"));
+
+      // The same trace in the tracing server's own UI: Zipkin's, proxied on the backend's tools port (an origin of its own).
+      String dashboardTab = browser.driver.getWindowHandle();
+      view.findElement(By.cssSelector("[data-testid=open-trace-ui]")).click();
+      String zipkinTab = browser.await(d -> d.getWindowHandles().stream().filter(h -> !h.equals(dashboardTab)).findFirst().orElse(null),
+          Duration.ofSeconds(20), "a tab for the tracing UI");
+      browser.driver.switchTo().window(zipkinTab);
+      browser.await(d -> d.getCurrentUrl().contains("/zipkin/traces/") && !d.getCurrentUrl().startsWith(dashboard)
+          && d.findElement(By.tagName("body")).getText().toLowerCase(Locale.ROOT).contains("payments"), Duration.ofSeconds(60),
+          "Zipkin's UI showing the trace, on another origin than the dashboard");
+      browser.screenshot("trace-in-zipkin");
+      browser.driver.close();
+      browser.driver.switchTo().window(dashboardTab);
+
+      // From traffic tap to the request's trace: a tapped HTTP request's details find its trace by its x-request-id.
+      browser.driver.get(dashboard + "/#/tap?ns=smm-demo&protocol=http");
+      browser.await(d -> d.findElement(By.cssSelector("[data-testid=tap-namespace]")).getAttribute("value").equals("smm-demo"),
+          Duration.ofSeconds(20), "the tap page has the demo namespace selected");
+      browser.driver.findElement(By.cssSelector("[data-testid=tap-toggle]")).click();
+      browser.await(d -> Integer.parseInt(d.findElement(By.cssSelector("[data-testid=tap-table]")).getAttribute("aria-rowcount")) >= 5,
+          Duration.ofSeconds(30), "rows streamed in");
+      browser.driver.findElement(By.cssSelector("[data-testid=tap-toggle]")).click(); // paused: the rows stay put
+      browser.driver.findElement(By.cssSelector("[data-testid=tap-row]")).click();
+      WebElement details = browser.await(d -> d.findElement(By.cssSelector("[data-testid=tap-details]")), Duration.ofSeconds(10),
+          "a row's details");
+      details.findElement(By.cssSelector("[data-testid=find-trace]")).click();
+      WebElement requestTrace = browser.await(d -> {
+        List<WebElement> again = d.findElements(By.cssSelector("[data-testid=tap-details] [data-testid=trace-again]"));
+        if (!again.isEmpty()) {
+          again.get(0).click(); // its spans were still on their way to the collector
+          return null;
+        }
+        return d.findElement(By.cssSelector("[data-testid=tap-details] [data-testid=trace-view]"));
+      }, Duration.ofSeconds(60), "the tapped request's trace");
+      assertThat(requestTrace.findElements(By.cssSelector("tbody tr"))).as("the request's hops").hasSizeGreaterThanOrEqualTo(2);
+      browser.screenshot("tap-trace");
     }
   }
 

@@ -42,7 +42,17 @@ public final class SmmGraphQL {
 
   /** What every caller shares: metrics, background validation, feeds and taps, filtered per caller here. */
   public record Shared(BuildInfo build, NamespaceFeed namespaceFeed, TopologyService topology, HealthService health,
-      MeshOverviewService overview, GoldenSignalsService signals, Tap tap, ValidationService validation, TraceService traces) {}
+      MeshOverviewService overview, GoldenSignalsService signals, Tap tap, ValidationService validation, TraceService traces,
+      Tools tools) {}
+
+  /** Links into the UIs the backend proxies on its tools port (Grafana, the tracing UI): a one-time ticket for a user and a path. */
+  @FunctionalInterface
+  public interface Tools {
+    ToolLink open(String username, String path);
+  }
+
+  /** Where the browser goes: {@code path} (with the ticket) on this host's {@code port}. */
+  public record ToolLink(int port, String path) {}
 
   /**
    * @param callers the Kubernetes-reading services, made per caller so RBAC decides
@@ -58,7 +68,7 @@ public final class SmmGraphQL {
     new IstioResolvers(callers, shared.validation(), blocking).wire(wiring);
     new SloResolvers(callers, blocking).wire(wiring);
     new TapResolvers(shared.tap()).wire(wiring);
-    new TracingResolvers(shared.traces(), blocking).wire(wiring);
+    new TracingResolvers(shared.traces(), shared.tools(), blocking).wire(wiring);
     GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(loadSchema(), wiring.build());
     return GraphQL.newGraphQL(schema).defaultDataFetcherExceptionHandler(new ClearErrors())
         .instrumentation(new ChainedInstrumentation(List.of(new QueryCost(), new SessionRequired(), new KubernetesNames()))).build();

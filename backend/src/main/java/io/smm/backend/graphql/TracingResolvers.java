@@ -16,7 +16,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 
 /** Distributed traces: a service's slowest or failed traces and one trace, cut to the namespaces the caller sees. */
-record TracingResolvers(TraceService traces, Executor blocking) {
+record TracingResolvers(TraceService traces, SmmGraphQL.Tools tools, Executor blocking) {
 
   /** A trace as the waterfall draws it. */
   record Detail(String traceId, String start, double durationMs, boolean error, List<SpanRow> spans) {}
@@ -24,10 +24,16 @@ record TracingResolvers(TraceService traces, Executor blocking) {
   record SpanRow(String id, String parentId, String service, String caller, String name, double offsetMs, double durationMs,
       Double serverDurationMs, boolean error, String statusCode, String responseFlags, String requestId, List<Label> tags) {}
 
-  record Lookup(boolean available, boolean found, String message, Detail trace) {}
+  record Lookup(boolean available, boolean found, String message, Detail trace, String api) {}
 
   void wire(RuntimeWiring.Builder wiring) {
-    wiring.type("Query", t -> t.dataFetcher("traces", this::search).dataFetcher("trace", this::lookup));
+    wiring.type("Query", t -> t.dataFetcher("traces", this::search).dataFetcher("trace", this::lookup)
+        .dataFetcher("traceByRequestId", this::byRequestId));
+    // The proxied UIs show every namespace's data: only for callers who may read them all.
+    wiring.type("Mutation", t -> t.dataFetcher("openTool", env -> Callers.async(env, c -> {
+      c.requireAll();
+      return tools.open(c.identity().username(), env.getArgument("path"));
+    }, blocking)));
   }
 
   private CompletableFuture<TraceService.Search> search(DataFetchingEnvironment env) {
@@ -50,9 +56,22 @@ record TracingResolvers(TraceService traces, Executor blocking) {
   private CompletableFuture<Lookup> lookup(DataFetchingEnvironment env) {
     String id = env.getArgument("id");
     return Callers.async(env, c -> {
-      TraceService.Lookup l = traces.trace(id, visible(c));
-      return new Lookup(l.available(), l.found(), l.message(), l.trace() == null ? null : detail(l.trace()));
+      return lookup(traces.trace(id, visible(c)));
     }, blocking);
+  }
+
+  private CompletableFuture<Lookup> byRequestId(DataFetchingEnvironment env) {
+    String namespace = env.getArgument("namespace");
+    Instant end = Arguments.instant(env.getArgument("end"), "end");
+    Duration range = Arguments.seconds(env.getArgument("rangeSeconds"), 3600, "rangeSeconds");
+    return Callers.async(env, c -> {
+      c.require(namespace);
+      return lookup(traces.byRequestId(env.getArgument("requestId"), namespace, end == null ? Instant.now() : end, range, visible(c)));
+    }, blocking);
+  }
+
+  private static Lookup lookup(TraceService.Lookup l) {
+    return new Lookup(l.available(), l.found(), l.message(), l.trace() == null ? null : detail(l.trace()), l.api());
   }
 
   private static Predicate<String> visible(Caller c) {

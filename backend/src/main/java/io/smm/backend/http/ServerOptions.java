@@ -9,14 +9,26 @@ import java.net.UnknownHostException;
  *
  * @param anonymousAuth no login: every request uses the backend's own identity (explicit opt-in,
  *     refused unless the host is a loopback address)
+ * @param toolsPort where Grafana's and the tracing server's UIs are proxied ({@link ToolsProxy}, an
+ *     origin of their own); 0 picks a free port, {@link #NO_TOOLS} runs without
  */
-public record ServerOptions(String host, int port, int alsPort, boolean anonymousAuth) {
+public record ServerOptions(String host, int port, int alsPort, boolean anonymousAuth, int toolsPort) {
   public static final int DEFAULT_PORT = 50500;
   public static final int DEFAULT_ALS_PORT = 50600;
+  public static final int DEFAULT_TOOLS_PORT = 50501;
   public static final int NO_ALS = -1;
+  public static final int NO_TOOLS = -1;
+
+  public ServerOptions(String host, int port, int alsPort, boolean anonymousAuth) {
+    this(host, port, alsPort, anonymousAuth, NO_TOOLS);
+  }
 
   public ServerOptions(String host, int port, int alsPort) {
     this(host, port, alsPort, false);
+  }
+
+  public ServerOptions withToolsPort(int tools) {
+    return new ServerOptions(host, port, alsPort, anonymousAuth, tools);
   }
 
   public ServerOptions(String host, int port) {
@@ -24,7 +36,7 @@ public record ServerOptions(String host, int port, int alsPort, boolean anonymou
   }
 
   public ServerOptions anonymous() {
-    return new ServerOptions(host, port, alsPort, true);
+    return new ServerOptions(host, port, alsPort, true, toolsPort);
   }
 
   boolean loopback() {

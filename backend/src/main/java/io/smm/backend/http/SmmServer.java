@@ -76,8 +76,13 @@ public class SmmServer implements AutoCloseable {
   private final ValidationService validation;
   private final CallerServices callers;
   private final TraceService traces;
-  /** Where the ControlPlane's tracing component (Jaeger all-in-one) serves its query API in the cluster. */
-  public static final URI DEFAULT_TRACING = URI.create("http://smm-tracing.smm-system.svc.cluster.local:16686");
+  /** Where the ControlPlane's tracing component (Jaeger all-in-one, base path /jaeger) serves its query API in the cluster. */
+  public static final URI DEFAULT_TRACING = URI.create("http://smm-tracing.smm-system.svc.cluster.local:16686/jaeger");
+  /** Where the ControlPlane's Grafana answers in the cluster (served under /grafana). */
+  public static final URI DEFAULT_GRAFANA = URI.create("http://smm-grafana.smm-system.svc.cluster.local:3000");
+  private final URI tracing;
+  private final URI grafana;
+  private ToolsProxy tools;
   /** How often mesh validation runs in the background. */
   private static final Duration VALIDATION_INTERVAL = Duration.ofSeconds(15);
 
@@ -86,14 +91,17 @@ public class SmmServer implements AutoCloseable {
    *     http://smm-prometheus.smm-system.svc.cluster.local:59090/prometheus)
    */
   public SmmServer(KubernetesClient client, String fallbackClusterName, URI prometheus) {
-    this(client, fallbackClusterName, prometheus, DEFAULT_TRACING, Duration.ofSeconds(30));
+    this(client, fallbackClusterName, prometheus, DEFAULT_TRACING, DEFAULT_GRAFANA, Duration.ofSeconds(30));
   }
 
   /**
    * @param tracing the tracing server's query API (the ControlPlane's Jaeger, or a Zipkin server)
+   * @param grafana the ControlPlane's Grafana, whose UI the tools port proxies
    * @param tapStuckAfter how long a tap subscriber's socket may stay congested before it is closed
    */
-  public SmmServer(KubernetesClient client, String fallbackClusterName, URI prometheus, URI tracing, Duration tapStuckAfter) {
+  public SmmServer(KubernetesClient client, String fallbackClusterName, URI prometheus, URI tracing, URI grafana, Duration tapStuckAfter) {
+    this.tracing = tracing;
+    this.grafana = grafana;
     this.taps = new TapStreams(tapHub, tapStuckAfter);
     this.client = client;
     this.clusters = new ClusterQueries(client, fallbackClusterName);
@@ -126,8 +134,24 @@ public class SmmServer implements AutoCloseable {
     Authenticator auth = new Authenticator(client, anonymous, anonymous ? null : settings.oidc(),
         Clock.systemUTC());
     AuthRoutes authRoutes = new AuthRoutes(auth, vertx);
+    int toolsPort = -1;
+    if (options.toolsPort() != ServerOptions.NO_TOOLS) {
+      tools = new ToolsProxy(vertx, ToolsProxy.upstreams(grafana, tracing), Clock.systemUTC());
+      try {
+        toolsPort = tools.start(options.host(), options.toolsPort());
+      } catch (CompletionException e) {
+        throw new ListenFailedException(new ServerOptions(options.host(), options.toolsPort()), e.getCause() != null ? e.getCause() : e);
+      }
+    }
+    int boundTools = toolsPort;
+    SmmGraphQL.Tools toolLinks = (username, path) -> {
+      if (tools == null) {
+        throw new IllegalArgumentException("Grafana and the tracing UI are not served: this backend runs without a tools port");
+      }
+      return new SmmGraphQL.ToolLink(boundTools, "/open?ticket=" + tools.ticket(username, path));
+    };
     GraphQL graphQL = SmmGraphQL.create(new SmmGraphQL.Shared(BuildInfo.load(), namespaceFeed, topology, health, overview, signals,
-        new SmmGraphQL.Tap(taps, accessLogs::stats), validation, traces), callers, blocking);
+        new SmmGraphQL.Tap(taps, accessLogs::stats), validation, traces, toolLinks), callers, blocking);
     if (options.alsPort() != ServerOptions.NO_ALS) {
       try {
         accessLogServer = new AccessLogServer(options.host(), options.alsPort(), accessLogs);
@@ -187,6 +211,11 @@ public class SmmServer implements AutoCloseable {
     return server.actualPort();
   }
 
+  /** The port Grafana's and the tracing UI are proxied on; -1 when not listening. */
+  public int toolsPort() {
+    return tools == null ? -1 : tools.port();
+  }
+
   /** The port sidecars send access logs to; -1 when not listening. */
   public int accessLogPort() {
     return accessLogServer == null ? -1 : accessLogServer.port();
@@ -209,6 +238,9 @@ public class SmmServer implements AutoCloseable {
       accessLogServer.close();
     }
     taps.close();
+    if (tools != null) {
+      tools.close();
+    }
     if (server != null) {
       server.close().toCompletionStage().toCompletableFuture().join();
     }

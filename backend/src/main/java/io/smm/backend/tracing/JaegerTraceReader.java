@@ -1,6 +1,8 @@
 package io.smm.backend.tracing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,6 +50,34 @@ final class JaegerTraceReader implements TraceReader {
     }
     return out;
   }
+
+  /** Jaeger searches one service at a time: the namespace's services (Istio's <app>.<namespace>), each asked until one has it. */
+  @Override
+  public List<Trace> tagged(String key, String value, String namespace, Instant end, Duration lookback, int limit) {
+    JsonNode services = http.get("/api/services", Map.of()).orElseThrow(
+        () -> new TracingUnavailableException("the Jaeger query service at " + http.base() + " has no /api/services")).path("data");
+    List<Trace> out = new ArrayList<>();
+    int asked = 0;
+    for (JsonNode service : services) {
+      if (!service.asText().endsWith("." + namespace) || asked++ >= MAX_SERVICES_ASKED) {
+        continue;
+      }
+      Map<String, String> params = new LinkedHashMap<>();
+      params.put("service", service.asText());
+      params.put("end", Long.toString(micros(end)));
+      params.put("start", Long.toString(micros(end) - lookback.toNanos() / 1000));
+      params.put("limit", Integer.toString(limit));
+      params.put("tags", "{\"" + key + "\":\"" + value + "\"}");
+      http.get("/api/traces", params).ifPresent(a -> a.path("data").forEach(t -> out.add(trace(t))));
+      if (!out.isEmpty()) {
+        break;
+      }
+    }
+    return out;
+  }
+
+  /** How many of a namespace's services a tag search asks at most. */
+  static final int MAX_SERVICES_ASKED = 50;
 
   @Override
   public Optional<Trace> trace(String traceId) {
@@ -101,7 +131,7 @@ final class JaegerTraceReader implements TraceReader {
     return out;
   }
 
-  private static long micros(java.time.Instant t) {
+  private static long micros(Instant t) {
     return t.getEpochSecond() * 1_000_000 + t.getNano() / 1000;
   }
 }

@@ -1,5 +1,7 @@
 package io.smm.backend.tracing;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,4 +16,10 @@ public interface TraceReader {
 
   /** One trace by id; empty when the server does not have it. */
   Optional<Trace> trace(String traceId);
+
+  /**
+   * The traces with a span tagged {@code key=value} (e.g. Envoy's guid:x-request-id) that ended in
+   * [end - lookback, end] and have a span of a service of {@code namespace}; at most {@code limit}.
+   */
+  List<Trace> tagged(String key, String value, String namespace, Instant end, Duration lookback, int limit);
 }

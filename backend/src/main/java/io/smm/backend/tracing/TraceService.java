@@ -6,9 +6,11 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * Traces for the dashboard: a service's (or one of its workloads') slowest or failed traces in a
@@ -32,7 +34,7 @@ public final class TraceService {
 
   public record Search(boolean available, String message, String api, List<Summary> traces) {}
 
-  public record Lookup(boolean available, boolean found, String message, Trace trace) {}
+  public record Lookup(boolean available, boolean found, String message, Trace trace, String api) {}
 
   /**
    * Traces through the service, slowest first. A minimum duration applies to the service's hop as
@@ -78,20 +80,51 @@ public final class TraceService {
 
   /** One trace by id (16 or 32 hex digits); not found when the server does not have it or the caller may see none of it. */
   public Lookup trace(String traceId, Predicate<String> visibleNamespace) {
-    String id = traceId == null ? "" : traceId.trim().toLowerCase(java.util.Locale.ROOT);
+    String id = traceId == null ? "" : traceId.trim().toLowerCase(Locale.ROOT);
     if ((id.length() != 16 && id.length() != 32) || !isHex(id)) {
       throw new IllegalArgumentException("a trace id is 16 or 32 hexadecimal digits, not \"" + traceId + "\"");
     }
     Optional<Trace> trace;
+    String api;
     try {
-      trace = backend.reader().trace(id);
+      TraceReader reader = backend.reader();
+      api = reader.api();
+      trace = reader.trace(id);
     } catch (TracingUnavailableException e) {
       backend.forget();
-      return new Lookup(false, false, e.getMessage(), null);
+      return new Lookup(false, false, e.getMessage(), null, null);
     }
     Optional<Trace> visible = trace.map(t -> visibleOnly(t, visibleNamespace)).filter(t -> !t.spans().isEmpty());
-    return visible.map(t -> new Lookup(true, true, null, t))
-        .orElseGet(() -> new Lookup(true, false, "trace " + id + " not found (it may be older than the tracing server keeps)", null));
+    return visible.map(t -> new Lookup(true, true, null, t, api))
+        .orElseGet(() -> new Lookup(true, false, "trace " + id + " not found (it may be older than the tracing server keeps)", null, api));
+  }
+
+  /** What an x-request-id may look like (Envoy makes UUIDs; clients may send their own): no quotes or spaces a query could be bent with. */
+  private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+  /**
+   * The trace of one request, by the x-request-id every proxy on its way tagged its spans with
+   * (guid:x-request-id): what a tap entry links to. Not found when the request was not sampled or
+   * is older than the range.
+   */
+  public Lookup byRequestId(String requestId, String namespace, Instant end, Duration lookback, Predicate<String> visibleNamespace) {
+    if (requestId == null || !REQUEST_ID.matcher(requestId).matches()) {
+      throw new IllegalArgumentException("a request id is 1-128 letters, digits and . _ : -, not \"" + requestId + "\"");
+    }
+    List<Trace> found;
+    String api;
+    try {
+      TraceReader reader = backend.reader();
+      api = reader.api();
+      found = reader.tagged("guid:x-request-id", requestId, namespace, end, lookback, 1);
+    } catch (TracingUnavailableException e) {
+      backend.forget();
+      return new Lookup(false, false, e.getMessage(), null, null);
+    }
+    return found.stream().map(t -> visibleOnly(t, visibleNamespace)).filter(t -> !t.spans().isEmpty()).findFirst()
+        .map(t -> new Lookup(true, true, null, t, api))
+        .orElseGet(() -> new Lookup(true, false, "no trace of request " + requestId
+            + " (not sampled, or older than the tracing server keeps)", null, api));
   }
 
   private static boolean isHex(String s) {

@@ -1,6 +1,8 @@
 package io.smm.backend.tracing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +42,26 @@ final class ZipkinTraceReader implements TraceReader {
     for (JsonNode trace : answer) {
       List<RawSpan> spans = spans(trace);
       if (!spans.isEmpty()) {
+        out.add(Trace.of(spans.get(0).traceId(), spans));
+      }
+    }
+    return out;
+  }
+
+  /** Zipkin searches every service when none is named: one query, the namespace checked on the answer. */
+  @Override
+  public List<Trace> tagged(String key, String value, String namespace, Instant end, Duration lookback, int limit) {
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("annotationQuery", key + "=" + value);
+    params.put("endTs", Long.toString(end.toEpochMilli()));
+    params.put("lookback", Long.toString(lookback.toMillis()));
+    params.put("limit", Integer.toString(limit));
+    JsonNode answer = http.get("/api/v2/traces", params).orElseThrow(
+        () -> new TracingUnavailableException("the Zipkin server at " + http.base() + " has no /api/v2/traces"));
+    List<Trace> out = new ArrayList<>();
+    for (JsonNode trace : answer) {
+      List<RawSpan> spans = spans(trace);
+      if (spans.stream().anyMatch(s -> TraceService.namespaceOf(s.service()).equals(namespace))) {
         out.add(Trace.of(spans.get(0).traceId(), spans));
       }
     }

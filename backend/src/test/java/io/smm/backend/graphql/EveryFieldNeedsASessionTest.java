@@ -161,7 +161,7 @@ class EveryFieldNeedsASessionTest {
   @Test
   void insideGraphQLEveryRootFieldRefusesARequestWithoutCaller() {
     // Built with no services at all: a field that answered would have to get past the check first.
-    var graphQL = SmmGraphQL.create(new SmmGraphQL.Shared(null, null, null, null, null, null, null, null, null), null, Runnable::run);
+    var graphQL = SmmGraphQL.create(new SmmGraphQL.Shared(null, null, null, null, null, null, null, null, null, null), null, Runnable::run);
     for (Operation op : operations()) {
       ExecutionResult r = graphQL.execute(op.text());
       assertThat(r.getErrors()).as(op.text()).isNotEmpty();

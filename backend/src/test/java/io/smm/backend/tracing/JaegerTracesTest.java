@@ -106,6 +106,16 @@ class JaegerTracesTest {
   }
 
   @Test
+  void aRequestIsFoundByAskingTheNamespacesServicesWithItsRequestIdTag() {
+    TraceService.Lookup found = traces.byRequestId("9d1f-req", "smm-demo", Instant.parse("2026-12-06T12:00:00Z"), Duration.ofHours(1),
+        ns -> true);
+    assertThat(found.found()).isTrue();
+    assertThat(found.trace().traceId()).isEqualTo(TRACE);
+    String search = asked.stream().filter(a -> a.startsWith("/api/traces?")).findFirst().orElseThrow();
+    assertThat(search).contains("service=bookings.smm-demo", "tags={\"guid:x-request-id\":\"9d1f-req\"}", "limit=1");
+  }
+
+  @Test
   void aTraceJaegerDoesNotHaveIsNotFound() {
     TraceService.Lookup missing = traces.trace("0123456789abcdef", ns -> true);
     assertThat(missing.available()).isTrue();

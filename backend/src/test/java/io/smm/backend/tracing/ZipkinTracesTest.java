@@ -185,6 +185,21 @@ class ZipkinTracesTest {
   }
 
   @Test
+  void aRequestsTraceIsFoundByItsRequestId() {
+    TraceService.Lookup found = traces.byRequestId("req-" + FAILED.substring(0, 8), "smm-demo", Instant.now(), Duration.ofMinutes(10),
+        ns -> true);
+    assertThat(found.found()).isTrue();
+    assertThat(found.trace().traceId()).isEqualTo(FAILED);
+    assertThat(traces.byRequestId("req-" + FAILED.substring(0, 8), "elsewhere", Instant.now(), Duration.ofMinutes(10), ns -> true)
+        .found()).as("not through that namespace").isFalse();
+    TraceService.Lookup missing = traces.byRequestId("no-such-request", "smm-demo", Instant.now(), Duration.ofMinutes(10), ns -> true);
+    assertThat(missing.found()).isFalse();
+    assertThat(missing.message()).contains("no-such-request");
+    assertThatThrownBy(() -> traces.byRequestId("a\" and error", "smm-demo", Instant.now(), Duration.ofMinutes(10), ns -> true))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void anUnknownTraceIsNotFoundAndABadIdIsRefused() {
     TraceService.Lookup missing = lookup("0123456789abcdef0123456789abcdef");
     assertThat(missing.available()).isTrue();

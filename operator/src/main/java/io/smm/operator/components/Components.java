@@ -72,12 +72,14 @@ public final class Components {
         new ServiceComponent("tracing", "smm.tracing", null, ZipkinCollectorComponent.TRACING_APP,
             new Workload(Workload.upstream("jaegertracing/all-in-one:1.28.0"), Workload.fixedArgs(),
                 List.of(new Workload.Port("http-query", 16686), new Workload.Port("http-zipkin", 9411), new Workload.Port("http-admin", 14269)),
-                new Workload.Probe(14269, "/", "/"), Map.of("COLLECTOR_ZIPKIN_HOST_PORT", ":9411")), Map.of()),
+                // The UI and query API under /jaeger: the backend proxies the UI at that path on its tools port.
+                new Workload.Probe(14269, "/", "/"), Map.of("COLLECTOR_ZIPKIN_HOST_PORT", ":9411", "QUERY_BASE_PATH", "/jaeger")), Map.of()),
         new ZipkinCollectorComponent(),
-        // The backend: GraphQL API and dashboard on 50500, and the access log service the sidecars stream to on 50600.
+        // The backend: GraphQL API and dashboard on 50500, the access log service the sidecars stream to on 50600, and
+        // Grafana's and the tracing UI proxied on 50501 (an origin apart from the dashboard's).
         new ServiceComponent("smm", "smm", null, "smm",
             new Workload(Workload.smmImage(), Workload.fixedArgs("server", "--address", "0.0.0.0", "--port", "50500", "--als-port", "50600"),
-                List.of(new Workload.Port("http", 50500), new Workload.Port("grpc-als", 50600)),
+                List.of(new Workload.Port("http", 50500), new Workload.Port("grpc-als", 50600), new Workload.Port("http-tools", 50501)),
                 new Workload.Probe(50500, "/readyz", "/healthz"), Map.of()).withResources(backendResources()), scraped, ProductRbac.SERVER)
             // It serves the application, health and SLO APIs (the seed's smm, smm-health-api, smm-sre-api pods).
             .podSettingsFrom("smm.application", "smm.health.api", "smm.sre.api")
