@@ -24,7 +24,7 @@ class InstallE2ETest {
       SmmProcess.Result install = SmmProcess.run(env, "-c", kubeconfig, "install", "-a");
       assertThat(install.exitCode()).as(install.output()).isZero();
       assertThat(install.output()).contains("[ 6/18] istio-control-plane  available").contains("IstioControlPlane Available")
-          .containsPattern("Succeeded in [0-9.]+s: 12 components available, 5 removed");
+          .containsPattern("Succeeded in [0-9.]+s: 13 components available, 5 removed");
 
       SmmProcess.Result again = SmmProcess.run(env, "-c", kubeconfig, "install", "-a");
       assertThat(again.output()).as("an unchanged install writes nothing").contains(", 0 writes;");

@@ -55,9 +55,7 @@ record TracingResolvers(TraceService traces, SmmGraphQL.Tools tools, Executor bl
 
   private CompletableFuture<Lookup> lookup(DataFetchingEnvironment env) {
     String id = env.getArgument("id");
-    return Callers.async(env, c -> {
-      return lookup(traces.trace(id, visible(c)));
-    }, blocking);
+    return Callers.async(env, c -> lookup(traces.trace(id, visible(c))), blocking);
   }
 
   private CompletableFuture<Lookup> byRequestId(DataFetchingEnvironment env) {

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The shape most components share: a ServiceAccount, a Deployment and a Service, labelled the way
@@ -78,7 +79,8 @@ public final class Workloads {
     out.add(new ServiceAccountBuilder().withNewMetadata().withName(app).withNamespace(namespace).withLabels(labels).endMetadata().build());
     var container = new ContainerBuilder().withName(app).withImage(image).withArgs(args);
     workload.ports().forEach(p -> container.addNewPort().withName(p.name()).withContainerPort(p.port()).endPort());
-    workload.env().forEach((k, v) -> container.addNewEnv().withName(k).withValue(v).endEnv());
+    // In name order: a Map.of's order changes from one JVM to the next, and a reordered env is a change to apply.
+    new TreeMap<>(workload.env()).forEach((k, v) -> container.addNewEnv().withName(k).withValue(v).endEnv());
     if (workload.resources() != null) {
       container.withResources(workload.resources()); // the ControlPlane's own, if set, replace them below
     }

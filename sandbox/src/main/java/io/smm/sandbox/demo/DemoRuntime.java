@@ -30,6 +30,7 @@ import io.smm.sandbox.envoy.Wire;
 import io.smm.sandbox.kubelet.ContainerUsage;
 import io.smm.sandbox.kubelet.PodRuntime;
 import io.smm.sandbox.prometheus.ScrapeTargets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -75,7 +76,7 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
   /** The zipkin reporters, one per collector address the sidecars' mesh configs name. */
   private final Map<String, SpanReporter> reporters = new ConcurrentHashMap<>();
   /** How often buffered spans go to the collector (Envoy flushes every 5 s by default; sooner here, so traces show up quickly). */
-  private static final java.time.Duration SPAN_FLUSH = java.time.Duration.ofSeconds(1);
+  private static final Duration SPAN_FLUSH = Duration.ofSeconds(1);
 
   public DemoRuntime(KubernetesClient client, String cluster) {
     this(client, cluster, MeshCa.create("cluster.local"));
@@ -418,6 +419,11 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
         .map(p -> new ProxyState(p.pod.getMetadata().getName(), p.pod.getMetadata().getNamespace(), revision(p.pod),
             p.sidecar.istioVersion(), p.sidecar.rejectsRoutes(mesh)))
         .sorted(Comparator.comparing(ProxyState::namespace).thenComparing(ProxyState::pod)).toList();
+  }
+
+  /** The Services of this cluster istiod knows (from the sidecars' informer, no API call). */
+  public int serviceCount() {
+    return services.getStore().list().size();
   }
 
   /** A number that changes whenever the Istio configuration the sidecars act on changes (xDS nonces). */

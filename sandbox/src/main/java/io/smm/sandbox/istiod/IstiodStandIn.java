@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +49,7 @@ public final class IstiodStandIn implements PodRuntime, AutoCloseable {
   private final DemoRuntime sidecars;
   private final String clusterId;
   private final Map<String, HttpServer> servers = new ConcurrentHashMap<>();
+  private final ExecutorService handlers = Executors.newCachedThreadPool(DaemonThreads.named("istiod-monitoring"));
   private final ScheduledExecutorService publisher = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("istiod-root-cert"));
   private volatile String rootCert;
   /** What pushes a revision's istiod has made: the configuration version it last pushed and how many of each type so far. */
@@ -70,6 +72,8 @@ public final class IstiodStandIn implements PodRuntime, AutoCloseable {
     String revision = pod.getMetadata().getLabels().getOrDefault("istio.io/rev", "default");
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+      // Its own threads: a scrape of /metrics never holds up a /debug/syncz the dashboard waits for.
+      server.setExecutor(handlers);
       server.createContext("/debug/syncz", ex -> {
         byte[] body = syncz(revision).getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "application/json");
@@ -142,8 +146,7 @@ public final class IstiodStandIn implements PodRuntime, AutoCloseable {
     for (String type : XDS_TYPES) {
       out.append("pilot_xds_pushes{type=\"").append(type).append("\"} ").append(state[1]).append('\n');
     }
-    out.append("# TYPE pilot_services gauge\npilot_services ").append(client.services().inAnyNamespace().list().getItems().size())
-        .append('\n');
+    out.append("# TYPE pilot_services gauge\npilot_services ").append(sidecars.serviceCount()).append('\n');
     out.append("# TYPE pilot_virt_services gauge\npilot_virt_services ").append(sidecars.mesh().virtualServices().size()).append('\n');
     return out.toString();
   }
@@ -205,5 +208,6 @@ public final class IstiodStandIn implements PodRuntime, AutoCloseable {
     publisher.shutdownNow();
     servers.values().forEach(s -> s.stop(0));
     servers.clear();
+    handlers.shutdownNow();
   }
 }
