@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -84,19 +85,8 @@ public final class TraceService {
     if ((id.length() != 16 && id.length() != 32) || !isHex(id)) {
       throw new IllegalArgumentException("a trace id is 16 or 32 hexadecimal digits, not \"" + traceId + "\"");
     }
-    Optional<Trace> trace;
-    String api;
-    try {
-      TraceReader reader = backend.reader();
-      api = reader.api();
-      trace = reader.trace(id);
-    } catch (TracingUnavailableException e) {
-      backend.forget();
-      return new Lookup(false, false, e.getMessage(), null, null);
-    }
-    Optional<Trace> visible = trace.map(t -> visibleOnly(t, visibleNamespace)).filter(t -> !t.spans().isEmpty());
-    return visible.map(t -> new Lookup(true, true, null, t, api))
-        .orElseGet(() -> new Lookup(true, false, "trace " + id + " not found (it may be older than the tracing server keeps)", null, api));
+    return lookup(reader -> reader.trace(id), visibleNamespace,
+        "trace " + id + " not found (it may be older than the tracing server keeps)");
   }
 
   /** What an x-request-id may look like (Envoy makes UUIDs; clients may send their own): no quotes or spaces a query could be bent with. */
@@ -111,20 +101,25 @@ public final class TraceService {
     if (requestId == null || !REQUEST_ID.matcher(requestId).matches()) {
       throw new IllegalArgumentException("a request id is 1-128 letters, digits and . _ : -, not \"" + requestId + "\"");
     }
-    List<Trace> found;
+    return lookup(reader -> reader.tagged("guid:x-request-id", requestId, namespace, end, lookback, 1).stream().findFirst(),
+        visibleNamespace, "no trace of request " + requestId + " (not sampled, or older than the tracing server keeps)");
+  }
+
+  /** One trace the reader finds, cut to what the caller may see; not found (with {@code notFound}) when nothing of it is left. */
+  private Lookup lookup(Function<TraceReader, Optional<Trace>> find, Predicate<String> visibleNamespace, String notFound) {
+    Optional<Trace> trace;
     String api;
     try {
       TraceReader reader = backend.reader();
       api = reader.api();
-      found = reader.tagged("guid:x-request-id", requestId, namespace, end, lookback, 1);
+      trace = find.apply(reader);
     } catch (TracingUnavailableException e) {
       backend.forget();
       return new Lookup(false, false, e.getMessage(), null, null);
     }
-    return found.stream().map(t -> visibleOnly(t, visibleNamespace)).filter(t -> !t.spans().isEmpty()).findFirst()
+    return trace.map(t -> visibleOnly(t, visibleNamespace)).filter(t -> !t.spans().isEmpty())
         .map(t -> new Lookup(true, true, null, t, api))
-        .orElseGet(() -> new Lookup(true, false, "no trace of request " + requestId
-            + " (not sampled, or older than the tracing server keeps)", null, api));
+        .orElseGet(() -> new Lookup(true, false, notFound, null, api));
   }
 
   private static boolean isHex(String s) {
