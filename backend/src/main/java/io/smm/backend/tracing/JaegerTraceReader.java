@@ -32,10 +32,7 @@ final class JaegerTraceReader implements TraceReader {
   @Override
   public List<Trace> traces(TraceQuery q) {
     Map<String, String> params = new LinkedHashMap<>();
-    params.put("service", q.service());
-    params.put("end", Long.toString(micros(q.end())));
-    params.put("start", Long.toString(micros(q.end()) - q.lookback().toNanos() / 1000));
-    params.put("limit", Integer.toString(q.limit()));
+    window(params, q.service(), q.end(), q.lookback(), q.limit());
     if (!q.minDuration().isZero()) {
       params.put("minDuration", q.minDuration().toNanos() / 1000 + "us");
     }
@@ -63,10 +60,7 @@ final class JaegerTraceReader implements TraceReader {
         continue;
       }
       Map<String, String> params = new LinkedHashMap<>();
-      params.put("service", service.asText());
-      params.put("end", Long.toString(micros(end)));
-      params.put("start", Long.toString(micros(end) - lookback.toNanos() / 1000));
-      params.put("limit", Integer.toString(limit));
+      window(params, service.asText(), end, lookback, limit);
       params.put("tags", "{\"" + key + "\":\"" + value + "\"}");
       http.get("/api/traces", params).ifPresent(a -> a.path("data").forEach(t -> out.add(trace(t))));
       if (!out.isEmpty()) {
@@ -74,6 +68,14 @@ final class JaegerTraceReader implements TraceReader {
       }
     }
     return out;
+  }
+
+  /** One service's search over [end - lookback, end], at most {@code limit} traces, as Jaeger's /api/traces takes it. */
+  private static void window(Map<String, String> params, String service, Instant end, Duration lookback, int limit) {
+    params.put("service", service);
+    params.put("end", Long.toString(micros(end)));
+    params.put("start", Long.toString(micros(end) - lookback.toNanos() / 1000));
+    params.put("limit", Integer.toString(limit));
   }
 
   /** How many of a namespace's services a tag search asks at most. */

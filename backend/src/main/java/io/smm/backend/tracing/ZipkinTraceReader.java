@@ -27,25 +27,14 @@ final class ZipkinTraceReader implements TraceReader {
   public List<Trace> traces(TraceQuery q) {
     Map<String, String> params = new LinkedHashMap<>();
     params.put("serviceName", q.service());
-    params.put("endTs", Long.toString(q.end().toEpochMilli()));
-    params.put("lookback", Long.toString(q.lookback().toMillis()));
-    params.put("limit", Integer.toString(q.limit()));
+    window(params, q.end(), q.lookback(), q.limit());
     if (!q.minDuration().isZero()) {
       params.put("minDuration", Long.toString(q.minDuration().toNanos() / 1000));
     }
     if (q.errorsOnly()) {
       params.put("annotationQuery", "error"); // Envoy's error tag, whatever its value
     }
-    JsonNode answer = http.get("/api/v2/traces", params).orElseThrow(
-        () -> new TracingUnavailableException("the Zipkin server at " + http.base() + " has no /api/v2/traces"));
-    List<Trace> out = new ArrayList<>();
-    for (JsonNode trace : answer) {
-      List<RawSpan> spans = spans(trace);
-      if (!spans.isEmpty()) {
-        out.add(Trace.of(spans.get(0).traceId(), spans));
-      }
-    }
-    return out;
+    return search(params).stream().map(ZipkinTraceReader::trace).toList();
   }
 
   /** Zipkin searches every service when none is named: one query, the namespace checked on the answer. */
@@ -53,25 +42,40 @@ final class ZipkinTraceReader implements TraceReader {
   public List<Trace> tagged(String key, String value, String namespace, Instant end, Duration lookback, int limit) {
     Map<String, String> params = new LinkedHashMap<>();
     params.put("annotationQuery", key + "=" + value);
+    window(params, end, lookback, limit);
+    return search(params).stream()
+        .filter(spans -> spans.stream().anyMatch(s -> TraceService.namespaceOf(s.service()).equals(namespace)))
+        .map(ZipkinTraceReader::trace).toList();
+  }
+
+  /** The time range and size of a search, as Zipkin's /api/v2/traces takes them. */
+  private static void window(Map<String, String> params, Instant end, Duration lookback, int limit) {
     params.put("endTs", Long.toString(end.toEpochMilli()));
     params.put("lookback", Long.toString(lookback.toMillis()));
     params.put("limit", Integer.toString(limit));
+  }
+
+  /** The traces a search finds, each as its raw spans (none empty). */
+  private List<List<RawSpan>> search(Map<String, String> params) {
     JsonNode answer = http.get("/api/v2/traces", params).orElseThrow(
         () -> new TracingUnavailableException("the Zipkin server at " + http.base() + " has no /api/v2/traces"));
-    List<Trace> out = new ArrayList<>();
+    List<List<RawSpan>> out = new ArrayList<>();
     for (JsonNode trace : answer) {
       List<RawSpan> spans = spans(trace);
-      if (spans.stream().anyMatch(s -> TraceService.namespaceOf(s.service()).equals(namespace))) {
-        out.add(Trace.of(spans.get(0).traceId(), spans));
+      if (!spans.isEmpty()) {
+        out.add(spans);
       }
     }
     return out;
   }
 
+  private static Trace trace(List<RawSpan> spans) {
+    return Trace.of(spans.get(0).traceId(), spans);
+  }
+
   @Override
   public Optional<Trace> trace(String traceId) {
-    return http.get("/api/v2/trace/" + traceId, Map.of()).map(this::spans).filter(s -> !s.isEmpty())
-        .map(s -> Trace.of(s.get(0).traceId(), s));
+    return http.get("/api/v2/trace/" + traceId, Map.of()).map(this::spans).filter(s -> !s.isEmpty()).map(ZipkinTraceReader::trace);
   }
 
   private List<RawSpan> spans(JsonNode trace) {
