@@ -104,7 +104,7 @@ public final class SidecarProxy implements AutoCloseable {
     double ms = (System.nanoTime() - t0) / 1e6;
     SidecarMetrics.Peers peers = inboundPeers(headers);
     metrics.record(new SidecarMetrics.Request(peers, protocol, a.httpStatus(), a.grpcStatus(), "-", ms, 0, a.bytes()));
-    if (trace != null) {
+    if (trace != null && trace.span().sampled()) { // most requests are not (Istio samples 1 %): no span built for them
       String host = peers.destinationService() + ":" + containerPort;
       tracer.server(trace, new Tracer.Hop(host + "/*", runtime.startedAt(t0), ms, method, "http://" + host + path,
           protocol.equals("grpc") ? "HTTP/2" : "HTTP/1.1", a.httpStatus(), "-", failed(a.httpStatus(), a.grpcStatus()),
@@ -168,7 +168,7 @@ public final class SidecarProxy implements AutoCloseable {
           call.protocol().equals("grpc") ? "/" + Wire.GRPC_CALL.getFullMethodName() : call.path(), reported.host() + ":" + call.port(),
           cluster, upstream, null, result.httpStatus(), result.grpcStatus(), result.requestBytes(), result.responseBytes(),
           result.flags(), headers.get("user-agent"), headers.get("x-request-id"), result.mtls(), peer.pod()));
-      if (span != null) {
+      if (span != null && span.sampled()) {
         String host = reported.host() + ":" + call.port();
         tracer.client(span, new Tracer.Hop(host + "/*", runtime.startedAt(t0), ms, method(call, headers), "http://" + host + call.path(),
             call.protocol().equals("grpc") ? "HTTP/2" : "HTTP/1.1", result.httpStatus(), result.flags(),
