@@ -9,6 +9,7 @@ import io.smm.sandbox.node.SandboxNode;
 import io.smm.sandbox.testing.DemoWorkloads;
 import io.smm.sandbox.testing.Eventually;
 import io.smm.sandbox.testing.IstioFixtures;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,15 +63,20 @@ public final class SidecarOverheadBenchmark {
         double p = median(without);
         String json = String.format("{%n  \"rounds\": %d,%n  \"requestsPerSecondWithSidecars\": %.1f,%n"
             + "  \"requestsPerSecondWithoutSidecars\": %.1f,%n  \"ratio\": %.3f%n}%n", rounds, m, p, m / p);
-        Path out = Path.of(args.length > 1 ? args[1] : "sandbox/target/sidecar-bench.json");
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, json);
-        System.out.print(json);
+        write(json, args, "sandbox/target/sidecar-bench.json");
       } finally {
         kubelet.close();
         runtime.close();
       }
     }
+  }
+
+  /** Writes a benchmark's JSON to its second argument (else {@code fallback}) and prints it. */
+  static void write(String json, String[] args, String fallback) throws IOException {
+    Path out = Path.of(args.length > 1 ? args[1] : fallback);
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, json);
+    System.out.print(json);
   }
 
   static void workload(KubernetesClient client, String ns, String app, String calls) {

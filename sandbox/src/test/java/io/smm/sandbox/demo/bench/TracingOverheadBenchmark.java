@@ -94,10 +94,7 @@ public final class TracingOverheadBenchmark {
                 + "  \"throughputRatio\": %.3f,%n  \"zipkinServices\": %s%n}%n", rounds,
             median(latencyOn), median(latencyOff), median(latencyOn) / median(latencyOff), median(p99On), median(p99Off),
             median(p99On) / median(p99Off), median(rpsOn), median(rpsOff), median(rpsOn) / median(rpsOff), services.body());
-        Path out = Path.of(args.length > 1 ? args[1] : "sandbox/target/tracing-bench.json");
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, json);
-        System.out.print(json);
+        SidecarOverheadBenchmark.write(json, args, "sandbox/target/tracing-bench.json");
       } finally {
         kubelet.close();
         runtime.close();
