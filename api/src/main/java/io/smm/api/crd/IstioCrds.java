@@ -2,6 +2,9 @@ package io.smm.api.crd;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersionBuilder;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -56,9 +59,24 @@ public final class IstioCrds {
         .withNewSpec().withGroup(k.group()).withScope("Namespaced")
         .withNewNames().withKind(k.kind()).withPlural(k.plural()).withSingular(k.kind().toLowerCase()).withListKind(k.kind() + "List")
         .withShortNames(k.shortNames()).addToCategories(k.group().endsWith("istio.io") ? "istio-io" : partOf(k)).endNames()
-        .addNewVersion().withName(k.version()).withServed(true).withStorage(true)
-        .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true)
-        .endOpenAPIV3Schema().endSchema().withNewSubresources().withNewStatus().endStatus().endSubresources().endVersion()
+        .withVersions(versions(k))
         .endSpec().build();
+  }
+
+  /**
+   * The version the product reads and writes (stored), then the other versions Istio 1.15's own CRDs
+   * serve for the kind: its networking kinds are v1alpha3 and v1beta1 alike (the seed writes
+   * WorkloadGroups as v1alpha3, the istio-operator's charts render Gateways as v1alpha3), with no
+   * conversion but the apiVersion.
+   */
+  static List<CustomResourceDefinitionVersion> versions(IstioKind k) {
+    List<String> names = new ArrayList<>(List.of(k.version()));
+    if (k.group().equals("networking.istio.io") && !k.version().equals("v1alpha3")) {
+      names.add("v1alpha3");
+    }
+    return names.stream().map(v -> new CustomResourceDefinitionVersionBuilder().withName(v).withServed(true)
+        .withStorage(v.equals(k.version()))
+        .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true)
+        .endOpenAPIV3Schema().endSchema().withNewSubresources().withNewStatus().endStatus().endSubresources().build()).toList();
   }
 }

@@ -54,6 +54,7 @@ final class SandboxDispatcher extends Dispatcher {
   private static final Pattern SCALE = Pattern.compile(
       "(/apis/apps/v1/namespaces/[^/]+/(deployments|statefulsets|replicasets)/[^/]+)/scale");
   private static final Pattern OPENAPI_GROUP_VERSION = Pattern.compile("/openapi/v3/(?:api|apis/([^/]+))/([^/]+)");
+  private final CrdVersions versions;
   private static final String CRD_PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
   private static final Pattern DRY_RUN = Pattern.compile("[?&]dryRun=");
   private static final Pattern POD_LOG = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/]+)/log");
@@ -78,6 +79,10 @@ final class SandboxDispatcher extends Dispatcher {
     this.namespaces = new NamespaceLifecycle(store, this::allResources);
     this.injection = new SidecarInjectionWebhook(path -> stored(store, path));
     this.schemas = new SchemaAdmission(path -> stored(store, path));
+    this.versions = new CrdVersions(name -> {
+      JsonNode crd = stored(store, CRD_PATH + "/" + name);
+      return crd == null ? null : Serialization.jsonMapper().convertValue(crd, CustomResourceDefinition.class);
+    });
     this.access = access;
     this.version = version;
     this.serverAddress = serverAddress;
@@ -86,7 +91,9 @@ final class SandboxDispatcher extends Dispatcher {
   @Override
   public MockResponse dispatch(RecordedRequest request) {
     try {
-      MockResponse response = route(request);
+      String path = request.getPath();
+      CrdVersions.Conversion conversion = versions.of(path.contains("?") ? path.substring(0, path.indexOf('?')) : path);
+      MockResponse response = conversion == null ? route(request) : conversion.fromStorage(route(conversion.toStorage(request)));
       if (request.method() != HttpMethod.GET) {
         store.sync(); // durable before it is acknowledged, as etcd commits before kube-apiserver answers
       }
