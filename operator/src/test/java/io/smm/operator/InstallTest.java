@@ -17,6 +17,7 @@ import io.smm.api.schema.InvalidResourceException;
 import io.smm.operator.istio.MeshStatus;
 import io.smm.operator.resources.OwnershipLabels;
 import io.smm.sandbox.kube.EmbeddedApiServer;
+import io.smm.sandbox.testing.Eventually;
 import io.smm.sandbox.testing.InProcessCluster;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -95,7 +96,15 @@ class InstallTest {
     var icpSpec = (Map<String, Object>) istioControlPlane().getAdditionalProperties().get("spec");
     assertThat(icpSpec.get("clusterID")).as("managed, converted cluster name").isEqualTo("demo-cluster-eu");
 
-    // The cluster is settled: stop the kubelet so only the reconciler could write.
+    // The meshexpansion gateway's external Service follows its load balancer address, which the
+    // cloud (here the sandbox's controller) gives after the install; once it is there and followed,
+    // the cluster is settled: stop the kubelet so only the reconciler could write.
+    Eventually.until(() -> {
+      var expansion = client.genericKubernetesResources(SmmCrds.ISTIO_MESH_GATEWAY.apiVersion(), SmmCrds.ISTIO_MESH_GATEWAY.kind())
+          .inNamespace("istio-system").withName("istio-meshexpansion-cp-v115x").get();
+      return expansion != null && status(expansion, "GatewayAddress") != null;
+    }, Duration.ofSeconds(20), "the meshexpansion gateway has its load balancer address");
+    installer.install("smm", userSpec, ReconcileProgress.SILENT, Duration.ofSeconds(30));
     cluster.stopKubelet();
     long before = api.writeRequests();
     ReconcileReport again = installer.install("smm", userSpec, ReconcileProgress.SILENT, Duration.ofSeconds(5));

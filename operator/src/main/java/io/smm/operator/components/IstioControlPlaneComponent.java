@@ -20,6 +20,12 @@ import java.util.Map;
  * official distribution, whose public images (docker.io/istio/pilot and proxyv2 1.15.3) anyone can
  * pull; the Cisco build needs distribution: cisco and its registry in containerImageConfiguration. The istiod resources
  * themselves come from the IstioControlPlane reconciler (the Istio operator part).
+ *
+ * <p>As the seed's IstioControlPlane (2.4 GitOps, 2.9.5 VMs): istiod registers VMs itself
+ * (PILOT_ENABLE_WORKLOAD_ENTRY_AUTOREGISTRATION, ..._HEALTHCHECKS: a WorkloadEntry per connected
+ * VM, its Healthy condition from the WorkloadGroup's probe), and the meshexpansion gateway exposes
+ * what VMs and peer networks reach: istiod (15012), its webhook (15017), the cross-network port
+ * (15443), and the product's access log and span collectors (50600, 59411).
  */
 public final class IstioControlPlaneComponent implements Component {
 
@@ -56,6 +62,29 @@ public final class IstioControlPlaneComponent implements Component {
         deployment:
           replicas:
             count: 1
+          env:
+          - name: PILOT_ENABLE_WORKLOAD_ENTRY_AUTOREGISTRATION
+            value: "true"
+          - name: PILOT_ENABLE_WORKLOAD_ENTRY_HEALTHCHECKS
+            value: "true"
+      meshExpansion:
+        enabled: true
+        gateway:
+          deployment:
+            podMetadata:
+              labels:
+                app: istio-meshexpansion-gateway
+                istio: meshexpansiongateway
+          service:
+            ports:
+            - name: tcp-smm-als-tls
+              port: 50600
+              protocol: TCP
+              targetPort: 50600
+            - name: tcp-smm-zipkin-tls
+              port: 59411
+              protocol: TCP
+              targetPort: 59411
       """;
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 

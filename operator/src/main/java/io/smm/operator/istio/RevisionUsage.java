@@ -8,8 +8,9 @@ import java.util.List;
 
 /**
  * Who uses an Istio revision: namespaces whose new pods get its sidecar (istio.io/rev label) and
- * pods running its proxy ({@link ProxyRevision}: the injector's status annotation). A control plane
- * in use must not be removed, or those proxies lose their control plane.
+ * pods running its proxy ({@link ProxyRevision}: the injector's status annotation), but for the
+ * control plane's own istiod and meshexpansion gateway. A control plane in use must not be
+ * removed, or those proxies lose their control plane.
  */
 public record RevisionUsage(String revision, List<String> namespaces, List<String> pods) {
 
@@ -20,8 +21,16 @@ public record RevisionUsage(String revision, List<String> namespaces, List<Strin
         .filter(p -> revision.equals(ProxyRevision.of(p.getMetadata().getLabels(), p.getMetadata().getAnnotations())))
         .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
         .filter(p -> !p.getMetadata().getLabels().getOrDefault("app", "").equals("istiod"))
+        .filter(p -> !ownMeshExpansionGateway(p, revision))
         .map(Pod::getMetadata).map(m -> m.getNamespace() + "/" + m.getName()).sorted().toList();
     return new RevisionUsage(revision, namespaces, pods);
+  }
+
+  /** The control plane's own meshexpansion gateway goes with it (its meshExpansion setting), so it does not hold it. */
+  private static boolean ownMeshExpansionGateway(Pod p, String revision) {
+    int dot = revision.indexOf('.');
+    return dot > 0 && revision.substring(dot + 1).equals(p.getMetadata().getNamespace())
+        && ("istio-meshexpansion-" + revision.substring(0, dot)).equals(p.getMetadata().getLabels().get("gateway-name"));
   }
 
   public boolean inUse() {

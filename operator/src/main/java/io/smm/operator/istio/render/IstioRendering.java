@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -36,6 +37,9 @@ public final class IstioRendering implements AutoCloseable {
     return Serialization.jsonMapper().valueToTree(resource.getAdditionalProperties().getOrDefault("spec", Map.of()));
   }
 
+  private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition",
+      "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration");
+
   public ControlPlane controlPlane(GenericKubernetesResource icp, MeshContext context) {
     JsonNode spec = spec(icp);
     List<HasMetadata> objects = new ArrayList<>(discovery(icp, context));
@@ -44,6 +48,14 @@ public final class IstioRendering implements AutoCloseable {
     }
     if (MeshExpansionValues.wanted(spec)) {
       objects.addAll(meshExpansion(icp));
+    }
+    // Helm leaves a namespaced object without a namespace to the release's; the istio-operator
+    // writes such objects (the meshexpansion chart's Gateways and IstioMeshGateway) to the
+    // control plane's namespace, never the client's default one.
+    for (HasMetadata o : objects) {
+      if (o.getMetadata().getNamespace() == null && !CLUSTER_SCOPED.contains(o.getKind())) {
+        o.getMetadata().setNamespace(icp.getMetadata().getNamespace());
+      }
     }
     String meshChecksum = null;
     String injectionChecksum = null;
