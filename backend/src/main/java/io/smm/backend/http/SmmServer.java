@@ -25,6 +25,8 @@ import io.smm.backend.topology.TopologyService;
 import io.smm.backend.tracing.TraceService;
 import io.smm.backend.tracing.TracingBackend;
 import io.smm.backend.validation.ValidationService;
+import io.smm.backend.vm.VmBootstrapService;
+import io.smm.backend.vm.VmRoutes;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import java.io.UncheckedIOException;
@@ -168,6 +170,7 @@ public class SmmServer implements AutoCloseable {
     // Two routes on one path: WebSocket upgrades (graphql-transport-ws) are taken before any body
     // handling, everything else falls through to GraphQL over HTTP.
     authRoutes.mount(router);
+    new VmRoutes(new VmBootstrapService(client), vertx).mount(router);
     router.route("/api/graphql").handler(GraphQLWSHandler.create(graphQL)
         .connectionInitHandler(init -> vertx.executeBlocking(() -> authRoutes.connection(init.message().message().getJsonObject("payload")),
             false).onSuccess(init::complete).onFailure(init::fail))
