@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.function.BinaryOperator;
 import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
@@ -171,7 +172,12 @@ final class SandboxDispatcher extends Dispatcher {
     }
     boolean dryRun = request.method() != HttpMethod.GET && DRY_RUN.matcher(path).find();
     if (request.method() == HttpMethod.PATCH && contentType != null && contentType.startsWith("application/strategic-merge-patch+json")) {
-      return strategicMergePatch(request, bare, dryRun);
+      return patch(request, bare, dryRun, StrategicMergePatch::apply);
+    }
+    if (request.method() == HttpMethod.PATCH && contentType != null && contentType.startsWith("application/merge-patch+json")) {
+      // RFC 7386 here too: the store's own merge patch left a list as it was (kubectl apply of a changed
+      // VirtualService route list answered "configured" and changed nothing but the annotation).
+      return patch(request, bare, dryRun, JsonMergePatch::apply);
     }
     Matcher log = POD_LOG.matcher(bare);
     if (request.method() == HttpMethod.GET && log.matches()) {
@@ -644,8 +650,8 @@ final class SandboxDispatcher extends Dispatcher {
     return columns;
   }
 
-  /** Computes the patched object here and stores it with an update that keeps the optimistic-lock check. */
-  private MockResponse strategicMergePatch(RecordedRequest request, String path, boolean dryRun) {
+  /** Computes the patched object here (strategic or JSON merge patch) and stores it with an update that keeps the optimistic-lock check. */
+  private MockResponse patch(RecordedRequest request, String path, boolean dryRun, BinaryOperator<JsonNode> patcher) {
     String objectPath = objectPath(path);
     MockResponse current = store.handleGet(objectPath);
     if (current.code() != HttpURLConnection.HTTP_OK) {
@@ -658,7 +664,7 @@ final class SandboxDispatcher extends Dispatcher {
       return status(HttpURLConnection.HTTP_BAD_REQUEST, "BadRequest", "the patch is not JSON: " + e.getMessage());
     }
     JsonNode object = Serialization.unmarshal(new String(current.getBody().getBytes(), StandardCharsets.UTF_8), JsonNode.class);
-    JsonNode patched = StrategicMergePatch.apply(object, patch);
+    JsonNode patched = patcher.apply(object, patch);
     MockResponse invalid = schemas.refuse(Serialization.jsonMapper().valueToTree(patched));
     if (invalid != null) {
       return invalid;
