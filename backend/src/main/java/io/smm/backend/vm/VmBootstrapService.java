@@ -84,7 +84,7 @@ public final class VmBootstrapService {
       throw new VmBootstrapException(409, "namespace " + namespace + " names control plane " + revision + ", which does not exist");
     }
     JsonNode icpSpec = Serialization.jsonMapper().valueToTree(icp.getAdditionalProperties().get("spec"));
-    JsonNode mesh = meshConfig(cpNamespace, "istio-" + cpName);
+    JsonNode mesh = meshConfig(cpNamespace, revision);
     List<String> gateways = gatewayAddresses(cpNamespace, "istio-meshexpansion-" + cpName);
     if (gateways.isEmpty()) {
       throw new VmBootstrapException(409, "the meshexpansion gateway " + cpNamespace + "/istio-meshexpansion-" + cpName
@@ -94,8 +94,9 @@ public final class VmBootstrapService {
     if (root == null || root.getData() == null || !root.getData().containsKey("root-cert.pem")) {
       throw new VmBootstrapException(409, "namespace " + namespace + " has no istio-ca-root-cert yet (istiod publishes it)");
     }
-    String istiodHost = "istiod-" + cpName + "." + cpNamespace + ".svc";
-    String discovery = istiodHost + ":15012";
+    // The mesh config's own discovery address when it names one (the istio-operator writes it), else istioctl's.
+    String discovery = mesh.at("/defaultConfig/discoveryAddress").asText("istiod-" + cpName + "." + cpNamespace + ".svc:15012");
+    String istiodHost = discovery.contains(":") ? discovery.substring(0, discovery.lastIndexOf(':')) : discovery;
     String clusterId = icpSpec.path("clusterID").asText("Kubernetes");
     String network = template.path("network").asText("");
 
@@ -162,8 +163,11 @@ public final class VmBootstrapService {
         discovery, gateways, files);
   }
 
-  private JsonNode meshConfig(String namespace, String name) {
-    ConfigMap cm = read(() -> client.configMaps().inNamespace(namespace).withName(name).get());
+  /** The revision's mesh ConfigMap, found by its labels (istio=meshconfig, istio.io/rev), whatever the operator named it. */
+  private JsonNode meshConfig(String namespace, String revision) {
+    ConfigMap cm = read(() -> client.configMaps().inNamespace(namespace).withLabel("istio", "meshconfig").withLabel("istio.io/rev", revision)
+        .list().getItems().stream().findFirst().orElse(null));
+    String name = cm == null ? "(istio=meshconfig, istio.io/rev=" + revision + ")" : cm.getMetadata().getName();
     if (cm == null || cm.getData() == null || cm.getData().get("mesh") == null) {
       throw new VmBootstrapException(409, "control plane mesh config " + namespace + "/" + name + " not found (is istiod installed?)");
     }

@@ -52,7 +52,8 @@ class VmBootstrapServiceTest {
     admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("smm-demo")
         .addToLabels("istio.io/rev", "cp-v115x.istio-system").endMetadata().build()).create();
     admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("plain").endMetadata().build()).create();
-    admin.configMaps().inNamespace("istio-system").resource(new ConfigMapBuilder().withNewMetadata().withName("istio-cp-v115x").endMetadata()
+    admin.configMaps().inNamespace("istio-system").resource(new ConfigMapBuilder().withNewMetadata().withName("istio-cp-v115x.istio-system")
+        .addToLabels("istio", "meshconfig").addToLabels("istio.io/rev", "cp-v115x.istio-system").endMetadata()
         .addToData("mesh", """
             defaultConfig:
               meshId: mesh1
