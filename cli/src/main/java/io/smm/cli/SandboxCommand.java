@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
 /** `smm sandbox up|down|status`: a whole cluster stand-in on this machine (see sandbox/README.md). */
 @Command(name = "sandbox", mixinStandardHelpOptions = true,
     description = "Run a local stand-in for a cluster (embedded Kubernetes API, sandbox kubelet, real Prometheus and Alertmanager).",
-    subcommands = {SandboxCommand.Up.class, SandboxCommand.Down.class, SandboxCommand.Status.class})
+    subcommands = {SandboxCommand.Up.class, SandboxCommand.Down.class, SandboxCommand.Status.class, SandboxVmCommand.class})
 class SandboxCommand {
 
   @Command(name = "up", mixinStandardHelpOptions = true,

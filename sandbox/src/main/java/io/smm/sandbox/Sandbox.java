@@ -5,6 +5,7 @@ import io.smm.sandbox.demo.DemoRuntime;
 import io.smm.sandbox.envoy.AccessLogReceiverSidecar;
 import io.smm.sandbox.istiod.IstiodStandIn;
 import io.smm.sandbox.istiod.MeshCa;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.smm.sandbox.istiod.RemoteClusters;
 import io.smm.sandbox.kubelet.PodNetwork;
 import io.smm.sandbox.kube.ClusterSeed;
@@ -53,6 +54,7 @@ public final class Sandbox implements AutoCloseable {
   private KubernetesClient client;
   private PrometheusServer prometheus;
   private DemoRuntime demo;
+  private IstiodStandIn istiod;
   private TracingPods tracing;
 
   private Sandbox(SandboxHome home) {
@@ -110,7 +112,8 @@ public final class Sandbox implements AutoCloseable {
     started.push(client::close);
     ClusterSeed.apply(client);
     Kubeconfig.write(home.kubeconfig(), api.url());
-    updateState(s -> new SandboxState(s.pid(), s.kubeconfig(), api.url(), s.prometheus(), s.alertmanager(), s.dashboard(), s.children()));
+    updateState(s -> new SandboxState(s.pid(), s.kubeconfig(), api.url(), s.prometheus(), s.alertmanager(), s.dashboard(), s.children(),
+        s.vmRegistration()));
     progress.println("      " + api.url() + "  (kubeconfig " + home.kubeconfig() + ")");
     if (store.restored() > 0) {
       progress.println("      resumed the cluster of the previous sandbox: " + store.restored() + " objects (--fresh starts an empty one)");
@@ -121,7 +124,8 @@ public final class Sandbox implements AutoCloseable {
     RemoteClusters remote = new RemoteClusters(client, "istio-system").start(Duration.ofSeconds(2));
     demo = new DemoRuntime(client, Kubeconfig.CLUSTER, MeshCa.create("cluster.local"), remote);
     started.push(demo);
-    IstiodStandIn istiod = new IstiodStandIn(client, demo, Kubeconfig.CLUSTER);
+    istiod = new IstiodStandIn(client, demo, Kubeconfig.CLUSTER);
+    updateState(s -> s.withVmRegistration(istiod.autoRegistrationAddress()));
     started.push(istiod);
     // The tracing component's pod runs the real Zipkin server; its port is fixed now, so the backend knows where to read.
     tracing = new TracingPods(home.zipkinDir(), port(0, "Zipkin"), pid -> recordChild("zipkin", pid));
@@ -153,7 +157,11 @@ public final class Sandbox implements AutoCloseable {
         (pod, port) -> all.stream().map(r -> r.address(pod, port)).flatMap(Optional::stream).findFirst()
             .or(() -> Optional.ofNullable(PodNetwork.routes(pod).get(port)))
             .orElse(pod.getStatus().getPodIP() + ":" + port),
-        remote::pods,
+        () -> {
+          List<Pod> pods = new ArrayList<>(remote.pods());
+          pods.addAll(demo.vmPods());
+          return pods;
+        },
         pid -> recordChild("prometheus", pid));
     started.push(prometheus);
     prometheus.start(client);
@@ -167,6 +175,15 @@ public final class Sandbox implements AutoCloseable {
   private synchronized void updateState(UnaryOperator<SandboxState> change) {
     state = change.apply(state);
     state.write(home.stateFile());
+  }
+
+  /**
+   * Where a VM's proxy reaches istiod to register (host:port): what the meshexpansion gateway's
+   * 15012 forwards to. The sandbox does not run that gateway's data plane; a sandbox VM is told this
+   * address instead of resolving istiod's name through its hosts file.
+   */
+  public String vmRegistrationAddress() {
+    return istiod.autoRegistrationAddress();
   }
 
   /** Records the dashboard URL once the product is installed into the sandbox. */

@@ -48,15 +48,21 @@ public final class HostReconciler {
   /** What a pass did. */
   public record Outcome(boolean changed, boolean istioRestartNeeded, MeshBootstrap bootstrap) {}
 
-  /** @param ensureAgentService also start smm-agent's own service (the one-off command; the service itself does not) */
+  /**
+   * @param ensureAgentService the one-off command: also start smm-agent's own service (the service
+   *     itself does not), and say what was fetched even when nothing changes (the service only
+   *     reports changes, or its log would repeat every pass)
+   */
   public Outcome reconcile(AgentConfig config, boolean ensureAgentService) {
     List<String> problems = config.problems();
     if (!problems.isEmpty()) {
       throw new AgentException("configuration is invalid: " + String.join("; ", problems));
     }
     MeshBootstrap bootstrap = step("fetch-config", () -> client.fetch(config));
-    say("fetch-config", "mesh configuration fetched workloadGroup=" + bootstrap.namespace() + "/" + bootstrap.workloadGroup()
-        + ", revision=" + bootstrap.revision() + ", network=" + bootstrap.network() + ", gateways=" + bootstrap.gatewayAddresses());
+    if (ensureAgentService) {
+      say("fetch-config", "mesh configuration fetched workloadGroup=" + bootstrap.namespace() + "/" + bootstrap.workloadGroup()
+          + ", revision=" + bootstrap.revision() + ", network=" + bootstrap.network() + ", gateways=" + bootstrap.gatewayAddresses());
+    }
     boolean changed = false;
     for (var file : files(config, bootstrap).entrySet()) {
       boolean secret = file.getKey().equals(TOKEN);

@@ -69,6 +69,8 @@ final class DemoPod implements Endpoint {
   /** CPU and memory of the app and istio-proxy containers (cAdvisor). */
   final PodMeter meter = new PodMeter();
   volatile boolean running = true;
+  /** The application process is stopped (a VM's service shut down for maintenance); the pod's sockets stay. */
+  volatile boolean down;
 
   @Override
   public Pod pod() {
@@ -120,7 +122,7 @@ final class DemoPod implements Endpoint {
 
   private Listener statsListener(SidecarProxy proxy) {
     try {
-      HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+      HttpServer s = HttpServer.create(runtime.listenAddress(15090), 16);
       s.setExecutor(workers);
       s.createContext("/stats/prometheus", ex -> {
         byte[] body = proxy.metrics().scrape();
@@ -151,7 +153,7 @@ final class DemoPod implements Endpoint {
 
   private Listener http(int containerPort) {
     try {
-      HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+      HttpServer s = HttpServer.create(runtime.listenAddress(containerPort), 128);
       s.setExecutor(workers);
       s.createContext("/", ex -> onHttp(ex, containerPort));
       s.start();
@@ -194,7 +196,7 @@ final class DemoPod implements Endpoint {
       }
     };
     try {
-      Server s = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).executor(workers)
+      Server s = NettyServerBuilder.forAddress(runtime.listenAddress(containerPort)).executor(workers)
           .addService(ServerServiceDefinition.builder(Wire.GRPC_CALL.getServiceName()).addMethod(Wire.GRPC_CALL, handler).build())
           .build().start();
       return new Listener("grpc", containerPort, s.getPort(), s::shutdownNow);
@@ -205,7 +207,8 @@ final class DemoPod implements Endpoint {
 
   private Listener tcp(int containerPort) {
     try {
-      ServerSocket server = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
+      InetSocketAddress at = runtime.listenAddress(containerPort);
+      ServerSocket server = new ServerSocket(at.getPort(), 128, at.getAddress());
       workers.submit(() -> {
         while (!server.isClosed()) {
           try {
@@ -225,6 +228,16 @@ final class DemoPod implements Endpoint {
   private void onHttp(HttpExchange ex, int containerPort) throws IOException {
     long t0 = System.nanoTime();
     ex.getRequestBody().readAllBytes();
+    String agent = ex.getRequestHeaders().getFirst("User-Agent");
+    if (agent != null && agent.startsWith("kube-probe/")) {
+      // Health probes reach the application itself, not through the sidecar (pilot-agent's prober
+      // calls the app directly): no metrics, no access log.
+      byte[] body = body(down ? 503 : 200);
+      ex.sendResponseHeaders(down ? 503 : 200, body.length);
+      ex.getResponseBody().write(body);
+      ex.close();
+      return;
+    }
     Map<String, String> headers = new HashMap<>();
     ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v.get(0)));
     Answer a = serve("http", containerPort, ex.getRequestURI().getRawPath(), ex.getRequestMethod(), headers,
@@ -304,12 +317,13 @@ final class DemoPod implements Endpoint {
     // The sidecar joins or starts the request's trace before the application sees it.
     Tracer.Inbound trace = sidecar == null ? null : sidecar.inboundTrace(headers);
     Pause.sleep(behaviour.latencyMs());
-    if (!headers.containsKey("x-smm-shadow")) {
+    if (!headers.containsKey("x-smm-shadow") && !down) {
       runCalls(headers);
     }
-    boolean error = ThreadLocalRandom.current().nextDouble() < behaviour.errorRate();
+    // A stopped application: its sidecar finds nothing listening behind it and answers 503.
+    boolean error = down || ThreadLocalRandom.current().nextDouble() < behaviour.errorRate();
     Answer a = protocol.equals("grpc") ? new Answer(200, error ? 13 : 0, error ? 0 : body(200).length, false)
-        : new Answer(error ? 500 : 200, null, body(error ? 500 : 200).length, false);
+        : new Answer(down ? 503 : error ? 500 : 200, null, body(down ? 503 : error ? 500 : 200).length, false);
     if (sidecar != null) {
       meter.proxy(() -> sidecar.inboundRequest(protocol, containerPort, path, method, headers, a, downstream, t0, trace));
     }

@@ -11,6 +11,7 @@ import io.smm.sandbox.DaemonThreads;
 import io.smm.sandbox.envoy.AccessLogSender;
 import io.smm.sandbox.istiod.MeshCa;
 import io.smm.sandbox.istiod.RemoteClusters;
+import io.smm.sandbox.istiod.WorkloadEntries;
 import io.smm.sandbox.envoy.RemoteEndpoint;
 import io.smm.sandbox.envoy.Call;
 import io.smm.sandbox.envoy.Destination;
@@ -30,6 +31,8 @@ import io.smm.sandbox.envoy.Wire;
 import io.smm.sandbox.kubelet.ContainerUsage;
 import io.smm.sandbox.kubelet.PodRuntime;
 import io.smm.sandbox.prometheus.ScrapeTargets;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -73,6 +76,8 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
   private final Upstreams upstreams = new Upstreams(workers);
   private final MeshCa ca;
   private final RemoteClusters remote;
+  /** VMs: the WorkloadEntries istiod adds to the Services that select them. */
+  private final WorkloadEntries vms;
   /** The zipkin reporters, one per collector address the sidecars' mesh configs name. */
   private final Map<String, SpanReporter> reporters = new ConcurrentHashMap<>();
   /** How often buffered spans go to the collector (Envoy flushes every 5 s by default; sooner here, so traces show up quickly). */
@@ -100,8 +105,28 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
     this.ca = ca;
     this.services = client.services().inAnyNamespace().inform();
     this.remote = remote;
+    this.vms = new WorkloadEntries(client, cluster);
     this.registry = new ServiceRegistry(services.getStore(), (ns, name) -> remote.service(ns, name).orElse(null));
     this.meshResources = new MeshResources(client);
+  }
+
+  /** Where pods' listeners bind: the loopback on free ports (pods of the node), or one host's address on the ports themselves (a VM). */
+  private volatile InetAddress bindAddress = InetAddress.getLoopbackAddress();
+  private volatile boolean containerPorts;
+
+  /** Runs the pods as one host does: listening at {@code address} on their container ports (and the sidecar's 15090). */
+  public DemoRuntime bindTo(InetAddress address) {
+    this.bindAddress = address;
+    this.containerPorts = true;
+    return this;
+  }
+
+  InetSocketAddress listenAddress(int containerPort) {
+    return new InetSocketAddress(bindAddress, containerPorts ? containerPort : 0);
+  }
+
+  private String host() {
+    return bindAddress.getHostAddress();
   }
 
   /** The mesh's CA, whose root istiod publishes and whose certificates the sidecars present. */
@@ -153,7 +178,15 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
     DemoPod p = pods.remove(pod.getMetadata().getUid());
     if (p != null) {
       p.stop();
-      p.listeners().forEach(l -> upstreams.forget("127.0.0.1:" + l.localPort()));
+      p.listeners().forEach(l -> upstreams.forget(host() + ":" + l.localPort()));
+    }
+  }
+
+  /** Stops or starts the application of a running pod, its sockets and sidecar left as they are (a VM's service shut down). */
+  public void applicationDown(Pod pod, boolean down) {
+    DemoPod p = pods.get(pod.getMetadata().getUid());
+    if (p != null) {
+      p.down = down;
     }
   }
 
@@ -164,10 +197,10 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
       return Optional.empty();
     }
     if (port == ScrapeTargets.ENVOY_STATS_PORT) {
-      return p.stats == null ? Optional.empty() : Optional.of("127.0.0.1:" + p.stats.localPort());
+      return p.stats == null ? Optional.empty() : Optional.of(host() + ":" + p.stats.localPort());
     }
     DemoPod.Listener l = p.listeners.get(port);
-    return l == null ? Optional.empty() : Optional.of("127.0.0.1:" + l.localPort());
+    return l == null ? Optional.empty() : Optional.of(host() + ":" + l.localPort());
   }
 
   @Override
@@ -226,12 +259,24 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
     return Instant.now().minusNanos(System.nanoTime() - nanoTime);
   }
 
-  /** Running pods behind a Service (and a subset's labels), this cluster's first, then the remote clusters', in a stable order. */
+  /**
+   * Running pods behind a Service (and a subset's labels), this cluster's first, then its VMs
+   * (healthy WorkloadEntries), then the remote clusters', in a stable order.
+   */
   @Override
   public List<Endpoint> endpoints(String namespace, String serviceName, Map<String, String> subsetLabels) {
     List<Endpoint> all = new java.util.ArrayList<>(localEndpoints(namespace, serviceName, subsetLabels));
+    Service local = services.getStore().getByKey(namespace + "/" + serviceName);
+    if (local != null) {
+      all.addAll(vms.endpoints(local, subsetLabels));
+    }
     all.addAll(remote.endpoints(namespace, serviceName, subsetLabels));
     return all;
+  }
+
+  /** The VMs of this cluster, as the pods Prometheus scrapes. */
+  public List<Pod> vmPods() {
+    return vms.pods();
   }
 
   /** Running pods of this cluster behind a Service (and a subset's labels), in a stable order. */
@@ -271,9 +316,9 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
     return localAddress(target, containerPort).map(local -> target.identity.address(containerPort, local));
   }
 
-  private static Optional<String> localAddress(DemoPod target, int containerPort) {
+  private Optional<String> localAddress(DemoPod target, int containerPort) {
     DemoPod.Listener l = target.listeners.get(containerPort);
-    return l == null ? Optional.empty() : Optional.of("127.0.0.1:" + l.localPort());
+    return l == null ? Optional.empty() : Optional.of(host() + ":" + l.localPort());
   }
 
   /** The container port a Service port of {@code d} targets on {@code target}: its targetPort (number or port name); -1 when none. */
@@ -459,6 +504,7 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
     pods.clear();
     services.close();
     remote.close();
+    vms.close();
     meshResources.close();
     upstreams.close();
     reporters.values().forEach(SpanReporter::close);

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * CDS/LDS/RDS/EDS nonces sent and acked, the JSON istioctl proxy-status and Kiali read), and the
  * mesh's trust bundle, which istiod publishes as ConfigMap istio-ca-root-cert (root-cert.pem) in
  * every namespace; its CA ({@link MeshCa}) signs the simulated sidecars' workload certificates.
- * Not simulated: xDS itself (the simulated sidecars read the configuration from the API), the
+ * VMs register through {@link WorkloadAutoRegistration}. Not simulated: xDS itself (the simulated sidecars read the configuration from the API), the
  * CSR exchange and rotation, injection and validation webhooks. A sidecar's routes are STALE
  * (sent, not acked) while it rejects a VirtualService it cannot apply; everything else is SYNCED.
  */
@@ -56,10 +56,20 @@ public final class IstiodStandIn implements PodRuntime, AutoCloseable {
   private final Map<String, long[]> pushes = new ConcurrentHashMap<>();
   private static final String[] XDS_TYPES = {"cds", "lds", "rds", "eds"};
 
+  /** VMs' proxies register here (what the meshexpansion gateway's 15012 leads to). */
+  private final WorkloadAutoRegistration autoRegistration;
+  private volatile String podName = "istiod";
+
   public IstiodStandIn(KubernetesClient client, DemoRuntime sidecars, String clusterId) {
     this.client = client;
     this.sidecars = sidecars;
     this.clusterId = clusterId;
+    this.autoRegistration = new WorkloadAutoRegistration(client, () -> podName);
+  }
+
+  /** Where a VM's proxy connects to be registered (host:port on this machine). */
+  public String autoRegistrationAddress() {
+    return "127.0.0.1:" + autoRegistration.address().getPort();
   }
 
   @Override
@@ -70,6 +80,7 @@ public final class IstiodStandIn implements PodRuntime, AutoCloseable {
   @Override
   public void start(Pod pod) {
     String revision = pod.getMetadata().getLabels().getOrDefault("istio.io/rev", "default");
+    podName = pod.getMetadata().getName();
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
       // Its own threads: a scrape of /metrics never holds up a /debug/syncz the dashboard waits for.
@@ -205,6 +216,7 @@ public final class IstiodStandIn implements PodRuntime, AutoCloseable {
 
   @Override
   public void close() {
+    autoRegistration.close();
     publisher.shutdownNow();
     servers.values().forEach(s -> s.stop(0));
     servers.clear();
