@@ -15,7 +15,7 @@ export const CLUSTERS = `query Clusters { clusters { name kubernetesVersion node
 export const NAMESPACES = `query Namespaces { namespaces { name sidecarInjection } }`;
 
 const SERVICE_FIELDS = 'name namespace type ports selector { key value }';
-const WORKLOAD_FIELDS = 'name namespace kind replicas readyReplicas app version labels { key value }';
+const WORKLOAD_FIELDS = 'name namespace kind replicas readyReplicas app version vm labels { key value }';
 
 export const SERVICES = `query Services($ns: [String!]) { services(namespaces: $ns) { ${SERVICE_FIELDS} } }`;
 
@@ -27,6 +27,9 @@ export const SERVICES_AND_WORKLOADS = `query ServicesAndWorkloads($ns: [String!]
   services(namespaces: $ns) { ${SERVICE_FIELDS} } workloads(namespaces: $ns) { ${WORKLOAD_FIELDS} }
 }`;
 
+export const WORKLOAD_ENTRIES = `query WorkloadEntries($ns: String!, $workload: String!) {
+  workloadEntries(namespace: $ns, workload: $workload) {
+    name hostname network address ports health healthMessage lastProbeTime connectedAt controller labels { key value } } }`;
 export const PODS = `query Pods($ns: String!, $sel: [LabelInput!]!) {
   pods(namespace: $ns, selector: $sel) { name status readyContainers containers restarts node podIP sidecar containerNames }
 }`;

@@ -10,7 +10,7 @@ import { graphql, graphqlPartial, type PartialResult } from './client';
 import * as D from './documents';
 import type {
   Cluster, ControlPlane, ControlPlaneDetail, GoldenSignals, KubeEvent, Label, MeshOverview, Namespace, Pod, RecordingRules, Service,
-  SloSeries, SloSummary, SignalPoint, ValidationReport, Workload,
+  SloSeries, SloSummary, SignalPoint, ValidationReport, Workload, WorkloadEntry,
 } from './types';
 
 const nsList = (namespaces: string[]) => (namespaces.length ? namespaces : null);
@@ -26,6 +26,8 @@ export const api = {
     graphql<{ workloads: { name: string }[] }>(D.WORKLOAD_NAMES, { ns: [namespace] }).then((d) => d.workloads.map((w) => w.name)),
   servicesAndWorkloads: (namespace: string) =>
     graphql<{ services: Service[]; workloads: Workload[] }>(D.SERVICES_AND_WORKLOADS, { ns: [namespace] }),
+  workloadEntries: (namespace: string, workload: string) =>
+    graphql<{ workloadEntries: WorkloadEntry[] }>(D.WORKLOAD_ENTRIES, { ns: namespace, workload }).then((d) => d.workloadEntries),
   pods: (namespace: string, selector: Label[]) => graphql<{ pods: Pod[] }>(D.PODS, { ns: namespace, sel: selector }).then((d) => d.pods),
   podLogs: (namespace: string, pod: string, container: string) =>
     graphql<{ podLogs: string }>(D.POD_LOGS, { ns: namespace, pod, c: container || null }).then((d) => d.podLogs),

@@ -17,6 +17,15 @@ export interface Service { name: string; namespace: string; type: string; ports:
 
 export interface Workload {
   name: string; namespace: string; kind: string; replicas: number; readyReplicas: number; app: string; version: string; labels: Label[];
+  /** It runs on virtual machines (kind WorkloadGroup or WorkloadEntry). */
+  vm: boolean;
+}
+
+/** A VM of a VM workload: an Istio WorkloadEntry. */
+export interface WorkloadEntry {
+  name: string; hostname: string | null; network: string | null; address: string | null; ports: string[];
+  health: 'Healthy' | 'Unhealthy' | 'Unknown'; healthMessage: string | null; lastProbeTime: string | null;
+  connectedAt: string | null; controller: string | null; labels: Label[];
 }
 
 export interface Pod {

@@ -17,14 +17,17 @@ export function Workloads({ params, setParams }: { params: Params; setParams: (p
       table={(workloads, health) => (
         <table className="table" data-testid="workloads-table">
           <thead>
-            <tr><th>Workload</th><th>Kind</th><th>Pods</th><th>App / version</th><th>Health (30 min)</th><th>Now</th></tr>
+            <tr><th>Workload</th><th>Kind</th><th>Pods / VMs</th><th>App / version</th><th>Health (30 min)</th><th>Now</th></tr>
           </thead>
           <tbody>
             {workloads.map((w) => {
               const timeline = health.get(`${w.namespace}/${w.name}`);
               return (
                 <tr key={w.name} data-workload={w.name}>
-                  <td><a href={hashFor('workloads', { ns: w.namespace, workload: w.name })}>{w.name}</a></td>
+                  <td>
+                    <a href={hashFor('workloads', { ns: w.namespace, workload: w.name })}>{w.name}</a>
+                    {w.vm && <span className="vm-badge" title="runs on virtual machines">VM</span>}
+                  </td>
                   <td>{w.kind}</td>
                   <td>{w.readyReplicas}/{w.replicas}</td>
                   <td>{w.app} {w.version}</td>

@@ -229,8 +229,7 @@ public class ClusterQueries {
     }
     Map<String, List<GenericKubernetesResource>> byWorkload = new TreeMap<>();
     for (GenericKubernetesResource e : entries) {
-      String group = e.getMetadata().getOwnerReferences() == null ? null : e.getMetadata().getOwnerReferences().stream()
-          .filter(o -> "WorkloadGroup".equals(o.getKind())).map(o -> o.getName()).findFirst().orElse(null);
+      String group = groupOf(e);
       byWorkload.computeIfAbsent(e.getMetadata().getNamespace() + "/" + (group != null ? "WorkloadGroup/" + group
           : "WorkloadEntry/" + e.getMetadata().getName()), k -> new ArrayList<>()).add(e);
     }
@@ -247,6 +246,30 @@ public class ClusterQueries {
           first.getMetadata().getCreationTimestamp()));
     });
     return out;
+  }
+
+  /**
+   * The VMs of a VM workload: the WorkloadEntries a WorkloadGroup of that name auto-registered, or
+   * the WorkloadEntry of that name; by name. None without Istio's CRD.
+   */
+  public List<WorkloadEntryInfo> workloadEntries(String namespace, String workload) {
+    List<GenericKubernetesResource> entries;
+    try {
+      entries = client.genericKubernetesResources(WORKLOAD_ENTRY).inNamespace(namespace).list().getItems();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        return List.of();
+      }
+      throw e;
+    }
+    return entries.stream().filter(e -> workload.equals(groupOf(e)) || groupOf(e) == null && workload.equals(e.getMetadata().getName()))
+        .map(WorkloadEntryInfo::of).sorted(Comparator.comparing(WorkloadEntryInfo::name)).toList();
+  }
+
+  /** The WorkloadGroup that registered an entry (its controller owner); null for an entry written by hand. */
+  private static String groupOf(GenericKubernetesResource entry) {
+    return entry.getMetadata().getOwnerReferences() == null ? null : entry.getMetadata().getOwnerReferences().stream()
+        .filter(o -> "WorkloadGroup".equals(o.getKind())).map(o -> o.getName()).findFirst().orElse(null);
   }
 
   /** Pods of a namespace whose labels include {@code selector} (a Service's selector or a workload's template labels). */

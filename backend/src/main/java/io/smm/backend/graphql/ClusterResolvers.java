@@ -33,6 +33,8 @@ record ClusterResolvers(CallerServices callers, NamespaceFeed namespaceFeed, Exe
         }))
         .dataFetcher("pods", env -> async(env, c -> callers.clusters(c).pods(env.getArgument("namespace"),
             Arguments.labels(env.getArgument("selector")))))
+        .dataFetcher("workloadEntries", env -> async(env, c -> callers.clusters(c).workloadEntries(env.getArgument("namespace"),
+            env.getArgument("workload"))))
         .dataFetcher("podLogs", env -> {
           int tail = Arguments.between(env, "tailLines", 1, 5000);
           return async(env, c -> callers.clusters(c).podLogs(env.getArgument("namespace"), env.getArgument("pod"),
