@@ -28,7 +28,7 @@ class DemoMeshE2ETest {
   static final ObjectMapper JSON = new ObjectMapper();
   static final List<String> WORKLOADS = List.of("frontpage-v1", "catalog-v1", "bookings-v1", "postgresql-v1", "payments-v1",
       "notifications-v1", "movies-v1", "movies-v2", "movies-v3", "analytics-v1", "database-v1", "mysql-v1");
-  final HttpClient http = HttpClient.newHttpClient();
+  static final HttpClient HTTP = HttpClient.newHttpClient();
 
   /** The callers' sidecars abort half of the calls to payments with 503. */
   static final String PAYMENTS_FAULT = """
@@ -46,13 +46,15 @@ class DemoMeshE2ETest {
           - destination: {host: payments}
       """;
 
-  JsonNode query(String prometheus, String promql) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(prometheus + "/api/v1/query?query="
+  /** An instant query's result vector. */
+  static JsonNode query(String prometheus, String promql) throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(prometheus + "/api/v1/query?query="
         + URLEncoder.encode(promql, StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
     return JSON.readTree(r.body()).path("data").path("result");
   }
 
-  double scalar(String prometheus, String promql) {
+  /** The first sample of an instant query; -1 when there is none or Prometheus did not answer. */
+  static double scalar(String prometheus, String promql) {
     try {
       JsonNode result = query(prometheus, promql);
       return result.size() == 0 ? -1 : result.get(0).path("value").get(1).asDouble();

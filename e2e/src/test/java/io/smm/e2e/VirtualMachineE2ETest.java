@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -28,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Seed 2.9: a VM joins the demo mesh as analytics v0 the way the manual does it — a WorkloadGroup,
- * a PERMISSIVE PeerAuthentication, a token Secret for its service account, then smm-agent's set,
- * show-config and reconcile on the VM — and the sandbox's istiod registers it. The VM is a
+ * a PERMISSIVE PeerAuthentication, a token Secret for its service account, then on the VM smm-agent
+ * installed from the dashboard (/get/smm-agent), its set, show-config and reconcile — and the
+ * sandbox's istiod registers it. The VM is a
  * separate process with its own address; smm-agent runs there as on a real VM (its systemctl and
  * dpkg are the VM's). Checked: the WorkloadEntry as the seed shows it, traffic from both reporters,
  * the failing probe taking it out of rotation without a restart, maintenance de-registering and
@@ -119,25 +119,14 @@ class VirtualMachineE2ETest {
         """.formatted(v0, v1);
   }
 
-  double scalar(String prometheus, String promql) {
-    try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(prometheus + "/api/v1/query?query="
-          + URLEncoder.encode(promql, StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
-      JsonNode result = JSON.readTree(r.body()).path("data").path("result");
-      return result.size() == 0 ? -1 : result.get(0).path("value").get(1).asDouble();
-    } catch (Exception e) {
-      return -1;
-    }
-  }
-
   static String rate(String reporter, String selector, String window) {
     return "sum(rate(istio_requests_total{reporter=\"" + reporter + "\"," + selector + "}[" + window + "]))";
   }
 
   /** The VM's share of what analytics' Service receives, as one reporter counts it over the window. */
   double vmShare(String prometheus, String reporter, String window) {
-    double vm = scalar(prometheus, rate(reporter, "destination_workload=\"analytics-v0\"", window));
-    double all = scalar(prometheus, rate(reporter, "destination_service_name=\"analytics\"", window));
+    double vm = DemoMeshE2ETest.scalar(prometheus, rate(reporter, "destination_workload=\"analytics-v0\"", window));
+    double all = DemoMeshE2ETest.scalar(prometheus, rate(reporter, "destination_service_name=\"analytics\"", window));
     return all <= 0 ? -1 : Math.max(vm, 0) / all;
   }
 
@@ -192,14 +181,26 @@ class VirtualMachineE2ETest {
         onVm.put("PATH", root.resolve("sandbox/bin") + ":" + System.getenv("PATH"));
         onVm.put("SMM_AGENT_ROOT", root.toString());
 
-        // Seed 2.9.4.1 "Prepare the virtual machine" and "Attach the virtual machine to the mesh".
-        assertThat(agent(onVm, "set", "dashboard-url", dashboard).output()).isEqualTo("✓ dashboard url set url=" + dashboard);
-        assertThat(agent(onVm, "set", "workload-group", "smm-demo", "analytics-v0").output())
+        onVm.put("JAVA_HOME", System.getProperty("java.home"));
+
+        // Seed 2.9.4.1 "Prepare the virtual machine": curl http://<dashboard-url>/get/smm-agent | bash, then the agent's settings.
+        String installer = http.send(HttpRequest.newBuilder(URI.create(dashboard + "/get/smm-agent")).build(),
+            HttpResponse.BodyHandlers.ofString()).body();
+        Path script = smmHome.resolve("get-smm-agent.sh");
+        Files.writeString(script, installer);
+        SmmProcess.Result installed = SmmProcess.runExecutable(onVm, Path.of("/bin/bash"), script.toString());
+        assertThat(installed.exitCode()).as(installed.output()).isZero();
+        assertThat(installed.output()).contains("Detecting host properties:", "- OS: linux", "- Packager: deb", "- SMM Base URL: " + dashboard,
+            "Created symlink /etc/systemd/system/multi-user.target.wants/smm-agent.service → /lib/systemd/system/smm-agent.service.")
+            .endsWith("✓ dashboard url set url=" + dashboard);
+        Path agentLauncher = root.resolve("usr/local/bin/smm-agent");
+        assertThat(Files.readString(root.resolve("lib/systemd/system/smm-agent.service"))).contains("ExecStart=/usr/local/bin/smm-agent run");
+        assertThat(agent(onVm, agentLauncher, "set", "workload-group", "smm-demo", "analytics-v0").output())
             .isEqualTo("✓ target workload group set namespace=smm-demo, name=analytics-v0");
-        assertThat(agent(onVm, "set", "bearer-token", token).output()).isEqualTo("✓ bearer token set");
-        assertThat(agent(onVm, "set", "node-ip", address).output()).isEqualTo("✓ node-ip is set ip=" + address);
-        assertThat(agent(onVm, "show-config").output()).endsWith("✓ configuration is valid");
-        SmmProcess.Result reconcile = agent(onVm, "reconcile");
+        assertThat(agent(onVm, agentLauncher, "set", "bearer-token", token).output()).isEqualTo("✓ bearer token set");
+        assertThat(agent(onVm, agentLauncher, "set", "node-ip", address).output()).isEqualTo("✓ node-ip is set ip=" + address);
+        assertThat(agent(onVm, agentLauncher, "show-config").output()).endsWith("✓ configuration is valid");
+        SmmProcess.Result reconcile = agent(onVm, agentLauncher, "reconcile");
         assertThat(reconcile.exitCode()).as(reconcile.output()).isZero();
         assertThat(reconcile.output()).contains("✓ systemd-ensure-istio-running ❯ starting service args=[istio]")
             .endsWith("✓ reconciled host operating system");
@@ -226,10 +227,10 @@ class VirtualMachineE2ETest {
         String connectedAt = entry.getMetadata().getAnnotations().get("istio.io/connectedAt");
 
         // A share of analytics' traffic, in Prometheus from both reporters; the "pod" is the VM's host name.
-        SandboxE2ETest.eventually(() -> scalar(prometheus, rate("destination", "destination_workload=\"analytics-v0\"", "20s")) > 0
-                && scalar(prometheus, rate("source", "destination_workload=\"analytics-v0\"", "20s")) > 0,
+        SandboxE2ETest.eventually(() -> DemoMeshE2ETest.scalar(prometheus, rate("destination", "destination_workload=\"analytics-v0\"", "20s")) > 0
+                && DemoMeshE2ETest.scalar(prometheus, rate("source", "destination_workload=\"analytics-v0\"", "20s")) > 0,
             Duration.ofSeconds(60), "the VM gets analytics traffic, counted by both reporters");
-        assertThat(scalar(prometheus, "count(istio_requests_total{reporter=\"destination\",destination_workload=\"analytics-v0\","
+        assertThat(DemoMeshE2ETest.scalar(prometheus, "count(istio_requests_total{reporter=\"destination\",destination_workload=\"analytics-v0\","
             + "pod=\"analytics-vm-1\",namespace=\"smm-demo\"})")).isPositive();
 
         // In the topology the VM is a node of its own type (drawn as a VM), with the workload page behind it.
@@ -270,7 +271,7 @@ class VirtualMachineE2ETest {
               browser.driver.findElement(By.cssSelector("[data-testid=workload-entries-table]")));
           System.out.println("screenshot: " + browser.screenshot("vm-workload-unhealthy"));
         }
-        SandboxE2ETest.eventually(() -> scalar(prometheus, "sum(increase(istio_requests_total{reporter=\"source\","
+        SandboxE2ETest.eventually(() -> DemoMeshE2ETest.scalar(prometheus, "sum(increase(istio_requests_total{reporter=\"source\","
                 + "destination_workload=\"analytics-v0\"}[10s]))") == 0, Duration.ofSeconds(60),
             "no call reaches the unhealthy VM");
         assertThat(entries.withName(name).get().getMetadata().getAnnotations()).containsEntry("istio.io/connectedAt", connectedAt);
@@ -342,7 +343,8 @@ class VirtualMachineE2ETest {
     return weight == 0 || weight == 1 ? share == weight : share > 0 && share < 1 && Math.abs(share - weight) < 0.1;
   }
 
-  static SmmProcess.Result agent(Map<String, String> env, String... args) throws Exception {
-    return SmmProcess.runLauncher("smm-agent", env, args);
+  /** smm-agent as installed on the VM. */
+  static SmmProcess.Result agent(Map<String, String> env, Path launcher, String... args) throws Exception {
+    return SmmProcess.runExecutable(env, launcher, args);
   }
 }

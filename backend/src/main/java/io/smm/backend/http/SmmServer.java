@@ -25,6 +25,7 @@ import io.smm.backend.topology.TopologyService;
 import io.smm.backend.tracing.TraceService;
 import io.smm.backend.tracing.TracingBackend;
 import io.smm.backend.validation.ValidationService;
+import io.smm.backend.vm.AgentDownloads;
 import io.smm.backend.vm.VmBootstrapService;
 import io.smm.backend.vm.VmRoutes;
 import io.vertx.core.http.HttpServerOptions;
@@ -171,6 +172,7 @@ public class SmmServer implements AutoCloseable {
     // handling, everything else falls through to GraphQL over HTTP.
     authRoutes.mount(router);
     new VmRoutes(new VmBootstrapService(client), vertx).mount(router);
+    new AgentDownloads(AgentDownloads.runningJar()).mount(router);
     router.route("/api/graphql").handler(GraphQLWSHandler.create(graphQL)
         .connectionInitHandler(init -> vertx.executeBlocking(() -> authRoutes.connection(init.message().message().getJsonObject("payload")),
             false).onSuccess(init::complete).onFailure(init::fail))

@@ -154,6 +154,17 @@ class VmBootstrapServiceTest {
       JsonNode body = Serialization.jsonMapper().readTree(ok.body());
       assertThat(body.path("workloadGroup").asText()).isEqualTo("analytics-v0");
       assertThat(body.at("/files/hosts").asText()).startsWith("203.0.113.7 ");
+
+      // The installer names the dashboard as the VM reached it; the jar is served only from a distribution.
+      HttpResponse<String> script = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + AgentDownloads.SCRIPT)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(script.statusCode()).isEqualTo(200);
+      assertThat(script.body()).startsWith("#!/usr/bin/env bash").contains("base='http://127.0.0.1:" + port + "'")
+          .contains("systemctl enable smm-agent").doesNotContain("@BASE_URL@");
+      HttpResponse<String> jar = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + AgentDownloads.JAR)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(jar.statusCode()).isEqualTo(404);
+      assertThat(jar.body()).contains("development build");
     }
   }
 }

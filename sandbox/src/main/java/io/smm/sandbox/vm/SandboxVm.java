@@ -16,6 +16,10 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -194,18 +198,7 @@ public final class SandboxVm implements AutoCloseable {
         packages.put(m.group(1), m.group(2));
         yield Result.ok();
       }
-      case "curl" -> {
-        int o = args.indexOf("-o");
-        if (o >= 0 && o + 1 < args.size()) {
-          try {
-            Files.createDirectories(Path.of(args.get(o + 1)).getParent());
-            Files.writeString(Path.of(args.get(o + 1)), "");
-          } catch (IOException e) {
-            yield new Result(23, "", "curl: (23) " + e.getMessage());
-          }
-        }
-        yield Result.ok();
-      }
+      case "curl" -> curl(args);
       case "vm-app" -> {
         if (args.size() != 1 || !List.of("stop", "start").contains(args.get(0))) {
           yield new Result(2, "", "usage: vm-app stop|start");
@@ -222,7 +215,7 @@ public final class SandboxVm implements AutoCloseable {
     if (args.isEmpty()) {
       return new Result(1, "", "systemctl: missing verb");
     }
-    String service = args.get(args.size() - 1);
+    String service = args.get(args.size() - 1).replaceFirst("\\.service$", "");
     String verb = args.get(0);
     return switch (verb) {
       case "is-active" -> active(service) ? Result.ok() : new Result(3, "inactive", "");
@@ -231,7 +224,9 @@ public final class SandboxVm implements AutoCloseable {
         stop(service);
         yield Result.ok();
       }
-      case "enable" -> Result.ok();
+      case "enable" -> new Result(0, "Created symlink /etc/systemd/system/multi-user.target.wants/" + service + ".service → /lib/systemd/system/"
+          + service + ".service.", "");
+      case "daemon-reload" -> Result.ok();
       default -> new Result(1, "", "systemctl: verb " + verb + " is not known on this VM");
     };
   }
@@ -268,8 +263,11 @@ public final class SandboxVm implements AutoCloseable {
         return Result.ok();
       }
       case "smm-agent" -> {
-        List<String> command = new ArrayList<>(options.agentCommand());
-        command.addAll(List.of("run", "--interval", "5"));
+        List<String> command = unitCommand("smm-agent").orElseGet(() -> {
+          List<String> c = new ArrayList<>(options.agentCommand());
+          c.add("run");
+          return c;
+        });
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(options.root().resolve("var/log/smm-agent.log").toFile()));
         pb.environment().putAll(agentEnvironment());
@@ -302,6 +300,51 @@ public final class SandboxVm implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
       agent = null;
+    }
+  }
+
+  /** What systemd would run for a service: its unit's ExecStart (paths on the VM, under its root), when the unit is installed. */
+  private java.util.Optional<List<String>> unitCommand(String service) {
+    Path unit = options.root().resolve("lib/systemd/system/" + service + ".service");
+    try {
+      if (!Files.exists(unit)) {
+        return java.util.Optional.empty();
+      }
+      return Files.readAllLines(unit).stream().filter(l -> l.startsWith("ExecStart=")).findFirst().map(l -> {
+        List<String> words = new ArrayList<>(List.of(l.substring("ExecStart=".length()).trim().split("\\s+")));
+        words.set(0, options.root().resolve(words.get(0).substring(1)).toString());
+        return words;
+      });
+    } catch (IOException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  /**
+   * curl on the VM: a URL of this machine (the dashboard, 127.0.0.0/8) is really fetched; any other
+   * (Istio's package repository) stands for a download the sandbox does not make, an empty file.
+   */
+  private Result curl(List<String> args) {
+    int o = args.indexOf("-o");
+    String url = args.get(args.size() - 1);
+    Path target = o >= 0 && o + 1 < args.size() ? Path.of(args.get(o + 1)) : null;
+    if (target == null) {
+      return new Result(2, "", "curl: this VM's curl writes to a file (-o FILE) only");
+    }
+    try {
+      Files.createDirectories(target.toAbsolutePath().getParent());
+      URI uri = URI.create(url);
+      if (uri.getHost() != null && uri.getHost().startsWith("127.")) {
+        HttpResponse<Path> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofFile(target));
+        return r.statusCode() < 400 ? Result.ok() : new Result(22, "", "curl: (22) The requested URL returned error: " + r.statusCode());
+      }
+      Files.writeString(target, "");
+      return Result.ok();
+    } catch (IOException | IllegalArgumentException e) {
+      return new Result(7, "", "curl: (7) " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Result(130, "", "curl: interrupted");
     }
   }
 
