@@ -10,6 +10,11 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,10 +33,22 @@ final class CrdVersions {
   private static final Pattern CUSTOM = Pattern.compile("/apis/([^/]+)/([^/]+)/(?:namespaces/[^/]+/)?([^/?]+).*");
 
   private final Function<String, CustomResourceDefinition> crds;
+  /**
+   * What each CRD's versions are (served, stored), by name: read once, not on every request (a
+   * product CRD's schema is large), and forgotten whenever a CRD is written.
+   */
+  private final Map<String, Optional<Versions>> known = new ConcurrentHashMap<>();
+
+  private record Versions(String storage, Set<String> served) {}
 
   /** @param crds the stored CRD of a name (plural.group), null when none */
   CrdVersions(Function<String, CustomResourceDefinition> crds) {
     this.crds = crds;
+  }
+
+  /** A CRD was created, changed or deleted: its versions are read again. */
+  void forget() {
+    known.clear();
   }
 
   /** The request's version when it is served but not stored, with the storage version; null when nothing is to convert. */
@@ -40,21 +57,27 @@ final class CrdVersions {
     if (!m.matches() || !m.group(1).contains(".") || m.group(1).endsWith(".k8s.io")) {
       return null; // built-in groups have no CRD
     }
-    CustomResourceDefinition crd = crds.apply(m.group(3) + "." + m.group(1));
-    if (crd == null || crd.getSpec().getVersions().size() < 2) {
+    Optional<Versions> versions = known.computeIfAbsent(m.group(3) + "." + m.group(1), name -> {
+      CustomResourceDefinition crd = crds.apply(name);
+      if (crd == null || crd.getSpec().getVersions().size() < 2) {
+        return Optional.empty();
+      }
+      String storage = null;
+      Set<String> served = new HashSet<>();
+      for (CustomResourceDefinitionVersion v : crd.getSpec().getVersions()) {
+        if (Boolean.TRUE.equals(v.getStorage())) {
+          storage = v.getName();
+        }
+        if (!Boolean.FALSE.equals(v.getServed())) {
+          served.add(v.getName());
+        }
+      }
+      return storage == null ? Optional.empty() : Optional.of(new Versions(storage, Set.copyOf(served)));
+    });
+    if (versions.isEmpty() || !versions.get().served().contains(m.group(2)) || versions.get().storage().equals(m.group(2))) {
       return null;
     }
-    String storage = null;
-    boolean served = false;
-    for (CustomResourceDefinitionVersion v : crd.getSpec().getVersions()) {
-      if (Boolean.TRUE.equals(v.getStorage())) {
-        storage = v.getName();
-      }
-      if (v.getName().equals(m.group(2)) && !Boolean.FALSE.equals(v.getServed())) {
-        served = true;
-      }
-    }
-    return storage == null || !served || storage.equals(m.group(2)) ? null : new Conversion(m.group(1), m.group(2), storage);
+    return new Conversion(m.group(1), m.group(2), versions.get().storage());
   }
 
   /** From a served version ({@code requested}) to the stored one and back. */

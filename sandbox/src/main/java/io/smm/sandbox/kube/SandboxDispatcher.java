@@ -93,6 +93,9 @@ final class SandboxDispatcher extends Dispatcher {
   public MockResponse dispatch(RecordedRequest request) {
     try {
       String path = request.getPath();
+      if (request.method() != HttpMethod.GET && path.startsWith(CRD_PATH)) {
+        versions.forget();
+      }
       CrdVersions.Conversion conversion = versions.of(path.contains("?") ? path.substring(0, path.indexOf('?')) : path);
       MockResponse response = conversion == null ? route(request) : conversion.fromStorage(route(conversion.toStorage(request)));
       if (request.method() != HttpMethod.GET) {
