@@ -65,7 +65,7 @@ class SandboxVmCommand {
           .map(SandboxState::vmRegistration).orElseThrow(() -> new CliException("no running sandbox: start one with 'smm sandbox up'", 2));
       try (KubeOptions.Connection c = ((Smm) spec.root().userObject()).kube.connect(); KubernetesClient client = c.client()) {
         SandboxVm vm = new SandboxVm(new SandboxVm.Options(root.toAbsolutePath(), at, hostname != null ? hostname : "vm-" + address.replace('.', '-'),
-            app, version, Map.of("SERVICE_NAME", app), istioVersion, registration, List.of(launcher.toString())), client);
+            app, version, Map.of(), istioVersion, registration, List.of(launcher.toString())), client);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
           vm.close();

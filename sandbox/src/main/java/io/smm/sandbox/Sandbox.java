@@ -1,11 +1,11 @@
 package io.smm.sandbox;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smm.sandbox.demo.DemoRuntime;
 import io.smm.sandbox.envoy.AccessLogReceiverSidecar;
 import io.smm.sandbox.istiod.IstiodStandIn;
 import io.smm.sandbox.istiod.MeshCa;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.smm.sandbox.istiod.RemoteClusters;
 import io.smm.sandbox.kubelet.PodNetwork;
 import io.smm.sandbox.kube.ClusterSeed;
@@ -54,7 +54,6 @@ public final class Sandbox implements AutoCloseable {
   private KubernetesClient client;
   private PrometheusServer prometheus;
   private DemoRuntime demo;
-  private IstiodStandIn istiod;
   private TracingPods tracing;
 
   private Sandbox(SandboxHome home) {
@@ -124,7 +123,9 @@ public final class Sandbox implements AutoCloseable {
     RemoteClusters remote = new RemoteClusters(client, "istio-system").start(Duration.ofSeconds(2));
     demo = new DemoRuntime(client, Kubeconfig.CLUSTER, MeshCa.create("cluster.local"), remote);
     started.push(demo);
-    istiod = new IstiodStandIn(client, demo, Kubeconfig.CLUSTER);
+    IstiodStandIn istiod = new IstiodStandIn(client, demo, Kubeconfig.CLUSTER);
+    // What the meshexpansion gateway's 15012 forwards to: the sandbox does not run that gateway's data
+    // plane, so `smm sandbox vm run` is told where istiod takes VM registrations.
     updateState(s -> s.withVmRegistration(istiod.autoRegistrationAddress()));
     started.push(istiod);
     // The tracing component's pod runs the real Zipkin server; its port is fixed now, so the backend knows where to read.
@@ -175,15 +176,6 @@ public final class Sandbox implements AutoCloseable {
   private synchronized void updateState(UnaryOperator<SandboxState> change) {
     state = change.apply(state);
     state.write(home.stateFile());
-  }
-
-  /**
-   * Where a VM's proxy reaches istiod to register (host:port): what the meshexpansion gateway's
-   * 15012 forwards to. The sandbox does not run that gateway's data plane; a sandbox VM is told this
-   * address instead of resolving istiod's name through its hosts file.
-   */
-  public String vmRegistrationAddress() {
-    return istiod.autoRegistrationAddress();
   }
 
   /** Records the dashboard URL once the product is installed into the sandbox. */

@@ -322,7 +322,7 @@ final class DemoPod implements Endpoint {
     }
     // A stopped application: its sidecar finds nothing listening behind it and answers 503.
     boolean error = down || ThreadLocalRandom.current().nextDouble() < behaviour.errorRate();
-    Answer a = protocol.equals("grpc") ? new Answer(200, error ? 13 : 0, error ? 0 : body(200).length, false)
+    Answer a = protocol.equals("grpc") ? new Answer(200, down ? 14 : error ? 13 : 0, error ? 0 : body(200).length, false)
         : new Answer(down ? 503 : error ? 500 : 200, null, body(down ? 503 : error ? 500 : 200).length, false);
     if (sidecar != null) {
       meter.proxy(() -> sidecar.inboundRequest(protocol, containerPort, path, method, headers, a, downstream, t0, trace));

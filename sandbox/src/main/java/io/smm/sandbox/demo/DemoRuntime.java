@@ -80,6 +80,10 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
   private final WorkloadEntries vms;
   /** The zipkin reporters, one per collector address the sidecars' mesh configs name. */
   private final Map<String, SpanReporter> reporters = new ConcurrentHashMap<>();
+  /** Where pods' listeners bind: the loopback on free ports (pods of the node), or one host's address on the ports themselves (a VM). */
+  private volatile InetAddress bindAddress = InetAddress.getLoopbackAddress();
+  private volatile boolean containerPorts;
+
   /** How often buffered spans go to the collector (Envoy flushes every 5 s by default; sooner here, so traces show up quickly). */
   private static final Duration SPAN_FLUSH = Duration.ofSeconds(1);
 
@@ -109,10 +113,6 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
     this.registry = new ServiceRegistry(services.getStore(), (ns, name) -> remote.service(ns, name).orElse(null));
     this.meshResources = new MeshResources(client);
   }
-
-  /** Where pods' listeners bind: the loopback on free ports (pods of the node), or one host's address on the ports themselves (a VM). */
-  private volatile InetAddress bindAddress = InetAddress.getLoopbackAddress();
-  private volatile boolean containerPorts;
 
   /** Runs the pods as one host does: listening at {@code address} on their container ports (and the sidecar's 15090). */
   public DemoRuntime bindTo(InetAddress address) {

@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * CDS/LDS/RDS/EDS nonces sent and acked, the JSON istioctl proxy-status and Kiali read), and the
  * mesh's trust bundle, which istiod publishes as ConfigMap istio-ca-root-cert (root-cert.pem) in
  * every namespace; its CA ({@link MeshCa}) signs the simulated sidecars' workload certificates.
- * VMs register through {@link WorkloadAutoRegistration}. Not simulated: xDS itself (the simulated sidecars read the configuration from the API), the
- * CSR exchange and rotation, injection and validation webhooks. A sidecar's routes are STALE
+ * VMs register through {@link WorkloadAutoRegistration}. Not simulated: xDS itself (the simulated
+ * sidecars read the configuration from the API), the CSR exchange and rotation, injection and
+ * validation webhooks. A sidecar's routes are STALE
  * (sent, not acked) while it rejects a VirtualService it cannot apply; everything else is SYNCED.
  */
 public final class IstiodStandIn implements PodRuntime, AutoCloseable {

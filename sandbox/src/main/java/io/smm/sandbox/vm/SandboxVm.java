@@ -105,7 +105,7 @@ public final class SandboxVm implements AutoCloseable {
   }
 
   /** The environment smm-agent runs with on this VM. */
-  public Map<String, String> agentEnvironment() {
+  Map<String, String> agentEnvironment() {
     Map<String, String> env = new HashMap<>();
     env.put("PATH", commands() + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
     env.put("SMM_AGENT_ROOT", options.root().toString());
@@ -346,6 +346,11 @@ public final class SandboxVm implements AutoCloseable {
       Thread.currentThread().interrupt();
       return new Result(130, "", "curl: interrupted");
     }
+  }
+
+  /** The version of an installed package (the istio-sidecar a started Istio is). */
+  String installedVersion(String pkg) {
+    return packages.getOrDefault(pkg, "unknown");
   }
 
   DemoRuntime runtime() {

@@ -84,7 +84,7 @@ final class VmSidecar implements AutoCloseable {
     String ip = env.getOrDefault("ISTIO_SVC_IP", options.address().getHostAddress());
     this.identity = new Identity(env.getOrDefault("POD_NAMESPACE", "default"), env.getOrDefault("ISTIO_META_AUTO_REGISTER_GROUP", ""),
         env.getOrDefault("SERVICE_ACCOUNT", "default"), revision, env.getOrDefault("ISTIO_META_CLUSTER_ID", "Kubernetes"),
-        env.getOrDefault("ISTIO_META_NETWORK", ""), options.preinstalledIstio(), labels, env, ip);
+        env.getOrDefault("ISTIO_META_NETWORK", ""), vm.installedVersion("istio-sidecar"), labels, env, ip);
     this.pod = vm.appPod(true, labels, identity);
     vm.runtime().start(pod);
     try {
