@@ -544,12 +544,14 @@ class TopologyE2ETest {
       }, Duration.ofSeconds(20), "the node panel opens after a click on payments");
       assertThat(panel.findElement(By.tagName("h2")).getText()).isEqualTo("payments");
       assertThat(panel.findElement(By.cssSelector("[data-testid=node-health]")).getText()).startsWith("failure").contains("errors");
-      WebElement chart = browser.await(d -> d.findElement(By.cssSelector("[data-testid=health-chart] svg")), Duration.ofSeconds(20),
-          "the health chart is drawn");
-      assertThat(chart.findElements(By.tagName("path"))).isNotEmpty();
+      // The chart is redrawn as its data refreshes: its paths and texts are read in one go, again if it was redrawn meanwhile.
+      List<String> chartTexts = browser.await(d -> {
+        WebElement chart = d.findElement(By.cssSelector("[data-testid=health-chart] svg"));
+        return chart.findElements(By.tagName("path")).isEmpty() ? null
+            : chart.findElements(By.tagName("text")).stream().map(WebElement::getText).toList();
+      }, Duration.ofSeconds(20), "the health chart is drawn");
       // Each unit has its own axis: errors in % are not drawn against the milliseconds of P95.
-      assertThat(chart.findElements(By.tagName("text"))).extracting(WebElement::getText).as("axis names")
-          .contains("score", "%", "ms").doesNotContain("ms / %");
+      assertThat(chartTexts).as("axis names").contains("score", "%", "ms").doesNotContain("ms / %");
       assertThat(browser.driver.getCurrentUrl()).as("the selection is in the URL").contains("node=service%3A");
       browser.screenshot("topology-node-health");
 
