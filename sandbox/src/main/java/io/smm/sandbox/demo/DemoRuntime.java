@@ -11,7 +11,6 @@ import io.smm.sandbox.DaemonThreads;
 import io.smm.sandbox.envoy.AccessLogSender;
 import io.smm.sandbox.istiod.MeshCa;
 import io.smm.sandbox.istiod.RemoteClusters;
-import io.smm.sandbox.istiod.WorkloadEntries;
 import io.smm.sandbox.envoy.RemoteEndpoint;
 import io.smm.sandbox.envoy.Call;
 import io.smm.sandbox.envoy.Destination;
@@ -28,6 +27,7 @@ import io.smm.sandbox.envoy.Tracer;
 import io.smm.sandbox.envoy.TracingSettings;
 import io.smm.sandbox.envoy.Upstreams;
 import io.smm.sandbox.envoy.Wire;
+import io.smm.sandbox.envoy.WorkloadEntryView;
 import io.smm.sandbox.kubelet.ContainerUsage;
 import io.smm.sandbox.kubelet.PodRuntime;
 import io.smm.sandbox.prometheus.ScrapeTargets;
@@ -76,8 +76,6 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
   private final Upstreams upstreams = new Upstreams(workers);
   private final MeshCa ca;
   private final RemoteClusters remote;
-  /** VMs: the WorkloadEntries istiod adds to the Services that select them. */
-  private final WorkloadEntries vms;
   /** The zipkin reporters, one per collector address the sidecars' mesh configs name. */
   private final Map<String, SpanReporter> reporters = new ConcurrentHashMap<>();
   /** Where pods' listeners bind: the loopback on free ports (pods of the node), or one host's address on the ports themselves (a VM). */
@@ -109,7 +107,6 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
     this.ca = ca;
     this.services = client.services().inAnyNamespace().inform();
     this.remote = remote;
-    this.vms = new WorkloadEntries(client, cluster);
     this.registry = new ServiceRegistry(services.getStore(), (ns, name) -> remote.service(ns, name).orElse(null));
     this.meshResources = new MeshResources(client);
   }
@@ -268,7 +265,9 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
     List<Endpoint> all = new java.util.ArrayList<>(localEndpoints(namespace, serviceName, subsetLabels));
     Service local = services.getStore().getByKey(namespace + "/" + serviceName);
     if (local != null) {
-      all.addAll(vms.endpoints(local, subsetLabels));
+      mesh().workloadEntries().stream().filter(e -> e.endpointOf(local, subsetLabels))
+          .sorted(Comparator.comparing(e -> e.pod().getMetadata().getName()))
+          .forEach(e -> all.add(new RemoteEndpoint(e.pod(), local, MeshIdentity.of(e.pod(), cluster), e.listeners())));
     }
     all.addAll(remote.endpoints(namespace, serviceName, subsetLabels));
     return all;
@@ -276,7 +275,7 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
 
   /** The VMs of this cluster, as the pods Prometheus scrapes. */
   public List<Pod> vmPods() {
-    return vms.pods();
+    return mesh().workloadEntries().stream().filter(e -> !e.deleting()).map(WorkloadEntryView::pod).toList();
   }
 
   /** Running pods of this cluster behind a Service (and a subset's labels), in a stable order. */
@@ -504,7 +503,6 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
     pods.clear();
     services.close();
     remote.close();
-    vms.close();
     meshResources.close();
     upstreams.close();
     reporters.values().forEach(SpanReporter::close);

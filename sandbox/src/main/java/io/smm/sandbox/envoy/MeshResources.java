@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The Istio configuration the simulated sidecars act on, re-read from the API every second (Envoy
@@ -35,10 +36,10 @@ public final class MeshResources implements AutoCloseable {
     }
   }
 
-  /** Everything one request is decided with. */
+  /** Everything one request is decided with; the WorkloadEntries are the VMs istiod adds to the Services that select them. */
   public record Snapshot(List<Rule> virtualServices, List<Rule> destinationRules, List<Rule> peerAuthentications, List<Rule> sidecars,
-      List<Rule> serviceEntries, Map<String, JsonNode> meshConfigs) {
-    public static final Snapshot EMPTY = new Snapshot(List.of(), List.of(), List.of(), List.of(), List.of(), Map.of());
+      List<Rule> serviceEntries, Map<String, JsonNode> meshConfigs, List<WorkloadEntryView> workloadEntries) {
+    public static final Snapshot EMPTY = new Snapshot(List.of(), List.of(), List.of(), List.of(), List.of(), Map.of(), List.of());
 
     /** Changes with any resource's version: what istiod's xDS nonces stand for. */
     public long version() {
@@ -47,6 +48,9 @@ public final class MeshResources implements AutoCloseable {
         for (Rule r : rules) {
           v = 31 * v + r.key().hashCode();
         }
+      }
+      for (WorkloadEntryView e : workloadEntries) {
+        v = 31 * v + e.key().hashCode();
       }
       return 31 * v + meshConfigs.hashCode();
     }
@@ -78,21 +82,22 @@ public final class MeshResources implements AutoCloseable {
   public synchronized void refresh() {
     Snapshot last = snapshot;
     Map<String, JsonNode> meshConfigs = new HashMap<>();
-    for (Rule icp : list("servicemesh.cisco.com/v1alpha1", "IstioControlPlane", List.of())) {
+    for (Rule icp : list("servicemesh.cisco.com/v1alpha1", "IstioControlPlane", List.of(), Rule::of)) {
       meshConfigs.put(icp.name() + "." + icp.namespace(), icp.spec().path("meshConfig"));
     }
     snapshot = new Snapshot(
-        list("networking.istio.io/v1beta1", "VirtualService", last.virtualServices()),
-        list("networking.istio.io/v1beta1", "DestinationRule", last.destinationRules()),
-        list("security.istio.io/v1beta1", "PeerAuthentication", last.peerAuthentications()),
-        list("networking.istio.io/v1beta1", "Sidecar", last.sidecars()),
-        list("networking.istio.io/v1beta1", "ServiceEntry", last.serviceEntries()),
-        meshConfigs.isEmpty() ? last.meshConfigs() : Map.copyOf(meshConfigs));
+        list("networking.istio.io/v1beta1", "VirtualService", last.virtualServices(), Rule::of),
+        list("networking.istio.io/v1beta1", "DestinationRule", last.destinationRules(), Rule::of),
+        list("security.istio.io/v1beta1", "PeerAuthentication", last.peerAuthentications(), Rule::of),
+        list("networking.istio.io/v1beta1", "Sidecar", last.sidecars(), Rule::of),
+        list("networking.istio.io/v1beta1", "ServiceEntry", last.serviceEntries(), Rule::of),
+        meshConfigs.isEmpty() ? last.meshConfigs() : Map.copyOf(meshConfigs),
+        list("networking.istio.io/v1beta1", "WorkloadEntry", last.workloadEntries(), WorkloadEntryView::of));
   }
 
-  private List<Rule> list(String apiVersion, String kind, List<Rule> last) {
+  private <T> List<T> list(String apiVersion, String kind, List<T> last, Function<GenericKubernetesResource, T> parse) {
     try {
-      return client.genericKubernetesResources(apiVersion, kind).inAnyNamespace().list().getItems().stream().map(Rule::of).toList();
+      return client.genericKubernetesResources(apiVersion, kind).inAnyNamespace().list().getItems().stream().map(parse).toList();
     } catch (KubernetesClientException e) {
       return e.getCode() == 404 ? List.of() : last; // 404: the CRD is not installed (yet)
     } catch (RuntimeException e) {
