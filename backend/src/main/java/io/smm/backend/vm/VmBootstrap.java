@@ -1,5 +1,6 @@
 package io.smm.backend.vm;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
 import java.util.Map;
 
@@ -16,8 +17,26 @@ import java.util.Map;
  * @param gatewayAddresses the meshexpansion gateway's external addresses (they may change; the agent follows)
  * @param files file name to content, exactly as written on the VM
  */
+@JsonIgnoreProperties(ignoreUnknown = true) // smm-agent reads it: a newer backend may say more
 public record VmBootstrap(String namespace, String workloadGroup, String serviceAccount, String network, String clusterId,
     String revision, String istioVersion, String discoveryAddress, List<String> gatewayAddresses, Map<String, String> files) {
 
   public static final List<String> FILE_NAMES = List.of("cluster.env", "mesh.yaml", "root-cert.pem", "hosts");
+
+  /** One of the files; {@link IllegalStateException} when the answer lacks it (not a Service Mesh Manager backend?). */
+  public String file(String name) {
+    String content = files == null ? null : files.get(name);
+    if (content == null) {
+      throw new IllegalStateException("the dashboard's answer has no " + name + ": is it a Service Mesh Manager backend?");
+    }
+    return content;
+  }
+
+  /** A cluster.env value as a POSIX shell word: bare when safe, else in single quotes (pilot-agent's cluster.env is sourced by a shell). */
+  public static String shellQuote(String value) {
+    if (!value.isEmpty() && value.matches("[A-Za-z0-9_@%+=:,./-]+")) {
+      return value;
+    }
+    return "'" + value.replace("'", "'\"'\"'") + "'";
+  }
 }

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -148,7 +149,7 @@ public final class VmBootstrapService {
     env.put("CA_ADDR", discovery);
 
     Map<String, String> files = new TreeMap<>();
-    files.put("cluster.env", env.entrySet().stream().map(e -> e.getKey() + "=" + shellQuote(e.getValue()))
+    files.put("cluster.env", env.entrySet().stream().map(e -> e.getKey() + "=" + VmBootstrap.shellQuote(e.getValue()))
         .collect(Collectors.joining("\n", "", "\n")));
     try {
       ObjectNode meshYaml = YAML.createObjectNode();
@@ -193,19 +194,7 @@ public final class VmBootstrapService {
     return out;
   }
 
-  /** The value as a POSIX shell word: bare when safe, else in single quotes (pilot-agent's cluster.env is sourced by a shell). */
-  static String shellQuote(String value) {
-    if (!value.isEmpty() && value.matches("[A-Za-z0-9_@%+=:,./-]+")) {
-      return value;
-    }
-    return "'" + value.replace("'", "'\"'\"'") + "'";
-  }
-
-  private interface Read<T> {
-    T get();
-  }
-
-  private static <T> T read(Read<T> read) {
+  private static <T> T read(Supplier<T> read) {
     try {
       return read.get();
     } catch (KubernetesClientException e) {

@@ -2,6 +2,7 @@ package io.smm.cli.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smm.backend.vm.VmBootstrap;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -20,7 +21,7 @@ public final class BootstrapClient {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   /** @throws AgentException saying which: unreachable dashboard, rejected token, unknown group, or what the backend refused */
-  public MeshBootstrap fetch(AgentConfig config) {
+  public VmBootstrap fetch(AgentConfig config) {
     String base = config.dashboardUrl().replaceAll("/+$", "");
     URI uri = URI.create(base + "/api/vm/v1/workloadgroups/" + enc(config.workloadGroup().namespace()) + "/"
         + enc(config.workloadGroup().name()));
@@ -49,12 +50,20 @@ public final class BootstrapClient {
     };
   }
 
-  private static MeshBootstrap parse(String body) {
+  /** The answer, whole: every file pilot-agent needs is in it, or nothing of it is used. */
+  private static VmBootstrap parse(String body) {
+    VmBootstrap b;
     try {
-      return JSON.readValue(body, MeshBootstrap.class);
+      b = JSON.readValue(body, VmBootstrap.class);
     } catch (IOException e) {
       throw new AgentException("the dashboard's answer is not a VM configuration: " + e.getMessage());
     }
+    for (String name : VmBootstrap.FILE_NAMES) {
+      if (b.files() == null || b.files().get(name) == null) {
+        throw new AgentException("the dashboard's answer has no " + name + ": is it a Service Mesh Manager backend?");
+      }
+    }
+    return b;
   }
 
   private static String reason(String body) {

@@ -2,6 +2,7 @@ package io.smm.cli.agent;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smm.backend.vm.VmBootstrap;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -46,7 +47,7 @@ public final class HostReconciler {
   }
 
   /** What a pass did. */
-  public record Outcome(boolean changed, boolean istioRestartNeeded, MeshBootstrap bootstrap) {}
+  public record Outcome(boolean changed, boolean istioRestartNeeded, VmBootstrap bootstrap) {}
 
   /**
    * @param ensureAgentService the one-off command: also start smm-agent's own service (the service
@@ -58,7 +59,7 @@ public final class HostReconciler {
     if (!problems.isEmpty()) {
       throw new AgentException("configuration is invalid: " + String.join("; ", problems));
     }
-    MeshBootstrap bootstrap = step("fetch-config", () -> client.fetch(config));
+    VmBootstrap bootstrap = step("fetch-config", () -> client.fetch(config));
     if (ensureAgentService) {
       say("fetch-config", "mesh configuration fetched workloadGroup=" + bootstrap.namespace() + "/" + bootstrap.workloadGroup()
           + ", revision=" + bootstrap.revision() + ", network=" + bootstrap.network() + ", gateways=" + bootstrap.gatewayAddresses());
@@ -67,10 +68,7 @@ public final class HostReconciler {
     for (var file : files(config, bootstrap).entrySet()) {
       boolean secret = file.getKey().equals(TOKEN);
       if (!host.readFile(file.getKey()).orElse("").equals(file.getValue())) {
-        step("write-istio-config", () -> {
-          host.writeFile(file.getKey(), file.getValue(), secret);
-          return null;
-        });
+        step("write-istio-config", () -> host.writeFile(file.getKey(), file.getValue(), secret));
         say("write-istio-config", "file written path=" + file.getKey());
         changed = true;
       }
@@ -81,10 +79,7 @@ public final class HostReconciler {
     if (!version.equals(installed)) {
       URI source = packageSource(version, host.packager());
       say("install-pilot-agent", "downloading and installing OS package component=pilot-agent, version=" + version + ", source=" + source);
-      step("install-pilot-agent", () -> {
-        host.install(SIDECAR_PACKAGE, version, source);
-        return null;
-      });
+      step("install-pilot-agent", () -> host.install(SIDECAR_PACKAGE, version, source));
       changed = true;
       restartNeeded = installed != null && host.active(ISTIO_SERVICE);
       if (restartNeeded) {
@@ -94,18 +89,12 @@ public final class HostReconciler {
     }
     if (!host.active(ISTIO_SERVICE)) {
       say("systemd-ensure-istio-running", "starting service args=[" + ISTIO_SERVICE + "]");
-      step("systemd-ensure-istio-running", () -> {
-        host.start(ISTIO_SERVICE);
-        return null;
-      });
+      step("systemd-ensure-istio-running", () -> host.start(ISTIO_SERVICE));
       changed = true;
     }
     if (ensureAgentService && !host.active(AGENT_SERVICE)) {
       say("systemd-ensure-smm-agent-running", "starting service args=[" + AGENT_SERVICE + "]");
-      step("systemd-ensure-smm-agent-running", () -> {
-        host.start(AGENT_SERVICE);
-        return null;
-      });
+      step("systemd-ensure-smm-agent-running", () -> host.start(AGENT_SERVICE));
       changed = true;
     }
     return new Outcome(changed, restartNeeded, bootstrap);
@@ -116,12 +105,13 @@ public final class HostReconciler {
    * (ISTIO_SVC_IP), extra labels merged into the group's, the token it presents to istiod, and
    * istiod's name at the meshexpansion gateway in a block of /etc/hosts the agent owns.
    */
-  Map<String, String> files(AgentConfig config, MeshBootstrap bootstrap) {
+  Map<String, String> files(AgentConfig config, VmBootstrap bootstrap) {
     Map<String, String> files = new TreeMap<>();
     StringBuilder env = new StringBuilder();
     for (String line : bootstrap.file("cluster.env").split("\n")) {
       if (line.startsWith("ISTIO_METAJSON_LABELS=") && !config.additionalLabels().isEmpty()) {
-        line = "ISTIO_METAJSON_LABELS=" + shellQuote(mergedLabels(line.substring(line.indexOf('=') + 1), config.additionalLabels()));
+        String merged = mergedLabels(line.substring(line.indexOf('=') + 1), config.additionalLabels());
+        line = "ISTIO_METAJSON_LABELS=" + VmBootstrap.shellQuote(merged);
       }
       if (!line.isBlank()) {
         env.append(line).append('\n');
@@ -169,14 +159,17 @@ public final class HostReconciler {
     }
   }
 
-  static String shellQuote(String value) {
-    return value.matches("[A-Za-z0-9_@%+=:,./-]+") ? value : "'" + value.replace("'", "'\"'\"'") + "'";
-  }
-
   /** Istio's release packages for VMs (istio.io "Virtual Machine Installation"). */
   static URI packageSource(String version, String packager) {
     return URI.create("https://storage.googleapis.com/istio-release/releases/" + version + "/" + packager + "/istio-sidecar."
         + packager);
+  }
+
+  private void step(String name, Runnable action) {
+    step(name, () -> {
+      action.run();
+      return null;
+    });
   }
 
   private <T> T step(String name, Supplier<T> action) {
