@@ -43,13 +43,13 @@ final class SmmProcess {
   }
 
   static SmmProcess start(Map<String, String> env, String... args) throws IOException {
-    return launch("smm", env, args);
+    return launch(ROOT.resolve("bin/smm"), env, args);
   }
 
-  /** Runs another launcher of the distribution (bin/smm-agent) as a user would. */
-  static SmmProcess launch(String launcher, Map<String, String> env, String... args) throws IOException {
+  /** Starts an executable (bin/smm, or smm-agent and systemctl on a sandbox VM) as a user would, collecting its output. */
+  private static SmmProcess launch(Path executable, Map<String, String> env, String... args) throws IOException {
     List<String> command = new ArrayList<>();
-    command.add(ROOT.resolve("bin/" + launcher).toString());
+    command.add(executable.toString());
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().putAll(env);
@@ -59,36 +59,25 @@ final class SmmProcess {
 
   /** Runs to completion and returns the exit code. */
   static Result run(Map<String, String> env, String... args) throws Exception {
-    return runLauncher("smm", env, args);
+    return runToEnd(ROOT.resolve("bin/smm"), Duration.ofMinutes(2), env, args);
   }
 
-  static Result runLauncher(String launcher, Map<String, String> env, String... args) throws Exception {
-    SmmProcess p = launch(launcher, env, args);
-    if (!p.process.waitFor(TestTimeouts.scaled(Duration.ofMinutes(2)).toMillis(), TimeUnit.MILLISECONDS)) {
+  /** Runs an executable that is not bin/smm (a sandbox VM's smm-agent or systemctl) to completion. */
+  static Result runExecutable(Map<String, String> env, Path executable, String... args) throws Exception {
+    return runToEnd(executable, Duration.ofMinutes(1), env, args);
+  }
+
+  private static Result runToEnd(Path executable, Duration unscaled, Map<String, String> env, String... args) throws Exception {
+    SmmProcess p = launch(executable, env, args);
+    if (!p.process.waitFor(TestTimeouts.scaled(unscaled).toMillis(), TimeUnit.MILLISECONDS)) {
       p.process.destroyForcibly();
-      throw new AssertionError(launcher + " " + String.join(" ", args) + " did not finish: " + p.all);
+      throw new AssertionError(executable.getFileName() + " " + String.join(" ", args) + " did not finish: " + p.all);
     }
     p.reader.join(); // everything it printed has been read: the pipe is closed once it exited
     return new Result(p.process.exitValue(), String.join("\n", p.all));
   }
 
   record Result(int exitCode, String output) {}
-
-  /** Runs an executable that is not one of the distribution's (a sandbox VM's systemctl), to completion. */
-  static Result runExecutable(Map<String, String> env, Path executable, String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(executable.toString());
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(TestTimeouts.scaled(Duration.ofMinutes(1)).toMillis(), TimeUnit.MILLISECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError(executable + " " + String.join(" ", args) + " did not finish: " + out);
-    }
-    return new Result(p.exitValue(), out.strip());
-  }
 
   /** Stops it as Ctrl-C would (SIGTERM runs its shutdown hooks) and waits until everything it printed has been read. */
   void interruptAndDrain(Duration unscaled) throws InterruptedException {

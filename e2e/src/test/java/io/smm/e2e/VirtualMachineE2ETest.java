@@ -234,8 +234,8 @@ class VirtualMachineE2ETest {
             + "pod=\"analytics-vm-1\",namespace=\"smm-demo\"})")).isPositive();
 
         // In the topology the VM is a node of its own type (drawn as a VM), with the workload page behind it.
-        String session = SandboxLogin.session(dashboard);
-        SandboxE2ETest.eventually(() -> topologyNodeType(dashboard, session, "workload:smm-sandbox/smm-demo/analytics-v0").equals("VM"),
+        DashboardApi api = new DashboardApi(dashboard, SandboxLogin.session(dashboard));
+        SandboxE2ETest.eventually(() -> topologyNodeType(api, "workload:smm-sandbox/smm-demo/analytics-v0").equals("VM"),
             Duration.ofSeconds(60), "analytics-v0 is a VM node of the topology");
 
         try (Browser browser = new Browser()) {
@@ -321,14 +321,10 @@ class VirtualMachineE2ETest {
     }
   }
 
-  String topologyNodeType(String dashboard, String session, String id) {
+  static String topologyNodeType(DashboardApi api, String id) {
     try {
-      String query = "{ topology(namespaces: [\"smm-demo\"], windowSeconds: 60) { nodes { id type } } }";
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(dashboard + "/api/graphql"))
-          .header("Content-Type", "application/json").header("Authorization", "Bearer " + session)
-          .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("query", query)))).build(),
-          HttpResponse.BodyHandlers.ofString());
-      for (JsonNode n : JSON.readTree(r.body()).at("/data/topology/nodes")) {
+      for (JsonNode n : api.graphql("{ topology(namespaces: [\"smm-demo\"], windowSeconds: 60) { nodes { id type } } }", Map.of())
+          .at("/topology/nodes")) {
         if (n.path("id").asText().equals(id)) {
           return n.path("type").asText();
         }

@@ -15,7 +15,6 @@ import java.util.TreeMap;
 public record WorkloadEntryInfo(String name, String namespace, String hostname, String network, String address, List<String> ports,
     String health, String healthMessage, String lastProbeTime, String connectedAt, String controller, List<Label> labels) {
 
-  @SuppressWarnings("unchecked")
   static WorkloadEntryInfo of(GenericKubernetesResource entry) {
     var json = Serialization.jsonMapper().valueToTree(entry.getAdditionalProperties());
     var spec = json.path("spec");

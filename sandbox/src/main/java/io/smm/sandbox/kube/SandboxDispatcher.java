@@ -96,7 +96,7 @@ final class SandboxDispatcher extends Dispatcher {
       if (request.method() != HttpMethod.GET && path.startsWith(CRD_PATH)) {
         versions.forget();
       }
-      CrdVersions.Conversion conversion = versions.of(path.contains("?") ? path.substring(0, path.indexOf('?')) : path);
+      CrdVersions.Conversion conversion = versions.of(bare(path));
       MockResponse response = conversion == null ? route(request) : conversion.fromStorage(route(conversion.toStorage(request)));
       if (request.method() != HttpMethod.GET) {
         store.sync(); // durable before it is acknowledged, as etcd commits before kube-apiserver answers
@@ -107,6 +107,11 @@ final class SandboxDispatcher extends Dispatcher {
       return status(HttpURLConnection.HTTP_INTERNAL_ERROR, "InternalError",
           "sandbox API server failed on " + request.getMethod() + " " + request.getPath() + ": " + e.getMessage());
     }
+  }
+
+  /** The request's path without its query. */
+  private static String bare(String path) {
+    return path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
   }
 
   void podLogs(PodLogs source) {
@@ -159,7 +164,7 @@ final class SandboxDispatcher extends Dispatcher {
       return status(415, "UnsupportedMediaType", "the sandbox API server accepts JSON request bodies only, not " + contentType);
     }
     String path = request.getPath();
-    String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+    String bare = bare(path);
     Matcher scale = SCALE.matcher(bare);
     if (scale.matches()) {
       return scale(request, scale.group(1));
