@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.Function;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -37,9 +38,27 @@ final class Browser implements AutoCloseable {
 
   /** Replaces the text of the input {@code [data-testid=testId]} inside {@code scope}, as a user selecting it all and typing. */
   static void fill(WebElement scope, String testId, String text) {
-    WebElement input = scope.findElement(By.cssSelector("[data-testid=" + testId + "]"));
-    input.clear();
-    input.sendKeys(text);
+    replaceText(scope.findElement(By.cssSelector("[data-testid=" + testId + "]")), text);
+  }
+
+  /**
+   * Replaces an input's text by keyboard (select all, delete, type) and checks the result. Not
+   * {@code WebElement.clear()}: that empties the field behind React's back, and a re-render of the
+   * form (a list refreshing every few seconds) before the first keystroke puts the old value back,
+   * so the typed text would be appended to it.
+   */
+  static void replaceText(WebElement input, String text) {
+    for (int attempt = 1; ; attempt++) {
+      input.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
+      input.sendKeys(text);
+      String value = input.getAttribute("value");
+      if (text.equals(value)) {
+        return;
+      }
+      if (attempt == 3) {
+        throw new AssertionError("typed \"" + text + "\" but the field holds \"" + value + "\"");
+      }
+    }
   }
 
   /** Polls until the function returns non-null and non-false, like Selenium's WebDriverWait. */

@@ -652,9 +652,7 @@ class TopologyE2ETest {
           "the policy form");
       for (String[] f : new String[][] {{"name", "payments-ticket"}, {"threshold", "3"}, {"lookBackWindow", "10m"},
           {"secondaryWindow", "2m"}, {"conditionMetDuration", "1m"}}) {
-        WebElement input = policy.findElement(By.cssSelector("[data-testid=policy-" + f[0] + "]"));
-        input.clear();
-        input.sendKeys(f[1]);
+        Browser.fill(policy, "policy-" + f[0], f[1]);
       }
       policy.findElement(By.cssSelector("[data-testid=policy-severity] option[value=ticket]")).click();
       policy.findElement(By.cssSelector("[data-testid=policy-create]")).click();

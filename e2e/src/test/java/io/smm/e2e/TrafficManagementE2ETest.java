@@ -337,8 +337,7 @@ class TrafficManagementE2ETest {
       browser.driver.findElement(By.linkText("e2e-ingress")).click();
       WebElement form = browser.await(d -> d.findElement(By.cssSelector("[data-testid=entry-point-form]")), Duration.ofSeconds(10),
           "the entry point form");
-      form.findElement(By.cssSelector("input[name=port]")).clear();
-      form.findElement(By.cssSelector("input[name=port]")).sendKeys("80");
+      Browser.replaceText(form.findElement(By.cssSelector("input[name=port]")), "80");
       choose(form.findElement(By.cssSelector("select[name=protocol]")), "HTTP");
       form.findElement(By.cssSelector("input[name=hosts]")).sendKeys("e2e.example.com");
       form.findElement(By.cssSelector("[data-testid=create-entry-point]")).click();
@@ -347,11 +346,9 @@ class TrafficManagementE2ETest {
       browser.await(d -> d.findElement(By.cssSelector("[data-testid=entry-points] tr[data-entry='80/HTTP']")), Duration.ofSeconds(15),
           "the HTTP entry point in Ports & Hosts");
       form = browser.driver.findElement(By.cssSelector("[data-testid=entry-point-form]"));
-      form.findElement(By.cssSelector("input[name=port]")).clear();
-      form.findElement(By.cssSelector("input[name=port]")).sendKeys("443");
+      Browser.replaceText(form.findElement(By.cssSelector("input[name=port]")), "443");
       choose(form.findElement(By.cssSelector("select[name=protocol]")), "HTTPS");
-      form.findElement(By.cssSelector("input[name=hosts]")).clear();
-      form.findElement(By.cssSelector("input[name=hosts]")).sendKeys("app.example.org");
+      Browser.replaceText(form.findElement(By.cssSelector("input[name=hosts]")), "app.example.org");
       browser.driver.findElement(By.cssSelector("[data-testid=entry-point-form] input[name=letsEncrypt]")).click();
       browser.driver.findElement(By.cssSelector("[data-testid=entry-point-form] input[name=email]")).sendKeys("ops@example.org");
       browser.driver.findElement(By.cssSelector("[data-testid=create-entry-point]")).click();
