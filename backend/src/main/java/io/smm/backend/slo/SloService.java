@@ -47,10 +47,13 @@ public record SloService(KubernetesClient client, PrometheusClient prometheus, E
         .exceptionally(e -> List.of());
     CompletableFuture<List<Sample>> alerts = prometheus.instant("ALERTS{alertname=\"" + SloRuleNames.ALERT + "\"" + inNamespace + "}",
         Instant.now()).exceptionally(e -> List.of());
-    // Since when each SLO's period ratio is recorded (at the rules' own resolution): a budget
-    // computed from 8 minutes of a 30-day window is an extrapolation, and is shown as one.
-    CompletableFuture<List<Sample>> since = prometheus.instant("min by (namespace, slo) (min_over_time(timestamp("
-        + SloRuleNames.PERIOD_ERROR_RATIO + "{" + inNamespace.replaceFirst("^,", "") + "})[" + MAX_PERIOD + ":]))", Instant.now())
+    // Since when each SLO's period ratio is recorded: a budget computed from 8 minutes of a 30-day
+    // window is an extrapolation, and is shown as one. Over the whole window hourly (to the hour is
+    // precise enough for days, and 744 steps stay cheap where the default resolution would be ~180 000),
+    // and, for an SLO younger than that, the last hour at the default resolution.
+    String series = "timestamp(" + SloRuleNames.PERIOD_ERROR_RATIO + "{" + inNamespace.replaceFirst("^,", "") + "})";
+    CompletableFuture<List<Sample>> since = prometheus.instant("min by (namespace, slo) (min_over_time(" + series + "[" + MAX_PERIOD
+        + ":1h])) or min by (namespace, slo) (min_over_time(" + series + "[1h:]))", Instant.now())
         .exceptionally(e -> List.of());
     CompletableFuture<List<Sample>> withSince = recorded.thenCombine(since, (values, starts) -> {
       List<Sample> all = new ArrayList<>(values);
