@@ -62,9 +62,13 @@ final class SmmProcess {
     return runToEnd(ROOT.resolve("bin/smm"), Duration.ofMinutes(2), env, args);
   }
 
-  /** Runs an executable that is not bin/smm (a sandbox VM's smm-agent or systemctl) to completion. */
+  /**
+   * Runs an executable that is not bin/smm (a sandbox VM's installer, smm-agent or systemctl) to
+   * completion; as long as bin/smm gets, as most of them start the JVM too (the installer once the
+   * jar is downloaded), which a loaded machine can make take a minute and more.
+   */
   static Result runExecutable(Map<String, String> env, Path executable, String... args) throws Exception {
-    return runToEnd(executable, Duration.ofMinutes(1), env, args);
+    return runToEnd(executable, Duration.ofMinutes(2), env, args);
   }
 
   private static Result runToEnd(Path executable, Duration unscaled, Map<String, String> env, String... args) throws Exception {
