@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smm.sandbox.demo.DemoRuntime;
 import io.smm.sandbox.envoy.AccessLogReceiverSidecar;
+import io.smm.sandbox.gateway.IngressGatewayRuntime;
 import io.smm.sandbox.istiod.IstiodStandIn;
 import io.smm.sandbox.istiod.MeshCa;
 import io.smm.sandbox.istiod.RemoteClusters;
@@ -131,11 +132,17 @@ public final class Sandbox implements AutoCloseable {
     // The tracing component's pod runs the real Zipkin server; its port is fixed now, so the backend knows where to read.
     tracing = new TracingPods(home.zipkinDir(), port(0, "Zipkin"), pid -> recordChild("zipkin", pid));
     started.push(tracing);
+    // Gateway pods: the east-west port (15443) of a network gateway carries other networks' calls in; ingress
+    // ports are not served (no host ports mapped), as the sandbox's ingress gateways carry no traffic.
+    IngressGatewayRuntime gateways = new IngressGatewayRuntime(client, Map.of());
+    started.push(gateways);
     List<PodRuntime> all = new ArrayList<>(runtimes);
     all.add(demo);
     all.add(istiod);
     all.add(tracing);
+    all.add(gateways);
     SandboxNode kubelet = new SandboxNode(client, ClusterSeed.nodeName(), all);
+    gateways.upstreams(kubelet::address);
     kubelet.start();
     started.push(kubelet);
     api.podLogs(kubelet::logs);

@@ -16,6 +16,8 @@ import io.smm.sandbox.envoy.Call;
 import io.smm.sandbox.envoy.Destination;
 import io.smm.sandbox.envoy.Endpoint;
 import io.smm.sandbox.envoy.Endpoints;
+import io.smm.sandbox.envoy.GatewayTunnels;
+import io.smm.sandbox.envoy.MeshNetworks;
 import io.smm.sandbox.envoy.MeshIdentity;
 import io.smm.sandbox.envoy.MeshResources;
 import io.smm.sandbox.envoy.Pause;
@@ -76,6 +78,8 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
   private final Upstreams upstreams = new Upstreams(workers);
   private final MeshCa ca;
   private final RemoteClusters remote;
+  /** Connections through other networks' gateways, as the sidecars' upstream connections to them. */
+  private final GatewayTunnels tunnels = new GatewayTunnels();
   /** The zipkin reporters, one per collector address the sidecars' mesh configs name. */
   private final Map<String, SpanReporter> reporters = new ConcurrentHashMap<>();
   /** Where pods' listeners bind: the loopback on free ports (pods of the node), or one host's address on the ports themselves (a VM). */
@@ -159,7 +163,7 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
       String revision = revision(pod);
       JsonNode meshConfig = meshConfig(pod, revision);
       sidecar = new SidecarProxy(this, identity, new ServiceRegistry.Caller(pod.getMetadata().getNamespace(),
-          pod.getMetadata().getLabels() == null ? Map.of() : Map.copyOf(pod.getMetadata().getLabels()), revision),
+          pod.getMetadata().getLabels() == null ? Map.of() : Map.copyOf(pod.getMetadata().getLabels()), revision, network(pod)),
           accessLogSender(pod, identity, revision, meshConfig), tracer(pod, identity, meshConfig), proxyVersion(pod));
     }
     DemoPod running = new DemoPod(pod, behaviour, this, sidecar, workers);
@@ -261,7 +265,7 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
    * (healthy WorkloadEntries), then the remote clusters', in a stable order.
    */
   @Override
-  public List<Endpoint> endpoints(String namespace, String serviceName, Map<String, String> subsetLabels) {
+  public List<Endpoint> endpoints(String network, String namespace, String serviceName, Map<String, String> subsetLabels) {
     List<Endpoint> all = new java.util.ArrayList<>(localEndpoints(namespace, serviceName, subsetLabels));
     Service local = services.getStore().getByKey(namespace + "/" + serviceName);
     if (local != null) {
@@ -269,7 +273,15 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
           .sorted(Comparator.comparing(e -> e.pod().getMetadata().getName()))
           .forEach(e -> all.add(new RemoteEndpoint(e.pod(), local, MeshIdentity.of(e.pod(), cluster), e.listeners())));
     }
-    all.addAll(remote.endpoints(namespace, serviceName, subsetLabels));
+    MeshNetworks networks = mesh().networks();
+    for (RemoteEndpoint e : remote.endpoints(namespace, serviceName, subsetLabels)) {
+      Optional<String> there = networks.networkOf(e.identity().cluster());
+      if (network.isEmpty() || there.isEmpty() || network.equals(there.get())) {
+        all.add(e); // one network (or one meshNetworks does not place): reached directly
+      } else if (!networks.gateways(there.get()).isEmpty()) {
+        all.add(e.through(networks.gateways(there.get()).get(0)));
+      } // else: another network without a gateway cannot be reached, and istiod leaves its endpoints out
+    }
     return all;
   }
 
@@ -296,6 +308,12 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
   /** Where a Service port of {@code d} reaches on {@code target} on this machine (the listener of its targetPort). */
   @Override
   public Optional<String> addressOf(Endpoint endpoint, Destination d, int servicePort) {
+    if (endpoint instanceof RemoteEndpoint r && r.via() != null) {
+      MeshNetworks networks = mesh().networks();
+      String network = networks.networkOf(r.identity().cluster()).orElse("");
+      return remote.gatewayListener(networks.clustersOf(network), r.via()).map(gateway -> tunnels.open(gateway, servicePort, d.host(),
+          r.pod().getMetadata().getNamespace(), r.pod().getMetadata().getName()));
+    }
     if (endpoint instanceof RemoteEndpoint r) {
       return r.address(servicePort);
     }
@@ -306,6 +324,9 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
   /** The same endpoint as Envoy names it in access logs: the target pod's IP and container port. */
   @Override
   public Optional<String> meshAddressOf(Endpoint endpoint, Destination d, int servicePort) {
+    if (endpoint instanceof RemoteEndpoint r && r.via() != null) {
+      return Optional.of(r.via().toString()); // Envoy's upstream host is the gateway then
+    }
     if (endpoint instanceof RemoteEndpoint r) {
       int containerPort = r.containerPort(servicePort);
       return r.address(servicePort).map(local -> r.identity().address(containerPort, local));
@@ -333,7 +354,7 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
       return;
     }
     Destination d = registry.resolve(MeshResources.Snapshot.EMPTY,
-        new ServiceRegistry.Caller(from.pod.getMetadata().getNamespace(), Map.of(), null), call.host());
+        new ServiceRegistry.Caller(from.pod.getMetadata().getNamespace(), Map.of(), null, ""), call.host());
     if (d.serviceName() == null) {
       return; // outside the cluster: the sandbox never sends traffic off this machine
     }
@@ -447,6 +468,13 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
     return new Tracer(settings, reporter, identity);
   }
 
+  /** The network a pod's sidecar announces (ISTIO_META_NETWORK, which injection sets from the control plane's networkName); "" for none. */
+  private static String network(Pod pod) {
+    return pod.getSpec().getContainers().stream().filter(c -> "istio-proxy".equals(c.getName()) && c.getEnv() != null)
+        .flatMap(c -> c.getEnv().stream()).filter(e -> "ISTIO_META_NETWORK".equals(e.getName()) && e.getValue() != null)
+        .map(e -> e.getValue()).findFirst().orElse("");
+  }
+
   /** The Istio version of a pod's sidecar: the istio-proxy container's image tag (proxyv2:1.15.3). */
   private static String proxyVersion(Pod pod) {
     return pod.getSpec().getContainers().stream().filter(c -> "istio-proxy".equals(c.getName()) && c.getImage() != null)
@@ -503,6 +531,7 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
     pods.clear();
     services.close();
     remote.close();
+    tunnels.close();
     meshResources.close();
     upstreams.close();
     reporters.values().forEach(SpanReporter::close);

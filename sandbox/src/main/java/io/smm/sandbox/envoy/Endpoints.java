@@ -16,8 +16,11 @@ public interface Endpoints {
 
   ServiceRegistry registry();
 
-  /** Running endpoints behind a Service (and a subset's labels), in a stable order. */
-  List<? extends Endpoint> endpoints(String namespace, String serviceName, Map<String, String> subsetLabels);
+  /**
+   * Running endpoints behind a Service (and a subset's labels), in a stable order, as a sidecar on
+   * {@code network} gets them: those of other networks behind their network's gateway.
+   */
+  List<? extends Endpoint> endpoints(String network, String namespace, String serviceName, Map<String, String> subsetLabels);
 
   /** Where a Service port of {@code d} reaches on {@code target} on this machine. */
   Optional<String> addressOf(Endpoint target, Destination d, int servicePort);

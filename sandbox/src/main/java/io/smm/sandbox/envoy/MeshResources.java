@@ -2,6 +2,7 @@ package io.smm.sandbox.envoy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -38,8 +39,9 @@ public final class MeshResources implements AutoCloseable {
 
   /** Everything one request is decided with; the WorkloadEntries are the VMs istiod adds to the Services that select them. */
   public record Snapshot(List<Rule> virtualServices, List<Rule> destinationRules, List<Rule> peerAuthentications, List<Rule> sidecars,
-      List<Rule> serviceEntries, Map<String, JsonNode> meshConfigs, List<WorkloadEntryView> workloadEntries) {
-    public static final Snapshot EMPTY = new Snapshot(List.of(), List.of(), List.of(), List.of(), List.of(), Map.of(), List.of());
+      List<Rule> serviceEntries, Map<String, JsonNode> meshConfigs, List<WorkloadEntryView> workloadEntries, MeshNetworks networks) {
+    public static final Snapshot EMPTY = new Snapshot(List.of(), List.of(), List.of(), List.of(), List.of(), Map.of(), List.of(),
+        MeshNetworks.NONE);
 
     /** Changes with any resource's version: what istiod's xDS nonces stand for. */
     public long version() {
@@ -52,7 +54,7 @@ public final class MeshResources implements AutoCloseable {
       for (WorkloadEntryView e : workloadEntries) {
         v = 31 * v + e.key().hashCode();
       }
-      return 31 * v + meshConfigs.hashCode();
+      return 31 * (31 * v + meshConfigs.hashCode()) + networks.hashCode();
     }
 
     /** Mesh config of the control plane revision {@code name.namespace}; missing node when unknown. */
@@ -92,7 +94,21 @@ public final class MeshResources implements AutoCloseable {
         list("networking.istio.io/v1beta1", "Sidecar", last.sidecars(), Rule::of),
         list("networking.istio.io/v1beta1", "ServiceEntry", last.serviceEntries(), Rule::of),
         meshConfigs.isEmpty() ? last.meshConfigs() : Map.copyOf(meshConfigs),
-        list("networking.istio.io/v1beta1", "WorkloadEntry", last.workloadEntries(), WorkloadEntryView::of));
+        list("networking.istio.io/v1beta1", "WorkloadEntry", last.workloadEntries(), WorkloadEntryView::of),
+        networks(last.networks()));
+  }
+
+  /** The meshNetworks of the control planes' mesh ConfigMaps (label istio=meshconfig), as their istiods read them. */
+  private MeshNetworks networks(MeshNetworks last) {
+    try {
+      MeshNetworks all = MeshNetworks.NONE;
+      for (ConfigMap cm : client.configMaps().inAnyNamespace().withLabel("istio", "meshconfig").list().getItems()) {
+        all = all.and(MeshNetworks.parse(cm.getData() == null ? null : cm.getData().get("meshNetworks")));
+      }
+      return all;
+    } catch (RuntimeException e) {
+      return last;
+    }
   }
 
   private <T> List<T> list(String apiVersion, String kind, List<T> last, Function<GenericKubernetesResource, T> parse) {

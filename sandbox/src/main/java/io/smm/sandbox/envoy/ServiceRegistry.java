@@ -34,7 +34,8 @@ public final class ServiceRegistry {
   }
 
   /** The calling pod as the Sidecar resource and routing see it. */
-  public record Caller(String namespace, Map<String, String> labels, String revision) {}
+  /** Who calls: its namespace, labels, control plane revision, and network (ISTIO_META_NETWORK, what istiod places its proxy by; "" for none). */
+  public record Caller(String namespace, Map<String, String> labels, String revision, String network) {}
 
   public Destination resolve(MeshResources.Snapshot mesh, Caller caller, String host) {
     Destination known = known(mesh, caller.namespace(), host);

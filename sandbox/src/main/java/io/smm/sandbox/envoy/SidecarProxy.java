@@ -227,7 +227,7 @@ public final class SidecarProxy implements AutoCloseable {
   }
 
   private Attempt passthrough(Call call, Destination d, Map<String, String> headers) {
-    List<? extends Endpoint> endpoints = runtime.endpoints(d.namespace(), d.serviceName(), Map.of());
+    List<? extends Endpoint> endpoints = runtime.endpoints(caller.network(), d.namespace(), d.serviceName(), Map.of());
     if (endpoints.isEmpty()) {
       return Attempt.local(call, 503, "UF", null);
     }
@@ -321,7 +321,7 @@ public final class SidecarProxy implements AutoCloseable {
     int attempts = retry == null ? 1 : 1 + Math.max(0, retry.attempts());
     Attempt last = null;
     for (int attempt = 1; attempt <= attempts; attempt++) {
-      List<? extends Endpoint> endpoints = runtime.endpoints(d.namespace(), d.serviceName(), policy.subsetLabels());
+      List<? extends Endpoint> endpoints = runtime.endpoints(caller.network(), d.namespace(), d.serviceName(), policy.subsetLabels());
       long now = System.currentTimeMillis();
       List<? extends Endpoint> healthy = endpoints.stream().filter(p -> !outliers.ejected(clusterKey, p.pod().getMetadata().getName(), now)).toList();
       if (healthy.isEmpty()) {

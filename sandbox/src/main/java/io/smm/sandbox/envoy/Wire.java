@@ -21,6 +21,11 @@ public final class Wire {
   public static final String TLS = "x-smm-tls";
   public static final String SERVICE = "x-smm-destination-service";
   public static final String TCP_PREAMBLE = "SMM-PEER ";
+  /**
+   * First line of a connection to a network gateway's 15443: {@code SMM-SNI <sni> <namespace>/<pod>},
+   * the TLS SNI Envoy would send, and the endpoint the caller's EDS chose ({@link GatewayTunnels}).
+   */
+  public static final String SNI_PREAMBLE = "SMM-SNI ";
 
   /** The demo's one gRPC method: unary, opaque bytes (no generated stubs needed). */
   public static final MethodDescriptor<byte[], byte[]> GRPC_CALL = MethodDescriptor.<byte[], byte[]>newBuilder()

@@ -32,7 +32,8 @@ import javax.net.ssl.SSLContext;
  * the gateway's namespace, re-read at every handshake, so a newly issued certificate is served at
  * once). Requests follow the VirtualServices bound to those Gateways ({@link GatewayRoutes}) to a
  * running pod of the destination Service at the address its runtime listens on (GET only). No
- * route: 404, as Envoy's NR; no ready endpoint: 503 "no healthy upstream".
+ * route: 404, as Envoy's NR; no ready endpoint: 503 "no healthy upstream". A Service port 15443
+ * is the network gateway's east-west port ({@link NetworkGatewayPassthrough}).
  */
 public final class IngressGatewayRuntime implements PodRuntime, AutoCloseable {
 
@@ -41,6 +42,9 @@ public final class IngressGatewayRuntime implements PodRuntime, AutoCloseable {
   private final GatewayRoutes routes;
   private final Map<String, List<HttpServer>> listeners = new ConcurrentHashMap<>();
   private volatile PodAddresses upstreams;
+  private final NetworkGatewayPassthrough eastWest;
+  /** The container port the network gateway port (15443) of a gateway pod's Service targets. */
+  private final Map<String, Integer> eastWestPorts = new ConcurrentHashMap<>();
 
   /** Where a pod's port is reached from this machine (host:port), as the kubelet's runtimes say. */
   @FunctionalInterface
@@ -53,6 +57,7 @@ public final class IngressGatewayRuntime implements PodRuntime, AutoCloseable {
     this.client = client;
     this.hostPorts = Map.copyOf(hostPorts);
     this.routes = new GatewayRoutes(client);
+    this.eastWest = new NetworkGatewayPassthrough(client, routes, () -> upstreams);
   }
 
   /** Where requests are forwarded: the pods' addresses the kubelet knows (set once the node exists). */
@@ -104,6 +109,18 @@ public final class IngressGatewayRuntime implements PodRuntime, AutoCloseable {
       }
     }
     listeners.put(key(pod), started);
+    // The network gateway port is reached on the pod network (another network's sidecars, through the
+    // cloud's load balancer), not on a host port: the kubelet publishes where it listens.
+    if (service.getSpec().getPorts().stream().anyMatch(p -> p.getPort() == NetworkGatewayPassthrough.PORT)) {
+      eastWestPorts.put(key(pod), io.smm.sandbox.envoy.ServicePorts.containerPort(service, pod, NetworkGatewayPassthrough.PORT));
+      eastWest.start(pod);
+    }
+  }
+
+  @Override
+  public Optional<String> address(Pod pod, int port) {
+    Integer eastWestPort = eastWestPorts.get(key(pod));
+    return eastWestPort != null && eastWestPort == port ? eastWest.address(pod) : Optional.empty();
   }
 
   private void serve(Pod pod, int port, HttpExchange exchange) throws IOException {
@@ -167,6 +184,8 @@ public final class IngressGatewayRuntime implements PodRuntime, AutoCloseable {
     if (servers != null) {
       servers.forEach(s -> s.stop(0));
     }
+    eastWestPorts.remove(key(pod));
+    eastWest.stop(pod);
   }
 
   private static String key(Pod pod) {
@@ -177,5 +196,6 @@ public final class IngressGatewayRuntime implements PodRuntime, AutoCloseable {
   public void close() {
     listeners.values().forEach(l -> l.forEach(s -> s.stop(0)));
     listeners.clear();
+    eastWest.close();
   }
 }

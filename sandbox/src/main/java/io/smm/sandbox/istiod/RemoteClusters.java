@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.smm.sandbox.DaemonThreads;
 import io.smm.sandbox.envoy.MeshIdentity;
+import io.smm.sandbox.envoy.MeshNetworks;
+import io.smm.sandbox.envoy.ServicePorts;
 import io.smm.sandbox.envoy.RemoteEndpoint;
 import io.smm.sandbox.kubelet.PodNetwork;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * kubeconfigs; istiod watches each such cluster's Services and Pods and adds their endpoints to
  * the same hostnames (a Service merges across clusters by name and namespace). A cluster that
  * stops answering keeps its last endpoints (calls to them fail, as on a cluster) until its secret goes.
- * Only one network is simulated: remote endpoints are reached directly, as on a flat network.
+ * Whether an endpoint is reached directly (same network) or through its network's gateway is the
+ * sidecar's side ({@link io.smm.sandbox.demo.DemoRuntime#endpoints}, from meshNetworks).
  */
 public final class RemoteClusters implements AutoCloseable {
 
@@ -139,6 +142,43 @@ public final class RemoteClusters implements AutoCloseable {
     }
     out.sort(Comparator.comparing((RemoteEndpoint e) -> e.identity().cluster()).thenComparing(e -> e.pod().getMetadata().getName()));
     return out;
+  }
+
+  /**
+   * Where a network gateway of meshNetworks ({@code address:port}, a LoadBalancer's address) leads
+   * on this machine: in one of {@code clusters}, the LoadBalancer Service with that ingress address
+   * and port, one of its ready pods, and the route of the pod port it targets — what the cloud's load
+   * balancer forwards to. Empty when no such gateway runs.
+   */
+  public Optional<String> gatewayListener(java.util.Set<String> clusters, MeshNetworks.Gateway gateway) {
+    for (Remote r : remotes.values().stream().sorted(Comparator.comparing(Remote::clusterId)).toList()) {
+      if (!clusters.contains(r.clusterId())) {
+        continue;
+      }
+      for (Service svc : r.services().getStore().list()) {
+        if (!"LoadBalancer".equals(svc.getSpec().getType()) || svc.getSpec().getSelector() == null || !hasIngress(svc, gateway.address())
+            || svc.getSpec().getPorts().stream().noneMatch(p -> p.getPort() == gateway.port())) {
+          continue;
+        }
+        for (Pod pod : r.pods().getStore().list()) {
+          Map<String, String> labels = pod.getMetadata().getLabels();
+          if (pod.getMetadata().getNamespace().equals(svc.getMetadata().getNamespace()) && labels != null && ready(pod)
+              && labels.entrySet().containsAll(svc.getSpec().getSelector().entrySet())) {
+            String route = PodNetwork.routes(pod).get(ServicePorts.containerPort(svc, pod, gateway.port()));
+            if (route != null) {
+              return Optional.of(route);
+            }
+          }
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean hasIngress(Service svc, String address) {
+    var lb = svc.getStatus() == null ? null : svc.getStatus().getLoadBalancer();
+    return lb != null && lb.getIngress() != null
+        && lb.getIngress().stream().anyMatch(i -> address.equals(i.getIp()) || address.equals(i.getHostname()));
   }
 
   /** Every ready pod of the remote clusters that publishes its routes on the pod network. */

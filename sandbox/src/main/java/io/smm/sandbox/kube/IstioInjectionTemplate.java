@@ -20,7 +20,9 @@ import java.util.TreeMap;
 final class IstioInjectionTemplate {
 
   /** What the control plane gives the template: where istiod is, which image, which revision. */
-  record ControlPlane(String revision, String proxyImage, String caAddress, String clusterId, String meshId, String trustDomain) {}
+  /** @param network the control plane's networkName (Istio's global.network); "" for none */
+  record ControlPlane(String revision, String proxyImage, String caAddress, String clusterId, String network, String meshId,
+      String trustDomain) {}
 
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
   private static final String[] VOLUMES = {"workload-socket", "credential-socket", "workload-certs", "istio-envoy", "istio-data",
@@ -131,8 +133,11 @@ final class IstioInjectionTemplate {
         .add(env("ISTIO_META_POD_PORTS", podPorts(ports)));
     // A gateway has no app containers: the variable is still there, with no value.
     env.add(appNames.isEmpty() ? JSON.objectNode().put("name", "ISTIO_META_APP_CONTAINERS") : env("ISTIO_META_APP_CONTAINERS", appNames));
-    env.add(env("ISTIO_META_CLUSTER_ID", cp.clusterId())).add(env("ISTIO_META_INTERCEPTION_MODE", "REDIRECT"))
-        .add(env("ISTIO_META_WORKLOAD_NAME", workload))
+    env.add(env("ISTIO_META_CLUSTER_ID", cp.clusterId())).add(env("ISTIO_META_INTERCEPTION_MODE", "REDIRECT"));
+    if (!cp.network().isEmpty()) {
+      env.add(env("ISTIO_META_NETWORK", cp.network()));
+    }
+    env.add(env("ISTIO_META_WORKLOAD_NAME", workload))
         .add(env("ISTIO_META_OWNER", "kubernetes://apis/apps/v1/namespaces/" + meta.path("namespace").asText() + "/deployments/" + workload))
         .add(env("ISTIO_META_MESH_ID", cp.meshId())).add(env("TRUST_DOMAIN", cp.trustDomain()));
     if (!probers.isEmpty()) {

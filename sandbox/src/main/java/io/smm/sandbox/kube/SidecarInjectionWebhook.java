@@ -63,7 +63,7 @@ final class SidecarInjectionWebhook {
     String trustDomain = spec.at("/meshConfig/trustDomain").asText("cluster.local");
     IstioInjectionTemplate.inject(pod, new IstioInjectionTemplate.ControlPlane(revision, proxyImage,
         "istiod-" + icpName + "." + icpNamespace + ".svc:15012", spec.path("clusterID").asText("Kubernetes"),
-        spec.path("meshID").asText(trustDomain), trustDomain), gateway);
+        spec.path("networkName").asText(""), spec.path("meshID").asText(trustDomain), trustDomain), gateway);
     return true;
   }
 }

@@ -4,11 +4,19 @@ import static io.smm.sandbox.testing.DemoWorkloads.namespace;
 import static io.smm.sandbox.testing.DemoWorkloads.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceStatusBuilder;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.smm.sandbox.kube.Kubeconfig;
 import io.smm.sandbox.prometheus.ScrapeTargets;
 import io.smm.sandbox.testing.Eventually;
 import io.smm.sandbox.testing.Exposition;
+import io.smm.sandbox.testing.IstioFixtures;
 import io.smm.sandbox.testing.SimulatedMesh;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,15 +25,17 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two sandbox clusters on one network, east reading west through a remote secret as istiod does
- * (multi-primary): east's sidecars resolve west's Services and send to west's pods directly, and
- * both sidecars report the call with source_cluster east and destination_cluster west.
+ * Two sandbox clusters, east reading west through a remote secret as istiod does (multi-primary):
+ * east's sidecars resolve west's Services and send to west's pods — directly on one network, through
+ * west's network gateway on two — and both sidecars report the call with source_cluster east and
+ * destination_cluster west.
  */
 class MultiClusterRoutingTest {
 
@@ -61,7 +71,10 @@ class MultiClusterRoutingTest {
     workload(west.client, "shop", "catalog", Map.of());
     Eventually.until(() -> east.runtime.runningPods() == 1 && west.runtime.runningPods() == 1, Duration.ofSeconds(20), "both pods run");
     assertThat(send(east, "frontpage", 2)).as("without the remote secret east does not know catalog").isEqualTo(200);
-    assertThat(requests(east, "frontpage", Map.of("reporter", "source", "destination_cluster", "west"))).isZero();
+    // (Calls made before the networks reached the sidecars, within a second, may have gone to west directly: not any more.)
+    double direct = requests(east, "frontpage", Map.of("reporter", "source", "destination_cluster", "west"));
+    send(east, "frontpage", 3);
+    assertThat(requests(east, "frontpage", Map.of("reporter", "source", "destination_cluster", "west"))).isEqualTo(direct);
 
     eastReadsWest();
     Eventually.until(() -> {
@@ -101,6 +114,98 @@ class MultiClusterRoutingTest {
       send(east, "frontpage", 4);
       return requests(east, "frontpage", Map.of("reporter", "source", "destination_cluster", "west")) == w;
     }, Duration.ofSeconds(20), "without the secret only east's catalog is called");
+  }
+
+  /**
+   * East and west on networks of their own (meshNetworks in east's mesh ConfigMap, as the operator
+   * renders it from the peers' control planes): east reaches west's catalog only through west's
+   * network gateway, on 15443, and only while an AUTO_PASSTHROUGH Gateway server takes the SNI there;
+   * without a gateway for west's network its endpoints are left out; without the gateway pod the calls fail.
+   */
+  @Test
+  void anotherNetworksServiceIsReachedOnlyThroughItsGatewayInAutoPassthrough() throws Exception {
+    east.close();
+    west.close();
+    east = new SimulatedMesh(Map.of("version", "1.15.3", "clusterID", "east", "networkName", "east-net"));
+    west = new SimulatedMesh(Map.of("version", "1.15.3", "clusterID", "west", "networkName", "west-net"));
+    namespace(east.client, "shop", true);
+    namespace(west.client, "shop", true);
+    IstioFixtures.crd(west.client, "networking.istio.io", "v1beta1", "Gateway");
+    workload(east.client, "shop", "frontpage", Map.of("REQUESTS", "http://catalog:8080/#1"));
+    workload(west.client, "shop", "catalog", Map.of());
+    meshNetworks(east, "");
+    eastReadsWest();
+    Eventually.until(() -> east.runtime.runningPods() == 1 && west.runtime.runningPods() == 1, Duration.ofSeconds(20), "both pods run");
+    Eventually.until(() -> {
+      send(east, "frontpage", 1);
+      return requests(east, "frontpage", Map.of("reporter", "source", "response_flags", "UH")) > 0;
+    }, Duration.ofSeconds(20), "west's network has no gateway: catalog has no endpoint for east");
+    // (Calls made before the networks reached the sidecars, within a second, may have gone to west directly: not any more.)
+    double direct = requests(east, "frontpage", Map.of("reporter", "source", "destination_cluster", "west"));
+    send(east, "frontpage", 3);
+    assertThat(requests(east, "frontpage", Map.of("reporter", "source", "destination_cluster", "west"))).isEqualTo(direct);
+
+    meshNetworks(east, "gateways: [{address: 127.0.0.1, port: 15443}]");
+    networkGateway(west);
+    Eventually.until(() -> {
+      send(east, "frontpage", 1);
+      // reset by the gateway (UC; Istio's default retry policy retries it: URX)
+      return requests(east, "frontpage", Map.of("reporter", "source", "destination_cluster", "west", "response_code", "503",
+          "response_flags", "UC,URX")) > 0;
+    }, Duration.ofSeconds(20), "without an AUTO_PASSTHROUGH server west's gateway drops the connection");
+    double reached = requests(west, "catalog", Map.of("reporter", "destination", "source_cluster", "east"));
+    send(east, "frontpage", 3);
+    assertThat(requests(west, "catalog", Map.of("reporter", "destination", "source_cluster", "east"))).isEqualTo(reached);
+
+    west.client.genericKubernetesResources("networking.istio.io/v1beta1", "Gateway").inNamespace("istio-system")
+        .resource(new GenericKubernetesResourceBuilder().withApiVersion("networking.istio.io/v1beta1").withKind("Gateway")
+            .withNewMetadata().withName("istio-cross-network-cp-v115x").withNamespace("istio-system").endMetadata()
+            .addToAdditionalProperties("spec", Map.of("selector", Map.of("gateway-name", "istio-meshexpansion-cp-v115x"),
+                "servers", List.of(Map.of("port", Map.of("number", 15443, "name", "tls", "protocol", "TLS"),
+                    "tls", Map.of("mode", "AUTO_PASSTHROUGH"), "hosts", List.of("*.local"))))).build()).create();
+    Eventually.until(() -> {
+      send(east, "frontpage", 1);
+      return requests(west, "catalog", Map.of("reporter", "destination", "source_cluster", "east", "response_code", "200")) > 0;
+    }, Duration.ofSeconds(20), "east's frontpage reaches west's catalog through the gateway");
+    double before = requests(west, "catalog", Map.of("reporter", "destination", "source_cluster", "east", "source_workload", "frontpage-v1"));
+    double sent = requests(east, "frontpage", Map.of("reporter", "source", "destination_cluster", "west", "destination_workload",
+        "catalog-v1", "response_code", "200"));
+    send(east, "frontpage", 5);
+    assertThat(requests(west, "catalog", Map.of("reporter", "destination", "source_cluster", "east", "source_workload", "frontpage-v1")))
+        .isEqualTo(before + 5);
+    assertThat(requests(east, "frontpage", Map.of("reporter", "source", "destination_cluster", "west", "destination_workload",
+        "catalog-v1", "response_code", "200"))).isEqualTo(sent + 5);
+
+    // The gateway goes: the endpoint stays in EDS, but nothing answers behind the load balancer.
+    west.client.pods().inNamespace("istio-system").withName("istio-meshexpansion-cp-v115x-0").delete();
+    Eventually.until(() -> {
+      double failed = requests(east, "frontpage", Map.of("reporter", "source", "destination_cluster", "west", "response_code", "503"));
+      send(east, "frontpage", 1);
+      return requests(east, "frontpage", Map.of("reporter", "source", "destination_cluster", "west", "response_code", "503")) > failed;
+    }, Duration.ofSeconds(20), "without the gateway pod east's calls to west fail");
+  }
+
+  /** The mesh networks as the operator writes them into east's mesh ConfigMap; {@code westGateways} is YAML (or ""). */
+  void meshNetworks(SimulatedMesh mesh, String westGateways) {
+    String yaml = "networks:\n  east-net:\n    endpoints: [{fromRegistry: east}]\n  west-net:\n    endpoints: [{fromRegistry: west}]\n"
+        + (westGateways.isEmpty() ? "" : "    " + westGateways + "\n");
+    mesh.client.configMaps().inNamespace("istio-system").resource(new ConfigMapBuilder().withNewMetadata().withName("istio-cp-v115x")
+        .addToLabels("istio", "meshconfig").addToLabels("istio.io/rev", "cp-v115x.istio-system").endMetadata()
+        .addToData("meshNetworks", yaml).build()).createOr(NonDeletingOperation::update);
+  }
+
+  /** West's meshexpansion gateway: its LoadBalancer Service (address 127.0.0.1, as the sandbox's load balancer gives) and pod. */
+  void networkGateway(SimulatedMesh mesh) {
+    Map<String, String> labels = Map.of("gateway-name", "istio-meshexpansion-cp-v115x", "gateway-type", "ingress");
+    var service = mesh.client.services().inNamespace("istio-system").resource(new ServiceBuilder().withNewMetadata()
+        .withName("istio-meshexpansion-cp-v115x").endMetadata().withNewSpec().withType("LoadBalancer").withSelector(labels)
+        .addNewPort().withName("tls").withPort(15443).withTargetPort(new IntOrString(15443)).endPort().endSpec().build()).create();
+    service.setStatus(new ServiceStatusBuilder().withNewLoadBalancer().addNewIngress().withIp("127.0.0.1").endIngress().endLoadBalancer()
+        .build());
+    mesh.client.services().inNamespace("istio-system").resource(service).updateStatus();
+    mesh.client.pods().inNamespace("istio-system").resource(new PodBuilder().withNewMetadata().withName("istio-meshexpansion-cp-v115x-0")
+        .withLabels(labels).endMetadata().withNewSpec().addNewContainer().withName("istio-proxy").withImage("docker.io/istio/proxyv2:1.15.3")
+        .addNewPort().withContainerPort(15443).endPort().endContainer().endSpec().build()).create();
   }
 
   int send(SimulatedMesh mesh, String app, int n) {

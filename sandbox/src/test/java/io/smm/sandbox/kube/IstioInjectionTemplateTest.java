@@ -35,7 +35,7 @@ class IstioInjectionTemplateTest {
     ((ObjectNode) template.get("metadata")).put("namespace", "default")
         .put("generateName", deployment.at("/metadata/name").asText() + "-5c9d8b7f6-");
     IstioInjectionTemplate.inject(template, new IstioInjectionTemplate.ControlPlane("default", "gcr.io/istio-testing/proxyv2:latest",
-        "istiod.istio-system.svc:15012", "Kubernetes", "cluster.local", "cluster.local"), gateway);
+        "istiod.istio-system.svc:15012", "Kubernetes", "", "cluster.local", "cluster.local"), gateway);
     ((ObjectNode) template.get("metadata")).remove(List.of("namespace", "generateName"));
     JsonNode expected = deployment(input + ".injected").at("/spec/template");
     List<String> differences = ObjectDiff.diff(expected, template).stream().filter(d -> !allowed(d)).toList();

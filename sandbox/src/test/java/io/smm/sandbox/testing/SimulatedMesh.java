@@ -2,6 +2,7 @@ package io.smm.sandbox.testing;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smm.sandbox.demo.DemoRuntime;
+import io.smm.sandbox.gateway.IngressGatewayRuntime;
 import io.smm.sandbox.istiod.IstiodStandIn;
 import io.smm.sandbox.istiod.MeshCa;
 import io.smm.sandbox.istiod.RemoteClusters;
@@ -14,7 +15,7 @@ import java.util.Map;
 
 /**
  * A mesh for tests: the sandbox API server with Istio's CRDs and control plane cp-v115x (1.15.3),
- * a kubelet that runs demo pods with simulated sidecars and istiod pods with the stand-in, pod logs
+ * a kubelet that runs demo pods with simulated sidecars, istiod pods with the stand-in and gateway pods, pod logs
  * and the pod proxy wired. Closed in reverse order.
  */
 public final class SimulatedMesh implements AutoCloseable {
@@ -24,6 +25,8 @@ public final class SimulatedMesh implements AutoCloseable {
   public final DemoRuntime runtime;
   public final IstiodStandIn istiod;
   public final SandboxNode kubelet;
+  /** Gateway pods' data plane: here, a network gateway's east-west port. */
+  public final IngressGatewayRuntime gateways;
 
   public SimulatedMesh(Map<String, Object> controlPlaneSpec) {
     api = EmbeddedApiServer.start(0);
@@ -35,7 +38,9 @@ public final class SimulatedMesh implements AutoCloseable {
     runtime = new DemoRuntime(client, "test-cluster", MeshCa.create("cluster.local"),
         new RemoteClusters(client, "istio-system").start(Duration.ofMillis(500)));
     istiod = new IstiodStandIn(client, runtime, "test-cluster");
-    kubelet = new SandboxNode(client, "node-1", List.of(runtime, istiod));
+    gateways = new IngressGatewayRuntime(client, Map.of());
+    kubelet = new SandboxNode(client, "node-1", List.of(runtime, istiod, gateways));
+    gateways.upstreams(kubelet::address);
     kubelet.start();
     api.podLogs(kubelet::logs);
     api.podProxy(kubelet::proxy);
@@ -48,6 +53,7 @@ public final class SimulatedMesh implements AutoCloseable {
   @Override
   public void close() {
     kubelet.close();
+    gateways.close();
     istiod.close();
     runtime.close();
     client.close();

@@ -1,0 +1,171 @@
+package io.smm.sandbox.gateway;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.smm.sandbox.DaemonThreads;
+import io.smm.sandbox.envoy.GatewayTunnels;
+import io.smm.sandbox.envoy.ServicePorts;
+import io.smm.sandbox.envoy.Wire;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The east-west side of a gateway pod: on the network gateway port (15443) Envoy serves the
+ * Gateway servers with {@code tls.mode: AUTO_PASSTHROUGH} that select the pod, and forwards each
+ * connection, by its SNI {@code outbound_.<port>_.<subset>_.<host>}, to an endpoint of that service
+ * in this cluster without terminating its mTLS. No such server for the SNI's host, an unknown
+ * service or an endpoint that is not one of its running pods: the connection is closed (Envoy has
+ * no filter chain or cluster for it). The endpoint comes from the caller ({@link Wire#SNI_PREAMBLE}).
+ */
+final class NetworkGatewayPassthrough implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NetworkGatewayPassthrough.class);
+  /** Istio's port for cross-network traffic (meshNetworks gateways, the istio-cross-network Gateway). */
+  static final int PORT = 15443;
+  private static final Pattern SNI = Pattern.compile(
+      "outbound_\\.(\\d+)_\\.[^_.]*_\\.(([a-z0-9-]+)\\.([a-z0-9-]+)\\.svc\\.cluster\\.local)");
+  private static final int MAX_PREAMBLE = 1024;
+
+  private final KubernetesClient client;
+  private final GatewayRoutes routes;
+  private final Supplier<IngressGatewayRuntime.PodAddresses> upstreams;
+  private final Map<String, ServerSocket> listeners = new ConcurrentHashMap<>();
+  private final ExecutorService threads = Executors.newCachedThreadPool(DaemonThreads.named("network-gateway"));
+
+  NetworkGatewayPassthrough(KubernetesClient client, GatewayRoutes routes, Supplier<IngressGatewayRuntime.PodAddresses> upstreams) {
+    this.client = client;
+    this.routes = routes;
+    this.upstreams = upstreams;
+  }
+
+  /** Starts the gateway pod's 15443 listener on a free loopback port (its route on the pod network). */
+  InetSocketAddress start(Pod gateway) {
+    try {
+      ServerSocket listener = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
+      listeners.put(key(gateway), listener);
+      threads.execute(() -> {
+        while (!listener.isClosed()) {
+          try {
+            Socket connection = listener.accept();
+            threads.execute(() -> serve(gateway, connection));
+          } catch (IOException e) {
+            return; // closed
+          }
+        }
+      });
+      return (InetSocketAddress) listener.getLocalSocketAddress();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  Optional<String> address(Pod gateway) {
+    ServerSocket s = listeners.get(key(gateway));
+    return s == null ? Optional.empty() : Optional.of("127.0.0.1:" + s.getLocalPort());
+  }
+
+  void stop(Pod gateway) {
+    ServerSocket s = listeners.remove(key(gateway));
+    if (s != null) {
+      close(s);
+    }
+  }
+
+  private void serve(Pod gateway, Socket connection) {
+    try {
+      connection.setTcpNoDelay(true);
+      String first = firstLine(connection.getInputStream());
+      Optional<String> upstream = first == null || !first.startsWith(Wire.SNI_PREAMBLE) ? Optional.empty()
+          : upstream(gateway, first.substring(Wire.SNI_PREAMBLE.length()));
+      if (upstream.isEmpty()) {
+        connection.close();
+        return;
+      }
+      int colon = upstream.get().lastIndexOf(':');
+      Socket target = new Socket();
+      target.setTcpNoDelay(true);
+      target.connect(new InetSocketAddress(upstream.get().substring(0, colon), Integer.parseInt(upstream.get().substring(colon + 1))), 2000);
+      GatewayTunnels.relay(threads, connection, target);
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("network gateway {}: connection dropped: {}", key(gateway), e.getMessage());
+      close(connection);
+    }
+  }
+
+  /** Where the SNI's service port reaches the named endpoint, when an AUTO_PASSTHROUGH server of this gateway takes the SNI. */
+  Optional<String> upstream(Pod gateway, String preamble) {
+    String[] parts = preamble.strip().split(" ");
+    Matcher sni = parts.length == 2 ? SNI.matcher(parts[0]) : null;
+    if (sni == null || !sni.matches()) {
+      return Optional.empty();
+    }
+    String host = sni.group(2);
+    boolean passthrough = routes.servers(gateway, PORT, host).stream()
+        .anyMatch(e -> "AUTO_PASSTHROUGH".equals(e.getValue().at("/tls/mode").asText()));
+    String[] endpoint = parts[1].split("/", 2);
+    String namespace = sni.group(4);
+    if (!passthrough || endpoint.length != 2 || !endpoint[0].equals(namespace)) {
+      return Optional.empty();
+    }
+    Service service = client.services().inNamespace(namespace).withName(sni.group(3)).get();
+    Pod pod = client.pods().inNamespace(namespace).withName(endpoint[1]).get();
+    if (service == null || pod == null || service.getSpec().getSelector() == null || pod.getMetadata().getLabels() == null
+        || !pod.getMetadata().getLabels().entrySet().containsAll(service.getSpec().getSelector().entrySet())
+        || pod.getStatus() == null || !"Running".equals(pod.getStatus().getPhase())) {
+      return Optional.empty();
+    }
+    int containerPort = ServicePorts.containerPort(service, pod, Integer.parseInt(sni.group(1)));
+    IngressGatewayRuntime.PodAddresses addresses = upstreams.get();
+    return containerPort < 0 || addresses == null ? Optional.empty() : addresses.address(namespace, endpoint[1], containerPort);
+  }
+
+  /** The first line, read byte by byte so that nothing after it is consumed; null when there is none within the limit. */
+  private static String firstLine(InputStream in) throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    int b;
+    while ((b = in.read()) >= 0 && b != '\n') {
+      if (line.size() >= MAX_PREAMBLE) {
+        return null;
+      }
+      line.write(b);
+    }
+    return b == '\n' ? line.toString(StandardCharsets.UTF_8) : null;
+  }
+
+  private static String key(Pod pod) {
+    return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+  }
+
+  private static void close(java.io.Closeable c) {
+    try {
+      c.close();
+    } catch (IOException e) {
+      // closing anyway
+    }
+  }
+
+  @Override
+  public void close() {
+    listeners.values().forEach(NetworkGatewayPassthrough::close);
+    listeners.clear();
+    threads.shutdownNow();
+  }
+}
