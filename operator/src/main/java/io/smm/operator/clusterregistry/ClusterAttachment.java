@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.smm.api.clusterregistry.ClusterRegistry;
 import io.smm.api.crd.SmmCrds;
 import io.smm.operator.components.CrdsComponent;
+import io.smm.operator.istio.IstioControlPlaneReconciler;
+import io.smm.operator.istio.PeerControlPlanes;
 import io.smm.operator.resources.DesiredResource;
 import io.smm.operator.resources.ResourceApplier;
 import io.smm.operator.resources.CustomKinds;
@@ -103,7 +105,55 @@ public final class ClusterAttachment {
     copy(peer, primary, label);
     progress.accept("waiting for " + primary.name() + " to reach " + peer.name() + " through the cluster registry");
     awaitReady();
+    meshNetworks();
     return true;
+  }
+
+  /**
+   * The Istio half, which the istio-operator does as the copies come and go: each side's control
+   * planes report their cluster and meshexpansion gateway addresses in status, which the registry
+   * copies to the other side (PeerIstioControlPlane); once each side has the other's with its
+   * gateway, each renders its mesh networks from them, and istiod reaches the other network through
+   * that gateway. Nothing to do where a side runs no Istio control plane.
+   */
+  private void meshNetworks() throws InterruptedException {
+    List<GenericKubernetesResource> primaryPlanes = reconcileIstio(primary);
+    List<GenericKubernetesResource> peerPlanes = reconcileIstio(peer);
+    if (primaryPlanes.isEmpty() || peerPlanes.isEmpty()) {
+      return;
+    }
+    progress.accept("waiting for the control planes' gateway addresses to reach the other cluster");
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!hasPeerGateway(primary, primaryPlanes, peer.name()) || !hasPeerGateway(peer, peerPlanes, primary.name())) {
+      if (System.nanoTime() > deadline) {
+        throw new AttachException("the meshexpansion gateway addresses of " + primary.name() + " and " + peer.name()
+            + " did not reach the other cluster within " + timeout.toSeconds() + " s (IstioControlPlane status.gatewayAddress, copied as "
+            + "PeerIstioControlPlane); is each meshexpansion gateway Available? (run attach again once they are)");
+      }
+      Thread.sleep(500);
+    }
+    progress.accept("rendering the mesh networks of " + primary.name() + " and " + peer.name());
+    reconcileIstio(primary);
+    reconcileIstio(peer);
+  }
+
+  /** Whether each of the member's control planes has the other cluster's copy of itself with a gateway address. */
+  private static boolean hasPeerGateway(Member m, List<GenericKubernetesResource> planes, String otherCluster) {
+    return planes.stream().allMatch(icp -> PeerControlPlanes.peers(m.client(), icp).stream().map(Json::tree)
+        .anyMatch(p -> otherCluster.equals(p.at("/status/clusterID").asText()) && !p.at("/status/gatewayAddress").isEmpty()));
+  }
+
+  /** Reconciles the member's IstioControlPlanes as the istio-operator would now; returns them. */
+  private static List<GenericKubernetesResource> reconcileIstio(Member m) {
+    if (!CustomKinds.installed(m.client(), SmmCrds.ISTIO_CONTROL_PLANE)) {
+      return List.of();
+    }
+    IstioControlPlaneReconciler istio = new IstioControlPlaneReconciler(m.client(), new ResourceApplier(m.client()));
+    List<GenericKubernetesResource> planes = m.client().genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(),
+        SmmCrds.ISTIO_CONTROL_PLANE.kind()).inAnyNamespace().list().getItems().stream()
+        .filter(icp -> icp.getMetadata().getDeletionTimestamp() == null).toList();
+    planes.forEach(icp -> istio.reconcile(icp.getMetadata().getNamespace(), icp.getMetadata().getName()));
+    return planes;
   }
 
   /**
@@ -131,6 +181,9 @@ public final class ClusterAttachment {
     for (HasMetadata made : labelled(peer.client())) {
       peer.client().resource(made).delete();
     }
+    // The other side's control planes are gone from each side's mesh networks.
+    reconcileIstio(primary);
+    reconcileIstio(peer);
     return true;
   }
 

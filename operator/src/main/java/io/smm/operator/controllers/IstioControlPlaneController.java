@@ -11,8 +11,18 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.smm.api.istio.IstioControlPlaneResource;
 import io.smm.operator.istio.ControlPlaneRemoval;
 import io.smm.operator.istio.IstioControlPlaneReconciler;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.GroupVersionKind;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.smm.api.crd.SmmCrds;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The Istio operator part in operator mode: every IstioControlPlane (the ControlPlane's own and
@@ -31,6 +41,44 @@ public class IstioControlPlaneController implements Reconciler<IstioControlPlane
   public IstioControlPlaneController(IstioControlPlaneReconciler istio, ControlPlaneRemoval removal) {
     this.istio = istio;
     this.removal = removal;
+  }
+
+  /**
+   * Peers' control planes (the registry's PeerIstioControlPlane copies) and the meshexpansion
+   * gateway's address are part of what a control plane renders (mesh networks) and reports (status):
+   * a change to either reconciles the control plane it belongs to.
+   */
+  @Override
+  public List<EventSource<?, IstioControlPlaneResource>> prepareEventSources(EventSourceContext<IstioControlPlaneResource> context) {
+    var peers = InformerEventSourceConfiguration.from(gvk(SmmCrds.PEER_ISTIO_CONTROL_PLANE), IstioControlPlaneResource.class)
+        .withName("peer-control-planes")
+        .withSecondaryToPrimaryMapper(peer -> {
+          String name = field(peer, "status", "istioControlPlaneName");
+          return name.isEmpty() ? Set.of() : Set.of(new ResourceID(name, peer.getMetadata().getNamespace()));
+        })
+        .build();
+    var gateways = InformerEventSourceConfiguration.from(gvk(SmmCrds.ISTIO_MESH_GATEWAY), IstioControlPlaneResource.class)
+        .withName("mesh-gateways")
+        .withSecondaryToPrimaryMapper(gateway -> {
+          String name = field(gateway, "spec", "istioControlPlane", "name");
+          return name.isEmpty() ? Set.of()
+              : Set.of(new ResourceID(name, field(gateway, "spec", "istioControlPlane", "namespace").isEmpty()
+                  ? gateway.getMetadata().getNamespace() : field(gateway, "spec", "istioControlPlane", "namespace")));
+        })
+        .build();
+    return List.of(new InformerEventSource<>(peers, context), new InformerEventSource<>(gateways, context));
+  }
+
+  private static GroupVersionKind gvk(SmmCrds.Kind kind) {
+    return new GroupVersionKind(kind.group(), kind.version(), kind.kind());
+  }
+
+  private static String field(GenericKubernetesResource r, String... path) {
+    JsonNode node = Serialization.jsonMapper().valueToTree(r.getAdditionalProperties());
+    for (String p : path) {
+      node = node.path(p);
+    }
+    return node.asText("");
   }
 
   @Override

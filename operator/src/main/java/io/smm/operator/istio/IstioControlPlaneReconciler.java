@@ -1,18 +1,25 @@
 package io.smm.operator.istio;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.api.crd.SmmCrds;
 import io.smm.operator.istio.render.IstioRendering;
 import io.smm.operator.istio.render.MeshContext;
 import io.smm.operator.resources.DesiredResource;
 import io.smm.operator.resources.ResourceApplier;
 import io.smm.operator.resources.ResourceStatus;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -55,7 +62,7 @@ public class IstioControlPlaneReconciler {
     Map<String, Object> checksums = null;
     try {
       IstioControlPlaneSpecCheck.check(IstioRendering.spec(icp));
-      IstioRendering.ControlPlane desired = rendering.controlPlane(icp, MeshContext.singleCluster());
+      IstioRendering.ControlPlane desired = rendering.controlPlane(icp, PeerControlPlanes.context(client, icp));
       for (HasMetadata r : desired.objects()) {
         applier.apply(DesiredResource.present(r), "istiod", owner);
       }
@@ -111,6 +118,33 @@ public class IstioControlPlaneReconciler {
         && istiod.getStatus().getReadyReplicas() >= 1;
   }
 
+  /** The addresses of the control plane's meshexpansion gateway once it is Available (istio-operator's setMeshExpansionGWAddressToStatus). */
+  private List<String> meshExpansionAddresses(GenericKubernetesResource icp) {
+    if (!IstioRendering.spec(icp).at("/meshExpansion/enabled").asBoolean(false)) {
+      return List.of();
+    }
+    GenericKubernetesResource gateway = client.genericKubernetesResources(SmmCrds.ISTIO_MESH_GATEWAY.apiVersion(),
+        SmmCrds.ISTIO_MESH_GATEWAY.kind()).inNamespace(icp.getMetadata().getNamespace())
+        .withName(IstioRendering.revision(icp).withRevision("istio-meshexpansion")).get();
+    JsonNode status = gateway == null ? MissingNode.getInstance()
+        : Serialization.jsonMapper().valueToTree(gateway.getAdditionalProperties().getOrDefault("status", Map.of()));
+    List<String> out = new ArrayList<>();
+    if ("Available".equals(status.path("Status").asText())) {
+      status.path("GatewayAddress").forEach(a -> out.add(a.asText()));
+    }
+    return out;
+  }
+
+  /** An ACTIVE control plane's CA root, from the secret istiod's self-signed CA keeps (istio-operator's setIstioCARootCertToStatus). */
+  private String caRootCertificate(GenericKubernetesResource icp) {
+    if (!"ACTIVE".equals(IstioRendering.spec(icp).path("mode").asText("ACTIVE"))) {
+      return "";
+    }
+    Secret secret = client.secrets().inNamespace(icp.getMetadata().getNamespace()).withName("istio-ca-secret").get();
+    String pem = secret == null || secret.getData() == null ? null : secret.getData().get("ca-cert.pem");
+    return pem == null ? "" : new String(Base64.getDecoder().decode(pem), StandardCharsets.UTF_8);
+  }
+
   /** Removes the istiod resources of a control plane (before the IstioControlPlane itself goes). */
   public void remove(GenericKubernetesResource icp) {
     String owner = "IstioControlPlane/" + icp.getMetadata().getNamespace() + "/" + icp.getMetadata().getName();
@@ -139,11 +173,29 @@ public class IstioControlPlaneReconciler {
     }
   }
 
-  /** Status as the istio-operator writes it; checksums (of the mesh config and injector) roll gateway pods when they change. */
+  /**
+   * Status as the istio-operator writes it; checksums (of the mesh config and injector) roll gateway
+   * pods when they change. The cluster ID, name, meshexpansion gateway addresses and CA root are
+   * what peers read from the cluster registry's copy of it (PeerIstioControlPlane) to build their
+   * mesh networks and trust.
+   */
   private void writeStatus(GenericKubernetesResource icp, String status, String error, Map<String, Object> checksums) {
     Map<String, Object> next = new LinkedHashMap<>();
     next.put("status", status);
     next.put("istiodRevision", IstioRendering.revision(icp).label());
+    JsonNode spec = IstioRendering.spec(icp);
+    if (!spec.path("clusterID").asText("").isEmpty()) {
+      next.put("clusterID", spec.path("clusterID").asText());
+    }
+    next.put("istioControlPlaneName", icp.getMetadata().getName());
+    List<String> gateways = meshExpansionAddresses(icp);
+    if (!gateways.isEmpty()) {
+      next.put("gatewayAddress", gateways);
+    }
+    String root = caRootCertificate(icp);
+    if (!root.isEmpty()) {
+      next.put("caRootCertificate", root);
+    }
     if (error != null) {
       next.put("errorMessage", error);
     }
