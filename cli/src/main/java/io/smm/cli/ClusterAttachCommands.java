@@ -6,6 +6,7 @@ import io.smm.api.controlplane.ClusterNames;
 import io.smm.api.crd.SmmCrds;
 import io.smm.operator.clusterregistry.ClusterAttachment;
 import io.smm.operator.resources.CustomKinds;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -38,14 +39,30 @@ final class ClusterAttachCommands {
     @Option(names = "--wait-seconds", defaultValue = "300", description = "How long to wait for the peer to be Ready (default: ${DEFAULT-VALUE}).")
     int waitSeconds;
 
+    @Option(names = "--active-istio-control-plane", description = "The peer keeps an active Istio control plane of its own (a primary"
+        + " Istio cluster, multi-primary). Without it the peer would be a remote Istio cluster, which is not supported yet.")
+    boolean activeIstioControlPlane;
+
+    @Option(names = "--network-name", description = "The peer's network (default: its cluster name, a network of its own; name the"
+        + " primary's network, e.g. network1, when pods of both clusters reach each other directly).")
+    String networkName;
+
     @Override
     public void run() {
       if (waitSeconds < 1) {
         throw new CliException("--wait-seconds must be at least 1, not " + waitSeconds, 2);
       }
+      if (!activeIstioControlPlane) {
+        throw new CliException("could not attach peer cluster: attaching it as a remote Istio cluster (its proxies served by the"
+            + " primary's istiod) is not supported yet; attach it with --active-istio-control-plane to keep its own control plane", 2);
+      }
+      if (networkName != null && !ClusterNames.convert(networkName).equals(networkName)) {
+        throw new CliException("could not attach peer cluster: --network-name " + networkName + " is not an RFC 1123 name", 2);
+      }
       try (KubeOptions.Connection primary = cluster.istio.parent.kube.connect();
           KubeOptions.Connection peer = peerOptions(peerKubeconfig).connectAs("peer cluster")) {
         String peerName = peerName(peer.clusterName());
+        String network = networkName != null ? networkName : peerName;
         String primaryName = primaryName(primary);
         if (peerName.equals(primaryName)) {
           throw new CliException("could not attach peer cluster: its name " + peerName + " is the primary's; choose another with --name", 1);
@@ -54,10 +71,16 @@ final class ClusterAttachCommands {
         ClusterAttachment attachment = new ClusterAttachment(new ClusterAttachment.Member(primary.client(), primaryName, primary.server()),
             new ClusterAttachment.Member(peer.client(), peerName, peer.server()), s -> System.out.println("  " + s),
             Duration.ofSeconds(waitSeconds));
-        if (!attachment.check()) {
+        if (attachment.check()) {
+          String attachedOn = istioNetwork(peer);
+          if (!attachedOn.isEmpty() && !attachedOn.equals(network)) {
+            throw new CliException("could not attach peer cluster: " + peerName + " is attached on network " + attachedOn
+                + "; to move it to " + network + ", detach it and attach it again", 1);
+          }
+        } else {
           // The registry's controller runs where the ControlPlane enables it (its clusterRegistry component).
-          enableRegistry(primary, primaryName);
-          enableRegistry(peer, peerName);
+          configure(primary, primaryName, null);
+          configure(peer, peerName, network);
         }
         boolean made = attachment.attach();
         System.out.println(made ? "Cluster " + peerName + " attached; `smm istio cluster status` lists it."
@@ -133,11 +156,13 @@ final class ClusterAttachCommands {
   }
 
   /**
-   * Turns on the cluster registry in the cluster's ControlPlane (and reconciles) when it has one
-   * with the registry off; its clusterName must be the name the cluster gets in the group, or its
-   * controller would register it a second time under the other.
+   * Turns on the cluster registry in the cluster's ControlPlane (and reconciles) when it has one with
+   * the registry off or on another network; its clusterName must be the name the cluster gets in the
+   * group, or its controller would register it a second time under the other. {@code network}: the
+   * Istio network the peer's control plane is put on (its IstioControlPlane's networkName, through
+   * istioCROverrides); null leaves it as it is (the primary's).
    */
-  private static void enableRegistry(KubeOptions.Connection kube, String name) {
+  private static void configure(KubeOptions.Connection kube, String name, String network) {
     if (!hasControlPlane(kube)) {
       return;
     }
@@ -147,14 +172,29 @@ final class ClusterAttachCommands {
       throw new CliException("could not attach peer cluster: the ControlPlane at " + kube.server() + " names its cluster "
           + ClusterNames.convert(configured) + ", not " + name + "; attach it as " + ClusterNames.convert(configured), 1);
     }
-    if (spec.at("/clusterRegistry/enabled").asBoolean(false)) {
-      return;
-    }
-    System.out.println("  enabling the cluster registry of " + name);
-    com.fasterxml.jackson.databind.node.ObjectNode changed = spec.deepCopy();
+    ObjectNode changed = spec.deepCopy();
     changed.put("clusterName", name);
     changed.with("clusterRegistry").put("enabled", true);
+    if (network != null) {
+      ((ObjectNode) changed.with("meshManager").with("istio")).put("istioCROverrides",
+          IstioOverrides.withNetwork(spec.at("/meshManager/istio/istioCROverrides").asText(""), network));
+    }
+    if (changed.equals(spec)) {
+      return;
+    }
+    System.out.println("  enabling the cluster registry of " + name + (network == null ? "" : " (Istio network " + network + ")"));
     InstalledControlPlane.apply(kube, "smm", changed, "reconciled");
+  }
+
+  /** The network of the cluster's IstioControlPlanes (the first that names one; "" when none does). */
+  private static String istioNetwork(KubeOptions.Connection kube) {
+    if (!CustomKinds.installed(kube.client(), SmmCrds.ISTIO_CONTROL_PLANE)) {
+      return "";
+    }
+    return kube.client().genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(), SmmCrds.ISTIO_CONTROL_PLANE.kind())
+        .inAnyNamespace().list().getItems().stream()
+        .map(icp -> Serialization.jsonMapper().valueToTree(icp.getAdditionalProperties()).at("/spec/networkName").asText(""))
+        .filter(n -> !n.isEmpty()).findFirst().orElse("");
   }
 
   private static boolean hasControlPlane(KubeOptions.Connection kube) {

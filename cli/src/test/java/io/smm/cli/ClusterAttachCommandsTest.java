@@ -69,7 +69,7 @@ class ClusterAttachCommandsTest {
   void attachLeavesThePeersOwnCrdsToItsInstall() throws Exception {
     var crds = new io.smm.operator.components.CrdsComponent();
     crds.apply(new io.smm.operator.resources.ResourceApplier(peer.client), "ControlPlane/smm");
-    CliRun.Output attach = smm("istio", "cluster", "attach", peerConfig.toString(), "--name", "peer", "--wait-seconds", "60");
+    CliRun.Output attach = smm("istio", "cluster", "attach", peerConfig.toString(), "--active-istio-control-plane", "--name", "peer", "--wait-seconds", "60");
     assertThat(attach.code()).as(attach.out()).isZero();
     assertThat(peer.client.apiextensions().v1().customResourceDefinitions().withName(SmmCrds.CLUSTER.crdName()).get().getMetadata()
         .getLabels()).containsEntry("app.kubernetes.io/managed-by", "smm");
@@ -78,7 +78,7 @@ class ClusterAttachCommandsTest {
 
   @Test
   void attachFormsTheGroupAndDetachRemovesWhatItMadeOnBothSides() throws Exception {
-    CliRun.Output attach = smm("istio", "cluster", "attach", peerConfig.toString(), "--name", "peer", "--wait-seconds", "60");
+    CliRun.Output attach = smm("istio", "cluster", "attach", peerConfig.toString(), "--active-istio-control-plane", "--name", "peer", "--wait-seconds", "60");
     assertThat(attach.code()).as(attach.out()).isZero();
     assertThat(attach.out()).contains("Attaching peer (" + peer.api.url() + "/) to smm-sandbox", "exchanging the Cluster resources",
         "waiting for smm-sandbox to reach peer", "Cluster peer attached");
@@ -89,7 +89,7 @@ class ClusterAttachCommandsTest {
     assertThat(status.out()).as(lastErr.toString()).containsPattern("smm-sandbox +local").containsPattern("peer +peer +Available");
 
     long peerWrites = peer.api.writeRequests();
-    CliRun.Output again = smm("istio", "cluster", "attach", peerConfig.toString(), "--name", "peer");
+    CliRun.Output again = smm("istio", "cluster", "attach", peerConfig.toString(), "--active-istio-control-plane", "--name", "peer");
     assertThat(again.code()).isZero();
     assertThat(again.out()).contains("Cluster peer is already attached; nothing changed.");
     assertThat(peer.api.writeRequests()).isEqualTo(peerWrites);
@@ -141,7 +141,7 @@ class ClusterAttachCommandsTest {
     long writes = primary.api.writeRequests();
     StringWriter err = new StringWriter();
     CliRun.Output attach = CliRun.runCapturingErr(err, null, "-c", primaryConfig.toString(), "istio", "cluster", "attach",
-        peerConfig.toString(), "--name", "peer");
+        peerConfig.toString(), "--active-istio-control-plane", "--name", "peer");
     assertThat(attach.code()).isEqualTo(1);
     assertThat(err.toString().strip()).startsWith("Error: cannot reach peer cluster at " + url + "/: ").contains("Connection refused").doesNotContain("\tat ");
     assertThat(primary.api.writeRequests()).isEqualTo(writes);
@@ -155,7 +155,7 @@ class ClusterAttachCommandsTest {
       long peerWrites = guarded.writeRequests();
       StringWriter err = new StringWriter();
       CliRun.Output attach = CliRun.runCapturingErr(err, null, "-c", primaryConfig.toString(), "istio", "cluster", "attach",
-          peerConfig.toString(), "--name", "peer");
+          peerConfig.toString(), "--active-istio-control-plane", "--name", "peer");
       assertThat(attach.code()).isEqualTo(1);
       assertThat(err.toString().strip()).containsIgnoringCase("unauthorized").doesNotContain("\tat ");
       assertThat(primary.api.writeRequests()).isEqualTo(writes);
@@ -167,16 +167,32 @@ class ClusterAttachCommandsTest {
   void aNameThatIsNotRfc1123IsRefusedWithTheConvertedOne() {
     StringWriter err = new StringWriter();
     CliRun.Output attach = CliRun.runCapturingErr(err, null, "-c", primaryConfig.toString(), "istio", "cluster", "attach",
-        peerConfig.toString(), "--name", "gke_project_region");
+        peerConfig.toString(), "--active-istio-control-plane", "--name", "gke_project_region");
     assertThat(attach.code()).isEqualTo(2);
     assertThat(err.toString()).contains("--name gke_project_region is not an RFC 1123 name (gke-project-region would be)");
     StringWriter noWait = new StringWriter();
     CliRun.Output refused = CliRun.runCapturingErr(noWait, null, "-c", primaryConfig.toString(), "istio", "cluster", "attach",
-        peerConfig.toString(), "--name", "peer", "--wait-seconds", "0");
+        peerConfig.toString(), "--active-istio-control-plane", "--name", "peer", "--wait-seconds", "0");
     assertThat(refused.code()).isEqualTo(2);
     assertThat(noWait.toString()).contains("--wait-seconds must be at least 1, not 0");
     assertThat(peer.client.apiextensions().v1().customResourceDefinitions().withName(SmmCrds.CLUSTER.crdName()).get())
         .as("nothing written to the peer").isNull();
+  }
+
+  /** The manual's default, a remote Istio cluster, is not built: said before anything is read or written, with the way that works. */
+  @Test
+  void aRemoteIstioClusterIsRefusedAndABadNetworkNameToo() {
+    long writes = primary.api.writeRequests();
+    CliRun.Output remote = smm("istio", "cluster", "attach", peerConfig.toString(), "--name", "peer");
+    assertThat(remote.code()).isEqualTo(2);
+    assertThat(lastErr.toString()).contains("attaching it as a remote Istio cluster", "is not supported yet",
+        "--active-istio-control-plane").doesNotContain("\tat ");
+    CliRun.Output network = smm("istio", "cluster", "attach", peerConfig.toString(), "--active-istio-control-plane", "--network-name",
+        "Net_1");
+    assertThat(network.code()).isEqualTo(2);
+    assertThat(lastErr.toString()).contains("--network-name Net_1 is not an RFC 1123 name");
+    assertThat(primary.api.writeRequests()).isEqualTo(writes);
+    assertThat(peer.client.apiextensions().v1().customResourceDefinitions().withName(SmmCrds.CLUSTER.crdName()).get()).isNull();
   }
 
   private CliRun.Output smm(String... args) {

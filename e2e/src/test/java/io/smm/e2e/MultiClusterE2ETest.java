@@ -3,6 +3,7 @@ package io.smm.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -59,11 +60,13 @@ class MultiClusterE2ETest {
       long t0 = System.nanoTime();
       SandboxRestartE2ETest.dashboard(peer);
 
+      // A primary Istio cluster of its own (multi-primary), on a network of its own (the default: its name): the clusters'
+      // pods reach each other only through the other's meshexpansion gateway (15443, AUTO_PASSTHROUGH).
       SmmProcess.Result attach = SmmProcess.run(Map.of(), "-c", primaryConfig.toString(), "istio", "cluster", "attach",
-          peerConfig.toString(), "--name", "peer");
+          peerConfig.toString(), "--active-istio-control-plane", "--name", "peer");
       assertThat(attach.exitCode()).as(attach.output()).isZero();
-      assertThat(attach.output()).contains("enabling the cluster registry of primary", "enabling the cluster registry of peer",
-          "Cluster peer attached");
+      assertThat(attach.output()).contains("enabling the cluster registry of primary", "enabling the cluster registry of peer (Istio network peer)",
+          "rendering the mesh networks of primary and peer", "Cluster peer attached");
 
       SmmProcess.Result status = SmmProcess.run(Map.of(), "-c", primaryConfig.toString(), "istio", "cluster", "status");
       assertThat(status.output()).containsPattern("primary +local +Available").containsPattern("peer +peer +Available");
@@ -80,6 +83,14 @@ class MultiClusterE2ETest {
         Eventually.until(() -> primaryClient.secrets().inNamespace("istio-system").withLabel("istio/multiCluster", "true").list()
             .getItems().stream().anyMatch(s -> s.getData().containsKey("peer")), Duration.ofMinutes(2), "the primary's istiod reads the peer");
 
+        // Each istiod knows both networks: its own cluster's, and the other's behind that cluster's meshexpansion gateway.
+        for (KubernetesClient side : List.of(primaryClient, peerClient)) {
+          String networks = meshNetworks(side);
+          JsonNode n = new ObjectMapper(new YAMLFactory()).readTree(networks);
+          assertThat(n.at("/networks/network1/endpoints/0/fromRegistry").asText()).as(networks).isEqualTo("primary");
+          assertThat(n.at("/networks/peer/endpoints/0/fromRegistry").asText()).as(networks).isEqualTo("peer");
+          assertThat(n.at("/networks/peer/gateways/0/port").asInt()).as(networks).isEqualTo(15443);
+        }
         System.out.printf("%s after %.1fs%n", "remote secrets", (System.nanoTime() - t0) / 1e9);
         // The demo split across the clusters as seed 2.3.2 step 5 does it; the primary's frontpage gets the load.
         SmmProcess.Result primaryDemo = SmmProcess.run(Map.of(), "-c", primaryConfig.toString(), "demoapp", "install", "-s",
@@ -97,6 +108,13 @@ class MultiClusterE2ETest {
             + "destination_cluster=\"peer\",destination_service_name=\"movies\"") > 0
             && rate(prometheus, "reporter=\"destination\",source_cluster=\"primary\",destination_cluster=\"peer\","
             + "destination_workload=\"payments-v1\"") > 0, Duration.ofMinutes(2), "cross-cluster calls in the primary's Prometheus");
+        // Envoy's access log names the upstream host: for the peer's movies, the peer's meshexpansion gateway on 15443
+        // (the calls that found no endpoint before the peer's pods were ready name none).
+        String catalogPod = primaryClient.pods().inNamespace("smm-demo").withLabel("app", "catalog").list().getItems().get(0)
+            .getMetadata().getName();
+        String proxyLog = primaryClient.pods().inNamespace("smm-demo").withName(catalogPod).inContainer("istio-proxy").getLog();
+        assertThat(proxyLog.lines().filter(l -> l.contains("outbound|8082||movies.smm-demo.svc.cluster.local") && l.contains("HTTP/2\" 200 ")))
+            .as(proxyLog).isNotEmpty().allMatch(l -> l.contains("\"127.0.0.1:15443\""));
         System.out.printf("%s after %.1fs%n", "cross-cluster calls", (System.nanoTime() - t0) / 1e9);
         Eventually.until(() -> tcpRate(prometheus, "source_cluster=\"peer\",destination_cluster=\"peer\","
             + "destination_service_name=\"database\"") > 0, Duration.ofMinutes(2), "the peer's own calls in the primary's Prometheus");
@@ -120,7 +138,8 @@ class MultiClusterE2ETest {
           browser.await(d -> d.findElement(By.cssSelector("[data-testid=mesh-cluster-peer]")).getText().contains("Available"),
               Duration.ofSeconds(30), "the Mesh page lists the peer as Available");
           assertThat(browser.driver.findElement(By.cssSelector("[data-testid=mesh-cluster-primary]")).getText()).contains("primary", "network1");
-          assertThat(browser.driver.findElement(By.cssSelector("[data-testid=mesh-cluster-peer]")).getText()).contains("peer", "network1");
+          assertThat(browser.driver.findElement(By.cssSelector("[data-testid=mesh-cluster-peer]")).getText()).contains("peer")
+              .doesNotContain("network1");
           browser.screenshot("multicluster-mesh");
           browser.driver.get(dashboard + "/#/topology?ns=smm-demo&group=cluster");
           browser.await(d -> {
@@ -172,6 +191,7 @@ class MultiClusterE2ETest {
             .get()).as("the copy the primary made of the peer's control plane").isNull();
         assertThat(peerClient.genericKubernetesResources(PEER_CONTROL_PLANES).inNamespace("istio-system").withName("cp-v115x-primary")
             .get()).as("the copy the peer made of the primary's control plane").isNull();
+        assertThat(meshNetworks(primaryClient)).as("the primary's istiod no longer knows the peer's network").doesNotContain("peer");
         SmmProcess.Result after = SmmProcess.run(Map.of(), "-c", primaryConfig.toString(), "istio", "cluster", "status");
         assertThat(after.output()).containsPattern("primary +local").doesNotContainPattern("peer +peer");
         // Without its remote secret the primary no longer calls or scrapes the peer: once the window has passed, the peer
@@ -196,6 +216,12 @@ class MultiClusterE2ETest {
   }
 
   static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The meshNetworks of the control plane's mesh ConfigMap (found by its labels; its name depends on the distribution). */
+  private static String meshNetworks(KubernetesClient client) {
+    return client.configMaps().inNamespace("istio-system").withLabel("istio", "meshconfig")
+        .withLabel("istio.io/rev", "cp-v115x.istio-system").list().getItems().get(0).getData().get("meshNetworks");
+  }
   static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private static double rate(String prometheus, String selector) {
