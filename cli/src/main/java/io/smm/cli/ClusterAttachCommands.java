@@ -1,12 +1,12 @@
 package io.smm.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.api.controlplane.ClusterNames;
 import io.smm.api.crd.SmmCrds;
 import io.smm.operator.clusterregistry.ClusterAttachment;
 import io.smm.operator.resources.CustomKinds;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -176,7 +176,7 @@ final class ClusterAttachCommands {
     changed.put("clusterName", name);
     changed.with("clusterRegistry").put("enabled", true);
     if (network != null) {
-      ((ObjectNode) changed.with("meshManager").with("istio")).put("istioCROverrides",
+      changed.with("meshManager").with("istio").put("istioCROverrides",
           IstioOverrides.withNetwork(spec.at("/meshManager/istio/istioCROverrides").asText(""), network));
     }
     if (changed.equals(spec)) {

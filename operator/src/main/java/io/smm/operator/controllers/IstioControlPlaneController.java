@@ -1,24 +1,24 @@
 package io.smm.operator.controllers;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.smm.api.istio.IstioControlPlaneResource;
-import io.smm.operator.istio.ControlPlaneRemoval;
-import io.smm.operator.istio.IstioControlPlaneReconciler;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.GroupVersionKind;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.smm.api.crd.SmmCrds;
+import io.smm.api.istio.IstioControlPlaneResource;
+import io.smm.operator.istio.ControlPlaneRemoval;
+import io.smm.operator.istio.IstioControlPlaneReconciler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -61,9 +61,9 @@ public class IstioControlPlaneController implements Reconciler<IstioControlPlane
         .withName("mesh-gateways")
         .withSecondaryToPrimaryMapper(gateway -> {
           String name = field(gateway, "spec", "istioControlPlane", "name");
+          String namespace = field(gateway, "spec", "istioControlPlane", "namespace");
           return name.isEmpty() ? Set.of()
-              : Set.of(new ResourceID(name, field(gateway, "spec", "istioControlPlane", "namespace").isEmpty()
-                  ? gateway.getMetadata().getNamespace() : field(gateway, "spec", "istioControlPlane", "namespace")));
+              : Set.of(new ResourceID(name, namespace.isEmpty() ? gateway.getMetadata().getNamespace() : namespace));
         })
         .build();
     return List.of(new InformerEventSource<>(peers, context), new InformerEventSource<>(gateways, context));
