@@ -18,6 +18,7 @@ import {
   findNodes,
   groupingOf,
   elements,
+  healthWindowEnd,
   formatBytes,
   telemetryNote,
   type EdgeLabel,
@@ -378,7 +379,7 @@ function TopologyView({ topology, live, mode, boxes, selected, onSelect, namespa
           data-updates={applied.updates} data-layouts={applied.layouts} data-render-ms={applied.renderMs} />
         <Legend topology={topology} live={live} />
       </div>
-      {node && <NodePanel node={node} topology={topology} namespaces={namespaces} onClose={() => onSelect('')} />}
+      {node && <NodePanel key={node.id} node={node} topology={topology} namespaces={namespaces} onClose={() => onSelect('')} />}
       <details className="graph-table" onToggle={(e) => setTableOpen((e.target as HTMLDetailsElement).open)}>
         <summary>Nodes and edges as a table ({topology.edges.length} edges)</summary>
         <table className="table" data-testid="topology-table">
@@ -420,8 +421,12 @@ function Legend({ topology, live }: { topology: TopologyData; live: boolean }) {
 }
 
 function NodePanel({ node, topology, namespaces, onClose }: { node: TopologyNode; topology: TopologyData; namespaces: string[]; onClose: () => void }) {
-  const [health] = useApi(() => api.health(node.namespace ? [node.namespace] : namespaces, topology.time)
-    .then(({ data }) => data.health.find((h) => h.id === node.id)), [node.id, node.namespace, topology.time, namespaces]);
+  // Asked again once per health step (a minute), not at every refresh of the graph; the chart stays while it is (the
+  // panel is keyed by node, so another node starts empty).
+  const healthEnd = healthWindowEnd(topology.time);
+  const [health] = useApi(() => api.health(node.namespace ? [node.namespace] : namespaces, healthEnd)
+    .then(({ data }) => data.health.find((h) => h.id === node.id)), [node.id, node.namespace, healthEnd, namespaces],
+  { keepWhileLoading: true });
   const inbound = topology.edges.filter((e) => e.target === node.id);
   const outbound = topology.edges.filter((e) => e.source === node.id);
   const rps = (edges: typeof inbound) => edges.reduce((s, e) => s + e.requestsPerSecond, 0);

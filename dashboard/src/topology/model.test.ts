@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asOf, edgeColor, edgeLabel, elements, groupingOf, telemetryNote, type Topology, type TopologyEdge } from './model';
+import { asOf, edgeColor, edgeLabel, elements, groupingOf, healthWindowEnd, telemetryNote, type Topology, type TopologyEdge } from './model';
 
 const edge = (over: Partial<TopologyEdge>): TopologyEdge => ({
   source: 'a',
@@ -100,5 +100,19 @@ describe('topology model', () => {
     expect(asOf('2026-12-06T10:00:00Z', at + 8_000)).toEqual({ label: expect.stringMatching(/^as of \d\d:00:00$/), late: false });
     expect(asOf('2026-12-06T10:00:00Z', at + 150_000)).toEqual({ label: expect.stringMatching(/^as of \d\d:00:00 \(3 min ago\)$/), late: true });
     expect(asOf('2026-12-06T10:00:00Z', at + 7_200_000).label).toMatch(/\(2 h ago\)$/);
+  });
+});
+
+describe('healthWindowEnd', () => {
+  it('floors the topology time to the step, so refreshes within a step ask for the same window', () => {
+    expect(healthWindowEnd('2026-12-06T23:30:05.123Z')).toBe('2026-12-06T23:30:00.000Z');
+    expect(healthWindowEnd('2026-12-06T23:30:59.999Z')).toBe('2026-12-06T23:30:00.000Z');
+    expect(healthWindowEnd('2026-12-06T23:31:00Z')).toBe('2026-12-06T23:31:00.000Z');
+    expect(healthWindowEnd('2026-12-06T23:31:40Z', 30)).toBe('2026-12-06T23:31:30.000Z');
+  });
+
+  it('leaves the end to the server without a time', () => {
+    expect(healthWindowEnd(undefined)).toBeUndefined();
+    expect(healthWindowEnd('not a time')).toBeUndefined();
   });
 });

@@ -269,3 +269,14 @@ export function findNodes(t: Pick<Topology, 'nodes'>, text: string, limit = 20):
     .sort((a, b) => Number(b.name.toLowerCase() === q) - Number(a.name.toLowerCase() === q) || a.name.localeCompare(b.name))
     .slice(0, limit);
 }
+
+/**
+ * The end of the node panel's health window for a topology evaluated at `time`: the time
+ * floored to the window's step, so that a page refreshing every few seconds asks for the health
+ * once per step instead of restarting a query that may take longer than the refresh.
+ */
+export function healthWindowEnd(time: string | null | undefined, stepSeconds = 60): string | undefined {
+  const ms = time ? Date.parse(time) : Number.NaN;
+  if (Number.isNaN(ms)) return undefined;
+  return new Date(Math.floor(ms / (stepSeconds * 1000)) * stepSeconds * 1000).toISOString();
+}

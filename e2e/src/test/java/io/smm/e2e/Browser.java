@@ -42,15 +42,16 @@ final class Browser implements AutoCloseable {
   }
 
   /**
-   * Replaces an input's text by keyboard (select all, delete, type) and checks the result. Not
+   * Replaces an input's text by keyboard (select all, type over it) and checks the result. Not
    * {@code WebElement.clear()}: that empties the field behind React's back, and a re-render of the
    * form (a list refreshing every few seconds) before the first keystroke puts the old value back,
    * so the typed text would be appended to it.
    */
   static void replaceText(WebElement input, String text) {
     for (int attempt = 1; ; attempt++) {
-      input.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
-      input.sendKeys(text);
+      // Typing over the selection replaces it in one edit: emptying the field first would let a
+      // number field's component put its 0 back before the first digit.
+      input.sendKeys(Keys.chord(Keys.CONTROL, "a"), text);
       String value = input.getAttribute("value");
       if (text.equals(value)) {
         return;
