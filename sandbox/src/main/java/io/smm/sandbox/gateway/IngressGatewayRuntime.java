@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.smm.sandbox.envoy.ServicePorts;
 import io.smm.sandbox.kubelet.PodRuntime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -112,7 +113,7 @@ public final class IngressGatewayRuntime implements PodRuntime, AutoCloseable {
     // The network gateway port is reached on the pod network (another network's sidecars, through the
     // cloud's load balancer), not on a host port: the kubelet publishes where it listens.
     if (service.getSpec().getPorts().stream().anyMatch(p -> p.getPort() == NetworkGatewayPassthrough.PORT)) {
-      eastWestPorts.put(key(pod), io.smm.sandbox.envoy.ServicePorts.containerPort(service, pod, NetworkGatewayPassthrough.PORT));
+      eastWestPorts.put(key(pod), ServicePorts.containerPort(service, pod, NetworkGatewayPassthrough.PORT));
       eastWest.start(pod);
     }
   }
