@@ -136,11 +136,14 @@ class MultiClusterRoutingTest {
     meshNetworks(east, "");
     eastReadsWest();
     Eventually.until(() -> east.runtime.runningPods() == 1 && west.runtime.runningPods() == 1, Duration.ofSeconds(20), "both pods run");
+    // The configuration reaches the sidecars within a second, as istiod pushes it; calls made before may have gone
+    // to west directly (or found no endpoint while west's pods were still being listed).
+    Eventually.until(() -> east.runtime.mesh().networks().networkOf("west").isPresent(), Duration.ofSeconds(20),
+        "east's sidecars have the mesh networks");
     Eventually.until(() -> {
       send(east, "frontpage", 1);
       return requests(east, "frontpage", Map.of("reporter", "source", "response_flags", "UH")) > 0;
     }, Duration.ofSeconds(20), "west's network has no gateway: catalog has no endpoint for east");
-    // (Calls made before the networks reached the sidecars, within a second, may have gone to west directly: not any more.)
     double direct = requests(east, "frontpage", Map.of("reporter", "source", "destination_cluster", "west"));
     send(east, "frontpage", 3);
     assertThat(requests(east, "frontpage", Map.of("reporter", "source", "destination_cluster", "west"))).isEqualTo(direct);
