@@ -48,12 +48,15 @@ public record SloService(KubernetesClient client, PrometheusClient prometheus, E
     CompletableFuture<List<Sample>> alerts = prometheus.instant("ALERTS{alertname=\"" + SloRuleNames.ALERT + "\"" + inNamespace + "}",
         Instant.now()).exceptionally(e -> List.of());
     // Since when each SLO's period ratio is recorded: a budget computed from 8 minutes of a 30-day
-    // window is an extrapolation, and is shown as one. Over the whole window hourly (to the hour is
-    // precise enough for days, and 744 steps stay cheap where the default resolution would be ~180 000),
-    // and, for an SLO younger than that, the last hour at the default resolution.
+    // window is an extrapolation, and is shown as one. The earlier of two lookups: over the whole
+    // window hourly (to the hour is precise enough for days, and 744 steps stay cheap where the default
+    // resolution would be ~180 000), and over the last hour at the default resolution (an SLO younger
+    // than an hour; the hourly lookup only sees it from the last full hour on). Labelled apart, so
+    // that `or` keeps both for the min.
     String series = "timestamp(" + SloRuleNames.PERIOD_ERROR_RATIO + "{" + inNamespace.replaceFirst("^,", "") + "})";
-    CompletableFuture<List<Sample>> since = prometheus.instant("min by (namespace, slo) (min_over_time(" + series + "[" + MAX_PERIOD
-        + ":1h])) or min by (namespace, slo) (min_over_time(" + series + "[1h:]))", Instant.now())
+    CompletableFuture<List<Sample>> since = prometheus.instant("min by (namespace, slo) (label_replace(min_over_time(" + series + "["
+        + MAX_PERIOD + ":1h]), \"lookup\", \"hourly\", \"\", \"\") or label_replace(min_over_time(" + series
+        + "[1h:]), \"lookup\", \"recent\", \"\", \"\"))", Instant.now())
         .exceptionally(e -> List.of());
     CompletableFuture<List<Sample>> withSince = recorded.thenCombine(since, (values, starts) -> {
       List<Sample> all = new ArrayList<>(values);
