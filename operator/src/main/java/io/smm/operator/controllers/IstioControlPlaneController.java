@@ -1,6 +1,5 @@
 package io.smm.operator.controllers;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -19,6 +18,7 @@ import io.smm.api.crd.SmmCrds;
 import io.smm.api.istio.IstioControlPlaneResource;
 import io.smm.operator.istio.ControlPlaneRemoval;
 import io.smm.operator.istio.IstioControlPlaneReconciler;
+import io.smm.operator.istio.render.IstioRendering;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -44,41 +44,26 @@ public class IstioControlPlaneController implements Reconciler<IstioControlPlane
   }
 
   /**
-   * Peers' control planes (the registry's PeerIstioControlPlane copies) and the meshexpansion
-   * gateway's address are part of what a control plane renders (mesh networks) and reports (status):
-   * a change to either reconciles the control plane it belongs to.
+   * Peers' control planes (the registry's PeerIstioControlPlane copies) are part of what a control
+   * plane renders (mesh networks): a change to one reconciles the control plane it belongs to. Its
+   * own meshexpansion gateway is not watched: an uninstall deleting the gateway would reconcile the
+   * control plane it is about to delete, which wrote the gateway again; its address reaches the
+   * status at the next periodic reconcile.
    */
   @Override
   public List<EventSource<?, IstioControlPlaneResource>> prepareEventSources(EventSourceContext<IstioControlPlaneResource> context) {
     var peers = InformerEventSourceConfiguration.from(gvk(SmmCrds.PEER_ISTIO_CONTROL_PLANE), IstioControlPlaneResource.class)
         .withName("peer-control-planes")
         .withSecondaryToPrimaryMapper(peer -> {
-          String name = field(peer, "status", "istioControlPlaneName");
+          String name = IstioRendering.status(peer).path("istioControlPlaneName").asText("");
           return name.isEmpty() ? Set.of() : Set.of(new ResourceID(name, peer.getMetadata().getNamespace()));
         })
         .build();
-    var gateways = InformerEventSourceConfiguration.from(gvk(SmmCrds.ISTIO_MESH_GATEWAY), IstioControlPlaneResource.class)
-        .withName("mesh-gateways")
-        .withSecondaryToPrimaryMapper(gateway -> {
-          String name = field(gateway, "spec", "istioControlPlane", "name");
-          String namespace = field(gateway, "spec", "istioControlPlane", "namespace");
-          return name.isEmpty() ? Set.of()
-              : Set.of(new ResourceID(name, namespace.isEmpty() ? gateway.getMetadata().getNamespace() : namespace));
-        })
-        .build();
-    return List.of(new InformerEventSource<>(peers, context), new InformerEventSource<>(gateways, context));
+    return List.of(new InformerEventSource<>(peers, context));
   }
 
   private static GroupVersionKind gvk(SmmCrds.Kind kind) {
     return new GroupVersionKind(kind.group(), kind.version(), kind.kind());
-  }
-
-  private static String field(GenericKubernetesResource r, String... path) {
-    JsonNode node = Serialization.jsonMapper().valueToTree(r.getAdditionalProperties());
-    for (String p : path) {
-      node = node.path(p);
-    }
-    return node.asText("");
   }
 
   @Override
