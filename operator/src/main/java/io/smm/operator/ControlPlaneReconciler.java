@@ -297,16 +297,11 @@ public class ControlPlaneReconciler {
     while (true) {
       String own = null;
       boolean allAvailable = true;
-      for (GenericKubernetesResource icp : client.genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(),
-          SmmCrds.ISTIO_CONTROL_PLANE.kind()).inAnyNamespace().list().getItems()) {
-        if (icp.getMetadata().getDeletionTimestamp() != null) {
-          continue;
-        }
-        String status = istio.reconcile(icp.getMetadata().getNamespace(), icp.getMetadata().getName());
-        allAvailable &= IstioControlPlaneReconciler.AVAILABLE.equals(status);
-        if (icp.getMetadata().getName().equals(config.istioName()) && icp.getMetadata().getNamespace().equals(config.istioNamespace())
+      for (IstioControlPlaneReconciler.Reconciled r : istio.reconcileAll()) {
+        allAvailable &= IstioControlPlaneReconciler.AVAILABLE.equals(r.status());
+        if (r.icp().getMetadata().getName().equals(config.istioName()) && r.icp().getMetadata().getNamespace().equals(config.istioNamespace())
             && config.enabled("meshManager.istio")) {
-          own = status;
+          own = r.status();
         }
       }
       allAvailable &= gateways.reconcileAll();

@@ -148,12 +148,8 @@ public final class ClusterAttachment {
     if (!CustomKinds.installed(m.client(), SmmCrds.ISTIO_CONTROL_PLANE)) {
       return List.of();
     }
-    IstioControlPlaneReconciler istio = new IstioControlPlaneReconciler(m.client(), new ResourceApplier(m.client()));
-    List<GenericKubernetesResource> planes = m.client().genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(),
-        SmmCrds.ISTIO_CONTROL_PLANE.kind()).inAnyNamespace().list().getItems().stream()
-        .filter(icp -> icp.getMetadata().getDeletionTimestamp() == null).toList();
-    planes.forEach(icp -> istio.reconcile(icp.getMetadata().getNamespace(), icp.getMetadata().getName()));
-    return planes;
+    return new IstioControlPlaneReconciler(m.client(), new ResourceApplier(m.client())).reconcileAll().stream()
+        .map(IstioControlPlaneReconciler.Reconciled::icp).toList();
   }
 
   /**

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.api.crd.SmmCrds;
 import io.smm.operator.istio.render.IstioRendering;
 import io.smm.operator.istio.render.MeshContext;
@@ -84,6 +83,16 @@ public class IstioControlPlaneReconciler {
     return status;
   }
 
+  /** A control plane reconciled, with the status written. */
+  public record Reconciled(GenericKubernetesResource icp, String status) {}
+
+  /** Reconciles every IstioControlPlane that is not being deleted, as the istio-operator's next pass would. */
+  public List<Reconciled> reconcileAll() {
+    return client.genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(), SmmCrds.ISTIO_CONTROL_PLANE.kind())
+        .inAnyNamespace().list().getItems().stream().filter(icp -> icp.getMetadata().getDeletionTimestamp() == null)
+        .map(icp -> new Reconciled(icp, reconcile(icp.getMetadata().getNamespace(), icp.getMetadata().getName()))).toList();
+  }
+
   /** The status its reconciler last wrote (null: no such control plane, or not reconciled yet). */
   public String status(String namespace, String name) {
     GenericKubernetesResource icp = client.genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(),
@@ -126,8 +135,7 @@ public class IstioControlPlaneReconciler {
     GenericKubernetesResource gateway = client.genericKubernetesResources(SmmCrds.ISTIO_MESH_GATEWAY.apiVersion(),
         SmmCrds.ISTIO_MESH_GATEWAY.kind()).inNamespace(icp.getMetadata().getNamespace())
         .withName(IstioRendering.revision(icp).withRevision("istio-meshexpansion")).get();
-    JsonNode status = gateway == null ? MissingNode.getInstance()
-        : Serialization.jsonMapper().valueToTree(gateway.getAdditionalProperties().getOrDefault("status", Map.of()));
+    JsonNode status = gateway == null ? MissingNode.getInstance() : IstioRendering.status(gateway);
     List<String> out = new ArrayList<>();
     if ("Available".equals(status.path("Status").asText())) {
       status.path("GatewayAddress").forEach(a -> out.add(a.asText()));

@@ -111,7 +111,7 @@ public class MeshGatewayReconciler {
     if (icp == null) {
       throw new IllegalStateException("spec.istioControlPlane: there is no IstioControlPlane " + icpNamespace + "/" + icpName);
     }
-    JsonNode icpStatus = Serialization.jsonMapper().valueToTree(icp.getAdditionalProperties().getOrDefault("status", Map.of()));
+    JsonNode icpStatus = IstioRendering.status(icp);
     return rendering.meshGateway(gw, MeshGatewayValues.Properties.of(icp, icpStatus.at("/checksums/sidecarInjector").textValue(),
         icpStatus.at("/checksums/meshConfig").textValue()));
   }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.api.crd.SmmCrds;
 import io.smm.operator.istio.render.IstioRendering;
 import io.smm.operator.istio.render.MeshContext;
@@ -50,7 +49,7 @@ public final class PeerControlPlanes {
     Map<String, ObjectNode> networks = new TreeMap<>();
     for (GenericKubernetesResource plane : planes) {
       JsonNode spec = IstioRendering.spec(plane);
-      JsonNode status = status(plane);
+      JsonNode status = IstioRendering.status(plane);
       String clusterId = status.path("clusterID").asText(spec.path("clusterID").asText(""));
       if (clusterId.isEmpty()) {
         continue; // not reconciled yet: its registry is unknown
@@ -73,8 +72,8 @@ public final class PeerControlPlanes {
     List<String> roots = new ArrayList<>();
     for (GenericKubernetesResource peer : planes) {
       if (peer != icp && "ACTIVE".equals(IstioRendering.spec(peer).path("mode").asText("ACTIVE"))
-          && !status(peer).path("caRootCertificate").asText("").isEmpty()) {
-        roots.add(status(peer).path("caRootCertificate").asText());
+          && !IstioRendering.status(peer).path("caRootCertificate").asText("").isEmpty()) {
+        roots.add(IstioRendering.status(peer).path("caRootCertificate").asText());
       }
     }
     return new MeshContext(MissingNode.getInstance(), meshNetworks, roots);
@@ -87,11 +86,7 @@ public final class PeerControlPlanes {
     }
     return client.genericKubernetesResources(SmmCrds.PEER_ISTIO_CONTROL_PLANE.apiVersion(), SmmCrds.PEER_ISTIO_CONTROL_PLANE.kind())
         .inNamespace(icp.getMetadata().getNamespace()).list().getItems().stream()
-        .filter(p -> icp.getMetadata().getName().equals(status(p).path("istioControlPlaneName").asText()))
+        .filter(p -> icp.getMetadata().getName().equals(IstioRendering.status(p).path("istioControlPlaneName").asText()))
         .toList();
-  }
-
-  private static JsonNode status(GenericKubernetesResource r) {
-    return Serialization.jsonMapper().valueToTree(r.getAdditionalProperties().getOrDefault("status", Map.of()));
   }
 }

@@ -37,6 +37,11 @@ public final class IstioRendering implements AutoCloseable {
     return Serialization.jsonMapper().valueToTree(resource.getAdditionalProperties().getOrDefault("spec", Map.of()));
   }
 
+  /** The resource's status as a tree (empty when it has none yet). */
+  public static JsonNode status(GenericKubernetesResource resource) {
+    return Serialization.jsonMapper().valueToTree(resource.getAdditionalProperties().getOrDefault("status", Map.of()));
+  }
+
   private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition",
       "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration");
 
@@ -107,7 +112,7 @@ public final class IstioRendering implements AutoCloseable {
   }
 
   public List<HasMetadata> meshGateway(GenericKubernetesResource gateway, MeshGatewayValues.Properties properties) {
-    JsonNode status = Serialization.jsonMapper().valueToTree(gateway.getAdditionalProperties().getOrDefault("status", Map.of()));
+    JsonNode status = status(gateway);
     boolean external = properties.generateExternalService()
         || "true".equals(gateway.getMetadata().getAnnotations() == null ? null
             : gateway.getMetadata().getAnnotations().get(MeshGatewayValues.GENERATE_EXTERNAL_SERVICE));
