@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -70,13 +69,11 @@ public final class GatewayTunnels implements AutoCloseable {
   }
 
   private void connect(Socket client, Key key) {
-    int colon = key.gateway().lastIndexOf(':');
     Socket upstream = new Socket();
     try {
       upstream.setTcpNoDelay(true);
       client.setTcpNoDelay(true);
-      upstream.connect(new InetSocketAddress(key.gateway().substring(0, colon), Integer.parseInt(key.gateway().substring(colon + 1))),
-          2000);
+      upstream.connect(Upstreams.socketAddress(key.gateway()), 2000);
       OutputStream out = upstream.getOutputStream();
       out.write((Wire.SNI_PREAMBLE + key.sni() + " " + key.pod() + "\n").getBytes(StandardCharsets.UTF_8));
       out.flush();

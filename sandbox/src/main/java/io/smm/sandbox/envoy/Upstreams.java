@@ -82,11 +82,8 @@ public final class Upstreams implements AutoCloseable {
   }
 
   private Response grpc(String address, Map<String, String> headers, long timeoutMs) {
-    ManagedChannel channel = channels.computeIfAbsent(address, a -> {
-      int colon = a.lastIndexOf(':');
-      return NettyChannelBuilder.forAddress(new InetSocketAddress(a.substring(0, colon), Integer.parseInt(a.substring(colon + 1))))
-          .usePlaintext().executor(executor).build();
-    });
+    ManagedChannel channel = channels.computeIfAbsent(address, a -> NettyChannelBuilder.forAddress(socketAddress(a))
+        .usePlaintext().executor(executor).build());
     Metadata md = new Metadata();
     headers.forEach((k, v) -> {
       if (!k.startsWith(":") && !k.equals("host") && !k.equals("content-type") && !k.equals("te") && !k.equals("user-agent")) {
@@ -116,10 +113,9 @@ public final class Upstreams implements AutoCloseable {
   }
 
   private Response tcp(String address, String path, long timeoutMs, byte[] preamble) {
-    int colon = address.lastIndexOf(':');
     try (Socket s = new Socket()) {
       s.setTcpNoDelay(true);
-      s.connect(new InetSocketAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))), 2000);
+      s.connect(socketAddress(address), 2000);
       s.setSoTimeout((int) (timeoutMs > 0 ? timeoutMs : 60_000));
       byte[] query = ("QUERY " + path + "\n").getBytes(StandardCharsets.UTF_8);
       OutputStream out = s.getOutputStream();
@@ -142,6 +138,12 @@ public final class Upstreams implements AutoCloseable {
     } catch (IOException e) {
       return Response.failed(Failure.RESET);
     }
+  }
+
+  /** A {@code host:port} address on this machine (where a pod, gateway or tunnel listens) as a socket address. */
+  public static InetSocketAddress socketAddress(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
   }
 
   /** Forgets the gRPC channel of a pod that stopped. */

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smm.sandbox.DaemonThreads;
 import io.smm.sandbox.envoy.GatewayTunnels;
 import io.smm.sandbox.envoy.ServicePorts;
+import io.smm.sandbox.envoy.Upstreams;
 import io.smm.sandbox.envoy.Wire;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -99,10 +100,9 @@ final class NetworkGatewayPassthrough implements AutoCloseable {
         connection.close();
         return;
       }
-      int colon = upstream.get().lastIndexOf(':');
       Socket target = new Socket();
       target.setTcpNoDelay(true);
-      target.connect(new InetSocketAddress(upstream.get().substring(0, colon), Integer.parseInt(upstream.get().substring(colon + 1))), 2000);
+      target.connect(Upstreams.socketAddress(upstream.get()), 2000);
       GatewayTunnels.relay(threads, connection, target);
     } catch (IOException | RuntimeException e) {
       LOG.debug("network gateway {}: connection dropped: {}", key(gateway), e.getMessage());

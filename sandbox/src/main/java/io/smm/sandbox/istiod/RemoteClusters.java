@@ -10,8 +10,8 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.smm.sandbox.DaemonThreads;
 import io.smm.sandbox.envoy.MeshIdentity;
 import io.smm.sandbox.envoy.MeshNetworks;
-import io.smm.sandbox.envoy.ServicePorts;
 import io.smm.sandbox.envoy.RemoteEndpoint;
+import io.smm.sandbox.envoy.ServicePorts;
 import io.smm.sandbox.kubelet.PodNetwork;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -124,16 +125,10 @@ public final class RemoteClusters implements AutoCloseable {
     List<RemoteEndpoint> out = new ArrayList<>();
     for (Remote r : remotes.values()) {
       Service svc = r.services().getStore().getByKey(ns + "/" + name);
-      if (svc == null || svc.getSpec().getSelector() == null || svc.getSpec().getSelector().isEmpty()) {
+      if (svc == null) {
         continue;
       }
-      for (Pod pod : r.pods().getStore().list()) {
-        Map<String, String> labels = pod.getMetadata().getLabels();
-        if (!ns.equals(pod.getMetadata().getNamespace()) || labels == null || pod.getMetadata().getDeletionTimestamp() != null
-            || !labels.entrySet().containsAll(svc.getSpec().getSelector().entrySet()) || !labels.entrySet().containsAll(subsetLabels.entrySet())
-            || !ready(pod)) {
-          continue;
-        }
+      for (Pod pod : selected(r, svc, subsetLabels)) {
         Map<Integer, String> routes = PodNetwork.routes(pod);
         if (!routes.isEmpty()) {
           out.add(new RemoteEndpoint(pod, svc, MeshIdentity.of(pod, r.clusterId()), routes));
@@ -150,29 +145,39 @@ public final class RemoteClusters implements AutoCloseable {
    * and port, one of its ready pods, and the route of the pod port it targets — what the cloud's load
    * balancer forwards to. Empty when no such gateway runs.
    */
-  public Optional<String> gatewayListener(java.util.Set<String> clusters, MeshNetworks.Gateway gateway) {
+  public Optional<String> gatewayListener(Set<String> clusters, MeshNetworks.Gateway gateway) {
     for (Remote r : remotes.values().stream().sorted(Comparator.comparing(Remote::clusterId)).toList()) {
       if (!clusters.contains(r.clusterId())) {
         continue;
       }
       for (Service svc : r.services().getStore().list()) {
-        if (!"LoadBalancer".equals(svc.getSpec().getType()) || svc.getSpec().getSelector() == null || !hasIngress(svc, gateway.address())
+        if (!"LoadBalancer".equals(svc.getSpec().getType()) || !hasIngress(svc, gateway.address())
             || svc.getSpec().getPorts().stream().noneMatch(p -> p.getPort() == gateway.port())) {
           continue;
         }
-        for (Pod pod : r.pods().getStore().list()) {
-          Map<String, String> labels = pod.getMetadata().getLabels();
-          if (pod.getMetadata().getNamespace().equals(svc.getMetadata().getNamespace()) && labels != null && ready(pod)
-              && labels.entrySet().containsAll(svc.getSpec().getSelector().entrySet())) {
-            String route = PodNetwork.routes(pod).get(ServicePorts.containerPort(svc, pod, gateway.port()));
-            if (route != null) {
-              return Optional.of(route);
-            }
+        for (Pod pod : selected(r, svc, Map.of())) {
+          String route = PodNetwork.routes(pod).get(ServicePorts.containerPort(svc, pod, gateway.port()));
+          if (route != null) {
+            return Optional.of(route);
           }
         }
       }
     }
     return Optional.empty();
+  }
+
+  /** The ready pods of a remote cluster that a Service there selects (and a subset's labels); none without a selector. */
+  private static List<Pod> selected(Remote r, Service svc, Map<String, String> subsetLabels) {
+    Map<String, String> selector = svc.getSpec().getSelector();
+    if (selector == null || selector.isEmpty()) {
+      return List.of();
+    }
+    return r.pods().getStore().list().stream().filter(pod -> {
+      Map<String, String> labels = pod.getMetadata().getLabels();
+      return svc.getMetadata().getNamespace().equals(pod.getMetadata().getNamespace()) && labels != null
+          && pod.getMetadata().getDeletionTimestamp() == null && labels.entrySet().containsAll(selector.entrySet())
+          && labels.entrySet().containsAll(subsetLabels.entrySet()) && ready(pod);
+    }).toList();
   }
 
   private static boolean hasIngress(Service svc, String address) {

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.sandbox.DaemonThreads;
+import io.smm.sandbox.envoy.Upstreams;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -109,10 +110,9 @@ final class VmSidecar implements AutoCloseable {
   }
 
   private Socket register(String istiod, String token, String hostname) {
-    int colon = istiod.lastIndexOf(':');
     try {
       Socket s = new Socket();
-      s.connect(new InetSocketAddress(istiod.substring(0, colon), Integer.parseInt(istiod.substring(colon + 1))), 5000);
+      s.connect(Upstreams.socketAddress(istiod), 5000);
       Map<String, Object> hello = new LinkedHashMap<>();
       hello.put("token", token);
       hello.put("metadata", identity.metadata());
