@@ -138,7 +138,13 @@ public final class ToolsProxy implements AutoCloseable {
               req.response().headers().add(h.getKey(), h.getValue());
             }
           });
-          req.response().send(resp);
+          if (!req.response().headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+            req.response().setChunked(true);
+          }
+          // An upstream that breaks off mid-body must break the browser's response too: ended cleanly
+          // (what send() does), a cut script would run as if whole and be cached for as long as the
+          // tool says (Zipkin's UI: a year).
+          resp.pipe().endOnFailure(false).to(req.response()).onFailure(e -> req.response().reset());
         })
         .onFailure(e -> {
           if (!req.response().headWritten()) {

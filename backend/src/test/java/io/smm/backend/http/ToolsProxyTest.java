@@ -47,6 +47,12 @@ class ToolsProxyTest {
       ex.getResponseBody().write(answer);
       ex.close();
     });
+    grafana.createContext("/grafana/cut/", ex -> {
+      ex.sendResponseHeaders(200, 0);
+      ex.getResponseBody().write(new byte[64 * 1024]);
+      ex.getResponseBody().flush();
+      throw new IOException("upstream broke off"); // the server closes the connection without the last chunk
+    });
     grafana.start();
     int closed;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -126,6 +132,13 @@ class ToolsProxyTest {
     assertThat(upstreamSaw).containsExactly(
         "GET " + path + " body= cookie=null",
         "POST /grafana/api/ds/query body={\"queries\":[]} cookie=null");
+  }
+
+  @Test
+  void anUpstreamThatBreaksOffBreaksTheBrowsersResponseTooNotEndsItAsIfWhole() throws Exception {
+    String cookie = signIn("/grafana/cut/index.js");
+    assertThatThrownBy(() -> get("/grafana/cut/index.js", cookie)).isInstanceOf(IOException.class);
+    assertThat(get("/grafana/d/smm-mesh/", cookie).body()).as("the proxy still serves").isEqualTo("grafana page");
   }
 
   @Test

@@ -32,6 +32,9 @@ public final class ZipkinServer implements AutoCloseable {
     process = new ManagedProcess("zipkin", List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         // Its temporary files in the sandbox's directory: also what tells `sandbox down` this process is the sandbox's.
         "-Djava.io.tmpdir=" + dir,
+        // Armeria closes a connection whose writes have waited 15 s, even mid-response: a browser on a
+        // busy machine, slow to take the UI's 2.5 MB script through the dashboard's tools proxy, got it cut.
+        "-Dcom.linecorp.armeria.defaultServerIdleTimeoutMillis=120000",
         "-jar", ZipkinJar.locate().toString(),
         "--armeria.ports[0].port=" + port, "--armeria.ports[0].ip=127.0.0.1", "--armeria.ports[0].protocols=http",
         "--MEM_MAX_SPANS=" + MAX_SPANS, "--logging.level.root=WARN"), dir.resolve("zipkin.log"), onPid);
