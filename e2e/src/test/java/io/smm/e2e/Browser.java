@@ -65,12 +65,14 @@ final class Browser implements AutoCloseable {
   /** Polls until the function returns non-null and non-false, like Selenium's WebDriverWait. */
   <T> T await(Function<WebDriver, T> condition, Duration unscaled, String what) throws InterruptedException {
     Duration timeout = TestTimeouts.scaled(unscaled);
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long start = System.nanoTime();
+    long deadline = start + timeout.toNanos();
     RuntimeException last = null;
     while (System.nanoTime() < deadline) {
       try {
         T value = condition.apply(driver);
         if (value != null && !Boolean.FALSE.equals(value)) {
+          TestTimeouts.waited(start, what);
           return value;
         }
       } catch (RuntimeException e) {

@@ -49,13 +49,15 @@ class SandboxE2ETest {
 
   static void eventually(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
     Duration scaled = TestTimeouts.scaled(timeout);
-    long deadline = System.nanoTime() + scaled.toNanos();
+    long start = System.nanoTime();
+    long deadline = start + scaled.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("timed out after " + scaled.toSeconds() + "s waiting until " + what);
       }
       Thread.sleep(200);
     }
+    TestTimeouts.waited(start, what);
   }
 
   static List<ProcessHandle> processesMentioning(String text) {

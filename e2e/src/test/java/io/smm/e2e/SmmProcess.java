@@ -97,10 +97,12 @@ final class SmmProcess {
 
   /** Waits for a line starting with {@code prefix}; fails with everything printed so far. */
   String awaitLine(String prefix, Duration unscaled) throws InterruptedException {
-    long deadline = System.nanoTime() + TestTimeouts.scaled(unscaled).toNanos();
+    long start = System.nanoTime();
+    long deadline = start + TestTimeouts.scaled(unscaled).toNanos();
     while (System.nanoTime() < deadline) {
       String line = lines.poll(200, TimeUnit.MILLISECONDS);
       if (line != null && line.startsWith(prefix)) {
+        TestTimeouts.waited(start, "a line '" + prefix.strip() + "'");
         return line;
       }
       if (line == null && !process.isAlive() && lines.isEmpty()) {

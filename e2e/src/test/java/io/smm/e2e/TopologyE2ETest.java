@@ -781,9 +781,13 @@ class TopologyE2ETest {
       browser.driver.findElement(By.cssSelector("[data-testid=tap-toggle]")).click();
       browser.await(d -> d.findElements(By.cssSelector("[data-testid=tap-status]")).size() >= 3, Duration.ofSeconds(60),
           "failing gRPC calls stream in");
-      assertThat(browser.driver.findElements(By.cssSelector("[data-testid=tap-row]"))).allSatisfy(row -> {
-        assertThat(row.findElement(By.cssSelector("[data-testid=tap-status]")).getText()).isEqualTo("200 Internal");
-        assertThat(row.getAttribute("class")).contains("error");
+      // The rows as they are at one moment (read in the page in one step: a batch arriving re-renders them).
+      List<?> rows = (List<?>) ((org.openqa.selenium.JavascriptExecutor) browser.driver).executeScript(
+          "return [...document.querySelectorAll('[data-testid=tap-row]')].map(r => "
+              + "[r.querySelector('[data-testid=tap-status]').textContent.trim(), r.className]);");
+      assertThat(rows).isNotEmpty().allSatisfy(row -> {
+        assertThat(((List<?>) row).get(0)).isEqualTo("200 Internal");
+        assertThat((String) ((List<?>) row).get(1)).contains("error");
       });
       browser.screenshot("tap-grpc-failures");
       browser.driver.findElement(By.cssSelector("[data-testid=tap-toggle]")).click();

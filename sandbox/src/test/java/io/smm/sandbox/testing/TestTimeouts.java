@@ -20,6 +20,17 @@ public final class TestTimeouts {
     }
   }
 
+  /**
+   * Prints how long a wait that ended lasted, when it was long: the output says where a slow test
+   * spends its time (for the suite's time budget), without a profiler.
+   */
+  public static void waited(long startNanos, String what) {
+    long ms = (System.nanoTime() - startNanos) / 1_000_000;
+    if (ms >= 5_000) {
+      System.out.printf("waited %.1f s until %s%n", ms / 1000.0, what);
+    }
+  }
+
   public static Duration scaled(Duration timeout) {
     return Duration.ofMillis(Math.round(timeout.toMillis() * scale()));
   }
