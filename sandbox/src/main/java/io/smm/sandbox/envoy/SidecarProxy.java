@@ -3,7 +3,6 @@ package io.smm.sandbox.envoy;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -437,11 +436,13 @@ public final class SidecarProxy implements AutoCloseable {
       accessLog.log(e);
     }
     boolean tcp = e.protocol().equals("tcp");
-    accessLogText.add(String.format(Locale.ROOT, "[%s] \"%s\" %d %s %d %d %.0f \"%s\" \"%s\" \"%s\" \"%s\" %s",
-        e.start(), tcp ? "- - -" : e.method() + " " + e.path() + (e.protocol().equals("grpc") ? " HTTP/2" : " HTTP/1.1"),
-        e.responseCode(), e.responseFlags(), e.requestBytes(), e.responseBytes(), e.durationMs(), tcp ? "-" : e.userAgent(),
-        tcp ? "-" : e.requestId(), tcp ? "-" : e.authority(), e.upstreamAddress() == null ? "-" : e.upstreamAddress(),
-        e.upstreamCluster()));
+    // Concatenated, not String.format: one line per request of every sidecar (format was 4% of the demo mesh's CPU).
+    accessLogText.add("[" + e.start() + "] \""
+        + (tcp ? "- - -" : e.method() + " " + e.path() + (e.protocol().equals("grpc") ? " HTTP/2" : " HTTP/1.1")) + "\" "
+        + e.responseCode() + " " + e.responseFlags() + " " + e.requestBytes() + " " + e.responseBytes() + " "
+        + Math.round(e.durationMs()) + " \"" + (tcp ? "-" : e.userAgent()) + "\" \"" + (tcp ? "-" : e.requestId()) + "\" \""
+        + (tcp ? "-" : e.authority()) + "\" \"" + (e.upstreamAddress() == null ? "-" : e.upstreamAddress()) + "\" "
+        + e.upstreamCluster());
   }
 
   @Override
