@@ -83,8 +83,9 @@ class DemoMeshE2ETest {
       assertThat(unknown.exitCode()).isEqualTo(1);
       assertThat(unknown.output()).contains("unknown component(s) [cinema]; valid: frontpage, catalog");
 
-      double rps = 20;
-      SmmProcess.Result install = SmmProcess.run(env, "-c", kubeconfig, "demoapp", "install", "--rps", "20");
+      // 10 requests/s, not the spec's 10-30 swing: a steady rate to compare with, and half the CPU of a 2-core CI machine's share.
+      int rps = 10;
+      SmmProcess.Result install = SmmProcess.run(env, "-c", kubeconfig, "demoapp", "install", "--rps", Integer.toString(rps));
       assertThat(install.exitCode()).as(install.output()).isZero();
       long installedAt = System.nanoTime();
 
@@ -128,7 +129,7 @@ class DemoMeshE2ETest {
       double frontpage = query(prometheus,
           "sum(rate(istio_requests_total{reporter=\"destination\",destination_workload=\"frontpage-v1\"}[30s]))").get(0)
           .path("value").get(1).asDouble();
-      System.out.printf("frontpage inbound: %.2f rps (load setting %.0f)%n", frontpage, rps);
+      System.out.printf("frontpage inbound: %.2f rps (load setting %d)%n", frontpage, rps);
       assertThat(frontpage).isBetween(rps * 0.8, rps * 1.2);
 
       // Fault injection: abort half of the calls to payments with 503, as the callers' sidecars do.

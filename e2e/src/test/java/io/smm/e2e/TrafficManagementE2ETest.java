@@ -76,7 +76,7 @@ class TrafficManagementE2ETest {
       dashboard = up.awaitLine("Dashboard: ", Duration.ofMinutes(2)).replaceFirst(".*Dashboard: (\\S+).*", "$1");
       String kubeconfig = smmHome.resolve("sandbox/kubeconfig").toString();
       session = SandboxLogin.session(dashboard);
-      assertThat(SmmProcess.run(env, "-c", kubeconfig, "demoapp", "install", "--rps", "20").exitCode()).isZero();
+      assertThat(SmmProcess.run(env, "-c", kubeconfig, "demoapp", "install", "--rps", "10").exitCode()).isZero();
       String bookings = TopologyE2ETest.workload("bookings-v1");
       String payments = TopologyE2ETest.service("payments");
       String movies = TopologyE2ETest.service("movies");
