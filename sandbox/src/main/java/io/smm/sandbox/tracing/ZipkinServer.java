@@ -16,8 +16,14 @@ import java.util.function.Consumer;
  */
 public final class ZipkinServer implements AutoCloseable {
 
-  /** Spans kept in memory; the oldest traces go first beyond it. */
-  static final int MAX_SPANS = 200_000;
+  /**
+   * Spans kept in memory; the oldest traces go first beyond it. Sized to the heap: a span of the demo
+   * holds ~4.4 KB there (58 000 filled 256 MB), and 200 000 on 256 MB left Zipkin in back-to-back full
+   * GCs 3.5 minutes after `sandbox up --demo` (83 s of GC in 90 s), its UI cut off mid-script. 80 000
+   * is ~5 minutes of the demo's default load (10-30 requests/s, ~14 spans each) at a third of 1 GB.
+   */
+  static final int MAX_SPANS = 80_000;
+  static final String HEAP = "-Xmx1g";
   private final int port;
   private final ManagedProcess process;
 
@@ -29,11 +35,11 @@ public final class ZipkinServer implements AutoCloseable {
       throw new UncheckedIOException("cannot prepare " + dir, e);
     }
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    process = new ManagedProcess("zipkin", List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+    process = new ManagedProcess("zipkin", List.of(java, HEAP, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         // Its temporary files in the sandbox's directory: also what tells `sandbox down` this process is the sandbox's.
         "-Djava.io.tmpdir=" + dir,
-        // Armeria closes a connection whose writes have waited 15 s, even mid-response: a browser on a
-        // busy machine, slow to take the UI's 2.5 MB script through the dashboard's tools proxy, got it cut.
+        // Armeria closes a connection whose writes have waited 15 s, even mid-response: a reader that slow
+        // (a browser on a loaded machine, through the dashboard's tools proxy) had the UI's 2.5 MB script cut.
         "-Dcom.linecorp.armeria.defaultServerIdleTimeoutMillis=120000",
         "-jar", ZipkinJar.locate().toString(),
         "--armeria.ports[0].port=" + port, "--armeria.ports[0].ip=127.0.0.1", "--armeria.ports[0].protocols=http",
