@@ -71,9 +71,9 @@ public final class PeerControlPlanes {
     networks.forEach(byName::set);
     List<String> roots = new ArrayList<>();
     for (GenericKubernetesResource peer : planes) {
-      if (peer != icp && "ACTIVE".equals(IstioRendering.spec(peer).path("mode").asText("ACTIVE"))
-          && !IstioRendering.status(peer).path("caRootCertificate").asText("").isEmpty()) {
-        roots.add(IstioRendering.status(peer).path("caRootCertificate").asText());
+      String root = IstioRendering.status(peer).path("caRootCertificate").asText("");
+      if (peer != icp && "ACTIVE".equals(IstioRendering.spec(peer).path("mode").asText("ACTIVE")) && !root.isEmpty()) {
+        roots.add(root);
       }
     }
     return new MeshContext(MissingNode.getInstance(), meshNetworks, roots);
