@@ -31,7 +31,7 @@ final class AgentService implements Callable<Integer> {
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() {
     if (intervalSeconds < 1 || intervalSeconds > 3600) {
       throw new AgentException("--interval must be between 1 and 3600 seconds, not " + intervalSeconds);
     }
@@ -42,6 +42,21 @@ final class AgentService implements Callable<Integer> {
     });
     Runtime.getRuntime().addShutdownHook(hook);
     System.out.println("✓ smm-agent running config=" + agent.configFile() + ", interval=" + intervalSeconds + "s");
+    try {
+      loop();
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is what stopped us
+      }
+    }
+    System.out.println("✓ smm-agent stopped (Istio keeps running: 'systemctl stop istio' de-registers this machine)");
+    return 0;
+  }
+
+  /** Reconciles until stopped or interrupted: every interval when a pass succeeds, with a doubling backoff when it fails. */
+  private void loop() {
     Duration backoff = Duration.ofSeconds(1);
     HostReconciler reconciler = new HostReconciler(agent.host(), new BootstrapClient(), System.out);
     while (stopped.getCount() > 0) {
@@ -67,7 +82,5 @@ final class AgentService implements Callable<Integer> {
         break;
       }
     }
-    System.out.println("✓ smm-agent stopped (Istio keeps running: 'systemctl stop istio' de-registers this machine)");
-    return 0;
   }
 }

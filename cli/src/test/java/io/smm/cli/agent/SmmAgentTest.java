@@ -234,4 +234,45 @@ class SmmAgentTest {
     assertThat(Files.readString(root.resolve("etc/hosts"))).isEqualTo("127.0.0.1 localhost\n");
     assertThat(host.commands).noneMatch(c -> c.startsWith("dpkg -i") || c.startsWith("systemctl start"));
   }
+  @Test
+  void runSaysWhyAPassFailedRetriesWithBackoffAndReconcilesOnceTheGroupIsThere() throws Exception {
+    configure();
+    status.set(404);
+    answer.set("{\"error\":\"WorkloadGroup smm-demo/analytics-v0 not found\"}");
+    PrintStream stdout = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    AtomicReference<Integer> exit = new AtomicReference<>();
+    Thread service = new Thread(() -> exit.set(SmmAgent.execute(Map.of(SmmAgent.ROOT_ENV, root.toString()), r -> host, "run", "--interval", "1")));
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      service.start();
+      // The group is missing (never made, or deleted while the VM was attached): each pass says so, waiting twice as long each time.
+      awaitOutput(out, "WorkloadGroup smm-demo/analytics-v0 not found (retrying in 2s)");
+      assertThat(out.toString(StandardCharsets.UTF_8)).contains("✗ ", "fetch-config ❯ WorkloadGroup smm-demo/analytics-v0 not found (retrying in 1s)");
+      assertThat(host.commands).noneMatch(c -> c.startsWith("dpkg -i") || c.startsWith("systemctl start"));
+
+      status.set(200);
+      answer.set(BOOTSTRAP.formatted("203.0.113.7", "203.0.113.7"));
+      awaitOutput(out, "changes were made to the host operating system");
+      assertThat(host.commands).contains("systemctl start istio");
+      assertThat(Files.readString(root.resolve("etc/hosts"))).contains("203.0.113.7 istiod-cp-v115x.istio-system.svc");
+    } finally {
+      service.interrupt();
+      service.join(10_000);
+      System.setOut(stdout);
+    }
+    assertThat(service.isAlive()).as("the service stops when interrupted").isFalse();
+    assertThat(exit.get()).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).endsWith("✓ smm-agent stopped (Istio keeps running: 'systemctl stop istio' de-registers this machine)\n");
+  }
+
+  /** Waits (up to a minute, for a loaded machine) for the running agent to print {@code text}. */
+  static void awaitOutput(ByteArrayOutputStream out, String text) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+    while (!out.toString(StandardCharsets.UTF_8).contains(text)) {
+      assertThat(System.nanoTime()).as("smm-agent run printed '%s'; it printed:%n%s", text, out.toString(StandardCharsets.UTF_8))
+          .isLessThan(deadline);
+      Thread.sleep(50);
+    }
+  }
 }
