@@ -1,8 +1,6 @@
 package io.smm.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.smm.sandbox.SandboxHome;
-import io.smm.sandbox.SandboxState;
 import io.smm.sandbox.vm.SandboxVm;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -43,9 +41,6 @@ class SandboxVmCommand {
     @Option(names = "--istio-version", defaultValue = "1.15.3", description = "The istio-sidecar package the VM image comes with (default: ${DEFAULT-VALUE}).")
     String istioVersion;
 
-    @Option(names = "--istiod", description = "Where istiod takes VM registrations (host:port; default: the running sandbox's).")
-    String istiod;
-
     @Option(names = "--agent", description = "The smm-agent launcher (default: bin/smm-agent beside this distribution).")
     Path agent;
 
@@ -61,11 +56,9 @@ class SandboxVmCommand {
         throw new CliException("a sandbox VM lives on this machine: its address must be a loopback one (127.0.0.0/8), not " + address, 2);
       }
       Path launcher = agent != null ? agent : Distribution.sibling("smm-agent");
-      String registration = istiod != null ? istiod : SandboxState.read(SandboxHome.fromEnvironment().stateFile())
-          .map(SandboxState::vmRegistration).orElseThrow(() -> new CliException("no running sandbox: start one with 'smm sandbox up'", 2));
       try (KubeOptions.Connection c = ((Smm) spec.root().userObject()).kube.connect(); KubernetesClient client = c.client()) {
         SandboxVm vm = new SandboxVm(new SandboxVm.Options(root.toAbsolutePath(), at, hostname != null ? hostname : "vm-" + address.replace('.', '-'),
-            app, version, Map.of(), istioVersion, registration, List.of(launcher.toString())), client);
+            app, version, Map.of(), istioVersion, List.of(launcher.toString())), client);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
           vm.close();

@@ -112,8 +112,7 @@ public final class Sandbox implements AutoCloseable {
     started.push(client::close);
     ClusterSeed.apply(client);
     Kubeconfig.write(home.kubeconfig(), api.url());
-    updateState(s -> new SandboxState(s.pid(), s.kubeconfig(), api.url(), s.prometheus(), s.alertmanager(), s.dashboard(), s.children(),
-        s.vmRegistration()));
+    updateState(s -> new SandboxState(s.pid(), s.kubeconfig(), api.url(), s.prometheus(), s.alertmanager(), s.dashboard(), s.children()));
     progress.println("      " + api.url() + "  (kubeconfig " + home.kubeconfig() + ")");
     if (store.restored() > 0) {
       progress.println("      resumed the cluster of the previous sandbox: " + store.restored() + " objects (--fresh starts an empty one)");
@@ -125,9 +124,6 @@ public final class Sandbox implements AutoCloseable {
     demo = new DemoRuntime(client, Kubeconfig.CLUSTER, MeshCa.create("cluster.local"), remote);
     started.push(demo);
     IstiodStandIn istiod = new IstiodStandIn(client, demo, Kubeconfig.CLUSTER);
-    // What the meshexpansion gateway's 15012 forwards to: the sandbox does not run that gateway's data
-    // plane, so `smm sandbox vm run` is told where istiod takes VM registrations.
-    updateState(s -> s.withVmRegistration(istiod.autoRegistrationAddress()));
     started.push(istiod);
     // The tracing component's pod runs the real Zipkin server; its port is fixed now, so the backend knows where to read.
     tracing = new TracingPods(home.zipkinDir(), port(0, "Zipkin"), pid -> recordChild("zipkin", pid));

@@ -19,26 +19,16 @@ import java.util.Optional;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record SandboxState(long pid, String kubeconfig, String kubeApi, String prometheus, String alertmanager,
-    String dashboard, Map<String, Long> children, String vmRegistration) {
-
-  public SandboxState(long pid, String kubeconfig, String kubeApi, String prometheus, String alertmanager, String dashboard,
-      Map<String, Long> children) {
-    this(pid, kubeconfig, kubeApi, prometheus, alertmanager, dashboard, children, null);
-  }
+    String dashboard, Map<String, Long> children) {
 
   public SandboxState withChild(String name, long childPid) {
     Map<String, Long> c = new LinkedHashMap<>(children);
     c.put(name, childPid);
-    return new SandboxState(pid, kubeconfig, kubeApi, prometheus, alertmanager, dashboard, c, vmRegistration);
+    return new SandboxState(pid, kubeconfig, kubeApi, prometheus, alertmanager, dashboard, c);
   }
 
   public SandboxState withDashboard(String url) {
-    return new SandboxState(pid, kubeconfig, kubeApi, prometheus, alertmanager, url, children, vmRegistration);
-  }
-
-  /** With where istiod takes VM registrations ({@code smm sandbox vm run --istiod}). */
-  public SandboxState withVmRegistration(String address) {
-    return new SandboxState(pid, kubeconfig, kubeApi, prometheus, alertmanager, dashboard, children, address);
+    return new SandboxState(pid, kubeconfig, kubeApi, prometheus, alertmanager, url, children);
   }
 
   /** The URLs `smm sandbox status -o json` prints, in the documented order. */

@@ -76,35 +76,73 @@ final class GatewayRoutes {
 
   /** The destination of a request to {@code host} + {@code path} on the gateway's {@code port}; empty: no route. */
   Optional<Destination> route(Pod pod, int port, String host, String path) {
-    List<String> gateways = new ArrayList<>();
-    servers(pod, port, host).forEach(e -> gateways.add(e.getKey().getMetadata().getNamespace() + "/" + e.getKey().getMetadata().getName()));
-    if (gateways.isEmpty()) {
-      return Optional.empty();
-    }
-    List<GenericKubernetesResource> services = new ArrayList<>(list("VirtualService"));
-    services.sort(Comparator.comparing((GenericKubernetesResource v) -> String.valueOf(v.getMetadata().getCreationTimestamp()))
-        .thenComparing(v -> v.getMetadata().getName()));
-    for (GenericKubernetesResource vs : services) {
+    for (GenericKubernetesResource vs : boundVirtualServices(servers(pod, port, host))) {
       JsonNode spec = spec(vs);
-      String namespace = vs.getMetadata().getNamespace();
-      boolean bound = false;
-      for (JsonNode g : spec.path("gateways")) {
-        String ref = g.asText().contains("/") ? g.asText() : namespace + "/" + g.asText();
-        bound |= gateways.contains(ref);
-      }
-      if (!bound || !hostMatches(spec.path("hosts"), host)) {
+      if (!hostMatches(spec.path("hosts"), host)) {
         continue;
       }
       for (JsonNode http : spec.path("http")) {
         if (matches(http.path("match"), path, port)) {
-          JsonNode destination = http.at("/route/0/destination");
-          String target = destination.path("host").asText();
-          String[] parts = target.split("\\.");
-          return Optional.of(new Destination(parts.length > 1 ? parts[1] : namespace, parts[0], destination.at("/port/number").asInt(80)));
+          return Optional.of(destination(http.at("/route/0/destination"), vs.getMetadata().getNamespace(), 80));
         }
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Where a connection to the gateway's {@code port} goes when a Gateway server there is in TLS
+   * PASSTHROUGH for every host: the first {@code tls} route of a VirtualService bound to it that
+   * matches the port for every SNI name ({@code sniHosts: ['*']}), as the meshexpansion gateway's
+   * istiod route (15012) is. Routes for named SNI hosts are not followed: the sandbox's connections
+   * through such a port (a VM's registration) carry no TLS to read a name from.
+   */
+  Optional<Destination> tlsPassthroughRoute(Pod pod, int port) {
+    List<Map.Entry<GenericKubernetesResource, JsonNode>> passthrough = servers(pod, port, "*").stream()
+        .filter(e -> "PASSTHROUGH".equals(e.getValue().at("/tls/mode").asText())).toList();
+    for (GenericKubernetesResource vs : boundVirtualServices(passthrough)) {
+      for (JsonNode tls : spec(vs).path("tls")) {
+        for (JsonNode match : tls.path("match")) {
+          boolean anySni = false;
+          for (JsonNode sni : match.path("sniHosts")) {
+            anySni |= "*".equals(sni.asText());
+          }
+          if (anySni && (!match.has("port") || match.path("port").asInt() == port)) {
+            return Optional.of(destination(tls.at("/route/0/destination"), vs.getMetadata().getNamespace(), port));
+          }
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The VirtualServices bound to the servers' Gateways, oldest first (creation time, then name, as istiod orders them). */
+  private List<GenericKubernetesResource> boundVirtualServices(List<Map.Entry<GenericKubernetesResource, JsonNode>> servers) {
+    List<String> gateways = new ArrayList<>();
+    servers.forEach(e -> gateways.add(e.getKey().getMetadata().getNamespace() + "/" + e.getKey().getMetadata().getName()));
+    if (gateways.isEmpty()) {
+      return List.of();
+    }
+    List<GenericKubernetesResource> bound = new ArrayList<>();
+    for (GenericKubernetesResource vs : list("VirtualService")) {
+      String namespace = vs.getMetadata().getNamespace();
+      for (JsonNode g : spec(vs).path("gateways")) {
+        String ref = g.asText().contains("/") ? g.asText() : namespace + "/" + g.asText();
+        if (gateways.contains(ref)) {
+          bound.add(vs);
+          break;
+        }
+      }
+    }
+    bound.sort(Comparator.comparing((GenericKubernetesResource v) -> String.valueOf(v.getMetadata().getCreationTimestamp()))
+        .thenComparing(v -> v.getMetadata().getName()));
+    return bound;
+  }
+
+  /** A route destination: its host (short names in the VirtualService's namespace) and port. */
+  private static Destination destination(JsonNode destination, String namespace, int defaultPort) {
+    String[] parts = destination.path("host").asText().split("\\.");
+    return new Destination(parts.length > 1 ? parts[1] : namespace, parts[0], destination.at("/port/number").asInt(defaultPort));
   }
 
   private static boolean matches(JsonNode matches, String path, int port) {

@@ -34,7 +34,10 @@ import javax.net.ssl.SSLContext;
  * once). Requests follow the VirtualServices bound to those Gateways ({@link GatewayRoutes}) to a
  * running pod of the destination Service at the address its runtime listens on (GET only). No
  * route: 404, as Envoy's NR; no ready endpoint: 503 "no healthy upstream". A Service port 15443
- * is the network gateway's east-west port ({@link NetworkGatewayPassthrough}).
+ * is the network gateway's east-west port ({@link NetworkGatewayPassthrough}); its other ports
+ * without a host port (the meshexpansion gateway's 15012, where VMs reach istiod) forward TLS
+ * PASSTHROUGH servers' connections ({@link TlsPassthrough}). Those are reached on the pod network,
+ * as another cluster's or a VM's traffic arrives through the cloud's load balancer.
  */
 public final class IngressGatewayRuntime implements PodRuntime, AutoCloseable {
 
@@ -44,6 +47,7 @@ public final class IngressGatewayRuntime implements PodRuntime, AutoCloseable {
   private final Map<String, List<HttpServer>> listeners = new ConcurrentHashMap<>();
   private volatile PodAddresses upstreams;
   private final NetworkGatewayPassthrough eastWest;
+  private final TlsPassthrough passthrough;
   /** The container port the network gateway port (15443) of a gateway pod's Service targets. */
   private final Map<String, Integer> eastWestPorts = new ConcurrentHashMap<>();
 
@@ -59,6 +63,7 @@ public final class IngressGatewayRuntime implements PodRuntime, AutoCloseable {
     this.hostPorts = Map.copyOf(hostPorts);
     this.routes = new GatewayRoutes(client);
     this.eastWest = new NetworkGatewayPassthrough(client, routes, () -> upstreams);
+    this.passthrough = new TlsPassthrough(client, routes, () -> upstreams);
   }
 
   /** Where requests are forwarded: the pods' addresses the kubelet knows (set once the node exists). */
@@ -110,18 +115,23 @@ public final class IngressGatewayRuntime implements PodRuntime, AutoCloseable {
       }
     }
     listeners.put(key(pod), started);
-    // The network gateway port is reached on the pod network (another network's sidecars, through the
-    // cloud's load balancer), not on a host port: the kubelet publishes where it listens.
-    if (service.getSpec().getPorts().stream().anyMatch(p -> p.getPort() == NetworkGatewayPassthrough.PORT)) {
-      eastWestPorts.put(key(pod), ServicePorts.containerPort(service, pod, NetworkGatewayPassthrough.PORT));
-      eastWest.start(pod);
+    // The network gateway port and the TLS passthrough ports are reached on the pod network (another network's
+    // sidecars, VMs, through the cloud's load balancer), not on a host port: the kubelet publishes where they listen.
+    for (var port : service.getSpec().getPorts()) {
+      int containerPort = ServicePorts.containerPort(service, pod, port.getPort());
+      if (port.getPort() == NetworkGatewayPassthrough.PORT) {
+        eastWestPorts.put(key(pod), containerPort);
+        eastWest.start(pod);
+      } else if (!hostPorts.containsKey(port.getPort()) && containerPort > 0) {
+        passthrough.start(pod, port.getPort(), containerPort);
+      }
     }
   }
 
   @Override
   public Optional<String> address(Pod pod, int port) {
     Integer eastWestPort = eastWestPorts.get(key(pod));
-    return eastWestPort != null && eastWestPort == port ? eastWest.address(pod) : Optional.empty();
+    return eastWestPort != null && eastWestPort == port ? eastWest.address(pod) : passthrough.address(pod, port);
   }
 
   private void serve(Pod pod, int port, HttpExchange exchange) throws IOException {
@@ -187,6 +197,7 @@ public final class IngressGatewayRuntime implements PodRuntime, AutoCloseable {
     }
     eastWestPorts.remove(key(pod));
     eastWest.stop(pod);
+    passthrough.stop(pod);
   }
 
   private static String key(Pod pod) {
@@ -198,5 +209,6 @@ public final class IngressGatewayRuntime implements PodRuntime, AutoCloseable {
     listeners.values().forEach(l -> l.forEach(s -> s.stop(0)));
     listeners.clear();
     eastWest.close();
+    passthrough.close();
   }
 }

@@ -3,25 +3,14 @@ package io.smm.sandbox.gateway;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.smm.sandbox.DaemonThreads;
-import io.smm.sandbox.envoy.GatewayTunnels;
 import io.smm.sandbox.envoy.ServicePorts;
-import io.smm.sandbox.envoy.Upstreams;
 import io.smm.sandbox.envoy.Wire;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,8 +37,7 @@ final class NetworkGatewayPassthrough implements AutoCloseable {
   private final KubernetesClient client;
   private final GatewayRoutes routes;
   private final Supplier<IngressGatewayRuntime.PodAddresses> upstreams;
-  private final Map<String, ServerSocket> listeners = new ConcurrentHashMap<>();
-  private final ExecutorService threads = Executors.newCachedThreadPool(DaemonThreads.named("network-gateway"));
+  private final PortListeners listeners = new PortListeners("network-gateway");
 
   NetworkGatewayPassthrough(KubernetesClient client, GatewayRoutes routes, Supplier<IngressGatewayRuntime.PodAddresses> upstreams) {
     this.client = client;
@@ -58,55 +46,27 @@ final class NetworkGatewayPassthrough implements AutoCloseable {
   }
 
   /** Starts the gateway pod's 15443 listener on a free loopback port (its route on the pod network). */
-  InetSocketAddress start(Pod gateway) {
-    try {
-      ServerSocket listener = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
-      listeners.put(key(gateway), listener);
-      threads.execute(() -> {
-        while (!listener.isClosed()) {
-          try {
-            Socket connection = listener.accept();
-            threads.execute(() -> serve(gateway, connection));
-          } catch (IOException e) {
-            return; // closed
-          }
-        }
-      });
-      return (InetSocketAddress) listener.getLocalSocketAddress();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  void start(Pod gateway) {
+    listeners.start(key(gateway), connection -> serve(gateway, connection));
   }
 
   Optional<String> address(Pod gateway) {
-    ServerSocket s = listeners.get(key(gateway));
-    return s == null ? Optional.empty() : Optional.of("127.0.0.1:" + s.getLocalPort());
+    return listeners.address(key(gateway));
   }
 
   void stop(Pod gateway) {
-    ServerSocket s = listeners.remove(key(gateway));
-    if (s != null) {
-      close(s);
-    }
+    listeners.stop(key(gateway));
   }
 
   private void serve(Pod gateway, Socket connection) {
     try {
       connection.setTcpNoDelay(true);
       String first = firstLine(connection.getInputStream());
-      Optional<String> upstream = first == null || !first.startsWith(Wire.SNI_PREAMBLE) ? Optional.empty()
-          : upstream(gateway, first.substring(Wire.SNI_PREAMBLE.length()));
-      if (upstream.isEmpty()) {
-        connection.close();
-        return;
-      }
-      Socket target = new Socket();
-      target.setTcpNoDelay(true);
-      target.connect(Upstreams.socketAddress(upstream.get()), 2000);
-      GatewayTunnels.relay(threads, connection, target);
+      listeners.relay(connection, first == null || !first.startsWith(Wire.SNI_PREAMBLE) ? Optional.empty()
+          : upstream(gateway, first.substring(Wire.SNI_PREAMBLE.length())));
     } catch (IOException | RuntimeException e) {
       LOG.debug("network gateway {}: connection dropped: {}", key(gateway), e.getMessage());
-      close(connection);
+      PortListeners.close(connection);
     }
   }
 
@@ -154,18 +114,8 @@ final class NetworkGatewayPassthrough implements AutoCloseable {
     return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
   }
 
-  private static void close(java.io.Closeable c) {
-    try {
-      c.close();
-    } catch (IOException e) {
-      // closing anyway
-    }
-  }
-
   @Override
   public void close() {
-    listeners.values().forEach(NetworkGatewayPassthrough::close);
-    listeners.clear();
-    threads.shutdownNow();
+    listeners.close();
   }
 }

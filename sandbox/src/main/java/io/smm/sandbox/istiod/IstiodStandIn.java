@@ -44,6 +44,8 @@ public final class IstiodStandIn implements PodRuntime, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(IstiodStandIn.class);
   static final int MONITORING_PORT = 15014;
+  /** istiod's xDS and CA port with mTLS: the meshexpansion gateway's 15012 leads here. */
+  static final int XDS_PORT = 15012;
   static final String ROOT_CERT_CONFIGMAP = "istio-ca-root-cert";
 
   private final KubernetesClient client;
@@ -66,11 +68,6 @@ public final class IstiodStandIn implements PodRuntime, AutoCloseable {
     this.sidecars = sidecars;
     this.clusterId = clusterId;
     this.autoRegistration = new WorkloadAutoRegistration(client, () -> podName);
-  }
-
-  /** Where a VM's proxy connects to be registered (host:port on this machine). */
-  public String autoRegistrationAddress() {
-    return "127.0.0.1:" + autoRegistration.address().getPort();
   }
 
   @Override
@@ -126,11 +123,15 @@ public final class IstiodStandIn implements PodRuntime, AutoCloseable {
     }
   }
 
+  /** Its monitoring port (15014), and its secure xDS port (15012), where VMs' proxies register. */
   @Override
   public Optional<String> address(Pod pod, int port) {
     HttpServer server = servers.get(pod.getMetadata().getUid());
-    return port != MONITORING_PORT || server == null ? Optional.empty()
-        : Optional.of("127.0.0.1:" + server.getAddress().getPort());
+    if (server == null) {
+      return Optional.empty();
+    }
+    return port == MONITORING_PORT ? Optional.of("127.0.0.1:" + server.getAddress().getPort())
+        : port == XDS_PORT ? Optional.of("127.0.0.1:" + autoRegistration.address().getPort()) : Optional.empty();
   }
 
   /**

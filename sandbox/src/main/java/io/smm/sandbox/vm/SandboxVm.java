@@ -56,7 +56,7 @@ public final class SandboxVm implements AutoCloseable {
 
   /** What the VM is. */
   public record Options(Path root, InetAddress address, String hostname, String app, String version, Map<String, String> appEnv,
-      String preinstalledIstio, String istiodRegistration, List<String> agentCommand) {}
+      String preinstalledIstio, List<String> agentCommand) {}
 
   private final Options options;
   private final KubernetesClient client;

@@ -89,7 +89,9 @@ final class VmSidecar implements AutoCloseable {
     this.pod = vm.appPod(true, labels, identity);
     vm.runtime().start(pod);
     try {
-      registration = register(options.istiodRegistration(), token, options.hostname());
+      // Through the VM's network: istiod's name is the meshexpansion gateway's address in /etc/hosts, its 15012 leads to istiod.
+      registration = register(discovery.contains(":") ? discovery : discovery + ":15012", new VmNetwork(root, client), token,
+          options.hostname());
     } catch (RuntimeException e) {
       vm.runtime().stop(pod);
       throw e;
@@ -109,10 +111,16 @@ final class VmSidecar implements AutoCloseable {
     return running;
   }
 
-  private Socket register(String istiod, String token, String hostname) {
+  private Socket register(String istiod, VmNetwork network, String token, String hostname) {
+    String route;
     try {
-      Socket s = new Socket();
-      s.connect(Upstreams.socketAddress(istiod), 5000);
+      route = network.route(istiod);
+    } catch (IllegalStateException e) {
+      return unreachable(istiod, e.getMessage());
+    }
+    Socket s = new Socket();
+    try {
+      s.connect(Upstreams.socketAddress(route), 5000);
       Map<String, Object> hello = new LinkedHashMap<>();
       hello.put("token", token);
       hello.put("metadata", identity.metadata());
@@ -124,15 +132,25 @@ final class VmSidecar implements AutoCloseable {
       JsonNode a = answer == null ? null : Serialization.jsonMapper().readTree(answer);
       if (a == null || a.has("error")) {
         s.close();
-        String why = a == null ? "istiod closed the connection" : a.path("error").asText();
+        String why = a == null ? "the connection to " + istiod + " was closed before istiod answered" : a.path("error").asText();
         note("registration refused: " + why);
         throw new IllegalStateException("istiod refused the registration: " + why);
       }
       note("registered as WorkloadEntry " + a.path("workloadEntry").asText());
       return s;
-    } catch (IOException e) {
-      throw new IllegalStateException("istiod at " + istiod + " is unreachable: " + e.getMessage());
+    } catch (IOException | IllegalArgumentException e) {
+      try {
+        s.close();
+      } catch (IOException closing) {
+        // unreachable anyway
+      }
+      return unreachable(istiod, e.getMessage());
     }
+  }
+
+  private Socket unreachable(String istiod, String why) {
+    note("istiod at " + istiod + " is unreachable: " + why);
+    throw new IllegalStateException("istiod at " + istiod + " is unreachable: " + why);
   }
 
   /** Runs the WorkloadGroup's probe (httpGet or tcpSocket; 127.0.0.1 is the VM's own address, where the app listens) and tells istiod. */
