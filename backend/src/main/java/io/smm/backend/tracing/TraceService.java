@@ -76,7 +76,9 @@ public final class TraceService {
         .limit(limit)
         .map(TraceService::summary)
         .toList();
-    return new Search(true, traces.isEmpty() ? "no traces of " + query.service() + " in this time range" : null, reader.api(), traces);
+    String none = workload == null ? "no traces of " + query.service() + " in this time range"
+        : "no traces of " + query.service() + " through workload " + workload + " in this time range";
+    return new Search(true, traces.isEmpty() ? none : null, reader.api(), traces);
   }
 
   /** One trace by id (16 or 32 hex digits); not found when the server does not have it or the caller may see none of it. */
