@@ -159,8 +159,11 @@ class InstallTest {
     assertThat(client.services().inNamespace("smm-system").withName("smm-tracing").get()).isNull();
     // The collector address the sidecars report spans to goes with it (its own component, also Removed).
     assertThat(client.services().inNamespace("smm-system").withName("smm-zipkin").get()).isNull();
+    // And so does its route through the meshexpansion gateway (a Gateway and a VirtualService).
+    assertThat(client.genericKubernetesResources("networking.istio.io/v1beta1", "Gateway").inNamespace("smm-system").withName("smm-zipkin")
+        .get()).isNull();
     assertThat(client.apps().deployments().inNamespace("smm-system").withName("smm-grafana").get()).isNotNull();
-    assertThat(report.writes()).isEqualTo(4);
+    assertThat(report.writes()).isEqualTo(6);
   }
 
   @Test

@@ -117,6 +117,32 @@ class ManifestDumpTest {
     assertThat(authorization.at("/spec/rules/0/to/0/operation/ports").toString()).isEqualTo("[\"50600\"]");
   }
 
+  /**
+   * VMs and peer clusters on other networks reach the access log and span collectors through the meshexpansion gateway
+   * (seed: its Service's tcp-smm-als-tls 50600 and tcp-smm-zipkin-tls 59411): a PASSTHROUGH server on each port of that
+   * gateway's pods, routed to the collector's Service.
+   */
+  @Test
+  void theCollectorsAreReachableThroughTheMeshexpansionGateway() throws Exception {
+    List<JsonNode> objects = parse(ManifestDump.yaml("smm", YAML.createObjectNode().put("clusterName", "demo-cluster")));
+    assertThat(find(objects, "IstioControlPlane", "cp-v115x").at("/spec/meshExpansion/gateway/service/ports").toString())
+        .contains("\"port\":50600", "\"port\":59411");
+    for (String[] collector : new String[][] {{"smm-als", "50600"}, {"smm-zipkin", "59411"}}) {
+      JsonNode gateway = find(objects, "Gateway", collector[0]);
+      assertThat(gateway.at("/metadata/namespace").asText()).isEqualTo("smm-system");
+      assertThat(gateway.at("/spec/selector/gateway-name").asText()).isEqualTo("istio-meshexpansion-cp-v115x");
+      assertThat(gateway.at("/spec/selector/gateway-type").asText()).isEqualTo("ingress");
+      assertThat(gateway.at("/spec/selector").size()).isEqualTo(2);
+      assertThat(gateway.at("/spec/servers/0/port/number").asText()).isEqualTo(collector[1]);
+      assertThat(gateway.at("/spec/servers/0/tls/mode").asText()).isEqualTo("PASSTHROUGH");
+      JsonNode route = find(objects, "VirtualService", collector[0]);
+      assertThat(route.at("/spec/gateways").toString()).isEqualTo("[\"" + collector[0] + "\"]");
+      assertThat(route.at("/spec/tls/0/match/0/port").asText()).isEqualTo(collector[1]);
+      assertThat(route.at("/spec/tls/0/route/0/destination/host").asText()).isEqualTo(collector[0] + ".smm-system.svc.cluster.local");
+      assertThat(route.at("/spec/tls/0/route/0/destination/port/number").asText()).isEqualTo(collector[1]);
+    }
+  }
+
   /** The mesh's recording rules are installed beside Prometheus, and promtool accepts them as rule files. */
   @Test
   void theMeshRecordingRulesAreInstalledAndPromtoolAcceptsThem(@TempDir Path dir) throws Exception {

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.smm.operator.resources.DesiredResource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -15,7 +16,8 @@ import java.util.Map;
  * shows, so only mesh proxies may send them: the smm pods run with a sidecar
  * ({@link ServiceComponent#inMesh}), a PeerAuthentication makes the ALS port STRICT mTLS (sidecars
  * connect with ISTIO_MUTUAL, as the mesh config says), and an AuthorizationPolicy denies callers
- * without a mesh identity there; the receiver checks that identity against the proxy's claim.
+ * without a mesh identity there; the receiver checks that identity against the proxy's claim. VMs and
+ * peer clusters on other networks reach it through the meshexpansion gateway ({@link MeshExpansionRoute}).
  */
 final class AccessLogServiceComponent implements Component {
 
@@ -48,8 +50,12 @@ final class AccessLogServiceComponent implements Component {
         "rules", List.of(Map.of(
             "from", List.of(Map.of("source", Map.of("notPrincipals", List.of("*")))),
             "to", List.of(Map.of("operation", Map.of("ports", List.of(Integer.toString(PORT)))))))));
-    return List.of(new DesiredResource(service, enabled), new DesiredResource(strictMtls, enabled),
-        new DesiredResource(proxiesOnly, enabled));
+    List<DesiredResource> desired = new ArrayList<>(List.of(new DesiredResource(service, enabled),
+        new DesiredResource(strictMtls, enabled), new DesiredResource(proxiesOnly, enabled)));
+    // VMs and peer clusters on other networks stream to it through the meshexpansion gateway's 50600.
+    desired.addAll(new MeshExpansionRoute("smm-als", namespace, PORT, "smm-als." + namespace + ".svc.cluster.local", PORT, name())
+        .desired(config, enabled));
+    return desired;
   }
 
   private GenericKubernetesResource policy(String apiVersion, String kind, String namespace, Map<String, Object> spec) {

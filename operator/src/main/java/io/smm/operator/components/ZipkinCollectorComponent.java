@@ -3,6 +3,7 @@ package io.smm.operator.components;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.smm.operator.resources.DesiredResource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -36,6 +37,10 @@ final class ZipkinCollectorComponent implements Component {
         .withLabels(Workloads.labels("smm-zipkin", name())).endMetadata()
         .withNewSpec().withSelector(Map.of("app.kubernetes.io/name", TRACING_APP, "app", TRACING_APP))
         .addNewPort().withName("http-zipkin").withPort(PORT).withTargetPort(new IntOrString(COLLECTOR_PORT)).endPort().endSpec().build();
-    return List.of(new DesiredResource(service, enabled));
+    List<DesiredResource> desired = new ArrayList<>(List.of(new DesiredResource(service, enabled)));
+    // VMs and peer clusters on other networks report through the meshexpansion gateway's 59411.
+    desired.addAll(new MeshExpansionRoute("smm-zipkin", namespace, PORT, "smm-zipkin." + namespace + ".svc.cluster.local", PORT, name())
+        .desired(config, enabled));
+    return desired;
   }
 }
