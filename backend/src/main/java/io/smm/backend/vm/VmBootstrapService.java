@@ -17,8 +17,10 @@ import io.smm.backend.auth.Identity;
 import io.smm.backend.auth.TokenReviewer;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -97,7 +99,7 @@ public final class VmBootstrapService {
     }
     // The mesh config's own discovery address when it names one (the istio-operator writes it), else istioctl's.
     String discovery = mesh.at("/defaultConfig/discoveryAddress").asText("istiod-" + cpName + "." + cpNamespace + ".svc:15012");
-    String istiodHost = discovery.contains(":") ? discovery.substring(0, discovery.lastIndexOf(':')) : discovery;
+    String istiodHost = host(discovery);
     String clusterId = icpSpec.path("clusterID").asText("Kubernetes");
     String network = template.path("network").asText("");
 
@@ -159,9 +161,24 @@ public final class VmBootstrapService {
       throw new IllegalStateException("mesh.yaml does not serialize", e);
     }
     files.put("root-cert.pem", root.getData().get("root-cert.pem"));
-    files.put("hosts", gateways.get(0) + " " + istiodHost + "\n");
+    // Names the VM's Envoy resolves itself (bootstrap clusters, not mesh routes): istiod, and the access log and span
+    // collectors the mesh config names, all at the meshexpansion gateway, which exposes 15012, 50600 and 59411.
+    Set<String> gatewayNames = new LinkedHashSet<>();
+    gatewayNames.add(istiodHost);
+    for (String collector : List.of(host(mesh.at("/defaultConfig/envoyAccessLogService/address").asText("")),
+        host(mesh.at("/defaultConfig/tracing/zipkin/address").asText("")))) {
+      if (!collector.isEmpty()) {
+        gatewayNames.add(collector);
+      }
+    }
+    files.put("hosts", gatewayNames.stream().map(n -> gateways.get(0) + " " + n + "\n").collect(Collectors.joining()));
     return new VmBootstrap(namespace, group, serviceAccount, network, clusterId, revision, icpSpec.path("version").asText(""),
         discovery, gateways, files);
+  }
+
+  /** The host of a host:port address. */
+  private static String host(String address) {
+    return address.contains(":") ? address.substring(0, address.lastIndexOf(':')) : address;
   }
 
   /** The revision's mesh ConfigMap, found by its labels (istio=meshconfig, istio.io/rev), whatever the operator named it. */

@@ -56,11 +56,15 @@ class VmBootstrapServiceTest {
         .addToLabels("istio", "meshconfig").addToLabels("istio.io/rev", "cp-v115x.istio-system").endMetadata()
         .addToData("mesh", """
             defaultConfig:
+              envoyAccessLogService:
+                address: smm-als.smm-system.svc.cluster.local:50600
               meshId: mesh1
               proxyMetadata:
                 ISTIO_META_ALS_ENABLED: "true"
               tracing:
                 sampling: 1.0
+                zipkin:
+                  address: smm-zipkin.smm-system.svc.cluster.local:59411
             trustDomain: cluster.local
             """).build()).create();
     admin.configMaps().inNamespace("smm-demo").resource(new ConfigMapBuilder().withNewMetadata().withName("istio-ca-root-cert").endMetadata()
@@ -109,7 +113,9 @@ class VmBootstrapServiceTest {
     assertThat(b.discoveryAddress()).isEqualTo("istiod-cp-v115x.istio-system.svc:15012");
     assertThat(b.gatewayAddresses()).containsExactly("203.0.113.7");
     assertThat(b.files()).containsOnlyKeys(VmBootstrap.FILE_NAMES);
-    assertThat(b.files().get("hosts")).isEqualTo("203.0.113.7 istiod-cp-v115x.istio-system.svc\n");
+    // What the VM's Envoy resolves itself (istiod, the access log and span collectors) is at the meshexpansion gateway.
+    assertThat(b.files().get("hosts")).isEqualTo("203.0.113.7 istiod-cp-v115x.istio-system.svc\n"
+        + "203.0.113.7 smm-als.smm-system.svc.cluster.local\n203.0.113.7 smm-zipkin.smm-system.svc.cluster.local\n");
     assertThat(b.files().get("root-cert.pem")).contains("ROOT");
     assertThat(b.files().get("cluster.env")).contains("ISTIO_META_AUTO_REGISTER_GROUP=analytics-v0\n", "ISTIO_META_NETWORK=vm-network-1\n",
         "ISTIO_NAMESPACE=smm-demo\n",
