@@ -233,10 +233,37 @@ class VirtualMachineE2ETest {
         assertThat(DemoMeshE2ETest.scalar(prometheus, "count(istio_requests_total{reporter=\"destination\",destination_workload=\"analytics-v0\","
             + "pod=\"analytics-vm-1\",namespace=\"smm-demo\"})")).isPositive();
 
+        // Its own proxy's access logs reach the product through the meshexpansion gateway's 50600 (the hosts entry smm-agent
+        // wrote, the certificate istiod issued it): a tap on the VM workload streams the calls it served.
+        SmmProcess tap = SmmProcess.start(env, "-c", kubeconfig, "tap", "workload/analytics-v0", "-n", "smm-demo", "-o", "json");
+        try {
+          SandboxE2ETest.eventually(() -> tap.all.stream().filter(l -> l.startsWith("{")).count() >= 3, Duration.ofSeconds(60),
+              "3 entries in a tap on the VM workload");
+        } finally {
+          tap.interruptAndDrain(Duration.ofSeconds(20));
+        }
+        for (String line : tap.all.stream().filter(l -> l.startsWith("{")).toList()) {
+          JsonNode tapped = JSON.readTree(line);
+          assertThat(tapped.at("/reporter/workload").asText()).as(line).isEqualTo("analytics-v0");
+          assertThat(tapped.at("/reporter/name").asText()).as(line).isEqualTo("analytics-vm-1");
+          assertThat(tapped.path("direction").asText()).as(line).isEqualTo("inbound");
+        }
+        System.out.println("tap on the VM: " + tap.all.stream().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
+
         // In the topology the VM is a node of its own type (drawn as a VM), with the workload page behind it.
         DashboardApi api = new DashboardApi(dashboard, SandboxLogin.session(dashboard));
         SandboxE2ETest.eventually(() -> topologyNodeType(api, "workload:smm-sandbox/smm-demo/analytics-v0").equals("VM"),
             Duration.ofSeconds(60), "analytics-v0 is a VM node of the topology");
+
+        // Its spans too, through the gateway's 59411: traces through the VM workload (its proxy is named for the VM's host).
+        SandboxE2ETest.eventually(() -> {
+          try {
+            return api.graphql("{ traces(namespace: \"smm-demo\", service: \"analytics\", workload: \"analytics-v0\", rangeSeconds: 600) "
+                + "{ traces { traceId } } }", Map.of()).at("/traces/traces").size() > 0;
+          } catch (Exception e) {
+            return false;
+          }
+        }, Duration.ofSeconds(60), "traces through the VM workload");
 
         try (Browser browser = new Browser()) {
           // The dashboard (seed 2.9.3): the workload list marks the VM workload, its page lists its WorkloadEntries.

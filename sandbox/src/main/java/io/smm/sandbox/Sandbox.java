@@ -139,6 +139,7 @@ public final class Sandbox implements AutoCloseable {
     all.add(gateways);
     SandboxNode kubelet = new SandboxNode(client, ClusterSeed.nodeName(), all);
     gateways.upstreams(kubelet::address);
+    gateways.inProcess(demo::localAddress);
     kubelet.start();
     started.push(kubelet);
     api.podLogs(kubelet::logs);

@@ -76,7 +76,7 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
   private final Map<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
   private final ExecutorService workers = Executors.newCachedThreadPool(DaemonThreads.named("demo-workload"));
   private final Upstreams upstreams = new Upstreams(workers);
-  private final MeshCa ca;
+  private volatile MeshCa ca;
   private final RemoteClusters remote;
   /** Connections through other networks' gateways, as the sidecars' upstream connections to them. */
   private final GatewayTunnels tunnels = new GatewayTunnels();
@@ -135,6 +135,11 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
     return ca;
   }
 
+  /** Sidecars started from now on present certificates of {@code ca}: a VM's, the one istiod issued to it. */
+  public void meshCa(MeshCa ca) {
+    this.ca = ca;
+  }
+
   /**
    * Declares that the receiver the mesh config calls {@code meshAddress} (e.g. the ALS service
    * smm-als.smm-system.svc.cluster.local:50600) listens at {@code localAddress} on this machine.
@@ -142,6 +147,11 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
    */
   public void mapMeshAddress(String meshAddress, String localAddress) {
     localAddresses.put(meshAddress, localAddress);
+  }
+
+  /** Where the receiver the mesh config calls {@code meshAddress} (host:port) listens on this machine, when it does. */
+  public Optional<String> localAddress(String meshAddress) {
+    return Optional.ofNullable(localAddresses.get(meshAddress));
   }
 
   @Override

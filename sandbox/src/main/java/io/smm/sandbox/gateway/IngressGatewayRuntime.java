@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 
@@ -46,6 +47,7 @@ public final class IngressGatewayRuntime implements PodRuntime, AutoCloseable {
   private final GatewayRoutes routes;
   private final Map<String, List<HttpServer>> listeners = new ConcurrentHashMap<>();
   private volatile PodAddresses upstreams;
+  private volatile Function<String, Optional<String>> inProcess = host -> Optional.empty();
   private final NetworkGatewayPassthrough eastWest;
   private final TlsPassthrough passthrough;
   /** The container port the network gateway port (15443) of a gateway pod's Service targets. */
@@ -63,7 +65,12 @@ public final class IngressGatewayRuntime implements PodRuntime, AutoCloseable {
     this.hostPorts = Map.copyOf(hostPorts);
     this.routes = new GatewayRoutes(client);
     this.eastWest = new NetworkGatewayPassthrough(client, routes, () -> upstreams);
-    this.passthrough = new TlsPassthrough(client, routes, () -> upstreams);
+    this.passthrough = new TlsPassthrough(client, routes, () -> upstreams, host -> inProcess.apply(host));
+  }
+
+  /** Where the product's collectors, which run in the sandbox's process, listen: mesh host:port to a local address. */
+  public void inProcess(Function<String, Optional<String>> addresses) {
+    this.inProcess = addresses;
   }
 
   /** Where requests are forwarded: the pods' addresses the kubelet knows (set once the node exists). */

@@ -7,6 +7,7 @@ import io.smm.sandbox.envoy.ServicePorts;
 import java.io.IOException;
 import java.net.Socket;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * still encrypted, to the destination of the VirtualService {@code tls} route bound to the Gateway
  * server on that port ({@link GatewayRoutes#tlsPassthroughRoute}), at a running pod of the
  * destination Service on the port that Service port targets. No such server or route, no running
- * endpoint: the connection is closed, as Envoy has no filter chain or healthy upstream for it.
+ * endpoint: the connection is closed, as Envoy has no filter chain or healthy upstream for it. The
+ * product's collectors (smm-als, smm-zipkin) run in the sandbox's process rather than in their pods:
+ * a destination the sandbox serves in-process is handed to where it listens.
  */
 final class TlsPassthrough implements AutoCloseable {
 
@@ -26,12 +29,16 @@ final class TlsPassthrough implements AutoCloseable {
   private final KubernetesClient client;
   private final GatewayRoutes routes;
   private final Supplier<IngressGatewayRuntime.PodAddresses> upstreams;
+  private final Function<String, Optional<String>> inProcess;
   private final PortListeners listeners = new PortListeners("gateway-passthrough");
 
-  TlsPassthrough(KubernetesClient client, GatewayRoutes routes, Supplier<IngressGatewayRuntime.PodAddresses> upstreams) {
+  /** @param inProcess where a service host:port the sandbox serves in its own process listens (empty: not served so) */
+  TlsPassthrough(KubernetesClient client, GatewayRoutes routes, Supplier<IngressGatewayRuntime.PodAddresses> upstreams,
+      Function<String, Optional<String>> inProcess) {
     this.client = client;
     this.routes = routes;
     this.upstreams = upstreams;
+    this.inProcess = inProcess;
   }
 
   /** Listens for the gateway pod's container port {@code containerPort}, which its Service's {@code servicePort} targets. */
@@ -65,6 +72,10 @@ final class TlsPassthrough implements AutoCloseable {
       return Optional.empty();
     }
     GatewayRoutes.Destination d = route.get();
+    Optional<String> local = inProcess.apply(d.service() + "." + d.namespace() + ".svc.cluster.local:" + d.port());
+    if (local.isPresent()) {
+      return local;
+    }
     Service service = client.services().inNamespace(d.namespace()).withName(d.service()).get();
     if (service == null || service.getSpec().getSelector() == null) {
       return Optional.empty();

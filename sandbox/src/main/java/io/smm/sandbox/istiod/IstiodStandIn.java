@@ -67,7 +67,7 @@ public final class IstiodStandIn implements PodRuntime, AutoCloseable {
     this.client = client;
     this.sidecars = sidecars;
     this.clusterId = clusterId;
-    this.autoRegistration = new WorkloadAutoRegistration(client, () -> podName);
+    this.autoRegistration = new WorkloadAutoRegistration(client, () -> podName, sidecars.meshCa());
   }
 
   @Override

@@ -1,13 +1,19 @@
 package io.smm.sandbox.istiod;
 
+import java.io.StringReader;
 import java.io.StringWriter;
 import java.math.BigInteger;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,7 +31,11 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
@@ -74,13 +84,7 @@ public final class MeshCa {
 
   /** The root as PEM, what istiod publishes in ConfigMap istio-ca-root-cert. */
   public String rootPem() {
-    StringWriter out = new StringWriter();
-    try (JcaPEMWriter pem = new JcaPEMWriter(out)) {
-      pem.writeObject(root);
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
-    }
-    return out.toString();
+    return pem(root);
   }
 
   /** The SPIFFE id of a workload of this mesh. */
@@ -90,19 +94,102 @@ public final class MeshCa {
 
   /**
    * The certificate of the workload running as {@code serviceAccount} in {@code namespace};
-   * {@code dnsNames} are added for a server that clients reach by a host name.
+   * {@code dnsNames} are added for a server that clients reach by a host name. A CA of another
+   * process ({@link #issuedElsewhere}) hands out the one certificate it was given, for its identity only.
    */
   public Workload issue(String namespace, String serviceAccount, String... dnsNames) {
     String spiffe = spiffeId(namespace, serviceAccount);
-    return issued.computeIfAbsent(spiffe + String.join(",", dnsNames), k -> sign(spiffe, dnsNames));
+    if (rootKeys == null) {
+      Workload given = issued.get(spiffe);
+      if (given == null) {
+        throw new IllegalStateException("no certificate was issued to " + spiffe + " here");
+      }
+      return given;
+    }
+    return issued.computeIfAbsent(spiffe + String.join(",", dnsNames), k -> {
+      try {
+        KeyPair keys = keys();
+        return new Workload(keys.getPrivate(), sign(keys.getPublic(), spiffe, dnsNames));
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot issue a certificate for " + spiffe + ": " + e.getMessage(), e);
+      }
+    });
   }
 
-  private Workload sign(String spiffe, String... dnsNames) {
+  /**
+   * istiod's CA answering a proxy's certificate signing request (what pilot-agent sends over 15012
+   * with its token): the CSR's signature proves its key, and the certificate names the workload the
+   * token authenticated, whatever the CSR asks for.
+   *
+   * @throws IllegalArgumentException when the CSR cannot be read or its signature does not verify
+   */
+  public X509Certificate sign(String csrPem, String namespace, String serviceAccount) {
+    try (PEMParser parser = new PEMParser(new StringReader(csrPem))) {
+      if (!(parser.readObject() instanceof PKCS10CertificationRequest csr)) {
+        throw new IllegalArgumentException("not a certificate signing request");
+      }
+      PublicKey key = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(csr.getSubjectPublicKeyInfo().getEncoded()));
+      if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key))) {
+        throw new IllegalArgumentException("the certificate signing request's signature does not verify");
+      }
+      return sign(key, spiffeId(namespace, serviceAccount));
+    } catch (IllegalArgumentException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalArgumentException("unreadable certificate signing request: " + e.getMessage(), e);
+    }
+  }
+
+  /** What a proxy sends to be certified: a new key (kept) and its PKCS#10 request in PEM. */
+  public record SigningRequest(KeyPair keys, String pem) {}
+
+  public static SigningRequest signingRequest() {
     try {
       KeyPair keys = keys();
+      var csr = new JcaPKCS10CertificationRequestBuilder(new X500Name(""), keys.getPublic())
+          .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()));
+      return new SigningRequest(keys, pem(csr));
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot make a certificate signing request: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The mesh's CA as a proxy outside istiod's process knows it: the root it trusts and the
+   * certificate istiod issued to it (for the key it made), which it presents as its workload.
+   */
+  public static MeshCa issuedElsewhere(X509Certificate root, String trustDomain, String spiffeId, Workload workload) {
+    MeshCa ca = new MeshCa(trustDomain, null, root);
+    ca.issued.put(spiffeId, workload);
+    return ca;
+  }
+
+  /** PEM of a certificate, key or request. */
+  public static String pem(Object o) {
+    StringWriter out = new StringWriter();
+    try (JcaPEMWriter pem = new JcaPEMWriter(out)) {
+      pem.writeObject(o);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return out.toString();
+  }
+
+  /** A certificate from PEM. */
+  public static X509Certificate certificate(String pem) {
+    try {
+      return (X509Certificate) CertificateFactory.getInstance("X.509")
+          .generateCertificate(new java.io.ByteArrayInputStream(pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    } catch (CertificateException e) {
+      throw new IllegalArgumentException("not a PEM certificate: " + e.getMessage(), e);
+    }
+  }
+
+  private X509Certificate sign(PublicKey key, String spiffe, String... dnsNames) {
+    try {
       Instant now = Instant.now();
       var builder = new JcaX509v3CertificateBuilder(root, serial(), Date.from(now.minusSeconds(60)),
-          Date.from(now.plus(Duration.ofDays(1))), new X500Name(""), keys.getPublic());
+          Date.from(now.plus(Duration.ofDays(1))), new X500Name(""), key);
       List<GeneralName> names = new ArrayList<>();
       names.add(new GeneralName(GeneralName.uniformResourceIdentifier, spiffe));
       for (String dns : dnsNames) {
@@ -113,9 +200,8 @@ public final class MeshCa {
       builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
       builder.addExtension(Extension.extendedKeyUsage, false,
           new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
-      X509Certificate cert = new JcaX509CertificateConverter()
+      return new JcaX509CertificateConverter()
           .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(rootKeys.getPrivate())));
-      return new Workload(keys.getPrivate(), cert);
     } catch (Exception e) {
       throw new IllegalStateException("cannot issue a certificate for " + spiffe + ": " + e.getMessage(), e);
     }

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * names and labels it ({@code <group>-<ip>-<network>}, owned by the group, annotated with the
  * group, connection time and controller), writes the Healthy condition the proxy's probe reports,
  * and deletes the entry when the proxy disconnects. One address is one VM: a second proxy with the
- * address of a connected one is refused.
+ * address of a connected one is refused. istiod's CA signs the certificate signing request the
+ * proxy sends with its hello, for the workload the token authenticated (its mTLS identity).
  *
  * <p>Not simulated: xDS itself. The stand-in's wire is one JSON line per message on a plain TCP
  * connection (hello, then health reports), where istiod speaks gRPC ADS over mTLS.
@@ -51,15 +52,20 @@ public final class WorkloadAutoRegistration implements AutoCloseable {
 
   private final KubernetesClient client;
   private final Supplier<String> controller;
+  private final MeshCa ca;
   private final ServerSocket server;
   private final ExecutorService connections = Executors.newCachedThreadPool(DaemonThreads.named("istiod-autoregistration"));
   /** Connected proxies by WorkloadEntry (namespace/name). */
   private final Map<String, Socket> connected = new ConcurrentHashMap<>();
 
-  /** @param controller the istiod instance that records itself in istio.io/workloadController (its pod's name) */
-  public WorkloadAutoRegistration(KubernetesClient client, Supplier<String> controller) {
+  /**
+   * @param controller the istiod instance that records itself in istio.io/workloadController (its pod's name)
+   * @param ca the mesh's CA, which certifies the proxies
+   */
+  public WorkloadAutoRegistration(KubernetesClient client, Supplier<String> controller, MeshCa ca) {
     this.client = client;
     this.controller = controller;
+    this.ca = ca;
     try {
       server = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
     } catch (IOException e) {
@@ -96,10 +102,16 @@ public final class WorkloadAutoRegistration implements AutoCloseable {
       if (hello == null) {
         return;
       }
+      JsonNode request = Serialization.jsonMapper().readTree(hello);
       Registration r;
+      Map<String, String> answer = new LinkedHashMap<>();
       try {
-        r = register(Serialization.jsonMapper().readTree(hello));
-      } catch (RegistrationRefused e) {
+        r = register(request);
+        if (request.path("csr").isTextual()) {
+          answer.put("certificateChain", MeshCa.pem(ca.sign(request.path("csr").asText(), r.namespace(), r.serviceAccount())));
+          answer.put("rootCert", ca.rootPem());
+        }
+      } catch (RegistrationRefused | IllegalArgumentException e) {
         reply(out, Map.of("error", e.getMessage()));
         return;
       }
@@ -111,7 +123,8 @@ public final class WorkloadAutoRegistration implements AutoCloseable {
         return;
       }
       create(r);
-      reply(out, Map.of("workloadEntry", entry));
+      answer.put("workloadEntry", entry);
+      reply(out, answer);
       String line;
       while ((line = in.readLine()) != null) {
         JsonNode health = Serialization.jsonMapper().readTree(line);

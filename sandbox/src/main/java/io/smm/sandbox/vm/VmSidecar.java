@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.sandbox.DaemonThreads;
 import io.smm.sandbox.envoy.Upstreams;
+import io.smm.sandbox.istiod.MeshCa;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -22,9 +23,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -86,16 +89,32 @@ final class VmSidecar implements AutoCloseable {
     this.identity = new Identity(env.getOrDefault("POD_NAMESPACE", "default"), env.getOrDefault("ISTIO_META_AUTO_REGISTER_GROUP", ""),
         env.getOrDefault("SERVICE_ACCOUNT", "default"), revision, env.getOrDefault("ISTIO_META_CLUSTER_ID", "Kubernetes"),
         env.getOrDefault("ISTIO_META_NETWORK", ""), vm.installedVersion("istio-sidecar"), labels, env, ip);
+    // Through the VM's network: istiod's name is the meshexpansion gateway's address in /etc/hosts, its 15012 leads to istiod,
+    // which registers the VM and certifies its key (pilot-agent's CSR) as the group's service account.
+    VmNetwork network = new VmNetwork(root, client);
+    MeshCa.SigningRequest csr = MeshCa.signingRequest();
+    Registered registered = register(discovery.contains(":") ? discovery : discovery + ":15012", network, token, options.hostname(), csr);
+    registration = registered.socket();
+    if (registered.answer().path("certificateChain").isTextual()) {
+      X509Certificate meshRoot = MeshCa.certificate(registered.answer().path("rootCert").asText());
+      String trustDomain = env.getOrDefault("TRUST_DOMAIN", "cluster.local");
+      MeshCa issuer = MeshCa.issuedElsewhere(meshRoot, trustDomain, "spiffe://" + trustDomain + "/ns/" + identity.namespace() + "/sa/"
+          + identity.serviceAccount(), new MeshCa.Workload(csr.keys().getPrivate(), MeshCa.certificate(registered.answer()
+          .path("certificateChain").asText())));
+      vm.runtime().meshCa(issuer);
+    }
+    // The collectors Envoy's bootstrap names (access logs, spans) resolve, as istiod's name does, to the meshexpansion gateway.
+    for (String collector : List.of(mesh.at("/envoyAccessLogService/address").asText(""), mesh.at("/tracing/zipkin/address").asText(""))) {
+      if (!collector.isEmpty()) {
+        try {
+          vm.runtime().mapMeshAddress(collector, network.route(collector));
+        } catch (IllegalStateException e) {
+          note("nothing sent to " + collector + ": " + e.getMessage());
+        }
+      }
+    }
     this.pod = vm.appPod(true, labels, identity);
     vm.runtime().start(pod);
-    try {
-      // Through the VM's network: istiod's name is the meshexpansion gateway's address in /etc/hosts, its 15012 leads to istiod.
-      registration = register(discovery.contains(":") ? discovery : discovery + ":15012", new VmNetwork(root, client), token,
-          options.hostname());
-    } catch (RuntimeException e) {
-      vm.runtime().stop(pod);
-      throw e;
-    }
     JsonNode probe = mesh.path("readinessProbe");
     long period = Math.max(1, probe.path("periodSeconds").asLong(5));
     prober.scheduleWithFixedDelay(() -> report(probe, options), 0, period, TimeUnit.SECONDS);
@@ -111,7 +130,10 @@ final class VmSidecar implements AutoCloseable {
     return running;
   }
 
-  private Socket register(String istiod, VmNetwork network, String token, String hostname) {
+  /** The connection to istiod and its answer to the hello. */
+  private record Registered(Socket socket, JsonNode answer) {}
+
+  private Registered register(String istiod, VmNetwork network, String token, String hostname, MeshCa.SigningRequest csr) {
     String route;
     try {
       route = network.route(istiod);
@@ -127,6 +149,7 @@ final class VmSidecar implements AutoCloseable {
       hello.put("ip", identity.ip());
       hello.put("hostname", hostname);
       hello.put("revision", identity.revision());
+      hello.put("csr", csr.pem());
       send(s, hello);
       String answer = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)).readLine();
       JsonNode a = answer == null ? null : Serialization.jsonMapper().readTree(answer);
@@ -137,7 +160,7 @@ final class VmSidecar implements AutoCloseable {
         throw new IllegalStateException("istiod refused the registration: " + why);
       }
       note("registered as WorkloadEntry " + a.path("workloadEntry").asText());
-      return s;
+      return new Registered(s, a);
     } catch (IOException | IllegalArgumentException e) {
       try {
         s.close();
@@ -148,7 +171,7 @@ final class VmSidecar implements AutoCloseable {
     }
   }
 
-  private Socket unreachable(String istiod, String why) {
+  private Registered unreachable(String istiod, String why) {
     note("istiod at " + istiod + " is unreachable: " + why);
     throw new IllegalStateException("istiod at " + istiod + " is unreachable: " + why);
   }

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -37,6 +38,7 @@ class WorkloadAutoRegistrationTest {
   EmbeddedApiServer api;
   KubernetesClient client;
   WorkloadAutoRegistration istiod;
+  final MeshCa ca = MeshCa.create("cluster.local");
   String token;
 
   @BeforeEach
@@ -56,7 +58,7 @@ class WorkloadAutoRegistrationTest {
         .addToAnnotations("kubernetes.io/service-account.name", "default").endMetadata().withType("kubernetes.io/service-account-token")
         .build()).create();
     token = new String(Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8);
-    istiod = new WorkloadAutoRegistration(client, () -> "istiod-cp-v115x-abc12-xyz34");
+    istiod = new WorkloadAutoRegistration(client, () -> "istiod-cp-v115x-abc12-xyz34", ca);
   }
 
   @AfterEach
@@ -81,6 +83,10 @@ class WorkloadAutoRegistrationTest {
   }
 
   Proxy connect(String token, String group, String ip) throws IOException {
+    return connect(token, group, ip, null);
+  }
+
+  Proxy connect(String token, String group, String ip, String csr) throws IOException {
     Socket s = new Socket(istiod.address().getAddress(), istiod.address().getPort());
     Map<String, Object> hello = new LinkedHashMap<>();
     hello.put("token", token);
@@ -89,6 +95,9 @@ class WorkloadAutoRegistrationTest {
     hello.put("ip", ip);
     hello.put("hostname", "analytics-vm-1");
     hello.put("revision", "cp-v115x.istio-system");
+    if (csr != null) {
+      hello.put("csr", csr);
+    }
     s.getOutputStream().write((Serialization.asJson(hello) + "\n").getBytes(StandardCharsets.UTF_8));
     BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
     return new Proxy(s, in, Serialization.jsonMapper().readTree(in.readLine()));
@@ -106,8 +115,16 @@ class WorkloadAutoRegistrationTest {
   @Test
   void aMemberIsRegisteredAsTheSeedShowsKeptHealthyOrNotAndRemovedWhenItDisconnects() throws Exception {
     String name = "analytics-v0-10.20.0.5-vm-network-1";
-    try (Proxy proxy = connect(token, "analytics-v0", "10.20.0.5")) {
-      assertThat(proxy.answer().path("workloadEntry").asText()).isEqualTo("smm-demo/" + name);
+    MeshCa.SigningRequest csr = MeshCa.signingRequest();
+    try (Proxy proxy = connect(token, "analytics-v0", "10.20.0.5", csr.pem())) {
+      assertThat(proxy.answer().path("workloadEntry").asText()).as(proxy.answer().toString()).isEqualTo("smm-demo/" + name);
+      // istiod's CA certified the proxy's key as the workload its token authenticated, under the mesh's root.
+      X509Certificate certificate = MeshCa.certificate(proxy.answer().path("certificateChain").asText());
+      assertThat(certificate.getPublicKey()).isEqualTo(csr.keys().getPublic());
+      certificate.verify(ca.root().getPublicKey());
+      assertThat(certificate.getSubjectAlternativeNames().stream().map(n -> String.valueOf(n.get(1))).toList())
+          .containsExactly("spiffe://cluster.local/ns/smm-demo/sa/default");
+      assertThat(proxy.answer().path("rootCert").asText()).isEqualTo(ca.rootPem());
       GenericKubernetesResource e = entry(name);
       assertThat(e.getMetadata().getAnnotations()).containsEntry("istio.io/autoRegistrationGroup", "analytics-v0")
           .containsEntry("istio.io/workloadController", "istiod-cp-v115x-abc12-xyz34").containsKey("istio.io/connectedAt");
@@ -143,6 +160,9 @@ class WorkloadAutoRegistrationTest {
   void foreignTokensUnknownGroupsAndDeletedGroupsAreRefusedWithTheReason() throws Exception {
     try (Proxy stranger = connect("not-a-token", "analytics-v0", "10.20.0.6")) {
       assertThat(stranger.answer().path("error").asText()).contains("authentication failed");
+    }
+    try (Proxy forged = connect(token, "analytics-v0", "10.20.0.6", "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n")) {
+      assertThat(forged.answer().path("error").asText()).contains("certificate signing request");
     }
     try (Proxy lost = connect(token, "analytics-v9", "10.20.0.6")) {
       assertThat(lost.answer().path("error").asText()).isEqualTo("cannot find WorkloadGroup smm-demo/analytics-v9");
