@@ -68,7 +68,7 @@ public final class SmmGraphQL {
     new IstioResolvers(callers, shared.validation(), blocking).wire(wiring);
     new SloResolvers(callers, blocking).wire(wiring);
     new TapResolvers(shared.tap()).wire(wiring);
-    new TracingResolvers(shared.traces(), shared.tools(), blocking).wire(wiring);
+    new TracingResolvers(shared.traces(), shared.tools(), callers, blocking).wire(wiring);
     GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(loadSchema(), wiring.build());
     return GraphQL.newGraphQL(schema).defaultDataFetcherExceptionHandler(new ClearErrors())
         .instrumentation(new ChainedInstrumentation(List.of(new QueryCost(), new SessionRequired(), new KubernetesNames()))).build();

@@ -5,18 +5,22 @@ import graphql.schema.idl.RuntimeWiring;
 import io.smm.backend.auth.Caller;
 import io.smm.backend.auth.NamespaceAccess;
 import io.smm.backend.cluster.Label;
+import io.smm.backend.cluster.WorkloadEntryInfo;
 import io.smm.backend.tracing.Span;
 import io.smm.backend.tracing.Trace;
 import io.smm.backend.tracing.TraceService;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /** Distributed traces: a service's slowest or failed traces and one trace, cut to the namespaces the caller sees. */
-record TracingResolvers(TraceService traces, SmmGraphQL.Tools tools, Executor blocking) {
+record TracingResolvers(TraceService traces, SmmGraphQL.Tools tools, CallerServices callers, Executor blocking) {
 
   /** A trace as the waterfall draws it. */
   record Detail(String traceId, String start, double durationMs, boolean error, List<SpanRow> spans) {}
@@ -46,10 +50,15 @@ record TracingResolvers(TraceService traces, SmmGraphQL.Tools tools, Executor bl
       throw new IllegalArgumentException("minDurationMs must be between 0 and 86400000");
     }
     int limit = Arguments.between(env, "limit", 1, 100);
+    String workload = env.getArgument("workload");
     return Callers.async(env, c -> {
       c.require(namespace);
-      return traces.slowest(namespace, service, env.getArgument("workload"), end == null ? Instant.now() : end, range,
-          Duration.ofNanos(Math.round(minMs * 1_000_000)), Boolean.TRUE.equals(env.getArgument("errorsOnly")), limit, visible(c));
+      // A VM workload's proxies are named for their hosts, not the workload: its WorkloadEntries say which.
+      Set<String> vmHosts = workload == null ? Set.of() : callers.clusters(c).workloadEntries(namespace, workload).stream()
+          .map(WorkloadEntryInfo::hostname).filter(Objects::nonNull).collect(Collectors.toSet());
+      return traces.slowest(namespace, service, workload == null ? null : new TraceService.Workload(workload, vmHosts),
+          end == null ? Instant.now() : end, range, Duration.ofNanos(Math.round(minMs * 1_000_000)),
+          Boolean.TRUE.equals(env.getArgument("errorsOnly")), limit, visible(c));
     }, blocking);
   }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -42,9 +43,9 @@ public final class TraceService {
    * its caller saw it (the merged span's client timing), so a delay injected for it counts.
    *
    * @param namespace the service's namespace; {@code app} its canonical service (app label)
-   * @param workload only traces through this workload's pods (null: any)
+   * @param workload only traces through this workload's pods or VMs (null: any)
    */
-  public Search slowest(String namespace, String app, String workload, Instant end, Duration lookback, Duration minDuration,
+  public Search slowest(String namespace, String app, Workload workload, Instant end, Duration lookback, Duration minDuration,
       boolean errorsOnly, int limit, Predicate<String> visibleNamespace) {
     TraceQuery query = new TraceQuery(app + "." + namespace, end, lookback, minDuration, errorsOnly, CANDIDATES);
     if (limit < 1 || limit > TraceQuery.MAX_LIMIT) {
@@ -77,7 +78,7 @@ public final class TraceService {
         .map(TraceService::summary)
         .toList();
     String none = workload == null ? "no traces of " + query.service() + " in this time range"
-        : "no traces of " + query.service() + " through workload " + workload + " in this time range";
+        : "no traces of " + query.service() + " through workload " + workload.name() + " in this time range";
     return new Search(true, traces.isEmpty() ? none : null, reader.api(), traces);
   }
 
@@ -146,11 +147,23 @@ public final class TraceService {
   }
 
   /** Whether a span of the trace was served or sent by a pod of the workload (Envoy's node_id names the pod: sidecar~IP~POD.NS~...). */
-  private static boolean throughWorkload(Trace t, String namespace, String workload) {
-    String prefix = "~" + workload + "-";
-    String suffix = "." + namespace + "~";
-    return t.spans().stream().map(s -> s.tag("node_id")).filter(n -> n != null)
-        .anyMatch(n -> n.contains(prefix) && n.indexOf(suffix, n.indexOf(prefix)) > 0);
+  /**
+   * A workload whose traces are wanted: its pods are named {@code <name>-...}, its VMs' proxies for
+   * their hosts ({@code vmHosts}, from its WorkloadEntries).
+   */
+  public record Workload(String name, Set<String> vmHosts) {
+    public Workload {
+      vmHosts = Set.copyOf(vmHosts);
+    }
+  }
+
+  /** Whether a span's proxy (node_id {@code sidecar~ip~<pod or host>.<namespace>~...}) is one of the workload's. */
+  private static boolean throughWorkload(Trace t, String namespace, Workload workload) {
+    String inNamespace = "." + namespace;
+    return t.spans().stream().map(s -> s.tag("node_id")).filter(n -> n != null).map(n -> n.split("~"))
+        .filter(parts -> parts.length >= 3 && parts[2].endsWith(inNamespace))
+        .map(parts -> parts[2].substring(0, parts[2].length() - inNamespace.length()))
+        .anyMatch(proxy -> proxy.startsWith(workload.name() + "-") || workload.vmHosts().contains(proxy));
   }
 
   private static Summary summary(Trace t) {

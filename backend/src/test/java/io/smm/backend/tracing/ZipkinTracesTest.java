@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -130,12 +131,16 @@ class ZipkinTracesTest {
   }
 
   private static TraceService.Search search(String app, String workload, Duration min, boolean errorsOnly) {
+    return search(app, workload == null ? null : new TraceService.Workload(workload, Set.of()), min, errorsOnly);
+  }
+
+  private static TraceService.Search search(String app, TraceService.Workload workload, Duration min, boolean errorsOnly) {
     return traces.slowest("smm-demo", app, workload, Instant.now(), Duration.ofMinutes(10), min, errorsOnly, 10, ns -> true);
   }
 
   @Test
   void aServicesTracesComeSlowestFirstWithTheirRootAndSpans() {
-    TraceService.Search found = search("payments", null, Duration.ZERO, false);
+    TraceService.Search found = search("payments", (String) null, Duration.ZERO, false);
 
     assertThat(found.available()).isTrue();
     assertThat(found.api()).isEqualTo("zipkin");
@@ -149,9 +154,9 @@ class ZipkinTracesTest {
 
   @Test
   void minimumDurationAndErrorsNarrowTheSearch() {
-    assertThat(search("payments", null, Duration.ofMillis(1_000), false).traces()).extracting(TraceService.Summary::traceId)
+    assertThat(search("payments", (String) null, Duration.ofMillis(1_000), false).traces()).extracting(TraceService.Summary::traceId)
         .containsExactly(SLOW);
-    TraceService.Search failed = search("payments", null, Duration.ZERO, true);
+    TraceService.Search failed = search("payments", (String) null, Duration.ZERO, true);
     assertThat(failed.traces()).extracting(TraceService.Summary::traceId).containsExactly(FAILED);
     assertThat(failed.traces().get(0).error()).isTrue();
   }
@@ -163,6 +168,11 @@ class ZipkinTracesTest {
     assertThat(notThroughV2.traces()).isEmpty();
     // The service has traces, just none through this workload: the message says which, not that the service has none.
     assertThat(notThroughV2.message()).isEqualTo("no traces of payments.smm-demo through workload payments-v2 in this time range");
+    // A VM workload's proxy is named for its host (a WorkloadEntry's), not the workload: traces through that host count.
+    assertThat(search("payments", new TraceService.Workload("payments-v0", Set.of("payments-v1-88aa")), Duration.ZERO, false).traces())
+        .hasSize(3);
+    assertThat(search("payments", new TraceService.Workload("payments-v0", Set.of("payments-vm-9")), Duration.ZERO, false).traces())
+        .isEmpty();
   }
 
   @Test
