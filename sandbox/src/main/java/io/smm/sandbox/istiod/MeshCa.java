@@ -1,8 +1,10 @@
 package io.smm.sandbox.istiod;
 
+import java.io.ByteArrayInputStream;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -33,10 +35,10 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * istiod's built-in CA, as it runs when no CA is plugged in: a self-signed root (subject
@@ -158,9 +160,10 @@ public final class MeshCa {
    * The mesh's CA as a proxy outside istiod's process knows it: the root it trusts and the
    * certificate istiod issued to it (for the key it made), which it presents as its workload.
    */
-  public static MeshCa issuedElsewhere(X509Certificate root, String trustDomain, String spiffeId, Workload workload) {
+  public static MeshCa issuedElsewhere(X509Certificate root, String trustDomain, String namespace, String serviceAccount,
+      Workload workload) {
     MeshCa ca = new MeshCa(trustDomain, null, root);
-    ca.issued.put(spiffeId, workload);
+    ca.issued.put(ca.spiffeId(namespace, serviceAccount), workload);
     return ca;
   }
 
@@ -179,7 +182,7 @@ public final class MeshCa {
   public static X509Certificate certificate(String pem) {
     try {
       return (X509Certificate) CertificateFactory.getInstance("X.509")
-          .generateCertificate(new java.io.ByteArrayInputStream(pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+          .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
     } catch (CertificateException e) {
       throw new IllegalArgumentException("not a PEM certificate: " + e.getMessage(), e);
     }

@@ -43,7 +43,12 @@ final class VmNetwork {
       throw new IllegalStateException(hostPort + " has no port");
     }
     String host = hostPort.substring(0, colon);
-    int port = Integer.parseInt(hostPort.substring(colon + 1));
+    int port;
+    try {
+      port = Integer.parseInt(hostPort.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalStateException(hostPort + " has no port number");
+    }
     String address = host.matches("[0-9.]+") ? host : lookup(host)
         .orElseThrow(() -> new IllegalStateException("cannot resolve " + host + ": no entry in the VM's /etc/hosts"));
     for (Service service : cluster.services().inAnyNamespace().list().getItems()) {

@@ -95,26 +95,31 @@ final class VmSidecar implements AutoCloseable {
     MeshCa.SigningRequest csr = MeshCa.signingRequest();
     Registered registered = register(discovery.contains(":") ? discovery : discovery + ":15012", network, token, options.hostname(), csr);
     registration = registered.socket();
-    if (registered.answer().path("certificateChain").isTextual()) {
-      X509Certificate meshRoot = MeshCa.certificate(registered.answer().path("rootCert").asText());
-      String trustDomain = env.getOrDefault("TRUST_DOMAIN", "cluster.local");
-      MeshCa issuer = MeshCa.issuedElsewhere(meshRoot, trustDomain, "spiffe://" + trustDomain + "/ns/" + identity.namespace() + "/sa/"
-          + identity.serviceAccount(), new MeshCa.Workload(csr.keys().getPrivate(), MeshCa.certificate(registered.answer()
-          .path("certificateChain").asText())));
-      vm.runtime().meshCa(issuer);
-    }
-    // The collectors Envoy's bootstrap names (access logs, spans) resolve, as istiod's name does, to the meshexpansion gateway.
-    for (String collector : List.of(mesh.at("/envoyAccessLogService/address").asText(""), mesh.at("/tracing/zipkin/address").asText(""))) {
-      if (!collector.isEmpty()) {
-        try {
-          vm.runtime().mapMeshAddress(collector, network.route(collector));
-        } catch (IllegalStateException e) {
-          note("nothing sent to " + collector + ": " + e.getMessage());
+    try {
+      JsonNode answer = registered.answer();
+      if (answer.path("certificateChain").isTextual()) {
+        X509Certificate meshRoot = MeshCa.certificate(answer.path("rootCert").asText());
+        X509Certificate certificate = MeshCa.certificate(answer.path("certificateChain").asText());
+        vm.runtime().meshCa(MeshCa.issuedElsewhere(meshRoot, env.getOrDefault("TRUST_DOMAIN", "cluster.local"), identity.namespace(),
+            identity.serviceAccount(), new MeshCa.Workload(csr.keys().getPrivate(), certificate)));
+      }
+      // The collectors Envoy's bootstrap names (access logs, spans) resolve, as istiod's name does, to the meshexpansion gateway.
+      for (String collector : List.of(mesh.at("/envoyAccessLogService/address").asText(""),
+          mesh.at("/tracing/zipkin/address").asText(""))) {
+        if (!collector.isEmpty()) {
+          try {
+            vm.runtime().mapMeshAddress(collector, network.route(collector));
+          } catch (IllegalStateException e) {
+            note("nothing sent to " + collector + ": " + e.getMessage());
+          }
         }
       }
+      this.pod = vm.appPod(true, labels, identity);
+      vm.runtime().start(pod);
+    } catch (RuntimeException e) {
+      closeQuietly(registration); // istiod removes the entry: nothing half-started stays registered
+      throw e;
     }
-    this.pod = vm.appPod(true, labels, identity);
-    vm.runtime().start(pod);
     JsonNode probe = mesh.path("readinessProbe");
     long period = Math.max(1, probe.path("periodSeconds").asLong(5));
     prober.scheduleWithFixedDelay(() -> report(probe, options), 0, period, TimeUnit.SECONDS);
@@ -162,11 +167,7 @@ final class VmSidecar implements AutoCloseable {
       note("registered as WorkloadEntry " + a.path("workloadEntry").asText());
       return new Registered(s, a);
     } catch (IOException | IllegalArgumentException e) {
-      try {
-        s.close();
-      } catch (IOException closing) {
-        // unreachable anyway
-      }
+      closeQuietly(s);
       return unreachable(istiod, e.getMessage());
     }
   }
@@ -276,14 +277,18 @@ final class VmSidecar implements AutoCloseable {
     }
   }
 
+  private static void closeQuietly(Socket s) {
+    try {
+      s.close();
+    } catch (IOException e) {
+      // closing anyway
+    }
+  }
+
   @Override
   public void close() {
     running = false;
     prober.shutdownNow();
-    try {
-      registration.close();
-    } catch (IOException e) {
-      // closing
-    }
+    closeQuietly(registration);
   }
 }
