@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { EChart } from './EChart';
 import { api, useApi, type SaturationPoint, type SignalPoint } from '../api';
-import { ErrorState, Loading } from './States';
+import { Empty, ErrorState, Loading } from './States';
 import { grafanaPath, openTool } from '../tools';
 
 /** One series of a time chart: its points as [epoch ms, value] and the y axis it uses (index into the chart's axes). */
@@ -66,6 +66,11 @@ function SaturationChart({ points }: { points: SaturationPoint[] }) {
   return <TimeChart title="Saturation: CPU and memory (30 min)" axes={USAGE_AXES} lines={lines} testId="saturation-chart" />;
 }
 
+/** Whether any point has a CPU or memory value: a VM workload's have none (its host has no kubelet, no container metrics). */
+export function hasUsage(points: SaturationPoint[]): boolean {
+  return points.some((p) => p.cpuCores != null || p.memoryBytes != null || p.proxyCpuCores != null || p.proxyMemoryBytes != null);
+}
+
 /** Inbound (and outbound, where the scope has one) golden signals of the last 30 minutes. */
 /** The shipped Grafana dashboard with these charts' scope, over the same 30 minutes; none for pods and namespaces. */
 function grafana(kind: string, namespace?: string, name?: string): string | null {
@@ -91,7 +96,13 @@ export function SignalsCharts({ kind, namespace, name }: { kind: 'SERVICE' | 'WO
       )}
       <Chart points={inbound} title="Inbound: requests, errors, latency (30 min)" />
       {kind !== 'SERVICE' && kind !== 'MESH' && <Chart points={outbound} title="Outbound: requests, errors, latency (30 min)" />}
-      {saturation.length > 0 && <SaturationChart points={saturation} />}
+      {saturation.length > 0 && hasUsage(saturation) && <SaturationChart points={saturation} />}
+      {saturation.length > 0 && !hasUsage(saturation) && (
+        <Empty>
+          <span data-testid="saturation-empty">No CPU or memory usage in the last 30 minutes (it comes from the kubelet&apos;s
+            container metrics; a VM has none).</span>
+        </Empty>
+      )}
     </div>
   );
 }

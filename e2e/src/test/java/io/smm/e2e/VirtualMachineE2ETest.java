@@ -277,6 +277,10 @@ class VirtualMachineE2ETest {
           row.findElement(By.tagName("a")).click();
           WebElement entryRow = browser.await(d -> d.findElement(By.cssSelector("[data-testid=workload-entries-table] tr[data-entry='" + name + "']")),
               Duration.ofSeconds(30), "the VM's WorkloadEntry on the workload page");
+          // No container metrics for a VM: the page says so instead of drawing an empty CPU and memory chart.
+          assertThat(browser.await(d -> d.findElement(By.cssSelector("[data-testid=saturation-empty]")), Duration.ofSeconds(30),
+              "the saturation chart's empty state").getText()).contains("a VM has none");
+          assertThat(browser.driver.findElements(By.cssSelector("[data-testid=saturation-chart]"))).isEmpty();
           assertThat(entryRow.getText()).contains("analytics-vm-1", address, "vm-network-1", "Healthy");
           entryRow.findElement(By.cssSelector("button")).click();
           WebElement detail = browser.await(d -> d.findElement(By.cssSelector("[data-testid=workload-entry-detail]")), Duration.ofSeconds(10),
