@@ -3,6 +3,7 @@ package io.smm.cli.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.smm.sandbox.testing.Eventually;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -266,13 +268,9 @@ class SmmAgentTest {
     assertThat(out.toString(StandardCharsets.UTF_8)).endsWith("✓ smm-agent stopped (Istio keeps running: 'systemctl stop istio' de-registers this machine)\n");
   }
 
-  /** Waits (up to a minute, for a loaded machine) for the running agent to print {@code text}. */
+  /** Waits (up to a minute, scaled for a loaded machine) for the running agent to print {@code text}. */
   static void awaitOutput(ByteArrayOutputStream out, String text) throws InterruptedException {
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
-    while (!out.toString(StandardCharsets.UTF_8).contains(text)) {
-      assertThat(System.nanoTime()).as("smm-agent run printed '%s'; it printed:%n%s", text, out.toString(StandardCharsets.UTF_8))
-          .isLessThan(deadline);
-      Thread.sleep(50);
-    }
+    Eventually.until(() -> out.toString(StandardCharsets.UTF_8).contains(text), Duration.ofMinutes(1),
+        () -> "smm-agent run printed '" + text + "'; it printed:\n" + out.toString(StandardCharsets.UTF_8));
   }
 }

@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
 import java.util.stream.Stream;
 
 /** Where a Service port lands on one of its pods, as kube-proxy and EDS map it. */
@@ -16,6 +18,19 @@ public final class ServicePorts {
    * the name of a container port of the pod), the port itself without one or without a Service;
    * -1 when the Service has no such port or the pod no such named port.
    */
+  /**
+   * The pods behind {@code service} that can take a connection: selected by it, Running and not being
+   * deleted. None for a Service without a selector (its endpoints are not pods).
+   */
+  public static List<Pod> runningPods(KubernetesClient client, Service service) {
+    if (service.getSpec().getSelector() == null) {
+      return List.of();
+    }
+    return client.pods().inNamespace(service.getMetadata().getNamespace()).withLabels(service.getSpec().getSelector()).list().getItems()
+        .stream().filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase())
+            && p.getMetadata().getDeletionTimestamp() == null).toList();
+  }
+
   public static int containerPort(Service service, Pod pod, int servicePort) {
     if (service == null || service.getSpec().getPorts() == null) {
       return servicePort;

@@ -77,16 +77,14 @@ final class TlsPassthrough implements AutoCloseable {
       return local;
     }
     Service service = client.services().inNamespace(d.namespace()).withName(d.service()).get();
-    if (service == null || service.getSpec().getSelector() == null) {
+    if (service == null) {
       return Optional.empty();
     }
-    for (Pod pod : client.pods().inNamespace(d.namespace()).withLabels(service.getSpec().getSelector()).list().getItems()) {
-      if (pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase()) && pod.getMetadata().getDeletionTimestamp() == null) {
-        int target = ServicePorts.containerPort(service, pod, d.port());
-        Optional<String> address = target < 0 ? Optional.empty() : addresses.address(d.namespace(), pod.getMetadata().getName(), target);
-        if (address.isPresent()) {
-          return address;
-        }
+    for (Pod pod : ServicePorts.runningPods(client, service)) {
+      int target = ServicePorts.containerPort(service, pod, d.port());
+      Optional<String> address = target < 0 ? Optional.empty() : addresses.address(d.namespace(), pod.getMetadata().getName(), target);
+      if (address.isPresent()) {
+        return address;
       }
     }
     return Optional.empty();

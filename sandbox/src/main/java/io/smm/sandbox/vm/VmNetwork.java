@@ -56,9 +56,8 @@ final class VmNetwork {
           || service.getSpec().getPorts().stream().map(ServicePort::getPort).noneMatch(p -> p == port)) {
         continue;
       }
-      for (Pod pod : cluster.pods().inNamespace(service.getMetadata().getNamespace()).withLabels(service.getSpec().getSelector()).list()
-          .getItems()) {
-        String route = running(pod) ? PodNetwork.routes(pod).get(ServicePorts.containerPort(service, pod, port)) : null;
+      for (Pod pod : ServicePorts.runningPods(cluster, service)) {
+        String route = PodNetwork.routes(pod).get(ServicePorts.containerPort(service, pod, port));
         if (route != null) {
           return route;
         }
@@ -91,9 +90,5 @@ final class VmNetwork {
   private static boolean ingressAt(Service service, String address) {
     var lb = service.getStatus() == null ? null : service.getStatus().getLoadBalancer();
     return lb != null && lb.getIngress() != null && lb.getIngress().stream().map(LoadBalancerIngress::getIp).anyMatch(address::equals);
-  }
-
-  private static boolean running(Pod pod) {
-    return pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase()) && pod.getMetadata().getDeletionTimestamp() == null;
   }
 }
