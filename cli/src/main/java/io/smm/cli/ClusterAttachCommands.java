@@ -79,10 +79,11 @@ final class ClusterAttachCommands {
           }
         } else {
           // The registry's controller runs where the ControlPlane enables it (its clusterRegistry component).
-          configure(primary, primaryName, null);
-          configure(peer, peerName, network);
+          configure(primary, primaryName, null, false);
+          configure(peer, peerName, network, true);
         }
         boolean made = attachment.attach();
+        followActiveCluster(peer, peerName);
         System.out.println(made ? "Cluster " + peerName + " attached; `smm istio cluster status` lists it."
             : "Cluster " + peerName + " is already attached; nothing changed.");
       } catch (ClusterAttachment.AttachException e) {
@@ -148,6 +149,7 @@ final class ClusterAttachCommands {
         System.out.println("Detaching " + peerName + " from " + primaryName);
         boolean removed = new ClusterAttachment(new ClusterAttachment.Member(primary.client(), primaryName, primary.server()),
             new ClusterAttachment.Member(peer.client(), peerName, peer.server()), s -> System.out.println("  " + s), Duration.ZERO).detach();
+        restore(peer, peerName);
         System.out.println(removed ? "Cluster " + peerName + " detached." : "Cluster " + peerName + " is not attached; nothing changed.");
       } catch (ClusterAttachment.AttachException e) {
         throw new CliException("could not detach peer cluster: " + e.getMessage(), 1);
@@ -162,7 +164,7 @@ final class ClusterAttachCommands {
    * Istio network the peer's control plane is put on (its IstioControlPlane's networkName, through
    * istioCROverrides); null leaves it as it is (the primary's).
    */
-  private static void configure(KubeOptions.Connection kube, String name, String network) {
+  private static void configure(KubeOptions.Connection kube, String name, String network, boolean passive) {
     if (!hasControlPlane(kube)) {
       return;
     }
@@ -179,11 +181,83 @@ final class ClusterAttachCommands {
       changed.with("meshManager").with("istio").put("istioCROverrides",
           IstioOverrides.withNetwork(spec.at("/meshManager/istio/istioCROverrides").asText(""), network));
     }
+    if (passive) {
+      passive(changed);
+    }
     if (changed.equals(spec)) {
       return;
     }
-    System.out.println("  enabling the cluster registry of " + name + (network == null ? "" : " (Istio network " + network + ")"));
+    if (passive) {
+      // Detach puts the peer's ControlPlane back as it was before attach.
+      kube.client().genericKubernetesResources(SmmCrds.CONTROL_PLANE.apiVersion(), SmmCrds.CONTROL_PLANE.kind()).withName("smm")
+          .edit(cp -> {
+            if (cp.getMetadata().getAnnotations() == null) {
+              cp.getMetadata().setAnnotations(new java.util.HashMap<>());
+            }
+            cp.getMetadata().getAnnotations().putIfAbsent(SPEC_BEFORE_ATTACH, spec.toString());
+            return cp;
+          });
+    }
+    System.out.println("  enabling the cluster registry of " + name + (network == null ? "" : " (Istio network " + network + ")")
+        + (passive ? " as a passive Service Mesh Manager cluster" : ""));
     InstalledControlPlane.apply(kube, "smm", changed, "reconciled");
+  }
+
+  /** Where attach keeps a peer's ControlPlane spec from before it made the peer passive (JSON), for detach to restore. */
+  static final String SPEC_BEFORE_ATTACH = "smm.cisco.com/spec-before-attach";
+
+  /**
+   * A peer's ControlPlane as seed 2.7.1 makes it (the passive overlay of its GitOps guide): Service
+   * Mesh Manager runs on the primary only, so the peer keeps what serves its proxies and the
+   * primary's views of it — access logs, spans and metrics go to the primary, kube-state-metrics
+   * stays — and runs no dashboard, backend, Grafana or SLO controller of its own.
+   */
+  private static void passive(ObjectNode spec) {
+    spec.put("role", "passive");
+    ObjectNode smm = spec.with("smm");
+    smm.put("role", "passive");
+    for (String off : new String[] {"web", "application", "grafana", "sre"}) {
+      smm.with(off).put("enabled", false);
+    }
+  }
+
+  /**
+   * Once the group formed, the peer's passive ControlPlane is reconciled again, as its operator's
+   * next pass would: its collectors' Services lead to the primary's meshexpansion gateway, whose
+   * address the cluster registry has copied to it by now.
+   */
+  private static void followActiveCluster(KubeOptions.Connection peer, String name) {
+    if (!hasControlPlane(peer) || !"passive".equals(InstalledControlPlane.spec(peer, "smm").path("role").asText())) {
+      return;
+    }
+    System.out.println("  pointing the access logs and spans of " + name + " at the primary's meshexpansion gateway");
+    InstalledControlPlane.apply(peer, "smm", InstalledControlPlane.spec(peer, "smm"), "reconciled");
+  }
+
+  /** Detach's part on the peer's ControlPlane: back to the spec it had before attach made it passive. */
+  private static void restore(KubeOptions.Connection peer, String name) {
+    if (!hasControlPlane(peer)) {
+      return;
+    }
+    var controlPlanes = peer.client().genericKubernetesResources(SmmCrds.CONTROL_PLANE.apiVersion(), SmmCrds.CONTROL_PLANE.kind());
+    var cp = controlPlanes.withName("smm").get();
+    String before = cp.getMetadata().getAnnotations() == null ? null : cp.getMetadata().getAnnotations().get(SPEC_BEFORE_ATTACH);
+    if (before == null) {
+      return;
+    }
+    JsonNode spec;
+    try {
+      spec = Serialization.jsonMapper().readTree(before);
+    } catch (java.io.IOException e) {
+      throw new CliException("could not detach peer cluster: annotation " + SPEC_BEFORE_ATTACH + " of ControlPlane smm on " + name
+          + " is not the JSON attach wrote; remove it and set the spec by hand", 1);
+    }
+    System.out.println("  restoring the ControlPlane of " + name + " as it was before attach");
+    InstalledControlPlane.apply(peer, "smm", spec, "reconciled");
+    controlPlanes.withName("smm").edit(c -> {
+      c.getMetadata().getAnnotations().remove(SPEC_BEFORE_ATTACH);
+      return c;
+    });
   }
 
   /** The network of the cluster's IstioControlPlanes (the first that names one; "" when none does). */

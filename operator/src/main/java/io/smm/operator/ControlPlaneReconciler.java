@@ -18,6 +18,7 @@ import io.smm.operator.components.Component;
 import io.smm.operator.components.ControlPlaneConfig;
 import io.smm.operator.components.ControlPlaneDefaults;
 import io.smm.operator.istio.IstioControlPlaneReconciler;
+import io.smm.operator.istio.PeerControlPlanes;
 import io.smm.operator.istio.MeshGatewayReconciler;
 import io.smm.operator.istio.render.IstioRendering;
 import io.smm.operator.resources.ApplyOutcome;
@@ -111,7 +112,8 @@ public class ControlPlaneReconciler {
   public ReconcileReport reconcile(String name, ControlPlaneConfig validated, ReconcileProgress progress, Duration istioWait) {
     Instant start = Instant.now();
     List<String> warnings = new ArrayList<>(ControlPlaneSupport.notes(validated.spec()));
-    ControlPlaneConfig config = validated.withPullSecrets(pullSecrets(validated, warnings), pullSecretCopies());
+    ControlPlaneConfig config = validated.withPullSecrets(pullSecrets(validated, warnings), pullSecretCopies())
+        .withActiveGateways(validated.passive() ? activeGateways(validated) : List.of());
     Run run = new Run(config);
     applyPresent(run, progress);
     if (run.failedComponent == null) {
@@ -152,6 +154,15 @@ public class ControlPlaneReconciler {
   }
 
   /** The names of the pull secret copies made before (wherever they are), so that unwanted ones are removed. */
+  /** A passive cluster's view of the active one: the meshexpansion gateway addresses of its ACTIVE peer control planes. */
+  private List<String> activeGateways(ControlPlaneConfig config) {
+    try {
+      return PeerControlPlanes.activeGatewayAddresses(client, config.istioNamespace(), config.istioName());
+    } catch (KubernetesClientException e) {
+      return List.of(); // not readable yet: the collectors' Services get no endpoints until the next pass
+    }
+  }
+
   private Set<String> pullSecretCopies() {
     Set<String> names = new java.util.TreeSet<>();
     client.secrets().inAnyNamespace().withLabel(OwnershipLabels.COMPONENT, RegistryAccessComponent.NAME).list().getItems()

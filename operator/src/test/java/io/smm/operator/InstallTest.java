@@ -68,6 +68,52 @@ class InstallTest {
     return ((Map<String, Object>) r.getAdditionalProperties().get("status")).get(key);
   }
 
+  /**
+   * A passive cluster (seed 2.7.1: Service Mesh Manager runs on the active one) has no collectors of
+   * its own: its proxies' access logs and spans go to the active cluster's, through that cluster's
+   * meshexpansion gateway (seed 2.7.1.1: peers reach it on 50600 and 59411). The collectors' Services
+   * keep their names and lose their selectors; their Endpoints are the gateway addresses of the ACTIVE
+   * control plane the cluster registry copied here, and follow them. Back to active, they select again.
+   */
+  @Test
+  void aPassiveClustersCollectorsLeadToTheActiveClustersMeshexpansionGateway() throws Exception {
+    JsonNode passive = spec("clusterName: peer\nrole: passive\n");
+    assertThat(installer.install("smm", passive, ReconcileProgress.SILENT, Duration.ofSeconds(30)).succeeded()).isTrue();
+    assertThat(client.services().inNamespace("smm-system").withName("smm-als").get().getSpec().getSelector()).isNullOrEmpty();
+    assertThat(client.endpoints().inNamespace("smm-system").withName("smm-als").get().getSubsets())
+        .as("no active cluster known yet: no endpoints").isNullOrEmpty();
+    assertThat(client.genericKubernetesResources("security.istio.io/v1beta1", "PeerAuthentication").inNamespace("smm-system")
+        .withName("smm-als").get()).as("no receiver here to protect").isNull();
+    assertThat(client.genericKubernetesResources("networking.istio.io/v1beta1", "Gateway").inNamespace("smm-system")
+        .withName("smm-als").get()).as("nothing here for the gateway to route to").isNull();
+
+    // The registry copies the active cluster's control plane here once the clusters are attached.
+    var peers = client.genericKubernetesResources(SmmCrds.PEER_ISTIO_CONTROL_PLANE.apiVersion(), SmmCrds.PEER_ISTIO_CONTROL_PLANE.kind())
+        .inNamespace("istio-system");
+    GenericKubernetesResource primary = new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+        .withApiVersion(SmmCrds.PEER_ISTIO_CONTROL_PLANE.apiVersion()).withKind(SmmCrds.PEER_ISTIO_CONTROL_PLANE.kind())
+        .withNewMetadata().withName("cp-v115x-primary").withNamespace("istio-system").endMetadata().build();
+    primary.setAdditionalProperty("spec", Map.of("mode", "ACTIVE", "networkName", "network1"));
+    primary = peers.resource(primary).create();
+    primary.setAdditionalProperty("status", Map.of("istioControlPlaneName", "cp-v115x", "gatewayAddress", List.of("192.0.2.10")));
+    peers.resource(primary).updateStatus();
+    assertThat(installer.install("smm", passive, ReconcileProgress.SILENT, Duration.ofSeconds(30)).succeeded()).isTrue();
+    for (String[] collector : new String[][] {{"smm-als", "50600"}, {"smm-zipkin", "59411"}}) {
+      var endpoints = client.endpoints().inNamespace("smm-system").withName(collector[0]).get();
+      assertThat(endpoints.getSubsets()).singleElement().satisfies(subset -> {
+        assertThat(subset.getAddresses()).extracting(a -> a.getIp()).containsExactly("192.0.2.10");
+        assertThat(subset.getPorts()).extracting(p -> p.getPort()).containsExactly(Integer.parseInt(collector[1]));
+      });
+    }
+
+    assertThat(installer.install("smm", spec("clusterName: peer\nrole: active\n"), ReconcileProgress.SILENT, Duration.ofSeconds(30))
+        .succeeded()).isTrue();
+    assertThat(client.services().inNamespace("smm-system").withName("smm-als").get().getSpec().getSelector()).containsEntry("app", "smm");
+    assertThat(client.endpoints().inNamespace("smm-system").withName("smm-als").get()).as("the forward is gone").isNull();
+    assertThat(client.genericKubernetesResources("security.istio.io/v1beta1", "PeerAuthentication").inNamespace("smm-system")
+        .withName("smm-als").get()).isNotNull();
+  }
+
   @Test
   void installEndsSucceededWithIstioAvailableAndASecondReconcileWritesNothing() throws Exception {
     JsonNode userSpec = spec("clusterName: demo_cluster.eu\n");

@@ -50,11 +50,20 @@ final class AccessLogServiceComponent implements Component {
         "rules", List.of(Map.of(
             "from", List.of(Map.of("source", Map.of("notPrincipals", List.of("*")))),
             "to", List.of(Map.of("operation", Map.of("ports", List.of(Integer.toString(PORT)))))))));
-    List<DesiredResource> desired = new ArrayList<>(List.of(new DesiredResource(service, enabled),
-        new DesiredResource(strictMtls, enabled), new DesiredResource(proxiesOnly, enabled)));
+    // A passive cluster's proxies stream to the active cluster's receiver, through its meshexpansion gateway's 50600.
+    boolean receiver = enabled && !config.passive();
+    List<DesiredResource> desired = new ArrayList<>();
+    if (config.passive()) {
+      desired.addAll(new ActiveClusterForward("smm-als", namespace, "grpc-als", PORT, name()).desired(config, enabled));
+    } else {
+      desired.add(new DesiredResource(service, enabled));
+      desired.add(new DesiredResource(ActiveClusterForward.endpoints("smm-als", namespace), false)); // left by a passive role before
+    }
+    desired.add(new DesiredResource(strictMtls, receiver));
+    desired.add(new DesiredResource(proxiesOnly, receiver));
     // VMs and peer clusters on other networks stream to it through the meshexpansion gateway's 50600.
     desired.addAll(new MeshExpansionRoute("smm-als", namespace, PORT, "smm-als." + namespace + ".svc.cluster.local", PORT, name())
-        .desired(config, enabled));
+        .desired(config, receiver));
     return desired;
   }
 

@@ -37,10 +37,17 @@ final class ZipkinCollectorComponent implements Component {
         .withLabels(Workloads.labels("smm-zipkin", name())).endMetadata()
         .withNewSpec().withSelector(Map.of("app.kubernetes.io/name", TRACING_APP, "app", TRACING_APP))
         .addNewPort().withName("http-zipkin").withPort(PORT).withTargetPort(new IntOrString(COLLECTOR_PORT)).endPort().endSpec().build();
-    List<DesiredResource> desired = new ArrayList<>(List.of(new DesiredResource(service, enabled)));
+    List<DesiredResource> desired = new ArrayList<>();
+    if (config.passive()) {
+      // A passive cluster's proxies report to the active cluster's collector, through its meshexpansion gateway's 59411.
+      desired.addAll(new ActiveClusterForward("smm-zipkin", namespace, "http-zipkin", PORT, name()).desired(config, enabled));
+    } else {
+      desired.add(new DesiredResource(service, enabled));
+      desired.add(new DesiredResource(ActiveClusterForward.endpoints("smm-zipkin", namespace), false)); // left by a passive role before
+    }
     // VMs and peer clusters on other networks report through the meshexpansion gateway's 59411.
     desired.addAll(new MeshExpansionRoute("smm-zipkin", namespace, PORT, "smm-zipkin." + namespace + ".svc.cluster.local", PORT, name())
-        .desired(config, enabled));
+        .desired(config, enabled && !config.passive()));
     return desired;
   }
 }

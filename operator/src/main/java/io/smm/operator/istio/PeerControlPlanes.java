@@ -79,6 +79,27 @@ public final class PeerControlPlanes {
     return new MeshContext(MissingNode.getInstance(), meshNetworks, roots);
   }
 
+  /**
+   * The meshexpansion gateway addresses of the ACTIVE control planes that the cluster registry copied
+   * here for IstioControlPlane {@code namespace/name} (the other clusters' control planes of that
+   * name), sorted; empty before the group formed. What a passive cluster's proxies reach the active
+   * cluster through.
+   */
+  public static List<String> activeGatewayAddresses(KubernetesClient client, String namespace, String name) {
+    if (!CustomKinds.installed(client, SmmCrds.PEER_ISTIO_CONTROL_PLANE)) {
+      return List.of();
+    }
+    return client.genericKubernetesResources(SmmCrds.PEER_ISTIO_CONTROL_PLANE.apiVersion(), SmmCrds.PEER_ISTIO_CONTROL_PLANE.kind())
+        .inNamespace(namespace).list().getItems().stream()
+        .filter(p -> name.equals(IstioRendering.status(p).path("istioControlPlaneName").asText())
+            && "ACTIVE".equals(IstioRendering.spec(p).path("mode").asText("ACTIVE")))
+        .flatMap(p -> {
+          List<String> addresses = new ArrayList<>();
+          IstioRendering.status(p).path("gatewayAddress").forEach(a -> addresses.add(a.asText()));
+          return addresses.stream();
+        }).distinct().sorted().toList();
+  }
+
   /** The PeerIstioControlPlanes in the ICP's namespace whose original has the ICP's name. */
   public static List<GenericKubernetesResource> peers(KubernetesClient client, GenericKubernetesResource icp) {
     if (!CustomKinds.installed(client, SmmCrds.PEER_ISTIO_CONTROL_PLANE)) {
