@@ -133,8 +133,35 @@ public final class ClusterAttachment {
       Thread.sleep(500);
     }
     progress.accept("rendering the mesh networks of " + primary.name() + " and " + peer.name());
-    reconcileIstio(primary);
-    reconcileIstio(peer);
+    // A side's own gateway address comes from its control plane's status, which its gateway's rollout can empty
+    // for a moment: rendered again until each side's mesh networks have a gateway for every network.
+    while (true) {
+      boolean complete = everyNetworkHasAGateway(primary) && everyNetworkHasAGateway(peer);
+      reconcileIstio(primary);
+      reconcileIstio(peer);
+      if (complete && everyNetworkHasAGateway(primary) && everyNetworkHasAGateway(peer)) {
+        return; // rendered from complete networks, which are still complete
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AttachException("the mesh networks of " + primary.name() + " and " + peer.name() + " still lack a network's gateway"
+            + " after " + timeout.toSeconds() + " s; is each meshexpansion gateway Available? (run attach again once they are)");
+      }
+      Thread.sleep(500);
+    }
+  }
+
+  /** Whether the mesh networks the member's control planes would be rendered with now list a gateway for every network. */
+  private static boolean everyNetworkHasAGateway(Member m) {
+    for (GenericKubernetesResource icp : m.client().genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(),
+        SmmCrds.ISTIO_CONTROL_PLANE.kind()).inAnyNamespace().list().getItems()) {
+      JsonNode networks = PeerControlPlanes.context(m.client(), icp).meshNetworks().path("networks");
+      for (JsonNode network : networks) {
+        if (network.path("gateways").isEmpty()) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** Whether each of the member's control planes has the other cluster's copy of itself with a gateway address. */
