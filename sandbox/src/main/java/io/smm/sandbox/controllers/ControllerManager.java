@@ -23,6 +23,11 @@ public final class ControllerManager {
   private final LoadBalancerController loadBalancers;
 
   public ControllerManager(KubernetesClient client, EventRecorder events, String nodeName) {
+    this(client, events, nodeName, null);
+  }
+
+  /** @param loadBalancerAddress where LoadBalancer Services listen (null: 127.0.0.1 in their status, nothing listening) */
+  public ControllerManager(KubernetesClient client, EventRecorder events, String nodeName, java.net.InetAddress loadBalancerAddress) {
     this.client = client;
     PodTemplates pods = new PodTemplates(client, events, nodeName);
     this.deployments = new DeploymentController(client, events);
@@ -31,7 +36,7 @@ public final class ControllerManager {
     this.daemonSets = new DaemonSetController(client, pods);
     this.garbage = new GarbageCollector(client, pods);
     this.volumes = new VolumeBinder(client);
-    this.loadBalancers = new LoadBalancerController(client);
+    this.loadBalancers = new LoadBalancerController(client, loadBalancerAddress);
   }
 
   /** Claims bound, Deployments to ReplicaSets, then every controller's pods, then the orphans collected. */
@@ -53,5 +58,10 @@ public final class ControllerManager {
     deployments.updateStatuses(allPods);
     statefulSets.updateStatuses(allPods);
     daemonSets.updateStatuses(allPods);
+  }
+
+  /** Stops what listens (the load balancer's ports). */
+  public void close() {
+    loadBalancers.close();
   }
 }

@@ -41,9 +41,14 @@ public class SandboxNode implements AutoCloseable {
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
 
   public SandboxNode(KubernetesClient client, String nodeName, List<PodRuntime> runtimes) {
+    this(client, nodeName, runtimes, null);
+  }
+
+  /** @param loadBalancerAddress where the cluster's LoadBalancer Services listen (null: nowhere, their status says 127.0.0.1) */
+  public SandboxNode(KubernetesClient client, String nodeName, List<PodRuntime> runtimes, java.net.InetAddress loadBalancerAddress) {
     this.client = client;
     EventRecorder events = new EventRecorder(client, nodeName);
-    this.controllers = new ControllerManager(client, events, nodeName);
+    this.controllers = new ControllerManager(client, events, nodeName, loadBalancerAddress);
     this.kubelet = new SandboxKubelet(client, events, nodeName, runtimes);
   }
 
@@ -124,5 +129,6 @@ public class SandboxNode implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     kubelet.close();
+    controllers.close();
   }
 }
