@@ -2,12 +2,14 @@ package io.smm.sandbox;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.smm.sandbox.controllers.LoadBalancers;
 import io.smm.sandbox.demo.DemoRuntime;
 import io.smm.sandbox.envoy.AccessLogReceiverSidecar;
 import io.smm.sandbox.gateway.IngressGatewayRuntime;
 import io.smm.sandbox.istiod.IstiodStandIn;
 import io.smm.sandbox.istiod.MeshCa;
 import io.smm.sandbox.istiod.RemoteClusters;
+import io.smm.sandbox.istiod.RemoteControlPlane;
 import io.smm.sandbox.kubelet.PodNetwork;
 import io.smm.sandbox.kube.ClusterSeed;
 import io.smm.sandbox.kube.EmbeddedApiServer;
@@ -102,6 +104,7 @@ public final class Sandbox implements AutoCloseable {
     progress.println("[1/4] Kubernetes API (embedded) ...");
     if (options.fresh()) {
       deleteRecursively(home.clusterStore());
+      deleteRecursively(home.meshCa());
     }
     ClusterStore store = ClusterStore.durable(home.clusterStore());
     // With authentication and RBAC, as a real cluster: the kubeconfig's user is the admin, and
@@ -121,10 +124,15 @@ public final class Sandbox implements AutoCloseable {
     progress.println("[2/4] sandbox kubelet ...");
     // istiod reads the other clusters of a multi-cluster mesh through the remote secrets in its namespace.
     RemoteClusters remote = new RemoteClusters(client, "istio-system").start(Duration.ofSeconds(2));
-    demo = new DemoRuntime(client, Kubeconfig.CLUSTER, MeshCa.create("cluster.local"), remote);
+    // istiod's CA lives as long as the cluster: kept beside the cluster's objects (what istiod keeps in istio-ca-secret).
+    demo = new DemoRuntime(client, Kubeconfig.CLUSTER, MeshCa.loadOrCreate(home.meshCa(), "cluster.local"), remote);
     started.push(demo);
-    IstiodStandIn istiod = new IstiodStandIn(client, demo, Kubeconfig.CLUSTER);
+    // It serves the proxies of remote clusters too (PASSIVE control planes elsewhere), handing them this cluster's API.
+    String apiUrl = api.url();
+    IstiodStandIn istiod = new IstiodStandIn(client, demo, Kubeconfig.CLUSTER, () -> Kubeconfig.yaml(apiUrl));
     started.push(istiod);
+    // Where this cluster's control plane is PASSIVE, its proxies are served by another cluster's istiod.
+    started.push(new RemoteControlPlane(client, demo).start(Duration.ofSeconds(2)));
     // The tracing component's pod runs the real Zipkin server; its port is fixed now, so the backend knows where to read.
     tracing = new TracingPods(home.zipkinDir(), port(0, "Zipkin"), pid -> recordChild("zipkin", pid));
     started.push(tracing);
@@ -137,9 +145,11 @@ public final class Sandbox implements AutoCloseable {
     all.add(istiod);
     all.add(tracing);
     all.add(gateways);
-    SandboxNode kubelet = new SandboxNode(client, ClusterSeed.nodeName(), all);
+    // The cluster's load balancer answers on an address of its own, so other sandboxes (peer clusters) reach its gateways.
+    SandboxNode kubelet = new SandboxNode(client, ClusterSeed.nodeName(), all, LoadBalancers.of(home.root()));
     gateways.upstreams(kubelet::address);
     gateways.inProcess(demo::localAddress);
+    gateways.configuredBy(demo::configClient);
     kubelet.start();
     started.push(kubelet);
     api.podLogs(kubelet::logs);
@@ -199,7 +209,7 @@ public final class Sandbox implements AutoCloseable {
     MeshCa ca = demo.meshCa();
     String host = meshAddress.substring(0, meshAddress.lastIndexOf(':'));
     MeshCa.Workload certificate = ca.issue(namespace, serviceAccount, host);
-    AccessLogReceiverSidecar sidecar = new AccessLogReceiverSidecar(certificate.key(), certificate.certificate(), ca.root(),
+    AccessLogReceiverSidecar sidecar = new AccessLogReceiverSidecar(certificate.key(), certificate.certificate(), demo.trust(),
         ca.spiffeId(namespace, serviceAccount), receiverAddress);
     started.push(sidecar);
     demo.mapMeshAddress(meshAddress, sidecar.address());

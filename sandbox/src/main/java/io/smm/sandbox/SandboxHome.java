@@ -24,6 +24,11 @@ public record SandboxHome(Path root) {
     return root.resolve("cluster");
   }
 
+  /** istiod's CA (root certificate and key), kept with the cluster from one `sandbox up` to the next. */
+  public Path meshCa() {
+    return root.resolve("istio-ca");
+  }
+
   public Path prometheusDir() {
     return root.resolve("prometheus");
   }

@@ -20,6 +20,7 @@ import io.smm.sandbox.envoy.GatewayTunnels;
 import io.smm.sandbox.envoy.MeshIdentity;
 import io.smm.sandbox.envoy.MeshNetworks;
 import io.smm.sandbox.envoy.MeshResources;
+import io.smm.sandbox.envoy.MeshTrust;
 import io.smm.sandbox.envoy.Pause;
 import io.smm.sandbox.envoy.ServicePorts;
 import io.smm.sandbox.envoy.ServiceRegistry;
@@ -70,14 +71,21 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
   private final Map<String, String> localAddresses = new ConcurrentHashMap<>();
   private final SharedIndexInformer<Service> services;
   private final ServiceRegistry registry;
-  private final MeshResources meshResources;
+  /** The Istio configuration the sidecars follow: their cluster's own, or that of the cluster whose istiod serves them. */
+  private volatile MeshResources meshResources;
   private final Map<String, DemoPod> pods = new ConcurrentHashMap<>();
   /** Round robin per upstream cluster, as Envoy balances. */
   private final Map<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
   private final ExecutorService workers = Executors.newCachedThreadPool(DaemonThreads.named("demo-workload"));
   private final Upstreams upstreams = new Upstreams(workers);
   private volatile MeshCa ca;
-  private final RemoteClusters remote;
+  /** The other clusters the serving istiod knows: this cluster's istiod's remote secrets, or those of the remote istiod. */
+  private volatile RemoteClusters remote;
+  /** What this cluster's own control plane gives, kept while another cluster's istiod serves the sidecars. */
+  private final MeshResources ownMesh;
+  private final RemoteClusters ownRemote;
+  private final MeshCa ownCa;
+  private volatile KubernetesClient configClient;
   /** Connections through other networks' gateways, as the sidecars' upstream connections to them. */
   private final GatewayTunnels tunnels = new GatewayTunnels();
   /** The zipkin reporters, one per collector address the sidecars' mesh configs name. */
@@ -109,10 +117,55 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
     this.cluster = cluster;
     this.client = client;
     this.ca = ca;
+    this.ownCa = ca;
     this.services = client.services().inAnyNamespace().inform();
     this.remote = remote;
-    this.registry = new ServiceRegistry(services.getStore(), (ns, name) -> remote.service(ns, name).orElse(null));
+    this.ownRemote = remote;
+    this.registry = new ServiceRegistry(services.getStore(), (ns, name) -> this.remote.service(ns, name).orElse(null));
     this.meshResources = new MeshResources(client);
+    this.ownMesh = meshResources;
+    this.configClient = client;
+  }
+
+  /**
+   * From now on the sidecars are served by another cluster's istiod (this cluster's control plane is
+   * PASSIVE): they follow the Istio configuration of {@code configCluster}, reach the endpoints of the
+   * clusters {@code clusters} knows, and sidecars started from now on are certified by {@code ca}.
+   * What served them before, unless it is this cluster's own, is closed.
+   */
+  public synchronized void servedBy(KubernetesClient configCluster, RemoteClusters clusters, MeshCa ca) {
+    MeshResources previousMesh = meshResources;
+    RemoteClusters previousRemote = remote;
+    configClient = configCluster;
+    meshResources = new MeshResources(configCluster);
+    remote = clusters;
+    this.ca = ca;
+    closeUnlessOwn(previousMesh, previousRemote);
+  }
+
+  /** The sidecars are served by this cluster's own istiod again. */
+  public synchronized void servedLocally() {
+    MeshResources previousMesh = meshResources;
+    RemoteClusters previousRemote = remote;
+    configClient = client;
+    meshResources = ownMesh;
+    remote = ownRemote;
+    ca = ownCa;
+    closeUnlessOwn(previousMesh, previousRemote);
+  }
+
+  /** The cluster whose Istio configuration the proxies follow: this one, or the one whose istiod serves them. */
+  public KubernetesClient configClient() {
+    return configClient;
+  }
+
+  private void closeUnlessOwn(MeshResources mesh, RemoteClusters clusters) {
+    if (mesh != ownMesh) {
+      mesh.close();
+    }
+    if (clusters != ownRemote) {
+      clusters.close();
+    }
   }
 
   /** Runs the pods as one host does: listening at {@code address} on their container ports (and the sidecar's 15090). */
@@ -135,6 +188,11 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
     return ca;
   }
 
+  /** The roots the sidecars trust: the mesh CA's, and the other clusters' ones the mesh config names. */
+  public MeshTrust trust() {
+    return new MeshTrust(ca.root(), () -> mesh().caCertificates());
+  }
+
   /** Sidecars started from now on present certificates of {@code ca}: a VM's, the one istiod issued to it. */
   public void meshCa(MeshCa ca) {
     this.ca = ca;
@@ -152,6 +210,55 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
   /** Where the receiver the mesh config calls {@code meshAddress} (host:port) listens on this machine, when it does. */
   public Optional<String> localAddress(String meshAddress) {
     return Optional.ofNullable(localAddresses.get(meshAddress));
+  }
+
+  /**
+   * Where sidecars reach the collector their mesh config names ({@code host:port}, e.g.
+   * smm-als.smm-system.svc.cluster.local:50600): when its Service here has no selector, at the
+   * address of its Endpoints — another cluster's load balancer, as a passive cluster's collectors
+   * lead to the active cluster's meshexpansion gateway — else the receiver running on this machine,
+   * when one does. Null while neither is there (the sidecars drop what they would send, as Envoy
+   * does while the collector's cluster has no endpoint).
+   */
+  String collectorAddress(String meshAddress) {
+    int colon = meshAddress.lastIndexOf(':');
+    String[] host = meshAddress.substring(0, Math.max(colon, 0)).split("\\.");
+    if (colon > 0 && host.length >= 2) {
+      Service svc = services.getStore().getByKey(host[1] + "/" + host[0]);
+      if (svc != null && (svc.getSpec().getSelector() == null || svc.getSpec().getSelector().isEmpty())) {
+        return forwardedAddress(svc, Integer.parseInt(meshAddress.substring(colon + 1))).orElse(null);
+      }
+    }
+    return localAddresses.get(meshAddress);
+  }
+
+  /**
+   * The first Endpoints address of a selector-less Service's port, as ip:port, when it is on this
+   * machine (127.0.0.0/8: another sandbox's load balancer listens there); the sandbox sends nothing
+   * off this machine.
+   */
+  private Optional<String> forwardedAddress(Service svc, int port) {
+    String portName = svc.getSpec().getPorts().stream().filter(p -> p.getPort() == port).map(p -> p.getName()).findFirst().orElse(null);
+    io.fabric8.kubernetes.api.model.Endpoints endpoints;
+    try {
+      endpoints = client.endpoints().inNamespace(svc.getMetadata().getNamespace()).withName(svc.getMetadata().getName()).get();
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+    if (endpoints == null || endpoints.getSubsets() == null) {
+      return Optional.empty();
+    }
+    for (var subset : endpoints.getSubsets()) {
+      Integer target = subset.getPorts() == null ? null : subset.getPorts().stream()
+          .filter(p -> portName == null || portName.equals(p.getName()) || subset.getPorts().size() == 1).map(p -> p.getPort())
+          .findFirst().orElse(null);
+      for (var address : subset.getAddresses() == null ? List.<io.fabric8.kubernetes.api.model.EndpointAddress>of() : subset.getAddresses()) {
+        if (target != null && address.getIp() != null && address.getIp().startsWith("127.")) {
+          return Optional.of(address.getIp() + ":" + target);
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   @Override
@@ -451,9 +558,9 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
       // ISTIO_MUTUAL, as the mesh config's envoyAccessLogService.tlsSettings asks: the pod's own
       // workload certificate, the mesh root, and the receiver's service name checked.
       MeshCa.Workload certificate = ca.issue(identity.namespace(), identity.serviceAccount());
-      AccessLogSender.Tls tls = new AccessLogSender.Tls(certificate.key(), certificate.certificate(), ca.root(),
+      AccessLogSender.Tls tls = new AccessLogSender.Tls(certificate.key(), certificate.certificate(), trust(),
           address.substring(0, address.lastIndexOf(':')));
-      return new AccessLogSender(() -> localAddresses.get(address), identity, podIp, revision, tls);
+      return new AccessLogSender(() -> collectorAddress(address), identity, podIp, revision, tls);
     } catch (RuntimeException e) {
       LOG.warn("no access logs from {}/{}: {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), e.getMessage());
       return null;
@@ -474,7 +581,7 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
       return null;
     }
     SpanReporter reporter = reporters.computeIfAbsent(settings.collector(),
-        address -> new SpanReporter(() -> localAddresses.get(address), SPAN_FLUSH));
+        address -> new SpanReporter(() -> collectorAddress(address), SPAN_FLUSH));
     return new Tracer(settings, reporter, identity);
   }
 
@@ -540,9 +647,10 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
     pods.values().forEach(DemoPod::stop);
     pods.clear();
     services.close();
-    remote.close();
+    closeUnlessOwn(meshResources, remote);
+    ownRemote.close();
     tunnels.close();
-    meshResources.close();
+    ownMesh.close();
     upstreams.close();
     reporters.values().forEach(SpanReporter::close);
     workers.shutdownNow();

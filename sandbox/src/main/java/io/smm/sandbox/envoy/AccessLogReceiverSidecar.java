@@ -40,7 +40,7 @@ import javax.net.ssl.SSLSession;
 /**
  * The inbound side of the sidecar in the pod that receives access logs (the product's receiver
  * runs in the sandbox's own process, so its pod's Envoy is stood in for here): it terminates the
- * mesh's mTLS on the ALS port (a client certificate signed by the mesh root is required, as
+ * mesh's mTLS on the ALS port (a client certificate signed by a root the mesh trusts is required, as
  * PeerAuthentication STRICT), and passes each stream on to the receiver with the verified client
  * identity appended to x-forwarded-client-cert, as Istio's inbound listener does (APPEND_FORWARD,
  * By = this workload, Hash, Subject, URI = the client's SPIFFE id). Only the one gRPC service is
@@ -59,12 +59,12 @@ public final class AccessLogReceiverSidecar implements AutoCloseable {
    * @param self the receiving workload's SPIFFE id (XFCC's By)
    * @param receiver host:port of the receiver's plain-text gRPC port
    */
-  public AccessLogReceiverSidecar(PrivateKey key, X509Certificate certificate, X509Certificate root, String self, String receiver) {
+  public AccessLogReceiverSidecar(PrivateKey key, X509Certificate certificate, MeshTrust trust, String self, String receiver) {
     this.self = self;
     this.upstream = ManagedChannelBuilder.forTarget(receiver).usePlaintext().build();
     try {
       server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-          .sslContext(GrpcSslContexts.configure(SslContextBuilder.forServer(key, certificate)).trustManager(root)
+          .sslContext(GrpcSslContexts.configure(SslContextBuilder.forServer(key, certificate)).trustManager(trust)
               .clientAuth(ClientAuth.REQUIRE).build())
           .addService(ServerInterceptors.intercept(new Forwarder(), new ClientCertificate()))
           .build().start();

@@ -65,8 +65,8 @@ public final class AccessLogSender implements AutoCloseable {
     }
   }
 
-  /** What the sidecar presents and checks on its ALS connection (ISTIO_MUTUAL): its workload certificate, the mesh root, the receiver's host. */
-  public record Tls(PrivateKey key, X509Certificate certificate, X509Certificate root, String receiverHost) {}
+  /** What the sidecar presents and checks on its ALS connection (ISTIO_MUTUAL): its workload certificate, the mesh's roots, the receiver's host. */
+  public record Tls(PrivateKey key, X509Certificate certificate, MeshTrust trust, String receiverHost) {}
 
   private final Supplier<String> target;
   private final Tls tls;
@@ -166,7 +166,7 @@ public final class AccessLogSender implements AutoCloseable {
     try {
       return NettyChannelBuilder.forTarget(address).overrideAuthority(tls.receiverHost())
           .sslContext(GrpcSslContexts.forClient().keyManager(tls.key(), tls.certificate())
-              .trustManager(tls.root()).build())
+              .trustManager(tls.trust()).build())
           .build();
     } catch (SSLException e) {
       throw new IllegalStateException("cannot set up the sidecar's mTLS: " + e.getMessage(), e);

@@ -11,6 +11,8 @@ import io.smm.sandbox.DaemonThreads;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -39,9 +41,10 @@ public final class MeshResources implements AutoCloseable {
 
   /** Everything one request is decided with; the WorkloadEntries are the VMs istiod adds to the Services that select them. */
   public record Snapshot(List<Rule> virtualServices, List<Rule> destinationRules, List<Rule> peerAuthentications, List<Rule> sidecars,
-      List<Rule> serviceEntries, Map<String, JsonNode> meshConfigs, List<WorkloadEntryView> workloadEntries, MeshNetworks networks) {
+      List<Rule> serviceEntries, Map<String, JsonNode> meshConfigs, List<WorkloadEntryView> workloadEntries, MeshNetworks networks,
+      List<String> caCertificates) {
     public static final Snapshot EMPTY = new Snapshot(List.of(), List.of(), List.of(), List.of(), List.of(), Map.of(), List.of(),
-        MeshNetworks.NONE);
+        MeshNetworks.NONE, List.of());
 
     /** Changes with any resource's version: what istiod's xDS nonces stand for. */
     public long version() {
@@ -54,7 +57,7 @@ public final class MeshResources implements AutoCloseable {
       for (WorkloadEntryView e : workloadEntries) {
         v = 31 * v + e.key().hashCode();
       }
-      return 31 * (31 * v + meshConfigs.hashCode()) + networks.hashCode();
+      return 31 * (31 * (31 * v + meshConfigs.hashCode()) + networks.hashCode()) + caCertificates.hashCode();
     }
 
     /** Mesh config of the control plane revision {@code name.namespace}; missing node when unknown. */
@@ -83,6 +86,7 @@ public final class MeshResources implements AutoCloseable {
    */
   public synchronized void refresh() {
     Snapshot last = snapshot;
+    MeshConfigMaps meshConfigMaps = meshConfigMaps(last);
     Map<String, JsonNode> meshConfigs = new HashMap<>();
     for (Rule icp : list("servicemesh.cisco.com/v1alpha1", "IstioControlPlane", List.of(), Rule::of)) {
       meshConfigs.put(icp.name() + "." + icp.namespace(), icp.spec().path("meshConfig"));
@@ -95,21 +99,50 @@ public final class MeshResources implements AutoCloseable {
         list("networking.istio.io/v1beta1", "ServiceEntry", last.serviceEntries(), Rule::of),
         meshConfigs.isEmpty() ? last.meshConfigs() : Map.copyOf(meshConfigs),
         list("networking.istio.io/v1beta1", "WorkloadEntry", last.workloadEntries(), WorkloadEntryView::of),
-        networks(last.networks()));
+        meshConfigMaps.networks(), meshConfigMaps.caCertificates());
   }
 
-  /** The meshNetworks of the control planes' mesh ConfigMaps (label istio=meshconfig), as their istiods read them. */
-  private MeshNetworks networks(MeshNetworks last) {
+  private record MeshConfigMaps(MeshNetworks networks, List<String> caCertificates) {}
+
+  /**
+   * From the control planes' mesh ConfigMaps (label istio=meshconfig), as their istiods read them:
+   * the meshNetworks, and the mesh config's caCertificates (the roots of the other clusters' CAs,
+   * which the istio-operator adds for a multi-cluster mesh; proxies trust them beside their own).
+   */
+  private MeshConfigMaps meshConfigMaps(Snapshot last) {
     try {
       MeshNetworks all = MeshNetworks.NONE;
+      Set<String> roots = new TreeSet<>();
       for (ConfigMap cm : client.configMaps().inAnyNamespace().withLabel("istio", "meshconfig").list().getItems()) {
-        all = all.and(MeshNetworks.parse(cm.getData() == null ? null : cm.getData().get("meshNetworks")));
+        Map<String, String> data = cm.getData() == null ? Map.of() : cm.getData();
+        all = all.and(MeshNetworks.parse(data.get("meshNetworks")));
+        caCertificates(data.get("mesh")).forEach(roots::add);
       }
-      return all;
+      return new MeshConfigMaps(all, List.copyOf(roots));
     } catch (RuntimeException e) {
-      return last;
+      return new MeshConfigMaps(last.networks(), last.caCertificates());
     }
   }
+
+  private static List<String> caCertificates(String meshYaml) {
+    if (meshYaml == null || meshYaml.isBlank()) {
+      return List.of();
+    }
+    try {
+      List<String> pems = new java.util.ArrayList<>();
+      YAML.readTree(meshYaml).path("caCertificates").forEach(c -> {
+        if (c.path("pem").isTextual()) {
+          pems.add(c.path("pem").asText());
+        }
+      });
+      return pems;
+    } catch (java.io.IOException e) {
+      return List.of(); // istiod would refuse the mesh config: nothing more is trusted
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper YAML =
+      new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
 
   private <T> List<T> list(String apiVersion, String kind, List<T> last, Function<GenericKubernetesResource, T> parse) {
     try {

@@ -27,15 +27,16 @@ final class GatewayRoutes {
   /** A Gateway server's TLS settings: the credential Secret in the gateway pod's namespace. */
   record Tls(String credentialName) {}
 
-  private final KubernetesClient client;
+  /** Where the Gateways and VirtualServices are read: the cluster of the istiod that configures the gateway. */
+  private final java.util.function.Supplier<KubernetesClient> config;
 
-  GatewayRoutes(KubernetesClient client) {
-    this.client = client;
+  GatewayRoutes(java.util.function.Supplier<KubernetesClient> config) {
+    this.config = config;
   }
 
   private List<GenericKubernetesResource> list(String kind) {
     try {
-      return client.genericKubernetesResources("networking.istio.io/v1beta1", kind).inAnyNamespace().list().getItems();
+      return config.get().genericKubernetesResources("networking.istio.io/v1beta1", kind).inAnyNamespace().list().getItems();
     } catch (KubernetesClientException e) {
       return List.of();
     }

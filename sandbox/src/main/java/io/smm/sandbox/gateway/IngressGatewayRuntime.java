@@ -47,6 +47,8 @@ public final class IngressGatewayRuntime implements PodRuntime, AutoCloseable {
   private final GatewayRoutes routes;
   private final Map<String, List<HttpServer>> listeners = new ConcurrentHashMap<>();
   private volatile PodAddresses upstreams;
+  /** The cluster whose Gateways and VirtualServices configure the gateways: this one, or the one whose istiod serves it. */
+  private volatile java.util.function.Supplier<KubernetesClient> config;
   private volatile Function<String, Optional<String>> inProcess = host -> Optional.empty();
   private final NetworkGatewayPassthrough eastWest;
   private final TlsPassthrough passthrough;
@@ -62,10 +64,19 @@ public final class IngressGatewayRuntime implements PodRuntime, AutoCloseable {
   /** @param hostPorts the LoadBalancer Service's port -> the loopback port it is served on */
   public IngressGatewayRuntime(KubernetesClient client, Map<Integer, Integer> hostPorts) {
     this.client = client;
+    this.config = () -> client;
     this.hostPorts = Map.copyOf(hostPorts);
-    this.routes = new GatewayRoutes(client);
+    this.routes = new GatewayRoutes(() -> config.get());
     this.eastWest = new NetworkGatewayPassthrough(client, routes, () -> upstreams);
     this.passthrough = new TlsPassthrough(client, routes, () -> upstreams, host -> inProcess.apply(host));
+  }
+
+  /**
+   * Where the gateways' configuration (Gateways, VirtualServices) is read: the cluster of the istiod
+   * that serves this cluster's proxies — a remote cluster's gateways follow the primary's Istio resources.
+   */
+  public void configuredBy(java.util.function.Supplier<KubernetesClient> config) {
+    this.config = config;
   }
 
   /** Where the product's collectors, which run in the sandbox's process, listen: mesh host:port to a local address. */

@@ -47,6 +47,7 @@ public final class IstiodStandIn implements PodRuntime, AutoCloseable {
   /** istiod's xDS and CA port with mTLS: the meshexpansion gateway's 15012 leads here. */
   static final int XDS_PORT = 15012;
   static final String ROOT_CERT_CONFIGMAP = "istio-ca-root-cert";
+  static final String CA_SECRET = "istio-ca-secret";
 
   private final KubernetesClient client;
   private final DemoRuntime sidecars;
@@ -62,12 +63,23 @@ public final class IstiodStandIn implements PodRuntime, AutoCloseable {
   /** VMs' proxies register here (what the meshexpansion gateway's 15012 leads to). */
   private final WorkloadAutoRegistration autoRegistration;
   private volatile String podName = "istiod";
+  /** istiod's namespace (its pod's), where it keeps its CA. */
+  private volatile String namespace;
 
   public IstiodStandIn(KubernetesClient client, DemoRuntime sidecars, String clusterId) {
+    this(client, sidecars, clusterId, null);
+  }
+
+  /**
+   * @param kubeconfig how this cluster's API is reached, handed to the proxies of remote clusters that
+   *     connect through the meshexpansion gateway ({@link RemoteProxies}); null: such proxies are not served
+   */
+  public IstiodStandIn(KubernetesClient client, DemoRuntime sidecars, String clusterId, java.util.function.Supplier<String> kubeconfig) {
     this.client = client;
     this.sidecars = sidecars;
     this.clusterId = clusterId;
-    this.autoRegistration = new WorkloadAutoRegistration(client, () -> podName, sidecars.meshCa());
+    this.autoRegistration = new WorkloadAutoRegistration(client, () -> podName, sidecars.meshCa(),
+        kubeconfig == null ? null : new RemoteProxies(client, sidecars.meshCa(), kubeconfig));
   }
 
   @Override
@@ -79,6 +91,7 @@ public final class IstiodStandIn implements PodRuntime, AutoCloseable {
   public void start(Pod pod) {
     String revision = pod.getMetadata().getLabels().getOrDefault("istio.io/rev", "default");
     podName = pod.getMetadata().getName();
+    namespace = pod.getMetadata().getNamespace();
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
       // Its own threads: a scrape of /metrics never holds up a /debug/syncz the dashboard waits for.
@@ -189,9 +202,19 @@ public final class IstiodStandIn implements PodRuntime, AutoCloseable {
     return out.toString();
   }
 
-  /** What istiod's namespace controller keeps in every namespace: the root certificate workloads trust. */
+  /**
+   * What istiod keeps in its own namespace, istio-ca-secret (its self-signed CA: ca-cert.pem,
+   * ca-key.pem), which the istio-operator reads for the control plane's caRootCertificate, and what its
+   * namespace controller keeps in every namespace: the root certificate workloads trust.
+   */
   private void publishRootCert() {
     try {
+      if (namespace != null && client.namespaces().withName(namespace).get() != null
+          && client.secrets().inNamespace(namespace).withName(CA_SECRET).get() == null) {
+        client.secrets().inNamespace(namespace).resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+            .withName(CA_SECRET).withNamespace(namespace).endMetadata().withType("istio.io/ca-root")
+            .addToStringData("ca-cert.pem", rootCert).addToStringData("ca-key.pem", sidecars.meshCa().rootKeyPem()).build()).create();
+      }
       for (var ns : client.namespaces().list().getItems()) {
         String name = ns.getMetadata().getName();
         if (ns.getMetadata().getDeletionTimestamp() != null) {

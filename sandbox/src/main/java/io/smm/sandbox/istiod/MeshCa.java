@@ -56,11 +56,33 @@ public final class MeshCa {
   private final KeyPair rootKeys;
   private final X509Certificate root;
   private final Map<String, Workload> issued = new ConcurrentHashMap<>();
+  /** Where a CA of another process sends its proxies' signing requests; null when it has none. */
+  private final Signer signer;
+
+  /** istiod's CA as a proxy reaches it: signs a PKCS#10 request (PEM) for a workload, returns the certificate. */
+  @FunctionalInterface
+  public interface Signer {
+    X509Certificate sign(String csrPem, String namespace, String serviceAccount);
+  }
 
   private MeshCa(String trustDomain, KeyPair rootKeys, X509Certificate root) {
+    this(trustDomain, rootKeys, root, null);
+  }
+
+  private MeshCa(String trustDomain, KeyPair rootKeys, X509Certificate root, Signer signer) {
     this.trustDomain = trustDomain;
     this.rootKeys = rootKeys;
     this.root = root;
+    this.signer = signer;
+  }
+
+  /**
+   * The mesh's CA as the proxies of a remote cluster know it: istiod runs in another cluster, and
+   * each workload's key is made here and certified there, through {@code signer} (pilot-agent's CSR
+   * to istiod over 15012).
+   */
+  public static MeshCa signedElsewhere(X509Certificate root, String trustDomain, Signer signer) {
+    return new MeshCa(trustDomain, null, root, signer);
   }
 
   public static MeshCa create(String trustDomain) {
@@ -77,6 +99,49 @@ public final class MeshCa {
       return new MeshCa(trustDomain, keys, cert);
     } catch (Exception e) {
       throw new IllegalStateException("cannot make the mesh's root certificate: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The CA kept in {@code dir} (ca-cert.pem, ca-key.pem: the files istiod keeps in its
+   * istio-ca-secret), made there first when it has none: istiod keeps its self-signed root across
+   * restarts, so the certificates it issued and the clusters that trust it stay valid.
+   */
+  public static MeshCa loadOrCreate(java.nio.file.Path dir, String trustDomain) {
+    java.nio.file.Path cert = dir.resolve("ca-cert.pem");
+    java.nio.file.Path key = dir.resolve("ca-key.pem");
+    try {
+      if (java.nio.file.Files.isRegularFile(cert) && java.nio.file.Files.isRegularFile(key)) {
+        try (PEMParser parser = new PEMParser(new StringReader(java.nio.file.Files.readString(key)))) {
+          Object read = parser.readObject();
+          var converter = new org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter();
+          PrivateKey privateKey = read instanceof org.bouncycastle.openssl.PEMKeyPair pair ? converter.getPrivateKey(pair.getPrivateKeyInfo())
+              : converter.getPrivateKey((org.bouncycastle.asn1.pkcs.PrivateKeyInfo) read);
+          X509Certificate root = certificate(java.nio.file.Files.readString(cert));
+          return new MeshCa(trustDomain, new KeyPair(root.getPublicKey(), privateKey), root);
+        }
+      }
+      MeshCa created = create(trustDomain);
+      java.nio.file.Files.createDirectories(dir);
+      java.nio.file.Files.writeString(cert, created.rootPem());
+      java.nio.file.Path written = java.nio.file.Files.writeString(dir.resolve("ca-key.pem.tmp"), created.rootKeyPem());
+      java.nio.file.Files.setPosixFilePermissions(written, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+      java.nio.file.Files.move(written, key, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      return created;
+    } catch (java.io.IOException | ClassCastException | IllegalArgumentException e) {
+      throw new IllegalStateException("cannot use the mesh CA in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The root's key as PEM (what istiod keeps in istio-ca-secret's ca-key.pem). */
+  public String rootKeyPem() {
+    if (rootKeys == null) {
+      throw new IllegalStateException("a CA of another process has no key here");
+    }
+    try {
+      return pem(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(rootKeys.getPrivate(), null).generate());
+    } catch (org.bouncycastle.util.io.pem.PemGenerationException e) {
+      throw new IllegalStateException(e);
     }
   }
 
@@ -97,10 +162,17 @@ public final class MeshCa {
   /**
    * The certificate of the workload running as {@code serviceAccount} in {@code namespace};
    * {@code dnsNames} are added for a server that clients reach by a host name. A CA of another
-   * process ({@link #issuedElsewhere}) hands out the one certificate it was given, for its identity only.
+   * process hands out the one certificate it was given, for its identity only ({@link #issuedElsewhere}),
+   * or has each workload certified by its signer ({@link #signedElsewhere}; no DNS names then).
    */
   public Workload issue(String namespace, String serviceAccount, String... dnsNames) {
     String spiffe = spiffeId(namespace, serviceAccount);
+    if (rootKeys == null && signer != null) {
+      return issued.computeIfAbsent(spiffe, k -> {
+        SigningRequest request = signingRequest();
+        return new Workload(request.keys().getPrivate(), signer.sign(request.pem(), namespace, serviceAccount));
+      });
+    }
     if (rootKeys == null) {
       Workload given = issued.get(spiffe);
       if (given == null) {

@@ -45,6 +45,8 @@ public final class RemoteClusters implements AutoCloseable {
 
   private final KubernetesClient local;
   private final String namespace;
+  private final Map<String, String> configCluster;
+  private final String self;
   private final Map<String, Remote> remotes = new ConcurrentHashMap<>();
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("istiod-remote-secrets"));
 
@@ -60,8 +62,19 @@ public final class RemoteClusters implements AutoCloseable {
 
   /** @param namespace where istiod reads remote secrets (its own: istio-system) */
   public RemoteClusters(KubernetesClient local, String namespace) {
-    this.local = local;
+    this(local, namespace, Map.of(), null);
+  }
+
+  /**
+   * The clusters an istiod of another cluster knows, as the proxies of a remote cluster it serves see
+   * them: its own ({@code configCluster}: ID to kubeconfig) and those of its remote secrets, except
+   * {@code self}, the remote cluster itself, whose endpoints the proxies' own sandbox has.
+   */
+  public RemoteClusters(KubernetesClient configClient, String namespace, Map<String, String> configCluster, String self) {
+    this.local = configClient;
     this.namespace = namespace;
+    this.configCluster = Map.copyOf(configCluster);
+    this.self = self;
   }
 
   /** Follows the remote secrets, every {@code period}. */
@@ -73,11 +86,14 @@ public final class RemoteClusters implements AutoCloseable {
   /** One pass over the remote secrets: new clusters are watched, changed ones rewatched, gone ones dropped. */
   void refresh() {
     try {
-      Map<String, String> wanted = new HashMap<>();
+      Map<String, String> wanted = new HashMap<>(configCluster);
       for (Secret s : local.secrets().inNamespace(namespace).withLabel(LABEL, "true").list().getItems()) {
         if (s.getData() != null) {
           s.getData().forEach((cluster, config) -> wanted.put(cluster, new String(Base64.getDecoder().decode(config), StandardCharsets.UTF_8)));
         }
+      }
+      if (self != null) {
+        wanted.remove(self);
       }
       remotes.keySet().removeIf(id -> {
         Remote r = remotes.get(id);

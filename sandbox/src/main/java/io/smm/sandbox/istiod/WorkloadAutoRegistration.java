@@ -53,6 +53,7 @@ public final class WorkloadAutoRegistration implements AutoCloseable {
   private final KubernetesClient client;
   private final Supplier<String> controller;
   private final MeshCa ca;
+  private final RemoteProxies remoteProxies;
   private final ServerSocket server;
   private final ExecutorService connections = Executors.newCachedThreadPool(DaemonThreads.named("istiod-autoregistration"));
   /** Connected proxies by WorkloadEntry (namespace/name). */
@@ -63,9 +64,15 @@ public final class WorkloadAutoRegistration implements AutoCloseable {
    * @param ca the mesh's CA, which certifies the proxies
    */
   public WorkloadAutoRegistration(KubernetesClient client, Supplier<String> controller, MeshCa ca) {
+    this(client, controller, ca, null);
+  }
+
+  /** @param remoteProxies what answers the proxies of remote clusters on the same port (null: they are not served) */
+  WorkloadAutoRegistration(KubernetesClient client, Supplier<String> controller, MeshCa ca, RemoteProxies remoteProxies) {
     this.client = client;
     this.controller = controller;
     this.ca = ca;
+    this.remoteProxies = remoteProxies;
     try {
       server = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
     } catch (IOException e) {
@@ -103,6 +110,10 @@ public final class WorkloadAutoRegistration implements AutoCloseable {
         return;
       }
       JsonNode request = Serialization.jsonMapper().readTree(hello);
+      if (remoteProxies != null && RemoteProxies.handles(request)) {
+        reply(out, remoteProxies.answer(request));
+        return;
+      }
       Registration r;
       Map<String, String> answer = new LinkedHashMap<>();
       try {

@@ -255,7 +255,7 @@ class DemoRuntimeTest extends DemoMeshFixture {
         }, captureXfcc)).build().start();
     MeshCa.Workload receiverCert = runtime.meshCa().issue("smm-system", "smm", "smm-als.smm-system.svc.cluster.local");
     AccessLogReceiverSidecar receiverSidecar = new AccessLogReceiverSidecar(receiverCert.key(), receiverCert.certificate(),
-        runtime.meshCa().root(), runtime.meshCa().spiffeId("smm-system", "smm"), "127.0.0.1:" + server.getPort());
+        runtime.trust(), runtime.meshCa().spiffeId("smm-system", "smm"), "127.0.0.1:" + server.getPort());
     try {
       runtime.mapMeshAddress(als, receiverSidecar.address());
       shop();

@@ -188,6 +188,101 @@ class MultiClusterRoutingTest {
     }, Duration.ofSeconds(20), "without the gateway pod east's calls to west fail");
   }
 
+  /**
+   * Primary-remote: east's control plane is PASSIVE, its istiod Service has no selector and its
+   * Endpoints lead to west's istiod (15012, where west's meshexpansion gateway passes through). East's
+   * sidecars then follow west's configuration — a VirtualService applied in west aborts east's calls,
+   * which east's own configuration never did — and east's new workloads are certified by west's CA;
+   * once east's istiod Service selects again, east's own configuration and CA are back.
+   */
+  @Test
+  void aRemoteClustersSidecarsAreServedByTheIstiodItsIstiodServiceLeadsTo() throws Exception {
+    workload(east.client, "shop", "frontpage", Map.of("REQUESTS", "http://catalog:8080/#1"));
+    workload(east.client, "shop", "catalog", Map.of());
+    west.client.pods().inNamespace("istio-system").resource(new PodBuilder().withNewMetadata().withName("istiod-0")
+        .addToLabels("app", "istiod").addToLabels("istio.io/rev", "cp-v115x.istio-system").endMetadata().withNewSpec().addNewContainer()
+        .withName("discovery").withImage("docker.io/istio/pilot:1.15.3").addNewPort().withContainerPort(15012).endPort().endContainer()
+        .endSpec().build()).create();
+    Eventually.until(() -> io.smm.sandbox.kubelet.PodNetwork.routes(west.client.pods().inNamespace("istio-system").withName("istiod-0").get())
+        .containsKey(15012), Duration.ofSeconds(20), "west's istiod runs");
+    String westIstiod = io.smm.sandbox.kubelet.PodNetwork.routes(west.client.pods().inNamespace("istio-system").withName("istiod-0").get())
+        .get(15012);
+    Eventually.until(() -> east.runtime.runningPods() == 2, Duration.ofSeconds(20), "east's pods run");
+    west.client.genericKubernetesResources("networking.istio.io/v1beta1", "VirtualService").inNamespace("shop")
+        .resource(new GenericKubernetesResourceBuilder().withApiVersion("networking.istio.io/v1beta1").withKind("VirtualService")
+            .withNewMetadata().withName("catalog-down").withNamespace("shop").endMetadata()
+            .addToAdditionalProperties("spec", Map.of("hosts", List.of("catalog"), "http", List.of(Map.of(
+                "fault", Map.of("abort", Map.of("httpStatus", 503, "percentage", Map.of("value", 100))),
+                "route", List.of(Map.of("destination", Map.of("host", "catalog"))))))).build()).create();
+    send(east, "frontpage", 3);
+    assertThat(requests(east, "frontpage", Map.of("reporter", "source", "response_flags", "FI")))
+        .as("east's own configuration has no such VirtualService").isZero();
+
+    var istiodService = east.client.services().inNamespace("istio-system").resource(new ServiceBuilder().withNewMetadata()
+        .withName("istiod-cp-v115x").addToLabels("app", "istiod").addToLabels("istio.io/rev", "cp-v115x.istio-system").endMetadata()
+        .withNewSpec().withClusterIP("None").addNewPort().withName("https-dns").withPort(15012).endPort().endSpec().build());
+    istiodService.create();
+    east.client.endpoints().inNamespace("istio-system").resource(new io.fabric8.kubernetes.api.model.EndpointsBuilder().withNewMetadata()
+        .withName("istiod-cp-v115x").endMetadata().addNewSubset().addNewAddress().withIp(westIstiod.substring(0, westIstiod.indexOf(':')))
+        .endAddress().addNewPort().withName("https-dns").withPort(Integer.parseInt(westIstiod.substring(westIstiod.indexOf(':') + 1)))
+        .endPort().endSubset().build()).create();
+    try (var remoteIstiod = new io.smm.sandbox.istiod.RemoteControlPlane(east.client, east.runtime).start(Duration.ofMillis(200))) {
+      Eventually.until(() -> remoteIstiod.servingRevision().isPresent(), Duration.ofSeconds(20), "east is served by west's istiod");
+      Eventually.until(() -> {
+        send(east, "frontpage", 1);
+        return requests(east, "frontpage", Map.of("reporter", "source", "response_code", "503", "response_flags", "FI")) > 0;
+      }, Duration.ofSeconds(20), "east's sidecars follow west's VirtualService");
+      var certificate = east.runtime.meshCa().issue("shop", "catalog").certificate();
+      certificate.verify(west.runtime.meshCa().root().getPublicKey());
+      assertThat(east.runtime.meshCa().root()).isEqualTo(west.runtime.meshCa().root());
+
+      east.client.services().inNamespace("istio-system").withName("istiod-cp-v115x").edit(svc -> {
+        svc.getSpec().setSelector(Map.of("app", "istiod"));
+        return svc;
+      });
+      Eventually.until(() -> remoteIstiod.servingRevision().isEmpty(), Duration.ofSeconds(20), "east is served by its own istiod again");
+      Eventually.until(() -> {
+        double aborted = requests(east, "frontpage", Map.of("reporter", "source", "response_flags", "FI"));
+        send(east, "frontpage", 3);
+        return requests(east, "frontpage", Map.of("reporter", "source", "response_flags", "FI")) == aborted;
+      }, Duration.ofSeconds(20), "east's own configuration again: nothing aborts its calls");
+      assertThat(east.runtime.meshCa().root()).isNotEqualTo(west.runtime.meshCa().root());
+    }
+  }
+
+  /**
+   * A passive cluster's collectors (east's smm-als without a selector, its Endpoints at the active
+   * cluster's meshexpansion gateway address on 50600): east's sidecars send their access logs to that
+   * address — where the other sandbox's load balancer listens — not to a receiver of east's own; an
+   * address off this machine is never used; with a selector, the receiver running here is used again.
+   */
+  @Test
+  void aCollectorServiceWithoutSelectorLeadsToItsEndpointsAddress() throws Exception {
+    String als = "smm-als.smm-system.svc.cluster.local:50600";
+    namespace(east.client, "smm-system", false);
+    east.runtime.mapMeshAddress(als, "127.0.0.1:1");
+    east.client.services().inNamespace("smm-system").resource(new ServiceBuilder().withNewMetadata().withName("smm-als").endMetadata()
+        .withNewSpec().addNewPort().withName("grpc-als").withPort(50600).endPort().endSpec().build()).create();
+    var endpoints = east.client.endpoints().inNamespace("smm-system").resource(new io.fabric8.kubernetes.api.model.EndpointsBuilder()
+        .withNewMetadata().withName("smm-als").endMetadata().addNewSubset().addNewAddress().withIp("192.0.2.7").endAddress()
+        .addNewAddress().withIp("127.123.4.5").endAddress().addNewPort().withName("grpc-als").withPort(50600).endPort().endSubset().build());
+    endpoints.create();
+    Eventually.until(() -> "127.123.4.5:50600".equals(east.runtime.collectorAddress(als)), Duration.ofSeconds(20),
+        () -> "east's access logs go to the gateway's address, not to " + east.runtime.collectorAddress(als));
+    endpoints.edit(e -> {
+      e.getSubsets().get(0).getAddresses().remove(1);
+      return e;
+    });
+    assertThat(east.runtime.collectorAddress(als)).as("nothing is sent off this machine").isNull();
+
+    east.client.services().inNamespace("smm-system").withName("smm-als").edit(svc -> {
+      svc.getSpec().setSelector(Map.of("app", "smm"));
+      return svc;
+    });
+    Eventually.until(() -> "127.0.0.1:1".equals(east.runtime.collectorAddress(als)), Duration.ofSeconds(20),
+        "with a selector the receiver of this cluster is used");
+  }
+
   /** The mesh networks as the operator writes them into east's mesh ConfigMap; {@code westGateways} is YAML (or ""). */
   void meshNetworks(SimulatedMesh mesh, String westGateways) {
     String yaml = "networks:\n  east-net:\n    endpoints: [{fromRegistry: east}]\n  west-net:\n    endpoints: [{fromRegistry: west}]\n"

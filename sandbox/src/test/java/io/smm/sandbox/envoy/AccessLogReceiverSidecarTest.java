@@ -67,7 +67,7 @@ class AccessLogReceiverSidecarTest {
           }
         }, headers)).build().start();
     MeshCa.Workload cert = ca.issue("smm-system", "smm", HOST);
-    sidecar = new AccessLogReceiverSidecar(cert.key(), cert.certificate(), ca.root(), ca.spiffeId("smm-system", "smm"),
+    sidecar = new AccessLogReceiverSidecar(cert.key(), cert.certificate(), MeshTrust.of(ca.root()), ca.spiffeId("smm-system", "smm"),
         "127.0.0.1:" + receiver.getPort());
   }
 

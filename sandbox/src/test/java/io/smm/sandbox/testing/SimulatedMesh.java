@@ -37,7 +37,9 @@ public final class SimulatedMesh implements AutoCloseable {
     // istiod follows remote secrets as in a sandbox: two meshes joined by one are a multi-cluster mesh.
     runtime = new DemoRuntime(client, "test-cluster", MeshCa.create("cluster.local"),
         new RemoteClusters(client, "istio-system").start(Duration.ofMillis(500)));
-    istiod = new IstiodStandIn(client, runtime, "test-cluster");
+    // It serves remote clusters' proxies too (a mesh whose control plane is PASSIVE, joined to this one).
+    String url = api.url();
+    istiod = new IstiodStandIn(client, runtime, "test-cluster", () -> io.smm.sandbox.kube.Kubeconfig.yaml(url));
     gateways = new IngressGatewayRuntime(client, Map.of());
     kubelet = new SandboxNode(client, "node-1", List.of(runtime, istiod, gateways));
     gateways.upstreams(kubelet::address);
