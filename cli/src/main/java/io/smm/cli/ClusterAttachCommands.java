@@ -40,7 +40,8 @@ final class ClusterAttachCommands {
     int waitSeconds;
 
     @Option(names = "--active-istio-control-plane", description = "The peer keeps an active Istio control plane of its own (a primary"
-        + " Istio cluster, multi-primary). Without it the peer would be a remote Istio cluster, which is not supported yet.")
+        + " Istio cluster, multi-primary). Without it the peer is a remote Istio cluster: its control plane is PASSIVE and its proxies"
+        + " are served by the primary's istiod through the primary's meshexpansion gateway.")
     boolean activeIstioControlPlane;
 
     @Option(names = "--network-name", description = "The peer's network (default: its cluster name, a network of its own; name the"
@@ -51,10 +52,6 @@ final class ClusterAttachCommands {
     public void run() {
       if (waitSeconds < 1) {
         throw new CliException("--wait-seconds must be at least 1, not " + waitSeconds, 2);
-      }
-      if (!activeIstioControlPlane) {
-        throw new CliException("could not attach peer cluster: attaching it as a remote Istio cluster (its proxies served by the"
-            + " primary's istiod) is not supported yet; attach it with --active-istio-control-plane to keep its own control plane", 2);
       }
       if (networkName != null && !ClusterNames.convert(networkName).equals(networkName)) {
         throw new CliException("could not attach peer cluster: --network-name " + networkName + " is not an RFC 1123 name", 2);
@@ -77,10 +74,16 @@ final class ClusterAttachCommands {
             throw new CliException("could not attach peer cluster: " + peerName + " is attached on network " + attachedOn
                 + "; to move it to " + network + ", detach it and attach it again", 1);
           }
+          String mode = istioMode(peer);
+          if (!mode.isEmpty() && !mode.equals(activeIstioControlPlane ? "ACTIVE" : "PASSIVE")) {
+            throw new CliException("could not attach peer cluster: " + peerName + " is attached with a" + ("ACTIVE".equals(mode)
+                ? "n active Istio control plane" : " passive Istio control plane (remote Istio)") + "; to change that, detach it and"
+                + " attach it again" + (activeIstioControlPlane ? "" : " without --active-istio-control-plane"), 1);
+          }
         } else {
           // The registry's controller runs where the ControlPlane enables it (its clusterRegistry component).
-          configure(primary, primaryName, null, false);
-          configure(peer, peerName, network, true);
+          configure(primary, primaryName, null, null);
+          configure(peer, peerName, network, activeIstioControlPlane);
         }
         boolean made = attachment.attach();
         followActiveCluster(peer, peerName);
@@ -164,7 +167,8 @@ final class ClusterAttachCommands {
    * Istio network the peer's control plane is put on (its IstioControlPlane's networkName, through
    * istioCROverrides); null leaves it as it is (the primary's).
    */
-  private static void configure(KubeOptions.Connection kube, String name, String network, boolean passive) {
+  private static void configure(KubeOptions.Connection kube, String name, String network, Boolean activeIstio) {
+    boolean passive = activeIstio != null;
     if (!hasControlPlane(kube)) {
       return;
     }
@@ -183,6 +187,8 @@ final class ClusterAttachCommands {
     }
     if (passive) {
       passive(changed);
+      String overrides = changed.at("/meshManager/istio/istioCROverrides").asText("");
+      changed.with("meshManager").with("istio").put("istioCROverrides", IstioOverrides.withMode(overrides, activeIstio));
     }
     if (changed.equals(spec)) {
       return;
@@ -199,7 +205,7 @@ final class ClusterAttachCommands {
           });
     }
     System.out.println("  enabling the cluster registry of " + name + (network == null ? "" : " (Istio network " + network + ")")
-        + (passive ? " as a passive Service Mesh Manager cluster" : ""));
+        + (passive ? " as a passive Service Mesh Manager cluster" + (activeIstio ? "" : " with a passive Istio control plane") : ""));
     InstalledControlPlane.apply(kube, "smm", changed, "reconciled");
   }
 
@@ -258,6 +264,17 @@ final class ClusterAttachCommands {
       c.getMetadata().getAnnotations().remove(SPEC_BEFORE_ATTACH);
       return c;
     });
+  }
+
+  /** The mode of the cluster's IstioControlPlanes (the first one's; "" when it has none). */
+  private static String istioMode(KubeOptions.Connection kube) {
+    if (!CustomKinds.installed(kube.client(), SmmCrds.ISTIO_CONTROL_PLANE)) {
+      return "";
+    }
+    return kube.client().genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(), SmmCrds.ISTIO_CONTROL_PLANE.kind())
+        .inAnyNamespace().list().getItems().stream()
+        .map(icp -> Serialization.jsonMapper().valueToTree(icp.getAdditionalProperties()).at("/spec/mode").asText("ACTIVE"))
+        .findFirst().orElse("");
   }
 
   /** The network of the cluster's IstioControlPlanes (the first that names one; "" when none does). */

@@ -24,6 +24,33 @@ final class IstioOverrides {
   static String withNetwork(String overrides, String network) {
     ObjectNode root = parse(overrides);
     root.with("spec").put("networkName", network);
+    return write(root);
+  }
+
+  /**
+   * The overrides with the control plane's mode set: PASSIVE (remote Istio: no istiod here, the
+   * primary's serves the proxies) with the standalone sidecar injector, which serves the injection
+   * webhook of a passive control plane (istio-sidecar-injector-REV); ACTIVE drops both again.
+   */
+  static String withMode(String overrides, boolean active) {
+    ObjectNode root = parse(overrides);
+    ObjectNode spec = root.with("spec");
+    if (active) {
+      spec.remove("mode");
+      if (spec.path("sidecarInjector").isObject()) {
+        ((ObjectNode) spec.get("sidecarInjector")).remove("deployment");
+        if (spec.get("sidecarInjector").isEmpty()) {
+          spec.remove("sidecarInjector");
+        }
+      }
+    } else {
+      spec.put("mode", "PASSIVE");
+      spec.with("sidecarInjector").with("deployment").with("replicas").put("count", 1);
+    }
+    return write(root);
+  }
+
+  private static String write(ObjectNode root) {
     try {
       return YAML.writeValueAsString(root);
     } catch (IOException e) {

@@ -114,6 +114,53 @@ class InstallTest {
         .withName("smm-als").get()).isNotNull();
   }
 
+  /**
+   * A remote Istio cluster (attach without --active-istio-control-plane): its IstioControlPlane turns
+   * PASSIVE — istiod's Deployment and validating webhook go, the standalone injector serves the
+   * injection webhook, and the istiod Service, headless without a selector, gets Endpoints at the
+   * active peer's meshexpansion gateway (15012 xDS and CA, 15017 webhooks). Back to ACTIVE, istiod
+   * returns and what PASSIVE added goes.
+   */
+  @Test
+  void aPassiveControlPlaneRunsNoIstiodAndFindsTheActiveOneThroughItsGateway() throws Exception {
+    String passive = "clusterName: peer\nrole: passive\nmeshManager:\n  istio:\n    istioCROverrides: |\n      spec:\n"
+        + "        mode: PASSIVE\n        sidecarInjector:\n          deployment:\n            replicas:\n              count: 1\n";
+    assertThat(installer.install("smm", spec("clusterName: peer\n"), ReconcileProgress.SILENT, Duration.ofSeconds(30)).succeeded()).isTrue();
+    assertThat(client.apps().deployments().inNamespace("istio-system").withName("istiod-cp-v115x").get()).isNotNull();
+    var peers = client.genericKubernetesResources(SmmCrds.PEER_ISTIO_CONTROL_PLANE.apiVersion(), SmmCrds.PEER_ISTIO_CONTROL_PLANE.kind())
+        .inNamespace("istio-system");
+    GenericKubernetesResource primary = new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+        .withApiVersion(SmmCrds.PEER_ISTIO_CONTROL_PLANE.apiVersion()).withKind(SmmCrds.PEER_ISTIO_CONTROL_PLANE.kind())
+        .withNewMetadata().withName("cp-v115x-primary").withNamespace("istio-system").endMetadata().build();
+    primary.setAdditionalProperty("spec", Map.of("mode", "ACTIVE", "networkName", "network1"));
+    primary = peers.resource(primary).create();
+    primary.setAdditionalProperty("status", Map.of("istioControlPlaneName", "cp-v115x", "gatewayAddress", List.of("192.0.2.10")));
+    peers.resource(primary).updateStatus();
+
+    ReconcileReport report = installer.install("smm", spec(passive), ReconcileProgress.SILENT, Duration.ofSeconds(30));
+    assertThat(report.succeeded()).as(report.toString()).isTrue();
+    assertThat(report.istioStatus()).as(String.valueOf(istioControlPlane().getAdditionalProperties().get("status"))).isEqualTo("Available");
+    assertThat(client.apps().deployments().inNamespace("istio-system").withName("istiod-cp-v115x").get()).as("no istiod here").isNull();
+    assertThat(client.admissionRegistration().v1().validatingWebhookConfigurations().list().getItems()).isEmpty();
+    assertThat(client.apps().deployments().inNamespace("istio-system").withName("istio-sidecar-injector-cp-v115x").get()).isNotNull();
+    var istiod = client.services().inNamespace("istio-system").withName("istiod-cp-v115x").get();
+    assertThat(istiod.getSpec().getSelector()).isNullOrEmpty();
+    assertThat(istiod.getSpec().getClusterIP()).isEqualTo("None");
+    var endpoints = client.endpoints().inNamespace("istio-system").withName("istiod-cp-v115x").get();
+    assertThat(endpoints.getSubsets()).singleElement().satisfies(subset -> {
+      assertThat(subset.getAddresses()).extracting(a -> a.getIp()).containsExactly("192.0.2.10");
+      assertThat(subset.getPorts()).extracting(p -> p.getName() + "=" + p.getPort()).containsExactlyInAnyOrder("https-dns=15012",
+          "https-webhook=15017");
+    });
+
+    assertThat(installer.install("smm", spec("clusterName: peer\n"), ReconcileProgress.SILENT, Duration.ofSeconds(30)).succeeded()).isTrue();
+    assertThat(client.apps().deployments().inNamespace("istio-system").withName("istiod-cp-v115x").get()).isNotNull();
+    assertThat(client.services().inNamespace("istio-system").withName("istiod-cp-v115x").get().getSpec().getSelector())
+        .containsEntry("app", "istiod");
+    assertThat(client.apps().deployments().inNamespace("istio-system").withName("istio-sidecar-injector-cp-v115x").get()).isNull();
+    assertThat(client.endpoints().inNamespace("istio-system").withName("istiod-cp-v115x").get()).isNull();
+  }
+
   @Test
   void installEndsSucceededWithIstioAvailableAndASecondReconcileWritesNothing() throws Exception {
     JsonNode userSpec = spec("clusterName: demo_cluster.eu\n");

@@ -124,17 +124,21 @@ public final class ClusterAttachment {
     }
     progress.accept("waiting for the control planes' gateway addresses to reach the other cluster");
     long deadline = System.nanoTime() + timeout.toNanos();
+    // Each side's control planes are reconciled again while waiting, as the istio-operator's next passes would: a control
+    // plane reports its gateway's address only while the gateway is Available, and a rollout of the gateway (its mesh
+    // config changed) can have emptied it in the last pass.
     while (!hasPeerGateway(primary, primaryPlanes, peer.name()) || !hasPeerGateway(peer, peerPlanes, primary.name())) {
       if (System.nanoTime() > deadline) {
         throw new AttachException("the meshexpansion gateway addresses of " + primary.name() + " and " + peer.name()
             + " did not reach the other cluster within " + timeout.toSeconds() + " s (IstioControlPlane status.gatewayAddress, copied as "
             + "PeerIstioControlPlane); is each meshexpansion gateway Available? (run attach again once they are)");
       }
-      Thread.sleep(500);
+      Thread.sleep(1000);
+      reconcileIstio(primary);
+      reconcileIstio(peer);
     }
     progress.accept("rendering the mesh networks of " + primary.name() + " and " + peer.name());
-    // A side's own gateway address comes from its control plane's status, which its gateway's rollout can empty
-    // for a moment: rendered again until each side's mesh networks have a gateway for every network.
+    // Rendered again until each side's mesh networks have a gateway for every network, for the same reason.
     while (true) {
       boolean complete = everyNetworkHasAGateway(primary) && everyNetworkHasAGateway(peer);
       reconcileIstio(primary);
@@ -146,7 +150,7 @@ public final class ClusterAttachment {
         throw new AttachException("the mesh networks of " + primary.name() + " and " + peer.name() + " still lack a network's gateway"
             + " after " + timeout.toSeconds() + " s; is each meshexpansion gateway Available? (run attach again once they are)");
       }
-      Thread.sleep(500);
+      Thread.sleep(1000);
     }
   }
 

@@ -13,8 +13,7 @@ import java.util.List;
  * selector (no collector runs here), and Endpoints at the active cluster's meshexpansion gateway on
  * the collector's port, whose PASSTHROUGH route ({@link MeshExpansionRoute}) hands the connection to
  * the collector there. The proxies keep the address their mesh config names (smm-als.smm-system...),
- * as on the active cluster; the sidecars' mTLS passes through to the collector's side. Endpoints
- * take IP addresses: a gateway known by host name only (a cloud load balancer's DNS name) is left out.
+ * as on the active cluster; the sidecars' mTLS passes through to the collector's side.
  */
 record ActiveClusterForward(String name, String namespace, String portName, int port, String component) {
 
@@ -23,7 +22,7 @@ record ActiveClusterForward(String name, String namespace, String portName, int 
     Service service = new ServiceBuilder().withNewMetadata().withName(name).withNamespace(namespace)
         .withLabels(Workloads.labels(name, component)).endMetadata()
         .withNewSpec().addNewPort().withName(portName).withPort(port).endPort().endSpec().build();
-    List<String> addresses = config.activeGateways().stream().filter(ActiveClusterForward::isIp).sorted().toList();
+    List<String> addresses = config.activeGateways();
     EndpointsBuilder endpoints = new EndpointsBuilder().withNewMetadata().withName(name).withNamespace(namespace)
         .withLabels(Workloads.labels(name, component)).endMetadata();
     if (!addresses.isEmpty()) {
@@ -38,7 +37,4 @@ record ActiveClusterForward(String name, String namespace, String portName, int 
     return new EndpointsBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata().build();
   }
 
-  private static boolean isIp(String address) {
-    return address.matches("\\d{1,3}(\\.\\d{1,3}){3}") || address.contains(":");
-  }
 }

@@ -61,10 +61,21 @@ public class IstioControlPlaneReconciler {
     Map<String, Object> checksums = null;
     try {
       IstioControlPlaneSpecCheck.check(IstioRendering.spec(icp));
-      IstioRendering.ControlPlane desired = rendering.controlPlane(icp, PeerControlPlanes.context(client, icp));
+      MeshContext context = PeerControlPlanes.context(client, icp);
+      IstioRendering.ControlPlane desired = rendering.controlPlane(icp, context);
       for (HasMetadata r : desired.objects()) {
         applier.apply(DesiredResource.present(r), "istiod", owner);
       }
+      // What the other mode (or the standalone injector) rendered before goes: ACTIVE to PASSIVE takes istiod away.
+      java.util.Set<String> kept = desired.objects().stream().map(IstioControlPlaneReconciler::key).collect(java.util.stream.Collectors.toSet());
+      for (HasMetadata r : rendering.otherModeObjects(icp, context)) {
+        if (!kept.contains(key(r))) {
+          applier.apply(DesiredResource.absent(r), "istiod", owner);
+        }
+      }
+      boolean passive = "PASSIVE".equals(IstioRendering.spec(icp).path("mode").asText());
+      var istiod = RemoteIstiod.endpoints(icp, passive ? PeerControlPlanes.activeGatewayAddresses(client, namespace, name) : List.of());
+      applier.apply(passive ? DesiredResource.present(istiod) : DesiredResource.absent(istiod), "istiod", owner);
       // The istio-operator renders these when the cluster registry's API is on: here, when the ControlPlane enables the registry.
       boolean registry = clusterRegistryEnabled();
       for (HasMetadata r : rendering.resourceSyncRules(icp)) {
@@ -81,6 +92,10 @@ public class IstioControlPlaneReconciler {
     }
     writeStatus(icp, status, error, checksums);
     return status;
+  }
+
+  private static String key(HasMetadata r) {
+    return r.getKind() + "/" + r.getMetadata().getNamespace() + "/" + r.getMetadata().getName();
   }
 
   /** A control plane reconciled, with the status written. */
@@ -157,6 +172,8 @@ public class IstioControlPlaneReconciler {
   public void remove(GenericKubernetesResource icp) {
     String owner = "IstioControlPlane/" + icp.getMetadata().getNamespace() + "/" + icp.getMetadata().getName();
     var resources = new ArrayList<>(rendering.controlPlane(icp, MeshContext.singleCluster()).objects());
+    resources.addAll(rendering.otherModeObjects(icp, MeshContext.singleCluster()));
+    resources.add(RemoteIstiod.endpoints(icp, List.of()));
     resources.addAll(rendering.resourceSyncRules(icp));
     resources.addAll(IstioReaderSecret.named(icp));
     Collections.reverse(resources);

@@ -80,10 +80,11 @@ public final class PeerControlPlanes {
   }
 
   /**
-   * The meshexpansion gateway addresses of the ACTIVE control planes that the cluster registry copied
-   * here for IstioControlPlane {@code namespace/name} (the other clusters' control planes of that
-   * name), sorted; empty before the group formed. What a passive cluster's proxies reach the active
-   * cluster through.
+   * The meshexpansion gateway IP addresses of the ACTIVE control planes that the cluster registry
+   * copied here for IstioControlPlane {@code namespace/name} (the other clusters' control planes of
+   * that name), sorted; empty before the group formed. What a passive cluster's proxies reach the
+   * active cluster through, as Endpoints, which hold IP addresses only: a gateway known by a DNS name
+   * alone (a cloud load balancer's) is left out.
    */
   public static List<String> activeGatewayAddresses(KubernetesClient client, String namespace, String name) {
     if (!CustomKinds.installed(client, SmmCrds.PEER_ISTIO_CONTROL_PLANE)) {
@@ -97,7 +98,11 @@ public final class PeerControlPlanes {
           List<String> addresses = new ArrayList<>();
           IstioRendering.status(p).path("gatewayAddress").forEach(a -> addresses.add(a.asText()));
           return addresses.stream();
-        }).distinct().sorted().toList();
+        }).filter(PeerControlPlanes::isIp).distinct().sorted().toList();
+  }
+
+  private static boolean isIp(String address) {
+    return address.matches("\\d{1,3}(\\.\\d{1,3}){3}") || address.contains(":");
   }
 
   /** The PeerIstioControlPlanes in the ICP's namespace whose original has the ICP's name. */

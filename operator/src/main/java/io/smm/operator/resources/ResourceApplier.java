@@ -82,6 +82,12 @@ public class ResourceApplier {
       }
       throw new ForeignResourceException(wanted);
     }
+    if (ServerSetFields.immutableChange(wanted, existing)) {
+      // kube-apiserver refuses the change in place (a Service turning headless): replaced, as `kubectl replace --force` does.
+      client.resource(existing).withGracePeriod(0).delete();
+      client.resource(wanted).create();
+      return ApplyOutcome.UPDATED;
+    }
     wanted.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
     ServerSetFields.carryOver(wanted, existing);
     client.resource(wanted).update();

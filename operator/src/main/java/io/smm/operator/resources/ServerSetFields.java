@@ -13,6 +13,21 @@ final class ServerSetFields {
 
   private ServerSetFields() {}
 
+  /**
+   * Whether {@code wanted} changes a field kube-apiserver keeps immutable, so that it can only be
+   * had by replacing the object: a Service's clusterIP set to something else than the live one has
+   * (None, headless, for an IstioControlPlane turned PASSIVE; an allocated address cannot become
+   * None). A Service that leaves it unset keeps the allocated one.
+   */
+  static boolean immutableChange(HasMetadata wanted, HasMetadata live) {
+    if (wanted instanceof io.fabric8.kubernetes.api.model.Service service && live instanceof io.fabric8.kubernetes.api.model.Service current
+        && service.getSpec() != null && service.getSpec().getClusterIP() != null) {
+      String now = current.getSpec() == null || current.getSpec().getClusterIP() == null ? "" : current.getSpec().getClusterIP();
+      return !service.getSpec().getClusterIP().equals(now);
+    }
+    return false;
+  }
+
   static void carryOver(HasMetadata wanted, HasMetadata live) {
     if (wanted instanceof PersistentVolumeClaim claim && live instanceof PersistentVolumeClaim current && current.getSpec() != null) {
       var spec = claim.getSpec();

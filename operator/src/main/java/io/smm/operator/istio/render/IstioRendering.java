@@ -1,6 +1,7 @@
 package io.smm.operator.istio.render;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -74,6 +75,22 @@ public final class IstioRendering implements AutoCloseable {
       }
     }
     return new ControlPlane(List.copyOf(objects), meshChecksum, injectionChecksum);
+  }
+
+  /**
+   * What the control plane renders in its other mode (ACTIVE/PASSIVE) and with the standalone
+   * injector: among them, what a change of mode or of the injector setting leaves behind (istiod's
+   * Deployment, webhooks and RBAC when it turns PASSIVE; the injector when it turns ACTIVE again).
+   */
+  public List<HasMetadata> otherModeObjects(GenericKubernetesResource icp, MeshContext context) {
+    GenericKubernetesResource variant = Serialization.clone(icp);
+    ObjectNode spec = Serialization.jsonMapper().valueToTree(variant.getAdditionalProperties().getOrDefault("spec", Map.of()));
+    spec.put("mode", "PASSIVE".equals(spec.path("mode").asText()) ? "ACTIVE" : "PASSIVE");
+    if (!SidecarInjectorValues.wanted(spec)) {
+      spec.with("sidecarInjector").with("deployment").with("replicas").put("count", 1);
+    }
+    variant.getAdditionalProperties().put("spec", Serialization.jsonMapper().convertValue(spec, Map.class));
+    return controlPlane(variant, context).objects();
   }
 
   /**
