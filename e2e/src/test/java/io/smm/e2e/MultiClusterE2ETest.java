@@ -113,13 +113,20 @@ class MultiClusterE2ETest {
         String catalogPod = primaryClient.pods().inNamespace("smm-demo").withLabel("app", "catalog").list().getItems().get(0)
             .getMetadata().getName();
         String proxyLog = primaryClient.pods().inNamespace("smm-demo").withName(catalogPod).inContainer("istio-proxy").getLog();
+        String peerGateway = peerClient.services().inNamespace("istio-system").withName("istio-meshexpansion-cp-v115x").get().getStatus()
+            .getLoadBalancer().getIngress().get(0).getIp();
+        assertThat(peerGateway).as("each sandbox's load balancer has an address of its own").startsWith("127.").isNotEqualTo("127.0.0.1");
         assertThat(proxyLog.lines().filter(l -> l.contains("outbound|8082||movies.smm-demo.svc.cluster.local") && l.contains("HTTP/2\" 200 ")))
-            .as(proxyLog).isNotEmpty().allMatch(l -> l.contains("\"127.0.0.1:15443\""));
+            .as(proxyLog).isNotEmpty().allMatch(l -> l.contains("\"" + peerGateway + ":15443\""));
         System.out.printf("%s after %.1fs%n", "cross-cluster calls", (System.nanoTime() - t0) / 1e9);
         Eventually.until(() -> tcpRate(prometheus, "source_cluster=\"peer\",destination_cluster=\"peer\","
             + "destination_service_name=\"database\"") > 0, Duration.ofMinutes(2), "the peer's own calls in the primary's Prometheus");
 
         System.out.printf("%s after %.1fs%n", "peer calls", (System.nanoTime() - t0) / 1e9);
+        // The peer is a passive Service Mesh Manager cluster: its proxies stream their access logs to the primary's receiver,
+        // through the primary's meshexpansion gateway (50600): a tap on the namespace in the primary streams the peer's calls.
+        tapStreamsThePeer(primaryEnv, primaryConfig);
+        System.out.printf("%s after %.1fs%n", "peer tapped", (System.nanoTime() - t0) / 1e9);
         // The primary's topology spans both clusters: the peer's workloads are nodes of cluster peer, with the edges into them.
         String session = SandboxLogin.session(dashboard);
         JsonNode[] topology = new JsonNode[1];
@@ -192,6 +199,11 @@ class MultiClusterE2ETest {
         assertThat(peerClient.genericKubernetesResources(PEER_CONTROL_PLANES).inNamespace("istio-system").withName("cp-v115x-primary")
             .get()).as("the copy the peer made of the primary's control plane").isNull();
         assertThat(meshNetworks(primaryClient)).as("the primary's istiod no longer knows the peer's network").doesNotContain("peer");
+        // The peer's ControlPlane is as it was before attach: an active Service Mesh Manager cluster of its own again.
+        GenericKubernetesResource restored = peerClient.genericKubernetesResources("smm.cisco.com/v1alpha1", "ControlPlane").withName("smm").get();
+        assertThat(restored.getAdditionalProperties().get("spec")).asString().doesNotContain("passive");
+        assertThat(restored.getMetadata().getAnnotations()).doesNotContainKey("smm.cisco.com/spec-before-attach");
+        assertThat(peerClient.services().inNamespace("smm-system").withName("smm-als").get().getSpec().getSelector()).containsEntry("app", "smm");
         SmmProcess.Result after = SmmProcess.run(Map.of(), "-c", primaryConfig.toString(), "istio", "cluster", "status");
         assertThat(after.output()).containsPattern("primary +local").doesNotContainPattern("peer +peer");
         // Without its remote secret the primary no longer calls or scrapes the peer: once the window has passed, the peer
@@ -201,6 +213,52 @@ class MultiClusterE2ETest {
           return topology[0].path("nodes").size() > 0 && !topology[0].toString().contains("peer/smm-demo");
         }, Duration.ofMinutes(2), () -> "the peer leaves the primary's topology: " + topology[0]);
         System.out.printf("%s after %.1fs%n", "peer gone", (System.nanoTime() - t0) / 1e9);
+
+        // Remote Istio (primary-remote, attach without --active-istio-control-plane): the peer's control plane is PASSIVE, it
+        // runs no istiod, and its proxies are served by the primary's, through the primary's meshexpansion gateway (15012).
+        SmmProcess.Result remote = SmmProcess.run(Map.of(), "-c", primaryConfig.toString(), "istio", "cluster", "attach",
+            peerConfig.toString(), "--name", "peer");
+        assertThat(remote.exitCode()).as(remote.output()).isZero();
+        assertThat(remote.output()).contains("with a passive Istio control plane", "Cluster peer attached");
+        SmmProcess.Result remoteStatus = SmmProcess.run(Map.of(), "-c", primaryConfig.toString(), "istio", "cluster", "status");
+        assertThat(remoteStatus.output()).containsPattern("peer +peer +Available");
+        Eventually.until(() -> peerClient.apps().deployments().inNamespace("istio-system").withName("istiod-cp-v115x").get() == null,
+            Duration.ofMinutes(1), "no istiod runs in the peer");
+        String primaryGateway = primaryClient.services().inNamespace("istio-system").withName("istio-meshexpansion-cp-v115x").get()
+            .getStatus().getLoadBalancer().getIngress().get(0).getIp();
+        assertThat(peerClient.endpoints().inNamespace("istio-system").withName("istiod-cp-v115x").get().getSubsets().get(0).getAddresses())
+            .extracting(a -> a.getIp()).as("the peer's proxies find istiod at the primary's gateway").containsExactly(primaryGateway);
+        // The peer's pods, injected again by the peer's own injector, now take their configuration and certificates from the
+        // primary's istiod: a VirtualService applied in the primary fails the peer's payments' calls to notifications.
+        peerClient.pods().inNamespace("smm-demo").delete();
+        primaryClient.genericKubernetesResources("networking.istio.io/v1beta1", "VirtualService").inNamespace("smm-demo")
+            .resource(new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder().withApiVersion("networking.istio.io/v1beta1")
+                .withKind("VirtualService").withNewMetadata().withName("notifications-down").withNamespace("smm-demo").endMetadata()
+                .addToAdditionalProperties("spec", Map.of("hosts", List.of("notifications"), "http", List.of(Map.of(
+                    "fault", Map.of("abort", Map.of("httpStatus", 503, "percentage", Map.of("value", 100))),
+                    "route", List.of(Map.of("destination", Map.of("host", "notifications"))))))).build()).create();
+        Eventually.until(() -> rate(prometheus, "reporter=\"source\",source_cluster=\"peer\",source_workload=\"payments-v1\","
+            + "destination_service_name=\"notifications\",response_flags=\"FI\"") > 0
+            && rate(prometheus, "reporter=\"source\",source_cluster=\"primary\",destination_cluster=\"peer\","
+            + "destination_service_name=\"movies\",response_code=\"200\"") > 0, Duration.ofMinutes(2),
+            "the peer's sidecars follow the primary's configuration, and the primary's calls reach the peer");
+        System.out.printf("%s after %.1fs%n", "remote cluster configured by the primary", (System.nanoTime() - t0) / 1e9);
+        Eventually.until(() -> {
+          topology[0] = topology(dashboard, session);
+          return edgeRps(topology[0], "workload:primary/smm-demo/catalog-v1", "service:peer/smm-demo/movies") > 0
+              && edgeRps(topology[0], "workload:peer/smm-demo/payments-v1", "service:peer/smm-demo/notifications") > 0;
+        }, Duration.ofMinutes(2), () -> "the primary's topology draws the remote cluster's workloads and calls: " + topology[0]);
+        // Their access logs reach the primary's receiver, which trusts only its own CA here: the certificates are the primary's.
+        tapStreamsThePeer(primaryEnv, primaryConfig);
+        System.out.printf("%s after %.1fs%n", "remote cluster tapped", (System.nanoTime() - t0) / 1e9);
+
+        SmmProcess.Result remoteDetach = SmmProcess.run(Map.of(), "-c", primaryConfig.toString(), "istio", "cluster", "detach",
+            peerConfig.toString(), "--name", "peer");
+        assertThat(remoteDetach.exitCode()).as(remoteDetach.output()).isZero();
+        Eventually.until(() -> peerClient.apps().deployments().inNamespace("istio-system").withName("istiod-cp-v115x").get() != null
+            && peerClient.endpoints().inNamespace("istio-system").withName("istiod-cp-v115x").get() == null, Duration.ofMinutes(1),
+            "the peer runs its own istiod again");
+        System.out.printf("%s after %.1fs%n", "remote cluster detached", (System.nanoTime() - t0) / 1e9);
       }
       SandboxRestartE2ETest.stop(peerEnv, peers[0]);
       SandboxRestartE2ETest.stop(primaryEnv, primary);
@@ -216,6 +274,37 @@ class MultiClusterE2ETest {
   }
 
   static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * The peer's proxies stream their access logs to the primary's receiver, through the primary's
+   * meshexpansion gateway (50600): a tap on the namespace in the primary streams the peer's calls.
+   */
+  private static void tapStreamsThePeer(Map<String, String> primaryEnv, Path primaryConfig) throws Exception {
+    SmmProcess tap = SmmProcess.start(primaryEnv, "-c", primaryConfig.toString(), "tap", "ns/smm-demo", "-o", "json");
+    try {
+      Eventually.until(() -> reportedByThePeer(tap.all).isPresent(), Duration.ofSeconds(90),
+          () -> "an entry the peer's movies reported, in a tap in the primary: " + tap.all);
+    } finally {
+      tap.interruptAndDrain(Duration.ofSeconds(20));
+    }
+    JsonNode entry = reportedByThePeer(tap.all).orElseThrow();
+    assertThat(entry.at("/reporter/namespace").asText()).as(entry.toString()).isEqualTo("smm-demo");
+  }
+
+  /** The first tapped entry (JSON lines) whose reporter is a movies pod of the peer cluster. */
+  private static java.util.Optional<JsonNode> reportedByThePeer(List<String> lines) {
+    for (String line : lines) {
+      try {
+        JsonNode entry = line.startsWith("{") ? JSON.readTree(line) : null;
+        if (entry != null && "peer".equals(entry.at("/reporter/cluster").asText()) && entry.at("/reporter/workload").asText().startsWith("movies")) {
+          return java.util.Optional.of(entry);
+        }
+      } catch (java.io.IOException e) {
+        // not an entry
+      }
+    }
+    return java.util.Optional.empty();
+  }
 
   /** The meshNetworks of the control plane's mesh ConfigMap (found by its labels; its name depends on the distribution). */
   private static String meshNetworks(KubernetesClient client) {
