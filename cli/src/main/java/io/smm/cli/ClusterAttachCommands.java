@@ -86,7 +86,9 @@ final class ClusterAttachCommands {
           configure(peer, peerName, network, activeIstioControlPlane);
         }
         boolean made = attachment.attach();
-        followActiveCluster(peer, peerName);
+        if (made) {
+          followActiveCluster(peer, peerName);
+        }
         System.out.println(made ? "Cluster " + peerName + " attached; `smm istio cluster status` lists it."
             : "Cluster " + peerName + " is already attached; nothing changed.");
       } catch (ClusterAttachment.AttachException e) {

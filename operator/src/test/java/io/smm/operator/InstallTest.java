@@ -68,6 +68,19 @@ class InstallTest {
     return ((Map<String, Object>) r.getAdditionalProperties().get("status")).get(key);
   }
 
+  /** What the cluster registry copies to a peer once attached: the primary's ACTIVE control plane, with its gateway address. */
+  void activePrimaryWithGateway(String address) {
+    var peers = client.genericKubernetesResources(SmmCrds.PEER_ISTIO_CONTROL_PLANE.apiVersion(), SmmCrds.PEER_ISTIO_CONTROL_PLANE.kind())
+        .inNamespace("istio-system");
+    GenericKubernetesResource primary = new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+        .withApiVersion(SmmCrds.PEER_ISTIO_CONTROL_PLANE.apiVersion()).withKind(SmmCrds.PEER_ISTIO_CONTROL_PLANE.kind())
+        .withNewMetadata().withName("cp-v115x-primary").withNamespace("istio-system").endMetadata().build();
+    primary.setAdditionalProperty("spec", Map.of("mode", "ACTIVE", "networkName", "network1"));
+    primary = peers.resource(primary).create();
+    primary.setAdditionalProperty("status", Map.of("istioControlPlaneName", "cp-v115x", "gatewayAddress", List.of(address)));
+    peers.resource(primary).updateStatus();
+  }
+
   /**
    * A passive cluster (seed 2.7.1: Service Mesh Manager runs on the active one) has no collectors of
    * its own: its proxies' access logs and spans go to the active cluster's, through that cluster's
@@ -88,15 +101,7 @@ class InstallTest {
         .withName("smm-als").get()).as("nothing here for the gateway to route to").isNull();
 
     // The registry copies the active cluster's control plane here once the clusters are attached.
-    var peers = client.genericKubernetesResources(SmmCrds.PEER_ISTIO_CONTROL_PLANE.apiVersion(), SmmCrds.PEER_ISTIO_CONTROL_PLANE.kind())
-        .inNamespace("istio-system");
-    GenericKubernetesResource primary = new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
-        .withApiVersion(SmmCrds.PEER_ISTIO_CONTROL_PLANE.apiVersion()).withKind(SmmCrds.PEER_ISTIO_CONTROL_PLANE.kind())
-        .withNewMetadata().withName("cp-v115x-primary").withNamespace("istio-system").endMetadata().build();
-    primary.setAdditionalProperty("spec", Map.of("mode", "ACTIVE", "networkName", "network1"));
-    primary = peers.resource(primary).create();
-    primary.setAdditionalProperty("status", Map.of("istioControlPlaneName", "cp-v115x", "gatewayAddress", List.of("192.0.2.10")));
-    peers.resource(primary).updateStatus();
+    activePrimaryWithGateway("192.0.2.10");
     assertThat(installer.install("smm", passive, ReconcileProgress.SILENT, Duration.ofSeconds(30)).succeeded()).isTrue();
     for (String[] collector : new String[][] {{"smm-als", "50600"}, {"smm-zipkin", "59411"}}) {
       var endpoints = client.endpoints().inNamespace("smm-system").withName(collector[0]).get();
@@ -127,15 +132,7 @@ class InstallTest {
         + "        mode: PASSIVE\n        sidecarInjector:\n          deployment:\n            replicas:\n              count: 1\n";
     assertThat(installer.install("smm", spec("clusterName: peer\n"), ReconcileProgress.SILENT, Duration.ofSeconds(30)).succeeded()).isTrue();
     assertThat(client.apps().deployments().inNamespace("istio-system").withName("istiod-cp-v115x").get()).isNotNull();
-    var peers = client.genericKubernetesResources(SmmCrds.PEER_ISTIO_CONTROL_PLANE.apiVersion(), SmmCrds.PEER_ISTIO_CONTROL_PLANE.kind())
-        .inNamespace("istio-system");
-    GenericKubernetesResource primary = new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
-        .withApiVersion(SmmCrds.PEER_ISTIO_CONTROL_PLANE.apiVersion()).withKind(SmmCrds.PEER_ISTIO_CONTROL_PLANE.kind())
-        .withNewMetadata().withName("cp-v115x-primary").withNamespace("istio-system").endMetadata().build();
-    primary.setAdditionalProperty("spec", Map.of("mode", "ACTIVE", "networkName", "network1"));
-    primary = peers.resource(primary).create();
-    primary.setAdditionalProperty("status", Map.of("istioControlPlaneName", "cp-v115x", "gatewayAddress", List.of("192.0.2.10")));
-    peers.resource(primary).updateStatus();
+    activePrimaryWithGateway("192.0.2.10");
 
     ReconcileReport report = installer.install("smm", spec(passive), ReconcileProgress.SILENT, Duration.ofSeconds(30));
     assertThat(report.succeeded()).as(report.toString()).isTrue();

@@ -136,22 +136,24 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
   public synchronized void servedBy(KubernetesClient configCluster, RemoteClusters clusters, MeshCa ca) {
     MeshResources previousMesh = meshResources;
     RemoteClusters previousRemote = remote;
+    KubernetesClient previousConfig = configClient;
     configClient = configCluster;
     meshResources = new MeshResources(configCluster);
     remote = clusters;
     this.ca = ca;
-    closeUnlessOwn(previousMesh, previousRemote);
+    closeUnlessOwn(previousMesh, previousRemote, previousConfig);
   }
 
   /** The sidecars are served by this cluster's own istiod again. */
   public synchronized void servedLocally() {
     MeshResources previousMesh = meshResources;
     RemoteClusters previousRemote = remote;
+    KubernetesClient previousConfig = configClient;
     configClient = client;
     meshResources = ownMesh;
     remote = ownRemote;
     ca = ownCa;
-    closeUnlessOwn(previousMesh, previousRemote);
+    closeUnlessOwn(previousMesh, previousRemote, previousConfig);
   }
 
   /** The cluster whose Istio configuration the proxies follow: this one, or the one whose istiod serves them. */
@@ -159,12 +161,15 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
     return configClient;
   }
 
-  private void closeUnlessOwn(MeshResources mesh, RemoteClusters clusters) {
+  private void closeUnlessOwn(MeshResources mesh, RemoteClusters clusters, KubernetesClient config) {
     if (mesh != ownMesh) {
       mesh.close();
     }
     if (clusters != ownRemote) {
       clusters.close();
+    }
+    if (config != client) {
+      config.close();
     }
   }
 
@@ -647,7 +652,7 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
     pods.values().forEach(DemoPod::stop);
     pods.clear();
     services.close();
-    closeUnlessOwn(meshResources, remote);
+    closeUnlessOwn(meshResources, remote, configClient);
     ownRemote.close();
     tunnels.close();
     ownMesh.close();

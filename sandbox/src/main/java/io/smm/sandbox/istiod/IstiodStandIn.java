@@ -56,6 +56,8 @@ public final class IstiodStandIn implements PodRuntime, AutoCloseable {
   private final ExecutorService handlers = Executors.newCachedThreadPool(DaemonThreads.named("istiod-monitoring"));
   private final ScheduledExecutorService publisher = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("istiod-root-cert"));
   private volatile String rootCert;
+  /** istiod's own CA (the sidecars' may be another cluster's istiod's while that one serves them). */
+  private final MeshCa ca;
   /** What pushes a revision's istiod has made: the configuration version it last pushed and how many of each type so far. */
   private final Map<String, long[]> pushes = new ConcurrentHashMap<>();
   private static final String[] XDS_TYPES = {"cds", "lds", "rds", "eds"};
@@ -78,8 +80,9 @@ public final class IstiodStandIn implements PodRuntime, AutoCloseable {
     this.client = client;
     this.sidecars = sidecars;
     this.clusterId = clusterId;
-    this.autoRegistration = new WorkloadAutoRegistration(client, () -> podName, sidecars.meshCa(),
-        kubeconfig == null ? null : new RemoteProxies(client, sidecars.meshCa(), kubeconfig));
+    this.ca = sidecars.meshCa();
+    this.autoRegistration = new WorkloadAutoRegistration(client, () -> podName, ca,
+        kubeconfig == null ? null : new RemoteProxies(client, ca, kubeconfig));
   }
 
   @Override
@@ -122,7 +125,7 @@ public final class IstiodStandIn implements PodRuntime, AutoCloseable {
     }
     synchronized (this) {
       if (rootCert == null) {
-        rootCert = sidecars.meshCa().rootPem();
+        rootCert = ca.rootPem();
         publisher.scheduleWithFixedDelay(this::publishRootCert, 0, 5, TimeUnit.SECONDS);
       }
     }
@@ -209,11 +212,17 @@ public final class IstiodStandIn implements PodRuntime, AutoCloseable {
    */
   private void publishRootCert() {
     try {
-      if (namespace != null && client.namespaces().withName(namespace).get() != null
-          && client.secrets().inNamespace(namespace).withName(CA_SECRET).get() == null) {
-        client.secrets().inNamespace(namespace).resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
-            .withName(CA_SECRET).withNamespace(namespace).endMetadata().withType("istio.io/ca-root")
-            .addToStringData("ca-cert.pem", rootCert).addToStringData("ca-key.pem", sidecars.meshCa().rootKeyPem()).build()).create();
+      if (namespace != null && client.namespaces().withName(namespace).get() != null) {
+        var kept = client.secrets().inNamespace(namespace).withName(CA_SECRET).get();
+        String keptRoot = kept == null || kept.getData() == null || kept.getData().get("ca-cert.pem") == null ? null
+            : new String(java.util.Base64.getDecoder().decode(kept.getData().get("ca-cert.pem")), StandardCharsets.UTF_8);
+        if (!rootCert.equals(keptRoot)) {
+          // New, or another CA's (its files in the sandbox home were removed): the one istiod signs with.
+          client.secrets().inNamespace(namespace).resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+              .withName(CA_SECRET).withNamespace(namespace).endMetadata().withType("istio.io/ca-root")
+              .addToStringData("ca-cert.pem", rootCert).addToStringData("ca-key.pem", ca.rootKeyPem()).build()).createOr(
+                  io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+        }
       }
       for (var ns : client.namespaces().list().getItems()) {
         String name = ns.getMetadata().getName();

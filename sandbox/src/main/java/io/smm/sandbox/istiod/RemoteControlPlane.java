@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.EndpointAddress;
 import io.fabric8.kubernetes.api.model.EndpointPort;
 import io.fabric8.kubernetes.api.model.EndpointSubset;
 import io.fabric8.kubernetes.api.model.Endpoints;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -97,7 +96,7 @@ public final class RemoteControlPlane implements AutoCloseable {
       String revision = svc.getMetadata().getLabels().getOrDefault("istio.io/rev", "");
       Endpoints endpoints = client.endpoints().inNamespace(svc.getMetadata().getNamespace()).withName(svc.getMetadata().getName()).get();
       Optional<String> address = xdsAddress(endpoints);
-      String cluster = clusterId(revision);
+      String cluster = ControlPlaneIds.clusterId(client, revision);
       if (address.isPresent() && cluster != null) {
         return Optional.of(new Target(address.get(), revision, cluster));
       }
@@ -120,17 +119,6 @@ public final class RemoteControlPlane implements AutoCloseable {
       }
     }
     return Optional.empty();
-  }
-
-  /** This cluster's ID as its control plane of {@code revision} (name.namespace) names it; null when there is none. */
-  private String clusterId(String revision) {
-    int dot = revision.indexOf('.');
-    if (dot < 1) {
-      return null;
-    }
-    GenericKubernetesResource icp = client.genericKubernetesResources("servicemesh.cisco.com/v1alpha1", "IstioControlPlane")
-        .inNamespace(revision.substring(dot + 1)).withName(revision.substring(0, dot)).get();
-    return icp == null ? null : Serialization.jsonMapper().valueToTree(icp.getAdditionalProperties()).at("/spec/clusterID").asText(null);
   }
 
   private void connect(Target target) {

@@ -1,9 +1,7 @@
 package io.smm.sandbox.istiod;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -47,7 +45,7 @@ final class RemoteProxies {
     switch (request.path("type").asText()) {
       case "discovery" -> {
         String revision = request.path("revision").asText("");
-        String clusterId = clusterId(revision);
+        String clusterId = ControlPlaneIds.clusterId(client, revision);
         if (clusterId == null) {
           answer.put("error", "no control plane of revision " + revision + " here");
         } else {
@@ -68,20 +66,5 @@ final class RemoteProxies {
       default -> answer.put("error", "unknown request " + request.path("type").asText());
     }
     return answer;
-  }
-
-  /** The cluster ID of the control plane of {@code revision} (name.namespace), as it reports it; null when there is none. */
-  private String clusterId(String revision) {
-    int dot = revision.indexOf('.');
-    if (dot < 1) {
-      return null;
-    }
-    GenericKubernetesResource icp = client.genericKubernetesResources("servicemesh.cisco.com/v1alpha1", "IstioControlPlane")
-        .inNamespace(revision.substring(dot + 1)).withName(revision.substring(0, dot)).get();
-    if (icp == null) {
-      return null;
-    }
-    JsonNode tree = Serialization.jsonMapper().valueToTree(icp.getAdditionalProperties());
-    return tree.at("/status/clusterID").asText(tree.at("/spec/clusterID").asText("Kubernetes"));
   }
 }
