@@ -43,10 +43,14 @@ class IstioCommand {
           clusters.forEach(c -> System.out.printf("%-24s %-8s %-12s %s%n", c.name(), c.type(), c.status(), c.message()));
           System.out.println();
           System.out.println("ControlPlanes");
-          System.out.printf("%-14s %-14s %-8s %-8s %-24s %-16s %-6s %-5s %s%n",
-              "NAME", "NAMESPACE", "VERSION", "MODE", "REVISION", "STATUS", "NS", "PODS", "ERROR");
-          MeshStatus.controlPlanes(kube.client()).forEach(r -> System.out.printf("%-14s %-14s %-8s %-8s %-24s %-16s %-6d %-5d %s%n",
-              r.name(), r.namespace(), r.version(), r.mode(), r.revision(), r.status(), r.namespaces(), r.pods(), r.error()));
+          // Every cluster's control planes: this one's, then the peers' (their namespaces and pods are only counted there).
+          System.out.printf("%-16s %-14s %-14s %-8s %-8s %-16s %-18s %-24s %-16s %-6s %-5s %s%n",
+              "CLUSTER", "NAME", "NAMESPACE", "VERSION", "MODE", "NETWORK", "GATEWAY", "REVISION", "STATUS", "NS", "PODS", "ERROR");
+          MeshStatus.controlPlanes(kube.client()).forEach(r -> System.out.printf("%-16s %-14s %-14s %-8s %-8s %-16s %-18s %-24s %-16s %-6s %-5s %s%n",
+              r.cluster().isEmpty() ? "-" : r.cluster(), r.name(), r.namespace(), r.version(), r.mode(),
+              r.network().isEmpty() ? "-" : r.network(), r.gateways().isEmpty() ? "-" : String.join(",", r.gateways()), r.revision(),
+              r.status(), r.namespaces() < 0 ? "-" : Integer.toString(r.namespaces()), r.pods() < 0 ? "-" : Integer.toString(r.pods()),
+              r.error()));
         } finally {
           kube.client().close();
         }

@@ -69,7 +69,10 @@ class MultiClusterE2ETest {
           "rendering the mesh networks of primary and peer", "Cluster peer attached");
 
       SmmProcess.Result status = SmmProcess.run(Map.of(), "-c", primaryConfig.toString(), "istio", "cluster", "status");
-      assertThat(status.output()).containsPattern("primary +local +Available").containsPattern("peer +peer +Available");
+      assertThat(status.output()).containsPattern("primary +local +Available").containsPattern("peer +peer +Available")
+          // each cluster's control plane with its mode, network and gateway address
+          .containsPattern("primary +cp-v115x +istio-system +.*ACTIVE +network1 +127\\.")
+          .containsPattern("peer +cp-v115x +istio-system +.*ACTIVE +peer +127\\.");
 
       try (KubernetesClient primaryClient = SandboxRestartE2ETest.client(primaryConfig);
           KubernetesClient peerClient = SandboxRestartE2ETest.client(peerConfig)) {
@@ -221,7 +224,8 @@ class MultiClusterE2ETest {
         assertThat(remote.exitCode()).as(remote.output()).isZero();
         assertThat(remote.output()).contains("with a passive Istio control plane", "Cluster peer attached");
         SmmProcess.Result remoteStatus = SmmProcess.run(Map.of(), "-c", primaryConfig.toString(), "istio", "cluster", "status");
-        assertThat(remoteStatus.output()).containsPattern("peer +peer +Available");
+        assertThat(remoteStatus.output()).containsPattern("peer +peer +Available")
+            .containsPattern("peer +cp-v115x +istio-system +.*PASSIVE +peer +127\\.");
         Eventually.until(() -> peerClient.apps().deployments().inNamespace("istio-system").withName("istiod-cp-v115x").get() == null,
             Duration.ofMinutes(1), "no istiod runs in the peer");
         String primaryGateway = primaryClient.services().inNamespace("istio-system").withName("istio-meshexpansion-cp-v115x").get()

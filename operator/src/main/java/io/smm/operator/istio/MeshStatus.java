@@ -15,8 +15,13 @@ public final class MeshStatus {
 
   public record Cluster(String name, String type, String status, String message) {}
 
-  public record ControlPlaneRow(String name, String namespace, String version, String mode, String revision, String status,
-      String error, int namespaces, int pods) {}
+  /**
+   * An Istio control plane of the mesh: this cluster's, or another cluster's as the cluster registry
+   * copied it here (PeerIstioControlPlane; {@code namespaces} and {@code pods} are -1 then: what
+   * uses it is only known there).
+   */
+  public record ControlPlaneRow(String cluster, String name, String namespace, String version, String mode, String network,
+      List<String> gateways, String revision, String status, String error, int namespaces, int pods) {}
 
   private MeshStatus() {}
 
@@ -73,17 +78,38 @@ public final class MeshStatus {
     };
   }
 
+  /** This cluster's IstioControlPlanes, then the other clusters' ones the cluster registry copied here. */
   public static List<ControlPlaneRow> controlPlanes(KubernetesClient client) {
-    return listed(client, SmmCrds.ISTIO_CONTROL_PLANE).stream()
-        .map(icp -> row(client, icp)).toList();
+    List<ControlPlaneRow> rows = new java.util.ArrayList<>(listed(client, SmmCrds.ISTIO_CONTROL_PLANE).stream()
+        .map(icp -> row(client, icp)).toList());
+    listed(client, SmmCrds.PEER_ISTIO_CONTROL_PLANE).stream().map(MeshStatus::peerRow)
+        .sorted(java.util.Comparator.comparing(ControlPlaneRow::cluster).thenComparing(ControlPlaneRow::name)).forEach(rows::add);
+    return rows;
   }
 
   private static ControlPlaneRow row(KubernetesClient client, GenericKubernetesResource icp) {
     JsonNode n = Serialization.jsonMapper().valueToTree(icp.getAdditionalProperties());
     String revision = IstioRendering.revision(icp).label();
     RevisionUsage usage = RevisionUsage.of(client, revision);
-    return new ControlPlaneRow(icp.getMetadata().getName(), icp.getMetadata().getNamespace(), n.at("/spec/version").asText(""),
-        n.at("/spec/mode").asText("ACTIVE"), revision, n.at("/status/status").asText("Unknown"),
+    return new ControlPlaneRow(n.at("/status/clusterID").asText(n.at("/spec/clusterID").asText("")), icp.getMetadata().getName(),
+        icp.getMetadata().getNamespace(), n.at("/spec/version").asText(""), n.at("/spec/mode").asText("ACTIVE"),
+        n.at("/spec/networkName").asText(""), texts(n.at("/status/gatewayAddress")), revision, n.at("/status/status").asText("Unknown"),
         n.at("/status/errorMessage").asText(""), usage.namespaces().size(), usage.pods().size());
+  }
+
+  /** A PeerIstioControlPlane: the original's name and status, as its cluster reported them. */
+  private static ControlPlaneRow peerRow(GenericKubernetesResource peer) {
+    JsonNode n = Serialization.jsonMapper().valueToTree(peer.getAdditionalProperties());
+    String name = n.at("/status/istioControlPlaneName").asText(peer.getMetadata().getName());
+    return new ControlPlaneRow(n.at("/status/clusterID").asText(""), name, peer.getMetadata().getNamespace(),
+        n.at("/spec/version").asText(""), n.at("/spec/mode").asText("ACTIVE"), n.at("/spec/networkName").asText(""),
+        texts(n.at("/status/gatewayAddress")), name + "." + peer.getMetadata().getNamespace(), n.at("/status/status").asText("Unknown"),
+        n.at("/status/errorMessage").asText(""), -1, -1);
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> out = new java.util.ArrayList<>();
+    array.forEach(a -> out.add(a.asText()));
+    return out;
   }
 }
