@@ -82,6 +82,30 @@ class InstallTest {
   }
 
   /**
+   * A control plane keeps reporting its meshexpansion gateway's address while the gateway's pods roll
+   * (status Reconciling after a mesh config change): peers read it from there, and a moment without it
+   * dropped this cluster's network gateway from their mesh networks until the next reconcile.
+   */
+  @Test
+  void theGatewayAddressStaysInTheControlPlanesStatusWhileTheGatewayRolls() throws Exception {
+    assertThat(installer.install("smm", spec("clusterName: peer\n"), ReconcileProgress.SILENT, Duration.ofSeconds(30)).succeeded()).isTrue();
+    var gateways = client.genericKubernetesResources(SmmCrds.ISTIO_MESH_GATEWAY.apiVersion(), SmmCrds.ISTIO_MESH_GATEWAY.kind())
+        .inNamespace("istio-system");
+    Eventually.until(() -> status(gateways.withName("istio-meshexpansion-cp-v115x").get(), "GatewayAddress") != null,
+        Duration.ofSeconds(20), "the meshexpansion gateway has its load balancer address");
+    var istio = new io.smm.operator.istio.IstioControlPlaneReconciler(client, new io.smm.operator.resources.ResourceApplier(client));
+    istio.reconcile("istio-system", "cp-v115x");
+    Object address = status(istioControlPlane(), "gatewayAddress");
+    assertThat(address).asList().isNotEmpty();
+    cluster.stopKubelet(); // nothing makes the gateway Available again behind the test's back
+    var rolling = gateways.withName("istio-meshexpansion-cp-v115x").get();
+    rolling.setAdditionalProperty("status", Map.of("Status", "Reconciling"));
+    gateways.resource(rolling).updateStatus();
+    istio.reconcile("istio-system", "cp-v115x");
+    assertThat(status(istioControlPlane(), "gatewayAddress")).isEqualTo(address);
+  }
+
+  /**
    * A passive cluster (seed 2.7.1: Service Mesh Manager runs on the active one) has no collectors of
    * its own: its proxies' access logs and spans go to the active cluster's, through that cluster's
    * meshexpansion gateway (seed 2.7.1.1: peers reach it on 50600 and 59411). The collectors' Services

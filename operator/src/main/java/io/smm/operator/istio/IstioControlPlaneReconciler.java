@@ -142,7 +142,12 @@ public class IstioControlPlaneReconciler {
         && istiod.getStatus().getReadyReplicas() >= 1;
   }
 
-  /** The addresses of the control plane's meshexpansion gateway once it is Available (istio-operator's setMeshExpansionGWAddressToStatus). */
+  /**
+   * The addresses of the control plane's meshexpansion gateway once it is Available (istio-operator's
+   * setMeshExpansionGWAddressToStatus); while the gateway exists but is not Available (its pods roll
+   * after a mesh config change), the addresses the status has already: its load balancer keeps them,
+   * and peers that lost them would drop this cluster's network gateway from their mesh networks.
+   */
   private List<String> meshExpansionAddresses(GenericKubernetesResource icp) {
     if (!IstioRendering.spec(icp).at("/meshExpansion/enabled").asBoolean(false)) {
       return List.of();
@@ -154,6 +159,8 @@ public class IstioControlPlaneReconciler {
     List<String> out = new ArrayList<>();
     if ("Available".equals(status.path("Status").asText())) {
       status.path("GatewayAddress").forEach(a -> out.add(a.asText()));
+    } else if (gateway != null) {
+      IstioRendering.status(icp).path("gatewayAddress").forEach(a -> out.add(a.asText()));
     }
     return out;
   }
