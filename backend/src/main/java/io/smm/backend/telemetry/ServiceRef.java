@@ -10,9 +10,15 @@ import java.util.Map;
  */
 public record ServiceRef(String cluster, String namespace, String name, boolean external) {
 
+  /**
+   * @param defaultCluster the cluster of a series that names none: without destination_cluster (a
+   *     call that reached no endpoint, e.g. aborted by the caller's fault injection) the caller's
+   *     source_cluster when the series has it — the caller resolved the service in its cluster — else this
+   */
   public static ServiceRef of(Map<String, String> labels, String defaultCluster) {
     String cluster = labels.getOrDefault("destination_cluster", "");
-    cluster = unknown(cluster) ? defaultCluster : cluster;
+    String source = labels.getOrDefault("source_cluster", "");
+    cluster = !unknown(cluster) ? cluster : !unknown(source) ? source : defaultCluster;
     String name = labels.getOrDefault("destination_service_name", "");
     if (name.equals("PassthroughCluster") || name.equals("BlackHoleCluster")) {
       return new ServiceRef(cluster, "", name, true);
