@@ -44,6 +44,10 @@ final class ClusterAttachCommands {
         + " are served by the primary's istiod through the primary's meshexpansion gateway.")
     boolean activeIstioControlPlane;
 
+    @Option(names = "--force", description = "Reconcile the peer's Service Mesh Manager components again even when it is attached"
+        + " already (what the manual's upgrade of a multi-cluster mesh runs after `smm install -a`).")
+    boolean force;
+
     @Option(names = "--network-name", description = "The peer's network (default: its cluster name, a network of its own; name the"
         + " primary's network, e.g. network1, when pods of both clusters reach each other directly).")
     String networkName;
@@ -86,10 +90,12 @@ final class ClusterAttachCommands {
           configure(peer, peerName, network, activeIstioControlPlane);
         }
         boolean made = attachment.attach();
-        if (made) {
+        if (made || force) {
+          // --force on an attached peer: its ControlPlane reconciled again with this version (seed 2.4.3: the upgrade of a peer).
           followActiveCluster(peer, peerName);
         }
         System.out.println(made ? "Cluster " + peerName + " attached; `smm istio cluster status` lists it."
+            : force ? "Cluster " + peerName + " is already attached; its Service Mesh Manager components were reconciled again."
             : "Cluster " + peerName + " is already attached; nothing changed.");
       } catch (ClusterAttachment.AttachException e) {
         throw new CliException("could not attach peer cluster: " + e.getMessage(), 1);
@@ -238,7 +244,7 @@ final class ClusterAttachCommands {
     if (!hasControlPlane(peer) || !"passive".equals(InstalledControlPlane.spec(peer, "smm").path("role").asText())) {
       return;
     }
-    System.out.println("  pointing the access logs and spans of " + name + " at the primary's meshexpansion gateway");
+    System.out.println("  reconciling " + name + ": its access logs, spans and (remote Istio) istiod lead to the primary's meshexpansion gateway");
     InstalledControlPlane.apply(peer, "smm", InstalledControlPlane.spec(peer, "smm"), "reconciled");
   }
 
