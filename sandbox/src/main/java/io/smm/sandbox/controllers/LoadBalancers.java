@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * its kubelet publishes for the target port ({@link PodNetwork}) — and relays both ways; a Service
  * without such a pod has its connections closed, as a cloud load balancer without healthy targets.
  * A port that cannot be bound (in use on that address, or below 1024 without the privilege) is
- * skipped with one warning: its Service keeps its address, nothing answers there.
+ * skipped, with one warning unless it is below 1024: its Service keeps its address, nothing answers there.
  */
 public final class LoadBalancers implements AutoCloseable {
 
@@ -85,7 +85,12 @@ public final class LoadBalancers implements AutoCloseable {
       socket.bind(new InetSocketAddress(address, port), 64);
     } catch (IOException e) {
       unbindable.add(key);
-      LOG.warn("load balancer: {} cannot listen on {}:{} ({}); nothing answers there", key, address.getHostAddress(), port, e.getMessage());
+      // Below 1024 a user without the privilege cannot listen (an ingress gateway's 80/443): expected, so not a warning.
+      if (port < 1024) {
+        LOG.debug("load balancer: {} cannot listen on {}:{} ({}); nothing answers there", key, address.getHostAddress(), port, e.getMessage());
+      } else {
+        LOG.warn("load balancer: {} cannot listen on {}:{} ({}); nothing answers there", key, address.getHostAddress(), port, e.getMessage());
+      }
       return key;
     }
     listening.put(key, socket);

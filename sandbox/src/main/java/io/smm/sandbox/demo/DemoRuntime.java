@@ -433,7 +433,8 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
     if (endpoint instanceof RemoteEndpoint r && r.via() != null) {
       MeshNetworks networks = mesh().networks();
       String network = networks.networkOf(r.identity().cluster()).orElse("");
-      return remote.gatewayListener(networks.clustersOf(network), r.via()).map(gateway -> tunnels.open(gateway, servicePort, d.host(),
+      return gatewayAddress(r.via()).or(() -> remote.gatewayListener(networks.clustersOf(network), r.via()))
+          .map(gateway -> tunnels.open(gateway, servicePort, d.host(),
           r.pod().getMetadata().getNamespace(), r.pod().getMetadata().getName()));
     }
     if (endpoint instanceof RemoteEndpoint r) {
@@ -441,6 +442,17 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
     }
     DemoPod target = (DemoPod) endpoint; // the other endpoints it hands out are its own pods
     return localAddress(target, containerPort(target, d, servicePort));
+  }
+
+  /**
+   * A network gateway's own address, where its cluster's load balancer listens: another sandbox's
+   * load-balancer address (127.x.y.z, not 127.0.0.1), which forwards to a gateway pod running now,
+   * as a cloud's load balancer does. Empty for 127.0.0.1, where clusters in one process do not
+   * listen: the gateway's pod is looked up through the remote secret then.
+   */
+  private static Optional<String> gatewayAddress(MeshNetworks.Gateway via) {
+    return via.address().startsWith("127.") && !via.address().equals("127.0.0.1")
+        ? Optional.of(via.address() + ":" + via.port()) : Optional.empty();
   }
 
   /** The same endpoint as Envoy names it in access logs: the target pod's IP and container port. */
