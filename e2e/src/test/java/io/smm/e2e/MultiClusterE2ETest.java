@@ -26,12 +26,16 @@ import org.openqa.selenium.WebElement;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two sandboxes on one machine, each its own cluster (API server, Prometheus, dashboard), joined
- * with `smm istio cluster attach` as seed 2.7.1.2 does it: the command turns on both clusters'
- * cluster registry (whose controllers run in each sandbox, as the clusterRegistry component's pod),
- * the group forms, `smm istio cluster status` lists both Available, and each cluster receives the
- * other's IstioControlPlane as a PeerIstioControlPlane through the istio-operator's sync rules.
- * Detach undoes it on both sides.
+ * Two sandboxes on one machine, each its own cluster (API server, Prometheus, load balancer address,
+ * dashboard), joined with `smm istio cluster attach` as seed 2.7.1.2 does it, in both variants. First
+ * multi-primary (--active-istio-control-plane): both clusters' cluster registries form the group,
+ * `smm istio cluster status` lists both Available with their control planes, each cluster receives the
+ * other's IstioControlPlane as a PeerIstioControlPlane, the split demo calls across the networks'
+ * gateways, the primary's topology, health and tap cover the peer (a passive Service Mesh Manager
+ * cluster), a peer that stops is stale and comes back, and detach undoes it on both sides. Then remote
+ * Istio (the manual's default): the peer's control plane is PASSIVE, runs no istiod, and its proxies
+ * follow the primary's istiod through the primary's meshexpansion gateway; detach gives the peer its
+ * own istiod back.
  */
 class MultiClusterE2ETest {
 
