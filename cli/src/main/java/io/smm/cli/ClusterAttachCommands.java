@@ -274,26 +274,25 @@ final class ClusterAttachCommands {
     });
   }
 
-  /** The mode of the cluster's IstioControlPlanes (the first one's; "" when it has none). */
+  /** The mode of the cluster's IstioControlPlanes (the first one's, ACTIVE unless it says; "" when it has none). */
   private static String istioMode(KubeOptions.Connection kube) {
-    if (!CustomKinds.installed(kube.client(), SmmCrds.ISTIO_CONTROL_PLANE)) {
-      return "";
-    }
-    return kube.client().genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(), SmmCrds.ISTIO_CONTROL_PLANE.kind())
-        .inAnyNamespace().list().getItems().stream()
-        .map(icp -> Serialization.jsonMapper().valueToTree(icp.getAdditionalProperties()).at("/spec/mode").asText("ACTIVE"))
-        .findFirst().orElse("");
+    return istioControlPlanes(kube).stream().map(spec -> spec.path("mode").asText("ACTIVE")).findFirst().orElse("");
   }
 
   /** The network of the cluster's IstioControlPlanes (the first that names one; "" when none does). */
   private static String istioNetwork(KubeOptions.Connection kube) {
+    return istioControlPlanes(kube).stream().map(spec -> spec.path("networkName").asText("")).filter(n -> !n.isEmpty())
+        .findFirst().orElse("");
+  }
+
+  /** The specs of the cluster's IstioControlPlanes (none where their kind is not installed). */
+  private static java.util.List<JsonNode> istioControlPlanes(KubeOptions.Connection kube) {
     if (!CustomKinds.installed(kube.client(), SmmCrds.ISTIO_CONTROL_PLANE)) {
-      return "";
+      return java.util.List.of();
     }
     return kube.client().genericKubernetesResources(SmmCrds.ISTIO_CONTROL_PLANE.apiVersion(), SmmCrds.ISTIO_CONTROL_PLANE.kind())
         .inAnyNamespace().list().getItems().stream()
-        .map(icp -> Serialization.jsonMapper().valueToTree(icp.getAdditionalProperties()).at("/spec/networkName").asText(""))
-        .filter(n -> !n.isEmpty()).findFirst().orElse("");
+        .map(icp -> Serialization.jsonMapper().<JsonNode>valueToTree(icp.getAdditionalProperties()).path("spec")).toList();
   }
 
   private static boolean hasControlPlane(KubeOptions.Connection kube) {
