@@ -76,8 +76,10 @@ class InstallE2ETest {
       // The manual tells users to wait for Available; the output is the two tables and nothing else (no logs).
       assertThat(status.output()).containsPattern("(?m)^\\S+ +local +Available ");
       assertThat(status.output().lines().filter(l -> !l.isBlank()))
-          .allMatch(l -> l.matches("(Clusters|ControlPlanes|NAME .*|\\S+ +local .*|cp-v115x .*)"), "a table line");
-      assertThat(status.output()).containsPattern("cp-v115x +istio-system +1\\.15\\.3 +ACTIVE +cp-v115x\\.istio-system +Available");
+          .allMatch(l -> l.matches("(Clusters|ControlPlanes|NAME .*|CLUSTER .*|\\S+ +local .*|\\S+ +cp-v115x .*)"), "a table line");
+      // cluster, name, namespace, version, mode, network, gateway address (once the control plane reported it), revision, status
+      assertThat(status.output()).containsPattern(
+          "cp-v115x +istio-system +1\\.15\\.3 +ACTIVE +network1 +(127\\.\\S+|-) +cp-v115x\\.istio-system +Available");
       SmmProcess.Result delete = SmmProcess.run(env, "-c", kubeconfig, "istio", "control-plane", "delete", "cp-v115x");
       assertThat(delete.exitCode()).isEqualTo(1);
       assertThat(delete.output()).contains("is the control plane of ControlPlane smm");
