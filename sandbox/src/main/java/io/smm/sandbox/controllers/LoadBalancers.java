@@ -1,6 +1,5 @@
 package io.smm.sandbox.controllers;
 
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smm.sandbox.DaemonThreads;
@@ -140,16 +139,7 @@ public final class LoadBalancers implements AutoCloseable {
   /** The route of a running pod of the Service for the port's target. */
   private Optional<String> target(String namespace, String name, int port) {
     Service service = client.services().inNamespace(namespace).withName(name).get();
-    if (service == null) {
-      return Optional.empty();
-    }
-    for (Pod pod : ServicePorts.runningPods(client, service)) {
-      String route = PodNetwork.routes(pod).get(ServicePorts.containerPort(service, pod, port));
-      if (route != null) {
-        return Optional.of(route);
-      }
-    }
-    return Optional.empty();
+    return service == null ? Optional.empty() : ServicePorts.runningRoute(client, service, port);
   }
 
   private static void close(java.io.Closeable c) {

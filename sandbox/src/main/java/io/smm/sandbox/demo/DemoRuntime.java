@@ -250,20 +250,8 @@ public class DemoRuntime implements PodRuntime, Endpoints, AutoCloseable {
     } catch (RuntimeException e) {
       return Optional.empty();
     }
-    if (endpoints == null || endpoints.getSubsets() == null) {
-      return Optional.empty();
-    }
-    for (var subset : endpoints.getSubsets()) {
-      Integer target = subset.getPorts() == null ? null : subset.getPorts().stream()
-          .filter(p -> portName == null || portName.equals(p.getName()) || subset.getPorts().size() == 1).map(p -> p.getPort())
-          .findFirst().orElse(null);
-      for (var address : subset.getAddresses() == null ? List.<io.fabric8.kubernetes.api.model.EndpointAddress>of() : subset.getAddresses()) {
-        if (target != null && address.getIp() != null && address.getIp().startsWith("127.")) {
-          return Optional.of(address.getIp() + ":" + target);
-        }
-      }
-    }
-    return Optional.empty();
+    return ServicePorts.loopbackEndpoint(endpoints,
+        (subset, p) -> portName == null || portName.equals(p.getName()) || subset.getPorts().size() == 1);
   }
 
   @Override

@@ -1,9 +1,6 @@
 package io.smm.sandbox.istiod;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.kubernetes.api.model.EndpointAddress;
-import io.fabric8.kubernetes.api.model.EndpointPort;
-import io.fabric8.kubernetes.api.model.EndpointSubset;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.Config;
@@ -12,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smm.sandbox.DaemonThreads;
 import io.smm.sandbox.demo.DemoRuntime;
+import io.smm.sandbox.envoy.ServicePorts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -22,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -105,20 +102,7 @@ public final class RemoteControlPlane implements AutoCloseable {
   }
 
   private static Optional<String> xdsAddress(Endpoints endpoints) {
-    if (endpoints == null || endpoints.getSubsets() == null) {
-      return Optional.empty();
-    }
-    for (EndpointSubset subset : endpoints.getSubsets()) {
-      Integer port = subset.getPorts() == null ? null : subset.getPorts().stream()
-          .filter(p -> "https-dns".equals(p.getName()) || Integer.valueOf(15012).equals(p.getPort())).map(EndpointPort::getPort)
-          .findFirst().orElse(null);
-      for (EndpointAddress a : subset.getAddresses() == null ? List.<EndpointAddress>of() : subset.getAddresses()) {
-        if (port != null && a.getIp() != null && a.getIp().startsWith("127.")) {
-          return Optional.of(a.getIp() + ":" + port);
-        }
-      }
-    }
-    return Optional.empty();
+    return ServicePorts.loopbackEndpoint(endpoints, (subset, p) -> "https-dns".equals(p.getName()) || Integer.valueOf(15012).equals(p.getPort()));
   }
 
   private void connect(Target target) {

@@ -1,7 +1,6 @@
 package io.smm.sandbox.vm;
 
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -56,13 +55,7 @@ final class VmNetwork {
           || service.getSpec().getPorts().stream().map(ServicePort::getPort).noneMatch(p -> p == port)) {
         continue;
       }
-      for (Pod pod : ServicePorts.runningPods(cluster, service)) {
-        String route = PodNetwork.routes(pod).get(ServicePorts.containerPort(service, pod, port));
-        if (route != null) {
-          return route;
-        }
-      }
-      throw new IllegalStateException(address + ":" + port + " (" + service.getMetadata().getName() + ") has no running pod behind it");
+      return ServicePorts.runningRoute(cluster, service, port).orElseThrow(() -> new IllegalStateException(address + ":" + port + " (" + service.getMetadata().getName() + ") has no running pod behind it"));
     }
     throw new IllegalStateException("nothing answers at " + address + ":" + port + " (" + host + "): no load balancer there");
   }
